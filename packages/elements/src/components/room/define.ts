@@ -1,0 +1,9 @@
+import { OmniRoom } from './omni-room.ts';
+
+OmniRoom.define('omni-room');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'omni-room': OmniRoom;
+  }
+}

@@ -1,0 +1,118 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import {
+  onSessionsChange,
+  resolveHomeserver,
+  sessionFor,
+  type OmniErrorInfo,
+  type RoomHandle,
+  type RoomSnapshot,
+  type SessionHandle,
+  type Unsubscribe,
+} from '@omnisocial/core';
+
+export type RoomViewState =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'connecting' }
+  | { readonly kind: 'signed-out'; readonly homeserverUrl: string }
+  | { readonly kind: 'error'; readonly error: OmniErrorInfo }
+  | { readonly kind: 'room'; readonly snapshot: RoomSnapshot };
+
+export interface RoomTarget {
+  homeserver: string;
+  room: string;
+}
+
+function toErrorInfo(error: unknown): OmniErrorInfo {
+  if (typeof error === 'object' && error !== null && 'code' in error && 'message' in error) {
+    return error as OmniErrorInfo;
+  }
+  return { code: 'unknown', message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * Binds an element to a room of the page's session for its homeserver: subscribes while the host is
+ * connected, follows sign-in and sign-out, and exposes one plain view state to render.
+ */
+export class RoomController implements ReactiveController {
+  state: RoomViewState = { kind: 'idle' };
+  readonly #host: ReactiveControllerHost;
+  readonly #target: () => RoomTarget;
+  #session: SessionHandle | undefined;
+  #room: RoomHandle | undefined;
+  #stopWatchingSessions: Unsubscribe | undefined;
+  #generation = 0;
+
+  constructor(host: ReactiveControllerHost, target: () => RoomTarget) {
+    this.#host = host;
+    this.#target = target;
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.#stopWatchingSessions = onSessionsChange(() => void this.#connect());
+    void this.#connect();
+  }
+
+  hostDisconnected(): void {
+    this.#stopWatchingSessions?.();
+    this.#stopWatchingSessions = undefined;
+    this.#generation += 1;
+    this.#leaveRoom();
+  }
+
+  /** Call when the target (homeserver or room) changed. */
+  retarget(): void {
+    this.#leaveRoom();
+    void this.#connect();
+  }
+
+  /** The homeserver URL the element resolved to, once known. */
+  homeserverUrl: string | undefined;
+
+  send(body: string): Promise<void> {
+    if (!this.#room) return Promise.reject(new Error('The room is not open.'));
+    return this.#room.send(body);
+  }
+
+  async #connect(): Promise<void> {
+    const generation = ++this.#generation;
+    const { homeserver, room } = this.#target();
+    if (!homeserver || !room) {
+      this.#set({ kind: 'error', error: { code: 'bad-room', message: 'Set both the homeserver and room attributes.' } });
+      return;
+    }
+    if (this.state.kind === 'idle') this.#set({ kind: 'connecting' });
+    let url: string;
+    try {
+      url = await resolveHomeserver(homeserver);
+    } catch (error) {
+      if (generation === this.#generation) this.#set({ kind: 'error', error: toErrorInfo(error) });
+      return;
+    }
+    if (generation !== this.#generation) return;
+    this.homeserverUrl = url;
+    const session = sessionFor(url);
+    if (session === this.#session && this.#room) return;
+    this.#leaveRoom();
+    this.#session = session;
+    if (!session) {
+      this.#set({ kind: 'signed-out', homeserverUrl: url });
+      return;
+    }
+    const handle = session.openRoom(room);
+    this.#room = handle;
+    handle.subscribe((snapshot) => this.#set({ kind: 'room', snapshot }));
+    this.#set({ kind: 'room', snapshot: handle.snapshot });
+  }
+
+  #leaveRoom(): void {
+    this.#room?.release();
+    this.#room = undefined;
+    this.#session = undefined;
+  }
+
+  #set(state: RoomViewState): void {
+    this.state = state;
+    this.#host.requestUpdate();
+  }
+}

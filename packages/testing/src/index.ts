@@ -1,0 +1,5 @@
+export { startSynapse, stopAllSynapses, DEFAULT_PASSWORD } from './synapse.ts';
+export type { Homeserver, StartSynapseOptions, RegisterUserOptions } from './synapse.ts';
+export { Peer, MatrixError } from './peer.ts';
+export type { MatrixEvent, TestUser, CreateRoomOptions } from './peer.ts';
+export { ensureSynapse, SYNAPSE_VERSION } from './venv.ts';

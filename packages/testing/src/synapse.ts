@@ -1,0 +1,382 @@
+import { spawn } from 'node:child_process';
+import { createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Peer, matrixFetch } from './peer.ts';
+import { ensureSynapse } from './venv.ts';
+
+export interface StartSynapseOptions {
+  /** The domain in user IDs and aliases (`@alice:<serverName>`). Default `localhost`. */
+  serverName?: string;
+  /** Keep Synapse's production rate limits instead of relaxing them for tests. */
+  rateLimited?: boolean;
+  /** Allow open client registration (`POST /register`) without email/captcha. */
+  registration?: boolean;
+  /** Listen on this port instead of a random free one. */
+  port?: number;
+}
+
+export interface RegisterUserOptions {
+  username?: string;
+  password?: string;
+  admin?: boolean;
+  displayName?: string;
+}
+
+export interface Homeserver {
+  baseUrl: string;
+  serverName: string;
+  pid: number;
+  configDir: string;
+  logFile: string;
+  stop(): Promise<void>;
+  registerUser(options?: RegisterUserOptions): Promise<Peer>;
+  login(username: string, password: string): Promise<Peer>;
+  guest(): Promise<Peer>;
+}
+
+export const DEFAULT_PASSWORD = 'omni-test-password';
+
+const READY_TIMEOUT_MS = 60_000;
+const READY_POLL_MS = 100;
+const STOP_GRACE_MS = 10_000;
+const PORT_RETRIES = 3;
+
+interface Running {
+  pid: number;
+  configDir: string;
+  exited: Promise<void>;
+}
+
+/** Every Synapse this process started and has not yet reaped, keyed by PID. */
+const running = new Map<number, Running>();
+
+export async function startSynapse(options: StartSynapseOptions = {}): Promise<Homeserver> {
+  const { python } = await ensureSynapse();
+  installCleanupHandlers();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(python, options);
+    } catch (error) {
+      // A random port can be taken between probing it and Synapse binding it; an explicit port cannot be retried.
+      const portRace = error instanceof SynapseStartError && error.addressInUse && options.port === undefined;
+      if (!portRace || attempt >= PORT_RETRIES) throw error;
+      // Only the final failure's log is worth keeping for the developer.
+      await rm(error.configDir, { recursive: true, force: true });
+    }
+  }
+}
+
+class SynapseStartError extends Error {
+  addressInUse: boolean;
+  configDir: string;
+  constructor(message: string, addressInUse: boolean, configDir: string) {
+    super(message);
+    this.name = 'SynapseStartError';
+    this.addressInUse = addressInUse;
+    this.configDir = configDir;
+  }
+}
+
+async function startOnce(python: string, options: StartSynapseOptions): Promise<Homeserver> {
+  const serverName = options.serverName ?? 'localhost';
+  const port = options.port ?? (await freePort());
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const configDir = await mkdtemp(path.join(tmpdir(), 'omni-synapse-'));
+  const logFile = path.join(configDir, 'homeserver.log');
+  const configFile = path.join(configDir, 'homeserver.yaml');
+  const sharedSecret = randomBytes(32).toString('hex');
+
+  await writeFile(path.join(configDir, 'signing.key'), signingKey());
+  await writeFile(path.join(configDir, 'log.yaml'), JSON.stringify(logConfig(logFile), null, 2));
+  await writeFile(
+    configFile,
+    JSON.stringify(homeserverConfig({ ...options, serverName, port, baseUrl, configDir, sharedSecret }), null, 2),
+  );
+
+  // Synapse's own logger and its stdout/stderr share one append-only file, so a single path explains any failure.
+  const log = await open(logFile, 'a');
+  const child = spawn(python, ['-m', 'synapse.app.homeserver', '-c', configFile], {
+    cwd: configDir,
+    stdio: ['ignore', log.fd, log.fd],
+  });
+  await log.close();
+  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  const pid = child.pid;
+  if (pid === undefined) {
+    const { message } = await spawnError;
+    throw new SynapseStartError(`omni: could not run ${python} (${message}); delete .cache/synapse and retry`, false, configDir);
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const entry: Running = { pid, configDir, exited };
+  running.set(pid, entry);
+  void exited.then(() => running.delete(pid));
+
+  try {
+    await waitUntilReady(baseUrl, () => child.exitCode !== null || child.signalCode !== null);
+  } catch (reason) {
+    await terminate(entry);
+    const { summary, addressInUse } = await diagnose(logFile, port);
+    const why = reason instanceof Error ? reason.message : String(reason);
+    throw new SynapseStartError(`omni: Synapse ${why}: ${summary} (log: ${logFile})`, addressInUse, configDir);
+  }
+
+  const admin = { baseUrl, serverName, sharedSecret };
+  let stopping: Promise<void> | undefined;
+  return {
+    baseUrl,
+    serverName,
+    pid,
+    configDir,
+    logFile,
+    stop: () => (stopping ??= terminate(entry).then(() => rm(configDir, { recursive: true, force: true }))),
+    registerUser: (registerOptions) => registerUser(admin, registerOptions),
+    login: (username, password) => Peer.login(baseUrl, username, password),
+    guest: () => Peer.guest(baseUrl),
+  };
+}
+
+async function waitUntilReady(baseUrl: string, hasExited: () => boolean): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (hasExited()) throw new Error('exited before it was ready');
+    try {
+      const response = await fetch(`${baseUrl}/_matrix/client/versions`, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
+  }
+  throw new Error(`did not answer /_matrix/client/versions within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+/** Finds the line of the log that explains a failed start. */
+async function diagnose(logFile: string, port: number): Promise<{ summary: string; addressInUse: boolean }> {
+  const lines = (await readFile(logFile, 'utf8').catch(() => ''))
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const find = (pattern: RegExp) => lines.findLast((line) => pattern.test(line));
+
+  if (find(/Address already in use/)) {
+    return { summary: `port ${port} on 127.0.0.1 is already in use`, addressInUse: true };
+  }
+  const configError = lines.findIndex((line) => line.startsWith('Error in configuration'));
+  if (configError !== -1) {
+    const detail = lines
+      .slice(configError, configError + 2)
+      .join(' ')
+      .replace(/^Error in configuration:?\s*/, '');
+    return { summary: `bad homeserver config: ${detail}`, addressInUse: false };
+  }
+  const last = find(/\b(ERROR|CRITICAL)\b|Error:|Exception:/) ?? lines.at(-1) ?? 'the log is empty';
+  return { summary: last, addressInUse: false };
+}
+
+/** SIGTERM, then SIGKILL after a grace period; resolves once the process is gone. */
+async function terminate(entry: Running): Promise<void> {
+  if (!running.has(entry.pid)) return;
+  signal(entry.pid, 'SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), STOP_GRACE_MS);
+  });
+  const killed = await Promise.race([entry.exited.then(() => false), timedOut]);
+  clearTimeout(timer);
+  if (killed) {
+    signal(entry.pid, 'SIGKILL');
+    await entry.exited;
+  }
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+/** Gracefully stops every Synapse this process started. */
+export async function stopAllSynapses(): Promise<void> {
+  const entries = [...running.values()];
+  await Promise.all(entries.map((entry) => terminate(entry)));
+  await Promise.all(entries.map((entry) => rm(entry.configDir, { recursive: true, force: true })));
+}
+
+/** Last resort for paths where async work cannot run: the process is exiting or crashing. */
+function killAllNow(): void {
+  for (const { pid, configDir } of running.values()) {
+    signal(pid, 'SIGKILL');
+    rmSync(configDir, { recursive: true, force: true });
+  }
+  running.clear();
+}
+
+let cleanupInstalled = false;
+
+function installCleanupHandlers(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on('exit', killAllNow);
+  // The monitor observes crashes (including unhandled rejections) without swallowing them. Test runners that
+  // survive uncaught errors register their own handler; their servers must outlive one failing test.
+  process.on('uncaughtExceptionMonitor', () => {
+    if (process.listenerCount('uncaughtException') === 0) killAllNow();
+  });
+  for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      void stopAllSynapses().finally(() => {
+        process.off(name, onSignal);
+        // Listening for a signal disables Node's default exit; restore it unless the host handles the signal.
+        if (process.listenerCount(name) === 0) process.kill(process.pid, name);
+      });
+    };
+    process.on(name, onSignal);
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Synapse's key file format: `ed25519 <key id> <unpadded base64 seed>`. */
+function signingKey(): string {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const seed = Buffer.from(privateKey.export({ format: 'jwk' }).d ?? '', 'base64url');
+  return `ed25519 a_${randomBytes(3).toString('hex')} ${seed.toString('base64').replace(/=+$/, '')}\n`;
+}
+
+function logConfig(logFile: string): Record<string, unknown> {
+  return {
+    version: 1,
+    formatters: { precise: { format: '%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(request)s - %(message)s' } },
+    handlers: { file: { class: 'logging.FileHandler', formatter: 'precise', filename: logFile, encoding: 'utf8' } },
+    loggers: { 'synapse.storage.SQL': { level: 'WARNING' } },
+    root: { level: 'INFO', handlers: ['file'] },
+    disable_existing_loggers: false,
+  };
+}
+
+/** Every rate limiter Synapse 1.163 reads (synapse/config/ratelimiting.py). */
+const RATE_LIMITERS = [
+  'rc_message',
+  'rc_registration',
+  'rc_registration_token_validity',
+  'rc_login.address',
+  'rc_login.account',
+  'rc_login.failed_attempts',
+  'rc_admin_redaction',
+  'rc_joins.local',
+  'rc_joins.remote',
+  'rc_joins_per_room',
+  'rc_key_requests',
+  'rc_3pid_validation',
+  'rc_invites.per_room',
+  'rc_invites.per_user',
+  'rc_invites.per_issuer',
+  'rc_third_party_invite',
+  'rc_media_create',
+  'rc_presence.per_user',
+  'rc_delayed_event_mgmt',
+  'rc_room_creation',
+  'rc_reports',
+  'rc_user_directory',
+  'rc_profile',
+];
+
+function relaxedRateLimits(): Record<string, unknown> {
+  const relaxed = { per_second: 1000, burst_count: 1000 };
+  const config: Record<string, Record<string, unknown>> = {};
+  for (const key of RATE_LIMITERS) {
+    const [section = key, sub] = key.split('.');
+    if (sub === undefined) config[section] = relaxed;
+    else config[section] = { ...config[section], [sub]: relaxed };
+  }
+  // Federation uses a different limiter shape; loose values keep multi-server tests from being throttled.
+  config['rc_federation'] = { window_size: 1000, sleep_limit: 1000, sleep_delay: 1, reject_limit: 10_000, concurrent: 100 };
+  return config;
+}
+
+function homeserverConfig(o: {
+  serverName: string;
+  port: number;
+  baseUrl: string;
+  configDir: string;
+  sharedSecret: string;
+  rateLimited?: boolean;
+  registration?: boolean;
+}): Record<string, unknown> {
+  // JSON is valid YAML, so no YAML serialiser is needed.
+  return {
+    server_name: o.serverName,
+    public_baseurl: `${o.baseUrl}/`,
+    pid_file: path.join(o.configDir, 'homeserver.pid'),
+    listeners: [
+      {
+        port: o.port,
+        bind_addresses: ['127.0.0.1'],
+        type: 'http',
+        tls: false,
+        x_forwarded: false,
+        resources: [{ names: ['client', 'federation'], compress: false }],
+      },
+    ],
+    database: { name: 'sqlite3', args: { database: path.join(o.configDir, 'homeserver.db') } },
+    media_store_path: path.join(o.configDir, 'media'),
+    signing_key_path: path.join(o.configDir, 'signing.key'),
+    log_config: path.join(o.configDir, 'log.yaml'),
+    registration_shared_secret: o.sharedSecret,
+    macaroon_secret_key: randomBytes(32).toString('hex'),
+    form_secret: randomBytes(32).toString('hex'),
+    enable_registration: o.registration === true,
+    ...(o.registration ? { enable_registration_without_verification: true } : {}),
+    allow_guest_access: true,
+    enable_authenticated_media: true,
+    report_stats: false,
+    enable_metrics: false,
+    trusted_key_servers: [],
+    suppress_key_server_warning: true,
+    url_preview_enabled: false,
+    // Synapse refuses outbound requests to private addresses by default; federation between local test servers needs loopback.
+    ip_range_whitelist: ['127.0.0.1', '::1'],
+    ...(o.rateLimited ? {} : relaxedRateLimits()),
+  };
+}
+
+async function registerUser(
+  server: { baseUrl: string; serverName: string; sharedSecret: string },
+  options: RegisterUserOptions = {},
+): Promise<Peer> {
+  const username = options.username ?? `user-${randomBytes(6).toString('hex')}`;
+  const password = options.password ?? DEFAULT_PASSWORD;
+  const admin = options.admin ?? false;
+  const url = `${server.baseUrl}/_synapse/admin/v1/register`;
+  const { nonce } = await matrixFetch<{ nonce: string }>('GET', url);
+  const mac = createHmac('sha1', server.sharedSecret)
+    .update(`${nonce}\0${username}\0${password}\0${admin ? 'admin' : 'notadmin'}`)
+    .digest('hex');
+  const registered = await matrixFetch<{ user_id: string; access_token: string; device_id: string }>('POST', url, {
+    body: { nonce, username, password, admin, mac, ...(options.displayName ? { displayname: options.displayName } : {}) },
+  });
+  return new Peer({
+    userId: registered.user_id,
+    accessToken: registered.access_token,
+    deviceId: registered.device_id,
+    username,
+    password,
+    homeserver: server.baseUrl,
+  });
+}

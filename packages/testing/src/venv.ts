@@ -1,0 +1,164 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const SYNAPSE_VERSION = '1.163.2';
+
+const MIN_PYTHON: readonly [number, number] = [3, 10];
+/** A lock older than this belongs to an install that cannot still be making progress. */
+const STALE_LOCK_MS = 15 * 60_000;
+const LOCK_POLL_MS = 500;
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const CACHE_DIR = path.join(REPO_ROOT, '.cache', 'synapse');
+const VENV_DIR = path.join(CACHE_DIR, `venv-${SYNAPSE_VERSION}`);
+const LOCK_DIR = `${VENV_DIR}.lock`;
+const INSTALL_LOG = path.join(CACHE_DIR, `pip-${SYNAPSE_VERSION}.log`);
+/** Written last, so its presence proves the venv finished installing. */
+const MARKER = path.join(VENV_DIR, '.omni-installed');
+
+function progress(message: string): void {
+  process.stderr.write(`omni: ${message}\n`);
+}
+
+let pending: Promise<{ python: string }> | undefined;
+
+/**
+ * Returns a Python interpreter from the project-local virtualenv holding the pinned Synapse,
+ * installing it from PyPI on first use. Concurrent callers (parallel test files) wait on one install.
+ */
+export function ensureSynapse(): Promise<{ python: string }> {
+  // Calls within one process share one attempt; the directory lock only arbitrates between processes.
+  pending ??= ensureInstalled().catch((error: unknown) => {
+    pending = undefined;
+    throw error;
+  });
+  return pending;
+}
+
+async function ensureInstalled(): Promise<{ python: string }> {
+  const python = path.join(VENV_DIR, 'bin', 'python');
+  if (existsSync(MARKER)) return { python };
+
+  await mkdir(CACHE_DIR, { recursive: true });
+  await acquireLock();
+  try {
+    // Another process may have finished the install while we waited for the lock.
+    if (!existsSync(MARKER)) await install(python);
+  } finally {
+    await rm(LOCK_DIR, { recursive: true, force: true });
+  }
+  return { python };
+}
+
+async function install(venvPython: string): Promise<void> {
+  const systemPython = findSystemPython();
+  progress(`installing Synapse ${SYNAPSE_VERSION} into .cache/synapse … (first run only)`);
+  const started = Date.now();
+
+  // A venv without the marker is a leftover from an interrupted install; pip cannot be trusted to repair it.
+  await rm(VENV_DIR, { recursive: true, force: true });
+  await run(systemPython, ['-m', 'venv', VENV_DIR], 'creating the virtualenv');
+  await run(
+    venvPython,
+    ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', `matrix-synapse==${SYNAPSE_VERSION}`],
+    `pip install matrix-synapse==${SYNAPSE_VERSION} (needs PyPI access)`,
+  );
+  await run(venvPython, ['-c', 'import synapse.app.homeserver'], 'importing the installed Synapse');
+  await writeFile(MARKER, `${SYNAPSE_VERSION}\n`);
+  progress(`Synapse ${SYNAPSE_VERSION} installed in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+function findSystemPython(): string {
+  const candidates = [process.env['OMNI_PYTHON'], 'python3', 'python'].filter((c): c is string => !!c);
+  const probe = 'import sys; print("%d.%d" % sys.version_info[:2])';
+  for (const candidate of candidates) {
+    const result = spawnSync(candidate, ['-c', probe], { encoding: 'utf8' });
+    if (result.status !== 0) continue;
+    const [major = 0, minor = 0] = result.stdout.trim().split('.').map(Number);
+    if (major < MIN_PYTHON[0] || (major === MIN_PYTHON[0] && minor < MIN_PYTHON[1])) {
+      throw new Error(
+        `omni: ${candidate} is Python ${major}.${minor}, but Synapse ${SYNAPSE_VERSION} needs Python ` +
+          `${MIN_PYTHON.join('.')} or newer; install a newer python3 or point OMNI_PYTHON at one.`,
+      );
+    }
+    // Debian/Ubuntu ship `venv` without `ensurepip`, so `python3 -m venv` fails half-way without this check.
+    const venvCheck = spawnSync(candidate, ['-c', 'import venv, ensurepip'], { encoding: 'utf8' });
+    if (venvCheck.status !== 0) {
+      throw new Error(
+        `omni: ${candidate} lacks the venv module (with ensurepip); install python3-venv ` +
+          `(e.g. \`sudo apt-get install python3-venv\`) and retry.`,
+      );
+    }
+    return candidate;
+  }
+  throw new Error('omni: no python3 found on PATH; install Python 3.10+ (or set OMNI_PYTHON) to run Synapse tests.');
+}
+
+/** Runs a command with its output appended to the install log, failing with a pointer to that log. */
+async function run(command: string, args: string[], what: string): Promise<void> {
+  const log = await open(INSTALL_LOG, 'a');
+  await log.write(`\n$ ${command} ${args.join(' ')}\n`);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', log.fd, log.fd] });
+    child.once('error', reject);
+    child.once('exit', (exitCode) => resolve(exitCode));
+  }).finally(() => log.close());
+  if (code !== 0) {
+    throw new Error(`omni: ${what} failed (exit ${code}); see ${INSTALL_LOG}. The next run retries from scratch.`);
+  }
+}
+
+/** mkdir is atomic, so whoever creates the lock directory owns the install. */
+async function acquireLock(): Promise<void> {
+  let announced = false;
+  for (;;) {
+    try {
+      await mkdir(LOCK_DIR);
+      await writeFile(path.join(LOCK_DIR, 'pid'), String(process.pid));
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (await isStale()) {
+      // Renaming first means only one of several waiters that judged the lock stale gets to remove it.
+      const grave = `${LOCK_DIR}.stale-${process.pid}-${Date.now()}`;
+      await rename(LOCK_DIR, grave).then(
+        () => rm(grave, { recursive: true, force: true }),
+        () => undefined,
+      );
+      continue;
+    }
+    if (!announced) {
+      progress('waiting for another process installing Synapse …');
+      announced = true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+  }
+}
+
+async function isStale(): Promise<boolean> {
+  try {
+    const pid = Number(await readFile(path.join(LOCK_DIR, 'pid'), 'utf8'));
+    if (pid > 0 && !isAlive(pid)) return true;
+    return Date.now() - (await stat(LOCK_DIR)).mtimeMs > STALE_LOCK_MS;
+  } catch {
+    // The owner creates the directory before writing its pid; give it a moment unless the lock is old.
+    try {
+      return Date.now() - (await stat(LOCK_DIR)).mtimeMs > 10_000;
+    } catch {
+      return false; // the lock vanished; the next mkdir attempt decides
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The project's test command: type-check, lint, Node tests (unit tests and the harness against a
+ * real Synapse), then browser tests in Debian's Chromium against a real Synapse. Ends with one
+ * plain line, `N passed, N failed`, counting every check and test.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
+const work = mkdtempSync(join(tmpdir(), 'omni-test-'));
+
+interface Tally {
+  passed: number;
+  failed: number;
+}
+
+const results: Array<{ step: string } & Tally> = [];
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.on('error', () => resolve(127));
+  });
+}
+
+function readTally(file: string): Tally | undefined {
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as Tally;
+}
+
+async function check(step: string, command: string, args: string[]): Promise<void> {
+  console.log(`\n▶ ${step}`);
+  const code = await run(command, args);
+  results.push({ step, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 });
+}
+
+async function suite(step: string, command: string, args: string[], summary: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
+  console.log(`\n▶ ${step}`);
+  const code = await run(command, args, env);
+  const tally = readTally(summary) ?? { passed: 0, failed: 0 };
+  // A runner that crashed before reporting, or failed without a failing test, still counts as a failure.
+  if (code !== 0 && tally.failed === 0) tally.failed = 1;
+  results.push({ step, ...tally });
+}
+
+const only = process.argv.slice(2);
+const wants = (step: string): boolean => only.length === 0 || only.includes(step);
+
+try {
+  if (wants('types')) await check('types', bin('tsc'), ['-b']);
+  if (wants('lint')) await check('lint', bin('eslint'), ['--max-warnings', '0', '.']);
+  if (wants('node')) {
+    const summary = join(work, 'node.json');
+    await suite(
+      'node',
+      process.execPath,
+      [
+        '--test',
+        '--test-concurrency=1',
+        '--test-reporter=spec',
+        '--test-reporter-destination=stdout',
+        `--test-reporter=${join(root, 'scripts', 'node-test-tally.ts')}`,
+        `--test-reporter-destination=${summary}`,
+        'packages/core/src/**/*.test.ts',
+        'packages/testing/src/**/*.test.ts',
+        'test/node/**/*.test.ts',
+      ],
+      summary,
+    );
+  }
+  if (wants('browser')) {
+    const summary = join(work, 'browser.json');
+    await suite('browser', bin('wtr'), ['--config', 'web-test-runner.config.mjs'], summary, { OMNI_WTR_SUMMARY: summary });
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+console.log('');
+for (const r of results) console.log(`  ${r.step.padEnd(8)} ${r.passed} passed, ${r.failed} failed`);
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed === 0 ? 0 : 1;

@@ -1,0 +1,42 @@
+// Browser tests: Debian's Chromium through Playwright, files served by Vite, one real Synapse per run.
+import { defaultReporter } from '@web/test-runner';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { countReporter } from './test/support/count-reporter.ts';
+import { synapseHarness } from './test/support/harness-plugin.ts';
+import { viteBridge } from './test/support/vite-bridge.ts';
+
+const vite = viteBridge();
+const chromium = process.env.OMNI_CHROMIUM ?? '/usr/bin/chromium';
+
+export default {
+  files: ['packages/elements/src/**/*.test.ts', 'test/browser/**/*.test.ts'],
+  concurrency: 1,
+  browserStartTimeout: 60_000,
+  testsStartTimeout: 120_000,
+  testsFinishTimeout: 300_000,
+  nodeResolve: false,
+  middleware: [vite.middleware],
+  plugins: [synapseHarness(), vite.plugin],
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: {
+        executablePath: chromium,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      },
+    }),
+  ],
+  testFramework: { config: { timeout: 30_000 } },
+  reporters: [
+    defaultReporter(),
+    ...(process.env.OMNI_WTR_SUMMARY ? [countReporter(process.env.OMNI_WTR_SUMMARY)] : []),
+  ],
+};
