@@ -1,6 +1,6 @@
 import type { TestRunnerPlugin } from '@web/test-runner';
-import { Peer, startSynapse, type Homeserver, type TestUser } from '@omnisocial/testing';
-import type { PeerCall, RegisterOptions } from '@omnisocial/testing/browser';
+import { Peer, startSynapse, type Homeserver} from '@omnisocial/testing';
+import type { PeerCall } from '@omnisocial/testing/browser';
 import { matches, type MessageMatch } from '@omnisocial/testing/match';
 
 const peerMethods = new Set<string>([
@@ -38,17 +38,17 @@ export function synapseHarness(): TestRunnerPlugin {
         case 'omni:homeserver':
           return { baseUrl: homeserver.baseUrl, serverName: homeserver.serverName };
         case 'omni:register':
-          return (await homeserver.registerUser((payload ?? {}) as RegisterOptions)).toJSON();
+          return (await homeserver.registerUser((payload ?? {}))).toJSON();
         case 'omni:peer': {
           const { user, method, args } = payload as PeerCall;
           if (!peerMethods.has(method)) throw new Error(`Unknown peer method ${method}`);
-          const peer = Peer.fromJSON(user as TestUser);
+          const peer = Peer.fromJSON(user);
           if (method === 'waitForMessage') {
             const [roomId, match, timeoutMs] = args as [string, MessageMatch, number | undefined];
             return peer.waitForMessage(roomId, (event) => matches(event, match), timeoutMs);
           }
-          const fn = peer[method] as (...a: unknown[]) => Promise<unknown>;
-          return (await fn.apply(peer, args)) ?? null;
+          const call = (peer[method] as (...a: unknown[]) => Promise<unknown>).bind(peer);
+          return (await call(...args)) ?? null;
         }
         default:
           throw new Error(`Unknown harness command ${command}`);

@@ -22,6 +22,13 @@ export function viteBridge(): { plugin: TestRunnerPlugin; middleware: Middleware
       logLevel: 'warn',
       server: { middlewareMode: true, hmr: false, ws: false },
       optimizeDeps: { exclude: ['@web/test-runner-commands'] },
+      plugins: [
+        {
+          // @web/test-runner-commands imports the runner's socket module, which only the runner serves.
+          name: 'omni-wtr-runtime',
+          resolveId: (id) => (id.startsWith('/__web-dev-server') ? { id, external: true } : undefined),
+        },
+      ],
     }));
 
   const middleware: Middleware = async (ctx, next) => {
@@ -30,7 +37,7 @@ export function viteBridge(): { plugin: TestRunnerPlugin; middleware: Middleware
       const req: IncomingMessage = ctx.req;
       const res: ServerResponse = ctx.res;
       res.once('finish', () => resolve(true));
-      middlewares(req, res, (error?: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(false)));
+      middlewares(req, res, (error?: unknown) => (error ? reject(error instanceof Error ? error : new Error('Vite failed to serve the request')) : resolve(false)));
     });
     if (handled) {
       ctx.respond = false;

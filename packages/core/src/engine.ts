@@ -16,7 +16,7 @@ import {
   type Room,
 } from 'matrix-js-sdk';
 import { resolveHomeserver } from './homeserver.ts';
-import { quietLogger, quietSdkLogging } from './sdk-logger.ts';
+import { quietLogger } from './sdk-logger.ts';
 import {
   OmniError,
   type MessageStatus,
@@ -28,8 +28,6 @@ import {
   type TimelineMessage,
   type Unsubscribe,
 } from './types.ts';
-
-quietSdkLogging();
 
 const DEVICE_NAME = 'OmniSocial Chat';
 const INITIAL_SYNC_LIMIT = 30;

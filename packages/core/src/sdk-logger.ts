@@ -1,4 +1,4 @@
-import { logger as sdkLogger, type Logger } from 'matrix-js-sdk/lib/logger.js';
+import type { Logger } from 'matrix-js-sdk/lib/logger.js';
 
 /**
  * matrix-js-sdk logs every request and sync step at debug level into the host page's console.
@@ -16,7 +16,3 @@ export function quietLogger(prefix = 'omni'): Logger {
   };
 }
 
-/** Also quiets the SDK's module-level loggers, which do not go through the client's logger. */
-export function quietSdkLogging(): void {
-  (sdkLogger as unknown as { setLevel(level: 'warn'): void }).setLevel('warn');
-}

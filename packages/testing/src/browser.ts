@@ -35,7 +35,7 @@ type RemotePeer = {
 };
 
 async function command<R>(name: string, payload?: unknown): Promise<R> {
-  return (await executeServerCommand(name, payload)) as R;
+  return executeServerCommand<R, unknown>(name, payload);
 }
 
 export function homeserver(): Promise<{ baseUrl: string; serverName: string }> {

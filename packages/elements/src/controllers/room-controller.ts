@@ -41,6 +41,8 @@ export class RoomController implements ReactiveController {
   #room: RoomHandle | undefined;
   #stopWatchingSessions: Unsubscribe | undefined;
   #generation = 0;
+  /** The target the controller last connected to, so a changed attribute reconnects once. */
+  #connectedKey: string | undefined;
 
   constructor(host: ReactiveControllerHost, target: () => RoomTarget) {
     this.#host = host;
@@ -50,6 +52,17 @@ export class RoomController implements ReactiveController {
 
   hostConnected(): void {
     this.#stopWatchingSessions = onSessionsChange(() => void this.#connect());
+    this.#connectedKey = undefined;
+  }
+
+  /** Runs before every render, so attributes set before or after connection are both picked up. */
+  hostUpdate(): void {
+    const { homeserver, room } = this.#target();
+    const key = `${homeserver}\n${room}`;
+    if (key === this.#connectedKey) return;
+    this.#connectedKey = key;
+    this.#leaveRoom();
+    this.state = { kind: 'connecting' };
     void this.#connect();
   }
 
@@ -58,12 +71,6 @@ export class RoomController implements ReactiveController {
     this.#stopWatchingSessions = undefined;
     this.#generation += 1;
     this.#leaveRoom();
-  }
-
-  /** Call when the target (homeserver or room) changed. */
-  retarget(): void {
-    this.#leaveRoom();
-    void this.#connect();
   }
 
   /** The homeserver URL the element resolved to, once known. */
@@ -81,7 +88,6 @@ export class RoomController implements ReactiveController {
       this.#set({ kind: 'error', error: { code: 'bad-room', message: 'Set both the homeserver and room attributes.' } });
       return;
     }
-    if (this.state.kind === 'idle') this.#set({ kind: 'connecting' });
     let url: string;
     try {
       url = await resolveHomeserver(homeserver);

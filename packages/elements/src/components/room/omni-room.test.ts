@@ -15,7 +15,7 @@ function shadow(el: OmniRoom): ShadowRoot {
 }
 
 function articles(el: OmniRoom): string[] {
-  return [...shadow(el).querySelectorAll('[role="log"] article')].map((a) => a.textContent?.replace(/\s+/g, ' ').trim() ?? '');
+  return [...shadow(el).querySelectorAll('[role="log"] article')].map((a) => a.textContent.replace(/\s+/g, ' ').trim());
 }
 
 async function waitForArticle(el: OmniRoom, text: string): Promise<void> {
@@ -24,7 +24,7 @@ async function waitForArticle(el: OmniRoom, text: string): Promise<void> {
 
 function composer(el: OmniRoom): { textbox: HTMLTextAreaElement; send: HTMLButtonElement } {
   const textbox = shadow(el).querySelector<HTMLTextAreaElement>('textarea[aria-label="Message"]');
-  const send = [...shadow(el).querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Send');
+  const send = [...shadow(el).querySelectorAll('button')].find((b) => b.textContent.trim() === 'Send');
   if (!textbox || !send) throw new Error('no composer');
   return { textbox, send };
 }
@@ -95,7 +95,7 @@ describe('<omni-room> against a real Synapse', () => {
     username.value = alice.username;
     password.value = 'not-the-password';
     form.requestSubmit();
-    await waitUntil(() => shadow(el).querySelector('[role="alert"]')?.textContent?.includes('Wrong username or password'), 'no rejection message', { timeout: 10_000 });
+    await waitUntil(() => shadow(el).querySelector('[role="alert"]')?.textContent.includes('Wrong username or password'), 'no rejection message', { timeout: 10_000 });
 
     password.value = alice.password;
     form.requestSubmit();

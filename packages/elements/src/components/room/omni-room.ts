@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { signIn, type OmniErrorInfo, type RoomSnapshot, type TimelineMessage } from '@omnisocial/core';
 import { OmniElement } from '../../base/omni-element.ts';
@@ -52,12 +52,6 @@ export class OmniRoom extends OmniElement {
     this.room = '';
     this.theme = 'light';
     this.signingIn = false;
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if ((changed.has('homeserver') || changed.has('room')) && this.isConnected && this.hasUpdated) {
-      this.#controller.retarget();
-    }
   }
 
   protected override updated(): void {
@@ -173,11 +167,15 @@ export class OmniRoom extends OmniElement {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
     const data = new FormData(form);
+    const field = (name: string): string => {
+      const value = data.get(name);
+      return typeof value === 'string' ? value : '';
+    };
     const homeserver = this.#controller.homeserverUrl ?? this.homeserver;
     this.signingIn = true;
     this.signInError = undefined;
     try {
-      await signIn({ homeserver, username: String(data.get('username') ?? ''), password: String(data.get('password') ?? '') });
+      await signIn({ homeserver, username: field('username'), password: field('password') });
     } catch (error) {
       this.signInError = error instanceof Error ? error.message : 'Sign-in failed.';
     } finally {
