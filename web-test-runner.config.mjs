@@ -35,8 +35,5 @@ export default {
     }),
   ],
   testFramework: { config: { timeout: 30_000 } },
-  reporters: [
-    defaultReporter(),
-    ...(process.env.OMNI_WTR_SUMMARY ? [countReporter(process.env.OMNI_WTR_SUMMARY)] : []),
-  ],
+  reporters: [defaultReporter(), ...(process.env.OMNI_WTR_SUMMARY ? [countReporter(process.env.OMNI_WTR_SUMMARY)] : [])],
 };

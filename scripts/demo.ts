@@ -52,7 +52,13 @@ async function seed(homeserver: Homeserver): Promise<void> {
   const alice = peers.get('alice');
   if (!alice) throw new Error('demo members missing');
   for (const room of rooms) {
-    const { roomId } = await alice.createRoom({ alias: room.alias, name: room.name, topic: room.topic, preset: 'public_chat', visibility: 'public' });
+    const { roomId } = await alice.createRoom({
+      alias: room.alias,
+      name: room.name,
+      topic: room.topic,
+      preset: 'public_chat',
+      visibility: 'public',
+    });
     for (const peer of peers.values()) if (peer !== alice) await peer.joinRoom(roomId);
     for (const [username, body] of room.script) await peers.get(username)?.sendMessage(roomId, body);
   }

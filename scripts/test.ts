@@ -1,5 +1,5 @@
 /**
- * The project's test command: type-check, lint, Node tests (unit tests and the harness against a
+ * The project's test command: type-check, lint, formatting, Node tests (unit tests and the harness against a
  * real Synapse), then browser tests in Debian's Chromium against a real Synapse. Ends with one
  * plain line, `N passed, N failed`, counting every check and test.
  */
@@ -54,6 +54,7 @@ const wants = (step: string): boolean => only.length === 0 || only.includes(step
 try {
   if (wants('types')) await check('types', bin('tsc'), ['-b']);
   if (wants('lint')) await check('lint', bin('eslint'), ['--max-warnings', '0', '.']);
+  if (wants('format')) await check('format', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
   if (wants('node')) {
     const summary = join(work, 'node.json');
     await suite(

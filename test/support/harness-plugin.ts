@@ -1,5 +1,5 @@
 import type { TestRunnerPlugin } from '@web/test-runner';
-import { Peer, startSynapse, type Homeserver} from '@omnisocial/testing';
+import { Peer, startSynapse, type Homeserver } from '@omnisocial/testing';
 import type { PeerCall } from '@omnisocial/testing/browser';
 import { matches, type MessageMatch } from '@omnisocial/testing/match';
 
@@ -38,7 +38,7 @@ export function synapseHarness(): TestRunnerPlugin {
         case 'omni:homeserver':
           return { baseUrl: homeserver.baseUrl, serverName: homeserver.serverName };
         case 'omni:register':
-          return (await homeserver.registerUser((payload ?? {}))).toJSON();
+          return (await homeserver.registerUser(payload ?? {})).toJSON();
         case 'omni:peer': {
           const { user, method, args } = payload as PeerCall;
           if (!peerMethods.has(method)) throw new Error(`Unknown peer method ${method}`);

@@ -37,7 +37,9 @@ export function viteBridge(): { plugin: TestRunnerPlugin; middleware: Middleware
       const req: IncomingMessage = ctx.req;
       const res: ServerResponse = ctx.res;
       res.once('finish', () => resolve(true));
-      middlewares(req, res, (error?: unknown) => (error ? reject(error instanceof Error ? error : new Error('Vite failed to serve the request')) : resolve(false)));
+      middlewares(req, res, (error?: unknown) =>
+        error ? reject(error instanceof Error ? error : new Error('Vite failed to serve the request')) : resolve(false),
+      );
     });
     if (handled) {
       ctx.respond = false;

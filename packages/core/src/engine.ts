@@ -34,7 +34,8 @@ const INITIAL_SYNC_LIMIT = 30;
 
 export async function createSession(options: SignInOptions): Promise<SessionHandle> {
   const baseUrl = await resolveHomeserver(options.homeserver);
-  const credentials = 'password' in options ? await passwordLogin(baseUrl, options.username, options.password) : await tokenLogin(baseUrl, options);
+  const credentials =
+    'password' in options ? await passwordLogin(baseUrl, options.username, options.password) : await tokenLogin(baseUrl, options);
   const client = createClient({
     baseUrl,
     accessToken: credentials.accessToken,
@@ -90,7 +91,11 @@ function signInError(error: unknown, baseUrl: string): OmniError {
   if (error instanceof OmniError) return error;
   if (error instanceof MatrixError) {
     if (error.errcode === 'M_FORBIDDEN' || error.errcode === 'M_UNKNOWN_TOKEN' || error.errcode === 'M_USER_DEACTIVATED') {
-      return new OmniError('sign-in-rejected', error.errcode === 'M_FORBIDDEN' ? 'Wrong username or password.' : 'The homeserver rejected these credentials.', { cause: error });
+      return new OmniError(
+        'sign-in-rejected',
+        error.errcode === 'M_FORBIDDEN' ? 'Wrong username or password.' : 'The homeserver rejected these credentials.',
+        { cause: error },
+      );
     }
     return new OmniError('sign-in-rejected', `Sign-in failed: ${error.message}`, { cause: error });
   }
@@ -350,7 +355,8 @@ function roomError(error: unknown, target: string): OmniError {
   if (error instanceof OmniError) return error;
   if (error instanceof MatrixError) {
     if (error.errcode === 'M_NOT_FOUND') return new OmniError('unknown-room', `The room ${target} does not exist.`, { cause: error });
-    if (error.errcode === 'M_FORBIDDEN') return new OmniError('forbidden', `You cannot join ${target}: ${error.data.error ?? 'access denied'}.`, { cause: error });
+    if (error.errcode === 'M_FORBIDDEN')
+      return new OmniError('forbidden', `You cannot join ${target}: ${error.data.error ?? 'access denied'}.`, { cause: error });
     return new OmniError('unknown', `${target}: ${error.message}`, { cause: error });
   }
   return new OmniError('network', `The room ${target} could not be loaded; check the connection.`, { cause: error });

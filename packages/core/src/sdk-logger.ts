@@ -15,4 +15,3 @@ export function quietLogger(prefix = 'omni'): Logger {
     getChild: (namespace: string) => quietLogger(`${prefix}:${namespace}`),
   };
 }
-

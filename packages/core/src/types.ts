@@ -10,14 +10,7 @@ export interface OmniErrorInfo {
 }
 
 export type OmniErrorCode =
-  | 'bad-homeserver'
-  | 'unreachable'
-  | 'sign-in-rejected'
-  | 'unknown-room'
-  | 'forbidden'
-  | 'bad-room'
-  | 'network'
-  | 'unknown';
+  'bad-homeserver' | 'unreachable' | 'sign-in-rejected' | 'unknown-room' | 'forbidden' | 'bad-room' | 'network' | 'unknown';
 
 export class OmniError extends Error implements OmniErrorInfo {
   readonly code: OmniErrorCode;

@@ -49,7 +49,9 @@ export function registerUser(options: RegisterOptions = {}): Promise<TestUser> {
 /** A user of the test homeserver acting from the test runner, like a second Matrix client. */
 export function peer(user: TestUser): RemotePeer {
   return new Proxy({} as RemotePeer, {
-    get: (_target, method: string) =>
-      (...args: unknown[]) => command('omni:peer', { user, method: method as PeerMethod, args } satisfies PeerCall),
+    get:
+      (_target, method: string) =>
+      (...args: unknown[]) =>
+        command('omni:peer', { user, method: method as PeerMethod, args } satisfies PeerCall),
   });
 }

@@ -30,7 +30,12 @@ function composer(el: OmniRoom): { textbox: HTMLTextAreaElement; send: HTMLButto
 }
 
 async function lobby(): Promise<string> {
-  const { alias } = await peer(bob).createRoom({ alias: `lobby-${crypto.randomUUID().slice(0, 8)}`, name: 'Lobby', preset: 'public_chat', visibility: 'public' });
+  const { alias } = await peer(bob).createRoom({
+    alias: `lobby-${crypto.randomUUID().slice(0, 8)}`,
+    name: 'Lobby',
+    preset: 'public_chat',
+    visibility: 'public',
+  });
   if (!alias) throw new Error('room has no alias');
   return alias;
 }
@@ -95,7 +100,11 @@ describe('<omni-room> against a real Synapse', () => {
     username.value = alice.username;
     password.value = 'not-the-password';
     form.requestSubmit();
-    await waitUntil(() => shadow(el).querySelector('[role="alert"]')?.textContent.includes('Wrong username or password'), 'no rejection message', { timeout: 10_000 });
+    await waitUntil(
+      () => shadow(el).querySelector('[role="alert"]')?.textContent.includes('Wrong username or password'),
+      'no rejection message',
+      { timeout: 10_000 },
+    );
 
     password.value = alice.password;
     form.requestSubmit();
@@ -105,7 +114,13 @@ describe('<omni-room> against a real Synapse', () => {
   it('shows a readable error for an unknown room and fires omni-error', async () => {
     await signIn({ homeserver: baseUrl, username: alice.username, password: alice.password });
     const errors: OmniErrorEvent[] = [];
-    const el = await fixture<OmniRoom>(html`<omni-room homeserver=${baseUrl} room=${`#no-such-room:${serverName}`} @omni-error=${(e: OmniErrorEvent) => errors.push(e)}></omni-room>`);
+    const el = await fixture<OmniRoom>(
+      html`<omni-room
+        homeserver=${baseUrl}
+        room=${`#no-such-room:${serverName}`}
+        @omni-error=${(e: OmniErrorEvent) => errors.push(e)}
+      ></omni-room>`,
+    );
     await waitUntil(() => shadow(el).querySelector('[role="alert"]'), 'no error state', { timeout: 20_000 });
     expect(shadow(el).querySelector('[role="alert"]')?.textContent).to.include('does not exist');
     expect(errors.map((e) => e.error.code)).to.deep.equal(['unknown-room']);

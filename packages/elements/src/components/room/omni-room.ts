@@ -100,7 +100,11 @@ export class OmniRoom extends OmniElement {
     return html`
       <header>${name}</header>
       <div class="log" part="log" role="log" aria-label=${`Messages in ${name}`} tabindex="0" @scroll=${this.#onScroll}>
-        ${repeat(snapshot.messages, (message) => message.id, (message) => this.#renderMessage(message))}
+        ${repeat(
+          snapshot.messages,
+          (message) => message.id,
+          (message) => this.#renderMessage(message),
+        )}
       </div>
       <form part="composer" @submit=${this.#onSend}>
         <textarea
