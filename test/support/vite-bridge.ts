@@ -21,7 +21,12 @@ export function viteBridge(): { plugin: TestRunnerPlugin; middleware: Middleware
       appType: 'custom',
       logLevel: 'warn',
       server: { middlewareMode: true, hmr: false, ws: false },
-      optimizeDeps: { exclude: ['@web/test-runner-commands'] },
+      optimizeDeps: {
+        // Scanning every test file up front pre-bundles all dependencies before the first test page
+        // loads; discovering one later makes Vite reload the page, which fails that test file.
+        entries: ['packages/elements/src/**/*.test.ts', 'test/browser/**/*.test.ts'],
+        exclude: ['@web/test-runner-commands', '@matrix-org/matrix-sdk-crypto-wasm'],
+      },
       plugins: [
         {
           // @web/test-runner-commands imports the runner's socket module, which only the runner serves.

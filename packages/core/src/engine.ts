@@ -2,40 +2,17 @@
  * The Matrix engine: the only module that imports matrix-js-sdk. It is loaded on first need
  * (`import('./engine.ts')`), so pages pay for the SDK only when a member actually chats.
  */
-import {
-  ClientEvent,
-  createClient,
-  EventStatus,
-  MatrixError,
-  MsgType,
-  PendingEventOrdering,
-  RoomEvent,
-  SyncState,
-  type MatrixClient,
-  type MatrixEvent,
-  type Room,
-} from 'matrix-js-sdk';
+import { ClientEvent, createClient, RoomEvent, type MatrixClient, type MatrixEvent, type Room } from 'matrix-js-sdk';
+import { acquireCredentials } from './auth.ts';
 import { resolveHomeserver } from './homeserver.ts';
+import { RoomModel } from './room-model.ts';
 import { quietLogger } from './sdk-logger.ts';
-import {
-  OmniError,
-  type MessageStatus,
-  type RoomHandle,
-  type RoomSnapshot,
-  type SessionHandle,
-  type SessionInfo,
-  type SignInOptions,
-  type TimelineMessage,
-  type Unsubscribe,
-} from './types.ts';
-
-const DEVICE_NAME = 'OmniSocial Chat';
-const INITIAL_SYNC_LIMIT = 30;
+import { classicSync, type SyncStrategy } from './sync.ts';
+import type { RoomHandle, SessionHandle, SessionInfo, SignInOptions, Unsubscribe } from './types.ts';
 
 export async function createSession(options: SignInOptions): Promise<SessionHandle> {
   const baseUrl = await resolveHomeserver(options.homeserver);
-  const credentials =
-    'password' in options ? await passwordLogin(baseUrl, options.username, options.password) : await tokenLogin(baseUrl, options);
+  const credentials = await acquireCredentials(baseUrl, options);
   const client = createClient({
     baseUrl,
     accessToken: credentials.accessToken,
@@ -44,84 +21,23 @@ export async function createSession(options: SignInOptions): Promise<SessionHand
     timelineSupport: true,
     logger: quietLogger(),
   });
-  return new EngineSession(client, { userId: credentials.userId, deviceId: credentials.deviceId, homeserverUrl: baseUrl });
+  return new EngineSession(client, { userId: credentials.userId, deviceId: credentials.deviceId, homeserverUrl: baseUrl }, classicSync());
 }
 
-interface Credentials {
-  userId: string;
-  deviceId: string;
-  accessToken: string;
-}
-
-async function passwordLogin(baseUrl: string, username: string, password: string): Promise<Credentials> {
-  const client = createClient({ baseUrl, logger: quietLogger() });
-  try {
-    const response = await client.loginRequest({
-      type: 'm.login.password',
-      identifier: { type: 'm.id.user', user: username },
-      password,
-      initial_device_display_name: DEVICE_NAME,
-    });
-    return { userId: response.user_id, deviceId: response.device_id, accessToken: response.access_token };
-  } catch (error) {
-    throw signInError(error, baseUrl);
-  } finally {
-    client.stopClient();
-  }
-}
-
-async function tokenLogin(baseUrl: string, options: { accessToken: string; userId?: string; deviceId?: string }): Promise<Credentials> {
-  if (options.userId && options.deviceId) {
-    return { userId: options.userId, deviceId: options.deviceId, accessToken: options.accessToken };
-  }
-  const client = createClient({ baseUrl, accessToken: options.accessToken, logger: quietLogger() });
-  try {
-    const whoami = await client.whoami();
-    const deviceId = options.deviceId ?? whoami.device_id;
-    if (!deviceId) throw new OmniError('sign-in-rejected', 'The access token has no device; pass deviceId with it.');
-    return { userId: whoami.user_id, deviceId, accessToken: options.accessToken };
-  } catch (error) {
-    throw signInError(error, baseUrl);
-  } finally {
-    client.stopClient();
-  }
-}
-
-function signInError(error: unknown, baseUrl: string): OmniError {
-  if (error instanceof OmniError) return error;
-  if (error instanceof MatrixError) {
-    if (error.errcode === 'M_FORBIDDEN' || error.errcode === 'M_UNKNOWN_TOKEN' || error.errcode === 'M_USER_DEACTIVATED') {
-      return new OmniError(
-        'sign-in-rejected',
-        error.errcode === 'M_FORBIDDEN' ? 'Wrong username or password.' : 'The homeserver rejected these credentials.',
-        { cause: error },
-      );
-    }
-    return new OmniError('sign-in-rejected', `Sign-in failed: ${error.message}`, { cause: error });
-  }
-  return new OmniError('unreachable', `The homeserver ${baseUrl} cannot be reached.`, { cause: error });
-}
-
-class EngineSession implements SessionHandle {
+export class EngineSession implements SessionHandle {
   readonly info: SessionInfo;
   readonly client: MatrixClient;
   readonly #rooms = new Map<string, RoomModel>();
   readonly #firstSync: Promise<void>;
-  /** Open models by room id: one client listener per event kind feeds them all. */
+  /** Open models by room id: one client listener per event kind feeds them all, and the sync follows them. */
   readonly #byRoomId = new Map<string, Set<RoomModel>>();
 
-  constructor(client: MatrixClient, info: SessionInfo) {
+  readonly #sync: SyncStrategy;
+
+  constructor(client: MatrixClient, info: SessionInfo, sync: SyncStrategy) {
     this.client = client;
     this.info = info;
-    this.#firstSync = new Promise((resolve) => {
-      const onSync = (state: SyncState): void => {
-        if (state === SyncState.Prepared || state === SyncState.Syncing) {
-          client.off(ClientEvent.Sync, onSync);
-          resolve();
-        }
-      };
-      client.on(ClientEvent.Sync, onSync);
-    });
+    this.#sync = sync;
     const dispatch = (_event: MatrixEvent | undefined, room: Room | undefined): void => {
       if (room) for (const model of this.#byRoomId.get(room.roomId) ?? []) model.refresh();
     };
@@ -132,20 +48,21 @@ class EngineSession implements SessionHandle {
     // A room just joined reaches the store with its first timeline already filled in.
     client.on(ClientEvent.Room, (room) => dispatch(undefined, room));
     client.on(RoomEvent.MyMembership, (room) => dispatch(undefined, room));
-    void client.startClient({
-      initialSyncLimit: INITIAL_SYNC_LIMIT,
-      lazyLoadMembers: true,
-      pendingEventOrdering: PendingEventOrdering.Detached,
-    });
+    this.#firstSync = sync.start(client);
   }
 
   watch(roomId: string, model: RoomModel): Unsubscribe {
     let models = this.#byRoomId.get(roomId);
-    if (!models) this.#byRoomId.set(roomId, (models = new Set()));
+    if (!models) {
+      this.#byRoomId.set(roomId, (models = new Set()));
+      this.#sync.subscribe(roomId);
+    }
     models.add(model);
     return () => {
       models.delete(model);
-      if (models.size === 0) this.#byRoomId.delete(roomId);
+      if (models.size > 0) return;
+      this.#byRoomId.delete(roomId);
+      this.#sync.unsubscribe(roomId);
     };
   }
 
@@ -177,187 +94,4 @@ class EngineSession implements SessionHandle {
     this.#rooms.clear();
     this.client.stopClient();
   }
-}
-
-/**
- * One model per room per session, shared by every element showing that room. It turns the SDK's
- * mutable room into immutable snapshots once per change, not once per tile.
- */
-class RoomModel {
-  #snapshot: RoomSnapshot = { status: 'loading', messages: [], canSend: false };
-  readonly #listeners = new Set<(snapshot: RoomSnapshot) => void>();
-  readonly #session: EngineSession;
-  readonly #target: string;
-  readonly #onDispose: () => void;
-  #roomId: string | undefined;
-  #unwatch: Unsubscribe | undefined;
-  #holders = 0;
-  #disposed = false;
-
-  constructor(session: EngineSession, target: string, onDispose: () => void) {
-    this.#session = session;
-    this.#target = target;
-    this.#onDispose = onDispose;
-    void this.#start();
-  }
-
-  hold(): RoomHandle {
-    this.#holders += 1;
-    return new RoomHolder(this);
-  }
-
-  get snapshot(): RoomSnapshot {
-    return this.#snapshot;
-  }
-
-  subscribe(listener: (snapshot: RoomSnapshot) => void): Unsubscribe {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  release(): void {
-    this.#holders -= 1;
-    if (this.#holders === 0) this.dispose();
-  }
-
-  dispose(): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    this.#unwatch?.();
-    this.#listeners.clear();
-    this.#onDispose();
-  }
-
-  async #start(): Promise<void> {
-    try {
-      await this.#session.whenSynced();
-      const room = await this.#join();
-      if (this.#disposed) return;
-      this.#roomId = room.roomId;
-      this.#unwatch = this.#session.watch(room.roomId, this);
-      this.refresh();
-    } catch (error) {
-      this.#publish({ status: 'error', messages: [], canSend: false, error: roomError(error, this.#target) });
-    }
-  }
-
-  async #join(): Promise<Room> {
-    const client = this.#session.client;
-    const roomId = await this.#resolveRoomId();
-    const known = client.getRoom(roomId);
-    if (known?.getMyMembership() === 'join') return known;
-    return client.joinRoom(roomId, { viaServers: viaServers(this.#target) });
-  }
-
-  async #resolveRoomId(): Promise<string> {
-    if (this.#target.startsWith('!')) return this.#target;
-    if (!this.#target.startsWith('#') || !this.#target.includes(':')) {
-      throw new OmniError('bad-room', `"${this.#target}" is not a room address; use #alias:server or !roomid:server.`);
-    }
-    const { room_id: roomId } = await this.#session.client.getRoomIdForAlias(this.#target);
-    return roomId;
-  }
-
-  /** Recomputes the snapshot from the SDK's current room; called once per change of the room. */
-  refresh(): void {
-    const room = this.#roomId === undefined ? null : this.#session.client.getRoom(this.#roomId);
-    if (!room || this.#disposed) return;
-    const own = this.#session.info.userId;
-    const messages: TimelineMessage[] = [];
-    for (const event of [...room.getLiveTimeline().getEvents(), ...room.getPendingEvents()]) {
-      const message = toMessage(event, room, own);
-      if (message) messages.push(message);
-    }
-    this.#publish({
-      status: 'ready',
-      roomId: room.roomId,
-      name: room.name,
-      messages,
-      canSend: room.maySendMessage(),
-    });
-  }
-
-  #publish(snapshot: RoomSnapshot): void {
-    this.#snapshot = snapshot;
-    for (const listener of this.#listeners) listener(snapshot);
-  }
-
-  async send(body: string): Promise<void> {
-    if (this.#roomId === undefined) throw new OmniError('network', 'The room is not ready yet.');
-    await this.#session.client.sendMessage(this.#roomId, { msgtype: MsgType.Text, body });
-  }
-}
-
-/** One element's hold on a shared room model; releasing twice is harmless. */
-class RoomHolder implements RoomHandle {
-  #model: RoomModel | undefined;
-  readonly #unsubscribes = new Set<Unsubscribe>();
-
-  constructor(model: RoomModel) {
-    this.#model = model;
-  }
-
-  get snapshot(): RoomSnapshot {
-    return this.#model?.snapshot ?? { status: 'loading', messages: [], canSend: false };
-  }
-
-  subscribe(listener: (snapshot: RoomSnapshot) => void): Unsubscribe {
-    const unsubscribe = this.#model?.subscribe(listener) ?? (() => undefined);
-    this.#unsubscribes.add(unsubscribe);
-    return () => {
-      this.#unsubscribes.delete(unsubscribe);
-      unsubscribe();
-    };
-  }
-
-  send(body: string): Promise<void> {
-    if (!this.#model) return Promise.reject(new OmniError('unknown', 'This room was already released.'));
-    return this.#model.send(body);
-  }
-
-  release(): void {
-    for (const unsubscribe of this.#unsubscribes) unsubscribe();
-    this.#unsubscribes.clear();
-    this.#model?.release();
-    this.#model = undefined;
-  }
-}
-
-function toMessage(event: MatrixEvent, room: Room, own: string): TimelineMessage | undefined {
-  if (event.getType() !== 'm.room.message' || event.isRedacted()) return undefined;
-  const content = event.getContent();
-  const body = typeof content['body'] === 'string' ? content['body'] : undefined;
-  if (body === undefined) return undefined;
-  const sender = event.getSender() ?? '';
-  return {
-    id: event.getId() ?? event.getTxnId() ?? '',
-    sender,
-    senderName: room.getMember(sender)?.name ?? sender,
-    body,
-    timestamp: event.getTs(),
-    status: messageStatus(event.status),
-    own: sender === own,
-  };
-}
-
-function messageStatus(status: EventStatus | null): MessageStatus {
-  if (status === null || status === EventStatus.SENT) return 'sent';
-  if (status === EventStatus.NOT_SENT || status === EventStatus.CANCELLED) return 'failed';
-  return 'sending';
-}
-
-function viaServers(target: string): string[] {
-  const server = target.slice(target.indexOf(':') + 1);
-  return server ? [server] : [];
-}
-
-function roomError(error: unknown, target: string): OmniError {
-  if (error instanceof OmniError) return error;
-  if (error instanceof MatrixError) {
-    if (error.errcode === 'M_NOT_FOUND') return new OmniError('unknown-room', `The room ${target} does not exist.`, { cause: error });
-    if (error.errcode === 'M_FORBIDDEN')
-      return new OmniError('forbidden', `You cannot join ${target}: ${error.data.error ?? 'access denied'}.`, { cause: error });
-    return new OmniError('unknown', `${target}: ${error.message}`, { cause: error });
-  }
-  return new OmniError('network', `The room ${target} could not be loaded; check the connection.`, { cause: error });
 }
