@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let demo: ChildProcess;
@@ -38,10 +39,7 @@ before(async () => {
   const [, page, homeserver] = await waitForOutput(/Open:\s+(\S+)\s+Homeserver:\s+(\S+)/, 180_000);
   pageUrl = page ?? '';
   homeserverUrl = homeserver ?? '';
-  browser = await chromium.launch({
-    executablePath: process.env['OMNI_CHROMIUM'] ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

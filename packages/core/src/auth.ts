@@ -4,6 +4,7 @@
  */
 import { createClient, MatrixError } from 'matrix-js-sdk';
 import { quietLogger } from './sdk-logger.ts';
+import { acquireOtherCredentials, isOtherSignIn } from './sign-in-modes.ts';
 import { OmniError, type SignInOptions } from './types.ts';
 
 const DEVICE_NAME = 'OmniSocial Chat';
@@ -12,14 +13,22 @@ export interface Credentials {
   userId: string;
   deviceId: string;
   accessToken: string;
+  /** Present when the homeserver issues expiring access tokens. */
+  refreshToken?: string;
+  /** A guest account: the client must avoid endpoints guests may not use. */
+  guest?: boolean;
 }
 
-/** Signs in on the homeserver at `baseUrl` (already resolved) in the mode `options` asks for. */
-export function acquireCredentials(baseUrl: string, options: SignInOptions): Promise<Credentials> {
-  return 'password' in options ? passwordLogin(baseUrl, options.username, options.password) : tokenLogin(baseUrl, options);
+/**
+ * Signs in on the homeserver at `baseUrl` (already resolved) in the mode `options` asks for.
+ * `deviceId` signs in again on an existing device (after a soft logout), keeping its keys.
+ */
+export function acquireCredentials(baseUrl: string, options: SignInOptions, deviceId?: string): Promise<Credentials> {
+  if (isOtherSignIn(options)) return acquireOtherCredentials(baseUrl, options);
+  return 'password' in options ? passwordLogin(baseUrl, options.username, options.password, deviceId) : tokenLogin(baseUrl, options);
 }
 
-async function passwordLogin(baseUrl: string, username: string, password: string): Promise<Credentials> {
+async function passwordLogin(baseUrl: string, username: string, password: string, deviceId?: string): Promise<Credentials> {
   const client = createClient({ baseUrl, logger: quietLogger() });
   try {
     const response = await client.loginRequest({
@@ -27,8 +36,15 @@ async function passwordLogin(baseUrl: string, username: string, password: string
       identifier: { type: 'm.id.user', user: username },
       password,
       initial_device_display_name: DEVICE_NAME,
+      refresh_token: true,
+      ...(deviceId ? { device_id: deviceId } : {}),
     });
-    return { userId: response.user_id, deviceId: response.device_id, accessToken: response.access_token };
+    return {
+      userId: response.user_id,
+      deviceId: response.device_id,
+      accessToken: response.access_token,
+      ...(response.refresh_token ? { refreshToken: response.refresh_token } : {}),
+    };
   } catch (error) {
     throw signInError(error, baseUrl);
   } finally {

@@ -2,26 +2,54 @@
  * The Matrix engine: the only module that imports matrix-js-sdk. It is loaded on first need
  * (`import('./engine.ts')`), so pages pay for the SDK only when a member actually chats.
  */
-import { ClientEvent, createClient, RoomEvent, type MatrixClient, type MatrixEvent, type Room } from 'matrix-js-sdk';
+import { ClientEvent, createClient, HttpApiEvent, RoomEvent, type MatrixClient, type MatrixEvent, type Room } from 'matrix-js-sdk';
 import { acquireCredentials } from './auth.ts';
 import { resolveHomeserver } from './homeserver.ts';
 import { RoomModel } from './room-model.ts';
 import { quietLogger } from './sdk-logger.ts';
-import { classicSync, type SyncStrategy } from './sync.ts';
+import type { StoredSession } from './session-store.ts';
+import { autoSync, type SyncStrategy } from './sync.ts';
+import { refreshingFetch, type Tokens } from './token-refresh.ts';
 import type { RoomHandle, SessionHandle, SessionInfo, SignInOptions, Unsubscribe } from './types.ts';
 
-export async function createSession(options: SignInOptions): Promise<SessionHandle> {
-  const baseUrl = await resolveHomeserver(options.homeserver);
-  const credentials = await acquireCredentials(baseUrl, options);
+/** Signs in and returns what must be stored to resume the session later. */
+export async function login(options: SignInOptions, deviceId?: string): Promise<StoredSession> {
+  const homeserverUrl = await resolveHomeserver(options.homeserver);
+  const credentials = await acquireCredentials(homeserverUrl, options, deviceId);
+  return { homeserverUrl, ...credentials };
+}
+
+/** What the session reports back to the registry, which owns persistence and the tab lock. */
+export interface SessionHooks {
+  /** Access (and refresh) tokens were refreshed: store them. */
+  onTokens(tokens: Tokens): void;
+  /** The homeserver ended the session: `soft` keeps the device (sign in again), otherwise it is gone. */
+  onLoggedOut(soft: boolean): void;
+}
+
+/** Starts the engine for a stored session: one client, one sync loop. */
+export function startSession(stored: StoredSession, hooks: SessionHooks): EngineSession {
+  const tokens = refreshingFetch(stored.homeserverUrl, stored, (fresh) => {
+    client.setAccessToken(fresh.accessToken);
+    hooks.onTokens(fresh);
+  });
   const client = createClient({
-    baseUrl,
-    accessToken: credentials.accessToken,
-    userId: credentials.userId,
-    deviceId: credentials.deviceId,
+    baseUrl: stored.homeserverUrl,
+    accessToken: stored.accessToken,
+    userId: stored.userId,
+    deviceId: stored.deviceId,
+    fetchFn: tokens.fetch,
     timelineSupport: true,
     logger: quietLogger(),
   });
-  return new EngineSession(client, { userId: credentials.userId, deviceId: credentials.deviceId, homeserverUrl: baseUrl }, classicSync());
+  client.on(HttpApiEvent.SessionLoggedOut, (error) => {
+    client.stopClient();
+    hooks.onLoggedOut(error.data['soft_logout'] === true);
+  });
+  // Guests may not create filters or read push rules; the SDK skips those once it knows.
+  if (stored.guest) client.setGuest(true);
+  const info: SessionInfo = { userId: stored.userId, deviceId: stored.deviceId, homeserverUrl: stored.homeserverUrl };
+  return new EngineSession(client, stored.guest ? { ...info, guest: true } : info, autoSync());
 }
 
 export class EngineSession implements SessionHandle {
@@ -70,6 +98,11 @@ export class EngineSession implements SessionHandle {
     return this.#firstSync;
   }
 
+  /** Resolves once a watched room is in the client's store, if the member is in it. */
+  whenLoaded(roomId: string): Promise<void> {
+    return this.#sync.whenLoaded(roomId);
+  }
+
   openRoom(roomIdOrAlias: string): RoomHandle {
     let model = this.#rooms.get(roomIdOrAlias);
     if (!model) {
@@ -83,9 +116,14 @@ export class EngineSession implements SessionHandle {
     for (const model of this.#rooms.values()) model.dispose();
     this.#rooms.clear();
     try {
-      await this.client.logout(true);
+      // Guests cannot log out; their token simply stops being used.
+      if (!this.info.guest) await this.client.logout(true);
+    } catch (error) {
+      // The member asked to leave: local data goes whatever the server says.
+      console.warn('[omni] the homeserver did not confirm the sign-out', error);
     } finally {
       this.client.stopClient();
+      await this.client.clearStores();
     }
   }
 

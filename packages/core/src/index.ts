@@ -1,18 +1,29 @@
 export { normaliseBaseUrl, parseHomeserverInput, resolveHomeserver } from './homeserver.ts';
-export { onSessionsChange, sessionFor, signIn, signOut } from './registry.ts';
+export { onSessionsChange, restoreSession, sessionFor, sessionStatus, signIn, signOut, useHere } from './registry.ts';
+export { getLoginFlows, type LoginFlowsOptions } from './login-flows.ts';
+export { completeSsoSignIn, hasSsoReturn, ssoRedirectUrl, startSsoSignIn } from './sso.ts';
 export { OmniError } from './types.ts';
 export type {
   AccessTokenSignIn,
+  GuestSignIn,
+  IdentityProvider,
+  LoginFlows,
+  LoginTokenSignIn,
   MessageStatus,
   OmniErrorCode,
   OmniErrorInfo,
   PasswordSignIn,
+  RegistrationDetails,
+  RegistrationFlows,
+  RegistrationSignIn,
   RoomHandle,
   RoomSnapshot,
   RoomStatus,
   SessionHandle,
   SessionInfo,
+  SessionStatus,
   SignInOptions,
+  TermsPolicy,
   TimelineMessage,
   Unsubscribe,
 } from './types.ts';

@@ -1,20 +1,48 @@
 /**
- * The page-wide session registry: one engine session per homeserver, shared by every element.
- * This module never imports matrix-js-sdk; the engine chunk is loaded on the first sign-in.
+ * The page-wide session registry: one session per homeserver, shared by every element. It restores
+ * stored sessions, persists new ones, and makes sure only one tab drives an account's engine.
+ * This module never imports matrix-js-sdk; the engine chunk is loaded only when a session starts.
  */
 import { resolveHomeserver } from './homeserver.ts';
-import type { SessionHandle, SessionInfo, SignInOptions, Unsubscribe } from './types.ts';
+import { sessionStore, type StoredSession } from './session-store.ts';
+import { EngineLock, type EngineLease } from './tab-lock.ts';
+import type { SessionHandle, SessionInfo, SessionStatus, SignInOptions, Unsubscribe } from './types.ts';
 
-const sessions = new Map<string, SessionHandle>();
+interface Entry {
+  status: SessionStatus;
+  handle?: SessionHandle;
+  lock?: EngineLock;
+  lease?: EngineLease;
+  /** Cancels waiting for the engine while another tab owns it. */
+  waiting?: AbortController;
+}
+
+const entries = new Map<string, Entry>();
+const restoring = new Map<string, Promise<void>>();
 const listeners = new Set<() => void>();
 
 function changed(): void {
   for (const listener of listeners) listener();
 }
 
-/** The session signed in on this homeserver (a resolved base URL), if any. */
+function setStatus(url: string, entry: Entry, status: SessionStatus): void {
+  entry.status = status;
+  entries.set(url, entry);
+  changed();
+}
+
+function infoOf(stored: StoredSession): SessionInfo {
+  return { userId: stored.userId, deviceId: stored.deviceId, homeserverUrl: stored.homeserverUrl };
+}
+
+/** The active session on this homeserver (a resolved base URL), if this tab drives one. */
 export function sessionFor(homeserverUrl: string): SessionHandle | undefined {
-  return sessions.get(homeserverUrl);
+  return entries.get(homeserverUrl)?.handle;
+}
+
+/** Where the member stands on this homeserver; undefined until `restoreSession()` has looked. */
+export function sessionStatus(homeserverUrl: string): SessionStatus | undefined {
+  return entries.get(homeserverUrl)?.status;
 }
 
 export function onSessionsChange(listener: () => void): Unsubscribe {
@@ -23,29 +51,158 @@ export function onSessionsChange(listener: () => void): Unsubscribe {
 }
 
 /**
- * Signs a member in on a homeserver and makes the session available to every element on the page
- * that shows a room of that homeserver. Signing in again replaces the previous session.
+ * Restores the session stored for this homeserver, if any. Cheap when there is none: no engine is
+ * loaded and the homeserver is not contacted. Safe to call from every element.
  */
-export async function signIn(options: SignInOptions): Promise<SessionInfo> {
-  const engine = await import('./engine.ts');
-  const session = await engine.createSession(options);
-  const previous = sessions.get(session.info.homeserverUrl);
-  sessions.set(session.info.homeserverUrl, session);
-  previous?.stop();
-  changed();
-  return session.info;
+export function restoreSession(homeserverUrl: string): Promise<void> {
+  if (entries.has(homeserverUrl)) return Promise.resolve();
+  let pending = restoring.get(homeserverUrl);
+  if (!pending) {
+    pending = (async () => {
+      const store = await sessionStore();
+      const stored = await store.load(homeserverUrl);
+      if (entries.has(homeserverUrl)) return;
+      const entry: Entry = { status: { kind: 'signed-out', persistent: store.persistent } };
+      if (!stored) {
+        setStatus(homeserverUrl, entry, entry.status);
+        return;
+      }
+      if (stored.expired) {
+        setStatus(homeserverUrl, entry, { kind: 'expired', info: infoOf(stored) });
+        return;
+      }
+      setStatus(homeserverUrl, entry, { kind: 'resuming' });
+      await start(entry, stored);
+    })().finally(() => restoring.delete(homeserverUrl));
+    restoring.set(homeserverUrl, pending);
+  }
+  return pending;
 }
 
-/** Signs out on a homeserver (or everywhere): the access token is revoked on the server. */
+/**
+ * Signs a member in on a homeserver, stores the session for later visits, and makes it available
+ * to every element of that homeserver on the page. Signing in again replaces the previous session;
+ * after a soft logout, signing in as the same member keeps their device.
+ */
+export async function signIn(options: SignInOptions): Promise<SessionInfo> {
+  const homeserverUrl = await resolveHomeserver(options.homeserver);
+  const store = await sessionStore();
+  const previous = await store.load(homeserverUrl);
+  const engine = await import('./engine.ts');
+  const stored = await engine.login(options, previous?.expired ? previous.deviceId : undefined);
+  await store.save(stored);
+  const existing = entries.get(homeserverUrl);
+  if (existing) stopEntry(existing);
+  const entry: Entry = { status: { kind: 'resuming' } };
+  setStatus(homeserverUrl, entry, entry.status);
+  await start(entry, stored, { takeOver: true });
+  return infoOf(stored);
+}
+
+/** Signs out on a homeserver (or everywhere): the token is revoked and local data wiped. */
 export async function signOut(homeserver?: string): Promise<void> {
-  const targets = homeserver === undefined ? [...sessions.keys()] : [await resolveHomeserver(homeserver)];
+  const targets = homeserver === undefined ? [...entries.keys()] : [await resolveHomeserver(homeserver)];
+  const store = await sessionStore();
   await Promise.all(
     targets.map(async (url) => {
-      const session = sessions.get(url);
-      if (!session) return;
-      sessions.delete(url);
-      changed();
-      await session.signOut();
+      const entry = entries.get(url);
+      const handle = entry?.handle;
+      if (entry) {
+        stopEntry(entry, { keepHandle: true });
+        setStatus(url, entry, { kind: 'signed-out', persistent: store.persistent });
+      }
+      await store.remove(url);
+      try {
+        await handle?.signOut();
+      } finally {
+        entry?.lease?.release();
+        entry?.lock?.close();
+      }
     }),
   );
+}
+
+/** Moves the engine to this tab when another tab of the site drives it. */
+export async function useHere(homeserverUrl: string): Promise<void> {
+  const entry = entries.get(homeserverUrl);
+  if (entry?.status.kind !== 'elsewhere') return;
+  const stored = await (await sessionStore()).load(homeserverUrl);
+  if (!stored) return;
+  entry.waiting?.abort();
+  await start(entry, stored, { takeOver: true });
+}
+
+function stopEntry(entry: Entry, options: { keepHandle?: boolean } = {}): void {
+  entry.waiting?.abort();
+  if (!options.keepHandle) {
+    entry.handle?.stop();
+    entry.lease?.release();
+    entry.lock?.close();
+    entry.lease = undefined;
+    entry.lock = undefined;
+  }
+  entry.handle = undefined;
+}
+
+async function start(entry: Entry, stored: StoredSession, options: { takeOver?: boolean; lease?: EngineLease } = {}): Promise<void> {
+  const url = stored.homeserverUrl;
+  entry.lock ??= new EngineLock(`${url}|${stored.userId}`);
+  const lock = entry.lock;
+  const lease = options.lease ?? (options.takeOver ? await lock.takeOver() : await lock.tryAcquire());
+  if (!lease) {
+    setStatus(url, entry, { kind: 'elsewhere', info: infoOf(stored) });
+    waitForTurn(entry, stored);
+    return;
+  }
+  const store = await sessionStore();
+  // The newest tokens may have been written by the tab that drove the engine until now.
+  const current = (await store.load(url)) ?? stored;
+  const engine = await import('./engine.ts');
+  const handle = engine.startSession(current, {
+    onTokens: (tokens) => void store.save({ ...current, ...tokens }),
+    onLoggedOut: (soft) => void endedByServer(url, entry, current, soft),
+  });
+  entry.lease = lease;
+  entry.handle = handle;
+  // Another tab asked for the engine: stop driving it before the lock is handed over.
+  lock.onTakeOverRequest = () => {
+    if (entry.handle === handle) handle.stop();
+    return Promise.resolve();
+  };
+  void lease.revoked.then(() => {
+    if (entry.lease !== lease) return;
+    if (entry.handle === handle) handle.stop();
+    entry.handle = undefined;
+    entry.lease = undefined;
+    setStatus(url, entry, { kind: 'elsewhere', info: infoOf(current) });
+    waitForTurn(entry, current);
+  });
+  setStatus(url, entry, { kind: 'active', info: infoOf(current), persistent: store.persistent });
+}
+
+/** While another tab drives the engine, wait for it to close or hand over, then take over. */
+function waitForTurn(entry: Entry, stored: StoredSession): void {
+  entry.waiting?.abort();
+  const waiting = new AbortController();
+  entry.waiting = waiting;
+  void entry.lock?.waitForTurn(waiting.signal).then((lease) => {
+    if (!lease) return;
+    if (waiting.signal.aborted || entry.status.kind !== 'elsewhere') {
+      lease.release();
+      return;
+    }
+    void start(entry, stored, { lease });
+  });
+}
+
+async function endedByServer(url: string, entry: Entry, stored: StoredSession, soft: boolean): Promise<void> {
+  const store = await sessionStore();
+  stopEntry(entry);
+  if (soft) {
+    await store.save({ ...stored, expired: true });
+    setStatus(url, entry, { kind: 'expired', info: infoOf(stored) });
+  } else {
+    await store.remove(url);
+    setStatus(url, entry, { kind: 'signed-out', persistent: store.persistent, reason: 'revoked' });
+  }
 }

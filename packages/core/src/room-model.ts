@@ -2,6 +2,9 @@ import { EventStatus, MatrixError, MsgType, type MatrixEvent, type Room } from '
 import type { EngineSession } from './engine.ts';
 import { OmniError, type MessageStatus, type RoomHandle, type RoomSnapshot, type TimelineMessage, type Unsubscribe } from './types.ts';
 
+/** How long a room waits for its first sync response before showing what the client has. */
+const LOAD_TIMEOUT_MS = 10_000;
+
 /**
  * One model per room per session, shared by every element showing that room. It turns the SDK's
  * mutable room into immutable snapshots once per change, not once per tile.
@@ -54,22 +57,40 @@ export class RoomModel {
   async #start(): Promise<void> {
     try {
       await this.#session.whenSynced();
-      const room = await this.#join();
+      const roomId = await this.#resolveRoomId();
       if (this.#disposed) return;
-      this.#roomId = room.roomId;
-      this.#unwatch = this.#session.watch(room.roomId, this);
+      // Subscribe first, so the scoped sync brings the room as soon as the member is in it.
+      this.#unwatch = this.#session.watch(roomId, this);
+      const loaded = this.#session.whenLoaded(roomId);
+      await this.#joinUnlessMember(roomId);
+      if (this.#isDisposed()) return;
+      // The server answers a subscription only when it has something for the member; after a join it has.
+      await Promise.race([loaded, new Promise((resolve) => setTimeout(resolve, LOAD_TIMEOUT_MS))]);
+      if (this.#isDisposed()) return;
+      this.#roomId = roomId;
       this.refresh();
     } catch (error) {
+      this.#unwatch?.();
+      this.#unwatch = undefined;
       this.#publish({ status: 'error', messages: [], canSend: false, error: roomError(error, this.#target) });
     }
   }
 
-  async #join(): Promise<Room> {
+  /** Read through a call so that checks after each `await` are not narrowed away. */
+  #isDisposed(): boolean {
+    return this.#disposed;
+  }
+
+  async #joinUnlessMember(roomId: string): Promise<void> {
     const client = this.#session.client;
-    const roomId = await this.#resolveRoomId();
-    const known = client.getRoom(roomId);
-    if (known?.getMyMembership() === 'join') return known;
-    return client.joinRoom(roomId, { viaServers: viaServers(this.#target) });
+    if (client.getRoom(roomId)?.getMyMembership() === 'join') return;
+    // A scoped sync may not have brought the room yet: ask the server before joining.
+    const membership = await client.getStateEvent(roomId, 'm.room.member', this.#session.info.userId).then(
+      (content: Record<string, unknown>) => content['membership'],
+      () => undefined,
+    );
+    if (membership === 'join') return;
+    await client.joinRoom(roomId, { viaServers: viaServers(this.#target) });
   }
 
   async #resolveRoomId(): Promise<string> {

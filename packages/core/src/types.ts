@@ -10,7 +10,18 @@ export interface OmniErrorInfo {
 }
 
 export type OmniErrorCode =
-  'bad-homeserver' | 'unreachable' | 'sign-in-rejected' | 'unknown-room' | 'forbidden' | 'bad-room' | 'network' | 'unknown';
+  | 'bad-homeserver'
+  | 'unreachable'
+  | 'sign-in-rejected'
+  | 'login-token-rejected'
+  | 'guest-unavailable'
+  | 'registration-unavailable'
+  | 'registration-rejected'
+  | 'unknown-room'
+  | 'forbidden'
+  | 'bad-room'
+  | 'network'
+  | 'unknown';
 
 export class OmniError extends Error implements OmniErrorInfo {
   readonly code: OmniErrorCode;
@@ -37,14 +48,98 @@ export interface PasswordSignIn {
   password: string;
 }
 
-export type SignInOptions = AccessTokenSignIn | PasswordSignIn;
+/** A one-time `m.login.token`, minted by the site's backend (see docs/sign-in.md) or returned by SSO. */
+export interface LoginTokenSignIn {
+  homeserver: string;
+  loginToken: string;
+}
+
+/** A guest account (Synapse `allow_guest_access`): reads world-readable rooms, writes where guests may join. */
+export interface GuestSignIn {
+  homeserver: string;
+  guest: true;
+}
+
+export interface RegistrationDetails {
+  /** The localpart of the new account (`alice`). */
+  username: string;
+  password: string;
+  /** Required when the homeserver asks for `m.login.registration_token`. */
+  registrationToken?: string;
+  /** The member accepted the homeserver's policies (`m.login.terms`); see `LoginFlows.registration.terms`. */
+  acceptTerms?: boolean;
+}
+
+/** Creates an account through the homeserver's interactive authentication, then signs in with it. */
+export interface RegistrationSignIn {
+  homeserver: string;
+  register: RegistrationDetails;
+}
+
+export type SignInOptions = AccessTokenSignIn | PasswordSignIn | LoginTokenSignIn | GuestSignIn | RegistrationSignIn;
+
+export interface IdentityProvider {
+  readonly id: string;
+  readonly name: string;
+  /** An `mxc://` icon, when the homeserver advertises one. */
+  readonly icon?: string;
+  readonly brand?: string;
+}
+
+export interface TermsPolicy {
+  readonly id: string;
+  readonly name: string;
+  readonly url: string;
+  readonly version: string;
+}
+
+/** What a homeserver offers for signing in and creating accounts: plain data for the sign-in UI. */
+export interface LoginFlows {
+  readonly homeserverUrl: string;
+  /** `m.login.password`. */
+  readonly password: boolean;
+  /** `m.login.token` (used by SSO and by tokens a site's backend mints). */
+  readonly token: boolean;
+  /** `m.login.sso`: the identity providers; empty when the server offers SSO without naming providers. */
+  readonly sso: readonly IdentityProvider[] | undefined;
+  /** Guest registration works (`allow_guest_access`). */
+  readonly guest: boolean;
+  readonly registration: RegistrationFlows;
+}
+
+export interface RegistrationFlows {
+  /** An account can be created here without steps this client cannot perform (email, captcha…). */
+  readonly available: boolean;
+  /** Registration is open but every flow needs a stage this client cannot perform; they are named here. */
+  readonly unsupportedStages: readonly string[];
+  readonly requiresToken: boolean;
+  /** The policies to accept, when `m.login.terms` is required. */
+  readonly terms: readonly TermsPolicy[];
+}
 
 export interface SessionInfo {
   readonly userId: string;
   readonly deviceId: string;
   /** The resolved client-server API base URL, without a trailing slash. */
   readonly homeserverUrl: string;
+  /** A guest account: it may read world-readable rooms and write only where guests may join. */
+  readonly guest?: boolean;
 }
+
+/**
+ * Where the member stands on one homeserver, as elements render it.
+ * - `signed-out`: nobody is signed in (`persistent` false: this browser will not keep a sign-in).
+ * - `resuming`: a stored session is being restored.
+ * - `active`: this tab drives the engine.
+ * - `elsewhere`: another tab of the site drives it; this one can take it over.
+ * - `expired`: the homeserver ended the session but kept the device: sign in again to continue.
+ */
+export type SessionStatus =
+  | { readonly kind: 'signed-out'; readonly persistent: boolean; readonly reason?: 'revoked' }
+  | { readonly kind: 'resuming' }
+  | { readonly kind: 'active'; readonly info: SessionInfo; readonly persistent: boolean }
+  | { readonly kind: 'elsewhere'; readonly info: SessionInfo }
+  | { readonly kind: 'expired'; readonly info: SessionInfo };
 
 export type MessageStatus = 'sending' | 'sent' | 'failed';
 

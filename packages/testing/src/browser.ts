@@ -42,8 +42,41 @@ export function homeserver(): Promise<{ baseUrl: string; serverName: string }> {
   return command('omni:homeserver');
 }
 
-export function registerUser(options: RegisterOptions = {}): Promise<TestUser> {
+export function registerUser(options: RegisterOptions & { server?: string } = {}): Promise<TestUser> {
   return command('omni:register', options);
+}
+
+/** What a test may ask of an extra homeserver (the shared one has open guests and no registration). */
+export interface ExtraHomeserverOptions {
+  registration?: boolean;
+  registrationToken?: boolean;
+  terms?: boolean;
+  guestAccess?: boolean;
+  loginViaExistingSession?: boolean;
+}
+
+/**
+ * Starts another real Synapse for this run, configured as asked; stopped when the run ends or by
+ * `stopHomeserver()`. Pass its `baseUrl` as `server` to the other commands.
+ */
+export function startHomeserver(options: ExtraHomeserverOptions = {}): Promise<{ baseUrl: string; serverName: string }> {
+  return command('omni:start-homeserver', options);
+}
+
+export function stopHomeserver(baseUrl: string): Promise<boolean> {
+  return command('omni:stop-homeserver', { server: baseUrl });
+}
+
+/**
+ * A one-time `m.login.token` for `userId`, minted as a site backend would (admin puppet login, then
+ * `/login/get_token`). Synapse allows one per user per minute.
+ */
+export function mintLoginToken(userId: string, server?: string): Promise<string> {
+  return command('omni:mint-login-token', { userId, server });
+}
+
+export function createRegistrationToken(options: { server?: string; usesAllowed?: number } = {}): Promise<string> {
+  return command('omni:create-registration-token', options);
 }
 
 /** A user of the test homeserver acting from the test runner, like a second Matrix client. */

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,19 @@ export interface StartSynapseOptions {
   registration?: boolean;
   /** Listen on this port instead of a random free one. */
   port?: number;
+  /** Open registration that needs a registration token (`registration_requires_token`); see `createRegistrationToken()`. */
+  registrationToken?: boolean;
+  /** Registration asks the member to accept a privacy policy (`user_consent` with `m.login.terms`). */
+  terms?: boolean;
+  /** Guest registration (`allow_guest_access`). Default true. */
+  guestAccess?: boolean;
+  /** `POST /login/get_token` (MSC3882) without interactive auth, used by `mintLoginToken()`. Default true. */
+  loginViaExistingSession?: boolean;
+  /**
+   * Expiring access tokens, as Synapse durations (`'5s'`): `refreshable` for clients that ask for a
+   * refresh token, `nonRefreshable` for those that do not (they get a soft logout on expiry).
+   */
+  accessTokenLifetime?: { refreshable?: string; nonRefreshable?: string };
 }
 
 export interface RegisterUserOptions {
@@ -36,6 +49,10 @@ export interface Homeserver {
   registerUser(options?: RegisterUserOptions): Promise<Peer>;
   login(username: string, password: string): Promise<Peer>;
   guest(): Promise<Peer>;
+  /** A one-time `m.login.token` for `userId`, minted as a site backend would: admin puppet login, then get_token. */
+  mintLoginToken(userId: string): Promise<string>;
+  /** A registration token made through the admin API. */
+  createRegistrationToken(options?: { usesAllowed?: number }): Promise<string>;
 }
 
 export const DEFAULT_PASSWORD = 'omni-test-password';
@@ -92,6 +109,7 @@ async function startOnce(python: string, options: StartSynapseOptions): Promise<
 
   await writeFile(path.join(configDir, 'signing.key'), signingKey());
   await writeFile(path.join(configDir, 'log.yaml'), JSON.stringify(logConfig(logFile), null, 2));
+  if (options.terms) await writeConsentTemplates(configDir);
   await writeFile(
     configFile,
     JSON.stringify(homeserverConfig({ ...options, serverName, port, baseUrl, configDir, sharedSecret }), null, 2),
@@ -125,6 +143,8 @@ async function startOnce(python: string, options: StartSynapseOptions): Promise<
   }
 
   const admin = { baseUrl, serverName, sharedSecret };
+  let adminPeer: Promise<Peer> | undefined;
+  const adminToken = async (): Promise<string> => (await (adminPeer ??= registerUser(admin, { admin: true }))).accessToken;
   let stopping: Promise<void> | undefined;
   return {
     baseUrl,
@@ -136,6 +156,14 @@ async function startOnce(python: string, options: StartSynapseOptions): Promise<
     registerUser: (registerOptions) => registerUser(admin, registerOptions),
     login: (username, password) => Peer.login(baseUrl, username, password),
     guest: () => Peer.guest(baseUrl),
+    mintLoginToken: async (userId) => mintLoginToken(baseUrl, await adminToken(), userId),
+    createRegistrationToken: async (tokenOptions) => {
+      const created = await matrixFetch<{ token: string }>('POST', `${baseUrl}/_synapse/admin/v1/registration_tokens/new`, {
+        accessToken: await adminToken(),
+        body: { uses_allowed: tokenOptions?.usesAllowed ?? null },
+      });
+      return created.token;
+    },
   };
 }
 
@@ -318,7 +346,13 @@ function homeserverConfig(o: {
   sharedSecret: string;
   rateLimited?: boolean;
   registration?: boolean;
+  registrationToken?: boolean;
+  terms?: boolean;
+  guestAccess?: boolean;
+  loginViaExistingSession?: boolean;
+  accessTokenLifetime?: { refreshable?: string; nonRefreshable?: string };
 }): Record<string, unknown> {
+  const registration = o.registration === true || o.registrationToken === true;
   // JSON is valid YAML, so no YAML serialiser is needed.
   return {
     server_name: o.serverName,
@@ -331,7 +365,7 @@ function homeserverConfig(o: {
         type: 'http',
         tls: false,
         x_forwarded: false,
-        resources: [{ names: ['client', 'federation'], compress: false }],
+        resources: [{ names: o.terms ? ['client', 'federation', 'consent'] : ['client', 'federation'], compress: false }],
       },
     ],
     database: { name: 'sqlite3', args: { database: path.join(o.configDir, 'homeserver.db') } },
@@ -341,9 +375,24 @@ function homeserverConfig(o: {
     registration_shared_secret: o.sharedSecret,
     macaroon_secret_key: randomBytes(32).toString('hex'),
     form_secret: randomBytes(32).toString('hex'),
-    enable_registration: o.registration === true,
-    ...(o.registration ? { enable_registration_without_verification: true } : {}),
-    allow_guest_access: true,
+    enable_registration: registration,
+    ...(registration ? { enable_registration_without_verification: true } : {}),
+    ...(o.registrationToken ? { registration_requires_token: true } : {}),
+    ...(o.terms
+      ? {
+          user_consent: {
+            version: CONSENT_VERSION,
+            template_dir: path.join(o.configDir, 'consent'),
+            require_at_registration: true,
+            policy_name: 'Terms of Service',
+          },
+        }
+      : {}),
+    // A site backend mints one-time login tokens for its members with a puppet token, which cannot answer UIA.
+    ...(o.loginViaExistingSession === false ? {} : { login_via_existing_session: { enabled: true, require_ui_auth: false } }),
+    allow_guest_access: o.guestAccess !== false,
+    ...(o.accessTokenLifetime?.refreshable ? { refreshable_access_token_lifetime: o.accessTokenLifetime.refreshable } : {}),
+    ...(o.accessTokenLifetime?.nonRefreshable ? { nonrefreshable_access_token_lifetime: o.accessTokenLifetime.nonRefreshable } : {}),
     enable_authenticated_media: true,
     report_stats: false,
     enable_metrics: false,
@@ -379,4 +428,38 @@ async function registerUser(
     password,
     homeserver: server.baseUrl,
   });
+}
+
+const CONSENT_VERSION = '1.0';
+
+/** The policy pages `user_consent` serves at `/_matrix/consent` (one directory per language). */
+async function writeConsentTemplates(configDir: string): Promise<void> {
+  const dir = path.join(configDir, 'consent', 'en');
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    path.join(dir, `${CONSENT_VERSION}.html`),
+    '<!doctype html><html lang="en"><title>Terms of Service</title><h1>Terms of Service</h1><p>Be kind.</p></html>\n',
+  );
+  await writeFile(path.join(dir, 'success.html'), '<!doctype html><html lang="en"><title>Thanks</title><p>Thank you.</p></html>\n');
+}
+
+/**
+ * How a site backend mints a one-time login token for its member (docs/sign-in.md): an admin logs in as
+ * the member (a puppet token, no device), asks for a login token, then drops the puppet token.
+ */
+async function mintLoginToken(baseUrl: string, adminToken: string, userId: string): Promise<string> {
+  const puppet = await matrixFetch<{ access_token: string }>(
+    'POST',
+    `${baseUrl}/_synapse/admin/v1/users/${encodeURIComponent(userId)}/login`,
+    { accessToken: adminToken, body: {} },
+  );
+  try {
+    const minted = await matrixFetch<{ login_token: string }>('POST', `${baseUrl}/_matrix/client/v1/login/get_token`, {
+      accessToken: puppet.access_token,
+      body: {},
+    });
+    return minted.login_token;
+  } finally {
+    await matrixFetch('POST', `${baseUrl}/_matrix/client/v3/logout`, { accessToken: puppet.access_token, body: {} }).catch(() => undefined);
+  }
 }

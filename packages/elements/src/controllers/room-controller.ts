@@ -2,18 +2,24 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
   onSessionsChange,
   resolveHomeserver,
+  restoreSession,
   sessionFor,
+  sessionStatus,
+  useHere,
   type OmniErrorInfo,
   type RoomHandle,
   type RoomSnapshot,
   type SessionHandle,
   type Unsubscribe,
 } from '@omnisocial/core';
+import type { SessionChangeState } from '../events.ts';
 
 export type RoomViewState =
   | { readonly kind: 'idle' }
   | { readonly kind: 'connecting' }
-  | { readonly kind: 'signed-out'; readonly homeserverUrl: string }
+  | { readonly kind: 'signed-out'; readonly homeserverUrl: string; readonly persistent: boolean; readonly revoked: boolean }
+  | { readonly kind: 'expired'; readonly homeserverUrl: string; readonly userId: string }
+  | { readonly kind: 'elsewhere'; readonly homeserverUrl: string; readonly userId: string }
   | { readonly kind: 'error'; readonly error: OmniErrorInfo }
   | { readonly kind: 'room'; readonly snapshot: RoomSnapshot };
 
@@ -97,18 +103,57 @@ export class RoomController implements ReactiveController {
     }
     if (generation !== this.#generation) return;
     this.homeserverUrl = url;
+    await restoreSession(url);
+    if (generation !== this.#generation) return;
     const session = sessionFor(url);
     if (session === this.#session && this.#room) return;
     this.#leaveRoom();
     this.#session = session;
     if (!session) {
-      this.#set({ kind: 'signed-out', homeserverUrl: url });
+      this.#set(this.#inactiveState(url));
       return;
     }
     const handle = session.openRoom(room);
     this.#room = handle;
     handle.subscribe((snapshot) => this.#set({ kind: 'room', snapshot }));
     this.#set({ kind: 'room', snapshot: handle.snapshot });
+  }
+
+  #inactiveState(url: string): RoomViewState {
+    const status = sessionStatus(url);
+    switch (status?.kind) {
+      case 'expired':
+        return { kind: 'expired', homeserverUrl: url, userId: status.info.userId };
+      case 'elsewhere':
+        return { kind: 'elsewhere', homeserverUrl: url, userId: status.info.userId };
+      case 'resuming':
+        return { kind: 'connecting' };
+      case 'signed-out':
+        return { kind: 'signed-out', homeserverUrl: url, persistent: status.persistent, revoked: status.reason === 'revoked' };
+      default:
+        return { kind: 'signed-out', homeserverUrl: url, persistent: true, revoked: false };
+    }
+  }
+
+  /** The session as this element sees it, for `omni-session-change`; undefined while connecting. */
+  get session(): { state: SessionChangeState; userId?: string } | undefined {
+    const state = this.state;
+    switch (state.kind) {
+      case 'room':
+        return { state: 'signed-in', ...(this.#session ? { userId: this.#session.info.userId } : {}) };
+      case 'signed-out':
+        return { state: 'signed-out' };
+      case 'expired':
+      case 'elsewhere':
+        return { state: state.kind, userId: state.userId };
+      default:
+        return undefined;
+    }
+  }
+
+  /** Moves the chat to this tab when another tab of the site drives it. */
+  useHere(): Promise<void> {
+    return this.homeserverUrl ? useHere(this.homeserverUrl) : Promise.resolve();
   }
 
   #leaveRoom(): void {

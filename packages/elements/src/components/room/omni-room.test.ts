@@ -91,9 +91,11 @@ describe('<omni-room> against a real Synapse', () => {
   it('offers a sign-in form and explains a rejected sign-in', async () => {
     const alias = await lobby();
     const el = await fixture<OmniRoom>(html`<omni-room homeserver=${baseUrl} room=${alias}></omni-room>`);
-    await waitUntil(() => shadow(el).querySelector('form.sign-in'), 'no sign-in form', { timeout: 10_000 });
+    // The sign-in UI is <omni-sign-in>, inside the room's shadow root.
+    const signInRoot = (): ShadowRoot | null | undefined => shadow(el).querySelector('omni-sign-in')?.shadowRoot;
+    await waitUntil(() => signInRoot()?.querySelector('form[aria-label="Sign in"]'), 'no sign-in form', { timeout: 10_000 });
     await expect(el).to.be.accessible();
-    const form = shadow(el).querySelector<HTMLFormElement>('form.sign-in');
+    const form = signInRoot()?.querySelector<HTMLFormElement>('form[aria-label="Sign in"]');
     const username = form?.querySelector<HTMLInputElement>('input[name="username"]');
     const password = form?.querySelector<HTMLInputElement>('input[name="password"]');
     if (!form || !username || !password) throw new Error('incomplete sign-in form');
@@ -101,7 +103,7 @@ describe('<omni-room> against a real Synapse', () => {
     password.value = 'not-the-password';
     form.requestSubmit();
     await waitUntil(
-      () => shadow(el).querySelector('[role="alert"]')?.textContent.includes('Wrong username or password'),
+      () => signInRoot()?.querySelector('[role="alert"]')?.textContent.includes('Wrong username or password'),
       'no rejection message',
       { timeout: 10_000 },
     );

@@ -1,9 +1,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { signIn, type OmniErrorInfo, type RoomSnapshot, type TimelineMessage } from '@omnisocial/core';
+import { type OmniErrorInfo, type RoomSnapshot, type TimelineMessage } from '@omnisocial/core';
 import { OmniElement } from '../../base/omni-element.ts';
 import { RoomController } from '../../controllers/room-controller.ts';
-import { OmniErrorEvent } from '../../events.ts';
+import { OmniErrorEvent, OmniSessionChangeEvent } from '../../events.ts';
+import '../sign-in/define.ts';
 import { tokens } from '../../theme/tokens.ts';
 import { roomStyles } from './omni-room.styles.ts';
 
@@ -19,6 +20,7 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute:
  * @csspart composer - The message composer form.
  * @cssproperty --omni-room-height - Height of the element (default 28rem).
  * @fires omni-error - The room or homeserver cannot be shown; `event.error` says why.
+ * @fires omni-session-change - The member signed in or out, their session expired, or moved to another tab.
  */
 export class OmniRoom extends OmniElement {
   static override styles = [tokens, roomStyles];
@@ -27,9 +29,7 @@ export class OmniRoom extends OmniElement {
     homeserver: { type: String, reflect: true },
     room: { type: String, reflect: true },
     theme: { type: String, reflect: true },
-    signInError: { state: true },
     sendError: { state: true },
-    signingIn: { state: true },
   };
 
   /** A homeserver base URL (`https://matrix.example.org`) or server name (`example.org`). */
@@ -38,12 +38,11 @@ export class OmniRoom extends OmniElement {
   declare room: string;
   /** `light` (default) or `dark`. */
   declare theme: 'light' | 'dark';
-  declare private signInError: string | undefined;
   declare private sendError: string | undefined;
-  declare private signingIn: boolean;
 
   readonly #controller = new RoomController(this, () => ({ homeserver: this.homeserver, room: this.room }));
   #reportedError: OmniErrorInfo | undefined;
+  #reportedSession = '';
   #stickToBottom = true;
 
   constructor() {
@@ -51,7 +50,6 @@ export class OmniRoom extends OmniElement {
     this.homeserver = '';
     this.room = '';
     this.theme = 'light';
-    this.signingIn = false;
   }
 
   protected override updated(): void {
@@ -60,6 +58,12 @@ export class OmniRoom extends OmniElement {
     if (error && error !== this.#reportedError) {
       this.#reportedError = error;
       this.emit(new OmniErrorEvent(error));
+    }
+    const session = this.#controller.session;
+    const sessionKey = session ? `${session.state}|${session.userId ?? ''}` : '';
+    if (session && sessionKey !== this.#reportedSession) {
+      this.#reportedSession = sessionKey;
+      this.emit(new OmniSessionChangeEvent(session.state, session.userId));
     }
     const log = this.renderRoot.querySelector<HTMLElement>('.log');
     if (log && this.#stickToBottom) log.scrollTop = log.scrollHeight;
@@ -74,7 +78,26 @@ export class OmniRoom extends OmniElement {
       case 'error':
         return html`<p role="alert">${state.error.message}</p>`;
       case 'signed-out':
-        return this.#renderSignIn();
+        return html`
+          ${state.revoked ? html`<p class="notice" role="status">You were signed out.</p>` : nothing} ${this.#renderSignIn()}
+          ${
+            state.persistent
+              ? nothing
+              : html`<p class="notice">This browser does not keep sign-ins (private browsing?): you will sign in again after a reload.</p>`
+          }
+        `;
+      case 'expired':
+        return html`
+          <p class="notice" role="status">Your session has ended. Sign in again as ${state.userId} to continue.</p>
+          ${this.#renderSignIn()}
+        `;
+      case 'elsewhere':
+        return html`
+          <div class="notice" role="status">
+            <p>This chat is open in another tab.</p>
+            <button type="button" @click=${this.#onUseHere}>Use chat here</button>
+          </div>
+        `;
       case 'room':
         return this.#renderRoom(state.snapshot);
     }
@@ -83,12 +106,7 @@ export class OmniRoom extends OmniElement {
   #renderSignIn(): TemplateResult {
     return html`
       <slot name="sign-in">
-        <form class="sign-in" @submit=${this.#onSignIn} aria-label="Sign in to chat">
-          <label>Username <input name="username" autocomplete="username" required /></label>
-          <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
-          <button type="submit" ?disabled=${this.signingIn}>Sign in</button>
-          ${this.signInError ? html`<p role="alert">${this.signInError}</p>` : nothing}
-        </form>
+        <omni-sign-in homeserver=${this.#controller.homeserverUrl ?? this.homeserver} theme=${this.theme}></omni-sign-in>
       </slot>
     `;
   }
@@ -132,6 +150,10 @@ export class OmniRoom extends OmniElement {
     `;
   }
 
+  #onUseHere(): void {
+    void this.#controller.useHere();
+  }
+
   #onScroll(event: Event): void {
     const log = event.currentTarget as HTMLElement;
     this.#stickToBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 32;
@@ -165,25 +187,5 @@ export class OmniRoom extends OmniElement {
   #hasEcho(body: string): boolean {
     const state = this.#controller.state;
     return state.kind === 'room' && state.snapshot.messages.some((m) => m.own && m.status !== 'sent' && m.body === body);
-  }
-
-  async #onSignIn(event: SubmitEvent): Promise<void> {
-    event.preventDefault();
-    const form = event.currentTarget as HTMLFormElement;
-    const data = new FormData(form);
-    const field = (name: string): string => {
-      const value = data.get(name);
-      return typeof value === 'string' ? value : '';
-    };
-    const homeserver = this.#controller.homeserverUrl ?? this.homeserver;
-    this.signingIn = true;
-    this.signInError = undefined;
-    try {
-      await signIn({ homeserver, username: field('username'), password: field('password') });
-    } catch (error) {
-      this.signInError = error instanceof Error ? error.message : 'Sign-in failed.';
-    } finally {
-      this.signingIn = false;
-    }
   }
 }

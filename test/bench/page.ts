@@ -1,0 +1,70 @@
+/**
+ * The benchmark page: `run.ts` signs a member in through the public API, then asks how long
+ * `<omni-room>` elements take from connected to their first message painted.
+ */
+import { signIn } from '@omnisocial/chat';
+
+const SYNC_PATH = /\/_matrix\/client\/(?:unstable\/org\.matrix\.simplified_msc3575|v3|r0)\/sync\b/;
+
+/** Sync requests as the page's code sees them (js-sdk's transport is `fetch`). */
+export interface SyncCounts {
+  /** The most sync requests in flight at once: the page's sync connections. */
+  connections: number;
+  requests: number;
+}
+
+const counts: SyncCounts = { connections: 0, requests: 0 };
+let inFlight = 0;
+const pageFetch = window.fetch.bind(window);
+window.fetch = async (input, init) => {
+  const url = input instanceof Request ? input.url : String(input);
+  if (!SYNC_PATH.test(url)) return pageFetch(input, init);
+  counts.requests += 1;
+  inFlight += 1;
+  counts.connections = Math.max(counts.connections, inFlight);
+  try {
+    return await pageFetch(input, init);
+  } finally {
+    inFlight -= 1;
+  }
+};
+
+export interface OmniBench {
+  syncCounts(): SyncCounts;
+  signIn(homeserver: string, username: string, password: string): Promise<void>;
+  /** Mounts one `<omni-room>` per room and resolves with the ms until every one painted a message. */
+  firstPaint(homeserver: string, roomIds: readonly string[]): Promise<number>;
+}
+
+declare global {
+  interface Window {
+    omniBench: OmniBench;
+  }
+}
+
+window.omniBench = {
+  syncCounts: () => ({ ...counts }),
+  async signIn(homeserver, username, password) {
+    await signIn({ homeserver, username, password });
+  },
+  firstPaint(homeserver, roomIds) {
+    const container = document.getElementById('rooms');
+    if (!container) throw new Error('no #rooms container');
+    const start = performance.now();
+    const elements = roomIds.map((roomId) => {
+      const el = document.createElement('omni-room');
+      el.setAttribute('homeserver', homeserver);
+      el.setAttribute('room', roomId);
+      container.append(el);
+      return el;
+    });
+    // A message present in the DOM at a frame's start is painted in that frame.
+    return new Promise<number>((resolve) => {
+      const frame = (now: number): void => {
+        if (elements.every((el) => el.shadowRoot?.querySelector('[role="log"] article'))) resolve(now - start);
+        else requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+    });
+  },
+};
