@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHomeserverInput, wellKnownBaseUrl } from './homeserver.ts';
+import { interpretWellKnown, parseHomeserverInput, wellKnownBaseUrl } from './homeserver.ts';
 import { OmniError } from './types.ts';
 
 test('a base URL is used as given, without a trailing slash', () => {
@@ -41,4 +41,20 @@ test('.well-known content yields a base URL only when it is a valid http(s) URL'
   assert.equal(wellKnownBaseUrl(null), undefined);
   assert.equal(wellKnownBaseUrl({}), undefined);
   assert.throws(() => wellKnownBaseUrl({ 'm.homeserver': { base_url: 'javascript:alert(1)' } }), OmniError);
+});
+
+test('.well-known discovery follows the spec: ignore non-200, reject malformed content clearly', () => {
+  assert.equal(interpretWellKnown('example.org', 404, ''), undefined);
+  assert.equal(interpretWellKnown('example.org', 0, ''), undefined);
+  assert.equal(
+    interpretWellKnown('example.org', 200, '{"m.homeserver":{"base_url":"https://matrix.example.org"}}'),
+    'https://matrix.example.org',
+  );
+  for (const body of ['<html>not json</html>', '{}', '{"m.homeserver":{}}', '{"m.homeserver":{"base_url":"mailto:x"}}', '[]']) {
+    assert.throws(
+      () => interpretWellKnown('example.org', 200, body),
+      (error: unknown) => error instanceof OmniError && error.code === 'bad-homeserver' && error.message.includes('example.org'),
+      body,
+    );
+  }
 });

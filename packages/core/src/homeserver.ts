@@ -52,24 +52,49 @@ export function resolveHomeserver(input: string, fetchImpl: typeof fetch = fetch
 
 async function discover(input: string, fetchImpl: typeof fetch): Promise<string> {
   const parsed = parseHomeserverInput(input);
-  let baseUrl: string;
   if (parsed.kind === 'url') {
-    baseUrl = parsed.url;
-  } else {
-    baseUrl = `https://${parsed.serverName}`;
-    try {
-      const response = await fetchImpl(`https://${parsed.serverName}/.well-known/matrix/client`);
-      if (response.ok) {
-        const body: unknown = await response.json();
-        const fromWellKnown = wellKnownBaseUrl(body);
-        if (fromWellKnown) baseUrl = fromWellKnown;
-      }
-    } catch {
-      // No .well-known is allowed by the spec: the server name itself is then the base URL.
-    }
+    await verifyHomeserver(parsed.url, input, fetchImpl);
+    return parsed.url;
   }
+  let response: Response | undefined;
+  try {
+    response = await fetchImpl(`https://${parsed.serverName}/.well-known/matrix/client`);
+  } catch {
+    // Unreachable .well-known: the spec says to go on with the server name itself.
+  }
+  const status = response?.status ?? 0;
+  const wellKnown = interpretWellKnown(parsed.serverName, status, status === 200 && response ? await response.text() : '');
+  const baseUrl = wellKnown ?? `https://${parsed.serverName}`;
   await verifyHomeserver(baseUrl, input, fetchImpl);
   return baseUrl;
+}
+
+/**
+ * Reads a `/.well-known/matrix/client` answer as the Matrix spec's discovery says: anything but
+ * 200 is ignored (undefined: use the server name); a 200 that is not valid JSON, lacks
+ * `m.homeserver.base_url` or carries a bad URL is an error the site owner must fix.
+ */
+export function interpretWellKnown(serverName: string, status: number, body: string): string | undefined {
+  if (status !== 200) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new OmniError('bad-homeserver', `The discovery file of ${serverName} (/.well-known/matrix/client) is not valid JSON.`);
+  }
+  let url: string | undefined;
+  try {
+    url = wellKnownBaseUrl(json);
+  } catch {
+    url = undefined;
+  }
+  if (!url) {
+    throw new OmniError(
+      'bad-homeserver',
+      `The discovery file of ${serverName} (/.well-known/matrix/client) has no valid m.homeserver base_url.`,
+    );
+  }
+  return url;
 }
 
 export function wellKnownBaseUrl(body: unknown): string | undefined {

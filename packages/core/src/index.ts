@@ -9,7 +9,6 @@ export type {
   IdentityProvider,
   LoginFlows,
   LoginTokenSignIn,
-  MessageStatus,
   OmniErrorCode,
   OmniErrorInfo,
   PasswordSignIn,
@@ -24,6 +23,19 @@ export type {
   SessionStatus,
   SignInOptions,
   TermsPolicy,
-  TimelineMessage,
   Unsubscribe,
 } from './types.ts';
+export type {
+  DaySeparatorItem,
+  MediaInfo,
+  MemberInfo,
+  MessageItem,
+  MessageKind,
+  NoticeItem,
+  PlaceholderItem,
+  ReactionGroup,
+  ReadMarkerItem,
+  ReplyPreview,
+  SendStatus,
+  TimelineItem,
+} from './timeline-types.ts';

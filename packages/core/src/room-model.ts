@@ -1,6 +1,9 @@
-import { EventStatus, MatrixError, MsgType, type MatrixEvent, type Room } from 'matrix-js-sdk';
+import { EventType, MatrixError, MsgType, RelationType, type Room } from 'matrix-js-sdk';
+import type { RoomMessageEventContent } from 'matrix-js-sdk/lib/@types/events.js';
 import type { EngineSession } from './engine.ts';
-import { OmniError, type MessageStatus, type RoomHandle, type RoomSnapshot, type TimelineMessage, type Unsubscribe } from './types.ts';
+import { buildTimeline } from './timeline.ts';
+import type { MemberInfo } from './timeline-types.ts';
+import { OmniError, type RoomHandle, type RoomSnapshot, type Unsubscribe } from './types.ts';
 
 /** How long a room waits for its first sync response before showing what the client has. */
 const LOAD_TIMEOUT_MS = 10_000;
@@ -9,8 +12,18 @@ const LOAD_TIMEOUT_MS = 10_000;
  * One model per room per session, shared by every element showing that room. It turns the SDK's
  * mutable room into immutable snapshots once per change, not once per tile.
  */
+const LOADING: RoomSnapshot = {
+  status: 'loading',
+  items: [],
+  canSend: false,
+  hasMoreBefore: false,
+  paginating: false,
+  typing: [],
+  unreadCount: 0,
+};
+
 export class RoomModel {
-  #snapshot: RoomSnapshot = { status: 'loading', messages: [], canSend: false };
+  #snapshot: RoomSnapshot = LOADING;
   readonly #listeners = new Set<(snapshot: RoomSnapshot) => void>();
   readonly #session: EngineSession;
   readonly #target: string;
@@ -72,7 +85,7 @@ export class RoomModel {
     } catch (error) {
       this.#unwatch?.();
       this.#unwatch = undefined;
-      this.#publish({ status: 'error', messages: [], canSend: false, error: roomError(error, this.#target) });
+      this.#publish({ ...LOADING, status: 'error', error: roomError(error, this.#target) });
     }
   }
 
@@ -104,21 +117,27 @@ export class RoomModel {
 
   /** Recomputes the snapshot from the SDK's current room; called once per change of the room. */
   refresh(): void {
-    const room = this.#roomId === undefined ? null : this.#session.client.getRoom(this.#roomId);
+    const room = this.#room();
     if (!room || this.#disposed) return;
-    const own = this.#session.info.userId;
-    const messages: TimelineMessage[] = [];
-    for (const event of [...room.getLiveTimeline().getEvents(), ...room.getPendingEvents()]) {
-      const message = toMessage(event, room, own);
-      if (message) messages.push(message);
-    }
     this.#publish({
+      ...LOADING,
       status: 'ready',
       roomId: room.roomId,
       name: room.name,
-      messages,
+      items: buildTimeline(room, this.#session.info.userId),
       canSend: room.maySendMessage(),
+      hasMoreBefore: room.getLiveTimeline().getPaginationToken('b' as never) !== null,
     });
+  }
+
+  #room(): Room | null {
+    return this.#roomId === undefined ? null : this.#session.client.getRoom(this.#roomId);
+  }
+
+  #readyRoom(): Room {
+    const room = this.#room();
+    if (!room) throw new OmniError('network', 'The room is not ready yet.');
+    return room;
   }
 
   #publish(snapshot: RoomSnapshot): void {
@@ -126,13 +145,96 @@ export class RoomModel {
     for (const listener of this.#listeners) listener(snapshot);
   }
 
-  async send(body: string): Promise<void> {
-    if (this.#roomId === undefined) throw new OmniError('network', 'The room is not ready yet.');
-    await this.#session.client.sendMessage(this.#roomId, { msgtype: MsgType.Text, body });
+  async send(body: string, options: { replyTo?: string } = {}): Promise<void> {
+    const room = this.#readyRoom();
+    const content: RoomMessageEventContent = options.replyTo
+      ? { msgtype: MsgType.Text, body, 'm.relates_to': { 'm.in_reply_to': { event_id: options.replyTo } } }
+      : { msgtype: MsgType.Text, body };
+    await this.#session.client.sendMessage(room.roomId, content);
+  }
+
+  async edit(eventId: string, body: string): Promise<void> {
+    const room = this.#readyRoom();
+    await this.#session.client.sendMessage(room.roomId, {
+      msgtype: MsgType.Text,
+      body: `* ${body}`,
+      'm.new_content': { msgtype: MsgType.Text, body },
+      'm.relates_to': { rel_type: RelationType.Replace, event_id: eventId },
+    });
+  }
+
+  async redact(eventId: string, reason?: string): Promise<void> {
+    const room = this.#readyRoom();
+    await this.#session.client.redactEvent(room.roomId, eventId, undefined, reason ? { reason } : undefined);
+  }
+
+  async toggleReaction(eventId: string, key: string): Promise<void> {
+    const room = this.#readyRoom();
+    const own = this.#session.info.userId;
+    const existing = room
+      .getLiveTimeline()
+      .getEvents()
+      .find((e) => {
+        const relation = e.getRelation();
+        return (
+          e.getType() === 'm.reaction' && e.getSender() === own && !e.isRedacted() && relation?.event_id === eventId && relation.key === key
+        );
+      });
+    const existingId = existing?.getId();
+    if (existingId) {
+      await this.redact(existingId);
+      return;
+    }
+    await this.#session.client.sendEvent(room.roomId, EventType.Reaction, {
+      'm.relates_to': { rel_type: RelationType.Annotation, event_id: eventId, key },
+    });
+  }
+
+  async retry(key: string): Promise<void> {
+    const room = this.#readyRoom();
+    const event = room.getPendingEvents().find((e) => e.getTxnId() === key || e.getId() === key);
+    if (event) await this.#session.client.resendEvent(event, room);
+  }
+
+  cancel(key: string): Promise<void> {
+    const room = this.#readyRoom();
+    const event = room.getPendingEvents().find((e) => e.getTxnId() === key || e.getId() === key);
+    if (event) this.#session.client.cancelPendingEvent(event);
+    return Promise.resolve();
+  }
+
+  async paginateBackwards(limit = 30): Promise<boolean> {
+    const room = this.#readyRoom();
+    await this.#session.client.scrollback(room, limit);
+    this.refresh();
+    return this.#snapshot.hasMoreBefore;
+  }
+
+  setTyping(typing: boolean): void {
+    const room = this.#room();
+    if (room) void this.#session.client.sendTyping(room.roomId, typing, 5000).catch(() => undefined);
+  }
+
+  markRead(eventId: string): void {
+    const room = this.#room();
+    const event = room?.findEventById(eventId);
+    if (room && event) void this.#session.client.setRoomReadMarkers(room.roomId, eventId, event).catch(() => undefined);
+  }
+
+  searchMembers(query: string, limit = 8): Promise<readonly MemberInfo[]> {
+    const room = this.#room();
+    const needle = query.toLowerCase();
+    const found = (room?.getJoinedMembers() ?? [])
+      .filter((m) => m.name.toLowerCase().includes(needle) || m.userId.toLowerCase().includes(needle))
+      .slice(0, limit)
+      .map((m) => ({ userId: m.userId, displayName: m.name }));
+    return Promise.resolve(found);
   }
 }
 
-/** One element's hold on a shared room model; releasing twice is harmless. */
+type Commands = Omit<RoomHandle, 'snapshot' | 'subscribe' | 'release'>;
+
+/** One element's hold on a shared room model; releasing twice is harmless, commands after it reject. */
 class RoomHolder implements RoomHandle {
   #model: RoomModel | undefined;
   readonly #unsubscribes = new Set<Unsubscribe>();
@@ -142,7 +244,7 @@ class RoomHolder implements RoomHandle {
   }
 
   get snapshot(): RoomSnapshot {
-    return this.#model?.snapshot ?? { status: 'loading', messages: [], canSend: false };
+    return this.#model?.snapshot ?? LOADING;
   }
 
   subscribe(listener: (snapshot: RoomSnapshot) => void): Unsubscribe {
@@ -154,10 +256,22 @@ class RoomHolder implements RoomHandle {
     };
   }
 
-  send(body: string): Promise<void> {
-    if (!this.#model) return Promise.reject(new OmniError('unknown', 'This room was already released.'));
-    return this.#model.send(body);
+  #call<K extends keyof Commands>(command: K, ...args: Parameters<Commands[K]>): ReturnType<Commands[K]> {
+    const model = this.#model;
+    if (!model) throw new OmniError('unknown', 'This room was already released.');
+    return (model[command] as (...a: Parameters<Commands[K]>) => ReturnType<Commands[K]>).apply(model, args);
   }
+
+  send = (body: string, options?: { replyTo?: string }): Promise<void> => this.#call('send', body, options);
+  edit = (eventId: string, body: string): Promise<void> => this.#call('edit', eventId, body);
+  redact = (eventId: string, reason?: string): Promise<void> => this.#call('redact', eventId, reason);
+  toggleReaction = (eventId: string, key: string): Promise<void> => this.#call('toggleReaction', eventId, key);
+  retry = (key: string): Promise<void> => this.#call('retry', key);
+  cancel = (key: string): Promise<void> => this.#call('cancel', key);
+  paginateBackwards = (limit?: number): Promise<boolean> => this.#call('paginateBackwards', limit);
+  setTyping = (typing: boolean): void => this.#call('setTyping', typing);
+  markRead = (eventId: string): void => this.#call('markRead', eventId);
+  searchMembers = (query: string, limit?: number): Promise<readonly MemberInfo[]> => this.#call('searchMembers', query, limit);
 
   release(): void {
     for (const unsubscribe of this.#unsubscribes) unsubscribe();
@@ -165,29 +279,6 @@ class RoomHolder implements RoomHandle {
     this.#model?.release();
     this.#model = undefined;
   }
-}
-
-function toMessage(event: MatrixEvent, room: Room, own: string): TimelineMessage | undefined {
-  if (event.getType() !== 'm.room.message' || event.isRedacted()) return undefined;
-  const content = event.getContent();
-  const body = typeof content['body'] === 'string' ? content['body'] : undefined;
-  if (body === undefined) return undefined;
-  const sender = event.getSender() ?? '';
-  return {
-    id: event.getId() ?? event.getTxnId() ?? '',
-    sender,
-    senderName: room.getMember(sender)?.name ?? sender,
-    body,
-    timestamp: event.getTs(),
-    status: messageStatus(event.status),
-    own: sender === own,
-  };
-}
-
-function messageStatus(status: EventStatus | null): MessageStatus {
-  if (status === null || status === EventStatus.SENT) return 'sent';
-  if (status === EventStatus.NOT_SENT || status === EventStatus.CANCELLED) return 'failed';
-  return 'sending';
 }
 
 function viaServers(target: string): string[] {

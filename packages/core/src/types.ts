@@ -2,6 +2,7 @@
  * The plain, serialisable data that crosses from the engine to the UI. No matrix-js-sdk type
  * appears here, so elements never depend on the SDK and can be tested against these shapes.
  */
+import type { MemberInfo, TimelineItem } from './timeline-types.ts';
 
 /** A problem the UI can explain to a member. `code` is stable; `message` is readable English. */
 export interface OmniErrorInfo {
@@ -141,29 +142,27 @@ export type SessionStatus =
   | { readonly kind: 'elsewhere'; readonly info: SessionInfo }
   | { readonly kind: 'expired'; readonly info: SessionInfo };
 
-export type MessageStatus = 'sending' | 'sent' | 'failed';
-
-export interface TimelineMessage {
-  /** The event id, or the transaction id while a local echo has no event id yet. */
-  readonly id: string;
-  readonly sender: string;
-  readonly senderName: string;
-  readonly body: string;
-  readonly timestamp: number;
-  readonly status: MessageStatus;
-  readonly own: boolean;
-}
-
 export type RoomStatus = 'loading' | 'ready' | 'error';
 
 export interface RoomSnapshot {
   readonly status: RoomStatus;
   readonly roomId?: string;
   readonly name?: string;
-  readonly messages: readonly TimelineMessage[];
+  readonly topic?: string;
+  /** Oldest first. */
+  readonly items: readonly TimelineItem[];
   readonly error?: OmniErrorInfo;
   /** Whether the signed-in member may send messages here. */
   readonly canSend: boolean;
+  /** Why not, in words, when `canSend` is false and the room is ready. */
+  readonly cannotSendReason?: string;
+  /** Older history exists on the server. */
+  readonly hasMoreBefore: boolean;
+  readonly paginating: boolean;
+  /** Other members typing now. */
+  readonly typing: readonly MemberInfo[];
+  /** Messages after the member's read marker. */
+  readonly unreadCount: number;
 }
 
 export type Unsubscribe = () => void;
@@ -172,7 +171,25 @@ export type Unsubscribe = () => void;
 export interface RoomHandle {
   readonly snapshot: RoomSnapshot;
   subscribe(listener: (snapshot: RoomSnapshot) => void): Unsubscribe;
-  send(body: string): Promise<void>;
+  /** Sends Markdown (or plain text) as a message, optionally as a reply. Resolves once queued locally. */
+  send(body: string, options?: { replyTo?: string }): Promise<void>;
+  /** Replaces the text of one of the member's messages (`m.replace`). */
+  edit(eventId: string, body: string): Promise<void>;
+  /** Deletes a message (redaction). */
+  redact(eventId: string, reason?: string): Promise<void>;
+  /** Adds the member's reaction with `key`, or removes it if they already reacted with it. */
+  toggleReaction(eventId: string, key: string): Promise<void>;
+  /** Sends a failed message again (same transaction id). */
+  retry(key: string): Promise<void>;
+  /** Drops a message that is not sent yet. */
+  cancel(key: string): Promise<void>;
+  /** Loads older history; resolves to whether more remains. */
+  paginateBackwards(limit?: number): Promise<boolean>;
+  setTyping(typing: boolean): void;
+  /** Moves the read receipt and read marker to this event. */
+  markRead(eventId: string): void;
+  /** Room members whose name or id matches, for mention autocomplete. */
+  searchMembers(query: string, limit?: number): Promise<readonly MemberInfo[]>;
   /** Releases this holder's interest; the shared model stops when nobody holds it. */
   release(): void;
 }

@@ -74,31 +74,13 @@ export const roomStyles = css`
     border-block-start: 1px solid var(--_color-border);
   }
 
-  form.sign-in {
-    flex-direction: column;
-    border: none;
-    padding: var(--_space-m);
-    max-inline-size: 20rem;
-  }
-
-  label {
-    display: flex;
-    flex-direction: column;
-    gap: 0.125rem;
-    font-size: 0.875em;
-  }
-
-  textarea,
-  input {
+  textarea {
     font: inherit;
     color: inherit;
     background: var(--_color-surface);
     border: 1px solid var(--_color-border);
     border-radius: var(--_radius);
     padding: var(--_space-s);
-  }
-
-  textarea {
     flex: 1;
     resize: none;
     min-block-size: 2.5em;

@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { type OmniErrorInfo, type RoomSnapshot, type TimelineMessage } from '@omnisocial/core';
+import { type MessageItem, type OmniErrorInfo, type RoomSnapshot, type TimelineItem } from '@omnisocial/core';
 import { OmniElement } from '../../base/omni-element.ts';
 import { RoomController } from '../../controllers/room-controller.ts';
 import { OmniErrorEvent, OmniSessionChangeEvent } from '../../events.ts';
@@ -119,8 +119,8 @@ export class OmniRoom extends OmniElement {
       <header>${name}</header>
       <div class="log" part="log" role="log" aria-label=${`Messages in ${name}`} tabindex="0" @scroll=${this.#onScroll}>
         ${repeat(
-          snapshot.messages,
-          (message) => message.id,
+          snapshot.items.filter((item): item is MessageItem => item.kind === 'message'),
+          (message) => message.key,
           (message) => this.#renderMessage(message),
         )}
       </div>
@@ -138,13 +138,13 @@ export class OmniRoom extends OmniElement {
     `;
   }
 
-  #renderMessage(message: TimelineMessage): TemplateResult {
+  #renderMessage(message: MessageItem): TemplateResult {
     return html`
-      <article part="message" class=${message.own ? 'own' : ''} aria-label=${`${message.senderName}: ${message.body}`}>
-        <span class="sender">${message.senderName}</span>
+      <article part="message" class=${message.own ? 'own' : ''} aria-label=${`${message.sender.displayName}: ${message.body}`}>
+        <span class="sender">${message.sender.displayName}</span>
         <span class="body">${message.body}</span>
         <span class="status ${message.status}">
-          ${message.status === 'sent' ? timeFormat.format(message.timestamp) : message.status === 'sending' ? 'Sending…' : 'Not sent'}
+          ${message.status === 'sent' ? timeFormat.format(message.timestamp) : message.status === 'failed' ? 'Not sent' : 'Sending…'}
         </span>
       </article>
     `;
@@ -186,6 +186,9 @@ export class OmniRoom extends OmniElement {
 
   #hasEcho(body: string): boolean {
     const state = this.#controller.state;
-    return state.kind === 'room' && state.snapshot.messages.some((m) => m.own && m.status !== 'sent' && m.body === body);
+    return (
+      state.kind === 'room' &&
+      state.snapshot.items.some((m: TimelineItem) => m.kind === 'message' && m.own && m.status !== 'sent' && m.body === body)
+    );
   }
 }

@@ -1,0 +1,102 @@
+/**
+ * The timeline as elements render it: plain, immutable, serialisable items computed once per room
+ * change by the room model (grouping, edits, replies, reactions, receipts), never per tile.
+ */
+
+/** A member as shown in the timeline. */
+export interface MemberInfo {
+  readonly userId: string;
+  /** Display name, disambiguated with the user id when two members share it. */
+  readonly displayName: string;
+  /** `mxc://` URL of the avatar, fetched through authenticated media when shown. */
+  readonly avatarMxc?: string;
+}
+
+/** `sending`: on its way; `queued`: waiting for the connection or earlier messages; `failed`: needs retry or cancel. */
+export type SendStatus = 'queued' | 'sending' | 'sent' | 'failed';
+
+export type MessageKind = 'text' | 'emote' | 'notice' | 'image' | 'file' | 'audio' | 'video';
+
+export interface ReactionGroup {
+  /** The reaction, usually an emoji. */
+  readonly key: string;
+  readonly count: number;
+  /** Display names of who reacted, for a tooltip / accessible description. */
+  readonly senders: readonly string[];
+  /** The member's own reaction event, when they reacted with this key (toggling redacts it). */
+  readonly ownEventId?: string;
+}
+
+export interface ReplyPreview {
+  readonly eventId: string;
+  /** Undefined when the original is not loaded (yet): render "a message" with a jump link. */
+  readonly sender?: MemberInfo;
+  readonly body?: string;
+}
+
+export interface MediaInfo {
+  readonly mxc: string;
+  readonly name: string;
+  readonly mimetype?: string;
+  readonly size?: number;
+  readonly width?: number;
+  readonly height?: number;
+}
+
+export interface MessageItem {
+  readonly kind: 'message';
+  /** Stable across local echo → remote echo (the transaction id's key is kept), so tiles never re-mount. */
+  readonly key: string;
+  readonly eventId?: string;
+  readonly sender: MemberInfo;
+  readonly own: boolean;
+  readonly timestamp: number;
+  readonly msgtype: MessageKind;
+  /** Plain text of the latest version (after edits). */
+  readonly body: string;
+  /** `org.matrix.custom.html` of the latest version, unsanitised: render only through the sanitiser. */
+  readonly formattedBody?: string;
+  readonly edited: boolean;
+  readonly redacted: boolean;
+  readonly replyTo?: ReplyPreview;
+  readonly reactions: readonly ReactionGroup[];
+  readonly media?: MediaInfo;
+  readonly status: SendStatus;
+  /** Same sender as the previous message, close in time: render without repeating name and avatar. */
+  readonly continuation: boolean;
+  /** Members whose read receipt is on this message (latest receipt per member). */
+  readonly readBy: readonly MemberInfo[];
+}
+
+/** Membership and room changes, as one compact line of plain text. */
+export interface NoticeItem {
+  readonly kind: 'notice';
+  readonly key: string;
+  readonly eventId: string;
+  readonly timestamp: number;
+  readonly text: string;
+}
+
+/** An event the client cannot render (malformed content): a placeholder, never a crash. */
+export interface PlaceholderItem {
+  readonly kind: 'placeholder';
+  readonly key: string;
+  readonly eventId: string;
+  readonly timestamp: number;
+  readonly text: string;
+}
+
+export interface DaySeparatorItem {
+  readonly kind: 'day';
+  readonly key: string;
+  /** Midnight (local time) of the day that starts here. */
+  readonly timestamp: number;
+}
+
+/** Where the member stopped reading ("new messages" line). */
+export interface ReadMarkerItem {
+  readonly kind: 'read-marker';
+  readonly key: string;
+}
+
+export type TimelineItem = MessageItem | NoticeItem | PlaceholderItem | DaySeparatorItem | ReadMarkerItem;
