@@ -2,6 +2,9 @@ import type { TestRunnerPlugin } from '@web/test-runner';
 import { Peer, startSynapse, type Homeserver } from '@omnisocial/testing';
 import type { ExtraHomeserverOptions, PeerCall } from '@omnisocial/testing/browser';
 import { matches, type MessageMatch } from '@omnisocial/testing/match';
+import { NioPeer, type NioCommand, type NioCommands } from './nio.ts';
+import { databaseContains, storedRoomEvents } from './synapse-db.ts';
+import { startFaultProxy, type FaultProxy, type FaultSettings, type RequestMatch } from './fault-proxy.ts';
 
 const peerMethods = new Set<string>([
   'createRoom',
@@ -10,6 +13,8 @@ const peerMethods = new Set<string>([
   'sendMessage',
   'sendEvent',
   'sendState',
+  'redact',
+  'setTyping',
   'roomMessages',
   'waitForMessage',
   'resolveAlias',
@@ -25,6 +30,21 @@ export function synapseHarness(): TestRunnerPlugin {
   let homeserver: Homeserver | undefined;
   /** Homeservers a test started for a configuration the shared one does not have (registration, no guests…). */
   const extra = new Map<string, Homeserver>();
+  /** Fault-injecting proxies in front of a homeserver, by their base URL (`omni:proxy-*`). */
+  const proxies = new Map<string, FaultProxy>();
+  const proxy = (url: unknown): FaultProxy => {
+    const found = typeof url === 'string' ? proxies.get(url) : undefined;
+    if (!found) throw new Error(`No fault proxy ${String(url)} is running.`);
+    return found;
+  };
+  /** Independent nio clients (`omni:nio-*`, issue 5 interop), by id. */
+  const nioPeers = new Map<string, NioPeer>();
+  let nioCount = 0;
+  const nio = (id: unknown): NioPeer => {
+    const found = typeof id === 'string' ? nioPeers.get(id) : undefined;
+    if (!found) throw new Error(`No nio peer ${String(id)} is running.`);
+    return found;
+  };
   const target = (server: unknown): Homeserver => {
     const found = typeof server === 'string' ? extra.get(server) : homeserver;
     if (!found) throw new Error(`No homeserver ${String(server)} is running.`);
@@ -36,6 +56,8 @@ export function synapseHarness(): TestRunnerPlugin {
       homeserver = await startSynapse();
     },
     async serverStop() {
+      await Promise.all([...nioPeers.values()].map((p) => p.close()));
+      await Promise.all([...proxies.values()].map((p) => p.close()));
       await Promise.all([...extra.values()].map((server) => server.stop()));
       await homeserver?.stop();
     },
@@ -68,16 +90,68 @@ export function synapseHarness(): TestRunnerPlugin {
           const { server, usesAllowed } = payload as { server?: string; usesAllowed?: number };
           return target(server).createRegistrationToken(usesAllowed === undefined ? {} : { usesAllowed });
         }
+        case 'omni:proxy-start': {
+          const { server } = (payload ?? {}) as { server?: string };
+          const started = await startFaultProxy(target(server).baseUrl);
+          proxies.set(started.baseUrl, started);
+          return { baseUrl: started.baseUrl };
+        }
+        case 'omni:proxy-set': {
+          const { proxy: url, settings } = payload as { proxy: string; settings: FaultSettings };
+          proxy(url).set(settings);
+          return true;
+        }
+        case 'omni:proxy-reset': {
+          proxy((payload as { proxy: string }).proxy).reset();
+          return true;
+        }
+        case 'omni:proxy-log': {
+          const { proxy: url, match, clear } = payload as { proxy: string; match?: RequestMatch; clear?: boolean };
+          const found = proxy(url);
+          const log = found.log(match);
+          if (clear) found.clearLog();
+          return log;
+        }
+        case 'omni:proxy-stop': {
+          const { proxy: url } = payload as { proxy: string };
+          await proxy(url).close();
+          proxies.delete(url);
+          return true;
+        }
+        case 'omni:nio-start': {
+          const id = `nio-${++nioCount}`;
+          nioPeers.set(id, new NioPeer());
+          return id;
+        }
+        case 'omni:nio': {
+          const { peer: id, cmd, args } = payload as { peer: string; cmd: NioCommand; args: NioCommands[NioCommand]['args'] };
+          return nio(id).call(cmd, args);
+        }
+        case 'omni:nio-stop': {
+          const { peer: id } = payload as { peer: string };
+          await nio(id).close();
+          nioPeers.delete(id);
+          return true;
+        }
+        case 'omni:stored-room-events': {
+          const { roomId, server } = payload as { roomId: string; server?: string };
+          return storedRoomEvents(target(server).configDir, roomId);
+        }
+        case 'omni:database-contains': {
+          const { text, server } = payload as { text: string; server?: string };
+          return databaseContains(target(server).configDir, text);
+        }
         case 'omni:peer': {
           const { user, method, args } = payload as PeerCall;
           if (!peerMethods.has(method)) throw new Error(`Unknown peer method ${method}`);
           const peer = Peer.fromJSON(user);
+          // Wrapped, because the runner treats a command returning nothing as unhandled.
           if (method === 'waitForMessage') {
             const [roomId, match, timeoutMs] = args as [string, MessageMatch, number | undefined];
-            return peer.waitForMessage(roomId, (event) => matches(event, match), timeoutMs);
+            return { result: await peer.waitForMessage(roomId, (event) => matches(event, match), timeoutMs) };
           }
           const call = (peer[method] as (...a: unknown[]) => Promise<unknown>).bind(peer);
-          return (await call(...args)) ?? null;
+          return { result: (await call(...args)) ?? null };
         }
         default:
           throw new Error(`Unknown harness command ${command}`);

@@ -2,7 +2,18 @@
  * The Matrix engine: the only module that imports matrix-js-sdk. It is loaded on first need
  * (`import('./engine.ts')`), so pages pay for the SDK only when a member actually chats.
  */
-import { ClientEvent, createClient, HttpApiEvent, RoomEvent, type MatrixClient, type MatrixEvent, type Room } from 'matrix-js-sdk';
+import {
+  ClientEvent,
+  createClient,
+  HttpApiEvent,
+  MatrixEventEvent,
+  RoomEvent,
+  RoomMemberEvent,
+  RoomStateEvent,
+  type MatrixClient,
+  type MatrixEvent,
+  type Room,
+} from 'matrix-js-sdk';
 import { acquireCredentials } from './auth.ts';
 import { resolveHomeserver } from './homeserver.ts';
 import { RoomModel } from './room-model.ts';
@@ -66,9 +77,20 @@ export class EngineSession implements SessionHandle {
     this.client = client;
     this.info = info;
     this.#sync = sync;
-    const dispatch = (_event: MatrixEvent | undefined, room: Room | undefined): void => {
-      if (room) for (const model of this.#byRoomId.get(room.roomId) ?? []) model.refresh();
+    // Changes are gathered per room and applied once in a microtask: a back-pagination or a sync
+    // response brings dozens of events in one go, and each would otherwise rebuild the timeline.
+    const dirty = new Set<string>();
+    const flush = (): void => {
+      const roomIds = [...dirty];
+      dirty.clear();
+      for (const roomId of roomIds) for (const model of this.#byRoomId.get(roomId) ?? []) model.refresh();
     };
+    const dispatchRoom = (roomId: string | undefined): void => {
+      if (roomId === undefined || !this.#byRoomId.has(roomId)) return;
+      if (dirty.size === 0) queueMicrotask(flush);
+      dirty.add(roomId);
+    };
+    const dispatch = (_event: MatrixEvent | undefined, room: Room | undefined): void => dispatchRoom(room?.roomId);
     client.on(RoomEvent.Timeline, (event, room) => dispatch(event, room));
     client.on(RoomEvent.LocalEchoUpdated, dispatch);
     client.on(RoomEvent.Redaction, dispatch);
@@ -76,6 +98,14 @@ export class EngineSession implements SessionHandle {
     // A room just joined reaches the store with its first timeline already filled in.
     client.on(ClientEvent.Room, (room) => dispatch(undefined, room));
     client.on(RoomEvent.MyMembership, (room) => dispatch(undefined, room));
+    // What the timeline shows besides events: read receipts, the read marker (`m.fully_read`),
+    // who is typing, members' names and avatars (lazy-loaded state), and decrypted content.
+    client.on(RoomEvent.Receipt, (_event, room) => dispatch(undefined, room));
+    client.on(RoomEvent.AccountData, (_event, room) => dispatch(undefined, room));
+    client.on(RoomEvent.TimelineReset, (room) => dispatch(undefined, room));
+    client.on(RoomMemberEvent.Typing, (_event, member) => dispatchRoom(member.roomId));
+    client.on(RoomStateEvent.Members, (_event, _state, member) => dispatchRoom(member.roomId));
+    client.on(MatrixEventEvent.Decrypted, (event) => dispatchRoom(event.getRoomId()));
     this.#firstSync = sync.start(client);
   }
 
@@ -103,6 +133,29 @@ export class EngineSession implements SessionHandle {
     return this.#sync.whenLoaded(roomId);
   }
 
+  #crypto: Promise<void> | undefined;
+
+  /**
+   * Issue 5: starts end-to-end encryption once per session, when a room that needs it is opened.
+   * `crypto.ts` (and js-sdk's crypto wasm) load only here; the sync loop is restarted around it
+   * so that it feeds the crypto layer. Guests have no crypto. A failure may be retried.
+   */
+  ensureCrypto(): Promise<void> {
+    if (this.info.guest) return Promise.resolve();
+    this.#crypto ??= import('./crypto.ts')
+      .then((crypto) =>
+        crypto.ensureCrypto(this.client, {
+          pause: () => this.client.stopClient(),
+          resume: () => this.#sync.start(this.client),
+        }),
+      )
+      .catch((error: unknown) => {
+        this.#crypto = undefined;
+        throw error;
+      });
+    return this.#crypto;
+  }
+
   openRoom(roomIdOrAlias: string): RoomHandle {
     let model = this.#rooms.get(roomIdOrAlias);
     if (!model) {
@@ -123,7 +176,9 @@ export class EngineSession implements SessionHandle {
       console.warn('[omni] the homeserver did not confirm the sign-out', error);
     } finally {
       this.client.stopClient();
-      await this.client.clearStores();
+      // Issue 5: the crypto store has a per-device prefix, which js-sdk must be told to delete it.
+      const { cryptoStorePrefix } = await import('./crypto.ts');
+      await this.client.clearStores({ cryptoDatabasePrefix: cryptoStorePrefix(this.info.userId, this.info.deviceId) });
     }
   }
 

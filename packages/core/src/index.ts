@@ -39,3 +39,4 @@ export type {
   SendStatus,
   TimelineItem,
 } from './timeline-types.ts';
+export * from './format/index.ts';

@@ -1,7 +1,10 @@
-import { EventType, MatrixError, MsgType, RelationType, type Room } from 'matrix-js-sdk';
-import type { RoomMessageEventContent } from 'matrix-js-sdk/lib/@types/events.js';
+import { Direction, EventTimeline, EventType, MatrixError, MsgType, RelationType, type Room, type RoomState } from 'matrix-js-sdk';
 import type { EngineSession } from './engine.ts';
-import { buildTimeline } from './timeline.ts';
+// Sending (outbox): separate lines so the timeline's imports stay untouched.
+import { EventStatus, HTTPError, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
+import { Outbox, outboxStorage, type OutboxRequest, type OutboxTransport, type SendFailure } from './outbox.ts';
+import type { MessageItem } from './timeline-types.ts';
+import { computeTimeline, MemberDirectory, sanitiseName, TimelineCache } from './timeline.ts';
 import type { MemberInfo } from './timeline-types.ts';
 import { OmniError, type RoomHandle, type RoomSnapshot, type Unsubscribe } from './types.ts';
 
@@ -22,7 +25,12 @@ const LOADING: RoomSnapshot = {
   unreadCount: 0,
 };
 
+/** One outbox per client per room, shared by the room's models and outliving them (sending goes on). */
+const outboxes = new WeakMap<MatrixClient, Map<string, Outbox>>();
+
 export class RoomModel {
+  /** Sending: the room's outbox, once the room is known (see `#outboxFor`). */
+  #outbox: Outbox | undefined;
   #snapshot: RoomSnapshot = LOADING;
   readonly #listeners = new Set<(snapshot: RoomSnapshot) => void>();
   readonly #session: EngineSession;
@@ -32,6 +40,14 @@ export class RoomModel {
   #unwatch: Unsubscribe | undefined;
   #holders = 0;
   #disposed = false;
+  /** Parsed content and previous items, so each rebuild reuses what did not change. */
+  readonly #timeline = new TimelineCache();
+  #paginating: Promise<boolean> | undefined;
+  /** The topic read from the server once, when the scoped sync's state does not carry it. */
+  #fetchedTopic: string | undefined;
+  #topicRequested = false;
+  /** When `m.typing: true` was last sent: a keystroke does not need a request each time. */
+  #typingSentAt = 0;
 
   constructor(session: EngineSession, target: string, onDispose: () => void) {
     this.#session = session;
@@ -80,6 +96,9 @@ export class RoomModel {
       // The server answers a subscription only when it has something for the member; after a join it has.
       await Promise.race([loaded, new Promise((resolve) => setTimeout(resolve, LOAD_TIMEOUT_MS))]);
       if (this.#isDisposed()) return;
+      // Issue 5: an encrypted room starts the session's crypto (loaded lazily) before it is shown.
+      if (this.#session.client.getRoom(roomId)?.hasEncryptionStateEvent()) await this.#session.ensureCrypto();
+      if (this.#isDisposed()) return;
       this.#roomId = roomId;
       this.refresh();
     } catch (error) {
@@ -119,15 +138,49 @@ export class RoomModel {
   refresh(): void {
     const room = this.#room();
     if (!room || this.#disposed) return;
+    const own = this.#session.info.userId;
+    const { items, unreadCount, typing } = computeTimeline(room, own, this.#timeline);
+    const cannotSendReason = whyCannotSend(room, own, this.#session.info.guest === true);
+    const topic = this.#topic(room);
     this.#publish({
       ...LOADING,
       status: 'ready',
       roomId: room.roomId,
-      name: room.name,
-      items: buildTimeline(room, this.#session.info.userId),
-      canSend: room.maySendMessage(),
-      hasMoreBefore: room.getLiveTimeline().getPaginationToken('b' as never) !== null,
+      name: sanitiseName(room.name),
+      ...(topic ? { topic } : {}),
+      items: this.#outboxFor(room.roomId).merge(items), // sending: outbox merged in (local echoes, queued, failed)
+      canSend: cannotSendReason === undefined,
+      ...(cannotSendReason !== undefined ? { cannotSendReason } : {}),
+      hasMoreBefore: hasMoreBefore(room),
+      paginating: this.#paginating !== undefined,
+      typing,
+      unreadCount,
     });
+  }
+
+  /**
+   * The room's topic. The scoped sync asks only for the state rendering needs first, so when the
+   * topic is not in the client's state it is read from the server once.
+   */
+  #topic(room: Room): string | undefined {
+    const event = liveState(room)?.getStateEvents(EventType.RoomTopic, '');
+    if (event) {
+      const topic: unknown = event.getContent()['topic'];
+      return typeof topic === 'string' ? topic : undefined;
+    }
+    if (!this.#topicRequested) {
+      this.#topicRequested = true;
+      this.#session.client.getStateEvent(room.roomId, EventType.RoomTopic, '').then(
+        (content: Record<string, unknown>) => {
+          const topic = content['topic'];
+          if (typeof topic !== 'string' || this.#disposed) return;
+          this.#fetchedTopic = topic;
+          this.refresh();
+        },
+        () => undefined,
+      );
+    }
+    return this.#fetchedTopic;
   }
 
   #room(): Room | null {
@@ -145,32 +198,114 @@ export class RoomModel {
     for (const listener of this.#listeners) listener(snapshot);
   }
 
-  async send(body: string, options: { replyTo?: string } = {}): Promise<void> {
+  // ---- Sending: everything goes through the room's outbox (packages/core/src/outbox.ts). ----
+
+  /**
+   * The room's outbox, created on first need. Messages are sent with our own transaction ids through
+   * `client.sendEvent(roomId, type, content, txnId)`, so the SDK still encrypts them for encrypted
+   * rooms, while ordering, retries, persistence and status are the outbox's: the SDK's own local echo of
+   * an attempt is hidden behind the outbox's item (same key) and removed when an attempt fails, because
+   * a NOT_SENT echo would block every later send of the room.
+   */
+  #outboxFor(roomId: string): Outbox {
+    if (this.#outbox) return this.#outbox;
+    const client = this.#session.client;
+    let byRoom = outboxes.get(client);
+    if (!byRoom) {
+      outboxes.set(client, (byRoom = new Map<string, Outbox>()));
+      // The outbox is the queue: createClient() always installs the SDK's MatrixScheduler, which would
+      // queue and retry room messages behind our back (and wedge its queue on a failure). Without it the
+      // SDK sends each attempt straight away, after encrypting it where the room requires.
+      client.scheduler = undefined;
+    }
+    let outbox = byRoom.get(roomId);
+    if (!outbox) {
+      outbox = new Outbox(sdkTransport(client, roomId), outboxStorage(this.#session.info.userId, roomId));
+      byRoom.set(roomId, outbox);
+    }
+    const shared = outbox;
+    shared.subscribe(() => {
+      if (this.#isDisposed()) return false;
+      // Published at once (inside `send()` for a local echo): no await, no rebuild of the timeline.
+      if (this.#snapshot.status === 'ready') this.#publish({ ...this.#snapshot, items: shared.remerge() });
+      return true;
+    });
+    this.#outbox = shared;
+    return shared;
+  }
+
+  #readyOutbox(): { room: Room; outbox: Outbox } {
     const room = this.#readyRoom();
-    const content: RoomMessageEventContent = options.replyTo
+    return { room, outbox: this.#outboxFor(room.roomId) };
+  }
+
+  /** Queues the message; its local echo is in the published snapshot before this returns. */
+  send(body: string, options: { replyTo?: string } = {}): Promise<void> {
+    const { room, outbox } = this.#readyOutbox();
+    const content: Readonly<Record<string, unknown>> = options.replyTo
       ? { msgtype: MsgType.Text, body, 'm.relates_to': { 'm.in_reply_to': { event_id: options.replyTo } } }
       : { msgtype: MsgType.Text, body };
-    await this.#session.client.sendMessage(room.roomId, content);
-  }
-
-  async edit(eventId: string, body: string): Promise<void> {
-    const room = this.#readyRoom();
-    await this.#session.client.sendMessage(room.roomId, {
-      msgtype: MsgType.Text,
-      body: `* ${body}`,
-      'm.new_content': { msgtype: MsgType.Text, body },
-      'm.relates_to': { rel_type: RelationType.Replace, event_id: eventId },
-    });
-  }
-
-  async redact(eventId: string, reason?: string): Promise<void> {
-    const room = this.#readyRoom();
-    await this.#session.client.redactEvent(room.roomId, eventId, undefined, reason ? { reason } : undefined);
-  }
-
-  async toggleReaction(eventId: string, key: string): Promise<void> {
-    const room = this.#readyRoom();
     const own = this.#session.info.userId;
+    const member = room.getMember(own);
+    const avatar = member?.getMxcAvatarUrl();
+    const sender: MemberInfo = { userId: own, displayName: member?.name ?? own, ...(avatar ? { avatarMxc: avatar } : {}) };
+    outbox.enqueue({ op: 'event', type: EventType.RoomMessage, content }, (txnId): MessageItem => ({
+      kind: 'message',
+      key: txnId,
+      sender,
+      own: true,
+      timestamp: Date.now(),
+      msgtype: 'text',
+      body,
+      edited: false,
+      redacted: false,
+      ...(options.replyTo ? { replyTo: { eventId: options.replyTo } } : {}),
+      reactions: [],
+      status: 'sending',
+      continuation: false,
+      readBy: [],
+    }));
+    return Promise.resolve();
+  }
+
+  edit(eventId: string, body: string): Promise<void> {
+    const { outbox } = this.#readyOutbox();
+    outbox.enqueue({
+      op: 'event',
+      type: EventType.RoomMessage,
+      content: {
+        msgtype: MsgType.Text,
+        body: `* ${body}`,
+        'm.new_content': { msgtype: MsgType.Text, body },
+        'm.relates_to': { rel_type: RelationType.Replace, event_id: eventId },
+      },
+    });
+    return Promise.resolve();
+  }
+
+  redact(eventId: string, reason?: string): Promise<void> {
+    const { room, outbox } = this.#readyOutbox();
+    // Deleting a message that is not sent yet is cancelling it.
+    if (outbox.cancel(eventId)) {
+      dropSdkEcho(this.#session.client, room, (id) => id === eventId);
+      return Promise.resolve();
+    }
+    outbox.enqueue({ op: 'redact', redacts: eventId, ...(reason ? { reason } : {}) });
+    return Promise.resolve();
+  }
+
+  toggleReaction(eventId: string, key: string): Promise<void> {
+    const { room, outbox } = this.#readyOutbox();
+    const own = this.#session.info.userId;
+    const unsent = outbox.find((request) => {
+      if (request.op !== 'event' || request.type !== 'm.reaction') return false;
+      const relation = request.content['m.relates_to'] as { event_id?: unknown; key?: unknown } | undefined;
+      return relation?.event_id === eventId && relation.key === key;
+    });
+    if (unsent !== undefined && outbox.cancel(unsent)) {
+      dropSdkEcho(this.#session.client, room, (id) => id === unsent);
+      return Promise.resolve();
+    }
     const existing = room
       .getLiveTimeline()
       .getEvents()
@@ -181,55 +316,197 @@ export class RoomModel {
         );
       });
     const existingId = existing?.getId();
-    if (existingId) {
-      await this.redact(existingId);
-      return;
-    }
-    await this.#session.client.sendEvent(room.roomId, EventType.Reaction, {
-      'm.relates_to': { rel_type: RelationType.Annotation, event_id: eventId, key },
+    if (existingId && !existingId.startsWith('~')) return this.redact(existingId);
+    outbox.enqueue({
+      op: 'event',
+      type: 'm.reaction',
+      content: { 'm.relates_to': { rel_type: RelationType.Annotation, event_id: eventId, key } },
     });
-  }
-
-  async retry(key: string): Promise<void> {
-    const room = this.#readyRoom();
-    const event = room.getPendingEvents().find((e) => e.getTxnId() === key || e.getId() === key);
-    if (event) await this.#session.client.resendEvent(event, room);
-  }
-
-  cancel(key: string): Promise<void> {
-    const room = this.#readyRoom();
-    const event = room.getPendingEvents().find((e) => e.getTxnId() === key || e.getId() === key);
-    if (event) this.#session.client.cancelPendingEvent(event);
     return Promise.resolve();
   }
 
-  async paginateBackwards(limit = 30): Promise<boolean> {
+  /** Sends a failed (or waiting) message again now, with the same transaction id. */
+  retry(key: string): Promise<void> {
+    this.#readyOutbox().outbox.retry(key);
+    return Promise.resolve();
+  }
+
+  /** Drops a message that is not sent yet (one in flight is redacted if the server stored it). */
+  cancel(key: string): Promise<void> {
+    const { room, outbox } = this.#readyOutbox();
+    if (outbox.cancel(key)) dropSdkEcho(this.#session.client, room, (id) => id === key);
+    return Promise.resolve();
+  }
+
+  /** Loads older history through `/messages`; concurrent calls share one request. */
+  paginateBackwards(limit = 30): Promise<boolean> {
+    if (this.#paginating) return this.#paginating;
     const room = this.#readyRoom();
-    await this.#session.client.scrollback(room, limit);
+    if (!hasMoreBefore(room)) return Promise.resolve(false);
+    const run = async (): Promise<boolean> => {
+      try {
+        await this.#session.client.scrollback(room, limit);
+      } finally {
+        this.#paginating = undefined;
+        this.refresh();
+      }
+      return this.#snapshot.hasMoreBefore;
+    };
+    this.#paginating = run();
     this.refresh();
-    return this.#snapshot.hasMoreBefore;
+    return this.#paginating;
   }
 
   setTyping(typing: boolean): void {
     const room = this.#room();
-    if (room) void this.#session.client.sendTyping(room.roomId, typing, 5000).catch(() => undefined);
+    if (!room || room.getMyMembership() !== 'join') return;
+    const now = Date.now();
+    // Tell the server again only when its 5 s timeout is close to running out.
+    if (typing && now - this.#typingSentAt < TYPING_RESEND_MS) return;
+    this.#typingSentAt = typing ? now : 0;
+    void this.#session.client.sendTyping(room.roomId, typing, TYPING_TIMEOUT_MS).catch(() => undefined);
   }
 
+  /** Moves the read receipt and the read marker (`m.fully_read`) to a loaded, sent event. */
   markRead(eventId: string): void {
     const room = this.#room();
-    const event = room?.findEventById(eventId);
-    if (room && event) void this.#session.client.setRoomReadMarkers(room.roomId, eventId, event).catch(() => undefined);
+    // Looked up in the live timeline itself: under sliding sync `findEventById` missed events the
+    // timeline showed (seen in timeline.test.ts).
+    const event = room
+      ?.getLiveTimeline()
+      .getEvents()
+      .findLast((e) => e.getId() === eventId);
+    if (!room || !event || eventId.startsWith('~') || room.getMyMembership() !== 'join') return;
+    const current: unknown = room.getAccountData('m.fully_read')?.getContent()['event_id'];
+    // Never move the marker backwards: a tile scrolled into view late must not mark newer messages unread.
+    if (typeof current === 'string' && isBefore(room, eventId, current)) return;
+    this.#typingSentAt = 0;
+    void this.#session.client.setRoomReadMarkers(room.roomId, eventId, event).catch(() => undefined);
   }
 
+  /** Joined and invited members whose name or user id matches; names start-matches first. */
   searchMembers(query: string, limit = 8): Promise<readonly MemberInfo[]> {
     const room = this.#room();
-    const needle = query.toLowerCase();
-    const found = (room?.getJoinedMembers() ?? [])
-      .filter((m) => m.name.toLowerCase().includes(needle) || m.userId.toLowerCase().includes(needle))
-      .slice(0, limit)
-      .map((m) => ({ userId: m.userId, displayName: m.name }));
-    return Promise.resolve(found);
+    if (!room) return Promise.resolve([]);
+    const needle = query.trim().toLowerCase().replace(/^@/u, '');
+    const directory = new MemberDirectory(room);
+    const own = this.#session.info.userId;
+    const ranked: { info: MemberInfo; rank: number }[] = [];
+    for (const member of room.getMembers()) {
+      if ((member.membership !== 'join' && member.membership !== 'invite') || member.userId === own) continue;
+      const info = directory.get(member.userId);
+      const name = info.displayName.toLowerCase();
+      const id = member.userId.toLowerCase();
+      const rank = name.startsWith(needle) || id.startsWith(`@${needle}`) ? 0 : name.includes(needle) || id.includes(needle) ? 1 : -1;
+      if (rank >= 0) ranked.push({ info, rank });
+    }
+    ranked.sort((a, b) => a.rank - b.rank || a.info.displayName.localeCompare(b.info.displayName));
+    return Promise.resolve(ranked.slice(0, limit).map((r) => r.info));
   }
+}
+
+const TYPING_TIMEOUT_MS = 5000;
+const TYPING_RESEND_MS = 3500;
+
+function liveState(room: Room): RoomState | undefined {
+  return room.getLiveTimeline().getState(EventTimeline.FORWARDS) ?? undefined;
+}
+
+/** Older history exists: the server gave a token back, and the room's creation is not loaded. */
+function hasMoreBefore(room: Room): boolean {
+  const timeline = room.getLiveTimeline();
+  if (timeline.getPaginationToken(Direction.Backward) === null) return false;
+  return timeline.getEvents()[0]?.getType() !== EventType.RoomCreate;
+}
+
+/** Whether event `a` comes before event `b` in the live timeline (false when either is unknown). */
+function isBefore(room: Room, a: string, b: string): boolean {
+  const events = room.getLiveTimeline().getEvents();
+  let ia = -1;
+  let ib = -1;
+  for (let i = events.length - 1; i >= 0 && (ia === -1 || ib === -1); i--) {
+    const id = events[i]?.getId();
+    if (id === a) ia = i;
+    if (id === b) ib = i;
+  }
+  return ia !== -1 && ib !== -1 && ia < ib;
+}
+
+/** Why the member cannot post here, in words, or undefined when they can. */
+function whyCannotSend(room: Room, own: string, guest: boolean): string | undefined {
+  if (liveState(room)?.getStateEvents(EventType.RoomTombstone, '')) return 'This room has been replaced by a new one.';
+  const membership = room.getMyMembership();
+  if (membership === 'ban') return 'You were banned from this room.';
+  if (membership === 'invite') return 'Accept the invitation to write here.';
+  if (membership !== 'join') {
+    return guest ? 'Guests can read this room but not write in it. Sign in to take part.' : 'Join the room to write here.';
+  }
+  if (liveState(room)?.maySendMessage(own) === true) return undefined;
+  const content = liveState(room)?.getStateEvents(EventType.RoomPowerLevels, '')?.getContent() ?? {};
+  const events: unknown = content['events'];
+  const perType = typeof events === 'object' && events !== null ? (events as Record<string, unknown>)[EventType.RoomMessage] : undefined;
+  const required = typeof perType === 'number' ? perType : typeof content['events_default'] === 'number' ? content['events_default'] : 0;
+  if (required >= 100) return 'Only admins can write in this room.';
+  if (required >= 50) return 'Only moderators can write in this room.';
+  return 'You do not have permission to write in this room.';
+}
+
+/**
+ * Sends outbox entries through the SDK (which encrypts where the room requires it) with our txn ids.
+ * The SDK remembers a transaction id once it has seen it in a room, so a later attempt of the same
+ * entry resends the SDK's unsent echo (`resendEvent`, same txn id, same ciphertext) instead.
+ */
+function sdkTransport(client: MatrixClient, roomId: string): OutboxTransport {
+  return {
+    async send(txnId: string, request: OutboxRequest): Promise<string> {
+      const room = client.getRoom(roomId);
+      // Unsent echoes of entries that are gone would make the SDK refuse this one ("blocked by other events").
+      if (room) dropSdkEcho(client, room, (id) => id !== txnId);
+      const echo = room?.getEventForTxnId(txnId);
+      if (room && echo?.status === EventStatus.NOT_SENT) return (await client.resendEvent(echo, room)).event_id;
+      const response =
+        request.op === 'redact'
+          ? await client.redactEvent(roomId, request.redacts, txnId, request.reason ? { reason: request.reason } : undefined)
+          : await client.sendEvent(roomId, request.type as never, request.content as never, txnId);
+      return response.event_id;
+    },
+    classify,
+  };
+}
+
+/** Removes the SDK's unsent local echoes whose transaction id `which` selects. */
+function dropSdkEcho(client: MatrixClient, room: Room, which: (txnId: string | undefined) => boolean): void {
+  let pending: MatrixEvent[];
+  try {
+    pending = room.getPendingEvents();
+  } catch {
+    return; // not in detached pending-event mode: nothing of ours is held there
+  }
+  for (const event of pending) {
+    if (which(event.getTxnId()) && (event.status === EventStatus.NOT_SENT || event.status === EventStatus.QUEUED)) {
+      client.cancelPendingEvent(event);
+    }
+  }
+}
+
+/** Network trouble waits for the connection; 429 waits as told; 5xx retries; other refusals fail. */
+function classify(error: unknown): SendFailure {
+  if (error instanceof MatrixError || error instanceof HTTPError) {
+    const status = error.httpStatus ?? 0;
+    if (status === 429 || (error instanceof MatrixError && error.errcode === 'M_LIMIT_EXCEEDED')) {
+      let waitMs: number | null;
+      try {
+        waitMs = error.getRetryAfterMs();
+      } catch {
+        waitMs = null;
+      }
+      return { kind: 'rate-limited', waitMs: Math.max(0, waitMs ?? 5_000) };
+    }
+    if (status >= 500 || status === 408 || status === 0) return { kind: 'server' };
+    const message = error instanceof MatrixError ? (error.data.error ?? error.message) : error.message;
+    return { kind: 'rejected', message };
+  }
+  return { kind: 'network' };
 }
 
 type Commands = Omit<RoomHandle, 'snapshot' | 'subscribe' | 'release'>;

@@ -136,6 +136,11 @@ export function slidingSync(options: SlidingSyncOptions = {}): SyncStrategy {
         const scoped: MSC3575SlidingSyncRequest = { ...request, lists: {} };
         delete scoped.unsubscribe_rooms;
         delete scoped.room_subscriptions;
+        // Issue 5: without crypto (loaded lazily, see crypto.ts), leave to-device messages on the server:
+        // taking them would drop the room keys the crypto started later needs.
+        if (!client.getCrypto() && scoped.extensions) {
+          scoped.extensions = Object.fromEntries(Object.entries(scoped.extensions).filter(([name]) => name !== 'to_device'));
+        }
         if (rooms.size > 0) scoped.room_subscriptions = Object.fromEntries([...rooms].map((id) => [id, ROOM_SUBSCRIPTION]));
         const response = await client.slidingSync(scoped, proxyBaseUrl, abortSignal);
         carried = rooms;

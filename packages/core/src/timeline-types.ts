@@ -32,6 +32,8 @@ export interface ReplyPreview {
   /** Undefined when the original is not loaded (yet): render "a message" with a jump link. */
   readonly sender?: MemberInfo;
   readonly body?: string;
+  /** The original was deleted: render "Message deleted" in the quote. */
+  readonly redacted?: boolean;
 }
 
 export interface MediaInfo {

@@ -1,63 +1,809 @@
 /**
- * Turns a room's events into timeline items, once per room change. Pure with respect to the SDK
- * room it reads: no listeners, no requests.
+ * Turns a room's events into timeline items, once per room change (DESIGN.md: compute per room,
+ * not per tile). Pure with respect to the SDK room it reads: no listeners, no requests.
+ *
+ * Everything here reads untrusted data: content fields are type-checked one by one, untrusted
+ * strings (event ids, reaction keys, user ids) only ever key `Map`s, and a malformed event becomes
+ * a placeholder instead of a throw.
+ *
+ * The build is two linear passes over the events (relations and classification, then items) plus
+ * one pass over the members, so a 10,000-event timeline rebuilds in a few milliseconds. Parsed
+ * message content is cached per event, and items equal to the previous build's are reused, so
+ * unchanged tiles receive the very same object.
  */
-import { EventStatus, type MatrixEvent, type Room } from 'matrix-js-sdk';
-import type { MemberInfo, MessageItem, MessageKind, SendStatus, TimelineItem } from './timeline-types.ts';
+import { EventStatus, NotificationCountType, ReceiptType, type MatrixEvent, type Room, type RoomMember } from 'matrix-js-sdk';
+import type {
+  DaySeparatorItem,
+  MediaInfo,
+  MemberInfo,
+  MessageItem,
+  MessageKind,
+  NoticeItem,
+  PlaceholderItem,
+  ReactionGroup,
+  ReplyPreview,
+  SendStatus,
+  TimelineItem,
+} from './timeline-types.ts';
 
-const MSGTYPES: Record<string, MessageKind> = {
-  'm.text': 'text',
-  'm.emote': 'emote',
-  'm.notice': 'notice',
-  'm.image': 'image',
-  'm.file': 'file',
-  'm.audio': 'audio',
-  'm.video': 'video',
-};
+type Json = Readonly<Record<string, unknown>>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-export function buildTimeline(room: Room, ownUserId: string): TimelineItem[] {
-  const items: TimelineItem[] = [];
-  for (const event of [...room.getLiveTimeline().getEvents(), ...room.getPendingEvents()]) {
-    const item = messageItem(event, room, ownUserId);
-    if (item) items.push(item);
-  }
-  return items;
+const MSGTYPES: ReadonlyMap<string, MessageKind> = new Map([
+  ['m.text', 'text'],
+  ['m.emote', 'emote'],
+  ['m.notice', 'notice'],
+  ['m.image', 'image'],
+  ['m.file', 'file'],
+  ['m.audio', 'audio'],
+  ['m.video', 'video'],
+]);
+const MEDIA_KINDS: ReadonlySet<MessageKind> = new Set(['image', 'file', 'audio', 'video']);
+
+/** Messages from the same sender closer than this are grouped under one name and avatar. */
+export const GROUPING_WINDOW_MS = 5 * 60_000;
+export const READ_MARKER_KEY = 'read-marker';
+const MALFORMED_TEXT = 'This message could not be displayed.';
+
+export interface TimelineResult {
+  readonly items: TimelineItem[];
+  /** Messages from others after the member's read marker (the server's count when the marker is not loaded). */
+  readonly unreadCount: number;
+  /** Other members typing now. */
+  readonly typing: readonly MemberInfo[];
 }
 
-function member(room: Room, userId: string): MemberInfo {
-  const m = room.getMember(userId);
-  const avatar = m?.getMxcAvatarUrl();
-  return { userId, displayName: m?.name ?? userId, ...(avatar ? { avatarMxc: avatar } : {}) };
+/** What one message's content says, after edits: parsed once per event and edit. */
+interface MessageContent {
+  readonly msgtype: MessageKind;
+  readonly body: string;
+  readonly formattedBody?: string;
+  readonly media?: MediaInfo;
 }
 
-function messageItem(event: MatrixEvent, room: Room, own: string): MessageItem | undefined {
-  if (event.getType() !== 'm.room.message' || event.isRedacted()) return undefined;
-  const content = event.getContent();
-  const body = typeof content['body'] === 'string' ? content['body'] : undefined;
-  if (body === undefined) return undefined;
-  const sender = event.getSender() ?? '';
-  const eventId = event.getId();
+interface ParsedEntry {
+  readonly type: string;
+  readonly redacted: boolean;
+  readonly editId: string | undefined;
+  /** Undefined: malformed. */
+  readonly content: MessageContent | undefined;
+}
+
+/**
+ * What a room model keeps between builds: parsed content per event (the SDK keeps the same
+ * `MatrixEvent` object from local echo to remote echo, so a `WeakMap` follows it), member infos
+ * and the previous items by key, which are reused when nothing in them changed.
+ */
+export class TimelineCache {
+  readonly facts = new WeakMap<MatrixEvent, EventFacts>();
+  readonly parsed = new WeakMap<MatrixEvent, ParsedEntry>();
+  /** The message item each event gave last time: reused without allocating when nothing changed. */
+  readonly messages = new WeakMap<MatrixEvent, MessageItem>();
+  members = new Map<string, MemberInfo>();
+  items = new Map<string, TimelineItem>();
+}
+
+/** The items only; see `computeTimeline` for the unread count. */
+export function buildTimeline(room: Room, ownUserId: string, cache: TimelineCache = new TimelineCache()): TimelineItem[] {
+  return computeTimeline(room, ownUserId, cache).items;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Untrusted JSON access
+
+function asObject(value: unknown): Json | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function asNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+interface Relation {
+  readonly relType: string | undefined;
+  readonly eventId: string | undefined;
+  readonly key: string | undefined;
+  readonly inReplyTo: string | undefined;
+}
+
+const NO_RELATION: Relation = { relType: undefined, eventId: undefined, key: undefined, inReplyTo: undefined };
+
+function relationOf(content: Json): Relation {
+  const relates = asObject(content['m.relates_to']);
+  if (!relates) return NO_RELATION;
   return {
-    kind: 'message',
-    key: event.getTxnId() ?? eventId ?? '',
-    ...(eventId && !eventId.startsWith('~') ? { eventId } : {}),
-    sender: member(room, sender),
-    own: sender === own,
-    timestamp: event.getTs(),
-    msgtype: MSGTYPES[String(content['msgtype'])] ?? 'text',
-    body,
-    edited: false,
-    redacted: false,
-    reactions: [],
-    status: sendStatus(event.status),
-    continuation: false,
-    readBy: [],
+    relType: asString(relates['rel_type']),
+    eventId: asString(relates['event_id']),
+    key: asString(relates['key']),
+    inReplyTo: asString(asObject(relates['m.in_reply_to'])?.['event_id']),
   };
 }
+
+/** What pass 1 needs of an event, read once per event (and again only when its content changes). */
+interface EventFacts {
+  readonly content: Json;
+  readonly type: string;
+  readonly redacted: boolean;
+  readonly relation: Relation;
+  /** A string `body` and `msgtype`. */
+  readonly wellFormed: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+// Bidi embeddings/overrides/isolates and marks: a name must not flip the text around it.
+const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/gu;
+const CONTROLS = /\p{Cc}/gu;
+// Zalgo: a few combining marks are legitimate (Vietnamese, Devanagari); towers of them are not.
+const MARK_TOWERS = /(\p{M}{3})\p{M}+/gu;
+const MAX_NAME_CHARS = 128;
+const LOOKS_LIKE_USER_ID = /^@[^:]*:/u;
+
+/** A display name made safe to show as text: no bidi overrides, no controls, bounded length. */
+export function sanitiseName(raw: string): string {
+  let name = raw.replace(BIDI, '').replace(CONTROLS, '').replace(MARK_TOWERS, '$1').trim();
+  if (name.length > MAX_NAME_CHARS) name = Array.from(name).slice(0, MAX_NAME_CHARS).join('') + '…';
+  return name;
+}
+
+function nameKey(name: string): string {
+  return name.normalize('NFKC').toLowerCase();
+}
+
+function rawName(member: RoomMember): string | undefined {
+  const fromEvent = asString(asObject(member.events.member?.getDirectionalContent())?.['displayname']);
+  return fromEvent ?? (member.rawDisplayName === member.userId ? undefined : member.rawDisplayName);
+}
+
+/**
+ * Member infos for one build. Names that could impersonate someone get the user id appended:
+ * two members sharing a name, a name that looks like a user id, a name carrying bidi overrides.
+ */
+export class MemberDirectory {
+  readonly #room: Room;
+  readonly #previous: Map<string, MemberInfo>;
+  readonly #current = new Map<string, MemberInfo>();
+  readonly #nameCounts = new Map<string, number>();
+
+  constructor(room: Room, previous: Map<string, MemberInfo> = new Map()) {
+    this.#room = room;
+    this.#previous = previous;
+    for (const member of room.getMembers()) {
+      if (member.membership !== 'join' && member.membership !== 'invite') continue;
+      const raw = rawName(member);
+      if (raw === undefined) continue;
+      const key = nameKey(sanitiseName(raw));
+      this.#nameCounts.set(key, (this.#nameCounts.get(key) ?? 0) + 1);
+    }
+  }
+
+  /** The infos handed out by this build, to be the next build's `previous`. */
+  get current(): Map<string, MemberInfo> {
+    return this.#current;
+  }
+
+  get(userId: string): MemberInfo {
+    const known = this.#current.get(userId);
+    if (known) return known;
+    const member = this.#room.getMember(userId);
+    const raw = member ? rawName(member) : undefined;
+    const avatarMxc = member?.getMxcAvatarUrl();
+    const info = this.#info(userId, raw, avatarMxc);
+    this.#current.set(userId, info);
+    return info;
+  }
+
+  /** A name from an event (e.g. the `displayname` of a membership change), made safe the same way. */
+  nameFrom(userId: string, raw: string | undefined): string {
+    if (raw === undefined) return this.get(userId).displayName;
+    return this.#info(userId, raw, undefined).displayName;
+  }
+
+  #info(userId: string, raw: string | undefined, avatarMxc: string | undefined): MemberInfo {
+    const name = raw === undefined ? '' : sanitiseName(raw);
+    let displayName: string;
+    if (name === '' || name === userId) displayName = userId;
+    else {
+      const ambiguous =
+        (this.#nameCounts.get(nameKey(name)) ?? 0) > 1 ||
+        LOOKS_LIKE_USER_ID.test(name) ||
+        (raw !== undefined && raw.replace(BIDI, '') !== raw);
+      displayName = ambiguous ? `${name} (${userId})` : name;
+    }
+    const previous = this.#previous.get(userId);
+    if (previous && previous.displayName === displayName && previous.avatarMxc === avatarMxc) return previous;
+    return { userId, displayName, ...(avatarMxc ? { avatarMxc } : {}) };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Message content
+
+/** Removes the plain-text reply fallback: the leading `> ` lines and the blank line after them. */
+export function stripReplyFallback(body: string): string {
+  if (!body.startsWith('>')) return body;
+  let at = 0;
+  while (at < body.length && body.startsWith('>', at)) {
+    const end = body.indexOf('\n', at);
+    if (end === -1) return '';
+    at = end + 1;
+  }
+  if (body.startsWith('\n', at)) at += 1;
+  return body.slice(at);
+}
+
+function parseMedia(content: Json, body: string): MediaInfo | undefined {
+  const url = asString(content['url']);
+  if (url === undefined || !url.startsWith('mxc://')) return undefined;
+  const info = asObject(content['info']);
+  const mimetype = asString(info?.['mimetype']);
+  const size = asNumber(info?.['size']);
+  const width = asNumber(info?.['w']);
+  const height = asNumber(info?.['h']);
+  return {
+    mxc: url,
+    name: asString(content['filename']) ?? body,
+    ...(mimetype !== undefined ? { mimetype } : {}),
+    ...(size !== undefined ? { size } : {}),
+    ...(width !== undefined ? { width } : {}),
+    ...(height !== undefined ? { height } : {}),
+  };
+}
+
+/** Undefined when the content is malformed (no string body or msgtype). */
+function parseMessageContent(content: Json, stripFallback: boolean): MessageContent | undefined {
+  const rawBody = asString(content['body']);
+  const msgtypeRaw = asString(content['msgtype']);
+  if (rawBody === undefined || msgtypeRaw === undefined) return undefined;
+  // The spec asks clients to show the body of message types they do not know.
+  const msgtype = MSGTYPES.get(msgtypeRaw) ?? 'text';
+  const body = stripFallback ? stripReplyFallback(rawBody) : rawBody;
+  const formatted = content['format'] === 'org.matrix.custom.html' ? asString(content['formatted_body']) : undefined;
+  const media = MEDIA_KINDS.has(msgtype) ? parseMedia(content, rawBody) : undefined;
+  return {
+    msgtype,
+    body,
+    ...(formatted !== undefined ? { formattedBody: formatted } : {}),
+    ...(media ? { media } : {}),
+  };
+}
+
+/** An edit candidate: the replacing event, loaded in the timeline or bundled by the server. */
+interface Edit {
+  readonly eventId: string;
+  readonly sender: string;
+  readonly ts: number;
+  readonly newContent: Json;
+}
+
+function editFromEvent(event: MatrixEvent, content: Json): Edit | undefined {
+  const newContent = asObject(content['m.new_content']);
+  const eventId = event.getId();
+  const sender = event.getSender();
+  if (!newContent || !eventId || !sender) return undefined;
+  return { eventId, sender, ts: event.getTs(), newContent };
+}
+
+function editFromBundle(value: unknown): Edit | undefined {
+  const bundled = asObject(value);
+  const eventId = asString(bundled?.['event_id']);
+  const sender = asString(bundled?.['sender']);
+  const ts = asNumber(bundled?.['origin_server_ts']);
+  const newContent = asObject(asObject(bundled?.['content'])?.['m.new_content']);
+  if (eventId === undefined || sender === undefined || ts === undefined || !newContent) return undefined;
+  return { eventId, sender, ts, newContent };
+}
+
+/** The spec's order for edits: latest `origin_server_ts`, then the greatest event id. */
+function isLater(a: Edit, b: Edit | undefined): boolean {
+  return !b || a.ts > b.ts || (a.ts === b.ts && a.eventId > b.eventId);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notices
+
+const POWER_NAMES: ReadonlyMap<number, string> = new Map([
+  [100, 'Admin'],
+  [50, 'Moderator'],
+]);
+
+function powerName(level: number, usersDefault: number): string {
+  if (level === usersDefault) return 'Default';
+  return POWER_NAMES.get(level) ?? `Custom (${level})`;
+}
+
+function powerMap(content: Json | undefined): Map<string, number> {
+  const users = new Map<string, number>();
+  const raw = asObject(content?.['users']);
+  if (raw) {
+    for (const [userId, level] of Object.entries(raw)) {
+      const n = asNumber(level);
+      if (n !== undefined) users.set(userId, n);
+    }
+  }
+  return users;
+}
+
+function powerLevelsText(actor: string, content: Json, prev: Json | undefined, members: MemberDirectory): string {
+  const usersDefault = asNumber(content['users_default']) ?? 0;
+  const prevDefault = asNumber(prev?.['users_default']) ?? 0;
+  const before = powerMap(prev);
+  const after = powerMap(content);
+  const changes: string[] = [];
+  for (const userId of new Set([...before.keys(), ...after.keys()])) {
+    const from = before.get(userId) ?? prevDefault;
+    const to = after.get(userId) ?? usersDefault;
+    if (from !== to)
+      changes.push(`${members.get(userId).displayName} from ${powerName(from, prevDefault)} to ${powerName(to, usersDefault)}`);
+  }
+  if (changes.length === 0) return `${actor} changed the room's permissions`;
+  const shown = changes.slice(0, 3).join(', ');
+  return `${actor} changed the power level of ${shown}${changes.length > 3 ? ` and ${changes.length - 3} more` : ''}`;
+}
+
+function withReason(text: string, content: Json): string {
+  const reason = asString(content['reason']);
+  return reason ? `${text}: ${reason}` : text;
+}
+
+/** Readable text for a membership or room change; `null` to skip; `undefined` for malformed. */
+function noticeText(event: MatrixEvent, type: string, members: MemberDirectory): string | null | undefined {
+  const content = asObject(event.getContent()) ?? {};
+  const prev = asObject(event.getPrevContent());
+  const sender = event.getSender() ?? '';
+  const actor = members.get(sender).displayName;
+  switch (type) {
+    case 'm.room.member': {
+      const target = event.getStateKey();
+      const membership = asString(content['membership']);
+      if (target === undefined || membership === undefined) return undefined;
+      const prevMembership = asString(prev?.['membership']);
+      const name = members.nameFrom(target, asString(content['displayname']) ?? asString(prev?.['displayname']));
+      const self = sender === target;
+      switch (membership) {
+        case 'join': {
+          if (prevMembership !== 'join') return `${name} joined`;
+          const oldName = asString(prev?.['displayname']);
+          const newName = asString(content['displayname']);
+          if (oldName !== newName) {
+            if (newName === undefined) return `${members.nameFrom(target, oldName)} removed their display name`;
+            if (oldName === undefined) return `${members.nameFrom(target, undefined)} set their display name to ${name}`;
+            return `${members.nameFrom(target, oldName)} changed their name to ${name}`;
+          }
+          if (prev?.['avatar_url'] !== content['avatar_url']) return `${name} changed their avatar`;
+          return null;
+        }
+        case 'invite':
+          return withReason(`${actor} invited ${name}`, content);
+        case 'ban':
+          return withReason(`${actor} banned ${name}`, content);
+        case 'knock':
+          return withReason(`${name} asked to join`, content);
+        case 'leave':
+          if (self) return withReason(prevMembership === 'invite' ? `${name} rejected the invitation` : `${name} left`, content);
+          if (prevMembership === 'ban') return withReason(`${actor} unbanned ${name}`, content);
+          if (prevMembership === 'invite') return withReason(`${actor} withdrew ${name}'s invitation`, content);
+          return withReason(`${actor} removed ${name}`, content);
+        default:
+          return undefined;
+      }
+    }
+    case 'm.room.name': {
+      const name = content['name'];
+      if (name !== undefined && typeof name !== 'string') return undefined;
+      return name ? `${actor} changed the room name to ${name}` : `${actor} removed the room name`;
+    }
+    case 'm.room.topic': {
+      const topic = content['topic'];
+      if (topic !== undefined && typeof topic !== 'string') return undefined;
+      return topic ? `${actor} changed the topic to ${topic}` : `${actor} removed the topic`;
+    }
+    case 'm.room.avatar':
+      return asString(content['url']) ? `${actor} changed the room avatar` : `${actor} removed the room avatar`;
+    case 'm.room.encryption':
+      return `${actor} enabled end-to-end encryption`;
+    case 'm.room.create':
+      return `${actor} created the room`;
+    case 'm.room.power_levels':
+      return powerLevelsText(actor, content, prev, members);
+    case 'm.room.join_rules': {
+      const rule = asString(content['join_rule']);
+      if (rule === 'public') return `${actor} made the room public`;
+      if (rule === 'invite') return `${actor} made the room invite only`;
+      return rule === undefined ? undefined : `${actor} changed who can join`;
+    }
+    case 'm.room.tombstone':
+      return `${actor} replaced this room with a new one`;
+    default:
+      return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The build
+
+/** How pass 1 classified an event (numbers, to sit in a typed array). */
+const Kind = { Hidden: 0, Message: 1, Notice: 2, Placeholder: 3 } as const;
 
 function sendStatus(status: EventStatus | null): SendStatus {
   if (status === null || status === EventStatus.SENT) return 'sent';
   if (status === EventStatus.NOT_SENT || status === EventStatus.CANCELLED) return 'failed';
   if (status === EventStatus.QUEUED) return 'queued';
   return 'sending';
+}
+
+function itemKey(event: MatrixEvent, index: number): string {
+  // The transaction id survives local echo → remote echo, so the tile keeps its key.
+  const txnId = asString(event.getUnsigned().transaction_id) ?? event.getTxnId();
+  return txnId ?? event.getId() ?? `event-${index}`;
+}
+
+function remoteId(event: MatrixEvent): string | undefined {
+  const id = event.getId();
+  return id && !id.startsWith('~') ? id : undefined;
+}
+
+function sameMembers(a: readonly MemberInfo[], b: readonly MemberInfo[]): boolean {
+  return a.length === b.length && a.every((m, i) => m === b[i]);
+}
+
+function sameReactions(a: readonly ReactionGroup[], b: readonly ReactionGroup[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((r, i) => {
+      const s = b[i];
+      return (
+        s !== undefined &&
+        r.key === s.key &&
+        r.count === s.count &&
+        r.ownEventId === s.ownEventId &&
+        r.senders.length === s.senders.length &&
+        r.senders.every((n, j) => n === s.senders[j])
+      );
+    })
+  );
+}
+
+function sameReply(a: ReplyPreview | undefined, b: ReplyPreview | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.eventId === b.eventId && a.sender === b.sender && a.body === b.body);
+}
+
+function sameMessage(a: MessageItem, b: MessageItem): boolean {
+  return (
+    a.key === b.key &&
+    a.eventId === b.eventId &&
+    a.sender === b.sender &&
+    a.own === b.own &&
+    a.timestamp === b.timestamp &&
+    a.msgtype === b.msgtype &&
+    a.body === b.body &&
+    a.formattedBody === b.formattedBody &&
+    a.edited === b.edited &&
+    a.redacted === b.redacted &&
+    a.media === b.media &&
+    a.status === b.status &&
+    a.continuation === b.continuation &&
+    sameReply(a.replyTo, b.replyTo) &&
+    sameReactions(a.reactions, b.reactions) &&
+    sameMembers(a.readBy, b.readBy)
+  );
+}
+
+function sameItem(a: TimelineItem, b: TimelineItem): boolean {
+  if (a.kind === 'message') return b.kind === 'message' && sameMessage(a, b);
+  if (a.kind === 'notice' || a.kind === 'placeholder')
+    return b.kind === a.kind && a.eventId === b.eventId && a.text === b.text && a.timestamp === b.timestamp;
+  if (a.kind === 'day') return b.kind === 'day' && a.timestamp === b.timestamp;
+  return b.kind === a.kind;
+}
+
+function dayKey(midnight: Date): string {
+  const m = String(midnight.getMonth() + 1).padStart(2, '0');
+  const d = String(midnight.getDate()).padStart(2, '0');
+  return `day-${midnight.getFullYear()}-${m}-${d}`;
+}
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCache = new TimelineCache()): TimelineResult {
+  const live = room.getLiveTimeline().getEvents();
+  const pending = room.getPendingEvents();
+  const events: MatrixEvent[] = pending.length === 0 ? live : live.concat(pending);
+  const n = events.length;
+  const members = new MemberDirectory(room, cache.members);
+
+  // Pass 1: relations (edits, reactions), classification, event positions, the read marker.
+  const kinds = new Uint8Array(n);
+  const byId = new Map<string, number>();
+  const edits = new Map<string, Edit[]>();
+  const reactions = new Map<string, Map<string, Map<string, string>>>();
+  const lastSent = new Map<string, number>();
+  const fullyRead = asString(asObject(room.getAccountData('m.fully_read')?.getContent())?.['event_id']);
+  const markerId = fullyRead ?? room.getReadReceiptForUserId(ownUserId, true, ReceiptType.Read)?.eventId;
+  let markerIndex = -1;
+  let unread = 0;
+
+  const factsOf = (event: MatrixEvent): EventFacts => {
+    const content = asObject(event.getOriginalContent()) ?? {};
+    const type = event.getType();
+    const redacted = event.isRedacted();
+    const known = cache.facts.get(event);
+    if (known && known.content === content && known.type === type && known.redacted === redacted) return known;
+    const facts: EventFacts = {
+      content,
+      type,
+      redacted,
+      relation: redacted ? NO_RELATION : relationOf(content),
+      wellFormed: typeof content['body'] === 'string' && typeof content['msgtype'] === 'string',
+    };
+    cache.facts.set(event, facts);
+    return facts;
+  };
+
+  for (let i = 0; i < n; i++) {
+    const event = events[i] as MatrixEvent;
+    const id = event.getId();
+    if (id) byId.set(id, i);
+    const { type, redacted, relation, content, wellFormed } = factsOf(event);
+    const sender = event.getSender() ?? '';
+    let kind: number = Kind.Hidden;
+    if (type === 'm.room.message') {
+      if (relation.relType === 'm.replace' && relation.eventId !== undefined) {
+        // An edit is never a tile of its own: it changes its target, or nothing if invalid.
+        const edit = editFromEvent(event, content);
+        if (edit) {
+          const list = edits.get(relation.eventId);
+          if (list) list.push(edit);
+          else edits.set(relation.eventId, [edit]);
+        }
+      } else {
+        kind = redacted || wellFormed ? Kind.Message : Kind.Placeholder;
+        if (kind === Kind.Message && !redacted && markerIndex !== -1 && sender !== ownUserId) unread += 1;
+      }
+    } else if (type === 'm.reaction') {
+      if (relation.relType === 'm.annotation' && relation.eventId !== undefined && relation.key !== undefined && id) {
+        let byKey = reactions.get(relation.eventId);
+        if (!byKey) reactions.set(relation.eventId, (byKey = new Map<string, Map<string, string>>()));
+        let bySender = byKey.get(relation.key);
+        if (!bySender) byKey.set(relation.key, (bySender = new Map<string, string>()));
+        // One reaction per member and key counts, whatever a client sent twice.
+        if (!bySender.has(sender)) bySender.set(sender, id);
+      }
+    } else if (type === 'm.room.encrypted') {
+      kind = Kind.Placeholder;
+    } else if (event.isState() && type !== 'm.room.redaction') {
+      kind = Kind.Notice;
+    }
+    kinds[i] = kind;
+    if (kind !== Kind.Hidden && sender) lastSent.set(sender, i);
+    // Set after counting, so the marker's own event is not unread.
+    if (id !== undefined && id === markerId) markerIndex = i;
+  }
+
+  // Read receipts: each other member's latest receipt (or their own latest event, which they read
+  // by sending it), on the message at or before the event it points at.
+  const readersAt = new Map<number, MemberInfo[]>();
+  for (const member of room.getMembers()) {
+    if (member.membership !== 'join' || member.userId === ownUserId) continue;
+    const receiptId = room.getReadReceiptForUserId(member.userId, true, ReceiptType.Read)?.eventId;
+    const receiptIndex = receiptId === undefined ? -1 : (byId.get(receiptId) ?? -1);
+    const position = Math.max(receiptIndex, lastSent.get(member.userId) ?? -1);
+    if (position === -1) continue;
+    const list = readersAt.get(position);
+    if (list) list.push(members.get(member.userId));
+    else readersAt.set(position, [members.get(member.userId)]);
+  }
+  // Attach readers to the message at or before their position: walk back once over the sorted positions.
+  const readBy = new Map<number, MemberInfo[]>();
+  if (readersAt.size > 0) {
+    let owner = -1;
+    for (let i = 0; i < n; i++) {
+      if (kinds[i] === Kind.Message) owner = i;
+      const readers = readersAt.get(i);
+      if (readers && owner !== -1) {
+        const list = readBy.get(owner);
+        if (list) list.push(...readers);
+        else readBy.set(owner, [...readers]);
+      }
+    }
+  }
+
+  // Pass 2: items.
+  const items: TimelineItem[] = [];
+  const previousItems = cache.items;
+  const nextItems = new Map<string, TimelineItem>();
+  const keep = <T extends TimelineItem>(item: T): T => {
+    const previous = previousItems.get(item.key);
+    const chosen = previous && sameItem(previous, item) ? (previous as T) : item;
+    nextItems.set(chosen.key, chosen);
+    items.push(chosen);
+    return chosen;
+  };
+  let dayStart = Infinity;
+  let dayEnd = -Infinity;
+  let lastMessage: MessageItem | undefined;
+  let lastWasMessage = false;
+  const showMarker = markerIndex !== -1 && unread > 0;
+
+  const parsed = (event: MatrixEvent): ParsedEntry => {
+    const { type, redacted, content: original, relation } = factsOf(event);
+    const sender = event.getSender();
+    const id = event.getId();
+    let best: Edit | undefined;
+    if (!redacted && id) {
+      // The latest valid edit by the original sender wins; others' edits and broken ones are ignored.
+      const candidates = edits.get(id) ?? EMPTY;
+      const bundled = event.getUnsigned()['m.relations'] ? editFromBundle(event.getServerAggregatedRelation('m.replace')) : undefined;
+      for (const edit of bundled ? [...candidates, bundled] : candidates) {
+        if (edit.sender === sender && isLater(edit, best) && parseMessageContent(edit.newContent, false)) best = edit;
+      }
+    }
+    const editId = best?.eventId;
+    const cached = cache.parsed.get(event);
+    if (cached && cached.type === type && cached.redacted === redacted && cached.editId === editId) return cached;
+    let content: MessageContent | undefined;
+    if (redacted) content = { msgtype: 'text', body: '' };
+    else if (best) content = parseMessageContent(best.newContent, false);
+    else content = parseMessageContent(original, relation.inReplyTo !== undefined);
+    const entry: ParsedEntry = { type, redacted, editId, content };
+    cache.parsed.set(event, entry);
+    return entry;
+  };
+
+  const dayBreak = (ts: number): void => {
+    if (ts >= dayStart && ts < dayEnd) return;
+    const date = new Date(ts);
+    const midnight = new Date(date.getFullYear(), date.getMonth(), date.getDate());
+    dayStart = midnight.getTime();
+    dayEnd = new Date(date.getFullYear(), date.getMonth(), date.getDate() + 1).getTime();
+    keep<DaySeparatorItem>({ kind: 'day', key: dayKey(midnight), timestamp: dayStart });
+    lastWasMessage = false;
+  };
+
+  for (let i = 0; i < n; i++) {
+    const kind = kinds[i];
+    const event = events[i] as MatrixEvent;
+    if (kind !== Kind.Hidden) {
+      const ts = event.getTs();
+      const key = itemKey(event, i);
+      const eventId = event.getId() ?? key;
+      dayBreak(ts);
+      let built = false;
+      if (kind === Kind.Message) {
+        const entry = parsed(event);
+        if (entry.content) {
+          const senderId = event.getSender() ?? '';
+          const id = remoteId(event);
+          const content = entry.content;
+          const replyId = entry.redacted ? undefined : factsOf(event).relation.inReplyTo;
+          const continuation =
+            lastWasMessage &&
+            lastMessage !== undefined &&
+            lastMessage.sender.userId === senderId &&
+            ts - lastMessage.timestamp >= 0 &&
+            ts - lastMessage.timestamp < GROUPING_WINDOW_MS;
+          const sender = members.get(senderId);
+          const status = sendStatus(event.status);
+          const edited = entry.editId !== undefined;
+          const reactionList = entry.redacted || id === undefined || !reactions.has(id) ? EMPTY : reactionGroups(id);
+          const readers = readBy.get(i) ?? EMPTY;
+          const reply = replyId === undefined ? undefined : replyPreview(replyId);
+          const previous = cache.messages.get(event);
+          // The common case at 10,000 events: nothing changed, so nothing is allocated.
+          const item: MessageItem =
+            previous &&
+            previous.key === key &&
+            previous.eventId === id &&
+            previous.sender === sender &&
+            previous.timestamp === ts &&
+            previous.body === content.body &&
+            previous.formattedBody === content.formattedBody &&
+            previous.msgtype === content.msgtype &&
+            previous.media === content.media &&
+            previous.edited === edited &&
+            previous.redacted === entry.redacted &&
+            previous.status === status &&
+            previous.continuation === continuation &&
+            sameReply(previous.replyTo, reply) &&
+            sameReactions(previous.reactions, reactionList) &&
+            sameMembers(previous.readBy, readers)
+              ? previous
+              : messageItem();
+          function messageItem(): MessageItem {
+            // Built mutable, then typed readonly: conditional spreads cost too much at 10,000 items.
+            const fresh: Mutable<MessageItem> = {
+              kind: 'message',
+              key,
+              sender,
+              own: senderId === ownUserId,
+              timestamp: ts,
+              msgtype: content.msgtype,
+              body: content.body,
+              edited,
+              redacted: entry.redacted,
+              reactions: reactionList,
+              status,
+              continuation,
+              readBy: readers,
+            };
+            if (id !== undefined) fresh.eventId = id;
+            if (content.formattedBody !== undefined) fresh.formattedBody = content.formattedBody;
+            if (reply !== undefined) fresh.replyTo = reply;
+            if (content.media) fresh.media = content.media;
+            return fresh;
+          }
+          cache.messages.set(event, item);
+          nextItems.set(item.key, item);
+          items.push(item);
+          lastMessage = item;
+          lastWasMessage = true;
+          built = true;
+        }
+      } else if (kind === Kind.Notice) {
+        const text = noticeText(event, event.getType(), members);
+        if (text === null) built = true;
+        else if (text !== undefined) {
+          keep<NoticeItem>({ kind: 'notice', key, eventId, timestamp: ts, text });
+          lastWasMessage = false;
+          built = true;
+        }
+      }
+      if (!built) {
+        const text =
+          event.getType() === 'm.room.encrypted'
+            ? event.isDecryptionFailure()
+              ? 'Unable to decrypt this message.'
+              : 'Decrypting…'
+            : MALFORMED_TEXT;
+        keep<PlaceholderItem>({ kind: 'placeholder', key, eventId, timestamp: ts, text });
+        lastWasMessage = false;
+      }
+    }
+    if (i === markerIndex && showMarker) {
+      keep({ kind: 'read-marker', key: READ_MARKER_KEY });
+      lastWasMessage = false;
+    }
+  }
+  const typing: MemberInfo[] = [];
+  for (const member of room.getMembers()) if (member.typing && member.userId !== ownUserId) typing.push(members.get(member.userId));
+  cache.items = nextItems;
+  cache.members = members.current;
+
+  // Past the loaded window, the server's count is the best there is.
+  const unreadCount = markerIndex !== -1 ? unread : room.getUnreadNotificationCount(NotificationCountType.Total);
+  return { items, unreadCount, typing };
+
+  function reactionGroups(targetId: string): readonly ReactionGroup[] {
+    const byKey = reactions.get(targetId);
+    if (!byKey) return EMPTY;
+    const groups: ReactionGroup[] = [];
+    for (const [key, bySender] of byKey) {
+      const senders: string[] = [];
+      let ownEventId: string | undefined;
+      for (const [sender, reactionId] of bySender) {
+        senders.push(members.get(sender).displayName);
+        if (sender === ownUserId) ownEventId = reactionId;
+      }
+      groups.push({ key, count: bySender.size, senders, ...(ownEventId !== undefined ? { ownEventId } : {}) });
+    }
+    return groups;
+  }
+
+  function replyPreview(eventId: string): ReplyPreview {
+    const index = byId.get(eventId);
+    const original = index === undefined ? undefined : events[index];
+    if (!original || kinds[index ?? -1] !== Kind.Message) return { eventId };
+    const entry = parsed(original);
+    return {
+      eventId,
+      sender: members.get(original.getSender() ?? ''),
+      ...(entry.content ? { body: entry.content.body } : {}),
+      ...(entry.redacted ? { redacted: true } : {}),
+    };
+  }
 }

@@ -85,6 +85,109 @@ export function peer(user: TestUser): RemotePeer {
     get:
       (_target, method: string) =>
       (...args: unknown[]) =>
-        command('omni:peer', { user, method: method as PeerMethod, args } satisfies PeerCall),
+        command<{ result: unknown }>('omni:peer', { user, method: method as PeerMethod, args } satisfies PeerCall).then(
+          ({ result }) => result,
+        ),
   });
+}
+
+/** Which requests a proxy fault applies to (see `test/support/fault-proxy.ts`). */
+export interface ProxyRequestMatch {
+  method?: string;
+  /** A substring of the request path, e.g. `/send/m.room.message/`. */
+  path?: string;
+}
+
+/** Switches of the fault-injecting proxy; `setProxy` merges them into the current ones. */
+export interface ProxyFaults {
+  /** Refuse connections and cut the open ones (the server looks down). */
+  offline?: boolean;
+  /** Forward the next `count` matching requests, then drop their responses after the server handled them. */
+  dropResponse?: ProxyRequestMatch & { count: number };
+  /** 429 with `Retry-After` / `retry_after_ms` for the next `count` matching requests. */
+  rateLimit?: ProxyRequestMatch & { count: number; retryAfterMs: number };
+  /** 500 (or `status`) for the next `count` matching requests. */
+  serverError?: ProxyRequestMatch & { count: number; status?: number };
+  /** Any canned answer for the next `count` matching requests. */
+  respond?: ProxyRequestMatch & { count: number; status: number; body?: Record<string, unknown>; headers?: Record<string, string> };
+  /** Delay matching requests before forwarding. */
+  delay?: ProxyRequestMatch & { ms: number };
+}
+
+export interface ProxyLogEntry {
+  readonly method: string;
+  readonly path: string;
+  readonly at: number;
+  readonly outcome: 'forwarded' | 'dropped' | 'refused' | 'aborted' | number;
+}
+
+/** A loopback proxy in front of the run's homeserver (or `server`): use its `baseUrl` as the homeserver. */
+export function startProxy(server?: string): Promise<{ baseUrl: string }> {
+  return command('omni:proxy-start', { server });
+}
+
+export function setProxy(proxy: string, settings: ProxyFaults): Promise<boolean> {
+  return command('omni:proxy-set', { proxy, settings });
+}
+
+export function resetProxy(proxy: string): Promise<boolean> {
+  return command('omni:proxy-reset', { proxy });
+}
+
+/** Requests that went through the proxy (matching `match`), oldest first; `clear` empties the log after. */
+export function proxyLog(proxy: string, match?: ProxyRequestMatch, clear = false): Promise<ProxyLogEntry[]> {
+  return command('omni:proxy-log', { proxy, match, clear });
+}
+
+export function stopProxy(proxy: string): Promise<boolean> {
+  return command('omni:proxy-stop', { proxy });
+}
+
+/** Issue 5 interop: an independent Matrix client (matrix-nio + libolm) run by the test runner. */
+export interface NioMessage {
+  sender: string;
+  body: string;
+  event_id: string;
+  decrypted: boolean;
+}
+
+export interface RemoteNioPeer {
+  /** Logs in with a password as `device`, uploads its keys and starts syncing. */
+  login(args: { homeserver: string; user: string; password: string; device: string }): Promise<{ user_id: string; device_id: string }>;
+  join(args: { room: string }): Promise<string>;
+  waitMember(args: { room: string; user: string; timeout?: number }): Promise<boolean>;
+  /** Verifies every device of `user` once nio knows one (or `device`); resolves to how many. */
+  trust(args: { user: string; device?: string; timeout?: number }): Promise<number>;
+  /** Sends an encrypted `m.text` (waits until nio knows the room is encrypted). */
+  send(args: { room: string; body: string }): Promise<string>;
+  waitMessage(args: { room: string; body: string; timeout?: number }): Promise<NioMessage>;
+  close(): Promise<boolean>;
+}
+
+export async function startNioPeer(): Promise<RemoteNioPeer> {
+  const id = await command<string>('omni:nio-start');
+  // Each method's types come from RemoteNioPeer; the answer is whatever nio_peer.py returned.
+  const call =
+    (cmd: string) =>
+    (args: object): Promise<never> =>
+      command<never>('omni:nio', { peer: id, cmd, args });
+  return {
+    login: call('login'),
+    join: call('join'),
+    waitMember: call('wait_member'),
+    trust: call('trust'),
+    send: call('send'),
+    waitMessage: call('wait_message'),
+    close: () => command<boolean>('omni:nio-stop', { peer: id }),
+  };
+}
+
+/** A room's non-state events as the homeserver stored them (`event_json`), oldest first. */
+export function storedRoomEvents(roomId: string, server?: string): Promise<Array<{ type: string; json: string }>> {
+  return command('omni:stored-room-events', { roomId, server });
+}
+
+/** Whether the homeserver's database files contain `text` anywhere, as raw bytes. */
+export function databaseContains(text: string, server?: string): Promise<boolean> {
+  return command('omni:database-contains', { text, server });
 }

@@ -205,6 +205,23 @@ export class Peer implements TestUser {
     return event_id;
   }
 
+  async redact(roomId: string, eventId: string, reason?: string): Promise<string> {
+    const { event_id } = await this.request<{ event_id: string }>(
+      'PUT',
+      `/_matrix/client/v3/rooms/${e(roomId)}/redact/${e(eventId)}/${e(randomUUID())}`,
+      reason ? { reason } : {},
+    );
+    return event_id;
+  }
+
+  async setTyping(roomId: string, typing: boolean, timeoutMs = 30_000): Promise<void> {
+    await this.request(
+      'PUT',
+      `/_matrix/client/v3/rooms/${e(roomId)}/typing/${e(this.userId)}`,
+      typing ? { typing, timeout: timeoutMs } : { typing },
+    );
+  }
+
   async sendState(roomId: string, type: string, stateKey: string, content: Record<string, unknown>): Promise<string> {
     const { event_id } = await this.request<{ event_id: string }>(
       'PUT',

@@ -6,6 +6,7 @@ import {
   sessionFor,
   sessionStatus,
   useHere,
+  type MemberInfo,
   type OmniErrorInfo,
   type RoomHandle,
   type RoomSnapshot,
@@ -82,9 +83,55 @@ export class RoomController implements ReactiveController {
   /** The homeserver URL the element resolved to, once known. */
   homeserverUrl: string | undefined;
 
-  send(body: string): Promise<void> {
+  send(body: string, options?: { replyTo?: string }): Promise<void> {
+    return this.#withRoom((room) => room.send(body, options));
+  }
+
+  edit(eventId: string, body: string): Promise<void> {
+    return this.#withRoom((room) => room.edit(eventId, body));
+  }
+
+  redact(eventId: string, reason?: string): Promise<void> {
+    return this.#withRoom((room) => room.redact(eventId, reason));
+  }
+
+  toggleReaction(eventId: string, key: string): Promise<void> {
+    return this.#withRoom((room) => room.toggleReaction(eventId, key));
+  }
+
+  retry(key: string): Promise<void> {
+    return this.#withRoom((room) => room.retry(key));
+  }
+
+  cancel(key: string): Promise<void> {
+    return this.#withRoom((room) => room.cancel(key));
+  }
+
+  /** Loads older history; resolves to whether more remains (false when the room is not open). */
+  paginateBackwards(limit?: number): Promise<boolean> {
+    return this.#room ? this.#room.paginateBackwards(limit) : Promise.resolve(false);
+  }
+
+  setTyping(typing: boolean): void {
+    this.#room?.setTyping(typing);
+  }
+
+  markRead(eventId: string): void {
+    this.#room?.markRead(eventId);
+  }
+
+  searchMembers(query: string, limit?: number): Promise<readonly MemberInfo[]> {
+    return this.#room ? this.#room.searchMembers(query, limit) : Promise.resolve([]);
+  }
+
+  /** The signed-in member's user id while a room is open. */
+  get userId(): string | undefined {
+    return this.#session?.info.userId;
+  }
+
+  #withRoom(command: (room: RoomHandle) => Promise<void>): Promise<void> {
     if (!this.#room) return Promise.reject(new Error('The room is not open.'));
-    return this.#room.send(body);
+    return command(this.#room);
   }
 
   async #connect(): Promise<void> {

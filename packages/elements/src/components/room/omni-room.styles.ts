@@ -2,16 +2,18 @@ import { css } from 'lit';
 
 export const roomStyles = css`
   :host {
+    --_header-bg: var(--omni-header-background, var(--_color-surface));
     display: flex;
     flex-direction: column;
     block-size: var(--omni-room-height, 28rem);
     box-sizing: border-box;
-    border: 1px solid var(--_color-border);
-    border-radius: var(--_radius);
+    border: 1px solid var(--_color-border-subtle);
+    border-radius: var(--_radius-m);
     background: var(--_color-surface);
     color: var(--_color-text);
     font-family: var(--_font-family);
     font-size: var(--_font-size);
+    line-height: var(--_line-height);
     overflow: hidden;
     contain: content;
   }
@@ -21,94 +23,45 @@ export const roomStyles = css`
   }
 
   header {
+    display: flex;
+    align-items: baseline;
+    gap: var(--_space-m);
     padding: var(--_space-s) var(--_space-m);
-    border-block-end: 1px solid var(--_color-border);
+    border-block-end: 1px solid var(--_color-border-subtle);
+    background: var(--_header-bg);
+    min-inline-size: 0;
+  }
+
+  header .name {
     font-weight: 600;
   }
 
-  .log {
-    flex: 1;
-    overflow-y: auto;
+  header .topic {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    font-size: var(--_font-size-s);
+    color: var(--_color-text-muted);
+  }
+
+  .notice {
     padding: var(--_space-m);
-    display: flex;
-    flex-direction: column;
-    gap: var(--_space-s);
-  }
-
-  article {
-    max-inline-size: 80%;
-    padding: var(--_space-s) var(--_space-m);
-    border-radius: var(--_radius);
-    background: var(--_color-surface-2);
-    overflow-wrap: anywhere;
-  }
-
-  article.own {
-    align-self: flex-end;
-  }
-
-  .sender {
-    display: block;
-    font-size: 0.8em;
-    font-weight: 600;
     color: var(--_color-text-muted);
   }
 
-  .body {
-    white-space: pre-wrap;
-  }
-
-  .status {
-    font-size: 0.8em;
-    color: var(--_color-text-muted);
-  }
-
-  .status.failed {
-    color: var(--_color-danger);
-  }
-
-  form {
-    display: flex;
-    gap: var(--_space-s);
-    padding: var(--_space-s);
-    border-block-start: 1px solid var(--_color-border);
-  }
-
-  textarea {
-    font: inherit;
-    color: inherit;
-    background: var(--_color-surface);
-    border: 1px solid var(--_color-border);
-    border-radius: var(--_radius);
-    padding: var(--_space-s);
-    flex: 1;
-    resize: none;
-    min-block-size: 2.5em;
-  }
-
-  button {
+  .notice button {
     font: inherit;
     border: none;
-    border-radius: var(--_radius);
+    border-radius: var(--_radius-m);
     padding: var(--_space-s) var(--_space-m);
     background: var(--_color-accent);
     color: var(--_color-on-accent);
     cursor: pointer;
   }
 
-  button:disabled {
-    opacity: 0.6;
-    cursor: default;
-  }
-
   :focus-visible {
-    outline: 2px solid var(--_color-accent);
+    outline: 2px solid var(--_color-focus);
     outline-offset: 2px;
-  }
-
-  .notice {
-    padding: var(--_space-m);
-    color: var(--_color-text-muted);
   }
 
   [role='alert'] {

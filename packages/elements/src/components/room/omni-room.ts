@@ -1,49 +1,97 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
-import { type MessageItem, type OmniErrorInfo, type RoomSnapshot, type TimelineItem } from '@omnisocial/core';
+import type { MessageItem, OmniErrorInfo, RoomSnapshot } from '@omnisocial/core';
 import { OmniElement } from '../../base/omni-element.ts';
 import { RoomController } from '../../controllers/room-controller.ts';
 import { OmniErrorEvent, OmniSessionChangeEvent } from '../../events.ts';
 import '../sign-in/define.ts';
-import { tokens } from '../../theme/tokens.ts';
+import { ThemeController, tokens, type ThemeName } from '../../theme/tokens.ts';
+import { ComposerController } from '../composer/composer.ts';
+import { composerStyles } from '../composer/composer.styles.ts';
+import { messageBodyStyles } from '../message-body/message-body.styles.ts';
+import { messageTileStyles } from '../message-tile/message-tile.styles.ts';
+import { TimelineController } from '../timeline/timeline.ts';
+import { timelineStyles } from '../timeline/timeline.styles.ts';
 import { roomStyles } from './omni-room.styles.ts';
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-
 /**
- * A Matrix room embedded in the page: its recent messages and a composer.
+ * A Matrix room embedded in the page: a virtualised timeline and a composer.
  *
  * @summary A community chat room.
  * @slot sign-in - Replaces the built-in sign-in form shown to signed-out visitors.
- * @csspart log - The timeline.
- * @csspart message - One message.
+ * @csspart header - The room name and topic bar.
+ * @csspart timeline - The scrolling message log (same element as `log`).
+ * @csspart log - The timeline (`role="log"`).
+ * @csspart message - One message (`article`), full width.
+ * @csspart bubble - The bubble holding a message's content.
+ * @csspart reply-quote - The quoted original of a reply.
+ * @csspart reactions - A message's reactions bar.
+ * @csspart receipts - A message's compact read receipts.
+ * @csspart actions - A message's actions menu (React, Reply, Edit, Delete).
+ * @csspart day-separator - The line between days.
+ * @csspart read-marker - The "New messages" line.
+ * @csspart notice - A membership or room change line.
+ * @csspart placeholder - A line standing for an event that cannot be shown.
+ * @csspart jump-to-latest - The "Jump to latest" button.
+ * @csspart typing - The "… is typing" line.
+ * @csspart loading - "Loading older messages…".
  * @csspart composer - The message composer form.
+ * @csspart composer-banner - The "Replying to / Editing" banner.
+ * @csspart textbox - The message textbox.
+ * @csspart send-button - The Send button.
+ * @csspart emoji-button - The button opening the emoji picker.
+ * @csspart emoji-picker - The emoji picker.
+ * @csspart mention-list - The mention suggestions.
  * @cssproperty --omni-room-height - Height of the element (default 28rem).
+ * @cssproperty --omni-color-surface - Background; also `-surface-2`, `-accent-subtle`, `-text`, `-text-muted`, `-border`, `-border-subtle`, `-accent`, `-on-accent`, `-danger`, `-focus` (docs/theming.md).
+ * @cssproperty --omni-font-family - Typography; also `--omni-font-size`, `--omni-font-size-s`, `--omni-line-height`.
+ * @cssproperty --omni-radius-m - Corner radius; also `--omni-radius-s`, `--omni-radius-l`.
+ * @cssproperty --omni-space-m - Spacing; also `--omni-space-xs`, `--omni-space-s`, `--omni-space-l`.
+ * @cssproperty --omni-message-bubble-background - Bubbles; also `--omni-message-bubble-own-background`, `--omni-message-bubble-radius`.
+ * @cssproperty --omni-header-background - Areas; also `--omni-timeline-background`, `--omni-composer-background`.
+ * @cssstate dark - The dark colour set is in use (also resolved from `theme="auto"`).
+ * @cssstate light - The light colour set is in use.
  * @fires omni-error - The room or homeserver cannot be shown; `event.error` says why.
  * @fires omni-session-change - The member signed in or out, their session expired, or moved to another tab.
  */
 export class OmniRoom extends OmniElement {
-  static override styles = [tokens, roomStyles];
+  static override styles = [tokens, roomStyles, timelineStyles, messageBodyStyles, messageTileStyles, composerStyles];
 
   static override properties = {
     homeserver: { type: String, reflect: true },
     room: { type: String, reflect: true },
     theme: { type: String, reflect: true },
-    sendError: { state: true },
   };
 
   /** A homeserver base URL (`https://matrix.example.org`) or server name (`example.org`). */
   declare homeserver: string;
   /** The room: `#alias:server` or `!roomid:server`. */
   declare room: string;
-  /** `light` (default) or `dark`. */
-  declare theme: 'light' | 'dark';
-  declare private sendError: string | undefined;
+  /** `light` (default), `dark`, or `auto` (the page's `color-scheme`, then `prefers-color-scheme`). */
+  declare theme: ThemeName;
 
   readonly #controller = new RoomController(this, () => ({ homeserver: this.homeserver, room: this.room }));
+  readonly #themeController = new ThemeController(this, this.attachInternals(), () => this.theme);
+  readonly #timeline = new TimelineController(this, () => ({
+    paginateBackwards: () => this.#controller.paginateBackwards(),
+    toggleReaction: (eventId, key) => this.#run(this.#controller.toggleReaction(eventId, key)),
+    reply: (message) => this.#composer.startReply(message),
+    edit: (message) => this.#composer.startEdit(message),
+    redact: (message: MessageItem) => {
+      if (message.eventId) this.#run(this.#controller.redact(message.eventId));
+    },
+    retry: (key) => this.#run(this.#controller.retry(key)),
+    cancel: (key) => this.#run(this.#controller.cancel(key)),
+    markRead: (eventId) => this.#controller.markRead(eventId),
+  }));
+  readonly #composer = new ComposerController(this, () => ({
+    send: (body, replyTo) => this.#controller.send(body, replyTo ? { replyTo } : undefined),
+    edit: (eventId, body) => this.#controller.edit(eventId, body),
+    setTyping: (typing) => this.#controller.setTyping(typing),
+    searchMembers: (query) => this.#controller.searchMembers(query, 8),
+    sent: () => void this.#timeline.scrollToLatest(),
+  }));
   #reportedError: OmniErrorInfo | undefined;
   #reportedSession = '';
-  #stickToBottom = true;
 
   constructor() {
     super();
@@ -65,8 +113,6 @@ export class OmniRoom extends OmniElement {
       this.#reportedSession = sessionKey;
       this.emit(new OmniSessionChangeEvent(session.state, session.userId));
     }
-    const log = this.renderRoot.querySelector<HTMLElement>('.log');
-    if (log && this.#stickToBottom) log.scrollTop = log.scrollHeight;
   }
 
   protected override render(): TemplateResult {
@@ -106,7 +152,10 @@ export class OmniRoom extends OmniElement {
   #renderSignIn(): TemplateResult {
     return html`
       <slot name="sign-in">
-        <omni-sign-in homeserver=${this.#controller.homeserverUrl ?? this.homeserver} theme=${this.theme}></omni-sign-in>
+        <omni-sign-in
+          homeserver=${this.#controller.homeserverUrl ?? this.homeserver}
+          theme=${this.#themeController.resolved}
+        ></omni-sign-in>
       </slot>
     `;
   }
@@ -116,37 +165,24 @@ export class OmniRoom extends OmniElement {
     if (snapshot.status === 'loading') return html`<p class="notice" role="status">Loading the room…</p>`;
     const name = snapshot.name ?? this.room;
     return html`
-      <header>${name}</header>
-      <div class="log" part="log" role="log" aria-label=${`Messages in ${name}`} tabindex="0" @scroll=${this.#onScroll}>
-        ${repeat(
-          snapshot.items.filter((item): item is MessageItem => item.kind === 'message'),
-          (message) => message.key,
-          (message) => this.#renderMessage(message),
-        )}
-      </div>
-      <form part="composer" @submit=${this.#onSend}>
-        <textarea
-          aria-label="Message"
-          placeholder=${snapshot.canSend ? 'Write a message…' : 'You cannot send messages here'}
-          rows="1"
-          ?disabled=${!snapshot.canSend}
-          @keydown=${this.#onComposerKeydown}
-        ></textarea>
-        <button type="submit" ?disabled=${!snapshot.canSend}>Send</button>
-      </form>
-      ${this.sendError ? html`<p role="alert">${this.sendError}</p>` : nothing}
-    `;
-  }
-
-  #renderMessage(message: MessageItem): TemplateResult {
-    return html`
-      <article part="message" class=${message.own ? 'own' : ''} aria-label=${`${message.sender.displayName}: ${message.body}`}>
-        <span class="sender">${message.sender.displayName}</span>
-        <span class="body">${message.body}</span>
-        <span class="status ${message.status}">
-          ${message.status === 'sent' ? timeFormat.format(message.timestamp) : message.status === 'failed' ? 'Not sent' : 'Sending…'}
-        </span>
-      </article>
+      <header part="header">
+        <span class="name">${name}</span>
+        ${snapshot.topic ? html`<span class="topic">${snapshot.topic}</span>` : nothing}
+      </header>
+      ${this.#timeline.render({
+        label: `Messages in ${name}`,
+        items: snapshot.items,
+        hasMoreBefore: snapshot.hasMoreBefore,
+        paginating: snapshot.paginating,
+        typing: snapshot.typing,
+        unreadCount: snapshot.unreadCount,
+      })}
+      ${this.#composer.render({
+        canSend: snapshot.canSend,
+        ...(snapshot.cannotSendReason ? { cannotSendReason: snapshot.cannotSendReason } : {}),
+        draftKey: `${this.#controller.homeserverUrl ?? this.homeserver}|${snapshot.roomId ?? this.room}`,
+        items: snapshot.items,
+      })}
     `;
   }
 
@@ -154,41 +190,8 @@ export class OmniRoom extends OmniElement {
     void this.#controller.useHere();
   }
 
-  #onScroll(event: Event): void {
-    const log = event.currentTarget as HTMLElement;
-    this.#stickToBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 32;
-  }
-
-  #onComposerKeydown(event: KeyboardEvent): void {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      (event.currentTarget as HTMLTextAreaElement).form?.requestSubmit();
-    }
-  }
-
-  async #onSend(event: SubmitEvent): Promise<void> {
-    event.preventDefault();
-    const textarea = (event.currentTarget as HTMLFormElement).querySelector('textarea');
-    if (!textarea) return;
-    const body = textarea.value.trim();
-    if (!body) return;
-    textarea.value = '';
-    this.sendError = undefined;
-    this.#stickToBottom = true;
-    try {
-      await this.#controller.send(body);
-    } catch {
-      // The engine keeps a failed local echo visible; a send that never reached it is put back.
-      if (!this.#hasEcho(body) && textarea.value === '') textarea.value = body;
-      this.sendError = 'The message could not be sent.';
-    }
-  }
-
-  #hasEcho(body: string): boolean {
-    const state = this.#controller.state;
-    return (
-      state.kind === 'room' &&
-      state.snapshot.items.some((m: TimelineItem) => m.kind === 'message' && m.own && m.status !== 'sent' && m.body === body)
-    );
+  /** Runs a room command whose failure the room model reports in its snapshot. */
+  #run(command: Promise<void>): void {
+    command.catch(() => undefined);
   }
 }

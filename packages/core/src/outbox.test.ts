@@ -1,0 +1,161 @@
+/**
+ * The outbox's ordering and retry rules, with a scripted transport (no homeserver involved: the
+ * end-to-end behaviour against real Synapse is in test/browser/sending.test.ts).
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Outbox, type OutboxRequest, type OutboxStorage, type SendFailure, type StoredOutboxEntry } from './outbox.ts';
+import type { MessageItem } from './timeline-types.ts';
+
+type Answer = { eventId: string } | { fail: SendFailure };
+
+/** A transport that answers from a script and records every attempt. */
+function scripted(answers: Answer[]): {
+  attempts: { txnId: string; body: string; at: number }[];
+  transport: ConstructorParameters<typeof Outbox>[0];
+} {
+  const attempts: { txnId: string; body: string; at: number }[] = [];
+  let n = 0;
+  return {
+    attempts,
+    transport: {
+      send(txnId: string, request: OutboxRequest): Promise<string> {
+        attempts.push({ txnId, body: request.op === 'event' ? String(request.content['body']) : 'redact', at: Date.now() });
+        const answer = answers.shift() ?? { eventId: `$e${n}` };
+        n += 1;
+        return 'eventId' in answer
+          ? Promise.resolve(answer.eventId)
+          : Promise.reject(Object.assign(new Error('scripted'), { failure: answer.fail }));
+      },
+      classify: (error: unknown) => (error as { failure: SendFailure }).failure,
+    },
+  };
+}
+
+function memory(initial: StoredOutboxEntry[] = []): OutboxStorage & { saved: readonly StoredOutboxEntry[] } {
+  const store = {
+    saved: initial as readonly StoredOutboxEntry[],
+    load: () => Promise.resolve(store.saved),
+    save: (entries: readonly StoredOutboxEntry[]) => {
+      store.saved = entries;
+      return Promise.resolve();
+    },
+  };
+  return store;
+}
+
+const echo =
+  (body: string) =>
+  (txnId: string): MessageItem => ({
+    kind: 'message',
+    key: txnId,
+    sender: { userId: '@a:x', displayName: 'A' },
+    own: true,
+    timestamp: 0,
+    msgtype: 'text',
+    body,
+    edited: false,
+    redacted: false,
+    reactions: [],
+    status: 'sending',
+    continuation: false,
+    readBy: [],
+  });
+
+const message = (body: string): OutboxRequest => ({ op: 'event', type: 'm.room.message', content: { msgtype: 'm.text', body } });
+
+async function until(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('outbox', () => {
+  test('the local echo is merged synchronously, and the remote echo with the same key ends the entry', () => {
+    const { transport } = scripted([]);
+    const outbox = new Outbox(transport, memory());
+    outbox.merge([]);
+    const key = outbox.enqueue(message('hi'), echo('hi'));
+    const [pending] = outbox.remerge() as [MessageItem];
+    assert.equal(pending.key, key);
+    assert.equal(pending.status, 'sending');
+    const remote: MessageItem = { ...echo('hi')(key), status: 'sent', eventId: '$real' };
+    assert.deepEqual(outbox.merge([remote]), [remote]);
+    assert.deepEqual(outbox.pending(), []);
+  });
+
+  test('sends one at a time in order, retrying network failures and 5xx with the same txn id', async () => {
+    const { attempts, transport } = scripted([{ fail: { kind: 'network' } }, { fail: { kind: 'server' } }]);
+    const outbox = new Outbox(transport, memory(), { backoffMs: 5 });
+    outbox.merge([]);
+    const first = outbox.enqueue(message('1'), echo('1'));
+    outbox.enqueue(message('2'), echo('2'));
+    outbox.enqueue(message('3'), echo('3'));
+    assert.deepEqual(
+      outbox.pending().map((p) => p.status),
+      ['sending', 'queued', 'queued'],
+    );
+    await until(() => outbox.pending().length === 0);
+    assert.deepEqual(
+      attempts.map((a) => a.body),
+      ['1', '1', '1', '2', '3'],
+    );
+    assert.deepEqual(new Set(attempts.slice(0, 3).map((a) => a.txnId)), new Set([first]));
+  });
+
+  test('waits the rate limit the server asked for', async () => {
+    const { attempts, transport } = scripted([{ fail: { kind: 'rate-limited', waitMs: 300 } }]);
+    const outbox = new Outbox(transport, memory());
+    outbox.enqueue(message('slow'));
+    await until(() => attempts.length === 2);
+    const [a, b] = attempts as [(typeof attempts)[number], (typeof attempts)[number]];
+    assert.ok(b.at - a.at >= 290, `waited ${String(b.at - a.at)} ms`);
+    assert.equal(b.txnId, a.txnId);
+  });
+
+  test('a refused entry fails and holds the ones behind it until retried; cancel drops it', async () => {
+    const { attempts, transport } = scripted([
+      { fail: { kind: 'rejected', message: 'no' } },
+      { fail: { kind: 'rejected', message: 'no' } },
+    ]);
+    const outbox = new Outbox(transport, memory());
+    outbox.merge([]);
+    const first = outbox.enqueue(message('1'), echo('1'));
+    await until(() => outbox.pending()[0]?.status === 'failed');
+    outbox.enqueue(message('2'), echo('2'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(
+      outbox.pending().map((p) => p.status),
+      ['failed', 'queued'],
+    );
+    outbox.retry(first);
+    await until(() => outbox.pending()[0]?.status === 'failed' && attempts.length === 2);
+    outbox.cancel(first);
+    await until(() => outbox.pending().length === 0);
+    assert.deepEqual(
+      attempts.map((a) => a.body),
+      ['1', '1', '2'],
+    );
+  });
+
+  test('entries stored by an earlier page are sent first, with their stored txn id', async () => {
+    const stored: StoredOutboxEntry[] = [{ txnId: 'omni.old', request: message('before reload'), createdAt: 0, status: 'queued' }];
+    const storage = memory(stored);
+    const { attempts, transport } = scripted([]);
+    const outbox = new Outbox(transport, storage);
+    await outbox.loaded;
+    outbox.enqueue(message('after reload'));
+    await until(() => attempts.length === 2);
+    assert.deepEqual(
+      attempts.map((a) => [a.txnId === 'omni.old', a.body]),
+      [
+        [true, 'before reload'],
+        [false, 'after reload'],
+      ],
+    );
+    await outbox.flushed();
+    assert.deepEqual(storage.saved, []);
+  });
+});

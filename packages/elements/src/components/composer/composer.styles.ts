@@ -1,0 +1,140 @@
+import { css } from 'lit';
+
+/** Styles of the composer; included by whichever element renders one. */
+export const composerStyles = css`
+  .composer {
+    --_composer-bg: var(--omni-composer-background, var(--_color-surface));
+    position: relative;
+    display: flex;
+    flex-direction: column;
+    gap: var(--_space-s);
+    padding: var(--_space-s);
+    border-block-start: 1px solid var(--_color-border-subtle);
+    background: var(--_composer-bg);
+  }
+
+  .row {
+    display: flex;
+    gap: var(--_space-s);
+    align-items: flex-end;
+  }
+
+  .composer-input {
+    font: inherit;
+    color: var(--_color-text);
+    background: var(--_color-surface);
+    border: 1px solid var(--_color-border);
+    border-radius: var(--_radius-m);
+    padding: var(--_space-s);
+    flex: 1;
+    resize: none;
+    min-block-size: 2.5em;
+    max-block-size: 10em;
+    field-sizing: content;
+  }
+
+  .composer-input:disabled {
+    background: var(--_color-surface-2);
+  }
+
+  .composer button {
+    font: inherit;
+    border-radius: var(--_radius-m);
+    padding: var(--_space-s) var(--_space-m);
+    cursor: pointer;
+  }
+
+  .send {
+    border: none;
+    background: var(--_color-accent);
+    color: var(--_color-on-accent);
+  }
+
+  .icon,
+  .cancel {
+    border: 1px solid var(--_color-border);
+    background: var(--_color-surface);
+    color: var(--_color-text);
+  }
+
+  .composer button:disabled {
+    cursor: default;
+    background: var(--_color-surface-2);
+    color: var(--_color-text-muted);
+    border: 1px solid var(--_color-border-subtle);
+  }
+
+  .composer :focus-visible {
+    outline: 2px solid var(--_color-focus);
+    outline-offset: 2px;
+  }
+
+  .banner {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: var(--_space-s);
+    padding: var(--_space-xs) var(--_space-s);
+    border-inline-start: 3px solid var(--_color-accent);
+    background: var(--_color-surface-2);
+    color: var(--_color-text);
+    font-size: var(--_font-size-s);
+  }
+
+  .banner .quote {
+    color: var(--_color-text-muted);
+  }
+
+  .reason {
+    margin: 0;
+    font-size: var(--_font-size-s);
+    color: var(--_color-text-muted);
+  }
+
+  .error {
+    margin: 0;
+    font-size: var(--_font-size-s);
+    color: var(--_color-danger);
+  }
+
+  .mentions {
+    position: absolute;
+    inset-block-end: 100%;
+    inset-inline-start: var(--_space-s);
+    z-index: 1;
+    margin: 0;
+    padding: var(--_space-xs);
+    list-style: none;
+    min-inline-size: 14rem;
+    max-block-size: 12rem;
+    overflow-y: auto;
+    border: 1px solid var(--_color-border);
+    border-radius: var(--_radius-m);
+    background: var(--_color-surface);
+    color: var(--_color-text);
+    box-shadow: 0 4px 12px rgb(0 0 0 / 20%);
+  }
+
+  .mentions li {
+    padding: var(--_space-xs) var(--_space-s);
+    border-radius: var(--_radius-s);
+    cursor: pointer;
+  }
+
+  .mentions li[aria-selected='true'] {
+    background: var(--_color-accent-subtle);
+    box-shadow: inset 3px 0 0 var(--_color-accent);
+  }
+
+  .mentions .id {
+    font-size: var(--_font-size-s);
+    color: var(--_color-text-muted);
+  }
+
+  .emoji-picker {
+    position: absolute;
+    inset-block-end: 100%;
+    inset-inline-end: var(--_space-s);
+    z-index: 1;
+  }
+`;

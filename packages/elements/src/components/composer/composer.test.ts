@@ -1,0 +1,187 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import { LitElement, type TemplateResult } from 'lit';
+import type { MemberInfo, MessageItem, TimelineItem } from '@omnisocial/core';
+import { tokens } from '../../theme/tokens.ts';
+import { ComposerController, mentionsToMarkdown, type ComposerView } from './composer.ts';
+import { composerStyles } from './composer.styles.ts';
+
+const alice: MemberInfo = { userId: '@alice:example.org', displayName: 'Alice' };
+const bob: MemberInfo = { userId: '@bob:example.org', displayName: 'Bob Builder' };
+
+function own(n: number, body: string): MessageItem {
+  return {
+    kind: 'message',
+    key: `m${n}`,
+    eventId: `$e${n}`,
+    sender: alice,
+    own: true,
+    timestamp: n,
+    msgtype: 'text',
+    body,
+    edited: false,
+    redacted: false,
+    reactions: [],
+    status: 'sent',
+    continuation: false,
+    readBy: [],
+  };
+}
+
+class ComposerHost extends LitElement {
+  static override styles = [tokens, composerStyles];
+  static override properties = { view: { attribute: false }, theme: { reflect: true } };
+  declare view: ComposerView;
+  declare theme: string;
+  calls: string[] = [];
+  readonly composer = new ComposerController(this, () => ({
+    send: (body: string, replyTo?: string) => {
+      this.calls.push(`send ${body}${replyTo ? ` ↩ ${replyTo}` : ''}`);
+      return Promise.resolve();
+    },
+    edit: (eventId: string, body: string) => {
+      this.calls.push(`edit ${eventId} ${body}`);
+      return Promise.resolve();
+    },
+    setTyping: (typing: boolean) => this.calls.push(`typing ${String(typing)}`),
+    searchMembers: (query: string) =>
+      Promise.resolve([alice, bob].filter((m) => m.displayName.toLowerCase().startsWith(query.toLowerCase()))),
+  }));
+
+  constructor() {
+    super();
+    this.theme = 'light';
+    this.view = { canSend: true, draftKey: `test|${crypto.randomUUID()}`, items: [] };
+  }
+
+  protected override render(): TemplateResult {
+    return this.composer.render(this.view);
+  }
+}
+customElements.define('test-composer-host', ComposerHost);
+
+function textbox(el: ComposerHost): HTMLTextAreaElement {
+  const t = el.shadowRoot?.querySelector<HTMLTextAreaElement>('textarea[aria-label="Message"]');
+  if (!t) throw new Error('no textbox');
+  return t;
+}
+
+function button(el: ComposerHost, name: string): HTMLButtonElement | undefined {
+  return [...(el.shadowRoot?.querySelectorAll('button') ?? [])].find(
+    (b) => (b.getAttribute('aria-label') ?? b.textContent.trim()) === name,
+  );
+}
+
+async function mount(view: Partial<ComposerView> = {}): Promise<ComposerHost> {
+  const el = await fixture<ComposerHost>(html`<test-composer-host></test-composer-host>`);
+  el.view = { ...el.view, ...view };
+  await el.updateComplete;
+  return el;
+}
+
+describe('composer', () => {
+  it('sends with Enter, adds a line with Shift+Enter, and reports typing', async () => {
+    const el = await mount();
+    textbox(el).focus();
+    await sendKeys({ type: 'hello' });
+    await sendKeys({ press: 'Shift+Enter' });
+    await sendKeys({ type: 'world' });
+    expect(textbox(el).value).to.equal('hello\nworld');
+    expect(el.calls).to.include('typing true');
+    await sendKeys({ press: 'Enter' });
+    expect(el.calls).to.include('send hello\nworld');
+    expect(el.calls.at(-2)).to.equal('typing false');
+    expect(textbox(el).value).to.equal('');
+    expect(button(el, 'Send')).to.not.equal(undefined);
+  });
+
+  it('edits the last own message with Up, and Esc cancels edits and replies', async () => {
+    const items: TimelineItem[] = [own(1, 'first'), own(2, 'second')];
+    const el = await mount({ items });
+    textbox(el).focus();
+    await sendKeys({ press: 'ArrowUp' });
+    await el.updateComplete;
+    expect(textbox(el).value).to.equal('second');
+    expect(el.shadowRoot?.querySelector('.banner')?.textContent).to.include('Editing');
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect(textbox(el).value).to.equal('');
+    expect(el.shadowRoot?.querySelector('.banner')).to.equal(null);
+
+    await sendKeys({ press: 'ArrowUp' });
+    await sendKeys({ type: ' (fixed)' });
+    await sendKeys({ press: 'Enter' });
+    expect(el.calls).to.include('edit $e2 second (fixed)');
+
+    el.composer.startReply({ ...own(1, 'first'), own: false, sender: bob });
+    await el.updateComplete;
+    expect(el.shadowRoot?.querySelector('.banner')?.textContent).to.include('Replying to Bob Builder');
+    await sendKeys({ type: 'a reply' });
+    await sendKeys({ press: 'Enter' });
+    expect(el.calls).to.include('send a reply ↩ $e1');
+    el.composer.startReply(own(1, 'first'));
+    await el.updateComplete;
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect(el.shadowRoot?.querySelector('.banner')).to.equal(null);
+  });
+
+  it('keeps a draft per room across a reload', async () => {
+    const draftKey = `https://hs.example|!room-${crypto.randomUUID()}`;
+    const el = await mount({ draftKey });
+    textbox(el).focus();
+    await sendKeys({ type: 'unfinished thought' });
+    await waitUntil(() => localStorage.getItem(`omni-draft:${draftKey}`) === 'unfinished thought', 'draft not saved', { timeout: 3000 });
+    el.remove();
+    const again = await mount({ draftKey });
+    await waitUntil(() => textbox(again).value === 'unfinished thought', 'draft not restored');
+    const other = await mount({ draftKey: `${draftKey}-other` });
+    expect(textbox(other).value).to.equal('');
+  });
+
+  it('autocompletes mentions in a listbox and sends matrix.to links', async () => {
+    const el = await mount();
+    textbox(el).focus();
+    await sendKeys({ type: 'hi @b' });
+    await waitUntil(() => el.shadowRoot?.querySelector('[role="listbox"] [role="option"]'), 'no suggestions');
+    const option = el.shadowRoot?.querySelector('[role="option"]');
+    expect(option?.textContent).to.include('Bob Builder');
+    expect(textbox(el).getAttribute('aria-activedescendant')).to.equal(option?.id);
+    await expect(el).to.be.accessible();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(textbox(el).value).to.equal('hi @Bob Builder ');
+    expect(el.shadowRoot?.querySelector('[role="listbox"]')).to.equal(null);
+    await sendKeys({ type: 'look' });
+    await sendKeys({ press: 'Enter' });
+    expect(el.calls).to.include('send hi [Bob Builder](https://matrix.to/#/@bob:example.org) look');
+    expect(mentionsToMarkdown('@A]b x', [{ name: 'A]b', userId: '@a:x' }])).to.equal('[A\\]b](https://matrix.to/#/@a:x) x');
+  });
+
+  it('loads the emoji picker only when first opened', async () => {
+    const el = await mount();
+    expect(customElements.get('emoji-picker')).to.equal(undefined);
+    button(el, 'Emoji')?.click();
+    await waitUntil(() => el.shadowRoot?.querySelector('emoji-picker'), 'no picker', { timeout: 10_000 });
+    expect(customElements.get('emoji-picker')).to.not.equal(undefined);
+    expect(button(el, 'Emoji')?.getAttribute('aria-expanded')).to.equal('true');
+    textbox(el).focus();
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect(el.shadowRoot?.querySelector('emoji-picker')).to.equal(null);
+  });
+
+  it('is disabled with the reason when the member cannot send; accessible in light and dark', async () => {
+    const el = await mount({ canSend: false, cannotSendReason: 'Only moderators can post here.' });
+    expect(textbox(el).disabled).to.equal(true);
+    expect(button(el, 'Send')?.disabled).to.equal(true);
+    expect(el.shadowRoot?.querySelector('.reason')?.textContent).to.include('Only moderators can post here.');
+    expect(textbox(el).getAttribute('aria-describedby')).to.equal('composer-reason');
+    await expect(el).to.be.accessible();
+    el.theme = 'dark';
+    el.view = { ...el.view, canSend: true };
+    el.composer.startReply({ ...own(1, 'first'), own: false, sender: bob });
+    await el.updateComplete;
+    await expect(el).to.be.accessible();
+  });
+});

@@ -1,0 +1,138 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { LitElement, css, type TemplateResult } from 'lit';
+import type { MemberInfo, MessageItem } from '@omnisocial/core';
+import { tokens } from '../../theme/tokens.ts';
+import { initials, listNames, renderMessageTile, type MessageAction, type TileMenu } from './message-tile.ts';
+import { messageTileStyles } from './message-tile.styles.ts';
+
+const alice: MemberInfo = { userId: '@alice:example.org', displayName: 'Alice' };
+const bob: MemberInfo = { userId: '@bob:example.org', displayName: 'Bob' };
+
+function message(overrides: Partial<MessageItem> = {}): MessageItem {
+  return {
+    kind: 'message',
+    key: 'k1',
+    eventId: '$e1',
+    sender: bob,
+    own: false,
+    timestamp: Date.UTC(2024, 0, 1, 9),
+    msgtype: 'text',
+    body: 'Hello there',
+    edited: false,
+    redacted: false,
+    reactions: [],
+    status: 'sent',
+    continuation: false,
+    readBy: [],
+    ...overrides,
+  };
+}
+
+class TileHost extends LitElement {
+  static override styles = [
+    tokens,
+    messageTileStyles,
+    css`
+      :host {
+        display: block;
+        background: var(--_color-surface);
+        color: var(--_color-text);
+      }
+    `,
+  ];
+  static override properties = { messages: { attribute: false }, menu: { attribute: false }, theme: { reflect: true } };
+  declare messages: MessageItem[];
+  declare menu: TileMenu;
+  declare theme: string;
+  actions: MessageAction[] = [];
+  constructor() {
+    super();
+    this.messages = [];
+    this.menu = 'none';
+    this.theme = 'light';
+  }
+  protected override render(): TemplateResult {
+    return html`<div role="log" aria-label="Messages">
+      ${this.messages.map((m, i) => renderMessageTile(m, { active: i === 0, menu: i === 0 ? this.menu : 'none', onAction: (a) => this.actions.push(a) }))}
+    </div>`;
+  }
+}
+customElements.define('test-tile-host', TileHost);
+
+async function mount(messages: MessageItem[]): Promise<TileHost> {
+  const el = await fixture<TileHost>(html`<test-tile-host></test-tile-host>`);
+  el.messages = messages;
+  await el.updateComplete;
+  return el;
+}
+
+function buttonsOf(el: TileHost, key: string): HTMLButtonElement[] {
+  return [...(el.shadowRoot?.querySelectorAll<HTMLButtonElement>(`article[data-key="${key}"] button`) ?? [])];
+}
+
+describe('message tile', () => {
+  it('is an article whose text holds sender and body, with reply quote, (edited), reactions and receipts', async () => {
+    const el = await mount([
+      message({
+        edited: true,
+        replyTo: { eventId: '$orig', sender: alice, body: 'the original' },
+        reactions: [{ key: '🎉', count: 2, senders: ['Alice', 'Carol'], ownEventId: '$mine' }],
+        readBy: [alice],
+      }),
+    ]);
+    const article = el.shadowRoot!.querySelector('article')!;
+    const text = article.textContent.replace(/\s+/g, ' ');
+    expect(text).to.include('Bob');
+    expect(text).to.include('Hello there');
+    expect(text).to.include('(edited)');
+    expect(text).to.include('In reply to Alice the original');
+    expect(text).to.include('Seen by Alice');
+    const reaction = article.querySelector('.reaction')!;
+    expect(reaction.getAttribute('title')).to.include('Alice and Carol reacted with 🎉');
+    expect(reaction.getAttribute('aria-pressed')).to.equal('true');
+    (reaction as HTMLButtonElement).click();
+    buttonsOf(el, 'k1')
+      .find((b) => b.textContent.trim() === 'Jump to original')
+      ?.click();
+    expect(el.actions.map((a) => a.type)).to.deep.equal(['react', 'jump']);
+    // Someone else's message offers React and Reply, not Edit or Delete.
+    const names = buttonsOf(el, 'k1').map((b) => b.textContent.trim());
+    expect(names).to.include.members(['React', 'Reply']);
+    expect(names).not.to.include('Edit');
+  });
+
+  it('shows deleted messages, own actions, and failed sends with Retry and Cancel', async () => {
+    const el = await mount([
+      message({ key: 'own', own: true, sender: alice }),
+      message({ key: 'gone', redacted: true, body: '' }),
+      message({ key: 'failed', own: true, sender: alice, status: 'failed', eventId: undefined }),
+    ]);
+    expect(buttonsOf(el, 'own').map((b) => b.textContent.trim())).to.include.members(['React', 'Reply', 'Edit', 'Delete']);
+    expect(el.shadowRoot!.querySelector('[data-key="gone"]')?.textContent).to.include('Message deleted');
+    expect(buttonsOf(el, 'gone')).to.have.length(0);
+    const failed = el.shadowRoot!.querySelector('[data-key="failed"]')!;
+    expect(failed.textContent).to.include('Not sent');
+    for (const b of buttonsOf(el, 'failed')) b.click();
+    expect(el.actions.map((a) => a.type)).to.deep.equal(['retry', 'cancel']);
+  });
+
+  it('is accessible in light and dark, with menus open', async () => {
+    const el = await mount([
+      message({ own: true, sender: alice, reactions: [{ key: '👍', count: 1, senders: ['Bob'] }], readBy: [bob] }),
+      message({ key: 'k2', continuation: true, msgtype: 'notice' }),
+    ]);
+    await expect(el).to.be.accessible();
+    el.menu = 'react';
+    await el.updateComplete;
+    await expect(el).to.be.accessible();
+    el.theme = 'dark';
+    el.menu = 'confirm-delete';
+    await el.updateComplete;
+    await expect(el).to.be.accessible();
+  });
+
+  it('names lists and initials', () => {
+    expect(listNames(['A', 'B', 'C'])).to.equal('A, B and C');
+    expect(initials({ userId: '@z:x', displayName: 'zoë' })).to.equal('Z');
+  });
+});

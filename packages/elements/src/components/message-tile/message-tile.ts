@@ -1,0 +1,228 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { styleMap } from 'lit/directives/style-map.js';
+import type { MemberInfo, MessageItem, ReactionGroup } from '@omnisocial/core';
+import { renderMessageBody } from '../message-body/message-body.ts';
+
+/** Reactions offered by the quick-reaction menu. */
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'] as const;
+
+/** What a member can do with a message, from its actions menu, keys or buttons. */
+export type MessageAction =
+  | {
+      readonly type: 'reply' | 'edit' | 'delete' | 'confirm-delete' | 'react-menu' | 'close-menu' | 'retry' | 'cancel';
+      readonly message: MessageItem;
+    }
+  | { readonly type: 'react'; readonly message: MessageItem; readonly key: string }
+  | { readonly type: 'jump'; readonly message: MessageItem; readonly eventId: string };
+
+/** Which inline menu of a tile is open. */
+export type TileMenu = 'none' | 'react' | 'confirm-delete';
+
+export interface MessageTileOptions {
+  /** Roving tabindex: the one tile of the timeline reachable with Tab. */
+  readonly active: boolean;
+  readonly menu: TileMenu;
+  /**
+   * Renders the actions menu (hidden until hover or focus). Timelines pass it only for the active
+   * and hovered tiles, which keeps a few hundred DOM nodes out of a long history.
+   */
+  readonly showActions?: boolean;
+  readonly onAction: (action: MessageAction) => void;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const fullTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** "Alice", "Alice and Bob", "Alice, Bob and Carol". */
+export function listNames(names: readonly string[]): string {
+  if (names.length <= 1) return names[0] ?? '';
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+}
+
+/** One or two letters standing for a member where no avatar is shown. */
+export function initials(member: MemberInfo): string {
+  const name = member.displayName.replace(/^[@#]/, '').trim();
+  const first = new Intl.Segmenter().segment(name)[Symbol.iterator]().next().value?.segment;
+  return (first ?? '?').toUpperCase();
+}
+
+/** A stable hue per user, so initials are told apart; used as a border, never behind text. */
+function hue(userId: string): number {
+  let h = 0;
+  for (const c of userId) h = (h * 31 + (c.codePointAt(0) ?? 0)) % 360;
+  return h;
+}
+
+function reactionLabel(reaction: ReactionGroup): string {
+  const who = listNames(reaction.senders);
+  return `${reaction.key} ${reaction.count}: ${who || `${reaction.count} members`} reacted with ${reaction.key}${reaction.ownEventId ? ' (including you)' : ''}`;
+}
+
+function statusText(message: MessageItem): string {
+  switch (message.status) {
+    case 'queued':
+      return 'Waiting to send…';
+    case 'sending':
+      return 'Sending…';
+    case 'failed':
+      return 'Not sent';
+    case 'sent':
+      return timeFormat.format(message.timestamp);
+  }
+}
+
+/**
+ * One message of the timeline as an `article` whose text holds sender and body: reply quote, body
+ * (through the rich renderer), "(edited)", "Message deleted", reactions, compact receipts, send state
+ * with Retry/Cancel, and an actions menu (React, Reply, Edit and Delete for the member's own).
+ * A render function, not an element: tiles live in the timeline's virtualised list inside the host's
+ * shadow root, and take plain `MessageItem` data.
+ */
+export function renderMessageTile(message: MessageItem, options: MessageTileOptions): TemplateResult {
+  const { active, menu, onAction, showActions = true } = options;
+  const tab = active ? 0 : -1;
+  const act = (type: 'reply' | 'edit' | 'delete' | 'confirm-delete' | 'react-menu' | 'close-menu' | 'retry' | 'cancel') => () =>
+    onAction({ type, message });
+  const canAct = !message.redacted && message.eventId !== undefined && message.status === 'sent';
+  const classes = [
+    'message',
+    message.own ? 'own' : '',
+    message.continuation ? 'continuation' : '',
+    message.msgtype === 'notice' ? 'bot' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return html`
+    <article
+      part="message"
+      class=${classes}
+      data-key=${message.key}
+      data-event-id=${message.eventId ?? ''}
+      tabindex=${tab}
+      aria-roledescription="message"
+      aria-describedby=${`meta-${message.key}`}
+    >
+      ${
+        message.continuation
+          ? html`<span class="visually-hidden sender">${message.sender.displayName}</span>`
+          : html`<div class="head">
+              <span class="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hue(message.sender.userId)) })}
+                >${initials(message.sender)}</span
+              >
+              <span class="sender" title=${message.sender.userId}>${message.sender.displayName}</span>
+            </div>`
+      }
+      <div class="bubble" part="bubble">
+        ${
+          message.replyTo && !message.redacted
+            ? html`<blockquote class="reply-quote" part="reply-quote">
+                <span class="visually-hidden">In reply to</span>
+                <span class="reply-sender">${message.replyTo.sender?.displayName ?? 'a message'}</span>
+                <span class="reply-body">${message.replyTo.body ?? ''}</span>
+                <button
+                  type="button"
+                  class="link"
+                  tabindex=${tab}
+                  @click=${() => onAction({ type: 'jump', message, eventId: message.replyTo?.eventId ?? '' })}
+                >
+                  Jump to original
+                </button>
+              </blockquote>`
+            : nothing
+        }
+        ${message.redacted ? html`<span class="body deleted">Message deleted</span>` : renderMessageBody(message)}
+        ${message.edited && !message.redacted ? html`<span class="edited">(edited)</span>` : nothing}
+      </div>
+      <div class="meta" id=${`meta-${message.key}`}>
+        <time
+          class="status ${message.status}"
+          datetime=${new Date(message.timestamp).toISOString()}
+          title=${fullTimeFormat.format(message.timestamp)}
+          >${statusText(message)}</time
+        >
+        ${
+          message.status === 'failed'
+            ? html`<button type="button" class="small" tabindex=${tab} @click=${act('retry')}>Retry</button
+                ><button type="button" class="small" tabindex=${tab} @click=${act('cancel')}>Cancel</button>`
+            : nothing
+        }
+      </div>
+      ${message.reactions.length && !message.redacted ? renderReactions(message, tab, onAction) : nothing}
+      ${message.readBy.length ? renderReceipts(message.readBy) : nothing}
+      ${canAct && (showActions || menu !== 'none') ? renderActions(message, tab, menu, act, onAction) : nothing}
+    </article>
+  `;
+}
+
+function renderReactions(message: MessageItem, tab: number, onAction: (action: MessageAction) => void): TemplateResult {
+  return html`<div class="reactions" part="reactions" role="group" aria-label="Reactions">
+    ${message.reactions.map(
+      (reaction) =>
+        html`<button
+          type="button"
+          class="reaction"
+          tabindex=${tab}
+          aria-pressed=${reaction.ownEventId ? 'true' : 'false'}
+          aria-label=${reactionLabel(reaction)}
+          title=${reactionLabel(reaction)}
+          ?disabled=${message.eventId === undefined}
+          @click=${() => onAction({ type: 'react', message, key: reaction.key })}
+        >
+          <span aria-hidden="true">${reaction.key}</span> <span aria-hidden="true">${reaction.count}</span>
+        </button>`,
+    )}
+  </div>`;
+}
+
+function renderReceipts(readBy: readonly MemberInfo[]): TemplateResult {
+  const shown = readBy.slice(0, 3);
+  const more = readBy.length - shown.length;
+  const label = `Seen by ${listNames(readBy.map((m) => m.displayName))}`;
+  return html`<div class="receipts" part="receipts" title=${label}>
+    <span class="visually-hidden">${label}</span>
+    ${shown.map((m) => html`<span class="receipt" aria-hidden="true" style=${styleMap({ '--_hue': String(hue(m.userId)) })}>${initials(m)}</span>`)}
+    ${more > 0 ? html`<span class="receipt more" aria-hidden="true">+${more}</span>` : nothing}
+  </div>`;
+}
+
+function renderActions(
+  message: MessageItem,
+  tab: number,
+  menu: TileMenu,
+  act: (type: 'reply' | 'edit' | 'delete' | 'confirm-delete' | 'react-menu' | 'close-menu') => () => void,
+  onAction: (action: MessageAction) => void,
+): TemplateResult {
+  if (menu === 'react') {
+    return html`<div class="actions open" part="actions" role="group" aria-label="Pick a reaction">
+      ${QUICK_REACTIONS.map(
+        (key) =>
+          html`<button
+            type="button"
+            class="quick"
+            aria-label=${`React with ${key}`}
+            @click=${() => onAction({ type: 'react', message, key })}
+          >
+            ${key}
+          </button>`,
+      )}
+      <button type="button" @click=${act('close-menu')}>Close</button>
+    </div>`;
+  }
+  if (menu === 'confirm-delete') {
+    return html`<div class="actions open" part="actions" role="group" aria-label="Delete this message?">
+      <span>Delete this message?</span>
+      <button type="button" class="danger" @click=${act('delete')}>Delete message</button>
+      <button type="button" @click=${act('close-menu')}>Keep</button>
+    </div>`;
+  }
+  return html`<div class="actions" part="actions" role="group" aria-label="Message actions">
+    <button type="button" tabindex=${tab} aria-keyshortcuts="+" @click=${act('react-menu')}>React</button>
+    <button type="button" tabindex=${tab} aria-keyshortcuts="R" @click=${act('reply')}>Reply</button>
+    ${
+      message.own
+        ? html`<button type="button" tabindex=${tab} aria-keyshortcuts="E" @click=${act('edit')}>Edit</button>
+            <button type="button" tabindex=${tab} aria-keyshortcuts="Delete" @click=${act('confirm-delete')}>Delete</button>`
+        : nothing
+    }
+  </div>`;
+}

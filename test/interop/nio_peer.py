@@ -1,0 +1,158 @@
+"""An independent Matrix client for interoperability tests: matrix-nio with libolm.
+
+Driven by JSON lines on stdin, answered by JSON lines on stdout (logs go to stderr):
+  {"id": 1, "cmd": "login", "homeserver": "...", "user": "@bob:x", "password": "...", "device": "NIO"}
+  {"id": 2, "cmd": "join", "room": "!room:x"}
+  {"id": 3, "cmd": "wait_member", "room": "!room:x", "user": "@alice:x", "timeout": 30}
+  {"id": 4, "cmd": "trust", "user": "@alice:x", "device": "ABC", "timeout": 30}
+                                                                   -> number of devices trusted
+  {"id": 5, "cmd": "send", "room": "!room:x", "body": "hi"}        -> event id (always encrypted)
+  {"id": 6, "cmd": "wait_message", "room": "!room:x", "body": "hi", "timeout": 30}
+                                                                   -> {"sender", "body", "event_id", "decrypted"}
+  {"id": 7, "cmd": "exit"}
+Answers: {"id": n, "ok": true, "result": ...} or {"id": n, "ok": false, "error": "..."}.
+Run with Debian's /usr/bin/python3 (python3-matrix-nio, python3-olm). The store lives in a temp dir.
+"""
+
+import asyncio
+import json
+import logging
+import shutil
+import sys
+import tempfile
+
+from nio import AsyncClient, AsyncClientConfig, LoginResponse, MegolmEvent, RoomMessageText
+
+COMMANDS = {"login", "join", "wait_member", "trust", "send", "wait_message"}
+
+
+class Peer:
+    def __init__(self):
+        self.store = tempfile.mkdtemp(prefix="omni-nio-")
+        self.client = None
+        self.sync_task = None
+        self.messages = []  # (room_id, sender, body, event_id, decrypted)
+        self.undecryptable = 0
+
+    async def login(self, homeserver, user, password, device):
+        config = AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True)
+        self.client = AsyncClient(homeserver, user, device_id=device, store_path=self.store, config=config)
+        response = await self.client.login(password, device_name="nio interop peer")
+        if not isinstance(response, LoginResponse):
+            raise RuntimeError(f"login failed: {response}")
+        if self.client.should_upload_keys:
+            await self.client.keys_upload()
+        self.client.add_event_callback(self.on_text, RoomMessageText)
+        self.client.add_event_callback(self.on_undecryptable, MegolmEvent)
+        await self.client.sync(timeout=0, full_state=True)
+        self.sync_task = asyncio.ensure_future(self.client.sync_forever(timeout=1000))
+        return {"user_id": self.client.user_id, "device_id": self.client.device_id}
+
+    async def on_text(self, room, event):
+        self.messages.append((room.room_id, event.sender, event.body, event.event_id, event.decrypted))
+
+    async def on_undecryptable(self, room, event):
+        self.undecryptable += 1
+        logging.warning("nio could not decrypt %s in %s (session %s)", event.event_id, room.room_id, event.session_id)
+
+    async def until(self, check, timeout, what):
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            found = check()
+            if found:
+                return found
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
+            await asyncio.sleep(0.1)
+
+    async def join(self, room):
+        response = await self.client.join(room)
+        if not hasattr(response, "room_id"):
+            raise RuntimeError(f"join failed: {response}")
+        await self.until(lambda: room in self.client.rooms, 30, f"{room} in nio's sync")
+        return response.room_id
+
+    async def wait_member(self, room, user, timeout=30):
+        def joined():
+            r = self.client.rooms.get(room)
+            return r is not None and user in r.users
+        await self.until(joined, timeout, f"{user} to join {room}")
+        return True
+
+    async def trust(self, user, device=None, timeout=30):
+        """Marks every device of `user` as verified, once nio knows one of them (or `device`)."""
+        def devices():
+            found = list(self.client.device_store.active_user_devices(user))
+            return found if device is None or any(d.id == device for d in found) else []
+        found = await self.until(devices, timeout, f"the devices of {user}")
+        for device in found:
+            self.client.verify_device(device)
+        return len(found)
+
+    async def send(self, room, body):
+        # Never send in the clear: wait until nio knows the room is encrypted.
+        await self.until(lambda: room in self.client.rooms and self.client.rooms[room].encrypted, 30, f"{room} to be encrypted")
+        response = await self.client.room_send(
+            room, "m.room.message", {"msgtype": "m.text", "body": body}, ignore_unverified_devices=True
+        )
+        if not hasattr(response, "event_id"):
+            raise RuntimeError(f"send failed: {response}")
+        return response.event_id
+
+    async def wait_message(self, room, body, timeout=30):
+        def seen():
+            for room_id, sender, text, event_id, decrypted in self.messages:
+                if room_id == room and text == body:
+                    return {"sender": sender, "body": text, "event_id": event_id, "decrypted": decrypted}
+            return None
+        return await self.until(seen, timeout, f"a message {body!r} in {room}")
+
+    async def close(self):
+        if self.sync_task:
+            self.sync_task.cancel()
+        if self.client:
+            await self.client.close()
+        shutil.rmtree(self.store, ignore_errors=True)
+
+
+async def main():
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
+    peer = Peer()
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+
+    def answer(message):
+        sys.stdout.write(json.dumps(message) + "\n")
+        sys.stdout.flush()
+
+    async def run(request):
+        ident = request.get("id")
+        try:
+            args = {k: v for k, v in request.items() if k not in ("id", "cmd")}
+            if request["cmd"] not in COMMANDS:
+                raise ValueError(f"unknown command {request['cmd']}")
+            handler = getattr(peer, request["cmd"])
+            answer({"id": ident, "ok": True, "result": await handler(**args)})
+        except Exception as error:  # every failure goes back to the caller as one line
+            answer({"id": ident, "ok": False, "error": f"{type(error).__name__}: {error}"})
+
+    tasks = set()
+    while True:
+        line = await reader.readline()
+        if not line:
+            break
+        request = json.loads(line)
+        if request.get("cmd") == "exit":
+            answer({"id": request.get("id"), "ok": True, "result": True})
+            break
+        task = asyncio.ensure_future(run(request))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+    for task in tasks:
+        task.cancel()
+    await peer.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,239 @@
+/**
+ * A small fault-injecting HTTP proxy on loopback, in front of a real Synapse. It forwards every
+ * request (long-polls included) unchanged and, when told, fails some of them the way networks and
+ * servers fail: no connection at all, a response lost after the server handled the request, 429 with
+ * `Retry-After`, 5xx, or a delay. The homeserver itself stays real; only the wire is made unreliable.
+ */
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** Which requests a fault applies to: all of them, or those whose method and path match. */
+export interface RequestMatch {
+  /** HTTP method, e.g. `PUT`. */
+  method?: string;
+  /** A substring of the path (with query), e.g. `/send/m.room.message/`. */
+  path?: string;
+}
+
+/** Answer the next `count` matching requests with this status instead of forwarding them. */
+export interface RespondFault extends RequestMatch {
+  count: number;
+  status: number;
+  /** JSON body; defaults to a Matrix error for the status. */
+  body?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+export interface DropFault extends RequestMatch {
+  /** How many matching requests: forwarded to the server, then their connection is destroyed unanswered. */
+  count: number;
+}
+
+export interface DelayFault extends RequestMatch {
+  ms: number;
+}
+
+/** The switches; `omni:proxy-set` applies a partial of it. */
+export interface FaultSettings {
+  /** Refuse new connections (they are accepted and destroyed at once) and cut the open ones. */
+  offline?: boolean;
+  /** Forward, let the server handle it, then drop the response of the next matching requests. */
+  dropResponse?: DropFault;
+  /** 429 `M_LIMIT_EXCEEDED` with `Retry-After` (seconds) and `retry_after_ms` for the next `count` matching requests. */
+  rateLimit?: RequestMatch & { count: number; retryAfterMs: number };
+  /** 5xx (500 unless `status` says otherwise) for the next `count` matching requests, not forwarded. */
+  serverError?: RequestMatch & { count: number; status?: number };
+  /** Any other canned answer. */
+  respond?: RespondFault;
+  /** Hold matching requests this long (or until the delay is switched off) before forwarding them. */
+  delay?: DelayFault;
+}
+
+/** What passed through, for assertions: one entry per request, in arrival order. */
+export interface ProxyLogEntry {
+  readonly method: string;
+  readonly path: string;
+  /** Milliseconds since the proxy started. */
+  readonly at: number;
+  /** What happened: forwarded, dropped (server handled it, client got nothing), or a status the proxy made up. */
+  readonly outcome: 'forwarded' | 'dropped' | 'refused' | 'aborted' | number;
+}
+
+export interface FaultProxy {
+  /** `http://127.0.0.1:<port>`: give this to clients as the homeserver. */
+  readonly baseUrl: string;
+  readonly target: string;
+  set(settings: FaultSettings): void;
+  /** Clears every fault and goes online. */
+  reset(): void;
+  log(match?: RequestMatch): ProxyLogEntry[];
+  clearLog(): void;
+  close(): Promise<void>;
+}
+
+function matches(match: RequestMatch, method: string, path: string): boolean {
+  return (match.method === undefined || match.method.toUpperCase() === method) && (match.path === undefined || path.includes(match.path));
+}
+
+const ERRCODES: Record<number, string> = { 429: 'M_LIMIT_EXCEEDED', 403: 'M_FORBIDDEN', 404: 'M_NOT_FOUND', 413: 'M_TOO_LARGE' };
+
+/** Starts a proxy on a free loopback port that forwards to `target` (e.g. a Synapse's `baseUrl`). */
+export async function startFaultProxy(target: string): Promise<FaultProxy> {
+  const upstream = new URL(target);
+  const started = Date.now();
+  let settings: FaultSettings = {};
+  const entries: ProxyLogEntry[] = [];
+  const sockets = new Set<Socket>();
+
+  /** Takes one use of a counted fault if it matches; removes it when used up. */
+  const take = <K extends 'dropResponse' | 'rateLimit' | 'serverError' | 'respond'>(
+    key: K,
+    method: string,
+    path: string,
+  ): FaultSettings[K] | undefined => {
+    const fault = settings[key];
+    if (!fault || fault.count <= 0 || !matches(fault, method, path)) return undefined;
+    const remaining = fault.count - 1;
+    settings = { ...settings, [key]: remaining > 0 ? { ...fault, count: remaining } : undefined };
+    return fault;
+  };
+
+  const record = (method: string, path: string, outcome: ProxyLogEntry['outcome']): void => {
+    entries.push({ method, path, at: Date.now() - started, outcome });
+  };
+
+  const answer = (res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void => {
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      // The browser must be allowed to read the made-up answer like Synapse's own.
+      'access-control-allow-origin': '*',
+      'access-control-allow-headers': '*',
+      'access-control-expose-headers': '*',
+      ...headers,
+    });
+    res.end(JSON.stringify(body));
+  };
+
+  const forward = (req: IncomingMessage, res: ServerResponse, method: string, path: string, drop: boolean): void => {
+    const proxied = httpRequest(
+      { hostname: upstream.hostname, port: upstream.port, method, path, headers: { ...req.headers, host: upstream.host } },
+      (upstreamRes) => {
+        if (drop) {
+          // The server has handled the request; the client never learns how.
+          upstreamRes.resume();
+          upstreamRes.on('end', () => req.socket.destroy());
+          record(method, path, 'dropped');
+          return;
+        }
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        upstreamRes.pipe(res);
+        record(method, path, 'forwarded');
+      },
+    );
+    proxied.on('error', () => {
+      if (!res.headersSent) answer(res, 502, { errcode: 'M_UNKNOWN', error: 'upstream unavailable' });
+      else res.destroy();
+    });
+    // A client that gives up (an aborted long-poll) aborts the upstream request too.
+    res.on('close', () => {
+      if (!res.writableFinished) proxied.destroy();
+    });
+    req.pipe(proxied);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const path = req.url ?? '/';
+    if (settings.offline) {
+      record(method, path, 'refused');
+      req.socket.destroy();
+      return;
+    }
+    // Preflights are never faulted: a browser would report them as a CORS failure, not the fault asked for.
+    if (method !== 'OPTIONS') {
+      const delay = settings.delay;
+      if (delay && matches(delay, method, path)) {
+        // Held while the delay lasts and is still switched on; a client that gave up meanwhile is never forwarded.
+        const client = { gone: false };
+        res.on('close', () => (client.gone = true));
+        const until = Date.now() + delay.ms;
+        while (Date.now() < until && settings.delay === delay && !client.gone) await new Promise((resolve) => setTimeout(resolve, 20));
+        if (client.gone) {
+          record(method, path, 'aborted');
+          return;
+        }
+      }
+      const limited = take('rateLimit', method, path);
+      if (limited) {
+        record(method, path, 429);
+        answer(
+          res,
+          429,
+          { errcode: 'M_LIMIT_EXCEEDED', error: 'Too many requests (fault proxy)', retry_after_ms: limited.retryAfterMs },
+          { 'retry-after': String(Math.ceil(limited.retryAfterMs / 1000)) },
+        );
+        return;
+      }
+      const failed = take('serverError', method, path);
+      if (failed) {
+        const status = failed.status ?? 500;
+        record(method, path, status);
+        answer(res, status, { errcode: 'M_UNKNOWN', error: 'Internal server error (fault proxy)' });
+        return;
+      }
+      const canned = take('respond', method, path);
+      if (canned) {
+        record(method, path, canned.status);
+        answer(
+          res,
+          canned.status,
+          canned.body ?? { errcode: ERRCODES[canned.status] ?? 'M_UNKNOWN', error: 'fault proxy' },
+          canned.headers,
+        );
+        return;
+      }
+    }
+    forward(req, res, method, path, method !== 'OPTIONS' && take('dropResponse', method, path) !== undefined);
+  };
+
+  const server: Server = createServer((req, res) => void handle(req, res));
+  server.on('connection', (socket) => {
+    if (settings.offline) {
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  // Long-polls must not be cut by Node's defaults.
+  server.requestTimeout = 0;
+  server.headersTimeout = 0;
+  server.keepAliveTimeout = 1_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    target,
+    set(next) {
+      settings = { ...settings, ...next };
+      if (next.offline) for (const socket of sockets) socket.destroy();
+    },
+    reset() {
+      settings = {};
+    },
+    log(match = {}) {
+      return entries.filter((e) => matches(match, e.method, e.path));
+    },
+    clearLog() {
+      entries.length = 0;
+    },
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
