@@ -1,5 +1,5 @@
 /**
- * End-to-end encryption against a real Synapse (issue 5): the crypto wasm loads only when an
+ * End-to-end encryption against a real Synapse: the crypto wasm loads only when an
  * encrypted room is opened, the element and an independent client (matrix-nio + libolm) read each
  * other's encrypted messages, Synapse stores only ciphertext, and signing out wipes the crypto store.
  */

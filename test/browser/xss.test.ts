@@ -186,8 +186,8 @@ describe('XSS: hostile HTML renders inert', function () {
   this.timeout(60_000);
 
   before(async () => {
-    h5sc = JSON.parse((await readFile({ path: '../../../shared/corpora/xss/h5sc.json' })) ?? '[]') as H5scVector[];
-    dompurify = JSON.parse((await readFile({ path: '../../../shared/corpora/xss/dompurify.json' })) ?? '[]') as DompurifyVector[];
+    h5sc = JSON.parse((await readFile({ path: '../corpora/xss/h5sc.json' })) ?? '[]') as H5scVector[];
+    dompurify = JSON.parse((await readFile({ path: '../corpora/xss/dompurify.json' })) ?? '[]') as DompurifyVector[];
     observer.observe({ type: 'resource', buffered: false });
     installTraps();
   });

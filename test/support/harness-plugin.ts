@@ -37,7 +37,7 @@ export function synapseHarness(): TestRunnerPlugin {
     if (!found) throw new Error(`No fault proxy ${String(url)} is running.`);
     return found;
   };
-  /** Independent nio clients (`omni:nio-*`, issue 5 interop), by id. */
+  /** Independent nio clients (`omni:nio-*`, interoperability tests), by id. */
   const nioPeers = new Map<string, NioPeer>();
   let nioCount = 0;
   const nio = (id: unknown): NioPeer => {

@@ -136,7 +136,7 @@ export class EngineSession implements SessionHandle {
   #crypto: Promise<void> | undefined;
 
   /**
-   * Issue 5: starts end-to-end encryption once per session, when a room that needs it is opened.
+   * Starts end-to-end encryption once per session, when a room that needs it is opened.
    * `crypto.ts` (and js-sdk's crypto wasm) load only here; the sync loop is restarted around it
    * so that it feeds the crypto layer. Guests have no crypto. A failure may be retried.
    */
@@ -176,7 +176,7 @@ export class EngineSession implements SessionHandle {
       console.warn('[omni] the homeserver did not confirm the sign-out', error);
     } finally {
       this.client.stopClient();
-      // Issue 5: the crypto store has a per-device prefix, which js-sdk must be told to delete it.
+      // The crypto store has a per-device prefix, which js-sdk must be told to delete it.
       const { cryptoStorePrefix } = await import('./crypto.ts');
       await this.client.clearStores({ cryptoDatabasePrefix: cryptoStorePrefix(this.info.userId, this.info.deviceId) });
     }

@@ -16,7 +16,7 @@
  *
  * This module knows nothing of matrix-js-sdk: the room model gives it a transport.
  */
-import { createStore, del, get, set, type UseStore } from 'idb-keyval';
+import { createStore, del, delMany, get, keys, set, type UseStore } from 'idb-keyval';
 import type { MessageItem, SendStatus, TimelineItem } from './timeline-types.ts';
 
 /** What is sent: an event of `type` with `content`, or a redaction of `redacts`. */
@@ -401,6 +401,14 @@ export function outboxStorage(userId: string, roomId: string): OutboxStorage {
     load: async () => (await get<StoredOutboxEntry[]>(key, idb)) ?? [],
     save: (entries) => (entries.length === 0 ? del(key, idb) : set(key, entries, idb)),
   };
+}
+
+/** Removes every unsent message of a member (sign-out must not leave their words behind). */
+export async function clearOutboxes(userId: string): Promise<void> {
+  const idb = openStore();
+  if (!idb) return;
+  const mine = (await keys<string>(idb)).filter((key) => key.startsWith(`${userId}\n`));
+  await delMany(mine, idb);
 }
 
 let store: UseStore | undefined;

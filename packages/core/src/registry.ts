@@ -111,12 +111,14 @@ export async function signOut(homeserver?: string): Promise<void> {
         stopEntry(entry, { keepHandle: true });
         setStatus(url, entry, { kind: 'signed-out', persistent: store.persistent });
       }
+      const stored = await store.load(url);
       await store.remove(url);
       try {
         await handle?.signOut();
       } finally {
         entry?.lease?.release();
         entry?.lock?.close();
+        if (stored) await (await import('./outbox.ts')).clearOutboxes(stored.userId);
       }
     }),
   );

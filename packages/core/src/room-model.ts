@@ -8,6 +8,10 @@ import { computeTimeline, MemberDirectory, sanitiseName, TimelineCache } from '.
 import type { MemberInfo } from './timeline-types.ts';
 import { OmniError, type RoomHandle, type RoomSnapshot, type Unsubscribe } from './types.ts';
 
+/** Retry delays for opening a room while the homeserver cannot be reached. */
+const START_RETRY_MS = 1000;
+const START_RETRY_MAX_MS = 30_000;
+
 /** How long a room waits for its first sync response before showing what the client has. */
 const LOAD_TIMEOUT_MS = 10_000;
 
@@ -39,6 +43,7 @@ export class RoomModel {
   #roomId: string | undefined;
   #unwatch: Unsubscribe | undefined;
   #holders = 0;
+  #startAttempts = 0;
   #disposed = false;
   /** Parsed content and previous items, so each rebuild reuses what did not change. */
   readonly #timeline = new TimelineCache();
@@ -96,7 +101,7 @@ export class RoomModel {
       // The server answers a subscription only when it has something for the member; after a join it has.
       await Promise.race([loaded, new Promise((resolve) => setTimeout(resolve, LOAD_TIMEOUT_MS))]);
       if (this.#isDisposed()) return;
-      // Issue 5: an encrypted room starts the session's crypto (loaded lazily) before it is shown.
+      // An encrypted room starts the session's crypto (loaded on first need) before it is shown.
       if (this.#session.client.getRoom(roomId)?.hasEncryptionStateEvent()) await this.#session.ensureCrypto();
       if (this.#isDisposed()) return;
       this.#roomId = roomId;
@@ -104,7 +109,16 @@ export class RoomModel {
     } catch (error) {
       this.#unwatch?.();
       this.#unwatch = undefined;
-      this.#publish({ ...LOADING, status: 'error', error: roomError(error, this.#target) });
+      const failure = roomError(error, this.#target);
+      this.#publish({ ...LOADING, status: 'error', error: failure });
+      // A homeserver that cannot be reached now may be back soon: keep trying, more slowly each time.
+      if (failure.code === 'network' && !this.#disposed) {
+        const delay = Math.min(START_RETRY_MAX_MS, START_RETRY_MS * 2 ** this.#startAttempts);
+        this.#startAttempts += 1;
+        setTimeout(() => {
+          if (!this.#disposed) void this.#start();
+        }, delay);
+      }
     }
   }
 

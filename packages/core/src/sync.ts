@@ -136,7 +136,7 @@ export function slidingSync(options: SlidingSyncOptions = {}): SyncStrategy {
         const scoped: MSC3575SlidingSyncRequest = { ...request, lists: {} };
         delete scoped.unsubscribe_rooms;
         delete scoped.room_subscriptions;
-        // Issue 5: without crypto (loaded lazily, see crypto.ts), leave to-device messages on the server:
+        // Without crypto (loaded lazily, see crypto.ts), leave to-device messages on the server:
         // taking them would drop the room keys the crypto started later needs.
         if (!client.getCrypto() && scoped.extensions) {
           scoped.extensions = Object.fromEntries(Object.entries(scoped.extensions).filter(([name]) => name !== 'to_device'));

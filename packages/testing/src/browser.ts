@@ -143,7 +143,7 @@ export function stopProxy(proxy: string): Promise<boolean> {
   return command('omni:proxy-stop', { proxy });
 }
 
-/** Issue 5 interop: an independent Matrix client (matrix-nio + libolm) run by the test runner. */
+/** Interoperability: an independent Matrix client (matrix-nio + libolm) run by the test runner. */
 export interface NioMessage {
   sender: string;
   body: string;

@@ -165,6 +165,14 @@ describe('composer', () => {
     await waitUntil(() => el.shadowRoot?.querySelector('emoji-picker'), 'no picker', { timeout: 10_000 });
     expect(customElements.get('emoji-picker')).to.not.equal(undefined);
     expect(button(el, 'Emoji')?.getAttribute('aria-expanded')).to.equal('true');
+    // Its emoji data comes from our own origin, never a CDN.
+    await waitUntil(
+      () => performance.getEntriesByType('resource').some((e) => e.name.includes('data.json')),
+      'the picker never loaded its emoji data',
+      { timeout: 10_000 },
+    );
+    const foreign = performance.getEntriesByType('resource').filter((e) => new URL(e.name).origin !== location.origin);
+    expect(foreign.map((e) => e.name)).to.deep.equal([]);
     textbox(el).focus();
     await sendKeys({ press: 'Escape' });
     await el.updateComplete;

@@ -212,7 +212,12 @@ export class ComposerController implements ReactiveController {
         }
         ${
           this.#emojiOpen && this.#emojiLoaded
-            ? html`<emoji-picker class="emoji-picker" part="emoji-picker" @emoji-click=${this.#onEmojiClickHandler}></emoji-picker>`
+            ? html`<emoji-picker
+                class="emoji-picker"
+                part="emoji-picker"
+                data-source=${this.#emojiDataUrl}
+                @emoji-click=${this.#onEmojiClickHandler}
+              ></emoji-picker>`
             : nothing
         }
         <div class="row">
@@ -418,11 +423,15 @@ export class ComposerController implements ReactiveController {
     textarea.focus();
   }
 
+  #emojiDataUrl = '';
+
   async #toggleEmoji(): Promise<void> {
     this.#emojiOpen = !this.#emojiOpen;
     if (this.#emojiOpen && !this.#emojiLoaded) {
-      // About 40 KB: paid only by members who open the picker.
-      await import('emoji-picker-element');
+      // About 40 KB: paid only by members who open the picker. Its emoji data is served with our
+      // own assets (the picker would fetch it from a CDN otherwise: another origin, blocked by strict CSPs).
+      const [, data] = await Promise.all([import('emoji-picker-element'), import('emoji-picker-element-data/en/emojibase/data.json?url')]);
+      this.#emojiDataUrl = data.default;
       this.#emojiLoaded = true;
     }
     this.#host.requestUpdate();

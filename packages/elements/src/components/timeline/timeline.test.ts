@@ -311,7 +311,7 @@ describe('timeline (plain snapshot data)', () => {
     const jump = [...log(el).querySelectorAll('button')].find((b) => b.textContent.trim() === 'Jump to original')!;
     jump.click();
     await waitUntil(() => (el.shadowRoot?.activeElement as HTMLElement | null)?.dataset['key'] === 'm10', 'did not reach the original', {
-      timeout: 10_000,
+      timeout: 20_000,
     });
   });
 

@@ -501,13 +501,15 @@ export class TimelineController implements ReactiveController {
 
   /** Moves the roving tabindex to an item, scrolling it into view (and rendering it) first. */
   async #focusItem(key: string, block: ScrollLogicalPosition = 'nearest'): Promise<void> {
+    // Moving to a message wins over any re-anchoring still in progress.
+    ++this.#scrollToken;
     this.#activeKey = key;
     this.#host.requestUpdate();
     const index = this.#view?.items.findIndex((item) => item.key === key) ?? -1;
     let element = this.#findElement(key);
     if (!element && index >= 0) {
       this.#virtualizer?.element(index)?.scrollIntoView({ block });
-      for (let i = 0; i < 10 && !element; i++) {
+      for (let i = 0; i < 60 && !element; i++) {
         await frame();
         element = this.#findElement(key);
       }
