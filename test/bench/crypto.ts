@@ -14,8 +14,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { startSynapse, stopAllSynapses } from '@omnisocial/testing';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, servePages } from '../support/chromium.ts';
 import { NioPeer } from '../support/nio.ts';
 import type { OmniBench } from './page.ts';
 
@@ -87,7 +87,7 @@ function wasmFetched(page: Page): Promise<WasmFigures> {
   });
 }
 
-let vite: ViteDevServer | undefined;
+let pages: Awaited<ReturnType<typeof servePages>> | undefined;
 let browser: Browser | undefined;
 const nio = new NioPeer();
 
@@ -103,21 +103,9 @@ try {
   await nio.call('login', { homeserver: homeserver.baseUrl, user: bob.userId, password: bob.password, device: 'NIOBENCH' });
   await nio.call('join', { room: secretRoom });
 
-  vite = await createServer({
-    configFile: `${root}vite.config.ts`,
-    root: `${root}test/bench`,
-    logLevel: 'warn',
-    resolve: { alias: { '@omnisocial/chat': `${root}packages/elements/src/index.ts` } },
-    optimizeDeps: { entries: [`${root}test/bench/index.html`] },
-    server: { host: '127.0.0.1', port: 0, hmr: false },
-  });
-  await vite.listen();
-  const url = vite.resolvedUrls?.local[0];
-  if (!url) throw new Error('Vite did not report a URL');
-  browser = await chromium.launch({
-    executablePath: process.env['OMNI_CHROMIUM'] ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  pages = await servePages();
+  const url = pages.url('/test/bench/index.html');
+  browser = await launchChromium();
 
   // (a) wasm bytes: a page with only a public room, then the same page opening the encrypted room.
   const context = await browser.newContext();
@@ -196,6 +184,6 @@ try {
 } finally {
   await nio.close();
   await browser?.close();
-  await vite?.close();
+  await pages?.close();
   await stopAllSynapses();
 }

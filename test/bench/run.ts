@@ -11,8 +11,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startSynapse, stopAllSynapses, type Peer } from '@omnisocial/testing';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, servePages } from '../support/chromium.ts';
 import type { OmniBench } from './page.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -116,7 +116,7 @@ function firstPaint(page: Page, homeserver: string, roomIds: readonly string[]):
   ] as const);
 }
 
-let vite: ViteDevServer | undefined;
+let pages: Awaited<ReturnType<typeof servePages>> | undefined;
 let browser: Browser | undefined;
 
 try {
@@ -126,21 +126,9 @@ try {
   const member = await homeserver.registerUser({ displayName: 'Bench Member' });
   const poster = await homeserver.registerUser({ displayName: 'Poster' });
 
-  vite = await createServer({
-    configFile: `${root}vite.config.ts`,
-    root: `${root}test/bench`,
-    logLevel: 'warn',
-    resolve: { alias: { '@omnisocial/chat': `${root}packages/elements/src/index.ts` } },
-    optimizeDeps: { entries: [`${root}test/bench/index.html`] },
-    server: { host: '127.0.0.1', port: 0, hmr: false },
-  });
-  await vite.listen();
-  const url = vite.resolvedUrls?.local[0];
-  if (!url) throw new Error('Vite did not report a URL');
-  browser = await chromium.launch({
-    executablePath: process.env['OMNI_CHROMIUM'] ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  pages = await servePages();
+  const url = pages.url('/test/bench/index.html');
+  browser = await launchChromium();
 
   // Rooms the member has joined; the first 50 carry a message from another member.
   const rooms: string[] = [];
@@ -248,6 +236,6 @@ try {
   process.stderr.write(`omni bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
 } finally {
   await browser?.close();
-  await vite?.close();
+  await pages?.close();
   await stopAllSynapses();
 }

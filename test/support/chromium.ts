@@ -19,7 +19,7 @@ export async function servePages(): Promise<{ url: (page: string) => string; clo
     configFile: `${root}vite.config.ts`,
     logLevel: 'warn',
     server: { host: '127.0.0.1', port: 0, hmr: false },
-    optimizeDeps: { entries: ['test/pages/*.html'] },
+    optimizeDeps: { entries: ['test/pages/*.html', 'test/bench/*.html'] },
   });
   await vite.listen();
   const base = vite.resolvedUrls?.local[0];
