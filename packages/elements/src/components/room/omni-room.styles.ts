@@ -68,13 +68,4 @@ export const roomStyles = css`
     padding: var(--_space-m);
     color: var(--_color-danger);
   }
-
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
 `;
