@@ -66,14 +66,19 @@ async function seed(homeserver: Homeserver): Promise<void> {
 
 let vite: ViteDevServer | undefined;
 
-async function shutdown(code: number): Promise<never> {
+let stopping = false;
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
   await vite?.close();
   await stopAllSynapses();
   process.exit(code);
 }
 
-process.once('SIGINT', () => void shutdown(0));
-process.once('SIGTERM', () => void shutdown(0));
+// `on`, not `once`: while these listeners exist, the harness leaves the exit to the demo.
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
 
 try {
   console.log('omni: starting Synapse…');
