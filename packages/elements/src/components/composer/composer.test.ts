@@ -5,27 +5,13 @@ import type { MemberInfo, MessageItem, TimelineItem } from '@omnisocial/core';
 import { tokens } from '../../theme/tokens.ts';
 import { ComposerController, mentionsToMarkdown, type ComposerView } from './composer.ts';
 import { composerStyles } from './composer.styles.ts';
+import { messageItem } from '../../test-fixtures.ts';
 
 const alice: MemberInfo = { userId: '@alice:example.org', displayName: 'Alice' };
 const bob: MemberInfo = { userId: '@bob:example.org', displayName: 'Bob Builder' };
 
 function own(n: number, body: string): MessageItem {
-  return {
-    kind: 'message',
-    key: `m${n}`,
-    eventId: `$e${n}`,
-    sender: alice,
-    own: true,
-    timestamp: n,
-    msgtype: 'text',
-    body,
-    edited: false,
-    redacted: false,
-    reactions: [],
-    status: 'sent',
-    continuation: false,
-    readBy: [],
-  };
+  return messageItem({ key: `m${n}`, eventId: `$e${n}`, sender: alice, own: true, timestamp: n, body });
 }
 
 class ComposerHost extends LitElement {

@@ -4,28 +4,13 @@ import type { MemberInfo, MessageItem } from '@omnisocial/core';
 import { tokens } from '../../theme/tokens.ts';
 import { initials, listNames, renderMessageTile, type MessageAction, type TileMenu } from './message-tile.ts';
 import { messageTileStyles } from './message-tile.styles.ts';
+import { messageItem } from '../../test-fixtures.ts';
 
 const alice: MemberInfo = { userId: '@alice:example.org', displayName: 'Alice' };
 const bob: MemberInfo = { userId: '@bob:example.org', displayName: 'Bob' };
 
 function message(overrides: Partial<MessageItem> = {}): MessageItem {
-  return {
-    kind: 'message',
-    key: 'k1',
-    eventId: '$e1',
-    sender: bob,
-    own: false,
-    timestamp: Date.UTC(2024, 0, 1, 9),
-    msgtype: 'text',
-    body: 'Hello there',
-    edited: false,
-    redacted: false,
-    reactions: [],
-    status: 'sent',
-    continuation: false,
-    readBy: [],
-    ...overrides,
-  };
+  return messageItem({ sender: bob, timestamp: Date.UTC(2024, 0, 1, 9), body: 'Hello there', ...overrides });
 }
 
 class TileHost extends LitElement {

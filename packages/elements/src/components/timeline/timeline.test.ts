@@ -7,6 +7,7 @@ import { messageBodyStyles } from '../message-body/message-body.styles.ts';
 import { messageTileStyles } from '../message-tile/message-tile.styles.ts';
 import { TimelineController, typingText, type TimelineActions, type TimelineView } from './timeline.ts';
 import { timelineStyles } from './timeline.styles.ts';
+import { messageItem } from '../../test-fixtures.ts';
 
 // Chromium reports the virtualizer's benign "ResizeObserver loop" as an error; it is not one.
 window.addEventListener(
@@ -27,23 +28,15 @@ const start = Date.UTC(2024, 0, 1, 9);
 
 function message(n: number, overrides: Partial<MessageItem> = {}): MessageItem {
   const own = n % 3 === 0;
-  return {
-    kind: 'message',
+  return messageItem({
     key: `m${n}`,
     eventId: `$e${n}`,
     sender: own ? alice : bob,
     own,
     timestamp: start + n * 60_000,
-    msgtype: 'text',
     body: `Message number ${n}${n % 7 === 0 ? ' with a longer body that wraps onto a second line in a narrow timeline, to vary heights' : ''}`,
-    edited: false,
-    redacted: false,
-    reactions: [],
-    status: 'sent',
-    continuation: false,
-    readBy: [],
     ...overrides,
-  };
+  });
 }
 
 /** Messages `from`..`to` (exclusive), with a day separator every 500. */
