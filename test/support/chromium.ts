@@ -4,11 +4,22 @@ import { createServer, type ViteDevServer } from 'vite';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Debian's Chromium (never a downloaded browser), headless, with the machine's closed network in mind. */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Debian's Chromium (never a downloaded browser), headless, with the machine's closed network in mind.
+ * `args` are added to the defaults, e.g. `--enable-precise-memory-info` for benchmarks that read
+ * `performance.memory` (Chromium otherwise rounds it into coarse buckets).
+ */
+export function launchChromium(options: { args?: readonly string[] } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env['OMNI_CHROMIUM'] ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      ...(options.args ?? []),
+    ],
   });
 }
 
