@@ -1,23 +1,25 @@
 /**
- * OmniSocial Chat: importing this module defines `<omni-room>` and `<omni-sign-in>` and gives the page the sign-in API.
+ * OmniSocial Chat for bundlers: importing this module runs the loader (it defines `<omni-room>`,
+ * `<omni-chat>` and `<omni-dm>`) and gives the page the sign-in API. The views, Lit and the engine
+ * stay in lazily loaded chunks.
  */
-import './components/room/define.ts';
-import './components/sign-in/define.ts';
-
-export { signIn, signOut, OmniError } from '@omnisocial/core';
-export { completeSsoSignIn, getLoginFlows, ssoRedirectUrl, startSsoSignIn } from '@omnisocial/core';
+export * from './loader.ts';
 export type {
+  AccessTokenSignIn,
   GuestSignIn,
   IdentityProvider,
   LoginFlows,
+  LoginFlowsOptions,
   LoginTokenSignIn,
+  OmniErrorInfo,
+  PasswordSignIn,
   RegistrationDetails,
   RegistrationFlows,
   RegistrationSignIn,
+  SessionInfo,
+  SessionStatus,
+  SignInOptions,
   TermsPolicy,
 } from '@omnisocial/core';
-export type { SessionStatus } from '@omnisocial/core';
-export type { AccessTokenSignIn, OmniErrorInfo, PasswordSignIn, SessionInfo, SignInOptions } from '@omnisocial/core';
-export { OmniRoom } from './components/room/omni-room.ts';
-export { OmniSignIn } from './components/sign-in/omni-sign-in.ts';
-export { OmniErrorEvent, OmniSessionChangeEvent, type SessionChangeState } from './events.ts';
+export type { OmniSignIn } from './components/sign-in/omni-sign-in.ts';
+export type { ThemeName } from './theme/tokens.ts';

@@ -112,16 +112,19 @@ export class ThemeController implements ReactiveController {
   readonly #host: ReactiveControllerHost & HTMLElement;
   readonly #internals: ElementInternals;
   readonly #theme: () => ThemeName;
+  /** The element the page sees (a view's shell), whose surroundings `auto` reads; the host itself by default. */
+  readonly #themed: HTMLElement | undefined;
   readonly #media = matchMedia('(prefers-color-scheme: dark)');
   #observer: MutationObserver | undefined;
   readonly #onChange = (): void => this.#resolve();
   /** The scheme in use now. */
   resolved: 'light' | 'dark' = 'light';
 
-  constructor(host: ReactiveControllerHost & HTMLElement, internals: ElementInternals, theme: () => ThemeName) {
+  constructor(host: ReactiveControllerHost & HTMLElement, internals: ElementInternals, theme: () => ThemeName, themed?: HTMLElement) {
     this.#host = host;
     this.#internals = internals;
     this.#theme = theme;
+    this.#themed = themed;
     host.addController(this);
   }
 
@@ -147,8 +150,9 @@ export class ThemeController implements ReactiveController {
     const theme = this.#theme();
     let resolved: 'light' | 'dark';
     if (theme === 'auto') {
-      const root = this.#host.getRootNode();
-      const parent = this.#host.parentElement ?? (root instanceof ShadowRoot ? root.host : null);
+      const themed = this.#themed ?? this.#host;
+      const root = themed.getRootNode();
+      const parent = themed.parentElement ?? (root instanceof ShadowRoot ? root.host : null);
       const scheme = parent ? getComputedStyle(parent).colorScheme : 'normal';
       const words = scheme.split(/\s+/);
       if (words.includes('only') || words.length === 1) {

@@ -1,9 +1,10 @@
-import { OmniRoom } from './omni-room.ts';
+import { OmniRoomView } from './omni-room.ts';
 
-OmniRoom.define('omni-room');
+/** The room view's internal tag; the page uses `<omni-room>`, the loader's shell, which mounts it. */
+OmniRoomView.define('omni-room-view');
 
 declare global {
   interface HTMLElementTagNameMap {
-    'omni-room': OmniRoom;
+    'omni-room-view': OmniRoomView;
   }
 }

@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { MessageItem, OmniErrorInfo, RoomSnapshot } from '@omnisocial/core';
-import { OmniElement } from '../../base/omni-element.ts';
+import { OmniView } from '../../base/omni-view.ts';
 import { RoomController } from '../../controllers/room-controller.ts';
 import { OmniErrorEvent, OmniSessionChangeEvent } from '../../events.ts';
 import '../sign-in/define.ts';
@@ -13,8 +13,12 @@ import { TimelineController } from '../timeline/timeline.ts';
 import { timelineStyles } from '../timeline/timeline.styles.ts';
 import { roomStyles } from './omni-room.styles.ts';
 
+/** The element the page holds (`<omni-room>`): the loader's shell that mounts this view. */
+export type { OmniRoom } from '../../loader/elements.ts';
+
 /**
- * A Matrix room embedded in the page: a virtualised timeline and a composer.
+ * A Matrix room embedded in the page: a virtualised timeline and a composer. This is the full view the
+ * loader's `<omni-room>` shell mounts into its own shadow root once the element nears the viewport.
  *
  * @summary A community chat room.
  * @slot sign-in - Replaces the built-in sign-in form shown to signed-out visitors.
@@ -53,7 +57,7 @@ import { roomStyles } from './omni-room.styles.ts';
  * @fires omni-error - The room or homeserver cannot be shown; `event.error` says why.
  * @fires omni-session-change - The member signed in or out, their session expired, or moved to another tab.
  */
-export class OmniRoom extends OmniElement {
+export class OmniRoomView extends OmniView {
   static override styles = [tokens, roomStyles, timelineStyles, messageBodyStyles, messageTileStyles, composerStyles];
 
   static override properties = {
@@ -70,7 +74,7 @@ export class OmniRoom extends OmniElement {
   declare theme: ThemeName;
 
   readonly #controller = new RoomController(this, () => ({ homeserver: this.homeserver, room: this.room }));
-  readonly #themeController = new ThemeController(this, this.attachInternals(), () => this.theme);
+  readonly #themeController = new ThemeController(this, this.viewHost.internals, () => this.theme, this.viewHost.element);
   readonly #timeline = new TimelineController(this, () => ({
     paginateBackwards: () => this.#controller.paginateBackwards(),
     toggleReaction: (eventId, key) => this.#run(this.#controller.toggleReaction(eventId, key)),

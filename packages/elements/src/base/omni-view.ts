@@ -1,0 +1,59 @@
+import type { CSSResultOrNative } from 'lit';
+import type { MountedView, ViewFactory, ViewHost } from '../loader/contract.ts';
+import { OmniElement } from './omni-element.ts';
+
+/** The shell a view is being constructed for; set only for the duration of {@link OmniView.factory}'s `mount()`. */
+let mountingFor: ViewHost | undefined;
+
+function toStyleSheet(style: CSSResultOrNative): CSSStyleSheet {
+  if (style instanceof CSSStyleSheet) return style;
+  const sheet = style.styleSheet;
+  if (!sheet) throw new Error('Constructable stylesheets are required');
+  return sheet;
+}
+
+/**
+ * A full view (room, post chat) that renders into the shadow root of the loader's light shell
+ * (`<omni-room>`, `<omni-chat>`) instead of its own. The shell adopts the view's styles, so `:host`
+ * rules, `::part()`s, `:state()`s and slots all belong to the element the page holds. Events the view
+ * dispatches must be `bubbles: true, composed: true` to reach the page.
+ *
+ * Created outside a shell (e.g. `document.createElement` of its internal tag), a view falls back to
+ * an ordinary shadow root and its own internals.
+ */
+export class OmniView extends OmniElement {
+  /** The shell's element and internals (or this view's own, outside a shell). */
+  readonly viewHost: ViewHost;
+  readonly #inShell: boolean;
+
+  /** What the loader's shell uses to mount this view class (after its internal tag is defined). */
+  static factory<T extends OmniView>(this: (new () => T) & typeof OmniView): ViewFactory {
+    const styleSheets = (): readonly CSSStyleSheet[] => this.elementStyles.map(toStyleSheet);
+    const create = (): T => new this();
+    return {
+      get styleSheets(): readonly CSSStyleSheet[] {
+        return styleSheets();
+      },
+      mount(host: ViewHost): MountedView {
+        mountingFor = host;
+        try {
+          return create();
+        } finally {
+          mountingFor = undefined;
+        }
+      },
+    };
+  }
+
+  constructor() {
+    super();
+    const host = mountingFor;
+    mountingFor = undefined;
+    this.#inShell = host !== undefined;
+    this.viewHost = host ?? { element: this, internals: this.attachInternals() };
+  }
+
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    return this.#inShell ? this : super.createRenderRoot();
+  }
+}

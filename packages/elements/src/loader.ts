@@ -1,0 +1,15 @@
+/**
+ * The loader: the module a site includes (as `@omnisocial/chat` through a bundler, or as
+ * `omni-chat.js` with a plain `<script type="module">`). It defines `<omni-room>`, `<omni-chat>` and
+ * `<omni-dm>` as light shells that reserve their size and show a facade; the full views, Lit and the
+ * engine load only when an element nears the viewport or is touched.
+ */
+import { define, OmniChat, OmniDm, OmniRoom } from './loader/elements.ts';
+
+define('omni-room', OmniRoom);
+define('omni-chat', OmniChat);
+define('omni-dm', OmniDm);
+
+export { OmniChat, OmniDm, OmniRoom };
+export { completeSsoSignIn, getLoginFlows, OmniError, signIn, signOut, ssoRedirectUrl, startSsoSignIn } from './loader/api.ts';
+export { OmniErrorEvent, OmniSessionChangeEvent, type SessionChangeState } from './events.ts';

@@ -1,0 +1,31 @@
+/**
+ * The sign-in API as the page sees it: thin async functions that load the real implementation
+ * (`@omnisocial/core`, which loads the engine in turn) on first call, so importing the package costs
+ * the loader nothing more. The two synchronous helpers and `OmniError` are small and come from core's
+ * modules that do not touch the engine.
+ */
+import type { LoginFlows, LoginFlowsOptions, SessionInfo, SignInOptions } from '@omnisocial/core';
+
+const core = (): Promise<typeof import('@omnisocial/core')> => import('@omnisocial/core');
+
+/** Signs in to a homeserver with any sign-in mode (access token, login token, password, guest, registration). */
+export async function signIn(options: SignInOptions): Promise<SessionInfo> {
+  return (await core()).signIn(options);
+}
+
+/** Signs out of one homeserver (or every one) and wipes the stored session and keys. */
+export async function signOut(homeserver?: string): Promise<void> {
+  return (await core()).signOut(homeserver);
+}
+
+/** Finishes an SSO sign-in when the page URL carries `loginToken`; resolves to `undefined` otherwise. */
+export async function completeSsoSignIn(homeserver?: string): Promise<SessionInfo | undefined> {
+  return (await core()).completeSsoSignIn(homeserver);
+}
+
+/** The sign-in and registration flows a homeserver offers. */
+export async function getLoginFlows(homeserver: string, options?: LoginFlowsOptions): Promise<LoginFlows> {
+  return (await core()).getLoginFlows(homeserver, options);
+}
+
+export { OmniError, ssoRedirectUrl, startSsoSignIn } from '@omnisocial/core';

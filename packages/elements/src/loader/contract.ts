@@ -1,0 +1,28 @@
+/**
+ * What the loader's shells and the lazily loaded views agree on. Types only: the loader must not pull
+ * Lit or the engine in through this module.
+ */
+
+/** What a shell lends the view it mounts: itself (the element the page sees) and its `ElementInternals`. */
+export interface ViewHost {
+  readonly element: HTMLElement;
+  readonly internals: ElementInternals;
+}
+
+/** A mounted full view: a Lit element rendering into the shell's shadow root. */
+export interface MountedView extends HTMLElement {
+  readonly updateComplete: Promise<boolean>;
+}
+
+/** How the views chunk hands one view to a shell. */
+export interface ViewFactory {
+  /** The view's styles, adopted by the shell's shadow root (their `:host` rules then match the shell). */
+  readonly styleSheets: readonly CSSStyleSheet[];
+  /** Creates the view element for `host`, not yet connected. */
+  mount(host: ViewHost): MountedView;
+}
+
+/** The full views the loader knows how to mount. */
+export type ViewKind = 'room' | 'chat';
+
+export type ViewFactories = Partial<Record<ViewKind, ViewFactory>>;

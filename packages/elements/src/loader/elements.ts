@@ -1,0 +1,169 @@
+import type { ThemeName } from '../theme/tokens.ts';
+import { messageCount, OmniShell, type ShellConfig } from './shell.ts';
+
+type ShellClass = CustomElementConstructor & { observedAttributes: readonly string[] };
+
+/** String properties that mirror an attribute of the same name, as on the view. */
+function reflect(shell: ShellClass, properties: Readonly<Record<string, { attribute: string; fallback: string }>>): void {
+  for (const [property, { attribute, fallback }] of Object.entries(properties)) {
+    Object.defineProperty(shell.prototype, property, {
+      configurable: true,
+      enumerable: true,
+      get(this: HTMLElement): string {
+        return this.getAttribute(attribute) ?? fallback;
+      },
+      set(this: HTMLElement, value: string | null | undefined) {
+        if (value === null || value === undefined) this.removeAttribute(attribute);
+        else this.setAttribute(attribute, value);
+      },
+    });
+  }
+}
+
+/** A property set on the element before its tag was defined shadows the accessor: re-apply it through it. */
+function upgradeProperties(element: HTMLElement, properties: readonly string[]): void {
+  const record = element as unknown as Record<string, unknown>;
+  for (const property of properties) {
+    if (!Object.prototype.hasOwnProperty.call(element, property)) continue;
+    const value = record[property];
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
+    delete record[property];
+    record[property] = value;
+  }
+}
+
+/**
+ * A Matrix room embedded in the page. Shows a facade with the room's name until it nears the viewport
+ * or is touched, then the full room (timeline and composer) in the same box.
+ *
+ * @summary A community chat room.
+ * @slot sign-in - Replaces the built-in sign-in form shown to signed-out visitors.
+ * @csspart facade - The stand-in shown before the room has loaded.
+ * @csspart facade-title - The facade's title (the `room` attribute).
+ * @csspart facade-button - The facade's "Join the discussion" button.
+ * @csspart header - The room name and topic bar (and every other part of the room view; docs/theming.md).
+ * @cssproperty --omni-room-height - Height of the element, reserved before the room loads (default 28rem).
+ * @cssstate dark - The dark colour set is in use.
+ * @cssstate light - The light colour set is in use.
+ * @fires omni-error - The room, the homeserver or the chat's code cannot be loaded; `event.error` says why.
+ * @fires omni-session-change - The member signed in or out, their session expired, or moved to another tab.
+ */
+export class OmniRoom extends OmniShell {
+  static readonly observedAttributes = ['homeserver', 'room', 'theme', 'message-count'] as const;
+  /** A homeserver base URL (`https://matrix.example.org`) or server name (`example.org`). */
+  declare homeserver: string;
+  /** The room: `#alias:server` or `!roomid:server`. */
+  declare room: string;
+  /** `light` (default), `dark`, or `auto` (the page's `color-scheme`, then `prefers-color-scheme`). */
+  declare theme: ThemeName;
+
+  static override readonly shell: ShellConfig = {
+    kind: 'room',
+    view: 'room',
+    text: {
+      title: (element) => element.getAttribute('room') ?? '',
+      meta: messageCount,
+      action: 'Join the discussion',
+    },
+  };
+
+  override connectedCallback(): void {
+    upgradeProperties(this, ['homeserver', 'room', 'theme']);
+    super.connectedCallback();
+  }
+}
+reflect(OmniRoom, {
+  homeserver: { attribute: 'homeserver', fallback: '' },
+  room: { attribute: 'room', fallback: '' },
+  theme: { attribute: 'theme', fallback: 'light' },
+});
+
+/**
+ * Topic chat tied to a post. Shows a facade with the post's title until it nears the viewport or is
+ * touched, then the full post chat in the same box.
+ *
+ * @summary The chat under a post.
+ * @csspart facade - The stand-in shown before the chat has loaded.
+ * @csspart facade-title - The facade's title (the `post-title` attribute).
+ * @csspart facade-button - The facade's "Join the discussion" button.
+ * @cssproperty --omni-chat-height - Height of the element, reserved before the chat loads (default 28rem).
+ * @fires omni-error - The chat cannot be shown or its code cannot be loaded; `event.error` says why.
+ */
+export class OmniChat extends OmniShell {
+  static readonly observedAttributes = ['homeserver', 'post', 'post-title', 'post-url', 'theme', 'message-count'] as const;
+  /** A homeserver base URL or server name. */
+  declare homeserver: string;
+  /** The post's id on the site. */
+  declare post: string;
+  /** `light` (default), `dark`, or `auto`. */
+  declare theme: ThemeName;
+
+  static override readonly shell: ShellConfig = {
+    kind: 'chat',
+    view: 'chat',
+    text: {
+      title: (element) => element.getAttribute('post-title') ?? 'Discussion',
+      meta: messageCount,
+      action: 'Join the discussion',
+    },
+  };
+
+  override connectedCallback(): void {
+    upgradeProperties(this, ['homeserver', 'post', 'theme']);
+    super.connectedCallback();
+  }
+}
+reflect(OmniChat, {
+  homeserver: { attribute: 'homeserver', fallback: '' },
+  post: { attribute: 'post', fallback: '' },
+  theme: { attribute: 'theme', fallback: 'light' },
+});
+
+/**
+ * A private, encrypted conversation with one member. Direct messages are not available yet: the
+ * element shows a facade that says so and loads nothing.
+ *
+ * @summary A direct conversation (coming soon).
+ * @csspart facade - The stand-in.
+ * @csspart facade-title - The other member (the `user` attribute).
+ * @cssproperty --omni-dm-height - Height of the element (default 28rem).
+ */
+export class OmniDm extends OmniShell {
+  static readonly observedAttributes = ['user', 'homeserver', 'theme'] as const;
+  /** The other member: `@name:server`. */
+  declare user: string;
+  declare homeserver: string;
+  declare theme: ThemeName;
+
+  static override readonly shell: ShellConfig = {
+    kind: 'dm',
+    view: undefined,
+    text: {
+      title: (element) => element.getAttribute('user') ?? 'Direct messages',
+      meta: () => 'Direct messages are coming soon.',
+    },
+  };
+
+  override connectedCallback(): void {
+    upgradeProperties(this, ['user', 'homeserver', 'theme']);
+    super.connectedCallback();
+  }
+}
+reflect(OmniDm, {
+  user: { attribute: 'user', fallback: '' },
+  homeserver: { attribute: 'homeserver', fallback: '' },
+  theme: { attribute: 'theme', fallback: 'light' },
+});
+
+/** Registers a tag unless it is taken (a page may include the loader twice). */
+export function define(tag: string, element: CustomElementConstructor): void {
+  if (!customElements.get(tag)) customElements.define(tag, element);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'omni-room': OmniRoom;
+    'omni-chat': OmniChat;
+    'omni-dm': OmniDm;
+  }
+}
