@@ -19,6 +19,8 @@ const peerMethods = new Set<string>([
   'waitForMessage',
   'resolveAlias',
   'setDisplayName',
+  'setAvatarUrl',
+  'upload',
   'whoami',
 ]);
 

@@ -17,6 +17,8 @@ import {
 import { acquireCredentials } from './auth.ts';
 import { resolveHomeserver } from './homeserver.ts';
 import { RoomModel } from './room-model.ts';
+import { PostRoomModel } from './post-room.ts';
+import type { PostRoomTarget } from './posts.ts';
 import { quietLogger } from './sdk-logger.ts';
 import type { StoredSession } from './session-store.ts';
 import { autoSync, type SyncStrategy } from './sync.ts';
@@ -67,6 +69,8 @@ export class EngineSession implements SessionHandle {
   readonly info: SessionInfo;
   readonly client: MatrixClient;
   readonly #rooms = new Map<string, RoomModel>();
+  /** Post rooms by post id and alias template, shared like rooms. */
+  readonly #posts = new Map<string, PostRoomModel>();
   readonly #firstSync: Promise<void>;
   /** Open models by room id: one client listener per event kind feeds them all, and the sync follows them. */
   readonly #byRoomId = new Map<string, Set<RoomModel>>();
@@ -165,9 +169,21 @@ export class EngineSession implements SessionHandle {
     return model.hold();
   }
 
+  openPostRoom(post: PostRoomTarget): RoomHandle {
+    const key = `${post.aliasTemplate ?? ''}\n${post.id.normalize('NFC')}`;
+    let model = this.#posts.get(key);
+    if (!model) {
+      model = new PostRoomModel(this, post, () => this.#posts.delete(key));
+      this.#posts.set(key, model);
+    }
+    return model.hold();
+  }
+
   async signOut(): Promise<void> {
     for (const model of this.#rooms.values()) model.dispose();
     this.#rooms.clear();
+    for (const model of this.#posts.values()) model.dispose();
+    this.#posts.clear();
     try {
       // Guests cannot log out; their token simply stops being used.
       if (!this.info.guest) await this.client.logout(true);
@@ -185,6 +201,8 @@ export class EngineSession implements SessionHandle {
   stop(): void {
     for (const model of this.#rooms.values()) model.dispose();
     this.#rooms.clear();
+    for (const model of this.#posts.values()) model.dispose();
+    this.#posts.clear();
     this.client.stopClient();
   }
 }

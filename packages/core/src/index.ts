@@ -3,6 +3,16 @@ export { onSessionsChange, restoreSession, sessionFor, sessionStatus, signIn, si
 export { getLoginFlows, type LoginFlowsOptions } from './login-flows.ts';
 export { completeSsoSignIn, hasSsoReturn, ssoRedirectUrl, startSsoSignIn } from './sso.ts';
 export { OmniError } from './types.ts';
+export {
+  DEFAULT_ALIAS_TEMPLATE,
+  POST_BINDING_EVENT,
+  PostAliasError,
+  postRoomAlias,
+  verifyBinding,
+  type BindingVerdict,
+  type PostBinding,
+  type PostRoomTarget,
+} from './posts.ts';
 export type {
   AccessTokenSignIn,
   GuestSignIn,

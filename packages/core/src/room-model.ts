@@ -7,6 +7,7 @@ import type { MessageItem } from './timeline-types.ts';
 import { computeTimeline, MemberDirectory, sanitiseName, TimelineCache } from './timeline.ts';
 import type { MemberInfo } from './timeline-types.ts';
 import { OmniError, type RoomHandle, type RoomSnapshot, type Unsubscribe } from './types.ts';
+import type { MediaRequest } from './types.ts';
 
 /** Retry delays for opening a room while the homeserver cannot be reached. */
 const START_RETRY_MS = 1000;
@@ -417,6 +418,11 @@ export class RoomModel {
     ranked.sort((a, b) => a.rank - b.rank || a.info.displayName.localeCompare(b.info.displayName));
     return Promise.resolve(ranked.slice(0, limit).map((r) => r.info));
   }
+
+  /** Media of this room's messages and members, through the session's shared loader. */
+  loadMedia(request: MediaRequest): Promise<string> {
+    return this.#session.media.load(request);
+  }
 }
 
 const TYPING_TIMEOUT_MS = 5000;
@@ -563,6 +569,7 @@ class RoomHolder implements RoomHandle {
   setTyping = (typing: boolean): void => this.#call('setTyping', typing);
   markRead = (eventId: string): void => this.#call('markRead', eventId);
   searchMembers = (query: string, limit?: number): Promise<readonly MemberInfo[]> => this.#call('searchMembers', query, limit);
+  loadMedia = (request: MediaRequest): Promise<string> => this.#call('loadMedia', request);
 
   release(): void {
     for (const unsubscribe of this.#unsubscribes) unsubscribe();

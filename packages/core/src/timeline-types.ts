@@ -36,6 +36,28 @@ export interface ReplyPreview {
   readonly redacted?: boolean;
 }
 
+/** An end-to-end encrypted attachment (the spec's `EncryptedFile`): fetched as ciphertext, decrypted client-side. */
+export interface EncryptedFile {
+  /** `mxc://` URL of the ciphertext. */
+  readonly url: string;
+  /** The JSON Web Key: `k` is the base64url AES-256 key. */
+  readonly key: { readonly k: string; readonly alg?: string; readonly kty?: string; readonly key_ops?: readonly string[] };
+  /** Unpadded base64 of the 128-bit counter block. */
+  readonly iv: string;
+  /** Unpadded base64 SHA-256 of the ciphertext, checked before decrypting. */
+  readonly hashes: { readonly sha256: string };
+  readonly v?: string;
+}
+
+/** A smaller picture of an image or video that the sender uploaded alongside it (`info.thumbnail_*`). */
+export interface MediaThumbnail {
+  readonly mxc: string;
+  readonly encryption?: EncryptedFile;
+  readonly mimetype?: string;
+  readonly width?: number;
+  readonly height?: number;
+}
+
 export interface MediaInfo {
   readonly mxc: string;
   readonly name: string;
@@ -43,6 +65,11 @@ export interface MediaInfo {
   readonly size?: number;
   readonly width?: number;
   readonly height?: number;
+  /** Present when the attachment is encrypted (`content.file`); `mxc` is then its `url`. */
+  readonly encryption?: EncryptedFile;
+  readonly thumbnail?: MediaThumbnail;
+  /** Audio or video length in milliseconds. */
+  readonly duration?: number;
 }
 
 export interface MessageItem {

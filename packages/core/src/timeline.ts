@@ -12,9 +12,11 @@
  * unchanged tiles receive the very same object.
  */
 import { EventStatus, NotificationCountType, ReceiptType, type MatrixEvent, type Room, type RoomMember } from 'matrix-js-sdk';
+import { parseEncryptedFile } from './media.ts';
 import type {
   DaySeparatorItem,
   MediaInfo,
+  MediaThumbnail,
   MemberInfo,
   MessageItem,
   MessageKind,
@@ -237,19 +239,47 @@ export function stripReplyFallback(body: string): string {
   return body.slice(at);
 }
 
+/**
+ * The attachment of an `m.image`/`m.file`/`m.audio`/`m.video`: a plain `mxc://` `url`, or an encrypted
+ * `file` (spec: EncryptedFile). Anything else (an `https:` URL, a malformed `file`) gives no media, so
+ * nothing is ever fetched from where a message points.
+ */
 function parseMedia(content: Json, body: string): MediaInfo | undefined {
-  const url = asString(content['url']);
+  const encryption = parseEncryptedFile(content['file']);
+  const url = encryption?.url ?? asString(content['url']);
   if (url === undefined || !url.startsWith('mxc://')) return undefined;
   const info = asObject(content['info']);
   const mimetype = asString(info?.['mimetype']);
   const size = asNumber(info?.['size']);
   const width = asNumber(info?.['w']);
   const height = asNumber(info?.['h']);
+  const duration = asNumber(info?.['duration']);
+  const thumbnail = parseThumbnail(info);
   return {
     mxc: url,
     name: asString(content['filename']) ?? body,
     ...(mimetype !== undefined ? { mimetype } : {}),
     ...(size !== undefined ? { size } : {}),
+    ...(width !== undefined ? { width } : {}),
+    ...(height !== undefined ? { height } : {}),
+    ...(encryption ? { encryption } : {}),
+    ...(thumbnail ? { thumbnail } : {}),
+    ...(duration !== undefined ? { duration } : {}),
+  };
+}
+
+function parseThumbnail(info: Json | undefined): MediaThumbnail | undefined {
+  const encryption = parseEncryptedFile(info?.['thumbnail_file']);
+  const url = encryption?.url ?? asString(info?.['thumbnail_url']);
+  if (url === undefined || !url.startsWith('mxc://')) return undefined;
+  const thumbInfo = asObject(info?.['thumbnail_info']);
+  const mimetype = asString(thumbInfo?.['mimetype']);
+  const width = asNumber(thumbInfo?.['w']);
+  const height = asNumber(thumbInfo?.['h']);
+  return {
+    mxc: url,
+    ...(encryption ? { encryption } : {}),
+    ...(mimetype !== undefined ? { mimetype } : {}),
     ...(width !== undefined ? { width } : {}),
     ...(height !== undefined ? { height } : {}),
   };

@@ -3,6 +3,7 @@
  * appears here, so elements never depend on the SDK and can be tested against these shapes.
  */
 import type { MemberInfo, TimelineItem } from './timeline-types.ts';
+import type { PostRoomTarget } from './posts.ts';
 
 /** A problem the UI can explain to a member. `code` is stable; `message` is readable English. */
 export interface OmniErrorInfo {
@@ -22,6 +23,9 @@ export type OmniErrorCode =
   | 'forbidden'
   | 'bad-room'
   | 'network'
+  | 'creation-refused'
+  | 'rate-limited'
+  | 'binding-mismatch'
   | 'unknown';
 
 export class OmniError extends Error implements OmniErrorInfo {
@@ -142,7 +146,12 @@ export type SessionStatus =
   | { readonly kind: 'elsewhere'; readonly info: SessionInfo }
   | { readonly kind: 'expired'; readonly info: SessionInfo };
 
-export type RoomStatus = 'loading' | 'ready' | 'error';
+/**
+ * `absent`: a post's room does not exist yet (nothing was written); the first message creates it.
+ * `creating`: this member's first message is creating it. `mismatch`: the post's alias points to a
+ * room bound to another post (or to none); it is not shown.
+ */
+export type RoomStatus = 'loading' | 'ready' | 'error' | 'absent' | 'creating' | 'mismatch';
 
 export interface RoomSnapshot {
   readonly status: RoomStatus;
@@ -163,6 +172,10 @@ export interface RoomSnapshot {
   readonly typing: readonly MemberInfo[];
   /** Messages after the member's read marker. */
   readonly unreadCount: number;
+  /** A post's room: its alias (`openPostRoom`). */
+  readonly alias?: string;
+  /** A post's room was created by this session (its first message). */
+  readonly createdHere?: boolean;
 }
 
 export type Unsubscribe = () => void;
@@ -197,6 +210,8 @@ export interface RoomHandle {
 export interface SessionHandle {
   readonly info: SessionInfo;
   openRoom(roomIdOrAlias: string): RoomHandle;
+  /** The discussion room of a post, created by its first message (see docs/posts.md). */
+  openPostRoom(post: PostRoomTarget): RoomHandle;
   /** Revokes the access token and stops syncing. */
   signOut(): Promise<void>;
   /** Stops syncing and keeps the token valid (the session was replaced on this page). */

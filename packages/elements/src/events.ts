@@ -38,3 +38,42 @@ declare global {
     'omni-session-change': OmniSessionChangeEvent;
   }
 }
+
+/**
+ * Fired by `<omni-chat>` when the member's first message created the post's discussion room. Another
+ * member creating it first does not fire it here.
+ */
+export class OmniRoomCreatedEvent extends Event {
+  static readonly type = 'omni-room-created';
+  readonly roomId: string;
+  readonly alias: string;
+  readonly postId: string;
+  constructor(detail: { roomId: string; alias: string; postId: string }) {
+    super(OmniRoomCreatedEvent.type, { bubbles: true, composed: true });
+    this.roomId = detail.roomId;
+    this.alias = detail.alias;
+    this.postId = detail.postId;
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'omni-room-created': OmniRoomCreatedEvent;
+  }
+}
+
+/** Fired when the number of messages after the member's read marker changes (for a badge). */
+export class OmniUnreadChangeEvent extends Event {
+  static readonly type = 'omni-unread-change';
+  readonly count: number;
+  constructor(count: number) {
+    super(OmniUnreadChangeEvent.type, { bubbles: true, composed: true });
+    this.count = count;
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'omni-unread-change': OmniUnreadChangeEvent;
+  }
+}

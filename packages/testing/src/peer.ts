@@ -264,6 +264,32 @@ export class Peer implements TestUser {
     await this.request('PUT', `/_matrix/client/v3/profile/${e(this.userId)}/displayname`, { displayname: name });
   }
 
+  /**
+   * Uploads bytes to the media repository (`POST /_matrix/media/v3/upload`) and returns their
+   * `mxc://` URI. Bytes may be a plain number array, so browser tests can pass them as JSON.
+   */
+  async upload(bytes: Uint8Array | readonly number[], contentType: string, filename?: string): Promise<string> {
+    const query = filename === undefined ? '' : `?filename=${e(filename)}`;
+    const response = await fetch(`${this.homeserver}/_matrix/media/v3/upload${query}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${this.accessToken}`, 'Content-Type': contentType },
+      body: Uint8Array.from(bytes),
+    });
+    const json = (await response.json()) as { content_uri?: string; errcode?: string; error?: string };
+    if (!response.ok || json.content_uri === undefined) {
+      throw new MatrixError(
+        `upload failed: ${response.status} ${json.errcode ?? ''}: ${json.error ?? ''}`,
+        json.errcode ?? 'M_UNKNOWN',
+        response.status,
+      );
+    }
+    return json.content_uri;
+  }
+
+  async setAvatarUrl(mxc: string): Promise<void> {
+    await this.request('PUT', `/_matrix/client/v3/profile/${e(this.userId)}/avatar_url`, { avatar_url: mxc });
+  }
+
   whoami(): Promise<{ user_id: string; device_id?: string; is_guest?: boolean }> {
     return this.request('GET', '/_matrix/client/v3/account/whoami');
   }

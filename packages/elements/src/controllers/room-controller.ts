@@ -26,7 +26,10 @@ export type RoomViewState =
 
 export interface RoomTarget {
   homeserver: string;
+  /** The room address, or for `open`, a key that changes whenever what `open` opens changes. */
   room: string;
+  /** Opens the room on the session; `session.openRoom(room)` when omitted (e.g. `openPostRoom` for posts). */
+  open?: (session: SessionHandle) => RoomHandle;
 }
 
 function toErrorInfo(error: unknown): OmniErrorInfo {
@@ -136,7 +139,7 @@ export class RoomController implements ReactiveController {
 
   async #connect(): Promise<void> {
     const generation = ++this.#generation;
-    const { homeserver, room } = this.#target();
+    const { homeserver, room, open } = this.#target();
     if (!homeserver || !room) {
       this.#set({ kind: 'error', error: { code: 'bad-room', message: 'Set both the homeserver and room attributes.' } });
       return;
@@ -160,7 +163,7 @@ export class RoomController implements ReactiveController {
       this.#set(this.#inactiveState(url));
       return;
     }
-    const handle = session.openRoom(room);
+    const handle = open ? open(session) : session.openRoom(room);
     this.#room = handle;
     handle.subscribe((snapshot) => this.#set({ kind: 'room', snapshot }));
     this.#set({ kind: 'room', snapshot: handle.snapshot });

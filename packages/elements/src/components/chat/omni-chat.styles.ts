@@ -1,0 +1,41 @@
+import { css } from 'lit';
+
+/** What the post chat adds to the room's styles: the empty state, the mismatch notice, the guest invitation. */
+export const chatStyles = css`
+  :host {
+    block-size: var(--omni-chat-height, 28rem);
+  }
+
+  .empty {
+    flex: 1;
+    display: grid;
+    place-content: center;
+    padding: var(--_space-l);
+    text-align: center;
+    color: var(--_color-text-muted);
+  }
+
+  .invite {
+    display: flex;
+    align-items: center;
+    gap: var(--_space-s);
+    margin: 0;
+    padding: var(--_space-xs) var(--_space-m);
+    font-size: var(--_font-size-s);
+    color: var(--_color-text-muted);
+  }
+
+  .invite button {
+    font: inherit;
+    border: none;
+    background: none;
+    padding: 0;
+    color: var(--_color-accent);
+    text-decoration: underline;
+    cursor: pointer;
+  }
+
+  .sign-in {
+    overflow: auto;
+  }
+`;

@@ -1,0 +1,298 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { sessionStatus, signIn, type MessageItem, type OmniErrorInfo, type PostRoomTarget, type RoomSnapshot } from '@omnisocial/core';
+import { OmniElement } from '../../base/omni-element.ts';
+import { RoomController } from '../../controllers/room-controller.ts';
+import { OmniErrorEvent, OmniRoomCreatedEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../../events.ts';
+import '../sign-in/define.ts';
+import { ThemeController, tokens, type ThemeName } from '../../theme/tokens.ts';
+import { ComposerController } from '../composer/composer.ts';
+import { composerStyles } from '../composer/composer.styles.ts';
+import { messageBodyStyles } from '../message-body/message-body.styles.ts';
+import { messageTileStyles } from '../message-tile/message-tile.styles.ts';
+import { roomStyles } from '../room/omni-room.styles.ts';
+import { TimelineController } from '../timeline/timeline.ts';
+import { timelineStyles } from '../timeline/timeline.styles.ts';
+import { chatStyles } from './omni-chat.styles.ts';
+
+const EMPTY_TEXT = 'No messages yet — start the discussion';
+
+/**
+ * The discussion of one post of the site, in a room of the site's homeserver found through the post's
+ * alias (docs/posts.md). Nothing is created by looking: the first message creates the room, bound to
+ * the post, with the site's moderators in power. Open posts are read by visitors as guests.
+ *
+ * @summary The chat under a post.
+ * @slot sign-in - Replaces the built-in sign-in form.
+ * @slot empty - Replaces "No messages yet — start the discussion", shown before anyone wrote.
+ * @csspart header - The post title and URL bar.
+ * @csspart empty-state - The inviting state shown while the discussion has no room yet.
+ * @csspart mismatch - The notice shown when the post's alias points to a room bound elsewhere.
+ * @csspart sign-in-prompt - "Reading as a guest — Sign in" under the composer.
+ * @csspart timeline - The scrolling message log (same element as `log`); all of `<omni-room>`'s timeline and composer parts apply.
+ * @csspart log - The timeline (`role="log"`).
+ * @csspart composer - The message composer form.
+ * @cssproperty --omni-chat-height - Height of the element (default 28rem).
+ * @cssproperty --omni-color-surface - Background; the colour, typography, radius and spacing tokens of `<omni-room>` apply.
+ * @cssstate dark - The dark colour set is in use (also resolved from `theme="auto"`).
+ * @cssstate light - The light colour set is in use.
+ * @fires omni-room-created - The member's first message created the post's room; `roomId`, `alias`, `postId`.
+ * @fires omni-unread-change - The number of unread messages changed; `count`.
+ * @fires omni-error - The discussion cannot be shown (bad post id, alias bound elsewhere, creation refused…); `event.error` says why.
+ * @fires omni-session-change - The member signed in or out, their session expired, or moved to another tab.
+ */
+export class OmniChat extends OmniElement {
+  static override styles = [tokens, roomStyles, timelineStyles, messageBodyStyles, messageTileStyles, composerStyles, chatStyles];
+
+  static override properties = {
+    homeserver: { type: String, reflect: true },
+    post: { type: String, reflect: true },
+    postUrl: { type: String, reflect: true, attribute: 'post-url' },
+    postTitle: { type: String, reflect: true, attribute: 'post-title' },
+    open: { type: Boolean, reflect: true },
+    moderators: { type: String, reflect: true },
+    aliasTemplate: { type: String, reflect: true, attribute: 'alias-template' },
+    theme: { type: String, reflect: true },
+    showSignIn: { state: true },
+    guestFailed: { state: true },
+  };
+
+  /** A homeserver base URL (`https://matrix.example.org`) or server name (`example.org`). */
+  declare homeserver: string;
+  /** The site's id of the post (any string; see docs/posts.md for how it becomes an alias). */
+  declare post: string;
+  /** The post's canonical URL: stored in the room's binding and used as its topic. */
+  declare postUrl: string;
+  /** The post's title: the room's name. */
+  declare postTitle: string;
+  /** World-readable, unencrypted discussion that visitors read as guests (default: encrypted, members only). */
+  declare open: boolean;
+  /** Space-separated user ids given power 100 in the room when it is created. */
+  declare moderators: string;
+  /** The alias localpart template, `{id}` standing for the encoded post id (default `post.{id}`). */
+  declare aliasTemplate: string;
+  /** `light` (default), `dark`, or `auto` (the page's `color-scheme`, then `prefers-color-scheme`). */
+  declare theme: ThemeName;
+  declare private showSignIn: boolean;
+  declare private guestFailed: boolean;
+
+  readonly #controller = new RoomController(this, () => {
+    const target = this.#target();
+    return {
+      homeserver: this.homeserver,
+      room: target ? JSON.stringify(target) : '',
+      open: (session) => session.openPostRoom(target ?? { id: '' }),
+    };
+  });
+  readonly #themeController = new ThemeController(this, this.attachInternals(), () => this.theme);
+  readonly #timeline = new TimelineController(this, () => ({
+    paginateBackwards: () => this.#controller.paginateBackwards(),
+    toggleReaction: (eventId, key) => this.#run(this.#controller.toggleReaction(eventId, key)),
+    reply: (message) => this.#composer.startReply(message),
+    edit: (message) => this.#composer.startEdit(message),
+    redact: (message: MessageItem) => {
+      if (message.eventId) this.#run(this.#controller.redact(message.eventId));
+    },
+    retry: (key) => this.#run(this.#controller.retry(key)),
+    cancel: (key) => this.#run(this.#controller.cancel(key)),
+    markRead: (eventId) => this.#controller.markRead(eventId),
+  }));
+  readonly #composer = new ComposerController(this, () => ({
+    send: (body, replyTo) => this.#controller.send(body, replyTo ? { replyTo } : undefined),
+    edit: (eventId, body) => this.#controller.edit(eventId, body),
+    setTyping: (typing) => this.#controller.setTyping(typing),
+    searchMembers: (query) => this.#controller.searchMembers(query, 8),
+    sent: () => void this.#timeline.scrollToLatest(),
+  }));
+  #reportedError: OmniErrorInfo | undefined;
+  #reportedSession = '';
+  #reportedCreated: string | undefined;
+  #reportedUnread = 0;
+  /** The homeserver a guest sign-in was attempted on, so an open post asks only once. */
+  #guestTried: string | undefined;
+
+  constructor() {
+    super();
+    this.homeserver = '';
+    this.post = '';
+    this.postUrl = '';
+    this.postTitle = '';
+    this.open = false;
+    this.moderators = '';
+    this.aliasTemplate = '';
+    this.theme = 'light';
+    this.showSignIn = false;
+    this.guestFailed = false;
+  }
+
+  #target(): PostRoomTarget | undefined {
+    if (!this.post) return undefined;
+    const moderators = this.moderators.split(/\s+/u).filter(Boolean);
+    return {
+      id: this.post,
+      ...(this.postUrl ? { url: this.postUrl } : {}),
+      ...(this.postTitle ? { title: this.postTitle } : {}),
+      ...(this.open ? { open: true } : {}),
+      ...(moderators.length > 0 ? { moderators } : {}),
+      ...(this.aliasTemplate ? { aliasTemplate: this.aliasTemplate } : {}),
+    };
+  }
+
+  /** Whether the page's session on this homeserver is a guest account. */
+  #isGuest(): boolean {
+    const url = this.#controller.homeserverUrl;
+    const status = url ? sessionStatus(url) : undefined;
+    return status?.kind === 'active' && status.info.guest === true;
+  }
+
+  protected override updated(): void {
+    const state = this.#controller.state;
+    // Visitors read open posts as guests, without being asked.
+    const url = this.#controller.homeserverUrl;
+    if (state.kind === 'signed-out' && this.open && url && this.#guestTried !== url) {
+      this.#guestTried = url;
+      signIn({ homeserver: url, guest: true }).catch(() => {
+        this.guestFailed = true;
+      });
+    }
+    const error = state.kind === 'error' ? state.error : state.kind === 'room' ? state.snapshot.error : undefined;
+    if (error && error !== this.#reportedError) {
+      this.#reportedError = error;
+      this.emit(new OmniErrorEvent(error));
+    }
+    const session = this.#controller.session;
+    const sessionKey = session ? `${session.state}|${session.userId ?? ''}` : '';
+    if (session && sessionKey !== this.#reportedSession) {
+      this.#reportedSession = sessionKey;
+      this.emit(new OmniSessionChangeEvent(session.state, session.userId));
+    }
+    if (state.kind !== 'room') return;
+    const { snapshot } = state;
+    if (snapshot.createdHere && snapshot.roomId && snapshot.roomId !== this.#reportedCreated) {
+      this.#reportedCreated = snapshot.roomId;
+      this.emit(new OmniRoomCreatedEvent({ roomId: snapshot.roomId, alias: snapshot.alias ?? '', postId: this.post }));
+    }
+    if (snapshot.status === 'ready' && snapshot.unreadCount !== this.#reportedUnread) {
+      this.#reportedUnread = snapshot.unreadCount;
+      this.emit(new OmniUnreadChangeEvent(snapshot.unreadCount));
+    }
+  }
+
+  protected override render(): TemplateResult {
+    if (!this.post) return html`<p role="alert">Set the post attribute to the post's id.</p>`;
+    const state = this.#controller.state;
+    switch (state.kind) {
+      case 'idle':
+      case 'connecting':
+        return html`<p class="notice" role="status">Loading the discussion…</p>`;
+      case 'error':
+        return html`<p role="alert">${state.error.message}</p>`;
+      case 'signed-out':
+        if (this.open && !this.guestFailed) return html`<p class="notice" role="status">Loading the discussion…</p>`;
+        return html`
+          ${state.revoked ? html`<p class="notice" role="status">You were signed out.</p>` : nothing}
+          <p class="notice">Sign in to read and join the discussion.</p>
+          ${this.#renderSignIn()}
+        `;
+      case 'expired':
+        return html`
+          <p class="notice" role="status">Your session has ended. Sign in again as ${state.userId} to continue.</p>
+          ${this.#renderSignIn()}
+        `;
+      case 'elsewhere':
+        return html`
+          <div class="notice" role="status">
+            <p>This chat is open in another tab.</p>
+            <button type="button" @click=${this.#onUseHere}>Use chat here</button>
+          </div>
+        `;
+      case 'room':
+        // A guest cannot read an encrypted discussion: they sign in instead.
+        if (!this.open && this.#isGuest()) {
+          return html`<p class="notice">Sign in to read and join the discussion.</p>
+            ${this.#renderSignIn()}`;
+        }
+        return this.#renderRoom(state.snapshot);
+    }
+  }
+
+  #renderSignIn(): TemplateResult {
+    return html`
+      <div class="sign-in">
+        <slot name="sign-in">
+          <omni-sign-in
+            homeserver=${this.#controller.homeserverUrl ?? this.homeserver}
+            theme=${this.#themeController.resolved}
+          ></omni-sign-in>
+        </slot>
+      </div>
+    `;
+  }
+
+  #renderRoom(snapshot: RoomSnapshot): TemplateResult {
+    switch (snapshot.status) {
+      case 'loading':
+        return html`<p class="notice" role="status">Loading the discussion…</p>`;
+      case 'error':
+        return html`<p role="alert">${snapshot.error?.message ?? 'This discussion cannot be shown.'}</p>`;
+      case 'mismatch':
+        return html`<p role="alert" part="mismatch">${snapshot.error?.message ?? "This discussion's address points to another room."}</p>`;
+      default:
+        break;
+    }
+    const name = this.postTitle || snapshot.name || this.post;
+    const topic = this.postUrl || snapshot.topic;
+    const empty = snapshot.items.length === 0 && snapshot.status === 'absent';
+    const guest = this.#isGuest();
+    const showSignIn = guest && this.showSignIn;
+    return html`
+      <header part="header">
+        <span class="name">${name}</span>
+        ${topic ? html`<span class="topic">${topic}</span>` : nothing}
+      </header>
+      ${
+        empty
+          ? html`<div class="empty" part="empty-state" role="status"><slot name="empty">${EMPTY_TEXT}</slot></div>`
+          : this.#timeline.render({
+              label: `Discussion of ${name}`,
+              items: snapshot.items,
+              hasMoreBefore: snapshot.hasMoreBefore,
+              paginating: snapshot.paginating,
+              typing: snapshot.typing,
+              unreadCount: snapshot.unreadCount,
+            })
+      }
+      ${snapshot.status === 'absent' && snapshot.error ? html`<p role="alert">${snapshot.error.message}</p>` : nothing}
+      ${
+        showSignIn
+          ? this.#renderSignIn()
+          : this.#composer.render({
+              canSend: snapshot.canSend,
+              ...(snapshot.cannotSendReason ? { cannotSendReason: snapshot.cannotSendReason } : {}),
+              draftKey: `${this.#controller.homeserverUrl ?? this.homeserver}|${snapshot.alias ?? this.post}`,
+              items: snapshot.items,
+            })
+      }
+      ${
+        guest && !showSignIn
+          ? html`<p class="invite" part="sign-in-prompt">
+              ${snapshot.canSend ? 'You are writing as a guest.' : 'You are reading as a guest.'}
+              <button type="button" @click=${this.#onShowSignIn}>Sign in</button>
+            </p>`
+          : nothing
+      }
+    `;
+  }
+
+  #onShowSignIn(): void {
+    this.showSignIn = true;
+  }
+
+  #onUseHere(): void {
+    void this.#controller.useHere();
+  }
+
+  /** Runs a room command whose failure the room model reports in its snapshot. */
+  #run(command: Promise<void>): void {
+    command.catch(() => undefined);
+  }
+}
