@@ -67,6 +67,8 @@ export interface FaultProxy {
   /** Clears every fault and goes online. */
   reset(): void;
   log(match?: RequestMatch): ProxyLogEntry[];
+  /** Response body bytes forwarded from the server to clients since the start or the last `clearLog()`. */
+  forwardedBytes(): number;
   clearLog(): void;
   close(): Promise<void>;
 }
@@ -84,6 +86,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let settings: FaultSettings = {};
   const entries: ProxyLogEntry[] = [];
   const sockets = new Set<Socket>();
+  let bytesForwarded = 0;
 
   /** Takes one use of a counted fault if it matches; removes it when used up. */
   const take = <K extends 'dropResponse' | 'rateLimit' | 'serverError' | 'respond'>(
@@ -126,6 +129,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           return;
         }
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        upstreamRes.on('data', (chunk: Buffer) => (bytesForwarded += chunk.length));
         upstreamRes.pipe(res);
         record(method, path, 'forwarded');
       },
@@ -228,8 +232,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     log(match = {}) {
       return entries.filter((e) => matches(match, e.method, e.path));
     },
+    forwardedBytes: () => bytesForwarded,
     clearLog() {
       entries.length = 0;
+      bytesForwarded = 0;
     },
     close() {
       for (const socket of sockets) socket.destroy();

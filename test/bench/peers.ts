@@ -1,0 +1,271 @@
+/**
+ * `pnpm bench peers`: the same room shown by three clients against the same Synapse, each built for
+ * production by Vite and served as static files, in Debian's Chromium at 1× and 4× CPU throttling:
+ *
+ *  - omni: `<omni-room>` through the public API (signIn + element);
+ *  - baseline: matrix-js-sdk with its defaults (createClient + startClient, no filter);
+ *  - peer: hydrogen-view-sdk, set up as its README shows (Platform with olm, Client, RoomViewModel, TimelineView).
+ *
+ * Each run is a fresh browser context (cold: empty caches and storage) that logs in with a password and
+ * stops at the first frame showing the room's latest message. Figures per client: time to that frame,
+ * bytes fetched (application files, uncompressed as a static server without compression sends them / homeserver response bodies), homeserver requests (not counting CORS preflights), JS heap after GC. The member has
+ * joined OTHER_ROOMS other rooms with some history, as a real account has. Prints medians and the ratios
+ * ours / baseline and ours / peer, and writes bench-results/peers.json.
+ */
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { build } from 'vite';
+import { startSynapse, stopAllSynapses } from '@omnisocial/testing';
+import { launchChromium } from '../support/chromium.ts';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
+import type { PeerResult } from './peers/measure.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const outDir = path.join(root, '.cache/bench/peers');
+const RUNS = Number(process.env['OMNI_BENCH_RUNS'] ?? 5);
+const OTHER_ROOMS = Number(process.env['OMNI_BENCH_OTHER_ROOMS'] ?? 30);
+const HISTORY = 50;
+const CLIENTS = ['omni', 'baseline', 'hydrogen'] as const;
+const THROTTLES = [1, 4] as const;
+type Client = (typeof CLIENTS)[number];
+
+interface RunFigures {
+  firstMessageMs: number;
+  appBytes: number;
+  homeserverBytes: number;
+  homeserverRequests: number;
+  heapBytes: number;
+}
+
+interface ClientFigures {
+  client: Client;
+  throttle: number;
+  runs: RunFigures[];
+  median: RunFigures;
+  error?: string;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+};
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** Serves the production build (correct MIME types, so the wasm streams as application/wasm). */
+async function serveStatic(dir: string): Promise<{ origin: string; close(): Promise<void> }> {
+  const server: Server = createServer((request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    const file = path.join(dir, path.normalize(pathname));
+    if (!file.startsWith(dir)) {
+      response.writeHead(403).end();
+      return;
+    }
+    stat(file).then(
+      (info) => {
+        if (!info.isFile()) throw new Error('not a file');
+        response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': info.size });
+        createReadStream(file).pipe(response);
+      },
+      () => response.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no server address');
+  return {
+    origin: `http://127.0.0.1:${String(address.port)}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function buildPages(): Promise<void> {
+  await build({
+    configFile: path.join(root, 'vite.config.ts'),
+    root,
+    mode: 'production',
+    logLevel: 'warn',
+    build: {
+      outDir,
+      emptyOutDir: true,
+      assetsInlineLimit: 0,
+      rollupOptions: { input: Object.fromEntries(CLIENTS.map((client) => [client, path.join(root, `test/bench/peers/${client}.html`)])) },
+    },
+  });
+  // Hydrogen's README serves its service worker beside the page; its Platform does not run without it.
+  const hydrogenSw = path.join(path.dirname(createRequire(import.meta.url).resolve('hydrogen-view-sdk')), 'sw.js');
+  await copyFile(hydrogenSw, path.join(outDir, 'test/bench/peers/sw.js'));
+}
+
+async function runOnce(browser: Browser, pageUrl: string, proxy: FaultProxy, throttle: number): Promise<RunFigures & { error?: string }> {
+  const context = await browser.newContext({ viewport: { width: 900, height: 900 } });
+  const page: Page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  if (throttle > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+  // Application files are counted in the browser; homeserver traffic at the proxy every client talks
+  // through (Hydrogen sends its requests from a service worker, which page events do not see).
+  let appBytes = 0;
+  const sizes: Promise<void>[] = [];
+  page.on('requestfinished', (request) => {
+    if (request.url().startsWith(proxy.baseUrl)) return;
+    sizes.push(
+      request.sizes().then((size) => {
+        appBytes += size.responseBodySize + size.responseHeadersSize;
+      }),
+    );
+  });
+  proxy.clearLog();
+  try {
+    await page.goto(pageUrl);
+    const settled = await page
+      .waitForFunction(() => window.peerResult !== undefined, undefined, { timeout: 60_000, polling: 50 })
+      .then(
+        () => true,
+        () => false,
+      );
+    if (!settled) {
+      const none = { firstMessageMs: Number.NaN, appBytes: Number.NaN, homeserverBytes: Number.NaN, homeserverRequests: Number.NaN };
+      return { ...none, heapBytes: Number.NaN, error: 'nothing painted within 60 s' };
+    }
+    const homeserverBytes = proxy.forwardedBytes();
+    const homeserverRequests = proxy.log().filter((entry) => entry.method !== 'OPTIONS').length;
+    const result = await page.evaluate(() => window.peerResult as PeerResult);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = await cdp.send('Runtime.getHeapUsage');
+    await Promise.allSettled(sizes);
+    return {
+      firstMessageMs: result.firstMessageMs,
+      appBytes,
+      homeserverBytes,
+      homeserverRequests,
+      heapBytes: heap.usedSize,
+      ...(result.error ? { error: result.error } : {}),
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+const kb = (bytes: number): string => (Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(0)} KB` : '—');
+const ms = (value: number): string => (Number.isFinite(value) ? `${Math.round(value)} ms` : '—');
+const ratio = (ours: number, theirs: number): string => (Number.isFinite(ours / theirs) ? (ours / theirs).toFixed(2) : '—');
+
+export async function runPeersBench(): Promise<void> {
+  const started = Date.now();
+  let browser: Browser | undefined;
+  let server: Awaited<ReturnType<typeof serveStatic>> | undefined;
+  let proxy: FaultProxy | undefined;
+  try {
+    process.stdout.write('omni bench peers: building the three pages for production…\n');
+    await buildPages();
+    server = await serveStatic(outDir);
+    process.stdout.write('omni bench peers: starting Synapse and seeding…\n');
+    const homeserver = await startSynapse();
+    proxy = await startFaultProxy(homeserver.baseUrl);
+    const member = await homeserver.registerUser({ displayName: 'Bench Member' });
+    const poster = await homeserver.registerUser({ displayName: 'Poster' });
+    const { roomId } = await poster.createRoom({ name: 'Side by side', preset: 'public_chat' });
+    await member.joinRoom(roomId);
+    for (let i = 0; i < OTHER_ROOMS; i += 1) {
+      const other = await poster.createRoom({ name: `Other room ${String(i)}`, preset: 'public_chat' });
+      await member.joinRoom(other.roomId);
+      for (let m = 0; m < 5; m += 1) await poster.sendMessage(other.roomId, `chatter ${String(m)} in room ${String(i)}`);
+    }
+    for (let i = 0; i < HISTORY - 1; i += 1) await poster.sendMessage(roomId, `history message ${String(i)}`);
+    const marker = `latest message ${String(Date.now())}`;
+    await poster.sendMessage(roomId, marker);
+
+    browser = await launchChromium();
+    const results: ClientFigures[] = [];
+    for (const throttle of THROTTLES) {
+      for (const client of CLIENTS) {
+        const query = new URLSearchParams({ hs: proxy.baseUrl, user: member.username, password: member.password, room: roomId, marker });
+        const pageUrl = `${server.origin}/test/bench/peers/${client}.html?${query.toString()}`;
+        // One unmeasured visit so the OS file cache and Chromium's compiled-code cache do not favour whoever runs first.
+        await runOnce(browser, pageUrl, proxy, 1);
+        const runs: RunFigures[] = [];
+        let error: string | undefined;
+        for (let run = 0; run < RUNS; run += 1) {
+          const figures = await runOnce(browser, pageUrl, proxy, throttle);
+          if (figures.error) error = figures.error;
+          else runs.push(figures);
+        }
+        const pick = (key: keyof RunFigures): number => median(runs.map((r) => r[key]));
+        const entry: ClientFigures = {
+          client,
+          throttle,
+          runs,
+          median: {
+            firstMessageMs: pick('firstMessageMs'),
+            appBytes: pick('appBytes'),
+            homeserverBytes: pick('homeserverBytes'),
+            homeserverRequests: pick('homeserverRequests'),
+            heapBytes: pick('heapBytes'),
+          },
+          ...(error ? { error } : {}),
+        };
+        results.push(entry);
+        process.stdout.write(
+          `omni bench peers: ${client} at ${String(throttle)}× → ${ms(entry.median.firstMessageMs)}${error ? ` (error: ${error})` : ''}\n`,
+        );
+      }
+    }
+
+    const lines = [
+      '',
+      `Side by side — one room (${String(HISTORY)} messages), member in ${String(OTHER_ROOMS + 1)} rooms, cold context, password login, median of ${String(RUNS)}`,
+      '',
+      '  client     cpu   first message   app bytes   homeserver bytes   hs requests   JS heap',
+      ...results.map(
+        (r) =>
+          `  ${r.client.padEnd(9)}  ${`${String(r.throttle)}×`.padStart(3)}   ${ms(r.median.firstMessageMs).padStart(13)}   ${kb(r.median.appBytes).padStart(9)}   ${kb(r.median.homeserverBytes).padStart(16)}   ${String(r.median.homeserverRequests).padStart(11)}   ${kb(r.median.heapBytes).padStart(7)}${r.error ? `  error: ${r.error}` : ''}`,
+      ),
+      '',
+      '  ratios (ours / theirs; below 1 means ours is smaller or faster)',
+      '  vs         cpu   first message   app bytes   homeserver bytes   JS heap',
+    ];
+    for (const throttle of THROTTLES) {
+      const ours = results.find((r) => r.client === 'omni' && r.throttle === throttle);
+      for (const other of ['baseline', 'hydrogen'] as const) {
+        const theirs = results.find((r) => r.client === other && r.throttle === throttle);
+        if (!ours || !theirs) continue;
+        lines.push(
+          `  ${other.padEnd(9)}  ${`${String(throttle)}×`.padStart(3)}   ${ratio(ours.median.firstMessageMs, theirs.median.firstMessageMs).padStart(13)}   ${ratio(ours.median.appBytes, theirs.median.appBytes).padStart(9)}   ${ratio(ours.median.homeserverBytes, theirs.median.homeserverBytes).padStart(16)}   ${ratio(ours.median.heapBytes, theirs.median.heapBytes).padStart(7)}`,
+        );
+      }
+    }
+    lines.push('');
+    process.stdout.write(lines.join('\n'));
+    await mkdir(path.join(root, 'bench-results'), { recursive: true });
+    const durationS = Math.round((Date.now() - started) / 1000);
+    await writeFile(
+      path.join(root, 'bench-results/peers.json'),
+      `${JSON.stringify({ date: new Date().toISOString(), runs: RUNS, otherRooms: OTHER_ROOMS, history: HISTORY, results, durationS }, null, 2)}\n`,
+    );
+    process.stdout.write(`Written bench-results/peers.json (${String(durationS)} s)\n`);
+  } finally {
+    await browser?.close();
+    await server?.close();
+    await proxy?.close();
+    await stopAllSynapses();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1] ?? ''}`) await runPeersBench();
