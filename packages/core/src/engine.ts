@@ -16,6 +16,7 @@ import {
 } from 'matrix-js-sdk';
 import { acquireCredentials } from './auth.ts';
 import { resolveHomeserver } from './homeserver.ts';
+import { MediaLoader } from './media.ts';
 import { RoomModel } from './room-model.ts';
 import { PostRoomModel } from './post-room.ts';
 import type { PostRoomTarget } from './posts.ts';
@@ -23,7 +24,7 @@ import { quietLogger } from './sdk-logger.ts';
 import type { StoredSession } from './session-store.ts';
 import { autoSync, type SyncStrategy } from './sync.ts';
 import { refreshingFetch, type Tokens } from './token-refresh.ts';
-import type { RoomHandle, SessionHandle, SessionInfo, SignInOptions, Unsubscribe } from './types.ts';
+import type { MediaRequest, RoomHandle, SessionHandle, SessionInfo, SignInOptions, Unsubscribe } from './types.ts';
 
 /** Signs in and returns what must be stored to resume the session later. */
 export async function login(options: SignInOptions, deviceId?: string): Promise<StoredSession> {
@@ -62,7 +63,7 @@ export function startSession(stored: StoredSession, hooks: SessionHooks): Engine
   // Guests may not create filters or read push rules; the SDK skips those once it knows.
   if (stored.guest) client.setGuest(true);
   const info: SessionInfo = { userId: stored.userId, deviceId: stored.deviceId, homeserverUrl: stored.homeserverUrl };
-  return new EngineSession(client, stored.guest ? { ...info, guest: true } : info, autoSync());
+  return new EngineSession(client, stored.guest ? { ...info, guest: true } : info, autoSync(), tokens.fetch);
 }
 
 export class EngineSession implements SessionHandle {
@@ -76,11 +77,18 @@ export class EngineSession implements SessionHandle {
   readonly #byRoomId = new Map<string, Set<RoomModel>>();
 
   readonly #sync: SyncStrategy;
+  /** Authenticated media for every room of the session: one cache of blob URLs. */
+  readonly media: MediaLoader;
 
-  constructor(client: MatrixClient, info: SessionInfo, sync: SyncStrategy) {
+  constructor(client: MatrixClient, info: SessionInfo, sync: SyncStrategy, fetchFn?: typeof fetch) {
     this.client = client;
     this.info = info;
     this.#sync = sync;
+    this.media = new MediaLoader({
+      baseUrl: info.homeserverUrl,
+      accessToken: () => client.getAccessToken(),
+      ...(fetchFn ? { fetch: fetchFn } : {}),
+    });
     // Changes are gathered per room and applied once in a microtask: a back-pagination or a sync
     // response brings dozens of events in one go, and each would otherwise rebuild the timeline.
     const dirty = new Set<string>();
@@ -179,7 +187,12 @@ export class EngineSession implements SessionHandle {
     return model.hold();
   }
 
+  loadMedia(request: MediaRequest): Promise<string> {
+    return this.media.load(request);
+  }
+
   async signOut(): Promise<void> {
+    this.media.clear();
     for (const model of this.#rooms.values()) model.dispose();
     this.#rooms.clear();
     for (const model of this.#posts.values()) model.dispose();
@@ -199,6 +212,7 @@ export class EngineSession implements SessionHandle {
   }
 
   stop(): void {
+    this.media.clear();
     for (const model of this.#rooms.values()) model.dispose();
     this.#rooms.clear();
     for (const model of this.#posts.values()) model.dispose();

@@ -13,12 +13,14 @@ export {
   type PostBinding,
   type PostRoomTarget,
 } from './posts.ts';
+export { MediaError, type MediaErrorCode } from './media.ts';
 export type {
   AccessTokenSignIn,
   GuestSignIn,
   IdentityProvider,
   LoginFlows,
   LoginTokenSignIn,
+  MediaRequest,
   OmniErrorCode,
   OmniErrorInfo,
   PasswordSignIn,
@@ -37,7 +39,9 @@ export type {
 } from './types.ts';
 export type {
   DaySeparatorItem,
+  EncryptedFile,
   MediaInfo,
+  MediaThumbnail,
   MemberInfo,
   MessageItem,
   MessageKind,

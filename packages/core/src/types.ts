@@ -2,7 +2,7 @@
  * The plain, serialisable data that crosses from the engine to the UI. No matrix-js-sdk type
  * appears here, so elements never depend on the SDK and can be tested against these shapes.
  */
-import type { MemberInfo, TimelineItem } from './timeline-types.ts';
+import type { EncryptedFile, MemberInfo, TimelineItem } from './timeline-types.ts';
 import type { PostRoomTarget } from './posts.ts';
 
 /** A problem the UI can explain to a member. `code` is stable; `message` is readable English. */
@@ -180,6 +180,23 @@ export interface RoomSnapshot {
 
 export type Unsubscribe = () => void;
 
+/**
+ * Media to show, fetched through authenticated media into a blob URL. `kind` is what the bytes will
+ * be used as: `image` accepts only raster image types, `video`/`audio` only their own, and a `file`
+ * always becomes `application/octet-stream` (it downloads, never renders in the page).
+ */
+export interface MediaRequest {
+  /** `mxc://server/media-id`; anything else is refused without a request. */
+  readonly mxc: string;
+  readonly kind: 'image' | 'video' | 'audio' | 'file';
+  /** A server-side thumbnail scaled to fit this box (pixels); the original file when omitted or encrypted. */
+  readonly thumbnail?: { readonly width: number; readonly height: number };
+  /** Decrypts the download with this (`mxc` is then `encryption.url`). */
+  readonly encryption?: EncryptedFile;
+  /** The sender's declared type, which an encrypted blob gets (the server only sees ciphertext). */
+  readonly mimetype?: string;
+}
+
 /** What elements hold of a room: snapshots out, commands in. */
 export interface RoomHandle {
   readonly snapshot: RoomSnapshot;
@@ -203,6 +220,8 @@ export interface RoomHandle {
   markRead(eventId: string): void;
   /** Room members whose name or id matches, for mention autocomplete. */
   searchMembers(query: string, limit?: number): Promise<readonly MemberInfo[]>;
+  /** A blob URL for the media (shared and cached per session); rejects when it cannot be shown. */
+  loadMedia(request: MediaRequest): Promise<string>;
   /** Releases this holder's interest; the shared model stops when nobody holds it. */
   release(): void;
 }
@@ -212,6 +231,8 @@ export interface SessionHandle {
   openRoom(roomIdOrAlias: string): RoomHandle;
   /** The discussion room of a post, created by its first message (see docs/posts.md). */
   openPostRoom(post: PostRoomTarget): RoomHandle;
+  /** A blob URL for the media, fetched with this session's token (e.g. avatars outside a room). */
+  loadMedia(request: MediaRequest): Promise<string>;
   /** Revokes the access token and stops syncing. */
   signOut(): Promise<void>;
   /** Stops syncing and keeps the token valid (the session was replaced on this page). */
