@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type BuildEnvironmentOptions } from 'vite';
 
 // The crypto wasm's browser entry. pnpm keeps the package inside matrix-js-sdk's own node_modules, so the
 // pre-bundled js-sdk (in node_modules/.vite) cannot resolve it by name: point at it explicitly. Its
@@ -9,12 +10,65 @@ const fromCore = createRequire(new URL('./packages/core/package.json', import.me
 const fromSdk = createRequire(fromCore.resolve('matrix-js-sdk'));
 const cryptoWasmEntry = path.join(path.dirname(fromSdk.resolve('@matrix-org/matrix-sdk-crypto-wasm')), 'index.mjs');
 
+const elements = fileURLToPath(new URL('./packages/elements/', import.meta.url));
+
+// The package build leaves @omnisocial/chat's own npm dependencies as imports for the site's bundler to resolve
+// (and deduplicate); @omnisocial/core is private, so it is bundled in with its dependencies. The emoji data is
+// imported as a `?url` asset, which only Vite understands, so it is emitted as a file instead.
+const packageDependencies = Object.keys(
+  (createRequire(`${elements}package.json`)('./package.json') as { dependencies: Record<string, string> }).dependencies,
+).filter((name) => !name.startsWith('@omnisocial/') && name !== 'emoji-picker-element-data');
+const external = (id: string): boolean => packageDependencies.some((name) => id === name || id.startsWith(`${name}/`));
+
+/**
+ * `vite build` builds `packages/elements/dist/`:
+ * - mode `production` (the default): `omni-chat.js`, self-contained for a plain `<script type="module">`;
+ *   its chunks (`chunks/`) and assets (`assets/`, the crypto wasm among them) load relative to its own URL;
+ * - mode `package`: `lib/index.js` for bundlers, with the npm dependencies left as imports.
+ * Not library mode: that would inline the 7.6 MB crypto wasm (and every other asset) as base64.
+ */
+function buildOptions(mode: string): BuildEnvironmentOptions {
+  const forBundlers = mode === 'package';
+  return {
+    outDir: forBundlers ? `${elements}dist/lib` : `${elements}dist`,
+    emptyOutDir: true,
+    target: 'es2023',
+    // No preload helper in the loader: chunks import their own dependencies.
+    modulePreload: false,
+    assetsInlineLimit: (file) => !file.endsWith('.wasm') && undefined,
+    reportCompressedSize: false,
+    minify: !forBundlers,
+    rolldownOptions: {
+      input: { [forBundlers ? 'index' : 'omni-chat']: `${elements}src/${forBundlers ? 'index' : 'loader'}.ts` },
+      preserveEntrySignatures: 'strict',
+      ...(forBundlers ? { external } : {}),
+      output: {
+        format: 'es',
+        codeSplitting: {
+          groups: [
+            // What the loader needs from core at once (OmniError, the SSO URL helpers and the session
+            // registry they sit on), kept apart from the rest of core so it costs the loader a few KB.
+            {
+              name: 'session',
+              test: /packages[\\/]core[\\/]src[\\/](types|homeserver|sso|registry|session-store|tab-lock)\.ts$|[\\/]idb-keyval[\\/]/,
+            },
+          ],
+        },
+        entryFileNames: '[name].js',
+        chunkFileNames: 'chunks/[name]-[hash].js',
+        assetFileNames: 'assets/[name]-[hash][extname]',
+      },
+    },
+  };
+}
+
 // One Vite configuration for the browser tests (served through @web/test-runner), the demo and builds.
-export default defineConfig(({ mode }) => ({
+export default defineConfig(({ command, mode }) => ({
   base: './',
+  ...(command === 'build' ? { build: buildOptions(mode) } : {}),
   define: {
     // matrix-js-sdk and its dependencies read process.env.NODE_ENV, which browsers do not have.
-    'process.env.NODE_ENV': JSON.stringify(mode === 'production' ? 'production' : 'development'),
+    'process.env.NODE_ENV': JSON.stringify(mode === 'production' || command === 'build' ? 'production' : 'development'),
   },
   resolve: {
     alias: [{ find: /^@matrix-org\/matrix-sdk-crypto-wasm$/, replacement: cryptoWasmEntry }],

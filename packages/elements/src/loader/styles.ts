@@ -13,61 +13,27 @@ export const reservedHeight = {
 
 export type ShellKind = keyof typeof reservedHeight;
 
+/** Compact on purpose: every byte here is in the loader. Defaults match the view's theme tokens. */
 function hostRules(kind: ShellKind): string {
-  return `
-:host {
-  display: block;
-  box-sizing: border-box;
-  block-size: ${reservedHeight[kind]};
-  border: 1px solid var(--omni-color-border-subtle, #d0d7de);
-  border-radius: var(--omni-radius-m, 0.5rem);
-  background: var(--omni-color-surface, #ffffff);
-  color: var(--omni-color-text, #1b1f24);
-  font-family: var(--omni-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-  font-size: var(--omni-font-size, 0.9375rem);
-  line-height: var(--omni-line-height, 1.4);
-  overflow: hidden;
-  contain: content;
-}
-:host([hidden]) { display: none; }
-:host([theme='dark']) {
-  color-scheme: dark;
-  background: var(--omni-color-surface, #16191d);
-  color: var(--omni-color-text, #e6edf3);
-  border-color: var(--omni-color-border-subtle, #373e47);
-}
-.omni-view { display: contents; }
-.facade {
-  box-sizing: border-box;
-  block-size: 100%;
-  display: flex;
-  flex-direction: column;
-  align-items: center;
-  justify-content: center;
-  gap: var(--omni-space-m, 0.75rem);
-  padding: var(--omni-space-l, 1.25rem);
-  text-align: center;
-}
-.facade p { margin: 0; }
-.title { font-weight: 600; overflow-wrap: anywhere; }
-.meta { color: var(--omni-color-text-muted, #555e68); font-size: var(--omni-font-size-s, 0.8125rem); }
-:host([theme='dark']) .meta { color: var(--omni-color-text-muted, #a8b1bc); }
-.facade button {
-  font: inherit;
-  padding: var(--omni-space-s, 0.375rem) var(--omni-space-l, 1.25rem);
-  border: 0;
-  border-radius: var(--omni-radius-m, 0.5rem);
-  background: var(--omni-color-accent, #0a58ca);
-  color: var(--omni-color-on-accent, #ffffff);
-  cursor: pointer;
-}
-:host([theme='dark']) .facade button {
-  background: var(--omni-color-accent, #6cb0ff);
-  color: var(--omni-color-on-accent, #0d1117);
-}
-.facade button:focus-visible { outline: 2px solid var(--omni-color-focus, #0a58ca); outline-offset: 2px; }
-.facade button:disabled { cursor: progress; opacity: 0.8; }
-`;
+  return [
+    `:host{display:block;box-sizing:border-box;block-size:${reservedHeight[kind]};overflow:hidden;contain:content;` +
+      'border:1px solid var(--omni-color-border-subtle,#d0d7de);border-radius:var(--omni-radius-m,.5rem);' +
+      'background:var(--omni-color-surface,#fff);color:var(--omni-color-text,#1b1f24);' +
+      'font:var(--omni-font-size,.9375rem)/var(--omni-line-height,1.4) var(--omni-font-family,system-ui,sans-serif)}',
+    ':host([hidden]){display:none}',
+    ':host([theme=dark]){color-scheme:dark;background:var(--omni-color-surface,#16191d);color:var(--omni-color-text,#e6edf3);' +
+      'border-color:var(--omni-color-border-subtle,#373e47)}',
+    '.omni-view{display:contents}',
+    '.facade{box-sizing:border-box;block-size:100%;display:flex;flex-direction:column;align-items:center;justify-content:center;' +
+      'gap:var(--omni-space-m,.75rem);padding:var(--omni-space-l,1.25rem);text-align:center}',
+    'p{margin:0}',
+    '.title{font-weight:600;overflow-wrap:anywhere}',
+    '.meta{opacity:.8;font-size:var(--omni-font-size-s,.8125rem)}',
+    'button{font:inherit;padding:var(--omni-space-s,.375rem) var(--omni-space-l,1.25rem);border:0;cursor:pointer;' +
+      'border-radius:var(--omni-radius-m,.5rem);background:var(--omni-color-accent,#0a58ca);color:var(--omni-color-on-accent,#fff)}',
+    ':host([theme=dark]) button{background:var(--omni-color-accent,#6cb0ff);color:var(--omni-color-on-accent,#0d1117)}',
+    'button:focus-visible{outline:2px solid var(--omni-color-focus,#0a58ca);outline-offset:2px}',
+  ].join('');
 }
 
 const sheets = new Map<ShellKind, CSSStyleSheet>();
