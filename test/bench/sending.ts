@@ -1,19 +1,23 @@
 /**
  * `pnpm bench sending`: the conversation's figures, against a real Synapse in Debian's Chromium.
  *
- *  (c) local echo: keydown Enter in the composer → the pending message painted (first animation frame
- *      whose DOM holds it), p50/p95 over ECHO_SENDS sends — target one frame (16.7 ms);
- *  (d) sender → receiver over loopback: page A's keydown → page B paints it, p50;
- *  (e) a MESSAGES-message history (default 10,000): seeding time, timeline DOM nodes, scroll frame time
- *      p95/max while scrolling up through PAGINATIONS back-paginations, anchor drift per back-pagination
- *      (top-visible message's offset before/after), JS heap growth — targets ≤ 300 nodes, 0 px drift.
+ *  (c) local echo: a real Enter keypress (Playwright's keyboard, so a trusted keydown) in the composer →
+ *      the first animation frame in which the pending message is in the log, laid out and fully inside
+ *      its viewport; ms from the keydown's timestamp and frames counted; p50/p95 over ECHO_SENDS sends —
+ *      target one frame (16.7 ms);
+ *  (d) sender → receiver over loopback: page A's Enter keydown → the first frame of page B showing it, p50;
+ *  (e) a MESSAGES-message history (default 10,000) seeded concurrently by SEED_PEERS members: seeding time,
+ *      then the member opens the room and scrolls up one 120 px step per frame through PAGINATIONS
+ *      back-paginations: timeline DOM nodes, frame time, anchor drift per back-pagination (the
+ *      top-visible message's `data-key` and offset from the log's top, before the page is requested and
+ *      after it has settled), JS heap (after GC) once the room is open and after scrolling.
  *
  * Prints a table and writes bench-results/sending.json. A command that prints figures, not a test.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { startSynapse, stopAllSynapses, type Peer } from '@omnisocial/testing';
+import { startSynapse, stopAllSynapses, type Homeserver, type Peer } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../support/chromium.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,9 +25,16 @@ const ECHO_SENDS = Number(process.env['OMNI_BENCH_ECHO_SENDS'] ?? 60);
 const LATENCY_SENDS = Number(process.env['OMNI_BENCH_LATENCY_SENDS'] ?? 20);
 const MESSAGES = Number(process.env['OMNI_BENCH_MESSAGES'] ?? 10_000);
 const PAGINATIONS = Number(process.env['OMNI_BENCH_PAGINATIONS'] ?? 15);
-const SEED_CONCURRENCY = 8;
+/** Members sending the history at once, each with its own access token and transaction ids. */
+const SEED_PEERS = Number(process.env['OMNI_BENCH_SEED_PEERS'] ?? 4);
+/** `/send` requests in flight per seeding member. */
+const SEED_IN_FLIGHT = Number(process.env['OMNI_BENCH_SEED_IN_FLIGHT'] ?? 8);
 const FRAME_MS = 1000 / 60;
+/** A frame interval longer than this skipped at least one vsync. */
+const DROPPED_FRAME_MS = FRAME_MS * 1.5;
 const NODE_TARGET = 300;
+const LATENCY_TARGET_MS = 250;
+const SCROLL_STEP_PX = 120;
 
 function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -31,7 +42,19 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-const round = (ms: number): number => Math.round(ms * 10) / 10;
+const round = (value: number): number => Math.round(value * 10) / 10;
+const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+/** Synapse's CPU time so far (user + system), from /proc: seeding is bound by it. */
+async function cpuSeconds(pid: number): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
 
 async function openRoom(browser: Browser, url: string, member: Peer, homeserver: string): Promise<{ page: Page; close(): Promise<void> }> {
   const context = await browser.newContext({ viewport: { width: 900, height: 900 } });
@@ -46,10 +69,40 @@ async function openRoom(browser: Browser, url: string, member: Peer, homeserver:
   );
   await page.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: 60_000 });
   await page.getByRole('log').waitFor({ timeout: 60_000 });
+  await installProbe(page);
   return { page, close: () => context.close() };
 }
 
-/** In the page: a helper that finds text in the log through shadow roots (installed once per page). */
+interface EchoSample {
+  /** keydown timestamp → the animation frame that shows the tile. */
+  ms: number;
+  /** Animation frames after the keydown until then; 1 is the very next frame. */
+  frames: number;
+  /** keydown → the tile inserted into the DOM (MutationObserver). */
+  domMs: number;
+  /** keydown timestamp → the page's first keydown listener running (input delay). */
+  inputDelayMs: number;
+}
+
+interface Probe {
+  all(node: ParentNode, selector: string): Element[];
+  log(): HTMLElement | undefined;
+  tile(text: string): HTMLElement | undefined;
+  /** The tile is laid out and entirely inside the log's viewport. */
+  visible(text: string): boolean;
+  /** Measures the next trusted Enter keydown → the frame showing `text`; read it with `echo()`. */
+  armEcho(text: string): void;
+  echo(): Promise<EchoSample>;
+  /** Records the wall time (ms since the epoch) of the next trusted Enter keydown; read it with `keydownAt()`. */
+  armKeydown(): void;
+  keydownAt(): Promise<number>;
+  /** Resolves with the wall time of the first animation frame showing `text`. */
+  shownAt(text: string): Promise<number>;
+  sent(text: string): boolean;
+  idle(): boolean;
+}
+
+/** In the page: helpers that find tiles through shadow roots and time frames (installed once per page). */
 async function installProbe(page: Page): Promise<void> {
   await page.evaluate(() => {
     const all = (node: ParentNode, selector: string): Element[] => {
@@ -58,46 +111,248 @@ async function installProbe(page: Page): Promise<void> {
       for (const el of node.querySelectorAll('*')) if (el.shadowRoot) found.push(...all(el.shadowRoot, selector));
       return found;
     };
-    const probe = {
+    const log = (): HTMLElement | undefined => all(document, '[role="log"]')[0] as HTMLElement | undefined;
+    const tile = (text: string): HTMLElement | undefined => {
+      const l = log();
+      if (!l) return undefined;
+      return [...l.querySelectorAll<HTMLElement>('article[data-key]')].find((a) => a.textContent.includes(text));
+    };
+    const visible = (text: string): boolean => {
+      const l = log();
+      const t = tile(text);
+      if (!l || !t) return false;
+      const box = l.getBoundingClientRect();
+      const rect = t.getBoundingClientRect();
+      return rect.height > 0 && rect.top >= box.top - 0.5 && rect.bottom <= box.bottom + 0.5;
+    };
+    let inputDelay = Number.NaN;
+    const nextEnter = (): Promise<number> =>
+      new Promise((resolve) => {
+        const onKeydown = (event: KeyboardEvent): void => {
+          if (event.key !== 'Enter' || !event.isTrusted) return;
+          window.removeEventListener('keydown', onKeydown, true);
+          inputDelay = performance.now() - event.timeStamp;
+          resolve(event.timeStamp);
+        };
+        window.addEventListener('keydown', onKeydown, true);
+      });
+    let echo: Promise<EchoSample> | undefined;
+    let keydown: Promise<number> | undefined;
+    const probe: Probe = {
       all,
-      log: (): HTMLElement | undefined => all(document, '[role="log"]')[0] as HTMLElement | undefined,
-      shows: (text: string): boolean =>
-        all(document, '[role="log"] [role="article"], [role="log"] article').some((a) => a.textContent.includes(text)),
-      /** Resolves with ms from now (performance.now) to the first animation frame whose DOM shows `text`. */
-      paintedAfter: (start: number, text: string, timeoutMs = 10_000): Promise<number> =>
+      log,
+      tile,
+      visible,
+      armEcho(text) {
+        echo = nextEnter().then(
+          (start) =>
+            new Promise<EchoSample>((resolve, reject) => {
+              let domMs = Number.NaN;
+              const l = log();
+              const observer = new MutationObserver(() => {
+                if (Number.isNaN(domMs) && tile(text)) domMs = performance.now() - start;
+              });
+              if (l) observer.observe(l, { childList: true, subtree: true, characterData: true });
+              if (tile(text)) domMs = performance.now() - start;
+              // Checked after each frame has been rendered (a message posted from its animation frame
+              // runs after its layout, ResizeObserver callbacks and paint), timed at that frame's start.
+              const after = new MessageChannel();
+              let frames = 0;
+              let frameAt = 0;
+              after.port1.onmessage = (): void => {
+                if (visible(text)) {
+                  observer.disconnect();
+                  after.port1.close();
+                  resolve({ ms: frameAt - start, frames, domMs, inputDelayMs: inputDelay });
+                } else if (frameAt - start > 10_000) {
+                  observer.disconnect();
+                  after.port1.close();
+                  reject(new Error(`never shown: ${text}`));
+                } else requestAnimationFrame(frame);
+              };
+              const frame = (): void => {
+                frames += 1;
+                frameAt = performance.now();
+                after.port2.postMessage(null);
+              };
+              requestAnimationFrame(frame);
+            }),
+        );
+      },
+      echo: () => echo ?? Promise.reject(new Error('not armed')),
+      armKeydown() {
+        keydown = nextEnter().then((timeStamp) => performance.timeOrigin + timeStamp);
+      },
+      keydownAt: () => keydown ?? Promise.reject(new Error('not armed')),
+      shownAt: (text) =>
         new Promise((resolve, reject) => {
-          const frame = (now: number): void => {
-            if (probe.shows(text)) resolve(performance.now() - start);
-            else if (now - start > timeoutMs) reject(new Error(`never painted: ${text}`));
+          const started = performance.now();
+          const frame = (): void => {
+            if (visible(text)) resolve(performance.timeOrigin + performance.now());
+            else if (performance.now() - started > 30_000) reject(new Error(`never shown: ${text}`));
             else requestAnimationFrame(frame);
           };
           requestAnimationFrame(frame);
         }),
-      textbox: (): HTMLTextAreaElement => all(document, '[aria-label="Message"]')[0] as HTMLTextAreaElement,
+      sent: (text) => tile(text)?.querySelector('.status.sent') != null,
+      idle: () => log()?.getAttribute('aria-busy') === 'false',
     };
     Object.assign(window, { omniProbe: probe });
   });
 }
 
-interface Probe {
-  log(): HTMLElement | undefined;
-  shows(text: string): boolean;
-  paintedAfter(start: number, text: string, timeoutMs?: number): Promise<number>;
-  textbox(): HTMLTextAreaElement;
-  all(node: ParentNode, selector: string): Element[];
+/** Runs `fn` in the page with its probe (Playwright evaluates the function's source there). */
+function probe(page: Page): <T>(fn: (probe: Probe, arg: string) => T | Promise<T>, arg?: string) => Promise<T> {
+  return <T>(fn: (probe: Probe, arg: string) => T | Promise<T>, arg = ''): Promise<T> =>
+    page.evaluate<T>(`(${fn.toString()})(window.omniProbe, ${JSON.stringify(arg)})`);
 }
 
-/** Types `body` and presses Enter inside the page; resolves with ms from keydown to painted in that page. */
-function sendAndTimeEcho(page: Page, body: string): Promise<number> {
-  return page.evaluate((text) => {
-    const probe = (window as unknown as { omniProbe: Probe }).omniProbe;
-    const box = probe.textbox();
-    box.value = text;
-    box.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
-    const start = performance.now();
-    box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
-    return probe.paintedAfter(start, text);
-  }, body);
+/** Types into the composer, then presses Enter as the member would. */
+async function typeAndPressEnter(page: Page, body: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Message' }).focus();
+  await page.keyboard.insertText(body);
+  await page.keyboard.press('Enter');
+}
+
+async function measureEcho(page: Page, body: string): Promise<EchoSample> {
+  const inPage = probe(page);
+  await inPage((p, text) => p.armEcho(text), body);
+  await typeAndPressEnter(page, body);
+  const sample = await inPage((p) => p.echo());
+  // The next sample starts from a quiet page: this message's remote echo has arrived.
+  await page.waitForFunction((text) => (window as unknown as { omniProbe: Probe }).omniProbe.sent(text), body, { timeout: 30_000 });
+  return sample;
+}
+
+async function seedHistory(hs: Homeserver, roomId: string, first: Peer): Promise<{ seconds: number; cpuSeconds: number }> {
+  const peers = [first];
+  for (let i = 1; i < SEED_PEERS; i += 1) {
+    const peer = await hs.registerUser({ displayName: `Seeder ${i}` });
+    await peer.joinRoom(roomId);
+    peers.push(peer);
+  }
+  const cpuBefore = await cpuSeconds(hs.pid);
+  const started = Date.now();
+  let next = 0;
+  await Promise.all(
+    peers.flatMap((peer) =>
+      Array.from({ length: SEED_IN_FLIGHT }, async () => {
+        for (let i = next++; i < MESSAGES; i = next++) {
+          await peer.sendEvent(roomId, 'm.room.message', {
+            msgtype: 'm.text',
+            body: `history ${String(i).padStart(5, '0')} ${'lorem ipsum '.repeat(1 + (i % 5))}`,
+          });
+        }
+      }),
+    ),
+  );
+  return { seconds: (Date.now() - started) / 1000, cpuSeconds: (await cpuSeconds(hs.pid)) - cpuBefore };
+}
+
+interface HistoryFigures {
+  paginated: number;
+  frames: number[];
+  drifts: Array<{ key: string; before: number; after: number }>;
+  lostAnchors: number;
+  maxNodes: number;
+  nodesAfterLoad: number;
+  nodesAtEnd: number;
+  heapAfterLoad: number;
+  heapAfterScroll: number;
+  oldestShown: string;
+}
+
+/** In the page: scrolls up through the history, one wheel-like step per frame, measuring as it goes. */
+function scrollThroughHistory(page: Page, paginations: number): Promise<HistoryFigures> {
+  return page.evaluate(
+    async ([wanted, step]) => {
+      const p = (window as unknown as { omniProbe: Probe }).omniProbe;
+      const log = p.log();
+      if (!log) throw new Error('no log');
+      const frame = (): Promise<number> => new Promise((resolve) => requestAnimationFrame(resolve));
+      const gc = (globalThis as { gc?: () => void }).gc;
+      const heap = (): number => {
+        gc?.();
+        return (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? Number.NaN;
+      };
+      const nodes = (): number => p.all(log, '*').length;
+      const busy = (): boolean => log.getAttribute('aria-busy') === 'true';
+      const tiles = (): HTMLElement[] => [...log.querySelectorAll<HTMLElement>('[data-key]')];
+      /** The first tile whose bottom is below the log's top edge. */
+      const topVisible = (): { key: string; offset: number; text: string } | undefined => {
+        const top = log.getBoundingClientRect().top;
+        let best: { key: string; offset: number; text: string } | undefined;
+        for (const tile of tiles()) {
+          const rect = tile.getBoundingClientRect();
+          if (rect.height === 0 || rect.bottom <= top + 1) continue;
+          if (!best || rect.top - top < best.offset)
+            best = { key: tile.dataset['key'] ?? '', offset: rect.top - top, text: tile.textContent };
+        }
+        return best;
+      };
+      const offsetOf = (key: string): number | undefined => {
+        const tile = tiles().find((t) => t.dataset['key'] === key);
+        return tile ? tile.getBoundingClientRect().top - log.getBoundingClientRect().top : undefined;
+      };
+      const settle = async (): Promise<void> => {
+        let quiet = 0;
+        const deadline = performance.now() + 30_000;
+        while (quiet < 5 && performance.now() < deadline) {
+          const t = await frame();
+          frames.push(t - last);
+          last = t;
+          quiet = busy() ? 0 : quiet + 1;
+        }
+      };
+
+      const frames: number[] = [];
+      let last = await frame();
+      await settle();
+      frames.length = 0;
+      const heapAfterLoad = heap();
+      const nodesAfterLoad = nodes();
+      let maxNodes = nodesAfterLoad;
+      const drifts: Array<{ key: string; before: number; after: number }> = [];
+      let lostAnchors = 0;
+      let paginated = 0;
+      let oldestShown = '';
+      last = await frame();
+      let still = 0;
+      while (paginated < wanted && still < 120) {
+        const scrollBefore = log.scrollTop;
+        log.scrollTop = Math.max(0, log.scrollTop - step);
+        const now = await frame();
+        frames.push(now - last);
+        last = now;
+        maxNodes = Math.max(maxNodes, nodes());
+        still = log.scrollTop === scrollBefore && !busy() ? still + 1 : 0;
+        if (!busy()) continue;
+        // The scroll asked for older messages; nothing has arrived yet (the request left in this frame).
+        const anchor = topVisible();
+        await settle();
+        maxNodes = Math.max(maxNodes, nodes());
+        paginated += 1;
+        if (!anchor) continue;
+        const after = offsetOf(anchor.key);
+        if (after === undefined) lostAnchors += 1;
+        else drifts.push({ key: anchor.key, before: anchor.offset, after });
+        oldestShown = topVisible()?.text.slice(0, 60) ?? oldestShown;
+      }
+      return {
+        paginated,
+        frames,
+        drifts,
+        lostAnchors,
+        maxNodes,
+        nodesAfterLoad,
+        nodesAtEnd: nodes(),
+        heapAfterLoad,
+        heapAfterScroll: heap(),
+        oldestShown,
+      };
+    },
+    [paginations, SCROLL_STEP_PX] as const,
+  );
 }
 
 export async function runSendingBench(): Promise<void> {
@@ -106,7 +361,12 @@ export async function runSendingBench(): Promise<void> {
   let pages: Awaited<ReturnType<typeof servePages>> | undefined;
   try {
     process.stdout.write('omni bench sending: starting Synapse, Vite and Chromium…\n');
-    const [hs, launched, served] = await Promise.all([startSynapse(), launchChromium(), servePages()]);
+    const [hs, launched, served] = await Promise.all([
+      startSynapse(),
+      // Precise `performance.memory` and `gc()`, so heap figures are real sizes after collection.
+      launchChromium({ args: ['--enable-precise-memory-info', '--js-flags=--expose-gc'] }),
+      servePages(),
+    ]);
     browser = launched;
     pages = served;
     const [alice, bob] = await Promise.all([hs.registerUser({ displayName: 'Alice' }), hs.registerUser({ displayName: 'Bob' })]);
@@ -119,178 +379,137 @@ export async function runSendingBench(): Promise<void> {
     // (c) local echo and (d) sender → receiver.
     const a = await openRoom(launched, url(roomId), alice, hs.baseUrl);
     const b = await openRoom(launched, url(roomId), bob, hs.baseUrl);
-    await Promise.all([installProbe(a.page), installProbe(b.page)]);
     await a.page.getByRole('log').getByText('hello').waitFor({ timeout: 60_000 });
-    await sendAndTimeEcho(a.page, 'warm-up'); // Vite, fonts and first layout are no part of the figures.
-    const echoMs: number[] = [];
-    for (let i = 0; i < ECHO_SENDS; i += 1) {
-      echoMs.push(await sendAndTimeEcho(a.page, `echo ${i} ${Math.random().toString(36).slice(2, 8)}`));
-      await a.page.waitForTimeout(30);
-    }
-    process.stdout.write(`omni bench sending: local echo p95 ${round(percentile(echoMs, 95))} ms\n`);
+    await measureEcho(a.page, 'warm-up'); // Vite, fonts and first layout are no part of the figures.
+    const echo: EchoSample[] = [];
+    for (let i = 0; i < ECHO_SENDS; i += 1) echo.push(await measureEcho(a.page, `echo ${i} ${Math.random().toString(36).slice(2, 8)}`));
+    const echoMs = echo.map((s) => s.ms);
+    process.stdout.write(
+      `omni bench sending: local echo p50 ${round(percentile(echoMs, 50))} ms, p95 ${round(percentile(echoMs, 95))} ms\n`,
+    );
 
     const latencyMs: number[] = [];
     for (let i = 0; i < LATENCY_SENDS; i += 1) {
       const body = `latency ${i} ${Math.random().toString(36).slice(2, 8)}`;
-      // Both pages share Chromium's clock origin only through wall time: measure with Date.now in each.
-      const received = b.page.evaluate(
-        (text) =>
-          new Promise<number>((resolve) => {
-            const probe = (window as unknown as { omniProbe: Probe }).omniProbe;
-            const frame = (): void => {
-              if (probe.shows(text)) resolve(Date.now());
-              else requestAnimationFrame(frame);
-            };
-            requestAnimationFrame(frame);
-          }),
-        body,
-      );
-      const sentAt = await a.page.evaluate((text) => {
-        const probe = (window as unknown as { omniProbe: Probe }).omniProbe;
-        const box = probe.textbox();
-        box.value = text;
-        box.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
-        const at = Date.now();
-        box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
-        return at;
-      }, body);
-      latencyMs.push((await received) - sentAt);
+      // Both pages' clocks are wall time (timeOrigin + their own performance.now()), on one machine.
+      const shown = probe(b.page)((p, text) => p.shownAt(text), body);
+      await probe(a.page)((p) => p.armKeydown());
+      await typeAndPressEnter(a.page, body);
+      const sentAt = await probe(a.page)((p) => p.keydownAt());
+      latencyMs.push((await shown) - sentAt);
+      await a.page.waitForFunction((text) => (window as unknown as { omniProbe: Probe }).omniProbe.sent(text), body, { timeout: 30_000 });
     }
     process.stdout.write(`omni bench sending: sender → receiver p50 ${round(percentile(latencyMs, 50))} ms\n`);
     await Promise.all([a.close(), b.close()]);
+    if (process.env['OMNI_BENCH_ECHO_SAMPLES']) {
+      process.stdout.write(
+        `  input delay / in the DOM / shown ms, frames: ${echo.map((s) => `${round(s.inputDelayMs)}/${round(s.domMs)}/${round(s.ms)} ${s.frames}`).join(', ')}\n`,
+      );
+    }
+    if (MESSAGES <= 0) return;
 
     // (e) a long history.
     const { roomId: bigRoom } = await bob.createRoom({ name: 'Long history', preset: 'public_chat' });
     await alice.joinRoom(bigRoom);
-    process.stdout.write(`omni bench sending: seeding ${MESSAGES} messages…\n`);
-    const seedStart = Date.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: SEED_CONCURRENCY }, async () => {
-        for (let i = next++; i < MESSAGES; i = next++) {
-          await bob.sendEvent(bigRoom, 'm.room.message', {
-            msgtype: 'm.text',
-            body: `history ${String(i).padStart(5, '0')} ${'lorem ipsum '.repeat(1 + (i % 5))}`,
-          });
-        }
-      }),
+    process.stdout.write(`omni bench sending: seeding ${MESSAGES} messages (${SEED_PEERS} members × ${SEED_IN_FLIGHT} in flight)…\n`);
+    const seeded = await seedHistory(hs, bigRoom, bob);
+    process.stdout.write(
+      `omni bench sending: seeded in ${seeded.seconds.toFixed(1)} s (${Math.round(MESSAGES / seeded.seconds)} msg/s, Synapse CPU ${round((seeded.cpuSeconds * 1000) / MESSAGES)} ms per message)\n`,
     );
-    const seedS = (Date.now() - seedStart) / 1000;
-    process.stdout.write(`omni bench sending: seeded in ${seedS.toFixed(1)} s\n`);
 
     const big = await openRoom(launched, url(bigRoom), alice, hs.baseUrl);
-    await installProbe(big.page);
-    await big.page
-      .getByRole('log')
-      .getByText(`history ${String(MESSAGES - 1).padStart(5, '0')}`)
-      .waitFor({ timeout: 60_000 });
-    const history = await big.page.evaluate(async (paginations) => {
-      const probe = (window as unknown as { omniProbe: Probe }).omniProbe;
-      const log = probe.log();
-      if (!log) throw new Error('no log');
-      const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
-      const heapBefore = memory?.usedJSHeapSize ?? 0;
-      const frames: number[] = [];
-      const drifts: number[] = [];
-      let maxNodes = 0;
-      const nodes = (): number => probe.all(log, '*').length;
-      const topVisible = (): { key: string; offset: number } | undefined => {
-        const top = log.getBoundingClientRect().top;
-        for (const a of probe.all(log, '[role="article"], article')) {
-          const rect = a.getBoundingClientRect();
-          if (rect.bottom > top + 1) return { key: a.textContent.slice(0, 80), offset: rect.top - top };
-        }
-        return undefined;
-      };
-      const frame = (): Promise<number> => new Promise((resolve) => requestAnimationFrame(resolve));
-      let last = await frame();
-      let paginated = 0;
-      let stalled = 0;
-      while (paginated < paginations && stalled < 400) {
-        // Scroll up like a wheel would, one step per frame, and time each frame.
-        log.scrollTop = Math.max(0, log.scrollTop - 120);
-        const before = topVisible();
-        const now = await frame();
-        frames.push(now - last);
-        last = now;
-        maxNodes = Math.max(maxNodes, nodes());
-        if (log.scrollTop === 0) {
-          // At the top: the timeline asks for older messages; wait for them and measure the anchor.
-          const anchor = topVisible();
-          const height = log.scrollHeight;
-          const deadline = performance.now() + 15_000;
-          while (log.scrollHeight === height && performance.now() < deadline) {
-            const t = await frame();
-            frames.push(t - last);
-            last = t;
-          }
-          // Let the anchor be restored.
-          for (let i = 0; i < 3; i += 1) last = await frame();
-          if (log.scrollHeight === height) break;
-          paginated += 1;
-          if (anchor) {
-            const after = probe.all(log, '[role="article"], article').find((a) => a.textContent.slice(0, 80) === anchor.key);
-            if (after) drifts.push(Math.abs(after.getBoundingClientRect().top - log.getBoundingClientRect().top - anchor.offset));
-          }
-          maxNodes = Math.max(maxNodes, nodes());
-          stalled = 0;
-        } else if (before === undefined) {
-          stalled += 1;
-        }
-      }
-      (globalThis as { gc?: () => void }).gc?.();
-      return {
-        paginated,
-        frames,
-        drifts,
-        maxNodes,
-        nodesAtEnd: nodes(),
-        heapGrowthMb: memory ? (memory.usedJSHeapSize - heapBefore) / 1024 / 1024 : Number.NaN,
-      };
-    }, PAGINATIONS);
+    const latest = `history ${String(MESSAGES - 1).padStart(5, '0')}`;
+    await big.page.getByRole('log').getByText(latest).waitFor({ timeout: 60_000 });
+    const history = await scrollThroughHistory(big.page, PAGINATIONS);
     await big.close();
 
+    const driftPx = history.drifts.map((d) => Math.abs(d.after - d.before));
+    const maxDrift = driftPx.length > 0 ? Math.max(...driftPx) : Number.NaN;
     const echoP95 = percentile(echoMs, 95);
-    const maxDrift = history.drifts.length > 0 ? Math.max(...history.drifts) : Number.NaN;
+    const frameP95 = percentile(history.frames, 95);
+    const dropped = history.frames.filter((f) => f > DROPPED_FRAME_MS).length;
+    const latencyP50 = percentile(latencyMs, 50);
     const verdict = (ok: boolean): string => (ok ? 'ok' : 'over');
     const results = {
       date: new Date().toISOString(),
       localEcho: {
-        sends: echoMs.length,
+        sends: echo.length,
         p50Ms: round(percentile(echoMs, 50)),
         p95Ms: round(echoP95),
+        maxMs: round(Math.max(...echoMs)),
+        inNextFrame: echo.filter((s) => s.frames === 1).length,
+        framesP95: percentile(
+          echo.map((s) => s.frames),
+          95,
+        ),
+        inDomP95Ms: round(
+          percentile(
+            echo.map((s) => s.domMs),
+            95,
+          ),
+        ),
+        inputDelayP95Ms: round(
+          percentile(
+            echo.map((s) => s.inputDelayMs),
+            95,
+          ),
+        ),
+        samples: echo.map((s) => [round(s.inputDelayMs), round(s.domMs), round(s.ms), s.frames]),
         targetMs: round(FRAME_MS),
         ok: echoP95 <= FRAME_MS,
       },
-      senderToReceiver: { sends: latencyMs.length, p50Ms: round(percentile(latencyMs, 50)), p95Ms: round(percentile(latencyMs, 95)) },
+      senderToReceiver: {
+        sends: latencyMs.length,
+        p50Ms: round(latencyP50),
+        p95Ms: round(percentile(latencyMs, 95)),
+        targetP50Ms: LATENCY_TARGET_MS,
+        ok: latencyP50 <= LATENCY_TARGET_MS,
+      },
       history: {
         messages: MESSAGES,
-        seedS: Number(seedS.toFixed(1)),
+        seedS: round(seeded.seconds),
+        seedMessagesPerS: Math.round(MESSAGES / seeded.seconds),
+        seedSynapseCpuMsPerMessage: round((seeded.cpuSeconds * 1000) / MESSAGES),
+        seedPeers: SEED_PEERS,
+        seedInFlightPerPeer: SEED_IN_FLIGHT,
         backPaginations: history.paginated,
+        oldestShown: history.oldestShown,
+        timelineNodesAfterLoad: history.nodesAfterLoad,
         maxTimelineNodes: history.maxNodes,
         timelineNodesAtEnd: history.nodesAtEnd,
         nodesTarget: NODE_TARGET,
         nodesOk: history.maxNodes <= NODE_TARGET,
-        scrollFrameP95Ms: round(percentile(history.frames, 95)),
+        scrollFrames: history.frames.length,
+        scrollFrameP50Ms: round(percentile(history.frames, 50)),
+        scrollFrameP95Ms: round(frameP95),
         scrollFrameMaxMs: round(Math.max(...history.frames)),
-        anchorDriftPx: history.drifts.map((d) => round(d)),
+        droppedFrames: dropped,
+        frameTargetMs: round(FRAME_MS),
+        frameOk: frameP95 <= DROPPED_FRAME_MS,
+        anchorDriftPx: driftPx.map(round),
+        anchorsLost: history.lostAnchors,
         maxAnchorDriftPx: round(maxDrift),
-        driftOk: maxDrift === 0,
-        heapGrowthMb: round(history.heapGrowthMb),
+        driftOk: maxDrift < 1 && history.lostAnchors === 0,
+        heapAfterLoadMb: mb(history.heapAfterLoad),
+        heapAfterScrollMb: mb(history.heapAfterScroll),
+        heapGrowthMb: mb(history.heapAfterScroll - history.heapAfterLoad),
       },
       durationS: Math.round((Date.now() - started) / 1000),
     };
+    const h = results.history;
+    const e = results.localEcho;
+    const pad = (value: number | string): string => String(value).padStart(7);
     const lines = [
       '',
       `Conversation — Synapse ${hs.serverName}, Chromium`,
-      '  figure                                        value        target     verdict',
-      `  (c) local echo, keydown → painted, p95        ${String(results.localEcho.p95Ms).padStart(6)} ms   ≤ 16.7 ms   ${verdict(results.localEcho.ok)}   (p50 ${results.localEcho.p50Ms} ms, ${echoMs.length} sends)`,
-      `  (d) sender → receiver over loopback, p50      ${String(results.senderToReceiver.p50Ms).padStart(6)} ms                (p95 ${results.senderToReceiver.p95Ms} ms, ${latencyMs.length} sends)`,
-      `  (e) ${MESSAGES} messages seeded in                  ${String(results.history.seedS).padStart(6)} s`,
-      `      timeline DOM nodes (max while scrolling)  ${String(history.maxNodes).padStart(6)}      ≤ ${NODE_TARGET}       ${verdict(results.history.nodesOk)}`,
-      `      scroll frame time p95 / max               ${String(results.history.scrollFrameP95Ms).padStart(6)} / ${results.history.scrollFrameMaxMs} ms`,
-      `      anchor drift per back-pagination (max)    ${String(results.history.maxAnchorDriftPx).padStart(6)} px   0 px        ${verdict(results.history.driftOk)}   (${history.paginated} back-paginations: ${results.history.anchorDriftPx.join(', ')})`,
-      `      JS heap growth                            ${String(results.history.heapGrowthMb).padStart(6)} MB`,
+      '  figure                                              value       target       verdict',
+      `  (c) local echo, Enter keydown → frame showing it, p95 ${pad(e.p95Ms)} ms   ≤ 16.7 ms    ${verdict(e.ok)}   (p50 ${e.p50Ms} ms, max ${e.maxMs} ms; ${e.inNextFrame}/${e.sends} in the next frame; in the DOM p95 ${e.inDomP95Ms} ms)`,
+      `  (d) sender → receiver over loopback, p50             ${pad(results.senderToReceiver.p50Ms)} ms   ≤ ${LATENCY_TARGET_MS} ms     ${verdict(results.senderToReceiver.ok)}   (p95 ${results.senderToReceiver.p95Ms} ms, ${latencyMs.length} sends)`,
+      `  (e) ${MESSAGES} messages seeded in                        ${pad(h.seedS)} s                         (${h.seedMessagesPerS} msg/s, ${SEED_PEERS} members × ${SEED_IN_FLIGHT} in flight; Synapse CPU ${h.seedSynapseCpuMsPerMessage} ms/message)`,
+      `      timeline DOM nodes (max while scrolling)        ${pad(h.maxTimelineNodes)}      ≤ ${NODE_TARGET}        ${verdict(h.nodesOk)}   (${h.timelineNodesAfterLoad} once open, ${h.timelineNodesAtEnd} at the end)`,
+      `      scroll frame time p95                           ${pad(h.scrollFrameP95Ms)} ms   ≤ 16.7 ms    ${verdict(h.frameOk)}   (p50 ${h.scrollFrameP50Ms} ms, max ${h.scrollFrameMaxMs} ms; ${dropped} of ${h.scrollFrames} frames dropped a vsync)`,
+      `      anchor drift per back-pagination (max)          ${pad(h.maxAnchorDriftPx)} px   0 px         ${verdict(h.driftOk)}   (${h.backPaginations} back-paginations${h.anchorsLost ? `, ${h.anchorsLost} anchors lost` : ''}: ${h.anchorDriftPx.join(', ')})`,
+      `      JS heap after opening / after scrolling         ${pad(h.heapAfterLoadMb)} MB / ${h.heapAfterScrollMb} MB     (growth ${h.heapGrowthMb} MB; scrolled back to "${h.oldestShown}")`,
       '',
     ];
     process.stdout.write(lines.join('\n'));

@@ -2,7 +2,7 @@ import { html, nothing, type LitElement, type ReactiveController, type TemplateR
 import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
 import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
 import type { MemberInfo, MessageItem, TimelineItem } from '@omnisocial/core';
-import { listNames, renderMessageTile, type MessageAction, type TileMenu } from '../message-tile/message-tile.ts';
+import { listNames, renderMessageTile, type LoadMedia, type MessageAction, type TileMenu } from '../message-tile/message-tile.ts';
 
 /** What the timeline shows: a plain slice of `RoomSnapshot`, so it renders without a homeserver. */
 export interface TimelineView {
@@ -26,6 +26,8 @@ export interface TimelineActions {
   retry(key: string): void;
   cancel(key: string): void;
   markRead(eventId: string): void;
+  /** Avatars and attachments through authenticated media (blob URLs); without it tiles show fallbacks. */
+  loadMedia?: LoadMedia;
 }
 
 interface Anchor {
@@ -144,6 +146,7 @@ export class TimelineController implements ReactiveController {
     const lastKey = previous[previous.length - 1]?.key;
     const appended = lastKey === undefined ? 0 : countAfter(items, lastKey);
     if (this.#atBottom) {
+      this.#showLatestNow(items);
       void this.scrollToLatest();
     } else {
       if (appended > 0) {
@@ -210,6 +213,7 @@ export class TimelineController implements ReactiveController {
           showActions: item.key === this.#activeKey || item.key === this.#hoverKey,
           menu: this.#menu?.key === item.key ? this.#menu.menu : 'none',
           onAction: (action) => this.#onAction(action),
+          loadMedia: this.#actions().loadMedia,
         });
       case 'day':
         return html`<div class="day" part="day-separator" data-key=${item.key}>
@@ -252,6 +256,27 @@ export class TimelineController implements ReactiveController {
     if (focusLog) this.log?.focus();
     this.#markRead();
     this.#maybePaginate();
+  }
+
+  /**
+   * Lays out the latest item and scrolls to it in this task, so the next frame paints it (a local echo
+   * within one frame). The virtualize directive hands new items to the virtualizer a few microtasks
+   * later and the virtualizer then places a new last item only after measuring it; instead the items
+   * are given now and the layout is pinned to the last one (block end), which keeps it at the bottom
+   * through the measurement that follows in the same frame. The member's next scroll unpins it.
+   */
+  #showLatestNow(items: readonly TimelineItem[]): void {
+    const virtualizer = this.#virtualizer;
+    const log = this.log;
+    const last = items[items.length - 1];
+    if (!virtualizer || !log || !last) return;
+    if (this.#findElement(last.key)) {
+      // Already rendered: scroll the log only (an element's scrollIntoView would also scroll the page).
+      log.scrollTop = log.scrollHeight;
+      return;
+    }
+    virtualizer.items = items as TimelineItem[];
+    virtualizer.element(items.length - 1)?.scrollIntoView({ block: 'end' });
   }
 
   /** Scrolls to the message with this event id, loading older history until it is found. */
