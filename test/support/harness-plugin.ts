@@ -22,6 +22,8 @@ const peerMethods = new Set<string>([
   'setAvatarUrl',
   'upload',
   'whoami',
+  // Any client-server call a test needs once (e.g. re-pointing an alias, reading power levels).
+  'request',
 ]);
 
 /**

@@ -372,14 +372,23 @@ export class PostRoomModel {
       const shape = errorShape(error);
       if (shape.errcode === 'M_ROOM_IN_USE' || shape.httpStatus === 409) {
         // Another member created it first: their room is the discussion, and the message goes there.
-        try {
-          const roomId = await this.#resolveAlias();
-          if (roomId === undefined) throw error;
-          await this.#open(roomId, { waitForBinding: true });
-        } catch (again) {
-          this.#refused(this.#describe(again));
+        // Its alias exists a moment before its first events do, so joining may fail at first.
+        const deadline = Date.now() + BINDING_WAIT_MS;
+        for (;;) {
+          try {
+            const roomId = await this.#resolveAlias();
+            if (roomId === undefined) throw error;
+            await this.#open(roomId, { waitForBinding: true });
+            return;
+          } catch (again) {
+            if (this.#isDisposed()) return;
+            if (Date.now() >= deadline) {
+              this.#refused(this.#describe(again));
+              return;
+            }
+            await new Promise((resolve) => setTimeout(resolve, BINDING_POLL_MS));
+          }
         }
-        return;
       }
       this.#refused(this.#describe(error), shape);
     }

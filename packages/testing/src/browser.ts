@@ -53,6 +53,8 @@ export interface ExtraHomeserverOptions {
   terms?: boolean;
   guestAccess?: boolean;
   loginViaExistingSession?: boolean;
+  /** `forbidden` (403 on every `/createRoom`) or a room-creation rate limit (see `StartSynapseOptions`). */
+  roomCreation?: 'forbidden' | { rateLimited: { perSecond: number; burstCount: number } };
 }
 
 /**

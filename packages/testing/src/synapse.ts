@@ -30,6 +30,12 @@ export interface StartSynapseOptions {
    * refresh token, `nonRefreshable` for those that do not (they get a soft logout on expiry).
    */
   accessTokenLifetime?: { refreshable?: string; nonRefreshable?: string };
+  /**
+   * Room creation: `forbidden` makes Synapse refuse every `/createRoom` with 403 (a spam-checker module
+   * written next to the config), `rateLimited` keeps Synapse's `rc_room_creation` at one room per
+   * `perSecond` with a burst of `burstCount` (429 with a retry delay beyond it). Default: allowed.
+   */
+  roomCreation?: 'forbidden' | { rateLimited: { perSecond: number; burstCount: number } };
 }
 
 export interface RegisterUserOptions {
@@ -110,6 +116,7 @@ async function startOnce(python: string, options: StartSynapseOptions): Promise<
   await writeFile(path.join(configDir, 'signing.key'), signingKey());
   await writeFile(path.join(configDir, 'log.yaml'), JSON.stringify(logConfig(logFile), null, 2));
   if (options.terms) await writeConsentTemplates(configDir);
+  if (options.roomCreation === 'forbidden') await writeFile(path.join(configDir, `${NO_ROOMS_MODULE}.py`), NO_ROOMS_SOURCE);
   await writeFile(
     configFile,
     JSON.stringify(homeserverConfig({ ...options, serverName, port, baseUrl, configDir, sharedSecret }), null, 2),
@@ -351,6 +358,7 @@ function homeserverConfig(o: {
   guestAccess?: boolean;
   loginViaExistingSession?: boolean;
   accessTokenLifetime?: { refreshable?: string; nonRefreshable?: string };
+  roomCreation?: StartSynapseOptions['roomCreation'];
 }): Record<string, unknown> {
   const registration = o.registration === true || o.registrationToken === true;
   // JSON is valid YAML, so no YAML serialiser is needed.
@@ -402,8 +410,37 @@ function homeserverConfig(o: {
     // Synapse refuses outbound requests to private addresses by default; federation between local test servers needs loopback.
     ip_range_whitelist: ['127.0.0.1', '::1'],
     ...(o.rateLimited ? {} : relaxedRateLimits()),
+    // Synapse runs with its config directory as working directory, so `python -m` finds the module there.
+    ...(o.roomCreation === 'forbidden' ? { modules: [{ module: `${NO_ROOMS_MODULE}.NoRoomCreation`, config: {} }] } : {}),
+    ...(typeof o.roomCreation === 'object'
+      ? {
+          rc_room_creation: {
+            per_second: o.roomCreation.rateLimited.perSecond,
+            burst_count: o.roomCreation.rateLimited.burstCount,
+          },
+        }
+      : {}),
   };
 }
+
+const NO_ROOMS_MODULE = 'omni_no_room_creation';
+
+/** A Synapse module refusing room creation to everyone, as a site that reserves it to its backend would. */
+const NO_ROOMS_SOURCE = `from synapse.module_api import ModuleApi
+from synapse.module_api.errors import Codes
+
+
+class NoRoomCreation:
+    def __init__(self, config, api: ModuleApi):
+        api.register_spam_checker_callbacks(user_may_create_room=self.user_may_create_room)
+
+    @staticmethod
+    def parse_config(config):
+        return config
+
+    async def user_may_create_room(self, user_id, room_config=None):
+        return Codes.FORBIDDEN
+`;
 
 async function registerUser(
   server: { baseUrl: string; serverName: string; sharedSecret: string },

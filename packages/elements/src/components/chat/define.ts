@@ -1,9 +1,10 @@
-import { OmniChat } from './omni-chat.ts';
+import { OmniChatView } from './omni-chat.ts';
 
-OmniChat.define('omni-chat');
+/** The post chat view's tag; the page uses `<omni-chat>`, the loader's shell, which shows it. */
+OmniChatView.define('omni-chat-view');
 
 declare global {
   interface HTMLElementTagNameMap {
-    'omni-chat': OmniChat;
+    'omni-chat-view': OmniChatView;
   }
 }

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { sessionStatus, signIn, type MessageItem, type OmniErrorInfo, type PostRoomTarget, type RoomSnapshot } from '@omnisocial/core';
+import { sessionFor, signIn, type MessageItem, type OmniErrorInfo, type PostRoomTarget, type RoomSnapshot } from '@omnisocial/core';
 import { OmniElement } from '../../base/omni-element.ts';
 import { RoomController } from '../../controllers/room-controller.ts';
 import { OmniErrorEvent, OmniRoomCreatedEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../../events.ts';
@@ -40,7 +40,7 @@ const EMPTY_TEXT = 'No messages yet — start the discussion';
  * @fires omni-error - The discussion cannot be shown (bad post id, alias bound elsewhere, creation refused…); `event.error` says why.
  * @fires omni-session-change - The member signed in or out, their session expired, or moved to another tab.
  */
-export class OmniChat extends OmniElement {
+export class OmniChatView extends OmniElement {
   static override styles = [tokens, roomStyles, timelineStyles, messageBodyStyles, messageTileStyles, composerStyles, chatStyles];
 
   static override properties = {
@@ -140,8 +140,7 @@ export class OmniChat extends OmniElement {
   /** Whether the page's session on this homeserver is a guest account. */
   #isGuest(): boolean {
     const url = this.#controller.homeserverUrl;
-    const status = url ? sessionStatus(url) : undefined;
-    return status?.kind === 'active' && status.info.guest === true;
+    return (url ? sessionFor(url) : undefined)?.info.guest === true;
   }
 
   protected override updated(): void {
