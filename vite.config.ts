@@ -37,6 +37,8 @@ function buildOptions(mode: string): BuildEnvironmentOptions {
     modulePreload: false,
     assetsInlineLimit: (file) => !file.endsWith('.wasm') && undefined,
     reportCompressedSize: false,
+    // dist/.vite/manifest.json: which chunk imports which, for the size budget test.
+    manifest: true,
     minify: !forBundlers,
     rolldownOptions: {
       input: { [forBundlers ? 'index' : 'omni-chat']: `${elements}src/${forBundlers ? 'index' : 'loader'}.ts` },

@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
@@ -36,4 +39,51 @@ export async function servePages(): Promise<{ url: (page: string) => string; clo
   const base = vite.resolvedUrls?.local[0];
   if (!base) throw new Error('Vite did not report its URL');
   return { url: (page) => new URL(page, base).href, close: () => vite.close() };
+}
+
+const staticTypes: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+};
+
+/**
+ * A plain static file server on a free loopback port (no Vite, no bundling: what a site's own server does),
+ * for built output such as `dist/`. `pages` adds in-memory files by path (`/page.html` → its HTML).
+ */
+export async function serveStatic(
+  directory: string,
+  pages: Readonly<Record<string, string>> = {},
+): Promise<{ url: (path: string) => string; close: () => Promise<void> }> {
+  const base = path.resolve(directory);
+  const server = createHttpServer((request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    const page = pages[pathname];
+    const file = path.resolve(base, `.${pathname}`);
+    const type = staticTypes[path.extname(pathname)] ?? 'application/octet-stream';
+    if (page !== undefined) {
+      response.writeHead(200, { 'content-type': type });
+      response.end(page);
+      return;
+    }
+    if (!file.startsWith(`${base}${path.sep}`)) {
+      response.writeHead(403).end();
+      return;
+    }
+    readFile(file).then(
+      (body) => response.writeHead(200, { 'content-type': type }).end(body),
+      () => response.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('static server has no port');
+  const origin = `http://127.0.0.1:${address.port}`;
+  return {
+    url: (pathname) => new URL(pathname, origin).href,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -3,18 +3,19 @@ import { messageCount, OmniShell, type ShellConfig } from './shell.ts';
 
 type ShellClass = CustomElementConstructor & { observedAttributes: readonly string[] };
 
-/** String properties that mirror an attribute of the same name, as on the view. */
-function reflect(shell: ShellClass, properties: Readonly<Record<string, { attribute: string; fallback: string }>>): void {
+/** Properties that mirror an attribute, as on the view: strings, or booleans for presence attributes. */
+function reflect(shell: ShellClass, properties: Readonly<Record<string, { attribute: string; fallback: string | boolean }>>): void {
   for (const [property, { attribute, fallback }] of Object.entries(properties)) {
+    const flag = typeof fallback === 'boolean';
     Object.defineProperty(shell.prototype, property, {
       configurable: true,
       enumerable: true,
-      get(this: HTMLElement): string {
-        return this.getAttribute(attribute) ?? fallback;
+      get(this: HTMLElement): string | boolean {
+        return flag ? this.hasAttribute(attribute) : (this.getAttribute(attribute) ?? fallback);
       },
-      set(this: HTMLElement, value: string | null | undefined) {
-        if (value === null || value === undefined) this.removeAttribute(attribute);
-        else this.setAttribute(attribute, value);
+      set(this: HTMLElement, value: string | boolean | null | undefined) {
+        if (value === null || value === undefined || value === false) this.removeAttribute(attribute);
+        else this.setAttribute(attribute, flag ? '' : String(value));
       },
     });
   }
@@ -90,11 +91,31 @@ reflect(OmniRoom, {
  * @fires omni-error - The chat cannot be shown or its code cannot be loaded; `event.error` says why.
  */
 export class OmniChat extends OmniShell {
-  static readonly observedAttributes = ['homeserver', 'post', 'post-title', 'post-url', 'theme', 'message-count'] as const;
+  static readonly observedAttributes = [
+    'homeserver',
+    'post',
+    'post-url',
+    'post-title',
+    'open',
+    'moderators',
+    'alias-template',
+    'theme',
+    'message-count',
+  ] as const;
   /** A homeserver base URL or server name. */
   declare homeserver: string;
-  /** The post's id on the site. */
+  /** The site's id of the post. */
   declare post: string;
+  /** The post's canonical URL. */
+  declare postUrl: string;
+  /** The post's title: the facade's heading and the room's name. */
+  declare postTitle: string;
+  /** World-readable, unencrypted discussion that visitors read as guests. */
+  declare open: boolean;
+  /** Space-separated user ids given power 100 in the room when it is created. */
+  declare moderators: string;
+  /** The alias localpart template, `{id}` standing for the encoded post id. */
+  declare aliasTemplate: string;
   /** `light` (default), `dark`, or `auto`. */
   declare theme: ThemeName;
 
@@ -109,13 +130,19 @@ export class OmniChat extends OmniShell {
   };
 
   override connectedCallback(): void {
-    upgradeProperties(this, ['homeserver', 'post', 'theme']);
+    upgradeProperties(this, chatProperties);
     super.connectedCallback();
   }
 }
+const chatProperties = ['homeserver', 'post', 'postUrl', 'postTitle', 'open', 'moderators', 'aliasTemplate', 'theme'];
 reflect(OmniChat, {
   homeserver: { attribute: 'homeserver', fallback: '' },
   post: { attribute: 'post', fallback: '' },
+  postUrl: { attribute: 'post-url', fallback: '' },
+  postTitle: { attribute: 'post-title', fallback: '' },
+  open: { attribute: 'open', fallback: false },
+  moderators: { attribute: 'moderators', fallback: '' },
+  aliasTemplate: { attribute: 'alias-template', fallback: '' },
   theme: { attribute: 'theme', fallback: 'light' },
 });
 

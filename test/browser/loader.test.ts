@@ -1,0 +1,187 @@
+/**
+ * The loader's shells (`<omni-room>`, `<omni-chat>`, `<omni-dm>`): facade, reserved size, loading on
+ * approach (IntersectionObserver) or touch, and the full view mounted into the shell's own shadow root,
+ * against a real Synapse.
+ */
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
+import { signIn, signOut, type OmniRoom } from '../../packages/elements/src/index.ts';
+
+let baseUrl: string;
+let alice: TestUser;
+let bob: TestUser;
+
+const shadow = (el: Element): ShadowRoot => {
+  if (!el.shadowRoot) throw new Error(`${el.localName} has no shadow root`);
+  return el.shadowRoot;
+};
+const mounted = (el: Element): boolean => shadow(el).querySelector('omni-room-view') !== null;
+const facadeButton = (el: Element): HTMLButtonElement | null => shadow(el).querySelector('[part="facade-button"]');
+const homeserverRequests = (since: number): PerformanceResourceTiming[] =>
+  performance
+    .getEntriesByType('resource')
+    .filter((entry): entry is PerformanceResourceTiming => entry.name.startsWith(baseUrl) && entry.startTime >= since);
+
+/** A page taller than three viewports with `el` at the bottom: outside the loader's one-viewport margin. */
+async function farBelow<T extends HTMLElement>(el: T): Promise<{ el: T; container: HTMLElement }> {
+  const container = await fixture<HTMLElement>(html`<div><div style="block-size: 400vh"></div></div>`);
+  container.append(el);
+  return { el, container };
+}
+
+function createRoom(attributes: Record<string, string>): OmniRoom {
+  const el = document.createElement('omni-room');
+  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+  return el;
+}
+
+/** Long enough for an IntersectionObserver callback and a dynamic import to have happened, on a busy machine. */
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 600));
+
+async function lobbyWithMessage(text: string): Promise<string> {
+  const { roomId } = await peer(bob).createRoom({
+    alias: `loader-${crypto.randomUUID().slice(0, 8)}`,
+    name: 'Loader lobby',
+    preset: 'public_chat',
+  });
+  await peer(alice).joinRoom(roomId);
+  await peer(bob).sendMessage(roomId, text);
+  return roomId;
+}
+
+describe('the loader’s shells', function () {
+  this.timeout(90_000);
+
+  before(async () => {
+    ({ baseUrl } = await homeserver());
+    alice = await registerUser({ displayName: 'Alice' });
+    bob = await registerUser({ displayName: 'Bob' });
+  });
+
+  afterEach(async () => {
+    window.scrollTo(0, 0);
+    await signOut();
+  });
+
+  it('shows a facade far off screen and makes no homeserver request until the element nears the viewport', async () => {
+    const since = performance.now();
+    const { el } = await farBelow(createRoom({ homeserver: baseUrl, room: '#far-away:example.org', 'message-count': '12' }));
+    await settle();
+
+    expect(mounted(el)).to.equal(false);
+    const facade = shadow(el).querySelector('[part="facade"]');
+    expect(facade?.textContent).to.include('#far-away:example.org').and.include('12 messages');
+    expect(facadeButton(el)?.textContent).to.equal('Join the discussion');
+    expect(homeserverRequests(since)).to.deep.equal([]);
+    await expect(el).to.be.accessible();
+  });
+
+  it('renders the facade’s text as text, never as HTML', async () => {
+    const hostile = '<img src=x onerror="window.__omniPwned = true">';
+    const { el } = await farBelow(createRoom({ room: hostile, 'message-count': '1' }));
+    expect(shadow(el).querySelector('img')).to.equal(null);
+    expect(shadow(el).querySelector('[part="facade-title"]')?.textContent).to.equal(hostile);
+    expect(shadow(el).textContent).to.include('1 message');
+    expect((window as { __omniPwned?: boolean }).__omniPwned).to.equal(undefined);
+  });
+
+  it('loads when focused, without scrolling', async () => {
+    const { el } = await farBelow(createRoom({ homeserver: baseUrl, room: '#focus:example.org' }));
+    await settle();
+    expect(mounted(el)).to.equal(false);
+    const scrollY = window.scrollY;
+
+    el.focus({ preventScroll: true });
+    await el.updateComplete;
+    expect(mounted(el)).to.equal(true);
+    expect(window.scrollY).to.equal(scrollY);
+    expect(facadeButton(el)).to.equal(null);
+  });
+
+  it('loads on a pointer press on the facade', async () => {
+    const { el } = await farBelow(createRoom({ homeserver: baseUrl, room: '#press:example.org' }));
+    await settle();
+    expect(mounted(el)).to.equal(false);
+
+    facadeButton(el)?.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, composed: true }));
+    await el.updateComplete;
+    expect(mounted(el)).to.equal(true);
+  });
+
+  it('loads as it scrolls near the viewport (one viewport ahead) and then shows the room', async () => {
+    const roomId = await lobbyWithMessage('scrolled into view');
+    await signIn({ homeserver: baseUrl, username: alice.username, password: alice.password });
+    const { el } = await farBelow(createRoom({ homeserver: baseUrl, room: roomId }));
+    await settle();
+    expect(mounted(el)).to.equal(false);
+
+    // Half a viewport above the element: inside the loader's margin, not yet visible.
+    window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 1.5 * innerHeight);
+    await waitUntil(() => mounted(el), 'the view never mounted', { timeout: 20_000 });
+    expect(el.getBoundingClientRect().top).to.be.greaterThan(innerHeight);
+
+    el.scrollIntoView();
+    await waitUntil(
+      () => [...shadow(el).querySelectorAll('[role="log"] article')].some((a) => a.textContent.includes('scrolled into view')),
+      'no message in the room',
+      { timeout: 20_000 },
+    );
+  });
+
+  it('reserves the view’s size: the same box before and after mounting', async () => {
+    const container = await fixture<HTMLElement>(html`<div style="inline-size: 30rem"></div>`);
+    const el = createRoom({ homeserver: baseUrl, room: '#size:example.org' });
+    el.style.setProperty('--omni-room-height', '21rem');
+    container.append(el);
+    const before = el.getBoundingClientRect();
+    expect(mounted(el)).to.equal(false);
+
+    await el.updateComplete;
+    expect(mounted(el)).to.equal(true);
+    const after = el.getBoundingClientRect();
+    expect(after.height).to.equal(before.height);
+    expect(after.width).to.equal(before.width);
+    expect(after.height).to.equal(21 * parseFloat(getComputedStyle(document.documentElement).fontSize));
+  });
+
+  it('mounts the view into its own shadow root: parts, states, attributes and events belong to <omni-room>', async () => {
+    const roomId = await lobbyWithMessage('through the shell');
+    await signIn({ homeserver: baseUrl, username: alice.username, password: alice.password });
+    const style = document.createElement('style');
+    style.textContent = 'omni-room::part(header) { outline: 3px solid rgb(255, 0, 0); }';
+    document.head.append(style);
+    try {
+      const el = await fixture<OmniRoom>(html`<omni-room homeserver=${baseUrl} room=${roomId} theme="dark"></omni-room>`);
+      await waitUntil(() => shadow(el).querySelector('[role="log"] article'), 'no timeline', { timeout: 20_000 });
+      const header = shadow(el).querySelector('[part="header"]');
+      if (!header) throw new Error('no header');
+      expect(getComputedStyle(header).outlineColor).to.equal('rgb(255, 0, 0)');
+      expect(el.matches(':state(dark)')).to.equal(true);
+      expect(getComputedStyle(el).colorScheme).to.equal('dark');
+
+      el.theme = 'light';
+      await el.updateComplete;
+      expect(el.matches(':state(light)')).to.equal(true);
+
+      const errors: Event[] = [];
+      el.addEventListener('omni-error', (event) => errors.push(event));
+      el.room = '#nobody-made-this:example.invalid';
+      await waitUntil(() => errors.length > 0, 'no omni-error from the view', { timeout: 20_000 });
+      expect(errors[0]?.target).to.equal(el);
+    } finally {
+      style.remove();
+    }
+  });
+
+  it('<omni-dm> says direct messages are coming and loads nothing', async () => {
+    const since = performance.now();
+    const el = await fixture<HTMLElement>(html`<omni-dm user="@bob:example.org" homeserver=${baseUrl}></omni-dm>`);
+    await settle();
+    expect(shadow(el).textContent).to.include('@bob:example.org').and.include('Direct messages are coming soon.');
+    expect(shadow(el).querySelector('button')).to.equal(null);
+    expect(shadow(el).children).to.have.length(1);
+    expect(homeserverRequests(since)).to.deep.equal([]);
+    expect(el.getBoundingClientRect().height).to.be.greaterThan(100);
+    await expect(el).to.be.accessible();
+  });
+});

@@ -1,0 +1,206 @@
+/**
+ * `pnpm build`, then what it built: the loader's size budget, the crypto wasm as its own file, and the
+ * self-contained `omni-chat.js` on a plain static server in Chromium against a real Synapse (no bundler,
+ * no import map): an element far below the fold costs no homeserver request and no engine chunk;
+ * scrolling to it loads the engine and shows the room.
+ */
+import { spawn } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import type { Browser } from 'playwright-core';
+import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
+import { launchChromium, serveStatic } from '../support/chromium.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const packageDir = path.join(root, 'packages/elements');
+const dist = path.join(packageDir, 'dist');
+const LOADER_BUDGET = 8 * 1024;
+
+interface ManifestChunk {
+  file: string;
+  isEntry?: boolean;
+  imports?: string[];
+  dynamicImports?: string[];
+}
+type Manifest = Record<string, ManifestChunk>;
+
+let manifest: Manifest;
+let buildSeconds = 0;
+
+const gzipSize = async (file: string): Promise<number> => gzipSync(await readFile(path.join(dist, file)), { level: 9 }).length;
+
+/** A chunk and every chunk it imports statically (what the browser must fetch before running it). */
+function staticClosure(key: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(key)) return seen;
+  seen.add(key);
+  for (const imported of manifest[key]?.imports ?? []) staticClosure(imported, seen);
+  return seen;
+}
+
+const files = (keys: Iterable<string>): string[] => [...keys].map((key) => manifest[key]?.file ?? key);
+const entryKey = (): string => {
+  const key = Object.keys(manifest).find((k) => manifest[k]?.isEntry && manifest[k].file === 'omni-chat.js');
+  assert.ok(key, 'omni-chat.js is not an entry of the build');
+  return key;
+};
+
+async function jsFiles(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile() && e.name.endsWith('.js')).map((e) => path.join(e.parentPath, e.name));
+}
+
+before(async () => {
+  const started = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('sh', ['scripts/with-env.sh', 'pnpm', 'build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`pnpm build failed (${code}):\n${output}`))));
+  });
+  buildSeconds = (performance.now() - started) / 1000;
+  manifest = JSON.parse(await readFile(path.join(dist, '.vite/manifest.json'), 'utf8')) as Manifest;
+});
+
+describe('the build', () => {
+  test('the loader (omni-chat.js and what it imports statically) stays within 8 KB gzip', async (t) => {
+    const loader = files(staticClosure(entryKey()));
+    const sizes = await Promise.all(loader.map(gzipSize));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const engine = manifest['packages/core/src/engine.ts'];
+    assert.ok(engine, 'no engine chunk in the build');
+    t.diagnostic(`build: ${buildSeconds.toFixed(1)} s`);
+    t.diagnostic(`loader: ${total} B gzip (${loader.map((f, i) => `${f} ${sizes[i]}`).join(', ')})`);
+    t.diagnostic(`engine chunk: ${await gzipSize(engine.file)} B gzip (${engine.file})`);
+    assert.ok(total <= LOADER_BUDGET, `the loader weighs ${total} B gzip, over the ${LOADER_BUDGET} B budget: ${loader.join(', ')}`);
+    for (const heavy of ['packages/core/src/engine.ts', 'packages/elements/src/views.ts']) {
+      assert.ok(!staticClosure(entryKey()).has(heavy), `${heavy} is imported statically by the loader`);
+    }
+  });
+
+  test('the crypto wasm is a separate file, never inlined into a chunk', async () => {
+    const wasm = Object.values(manifest).filter((chunk) => chunk.file.endsWith('.wasm'));
+    assert.equal(wasm.length, 1, 'one wasm file');
+    const bytes = await readFile(path.join(dist, wasm[0]?.file ?? ''));
+    assert.ok(bytes.length > 1_000_000, `the wasm is ${bytes.length} B`);
+    assert.deepEqual([...bytes.subarray(0, 4)], [0x00, 0x61, 0x73, 0x6d], 'the wasm file starts with the wasm magic');
+    const referencing: string[] = [];
+    for (const file of [...(await jsFiles(dist))]) {
+      const code = await readFile(file, 'utf8');
+      // "AGFzbQ" is base64 for the wasm magic "\0asm".
+      assert.ok(!code.includes('AGFzbQ') && !code.includes('data:application/wasm'), `${path.relative(dist, file)} inlines wasm`);
+      if (code.includes(path.basename(wasm[0]?.file ?? ''))) referencing.push(path.relative(dist, file));
+    }
+    assert.ok(referencing.length > 0, 'no chunk loads the wasm file');
+  });
+
+  test('the package build for bundlers leaves Lit to the bundler and has no wasm inlined either', async () => {
+    const index = await readFile(path.join(dist, 'lib/index.js'), 'utf8');
+    assert.match(index, /customElements\.define/);
+    const chunks = await jsFiles(path.join(dist, 'lib'));
+    const code = (await Promise.all(chunks.map((f) => readFile(f, 'utf8')))).join('\n');
+    assert.match(code, /from ["']lit["']/);
+    assert.ok(!code.includes('AGFzbQ'), 'wasm inlined in the package build');
+  });
+});
+
+describe('omni-chat.js from a plain <script type="module"> against a real Synapse', () => {
+  let hs: Homeserver;
+  let alice: Peer;
+  let roomId: string;
+  let browser: Browser;
+  let site: Awaited<ReturnType<typeof serveStatic>>;
+
+  before(async () => {
+    hs = await startSynapse();
+    const bob = await hs.registerUser({ displayName: 'Bob' });
+    alice = await hs.registerUser({ displayName: 'Alice' });
+    ({ roomId } = await bob.createRoom({ name: 'Built lobby', preset: 'public_chat' }));
+    await alice.joinRoom(roomId);
+    await bob.sendMessage(roomId, 'hello from the built bundle');
+    const attributes = `homeserver="${hs.baseUrl}" room="${roomId}"`;
+    site = await serveStatic(packageDir, {
+      '/sign-in.html': '<!doctype html><script type="module" src="/dist/omni-chat.js"></script>',
+      '/far.html': `<!doctype html>
+        <meta name="viewport" content="width=device-width">
+        <h1>A long article</h1>
+        <div style="block-size: 600vh"></div>
+        <omni-room ${attributes} message-count="1"></omni-room>
+        <script type="module" src="/dist/omni-chat.js"></script>`,
+    });
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser.close();
+    await site.close();
+    await hs.stop();
+  });
+
+  test('far below the fold: no homeserver request, no engine; scrolled into view: the room', async () => {
+    const context = await browser.newContext();
+    // A stored session, as a returning member has: signed in through the package's own signIn().
+    const signInPage = await context.newPage();
+    await signInPage.goto(site.url('/sign-in.html'));
+    await signInPage.evaluate(
+      async ([homeserver, username, password]) => {
+        const omni = (await import(`${location.origin}/dist/omni-chat.js`)) as {
+          signIn(options: object): Promise<unknown>;
+          signOut(): Promise<void>;
+        };
+        await omni.signIn({ homeserver, username, password });
+      },
+      [hs.baseUrl, alice.username, alice.password] as const,
+    );
+    await signInPage.close();
+
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    await page.goto(site.url('/far.html'));
+    await page.waitForFunction(() => customElements.get('omni-room') !== undefined);
+    const facade = await page.evaluate(() => document.querySelector('omni-room')?.shadowRoot?.textContent ?? '');
+    assert.match(facade, /Join the discussion/);
+    // Long enough for the IntersectionObserver to have answered and anything it started to be on the wire.
+    await page.waitForTimeout(1500);
+
+    const loaderFiles = new Set(files(staticClosure(entryKey())).map((f) => site.url(`/dist/${f}`)));
+    const engineFile = manifest['packages/core/src/engine.ts']?.file ?? '';
+    assert.deepEqual(
+      requested.filter((url) => url.startsWith(hs.baseUrl)),
+      [],
+      'homeserver requests before the element is near the viewport',
+    );
+    assert.deepEqual(
+      requested.filter((url) => url.includes('/dist/') && !loaderFiles.has(url)),
+      [],
+      'chunks beyond the loader fetched before the element is near the viewport',
+    );
+
+    await page.evaluate(() => document.querySelector('omni-room')?.scrollIntoView());
+    await page.waitForFunction(
+      () =>
+        [...(document.querySelector('omni-room')?.shadowRoot?.querySelectorAll('[role="log"] article') ?? [])].some((article) =>
+          article.textContent.includes('hello from the built bundle'),
+        ),
+      undefined,
+      { timeout: 30_000 },
+    );
+    assert.ok(
+      requested.some((url) => url.endsWith(`/dist/${engineFile}`)),
+      'the engine chunk came from dist/, relative to omni-chat.js',
+    );
+    assert.ok(
+      requested.some((url) => url.startsWith(hs.baseUrl)),
+      'the room came from the homeserver',
+    );
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
