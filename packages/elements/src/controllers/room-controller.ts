@@ -6,6 +6,7 @@ import {
   sessionFor,
   sessionStatus,
   useHere,
+  type MediaRequest,
   type MemberInfo,
   type OmniErrorInfo,
   type RoomHandle,
@@ -125,6 +126,11 @@ export class RoomController implements ReactiveController {
 
   searchMembers(query: string, limit?: number): Promise<readonly MemberInfo[]> {
     return this.#room ? this.#room.searchMembers(query, limit) : Promise.resolve([]);
+  }
+
+  /** A blob URL for an avatar or attachment of the open room; rejects when there is none to show. */
+  loadMedia(request: MediaRequest): Promise<string> {
+    return this.#room ? this.#room.loadMedia(request) : Promise.reject(new Error('The room is not open.'));
   }
 
   /** The signed-in member's user id while a room is open. */

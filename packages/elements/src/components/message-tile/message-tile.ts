@@ -2,6 +2,9 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { MemberInfo, MessageItem, ReactionGroup } from '@omnisocial/core';
 import { renderMessageBody } from '../message-body/message-body.ts';
+import { avatar, renderMedia, type LoadMedia } from './message-media.ts';
+
+export type { LoadMedia } from './message-media.ts';
 
 /** Reactions offered by the quick-reaction menu. */
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'] as const;
@@ -28,7 +31,11 @@ export interface MessageTileOptions {
    */
   readonly showActions?: boolean;
   readonly onAction: (action: MessageAction) => void;
+  /** Loads avatars and attachments through authenticated media; without it they show their fallbacks. */
+  readonly loadMedia?: LoadMedia;
 }
+
+const MEDIA_TYPES: ReadonlySet<MessageItem['msgtype']> = new Set(['image', 'file', 'audio', 'video']);
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const fullTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -79,7 +86,7 @@ function statusText(message: MessageItem): string {
  * shadow root, and take plain `MessageItem` data.
  */
 export function renderMessageTile(message: MessageItem, options: MessageTileOptions): TemplateResult {
-  const { active, menu, onAction, showActions = true } = options;
+  const { active, menu, onAction, showActions = true, loadMedia } = options;
   const tab = active ? 0 : -1;
   const act = (type: 'reply' | 'edit' | 'delete' | 'confirm-delete' | 'react-menu' | 'close-menu' | 'retry' | 'cancel') => () =>
     onAction({ type, message });
@@ -107,7 +114,7 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
           ? html`<span class="visually-hidden sender">${message.sender.displayName}</span>`
           : html`<div class="head">
               <span class="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hue(message.sender.userId)) })}
-                >${initials(message.sender)}</span
+                >${avatar(message.sender, loadMedia, initials(message.sender))}</span
               >
               <span class="sender" title=${message.sender.userId}>${message.sender.displayName}</span>
             </div>`
@@ -130,7 +137,13 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
               </blockquote>`
             : nothing
         }
-        ${message.redacted ? html`<span class="body deleted">Message deleted</span>` : renderMessageBody(message)}
+        ${
+          message.redacted
+            ? html`<span class="body deleted">Message deleted</span>`
+            : MEDIA_TYPES.has(message.msgtype)
+              ? renderMedia(message, loadMedia, tab)
+              : renderMessageBody(message)
+        }
         ${message.edited && !message.redacted ? html`<span class="edited">(edited)</span>` : nothing}
       </div>
       <div class="meta" id=${`meta-${message.key}`}>

@@ -86,6 +86,7 @@ export class OmniRoomView extends OmniView {
     retry: (key) => this.#run(this.#controller.retry(key)),
     cancel: (key) => this.#run(this.#controller.cancel(key)),
     markRead: (eventId) => this.#controller.markRead(eventId),
+    loadMedia: (request) => this.#controller.loadMedia(request),
   }));
   readonly #composer = new ComposerController(this, () => ({
     send: (body, replyTo) => this.#controller.send(body, replyTo ? { replyTo } : undefined),

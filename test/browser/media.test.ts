@@ -1,0 +1,214 @@
+/**
+ * Media in <omni-room> against real Synapse with authenticated media: a peer's avatar and image come
+ * through `/_matrix/client/v1/media` as decodable blob URLs, a file is a download link, and broken or
+ * foreign media fall back quietly without any request to where a message points.
+ */
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
+import { signIn, signOut, type OmniRoom } from '../../packages/elements/src/index.ts';
+
+let baseUrl: string;
+let alice: TestUser;
+let bob: TestUser;
+let carol: TestUser;
+let alias: string;
+const FILE_TEXT = 'Meeting notes: media goes through authenticated endpoints.\n';
+
+const root = (el: OmniRoom): ShadowRoot =>
+  el.shadowRoot ??
+  (() => {
+    throw new Error('no shadow root');
+  })();
+const articles = (el: OmniRoom): HTMLElement[] => [...root(el).querySelectorAll<HTMLElement>('[role="log"] article')];
+const articleWith = (el: OmniRoom, text: string): HTMLElement | undefined => articles(el).find((a) => a.textContent.includes(text));
+
+/** A real PNG drawn on a canvas: a coloured field with a white quarter. */
+async function pngBytes(width: number, height: number, color: string): Promise<number[]> {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('no 2d context');
+  context.fillStyle = color;
+  context.fillRect(0, 0, width, height);
+  context.fillStyle = '#ffffff';
+  context.fillRect(0, 0, width / 2, height / 2);
+  const blob = await new Promise<Blob>((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('no PNG'))), 'image/png'),
+  );
+  return [...new Uint8Array(await blob.arrayBuffer())];
+}
+
+async function decoded(image: HTMLImageElement): Promise<HTMLImageElement> {
+  await waitUntil(() => image.complete && image.naturalWidth > 0, `the image ${image.alt || image.src} never decoded`, { timeout: 20_000 });
+  return image;
+}
+
+/** Unhandled errors anywhere on the page while the room is shown. */
+const pageErrors: string[] = [];
+const onError = (event: ErrorEvent): void => void pageErrors.push(event.message);
+const onRejection = (event: PromiseRejectionEvent): void => void pageErrors.push(String(event.reason));
+
+describe('media in <omni-room>', () => {
+  let el: OmniRoom;
+
+  before(async () => {
+    // Every request of the run is checked below: keep them all.
+    performance.setResourceTimingBufferSize(100_000);
+    ({ baseUrl } = await homeserver());
+    alice = await registerUser({ displayName: 'Alice' });
+    bob = await registerUser({ displayName: 'Bob' });
+    carol = await registerUser({ displayName: 'Carol' });
+
+    // Avatars are set before joining, so the members' join events carry them.
+    const avatar = await peer(bob).upload(await pngBytes(48, 48, '#d0312d'), 'image/png', 'bob.png');
+    await peer(bob).setAvatarUrl(avatar);
+    await peer(carol).setAvatarUrl('mxc://nowhere/missing');
+
+    const created = await peer(bob).createRoom({ alias: `media-${crypto.randomUUID().slice(0, 8)}`, name: 'Media', preset: 'public_chat' });
+    const roomId = created.roomId;
+    alias = created.alias ?? '';
+    await peer(carol).joinRoom(roomId);
+
+    const picture = await pngBytes(200, 100, '#1f6feb');
+    const pictureMxc = await peer(bob).upload(picture, 'image/png', 'sunset.png');
+    const notes = [...new TextEncoder().encode(FILE_TEXT)];
+    const notesMxc = await peer(bob).upload(notes, 'text/plain', 'notes.txt');
+
+    await peer(bob).sendMessage(roomId, 'Bob here, with an avatar');
+    await peer(bob).sendEvent(roomId, 'm.room.message', {
+      msgtype: 'm.image',
+      body: 'sunset.png',
+      url: pictureMxc,
+      info: { mimetype: 'image/png', size: picture.length, w: 200, h: 100 },
+    });
+    await peer(bob).sendEvent(roomId, 'm.room.message', {
+      msgtype: 'm.file',
+      body: 'notes.txt',
+      url: notesMxc,
+      info: { mimetype: 'text/plain', size: notes.length },
+    });
+    await peer(bob).sendEvent(roomId, 'm.room.message', {
+      msgtype: 'm.image',
+      body: 'ghost.png',
+      url: 'mxc://nowhere/missing',
+      info: { mimetype: 'image/png', w: 120, h: 90 },
+    });
+    await peer(bob).sendEvent(roomId, 'm.room.message', {
+      msgtype: 'm.image',
+      body: 'evil.png',
+      url: 'https://evil.example/x.png',
+      info: { mimetype: 'image/png', w: 10, h: 10 },
+    });
+    await peer(carol).sendMessage(roomId, 'Carol without a working avatar');
+
+    await signIn({ homeserver: baseUrl, username: alice.username, password: alice.password });
+    addEventListener('error', onError);
+    addEventListener('unhandledrejection', onRejection);
+  });
+
+  beforeEach(async () => {
+    el = await fixture<OmniRoom>(html`<omni-room homeserver=${baseUrl} room=${alias}></omni-room>`);
+    await waitUntil(() => articleWith(el, 'Carol without a working avatar'), 'the room never showed its messages', { timeout: 30_000 });
+  });
+
+  after(async () => {
+    removeEventListener('error', onError);
+    removeEventListener('unhandledrejection', onRejection);
+    await signOut();
+  });
+
+  it('shows a member’s avatar as a decorative image from a blob URL', async () => {
+    const first = articleWith(el, 'Bob here, with an avatar');
+    await waitUntil(() => first?.querySelector('.avatar img'), 'Bob’s avatar never appeared', { timeout: 20_000 });
+    const image = await decoded(first?.querySelector<HTMLImageElement>('.avatar img') as HTMLImageElement);
+    expect(image.getAttribute('alt')).to.equal('');
+    expect(image.src).to.match(/^blob:/);
+    expect(image.naturalWidth).to.be.greaterThan(0);
+    // The visible name stays beside it.
+    expect(first?.querySelector('.sender')?.textContent).to.equal('Bob');
+    // The avatar came from authenticated media, never from the legacy endpoint.
+    const requests = performance.getEntriesByType('resource').map((entry) => entry.name);
+    expect(requests.some((url) => url.includes('/_matrix/client/v1/media/thumbnail/'))).to.equal(true);
+    expect(requests.some((url) => url.includes('/_matrix/media/v3/'))).to.equal(false);
+  });
+
+  it('shows an image with its alt text in a box of its aspect ratio, and the full size on demand', async () => {
+    const article = articles(el).find((a) => a.querySelector('.media.image img[alt="sunset.png"], .media.image [aria-label="sunset.png"]'));
+    if (!article) throw new Error('no image message');
+    const box = article.querySelector<HTMLElement>('.media.image');
+    if (!box) throw new Error('no image box');
+    // The box is reserved from `info.w`/`info.h` whether or not the thumbnail has arrived.
+    const reserved = box.getBoundingClientRect();
+    expect(reserved.width / reserved.height).to.be.closeTo(2, 0.05);
+    expect(reserved.width).to.be.at.most(320);
+
+    await waitUntil(() => box.querySelector('img[alt="sunset.png"]'), 'the thumbnail never loaded', { timeout: 20_000 });
+    const thumbnail = await decoded(box.querySelector<HTMLImageElement>('img[alt="sunset.png"]') as HTMLImageElement);
+    expect(thumbnail.src).to.match(/^blob:/);
+    const loaded = box.getBoundingClientRect();
+    expect(loaded.width).to.be.closeTo(reserved.width, 0.5);
+    expect(loaded.height).to.be.closeTo(reserved.height, 0.5);
+
+    const open = box.querySelector<HTMLButtonElement>('button.image-open');
+    if (!open) throw new Error('the image cannot be opened');
+    open.click();
+    await waitUntil(() => article.querySelector<HTMLDialogElement>('dialog.viewer')?.open, 'the viewer did not open', { timeout: 10_000 });
+    const viewer = article.querySelector<HTMLDialogElement>('dialog.viewer') as HTMLDialogElement;
+    expect(viewer.getAttribute('aria-label')).to.equal('sunset.png');
+    await waitUntil(() => viewer.querySelector('img.viewer-image'), 'the full image never loaded', { timeout: 20_000 });
+    const full = await decoded(viewer.querySelector<HTMLImageElement>('img.viewer-image') as HTMLImageElement);
+    expect(full.alt).to.equal('sunset.png');
+    expect([full.naturalWidth, full.naturalHeight]).to.deep.equal([200, 100]);
+    const close = [...viewer.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Close');
+    close?.click();
+    await waitUntil(() => !article.querySelector('dialog.viewer'), 'the viewer did not close');
+  });
+
+  it('shows a file as a download link with its name and size, fetched as a blob when used', async () => {
+    const article = articles(el).find((a) => a.querySelector('a.file'));
+    const link = article?.querySelector<HTMLAnchorElement>('a.file');
+    if (!link) throw new Error('no file link');
+    expect(link.textContent).to.include('notes.txt');
+    expect(link.textContent).to.match(/\(\d+ byte\)/);
+    expect(link.getAttribute('download')).to.equal('notes.txt');
+    link.click();
+    await waitUntil(() => link.href.startsWith('blob:'), 'the file was never fetched', { timeout: 20_000 });
+    const blob = await (await fetch(link.href)).blob();
+    // Served as a download, never as a page: the blob never renders in the site's origin.
+    expect(blob.type).to.equal('application/octet-stream');
+    expect(await blob.text()).to.equal(FILE_TEXT);
+  });
+
+  it('falls back to initials and "Media unavailable" for media the homeserver cannot give, without errors', async () => {
+    await waitUntil(() => articleWith(el, 'ghost.png')?.querySelector('.media-unavailable'), 'the missing image never fell back', {
+      timeout: 20_000,
+    });
+    expect(articleWith(el, 'ghost.png')?.querySelector('.media-unavailable')?.textContent).to.equal('Media unavailable');
+    expect(root(el).querySelector('img[alt="ghost.png"]')).to.equal(null);
+
+    const carolsMessage = articleWith(el, 'Carol without a working avatar');
+    await waitUntil(
+      () => performance.getEntriesByType('resource').some((entry) => entry.name.includes('/media/thumbnail/nowhere/missing')),
+      'Carol’s avatar was never requested',
+      { timeout: 20_000 },
+    );
+    // The request has failed (the homeserver cannot reach "nowhere"); the initials stay.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(carolsMessage?.querySelector('.avatar img')).to.equal(null);
+    expect(carolsMessage?.querySelector('.avatar')?.textContent.trim()).to.equal('C');
+    expect(pageErrors).to.deep.equal([]);
+  });
+
+  it('never requests a non-mxc URL a message points to', async () => {
+    const evil = articleWith(el, 'evil.png');
+    if (!evil) throw new Error('no message for the foreign URL');
+    expect(evil.querySelector('.media-unavailable')?.textContent).to.equal('Media unavailable');
+    expect(evil.querySelector('img')).to.equal(null);
+    // Let everything else in the room settle, then look at every request the page made.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const requested = performance.getEntriesByType('resource').map((entry) => entry.name);
+    expect(requested.filter((url) => url.includes('evil.example'))).to.deep.equal([]);
+    await expect(el).to.be.accessible();
+  });
+});
