@@ -12,18 +12,16 @@
  * joined OTHER_ROOMS other rooms with some history, as a real account has. Prints medians and the ratios
  * ours / baseline and ours / peer, and writes bench-results/peers.json.
  */
-import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
 import { startSynapse, stopAllSynapses } from '@omnisocial/testing';
 import { launchChromium } from '../support/chromium.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import type { PeerResult } from './peers/measure.ts';
+import { buildBenchPages, serveStatic } from './static.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outDir = path.join(root, '.cache/bench/peers');
@@ -50,18 +48,6 @@ interface ClientFigures {
   error?: string;
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.css': 'text/css',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-};
-
 function median(values: readonly number[]): number {
   const sorted = [...values].filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
@@ -69,47 +55,8 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
-/** Serves the production build (correct MIME types, so the wasm streams as application/wasm). */
-async function serveStatic(dir: string): Promise<{ origin: string; close(): Promise<void> }> {
-  const server: Server = createServer((request, response) => {
-    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
-    const file = path.join(dir, path.normalize(pathname));
-    if (!file.startsWith(dir)) {
-      response.writeHead(403).end();
-      return;
-    }
-    stat(file).then(
-      (info) => {
-        if (!info.isFile()) throw new Error('not a file');
-        response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': info.size });
-        createReadStream(file).pipe(response);
-      },
-      () => response.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('no server address');
-  return {
-    origin: `http://127.0.0.1:${String(address.port)}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
-async function buildPages(): Promise<void> {
-  await build({
-    configFile: path.join(root, 'vite.config.ts'),
-    root,
-    mode: 'production',
-    logLevel: 'warn',
-    build: {
-      outDir,
-      emptyOutDir: true,
-      assetsInlineLimit: 0,
-      rollupOptions: { input: Object.fromEntries(CLIENTS.map((client) => [client, path.join(root, `test/bench/peers/${client}.html`)])) },
-    },
-  });
-  // Hydrogen's README serves its service worker beside the page; its Platform does not run without it.
+/** Hydrogen's README serves its service worker beside the page; its Platform does not run without it. */
+async function addHydrogenServiceWorker(): Promise<void> {
   const hydrogenSw = path.join(path.dirname(createRequire(import.meta.url).resolve('hydrogen-view-sdk')), 'sw.js');
   await copyFile(hydrogenSw, path.join(outDir, 'test/bench/peers/sw.js'));
 }
@@ -174,7 +121,11 @@ export async function runPeersBench(): Promise<void> {
   let proxy: FaultProxy | undefined;
   try {
     process.stdout.write('omni bench peers: building the three pages for production…\n');
-    await buildPages();
+    await buildBenchPages(
+      outDir,
+      CLIENTS.map((client) => `test/bench/peers/${client}.html`),
+    );
+    await addHydrogenServiceWorker();
     server = await serveStatic(outDir);
     process.stdout.write('omni bench peers: starting Synapse and seeding…\n');
     const homeserver = await startSynapse();

@@ -100,7 +100,12 @@ export function slidingSync(options: SlidingSyncOptions = {}): SyncStrategy {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const batchMs = options.batchMs ?? 5;
   const subscribed = new Set<string>();
-  /** Rooms the server has answered for since they were subscribed (present or not). */
+  /**
+   * Rooms the server has answered for on this connection (present or not). Kept when a room is
+   * unsubscribed: its data stays in the client's store, and on re-subscription the server sends only
+   * what changed meanwhile — possibly nothing, so waiting for a response would mean waiting for the
+   * long-poll's timeout.
+   */
   const answered = new Set<string>();
   const waiters = new Map<string, Set<() => void>>();
   let sync: SlidingSync | undefined;
@@ -174,7 +179,6 @@ export function slidingSync(options: SlidingSyncOptions = {}): SyncStrategy {
     },
     unsubscribe(roomId) {
       if (!subscribed.delete(roomId)) return;
-      answered.delete(roomId);
       // Nobody waits for a room nobody shows.
       for (const resolve of waiters.get(roomId) ?? []) resolve();
       waiters.delete(roomId);

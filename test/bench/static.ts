@@ -1,0 +1,68 @@
+/**
+ * Benchmark pages built for production by Vite (minified, chunked as a site would ship them) and served
+ * as static files from loopback, so figures measure what members download, not a dev server.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+};
+
+/** Builds the given HTML pages (paths from the repository root) and what they import into `outDir`. */
+export async function buildBenchPages(outDir: string, pages: readonly string[]): Promise<void> {
+  await build({
+    configFile: path.join(root, 'vite.config.ts'),
+    root,
+    mode: 'production',
+    logLevel: 'error',
+    build: {
+      outDir,
+      emptyOutDir: true,
+      assetsInlineLimit: 0,
+      chunkSizeWarningLimit: 10_000,
+      rollupOptions: { input: Object.fromEntries(pages.map((page) => [path.basename(page, '.html'), path.join(root, page)])) },
+    },
+  });
+}
+
+/** Serves the production build (correct MIME types, so the wasm streams as application/wasm). */
+export async function serveStatic(dir: string): Promise<{ origin: string; close(): Promise<void> }> {
+  const server: Server = createServer((request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    const file = path.join(dir, path.normalize(pathname));
+    if (!file.startsWith(dir)) {
+      response.writeHead(403).end();
+      return;
+    }
+    stat(file).then(
+      (info) => {
+        if (!info.isFile()) throw new Error('not a file');
+        response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': info.size });
+        createReadStream(file).pipe(response);
+      },
+      () => response.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no server address');
+  return {
+    origin: `http://127.0.0.1:${String(address.port)}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
