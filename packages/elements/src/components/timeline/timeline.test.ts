@@ -280,11 +280,69 @@ describe('timeline (plain snapshot data)', () => {
     buttons.find((b) => b.textContent.trim() === 'Retry')?.click();
     buttons.find((b) => b.textContent.trim() === 'Cancel')?.click();
     expect(el.calls).to.include.members(['retry m4', 'cancel m4']);
-    expect(log(el).getAttribute('aria-live')).to.equal('polite');
+    expect(log(el).getAttribute('role')).to.equal('log');
+    expect(log(el).getAttribute('aria-live')).to.equal('off');
     await expect(el).to.be.accessible();
     el.theme = 'dark';
     await el.updateComplete;
     await expect(el).to.be.accessible();
+  });
+
+  it('announces each new incoming message once in a polite region, and nothing for history, scrolling or own messages', async () => {
+    let loaded = 900;
+    const el = await mount(history(loaded, 1_000), { hasMoreBefore: true });
+    const region = el.shadowRoot!.querySelector<HTMLElement>('.announcer')!;
+    const lines = (): string[] => [...region.querySelectorAll('p')].map((p) => p.textContent);
+    expect(region.getAttribute('aria-live')).to.equal('polite');
+    expect(region.closest('[role="log"]')).to.equal(null);
+    expect(lines()).to.deep.equal([]);
+
+    el.view = { ...el.view, items: [...el.view.items, message(1_000, { own: false, sender: bob, body: 'hello' })] };
+    await el.updateComplete;
+    await settle(3);
+    expect(lines()).to.deep.equal(['Bob: hello']);
+    const first = region.querySelector('p');
+
+    // The member's own message, and a re-render with equal items, announce nothing.
+    el.view = { ...el.view, items: [...el.view.items, message(1_001, { own: true, sender: alice, body: 'mine' })] };
+    await el.updateComplete;
+    el.view = { ...el.view, items: [...el.view.items] };
+    await el.updateComplete;
+    await settle(3);
+    expect(lines()).to.deep.equal(['Bob: hello']);
+
+    // Older history loaded by scrolling up, and the virtualizer re-mounting tiles, announce nothing.
+    el.onPaginate = async () => {
+      loaded -= 100;
+      el.view = { ...el.view, items: [...history(loaded, 1_000), ...el.view.items.slice(-2)] };
+      await el.updateComplete;
+      return true;
+    };
+    const l = log(el);
+    await idle(el);
+    userScroll(el, 0);
+    await waitUntil(() => loaded < 900, 'no back-pagination', { timeout: 10_000 });
+    await idle(el);
+    userScroll(el, l.scrollHeight / 2);
+    await settle(10);
+    expect(lines()).to.deep.equal(['Bob: hello']);
+    expect(region.querySelector('p')).to.equal(first);
+
+    // Long messages are cut; only the last few lines stay in the region.
+    const long = 'word '.repeat(100);
+    el.view = {
+      ...el.view,
+      items: [
+        ...el.view.items,
+        ...[2, 3, 4].map((n) => message(1_000 + n, { own: false, sender: bob, body: n === 4 ? long : `news ${n}` })),
+      ],
+    };
+    await el.updateComplete;
+    await settle(3);
+    const shown = lines();
+    expect(shown.slice(0, 2)).to.deep.equal(['Bob: news 2', 'Bob: news 3']);
+    expect(shown[2]?.length).to.be.at.most(140);
+    expect(shown[2]?.endsWith('…')).to.equal(true);
   });
 
   it('jumps to a reply’s original, loading older history when it is not loaded', async () => {

@@ -1,4 +1,5 @@
 import { html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
 import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
 import type { MemberInfo, MessageItem, TimelineItem } from '@omnisocial/core';
@@ -41,6 +42,10 @@ const BOTTOM_SLACK = 48;
 /** Start loading older history this close to the top. */
 const PAGINATE_THRESHOLD = 400;
 const PAGE_STEP = 10;
+/** Announcements kept in the live region; older ones are removed (removals are not announced). */
+const ANNOUNCEMENTS_KEPT = 3;
+/** Longer announcements are cut here: the tile itself holds the whole message. */
+const ANNOUNCEMENT_LENGTH = 140;
 
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 
@@ -64,6 +69,9 @@ export function typingText(typing: readonly MemberInfo[]): string {
  * - Scrolling near the top calls `paginateBackwards()`. The virtualizer keeps `scrollTop` when items
  *   are prepended, which would move the content; this controller measures the top-visible item before
  *   each update and scrolls until it is back at the same offset (0 px drift).
+ * - Screen readers: the log is `aria-live="off"`, because the virtualizer re-mounts tiles while
+ *   scrolling and history is inserted above; a separate visually-hidden polite region receives one
+ *   "Sender: message" line per new incoming message instead.
  * - Keyboard: the log is focusable; Up/Down/Home/End/PageUp/PageDown move a roving tabindex between
  *   messages; on a message, `R` replies, `E` edits, `+` opens reactions, `Delete` asks to delete.
  */
@@ -87,6 +95,11 @@ export class TimelineController implements ReactiveController {
   #scrollToken = 0;
   #pendingJump: { eventId: string; attempts: number } | undefined;
   #lastMarkedRead: string | undefined;
+  readonly #tiles = new WeakMap<TimelineItem, { state: string; tile: TemplateResult }>();
+  #announcements: Array<{ id: number; text: string }> = [];
+  /** The items the announcements were last computed from. */
+  #announcedItems: readonly TimelineItem[] = [];
+  #announced = 0;
 
   readonly #onPointerOverHandler = (event: PointerEvent): void => {
     const key = (event.target as HTMLElement).closest<HTMLElement>('article[data-key]')?.dataset['key'];
@@ -162,6 +175,12 @@ export class TimelineController implements ReactiveController {
   /** Renders the log, the "Jump to latest" button and the typing line. */
   render(view: TimelineView): TemplateResult {
     this.#view = view;
+    if (view.items !== this.#announcedItems) {
+      // Worked out while rendering, so the region's new line goes out in this same update.
+      const lastKey = this.#announcedItems[this.#announcedItems.length - 1]?.key;
+      this.#announcedItems = view.items;
+      if (lastKey !== undefined) this.#announce(messagesAfter(view.items, lastKey));
+    }
     const items = view.items as TimelineItem[];
     const unseen = Math.max(this.#newWhileAway, this.#atBottom ? 0 : view.unreadCount);
     return html`
@@ -170,8 +189,7 @@ export class TimelineController implements ReactiveController {
           class="log"
           part="timeline log"
           role="log"
-          aria-live="polite"
-          aria-relevant="additions"
+          aria-live="off"
           aria-label=${view.label}
           aria-busy=${view.paginating || this.#adjusting > 0 ? 'true' : 'false'}
           tabindex="0"
@@ -201,20 +219,33 @@ export class TimelineController implements ReactiveController {
               </button>`
         }
         <p class="typing" part="typing" aria-live="polite">${typingText(view.typing)}</p>
+        <div class="announcer visually-hidden" aria-live="polite" aria-relevant="additions">
+          ${repeat(
+            this.#announcements,
+            (announcement) => announcement.id,
+            (announcement) => html`<p>${announcement.text}</p>`,
+          )}
+        </div>
       </div>
     `;
   }
 
   #renderItem(item: TimelineItem): TemplateResult {
     switch (item.kind) {
-      case 'message':
-        return renderMessageTile(item, {
-          active: item.key === this.#activeKey,
-          showActions: item.key === this.#activeKey || item.key === this.#hoverKey,
-          menu: this.#menu?.key === item.key ? this.#menu.menu : 'none',
-          onAction: (action) => this.#onAction(action),
-          loadMedia: this.#actions().loadMedia,
-        });
+      case 'message': {
+        // The virtualizer re-renders every tile in its range on each update (a send, an echo, a scroll
+        // step). Items are immutable and keep their identity while unchanged, so a tile's template is
+        // reused until the item or its focus/hover/menu state changes.
+        const active = item.key === this.#activeKey;
+        const showActions = active || item.key === this.#hoverKey;
+        const menu = this.#menu?.key === item.key ? this.#menu.menu : 'none';
+        const state = `${String(active)} ${String(showActions)} ${menu}`;
+        const cached = this.#tiles.get(item);
+        if (cached?.state === state) return cached.tile;
+        const tile = this.#renderMessage(item, active, showActions, menu);
+        this.#tiles.set(item, { state, tile });
+        return tile;
+      }
       case 'day':
         return html`<div class="day" part="day-separator" data-key=${item.key}>
           <span>${dayFormat.format(item.timestamp)}</span>
@@ -226,6 +257,16 @@ export class TimelineController implements ReactiveController {
       case 'placeholder':
         return html`<p class="line placeholder" part="placeholder" data-key=${item.key}>${item.text}</p>`;
     }
+  }
+
+  #renderMessage(item: MessageItem, active: boolean, showActions: boolean, menu: TileMenu): TemplateResult {
+    return renderMessageTile(item, {
+      active,
+      showActions,
+      menu,
+      onAction: (action) => this.#onAction(action),
+      loadMedia: this.#actions().loadMedia,
+    });
   }
 
   /** Scrolls to the latest message and keeps the view there while the virtualizer measures. */
@@ -256,6 +297,24 @@ export class TimelineController implements ReactiveController {
     if (focusLog) this.log?.focus();
     this.#markRead();
     this.#maybePaginate();
+  }
+
+  /**
+   * Queues "Sender: body" for each new message from someone else. Only messages appended after the
+   * previous latest one count: history loaded above, tiles the virtualizer re-mounts while scrolling,
+   * the member's own messages and their remote echoes are not news.
+   */
+  #announce(messages: readonly MessageItem[]): void {
+    const incoming = messages.filter((message) => !message.own && !message.redacted);
+    if (incoming.length === 0) return;
+    for (const message of incoming) {
+      const text = `${message.sender.displayName}: ${message.body.replace(/\s+/g, ' ').trim()}`;
+      this.#announcements.push({
+        id: ++this.#announced,
+        text: text.length > ANNOUNCEMENT_LENGTH ? `${text.slice(0, ANNOUNCEMENT_LENGTH - 1)}…` : text,
+      });
+    }
+    this.#announcements = this.#announcements.slice(-ANNOUNCEMENTS_KEPT);
   }
 
   /**
@@ -593,6 +652,14 @@ export class TimelineController implements ReactiveController {
         return;
     }
   }
+}
+
+/** The messages after the item with this key (none when it is no longer there). */
+function messagesAfter(items: readonly TimelineItem[], key: string): MessageItem[] {
+  for (let i = items.length - 1, n = 0; i >= 0 && n <= 500; i--, n++) {
+    if (items[i]?.key === key) return items.slice(i + 1).filter((item): item is MessageItem => item.kind === 'message');
+  }
+  return [];
 }
 
 function countAfter(items: readonly TimelineItem[], key: string): number {
