@@ -4,6 +4,7 @@ import type { MemberInfo, MessageItem } from '@omnisocial/core';
 import { tokens } from '../../theme/tokens.ts';
 import { initials, listNames, renderMessageTile, type MessageAction, type TileMenu } from './message-tile.ts';
 import { messageTileStyles } from './message-tile.styles.ts';
+import { humanSize, MEDIA_BOX, mediaBox } from './message-media.ts';
 import { messageItem } from '../../test-fixtures.ts';
 
 const alice: MemberInfo = { userId: '@alice:example.org', displayName: 'Alice' };
@@ -114,6 +115,46 @@ describe('message tile', () => {
     el.menu = 'confirm-delete';
     await el.updateComplete;
     await expect(el).to.be.accessible();
+  });
+
+  it('shows attachments without a media loader as fallbacks: file link, player button, "Media unavailable"', async () => {
+    const el = await mount([
+      message({ key: 'img', msgtype: 'image', body: 'cat.png', media: { mxc: 'mxc://s/cat', name: 'cat.png', width: 800, height: 400 } }),
+      message({ key: 'file', msgtype: 'file', body: 'report.pdf', media: { mxc: 'mxc://s/report', name: 'report.pdf', size: 2_400_000 } }),
+      message({
+        key: 'video',
+        msgtype: 'video',
+        body: 'clip.mp4',
+        media: { mxc: 'mxc://s/clip', name: 'clip.mp4', width: 640, height: 360 },
+      }),
+      message({ key: 'foreign', msgtype: 'image', body: 'x.png' }),
+    ]);
+    const tile = (key: string): Element => el.shadowRoot!.querySelector(`[data-key="${key}"]`)!;
+    // No loader: the picture cannot be fetched, so it says so (with its name) instead of a broken image.
+    expect(tile('img').querySelector('img')).to.equal(null);
+    expect(tile('img').textContent).to.include('cat.png');
+    expect(tile('img').querySelector('.media-unavailable')?.textContent).to.equal('Media unavailable');
+    const link = tile('file').querySelector<HTMLAnchorElement>('a.file')!;
+    expect(link.getAttribute('download')).to.equal('report.pdf');
+    expect(link.textContent.replace(/\s+/g, ' ')).to.match(/report\.pdf \(2\.4 MB\)/);
+    expect(tile('video').querySelector('button.media-play')?.textContent.replace(/\s+/g, ' ').trim()).to.equal('Play video: clip.mp4');
+    expect(tile('video').querySelector('video')).to.equal(null);
+    expect(tile('foreign').querySelector('.media-unavailable')).to.not.equal(null);
+    await expect(el).to.be.accessible();
+    el.theme = 'dark';
+    await el.updateComplete;
+    await expect(el).to.be.accessible();
+  });
+
+  it('sizes media boxes from width and height, within the box, and sizes files for people', () => {
+    expect(mediaBox({ width: 800, height: 400 })).to.deep.equal({ width: 320, height: 160 });
+    expect(mediaBox({ width: 100, height: 400 })).to.deep.equal({ width: 60, height: 240 });
+    expect(mediaBox({ width: 50, height: 20 })).to.deep.equal({ width: 50, height: 20 });
+    expect(mediaBox({})).to.deep.equal({ ...MEDIA_BOX });
+    expect(mediaBox({ width: -1, height: 10 })).to.deep.equal({ ...MEDIA_BOX });
+    expect(humanSize(820)).to.match(/^820 byte/);
+    expect(humanSize(12_400)).to.match(/^12\.4 kB$/);
+    expect(humanSize(3_100_000)).to.match(/^3\.1 MB$/);
   });
 
   it('names lists and initials', () => {
