@@ -87,6 +87,8 @@ async function mount(baseUrl: string, roomIds: readonly string[]): Promise<{ con
     const el = document.createElement('omni-room');
     el.setAttribute('homeserver', baseUrl);
     el.setAttribute('room', roomId);
+    // Every element counts as on screen here, not only the few within a viewport of the top.
+    el.setAttribute('loading', 'eager');
     container.append(el);
     return el;
   });

@@ -44,13 +44,15 @@ function upgradeProperties(element: HTMLElement, properties: readonly string[]):
  * @csspart facade-button - The facade's "Join the discussion" button.
  * @csspart header - The room name and topic bar (and every other part of the room view; docs/theming.md).
  * @cssproperty --omni-room-height - Height of the element, reserved before the room loads (default 28rem).
+ * @attr loading - `lazy` (default): load the room as it nears the viewport or is touched; `eager`: at once.
+ * @attr message-count - A message count the page already knows, shown on the facade.
  * @cssstate dark - The dark colour set is in use.
  * @cssstate light - The light colour set is in use.
  * @fires omni-error - The room, the homeserver or the chat's code cannot be loaded; `event.error` says why.
  * @fires omni-session-change - The member signed in or out, their session expired, or moved to another tab.
  */
 export class OmniRoom extends OmniShell {
-  static readonly observedAttributes = ['homeserver', 'room', 'theme', 'message-count'] as const;
+  static readonly observedAttributes = ['homeserver', 'room', 'theme', 'message-count', 'loading'] as const;
   /** A homeserver base URL (`https://matrix.example.org`) or server name (`example.org`). */
   declare homeserver: string;
   /** The room: `#alias:server` or `!roomid:server`. */
@@ -88,6 +90,8 @@ reflect(OmniRoom, {
  * @csspart facade-title - The facade's title (the `post-title` attribute).
  * @csspart facade-button - The facade's "Join the discussion" button.
  * @cssproperty --omni-chat-height - Height of the element, reserved before the chat loads (default 28rem).
+ * @attr loading - `lazy` (default): load the chat as it nears the viewport or is touched; `eager`: at once.
+ * @attr message-count - A message count the page already knows, shown on the facade.
  * @fires omni-error - The chat cannot be shown or its code cannot be loaded; `event.error` says why.
  */
 export class OmniChat extends OmniShell {
@@ -101,6 +105,7 @@ export class OmniChat extends OmniShell {
     'alias-template',
     'theme',
     'message-count',
+    'loading',
   ] as const;
   /** A homeserver base URL or server name. */
   declare homeserver: string;

@@ -18,7 +18,7 @@ function loadViews(): Promise<ViewFactories> {
 }
 
 /** Attributes that belong to the element the page holds, not to the view inside it. */
-const hostOnly = new Set(['id', 'class', 'style', 'slot', 'part', 'exportparts', 'tabindex', 'hidden', 'inert', 'role']);
+const hostOnly = new Set(['id', 'class', 'style', 'slot', 'part', 'exportparts', 'tabindex', 'hidden', 'inert', 'role', 'loading']);
 const forwards = (name: string): boolean => !hostOnly.has(name) && !name.startsWith('aria-') && !name.startsWith('data-');
 
 /** What a kind of shell shows before its view arrives. */
@@ -90,7 +90,10 @@ export class OmniShell extends HTMLElement {
   }
 
   connectedCallback(): void {
-    if (this.#viewKind && !this.#loading) watch(this, this.#onTouch);
+    if (!this.#viewKind || this.#loading) return;
+    // `loading="eager"`, as on <img>: the host wants the view now, wherever the element is.
+    if (this.getAttribute('loading') === 'eager') void this.load();
+    else watch(this, this.#onTouch);
   }
 
   disconnectedCallback(): void {
@@ -99,7 +102,9 @@ export class OmniShell extends HTMLElement {
 
   attributeChangedCallback(name: string, _old: string | null, value: string | null): void {
     const view = this.#view;
-    if (view) {
+    if (name === 'loading') {
+      if (value === 'eager' && this.isConnected) void this.load();
+    } else if (view) {
       if (value === null) view.removeAttribute(name);
       else view.setAttribute(name, value);
     } else {
