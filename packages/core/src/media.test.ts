@@ -6,9 +6,11 @@ import assert from 'node:assert/strict';
 import { resolveObjectURL, type Blob as NodeBlob } from 'node:buffer';
 import { after, before, describe, test } from 'node:test';
 import { crc32, deflateSync } from 'node:zlib';
+import { createClient, MatrixEvent, PendingEventOrdering, Room } from 'matrix-js-sdk';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
+import { computeTimeline } from './timeline.ts';
 import { blobType, decryptAttachment, MediaError, MediaLoader, mediaRequestKey, parseEncryptedFile, parseMxc } from './media.ts';
-import type { EncryptedFile } from './timeline-types.ts';
+import type { EncryptedFile, MessageItem } from './timeline-types.ts';
 
 const isMediaError = (code: string) => (error: unknown) => error instanceof MediaError && error.code === code;
 
@@ -165,6 +167,72 @@ void describe('decryptAttachment', () => {
     assert.equal(parseEncryptedFile({ ...file, key: 'k' }), undefined);
     assert.equal(parseEncryptedFile('file'), undefined);
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// What the timeline hands to rendering
+
+void test('the timeline maps plain, encrypted and foreign attachments to MediaInfo', async () => {
+  const { file } = await encrypt(new Uint8Array(8));
+  const { file: thumbnailFile } = await encrypt(new Uint8Array(4));
+  const me = '@me:example.org';
+  const contents: Record<string, unknown>[] = [
+    { msgtype: 'm.image', body: 'plain.png', url: 'mxc://example.org/plain', info: { mimetype: 'image/png', w: 40, h: 20, size: 99 } },
+    {
+      msgtype: 'm.video',
+      body: 'secret.mp4',
+      file,
+      info: {
+        mimetype: 'video/mp4',
+        duration: 1500,
+        thumbnail_file: thumbnailFile,
+        thumbnail_info: { mimetype: 'image/jpeg', w: 8, h: 4 },
+      },
+    },
+    { msgtype: 'm.image', body: 'foreign.png', url: 'https://evil.example/x.png' },
+    { msgtype: 'm.file', body: 'broken', file: { ...file, hashes: {} } },
+    { msgtype: 'm.file', body: 'caption', filename: 'report.pdf', url: 'mxc://example.org/report' },
+  ];
+  const client = createClient({ baseUrl: 'http://127.0.0.1:1', userId: me });
+  const room = new Room('!media:example.org', client, me, { pendingEventOrdering: PendingEventOrdering.Detached });
+  await room.addLiveEvents(
+    contents.map(
+      (content, i) =>
+        new MatrixEvent({
+          type: 'm.room.message',
+          sender: '@bob:example.org',
+          content,
+          room_id: room.roomId,
+          event_id: `$m${i}`,
+          origin_server_ts: 1000 + i,
+        }),
+    ),
+    { addToState: false },
+  );
+  const media = new Map(
+    computeTimeline(room, me)
+      .items.filter((item): item is MessageItem => item.kind === 'message')
+      .map((item) => [item.body, item.media]),
+  );
+  assert.deepEqual(media.get('plain.png'), {
+    mxc: 'mxc://example.org/plain',
+    name: 'plain.png',
+    mimetype: 'image/png',
+    size: 99,
+    width: 40,
+    height: 20,
+  });
+  assert.deepEqual(media.get('secret.mp4'), {
+    mxc: file.url,
+    name: 'secret.mp4',
+    mimetype: 'video/mp4',
+    encryption: file,
+    thumbnail: { mxc: thumbnailFile.url, encryption: thumbnailFile, mimetype: 'image/jpeg', width: 8, height: 4 },
+    duration: 1500,
+  });
+  assert.equal(media.get('foreign.png'), undefined, 'a non-mxc url gives no media to fetch');
+  assert.equal(media.get('broken'), undefined, 'a malformed file gives no media');
+  assert.equal(media.get('caption')?.name, 'report.pdf');
 });
 
 // ---------------------------------------------------------------------------------------------
