@@ -155,6 +155,35 @@ describe('<omni-chat-view> (the view of <omni-chat post>) against a real Synapse
     await peer(bob).waitForMessage(roomId, { sender: alice.userId, body: 'an open comment' });
   });
 
+  it('tells the host when the unread count changes', async () => {
+    const post = `unread-${unique()}`;
+    const alias = postRoomAlias(post, { serverName });
+    const { room_id: roomId } = (await peer(bob).request(
+      'POST',
+      '/_matrix/client/v3/createRoom',
+      postRoomCreateRequest({ id: post, open: true }, alias, bob.userId),
+    )) as { room_id: string };
+    const read = await peer(bob).sendMessage(roomId, 'read already');
+    // Alice read up to there, then Bob wrote two more.
+    await peer(alice).joinRoom(roomId);
+    await peer(alice).request('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/read_markers`, {
+      'm.fully_read': read,
+      'm.read': read,
+    });
+    await peer(bob).sendMessage(roomId, 'new one');
+    await peer(bob).sendMessage(roomId, 'new two');
+
+    await signIn({ homeserver: baseUrl, username: alice.username, password: alice.password });
+    const counts: number[] = [];
+    const el = document.createElement('omni-chat-view');
+    el.addEventListener('omni-unread-change', (e) => counts.push(e.count));
+    Object.assign(el, { homeserver: baseUrl, post, open: true });
+    await fixture<OmniChat>(el);
+    await waitUntil(() => counts.includes(2), `no omni-unread-change with 2 (saw ${counts.join(', ')})`, { timeout: TIMEOUT });
+    // Shown at the bottom of a visible timeline, they are read: the count drops back to 0.
+    await waitUntil(() => counts.at(-1) === 0, `the count never went back to 0 (saw ${counts.join(', ')})`, { timeout: TIMEOUT });
+  });
+
   it('shows an alias re-pointed to a room bound to another post as a mismatch, never its messages', async () => {
     const post = `victim-${unique()}`;
     const alias = postRoomAlias(post, { serverName });
