@@ -1,18 +1,41 @@
 import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
+import { DEMO_MODERATORS, DEMO_POSTS } from './posts.ts';
 
 const homeserver = import.meta.env['VITE_OMNI_HOMESERVER'] as string | undefined;
 const serverName = import.meta.env['VITE_OMNI_SERVER_NAME'] as string | undefined;
 const DEMO_PASSWORD = 'omni-demo';
 
 const room = document.querySelector<OmniRoom>('#room');
+const feed = document.querySelector<HTMLElement>('#feed');
 const who = document.querySelector<HTMLElement>('#who');
 const signOutButton = document.querySelector<HTMLButtonElement>('#sign-out');
 
-if (!room || !who || !signOutButton || !homeserver || !serverName) {
+if (!room || !feed || !who || !signOutButton || !homeserver || !serverName) {
   throw new Error('The demo page is incomplete or was not started with `pnpm demo`.');
 }
 
 room.homeserver = homeserver;
+
+// The feed: every post with its discussion. Only the chats near the viewport load anything.
+const moderators = DEMO_MODERATORS.map((username) => `@${username}:${serverName}`).join(' ');
+for (const post of DEMO_POSTS) {
+  const article = document.createElement('article');
+  article.className = 'post';
+  article.id = encodeURIComponent(post.id);
+  const title = document.createElement('h2');
+  title.textContent = post.title;
+  const text = document.createElement('p');
+  text.textContent = post.text;
+  const chat = document.createElement('omni-chat');
+  chat.setAttribute('homeserver', homeserver);
+  chat.setAttribute('post', post.id);
+  chat.setAttribute('post-title', post.title);
+  chat.setAttribute('post-url', new URL(`#${article.id}`, location.href).href);
+  chat.setAttribute('moderators', moderators);
+  if (post.open) chat.setAttribute('open', '');
+  article.append(title, text, chat);
+  feed.append(article);
+}
 room.room = `#lobby:${serverName}`;
 
 for (const button of document.querySelectorAll<HTMLButtonElement>('[data-room]')) {

@@ -5,6 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import { startSynapse, stopAllSynapses, type Homeserver, type Peer } from '@omnisocial/testing';
 import { createServer, type ViteDevServer } from 'vite';
+import { DEMO_MODERATORS, DEMO_POSTS } from '../demo/posts.ts';
+import { postRoomAlias, postRoomCreateRequest } from '../packages/core/src/posts.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PASSWORD = 'omni-demo';
@@ -62,6 +64,31 @@ async function seed(homeserver: Homeserver): Promise<void> {
     for (const peer of peers.values()) if (peer !== alice) await peer.joinRoom(roomId);
     for (const [username, body] of room.script) await peers.get(username)?.sendMessage(roomId, body);
   }
+  // Posts with a discussion get their room as the first message would create it (bound to the post,
+  // the moderators in power); the others start empty.
+  const moderators = DEMO_MODERATORS.map((username) => `@${username}:${homeserver.serverName}`);
+  for (const post of DEMO_POSTS) {
+    if (!post.discussion) continue;
+    const target = {
+      id: post.id,
+      title: post.title,
+      url: `http://127.0.0.1:5173/#${encodeURIComponent(post.id)}`,
+      open: post.open,
+      moderators,
+    };
+    const alias = postRoomAlias(post.id, { serverName: homeserver.serverName });
+    const { room_id: roomId } = await alice.request<{ room_id: string }>(
+      'POST',
+      '/_matrix/client/v3/createRoom',
+      postRoomCreateRequest(target, alias, alice.userId),
+    );
+    for (const [username, body] of post.discussion) {
+      const peer = peers.get(username);
+      if (!peer) continue;
+      if (peer !== alice) await peer.joinRoom(roomId);
+      await peer.sendMessage(roomId, body);
+    }
+  }
 }
 
 let vite: ViteDevServer | undefined;
@@ -95,6 +122,7 @@ OmniSocial Chat demo
   Homeserver:  ${homeserver.baseUrl} (server name ${homeserver.serverName})
   Members:     ${members.map((m) => m.username).join(', ')} — password "${PASSWORD}"
   Rooms:       ${rooms.map((r) => `#${r.alias}:${homeserver.serverName}`).join(', ')}
+  Feed:        ${String(DEMO_POSTS.length)} posts, each with its <omni-chat> (open posts readable without signing in)
   Chat as two members: sign in as alice in one window and as bob in another (or a private window).
   Press Ctrl-C to stop.`);
 } catch (error) {
