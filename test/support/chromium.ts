@@ -26,14 +26,23 @@ export function launchChromium(options: { args?: readonly string[] } = {}): Prom
   });
 }
 
-/** Serves the repository through Vite on a free loopback port, for pages under `test/pages/`. */
-export async function servePages(): Promise<{ url: (page: string) => string; close: () => Promise<void> }> {
+/**
+ * Serves the repository through Vite on a free loopback port, for pages under `test/pages/`.
+ * `production: true` resolves dependencies' `production` exports (Lit without its dev-mode checks and
+ * warnings, as sites ship it), with its own pre-bundle cache so it never replaces the tests' one.
+ */
+export async function servePages(
+  options: { production?: boolean } = {},
+): Promise<{ url: (page: string) => string; close: () => Promise<void> }> {
   const vite: ViteDevServer = await createServer({
     root,
     configFile: `${root}vite.config.ts`,
     logLevel: 'warn',
     server: { host: '127.0.0.1', port: 0, hmr: false },
     optimizeDeps: { entries: ['test/pages/*.html', 'test/bench/*.html'] },
+    ...(options.production
+      ? { resolve: { conditions: ['module', 'browser', 'production'] }, cacheDir: `${root}node_modules/.vite-production` }
+      : {}),
   });
   await vite.listen();
   const base = vite.resolvedUrls?.local[0];

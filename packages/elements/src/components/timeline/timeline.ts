@@ -159,7 +159,7 @@ export class TimelineController implements ReactiveController {
     const lastKey = previous[previous.length - 1]?.key;
     const appended = lastKey === undefined ? 0 : countAfter(items, lastKey);
     if (this.#atBottom) {
-      this.#showLatestNow(items);
+      if (items[items.length - 1]?.key !== lastKey) this.#showLatestNow(items);
       void this.scrollToLatest();
     } else {
       if (appended > 0) {
@@ -326,14 +326,10 @@ export class TimelineController implements ReactiveController {
    */
   #showLatestNow(items: readonly TimelineItem[]): void {
     const virtualizer = this.#virtualizer;
-    const log = this.log;
     const last = items[items.length - 1];
-    if (!virtualizer || !log || !last) return;
-    if (this.#findElement(last.key)) {
-      // Already rendered: scroll the log only (an element's scrollIntoView would also scroll the page).
-      log.scrollTop = log.scrollHeight;
-      return;
-    }
+    // A last item already on screen (a remote echo, a reaction) is kept in place by the pinned layout
+    // and `scrollToLatest()`; scrolling here would force a layout in the middle of the update.
+    if (!virtualizer || !last || this.#findElement(last.key)) return;
     virtualizer.items = items as TimelineItem[];
     virtualizer.element(items.length - 1)?.scrollIntoView({ block: 'end' });
   }
