@@ -19,6 +19,7 @@ import { resolveHomeserver } from './homeserver.ts';
 import { MediaLoader } from './media.ts';
 import { RoomModel } from './room-model.ts';
 import { PostRoomModel } from './post-room.ts';
+import { DirectRoomModel } from './dm.ts';
 import type { PostRoomTarget } from './posts.ts';
 import { quietLogger } from './sdk-logger.ts';
 import type { StoredSession } from './session-store.ts';
@@ -72,6 +73,8 @@ export class EngineSession implements SessionHandle {
   readonly #rooms = new Map<string, RoomModel>();
   /** Post rooms by post id and alias template, shared like rooms. */
   readonly #posts = new Map<string, PostRoomModel>();
+  /** Direct conversations by the other member's user id, shared like rooms. */
+  readonly #directs = new Map<string, DirectRoomModel>();
   readonly #firstSync: Promise<void>;
   /** Open models by room id: one client listener per event kind feeds them all, and the sync follows them. */
   readonly #byRoomId = new Map<string, Set<RoomModel>>();
@@ -187,6 +190,16 @@ export class EngineSession implements SessionHandle {
     return model.hold();
   }
 
+  openDirectRoom(userId: string): RoomHandle {
+    const key = userId.trim();
+    let model = this.#directs.get(key);
+    if (!model) {
+      model = new DirectRoomModel(this, key, () => this.#directs.delete(key));
+      this.#directs.set(key, model);
+    }
+    return model.hold();
+  }
+
   loadMedia(request: MediaRequest): Promise<string> {
     return this.media.load(request);
   }
@@ -197,6 +210,8 @@ export class EngineSession implements SessionHandle {
     this.#rooms.clear();
     for (const model of this.#posts.values()) model.dispose();
     this.#posts.clear();
+    for (const model of this.#directs.values()) model.dispose();
+    this.#directs.clear();
     try {
       // Guests cannot log out; their token simply stops being used.
       if (!this.info.guest) await this.client.logout(true);
@@ -217,6 +232,8 @@ export class EngineSession implements SessionHandle {
     this.#rooms.clear();
     for (const model of this.#posts.values()) model.dispose();
     this.#posts.clear();
+    for (const model of this.#directs.values()) model.dispose();
+    this.#directs.clear();
     this.client.stopClient();
   }
 }

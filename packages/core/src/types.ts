@@ -26,6 +26,8 @@ export type OmniErrorCode =
   | 'creation-refused'
   | 'rate-limited'
   | 'binding-mismatch'
+  | 'bad-user'
+  | 'unknown-user'
   | 'unknown';
 
 export class OmniError extends Error implements OmniErrorInfo {
@@ -176,6 +178,8 @@ export interface RoomSnapshot {
   readonly alias?: string;
   /** A post's room was created by this session (its first message). */
   readonly createdHere?: boolean;
+  /** A direct conversation (`openDirectRoom`): the other member, from their profile. */
+  readonly directWith?: MemberInfo;
 }
 
 export type Unsubscribe = () => void;
@@ -231,6 +235,11 @@ export interface SessionHandle {
   openRoom(roomIdOrAlias: string): RoomHandle;
   /** The discussion room of a post, created by its first message (see docs/posts.md). */
   openPostRoom(post: PostRoomTarget): RoomHandle;
+  /**
+   * The encrypted direct conversation with `userId`: the room `m.direct` lists (or their invitation,
+   * accepted), else created by the first message (see docs/dm.md).
+   */
+  openDirectRoom(userId: string): RoomHandle;
   /** A blob URL for the media, fetched with this session's token (e.g. avatars outside a room). */
   loadMedia(request: MediaRequest): Promise<string>;
   /** Revokes the access token and stops syncing. */
