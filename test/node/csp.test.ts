@@ -1,0 +1,218 @@
+/**
+ * The built `omni-chat.js` on a host page with the strictest Content-Security-Policy we promise to work
+ * under (see docs/security.md): no inline script or style, no eval beyond WebAssembly compilation,
+ * Trusted Types required for every DOM sink, connections only to the page's origin and the homeserver.
+ * A member signs in through the element's own form, talks in an encrypted room (the crypto wasm loads)
+ * and in an open post chat, and reads what a peer sends in each. Zero violations, in the page's own
+ * `securitypolicyviolation` events and in Chromium's console.
+ */
+import { spawn } from 'node:child_process';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
+import { postRoomAlias } from '../../packages/core/src/posts.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { NioPeer } from '../support/nio.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dist = path.join(root, 'packages/elements/dist');
+const pages = path.join(root, 'test/pages/csp');
+const TIMEOUT = 90_000;
+
+/** The policy of docs/security.md, word for word, with the test's homeserver. */
+const strictPolicy = (homeserver: string): string =>
+  [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "style-src 'self'",
+    "img-src 'self' blob:",
+    `connect-src 'self' ${homeserver}`,
+    "require-trusted-types-for 'script'",
+  ].join('; ');
+
+async function newestMtime(target: string): Promise<number> {
+  const info = await stat(target);
+  if (!info.isDirectory()) return info.mtimeMs;
+  const entries = await readdir(target, { withFileTypes: true, recursive: true });
+  const times = await Promise.all(
+    entries.filter((e) => e.isFile()).map(async (e) => (await stat(path.join(e.parentPath, e.name))).mtimeMs),
+  );
+  return Math.max(0, ...times);
+}
+
+/** `pnpm build`, unless dist/ is newer than every source it is built from (build.test.ts builds just before us). */
+async function ensureBuild(): Promise<void> {
+  const built = await stat(path.join(dist, '.vite/manifest.json')).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
+  const sources = ['packages/core/src', 'packages/elements/src', 'vite.config.ts', 'pnpm-lock.yaml'].map((p) => path.join(root, p));
+  const newest = Math.max(...(await Promise.all(sources.map(newestMtime))));
+  if (built > newest) return;
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('sh', ['scripts/with-env.sh', 'pnpm', 'build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`pnpm build failed (${code}):\n${output}`))));
+  });
+}
+
+const types: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+};
+
+/** A static site: `/dist/…` from the build, everything else from test/pages/csp/, every response with `policy`. */
+async function serveStrictSite(policy: string): Promise<{ url: (p: string) => string; close: () => Promise<void> }> {
+  const server = createServer((request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    const [base, relative] = pathname.startsWith('/dist/') ? [dist, pathname.slice('/dist'.length)] : [pages, pathname];
+    const file = path.resolve(base, `.${relative}`);
+    const headers = { 'content-security-policy': policy, 'content-type': types[path.extname(file)] ?? 'application/octet-stream' };
+    if (!file.startsWith(`${base}${path.sep}`)) {
+      response.writeHead(403, headers).end();
+      return;
+    }
+    readFile(file).then(
+      (body) => response.writeHead(200, headers).end(body),
+      () => response.writeHead(404, headers).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the static server has no port');
+  const origin = `http://127.0.0.1:${address.port}`;
+  return {
+    url: (p) => new URL(p, origin).href,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+interface Violation {
+  directive: string;
+  blocked: string;
+  source: string;
+  line: number;
+  sample: string;
+}
+
+async function send(element: Locator, text: string): Promise<void> {
+  const box = element.getByRole('textbox', { name: 'Message' });
+  await box.fill(text);
+  await element.getByRole('button', { name: 'Send' }).click();
+}
+
+const shown = (element: Locator, text: string): Promise<void> =>
+  element.getByRole('article').filter({ hasText: text }).first().waitFor({ timeout: TIMEOUT });
+
+describe('omni-chat.js on a page with a strict Content-Security-Policy', () => {
+  let hs: Homeserver;
+  let alice: Peer;
+  let bob: Peer;
+  let nio: NioPeer;
+  let roomId: string;
+  let browser: Browser;
+  let site: Awaited<ReturnType<typeof serveStrictSite>>;
+  const tag = crypto.randomUUID().slice(0, 8);
+  const post = `csp-post-${tag}`;
+
+  before(async () => {
+    await ensureBuild();
+    hs = await startSynapse();
+    alice = await hs.registerUser({ displayName: 'Alice' });
+    bob = await hs.registerUser({ displayName: 'Bob' });
+    ({ roomId } = await bob.createRoom({ name: 'Strict DM', preset: 'private_chat', encrypted: true, invite: [alice.userId] }));
+    await alice.joinRoom(roomId);
+    nio = new NioPeer();
+    await nio.call('login', { homeserver: hs.baseUrl, user: bob.userId, password: bob.password, device: `CSP${tag}` });
+    await nio.call('join', { room: roomId });
+    site = await serveStrictSite(strictPolicy(hs.baseUrl));
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser.close();
+    await site.close();
+    await nio.close();
+    await hs.stop();
+  });
+
+  test('sign-in, an encrypted room and a post chat, with zero violations', { timeout: 5 * TIMEOUT }, async (t) => {
+    const context = await browser.newContext();
+    const page: Page = await context.newPage();
+    const consoleViolations: string[] = [];
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Trusted Type|TrustedHTML|TrustedScript/iu.test(message.text())) consoleViolations.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+
+    const query = new URLSearchParams({ hs: hs.baseUrl, room: roomId, post });
+    const response = await page.goto(site.url(`/index.html?${query.toString()}`));
+    assert.equal(response?.headers()['content-security-policy'], strictPolicy(hs.baseUrl), 'the page is served with the policy');
+
+    // Signed out, the encrypted room offers the element's own sign-in form.
+    const room = page.locator('omni-room');
+    await room.getByRole('textbox', { name: 'Username' }).fill(alice.username, { timeout: TIMEOUT });
+    await room.getByRole('textbox', { name: 'Password' }).fill(alice.password);
+    await room.getByRole('button', { name: 'Sign in' }).click();
+
+    // The encrypted room: the crypto wasm is compiled under 'wasm-unsafe-eval', a message goes out
+    // encrypted and nio (libolm) decrypts it; nio's encrypted answer is shown.
+    await room.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: TIMEOUT });
+    assert.ok(
+      requested.some((url) => url.startsWith(site.url('/dist/')) && url.endsWith('.wasm')),
+      'the crypto wasm was fetched from dist/',
+    );
+    await nio.call('wait_member', { room: roomId, user: alice.userId, timeout: 60 });
+    await send(room, `encrypted hello ${tag}`);
+    const received = await nio.call('wait_message', { room: roomId, body: `encrypted hello ${tag}`, timeout: 60 });
+    assert.equal(received.decrypted, true, 'the room message was sent encrypted');
+    await nio.call('trust', { user: alice.userId, timeout: 60 });
+    await nio.call('send', { room: roomId, body: `encrypted answer ${tag}` });
+    await shown(room, `encrypted answer ${tag}`);
+
+    // The open post chat, added by the page once the member signed in: the first message creates the
+    // post's room; bob joins it and answers.
+    const chat = page.locator('omni-chat');
+    await chat.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: TIMEOUT });
+    await send(chat, `post comment ${tag}`);
+    const alias = postRoomAlias(post, { serverName: bob.serverName });
+    let postRoom = '';
+    const deadline = Date.now() + TIMEOUT;
+    while (!postRoom) {
+      postRoom = await bob.resolveAlias(alias).catch(() => '');
+      if (!postRoom && Date.now() > deadline) throw new Error(`the post room ${alias} was never created`);
+      if (!postRoom) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await bob.joinRoom(postRoom);
+    await bob.waitForMessage(postRoom, (e) => e.sender === alice.userId && e.content['body'] === `post comment ${tag}`, TIMEOUT);
+    await bob.sendMessage(postRoom, `post answer ${tag}`);
+    await shown(chat, `post answer ${tag}`);
+    await shown(chat, `post comment ${tag}`);
+    await shown(room, `encrypted hello ${tag}`);
+
+    const violations = await page.evaluate(() => (window as unknown as { cspViolations: Violation[] }).cspViolations);
+    t.diagnostic(`requests: ${requested.length}, to the homeserver: ${requested.filter((u) => u.startsWith(hs.baseUrl)).length}`);
+    assert.deepEqual(violations, [], 'securitypolicyviolation events in the page');
+    assert.deepEqual(consoleViolations, [], 'CSP or Trusted Types errors in the console');
+    assert.deepEqual(errors, [], 'uncaught errors in the page');
+    assert.deepEqual(
+      requested.filter((url) => !url.startsWith(site.url('/')) && !url.startsWith(hs.baseUrl) && !url.startsWith('blob:')),
+      [],
+      'requests to other origins',
+    );
+    await context.close();
+  });
+});
