@@ -77,3 +77,22 @@ declare global {
     'omni-unread-change': OmniUnreadChangeEvent;
   }
 }
+
+/** Fired by `<omni-dm>` when the member's first message created the direct conversation's room. */
+export class OmniDmCreatedEvent extends Event {
+  static readonly type = 'omni-dm-created';
+  readonly roomId: string;
+  /** The other member. */
+  readonly userId: string;
+  constructor(detail: { roomId: string; userId: string }) {
+    super(OmniDmCreatedEvent.type, { bubbles: true, composed: true });
+    this.roomId = detail.roomId;
+    this.userId = detail.userId;
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'omni-dm-created': OmniDmCreatedEvent;
+  }
+}
