@@ -108,6 +108,13 @@ describe('the loader’s shells', function () {
     expect(mounted(el)).to.equal(true);
   });
 
+  it('loads at once, wherever it is, with loading="eager"', async () => {
+    const { el } = await farBelow(createRoom({ homeserver: baseUrl, room: '#eager:example.org', loading: 'eager' }));
+    await el.updateComplete;
+    expect(mounted(el)).to.equal(true);
+    expect(shadow(el).querySelector('omni-room-view')?.hasAttribute('loading')).to.equal(false);
+  });
+
   it('loads as it scrolls near the viewport (one viewport ahead) and then shows the room', async () => {
     const roomId = await lobbyWithMessage('scrolled into view');
     await signIn({ homeserver: baseUrl, username: alice.username, password: alice.password });
@@ -158,6 +165,10 @@ describe('the loader’s shells', function () {
       expect(getComputedStyle(header).outlineColor).to.equal('rgb(255, 0, 0)');
       expect(el.matches(':state(dark)')).to.equal(true);
       expect(getComputedStyle(el).colorScheme).to.equal('dark');
+      const facadeRules = shadow(el).adoptedStyleSheets.flatMap((sheet) =>
+        [...sheet.cssRules].filter((rule) => rule.cssText.includes('.facade')),
+      );
+      expect(facadeRules, 'the facade’s rules would reach into the view').to.deep.equal([]);
 
       el.theme = 'light';
       await el.updateComplete;

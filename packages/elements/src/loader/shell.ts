@@ -1,7 +1,7 @@
 import { OmniErrorEvent } from '../events.ts';
 import { unwatch, watch } from './activation.ts';
 import type { MountedView, ViewFactories, ViewKind } from './contract.ts';
-import { shellSheet, type ShellKind } from './styles.ts';
+import { mountedSheet, shellSheet, type ShellKind } from './styles.ts';
 
 let viewsChunk: Promise<ViewFactories> | undefined;
 
@@ -52,7 +52,6 @@ export interface ShellConfig {
  * of `::part()`s and `:state()`s whatever has loaded.
  */
 export class OmniShell extends HTMLElement {
-  readonly #kind: ShellKind;
   readonly #viewKind: ViewKind | undefined;
   readonly #text: FacadeText;
   readonly #root: ShadowRoot;
@@ -76,7 +75,6 @@ export class OmniShell extends HTMLElement {
     const config = (this.constructor as typeof OmniShell).shell;
     if (!config) throw new TypeError('OmniShell is abstract: use <omni-room>, <omni-chat> or <omni-dm>');
     const { kind, view: viewKind, text } = config;
-    this.#kind = kind;
     this.#viewKind = viewKind;
     this.#text = text;
     this.#root = this.attachShadow({ mode: 'open', delegatesFocus: true });
@@ -154,7 +152,8 @@ export class OmniShell extends HTMLElement {
     const view = factory.mount({ element: this, internals: this.#internals });
     view.classList.add('omni-view');
     for (const { name, value } of this.attributes) if (forwards(name)) view.setAttribute(name, value);
-    this.#root.adoptedStyleSheets = [shellSheet(this.#kind), ...factory.styleSheets];
+    // The facade's rules go with the facade: they must not reach into the view sharing this shadow root.
+    this.#root.adoptedStyleSheets = [mountedSheet(), ...factory.styleSheets];
     for (const type of ['pointerdown', 'focusin', 'keydown']) this.#root.removeEventListener(type, this.#onTouch);
     this.#view = view;
     this.#root.replaceChildren(view);

@@ -23,22 +23,31 @@ function hostRules(kind: ShellKind): string {
     ':host([hidden]){display:none}',
     ':host([theme=dark]){color-scheme:dark;background:var(--omni-color-surface,#16191d);color:var(--omni-color-text,#e6edf3);' +
       'border-color:var(--omni-color-border-subtle,#373e47)}',
-    '.omni-view{display:contents}',
     '.facade{box-sizing:border-box;block-size:100%;display:flex;flex-direction:column;align-items:center;justify-content:center;' +
       'gap:var(--omni-space-m,.75rem);padding:var(--omni-space-l,1.25rem);text-align:center}',
-    'p{margin:0}',
-    '.title{font-weight:600;overflow-wrap:anywhere}',
-    '.meta{opacity:.8;font-size:var(--omni-font-size-s,.8125rem)}',
-    'button{font:inherit;padding:var(--omni-space-s,.375rem) var(--omni-space-l,1.25rem);border:0;cursor:pointer;' +
+    '.facade p{margin:0}',
+    '.facade .title{font-weight:600;overflow-wrap:anywhere}',
+    '.facade .meta{opacity:.8;font-size:var(--omni-font-size-s,.8125rem)}',
+    '.facade button{font:inherit;padding:var(--omni-space-s,.375rem) var(--omni-space-l,1.25rem);border:0;cursor:pointer;' +
       'border-radius:var(--omni-radius-m,.5rem);background:var(--omni-color-accent,#0a58ca);color:var(--omni-color-on-accent,#fff)}',
-    ':host([theme=dark]) button{background:var(--omni-color-accent,#6cb0ff);color:var(--omni-color-on-accent,#0d1117)}',
-    'button:focus-visible{outline:2px solid var(--omni-color-focus,#0a58ca);outline-offset:2px}',
+    ':host([theme=dark]) .facade button{background:var(--omni-color-accent,#6cb0ff);color:var(--omni-color-on-accent,#0d1117)}',
+    '.facade button:focus-visible{outline:2px solid var(--omni-color-focus,#0a58ca);outline-offset:2px}',
   ].join('');
 }
 
 const sheets = new Map<ShellKind, CSSStyleSheet>();
+let viewSheet: CSSStyleSheet | undefined;
 
-/** One stylesheet per kind of shell, shared by every element of that kind on the page. */
+/** The one rule a shell keeps once its view is mounted: the view element itself takes no box. */
+export function mountedSheet(): CSSStyleSheet {
+  if (!viewSheet) {
+    viewSheet = new CSSStyleSheet();
+    viewSheet.replaceSync('.omni-view{display:contents}');
+  }
+  return viewSheet;
+}
+
+/** The facade's stylesheet, one per kind of shell, shared by every element of that kind on the page. */
 export function shellSheet(kind: ShellKind): CSSStyleSheet {
   let sheet = sheets.get(kind);
   if (!sheet) {
