@@ -184,15 +184,33 @@ describe('the loader’s shells', function () {
     }
   });
 
-  it('<omni-dm> says direct messages are coming and loads nothing', async () => {
+  it('<omni-chat> and <omni-dm>: their facades far off screen, their views once touched', async () => {
     const since = performance.now();
-    const el = await fixture<HTMLElement>(html`<omni-dm user="@bob:example.org" homeserver=${baseUrl}></omni-dm>`);
+    const { container } = await farBelow(document.createElement('div'));
+    const chat = document.createElement('omni-chat');
+    chat.setAttribute('homeserver', baseUrl);
+    chat.setAttribute('post', `loader-${crypto.randomUUID()}`);
+    chat.setAttribute('post-title', 'Why lazy loading matters');
+    const dm = document.createElement('omni-dm');
+    dm.setAttribute('homeserver', baseUrl);
+    dm.setAttribute('user', bob.userId);
+    container.append(chat, dm);
     await settle();
-    expect(shadow(el).textContent).to.include('@bob:example.org').and.include('Direct messages are coming soon.');
-    expect(shadow(el).querySelector('button')).to.equal(null);
-    expect(shadow(el).children).to.have.length(1);
+
+    expect(shadow(chat).querySelector('[part="facade-title"]')?.textContent).to.equal('Why lazy loading matters');
+    expect(facadeButton(chat)?.textContent).to.equal('Join the discussion');
+    expect(shadow(dm).querySelector('[part="facade-title"]')?.textContent).to.equal(bob.userId);
+    expect(facadeButton(dm)?.textContent).to.equal('Open the conversation');
+    expect(shadow(chat).querySelector('omni-chat-view') ?? shadow(dm).querySelector('omni-dm-view')).to.equal(null);
     expect(homeserverRequests(since)).to.deep.equal([]);
-    expect(el.getBoundingClientRect().height).to.be.greaterThan(100);
-    await expect(el).to.be.accessible();
+    await expect(chat).to.be.accessible();
+    await expect(dm).to.be.accessible();
+
+    chat.focus({ preventScroll: true });
+    await chat.updateComplete;
+    expect(shadow(chat).querySelector('omni-chat-view')?.getAttribute('post-title')).to.equal('Why lazy loading matters');
+    await dm.load();
+    expect(shadow(dm).querySelector('omni-dm-view')?.getAttribute('user')).to.equal(bob.userId);
+    expect(chat.getBoundingClientRect().height).to.be.greaterThan(100);
   });
 });

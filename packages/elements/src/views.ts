@@ -4,9 +4,15 @@
  * the first element nears the viewport or is touched; never part of the loader.
  */
 import type { ViewFactories } from './loader/contract.ts';
+import { OmniChatView } from './components/chat/omni-chat.ts';
+import './components/chat/define.ts';
+import { OmniDmView } from './components/dm/omni-dm.ts';
+import './components/dm/define.ts';
 import { OmniRoomView } from './components/room/omni-room.ts';
 import './components/room/define.ts';
 
 export const views: ViewFactories = {
   room: OmniRoomView.factory(),
+  chat: OmniChatView.factory(),
+  dm: OmniDmView.factory(),
 };

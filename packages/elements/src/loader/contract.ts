@@ -23,6 +23,6 @@ export interface ViewFactory {
 }
 
 /** The full views the loader knows how to mount. */
-export type ViewKind = 'room' | 'chat';
+export type ViewKind = 'room' | 'chat' | 'dm';
 
 export type ViewFactories = Partial<Record<ViewKind, ViewFactory>>;

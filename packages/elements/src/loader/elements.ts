@@ -152,27 +152,37 @@ reflect(OmniChat, {
 });
 
 /**
- * A private, encrypted conversation with one member. Direct messages are not available yet: the
- * element shows a facade that says so and loads nothing.
+ * A private, end-to-end encrypted conversation with one member. Shows a facade with the other member's
+ * id until it nears the viewport or is touched, then the conversation in the same box; nothing is
+ * created on the homeserver until the member's first message.
  *
- * @summary A direct conversation (coming soon).
- * @csspart facade - The stand-in.
- * @csspart facade-title - The other member (the `user` attribute).
- * @cssproperty --omni-dm-height - Height of the element (default 28rem).
+ * @summary A private, encrypted conversation with one member.
+ * @slot sign-in - Replaces the built-in sign-in form shown to signed-out visitors.
+ * @slot empty - Replaces the inviting text shown before the first message.
+ * @csspart facade - The stand-in shown before the conversation has loaded.
+ * @csspart facade-title - The facade's title (the `user` attribute).
+ * @csspart facade-button - The facade's "Open the conversation" button.
+ * @cssproperty --omni-dm-height - Height of the element, reserved before it loads (default `--omni-room-height`, then 28rem).
+ * @attr loading - `lazy` (default): load as it nears the viewport or is touched; `eager`: at once.
+ * @fires omni-dm-created - The member's first message created the conversation's room.
+ * @fires omni-error - The conversation cannot be shown or its code cannot be loaded; `event.error` says why.
  */
 export class OmniDm extends OmniShell {
-  static readonly observedAttributes = ['user', 'homeserver', 'theme'] as const;
+  static readonly observedAttributes = ['user', 'homeserver', 'theme', 'loading'] as const;
   /** The other member: `@name:server`. */
   declare user: string;
+  /** A homeserver base URL or server name. */
   declare homeserver: string;
+  /** `light` (default), `dark`, or `auto`. */
   declare theme: ThemeName;
 
   static override readonly shell: ShellConfig = {
     kind: 'dm',
-    view: undefined,
+    view: 'dm',
     text: {
       title: (element) => element.getAttribute('user') ?? 'Direct messages',
-      meta: () => 'Direct messages are coming soon.',
+      meta: () => 'End-to-end encrypted',
+      action: 'Open the conversation',
     },
   };
 

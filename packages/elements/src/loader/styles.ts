@@ -8,7 +8,7 @@
 export const reservedHeight = {
   room: 'var(--omni-room-height, 28rem)',
   chat: 'var(--omni-chat-height, 28rem)',
-  dm: 'var(--omni-dm-height, 28rem)',
+  dm: 'var(--omni-dm-height, var(--omni-room-height, 28rem))',
 } as const;
 
 export type ShellKind = keyof typeof reservedHeight;

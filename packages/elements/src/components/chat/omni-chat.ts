@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { sessionFor, signIn, type MessageItem, type OmniErrorInfo, type PostRoomTarget, type RoomSnapshot } from '@omnisocial/core';
-import { OmniElement } from '../../base/omni-element.ts';
+import { OmniView } from '../../base/omni-view.ts';
 import { RoomController } from '../../controllers/room-controller.ts';
 import { OmniErrorEvent, OmniRoomCreatedEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../../events.ts';
 import '../sign-in/define.ts';
@@ -40,7 +40,7 @@ const EMPTY_TEXT = 'No messages yet — start the discussion';
  * @fires omni-error - The discussion cannot be shown (bad post id, alias bound elsewhere, creation refused…); `event.error` says why.
  * @fires omni-session-change - The member signed in or out, their session expired, or moved to another tab.
  */
-export class OmniChatView extends OmniElement {
+export class OmniChatView extends OmniView {
   static override styles = [tokens, roomStyles, timelineStyles, messageBodyStyles, messageTileStyles, composerStyles, chatStyles];
 
   static override properties = {
@@ -83,7 +83,7 @@ export class OmniChatView extends OmniElement {
       open: (session) => session.openPostRoom(target ?? { id: '' }),
     };
   });
-  readonly #themeController = new ThemeController(this, this.attachInternals(), () => this.theme);
+  readonly #themeController = new ThemeController(this, this.viewHost.internals, () => this.theme, this.viewHost.element);
   readonly #timeline = new TimelineController(this, () => ({
     paginateBackwards: () => this.#controller.paginateBackwards(),
     toggleReaction: (eventId, key) => this.#run(this.#controller.toggleReaction(eventId, key)),
