@@ -6,7 +6,7 @@
  *      its viewport; ms from the keydown's timestamp and frames counted; p50/p95 over ECHO_SENDS sends —
  *      target one frame (16.7 ms);
  *  (d) sender → receiver over loopback: page A's Enter keydown → the first frame of page B showing it, p50;
- *  (e) a MESSAGES-message history (default 10,000) seeded concurrently by SEED_PEERS members: seeding time,
+ *  (e) a MESSAGES-message history (default 10,000) seeded with many `/send`s in flight: seeding time,
  *      then the member opens the room and scrolls up one 120 px step per frame through PAGINATIONS
  *      back-paginations: timeline DOM nodes, frame time, anchor drift per back-pagination (the
  *      top-visible message's `data-key` and offset from the log's top, before the page is requested and
@@ -26,10 +26,15 @@ const ECHO_SENDS = Number(process.env['OMNI_BENCH_ECHO_SENDS'] ?? 60);
 const LATENCY_SENDS = Number(process.env['OMNI_BENCH_LATENCY_SENDS'] ?? 20);
 const MESSAGES = Number(process.env['OMNI_BENCH_MESSAGES'] ?? 10_000);
 const PAGINATIONS = Number(process.env['OMNI_BENCH_PAGINATIONS'] ?? 15);
-/** Members sending the history at once, each with its own access token and transaction ids. */
-const SEED_PEERS = Number(process.env['OMNI_BENCH_SEED_PEERS'] ?? 4);
+/**
+ * Seeding is bound by Synapse's CPU per event (about 22 ms on SQLite here). Many `/send`s in flight let
+ * it persist events in batches (one member × 4 in flight: 32 ms per event; × 16: 22 ms; × 32/64: no
+ * better), while more sending members cost more per event (2 × 8: 24 ms, 4 × 4: 26 ms). Each member
+ * has its own access token and transaction ids; the history's order does not matter here.
+ */
+const SEED_PEERS = Number(process.env['OMNI_BENCH_SEED_PEERS'] ?? 1);
 /** `/send` requests in flight per seeding member. */
-const SEED_IN_FLIGHT = Number(process.env['OMNI_BENCH_SEED_IN_FLIGHT'] ?? 8);
+const SEED_IN_FLIGHT = Number(process.env['OMNI_BENCH_SEED_IN_FLIGHT'] ?? 16);
 const FRAME_MS = 1000 / 60;
 /** A frame interval longer than this skipped at least one vsync. */
 const DROPPED_FRAME_MS = FRAME_MS * 1.5;
@@ -124,7 +129,8 @@ async function installProbe(page: Page): Promise<void> {
       if (!l || !t) return false;
       const box = l.getBoundingClientRect();
       const rect = t.getBoundingClientRect();
-      return rect.height > 0 && rect.top >= box.top - 0.5 && rect.bottom <= box.bottom + 0.5;
+      // Within a pixel: scroll offsets are whole pixels, tiles sit at fractional positions.
+      return rect.height > 0 && rect.top >= box.top - 1 && rect.bottom <= box.bottom + 1;
     };
     let inputDelay = Number.NaN;
     const nextEnter = (): Promise<number> =>

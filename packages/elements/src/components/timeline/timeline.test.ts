@@ -288,6 +288,40 @@ describe('timeline (plain snapshot data)', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('shows a message appended at the bottom in the very next frame, laid out and inside the log', async () => {
+    const el = await mount(history(0, 500));
+    /** Resolves after the next frame has been rendered (a message posted from its animation frame). */
+    const afterNextFrame = (): Promise<void> =>
+      new Promise((resolve) =>
+        requestAnimationFrame(() => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => resolve();
+          channel.port2.postMessage(null);
+        }),
+      );
+    for (let i = 0; i < 6; i++) {
+      // Odd ones are much taller than the virtualizer's estimate, so it re-measures within the frame.
+      const body = `fresh ${i} ${i % 2 ? 'with a long body that wraps over several lines '.repeat(6) : ''}`;
+      el.view = { ...el.view, items: [...el.view.items, message(500 + i, { body })] };
+      await afterNextFrame();
+      const tile = log(el).querySelector<HTMLElement>(`[data-key="m${500 + i}"]`);
+      expect(tile, `m${500 + i} in the DOM after one frame`).to.not.equal(null);
+      const box = log(el).getBoundingClientRect();
+      const rect = tile!.getBoundingClientRect();
+      // Within a pixel: scroll offsets are whole pixels, tiles sit at fractional positions.
+      expect(rect.top, `m${500 + i} top`).to.be.at.least(box.top - 1);
+      expect(rect.bottom, `m${500 + i} bottom`).to.be.at.most(box.bottom + 1);
+      expect(atBottom(el)).to.equal(true);
+      await settle(3);
+    }
+    // The layout was pinned to the latest item; older history inserted above must not move the view off it.
+    el.view = { ...el.view, items: [...history(-100, 0).map((item) => ({ ...item, key: `old${item.key}` })), ...el.view.items] };
+    await el.updateComplete;
+    await idle(el);
+    expect(atBottom(el)).to.equal(true);
+    expect(visibleArticles(el).at(-1)?.dataset['key']).to.equal('m505');
+  });
+
   it('announces each new incoming message once in a polite region, and nothing for history, scrolling or own messages', async () => {
     let loaded = 900;
     const el = await mount(history(loaded, 1_000), { hasMoreBefore: true });

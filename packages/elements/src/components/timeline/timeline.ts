@@ -96,6 +96,9 @@ export class TimelineController implements ReactiveController {
   #pendingJump: { eventId: string; attempts: number } | undefined;
   #lastMarkedRead: string | undefined;
   readonly #tiles = new WeakMap<TimelineItem, { state: string; tile: TemplateResult }>();
+  /** The item the virtualizer's layout is pinned to (see `#showLatestNow`). */
+  #pinned: { index: number; key: string } | undefined;
+  #latestObserver: ResizeObserver | undefined;
   #announcements: Array<{ id: number; text: string }> = [];
   /** The items the announcements were last computed from. */
   #announcedItems: readonly TimelineItem[] = [];
@@ -158,6 +161,8 @@ export class TimelineController implements ReactiveController {
     }
     const lastKey = previous[previous.length - 1]?.key;
     const appended = lastKey === undefined ? 0 : countAfter(items, lastKey);
+    const pinned = this.#pinned;
+    if (pinned && items[pinned.index]?.key !== pinned.key) this.#unpin();
     if (this.#atBottom) {
       if (items[items.length - 1]?.key !== lastKey) this.#showLatestNow(items);
       void this.scrollToLatest();
@@ -332,6 +337,34 @@ export class TimelineController implements ReactiveController {
     if (!virtualizer || !last || this.#findElement(last.key)) return;
     virtualizer.items = items as TimelineItem[];
     virtualizer.element(items.length - 1)?.scrollIntoView({ block: 'end' });
+    this.#pinned = { index: items.length - 1, key: last.key };
+    // The virtualizer measures the new tile in the next frame (ResizeObserver) and re-pins, but clamps
+    // to the scroll height from before its spacer grew; a tile taller than estimated would end below the
+    // fold until a later frame. An observer of our own, created after the virtualizer's so that it runs
+    // after it (and its microtasks) in the same frame, finishes the scroll before that frame paints.
+    this.#latestObserver?.disconnect();
+    const observer = new ResizeObserver(() => {
+      observer.disconnect();
+      const log = this.log;
+      if (log && this.#atBottom) log.scrollTop = log.scrollHeight;
+    });
+    this.#latestObserver = observer;
+    requestAnimationFrame(() => {
+      const tile = this.#findElement(last.key);
+      if (tile) observer.observe(tile);
+      else observer.disconnect();
+    });
+  }
+
+  /**
+   * The pin is by index: once items are inserted above (history) or removed, it would hold a different
+   * item in place, so it is released; `scrollToLatest()` or the anchor restore takes over. The
+   * virtualizer has no public unpin (the member's own scroll unpins it), hence its layout's method.
+   */
+  #unpin(): void {
+    this.#pinned = undefined;
+    const layout = (this.#virtualizer as unknown as { _layout?: { unpin?: () => void } } | undefined)?._layout;
+    layout?.unpin?.();
   }
 
   /** Scrolls to the message with this event id, loading older history until it is found. */
