@@ -194,10 +194,10 @@ export class DirectRoomModel {
       return;
     }
     try {
-      // DMs are always encrypted: crypto starts while the room is looked up.
-      const crypto = this.#session.ensureCrypto();
-      crypto.catch(() => undefined);
       await this.#session.whenSynced();
+      // DMs are always encrypted: crypto starts while the room is looked up (after the first sync,
+      // since starting it restarts the sync loop).
+      this.#session.ensureCrypto().catch(() => undefined);
       const [profile, roomId] = await Promise.all([this.#profile(), this.#findRoom()]);
       if (this.#isDisposed()) return;
       if (profile === 'unknown' && roomId === undefined) {
@@ -227,7 +227,9 @@ export class DirectRoomModel {
       return 'found';
     } catch (error) {
       // Some homeservers hide profiles of users who share no room with the member: that is no proof of absence.
-      return errorShape(error).errcode === 'M_NOT_FOUND' ? 'unknown' : 'unavailable';
+      // Synapse answers 404 for a local user without a profile row (`M_UNKNOWN`), not only `M_NOT_FOUND`.
+      const { errcode, httpStatus } = errorShape(error);
+      return errcode === 'M_NOT_FOUND' || httpStatus === 404 ? 'unknown' : 'unavailable';
     }
   }
 
