@@ -1,4 +1,5 @@
-// The host page's own script: the elements it embeds, from the query string (`hs`, `room`, `post`).
+// The host page's own script: the elements it embeds, from the query string (`hs`, `room`, `post`,
+// `moderators`).
 // The post chat is added once the member has signed in through the room's form (an open post would
 // otherwise start a guest session of its own first).
 const params = new URLSearchParams(location.search);
@@ -18,6 +19,7 @@ room.addEventListener('omni-session-change', (event) => {
   chat.setAttribute('homeserver', homeserver);
   chat.setAttribute('post', params.get('post') ?? '');
   chat.setAttribute('open', '');
+  chat.setAttribute('moderators', params.get('moderators') ?? '');
   chat.setAttribute('loading', 'eager');
   main?.append(chat);
 });

@@ -1,8 +1,8 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { AsyncDirective, directive } from 'lit/async-directive.js';
 import { ref } from 'lit/directives/ref.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import type { MediaInfo, MediaRequest, MemberInfo, MessageItem } from '@omnisocial/core';
+import { styleProperties } from '../../base/style-properties.ts';
 
 /** Fetches media through the session's authenticated media loader; resolves to a blob URL. */
 export type LoadMedia = (request: MediaRequest) => Promise<string>;
@@ -213,7 +213,7 @@ class ImageDirective extends MediaDirective {
     }
     const box = mediaBox(media.width && media.height ? media : (media.thumbnail ?? media));
     // The box has its final size before anything loads, so the timeline does not shift.
-    const frame = styleMap({ inlineSize: `${box.width}px`, aspectRatio: `${box.width} / ${box.height}` });
+    const frame = styleProperties({ 'inline-size': `${box.width}px`, 'aspect-ratio': `${box.width} / ${box.height}` });
     return html`<div class="media image" part="media-image" style=${frame}>
         ${
           preview.status === 'ready' && preview.url
@@ -347,7 +347,7 @@ class AttachmentDirective extends MediaDirective {
         playsinline
         src=${slot.url}
         aria-label=${media.name}
-        style=${styleMap({ inlineSize: `${box.width}px`, aspectRatio: `${box.width} / ${box.height}` })}
+        style=${styleProperties({ 'inline-size': `${box.width}px`, 'aspect-ratio': `${box.width} / ${box.height}` })}
       ></video>`;
     }
     if (slot.status === 'failed') return html`<p class="media-unavailable" part="media-unavailable">${MEDIA_UNAVAILABLE}</p>`;

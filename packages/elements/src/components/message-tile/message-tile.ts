@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
 import type { MemberInfo, MessageItem, ReactionGroup } from '@omnisocial/core';
+import { styleProperties } from '../../base/style-properties.ts';
 import { renderMessageBody } from '../message-body/message-body.ts';
 import { avatar, renderMedia, type LoadMedia } from './message-media.ts';
 
@@ -113,7 +113,7 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
         message.continuation
           ? html`<span class="visually-hidden sender">${message.sender.displayName}</span>`
           : html`<div class="head">
-              <span class="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hue(message.sender.userId)) })}
+              <span class="avatar" aria-hidden="true" style=${styleProperties({ '--_hue': String(hue(message.sender.userId)) })}
                 >${avatar(message.sender, loadMedia, initials(message.sender))}</span
               >
               <span class="sender" title=${message.sender.userId}>${message.sender.displayName}</span>
@@ -193,7 +193,7 @@ function renderReceipts(readBy: readonly MemberInfo[]): TemplateResult {
   const label = `Seen by ${listNames(readBy.map((m) => m.displayName))}`;
   return html`<div class="receipts" part="receipts" title=${label}>
     <span class="visually-hidden">${label}</span>
-    ${shown.map((m) => html`<span class="receipt" aria-hidden="true" style=${styleMap({ '--_hue': String(hue(m.userId)) })}>${initials(m)}</span>`)}
+    ${shown.map((m) => html`<span class="receipt" aria-hidden="true" style=${styleProperties({ '--_hue': String(hue(m.userId)) })}>${initials(m)}</span>`)}
     ${more > 0 ? html`<span class="receipt more" aria-hidden="true">+${more}</span>` : nothing}
   </div>`;
 }
