@@ -5,7 +5,8 @@
  * scrolling to it loads the engine and shows the room.
  */
 import { spawn } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -202,5 +203,59 @@ describe('omni-chat.js from a plain <script type="module"> against a real Synaps
     );
     assert.deepEqual(errors, []);
     await context.close();
+  });
+
+  test('a site that fails to serve the views chunk: the facade says so, fires omni-error, does not retry in a loop, and Try again loads it', async () => {
+    const copy = await mkdtemp(path.join(tmpdir(), 'omni-dist-'));
+    await cp(dist, path.join(copy, 'dist'), { recursive: true });
+    const views = manifest['packages/elements/src/views.ts']?.file ?? '';
+    assert.ok(views, 'no views chunk');
+    await rm(path.join(copy, 'dist', views));
+    const broken = await serveStatic(copy, {
+      '/near.html': `<!doctype html>
+        <omni-room homeserver="${hs.baseUrl}" room="${roomId}"></omni-room>
+        <script type="module" src="/dist/omni-chat.js"></script>`,
+    });
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const requested: string[] = [];
+      page.on('request', (request) => requested.push(request.url()));
+      await page.addInitScript(() => {
+        const seen: string[] = [];
+        (window as unknown as { omniErrors: string[] }).omniErrors = seen;
+        addEventListener('omni-error', (event) => seen.push((event as Event & { error: { code: string } }).error.code), true);
+      });
+      await page.goto(broken.url('/near.html'));
+      await page.waitForFunction(
+        () => document.querySelector('omni-room')?.shadowRoot?.textContent.includes('The chat could not be loaded.') ?? false,
+        undefined,
+        { timeout: 20_000 },
+      );
+      assert.equal(await page.getByRole('button', { name: 'Try again' }).count(), 1);
+      assert.deepEqual(await page.evaluate(() => (window as unknown as { omniErrors: string[] }).omniErrors), ['network']);
+      await page.waitForTimeout(1500);
+      const attempts = requested.filter((url) => url.endsWith(views)).length;
+      assert.equal(attempts, 1, `the views chunk was requested ${attempts} times without the member asking`);
+      assert.deepEqual(
+        requested.filter((url) => url.startsWith(hs.baseUrl)),
+        [],
+      );
+
+      // The site fixes its server; the member presses "Try again".
+      await cp(path.join(dist, views), path.join(copy, 'dist', views));
+      await page.getByRole('button', { name: 'Try again' }).click();
+      await page.waitForFunction(
+        () => document.querySelector('omni-room')?.shadowRoot?.querySelector('omni-room-view') !== null,
+        undefined,
+        {
+          timeout: 20_000,
+        },
+      );
+    } finally {
+      await context.close();
+      await broken.close();
+      await rm(copy, { recursive: true, force: true });
+    }
   });
 });

@@ -136,8 +136,9 @@ export class OmniShell extends HTMLElement {
       this.#loading = undefined;
       this.#busy = false;
       this.#failed = true;
+      // No automatic retry (an element in view would retry in a loop while offline): the member's next
+      // touch, or "Try again", loads again.
       this.#renderFacade();
-      if (this.isConnected) watch(this, this.#onTouch);
       const message = `The chat could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
       this.dispatchEvent(new OmniErrorEvent({ code: 'network', message }));
     });
