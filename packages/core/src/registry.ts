@@ -79,12 +79,26 @@ export function restoreSession(homeserverUrl: string): Promise<void> {
   return pending;
 }
 
+/** Guest sign-ins under way, per homeserver: elements that ask at once share one guest account. */
+const guestSignIns = new Map<string, Promise<SessionInfo>>();
+
 /**
  * Signs a member in on a homeserver, stores the session for later visits, and makes it available
  * to every element of that homeserver on the page. Signing in again replaces the previous session;
  * after a soft logout, signing in as the same member keeps their device.
  */
 export async function signIn(options: SignInOptions): Promise<SessionInfo> {
+  if (!('guest' in options)) return signInNow(options);
+  const homeserverUrl = await resolveHomeserver(options.homeserver);
+  let pending = guestSignIns.get(homeserverUrl);
+  if (!pending) {
+    pending = signInNow(options).finally(() => guestSignIns.delete(homeserverUrl));
+    guestSignIns.set(homeserverUrl, pending);
+  }
+  return pending;
+}
+
+async function signInNow(options: SignInOptions): Promise<SessionInfo> {
   const homeserverUrl = await resolveHomeserver(options.homeserver);
   const store = await sessionStore();
   const previous = await store.load(homeserverUrl);

@@ -49,9 +49,6 @@ export class RoomModel {
   /** Parsed content and previous items, so each rebuild reuses what did not change. */
   readonly #timeline = new TimelineCache();
   #paginating: Promise<boolean> | undefined;
-  /** The topic read from the server once, when the scoped sync's state does not carry it. */
-  #fetchedTopic: string | undefined;
-  #topicRequested = false;
   /** When `m.typing: true` was last sent: a keystroke does not need a request each time. */
   #typingSentAt = 0;
 
@@ -173,29 +170,10 @@ export class RoomModel {
     });
   }
 
-  /**
-   * The room's topic. The scoped sync asks only for the state rendering needs first, so when the
-   * topic is not in the client's state it is read from the server once.
-   */
+  /** The room's topic: the scoped sync's required state carries it (see ROOM_SUBSCRIPTION), classic sync all state. */
   #topic(room: Room): string | undefined {
-    const event = liveState(room)?.getStateEvents(EventType.RoomTopic, '');
-    if (event) {
-      const topic: unknown = event.getContent()['topic'];
-      return typeof topic === 'string' ? topic : undefined;
-    }
-    if (!this.#topicRequested) {
-      this.#topicRequested = true;
-      this.#session.client.getStateEvent(room.roomId, EventType.RoomTopic, '').then(
-        (content: Record<string, unknown>) => {
-          const topic = content['topic'];
-          if (typeof topic !== 'string' || this.#disposed) return;
-          this.#fetchedTopic = topic;
-          this.refresh();
-        },
-        () => undefined,
-      );
-    }
-    return this.#fetchedTopic;
+    const topic: unknown = liveState(room)?.getStateEvents(EventType.RoomTopic, '')?.getContent()['topic'];
+    return typeof topic === 'string' ? topic : undefined;
   }
 
   #room(): Room | null {

@@ -69,6 +69,7 @@ export const ROOM_SUBSCRIPTION: MSC3575RoomSubscription = {
   required_state: [
     [EventType.RoomCreate, ''],
     [EventType.RoomName, ''],
+    [EventType.RoomTopic, ''],
     [EventType.RoomCanonicalAlias, ''],
     [EventType.RoomPowerLevels, ''],
     [EventType.RoomEncryption, ''],

@@ -1,0 +1,126 @@
+/**
+ * The feed benchmark page: fifty `<omni-chat>` under fifty posts, the first below the fold. `feed.ts`
+ * scrolls through it; this page reports what only the page can see: when each element entered the
+ * viewport and painted its first message, sync requests in flight, layout shifts, DOM nodes.
+ */
+import '@omnisocial/chat';
+
+const POSTS = 50;
+const SYNC_PATH = /\/_matrix\/client\/(?:unstable\/org\.matrix\.simplified_msc3575|v3|r0)\/sync\b/;
+
+export interface FeedBench {
+  readonly posts: number;
+  /** ms from element `index` entering the viewport to its first message painted. */
+  enterToPaint(index: number, marker: string): Promise<number>;
+  syncConnections(): number;
+  /** Sum of layout-shift scores not caused by input (CLS as a page-lifetime sum). */
+  layoutShift(): number;
+  /** Nodes of one element and its shadow tree. */
+  nodesOf(index: number): number;
+  /** Whether the views chunk (Lit, the views) or the engine chunk (matrix-js-sdk) was fetched. */
+  engineLoaded(): boolean;
+}
+
+declare global {
+  interface Window {
+    feed: FeedBench;
+  }
+}
+
+const params = new URLSearchParams(location.search);
+const homeserver = params.get('hs') ?? '';
+const feed = document.getElementById('feed');
+if (!feed) throw new Error('no #feed');
+const chats: HTMLElement[] = [];
+for (let i = 0; i < POSTS; i += 1) {
+  const article = document.createElement('article');
+  article.className = 'post';
+  const title = document.createElement('h2');
+  title.textContent = `Post ${String(i)}`;
+  const chat = document.createElement('omni-chat');
+  chat.setAttribute('homeserver', homeserver);
+  chat.setAttribute('post', `bench-post-${String(i)}`);
+  chat.setAttribute('post-title', `Post ${String(i)}`);
+  chat.setAttribute('open', '');
+  article.append(title, chat);
+  feed.append(article);
+  chats.push(chat);
+}
+
+let inFlight = 0;
+let connections = 0;
+const pageFetch = window.fetch.bind(window);
+window.fetch = async (input, init) => {
+  const url = input instanceof Request ? input.url : String(input);
+  if (!SYNC_PATH.test(url)) return pageFetch(input, init);
+  // A request counts as a connection until it settles or is aborted (the browser closes an aborted
+  // request's connection at once; its promise rejects a little later).
+  inFlight += 1;
+  connections = Math.max(connections, inFlight);
+  let open = true;
+  const close = (): void => {
+    if (open) inFlight -= 1;
+    open = false;
+  };
+  init?.signal?.addEventListener('abort', close);
+  const signal = input instanceof Request ? input.signal : undefined;
+  signal?.addEventListener('abort', close);
+  try {
+    return await pageFetch(input, init);
+  } finally {
+    close();
+  }
+};
+
+let shift = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+    if (!entry.hadRecentInput) shift += entry.value;
+  }
+}).observe({ type: 'layout-shift', buffered: true });
+
+const entered = new Map<Element, number>();
+const observer = new IntersectionObserver((entries) => {
+  for (const entry of entries) if (entry.isIntersecting && !entered.has(entry.target)) entered.set(entry.target, entry.time);
+});
+for (const chat of chats) observer.observe(chat);
+
+function deepText(node: Node): string {
+  let text = '';
+  const walk = (current: Node): void => {
+    if (current.nodeType === Node.TEXT_NODE) text += current.textContent ?? '';
+    if (current instanceof Element && current.shadowRoot) walk(current.shadowRoot);
+    for (const child of current.childNodes) walk(child);
+  };
+  walk(node);
+  return text;
+}
+
+function countNodes(node: Node): number {
+  let count = 1;
+  if (node instanceof Element && node.shadowRoot) count += countNodes(node.shadowRoot);
+  for (const child of node.childNodes) count += countNodes(child);
+  return count;
+}
+
+window.feed = {
+  posts: POSTS,
+  enterToPaint(index, marker) {
+    const chat = chats[index];
+    if (!chat) return Promise.reject(new Error(`no element ${String(index)}`));
+    return new Promise((resolve, reject) => {
+      const deadline = performance.now() + 60_000;
+      const check = (): void => {
+        const at = entered.get(chat);
+        if (at !== undefined && deepText(chat).includes(marker)) resolve(performance.now() - at);
+        else if (performance.now() > deadline) reject(new Error(`element ${String(index)} did not paint "${marker}" within 60 s`));
+        else requestAnimationFrame(check);
+      };
+      requestAnimationFrame(check);
+    });
+  },
+  syncConnections: () => connections,
+  layoutShift: () => shift,
+  nodesOf: (index) => (chats[index] ? countNodes(chats[index]) : 0),
+  engineLoaded: () => performance.getEntriesByType('resource').some((entry) => /\/(?:views|engine)-[^/]*\.js$/.test(entry.name)),
+};
