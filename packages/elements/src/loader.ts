@@ -12,4 +12,11 @@ define('omni-dm', OmniDm);
 
 export { OmniChat, OmniDm, OmniRoom };
 export { completeSsoSignIn, getLoginFlows, OmniError, signIn, signOut, ssoRedirectUrl, startSsoSignIn } from './loader/api.ts';
-export { OmniErrorEvent, OmniSessionChangeEvent, type SessionChangeState } from './events.ts';
+export {
+  OmniDmCreatedEvent,
+  OmniErrorEvent,
+  OmniRoomCreatedEvent,
+  OmniSessionChangeEvent,
+  OmniUnreadChangeEvent,
+  type SessionChangeState,
+} from './events.ts';
