@@ -76,6 +76,13 @@ describe('the loader’s shells', function () {
     await expect(el).to.be.accessible();
   });
 
+  it('the facade follows the theme: dark colours for theme="dark", accessible in both', async () => {
+    const { el } = await farBelow(createRoom({ room: '#dark:example.org', theme: 'dark' }));
+    expect(getComputedStyle(el).colorScheme).to.equal('dark');
+    expect(getComputedStyle(el).backgroundColor).to.equal('rgb(22, 25, 29)');
+    await expect(el).to.be.accessible();
+  });
+
   it('renders the facade’s text as text, never as HTML', async () => {
     const hostile = '<img src=x onerror="window.__omniPwned = true">';
     const { el } = await farBelow(createRoom({ room: hostile, 'message-count': '1' }));

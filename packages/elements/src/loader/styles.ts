@@ -15,23 +15,26 @@ export type ShellKind = keyof typeof reservedHeight;
 
 /** Compact on purpose: every byte here is in the loader. Defaults match the view's theme tokens. */
 function hostRules(kind: ShellKind): string {
+  const dark =
+    'color-scheme:dark;--_s:var(--omni-color-surface,#16191d);--_t:var(--omni-color-text,#e6edf3);' +
+    '--_b:var(--omni-color-border-subtle,#373e47);--_a:var(--omni-color-accent,#6cb0ff);--_o:var(--omni-color-on-accent,#0d1117)';
   return [
-    `:host{display:block;box-sizing:border-box;block-size:${reservedHeight[kind]};overflow:hidden;contain:content;` +
-      'border:1px solid var(--omni-color-border-subtle,#d0d7de);border-radius:var(--omni-radius-m,.5rem);' +
-      'background:var(--omni-color-surface,#fff);color:var(--omni-color-text,#1b1f24);' +
+    ':host{--_s:var(--omni-color-surface,#fff);--_t:var(--omni-color-text,#1b1f24);--_b:var(--omni-color-border-subtle,#d0d7de);' +
+      '--_a:var(--omni-color-accent,#0a58ca);--_o:var(--omni-color-on-accent,#fff);' +
+      `display:block;box-sizing:border-box;block-size:${reservedHeight[kind]};overflow:hidden;contain:content;` +
+      'border:1px solid var(--_b);border-radius:var(--omni-radius-m,.5rem);background:var(--_s);color:var(--_t);' +
       'font:var(--omni-font-size,.9375rem)/var(--omni-line-height,1.4) var(--omni-font-family,system-ui,sans-serif)}',
     ':host([hidden]){display:none}',
-    ':host([theme=dark]){color-scheme:dark;background:var(--omni-color-surface,#16191d);color:var(--omni-color-text,#e6edf3);' +
-      'border-color:var(--omni-color-border-subtle,#373e47)}',
+    `:host([theme=dark]){${dark}}`,
+    `@media (prefers-color-scheme:dark){:host([theme=auto]){${dark}}}`,
     '.facade{box-sizing:border-box;block-size:100%;display:flex;flex-direction:column;align-items:center;justify-content:center;' +
       'gap:var(--omni-space-m,.75rem);padding:var(--omni-space-l,1.25rem);text-align:center}',
     '.facade p{margin:0}',
     '.facade .title{font-weight:600;overflow-wrap:anywhere}',
     '.facade .meta{opacity:.8;font-size:var(--omni-font-size-s,.8125rem)}',
     '.facade button{font:inherit;padding:var(--omni-space-s,.375rem) var(--omni-space-l,1.25rem);border:0;cursor:pointer;' +
-      'border-radius:var(--omni-radius-m,.5rem);background:var(--omni-color-accent,#0a58ca);color:var(--omni-color-on-accent,#fff)}',
-    ':host([theme=dark]) .facade button{background:var(--omni-color-accent,#6cb0ff);color:var(--omni-color-on-accent,#0d1117)}',
-    '.facade button:focus-visible{outline:2px solid var(--omni-color-focus,#0a58ca);outline-offset:2px}',
+      'border-radius:var(--omni-radius-m,.5rem);background:var(--_a);color:var(--_o)}',
+    '.facade button:focus-visible{outline:2px solid var(--omni-color-focus,var(--_a));outline-offset:2px}',
   ].join('');
 }
 
