@@ -208,8 +208,10 @@ export class TimelineController implements ReactiveController {
         >
           ${virtualize({
             items,
-            keyFunction: (item: TimelineItem) => item.key,
-            renderItem: (item: TimelineItem) => this.#renderItem(item),
+            // The virtualizer can ask for an index just past a list that shrank in the same frame (a
+            // "new messages" line removed while a burst arrives): such a slot renders nothing.
+            keyFunction: (item: TimelineItem | undefined, index: number) => item?.key ?? `gone:${String(index)}`,
+            renderItem: (item: TimelineItem | undefined) => (item ? this.#renderItem(item) : html``),
             scroller: true,
             // Static, so the layout is not a lazy chunk of its own.
             layout: flow(),
