@@ -47,30 +47,37 @@ after(async () => {
   if (demo.exitCode === null) demo.kill('SIGKILL');
 });
 
-test('two seeded members chat through <omni-room> on the demo page', async () => {
+test('two seeded members chat through <omni-room> on the demo page; a visitor reads the feed as a guest', async () => {
   const alice = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
   const errors: string[] = [];
   for (const page of [alice, bob]) page.on('pageerror', (error) => errors.push(error.message));
   await alice.goto(pageUrl);
   await bob.goto(pageUrl);
+  const community = (page: typeof alice) => page.getByRole('complementary', { name: 'Community chat' });
+
+  // Before signing in, Bob is a visitor: the first post's open discussion is readable as a guest.
+  await bob
+    .getByRole('region', { name: 'Feed' })
+    .getByRole('article')
+    .filter({ hasText: 'So much faster on my old phone' })
+    .last()
+    .waitFor({ timeout: 30_000 });
 
   await alice.getByRole('button', { name: 'Sign in as Alice' }).click();
-  await bob.getByLabel('Username').fill('bob');
-  await bob.getByLabel('Password').fill('omni-demo');
-  await bob.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await bob.getByRole('button', { name: 'Sign in as Bob' }).click();
 
-  await alice.getByRole('article').filter({ hasText: 'Welcome to the OmniSocial lobby' }).waitFor({ timeout: 30_000 });
-  await bob.getByRole('textbox', { name: 'Message' }).fill('Hello Alice, it is Bob');
-  await bob.getByRole('button', { name: 'Send' }).click();
-  await alice.getByRole('article').filter({ hasText: 'Hello Alice, it is Bob' }).waitFor({ timeout: 30_000 });
+  await community(alice).getByRole('article').filter({ hasText: 'Welcome to the OmniSocial lobby' }).waitFor({ timeout: 30_000 });
+  await community(bob).getByRole('textbox', { name: 'Message' }).fill('Hello Alice, it is Bob');
+  await community(bob).getByRole('button', { name: 'Send' }).click();
+  await community(alice).getByRole('article').filter({ hasText: 'Hello Alice, it is Bob' }).waitFor({ timeout: 30_000 });
 
-  await alice.getByRole('textbox', { name: 'Message' }).fill('Hi Bob!');
-  await alice.getByRole('textbox', { name: 'Message' }).press('Enter');
-  await bob.getByRole('article').filter({ hasText: 'Hi Bob!' }).waitFor({ timeout: 30_000 });
+  await community(alice).getByRole('textbox', { name: 'Message' }).fill('Hi Bob!');
+  await community(alice).getByRole('textbox', { name: 'Message' }).press('Enter');
+  await community(bob).getByRole('article').filter({ hasText: 'Hi Bob!' }).waitFor({ timeout: 30_000 });
 
   await alice.getByRole('button', { name: '#design' }).click();
-  await alice.getByRole('article').filter({ hasText: 'Dark mode mock-ups' }).waitFor({ timeout: 30_000 });
+  await community(alice).getByRole('article').filter({ hasText: 'Dark mode mock-ups' }).waitFor({ timeout: 30_000 });
   assert.deepEqual(errors, []);
 });
 
