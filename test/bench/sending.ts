@@ -25,7 +25,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const ECHO_SENDS = Number(process.env['OMNI_BENCH_ECHO_SENDS'] ?? 60);
 const LATENCY_SENDS = Number(process.env['OMNI_BENCH_LATENCY_SENDS'] ?? 20);
 const MESSAGES = Number(process.env['OMNI_BENCH_MESSAGES'] ?? 10_000);
-const PAGINATIONS = Number(process.env['OMNI_BENCH_PAGINATIONS'] ?? 15);
+const PAGINATIONS = Number(process.env['OMNI_BENCH_PAGINATIONS'] ?? 30);
 /**
  * Seeding is bound by Synapse's CPU per event (about 22 ms on SQLite here). Many `/send`s in flight let
  * it persist events in batches (one member × 4 in flight: 32 ms per event; × 16: 22 ms; × 32/64: no
