@@ -3,6 +3,7 @@
  * the page's long tasks; heap figures come from the browser's DevTools protocol.
  */
 import { signIn } from '@omnisocial/chat';
+import { countNodes, deepText } from './dom.ts';
 
 export interface LongTaskFigures {
   count: number;
@@ -30,24 +31,6 @@ let longTasks: number[] = [];
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) longTasks.push(entry.duration);
 }).observe({ type: 'longtask', buffered: true });
-
-function deepText(node: Node): string {
-  let text = '';
-  const walk = (current: Node): void => {
-    if (current.nodeType === Node.TEXT_NODE) text += current.textContent ?? '';
-    if (current instanceof Element && current.shadowRoot) walk(current.shadowRoot);
-    for (const child of current.childNodes) walk(child);
-  };
-  walk(node);
-  return text;
-}
-
-function countNodes(node: Node): number {
-  let count = 1;
-  if (node instanceof Element && node.shadowRoot) count += countNodes(node.shadowRoot);
-  for (const child of node.childNodes) count += countNodes(child);
-  return count;
-}
 
 window.churn = {
   async signIn(homeserver, username, password) {

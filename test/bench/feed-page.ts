@@ -4,6 +4,7 @@
  * viewport and painted its first message, sync requests in flight, layout shifts, DOM nodes.
  */
 import '@omnisocial/chat';
+import { countNodes, deepText } from './dom.ts';
 
 const POSTS = 50;
 const SYNC_PATH = /\/_matrix\/client\/(?:unstable\/org\.matrix\.simplified_msc3575|v3|r0)\/sync\b/;
@@ -84,24 +85,6 @@ const observer = new IntersectionObserver((entries) => {
   for (const entry of entries) if (entry.isIntersecting && !entered.has(entry.target)) entered.set(entry.target, entry.time);
 });
 for (const chat of chats) observer.observe(chat);
-
-function deepText(node: Node): string {
-  let text = '';
-  const walk = (current: Node): void => {
-    if (current.nodeType === Node.TEXT_NODE) text += current.textContent ?? '';
-    if (current instanceof Element && current.shadowRoot) walk(current.shadowRoot);
-    for (const child of current.childNodes) walk(child);
-  };
-  walk(node);
-  return text;
-}
-
-function countNodes(node: Node): number {
-  let count = 1;
-  if (node instanceof Element && node.shadowRoot) count += countNodes(node.shadowRoot);
-  for (const child of node.childNodes) count += countNodes(child);
-  return count;
-}
 
 window.feed = {
   posts: POSTS,

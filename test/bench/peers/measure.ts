@@ -62,14 +62,4 @@ export function report(run: () => Promise<number>): void {
   );
 }
 
-/** Text of a tree including open shadow roots (our elements render into shadow DOM). */
-export function deepText(node: Node): string {
-  let text = '';
-  const walk = (current: Node): void => {
-    if (current.nodeType === Node.TEXT_NODE) text += current.textContent ?? '';
-    if (current instanceof Element && current.shadowRoot) walk(current.shadowRoot);
-    for (const child of current.childNodes) walk(child);
-  };
-  walk(node);
-  return text;
-}
+export { deepText } from '../dom.ts';
