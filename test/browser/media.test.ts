@@ -100,6 +100,9 @@ describe('media in <omni-room>', () => {
       url: 'https://evil.example/x.png',
       info: { mimetype: 'image/png', w: 10, h: 10 },
     });
+    await peer(bob).sendMessage(roomId, 'Look: inline sunset', {
+      formattedBody: `<p>Look: <img src="${pictureMxc}" alt="inline sunset" width="100" height="50"></p>`,
+    });
     await peer(carol).sendMessage(roomId, 'Carol without a working avatar');
 
     await signIn({ homeserver: baseUrl, username: alice.username, password: alice.password });
@@ -163,6 +166,18 @@ describe('media in <omni-room>', () => {
     const close = [...viewer.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Close');
     close?.click();
     await waitUntil(() => !article.querySelector('dialog.viewer'), 'the viewer did not close');
+  });
+
+  it('loads an mxc image inside a formatted message through authenticated media', async () => {
+    const message = articleWith(el, 'Look:');
+    message?.scrollIntoView();
+    await waitUntil(() => message?.querySelector<HTMLImageElement>('img.mxc-image')?.src, 'the inline image never loaded', {
+      timeout: 20_000,
+    });
+    const image = await decoded(message?.querySelector<HTMLImageElement>('img.mxc-image') as HTMLImageElement);
+    expect(image.src).to.match(/^blob:/);
+    expect(image.alt).to.equal('inline sunset');
+    expect(image.naturalWidth).to.be.greaterThan(0);
   });
 
   it('shows a file as a download link with its name and size, fetched as a blob when used', async () => {

@@ -1,6 +1,12 @@
 import { html, noChange, nothing, type TemplateResult } from 'lit';
 import { Directive, directive, PartType, type ChildPart, type PartInfo } from 'lit/directive.js';
-import { isEmojiOnly, linkifyText, sanitizeFormattedBody, type BodyToken, type MessageItem } from '@omnisocial/core';
+import { isEmojiOnly, linkifyText, sanitizeFormattedBody, type BodyToken, type MediaRequest, type MessageItem } from '@omnisocial/core';
+
+/** Resolves an `mxc://` image to a blob URL through authenticated media (the room's loader). */
+export type LoadInlineImage = (request: MediaRequest) => Promise<string>;
+
+/** The largest box an inline image is thumbnailed to. */
+const INLINE_IMAGE_BOX = { width: 800, height: 600 };
 
 /** Message types whose `formatted_body` is shown; media types show their caption/file name as text for now. */
 const RICH_TYPES: ReadonlySet<MessageItem['msgtype']> = new Set(['text', 'emote', 'notice']);
@@ -17,24 +23,27 @@ class FormattedBodyDirective extends Directive {
     if (info.type !== PartType.CHILD) throw new Error('formattedBody() only renders as element content');
   }
 
-  render(_html: string): typeof nothing {
+  render(_html: string, _loader?: LoadInlineImage): typeof nothing {
     // Server rendering has no DOM to sanitise into; the client render fills it in.
     return nothing;
   }
 
-  override update(part: ChildPart, [formatted]: [string]): DocumentFragment | typeof noChange {
+  override update(part: ChildPart, [formatted, loader]: [string, LoadInlineImage | undefined]): DocumentFragment | typeof noChange {
     if (formatted === this.#html) return noChange;
     this.#html = formatted;
     const fragment = sanitizeFormattedBody(formatted, part.parentNode.ownerDocument ?? document);
-    prepareForDisplay(fragment);
+    prepareForDisplay(fragment, loader);
     return fragment;
   }
 }
 
 const formattedBody = directive(FormattedBodyDirective);
 
-/** Turns sanitised markup into what the member interacts with: spoilers as buttons, mxc images as alt-text placeholders. */
-function prepareForDisplay(fragment: DocumentFragment): void {
+/**
+ * Turns sanitised markup into what the member interacts with: spoilers as buttons, mxc images loaded
+ * through authenticated media (their alt text stands in until then, and for good when loading fails).
+ */
+function prepareForDisplay(fragment: DocumentFragment, loader: LoadInlineImage | undefined): void {
   for (const spoiler of fragment.querySelectorAll('span[data-mx-spoiler]')) {
     const reason = spoiler.getAttribute('data-mx-spoiler') ?? '';
     spoiler.classList.add('spoiler');
@@ -44,9 +53,18 @@ function prepareForDisplay(fragment: DocumentFragment): void {
     spoiler.setAttribute('aria-label', reason ? `Spoiler: ${reason}. Activate to reveal.` : 'Spoiler. Activate to reveal.');
   }
   for (const image of fragment.querySelectorAll('img')) {
-    // No media resolver yet: an image without `src` shows its alt text and makes no request.
+    // The sanitiser leaves no `src`: only a checked `data-mxc`, fetched here through the loader as a blob.
     image.classList.add('mxc-image');
     if (!image.getAttribute('alt')) image.setAttribute('alt', image.getAttribute('title') ?? 'Image');
+    const mxc = image.getAttribute('data-mxc');
+    if (!mxc || !loader) continue;
+    loader({ mxc, kind: 'image', thumbnail: INLINE_IMAGE_BOX }).then(
+      (url) => {
+        image.src = url;
+        image.classList.add('loaded');
+      },
+      () => undefined,
+    );
   }
 }
 
@@ -106,13 +124,13 @@ function renderPlain(body: string): TemplateResult {
  * otherwise the plain body with links; emotes as "* Name does something", notices muted, emoji-only
  * messages big, deleted messages as "Message deleted".
  */
-export function renderMessageBody(message: MessageItem): TemplateResult {
+export function renderMessageBody(message: MessageItem, loadImage?: LoadInlineImage): TemplateResult {
   if (message.redacted) return html`<span class="body deleted">Message deleted</span>`;
   const rich = message.formattedBody !== undefined && message.formattedBody !== '' && RICH_TYPES.has(message.msgtype);
   const big = !rich && message.msgtype !== 'emote' && RICH_TYPES.has(message.msgtype) && isEmojiOnly(message.body);
   const classes = ['body', rich ? 'rich' : 'plain', message.msgtype, big ? 'emoji-only' : ''].filter(Boolean).join(' ');
   const content = rich
-    ? formattedBody(message.formattedBody ?? '')
+    ? formattedBody(message.formattedBody ?? '', loadImage)
     : RICH_TYPES.has(message.msgtype)
       ? renderPlain(message.body)
       : message.body;

@@ -105,6 +105,7 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
       class=${classes}
       data-key=${message.key}
       data-event-id=${message.eventId ?? ''}
+      data-trust=${message.trust ?? nothing}
       tabindex=${tab}
       aria-roledescription="message"
       aria-describedby=${`meta-${message.key}`}
@@ -142,11 +143,12 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
             ? html`<span class="body deleted">Message deleted</span>`
             : MEDIA_TYPES.has(message.msgtype)
               ? renderMedia(message, loadMedia, tab)
-              : renderMessageBody(message)
+              : renderMessageBody(message, loadMedia)
         }
         ${message.edited && !message.redacted ? html`<span class="edited">(edited)</span>` : nothing}
       </div>
       <div class="meta" id=${`meta-${message.key}`}>
+        ${renderTrustShield(message)}
         <time
           class="status ${message.status}"
           datetime=${new Date(message.timestamp).toISOString()}
@@ -165,6 +167,28 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
       ${canAct && (showActions || menu !== 'none') ? renderActions(message, tab, menu, act, onAction) : nothing}
     </article>
   `;
+}
+
+/** Why a message's sender cannot be trusted, in words; undefined when nothing is wrong ("without nagging"). */
+export function trustWarning(message: MessageItem): string | undefined {
+  switch (message.trust) {
+    case 'unverified-device':
+      return `Sent from a device ${message.sender.displayName} has not verified`;
+    case 'identity-changed':
+      return `${message.sender.displayName}'s identity changed since you verified them`;
+    default:
+      return undefined;
+  }
+}
+
+/** A small shield beside the time, only when something is wrong with the sender's device or identity. */
+function renderTrustShield(message: MessageItem): TemplateResult | typeof nothing {
+  const warning = trustWarning(message);
+  if (!warning) return nothing;
+  return html`<span class="trust ${message.trust ?? ''}" part="trust-warning" role="img" aria-label=${warning} title=${warning}
+    ><svg viewBox="0 0 16 16" aria-hidden="true"
+      ><path d="M8 1 2 3.5V8c0 3.3 2.6 6.2 6 7 3.4-.8 6-3.7 6-7V3.5L8 1Zm-.75 4h1.5v4.5h-1.5V5Zm0 5.5h1.5V12h-1.5v-1.5Z" /></svg
+  ></span>`;
 }
 
 function renderReactions(message: MessageItem, tab: number, onAction: (action: MessageAction) => void): TemplateResult {
