@@ -22,10 +22,12 @@ import { PostRoomModel } from './post-room.ts';
 import { DirectRoomModel } from './dm.ts';
 import type { PostRoomTarget } from './posts.ts';
 import { quietLogger } from './sdk-logger.ts';
+import { Recovery, SecretStorageKeys } from './recovery.ts';
 import type { StoredSession } from './session-store.ts';
 import { autoSync, type SyncStrategy } from './sync.ts';
 import { refreshingFetch, type Tokens } from './token-refresh.ts';
-import type { MediaRequest, RoomHandle, SessionHandle, SessionInfo, SignInOptions, Unsubscribe } from './types.ts';
+import type { MediaRequest, RoomHandle, SecurityHandle, SessionHandle, SessionInfo, SignInOptions, Unsubscribe } from './types.ts';
+import { OmniError } from './types.ts';
 
 /** Signs in and returns what must be stored to resume the session later. */
 export async function login(options: SignInOptions, deviceId?: string): Promise<StoredSession> {
@@ -56,6 +58,8 @@ export function startSession(stored: StoredSession, hooks: SessionHooks): Engine
     fetchFn: tokens.fetch,
     timelineSupport: true,
     logger: quietLogger(),
+    // Secret storage asks these for its key; recovery.ts gives them the recovery key.
+    cryptoCallbacks: new SecretStorageKeys(),
   });
   client.on(HttpApiEvent.SessionLoggedOut, (error) => {
     client.stopClient();
@@ -169,6 +173,35 @@ export class EngineSession implements SessionHandle {
         throw error;
       });
     return this.#crypto;
+  }
+
+  #recovery: Promise<Recovery> | undefined;
+
+  /** Cross-signing and key backup (recovery.ts, loaded with crypto on first use). */
+  readonly security: SecurityHandle = {
+    status: async () => (await this.#loadRecovery()).status(),
+    setUpRecovery: async (options) => (await this.#loadRecovery()).setUpRecovery(options),
+    restoreFromRecoveryKey: async (recoveryKey) => {
+      const recovery = await this.#loadRecovery();
+      const result = await recovery.restoreFromRecoveryKey(recoveryKey);
+      const { decryptLoadedEvents } = await import('./crypto.ts');
+      await decryptLoadedEvents(this.client);
+      return result;
+    },
+    resetRecovery: async (options) => (await this.#loadRecovery()).resetRecovery(options),
+  };
+
+  #loadRecovery(): Promise<Recovery> {
+    if (this.info.guest) {
+      return Promise.reject(new OmniError('encryption-unavailable', 'Guests have no encryption keys to recover.'));
+    }
+    this.#recovery ??= this.ensureCrypto()
+      .then(() => new Recovery(this.client))
+      .catch((error: unknown) => {
+        this.#recovery = undefined;
+        throw error;
+      });
+    return this.#recovery;
   }
 
   openRoom(roomIdOrAlias: string): RoomHandle {

@@ -28,6 +28,11 @@ export type OmniErrorCode =
   | 'binding-mismatch'
   | 'bad-user'
   | 'unknown-user'
+  | 'encryption-unavailable'
+  | 'password-required'
+  | 'recovery-exists'
+  | 'no-recovery'
+  | 'bad-recovery-key'
   | 'unknown';
 
 export class OmniError extends Error implements OmniErrorInfo {
@@ -230,8 +235,51 @@ export interface RoomHandle {
   release(): void;
 }
 
+/**
+ * The member's encryption identity and key backup (see docs/encryption.md). `crossSigning`: the
+ * member's cross-signing identity is set up and its keys are usable here. `backup`: room keys are
+ * being backed up to the server (`on`), or restored from it now (`restoring`). `recoveryKeyStored`:
+ * the cross-signing keys (and the backup key) are kept in secret storage under the recovery key.
+ * `thisDeviceVerified`: this device is signed by the member's cross-signing identity.
+ */
+export interface SecurityStatus {
+  readonly crossSigning: boolean;
+  readonly backup: 'off' | 'on' | 'restoring';
+  readonly recoveryKeyStored: boolean;
+  readonly thisDeviceVerified: boolean;
+}
+
+export interface RecoveryOptions {
+  /** The member's password, for the homeserver's confirmation when cross-signing keys are replaced. */
+  password?: string;
+}
+
+/** Room keys found in the backup, and how many of them were new to this device. */
+export interface RestoreResult {
+  readonly total: number;
+  readonly imported: number;
+}
+
+/**
+ * Cross-signing and key backup with a recovery key. Each call starts encryption for the session
+ * first (it loads the crypto wasm). Failures are `OmniError`s: `password-required` (ask for it and
+ * call again), `sign-in-rejected` (wrong password), `recovery-exists`, `no-recovery`,
+ * `bad-recovery-key` (nothing changed), `encryption-unavailable` (guests).
+ */
+export interface SecurityHandle {
+  status(): Promise<SecurityStatus>;
+  /** Sets up cross-signing, secret storage and key backup; resolves to the recovery key, to show once. */
+  setUpRecovery(options?: RecoveryOptions): Promise<string>;
+  /** On a new device: unlocks secret storage, cross-signs this device and restores the key backup. */
+  restoreFromRecoveryKey(recoveryKey: string): Promise<RestoreResult>;
+  /** Replaces the cross-signing identity, the backup and the recovery key; resolves to the new key. */
+  resetRecovery(options?: RecoveryOptions): Promise<string>;
+}
+
 export interface SessionHandle {
   readonly info: SessionInfo;
+  /** Cross-signing, key backup and the recovery key. */
+  readonly security: SecurityHandle;
   openRoom(roomIdOrAlias: string): RoomHandle;
   /** The discussion room of a post, created by its first message (see docs/posts.md). */
   openPostRoom(post: PostRoomTarget): RoomHandle;
