@@ -1,6 +1,7 @@
 export { normaliseBaseUrl, parseHomeserverInput, resolveHomeserver } from './homeserver.ts';
 export { onSessionsChange, restoreSession, sessionFor, sessionStatus, signIn, signOut, useHere } from './registry.ts';
 export { getLoginFlows, type LoginFlowsOptions } from './login-flows.ts';
+export { LIGHT_READ_LIMIT, lightRead, lightReadCredentials, type LightReadOptions, type LightReadResult } from './light-read.ts';
 export { completeSsoSignIn, hasSsoReturn, ssoRedirectUrl, startSsoSignIn } from './sso.ts';
 export { OmniError } from './types.ts';
 export {
@@ -40,6 +41,12 @@ export type {
   SignInOptions,
   TermsPolicy,
   Unsubscribe,
+  UserTrust,
+  VerificationApi,
+  VerificationEmoji,
+  VerificationHandle,
+  VerificationSnapshot,
+  VerificationState,
 } from './types.ts';
 export type {
   DaySeparatorItem,
@@ -49,6 +56,7 @@ export type {
   MemberInfo,
   MessageItem,
   MessageKind,
+  MessageTrust,
   NoticeItem,
   PlaceholderItem,
   ReactionGroup,

@@ -4,6 +4,8 @@
  * This module never imports matrix-js-sdk; the engine chunk is loaded only when a session starts.
  */
 import { resolveHomeserver } from './homeserver.ts';
+import { takeProbedGuest } from './login-flows.ts';
+import { registerGuest } from './registration.ts';
 import { sessionStore, type StoredSession } from './session-store.ts';
 import { EngineLock, type EngineLease } from './tab-lock.ts';
 import type { SessionHandle, SessionInfo, SessionStatus, SignInOptions, Unsubscribe } from './types.ts';
@@ -98,12 +100,39 @@ export async function signIn(options: SignInOptions): Promise<SessionInfo> {
   return pending;
 }
 
+/** Guest accounts made on this page, per homeserver, until a guest sign-in takes them. */
+const guestAccounts = new Map<string, Promise<StoredSession>>();
+
+/**
+ * The page's guest account on a homeserver: registered once and shared by whoever asks first, the
+ * light read path (before the engine chunk arrives) or a guest sign-in, so the page never makes two.
+ */
+export function guestAccount(homeserverUrl: string): Promise<StoredSession> {
+  let pending = guestAccounts.get(homeserverUrl);
+  if (!pending) {
+    pending = (async (): Promise<StoredSession> => {
+      const account = takeProbedGuest(homeserverUrl) ?? (await registerGuest(homeserverUrl));
+      return { homeserverUrl, ...account, guest: true };
+    })();
+    guestAccounts.set(homeserverUrl, pending);
+    pending.catch(() => guestAccounts.delete(homeserverUrl));
+  }
+  return pending;
+}
+
 async function signInNow(options: SignInOptions): Promise<SessionInfo> {
   const homeserverUrl = await resolveHomeserver(options.homeserver);
   const store = await sessionStore();
   const previous = await store.load(homeserverUrl);
   const engine = await import('./engine.ts');
-  const stored = await engine.login(options, previous?.expired ? previous.deviceId : undefined);
+  let stored: StoredSession;
+  if ('guest' in options) {
+    stored = await guestAccount(homeserverUrl);
+    // Signing in as a guest again (after signing out) makes a new account.
+    guestAccounts.delete(homeserverUrl);
+  } else {
+    stored = await engine.login(options, previous?.expired ? previous.deviceId : undefined);
+  }
   await store.save(stored);
   const existing = entries.get(homeserverUrl);
   if (existing) stopEntry(existing);
