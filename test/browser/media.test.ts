@@ -12,6 +12,15 @@ let alice: TestUser;
 let bob: TestUser;
 let carol: TestUser;
 let alias: string;
+/** mxc URIs that try to reach other paths of the media API (or beyond it). */
+const ABUSIVE_MXC = [
+  'mxc://localhost/../../_matrix/client/v3/account/whoami',
+  'mxc://localhost/%2e%2e/%2e%2e/etc/passwd',
+  'mxc://localhost/abc/extra/segments',
+  'mxc://../etc/passwd',
+  'mxc://localhost/abc?x=..',
+] as const;
+
 const FILE_TEXT = 'Meeting notes: media goes through authenticated endpoints.\n';
 
 const root = (el: OmniRoom): ShadowRoot =>
@@ -100,6 +109,15 @@ describe('media in <omni-room>', () => {
       url: 'https://evil.example/x.png',
       info: { mimetype: 'image/png', w: 10, h: 10 },
     });
+    // Media ids that try to walk the media API's path: refused before any request.
+    for (const [index, url] of ABUSIVE_MXC.entries()) {
+      await peer(bob).sendEvent(roomId, 'm.room.message', {
+        msgtype: 'm.image',
+        body: `abuse-${String(index)}.png`,
+        url,
+        info: { w: 10, h: 10 },
+      });
+    }
     await peer(bob).sendMessage(roomId, 'Look: inline sunset', {
       formattedBody: `<p>Look: <img src="${pictureMxc}" alt="inline sunset" width="100" height="50"></p>`,
     });
@@ -213,6 +231,24 @@ describe('media in <omni-room>', () => {
     expect(carolsMessage?.querySelector('.avatar img')).to.equal(null);
     expect(carolsMessage?.querySelector('.avatar')?.textContent.trim()).to.equal('C');
     expect(pageErrors).to.deep.equal([]);
+  });
+
+  it('makes no request at all for mxc ids with ../, %2e%2e or extra path segments', async () => {
+    for (const index of ABUSIVE_MXC.keys()) {
+      const message = articleWith(el, `abuse-${String(index)}.png`);
+      message?.scrollIntoView();
+      await waitUntil(
+        () => articleWith(el, `abuse-${String(index)}.png`)?.querySelector('.media-unavailable'),
+        `abuse-${String(index)} not refused`,
+        {
+          timeout: 10_000,
+        },
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const media = performance.getEntriesByType('resource').filter((entry) => entry.name.includes('/media/'));
+    const abusive = media.filter((entry) => /\.\.|%2e|etc|passwd|extra/i.test(entry.name));
+    expect(abusive.map((entry) => entry.name)).to.deep.equal([]);
   });
 
   it('never requests a non-mxc URL a message points to', async () => {
