@@ -2,13 +2,15 @@
  * A direct conversation with one other member (`SessionHandle.openDirectRoom`): the room is found in
  * the member's `m.direct` account data (a room they are in, or one they are invited to, which they
  * join), or among the invitations the other member sent; otherwise the first message creates it, as
- * a trusted private chat with encryption on. Once the room is known, everything is the ordinary room
- * model's (`EngineSession.openRoom`). Part of the engine chunk: it drives the session's MatrixClient.
+ * a trusted private chat with encryption on (messages typed before are kept across reloads, see
+ * lazy-room.ts). Once the room is known, everything is the ordinary room model's
+ * (`EngineSession.openRoom`). Part of the engine chunk: it drives the session's MatrixClient.
  */
 import type { MSC3575SlidingSyncRequest } from 'matrix-js-sdk/lib/sliding-sync.js';
 import type { EngineSession } from './engine.ts';
-import type { MemberInfo, MessageItem } from './timeline-types.ts';
-import type { MediaRequest, OmniErrorInfo, RoomHandle, RoomSnapshot, Unsubscribe } from './types.ts';
+import { errorShape, LazyRoom, type Located } from './lazy-room.ts';
+import type { MemberInfo } from './timeline-types.ts';
+import type { OmniErrorInfo, RoomSnapshot } from './types.ts';
 
 /** The account data event listing a member's direct rooms: user id → room ids (spec, client-server API). */
 export const DIRECT_EVENT = 'm.direct';
@@ -79,139 +81,61 @@ export function isDirectInviteFrom(state: readonly StrippedState[], own: string,
   });
 }
 
-const EMPTY: RoomSnapshot = {
-  status: 'loading',
-  items: [],
-  canSend: false,
-  hasMoreBefore: false,
-  paginating: false,
-  typing: [],
-  unreadCount: 0,
-};
-
 /** A connection of its own, so the one-off look-up for invitations never resets the engine's sliding sync. */
 const INVITES_CONNECTION = 'omni-dm-invites';
 
-interface MatrixErrorShape {
-  errcode?: string;
-  httpStatus?: number;
-  data?: { error?: string };
-}
-
-function errorShape(error: unknown): MatrixErrorShape {
-  return typeof error === 'object' && error !== null ? error : {};
-}
-
-interface PendingMessage {
-  readonly key: string;
-  readonly body: string;
-  readonly replyTo?: string;
-  readonly timestamp: number;
-  status: 'sending' | 'failed';
-}
-
-let pendingCount = 0;
-
 /** One model per other member per session, shared by every element showing the conversation. */
-export class DirectRoomModel {
-  readonly #session: EngineSession;
+export class DirectRoomModel extends LazyRoom {
   readonly #userId: string;
-  readonly #onDispose: () => void;
-  readonly #listeners = new Set<(snapshot: RoomSnapshot) => void>();
-  #snapshot: RoomSnapshot = EMPTY;
   #member: MemberInfo;
-  #inner: RoomHandle | undefined;
-  #innerUnsubscribe: Unsubscribe | undefined;
-  #pending: PendingMessage[] = [];
-  #creating: Promise<void> | undefined;
-  #createdHere = false;
-  #holders = 0;
-  #disposed = false;
 
   constructor(session: EngineSession, userId: string, onDispose: () => void) {
-    this.#session = session;
+    super(session, `dm:${userId}`, onDispose);
     this.#userId = userId;
     this.#member = { userId, displayName: userId };
-    this.#onDispose = onDispose;
-    void this.#start();
-  }
-
-  get snapshot(): RoomSnapshot {
-    return this.#snapshot;
-  }
-
-  hold(): RoomHandle {
-    this.#holders += 1;
-    return new DirectRoomHolder(this);
-  }
-
-  subscribe(listener: (snapshot: RoomSnapshot) => void): Unsubscribe {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  release(): void {
-    this.#holders -= 1;
-    if (this.#holders === 0) this.dispose();
-  }
-
-  dispose(): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    this.#innerUnsubscribe?.();
-    this.#inner?.release();
-    this.#inner = undefined;
-    this.#listeners.clear();
-    this.#onDispose();
-  }
-
-  #isDisposed(): boolean {
-    return this.#disposed;
   }
 
   get #client(): EngineSession['client'] {
-    return this.#session.client;
+    return this.session.client;
   }
 
-  #publish(snapshot: RoomSnapshot): void {
-    this.#snapshot = snapshot;
-    for (const listener of this.#listeners) listener(snapshot);
+  protected decorate(): Partial<RoomSnapshot> {
+    return { directWith: this.#member };
   }
 
-  #fail(error: OmniErrorInfo): void {
-    this.#publish({ ...EMPTY, status: 'error', error, directWith: this.#member });
+  protected absentState(): Partial<RoomSnapshot> {
+    return { name: this.#member.displayName, canSend: true };
   }
 
-  async #start(): Promise<void> {
-    const own = this.#session.info.userId;
+  protected refuseSend(snapshot: RoomSnapshot): string | undefined {
+    return snapshot.status === 'error' ? (snapshot.error?.message ?? 'This conversation cannot be shown.') : undefined;
+  }
+
+  protected describe(error: unknown): OmniErrorInfo {
+    return describe(error);
+  }
+
+  protected async locate(): Promise<Located> {
+    const own = this.session.info.userId;
     const problem = directUserProblem(this.#userId, own);
     if (problem) {
-      this.#fail({ code: 'bad-user', message: problem });
-      return;
+      this.fail({ code: 'bad-user', message: problem });
+      return 'settled';
     }
-    if (this.#session.info.guest) {
-      this.#fail({ code: 'forbidden', message: 'Sign in with an account to send direct messages.' });
-      return;
+    if (this.session.info.guest) {
+      this.fail({ code: 'forbidden', message: 'Sign in with an account to send direct messages.' });
+      return 'settled';
     }
-    try {
-      await this.#session.whenSynced();
-      // DMs are always encrypted: crypto starts while the room is looked up (after the first sync,
-      // since starting it restarts the sync loop).
-      this.#session.ensureCrypto().catch(() => undefined);
-      const [profile, roomId] = await Promise.all([this.#profile(), this.#findRoom()]);
-      if (this.#isDisposed()) return;
-      if (profile === 'unknown' && roomId === undefined) {
-        this.#fail({ code: 'unknown-user', message: `There is no user ${this.#userId} on their homeserver.` });
-        return;
-      }
-      if (roomId === undefined) {
-        this.#publishAbsent();
-        return;
-      }
-      this.#attach(roomId);
-    } catch (error) {
-      if (!this.#isDisposed()) this.#fail(describe(error));
+    await this.session.whenSynced();
+    // DMs are always encrypted: crypto starts while the room is looked up (after the first sync,
+    // since starting it restarts the sync loop).
+    this.session.ensureCrypto().catch(() => undefined);
+    const [profile, roomId] = await Promise.all([this.#profile(), this.#findRoom()]);
+    if (profile === 'unknown' && roomId === undefined) {
+      this.fail({ code: 'unknown-user', message: `There is no user ${this.#userId} on their homeserver.` });
+      return 'settled';
     }
+    return roomId === undefined ? 'absent' : { roomId };
   }
 
   /** The other member's profile (their name in the header), or 'unknown' when the homeserver has no such user. */
@@ -268,7 +192,7 @@ export class DirectRoomModel {
     const stored = this.#client.getRoom(roomId)?.getMyMembership();
     if (stored === 'join' || stored === 'invite') return stored;
     try {
-      const content = (await this.#client.getStateEvent(roomId, 'm.room.member', this.#session.info.userId)) as Record<string, unknown>;
+      const content = (await this.#client.getStateEvent(roomId, 'm.room.member', this.session.info.userId)) as Record<string, unknown>;
       return typeof content['membership'] === 'string' ? content['membership'] : undefined;
     } catch {
       // An invited member may not read the room's state: the invitation shows in sync instead.
@@ -281,7 +205,7 @@ export class DirectRoomModel {
    * store; the scoped sliding sync has none, so the server is asked once on a connection of its own.
    */
   async #findInvite(): Promise<string | undefined> {
-    const own = this.#session.info.userId;
+    const own = this.session.info.userId;
     for (const room of this.#client.getRooms()) {
       if (room.getMyMembership() !== 'invite') continue;
       const member = room.getMember(own);
@@ -323,142 +247,20 @@ export class DirectRoomModel {
     await this.#client.setAccountData(DIRECT_EVENT as never, withDirectRoom(direct, this.#userId, roomId) as never);
   }
 
-  /** From here on the ordinary room model shows the room; messages typed before it existed are sent. */
-  #attach(roomId: string): void {
-    if (this.#isDisposed() || this.#inner) return;
-    const inner = this.#session.openRoom(roomId);
-    this.#inner = inner;
-    const forward = (snapshot: RoomSnapshot): void => {
-      if (snapshot.status === 'ready') this.#flushPending(inner);
-      const pendingItems = this.#pendingItems();
-      this.#publish({
-        ...snapshot,
-        directWith: this.#member,
-        ...(this.#createdHere ? { createdHere: true } : {}),
-        ...(snapshot.status === 'loading' && this.#pending.length > 0 ? { status: 'creating' as const, canSend: true } : {}),
-        items: pendingItems.length > 0 ? [...snapshot.items, ...pendingItems] : snapshot.items,
-      });
-    };
-    this.#innerUnsubscribe = inner.subscribe(forward);
-    forward(inner.snapshot);
-  }
-
-  #flushPending(inner: RoomHandle): void {
-    const queued = this.#pending;
-    if (queued.length === 0) return;
-    this.#pending = [];
-    for (const message of queued) void inner.send(message.body, message.replyTo ? { replyTo: message.replyTo } : undefined);
-  }
-
-  #publishAbsent(error?: OmniErrorInfo): void {
-    this.#publish({
-      ...EMPTY,
-      status: 'absent',
-      name: this.#member.displayName,
-      directWith: this.#member,
-      items: this.#pendingItems(),
-      canSend: true,
-      ...(error ? { error } : {}),
-    });
-  }
-
-  #pendingItems(): MessageItem[] {
-    const own = this.#session.info.userId;
-    const sender: MemberInfo = { userId: own, displayName: own };
-    return this.#pending.map((message) => ({
-      kind: 'message',
-      key: message.key,
-      sender,
-      own: true,
-      timestamp: message.timestamp,
-      msgtype: 'text',
-      body: message.body,
-      edited: false,
-      redacted: false,
-      ...(message.replyTo ? { replyTo: { eventId: message.replyTo } } : {}),
-      reactions: [],
-      status: message.status,
-      continuation: false,
-      readBy: [],
-    }));
-  }
-
-  send(body: string, options: { replyTo?: string } = {}): Promise<void> {
-    if (this.#inner && this.#snapshot.status === 'ready') return this.#inner.send(body, options);
-    if (this.#snapshot.status === 'error')
-      return Promise.reject(new Error(this.#snapshot.error?.message ?? 'This conversation cannot be shown.'));
-    pendingCount += 1;
-    this.#pending.push({
-      key: `~dm-${pendingCount}-${Date.now()}`,
-      body,
-      ...(options.replyTo ? { replyTo: options.replyTo } : {}),
-      timestamp: Date.now(),
-      status: 'sending',
-    });
-    if (this.#inner) {
-      // The room is being opened: the message goes out once it is ready.
-      this.#publish({ ...this.#snapshot, items: [...this.#snapshot.items, ...this.#pendingItems().slice(-1)] });
-      return Promise.resolve();
+  protected async createRoom(): Promise<Located> {
+    // The other member must exist: an invitation to nobody would leave an empty encrypted room behind.
+    const profile = await this.#profile();
+    if (profile === 'unknown') {
+      this.fail({ code: 'unknown-user', message: `There is no user ${this.#userId} on their homeserver.` });
+      return 'settled';
     }
-    void this.#create();
-    return Promise.resolve();
-  }
-
-  /** Creates the DM (once: later messages wait for the same creation). */
-  #create(): Promise<void> {
-    this.#creating ??= this.#createOnce().finally(() => {
-      this.#creating = undefined;
+    const { room_id: roomId } = await this.#client.createRoom(directRoomCreateRequest(this.#userId) as never);
+    if (this.isDisposed()) return 'settled';
+    this.createdHere = true;
+    await this.#recordDirect(roomId).catch((error: unknown) => {
+      console.warn('[omni] could not record the direct room in m.direct', error);
     });
-    this.#publish({ ...this.#snapshot, status: 'creating', items: this.#pendingItems(), canSend: true });
-    return this.#creating;
-  }
-
-  async #createOnce(): Promise<void> {
-    for (const message of this.#pending) message.status = 'sending';
-    try {
-      // The other member must exist: an invitation to nobody would leave an empty encrypted room behind.
-      const profile = await this.#profile();
-      if (profile === 'unknown') {
-        this.#fail({ code: 'unknown-user', message: `There is no user ${this.#userId} on their homeserver.` });
-        return;
-      }
-      const { room_id: roomId } = await this.#client.createRoom(directRoomCreateRequest(this.#userId) as never);
-      if (this.#isDisposed()) return;
-      this.#createdHere = true;
-      await this.#recordDirect(roomId).catch((error: unknown) => {
-        console.warn('[omni] could not record the direct room in m.direct', error);
-      });
-      this.#attach(roomId);
-    } catch (error) {
-      if (this.#isDisposed()) return;
-      for (const message of this.#pending) message.status = 'failed';
-      this.#publishAbsent(describe(error));
-    }
-  }
-
-  retry(key: string): Promise<void> {
-    if (this.#pending.some((message) => message.key === key)) return this.#inner ? Promise.resolve() : this.#create();
-    return this.#inner ? this.#inner.retry(key) : Promise.resolve();
-  }
-
-  cancel(key: string): Promise<void> {
-    const before = this.#pending.length;
-    this.#pending = this.#pending.filter((message) => message.key !== key);
-    if (this.#pending.length !== before) {
-      if (this.#snapshot.status === 'absent') this.#publishAbsent(this.#pending.length > 0 ? this.#snapshot.error : undefined);
-      else this.#publish({ ...this.#snapshot, items: this.#snapshot.items.filter((item) => item.key !== key) });
-      return Promise.resolve();
-    }
-    return this.#inner ? this.#inner.cancel(key) : Promise.resolve();
-  }
-
-  /** The ordinary room model, for commands that need an existing room. */
-  inner(): RoomHandle | undefined {
-    return this.#inner;
-  }
-
-  loadMedia(request: MediaRequest): Promise<string> {
-    return this.#session.loadMedia(request);
+    return { roomId };
   }
 }
 
@@ -476,56 +278,4 @@ function describe(error: unknown): OmniErrorInfo {
   }
   if (shape.errcode !== undefined) return { code: 'unknown', message: reason ?? shape.errcode };
   return { code: 'network', message: 'The homeserver cannot be reached; check the connection.' };
-}
-
-/** One element's hold on a shared DM model; commands that need the room wait for it to exist. */
-class DirectRoomHolder implements RoomHandle {
-  #model: DirectRoomModel | undefined;
-  readonly #unsubscribes = new Set<Unsubscribe>();
-
-  constructor(model: DirectRoomModel) {
-    this.#model = model;
-  }
-
-  get snapshot(): RoomSnapshot {
-    return this.#model?.snapshot ?? EMPTY;
-  }
-
-  subscribe(listener: (snapshot: RoomSnapshot) => void): Unsubscribe {
-    const unsubscribe = this.#model?.subscribe(listener) ?? (() => undefined);
-    this.#unsubscribes.add(unsubscribe);
-    return () => {
-      this.#unsubscribes.delete(unsubscribe);
-      unsubscribe();
-    };
-  }
-
-  #held(): DirectRoomModel {
-    if (!this.#model) throw new Error('This conversation was already released.');
-    return this.#model;
-  }
-
-  #room(): RoomHandle | undefined {
-    return this.#held().inner();
-  }
-
-  send = (body: string, options?: { replyTo?: string }): Promise<void> => this.#held().send(body, options);
-  retry = (key: string): Promise<void> => this.#held().retry(key);
-  cancel = (key: string): Promise<void> => this.#held().cancel(key);
-  edit = (eventId: string, body: string): Promise<void> => this.#room()?.edit(eventId, body) ?? Promise.resolve();
-  redact = (eventId: string, reason?: string): Promise<void> => this.#room()?.redact(eventId, reason) ?? Promise.resolve();
-  toggleReaction = (eventId: string, key: string): Promise<void> => this.#room()?.toggleReaction(eventId, key) ?? Promise.resolve();
-  paginateBackwards = (limit?: number): Promise<boolean> => this.#room()?.paginateBackwards(limit) ?? Promise.resolve(false);
-  setTyping = (typing: boolean): void => this.#room()?.setTyping(typing);
-  markRead = (eventId: string): void => this.#room()?.markRead(eventId);
-  searchMembers = (query: string, limit?: number): Promise<readonly MemberInfo[]> =>
-    this.#room()?.searchMembers(query, limit) ?? Promise.resolve([]);
-  loadMedia = (request: MediaRequest): Promise<string> => this.#held().loadMedia(request);
-
-  release(): void {
-    for (const unsubscribe of this.#unsubscribes) unsubscribe();
-    this.#unsubscribes.clear();
-    this.#model?.release();
-    this.#model = undefined;
-  }
 }

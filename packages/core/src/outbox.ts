@@ -128,6 +128,34 @@ export class Outbox {
     return txnId;
   }
 
+  /**
+   * Takes over entries kept elsewhere (messages typed before the room existed, see lazy-room.ts), after
+   * everything already queued and in the order given. Each keeps its transaction id, so an entry handed
+   * over twice is queued once here and stored once by the homeserver. They are queued afresh: a failure
+   * they had was the room's creation, not their sending.
+   */
+  adopt(stored: readonly StoredOutboxEntry[]): void {
+    const known = new Set(this.#entries.map((e) => e.txnId));
+    const added = stored.filter((s) => !known.has(s.txnId));
+    if (added.length === 0) return;
+    for (const s of added) {
+      this.#entries.push({
+        txnId: s.txnId,
+        request: s.request,
+        createdAt: s.createdAt,
+        status: 'queued',
+        serverErrors: 0,
+        cancelled: false,
+        ...(s.echo ? { echo: s.echo } : {}),
+      });
+    }
+    const head = this.#entries.find((e) => e.status !== 'sent');
+    if (head?.status === 'queued') head.status = 'sending';
+    this.#changed();
+    this.#persist();
+    void this.#pump();
+  }
+
   /** Sends a failed entry again, with the same transaction id. */
   retry(key: string): boolean {
     const entry = this.#entries.find((e) => e.txnId === key);
@@ -379,7 +407,8 @@ export class Outbox {
   }
 }
 
-function newTxnId(): string {
+/** A transaction id for a new entry, kept for every attempt to send it. */
+export function newTxnId(): string {
   return `omni.${Date.now().toString(36)}.${crypto.randomUUID()}`;
 }
 

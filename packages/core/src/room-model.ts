@@ -33,6 +33,28 @@ const LOADING: RoomSnapshot = {
 /** One outbox per client per room, shared by the room's models and outliving them (sending goes on). */
 const outboxes = new WeakMap<MatrixClient, Map<string, Outbox>>();
 
+/**
+ * The room's outbox, shared by the room's models and by whatever hands messages over to the room
+ * (messages typed before a post room or DM existed, see lazy-room.ts).
+ */
+export function roomOutbox(session: EngineSession, roomId: string): Outbox {
+  const client = session.client;
+  let byRoom = outboxes.get(client);
+  if (!byRoom) {
+    outboxes.set(client, (byRoom = new Map<string, Outbox>()));
+    // The outbox is the queue: createClient() always installs the SDK's MatrixScheduler, which would
+    // queue and retry room messages behind our back (and wedge its queue on a failure). Without it the
+    // SDK sends each attempt straight away, after encrypting it where the room requires.
+    client.scheduler = undefined;
+  }
+  let outbox = byRoom.get(roomId);
+  if (!outbox) {
+    outbox = new Outbox(sdkTransport(client, roomId), outboxStorage(session.info.userId, roomId));
+    byRoom.set(roomId, outbox);
+  }
+  return outbox;
+}
+
 export class RoomModel {
   /** Sending: the room's outbox, once the room is known (see `#outboxFor`). */
   #outbox: Outbox | undefined;
@@ -160,7 +182,8 @@ export class RoomModel {
       roomId: room.roomId,
       name: sanitiseName(room.name),
       ...(topic ? { topic } : {}),
-      items: this.#outboxFor(room.roomId).merge(items), // sending: outbox merged in (local echoes, queued, failed)
+      // sending: outbox merged in (local echoes, queued, failed); trust of encrypted messages from the session's cache
+      items: this.#outboxFor(room.roomId).merge(this.#session.trust.annotate(room, items)),
       canSend: cannotSendReason === undefined,
       ...(cannotSendReason !== undefined ? { cannotSendReason } : {}),
       hasMoreBefore: hasMoreBefore(room),
@@ -202,21 +225,7 @@ export class RoomModel {
    */
   #outboxFor(roomId: string): Outbox {
     if (this.#outbox) return this.#outbox;
-    const client = this.#session.client;
-    let byRoom = outboxes.get(client);
-    if (!byRoom) {
-      outboxes.set(client, (byRoom = new Map<string, Outbox>()));
-      // The outbox is the queue: createClient() always installs the SDK's MatrixScheduler, which would
-      // queue and retry room messages behind our back (and wedge its queue on a failure). Without it the
-      // SDK sends each attempt straight away, after encrypting it where the room requires.
-      client.scheduler = undefined;
-    }
-    let outbox = byRoom.get(roomId);
-    if (!outbox) {
-      outbox = new Outbox(sdkTransport(client, roomId), outboxStorage(this.#session.info.userId, roomId));
-      byRoom.set(roomId, outbox);
-    }
-    const shared = outbox;
+    const shared = roomOutbox(this.#session, roomId);
     shared.subscribe(() => {
       if (this.#isDisposed()) return false;
       // Published at once (inside `send()` for a local echo): no await, no rebuild of the timeline.

@@ -1,0 +1,450 @@
+/**
+ * A room that may not exist yet: a post's discussion (post-room.ts) or a direct conversation (dm.ts).
+ * The room is looked up first; while it is absent, what the member types is kept and the first message
+ * creates it. Once the room is known, everything is the ordinary room model's (`EngineSession.openRoom`)
+ * and the kept messages move to that room's outbox, in the order they were typed.
+ *
+ * Messages kept before the room exists are persisted in the outbox's IndexedDB store, keyed by the
+ * member and the target (a post room's alias, a DM's other member), so they survive a reload. Each gets
+ * its transaction id when typed and keeps it in the room's outbox: handed over twice (a reload between
+ * the hand-over and forgetting them here), it is still stored once by the homeserver.
+ *
+ * Subclasses say how the room is found and created, and what their snapshots carry besides the room's.
+ * Part of the engine chunk.
+ */
+import type { EngineSession } from './engine.ts';
+import { newTxnId, outboxStorage, type OutboxStorage, type StoredOutboxEntry } from './outbox.ts';
+import { roomOutbox } from './room-model.ts';
+import type { MemberInfo, MessageItem, SendStatus } from './timeline-types.ts';
+import type { MediaRequest, OmniErrorInfo, RoomHandle, RoomSnapshot, Unsubscribe } from './types.ts';
+
+export const EMPTY_SNAPSHOT: RoomSnapshot = {
+  status: 'loading',
+  items: [],
+  canSend: false,
+  hasMoreBefore: false,
+  paginating: false,
+  typing: [],
+  unreadCount: 0,
+};
+
+/** The longest wait honoured from a `Retry-After` before retrying a refused creation on our own. */
+const RATE_LIMIT_MAX_WAIT_MS = 60_000;
+/** Retries of a creation the network cut: first delay, doubled up to the maximum. */
+const NETWORK_RETRY_MS = 2_000;
+const NETWORK_RETRY_MAX_MS = 30_000;
+
+/** What the session's MatrixClient rejects with, read by shape (the SDK's classes stay in the engine). */
+export interface MatrixErrorShape {
+  errcode?: string;
+  httpStatus?: number;
+  data?: { error?: string; retry_after_ms?: number };
+  getRetryAfterMs?: () => number | null;
+}
+
+export function errorShape(error: unknown): MatrixErrorShape {
+  return typeof error === 'object' && error !== null ? error : {};
+}
+
+/** How long a rate limit asks to wait, within 1 s and `RATE_LIMIT_MAX_WAIT_MS`. */
+export function retryAfterMs(error: MatrixErrorShape): number {
+  let wait: number | null | undefined;
+  try {
+    wait = error.getRetryAfterMs?.();
+  } catch {
+    wait = undefined;
+  }
+  return Math.min(RATE_LIMIT_MAX_WAIT_MS, Math.max(1_000, wait ?? error.data?.retry_after_ms ?? 5_000));
+}
+
+/** Where the look-up ended: a room to show, no room yet, or a state the subclass already published. */
+export type Located = { readonly roomId: string } | 'absent' | 'settled';
+
+/** A message typed before the room existed: an outbox entry not handed to a room's outbox yet. */
+interface PendingMessage {
+  readonly txnId: string;
+  readonly content: Readonly<Record<string, unknown>>;
+  readonly createdAt: number;
+  readonly echo: MessageItem;
+  status: Exclude<SendStatus, 'sent'>;
+}
+
+export abstract class LazyRoom {
+  protected readonly session: EngineSession;
+  /** Set by `createRoom()` when this session created the room (shown as `createdHere`). */
+  protected createdHere = false;
+  readonly #onDispose: () => void;
+  readonly #storage: OutboxStorage | undefined;
+  readonly #listeners = new Set<(snapshot: RoomSnapshot) => void>();
+  #snapshot: RoomSnapshot = EMPTY_SNAPSHOT;
+  #inner: RoomHandle | undefined;
+  #innerUnsubscribe: Unsubscribe | undefined;
+  #pending: PendingMessage[] = [];
+  #saving: Promise<void> = Promise.resolve();
+  #creating: Promise<void> | undefined;
+  #holders = 0;
+  #disposed = false;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #networkRetries = 0;
+
+  /** `target` keys the kept messages (undefined: nothing is persisted, e.g. an invalid post id). */
+  constructor(session: EngineSession, target: string | undefined, onDispose: () => void) {
+    this.session = session;
+    this.#onDispose = onDispose;
+    this.#storage = target === undefined ? undefined : outboxStorage(session.info.userId, target);
+    // After the subclass's constructor: its fields are needed to look the room up.
+    queueMicrotask(() => void this.#start());
+  }
+
+  /** Finds the room (publishing a final state itself where `'settled'`); throws what `describe` explains. */
+  protected abstract locate(): Promise<Located>;
+  /** Creates the room for the first message; sets `createdHere`. */
+  protected abstract createRoom(): Promise<Located>;
+  /** A refusal or failure, in words for the member. */
+  protected abstract describe(error: unknown): OmniErrorInfo;
+  /** What every snapshot carries besides the room's (alias, other member). */
+  protected abstract decorate(): Partial<RoomSnapshot>;
+  /** What the snapshot of a room not created yet says (name, whether the member may start it). */
+  protected abstract absentState(): Partial<RoomSnapshot>;
+  /** Why a message cannot even be kept now, or undefined. */
+  protected abstract refuseSend(snapshot: RoomSnapshot): string | undefined;
+  /** Called once when the room is first shown ready. */
+  protected onReady?(roomId: string): void;
+
+  get snapshot(): RoomSnapshot {
+    return this.#snapshot;
+  }
+
+  hold(): RoomHandle {
+    this.#holders += 1;
+    return new LazyRoomHolder(this);
+  }
+
+  subscribe(listener: (snapshot: RoomSnapshot) => void): Unsubscribe {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  release(): void {
+    this.#holders -= 1;
+    if (this.#holders === 0) this.dispose();
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    clearTimeout(this.#retryTimer);
+    this.#innerUnsubscribe?.();
+    this.#inner?.release();
+    this.#inner = undefined;
+    this.#listeners.clear();
+    this.#onDispose();
+  }
+
+  protected isDisposed(): boolean {
+    return this.#disposed;
+  }
+
+  protected publish(snapshot: RoomSnapshot): void {
+    this.#snapshot = { ...snapshot, ...this.decorate() };
+    for (const listener of this.#listeners) listener(this.#snapshot);
+  }
+
+  protected fail(error: OmniErrorInfo): void {
+    this.publish({ ...EMPTY_SNAPSHOT, status: 'error', error });
+  }
+
+  /** Resolves once the kept messages as they are now are in storage. */
+  flushed(): Promise<void> {
+    return this.#saving;
+  }
+
+  async #start(): Promise<void> {
+    try {
+      const [located] = await Promise.all([this.locate(), this.#loadPending()]);
+      if (this.isDisposed()) return;
+      if (located === 'settled') return;
+      if (located !== 'absent') {
+        this.#attach(located.roomId);
+        return;
+      }
+      this.#publishAbsent();
+      // Messages kept from an earlier page that were waiting for the homeserver go out now.
+      if (this.#pending.some((message) => message.status !== 'failed')) void this.#create();
+    } catch (error) {
+      if (!this.isDisposed()) this.fail(this.describe(error));
+    }
+  }
+
+  async #loadPending(): Promise<void> {
+    let stored: readonly StoredOutboxEntry[] = [];
+    try {
+      stored = (await this.#storage?.load()) ?? [];
+    } catch (error) {
+      console.warn('[omni] messages kept before the room existed could not be read back', error);
+    }
+    const known = new Set(this.#pending.map((message) => message.txnId));
+    const restored = stored.flatMap((entry): PendingMessage[] =>
+      entry.request.op === 'event' && entry.echo && !known.has(entry.txnId)
+        ? [{ txnId: entry.txnId, content: entry.request.content, createdAt: entry.createdAt, echo: entry.echo, status: entry.status }]
+        : [],
+    );
+    // Typed on an earlier page: before anything typed on this one.
+    if (restored.length > 0) this.#pending.unshift(...restored);
+  }
+
+  #persist(): void {
+    const entries: StoredOutboxEntry[] = this.#pending.map((message) => ({
+      txnId: message.txnId,
+      request: { op: 'event', type: 'm.room.message', content: message.content },
+      createdAt: message.createdAt,
+      echo: message.echo,
+      status: message.status === 'failed' ? 'failed' : 'queued',
+    }));
+    const storage = this.#storage;
+    if (!storage) return;
+    this.#saving = this.#saving
+      .then(() => storage.save(entries))
+      .catch((error: unknown) => console.warn('[omni] messages kept before the room existed could not be stored', error));
+  }
+
+  /** From here on the ordinary room model shows the room; messages typed before it existed move to its outbox. */
+  protected attach(roomId: string): void {
+    this.#attach(roomId);
+  }
+
+  #attach(roomId: string): void {
+    if (this.isDisposed() || this.#inner) return;
+    const inner = this.session.openRoom(roomId);
+    this.#inner = inner;
+    let readySeen = false;
+    const forward = (given: RoomSnapshot): void => {
+      let snapshot = given;
+      if (snapshot.status === 'ready') {
+        if (!readySeen) {
+          readySeen = true;
+          this.onReady?.(roomId);
+        }
+        if (this.#pending.length > 0) {
+          this.#handOver(roomId);
+          // The room model published the handed-over messages meanwhile: its latest snapshot has them.
+          snapshot = inner.snapshot;
+        }
+      }
+      const pendingItems = this.#pendingItems();
+      this.publish({
+        ...snapshot,
+        ...(this.createdHere ? { createdHere: true } : {}),
+        ...(snapshot.status === 'loading' && this.#pending.length > 0 ? { status: 'creating' as const, canSend: true } : {}),
+        items: pendingItems.length > 0 ? [...snapshot.items, ...pendingItems] : snapshot.items,
+      });
+    };
+    this.#innerUnsubscribe = inner.subscribe(forward);
+    forward(inner.snapshot);
+  }
+
+  /** The kept messages join the room's outbox (same transaction ids, same order) and are forgotten here. */
+  #handOver(roomId: string): void {
+    const outbox = roomOutbox(this.session, roomId);
+    const entries: StoredOutboxEntry[] = this.#pending.map((message) => ({
+      txnId: message.txnId,
+      request: { op: 'event', type: 'm.room.message', content: message.content },
+      createdAt: message.createdAt,
+      echo: message.echo,
+      status: 'queued',
+    }));
+    this.#pending = [];
+    clearTimeout(this.#retryTimer);
+    outbox.adopt(entries);
+    // Forgotten here only once the room's outbox has them in storage.
+    const storage = this.#storage;
+    if (!storage) return;
+    this.#saving = this.#saving
+      .then(() => outbox.flushed())
+      .then(() => (this.#pending.length === 0 ? storage.save([]) : undefined))
+      .catch((error: unknown) => console.warn('[omni] messages kept before the room existed could not be stored', error));
+  }
+
+  #publishAbsent(error?: OmniErrorInfo): void {
+    this.publish({
+      ...EMPTY_SNAPSHOT,
+      status: 'absent',
+      ...this.absentState(),
+      items: this.#pendingItems(),
+      ...(error ? { error } : {}),
+    });
+  }
+
+  #pendingItems(): MessageItem[] {
+    return this.#pending.map((message) => ({ ...message.echo, status: message.status }));
+  }
+
+  send(body: string, options: { replyTo?: string } = {}): Promise<void> {
+    if (this.#inner && this.#snapshot.status === 'ready') return this.#inner.send(body, options);
+    const refusal = this.refuseSend(this.#snapshot);
+    if (refusal !== undefined) return Promise.reject(new Error(refusal));
+    const own = this.session.info.userId;
+    const sender: MemberInfo = { userId: own, displayName: own };
+    const txnId = newTxnId();
+    const createdAt = Date.now();
+    const content: Record<string, unknown> = options.replyTo
+      ? { msgtype: 'm.text', body, 'm.relates_to': { 'm.in_reply_to': { event_id: options.replyTo } } }
+      : { msgtype: 'm.text', body };
+    const message: PendingMessage = {
+      txnId,
+      content,
+      createdAt,
+      echo: {
+        kind: 'message',
+        key: txnId,
+        sender,
+        own: true,
+        timestamp: createdAt,
+        msgtype: 'text',
+        body,
+        edited: false,
+        redacted: false,
+        ...(options.replyTo ? { replyTo: { eventId: options.replyTo } } : {}),
+        reactions: [],
+        status: 'sending',
+        continuation: false,
+        readBy: [],
+      },
+      status: 'sending',
+    };
+    this.#pending.push(message);
+    this.#persist();
+    if (this.#inner || this.#snapshot.status === 'loading') {
+      // The room is being opened (or looked up): the message goes out once it is ready.
+      this.publish({ ...this.#snapshot, items: [...this.#snapshot.items, { ...message.echo }] });
+      return Promise.resolve();
+    }
+    void this.#create();
+    return Promise.resolve();
+  }
+
+  /** Creates the room (once: later messages wait for the same creation). */
+  #create(): Promise<void> {
+    this.#creating ??= this.#createOnce().finally(() => {
+      this.#creating = undefined;
+    });
+    this.publish({ ...this.#snapshot, status: 'creating', items: this.#pendingItems(), canSend: true });
+    return this.#creating;
+  }
+
+  async #createOnce(): Promise<void> {
+    for (const message of this.#pending) message.status = 'sending';
+    try {
+      const located = await this.createRoom();
+      if (this.isDisposed()) return;
+      this.#networkRetries = 0;
+      if (located === 'absent') this.#publishAbsent();
+      else if (located !== 'settled') this.#attach(located.roomId);
+    } catch (error) {
+      if (!this.isDisposed()) this.#refused(error);
+    }
+  }
+
+  /**
+   * The homeserver did not create the room: the messages stay, failed when it refused, queued (and
+   * retried on our own) while it is rate-limiting or cannot be reached.
+   */
+  #refused(error: unknown): void {
+    const info = this.describe(error);
+    const waiting = info.code === 'rate-limited' || info.code === 'network';
+    for (const message of this.#pending) message.status = waiting ? 'queued' : 'failed';
+    this.#persist();
+    if (waiting) {
+      const wait =
+        info.code === 'rate-limited'
+          ? retryAfterMs(errorShape(error))
+          : Math.min(NETWORK_RETRY_MAX_MS, NETWORK_RETRY_MS * 2 ** this.#networkRetries++);
+      clearTimeout(this.#retryTimer);
+      this.#retryTimer = setTimeout(() => {
+        if (!this.#disposed && !this.#inner && this.#pending.length > 0) void this.#create();
+      }, wait);
+    }
+    this.#publishAbsent(info);
+  }
+
+  retry(key: string): Promise<void> {
+    if (this.#pending.some((message) => message.txnId === key)) {
+      clearTimeout(this.#retryTimer);
+      return this.#inner ? Promise.resolve() : this.#create();
+    }
+    return this.#inner ? this.#inner.retry(key) : Promise.resolve();
+  }
+
+  cancel(key: string): Promise<void> {
+    const before = this.#pending.length;
+    this.#pending = this.#pending.filter((message) => message.txnId !== key);
+    if (this.#pending.length !== before) {
+      this.#persist();
+      if (this.#snapshot.status === 'absent') this.#publishAbsent(this.#pending.length > 0 ? this.#snapshot.error : undefined);
+      else this.publish({ ...this.#snapshot, items: this.#snapshot.items.filter((item) => item.key !== key) });
+      return Promise.resolve();
+    }
+    return this.#inner ? this.#inner.cancel(key) : Promise.resolve();
+  }
+
+  /** The ordinary room model, for commands that need an existing room. */
+  inner(): RoomHandle | undefined {
+    return this.#inner;
+  }
+
+  loadMedia(request: MediaRequest): Promise<string> {
+    return this.session.loadMedia(request);
+  }
+}
+
+/** One element's hold on a shared lazy room; commands that need the room wait for it to exist. */
+class LazyRoomHolder implements RoomHandle {
+  #model: LazyRoom | undefined;
+  readonly #unsubscribes = new Set<Unsubscribe>();
+
+  constructor(model: LazyRoom) {
+    this.#model = model;
+  }
+
+  get snapshot(): RoomSnapshot {
+    return this.#model?.snapshot ?? EMPTY_SNAPSHOT;
+  }
+
+  subscribe(listener: (snapshot: RoomSnapshot) => void): Unsubscribe {
+    const unsubscribe = this.#model?.subscribe(listener) ?? (() => undefined);
+    this.#unsubscribes.add(unsubscribe);
+    return () => {
+      this.#unsubscribes.delete(unsubscribe);
+      unsubscribe();
+    };
+  }
+
+  #held(): LazyRoom {
+    if (!this.#model) throw new Error('This conversation was already released.');
+    return this.#model;
+  }
+
+  #room(): RoomHandle | undefined {
+    return this.#held().inner();
+  }
+
+  send = (body: string, options?: { replyTo?: string }): Promise<void> => this.#held().send(body, options);
+  retry = (key: string): Promise<void> => this.#held().retry(key);
+  cancel = (key: string): Promise<void> => this.#held().cancel(key);
+  edit = (eventId: string, body: string): Promise<void> => this.#room()?.edit(eventId, body) ?? Promise.resolve();
+  redact = (eventId: string, reason?: string): Promise<void> => this.#room()?.redact(eventId, reason) ?? Promise.resolve();
+  toggleReaction = (eventId: string, key: string): Promise<void> => this.#room()?.toggleReaction(eventId, key) ?? Promise.resolve();
+  paginateBackwards = (limit?: number): Promise<boolean> => this.#room()?.paginateBackwards(limit) ?? Promise.resolve(false);
+  setTyping = (typing: boolean): void => this.#room()?.setTyping(typing);
+  markRead = (eventId: string): void => this.#room()?.markRead(eventId);
+  searchMembers = (query: string, limit?: number): Promise<readonly MemberInfo[]> =>
+    this.#room()?.searchMembers(query, limit) ?? Promise.resolve([]);
+  loadMedia = (request: MediaRequest): Promise<string> => this.#held().loadMedia(request);
+
+  release(): void {
+    for (const unsubscribe of this.#unsubscribes) unsubscribe();
+    this.#unsubscribes.clear();
+    this.#model?.release();
+    this.#model = undefined;
+  }
+}
