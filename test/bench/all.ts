@@ -1,19 +1,466 @@
 /**
- * `pnpm bench [scenario…]`: runs every benchmark scenario, or only those named
- * (`pnpm bench sync`, `pnpm bench sending`). Each prints its table and writes bench-results/<name>.json.
+ * `pnpm bench [scenario…]`: runs every benchmark scenario, or only those named (`pnpm bench sync feed`),
+ * against ONE Synapse started here with the harness's bench settings, then prints one summary table: every
+ * figure beside its target from DESIGN.md with ok / over, the ratios ours / baseline (naive matrix-js-sdk)
+ * and ours / peer (hydrogen-view-sdk), and the sizes of `pnpm build`. Each scenario also prints its own
+ * table and writes bench-results/<name>.json; the summary goes to bench-results/summary.json.
+ *
+ * Scenarios: sizes (pnpm build), sync (run.ts), peers, churn, feed, crypto, sending (the 10,000-message
+ * history is seeded last, so the other scenarios run on a small database). Each file runs alone too:
+ * `node test/bench/<file>.ts`.
  */
-export {};
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { startSynapse, stopAllSynapses, type Homeserver } from '@omnisocial/testing';
+import { ENGINE_BUDGET, LOADER_BUDGET, measureBuild, runBuild, type BuildSizes } from './sizes.ts';
 
-const scenarios: Record<string, () => Promise<void>> = {
-  // run.ts runs when imported (it predates this dispatcher).
-  sync: async () => {
-    await import('./run.ts');
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+type Scenario = (homeserver: Homeserver) => Promise<void>;
+
+let sizes: (BuildSizes & { buildS: number }) | undefined;
+
+const scenarios: Record<string, Scenario> = {
+  sizes: async () => {
+    process.stdout.write('omni bench sizes: pnpm build…\n');
+    const buildS = await runBuild();
+    sizes = { ...(await measureBuild()), buildS };
+    await writeFile(`${root}bench-results/sizes.json`, `${JSON.stringify({ date: new Date().toISOString(), ...sizes }, null, 2)}\n`);
+    process.stdout.write(
+      `omni bench sizes: loader ${String(sizes.loaderGzipBytes)} B gzip, engine chunk ${String(sizes.engineGzipBytes)} B gzip, crypto wasm ${String(sizes.wasmBytes)} B (${String(sizes.wasmGzipBytes)} B gzip); build ${sizes.buildS.toFixed(0)} s\n`,
+    );
   },
-  sending: async () => {
-    const { runSendingBench } = await import('./sending.ts');
-    await runSendingBench();
-  },
+  sync: async (hs) => (await import('./run.ts')).runSyncBench(hs),
+  peers: async (hs) => (await import('./peers.ts')).runPeersBench(hs),
+  churn: async (hs) => (await import('./churn.ts')).runChurnBench(hs),
+  feed: async (hs) => (await import('./feed.ts')).runFeedBench(hs),
+  crypto: async (hs) => (await import('./crypto.ts')).runCryptoBench(hs),
+  sending: async (hs) => (await import('./sending.ts')).runSendingBench(hs),
 };
+
+// ---- the summary ----------------------------------------------------------------------------------------
+
+type Json = Record<string, unknown>;
+interface Row {
+  scenario: string;
+  figure: string;
+  value: number | undefined;
+  unit: string;
+  target: string;
+  /** undefined: informative figure without a target. */
+  ok: boolean | undefined;
+}
+
+const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+const obj = (value: unknown): Json => (value && typeof value === 'object' ? (value as Json) : {});
+const arr = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
+function median(values: readonly number[]): number | undefined {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return undefined;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+const check = (value: number | undefined, pass: (v: number) => boolean): boolean | undefined =>
+  value === undefined ? undefined : pass(value);
+
+/** A scenario's JSON, only when this run wrote it (a stale file from an earlier run is not reported). */
+async function resultOf(name: string, since: number): Promise<Json | undefined> {
+  try {
+    const json = JSON.parse(await readFile(`${root}bench-results/${name}.json`, 'utf8')) as Json;
+    const date = typeof json['date'] === 'string' ? Date.parse(json['date']) : Number.NaN;
+    return date >= since ? json : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function summarise(since: number, ran: readonly string[]): Promise<{ rows: Row[]; ratios: Row[] }> {
+  const rows: Row[] = [];
+  const add = (row: Row): void => {
+    rows.push(row);
+  };
+  if (sizes) {
+    add({
+      scenario: 'sizes',
+      figure: 'loader, gzip',
+      value: sizes.loaderGzipBytes,
+      unit: 'B',
+      target: `≤ ${String(LOADER_BUDGET)} B`,
+      ok: sizes.loaderGzipBytes <= LOADER_BUDGET,
+    });
+    add({
+      scenario: 'sizes',
+      figure: 'engine chunk, gzip (DESIGN ~250 KB; CI budget)',
+      value: sizes.engineGzipBytes,
+      unit: 'B',
+      target: `≤ ${String(ENGINE_BUDGET)} B`,
+      ok: sizes.engineGzipBytes <= ENGINE_BUDGET,
+    });
+    add({
+      scenario: 'sizes',
+      figure: 'crypto wasm file (gzip ' + String(sizes.wasmGzipBytes) + ' B)',
+      value: sizes.wasmBytes,
+      unit: 'B',
+      target: '—',
+      ok: undefined,
+    });
+  }
+  const feed = await resultOf('feed', since);
+  const crypto = await resultOf('crypto', since);
+  if (sizes || feed || crypto) {
+    const postWasm = num(obj(feed?.['scroll'])['wasmRequests']);
+    add({
+      scenario: 'sizes',
+      figure: 'crypto wasm fetched: public post page (feed of 50)',
+      value: postWasm === undefined ? undefined : postWasm === 0 ? 0 : (sizes?.wasmBytes ?? postWasm),
+      unit: 'B',
+      target: '0 B',
+      ok: check(postWasm, (v) => v === 0),
+    });
+    const publicPage = num(obj(obj(crypto?.['wasm'])['publicPage'])['decodedBytes']);
+    add({
+      scenario: 'sizes',
+      figure: 'crypto wasm fetched: public room page',
+      value: publicPage,
+      unit: 'B',
+      target: '0 B',
+      ok: check(publicPage, (v) => v === 0),
+    });
+    const encrypted = num(obj(obj(crypto?.['wasm'])['encryptedPage'])['decodedBytes']);
+    add({
+      scenario: 'sizes',
+      figure: 'crypto wasm fetched: encrypted room page',
+      value: encrypted,
+      unit: 'B',
+      target: sizes ? `= the wasm (${String(sizes.wasmBytes)} B)` : 'the wasm',
+      ok: encrypted === undefined || !sizes ? undefined : encrypted === sizes.wasmBytes,
+    });
+  }
+  if (feed) {
+    for (const s of arr(feed['startup'])) {
+      const throttle = num(s['throttle']) ?? 1;
+      const before = Math.max(...arr(s['requestsBeforeView']).map(Number));
+      if (throttle === 1)
+        add({
+          scenario: 'feed',
+          figure: 'homeserver requests before any element in view (50 posts)',
+          value: before,
+          unit: '',
+          target: '0',
+          ok: before === 0,
+        });
+      const cold = median(arr(s['coldMs']).map(Number));
+      const warm = median(arr(s['warmMs']).map(Number));
+      add({
+        scenario: 'feed',
+        figure: `public post chat, enter → first messages painted, cold, ${String(throttle)}× CPU`,
+        value: cold,
+        unit: 'ms',
+        target: throttle === 1 ? '≤ 400 ms' : '—',
+        ok: throttle === 1 ? check(cold, (v) => v <= 400) : undefined,
+      });
+      add({
+        scenario: 'feed',
+        figure: `public post chat, enter → painted, warm, ${String(throttle)}× CPU`,
+        value: warm,
+        unit: 'ms',
+        target: '—',
+        ok: undefined,
+      });
+    }
+    const scroll = obj(feed['scroll']);
+    const sync = num(scroll['syncConnections']);
+    add({ scenario: 'feed', figure: 'feed of 50: sync connections', value: sync, unit: '', target: '1', ok: check(sync, (v) => v === 1) });
+    add({
+      scenario: 'feed',
+      figure: 'feed of 50: homeserver requests per element',
+      value: num(scroll['perElementRequests']),
+      unit: '',
+      target: '—',
+      ok: undefined,
+    });
+    add({
+      scenario: 'feed',
+      figure: 'feed of 50: JS heap after GC, total',
+      value: num(scroll['heapAfter']),
+      unit: 'B',
+      target: '—',
+      ok: undefined,
+    });
+    add({
+      scenario: 'feed',
+      figure: 'feed of 50: JS heap per element',
+      value: num(scroll['heapPerElement']),
+      unit: 'B',
+      target: '—',
+      ok: undefined,
+    });
+    add({
+      scenario: 'feed',
+      figure: 'feed of 50: DOM nodes per collapsed element',
+      value: num(scroll['collapsedNodes']),
+      unit: '',
+      target: '—',
+      ok: undefined,
+    });
+    const cls = num(scroll['cls']);
+    add({
+      scenario: 'feed',
+      figure: 'feed of 50: cumulative layout shift',
+      value: cls,
+      unit: '',
+      target: '0',
+      ok: check(cls, (v) => v === 0),
+    });
+  }
+  const sync = await resultOf('sync', since);
+  if (sync) {
+    const paint = obj(sync['firstPaint']);
+    for (const s of arr(paint['scenarios'])) {
+      add({
+        scenario: 'sync',
+        figure: `<omni-room> → first message painted, ${String(s['rooms'])} rooms joined`,
+        value: num(s['medianMs']),
+        unit: 'ms',
+        target: '—',
+        ok: undefined,
+      });
+    }
+    const ratio = num(paint['ratio500to1']);
+    add({
+      scenario: 'sync',
+      figure: 'time to first message, 500 rooms / 1 room',
+      value: ratio,
+      unit: '×',
+      target: '≤ 1.2',
+      ok: check(ratio, (v) => v <= 1.2),
+    });
+    for (const r of arr(obj(sync['requests'])['scenarios'])) {
+      const connections = num(r['syncConnections']);
+      add({
+        scenario: 'sync',
+        figure: `sync connections, ${String(r['elements'])} <omni-room> on one page`,
+        value: connections,
+        unit: '',
+        target: '1',
+        ok: check(connections, (v) => v === 1),
+      });
+    }
+  }
+  if (crypto) {
+    const room = num(obj(crypto['roomCold'])['medianMs']);
+    const dm = num(obj(crypto['dmCold'])['medianMs']);
+    add({
+      scenario: 'crypto',
+      figure: 'encrypted room cold → decrypted message painted (crypto not loaded, cache warm)',
+      value: room,
+      unit: 'ms',
+      target: '—',
+      ok: undefined,
+    });
+    add({
+      scenario: 'crypto',
+      figure: 'DM cold: <omni-dm> → decrypted message painted (crypto not loaded, cache warm)',
+      value: dm,
+      unit: 'ms',
+      target: '—',
+      ok: undefined,
+    });
+    const decrypt = obj(crypto['decrypt']);
+    add({
+      scenario: 'crypto',
+      figure: `${String(decrypt['messages'])} encrypted messages: open → oldest shown decrypted`,
+      value: num(decrypt['oldestMs']),
+      unit: 'ms',
+      target: '—',
+      ok: undefined,
+    });
+    add({
+      scenario: 'crypto',
+      figure: 'decrypt throughput (messages decrypted and shown per second)',
+      value: num(decrypt['perSecond']),
+      unit: '/s',
+      target: '—',
+      ok: undefined,
+    });
+  }
+  const sending = await resultOf('sending', since);
+  if (sending) {
+    const echo = obj(sending['localEcho']);
+    const p95 = num(echo['p95Ms']);
+    add({
+      scenario: 'sending',
+      figure: 'local echo p95 (Enter → frame showing it)',
+      value: p95,
+      unit: 'ms',
+      target: '≤ 16.7 ms',
+      ok: check(p95, (v) => v <= 16.7),
+    });
+    const latency = num(obj(sending['senderToReceiver'])['p50Ms']);
+    add({
+      scenario: 'sending',
+      figure: 'sender → receiver p50, loopback',
+      value: latency,
+      unit: 'ms',
+      target: '≤ 250 ms',
+      ok: check(latency, (v) => v <= 250),
+    });
+    const h = obj(sending['history']);
+    if (Object.keys(h).length > 0) {
+      add({
+        scenario: 'sending',
+        figure: `${String(h['messages'])}-message history seeded in`,
+        value: num(h['seedS']),
+        unit: 's',
+        target: '—',
+        ok: undefined,
+      });
+      const nodes = num(h['maxTimelineNodes']);
+      add({
+        scenario: 'sending',
+        figure: 'timeline DOM nodes (max while scrolling back)',
+        value: nodes,
+        unit: '',
+        target: '≤ 300',
+        ok: check(nodes, (v) => v <= 300),
+      });
+      add({
+        scenario: 'sending',
+        figure: 'scroll frame p95 (≤ 1.5 frames = one vsync)',
+        value: num(h['scrollFrameP95Ms']),
+        unit: 'ms',
+        target: '≤ 16.7 ms',
+        ok: typeof h['frameOk'] === 'boolean' ? h['frameOk'] : undefined,
+      });
+      add({ scenario: 'sending', figure: 'scroll frame max', value: num(h['scrollFrameMaxMs']), unit: 'ms', target: '—', ok: undefined });
+      const drift = num(h['maxAnchorDriftPx']);
+      add({
+        scenario: 'sending',
+        figure: 'anchor drift per back-pagination (max)',
+        value: drift,
+        unit: 'px',
+        target: '0 px',
+        ok: typeof h['driftOk'] === 'boolean' ? h['driftOk'] : undefined,
+      });
+      add({
+        scenario: 'sending',
+        figure: 'JS heap growth while scrolling back',
+        value: num(h['heapGrowthMb']),
+        unit: 'MB',
+        target: '—',
+        ok: undefined,
+      });
+    }
+  }
+  const churn = await resultOf('churn', since);
+  if (churn) {
+    const growth = num(obj(churn['heap'])['growthBytes']);
+    add({
+      scenario: 'churn',
+      figure: `mount/unmount ${String(churn['mounts'])}: JS heap after GC vs baseline`,
+      value: growth,
+      unit: 'B',
+      target: '≤ 1 MB noise',
+      ok: check(growth, (v) => v <= 1024 * 1024),
+    });
+    const nodes = obj(churn['domNodes']);
+    const nodeGrowth = (num(nodes['after']) ?? Number.NaN) - (num(nodes['baseline']) ?? Number.NaN);
+    add({
+      scenario: 'churn',
+      figure: 'mount/unmount: DOM nodes vs baseline',
+      value: num(nodeGrowth),
+      unit: '',
+      target: '≤ 0',
+      ok: check(num(nodeGrowth), (v) => v <= 0),
+    });
+    const burst = num(obj(obj(churn['longTasks'])['burst'])['maxMs']);
+    add({
+      scenario: 'churn',
+      figure: 'longest task during a burst of sends (outbox writes)',
+      value: burst,
+      unit: 'ms',
+      target: '≤ 50 ms',
+      ok: check(burst, (v) => v <= 50),
+    });
+  }
+
+  const ratios: Row[] = [];
+  const peers = await resultOf('peers', since);
+  if (peers) {
+    const results = arr(peers['results']);
+    const find = (client: string, throttle: number): Json | undefined =>
+      results.find((r) => r['client'] === client && r['throttle'] === throttle);
+    for (const throttle of [1, 4]) {
+      const ours = find('omni', throttle);
+      if (!ours) continue;
+      const oursMedian = obj(ours['median']);
+      add({
+        scenario: 'peers',
+        figure: `<omni-room> cold, password login → latest message, ${String(throttle)}× CPU`,
+        value: num(oursMedian['firstMessageMs']),
+        unit: 'ms',
+        target: '—',
+        ok: undefined,
+      });
+      for (const [other, label] of [
+        ['baseline', 'baseline (naive matrix-js-sdk)'],
+        ['hydrogen', 'peer (hydrogen-view-sdk)'],
+      ] as const) {
+        const theirs = find(other, throttle);
+        if (!theirs) continue;
+        const theirMedian = obj(theirs['median']);
+        for (const [key, what] of [
+          ['firstMessageMs', 'time to first message'],
+          ['appBytes', 'app bytes'],
+          ['homeserverBytes', 'homeserver bytes'],
+          ['heapBytes', 'JS heap'],
+        ] as const) {
+          const a = num(oursMedian[key]);
+          const b = num(theirMedian[key]);
+          const value = a !== undefined && b !== undefined && b > 0 ? a / b : undefined;
+          ratios.push({
+            scenario: 'peers',
+            figure: `ours / ${label}: ${what}, ${String(throttle)}× CPU${typeof theirs['error'] === 'string' ? ` (their error: ${theirs['error']})` : ''}`,
+            value,
+            unit: '×',
+            target: '< 1',
+            ok: check(value, (v) => v < 1),
+          });
+        }
+      }
+    }
+  }
+  for (const name of ran) {
+    if (name === 'sizes' ? !sizes : !(await resultOf(name, since))) {
+      rows.push({
+        scenario: name,
+        figure: 'scenario failed: no figures (see its error above)',
+        value: undefined,
+        unit: '',
+        target: '—',
+        ok: false,
+      });
+    }
+  }
+  return { rows, ratios };
+}
+
+function format(value: number | undefined, unit: string): string {
+  if (value === undefined) return '—';
+  const shown = Math.abs(value) >= 100 || Number.isInteger(value) ? String(Math.round(value)) : value.toFixed(unit === '×' ? 2 : 1);
+  return unit === '' ? shown : `${shown} ${unit}`;
+}
+
+function table(rows: readonly Row[]): string[] {
+  const width = Math.max(...rows.map((r) => r.figure.length), 20);
+  return rows.map(
+    (r) =>
+      `  ${r.scenario.padEnd(8)} ${r.figure.padEnd(width)}  ${format(r.value, r.unit).padStart(12)}  ${r.target.padEnd(22)}  ${r.ok === undefined ? '' : r.ok ? 'ok' : 'over'}`,
+  );
+}
+
+// ---- the run --------------------------------------------------------------------------------------------
 
 const asked = process.argv.slice(2).filter((arg) => arg !== '--');
 const unknown = asked.filter((name) => !(name in scenarios));
@@ -21,13 +468,69 @@ if (unknown.length > 0) {
   process.stderr.write(`omni bench: unknown scenario ${unknown.join(', ')}; choose from ${Object.keys(scenarios).join(', ')}\n`);
   process.exit(2);
 }
-for (const name of asked.length > 0 ? asked : Object.keys(scenarios)) {
-  const run = scenarios[name];
-  if (!run) continue;
-  try {
-    await run();
-  } catch (error) {
-    process.exitCode = 1;
-    process.stderr.write(`omni bench ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+const chosen = Object.keys(scenarios).filter((name) => asked.length === 0 || asked.includes(name));
+const started = Date.now();
+const loadAtStart = loadavg();
+const durations: Record<string, number> = {};
+await mkdir(`${root}bench-results`, { recursive: true });
+let homeserver: Homeserver | undefined;
+try {
+  if (chosen.some((name) => name !== 'sizes')) {
+    process.stdout.write('omni bench: starting one Synapse for every scenario…\n');
+    homeserver = await startSynapse({ bench: true });
   }
+  for (const name of chosen) {
+    const run = scenarios[name];
+    if (!run) continue;
+    const scenarioStarted = Date.now();
+    try {
+      // sizes needs no homeserver; every other scenario shares the one started above.
+      await run(homeserver as Homeserver);
+    } catch (error) {
+      process.exitCode = 1;
+      process.stderr.write(`omni bench ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    }
+    durations[name] = Math.round((Date.now() - scenarioStarted) / 1000);
+    process.stdout.write(`omni bench: ${name} took ${String(durations[name])} s\n`);
+  }
+} finally {
+  await stopAllSynapses();
 }
+
+const { rows, ratios } = await summarise(started, chosen);
+const loadAtEnd = loadavg();
+const durationS = Math.round((Date.now() - started) / 1000);
+const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
+const date = new Date().toISOString();
+const machine = `${String(availableParallelism())} cores (${cpuModel}), load average ${loadAtStart[0]?.toFixed(2) ?? '?'} at start, ${loadAtEnd[0]?.toFixed(2) ?? '?'} at end (1 min), ${loadAtEnd[2]?.toFixed(2) ?? '?'} (15 min); the machine is shared, so timings carry other work's load`;
+const lines = [
+  '',
+  `pnpm bench — ${date}, ${String(durationS)} s (${Object.entries(durations)
+    .map(([name, s]) => `${name} ${String(s)} s`)
+    .join(', ')})`,
+  `machine: ${machine}`,
+  '',
+  ...table(rows),
+  '',
+  '  ratios (ours / theirs, same run, same Synapse; below 1: ours is faster or smaller)',
+  ...table(ratios),
+  '',
+];
+process.stdout.write(lines.join('\n'));
+await writeFile(
+  `${root}bench-results/summary.json`,
+  `${JSON.stringify(
+    {
+      date,
+      durationS,
+      scenarios: durations,
+      machine: { cores: availableParallelism(), cpu: cpuModel, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadAtEnd },
+      sizes,
+      figures: rows.map((r) => ({ ...r, value: r.value ?? null, ok: r.ok ?? null })),
+      ratios: ratios.map((r) => ({ ...r, value: r.value ?? null, ok: r.ok ?? null })),
+    },
+    null,
+    2,
+  )}\n`,
+);
+process.stdout.write('Written bench-results/summary.json\n');

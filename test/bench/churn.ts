@@ -14,7 +14,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { startSynapse, stopAllSynapses } from '@omnisocial/testing';
+import { startSynapse, type Homeserver } from '@omnisocial/testing';
 import { launchChromium } from '../support/chromium.ts';
 import type { ChurnBench, LongTaskFigures } from './churn-page.ts';
 import { buildBenchPages, serveStatic } from './static.ts';
@@ -38,7 +38,9 @@ async function heapAfterGc(cdp: CDPSession): Promise<number> {
 
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 
-export async function runChurnBench(): Promise<void> {
+/** Runs the scenario against `shared` (left running) or a Synapse of its own. */
+export async function runChurnBench(shared?: Homeserver): Promise<void> {
+  let own: Homeserver | undefined;
   const started = Date.now();
   let browser: Browser | undefined;
   let server: Awaited<ReturnType<typeof serveStatic>> | undefined;
@@ -47,7 +49,7 @@ export async function runChurnBench(): Promise<void> {
     await buildBenchPages(outDir, ['test/bench/churn.html']);
     server = await serveStatic(outDir);
     process.stdout.write('omni bench churn: starting Synapse and seeding…\n');
-    const homeserver = await startSynapse();
+    const homeserver = shared ?? (own = await startSynapse({ bench: true }));
     const member = await homeserver.registerUser({ displayName: 'Churn Member' });
     const poster = await homeserver.registerUser({ displayName: 'Poster' });
     const rooms: string[] = [];
@@ -154,7 +156,7 @@ export async function runChurnBench(): Promise<void> {
   } finally {
     await browser?.close();
     await server?.close();
-    await stopAllSynapses();
+    await own?.stop();
   }
 }
 

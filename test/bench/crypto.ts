@@ -1,19 +1,23 @@
 /**
- * `node test/bench/crypto.ts`: what end-to-end encryption costs a page, against a real Synapse in
- * Debian's Chromium, with matrix-nio (test/interop/nio_peer.py) as the other member.
+ * `pnpm bench crypto` (or `node test/bench/crypto.ts`): what end-to-end encryption costs a page, against a
+ * real Synapse in Debian's Chromium, with matrix-nio (test/interop/nio_peer.py) as the other member.
  *
  *  (a) bytes of crypto wasm fetched by a page showing only a public room (target 0), and by a page
  *      that opens an encrypted room;
  *  (b) cold time from opening an encrypted `<omni-room>` (crypto not loaded in the page yet, HTTP
  *      cache warm, the device's crypto store already in IndexedDB) to the first decrypted message
- *      painted — median of OMNI_BENCH_RUNS runs (default 5).
+ *      painted — median of OMNI_BENCH_RUNS runs (default 5);
+ *  (c) the same for `<omni-dm user="…">` opening an encrypted DM (DM cold, decrypt-ready);
+ *  (d) decrypt throughput: `<omni-room>` opened on a room holding DECRYPT_MESSAGES (default 500) messages
+ *      encrypted by nio, then scrolled to the top until the oldest one shows decrypted: time to the latest,
+ *      time to the oldest, and messages decrypted and shown per second.
  *
- * Prints figures; not a test. `pnpm bench` runs only the sync benchmark (run.ts selects no scenarios).
+ * Prints figures and writes bench-results/crypto.json; not a test.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { startSynapse, stopAllSynapses } from '@omnisocial/testing';
+import { startSynapse, type Homeserver } from '@omnisocial/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, servePages } from '../support/chromium.ts';
 import { NioPeer } from '../support/nio.ts';
@@ -21,6 +25,7 @@ import type { OmniBench } from './page.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env['OMNI_BENCH_RUNS'] ?? 5);
+const DECRYPT_MESSAGES = Number(process.env['OMNI_BENCH_DECRYPT_MESSAGES'] ?? 500);
 
 interface WasmFigures {
   count: number;
@@ -47,10 +52,13 @@ async function signedInPage(context: BrowserContext, url: string, homeserver: st
   return page;
 }
 
-/** Mounts `<omni-room>` and resolves with the ms until `text` is in the DOM at a frame's start (painted then). */
-function timeToText(page: Page, homeserver: string, room: string, text: string): Promise<number> {
+/**
+ * Mounts `<omni-room room>` (or `<omni-dm user>` when `target` is a user id) and resolves with the ms until
+ * `text` is in the DOM at a frame's start (painted then).
+ */
+function timeToText(page: Page, homeserver: string, target: string, text: string): Promise<number> {
   return page.evaluate(
-    ([hs, roomId, expected]) => {
+    ([hs, id, expected]) => {
       const deepText = (node: Node): string => {
         let out = node.nodeType === Node.TEXT_NODE ? (node.textContent ?? '') : '';
         if (node instanceof Element && node.shadowRoot) out += deepText(node.shadowRoot);
@@ -58,9 +66,10 @@ function timeToText(page: Page, homeserver: string, room: string, text: string):
         return out;
       };
       const start = performance.now();
-      const el = document.createElement('omni-room');
+      const dm = id.startsWith('@');
+      const el = document.createElement(dm ? 'omni-dm' : 'omni-room');
       el.setAttribute('homeserver', hs);
-      el.setAttribute('room', roomId);
+      el.setAttribute(dm ? 'user' : 'room', id);
       document.body.append(el);
       return new Promise<number>((resolve) => {
         const frame = (now: number): void => {
@@ -70,7 +79,7 @@ function timeToText(page: Page, homeserver: string, room: string, text: string):
         requestAnimationFrame(frame);
       });
     },
-    [homeserver, room, text] as const,
+    [homeserver, target, text] as const,
   );
 }
 
@@ -87,103 +96,242 @@ function wasmFetched(page: Page): Promise<WasmFigures> {
   });
 }
 
-let pages: Awaited<ReturnType<typeof servePages>> | undefined;
-let browser: Browser | undefined;
-const nio = new NioPeer();
+/** Mounts elements (`!room` → `<omni-room>`, `@user` → `<omni-dm>`) without waiting for anything. */
+function mount(page: Page, homeserver: string, targets: readonly string[]): Promise<void> {
+  return page.evaluate(
+    ([hs, ids]) => {
+      for (const id of ids) {
+        const dm = id.startsWith('@');
+        const el = document.createElement(dm ? 'omni-dm' : 'omni-room');
+        el.setAttribute('homeserver', hs);
+        el.setAttribute(dm ? 'user' : 'room', id);
+        document.body.append(el);
+      }
+    },
+    [homeserver, targets] as const,
+  );
+}
 
-try {
-  process.stdout.write('omni crypto bench: starting Synapse…\n');
-  const homeserver = await startSynapse();
-  const alice = await homeserver.registerUser({ displayName: 'Alice' });
-  const bob = await homeserver.registerUser({ displayName: 'Bob' });
-  const { roomId: publicRoom } = await bob.createRoom({ name: 'Public', preset: 'public_chat' });
-  await bob.sendMessage(publicRoom, 'a public message');
-  const { roomId: secretRoom } = await bob.createRoom({ name: 'Secret', preset: 'public_chat', encrypted: true });
-  await alice.joinRoom(secretRoom);
-  await nio.call('login', { homeserver: homeserver.baseUrl, user: bob.userId, password: bob.password, device: 'NIOBENCH' });
-  await nio.call('join', { room: secretRoom });
+const hasWasm = (page: Page): Promise<unknown> =>
+  page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname.endsWith('.wasm')), undefined, {
+    timeout: 120_000,
+  });
 
-  pages = await servePages();
-  const url = pages.url('/test/bench/index.html');
-  browser = await launchChromium();
-
-  // (a) wasm bytes: a page with only a public room, then the same page opening the encrypted room.
-  const context = await browser.newContext();
-  const page = await signedInPage(context, url, homeserver.baseUrl, alice.username, alice.password);
-  await timeToText(page, homeserver.baseUrl, publicRoom, 'a public message');
-  await page.waitForTimeout(1000);
-  const publicOnly = await wasmFetched(page);
-  await page.evaluate(
-    ([hs, roomId]) => {
+/**
+ * Opens `<omni-room>` on `room` and scrolls its log to the top each frame until `oldest` shows; resolves
+ * with the ms to `latest` and to `oldest` (both painted, decrypted: the bodies exist only in ciphertext).
+ */
+function scrollToOldest(
+  page: Page,
+  homeserver: string,
+  room: string,
+  latest: string,
+  oldest: string,
+): Promise<{ latestMs: number; oldestMs: number }> {
+  return page.evaluate(
+    ([hs, roomId, newest, first]) => {
+      const deepText = (node: Node): string => {
+        let out = node.nodeType === Node.TEXT_NODE ? (node.textContent ?? '') : '';
+        if (node instanceof Element && node.shadowRoot) out += deepText(node.shadowRoot);
+        for (const child of node.childNodes) out += deepText(child);
+        return out;
+      };
+      const findLog = (node: Document | ShadowRoot): HTMLElement | undefined => {
+        const direct = node.querySelector<HTMLElement>('[role="log"]');
+        if (direct) return direct;
+        for (const el of node.querySelectorAll('*')) {
+          const found = el.shadowRoot ? findLog(el.shadowRoot) : undefined;
+          if (found) return found;
+        }
+        return undefined;
+      };
+      const start = performance.now();
       const el = document.createElement('omni-room');
       el.setAttribute('homeserver', hs);
       el.setAttribute('room', roomId);
+      el.style.setProperty('--omni-room-height', '600px');
       document.body.append(el);
+      let latestMs = Number.NaN;
+      return new Promise<{ latestMs: number; oldestMs: number }>((resolve) => {
+        const frame = (now: number): void => {
+          const text = deepText(el);
+          if (Number.isNaN(latestMs) && text.includes(newest)) latestMs = now - start;
+          if (!Number.isNaN(latestMs)) {
+            if (text.includes(first)) {
+              resolve({ latestMs, oldestMs: now - start });
+              return;
+            }
+            const log = el.shadowRoot ? findLog(el.shadowRoot) : undefined;
+            if (log) log.scrollTop = 0;
+          }
+          requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      });
     },
-    [homeserver.baseUrl, secretRoom] as const,
+    [homeserver, room, latest, oldest] as const,
   );
-  await page.waitForFunction(
-    () => performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname.endsWith('.wasm')),
-    undefined,
-    {
-      timeout: 60_000,
-    },
-  );
-  const withEncrypted = await wasmFetched(page);
-  await page.close();
-  await context.close();
-  const wasmFile = (await readFile(
-    `${root}node_modules/.pnpm/node_modules/@matrix-org/matrix-sdk-crypto-wasm/pkg/matrix_sdk_crypto_wasm_bg.wasm`,
-  ).catch(() => undefined)) as Buffer | undefined;
-
-  // (b) cold decrypt-ready: each run a fresh profile and device. A first page starts crypto (keys
-  // uploaded, store in IndexedDB) and closes; nio sends; a second page (same profile: HTTP cache and
-  // crypto store warm, crypto not loaded in it) opens the room.
-  const runsMs: number[] = [];
-  for (let run = 0; run < RUNS; run += 1) {
-    const profile = await browser.newContext();
-    let deviceId = '';
-    profile.on('response', (response) => {
-      if (!response.url().endsWith('/_matrix/client/v3/login') || response.request().method() !== 'POST') return;
-      void response.json().then((body: { device_id?: string }) => (deviceId = body.device_id ?? deviceId));
-    });
-    const first = await signedInPage(profile, url, homeserver.baseUrl, alice.username, alice.password);
-    await first.evaluate(
-      ([hs, roomId]) => {
-        const el = document.createElement('omni-room');
-        el.setAttribute('homeserver', hs);
-        el.setAttribute('room', roomId);
-        document.body.append(el);
-      },
-      [homeserver.baseUrl, secretRoom] as const,
-    );
-    await first.waitForFunction(() => performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname.endsWith('.wasm')));
-    await nio.call('trust', { user: alice.userId, device: deviceId, timeout: 60 });
-    await first.close();
-    const body = `bench secret ${run} ${Date.now()}`;
-    await nio.call('send', { room: secretRoom, body });
-    const second = await profile.newPage();
-    await second.goto(url);
-    await second.waitForFunction(() => 'omniBench' in window);
-    runsMs.push(await timeToText(second, homeserver.baseUrl, secretRoom, body));
-    await profile.close();
-    process.stdout.write(`omni crypto bench: run ${run + 1}/${RUNS}: ${Math.round(runsMs.at(-1) ?? 0)} ms\n`);
-  }
-
-  const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
-  console.log('');
-  console.log(`End-to-end encryption — Synapse ${homeserver.serverName}, Chromium (Vite dev server: uncompressed)`);
-  console.log(`  wasm fetched, page with only a public room:  ${publicOnly.count} files, ${publicOnly.decodedBytes} bytes (target 0)`);
-  console.log(
-    `  wasm fetched, page opening an encrypted room: ${withEncrypted.count} file(s), ${kb(withEncrypted.decodedBytes)} decoded, ${kb(withEncrypted.transferBytes)} transferred`,
-  );
-  if (wasmFile) console.log(`  the wasm file gzipped (what a compressing server sends): ${kb(gzipSync(wasmFile, { level: 6 }).length)}`);
-  console.log(
-    `  open encrypted <omni-room> → first decrypted message painted (cold crypto, warm cache): median ${Math.round(median(runsMs))} ms over ${RUNS} runs [${runsMs.map((ms) => Math.round(ms)).join(', ')}]`,
-  );
-} finally {
-  await nio.close();
-  await browser?.close();
-  await pages?.close();
-  await stopAllSynapses();
 }
+
+/** Runs the scenario against `shared` (left running) or a Synapse of its own. */
+export async function runCryptoBench(shared?: Homeserver): Promise<void> {
+  const started = Date.now();
+  let pages: Awaited<ReturnType<typeof servePages>> | undefined;
+  let browser: Browser | undefined;
+  let own: Homeserver | undefined;
+  const nio = new NioPeer();
+  try {
+    if (!shared) process.stdout.write('omni crypto bench: starting Synapse…\n');
+    const homeserver = shared ?? (own = await startSynapse({ bench: true }));
+    const alice = await homeserver.registerUser({ displayName: 'Alice' });
+    const bob = await homeserver.registerUser({ displayName: 'Bob' });
+    const { roomId: publicRoom } = await bob.createRoom({ name: 'Public', preset: 'public_chat' });
+    await bob.sendMessage(publicRoom, 'a public message');
+    const { roomId: secretRoom } = await bob.createRoom({ name: 'Secret', preset: 'public_chat', encrypted: true });
+    await alice.joinRoom(secretRoom);
+    const { roomId: historyRoom } = await bob.createRoom({ name: 'Encrypted history', preset: 'public_chat', encrypted: true });
+    await alice.joinRoom(historyRoom);
+    // Alice's DM with Bob, as a client creates one: encrypted, is_direct invite, listed in her m.direct.
+    const { room_id: dmRoom } = await alice.request<{ room_id: string }>('POST', '/_matrix/client/v3/createRoom', {
+      preset: 'trusted_private_chat',
+      is_direct: true,
+      invite: [bob.userId],
+      initial_state: [{ type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } }],
+    });
+    await alice.request('PUT', `/_matrix/client/v3/user/${encodeURIComponent(alice.userId)}/account_data/m.direct`, {
+      [bob.userId]: [dmRoom],
+    });
+    await nio.call('login', { homeserver: homeserver.baseUrl, user: bob.userId, password: bob.password, device: 'NIOBENCH' });
+    await nio.call('join', { room: secretRoom });
+    await nio.call('join', { room: historyRoom });
+    await nio.call('join', { room: dmRoom });
+
+    pages = await servePages();
+    const url = pages.url('/test/bench/index.html');
+    const chromium = await launchChromium();
+    browser = chromium;
+
+    // (a) wasm bytes: a page with only a public room, then the same page opening the encrypted room.
+    const context = await chromium.newContext();
+    const page = await signedInPage(context, url, homeserver.baseUrl, alice.username, alice.password);
+    await timeToText(page, homeserver.baseUrl, publicRoom, 'a public message');
+    await page.waitForTimeout(1000);
+    const publicOnly = await wasmFetched(page);
+    await mount(page, homeserver.baseUrl, [secretRoom]);
+    await hasWasm(page);
+    const withEncrypted = await wasmFetched(page);
+    await page.close();
+    await context.close();
+    const wasmFile = (await readFile(
+      `${root}node_modules/.pnpm/node_modules/@matrix-org/matrix-sdk-crypto-wasm/pkg/matrix_sdk_crypto_wasm_bg.wasm`,
+    ).catch(() => undefined)) as Buffer | undefined;
+
+    // (b) and (c) cold decrypt-ready: each run a fresh profile and device. A first page starts crypto (keys
+    // uploaded, store in IndexedDB) with the room and the DM open, and closes; nio trusts the device and sends
+    // in both; a second and a third page (same profile: HTTP cache and crypto store warm, crypto not loaded in
+    // them) open the room, then the DM.
+    const roomMs: number[] = [];
+    const dmMs: number[] = [];
+    const newDevice = async (targets: readonly string[]): Promise<BrowserContext> => {
+      const profile = await chromium.newContext();
+      let deviceId = '';
+      profile.on('response', (response) => {
+        if (!response.url().endsWith('/_matrix/client/v3/login') || response.request().method() !== 'POST') return;
+        void response.json().then((body: { device_id?: string }) => (deviceId = body.device_id ?? deviceId));
+      });
+      const first = await signedInPage(profile, url, homeserver.baseUrl, alice.username, alice.password);
+      await mount(first, homeserver.baseUrl, targets);
+      await hasWasm(first);
+      await nio.call('trust', { user: alice.userId, device: deviceId, timeout: 60 });
+      await first.close();
+      return profile;
+    };
+    const freshPage = async (profile: BrowserContext): Promise<Page> => {
+      const next = await profile.newPage();
+      await next.goto(url);
+      await next.waitForFunction(() => 'omniBench' in window);
+      return next;
+    };
+    for (let run = 0; run < RUNS; run += 1) {
+      const profile = await newDevice([secretRoom, bob.userId]);
+      const body = `bench secret ${String(run)} ${String(Date.now())}`;
+      await nio.call('send', { room: secretRoom, body });
+      await nio.call('send', { room: dmRoom, body: `dm ${body}` });
+      const second = await freshPage(profile);
+      roomMs.push(await timeToText(second, homeserver.baseUrl, secretRoom, body));
+      await second.close();
+      const third = await freshPage(profile);
+      dmMs.push(await timeToText(third, homeserver.baseUrl, bob.userId, `dm ${body}`));
+      await profile.close();
+      process.stdout.write(
+        `omni crypto bench: run ${String(run + 1)}/${String(RUNS)}: room ${String(Math.round(roomMs.at(-1) ?? 0))} ms, DM ${String(Math.round(dmMs.at(-1) ?? 0))} ms\n`,
+      );
+    }
+
+    // (d) decrypt throughput: the device exists (and nio trusts it) before nio encrypts the history, so every
+    // room key reaches it; a fresh page of the same profile opens the room and scrolls to the oldest.
+    let decrypt = { messages: DECRYPT_MESSAGES, sendS: Number.NaN, latestMs: Number.NaN, oldestMs: Number.NaN, perSecond: Number.NaN };
+    if (DECRYPT_MESSAGES > 0) {
+      const profile = await newDevice([historyRoom]);
+      process.stdout.write(`omni crypto bench: nio encrypts and sends ${String(DECRYPT_MESSAGES)} messages…\n`);
+      const sendStarted = Date.now();
+      const label = (i: number): string => `encrypted history ${String(i).padStart(4, '0')} of ${String(DECRYPT_MESSAGES)}`;
+      for (let i = 0; i < DECRYPT_MESSAGES; i += 1) await nio.call('send', { room: historyRoom, body: label(i) });
+      const sendS = (Date.now() - sendStarted) / 1000;
+      const reader = await freshPage(profile);
+      const timing = await Promise.race([
+        scrollToOldest(reader, homeserver.baseUrl, historyRoom, label(DECRYPT_MESSAGES - 1), label(0)),
+        new Promise<{ latestMs: number; oldestMs: number }>((resolve) =>
+          setTimeout(() => resolve({ latestMs: Number.NaN, oldestMs: Number.NaN }), 180_000),
+        ),
+      ]);
+      await profile.close();
+      decrypt = { messages: DECRYPT_MESSAGES, sendS, ...timing, perSecond: DECRYPT_MESSAGES / (timing.oldestMs / 1000) };
+    }
+
+    const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
+    const results = {
+      date: new Date().toISOString(),
+      runs: RUNS,
+      wasm: {
+        publicPage: publicOnly,
+        encryptedPage: withEncrypted,
+        fileBytes: wasmFile?.length ?? Number.NaN,
+        fileGzipBytes: wasmFile ? gzipSync(wasmFile, { level: 6 }).length : Number.NaN,
+        publicOk: publicOnly.decodedBytes === 0,
+      },
+      roomCold: { runsMs: roomMs.map(Math.round), medianMs: Math.round(median(roomMs)) },
+      dmCold: { runsMs: dmMs.map(Math.round), medianMs: Math.round(median(dmMs)) },
+      decrypt: {
+        ...decrypt,
+        sendS: Math.round(decrypt.sendS),
+        latestMs: Math.round(decrypt.latestMs),
+        oldestMs: Math.round(decrypt.oldestMs),
+        perSecond: Math.round(decrypt.perSecond),
+      },
+      durationS: Math.round((Date.now() - started) / 1000),
+    };
+    const lines = [
+      '',
+      `End-to-end encryption — Synapse ${homeserver.serverName}, Chromium (Vite dev server: uncompressed)`,
+      `  wasm fetched, page with only a public room:  ${String(publicOnly.count)} files, ${String(publicOnly.decodedBytes)} bytes (target 0)`,
+      `  wasm fetched, page opening an encrypted room: ${String(withEncrypted.count)} file(s), ${kb(withEncrypted.decodedBytes)} decoded, ${kb(withEncrypted.transferBytes)} transferred`,
+      ...(wasmFile ? [`  the wasm file gzipped (what a compressing server sends): ${kb(results.wasm.fileGzipBytes)}`] : []),
+      `  open encrypted <omni-room> → first decrypted message painted (cold crypto, warm cache): median ${String(results.roomCold.medianMs)} ms over ${String(RUNS)} runs [${results.roomCold.runsMs.join(', ')}]`,
+      `  open <omni-dm> → first decrypted message painted (cold crypto, warm cache): median ${String(results.dmCold.medianMs)} ms over ${String(RUNS)} runs [${results.dmCold.runsMs.join(', ')}]`,
+      `  ${String(DECRYPT_MESSAGES)} encrypted messages: latest shown in ${String(results.decrypt.latestMs)} ms, oldest (scrolled back) in ${String(results.decrypt.oldestMs)} ms → ${String(results.decrypt.perSecond)} messages decrypted and shown per second (nio sent them in ${String(results.decrypt.sendS)} s)`,
+      '',
+    ];
+    process.stdout.write(lines.join('\n'));
+    await mkdir(`${root}bench-results`, { recursive: true });
+    await writeFile(`${root}bench-results/crypto.json`, `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`Written bench-results/crypto.json (${String(results.durationS)} s)\n`);
+  } finally {
+    await nio.close();
+    await browser?.close();
+    await pages?.close();
+    await own?.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1] ?? ''}`) await runCryptoBench();

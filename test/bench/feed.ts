@@ -15,7 +15,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { startSynapse, stopAllSynapses } from '@omnisocial/testing';
+import { startSynapse, type Homeserver } from '@omnisocial/testing';
 import { postRoomAlias, postRoomCreateRequest } from '../../packages/core/src/posts.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
@@ -51,13 +51,15 @@ async function openFeed(
   browser: Browser,
   url: string,
   throttle: number,
-): Promise<{ page: Page; cdp: CDPSession; homeserverRequests(): number; close(): Promise<void> }> {
+): Promise<{ page: Page; cdp: CDPSession; homeserverRequests(): number; wasmRequests(): number; close(): Promise<void> }> {
   const context = await browser.newContext({ viewport: { width: 900, height: 800 } });
   const page = await context.newPage();
   const homeserver = new URL(url).searchParams.get('hs') ?? '';
   let requests = 0;
+  let wasm = 0;
   page.on('request', (request) => {
     if (request.url().startsWith(homeserver)) requests += 1;
+    if (new URL(request.url()).pathname.endsWith('.wasm')) wasm += 1;
     if (process.env['OMNI_BENCH_VERBOSE'] && request.url().startsWith(homeserver)) {
       process.stdout.write(`  ${request.method()} ${request.url().slice(homeserver.length, homeserver.length + 110)}\n`);
     }
@@ -66,7 +68,7 @@ async function openFeed(
   if (throttle > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
   await page.goto(url);
   await page.waitForFunction(() => 'feed' in window);
-  return { page, cdp, homeserverRequests: () => requests, close: () => context.close() };
+  return { page, cdp, homeserverRequests: () => requests, wasmRequests: () => wasm, close: () => context.close() };
 }
 
 /** Scrolls element `index` into the middle of the viewport and resolves with enter → painted ms. */
@@ -75,7 +77,9 @@ async function reveal(page: Page, index: number): Promise<number> {
   return page.evaluate(([i, m]) => (window as unknown as Window_).feed.enterToPaint(i, m), [index, marker(index)] as const);
 }
 
-export async function runFeedBench(): Promise<void> {
+/** Runs the scenario against `shared` (left running) or a Synapse of its own. */
+export async function runFeedBench(shared?: Homeserver): Promise<void> {
+  let own: Homeserver | undefined;
   const started = Date.now();
   let browser: Browser | undefined;
   let server: Awaited<ReturnType<typeof serveStatic>> | undefined;
@@ -85,7 +89,7 @@ export async function runFeedBench(): Promise<void> {
     await buildBenchPages(outDir, ['test/bench/feed.html']);
     server = await serveStatic(outDir);
     process.stdout.write(`omni bench feed: starting Synapse and seeding ${String(POSTS)} post rooms…\n`);
-    const homeserver = await startSynapse();
+    const homeserver = shared ?? (own = await startSynapse({ bench: true }));
     proxy = await startFaultProxy(homeserver.baseUrl);
     const site = await homeserver.registerUser({ displayName: 'Site moderator' });
     for (let i = 0; i < POSTS; i += 1) {
@@ -145,6 +149,8 @@ export async function runFeedBench(): Promise<void> {
     const heapAfter = await heapAfterGc(visit.cdp);
     const syncConnections = await visit.page.evaluate(() => (window as unknown as Window_).feed.syncConnections());
     const cls = await visit.page.evaluate(() => (window as unknown as Window_).feed.layoutShift());
+    // A page of public posts never needs the crypto wasm.
+    const wasmRequests = visit.wasmRequests();
     await visit.close();
 
     const perElementRequests = (requestsAll - requestsAfterFirst) / (POSTS - 1);
@@ -168,6 +174,7 @@ export async function runFeedBench(): Promise<void> {
       `    JS heap after GC                 ${(heapAfter / 1024 / 1024).toFixed(1)} MB total, ${(heapPerElement / 1024).toFixed(0)} KB per element`,
       `    DOM nodes of a collapsed element ${String(collapsedNodes)}`,
       `    cumulative layout shift          ${cls.toFixed(4)} (target 0) ${ok(cls === 0)}`,
+      `    crypto wasm requests             ${String(wasmRequests)} (target 0) ${ok(wasmRequests === 0)}`,
       '',
     ];
     process.stdout.write(lines.join('\n'));
@@ -190,6 +197,7 @@ export async function runFeedBench(): Promise<void> {
             heapPerElement,
             collapsedNodes,
             cls,
+            wasmRequests,
           },
           durationS,
         },
@@ -202,7 +210,7 @@ export async function runFeedBench(): Promise<void> {
     await browser?.close();
     await server?.close();
     await proxy?.close();
-    await stopAllSynapses();
+    await own?.stop();
   }
 }
 

@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { startSynapse, stopAllSynapses } from '@omnisocial/testing';
+import { startSynapse, type Homeserver } from '@omnisocial/testing';
 import { launchChromium } from '../support/chromium.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import type { PeerResult } from './peers/measure.ts';
@@ -114,7 +114,9 @@ const kb = (bytes: number): string => (Number.isFinite(bytes) ? `${(bytes / 1024
 const ms = (value: number): string => (Number.isFinite(value) ? `${Math.round(value)} ms` : '—');
 const ratio = (ours: number, theirs: number): string => (Number.isFinite(ours / theirs) ? (ours / theirs).toFixed(2) : '—');
 
-export async function runPeersBench(): Promise<void> {
+/** Runs the scenario against `shared` (left running) or a Synapse of its own. */
+export async function runPeersBench(shared?: Homeserver): Promise<void> {
+  let own: Homeserver | undefined;
   const started = Date.now();
   let browser: Browser | undefined;
   let server: Awaited<ReturnType<typeof serveStatic>> | undefined;
@@ -128,7 +130,7 @@ export async function runPeersBench(): Promise<void> {
     await addHydrogenServiceWorker();
     server = await serveStatic(outDir);
     process.stdout.write('omni bench peers: starting Synapse and seeding…\n');
-    const homeserver = await startSynapse();
+    const homeserver = shared ?? (own = await startSynapse({ bench: true }));
     proxy = await startFaultProxy(homeserver.baseUrl);
     const member = await homeserver.registerUser({ displayName: 'Bench Member' });
     const poster = await homeserver.registerUser({ displayName: 'Poster' });
@@ -215,7 +217,7 @@ export async function runPeersBench(): Promise<void> {
     await browser?.close();
     await server?.close();
     await proxy?.close();
-    await stopAllSynapses();
+    await own?.stop();
   }
 }
 

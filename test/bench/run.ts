@@ -10,7 +10,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { startSynapse, stopAllSynapses, type Peer } from '@omnisocial/testing';
+import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, servePages } from '../support/chromium.ts';
 import type { OmniBench } from './page.ts';
@@ -116,126 +116,129 @@ function firstPaint(page: Page, homeserver: string, roomIds: readonly string[]):
   ] as const);
 }
 
-let pages: Awaited<ReturnType<typeof servePages>> | undefined;
-let browser: Browser | undefined;
+/** Runs the sync scenario against `shared` (left running) or a Synapse of its own. */
+export async function runSyncBench(shared?: Homeserver): Promise<void> {
+  let pages: Awaited<ReturnType<typeof servePages>> | undefined;
+  let browser: Browser | undefined;
+  let own: Homeserver | undefined;
 
-try {
-  const started = Date.now();
-  process.stdout.write('omni bench: starting Synapse…\n');
-  const homeserver = await startSynapse();
-  const member = await homeserver.registerUser({ displayName: 'Bench Member' });
-  const poster = await homeserver.registerUser({ displayName: 'Poster' });
+  try {
+    const started = Date.now();
+    if (!shared) process.stdout.write('omni bench: starting Synapse…\n');
+    const homeserver = shared ?? (own = await startSynapse({ bench: true }));
+    const member = await homeserver.registerUser({ displayName: 'Bench Member' });
+    const poster = await homeserver.registerUser({ displayName: 'Poster' });
 
-  pages = await servePages();
-  const url = pages.url('/test/bench/index.html');
-  browser = await launchChromium();
+    pages = await servePages();
+    const url = pages.url('/test/bench/index.html');
+    browser = await launchChromium();
 
-  // Rooms the member has joined; the first 50 carry a message from another member.
-  const rooms: string[] = [];
-  const seedTo = async (count: number): Promise<void> => {
-    const from = rooms.length;
-    if (count <= from) return;
-    process.stdout.write(`omni bench: seeding rooms ${from + 1}–${count}…\n`);
-    const created = await inBatches(count - from, async (i) => {
-      const index = from + i;
-      const { roomId } = await member.createRoom({ name: `Bench room ${index}`, preset: 'public_chat' });
-      if (index < 50) {
-        await poster.joinRoom(roomId);
-        await poster.sendMessage(roomId, `first message in room ${index}`);
-      }
-      return roomId;
-    });
-    rooms.push(...created);
-  };
+    // Rooms the member has joined; the first 50 carry a message from another member.
+    const rooms: string[] = [];
+    const seedTo = async (count: number): Promise<void> => {
+      const from = rooms.length;
+      if (count <= from) return;
+      process.stdout.write(`omni bench: seeding rooms ${from + 1}–${count}…\n`);
+      const created = await inBatches(count - from, async (i) => {
+        const index = from + i;
+        const { roomId } = await member.createRoom({ name: `Bench room ${index}`, preset: 'public_chat' });
+        if (index < 50) {
+          await poster.joinRoom(roomId);
+          await poster.sendMessage(roomId, `first message in room ${index}`);
+        }
+        return roomId;
+      });
+      rooms.push(...created);
+    };
 
-  // Warm-up: Vite transforms and pre-bundles on the first visit; that cost is no part of the figures.
-  await seedTo(1);
-  {
-    const warm = await openSignedIn(browser, url, homeserver.baseUrl, member);
-    await firstPaint(warm.page, homeserver.baseUrl, rooms.slice(0, 1));
-    await warm.close();
-  }
-
-  const paint: PaintFigures[] = [];
-  for (const count of ROOM_COUNTS) {
-    await seedTo(count);
-    const runsMs: number[] = [];
-    for (let run = 0; run < RUNS; run += 1) {
-      const signedIn = await openSignedIn(browser, url, homeserver.baseUrl, member);
-      runsMs.push(await firstPaint(signedIn.page, homeserver.baseUrl, rooms.slice(0, 1)));
-      await signedIn.close();
+    // Warm-up: Vite transforms and pre-bundles on the first visit; that cost is no part of the figures.
+    await seedTo(1);
+    {
+      const warm = await openSignedIn(browser, url, homeserver.baseUrl, member);
+      await firstPaint(warm.page, homeserver.baseUrl, rooms.slice(0, 1));
+      await warm.close();
     }
-    paint.push({ rooms: count, runsMs: runsMs.map((ms) => Math.round(ms)), medianMs: Math.round(median(runsMs)) });
-    process.stdout.write(
-      `omni bench: ${count} rooms joined → median ${Math.round(median(runsMs))} ms (${runsMs.map((ms) => Math.round(ms)).join(', ')})\n`,
-    );
-  }
 
-  const requests: RequestFigures[] = [];
-  for (const elements of ELEMENT_COUNTS) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const watch = watchRequests(page, homeserver.baseUrl);
-    await page.goto(url);
-    await page.waitForFunction(() => 'omniBench' in window);
-    await page.evaluate(
-      ([hs, username, password]) => (window as unknown as { omniBench: OmniBench }).omniBench.signIn(hs, username, password),
-      [homeserver.baseUrl, member.username, member.password] as const,
-    );
-    watch.mark();
-    const paintMs = await firstPaint(page, homeserver.baseUrl, rooms.slice(0, elements));
-    // Let the long-poll settle so a late burst of requests would be counted.
-    await page.waitForTimeout(1000);
-    const sync = await page.evaluate(() => (window as unknown as { omniBench: OmniBench }).omniBench.syncCounts());
-    requests.push({
-      elements,
-      paintMs: Math.round(paintMs),
-      ...watch.figures(),
-      syncConnections: sync.connections,
-      syncRequests: sync.requests,
-    });
-    if (process.env['OMNI_BENCH_VERBOSE']) process.stdout.write(`${watch.log().join('\n')}\n`);
-    await context.close();
-  }
+    const paint: PaintFigures[] = [];
+    for (const count of ROOM_COUNTS) {
+      await seedTo(count);
+      const runsMs: number[] = [];
+      for (let run = 0; run < RUNS; run += 1) {
+        const signedIn = await openSignedIn(browser, url, homeserver.baseUrl, member);
+        runsMs.push(await firstPaint(signedIn.page, homeserver.baseUrl, rooms.slice(0, 1)));
+        await signedIn.close();
+      }
+      paint.push({ rooms: count, runsMs: runsMs.map((ms) => Math.round(ms)), medianMs: Math.round(median(runsMs)) });
+      process.stdout.write(
+        `omni bench: ${count} rooms joined → median ${Math.round(median(runsMs))} ms (${runsMs.map((ms) => Math.round(ms)).join(', ')})\n`,
+      );
+    }
 
-  const first = paint[0]?.medianMs ?? 0;
-  const last = paint.at(-1)?.medianMs ?? 0;
-  const ratio = first > 0 ? last / first : Number.NaN;
-  const verdict = (ok: boolean): string => (ok ? 'ok' : 'over');
-  const lines = [
-    '',
-    `Sync scoped to what is on screen — Synapse ${homeserver.serverName}, Chromium, median of ${RUNS} runs`,
-    '',
-    '(a) <omni-room> connected → first message painted',
-    '  rooms joined   median ms   runs (ms)',
-    ...paint.map((p) => `  ${String(p.rooms).padStart(12)}   ${String(p.medianMs).padStart(9)}   ${p.runsMs.join(', ')}`),
-    `  ratio 500/1: ${ratio.toFixed(2)} (target ≤ ${RATIO_TARGET}) ${verdict(ratio <= RATIO_TARGET)}`,
-    '',
-    '(b) one page, member joined to 500 rooms',
-    '  elements   sync connections   sync requests   requests after mount   requests total   all painted ms',
-    ...requests.map(
-      (r) =>
-        `  ${String(r.elements).padStart(8)}   ${`${r.syncConnections} ${verdict(r.syncConnections === 1)}`.padStart(16)}   ${String(r.syncRequests).padStart(13)}   ${String(r.requestsAfterMount).padStart(20)}   ${String(r.requestsTotal).padStart(14)}   ${String(r.paintMs).padStart(14)}`,
-    ),
-    '  (target: 1 sync connection whatever the number of elements)',
-    '',
-  ];
-  process.stdout.write(lines.join('\n'));
-  await mkdir(`${root}bench-results`, { recursive: true });
-  const results = {
-    date: new Date().toISOString(),
-    runs: RUNS,
-    firstPaint: { scenarios: paint, ratio500to1: Number(ratio.toFixed(3)), target: RATIO_TARGET, ok: ratio <= RATIO_TARGET },
-    requests: { scenarios: requests, target: { syncConnections: 1 }, ok: requests.every((r) => r.syncConnections === 1) },
-    durationS: Math.round((Date.now() - started) / 1000),
-  };
-  await writeFile(`${root}bench-results/sync.json`, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`Written bench-results/sync.json (${results.durationS} s)\n`);
-} catch (error) {
-  process.exitCode = 1;
-  process.stderr.write(`omni bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-} finally {
-  await browser?.close();
-  await pages?.close();
-  await stopAllSynapses();
+    const requests: RequestFigures[] = [];
+    for (const elements of ELEMENT_COUNTS) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const watch = watchRequests(page, homeserver.baseUrl);
+      await page.goto(url);
+      await page.waitForFunction(() => 'omniBench' in window);
+      await page.evaluate(
+        ([hs, username, password]) => (window as unknown as { omniBench: OmniBench }).omniBench.signIn(hs, username, password),
+        [homeserver.baseUrl, member.username, member.password] as const,
+      );
+      watch.mark();
+      const paintMs = await firstPaint(page, homeserver.baseUrl, rooms.slice(0, elements));
+      // Let the long-poll settle so a late burst of requests would be counted.
+      await page.waitForTimeout(1000);
+      const sync = await page.evaluate(() => (window as unknown as { omniBench: OmniBench }).omniBench.syncCounts());
+      requests.push({
+        elements,
+        paintMs: Math.round(paintMs),
+        ...watch.figures(),
+        syncConnections: sync.connections,
+        syncRequests: sync.requests,
+      });
+      if (process.env['OMNI_BENCH_VERBOSE']) process.stdout.write(`${watch.log().join('\n')}\n`);
+      await context.close();
+    }
+
+    const first = paint[0]?.medianMs ?? 0;
+    const last = paint.at(-1)?.medianMs ?? 0;
+    const ratio = first > 0 ? last / first : Number.NaN;
+    const verdict = (ok: boolean): string => (ok ? 'ok' : 'over');
+    const lines = [
+      '',
+      `Sync scoped to what is on screen — Synapse ${homeserver.serverName}, Chromium, median of ${RUNS} runs`,
+      '',
+      '(a) <omni-room> connected → first message painted',
+      '  rooms joined   median ms   runs (ms)',
+      ...paint.map((p) => `  ${String(p.rooms).padStart(12)}   ${String(p.medianMs).padStart(9)}   ${p.runsMs.join(', ')}`),
+      `  ratio 500/1: ${ratio.toFixed(2)} (target ≤ ${RATIO_TARGET}) ${verdict(ratio <= RATIO_TARGET)}`,
+      '',
+      '(b) one page, member joined to 500 rooms',
+      '  elements   sync connections   sync requests   requests after mount   requests total   all painted ms',
+      ...requests.map(
+        (r) =>
+          `  ${String(r.elements).padStart(8)}   ${`${r.syncConnections} ${verdict(r.syncConnections === 1)}`.padStart(16)}   ${String(r.syncRequests).padStart(13)}   ${String(r.requestsAfterMount).padStart(20)}   ${String(r.requestsTotal).padStart(14)}   ${String(r.paintMs).padStart(14)}`,
+      ),
+      '  (target: 1 sync connection whatever the number of elements)',
+      '',
+    ];
+    process.stdout.write(lines.join('\n'));
+    await mkdir(`${root}bench-results`, { recursive: true });
+    const results = {
+      date: new Date().toISOString(),
+      runs: RUNS,
+      firstPaint: { scenarios: paint, ratio500to1: Number(ratio.toFixed(3)), target: RATIO_TARGET, ok: ratio <= RATIO_TARGET },
+      requests: { scenarios: requests, target: { syncConnections: 1 }, ok: requests.every((r) => r.syncConnections === 1) },
+      durationS: Math.round((Date.now() - started) / 1000),
+    };
+    await writeFile(`${root}bench-results/sync.json`, `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`Written bench-results/sync.json (${results.durationS} s)\n`);
+  } finally {
+    await browser?.close();
+    await pages?.close();
+    await own?.stop();
+  }
 }
+
+if (import.meta.url === `file://${process.argv[1] ?? ''}`) await runSyncBench();

@@ -18,7 +18,7 @@ import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { startSynapse, stopAllSynapses, type Homeserver, type Peer } from '@omnisocial/testing';
+import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../support/chromium.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -362,14 +362,16 @@ function scrollThroughHistory(page: Page, paginations: number): Promise<HistoryF
   );
 }
 
-export async function runSendingBench(): Promise<void> {
+/** Runs the scenario against `shared` (left running) or a Synapse of its own. */
+export async function runSendingBench(shared?: Homeserver): Promise<void> {
+  let own: Homeserver | undefined;
   const started = Date.now();
   let browser: Browser | undefined;
   let pages: Awaited<ReturnType<typeof servePages>> | undefined;
   try {
     process.stdout.write('omni bench sending: starting Synapse, Vite and Chromium…\n');
     const [hs, launched, served] = await Promise.all([
-      startSynapse(),
+      shared ?? startSynapse({ bench: true }).then((started) => (own = started)),
       // Precise `performance.memory` and `gc()`, so heap figures are real sizes after collection.
       launchChromium({ args: ['--enable-precise-memory-info', '--js-flags=--expose-gc'] }),
       // Dependencies as sites ship them (Lit's production build), not their development builds.
@@ -543,6 +545,8 @@ export async function runSendingBench(): Promise<void> {
   } finally {
     await browser?.close();
     await pages?.close();
-    await stopAllSynapses();
+    await own?.stop();
   }
 }
+
+if (import.meta.url === `file://${process.argv[1] ?? ''}`) await runSendingBench();

@@ -15,6 +15,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { launchChromium, serveStatic } from '../support/chromium.ts';
+import { ENGINE_BUDGET } from './budgets.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const packageDir = path.join(root, 'packages/elements');
@@ -81,6 +82,16 @@ describe('the build', () => {
     for (const heavy of ['packages/core/src/engine.ts', 'packages/elements/src/views.ts']) {
       assert.ok(!staticClosure(entryKey()).has(heavy), `${heavy} is imported statically by the loader`);
     }
+  });
+
+  test(`the engine chunk stays within its ${String(ENGINE_BUDGET)} B gzip budget (docs/development.md, Benchmarks)`, async () => {
+    const engine = manifest['packages/core/src/engine.ts'];
+    assert.ok(engine, 'no engine chunk in the build');
+    const size = await gzipSize(engine.file);
+    assert.ok(
+      size <= ENGINE_BUDGET,
+      `the engine chunk ${engine.file} weighs ${String(size)} B gzip, over its ${String(ENGINE_BUDGET)} B budget`,
+    );
   });
 
   test('the crypto wasm is a separate file, never inlined into a chunk', async () => {

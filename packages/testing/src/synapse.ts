@@ -36,6 +36,13 @@ export interface StartSynapseOptions {
    * `perSecond` with a burst of `burstCount` (429 with a retry delay beyond it). Default: allowed.
    */
   roomCreation?: 'forbidden' | { rateLimited: { perSecond: number; burstCount: number } };
+  /**
+   * A single-server benchmark: Synapse skips work no figure depends on, so seeding large histories costs
+   * less CPU per event. No federation sender (`federation_sender_instances: []`), no presence, no push to
+   * pushers, no room/user statistics, and the log at WARNING instead of INFO (one line per request).
+   * Clients see the same Matrix API. Default false.
+   */
+  bench?: boolean;
 }
 
 export interface RegisterUserOptions {
@@ -52,6 +59,10 @@ export interface Homeserver {
   configDir: string;
   logFile: string;
   stop(): Promise<void>;
+  /** Kills the server at once (SIGKILL, as a crash would), keeping its configuration and database. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and database (stopping it first if it still runs). */
+  restart(): Promise<void>;
   registerUser(options?: RegisterUserOptions): Promise<Peer>;
   login(username: string, password: string): Promise<Peer>;
   guest(): Promise<Peer>;
@@ -114,7 +125,7 @@ async function startOnce(python: string, options: StartSynapseOptions): Promise<
   const sharedSecret = randomBytes(32).toString('hex');
 
   await writeFile(path.join(configDir, 'signing.key'), signingKey());
-  await writeFile(path.join(configDir, 'log.yaml'), JSON.stringify(logConfig(logFile), null, 2));
+  await writeFile(path.join(configDir, 'log.yaml'), JSON.stringify(logConfig(logFile, options.bench ? 'WARNING' : 'INFO'), null, 2));
   if (options.terms) await writeConsentTemplates(configDir);
   if (options.roomCreation === 'forbidden') await writeFile(path.join(configDir, `${NO_ROOMS_MODULE}.py`), NO_ROOMS_SOURCE);
   await writeFile(
@@ -122,32 +133,37 @@ async function startOnce(python: string, options: StartSynapseOptions): Promise<
     JSON.stringify(homeserverConfig({ ...options, serverName, port, baseUrl, configDir, sharedSecret }), null, 2),
   );
 
-  // Synapse's own logger and its stdout/stderr share one append-only file, so a single path explains any failure.
-  const log = await open(logFile, 'a');
-  const child = spawn(python, ['-m', 'synapse.app.homeserver', '-c', configFile], {
-    cwd: configDir,
-    stdio: ['ignore', log.fd, log.fd],
-  });
-  await log.close();
-  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
-  const pid = child.pid;
-  if (pid === undefined) {
-    const { message } = await spawnError;
-    throw new SynapseStartError(`omni: could not run ${python} (${message}); delete .cache/synapse and retry`, false, configDir);
-  }
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const entry: Running = { pid, configDir, exited };
-  running.set(pid, entry);
-  void exited.then(() => running.delete(pid));
+  /** Runs Synapse on this configuration (again, after `kill()`: same port, same database). */
+  const launch = async (): Promise<Running> => {
+    // Synapse's own logger and its stdout/stderr share one append-only file, so a single path explains any failure.
+    const log = await open(logFile, 'a');
+    const child = spawn(python, ['-m', 'synapse.app.homeserver', '-c', configFile], {
+      cwd: configDir,
+      stdio: ['ignore', log.fd, log.fd],
+    });
+    await log.close();
+    const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+    const pid = child.pid;
+    if (pid === undefined) {
+      const { message } = await spawnError;
+      throw new SynapseStartError(`omni: could not run ${python} (${message}); delete .cache/synapse and retry`, false, configDir);
+    }
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const launched: Running = { pid, configDir, exited };
+    running.set(pid, launched);
+    void exited.then(() => running.delete(pid));
 
-  try {
-    await waitUntilReady(baseUrl, () => child.exitCode !== null || child.signalCode !== null);
-  } catch (reason) {
-    await terminate(entry);
-    const { summary, addressInUse } = await diagnose(logFile, port);
-    const why = reason instanceof Error ? reason.message : String(reason);
-    throw new SynapseStartError(`omni: Synapse ${why}: ${summary} (log: ${logFile})`, addressInUse, configDir);
-  }
+    try {
+      await waitUntilReady(baseUrl, () => child.exitCode !== null || child.signalCode !== null);
+    } catch (reason) {
+      await terminate(launched);
+      const { summary, addressInUse } = await diagnose(logFile, port);
+      const why = reason instanceof Error ? reason.message : String(reason);
+      throw new SynapseStartError(`omni: Synapse ${why}: ${summary} (log: ${logFile})`, addressInUse, configDir);
+    }
+    return launched;
+  };
+  let entry = await launch();
 
   const admin = { baseUrl, serverName, sharedSecret };
   let adminPeer: Promise<Peer> | undefined;
@@ -156,10 +172,20 @@ async function startOnce(python: string, options: StartSynapseOptions): Promise<
   return {
     baseUrl,
     serverName,
-    pid,
+    get pid() {
+      return entry.pid;
+    },
     configDir,
     logFile,
     stop: () => (stopping ??= terminate(entry).then(() => rm(configDir, { recursive: true, force: true }))),
+    kill: async () => {
+      signal(entry.pid, 'SIGKILL');
+      await entry.exited;
+    },
+    restart: async () => {
+      await terminate(entry);
+      entry = await launch();
+    },
     registerUser: (registerOptions) => registerUser(admin, registerOptions),
     login: (username, password) => Peer.login(baseUrl, username, password),
     guest: () => Peer.guest(baseUrl),
@@ -294,13 +320,13 @@ function signingKey(): string {
   return `ed25519 a_${randomBytes(3).toString('hex')} ${seed.toString('base64').replace(/=+$/, '')}\n`;
 }
 
-function logConfig(logFile: string): Record<string, unknown> {
+function logConfig(logFile: string, level: 'INFO' | 'WARNING' = 'INFO'): Record<string, unknown> {
   return {
     version: 1,
     formatters: { precise: { format: '%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(request)s - %(message)s' } },
     handlers: { file: { class: 'logging.FileHandler', formatter: 'precise', filename: logFile, encoding: 'utf8' } },
     loggers: { 'synapse.storage.SQL': { level: 'WARNING' } },
-    root: { level: 'INFO', handlers: ['file'] },
+    root: { level, handlers: ['file'] },
     disable_existing_loggers: false,
   };
 }
@@ -359,6 +385,7 @@ function homeserverConfig(o: {
   loginViaExistingSession?: boolean;
   accessTokenLifetime?: { refreshable?: string; nonRefreshable?: string };
   roomCreation?: StartSynapseOptions['roomCreation'];
+  bench?: boolean;
 }): Record<string, unknown> {
   const registration = o.registration === true || o.registrationToken === true;
   // JSON is valid YAML, so no YAML serialiser is needed.
@@ -419,6 +446,9 @@ function homeserverConfig(o: {
             burst_count: o.roomCreation.rateLimited.burstCount,
           },
         }
+      : {}),
+    ...(o.bench
+      ? { federation_sender_instances: [], presence: { enabled: false }, push: { enabled: false }, stats: { enabled: false } }
       : {}),
   };
 }

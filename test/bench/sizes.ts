@@ -1,0 +1,102 @@
+/**
+ * What `pnpm build` ships in packages/elements/dist, read from Vite's manifest: the loader (omni-chat.js and
+ * what it imports statically), the engine chunk and the crypto wasm. Used by `pnpm bench` (the summary) and
+ * beside the budgets test/node/build.test.ts enforces (test/node/budgets.ts).
+ */
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { ENGINE_BUDGET, LOADER_BUDGET } from '../node/budgets.ts';
+
+export { ENGINE_BUDGET, LOADER_BUDGET };
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+export const dist = path.join(root, 'packages/elements/dist');
+
+export const ENGINE_KEY = 'packages/core/src/engine.ts';
+
+export interface ManifestChunk {
+  file: string;
+  isEntry?: boolean;
+  imports?: string[];
+  dynamicImports?: string[];
+}
+export type Manifest = Record<string, ManifestChunk>;
+
+export interface BuildSizes {
+  /** omni-chat.js and the chunks it imports statically, gzip level 9. */
+  loaderGzipBytes: number;
+  loaderFiles: Array<{ file: string; gzipBytes: number }>;
+  /** The engine chunk alone (what the loader imports on first need), gzip level 9. */
+  engineGzipBytes: number;
+  engineFile: string;
+  /** The crypto wasm as served (uncompressed bytes, what a page fetches from a static server) and gzipped. */
+  wasmBytes: number;
+  wasmGzipBytes: number;
+  wasmFile: string;
+}
+
+export async function readManifest(): Promise<Manifest> {
+  return JSON.parse(await readFile(path.join(dist, '.vite/manifest.json'), 'utf8')) as Manifest;
+}
+
+export const gzipSize = async (file: string): Promise<number> => gzipSync(await readFile(path.join(dist, file)), { level: 9 }).length;
+
+/** A chunk and every chunk it imports statically (what the browser must fetch before running it). */
+export function staticClosure(manifest: Manifest, key: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(key)) return seen;
+  seen.add(key);
+  for (const imported of manifest[key]?.imports ?? []) staticClosure(manifest, imported, seen);
+  return seen;
+}
+
+export function loaderKey(manifest: Manifest): string {
+  const key = Object.keys(manifest).find((k) => manifest[k]?.isEntry && manifest[k].file === 'omni-chat.js');
+  if (!key) throw new Error('omni-chat.js is not an entry of the build');
+  return key;
+}
+
+export async function measureBuild(): Promise<BuildSizes> {
+  const manifest = await readManifest();
+  const loaderFiles = await Promise.all(
+    [...staticClosure(manifest, loaderKey(manifest))].map(async (key) => {
+      const file = manifest[key]?.file ?? key;
+      return { file, gzipBytes: await gzipSize(file) };
+    }),
+  );
+  const engine = manifest[ENGINE_KEY];
+  if (!engine) throw new Error('no engine chunk in the build');
+  const wasm = Object.values(manifest).find((chunk) => chunk.file.endsWith('.wasm'));
+  if (!wasm) throw new Error('no crypto wasm in the build');
+  const wasmBuffer = await readFile(path.join(dist, wasm.file));
+  return {
+    loaderGzipBytes: loaderFiles.reduce((sum, f) => sum + f.gzipBytes, 0),
+    loaderFiles,
+    engineGzipBytes: await gzipSize(engine.file),
+    engineFile: engine.file,
+    wasmBytes: wasmBuffer.length,
+    wasmGzipBytes: gzipSync(wasmBuffer, { level: 9 }).length,
+    wasmFile: wasm.file,
+  };
+}
+
+/** Runs `pnpm build` (both Vite builds) and resolves with its duration in seconds. */
+export function runBuild(): Promise<number> {
+  const started = performance.now();
+  return new Promise<number>((resolve, reject) => {
+    const child = spawn('sh', ['scripts/with-env.sh', 'pnpm', 'build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) =>
+      code === 0 ? resolve((performance.now() - started) / 1000) : reject(new Error(`pnpm build failed (${String(code)}):\n${output}`)),
+    );
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
+  await runBuild();
+  process.stdout.write(`${JSON.stringify(await measureBuild(), null, 2)}\n`);
+}

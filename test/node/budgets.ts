@@ -1,0 +1,13 @@
+/**
+ * Size budgets of `pnpm build` (packages/elements/dist), enforced by test/node/build.test.ts and printed by
+ * `pnpm bench` beside the measured sizes. Documented in docs/development.md (Benchmarks).
+ */
+
+/** The loader: omni-chat.js and what it imports statically, gzip level 9 (DESIGN.md: ≤ 8 KB). */
+export const LOADER_BUDGET = 8 * 1024;
+
+/**
+ * The engine chunk (core + matrix-js-sdk + rendering deps), gzip level 9: measured at 262,718 B on
+ * 2026-11-25, plus about 5 % so ordinary work fits and a new heavy dependency does not.
+ */
+export const ENGINE_BUDGET = 270 * 1024;
