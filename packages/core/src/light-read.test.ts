@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { lightTimeline, stripReplyFallback } from './light-read.ts';
-import type { MessageItem, PlaceholderItem, TimelineItem } from './timeline-types.ts';
+import type { MessageItem, TimelineItem } from './timeline-types.ts';
 
 const T0 = new Date(2026, 10, 25, 12, 0, 0).getTime();
 const ALICE = '@alice:example.org';
@@ -108,14 +108,17 @@ describe('lightTimeline', () => {
   });
 
   test('malformed messages and attachments become placeholders with their event id as key; other events are not shown', () => {
-    const broken = { ...message(ALICE, 'x'), content: { body: 42 } };
+    const broken: Record<string, unknown> = { ...message(ALICE, 'x'), content: { body: 42 } };
     const noContent = { type: 'm.room.message', event_id: '$nc', sender: ALICE, origin_server_ts: T0 + 5 };
-    const image = { ...message(ALICE, 'cat.png'), content: { msgtype: 'm.image', body: 'cat.png', url: 'mxc://x/y' } };
+    const image: Record<string, unknown> = {
+      ...message(ALICE, 'cat.png'),
+      content: { msgtype: 'm.image', body: 'cat.png', url: 'mxc://x/y' },
+    };
     const topic = { type: 'm.room.topic', state_key: '', event_id: '$t', sender: ALICE, origin_server_ts: T0 + 6, content: { topic: 'x' } };
     const junk = [null, 7, 'str', { type: 'm.room.message' }];
     const items = lightTimeline([broken, noContent, image, topic, ...junk], [], GUEST);
     assert.deepEqual(
-      items.filter((item) => item.kind === 'placeholder').map((item) => [item.key, (item).text]),
+      items.filter((item) => item.kind === 'placeholder').map((item) => [item.key, item.text]),
       [
         [broken['event_id'], 'This message could not be displayed.'],
         ['$nc', 'This message could not be displayed.'],
