@@ -26,6 +26,7 @@ import { Recovery, SecretStorageKeys } from './recovery.ts';
 import type { StoredSession } from './session-store.ts';
 import { autoSync, type SyncStrategy } from './sync.ts';
 import { refreshingFetch, type Tokens } from './token-refresh.ts';
+import { MessageTrustCache, Verifications } from './verification.ts';
 import type { MediaRequest, RoomHandle, SecurityHandle, SessionHandle, SessionInfo, SignInOptions, Unsubscribe } from './types.ts';
 import { OmniError } from './types.ts';
 
@@ -86,6 +87,10 @@ export class EngineSession implements SessionHandle {
   readonly #sync: SyncStrategy;
   /** Authenticated media for every room of the session: one cache of blob URLs. */
   readonly media: MediaLoader;
+  /** Emoji verification (incoming and outgoing requests) for the session. */
+  readonly verification: Verifications;
+  /** The trust of encrypted messages, shared by the session's room models. */
+  readonly trust: MessageTrustCache;
 
   constructor(client: MatrixClient, info: SessionInfo, sync: SyncStrategy, fetchFn?: typeof fetch) {
     this.client = client;
@@ -125,6 +130,8 @@ export class EngineSession implements SessionHandle {
     client.on(RoomMemberEvent.Typing, (_event, member) => dispatchRoom(member.roomId));
     client.on(RoomStateEvent.Members, (_event, _state, member) => dispatchRoom(member.roomId));
     client.on(MatrixEventEvent.Decrypted, (event) => dispatchRoom(event.getRoomId()));
+    this.trust = new MessageTrustCache(client, dispatchRoom);
+    this.verification = new Verifications(this);
     this.#firstSync = sync.start(client);
   }
 

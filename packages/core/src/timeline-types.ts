@@ -95,7 +95,17 @@ export interface MessageItem {
   readonly continuation: boolean;
   /** Members whose read receipt is on this message (latest receipt per member). */
   readonly readBy: readonly MemberInfo[];
+  /** Encrypted messages only, once known: how far the sender's device and identity are trusted. */
+  readonly trust?: MessageTrust;
 }
+
+/**
+ * The trust of an encrypted message: `verified` (sender's identity verified), `unverified` (a device
+ * its owner signed, identity not verified: the usual case, shown without a warning), `unverified-device`
+ * (sent from a device its owner did not verify, or an unknown one), `identity-changed` (the sender was
+ * verified and their identity changed since), `unknown` (the authenticity cannot be established).
+ */
+export type MessageTrust = 'verified' | 'unverified' | 'unverified-device' | 'identity-changed' | 'unknown';
 
 /** Membership and room changes, as one compact line of plain text. */
 export interface NoticeItem {

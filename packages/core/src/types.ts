@@ -276,6 +276,74 @@ export interface SecurityHandle {
   resetRecovery(options?: RecoveryOptions): Promise<string>;
 }
 
+/**
+ * Where an emoji (SAS) verification stands:
+ * - `requested`: sent, or received and not answered yet;
+ * - `ready`: both sides agreed; the emoji are being worked out;
+ * - `showing-emoji`: compare the seven emoji, then `confirm()` or `mismatch()`;
+ * - `confirming`: this side said they match, waiting for the other side;
+ * - `confirmed`: both sides confirmed: the other member (or device) is verified;
+ * - `mismatch`: one side said the emoji differ: cancelled, nothing was verified;
+ * - `cancelled`: declined or cancelled by either side; `timed-out`: nobody answered in time.
+ */
+export type VerificationState = 'requested' | 'ready' | 'showing-emoji' | 'confirming' | 'confirmed' | 'mismatch' | 'cancelled' | 'timed-out';
+
+/** One of the seven emoji of a SAS comparison, with its English name (the spec's list). */
+export interface VerificationEmoji {
+  readonly emoji: string;
+  readonly name: string;
+}
+
+export interface VerificationSnapshot {
+  /** Stable for the life of the flow. */
+  readonly id: string;
+  readonly state: VerificationState;
+  /** The member being verified (the signed-in member themselves for another of their devices). */
+  readonly otherUserId: string;
+  /** Their display name where the session knows it, else their user id. */
+  readonly otherName: string;
+  /** Verifying another device of the signed-in member (`verifyOwnDevice`, or such a request received). */
+  readonly ownDevice: boolean;
+  /** The other side asked; this side accepts or declines. */
+  readonly incoming: boolean;
+  /** The seven emoji once `showing-emoji` (kept while `confirming` and after); empty before. */
+  readonly emoji: readonly VerificationEmoji[];
+  /** Who ended a `cancelled`/`mismatch` flow. */
+  readonly cancelledBy?: 'me' | 'them';
+}
+
+/** One verification: snapshots out, answers in. Answers that no longer apply are ignored. */
+export interface VerificationHandle {
+  readonly snapshot: VerificationSnapshot;
+  subscribe(listener: (snapshot: VerificationSnapshot) => void): Unsubscribe;
+  /** Accepts an incoming request; the emoji follow. */
+  accept(): Promise<void>;
+  /** The emoji match what the other side shows. */
+  confirm(): Promise<void>;
+  /** The emoji differ: cancels the verification (`m.mismatched_sas`). */
+  mismatch(): void;
+  /** Declines or cancels. */
+  cancel(): Promise<void>;
+  /** Removes a finished flow from `requests` (cancelling it first if it is still running). */
+  dismiss(): void;
+}
+
+/** How far the signed-in member trusts another member's identity (cross-signing). */
+export type UserTrust = 'verified' | 'unverified' | 'identity-changed';
+
+/** Emoji verification of members and of the member's own devices (see docs/encryption.md). */
+export interface VerificationApi {
+  /** Verifications in progress or finished but not dismissed, incoming and outgoing, oldest first. */
+  readonly requests: readonly VerificationHandle[];
+  subscribe(listener: (requests: readonly VerificationHandle[]) => void): Unsubscribe;
+  /** Asks `userId` to verify in your direct conversation with them (which must exist). */
+  verifyUser(userId: string): Promise<VerificationHandle>;
+  /** Asks the member's other signed-in devices to verify this one. */
+  verifyOwnDevice(): Promise<VerificationHandle>;
+  /** Whether `userId`'s identity is verified; `unverified` while encryption has not started. */
+  userTrust(userId: string): Promise<UserTrust>;
+}
+
 export interface SessionHandle {
   readonly info: SessionInfo;
   /** Cross-signing, key backup and the recovery key. */
@@ -288,6 +356,8 @@ export interface SessionHandle {
    * accepted), else created by the first message (see docs/dm.md).
    */
   openDirectRoom(userId: string): RoomHandle;
+  /** Emoji (SAS) verification and trust; incoming requests arrive once encryption runs. */
+  readonly verification: VerificationApi;
   /** A blob URL for the media, fetched with this session's token (e.g. avatars outside a room). */
   loadMedia(request: MediaRequest): Promise<string>;
   /** Revokes the access token and stops syncing. */

@@ -4,6 +4,7 @@ import { OmniView } from '../../base/omni-view.ts';
 import { RoomController } from '../../controllers/room-controller.ts';
 import { OmniDmCreatedEvent, OmniErrorEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../../events.ts';
 import '../sign-in/define.ts';
+import '../verification/define.ts';
 import { ThemeController, tokens, type ThemeName } from '../../theme/tokens.ts';
 import { ComposerController } from '../composer/composer.ts';
 import { composerStyles } from '../composer/composer.styles.ts';
@@ -176,6 +177,12 @@ export class OmniDmView extends OmniView {
         <span class="encrypted" part="encryption" title="Only you and ${name} can read these messages."
           ><svg viewBox="0 0 16 16" aria-hidden="true">${LOCK}</svg>End-to-end encrypted</span
         >
+        <omni-verification
+          homeserver=${this.#controller.homeserverUrl ?? this.homeserver}
+          user=${user}
+          name=${name}
+          theme=${this.#themeController.resolved}
+        ></omni-verification>
       </header>
       ${
         empty

@@ -132,6 +132,17 @@ export const messageTileStyles = css`
     font-weight: 600;
   }
 
+  .trust {
+    display: inline-flex;
+    color: var(--_color-danger);
+  }
+
+  .trust svg {
+    inline-size: 0.875rem;
+    block-size: 0.875rem;
+    fill: currentColor;
+  }
+
   .reactions {
     display: flex;
     flex-wrap: wrap;

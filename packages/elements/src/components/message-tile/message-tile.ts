@@ -186,8 +186,8 @@ function renderTrustShield(message: MessageItem): TemplateResult | typeof nothin
   const warning = trustWarning(message);
   if (!warning) return nothing;
   return html`<span class="trust ${message.trust ?? ''}" part="trust-warning" role="img" aria-label=${warning} title=${warning}
-    ><svg viewBox="0 0 16 16" aria-hidden="true"
-      ><path d="M8 1 2 3.5V8c0 3.3 2.6 6.2 6 7 3.4-.8 6-3.7 6-7V3.5L8 1Zm-.75 4h1.5v4.5h-1.5V5Zm0 5.5h1.5V12h-1.5v-1.5Z" /></svg
+    ><svg viewBox="0 0 16 16" aria-hidden="true">
+      <path d="M8 1 2 3.5V8c0 3.3 2.6 6.2 6 7 3.4-.8 6-3.7 6-7V3.5L8 1Zm-.75 4h1.5v4.5h-1.5V5Zm0 5.5h1.5V12h-1.5v-1.5Z" /></svg
   ></span>`;
 }
 

@@ -4,6 +4,7 @@ import { OmniView } from '../../base/omni-view.ts';
 import { RoomController } from '../../controllers/room-controller.ts';
 import { OmniErrorEvent, OmniSessionChangeEvent } from '../../events.ts';
 import '../sign-in/define.ts';
+import '../verification/define.ts';
 import { ThemeController, tokens, type ThemeName } from '../../theme/tokens.ts';
 import { ComposerController } from '../composer/composer.ts';
 import { composerStyles } from '../composer/composer.styles.ts';
@@ -173,6 +174,10 @@ export class OmniRoomView extends OmniView {
       <header part="header">
         <span class="name">${name}</span>
         ${snapshot.topic ? html`<span class="topic">${snapshot.topic}</span>` : nothing}
+        <omni-verification
+          homeserver=${this.#controller.homeserverUrl ?? this.homeserver}
+          theme=${this.#themeController.resolved}
+        ></omni-verification>
       </header>
       ${this.#timeline.render({
         label: `Messages in ${name}`,
