@@ -1,5 +1,15 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { sessionFor, signIn, type MessageItem, type OmniErrorInfo, type PostRoomTarget, type RoomSnapshot } from '@omnisocial/core';
+import {
+  lightRead,
+  lightReadCredentials,
+  resolveHomeserver,
+  sessionFor,
+  signIn,
+  type MessageItem,
+  type OmniErrorInfo,
+  type PostRoomTarget,
+  type RoomSnapshot,
+} from '@omnisocial/core';
 import { OmniView } from '../../base/omni-view.ts';
 import { RoomController } from '../../controllers/room-controller.ts';
 import { OmniErrorEvent, OmniRoomCreatedEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../../events.ts';
@@ -16,6 +26,15 @@ import { timelineStyles } from '../timeline/timeline.styles.ts';
 import { chatStyles } from './omni-chat.styles.ts';
 
 const EMPTY_TEXT = 'No messages yet — start the discussion';
+const CONNECTING_TEXT = 'Connecting to the discussion…';
+
+/** Runs `task` once the browser is idle after the next paint (soon anyway, when it never idles). */
+function afterPaint(task: () => void): void {
+  requestAnimationFrame(() => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(task, { timeout: 500 });
+    else setTimeout(task, 0);
+  });
+}
 
 /**
  * The discussion of one post of the site, in a room of the site's homeserver found through the post's
@@ -55,6 +74,7 @@ export class OmniChatView extends OmniView {
     theme: { type: String, reflect: true },
     showSignIn: { state: true },
     guestFailed: { state: true },
+    light: { state: true },
   };
 
   /** A homeserver base URL (`https://matrix.example.org`) or server name (`example.org`). */
@@ -75,6 +95,11 @@ export class OmniChatView extends OmniView {
   declare theme: ThemeName;
   declare private showSignIn: boolean;
   declare private guestFailed: boolean;
+  /**
+   * What the light read path found for an open post (latest messages read with plain `fetch` before
+   * the engine chunk arrived), shown until the engine's own snapshot of the room is ready.
+   */
+  declare private light: RoomSnapshot | undefined;
 
   readonly #controller = new RoomController(this, () => {
     const target = this.#target();
@@ -110,6 +135,12 @@ export class OmniChatView extends OmniView {
   #reportedUnread = 0;
   /** The homeserver a guest sign-in was attempted on, so an open post asks only once. */
   #guestTried: string | undefined;
+  /** The homeserver and post the light read was started for; undefined while none should run. */
+  #lightKey: string | undefined;
+  /** The light read for `#lightKey` has painted or given up: the guest engine may load now. */
+  #lightSettled = false;
+  /** The engine showed the room: the light read's items are not shown again for this post. */
+  #handedOver = false;
 
   constructor() {
     super();
@@ -123,6 +154,66 @@ export class OmniChatView extends OmniView {
     this.theme = 'light';
     this.showSignIn = false;
     this.guestFailed = false;
+    this.light = undefined;
+  }
+
+  protected override willUpdate(): void {
+    const key = this.open && this.post && this.homeserver ? `${this.homeserver}\n${JSON.stringify(this.#target())}` : undefined;
+    if (key === this.#lightKey) return;
+    this.#lightKey = key;
+    this.#lightSettled = key === undefined;
+    this.#handedOver = false;
+    this.light = undefined;
+    if (key !== undefined) void this.#readLight(key);
+  }
+
+  /**
+   * The light read path (docs/posts.md): a visitor without a member session sees an open post's latest
+   * messages from one `/messages` request, before the engine chunk has arrived.
+   */
+  async #readLight(key: string): Promise<void> {
+    const target = this.#target();
+    try {
+      if (!target) return;
+      const url = await resolveHomeserver(this.homeserver);
+      const credentials = await lightReadCredentials(url);
+      if (!credentials || key !== this.#lightKey) return;
+      const result = await lightRead(url, target, credentials);
+      if (key !== this.#lightKey || this.#handedOver || result.status === 'mismatch') return;
+      const base = { hasMoreBefore: false, paginating: false, typing: [], unreadCount: 0, alias: result.alias } as const;
+      this.light =
+        result.status === 'ready'
+          ? { ...base, status: 'ready', roomId: result.roomId, items: result.items, canSend: false, cannotSendReason: CONNECTING_TEXT }
+          : { ...base, status: 'absent', items: [], canSend: false, cannotSendReason: 'Sign in to start the discussion.' };
+      await this.updateComplete;
+    } catch {
+      // The engine shows the discussion, or says why it cannot.
+    } finally {
+      if (key === this.#lightKey && !this.#lightSettled) {
+        afterPaint(() => {
+          if (key !== this.#lightKey) return;
+          this.#lightSettled = true;
+          this.requestUpdate();
+        });
+      }
+    }
+  }
+
+  /** The light read's snapshot while the engine has not shown the room yet. */
+  #lightSnapshot(): RoomSnapshot | undefined {
+    if (!this.light || this.#handedOver) return undefined;
+    const state = this.#controller.state;
+    if (state.kind === 'error' || state.kind === 'expired' || state.kind === 'elsewhere') return undefined;
+    if (state.kind === 'signed-out' && this.guestFailed) return undefined;
+    if (state.kind === 'room' && this.#engineShows(state.snapshot)) return undefined;
+    return this.light;
+  }
+
+  /** Whether the engine's snapshot replaces the light read's (without tiles disappearing while it fills). */
+  #engineShows(snapshot: RoomSnapshot): boolean {
+    if (snapshot.status === 'loading') return false;
+    if (snapshot.status !== 'ready') return true;
+    return snapshot.items.length > 0 || this.light?.items.length === 0;
   }
 
   #target(): PostRoomTarget | undefined {
@@ -148,7 +239,9 @@ export class OmniChatView extends OmniView {
     const state = this.#controller.state;
     // Visitors read open posts as guests, without being asked.
     const url = this.#controller.homeserverUrl;
-    if (state.kind === 'signed-out' && this.open && url && this.#guestTried !== url) {
+    // The light read paints first; the engine chunk loads once it has (or has given up).
+    if (state.kind === 'room' && this.light && this.#engineShows(state.snapshot)) this.#handedOver = true;
+    if (state.kind === 'signed-out' && this.open && url && this.#guestTried !== url && this.#lightSettled) {
       this.#guestTried = url;
       signIn({ homeserver: url, guest: true }).catch(() => {
         this.guestFailed = true;
@@ -179,6 +272,8 @@ export class OmniChatView extends OmniView {
 
   protected override render(): TemplateResult {
     if (!this.post) return html`<p role="alert">Set the post attribute to the post's id.</p>`;
+    const light = this.#lightSnapshot();
+    if (light) return this.#renderRoom(light, true);
     const state = this.#controller.state;
     switch (state.kind) {
       case 'idle':
@@ -228,7 +323,8 @@ export class OmniChatView extends OmniView {
     `;
   }
 
-  #renderRoom(snapshot: RoomSnapshot): TemplateResult {
+  /** `light`: the light read's snapshot, shown read-only to a visitor before the engine has a session. */
+  #renderRoom(snapshot: RoomSnapshot, light = false): TemplateResult {
     switch (snapshot.status) {
       case 'loading':
         return html`<p class="notice" role="status">Loading the discussion…</p>`;
@@ -242,7 +338,7 @@ export class OmniChatView extends OmniView {
     const name = this.postTitle || snapshot.name || this.post;
     const topic = this.postUrl || snapshot.topic;
     const empty = snapshot.items.length === 0 && snapshot.status === 'absent';
-    const guest = this.#isGuest();
+    const guest = light || this.#isGuest();
     const showSignIn = guest && this.showSignIn;
     return html`
       <header part="header">
