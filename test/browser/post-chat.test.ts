@@ -6,10 +6,22 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { homeserver, peer, registerUser, startHomeserver, type MatrixEvent, type TestUser } from '@omnisocial/testing/browser';
+import {
+  homeserver,
+  peer,
+  registerUser,
+  resetProxy,
+  setProxy,
+  startHomeserver,
+  startProxy,
+  stopProxy,
+  type MatrixEvent,
+  type TestUser,
+} from '@omnisocial/testing/browser';
 import { POST_BINDING_EVENT, postRoomAlias, signIn, signOut, type RoomSnapshot } from '../../packages/core/src/index.ts';
 import { login, startSession } from '../../packages/core/src/engine.ts';
 import { postRoomCreateRequest } from '../../packages/core/src/posts.ts';
+import { outboxStorage } from '../../packages/core/src/outbox.ts';
 import '../../packages/elements/src/components/chat/define.ts';
 import type { OmniChatView as OmniChat } from '../../packages/elements/src/components/chat/omni-chat.ts';
 import type { OmniRoomCreatedEvent, OmniErrorEvent } from '../../packages/elements/src/events.ts';
@@ -324,5 +336,69 @@ describe('<omni-chat-view> (the view of <omni-chat post>) against a real Synapse
     const closed = await mount(`closed-${unique()}`);
     await waitUntil(() => text(closed).includes('Sign in to read and join the discussion.'), 'no sign-in invitation', { timeout: TIMEOUT });
     expect(closed.shadowRoot?.querySelector('omni-sign-in')).to.not.equal(null);
+  });
+
+  it('keeps messages typed before the room exists across a reload and sends them once, in order, when creation is allowed', async () => {
+    const gina = await registerUser({ displayName: 'Gina' });
+    const post = `reload-${unique()}`;
+    const alias = postRoomAlias(post, { serverName });
+    const { baseUrl: proxy } = await startProxy();
+    const hooks = { onTokens: () => undefined, onLoggedOut: () => undefined };
+    // Two engine sessions of one stored session, one after the other, as a page and its reload.
+    const stored = await login({ homeserver: proxy, username: gina.username, password: gina.password });
+    const kept = outboxStorage(gina.userId, alias);
+    const bodies = (snapshot: RoomSnapshot): string[] => snapshot.items.flatMap((item) => (item.kind === 'message' ? [item.body] : []));
+    const before = startSession(stored, hooks);
+    try {
+      const handle = before.openPostRoom({ id: post, open: true });
+      await waitUntil(() => handle.snapshot.status === 'absent', 'the post room is not absent', { timeout: TIMEOUT });
+      // The homeserver refuses to create rooms for a while (rate limit far longer than the test).
+      await setProxy(proxy, { rateLimit: { method: 'POST', path: '/createRoom', count: 1_000, retryAfterMs: 600_000 } });
+      await handle.send('kept 1');
+      await handle.send('kept 2');
+      await waitUntil(() => handle.snapshot.error?.code === 'rate-limited', 'creation was not refused', { timeout: TIMEOUT });
+      expect(bodies(handle.snapshot)).to.deep.equal(['kept 1', 'kept 2']);
+      await waitUntil(async () => (await kept.load()).length === 2, 'the messages are not stored', { timeout: TIMEOUT });
+      handle.release();
+    } finally {
+      before.stop();
+    }
+    expect((await kept.load()).map((entry) => entry.echo?.body)).to.deep.equal(['kept 1', 'kept 2']);
+    let roomExists = true;
+    await peer(gina)
+      .resolveAlias(alias)
+      .catch(() => (roomExists = false));
+    expect(roomExists, 'no room may exist before the reload').to.equal(false);
+
+    // The reload: a fresh engine session, nothing in memory; the homeserver allows creation again.
+    await resetProxy(proxy);
+    const after = startSession(stored, hooks);
+    try {
+      const handle = after.openPostRoom({ id: post, open: true });
+      let shownBeforeSent = false;
+      handle.subscribe((snapshot) => {
+        if (snapshot.status !== 'ready' && bodies(snapshot).join() === 'kept 1,kept 2') shownBeforeSent = true;
+      });
+      await waitUntil(() => handle.snapshot.status === 'ready', 'the room was not created after the reload', { timeout: TIMEOUT });
+      const roomId = await peer(gina).resolveAlias(alias);
+      await peer(gina).waitForMessage(roomId, { sender: gina.userId, body: 'kept 2' }, TIMEOUT);
+      await waitUntil(async () => (await kept.load()).length === 0, 'the kept messages were not forgotten once handed over', {
+        timeout: TIMEOUT,
+      });
+      // Sent messages stay in the room's timeline, once each, in the order typed.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const sent = (await peer(gina).roomMessages(roomId, { limit: 50, dir: 'f' }))
+        .filter((event) => event.type === 'm.room.message' && event.sender === gina.userId)
+        .map((event) => event.content['body']);
+      expect(sent).to.deep.equal(['kept 1', 'kept 2']);
+      expect(shownBeforeSent, 'the kept messages were not shown after the reload').to.equal(true);
+      await waitUntil(() => bodies(handle.snapshot).filter((body) => body.startsWith('kept')).length === 2, 'not shown once each', {
+        timeout: TIMEOUT,
+      });
+      handle.release();
+    } finally {
+      after.stop();
+      await stopProxy(proxy);
+    }
   });
 });

@@ -57,8 +57,11 @@ export function retryAfterMs(error: MatrixErrorShape): number {
   return Math.min(RATE_LIMIT_MAX_WAIT_MS, Math.max(1_000, wait ?? error.data?.retry_after_ms ?? 5_000));
 }
 
-/** Where the look-up ended: a room to show, no room yet, or a state the subclass already published. */
-export type Located = { readonly roomId: string } | 'absent' | 'settled';
+/**
+ * Where the look-up ended: a room to show (with the hold on its model the look-up already took, if
+ * any), no room yet, or a state the subclass already published.
+ */
+export type Located = { readonly roomId: string; readonly handle?: RoomHandle } | 'absent' | 'settled';
 
 /** A message typed before the room existed: an outbox entry not handed to a room's outbox yet. */
 interface PendingMessage {
@@ -165,7 +168,7 @@ export abstract class LazyRoom {
       if (this.isDisposed()) return;
       if (located === 'settled') return;
       if (located !== 'absent') {
-        this.#attach(located.roomId);
+        this.#attach(located.roomId, located.handle);
         return;
       }
       this.#publishAbsent();
@@ -209,13 +212,12 @@ export abstract class LazyRoom {
   }
 
   /** From here on the ordinary room model shows the room; messages typed before it existed move to its outbox. */
-  protected attach(roomId: string): void {
-    this.#attach(roomId);
-  }
-
-  #attach(roomId: string): void {
-    if (this.isDisposed() || this.#inner) return;
-    const inner = this.session.openRoom(roomId);
+  #attach(roomId: string, handle?: RoomHandle): void {
+    if (this.isDisposed() || this.#inner) {
+      handle?.release();
+      return;
+    }
+    const inner = handle ?? this.session.openRoom(roomId);
     this.#inner = inner;
     let readySeen = false;
     const forward = (given: RoomSnapshot): void => {
@@ -339,7 +341,7 @@ export abstract class LazyRoom {
       if (this.isDisposed()) return;
       this.#networkRetries = 0;
       if (located === 'absent') this.#publishAbsent();
-      else if (located !== 'settled') this.#attach(located.roomId);
+      else if (located !== 'settled') this.#attach(located.roomId, located.handle);
     } catch (error) {
       if (!this.isDisposed()) this.#refused(error);
     }

@@ -17,7 +17,8 @@ import {
   type BindingVerdict,
   type PostRoomTarget,
 } from './posts.ts';
-import type { OmniErrorInfo, RoomSnapshot } from './types.ts';
+import { noteJoined } from './room-model.ts';
+import type { OmniErrorInfo, RoomHandle, RoomSnapshot } from './types.ts';
 
 export const MISMATCH_MESSAGE = "This discussion's address points to another room.";
 
@@ -82,9 +83,39 @@ export class PostRoomModel extends LazyRoom {
       return 'settled';
     }
     await this.session.whenSynced();
+    if (this.session.info.guest) return this.#joinAsGuest();
     const roomId = await this.#resolveAlias();
     if (roomId === undefined) return 'absent';
     return this.#open(roomId, { waitForBinding: false });
+  }
+
+  /**
+   * A guest reading an open post joins it to read it anyway: joining by alias is one request where
+   * resolving the alias, reading the binding and the membership, then joining were four. The binding is
+   * then checked in the room's state as the scoped sync brings it (sync.ts), before anything is shown,
+   * and the guest leaves a room bound to another post.
+   */
+  async #joinAsGuest(): Promise<Located> {
+    const alias = this.#alias ?? '';
+    let roomId: string;
+    try {
+      ({ roomId } = await this.#client.joinRoom(alias, { viaServers: [alias.slice(alias.indexOf(':') + 1)] }));
+    } catch (error) {
+      if (errorShape(error).errcode === 'M_NOT_FOUND') return 'absent';
+      // Not open to guests, or not reachable: the member's way says which.
+      const found = await this.#resolveAlias();
+      return found === undefined ? 'absent' : this.#open(found, { waitForBinding: false });
+    }
+    noteJoined(this.session, roomId);
+    const handle = this.session.openRoom(roomId);
+    await loaded(handle);
+    const verdict = this.isDisposed() ? 'unbound' : verifyBinding(await this.#readBinding(roomId), this.#post.id);
+    if (verdict === 'verified' && !this.isDisposed()) return { roomId, handle };
+    handle.release();
+    if (this.isDisposed()) return 'settled';
+    await this.#client.leave(roomId).catch(() => undefined);
+    this.#publishMismatch(roomId);
+    return 'settled';
   }
 
   /** The room the alias points to, or undefined when nobody wrote about the post yet. */
@@ -122,16 +153,20 @@ export class PostRoomModel extends LazyRoom {
     if (this.isDisposed()) return 'settled';
     if (verdict !== 'verified') {
       if (joinedToCheck) await this.#client.leave(roomId).catch(() => undefined);
-      this.publish({
-        ...EMPTY_SNAPSHOT,
-        status: 'mismatch',
-        roomId,
-        cannotSendReason: MISMATCH_MESSAGE,
-        error: { code: 'binding-mismatch', message: MISMATCH_MESSAGE },
-      });
+      this.#publishMismatch(roomId);
       return 'settled';
     }
     return { roomId };
+  }
+
+  #publishMismatch(roomId: string): void {
+    this.publish({
+      ...EMPTY_SNAPSHOT,
+      status: 'mismatch',
+      roomId,
+      cannotSendReason: MISMATCH_MESSAGE,
+      error: { code: 'binding-mismatch', message: MISMATCH_MESSAGE },
+    });
   }
 
   /**
@@ -232,4 +267,19 @@ export class PostRoomModel extends LazyRoom {
     if (shape.errcode !== undefined) return { code: 'unknown', message: reason ?? shape.errcode };
     return { code: 'network', message: 'The homeserver cannot be reached; check the connection.' };
   }
+}
+
+/** Resolves once the room model has shown the room, or said why it cannot. */
+function loaded(handle: RoomHandle): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (handle.snapshot.status !== 'loading') {
+      resolve();
+      return;
+    }
+    const unsubscribe = handle.subscribe((snapshot) => {
+      if (snapshot.status === 'loading') return;
+      unsubscribe();
+      resolve();
+    });
+  });
 }

@@ -1,7 +1,7 @@
 import { Direction, EventTimeline, EventType, MatrixError, MsgType, RelationType, type Room, type RoomState } from 'matrix-js-sdk';
 import type { EngineSession } from './engine.ts';
 // Sending (outbox): separate lines so the timeline's imports stay untouched.
-import { EventStatus, HTTPError, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
+import { EventStatus, HTTPError, ReceiptType, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
 import { Outbox, outboxStorage, type OutboxRequest, type OutboxTransport, type SendFailure } from './outbox.ts';
 import type { MessageItem } from './timeline-types.ts';
 import { computeTimeline, MemberDirectory, sanitiseName, TimelineCache } from './timeline.ts';
@@ -53,6 +53,16 @@ export function roomOutbox(session: EngineSession, roomId: string): Outbox {
     byRoom.set(roomId, outbox);
   }
   return outbox;
+}
+
+/** Rooms a session joined itself (a post room joined by alias) before its scoped sync brought them. */
+const joinedHere = new WeakMap<MatrixClient, Set<string>>();
+
+/** Records that the session just joined `roomId`: opening it needs no membership look-up. */
+export function noteJoined(session: EngineSession, roomId: string): void {
+  let rooms = joinedHere.get(session.client);
+  if (!rooms) joinedHere.set(session.client, (rooms = new Set()));
+  rooms.add(roomId);
 }
 
 export class RoomModel {
@@ -149,12 +159,15 @@ export class RoomModel {
 
   async #joinUnlessMember(roomId: string): Promise<void> {
     const client = this.#session.client;
-    if (client.getRoom(roomId)?.getMyMembership() === 'join') return;
-    // A scoped sync may not have brought the room yet: ask the server before joining.
-    const membership = await client.getStateEvent(roomId, 'm.room.member', this.#session.info.userId).then(
-      (content: Record<string, unknown>) => content['membership'],
-      () => undefined,
-    );
+    if (client.getRoom(roomId)?.getMyMembership() === 'join' || joinedHere.get(client)?.has(roomId)) return;
+    // A scoped sync may not have brought the room yet: ask the server before joining. Not for a guest:
+    // its membership is rarely there to find, and joining again changes nothing (one request, not two).
+    const membership = this.#session.info.guest
+      ? undefined
+      : await client.getStateEvent(roomId, 'm.room.member', this.#session.info.userId).then(
+          (content: Record<string, unknown>) => content['membership'],
+          () => undefined,
+        );
     if (membership === 'join') return;
     await client.joinRoom(roomId, { viaServers: viaServers(this.#target) });
   }
@@ -383,6 +396,11 @@ export class RoomModel {
     // Never move the marker backwards: a tile scrolled into view late must not mark newer messages unread.
     if (typeof current === 'string' && isBefore(room, eventId, current)) return;
     this.#typingSentAt = 0;
+    // A guest's read position serves only this visit: kept locally, it saves a request per room shown.
+    if (this.#session.info.guest) {
+      room.addLocalEchoReceipt(this.#session.info.userId, event, ReceiptType.Read);
+      return;
+    }
     void this.#session.client.setRoomReadMarkers(room.roomId, eventId, event).catch(() => undefined);
   }
 

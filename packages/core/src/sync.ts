@@ -11,6 +11,7 @@ import {
   type MSC3575SlidingSyncRequest,
   type MSC3575SlidingSyncResponse,
 } from 'matrix-js-sdk/lib/sliding-sync.js';
+import { POST_BINDING_EVENT } from './posts.ts';
 
 export interface SyncStrategy {
   /** Starts syncing; resolves once rooms can be looked up and joined. */
@@ -62,7 +63,8 @@ export function classicSync(): SyncStrategy {
 /**
  * What a subscribed room brings: its latest messages and only the state that rendering needs —
  * the room's identity and name, who may post, whether it is encrypted, and the members who sent
- * the messages shown (lazy-loaded, plus the member themself).
+ * the messages shown (lazy-loaded, plus the member themself), and a post room's binding to its post
+ * (read from the store instead of asked for, see post-room.ts).
  */
 export const ROOM_SUBSCRIPTION: MSC3575RoomSubscription = {
   timeline_limit: INITIAL_SYNC_LIMIT,
@@ -77,13 +79,17 @@ export const ROOM_SUBSCRIPTION: MSC3575RoomSubscription = {
     [EventType.RoomTombstone, ''],
     [EventType.RoomMember, '$LAZY'],
     [EventType.RoomMember, '$ME'],
+    [POST_BINDING_EVENT, ''],
   ],
 };
 
 export interface SlidingSyncOptions {
   /** How long the server may hold a long-poll open, in milliseconds. */
   timeoutMs?: number;
-  /** How long subscription changes are gathered before the long-poll is restarted, in milliseconds. */
+  /**
+   * How long new subscriptions are gathered before the long-poll is restarted, in milliseconds: the
+   * elements a scroll brings into view within this window share one restart.
+   */
   batchMs?: number;
 }
 
@@ -99,7 +105,7 @@ export interface SlidingSyncOptions {
  */
 export function slidingSync(options: SlidingSyncOptions = {}): SyncStrategy {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const batchMs = options.batchMs ?? 5;
+  const batchMs = options.batchMs ?? 20;
   const subscribed = new Set<string>();
   /**
    * Rooms the server has answered for on this connection (present or not). Kept when a room is
@@ -113,6 +119,8 @@ export function slidingSync(options: SlidingSyncOptions = {}): SyncStrategy {
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   /** The subscriptions carried by the request whose response is being processed. */
   let carried: ReadonlySet<string> = new Set();
+  /** The subscriptions of the request in flight. */
+  let requested: ReadonlySet<string> = new Set();
 
   const flush = (): void => {
     flushTimer = undefined;
@@ -139,6 +147,7 @@ export function slidingSync(options: SlidingSyncOptions = {}): SyncStrategy {
         abortSignal?: AbortSignal,
       ): Promise<MSC3575SlidingSyncResponse> => {
         const rooms = new Set(subscribed);
+        requested = rooms;
         const scoped: MSC3575SlidingSyncRequest = { ...request, lists: {} };
         delete scoped.unsubscribe_rooms;
         delete scoped.room_subscriptions;
@@ -176,14 +185,16 @@ export function slidingSync(options: SlidingSyncOptions = {}): SyncStrategy {
     subscribe(roomId) {
       if (subscribed.has(roomId)) return;
       subscribed.add(roomId);
-      schedule();
+      // A room the long-poll in flight still carries (shown again soon after it was left) needs no restart.
+      if (!requested.has(roomId)) schedule();
     },
     unsubscribe(roomId) {
       if (!subscribed.delete(roomId)) return;
       // Nobody waits for a room nobody shows.
       for (const resolve of waiters.get(roomId) ?? []) resolve();
       waiters.delete(roomId);
-      schedule();
+      // No restart: the next request leaves the room out. Until then its updates still reach the
+      // store, which costs less than cutting the long-poll each time an element scrolls away.
     },
     whenLoaded(roomId) {
       if (answered.has(roomId)) return Promise.resolve();
