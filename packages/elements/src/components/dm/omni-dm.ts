@@ -3,6 +3,7 @@ import type { MessageItem, OmniErrorInfo, RoomSnapshot } from '@omnisocial/core'
 import { OmniView } from '../../base/omni-view.ts';
 import { RoomController } from '../../controllers/room-controller.ts';
 import { OmniDmCreatedEvent, OmniErrorEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../../events.ts';
+import '../security/define.ts';
 import '../sign-in/define.ts';
 import '../verification/define.ts';
 import { ThemeController, tokens, type ThemeName } from '../../theme/tokens.ts';
@@ -183,6 +184,10 @@ export class OmniDmView extends OmniView {
           name=${name}
           theme=${this.#themeController.resolved}
         ></omni-verification>
+        <omni-security
+          homeserver=${this.#controller.homeserverUrl ?? this.homeserver}
+          theme=${this.#themeController.resolved}
+        ></omni-security>
       </header>
       ${
         empty

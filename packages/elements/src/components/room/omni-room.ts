@@ -3,6 +3,7 @@ import type { MessageItem, OmniErrorInfo, RoomSnapshot } from '@omnisocial/core'
 import { OmniView } from '../../base/omni-view.ts';
 import { RoomController } from '../../controllers/room-controller.ts';
 import { OmniErrorEvent, OmniSessionChangeEvent } from '../../events.ts';
+import '../security/define.ts';
 import '../sign-in/define.ts';
 import '../verification/define.ts';
 import { ThemeController, tokens, type ThemeName } from '../../theme/tokens.ts';
@@ -178,6 +179,10 @@ export class OmniRoomView extends OmniView {
           homeserver=${this.#controller.homeserverUrl ?? this.homeserver}
           theme=${this.#themeController.resolved}
         ></omni-verification>
+        <omni-security
+          homeserver=${this.#controller.homeserverUrl ?? this.homeserver}
+          theme=${this.#themeController.resolved}
+        ></omni-security>
       </header>
       ${this.#timeline.render({
         label: `Messages in ${name}`,
