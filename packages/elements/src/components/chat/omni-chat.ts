@@ -2,6 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import {
   lightRead,
   lightReadCredentials,
+  parseHomeserverInput,
   resolveHomeserver,
   sessionFor,
   signIn,
@@ -13,7 +14,6 @@ import {
 import { OmniView } from '../../base/omni-view.ts';
 import { RoomController } from '../../controllers/room-controller.ts';
 import { OmniErrorEvent, OmniRoomCreatedEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../../events.ts';
-import '../security/define.ts';
 import '../sign-in/define.ts';
 import '../verification/define.ts';
 import { ThemeController, tokens, type ThemeName } from '../../theme/tokens.ts';
@@ -29,11 +29,26 @@ import { chatStyles } from './omni-chat.styles.ts';
 const EMPTY_TEXT = 'No messages yet — start the discussion';
 const CONNECTING_TEXT = 'Connecting to the discussion…';
 
-/** Runs `task` once the browser is idle after the next paint (soon anyway, when it never idles). */
-function afterPaint(task: () => void): void {
+/** Light reads of the page still under way, and what waits for all of them to paint. */
+let lightReads = 0;
+const afterLightReads: (() => void)[] = [];
+
+/**
+ * Ends one light read; `next` runs once every light read of the page has painted (or given up) and the
+ * browser is idle after the next paint: the engine chunk is large to parse, and would delay the other
+ * posts' first paint.
+ */
+function lightReadSettled(next: (() => void) | undefined): void {
+  lightReads -= 1;
+  if (next) afterLightReads.push(next);
+  if (lightReads > 0 || afterLightReads.length === 0) return;
   requestAnimationFrame(() => {
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(task, { timeout: 500 });
-    else setTimeout(task, 0);
+    const run = (): void => {
+      if (lightReads > 0) return;
+      for (const waiting of afterLightReads.splice(0)) waiting();
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 500 });
+    else setTimeout(run, 0);
   });
 }
 
@@ -174,9 +189,12 @@ export class OmniChatView extends OmniView {
    */
   async #readLight(key: string): Promise<void> {
     const target = this.#target();
+    lightReads += 1;
     try {
       if (!target) return;
-      const url = await resolveHomeserver(this.homeserver);
+      // A base URL is used as it is (the room controller verifies it in parallel); a server name is discovered.
+      const input = parseHomeserverInput(this.homeserver);
+      const url = input.kind === 'url' ? input.url : await resolveHomeserver(this.homeserver);
       const credentials = await lightReadCredentials(url);
       if (!credentials || key !== this.#lightKey) return;
       const result = await lightRead(url, target, credentials);
@@ -190,13 +208,15 @@ export class OmniChatView extends OmniView {
     } catch {
       // The engine shows the discussion, or says why it cannot.
     } finally {
-      if (key === this.#lightKey && !this.#lightSettled) {
-        afterPaint(() => {
-          if (key !== this.#lightKey) return;
-          this.#lightSettled = true;
-          this.requestUpdate();
-        });
-      }
+      lightReadSettled(
+        key === this.#lightKey && !this.#lightSettled
+          ? () => {
+              if (key !== this.#lightKey) return;
+              this.#lightSettled = true;
+              this.requestUpdate();
+            }
+          : undefined,
+      );
     }
   }
 
@@ -349,10 +369,6 @@ export class OmniChatView extends OmniView {
           homeserver=${this.#controller.homeserverUrl ?? this.homeserver}
           theme=${this.#themeController.resolved}
         ></omni-verification>
-        <omni-security
-          homeserver=${this.#controller.homeserverUrl ?? this.homeserver}
-          theme=${this.#themeController.resolved}
-        ></omni-security>
       </header>
       ${
         empty
