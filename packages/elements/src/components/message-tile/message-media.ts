@@ -322,6 +322,7 @@ class AttachmentDirective extends MediaDirective {
           class="file"
           part="media-file"
           href=${slot.url ?? '#'}
+          rel="noopener noreferrer"
           download=${media.name}
           tabindex=${this.#tab}
           ${ref(this.#linkRef)}
