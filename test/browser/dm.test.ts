@@ -4,7 +4,7 @@
  * member invited and `m.direct` updated; an independent client (matrix-nio + libolm) as the other member
  * accepts, reads the decrypted message and replies, and the reply shows decrypted; reopening finds the
  * same room; an invitation from the other member is found and accepted; bad user ids are refused
- * without creating anything.
+ * without creating anything; messages typed before the DM exists survive a reload and are sent once.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
@@ -12,13 +12,19 @@ import {
   homeserver,
   peer,
   registerUser,
+  resetProxy,
+  setProxy,
   startNioPeer,
+  startProxy,
+  stopProxy,
   type MatrixEvent,
   type RemoteNioPeer,
   type TestUser,
 } from '@omnisocial/testing/browser';
-import { signIn, signOut } from '../../packages/core/src/index.ts';
+import { signIn, signOut, type RoomSnapshot } from '../../packages/core/src/index.ts';
 import { directRoomCreateRequest } from '../../packages/core/src/dm.ts';
+import { login, startSession } from '../../packages/core/src/engine.ts';
+import { outboxStorage } from '../../packages/core/src/outbox.ts';
 import '../../packages/elements/src/components/dm/define.ts';
 import type { OmniDmView } from '../../packages/elements/src/components/dm/omni-dm.ts';
 import type { OmniDmCreatedEvent, OmniErrorEvent } from '../../packages/elements/src/events.ts';
@@ -226,4 +232,68 @@ describe('<omni-dm-view> (the view of <omni-dm user>) against a real Synapse', f
       expect(Object.keys((await directOf(alice)) ?? {}).sort()).to.deep.equal([bob.userId, carol.userId].sort());
     });
   }
+
+  it('keeps messages typed before the DM exists across a reload and sends them once, in order, when creation is allowed', async () => {
+    const dana = await registerUser({ displayName: 'Dana' });
+    const erin = await registerUser({ displayName: 'Erin' });
+    const { baseUrl: proxy } = await startProxy();
+    const hooks = { onTokens: () => undefined, onLoggedOut: () => undefined };
+    // Two engine sessions of one stored session, one after the other, as a page and its reload.
+    const stored = await login({ homeserver: proxy, username: dana.username, password: dana.password });
+    const kept = outboxStorage(dana.userId, `dm:${erin.userId}`);
+    const bodies = (snapshot: RoomSnapshot): string[] =>
+      snapshot.items.flatMap((item) => (item.kind === 'message' && item.body.startsWith('dm kept') ? [item.body] : []));
+    const before = startSession(stored, hooks);
+    try {
+      const handle = before.openDirectRoom(erin.userId);
+      await waitUntil(() => handle.snapshot.status === 'absent', 'the DM is not absent', { timeout: TIMEOUT });
+      // The homeserver refuses to create rooms for a while (rate limit far longer than the test).
+      await setProxy(proxy, { rateLimit: { method: 'POST', path: '/createRoom', count: 1_000, retryAfterMs: 600_000 } });
+      await handle.send('dm kept 1');
+      await handle.send('dm kept 2');
+      await waitUntil(() => handle.snapshot.error?.code === 'rate-limited', 'creation was not refused', { timeout: TIMEOUT });
+      expect(bodies(handle.snapshot)).to.deep.equal(['dm kept 1', 'dm kept 2']);
+      await waitUntil(async () => (await kept.load()).length === 2, 'the messages are not stored', { timeout: TIMEOUT });
+      handle.release();
+    } finally {
+      before.stop();
+    }
+    expect(await joinedRooms(dana)).to.deep.equal([]);
+
+    // The reload: a fresh engine session, nothing in memory; the homeserver allows creation again.
+    await resetProxy(proxy);
+    const after = startSession(stored, hooks);
+    try {
+      const handle = after.openDirectRoom(erin.userId);
+      let shownBeforeSent = false;
+      handle.subscribe((snapshot) => {
+        if (snapshot.status !== 'ready' && bodies(snapshot).join() === 'dm kept 1,dm kept 2') shownBeforeSent = true;
+      });
+      await waitUntil(() => handle.snapshot.status === 'ready', 'the DM was not created after the reload', { timeout: TIMEOUT });
+      await waitUntil(async () => (await joinedRooms(dana)).length === 1, 'no DM room', { timeout: TIMEOUT });
+      const [roomId = ''] = await joinedRooms(dana);
+      const sent = async (): Promise<number> =>
+        (await peer(dana).roomMessages(roomId, { limit: 50 })).filter((m) => m.type === 'm.room.encrypted' && m.sender === dana.userId)
+          .length;
+      await waitUntil(async () => (await sent()) >= 2, 'the kept messages were not sent', { timeout: TIMEOUT });
+      await waitUntil(async () => (await kept.load()).length === 0, 'the kept messages were not forgotten once handed over', {
+        timeout: TIMEOUT,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(await sent(), 'each message is stored once').to.equal(2);
+      expect(shownBeforeSent, 'the kept messages were not shown after the reload').to.equal(true);
+      // Encrypted on the server: the order is checked in the member's own, decrypted timeline.
+      await waitUntil(
+        () => bodies(handle.snapshot).join() === 'dm kept 1,dm kept 2',
+        `not shown once each, in order: ${bodies(handle.snapshot).join()}`,
+        {
+          timeout: TIMEOUT,
+        },
+      );
+      handle.release();
+    } finally {
+      after.stop();
+      await stopProxy(proxy);
+    }
+  });
 });
