@@ -158,4 +158,40 @@ describe('outbox', () => {
     await outbox.flushed();
     assert.deepEqual(storage.saved, []);
   });
+
+  test('adopted entries (typed before the room existed) go after the queue, with their own txn ids, queued afresh, once', async () => {
+    const { attempts, transport } = scripted([]);
+    const storage = memory();
+    const outbox = new Outbox(transport, storage);
+    await outbox.loaded;
+    outbox.merge([]);
+    const blocker = outbox.enqueue(message('already queued'), echo('already queued'));
+    await until(() => attempts.length === 1);
+    const kept = (txnId: string, body: string, status: 'queued' | 'failed'): StoredOutboxEntry => ({
+      txnId,
+      request: message(body),
+      createdAt: 0,
+      echo: echo(body)(txnId),
+      status,
+    });
+    outbox.adopt([kept('omni.kept1', 'kept 1', 'failed'), kept('omni.kept2', 'kept 2', 'queued')]);
+    // Handed over a second time (a reload between the hand-over and forgetting them): nothing new.
+    outbox.adopt([kept('omni.kept1', 'kept 1', 'queued'), kept('omni.kept2', 'kept 2', 'queued')]);
+    await until(() => attempts.length === 3);
+    assert.deepEqual(
+      attempts.map((a) => [a.txnId, a.body]),
+      [
+        [blocker, 'already queued'],
+        ['omni.kept1', 'kept 1'],
+        ['omni.kept2', 'kept 2'],
+      ],
+    );
+    // Messages keep their local echo (same key) until their remote echo arrives.
+    assert.deepEqual(
+      outbox.remerge().map((item) => item.key),
+      [blocker, 'omni.kept1', 'omni.kept2'],
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(attempts.length, 3, 'an entry adopted twice was sent twice');
+  });
 });
