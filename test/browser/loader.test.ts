@@ -1,9 +1,11 @@
 /**
  * The loader's shells (`<omni-room>`, `<omni-chat>`, `<omni-dm>`): facade, reserved size, loading on
- * approach (IntersectionObserver) or touch, and the full view mounted into the shell's own shadow root,
- * against a real Synapse.
+ * approach (IntersectionObserver) or touch, the full view mounted into the shell's own shadow root,
+ * collapsing views far from the viewport (a feed of many), and the launcher presentation, against a
+ * real Synapse.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
 import { signIn, signOut, type OmniRoom } from '../../packages/elements/src/index.ts';
 
@@ -219,5 +221,263 @@ describe('the loader’s shells', function () {
     await dm.load();
     expect(shadow(dm).querySelector('omni-dm-view')?.getAttribute('user')).to.equal(bob.userId);
     expect(chat.getBoundingClientRect().height).to.be.greaterThan(100);
+  });
+});
+
+const SLIDING_SYNC = '/_matrix/client/unstable/org.matrix.simplified_msc3575/sync';
+
+/** The room subscriptions of every sliding sync request the page sends (js-sdk's transport is `window.fetch`). */
+class SubscriptionRecorder {
+  readonly requests: string[][] = [];
+  readonly #original = window.fetch.bind(window);
+
+  install(): void {
+    window.fetch = (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.includes(SLIDING_SYNC)) {
+        const body = JSON.parse(typeof init?.body === 'string' ? init.body : '{}') as { room_subscriptions?: Record<string, unknown> };
+        this.requests.push(Object.keys(body.room_subscriptions ?? {}).sort());
+      }
+      return this.#original(input, init);
+    };
+  }
+
+  uninstall(): void {
+    window.fetch = this.#original;
+  }
+
+  /** The rooms the latest request subscribes to. */
+  get latest(): string[] {
+    return this.requests.at(-1) ?? [];
+  }
+}
+
+/** Runs `task` over `items`, a few at a time (Synapse has two cores, shared with the other tests). */
+async function inBatches<T, R>(items: readonly T[], size: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let start = 0; start < items.length; start += size) {
+    results.push(...(await Promise.all(items.slice(start, start + size).map((item, i) => task(item, start + i)))));
+  }
+  return results;
+}
+
+const shows = (el: Element, text: string): boolean =>
+  [...shadow(el).querySelectorAll('[role="log"] article')].some((a) => a.textContent.includes(text));
+const textbox = (el: Element): HTMLTextAreaElement | null => shadow(el).querySelector('textarea');
+/** Where an element sits in the document, whatever the scroll position. */
+const box = (el: Element): { top: number; height: number } => {
+  const rect = el.getBoundingClientRect();
+  return { top: rect.top + window.scrollY, height: rect.height };
+};
+/** Longer than the shells' grace delay (2 s) before collapsing, with room for a busy machine. */
+const pastGrace = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 4000));
+
+describe('a feed of many: views far from the viewport collapse', function () {
+  this.timeout(240_000);
+  const recorder = new SubscriptionRecorder();
+  /** Rooms Bob created with one message each, all joined by Alice. */
+  let feedRooms: string[] = [];
+
+  before(async function () {
+    this.timeout(180_000);
+    ({ baseUrl } = await homeserver());
+    alice = await registerUser({ displayName: 'Alice' });
+    bob = await registerUser({ displayName: 'Bob' });
+    feedRooms = await inBatches(Array.from({ length: 12 }), 4, async (_, i) => {
+      const { roomId } = await peer(bob).createRoom({ name: `Feed ${i}`, preset: 'public_chat' });
+      await peer(alice).joinRoom(roomId);
+      await peer(bob).sendMessage(roomId, `feed message ${i}`);
+      return roomId;
+    });
+    recorder.install();
+  });
+
+  after(() => recorder.uninstall());
+
+  afterEach(async () => {
+    window.scrollTo(0, 0);
+    await signOut();
+  });
+
+  async function feed(roomIds: readonly string[], attributes: Record<string, string> = {}): Promise<OmniRoom[]> {
+    const container = await fixture<HTMLElement>(html`<div></div>`);
+    const rooms = roomIds.map((roomId) => createRoom({ homeserver: baseUrl, room: roomId, ...attributes }));
+    container.append(...rooms);
+    return rooms;
+  }
+
+  it('scrolling far unmounts views and drops their rooms from sync, keeping their size; scrolling back shows them again', async () => {
+    await signIn({ homeserver: baseUrl, username: alice.username, password: alice.password });
+    const rooms = await feed(feedRooms);
+    const [first, second] = rooms as [OmniRoom, OmniRoom];
+    await waitUntil(() => shows(first, 'feed message 0') && shows(second, 'feed message 1'), 'the first rooms never showed', {
+      timeout: 30_000,
+    });
+    const top = rooms.filter(mounted);
+    const topIds = top.map((el) => el.room);
+    expect(top.length, 'views mounted near the top').to.be.within(2, 4);
+    await waitUntil(() => topIds.every((id) => recorder.latest.includes(id)), 'the mounted rooms were never subscribed', {
+      timeout: 20_000,
+    });
+    const before = rooms.map(box);
+
+    window.scrollTo(0, document.documentElement.scrollHeight);
+    await waitUntil(() => top.every((el) => !mounted(el)), 'the views far above never collapsed', { timeout: 30_000 });
+    const bottom = rooms.filter(mounted);
+    expect(bottom.length, 'views mounted near the bottom').to.be.within(1, 4);
+    expect(bottom.filter((el) => top.includes(el))).to.deep.equal([]);
+    expect(rooms.filter(mounted).length, 'mounted views at once').to.be.at.most(4);
+    // The engine does not cut the long-poll in flight to drop a room: the next request leaves it out.
+    // A message in a room on screen ends that long-poll now.
+    const last = bottom.at(-1);
+    if (!last) throw new Error('no view at the bottom');
+    await peer(bob).sendMessage(last.room, 'news at the bottom');
+    await waitUntil(() => shows(last, 'news at the bottom'), 'the message at the bottom never arrived', { timeout: 20_000 });
+    await waitUntil(
+      () => topIds.every((id) => !recorder.latest.includes(id)) && bottom.every((el) => recorder.latest.includes(el.room)),
+      `the collapsed rooms stayed in the sync request: ${recorder.latest.join(', ')}`,
+      { timeout: 20_000 },
+    );
+    expect(recorder.latest.length).to.equal(bottom.length);
+    // The facade is back at the view's size: nothing in the feed moved.
+    expect(rooms.map(box)).to.deep.equal(before);
+    for (const el of top) {
+      expect(shadow(el).querySelector('[part="facade"]'), 'no facade after collapsing').to.not.equal(null);
+      expect(shadow(el).querySelector('[role="log"]')).to.equal(null);
+    }
+    // What the view learned is kept: its whole history was loaded, one message.
+    expect(shadow(first).querySelector('[part="facade"] [role="status"]')?.textContent).to.equal('1 message');
+
+    window.scrollTo(0, 0);
+    await waitUntil(() => shows(first, 'feed message 0') && shows(second, 'feed message 1'), 'scrolled back, no messages', {
+      timeout: 30_000,
+    });
+    await waitUntil(() => topIds.every((id) => recorder.latest.includes(id)), 'the rooms scrolled back to were not subscribed again', {
+      timeout: 20_000,
+    });
+    expect(rooms.map(box)).to.deep.equal(before);
+  });
+
+  it('never collapses a view the member is using (focus, a draft) nor one with collapse="never"', async () => {
+    await signIn({ homeserver: baseUrl, username: alice.username, password: alice.password });
+    const views = (await feed(feedRooms.slice(0, 4))) as [OmniRoom, OmniRoom, OmniRoom, OmniRoom];
+    const [drafted, focused, kept, idle] = views;
+    kept.setAttribute('collapse', 'never');
+    // Four small views, all on screen at first, then a long page below them.
+    for (const el of views) el.style.setProperty('--omni-room-height', '9rem');
+    const spacer = document.createElement('div');
+    spacer.style.blockSize = '600vh';
+    idle.after(spacer);
+    await waitUntil(() => views.every((el) => textbox(el)), 'no composers', { timeout: 30_000 });
+
+    textbox(drafted)?.focus();
+    await sendKeys({ type: 'half a thought' });
+    textbox(focused)?.focus();
+    expect(shadow(focused).activeElement).to.equal(textbox(focused));
+
+    window.scrollTo(0, document.documentElement.scrollHeight);
+    await waitUntil(() => !mounted(idle), 'an idle view far away never collapsed', { timeout: 30_000 });
+    await pastGrace();
+    expect(mounted(drafted), 'the view with a draft collapsed').to.equal(true);
+    expect(mounted(focused), 'the focused view collapsed').to.equal(true);
+    expect(mounted(kept), 'collapse="never" collapsed').to.equal(true);
+    expect(textbox(drafted)?.value).to.equal('half a thought');
+
+    // Once the member is done with them, they collapse too.
+    const draft = textbox(drafted);
+    if (draft) {
+      draft.value = '';
+      draft.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    }
+    textbox(focused)?.blur();
+    await waitUntil(() => !mounted(drafted) && !mounted(focused), 'views no longer in use never collapsed', { timeout: 30_000 });
+    expect(mounted(kept)).to.equal(true);
+  });
+});
+
+describe('presentation="launcher"', function () {
+  this.timeout(120_000);
+
+  before(async () => {
+    ({ baseUrl } = await homeserver());
+    alice = await registerUser({ displayName: 'Alice' });
+    bob = await registerUser({ displayName: 'Bob' });
+  });
+
+  afterEach(async () => {
+    await signOut();
+  });
+
+  it('a compact button named with the unread count opens the chat in a panel anchored to it; Esc closes it and returns focus', async () => {
+    const { roomId, alias } = await peer(bob).createRoom({
+      alias: `launcher-${crypto.randomUUID().slice(0, 8)}`,
+      name: 'Launcher lobby',
+      preset: 'public_chat',
+    });
+    await peer(alice).joinRoom(roomId);
+    // Alice read the first message (on another device); two more arrive after it.
+    const read = await peer(bob).sendMessage(roomId, 'launcher one');
+    const receipt = await fetch(
+      `${baseUrl}/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/receipt/m.read/${encodeURIComponent(read)}`,
+      {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${alice.accessToken}`, 'Content-Type': 'application/json' },
+        body: '{}',
+      },
+    );
+    expect(receipt.ok).to.equal(true);
+    for (const word of ['two', 'three']) await peer(bob).sendMessage(roomId, `launcher ${word}`);
+    const room = alias ?? roomId;
+    await signIn({ homeserver: baseUrl, username: alice.username, password: alice.password });
+
+    const el = await fixture<OmniRoom>(html`<omni-room homeserver=${baseUrl} room=${room} presentation="launcher"></omni-room>`);
+    const button = shadow(el).querySelector<HTMLButtonElement>('[part="launcher"]');
+    if (!button) throw new Error('no launcher button');
+    const panel = (): HTMLDialogElement | null => shadow(el).querySelector('dialog');
+    expect(button.getAttribute('aria-label')).to.equal(`Open chat: ${room}`);
+    expect(el.getBoundingClientRect().height, 'a compact button, not a chat box').to.be.below(80);
+    await settle();
+    // In view, but a launcher mounts nothing until it is opened.
+    expect(mounted(el)).to.equal(false);
+    await expect(el).to.be.accessible();
+
+    const counts: number[] = [];
+    const labels: string[] = [];
+    el.addEventListener('omni-unread-change', (event) => counts.push(event.count));
+    new MutationObserver(() => labels.push(button.getAttribute('aria-label') ?? '')).observe(button, {
+      attributes: true,
+      attributeFilter: ['aria-label'],
+    });
+
+    button.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => panel()?.open && mounted(el), 'Enter did not open the panel with the chat', { timeout: 20_000 });
+    await waitUntil(() => shows(el, 'launcher three'), 'no messages in the panel', { timeout: 20_000 });
+    const dialog = panel();
+    if (!dialog) throw new Error('no panel');
+    expect(dialog.matches(':modal')).to.equal(true);
+    expect(dialog.getAttribute('aria-label')).to.equal(room);
+    const [opened, anchor] = [dialog.getBoundingClientRect(), button.getBoundingClientRect()];
+    expect(opened.top, 'the panel opens below its button').to.be.closeTo(anchor.bottom + 4, 2);
+    expect(opened.left, 'the panel starts at its button').to.be.closeTo(anchor.left, 2);
+    expect(opened.height).to.be.greaterThan(200);
+    await expect(el).to.be.accessible();
+    // The view reported Alice's two unread messages, and the button said so.
+    await waitUntil(() => counts.includes(2), 'no unread count of 2 from the view', { timeout: 20_000 });
+    expect(labels).to.include(`Open chat: ${room}, 2 unread`);
+
+    await sendKeys({ press: 'Escape' });
+    expect(panel()?.open).to.equal(false);
+    expect(shadow(el).activeElement, 'focus went back to the button').to.equal(button);
+    await waitUntil(() => !mounted(el), 'the view stayed mounted after the panel closed', { timeout: 20_000 });
+    // The last count the view reported stays on the button.
+    const last = counts.at(-1) ?? 0;
+    expect(button.getAttribute('aria-label')).to.equal(`Open chat: ${room}${last > 0 ? `, ${last} unread` : ''}`);
+    expect(shadow(el).querySelector('[part="launcher-badge"]')?.textContent).to.equal(last > 0 ? String(last) : '');
+
+    button.click();
+    await waitUntil(() => panel()?.open && shows(el, 'launcher three'), 'a click did not open the panel again', { timeout: 20_000 });
+    await sendKeys({ press: 'Escape' });
+    expect(shadow(el).activeElement).to.equal(button);
   });
 });

@@ -11,6 +11,9 @@ import './components/dm/define.ts';
 import { OmniRoomView } from './components/room/omni-room.ts';
 import './components/room/define.ts';
 
+/** The launcher's panel (`presentation="launcher"`), needed only once a launcher is opened. */
+export { createPanel, panelSheet } from './loader/panel.ts';
+
 export const views: ViewFactories = {
   room: OmniRoomView.factory(),
   chat: OmniChatView.factory(),

@@ -12,6 +12,21 @@ function toStyleSheet(style: CSSResultOrNative): CSSStyleSheet {
   return sheet;
 }
 
+/** An element showing that the member is in the middle of something. */
+function inUseElement(element: Element): boolean {
+  if (element instanceof HTMLTextAreaElement) return element.value.trim() !== '';
+  if (element instanceof HTMLInputElement) return element.type === 'password' && element.value !== '';
+  return element.matches('dialog[open], [aria-expanded="true"], [role="listbox"], [role="menu"]');
+}
+
+/** Whether `test` holds for an element under `root`, looking into open shadow roots too. */
+function someDeep(root: ParentNode, test: (element: Element) => boolean): boolean {
+  for (const element of root.querySelectorAll('*')) {
+    if (test(element) || (element.shadowRoot && someDeep(element.shadowRoot, test))) return true;
+  }
+  return false;
+}
+
 /**
  * A full view (room, post chat) that renders into the shadow root of the loader's light shell
  * (`<omni-room>`, `<omni-chat>`) instead of its own. The shell adopts the view's styles, so `:host`
@@ -51,6 +66,20 @@ export class OmniView extends OmniElement {
     mountingFor = undefined;
     this.#inShell = host !== undefined;
     this.viewHost = host ?? { element: this, internals: this.attachInternals() };
+  }
+
+  /**
+   * Whether the member is using this view, so the loader's shell must not collapse it: focus inside it,
+   * an unsent draft (or a password being typed), an open dialog, picker, menu or suggestion list. Views
+   * add what only they know (messages still sending).
+   */
+  get inUse(): boolean {
+    return this.matches(':focus-within') || someDeep(this.renderRoot, inUseElement);
+  }
+
+  /** The room's message count when the view knows all of it; views with a room report theirs. */
+  get messageCount(): number | undefined {
+    return undefined;
   }
 
   protected override createRenderRoot(): HTMLElement | DocumentFragment {

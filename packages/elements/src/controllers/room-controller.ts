@@ -207,6 +207,19 @@ export class RoomController implements ReactiveController {
     }
   }
 
+  /** Whether the open room has messages of the member not yet sent (queued, sending, or failed and awaiting retry). */
+  get unsent(): boolean {
+    const state = this.state;
+    return state.kind === 'room' && state.snapshot.items.some((item) => item.kind === 'message' && item.status !== 'sent');
+  }
+
+  /** The room's message count once its whole history is loaded (none to paginate); undefined before. */
+  get messageCount(): number | undefined {
+    const state = this.state;
+    if (state.kind !== 'room' || state.snapshot.status !== 'ready' || state.snapshot.hasMoreBefore) return undefined;
+    return state.snapshot.items.filter((item) => item.kind === 'message' && !item.redacted).length;
+  }
+
   /** Moves the chat to this tab when another tab of the site drives it. */
   useHere(): Promise<void> {
     return this.homeserverUrl ? useHere(this.homeserverUrl) : Promise.resolve();

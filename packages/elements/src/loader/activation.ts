@@ -1,36 +1,57 @@
 /**
- * When a shell loads its view: as it comes within about one viewport of being visible (one
- * IntersectionObserver shared by every element on the page), or as soon as a member touches it.
+ * Where shells stand relative to the viewport, through two IntersectionObservers shared by every
+ * element on the page: a near one (within about one viewport) that loads a shell's view, and a far one
+ * (within about two viewports) whose "no longer intersecting" lets a mounted view collapse.
  */
 
-type Activate = () => void;
+type Listener = (intersecting: boolean) => void;
 
-const waiting = new Map<Element, Activate>();
-let observer: IntersectionObserver | undefined;
+/** Percentages of the viewport, above and below it. */
+const NEAR = '100% 0px';
+const FAR = '200% 0px';
 
-function sharedObserver(): IntersectionObserver {
-  observer ??= new IntersectionObserver(
-    (entries) => {
-      for (const entry of entries) {
-        if (!entry.isIntersecting) continue;
-        const activate = waiting.get(entry.target);
-        unwatch(entry.target);
-        activate?.();
-      }
-    },
-    // Percentages of the viewport: start loading one screen ahead, in either direction.
-    { rootMargin: '100% 0px 100% 0px' },
-  );
-  return observer;
+const observers = new Map<string, { observer: IntersectionObserver; listeners: Map<Element, Listener> }>();
+
+function track(margin: string, element: Element, listener: Listener): void {
+  let entry = observers.get(margin);
+  if (!entry) {
+    const listeners = new Map<Element, Listener>();
+    const observer = new IntersectionObserver(
+      (records) => {
+        for (const record of records) listeners.get(record.target)?.(record.isIntersecting);
+      },
+      { rootMargin: margin },
+    );
+    entry = { observer, listeners };
+    observers.set(margin, entry);
+  }
+  entry.listeners.set(element, listener);
+  entry.observer.observe(element);
+}
+
+function untrack(margin: string, element: Element): void {
+  const entry = observers.get(margin);
+  if (entry?.listeners.delete(element)) entry.observer.unobserve(element);
 }
 
 /** Calls `activate` once `element` nears the viewport (unless {@link unwatch}ed first). */
-export function watch(element: Element, activate: Activate): void {
-  waiting.set(element, activate);
-  sharedObserver().observe(element);
+export function watch(element: Element, activate: () => void): void {
+  track(NEAR, element, (near) => {
+    if (!near) return;
+    unwatch(element);
+    activate();
+  });
 }
 
 export function unwatch(element: Element): void {
-  if (!waiting.delete(element)) return;
-  observer?.unobserve(element);
+  untrack(NEAR, element);
+}
+
+/** Calls `listener(false)` whenever `element` moves more than about two viewports away, `true` as it comes back. */
+export function watchFar(element: Element, listener: Listener): void {
+  track(FAR, element, listener);
+}
+
+export function unwatchFar(element: Element): void {
+  untrack(FAR, element);
 }

@@ -12,6 +12,13 @@ export interface ViewHost {
 /** A mounted full view: a Lit element rendering into the shell's shadow root. */
 export interface MountedView extends HTMLElement {
   readonly updateComplete: Promise<boolean>;
+  /**
+   * Whether the member is using the view (focus inside it, an unsent draft, messages still sending, an
+   * open menu or picker): the shell then keeps it mounted even far from the viewport.
+   */
+  readonly inUse: boolean;
+  /** The room's message count when the view knows all of it (its whole history is loaded), for the facade. */
+  readonly messageCount: number | undefined;
 }
 
 /** How the views chunk hands one view to a shell. */

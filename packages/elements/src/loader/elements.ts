@@ -43,16 +43,24 @@ function upgradeProperties(element: HTMLElement, properties: readonly string[]):
  * @csspart facade-title - The facade's title (the `room` attribute).
  * @csspart facade-button - The facade's "Join the discussion" button.
  * @csspart header - The room name and topic bar (and every other part of the room view; docs/theming.md).
+ * @csspart launcher - With `presentation="launcher"`: the button that opens the panel.
+ * @csspart launcher-badge - The launcher's unread count (hidden at zero).
+ * @csspart panel - The launcher's panel (a modal `<dialog>`) holding the full view.
  * @cssproperty --omni-room-height - Height of the element, reserved before the room loads (default 28rem).
  * @attr loading - `lazy` (default): load the room as it nears the viewport or is touched; `eager`: at once.
+ * @attr collapse - `auto` (default): the view collapses back to the facade once it has stayed more than about two
+ *   viewports away (never while the member is using it); `never`: it stays mounted.
+ * @attr presentation - `inline` (default) or `launcher`: a compact button with an unread badge that opens the full
+ *   view in a panel anchored to it.
  * @attr message-count - A message count the page already knows, shown on the facade.
  * @cssstate dark - The dark colour set is in use.
  * @cssstate light - The light colour set is in use.
  * @fires omni-error - The room, the homeserver or the chat's code cannot be loaded; `event.error` says why.
  * @fires omni-session-change - The member signed in or out, their session expired, or moved to another tab.
+ * @fires omni-unread-change - The number of unread messages changed; `count` (also shown on a launcher's badge).
  */
 export class OmniRoom extends OmniShell {
-  static readonly observedAttributes = ['homeserver', 'room', 'theme', 'message-count', 'loading'] as const;
+  static readonly observedAttributes = ['homeserver', 'room', 'theme', 'message-count', 'loading', 'presentation'] as const;
   /** A homeserver base URL (`https://matrix.example.org`) or server name (`example.org`). */
   declare homeserver: string;
   /** The room: `#alias:server` or `!roomid:server`. */
@@ -89,10 +97,18 @@ reflect(OmniRoom, {
  * @csspart facade - The stand-in shown before the chat has loaded.
  * @csspart facade-title - The facade's title (the `post-title` attribute).
  * @csspart facade-button - The facade's "Join the discussion" button.
+ * @csspart launcher - With `presentation="launcher"`: the button that opens the panel.
+ * @csspart launcher-badge - The launcher's unread count (hidden at zero).
+ * @csspart panel - The launcher's panel (a modal `<dialog>`) holding the full view.
  * @cssproperty --omni-chat-height - Height of the element, reserved before the chat loads (default 28rem).
  * @attr loading - `lazy` (default): load the chat as it nears the viewport or is touched; `eager`: at once.
+ * @attr collapse - `auto` (default): the view collapses back to the facade once it has stayed more than about two
+ *   viewports away (never while the member is using it); `never`: it stays mounted.
+ * @attr presentation - `inline` (default) or `launcher`: a compact button with an unread badge that opens the full
+ *   view in a panel anchored to it.
  * @attr message-count - A message count the page already knows, shown on the facade.
  * @fires omni-error - The chat cannot be shown or its code cannot be loaded; `event.error` says why.
+ * @fires omni-unread-change - The number of unread messages changed; `count` (also shown on a launcher's badge).
  */
 export class OmniChat extends OmniShell {
   static readonly observedAttributes = [
@@ -106,6 +122,7 @@ export class OmniChat extends OmniShell {
     'theme',
     'message-count',
     'loading',
+    'presentation',
   ] as const;
   /** A homeserver base URL or server name. */
   declare homeserver: string;
@@ -162,13 +179,21 @@ reflect(OmniChat, {
  * @csspart facade - The stand-in shown before the conversation has loaded.
  * @csspart facade-title - The facade's title (the `user` attribute).
  * @csspart facade-button - The facade's "Open the conversation" button.
+ * @csspart launcher - With `presentation="launcher"`: the button that opens the panel.
+ * @csspart launcher-badge - The launcher's unread count (hidden at zero).
+ * @csspart panel - The launcher's panel (a modal `<dialog>`) holding the full view.
  * @cssproperty --omni-dm-height - Height of the element, reserved before it loads (default `--omni-room-height`, then 28rem).
  * @attr loading - `lazy` (default): load as it nears the viewport or is touched; `eager`: at once.
+ * @attr collapse - `auto` (default): the view collapses back to the facade once it has stayed more than about two
+ *   viewports away (never while the member is using it); `never`: it stays mounted.
+ * @attr presentation - `inline` (default) or `launcher`: a compact button with an unread badge that opens the full
+ *   view in a panel anchored to it.
  * @fires omni-dm-created - The member's first message created the conversation's room.
  * @fires omni-error - The conversation cannot be shown or its code cannot be loaded; `event.error` says why.
+ * @fires omni-unread-change - The number of unread messages changed; `count` (also shown on a launcher's badge).
  */
 export class OmniDm extends OmniShell {
-  static readonly observedAttributes = ['user', 'homeserver', 'theme', 'loading'] as const;
+  static readonly observedAttributes = ['user', 'homeserver', 'theme', 'loading', 'presentation'] as const;
   /** The other member: `@name:server`. */
   declare user: string;
   /** A homeserver base URL or server name. */

@@ -1,38 +1,54 @@
 import { OmniErrorEvent } from '../events.ts';
-import { unwatch, watch } from './activation.ts';
-import type { MountedView, ViewFactories, ViewKind } from './contract.ts';
-import { mountedSheet, shellSheet, type ShellKind } from './styles.ts';
+import { unwatch, unwatchFar, watch, watchFar } from './activation.ts';
+import type { MountedView, ViewKind } from './contract.ts';
+import { mountedSheet, reservedHeight, shellSheet, type ShellKind } from './styles.ts';
 
-let viewsChunk: Promise<ViewFactories> | undefined;
+type ViewsChunk = typeof import('../views.ts');
+let viewsChunk: Promise<ViewsChunk> | undefined;
 
-/** The views chunk (Lit, the engine boundary, the renderers), fetched once for the whole page. */
-function loadViews(): Promise<ViewFactories> {
-  viewsChunk ??= import('../views.ts').then(
-    (module) => module.views,
-    (error: unknown) => {
-      viewsChunk = undefined;
-      throw error;
-    },
-  );
+/** The views chunk (Lit, the engine boundary, the renderers, the launcher's panel), fetched once for the whole page. */
+function loadViews(): Promise<ViewsChunk> {
+  viewsChunk ??= import('../views.ts').catch((error: unknown) => {
+    viewsChunk = undefined;
+    throw error;
+  });
   return viewsChunk;
 }
 
+/** How long a view stays mounted once far from the viewport (or its launcher's panel closed) before it collapses. */
+const COLLAPSE_DELAY_MS = 2000;
+
 /** Attributes that belong to the element the page holds, not to the view inside it. */
-const hostOnly = new Set(['id', 'class', 'style', 'slot', 'part', 'exportparts', 'tabindex', 'hidden', 'inert', 'role', 'loading']);
+const hostOnly = new Set([
+  'id',
+  'class',
+  'style',
+  'slot',
+  'part',
+  'exportparts',
+  'tabindex',
+  'hidden',
+  'inert',
+  'role',
+  'loading',
+  'collapse',
+  'presentation',
+]);
 const forwards = (name: string): boolean => !hostOnly.has(name) && !name.startsWith('aria-') && !name.startsWith('data-');
 
 /** What a kind of shell shows before its view arrives. */
 export interface FacadeText {
   /** The heading: the post title, the room, the other member. */
   title(element: HTMLElement): string;
-  /** A line under it (message count when known, or why nothing loads). */
-  meta(element: HTMLElement): string;
+  /** A line under it (message count when known, or why nothing loads); `learned` is the count a collapsed view reported. */
+  meta(element: HTMLElement, learned: number | undefined): string;
   /** The button that loads the view; omitted when there is no view to load. */
   action?: string;
 }
 
-export function messageCount(element: HTMLElement): string {
-  const count = Number.parseInt(element.getAttribute('message-count') ?? '', 10);
+/** The count the view reported before it collapsed, else the page's `message-count`. */
+export function messageCount(element: HTMLElement, learned: number | undefined): string {
+  const count = learned ?? Number.parseInt(element.getAttribute('message-count') ?? '', 10);
   if (!Number.isFinite(count) || count < 0) return '';
   return count === 1 ? '1 message' : `${count.toLocaleString()} messages`;
 }
@@ -49,23 +65,41 @@ export interface ShellConfig {
  * A light custom element (no Lit) that stands in the page for a full view: it reserves the view's size,
  * shows a facade, and loads the views chunk once it nears the viewport or is touched. The view then
  * renders into this element's shadow root, so the page keeps one element, one shadow root and one set
- * of `::part()`s and `:state()`s whatever has loaded.
+ * of `::part()`s and `:state()`s whatever has loaded. A view that stays far from the viewport collapses
+ * back to the facade (releasing its room), unless the member is using it.
+ *
+ * With `presentation="launcher"` the element is a compact button instead, which opens the view in a
+ * modal panel anchored to it; the view mounts on open and collapses once the panel is closed.
  */
 export class OmniShell extends HTMLElement {
+  readonly #kind: ShellKind;
   readonly #viewKind: ViewKind | undefined;
   readonly #text: FacadeText;
   readonly #root: ShadowRoot;
   readonly #internals: ElementInternals;
-  readonly #mounted = Promise.withResolvers<MountedView>();
+  #mounted = Promise.withResolvers<MountedView>();
   #view: MountedView | undefined;
   #loading: Promise<void> | undefined;
   #failed = false;
   #busy = false;
   #attributeObserver: MutationObserver | undefined;
-  readonly #onTouch = (): void => void this.load();
+  /** More than about two viewports away (inline presentation). */
+  #far = false;
+  #collapseTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What the view last reported, kept while it is collapsed. */
+  #unread = 0;
+  #learnedCount: number | undefined;
+  /** A touch loads the view; on a launcher it only fetches the code, so that opening is quick. */
+  readonly #onTouch = (): void => {
+    if (this.#launcher) loadViews().catch(() => undefined);
+    else void this.load();
+  };
+  readonly #facade = document.createElement('div');
   readonly #title = document.createElement('p');
   readonly #status = document.createElement('p');
   #button: HTMLButtonElement | undefined;
+  #launcherButton: HTMLButtonElement | undefined;
+  #dialog: HTMLDialogElement | undefined;
 
   /** Set by each element class. */
   static readonly shell: ShellConfig | undefined;
@@ -75,36 +109,62 @@ export class OmniShell extends HTMLElement {
     const config = (this.constructor as typeof OmniShell).shell;
     if (!config) throw new TypeError('OmniShell is abstract: use <omni-room>, <omni-chat> or <omni-dm>');
     const { kind, view: viewKind, text } = config;
+    this.#kind = kind;
     this.#viewKind = viewKind;
     this.#text = text;
     this.#root = this.attachShadow({ mode: 'open', delegatesFocus: true });
     this.#internals = this.attachInternals();
-    this.#root.adoptedStyleSheets = [shellSheet(kind)];
     if (viewKind) {
       for (const type of ['pointerdown', 'focusin', 'keydown']) this.#root.addEventListener(type, this.#onTouch);
     }
+    this.addEventListener('omni-unread-change', (event) => {
+      this.#unread = event.count;
+      this.#renderFacade();
+    });
     this.#buildFacade();
-    this.#renderFacade();
+    this.#place();
+  }
+
+  get #launcher(): boolean {
+    return this.getAttribute('presentation') === 'launcher';
   }
 
   connectedCallback(): void {
-    if (!this.#viewKind || this.#loading) return;
-    // `loading="eager"`, as on <img>: the host wants the view now, wherever the element is.
-    if (this.getAttribute('loading') === 'eager') void this.load();
+    if (!this.#viewKind) return;
+    if (this.#loading) {
+      this.#watchFar();
+      return;
+    }
+    // `loading="eager"`, as on <img>: the host wants the view now, wherever the element is (for a
+    // launcher: its code, so that opening it is immediate).
+    const eager = this.getAttribute('loading') === 'eager';
+    if (this.#launcher) {
+      if (eager) loadViews().catch(() => undefined);
+    } else if (eager) void this.load();
     else watch(this, this.#onTouch);
   }
 
   disconnectedCallback(): void {
     unwatch(this);
+    unwatchFar(this);
+    clearTimeout(this.#collapseTimer);
   }
 
   attributeChangedCallback(name: string, _old: string | null, value: string | null): void {
     const view = this.#view;
-    if (name === 'loading') {
-      if (value === 'eager' && this.isConnected) void this.load();
+    if (name === 'presentation') {
+      // Another presentation starts over from the facade.
+      this.#dialog?.close();
+      if (view) this.#collapse();
+      this.#place();
+      unwatch(this);
+      if (this.isConnected) this.connectedCallback();
+    } else if (name === 'loading') {
+      if (value === 'eager' && this.isConnected) this.connectedCallback();
     } else if (view) {
       if (value === null) view.removeAttribute(name);
       else view.setAttribute(name, value);
+      this.#renderFacade();
     } else {
       this.#renderFacade();
     }
@@ -116,11 +176,11 @@ export class OmniShell extends HTMLElement {
   }
 
   /**
-   * Resolves once the full view is mounted and has rendered (for an element without a view, at once).
-   * Later reads follow the view's own `updateComplete`.
+   * Resolves once the full view is mounted and has rendered (for an element without a view, or a
+   * launcher whose panel is not open, at once). Later reads follow the view's own `updateComplete`.
    */
   get updateComplete(): Promise<boolean> {
-    if (!this.#viewKind) return Promise.resolve(true);
+    if (!this.#viewKind || (this.#launcher && !this.#loading)) return Promise.resolve(true);
     return this.#view ? this.#view.updateComplete : this.#mounted.promise.then((view) => view.updateComplete);
   }
 
@@ -147,21 +207,81 @@ export class OmniShell extends HTMLElement {
 
   async #mount(viewKind: ViewKind): Promise<void> {
     unwatch(this);
-    const factory = (await loadViews())[viewKind];
+    const chunk = await loadViews();
+    const factory = chunk.views[viewKind];
     if (!factory) throw new Error(`no "${viewKind}" view in this build`);
     const hadFocus = this.#root.activeElement !== null;
     const view = factory.mount({ element: this, internals: this.#internals });
     view.classList.add('omni-view');
     for (const { name, value } of this.attributes) if (forwards(name)) view.setAttribute(name, value);
-    // The facade's rules go with the facade: they must not reach into the view sharing this shadow root.
-    this.#root.adoptedStyleSheets = [mountedSheet(), ...factory.styleSheets];
-    for (const type of ['pointerdown', 'focusin', 'keydown']) this.#root.removeEventListener(type, this.#onTouch);
+    const dialog = this.#launcher ? this.#panel(chunk) : undefined;
+    // The facade's rules go with the facade: they must not reach into the view sharing this shadow root
+    // (a launcher keeps its button's rules, which match nothing in the view, and adds its panel's).
+    this.#root.adoptedStyleSheets = [
+      ...(dialog ? [shellSheet(this.#kind), chunk.panelSheet(reservedHeight[this.#kind])] : []),
+      mountedSheet(),
+      ...factory.styleSheets,
+    ];
     this.#view = view;
-    this.#root.replaceChildren(view);
+    (dialog ?? this.#root).replaceChildren(view);
     this.#forwardOtherAttributes(view);
+    this.#watchFar();
     await view.updateComplete;
     this.#mounted.resolve(view);
-    if (hadFocus) (this.#root.querySelector<HTMLElement>('textarea') ?? this).focus();
+    if (hadFocus && !dialog) (this.#root.querySelector<HTMLElement>('textarea') ?? this).focus();
+  }
+
+  /** The launcher's panel, created the first time and kept (closed and empty while the view is collapsed). */
+  #panel(chunk: ViewsChunk): HTMLDialogElement {
+    this.#dialog ??= chunk.createPanel(() => {
+      this.#launcherButton?.focus();
+      this.#collapseLater();
+    });
+    if (!this.#dialog.isConnected) this.#root.append(this.#dialog);
+    return this.#dialog;
+  }
+
+  /** Inline and lazily loaded views collapse once far away; `collapse="never"` and `loading="eager"` keep them. */
+  #watchFar(): void {
+    if (this.#launcher || this.getAttribute('loading') === 'eager' || this.getAttribute('collapse') === 'never') return;
+    watchFar(this, (near) => {
+      this.#far = !near;
+      if (near) clearTimeout(this.#collapseTimer);
+      else this.#collapseLater();
+    });
+  }
+
+  #wantsCollapse(): boolean {
+    if (!this.#view || this.getAttribute('collapse') === 'never') return false;
+    return this.#launcher ? !this.#dialog?.open : this.#far && this.getAttribute('loading') !== 'eager';
+  }
+
+  /** After a grace delay, collapses the view if it is still unwanted; a view in use is checked again later. */
+  #collapseLater(): void {
+    clearTimeout(this.#collapseTimer);
+    this.#collapseTimer = setTimeout(() => {
+      if (!this.#wantsCollapse()) return;
+      if (this.#view?.inUse) this.#collapseLater();
+      else this.#collapse();
+    }, COLLAPSE_DELAY_MS);
+  }
+
+  /** Unmounts the view (its disconnection releases the room, so sync drops it) and shows the facade again. */
+  #collapse(): void {
+    const view = this.#view;
+    if (!view) return;
+    this.#learnedCount = view.messageCount ?? this.#learnedCount;
+    unwatchFar(this);
+    clearTimeout(this.#collapseTimer);
+    this.#attributeObserver?.disconnect();
+    this.#view = undefined;
+    this.#loading = undefined;
+    this.#busy = false;
+    this.#far = false;
+    this.#mounted = Promise.withResolvers();
+    view.remove();
+    this.#place();
+    if (!this.#launcher && this.isConnected) watch(this, this.#onTouch);
   }
 
   /** Attributes the shell does not observe (a view's newer options) still reach the view. */
@@ -179,7 +299,7 @@ export class OmniShell extends HTMLElement {
   }
 
   #buildFacade(): void {
-    const facade = document.createElement('div');
+    const facade = this.#facade;
     facade.className = 'facade';
     facade.setAttribute('part', 'facade');
     this.#title.className = 'title';
@@ -195,14 +315,63 @@ export class OmniShell extends HTMLElement {
       this.#button = button;
       facade.append(button);
     }
-    this.#root.replaceChildren(facade);
   }
 
-  /** Text only (never HTML): the title and count come from the page's attributes. */
-  #renderFacade(): void {
+  /** Puts the facade (inline) or the launcher's button (launcher) in the shadow root, with their styles. */
+  #place(): void {
     if (this.#view) return;
-    this.#title.textContent = this.#text.title(this);
-    this.#status.textContent = this.#failed ? 'The chat could not be loaded.' : this.#busy ? 'Loading…' : this.#text.meta(this);
+    this.#root.adoptedStyleSheets = [shellSheet(this.#kind)];
+    if (this.#launcher && this.#viewKind) {
+      this.#root.replaceChildren((this.#launcherButton ??= this.#buildLauncher()), ...(this.#dialog ? [this.#dialog] : []));
+    } else {
+      this.#root.replaceChildren(this.#facade);
+    }
+    this.#renderFacade();
+  }
+
+  #buildLauncher(): HTMLButtonElement {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'launcher';
+    button.setAttribute('part', 'launcher');
+    button.setAttribute('aria-haspopup', 'dialog');
+    // The space keeps the name and the count apart in the button's text (its visible label, within its accessible name).
+    button.append(document.createElement('span'), ' ', document.createElement('span'));
+    button.lastElementChild?.setAttribute('part', 'launcher-badge');
+    button.addEventListener('click', () => void this.#open());
+    return button;
+  }
+
+  /** Mounts the view in the launcher's panel and opens it (a modal `<dialog>`: Esc closes it, focus returns to the button). */
+  async #open(): Promise<void> {
+    await this.load();
+    const dialog = this.#dialog;
+    if (!dialog || !this.#view || dialog.open) return;
+    clearTimeout(this.#collapseTimer);
+    dialog.setAttribute('aria-label', this.#text.title(this));
+    dialog.showModal();
+    this.#root.querySelector('textarea')?.focus();
+  }
+
+  /** Text only (never HTML): the title and count come from the page's attributes and the view. */
+  #renderFacade(): void {
+    const title = this.#text.title(this);
+    const launcher = this.#launcherButton;
+    if (launcher) {
+      const [name, badge] = launcher.children;
+      const unread = this.#unread;
+      if (name) name.textContent = title;
+      if (badge) badge.textContent = unread > 0 ? String(unread) : '';
+      const state = this.#failed ? ', could not be loaded' : unread > 0 ? `, ${unread} unread` : '';
+      launcher.setAttribute('aria-label', `Open chat: ${title}${state}`);
+    }
+    if (this.#view) return;
+    this.#title.textContent = title;
+    this.#status.textContent = this.#failed
+      ? 'The chat could not be loaded.'
+      : this.#busy
+        ? 'Loading…'
+        : this.#text.meta(this, this.#learnedCount);
     if (this.#button && this.#text.action) this.#button.textContent = this.#failed ? 'Try again' : this.#text.action;
   }
 }

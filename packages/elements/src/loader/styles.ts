@@ -34,7 +34,13 @@ function hostRules(kind: ShellKind): string {
     '.facade .meta{opacity:.8;font-size:var(--omni-font-size-s,.8125rem)}',
     '.facade button{font:inherit;padding:var(--omni-space-s,.375rem) var(--omni-space-l,1.25rem);border:0;cursor:pointer;' +
       'border-radius:var(--omni-radius-m,.5rem);background:var(--_a);color:var(--_o)}',
-    '.facade button:focus-visible{outline:2px solid var(--omni-color-focus,var(--_a));outline-offset:2px}',
+    '.facade button:focus-visible,.launcher:focus-visible{outline:2px solid var(--omni-color-focus,var(--_a));outline-offset:2px}',
+    // presentation="launcher": a compact button (its panel's styles come with the views chunk, panel.ts).
+    ':host([presentation=launcher]){display:inline-block;block-size:auto;border:0;background:none;overflow:visible;contain:none}',
+    '.launcher{font:inherit;display:inline-flex;align-items:center;gap:var(--omni-space-s,.375rem);cursor:pointer;anchor-name:--omni-launcher;' +
+      'padding:var(--omni-space-s,.375rem) var(--omni-space-m,.75rem);border:1px solid var(--_b);border-radius:var(--omni-radius-m,.5rem);background:var(--_s);color:var(--_t)}',
+    '[part=launcher-badge]{padding:0 .5em;border-radius:1em;background:var(--_a);color:var(--_o);font-weight:600}',
+    '[part=launcher-badge]:empty{display:none}',
   ].join('');
 }
 

@@ -256,6 +256,15 @@ export class OmniChatView extends OmniView {
     return (url ? sessionFor(url) : undefined)?.info.guest === true;
   }
 
+  /** Also in use while messages of the member are still sending or failed (the loader's shell keeps the view). */
+  override get inUse(): boolean {
+    return super.inUse || this.#controller.unsent;
+  }
+
+  override get messageCount(): number | undefined {
+    return this.#controller.messageCount;
+  }
+
   protected override updated(): void {
     const state = this.#controller.state;
     // Visitors read open posts as guests, without being asked.

@@ -95,6 +95,15 @@ export class OmniDmView extends OmniView {
     this.theme = 'light';
   }
 
+  /** Also in use while messages of the member are still sending or failed (the loader's shell keeps the view). */
+  override get inUse(): boolean {
+    return super.inUse || this.#controller.unsent;
+  }
+
+  override get messageCount(): number | undefined {
+    return this.#controller.messageCount;
+  }
+
   protected override updated(): void {
     const state = this.#controller.state;
     const error = state.kind === 'error' ? state.error : state.kind === 'room' ? state.snapshot.error : undefined;

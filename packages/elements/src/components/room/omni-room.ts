@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { MessageItem, OmniErrorInfo, RoomSnapshot } from '@omnisocial/core';
 import { OmniView } from '../../base/omni-view.ts';
 import { RoomController } from '../../controllers/room-controller.ts';
-import { OmniErrorEvent, OmniSessionChangeEvent } from '../../events.ts';
+import { OmniErrorEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../../events.ts';
 import '../security/define.ts';
 import '../sign-in/define.ts';
 import '../verification/define.ts';
@@ -58,6 +58,7 @@ export type { OmniRoom } from '../../loader/elements.ts';
  * @cssstate light - The light colour set is in use.
  * @fires omni-error - The room or homeserver cannot be shown; `event.error` says why.
  * @fires omni-session-change - The member signed in or out, their session expired, or moved to another tab.
+ * @fires omni-unread-change - The number of unread messages changed; `count`.
  */
 export class OmniRoomView extends OmniView {
   static override styles = [tokens, roomStyles, timelineStyles, messageBodyStyles, messageTileStyles, composerStyles];
@@ -99,12 +100,22 @@ export class OmniRoomView extends OmniView {
   }));
   #reportedError: OmniErrorInfo | undefined;
   #reportedSession = '';
+  #reportedUnread = 0;
 
   constructor() {
     super();
     this.homeserver = '';
     this.room = '';
     this.theme = 'light';
+  }
+
+  /** Also in use while messages of the member are still sending or failed (the loader's shell keeps the view). */
+  override get inUse(): boolean {
+    return super.inUse || this.#controller.unsent;
+  }
+
+  override get messageCount(): number | undefined {
+    return this.#controller.messageCount;
   }
 
   protected override updated(): void {
@@ -119,6 +130,10 @@ export class OmniRoomView extends OmniView {
     if (session && sessionKey !== this.#reportedSession) {
       this.#reportedSession = sessionKey;
       this.emit(new OmniSessionChangeEvent(session.state, session.userId));
+    }
+    if (state.kind === 'room' && state.snapshot.status === 'ready' && state.snapshot.unreadCount !== this.#reportedUnread) {
+      this.#reportedUnread = state.snapshot.unreadCount;
+      this.emit(new OmniUnreadChangeEvent(state.snapshot.unreadCount));
     }
   }
 

@@ -1,0 +1,44 @@
+/**
+ * The launcher's panel (`presentation="launcher"`): a modal `<dialog>` anchored to the launcher button,
+ * holding the full view. Part of the views chunk, not the loader: a launcher only needs it once opened.
+ */
+
+const sheets = new Map<string, CSSStyleSheet>();
+
+/**
+ * The panel's styles: the view inside lays out as it does in its own box, a flex column of the block
+ * size the element would reserve inline (`height`, from the loader's styles; importing them here would
+ * split the loader into one more chunk).
+ */
+export function panelSheet(height: string): CSSStyleSheet {
+  let sheet = sheets.get(height);
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(
+      `dialog{box-sizing:border-box;inline-size:min(28rem,100vw - 1rem);block-size:min(${height},100dvh - 1rem);` +
+        'padding:0;border:1px solid var(--_b);border-radius:var(--omni-radius-m,.5rem);background:var(--_s);color:var(--_t);' +
+        'overflow:hidden;flex-direction:column;' +
+        // Below the button, or wherever it fits; centred where anchor positioning is not supported.
+        'position-anchor:--omni-launcher;position-area:block-end span-inline-end;inset:auto;margin:.25rem 0;' +
+        'position-try-fallbacks:flip-block,flip-inline,flip-block flip-inline}' +
+        'dialog[open]{display:flex}' +
+        'dialog::backdrop{background:rgb(0 0 0/.2)}' +
+        '@supports not (position-area:block-end){dialog{inset:0;margin:auto}}',
+    );
+    sheets.set(height, sheet);
+  }
+  return sheet;
+}
+
+/**
+ * Creates the (closed) panel; the shell adopts {@link panelSheet} with the view's styles. Esc, or a
+ * click outside it, closes it: `onClose` then returns focus to the launcher and lets the view collapse.
+ */
+export function createPanel(onClose: () => void): HTMLDialogElement {
+  const dialog = document.createElement('dialog');
+  dialog.setAttribute('part', 'panel');
+  dialog.setAttribute('closedby', 'any');
+  dialog.tabIndex = -1;
+  dialog.addEventListener('close', onClose);
+  return dialog;
+}
