@@ -8,7 +8,7 @@
  */
 import type { MSC3575SlidingSyncRequest } from 'matrix-js-sdk/lib/sliding-sync.js';
 import type { EngineSession } from './engine.ts';
-import { errorShape, LazyRoom, type Located } from './lazy-room.ts';
+import { describeFailure, errorShape, LazyRoom, type Located } from './lazy-room.ts';
 import type { MemberInfo } from './timeline-types.ts';
 import type { OmniErrorInfo, RoomSnapshot } from './types.ts';
 
@@ -265,17 +265,8 @@ export class DirectRoomModel extends LazyRoom {
 }
 
 function describe(error: unknown): OmniErrorInfo {
-  const shape = errorShape(error);
-  const reason = shape.data?.error;
-  if (shape.httpStatus === 429 || shape.errcode === 'M_LIMIT_EXCEEDED') {
-    return { code: 'rate-limited', message: 'The homeserver is busy; try again in a moment. Your message is kept.' };
-  }
-  if (shape.httpStatus === 403 || shape.errcode === 'M_FORBIDDEN') {
-    return {
-      code: 'creation-refused',
-      message: `The homeserver does not let you start this conversation${reason ? ` (${reason})` : ''}. Your message is kept.`,
-    };
-  }
-  if (shape.errcode !== undefined) return { code: 'unknown', message: reason ?? shape.errcode };
-  return { code: 'network', message: 'The homeserver cannot be reached; check the connection.' };
+  return describeFailure(error, {
+    busy: (seconds) => `The homeserver is busy: your conversation starts in ${seconds} s. Your message is kept.`,
+    refused: (reason) => `The homeserver does not let you start this conversation${reason}. Your message is kept.`,
+  });
 }

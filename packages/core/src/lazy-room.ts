@@ -14,7 +14,7 @@
  */
 import type { EngineSession } from './engine.ts';
 import { newTxnId, outboxStorage, type OutboxStorage, type StoredOutboxEntry } from './outbox.ts';
-import { roomOutbox } from './room-model.ts';
+import { RoomHolder, roomOutbox, type HeldModel } from './room-model.ts';
 import type { MemberInfo, MessageItem, SendStatus } from './timeline-types.ts';
 import type { MediaRequest, OmniErrorInfo, RoomHandle, RoomSnapshot, Unsubscribe } from './types.ts';
 
@@ -58,6 +58,26 @@ export function retryAfterMs(error: MatrixErrorShape): number {
 }
 
 /**
+ * What the member reads when the room could not be looked up or created. `busy` and `refused` word a
+ * rate limit (with the seconds it lasts) and a refusal (with the server's reason, in parentheses, or '').
+ */
+export function describeFailure(
+  error: unknown,
+  words: { busy: (seconds: number) => string; refused: (reason: string) => string },
+): OmniErrorInfo {
+  const shape = errorShape(error);
+  const reason = shape.data?.error;
+  if (shape.httpStatus === 429 || shape.errcode === 'M_LIMIT_EXCEEDED') {
+    return { code: 'rate-limited', message: words.busy(Math.ceil(retryAfterMs(shape) / 1000)) };
+  }
+  if (shape.httpStatus === 403 || shape.errcode === 'M_FORBIDDEN') {
+    return { code: 'creation-refused', message: words.refused(reason ? ` (${reason})` : '') };
+  }
+  if (shape.errcode !== undefined) return { code: 'unknown', message: reason ?? shape.errcode };
+  return { code: 'network', message: 'The homeserver cannot be reached; check the connection.' };
+}
+
+/**
  * Where the look-up ended: a room to show (with the hold on its model the look-up already took, if
  * any), no room yet, or a state the subclass already published.
  */
@@ -72,7 +92,7 @@ interface PendingMessage {
   status: Exclude<SendStatus, 'sent'>;
 }
 
-export abstract class LazyRoom {
+export abstract class LazyRoom implements HeldModel {
   protected readonly session: EngineSession;
   /** Set by `createRoom()` when this session created the room (shown as `createdHere`). */
   protected createdHere = false;
@@ -120,7 +140,7 @@ export abstract class LazyRoom {
 
   hold(): RoomHandle {
     this.#holders += 1;
-    return new LazyRoomHolder(this);
+    return new RoomHolder(this);
   }
 
   subscribe(listener: (snapshot: RoomSnapshot) => void): Unsubscribe {
@@ -389,64 +409,36 @@ export abstract class LazyRoom {
     return this.#inner ? this.#inner.cancel(key) : Promise.resolve();
   }
 
-  /** The ordinary room model, for commands that need an existing room. */
-  inner(): RoomHandle | undefined {
-    return this.#inner;
+  // Commands that need an existing room: nothing to do on one that does not exist yet.
+  edit(eventId: string, body: string): Promise<void> {
+    return this.#inner?.edit(eventId, body) ?? Promise.resolve();
+  }
+
+  redact(eventId: string, reason?: string): Promise<void> {
+    return this.#inner?.redact(eventId, reason) ?? Promise.resolve();
+  }
+
+  toggleReaction(eventId: string, key: string): Promise<void> {
+    return this.#inner?.toggleReaction(eventId, key) ?? Promise.resolve();
+  }
+
+  paginateBackwards(limit?: number): Promise<boolean> {
+    return this.#inner?.paginateBackwards(limit) ?? Promise.resolve(false);
+  }
+
+  setTyping(typing: boolean): void {
+    this.#inner?.setTyping(typing);
+  }
+
+  markRead(eventId: string): void {
+    this.#inner?.markRead(eventId);
+  }
+
+  searchMembers(query: string, limit?: number): Promise<readonly MemberInfo[]> {
+    return this.#inner?.searchMembers(query, limit) ?? Promise.resolve([]);
   }
 
   loadMedia(request: MediaRequest): Promise<string> {
     return this.session.loadMedia(request);
-  }
-}
-
-/** One element's hold on a shared lazy room; commands that need the room wait for it to exist. */
-class LazyRoomHolder implements RoomHandle {
-  #model: LazyRoom | undefined;
-  readonly #unsubscribes = new Set<Unsubscribe>();
-
-  constructor(model: LazyRoom) {
-    this.#model = model;
-  }
-
-  get snapshot(): RoomSnapshot {
-    return this.#model?.snapshot ?? EMPTY_SNAPSHOT;
-  }
-
-  subscribe(listener: (snapshot: RoomSnapshot) => void): Unsubscribe {
-    const unsubscribe = this.#model?.subscribe(listener) ?? (() => undefined);
-    this.#unsubscribes.add(unsubscribe);
-    return () => {
-      this.#unsubscribes.delete(unsubscribe);
-      unsubscribe();
-    };
-  }
-
-  #held(): LazyRoom {
-    if (!this.#model) throw new Error('This conversation was already released.');
-    return this.#model;
-  }
-
-  #room(): RoomHandle | undefined {
-    return this.#held().inner();
-  }
-
-  send = (body: string, options?: { replyTo?: string }): Promise<void> => this.#held().send(body, options);
-  retry = (key: string): Promise<void> => this.#held().retry(key);
-  cancel = (key: string): Promise<void> => this.#held().cancel(key);
-  edit = (eventId: string, body: string): Promise<void> => this.#room()?.edit(eventId, body) ?? Promise.resolve();
-  redact = (eventId: string, reason?: string): Promise<void> => this.#room()?.redact(eventId, reason) ?? Promise.resolve();
-  toggleReaction = (eventId: string, key: string): Promise<void> => this.#room()?.toggleReaction(eventId, key) ?? Promise.resolve();
-  paginateBackwards = (limit?: number): Promise<boolean> => this.#room()?.paginateBackwards(limit) ?? Promise.resolve(false);
-  setTyping = (typing: boolean): void => this.#room()?.setTyping(typing);
-  markRead = (eventId: string): void => this.#room()?.markRead(eventId);
-  searchMembers = (query: string, limit?: number): Promise<readonly MemberInfo[]> =>
-    this.#room()?.searchMembers(query, limit) ?? Promise.resolve([]);
-  loadMedia = (request: MediaRequest): Promise<string> => this.#held().loadMedia(request);
-
-  release(): void {
-    for (const unsubscribe of this.#unsubscribes) unsubscribe();
-    this.#unsubscribes.clear();
-    this.#model?.release();
-    this.#model = undefined;
   }
 }

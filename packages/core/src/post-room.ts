@@ -7,7 +7,7 @@
  */
 import { EventTimeline } from 'matrix-js-sdk';
 import type { EngineSession } from './engine.ts';
-import { EMPTY_SNAPSHOT, errorShape, LazyRoom, retryAfterMs, type Located } from './lazy-room.ts';
+import { describeFailure, EMPTY_SNAPSHOT, errorShape, LazyRoom, type Located } from './lazy-room.ts';
 import {
   creatorStepDown,
   POST_BINDING_EVENT,
@@ -249,23 +249,10 @@ export class PostRoomModel extends LazyRoom {
   }
 
   protected describe(error: unknown): OmniErrorInfo {
-    const shape = errorShape(error);
-    const reason = shape.data?.error;
-    if (shape.httpStatus === 429 || shape.errcode === 'M_LIMIT_EXCEEDED') {
-      const seconds = Math.ceil(retryAfterMs(shape) / 1000);
-      return {
-        code: 'rate-limited',
-        message: `The homeserver is busy starting discussions: yours starts in ${seconds} s. Your message is kept.`,
-      };
-    }
-    if (shape.httpStatus === 403 || shape.errcode === 'M_FORBIDDEN') {
-      return {
-        code: 'creation-refused',
-        message: `This homeserver does not let you start the discussion${reason ? ` (${reason})` : ''}. Your message is kept.`,
-      };
-    }
-    if (shape.errcode !== undefined) return { code: 'unknown', message: reason ?? shape.errcode };
-    return { code: 'network', message: 'The homeserver cannot be reached; check the connection.' };
+    return describeFailure(error, {
+      busy: (seconds) => `The homeserver is busy starting discussions: yours starts in ${seconds} s. Your message is kept.`,
+      refused: (reason) => `This homeserver does not let you start the discussion${reason}. Your message is kept.`,
+    });
   }
 }
 

@@ -536,12 +536,19 @@ function classify(error: unknown): SendFailure {
 
 type Commands = Omit<RoomHandle, 'snapshot' | 'subscribe' | 'release'>;
 
+/** A model elements hold: a room's, or one of a room that may not exist yet (lazy-room.ts). */
+export interface HeldModel extends Commands {
+  readonly snapshot: RoomSnapshot;
+  subscribe(listener: (snapshot: RoomSnapshot) => void): Unsubscribe;
+  release(): void;
+}
+
 /** One element's hold on a shared room model; releasing twice is harmless, commands after it reject. */
-class RoomHolder implements RoomHandle {
-  #model: RoomModel | undefined;
+export class RoomHolder implements RoomHandle {
+  #model: HeldModel | undefined;
   readonly #unsubscribes = new Set<Unsubscribe>();
 
-  constructor(model: RoomModel) {
+  constructor(model: HeldModel) {
     this.#model = model;
   }
 

@@ -91,6 +91,11 @@ export interface SlidingSyncOptions {
    * elements a scroll brings into view within this window share one restart.
    */
   batchMs?: number;
+  /**
+   * How long the long-poll may go on carrying rooms no element shows any more before it is restarted
+   * without them, in milliseconds.
+   */
+  dropMs?: number;
 }
 
 /**
@@ -106,6 +111,7 @@ export interface SlidingSyncOptions {
 export function slidingSync(options: SlidingSyncOptions = {}): SyncStrategy {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const batchMs = options.batchMs ?? 20;
+  const dropMs = options.dropMs ?? 500;
   const subscribed = new Set<string>();
   /**
    * Rooms the server has answered for on this connection (present or not). Kept when a room is
@@ -121,6 +127,8 @@ export function slidingSync(options: SlidingSyncOptions = {}): SyncStrategy {
   let carried: ReadonlySet<string> = new Set();
   /** The subscriptions of the request in flight. */
   let requested: ReadonlySet<string> = new Set();
+  /** A restart to leave out rooms no element shows any more; any request made before it does that too. */
+  let dropTimer: ReturnType<typeof setTimeout> | undefined;
 
   const flush = (): void => {
     flushTimer = undefined;
@@ -128,6 +136,9 @@ export function slidingSync(options: SlidingSyncOptions = {}): SyncStrategy {
   };
   const schedule = (): void => {
     if (sync && flushTimer === undefined) flushTimer = setTimeout(flush, batchMs);
+  };
+  const scheduleDrop = (): void => {
+    if (sync && dropTimer === undefined && flushTimer === undefined) dropTimer = setTimeout(flush, dropMs);
   };
   const settle = (roomIds: Iterable<string>): void => {
     for (const roomId of roomIds) {
@@ -148,6 +159,8 @@ export function slidingSync(options: SlidingSyncOptions = {}): SyncStrategy {
       ): Promise<MSC3575SlidingSyncResponse> => {
         const rooms = new Set(subscribed);
         requested = rooms;
+        clearTimeout(dropTimer);
+        dropTimer = undefined;
         const scoped: MSC3575SlidingSyncRequest = { ...request, lists: {} };
         delete scoped.unsubscribe_rooms;
         delete scoped.room_subscriptions;
@@ -193,8 +206,10 @@ export function slidingSync(options: SlidingSyncOptions = {}): SyncStrategy {
       // Nobody waits for a room nobody shows.
       for (const resolve of waiters.get(roomId) ?? []) resolve();
       waiters.delete(roomId);
-      // No restart: the next request leaves the room out. Until then its updates still reach the
-      // store, which costs less than cutting the long-poll each time an element scrolls away.
+      // The next request leaves the room out. Until then its updates still reach the store, which costs
+      // less than cutting the long-poll each time an element scrolls away: the restart waits a moment,
+      // and a request made meanwhile (an element scrolled into view) makes it unnecessary.
+      if (requested.has(roomId)) scheduleDrop();
     },
     whenLoaded(roomId) {
       if (answered.has(roomId)) return Promise.resolve();
