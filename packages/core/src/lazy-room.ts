@@ -185,12 +185,12 @@ export abstract class LazyRoom implements HeldModel {
   async #start(): Promise<void> {
     try {
       const [located] = await Promise.all([this.locate(), this.#loadPending()]);
-      if (this.isDisposed()) return;
-      if (located === 'settled') return;
-      if (located !== 'absent') {
+      if (located !== 'absent' && located !== 'settled') {
+        // Releases the look-up's hold if this model was disposed meanwhile.
         this.#attach(located.roomId, located.handle);
         return;
       }
+      if (this.isDisposed() || located === 'settled') return;
       this.#publishAbsent();
       // Messages kept from an earlier page that were waiting for the homeserver go out now.
       if (this.#pending.some((message) => message.status !== 'failed')) void this.#create();
