@@ -20,6 +20,8 @@ let alice: Peer;
 let bob: Peer;
 let roomId: string;
 let alias: string;
+let encryptedRoomId: string;
+let encryptedAlias: string;
 
 before(async () => {
   [browser, pages, hs] = await Promise.all([launchChromium(), servePages(), startSynapse()]);
@@ -30,6 +32,11 @@ before(async () => {
   alias = created.alias ?? '';
   await alice.joinRoom(roomId);
   await bob.sendMessage(roomId, 'hello from bob');
+  const encrypted = await bob.createRoom({ alias: 'outbox-e2ee', name: 'Outbox encrypted', preset: 'public_chat', encrypted: true });
+  encryptedRoomId = encrypted.roomId;
+  encryptedAlias = encrypted.alias ?? '';
+  await alice.joinRoom(encryptedRoomId);
+  await bob.sendMessage(encryptedRoomId, 'hello in the encrypted room');
 });
 
 after(async () => {
@@ -74,16 +81,16 @@ async function waitFor(condition: () => Promise<boolean>, what: string, timeoutM
   }
 }
 
-async function openSignedIn(page: Page): Promise<void> {
+async function openSignedIn(page: Page, room = alias, marker = 'hello from bob'): Promise<void> {
   page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
-  await page.goto(pages.url(`/test/pages/session.html?hs=${encodeURIComponent(proxy.baseUrl)}&room=${encodeURIComponent(alias)}`));
+  await page.goto(pages.url(`/test/pages/session.html?hs=${encodeURIComponent(proxy.baseUrl)}&room=${encodeURIComponent(room)}`));
   await page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
   await page.evaluate(
     ([homeserver, username, password]) =>
       (window as unknown as { omni: { signIn(o: object): Promise<unknown> } }).omni.signIn({ homeserver, username, password }),
     [proxy.baseUrl, alice.username, alice.password] as const,
   );
-  await page.getByRole('log').getByText('hello from bob').waitFor(TIMEOUT);
+  await page.getByRole('log').getByText(marker).waitFor(TIMEOUT);
 }
 
 async function type(page: Page, body: string): Promise<void> {
@@ -115,6 +122,34 @@ describe('the outbox across reloads (real Synapse behind a fault proxy)', () => 
     await waitFor(async () => (await storedEntries(page)) === 0, 'the outbox empties once sent');
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     assert.deepEqual(await onServer('reload'), ['reload 1', 'reload 2']);
+    await context.close();
+  });
+
+  test('in an encrypted room too: messages typed offline survive a reload and are sent once, encrypted, in order', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const marker = 'hello in the encrypted room';
+    await openSignedIn(page, encryptedAlias, marker);
+
+    proxy.set({ offline: true });
+    await type(page, 'e2ee reload 1');
+    await type(page, 'e2ee reload 2');
+    await waitFor(async () => (await storedEntries(page)) === 2, 'both messages stored locally');
+    const SEND_ENCRYPTED = { method: 'PUT', path: '/send/m.room.encrypted/' };
+    proxy.set({ offline: false, delay: { ...SEND_ENCRYPTED, ms: 60_000 } });
+    await page.reload();
+    await page.getByRole('log').getByText(marker).waitFor(TIMEOUT);
+    proxy.set({ delay: undefined });
+    const fromAlice = async (): Promise<{ type: string }[]> =>
+      (await bob.roomMessages(encryptedRoomId, { limit: 100 })).filter((e) => e.sender === alice.userId && e.type.startsWith('m.room.'));
+    const sent = async (): Promise<number> => (await fromAlice()).filter((e) => e.type === 'm.room.encrypted').length;
+    await waitFor(async () => (await sent()) >= 2, 'both messages reach the server after the reload', 60_000);
+    await page.getByRole('log').getByText('e2ee reload 2').waitFor(TIMEOUT);
+    await waitFor(async () => (await storedEntries(page)) === 0, 'the outbox empties once sent');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Exactly two, both encrypted: nothing in the clear, nothing twice.
+    assert.equal(await sent(), 2);
+    assert.equal((await fromAlice()).filter((e) => e.type === 'm.room.message').length, 0);
     await context.close();
   });
 
