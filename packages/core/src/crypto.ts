@@ -46,11 +46,8 @@ export async function ensureCrypto(client: MatrixClient, sync: SyncControl): Pro
   await decryptLoadedEvents(client);
 }
 
-/**
- * Events that reached the store before crypto ran were never decrypted: decrypt them now. Also
- * used after a key backup restore, for events that failed before the keys came.
- */
-export async function decryptLoadedEvents(client: MatrixClient): Promise<void> {
+/** Events that reached the store before crypto ran were never decrypted: decrypt them now. */
+async function decryptLoadedEvents(client: MatrixClient): Promise<void> {
   const pending: Promise<void>[] = [];
   for (const room of client.getRooms()) {
     for (const event of [...room.getLiveTimeline().getEvents(), ...room.getPendingEvents()]) {

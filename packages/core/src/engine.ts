@@ -188,13 +188,7 @@ export class EngineSession implements SessionHandle {
   readonly security: SecurityHandle = {
     status: async () => (await this.#loadRecovery()).status(),
     setUpRecovery: async (options) => (await this.#loadRecovery()).setUpRecovery(options),
-    restoreFromRecoveryKey: async (recoveryKey) => {
-      const recovery = await this.#loadRecovery();
-      const result = await recovery.restoreFromRecoveryKey(recoveryKey);
-      const { decryptLoadedEvents } = await import('./crypto.ts');
-      await decryptLoadedEvents(this.client);
-      return result;
-    },
+    restoreFromRecoveryKey: async (recoveryKey) => (await this.#loadRecovery()).restoreFromRecoveryKey(recoveryKey),
     resetRecovery: async (options) => (await this.#loadRecovery()).resetRecovery(options),
   };
 

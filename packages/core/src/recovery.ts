@@ -10,6 +10,7 @@
  * restores the room keys, so history sent before decrypts.
  */
 import type { AuthDict, MatrixClient, MatrixError } from 'matrix-js-sdk';
+import type { CryptoBackend } from 'matrix-js-sdk/lib/common-crypto/CryptoBackend.js';
 import type { CryptoApi, CryptoCallbacks } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import { decodeRecoveryKey } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import type { SecretStorageKeyDescription } from 'matrix-js-sdk/lib/secret-storage.js';
@@ -184,6 +185,23 @@ export class Recovery {
     return this.#newRecoveryKey(crypto, false);
   }
 
+  /**
+   * Decrypts again the loaded events that failed before the keys came. js-sdk's own retry covers
+   * only events still on its pending list, and `decryptEventIfNeeded` skips events that already
+   * failed (they hold an `m.bad.encrypted` clear event).
+   */
+  async #retryFailedDecryptions(crypto: CryptoApi): Promise<void> {
+    // getCrypto() returns the Rust crypto backend, which MatrixEvent.attemptDecryption takes.
+    const backend = crypto as CryptoBackend;
+    const attempts: Promise<void>[] = [];
+    for (const room of this.#client.getRooms()) {
+      for (const event of room.getLiveTimeline().getEvents()) {
+        if (event.isDecryptionFailure()) attempts.push(event.attemptDecryption(backend, { isRetry: true }).catch(() => undefined));
+      }
+    }
+    await Promise.all(attempts);
+  }
+
   async #newRecoveryKey(crypto: CryptoApi, newBackup: boolean): Promise<string> {
     let encoded: string | undefined;
     await crypto.bootstrapSecretStorage({
@@ -233,6 +251,7 @@ export class Recovery {
       await crypto.loadSessionBackupPrivateKeyFromSecretStorage();
       await crypto.checkKeyBackupAndEnable();
       const { total, imported } = await crypto.restoreKeyBackup();
+      await this.#retryFailedDecryptions(crypto);
       return { total, imported };
     } finally {
       this.#restoring = false;

@@ -67,6 +67,8 @@ interface ParsedEntry {
   readonly type: string;
   readonly redacted: boolean;
   readonly editId: string | undefined;
+  /** The event content it was parsed from: a failed decryption that later succeeds replaces it. */
+  readonly source: object;
   /** Undefined: malformed. */
   readonly content: MessageContent | undefined;
 }
@@ -675,12 +677,14 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
     }
     const editId = best?.eventId;
     const cached = cache.parsed.get(event);
-    if (cached && cached.type === type && cached.redacted === redacted && cached.editId === editId) return cached;
+    if (cached && cached.source === original && cached.type === type && cached.redacted === redacted && cached.editId === editId) {
+      return cached;
+    }
     let content: MessageContent | undefined;
     if (redacted) content = { msgtype: 'text', body: '' };
     else if (best) content = parseMessageContent(best.newContent, false);
     else content = parseMessageContent(original, relation.inReplyTo !== undefined);
-    const entry: ParsedEntry = { type, redacted, editId, content };
+    const entry: ParsedEntry = { type, redacted, editId, source: original, content };
     cache.parsed.set(event, entry);
     return entry;
   };
