@@ -15,7 +15,8 @@ import type { OmniRoomView } from '../../packages/elements/src/components/room/o
 import type { OmniSecurity } from '../../packages/elements/src/components/security/omni-security.ts';
 
 const TIMEOUT = 90_000;
-const UNABLE = 'Unable to decrypt this message.';
+/** js-sdk's `m.bad.encrypted` body ("** Unable to decrypt: … **") or the timeline's placeholder: both say this. */
+const UNABLE = 'Unable to decrypt';
 
 function shadow(el: Element): ShadowRoot {
   if (!el.shadowRoot) throw new Error(`${el.localName} has no shadow root`);
@@ -229,15 +230,22 @@ describe('recovery: cross-signing and key backup with a recovery key (real Synap
     // The right key: this device is cross-signed and the backup restores the earlier messages.
     (input() as HTMLInputElement).value = recoveryKey;
     button(security, 'Restore')?.click();
-    await waitUntil(() => messages.every((body) => deepText(el).includes(body)), 'the earlier messages never decrypted', {
-      timeout: TIMEOUT,
-    });
-    await waitUntil(() => statusLine(security).includes('restored from the backup'), 'the panel did not report the restore', {
+    await waitUntil(() => statusLine(security).includes('restored from the backup') || alertText(security), 'the restore never ended', {
       timeout: TIMEOUT,
     });
     expect(alertText(security)).to.equal('');
+    await waitUntil(() => messages.every((body) => deepText(el).includes(body)), 'the earlier messages never decrypted', {
+      timeout: TIMEOUT,
+    }).catch((error: unknown) => {
+      throw new Error(`${String(error)} (panel: ${statusLine(security)}; timeline: ${deepText(el).slice(-400)})`);
+    });
     expect(occurrences(deepText(el), UNABLE)).to.equal(0);
-    const status = await session(baseUrl).security.status();
+    let status = await session(baseUrl).security.status();
+    await waitUntil(
+      async () => (status = await session(baseUrl).security.status()).backup === 'on',
+      `the backup never turned on after the restore (${JSON.stringify(status)})`,
+      { timeout: TIMEOUT, interval: 500 },
+    );
     expect(status).to.deep.equal({ crossSigning: true, backup: 'on', recoveryKeyStored: true, thisDeviceVerified: true });
   });
 });
