@@ -48,11 +48,12 @@ function buildOptions(mode: string): BuildEnvironmentOptions {
         format: 'es',
         codeSplitting: {
           groups: [
-            // What the loader needs from core at once (OmniError, the SSO URL helpers and the session
-            // registry they sit on), kept apart from the rest of core so it costs the loader a few KB.
+            // What the loader needs from core at once (`@omnisocial/core/page`: OmniError and the SSO URL
+            // helpers), kept apart from the rest of core so it costs the loader little. The session
+            // registry and its storage load with the first sign-in or view.
             {
-              name: 'session',
-              test: /packages[\\/]core[\\/]src[\\/](types|homeserver|sso|registry|session-store|tab-lock)\.ts$|[\\/]idb-keyval[\\/]/,
+              name: 'page',
+              test: /packages[\\/]core[\\/]src[\\/](page|types|homeserver|sso)\.ts$/,
             },
           ],
         },

@@ -3,7 +3,6 @@
  * `?loginToken=…`. No matrix-js-sdk here; the sign-in itself goes through `signIn({ loginToken })`.
  */
 import { normaliseBaseUrl } from './homeserver.ts';
-import { signIn } from './registry.ts';
 import type { SessionInfo } from './types.ts';
 
 const STATE_KEY = 'omni:sso';
@@ -91,6 +90,8 @@ async function complete(homeserver: string | undefined): Promise<SessionInfo | u
   if (!target) return undefined;
   // Restored now for a page that is already laid out, and again once signed-in content has rendered.
   if (pending) window.scrollTo(pending.scrollX, pending.scrollY);
+  // Loaded here, not at the top: the SSO URL helpers are part of the page's loader, the session registry is not.
+  const { signIn } = await import('./registry.ts');
   const info = await signIn({ homeserver: target, loginToken });
   if (pending) window.scrollTo(pending.scrollX, pending.scrollY);
   return info;

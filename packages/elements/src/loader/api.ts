@@ -28,4 +28,4 @@ export async function getLoginFlows(homeserver: string, options?: LoginFlowsOpti
   return (await core()).getLoginFlows(homeserver, options);
 }
 
-export { OmniError, ssoRedirectUrl, startSsoSignIn } from '@omnisocial/core';
+export { OmniError, ssoRedirectUrl, startSsoSignIn } from '@omnisocial/core/page';
