@@ -286,7 +286,8 @@ export interface SecurityHandle {
  * - `mismatch`: one side said the emoji differ: cancelled, nothing was verified;
  * - `cancelled`: declined or cancelled by either side; `timed-out`: nobody answered in time.
  */
-export type VerificationState = 'requested' | 'ready' | 'showing-emoji' | 'confirming' | 'confirmed' | 'mismatch' | 'cancelled' | 'timed-out';
+export type VerificationState =
+  'requested' | 'ready' | 'showing-emoji' | 'confirming' | 'confirmed' | 'mismatch' | 'cancelled' | 'timed-out';
 
 /** One of the seven emoji of a SAS comparison, with its English name (the spec's list). */
 export interface VerificationEmoji {
@@ -335,6 +336,7 @@ export type UserTrust = 'verified' | 'unverified' | 'identity-changed';
 export interface VerificationApi {
   /** Verifications in progress or finished but not dismissed, incoming and outgoing, oldest first. */
   readonly requests: readonly VerificationHandle[];
+  /** Called when `requests` changes, and when someone's trust changes (ask `userTrust` again). */
   subscribe(listener: (requests: readonly VerificationHandle[]) => void): Unsubscribe;
   /** Asks `userId` to verify in your direct conversation with them (which must exist). */
   verifyUser(userId: string): Promise<VerificationHandle>;

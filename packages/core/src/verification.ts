@@ -60,6 +60,8 @@ export class Verifications implements VerificationApi {
       if (this.#flows.some((flow) => flow.wraps(request))) return;
       this.#add(new VerificationFlow(request, this.#nameOf(request.otherUserId), host.info.userId, this.#remove));
     });
+    // Whom the member trusts changes after a verification (once the signatures are uploaded) or an identity change.
+    host.client.on(CryptoEvent.UserTrustStatusChanged, () => this.#changed());
   }
 
   get requests(): readonly VerificationHandle[] {

@@ -126,7 +126,10 @@ export class OmniVerification extends OmniElement {
       this.#unbind();
       this.#session = session;
       if (session) {
-        this.#stopRequests = session.verification.subscribe((requests) => this.#follow(requests));
+        this.#stopRequests = session.verification.subscribe((requests) => {
+          this.#follow(requests);
+          void this.#refreshTrust();
+        });
         this.#follow(session.verification.requests);
       }
     }
