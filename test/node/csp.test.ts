@@ -136,6 +136,7 @@ describe('omni-chat.js on a page with a strict Content-Security-Policy', () => {
   let hs: Homeserver;
   let alice: Peer;
   let bob: Peer;
+  let carol: Peer;
   let nio: NioPeer;
   let roomId: string;
   let browser: Browser;
@@ -148,6 +149,7 @@ describe('omni-chat.js on a page with a strict Content-Security-Policy', () => {
     hs = await startSynapse();
     alice = await hs.registerUser({ displayName: 'Alice' });
     bob = await hs.registerUser({ displayName: 'Bob' });
+    carol = await hs.registerUser({ displayName: 'Carol' });
     ({ roomId } = await bob.createRoom({ name: 'Strict DM', preset: 'private_chat', encrypted: true, invite: [alice.userId] }));
     await alice.joinRoom(roomId);
     nio = new NioPeer();
@@ -164,7 +166,7 @@ describe('omni-chat.js on a page with a strict Content-Security-Policy', () => {
     await hs.stop();
   });
 
-  test('sign-in, an encrypted room and a post chat, with zero violations', { timeout: 5 * TIMEOUT }, async (t) => {
+  test('sign-in, an encrypted room, a post chat and an encrypted DM, with zero violations', { timeout: 5 * TIMEOUT }, async (t) => {
     const context = await browser.newContext();
     const page: Page = await context.newPage();
     const consoleViolations: string[] = [];
@@ -178,7 +180,7 @@ describe('omni-chat.js on a page with a strict Content-Security-Policy', () => {
     const requested: string[] = [];
     page.on('request', (request) => requested.push(request.url()));
 
-    const query = new URLSearchParams({ hs: hs.baseUrl, room: roomId, post, moderators: bob.userId });
+    const query = new URLSearchParams({ hs: hs.baseUrl, room: roomId, post, moderators: bob.userId, dm: carol.userId });
     const response = await page.goto(site.url(`/index.html?${query.toString()}`));
     assert.equal(response?.headers()['content-security-policy'], strictPolicy(hs.baseUrl), 'the page is served with the policy');
 
@@ -235,6 +237,27 @@ describe('omni-chat.js on a page with a strict Content-Security-Policy', () => {
     await shown(chat, `post answer ${tag}`);
     await shown(chat, `post comment ${tag}`);
     await shown(room, `encrypted hello ${tag}`);
+
+    // The DM: the first message creates an encrypted direct chat with Carol invited; the server
+    // holds it only as m.room.encrypted.
+    const dm = page.locator('omni-dm');
+    await dm.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: TIMEOUT });
+    await send(dm, `dm hello ${tag}`);
+    await dm
+      .getByRole('article')
+      .filter({ hasText: `dm hello ${tag}` })
+      .filter({ hasNotText: 'Sending' })
+      .waitFor({ timeout: TIMEOUT });
+    const invites = await carol.request<{ rooms?: { invite?: Record<string, unknown> } }>('GET', '/_matrix/client/v3/sync?timeout=0');
+    const dmRoom = Object.keys(invites.rooms?.invite ?? {})[0] ?? '';
+    assert.ok(dmRoom, 'Carol is invited to the DM');
+    await carol.joinRoom(dmRoom);
+    const dmEvents = await carol.roomMessages(dmRoom, { limit: 50 });
+    assert.ok(
+      dmEvents.some((e) => e.sender === alice.userId && e.type === 'm.room.encrypted'),
+      'the DM message is stored encrypted',
+    );
+    assert.ok(!dmEvents.some((e) => e.sender === alice.userId && e.type === 'm.room.message'), 'nothing in the clear');
 
     const violations = await page.evaluate(() => (window as unknown as { cspViolations: Violation[] }).cspViolations);
     t.diagnostic(`requests: ${requested.length}, to the homeserver: ${requested.filter((u) => u.startsWith(hs.baseUrl)).length}`);

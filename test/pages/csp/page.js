@@ -1,5 +1,5 @@
 // The host page's own script: the elements it embeds, from the query string (`hs`, `room`, `post`,
-// `moderators`).
+// `moderators`, `dm`).
 // The post chat is added once the member has signed in through the room's form (an open post would
 // otherwise start a guest session of its own first).
 const params = new URLSearchParams(location.search);
@@ -22,6 +22,14 @@ room.addEventListener('omni-session-change', (event) => {
   chat.setAttribute('moderators', params.get('moderators') ?? '');
   chat.setAttribute('loading', 'eager');
   main?.append(chat);
+  const other = params.get('dm');
+  if (other) {
+    const dm = document.createElement('omni-dm');
+    dm.setAttribute('homeserver', homeserver);
+    dm.setAttribute('user', other);
+    dm.setAttribute('loading', 'eager');
+    main?.append(dm);
+  }
 });
 
 main?.append(room);
