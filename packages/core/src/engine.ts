@@ -172,7 +172,8 @@ export class EngineSession implements SessionHandle {
       .then((crypto) =>
         crypto.ensureCrypto(this.client, {
           pause: () => this.client.stopClient(),
-          resume: () => this.#sync.start(this.client),
+          // A session stopped or signed out while crypto was starting stays stopped.
+          resume: () => (this.#stopped ? Promise.resolve() : this.#sync.start(this.client)),
         }),
       )
       .catch((error: unknown) => {
@@ -238,7 +239,11 @@ export class EngineSession implements SessionHandle {
     return this.media.load(request);
   }
 
+  /** Set by `signOut()` and `stop()`: nothing may start the sync loop again. */
+  #stopped = false;
+
   async signOut(): Promise<void> {
+    this.#stopped = true;
     this.media.clear();
     for (const model of this.#rooms.values()) model.dispose();
     this.#rooms.clear();
@@ -253,6 +258,8 @@ export class EngineSession implements SessionHandle {
       // The member asked to leave: local data goes whatever the server says.
       console.warn('[omni] the homeserver did not confirm the sign-out', error);
     } finally {
+      // Crypto still starting would hold its stores open: let it finish (it no longer restarts the sync).
+      await this.#crypto?.catch(() => undefined);
       this.client.stopClient();
       // The crypto store has a per-device prefix, which js-sdk must be told to delete it.
       const { cryptoStorePrefix } = await import('./crypto.ts');
@@ -261,6 +268,7 @@ export class EngineSession implements SessionHandle {
   }
 
   stop(): void {
+    this.#stopped = true;
     this.media.clear();
     for (const model of this.#rooms.values()) model.dispose();
     this.#rooms.clear();
