@@ -258,8 +258,11 @@ export class EngineSession implements SessionHandle {
       // The member asked to leave: local data goes whatever the server says.
       console.warn('[omni] the homeserver did not confirm the sign-out', error);
     } finally {
-      // Crypto still starting would hold its stores open: let it finish (it no longer restarts the sync).
-      await this.#crypto?.catch(() => undefined);
+      // Crypto still starting would hold its stores open: let it finish (it no longer restarts the sync),
+      // but not for long — with the server unreachable it may keep retrying.
+      if (this.#crypto) {
+        await Promise.race([this.#crypto.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      }
       this.client.stopClient();
       // The crypto store has a per-device prefix, which js-sdk must be told to delete it.
       const { cryptoStorePrefix } = await import('./crypto.ts');
