@@ -161,4 +161,24 @@ describe('message tile', () => {
     expect(listNames(['A', 'B', 'C'])).to.equal('A, B and C');
     expect(initials({ userId: '@z:x', displayName: 'zoë' })).to.equal('Z');
   });
+
+  it('shows a trust shield with an accessible label only for an unverified device or a changed identity', async () => {
+    const el = await mount([
+      message({ key: 'plain' }),
+      message({ key: 'verified', trust: 'verified' }),
+      message({ key: 'unverified', trust: 'unverified' }),
+      message({ key: 'unknown', trust: 'unknown' }),
+      message({ key: 'device', trust: 'unverified-device' }),
+      message({ key: 'changed', trust: 'identity-changed' }),
+    ]);
+    const shield = (key: string): Element | null | undefined =>
+      el.shadowRoot?.querySelector(`article[data-key="${key}"] [part="trust-warning"]`);
+    for (const key of ['plain', 'verified', 'unverified', 'unknown']) expect(shield(key), key).to.equal(null);
+    expect(shield('device')?.getAttribute('role')).to.equal('img');
+    expect(shield('device')?.getAttribute('aria-label')).to.equal('Sent from a device Bob has not verified');
+    expect(shield('changed')?.getAttribute('aria-label')).to.equal("Bob's identity changed since you verified them");
+    expect(el.shadowRoot?.querySelector('article[data-key="verified"]')?.getAttribute('data-trust')).to.equal('verified');
+    expect(el.shadowRoot?.querySelector('article[data-key="plain"]')?.hasAttribute('data-trust')).to.equal(false);
+    await expect(el).to.be.accessible();
+  });
 });
