@@ -12,6 +12,7 @@ import {
   ALLOWED_TAGS,
   MAX_NESTING_DEPTH,
   sanitizeFormattedBody,
+  sessionFor,
   type MessageItem,
   type MessageKind,
 } from '@omnisocial/core';
@@ -532,6 +533,50 @@ describe('XSS: hostile HTML renders inert', function () {
       await settle(300);
       expect(executions).to.deep.equal([]);
       expect(foreignRequests([])).to.deep.equal([]);
+    });
+
+    it('1,000 generated hostile documents sent through Synapse come back through the room model and render inert', async function () {
+      this.timeout(300_000);
+      const payloads = fc.sample(documentArb, { numRuns: 1_000, seed: 1125 });
+      const { baseUrl } = await homeserver();
+      const mallory = await registerUser({ displayName: 'Mallory' });
+      const alice = await registerUser({ displayName: 'Alice' });
+      const { roomId } = await peer(mallory).createRoom({ name: 'Generated', preset: 'public_chat' });
+      await peer(alice).joinRoom(roomId);
+      const tag = (i: number): string => `gen-${String(i)}:`;
+      for (let start = 0; start < payloads.length; start += 20) {
+        await Promise.all(
+          payloads
+            .slice(start, start + 20)
+            .map((payload, j) =>
+              peer(mallory).sendMessage(roomId, `${tag(start + j)}${payload}`, { formattedBody: `${tag(start + j)}${payload}` }),
+            ),
+        );
+      }
+      await signIn({ homeserver: baseUrl, username: alice.username, password: alice.password });
+      const session = sessionFor(baseUrl);
+      if (!session) throw new Error('no session');
+      const room = session.openRoom(roomId);
+      try {
+        const generated = (): MessageItem[] =>
+          room.snapshot.items.filter((item): item is MessageItem => item.kind === 'message' && item.body.startsWith('gen-'));
+        await waitUntil(() => room.snapshot.status === 'ready', 'the room never opened', { timeout: 60_000 });
+        while (generated().length < payloads.length && room.snapshot.hasMoreBefore) await room.paginateBackwards(100);
+        const items = generated();
+        expect(items.length, 'generated messages back from the server').to.equal(payloads.length);
+        const shadow = await shadowHost();
+        for (const item of items) {
+          const container = renderInto(shadow, item);
+          assertSafe(container.firstElementChild ?? container, item.body.slice(0, 80));
+          container.remove();
+        }
+      } finally {
+        room.release();
+        await signOut();
+      }
+      await settle(300);
+      expect(executions).to.deep.equal([]);
+      expect(foreignRequests([new URL(baseUrl).origin])).to.deep.equal([]);
     });
   });
 
