@@ -69,7 +69,7 @@ const check = (value: number | undefined, pass: (v: number) => boolean): boolean
   value === undefined ? undefined : pass(value);
 
 /** A scenario's JSON, only when this run wrote it (a stale file from an earlier run is not reported). */
-async function resultOf(name: string, since: number): Promise<Json | undefined> {
+async function writtenSince(name: string, since: number): Promise<Json | undefined> {
   try {
     const json = JSON.parse(await readFile(`${root}bench-results/${name}.json`, 'utf8')) as Json;
     const date = typeof json['date'] === 'string' ? Date.parse(json['date']) : Number.NaN;
@@ -80,6 +80,9 @@ async function resultOf(name: string, since: number): Promise<Json | undefined> 
 }
 
 async function summarise(since: number, ran: readonly string[]): Promise<{ rows: Row[]; ratios: Row[] }> {
+  // Only the scenarios of this run: another run may have written the others since (bench-results is shared).
+  const resultOf = async (name: string, after: number): Promise<Json | undefined> =>
+    ran.includes(name) ? writtenSince(name, after) : undefined;
   sizes ??= (await resultOf('sizes', since)) as (BuildSizes & { buildS: number }) | undefined;
   const rows: Row[] = [];
   const add = (row: Row): void => {
