@@ -12,6 +12,7 @@ import { callHomeserver } from './client-api.ts';
 import { POST_BINDING_EVENT, postRoomAlias, verifyBinding, type PostRoomTarget } from './posts.ts';
 import { guestAccount } from './registry.ts';
 import { sessionStore } from './session-store.ts';
+import { BIDI, LOOKS_LIKE_USER_ID, nameKey, sanitiseName, stripReplyFallback } from './text-rules.ts';
 import { OmniError } from './types.ts';
 import type {
   DaySeparatorItem,
@@ -124,33 +125,7 @@ const MSGTYPES: ReadonlyMap<string, MessageKind> = new Map([
 ]);
 const ATTACHMENTS: ReadonlySet<string> = new Set(['m.image', 'm.file', 'm.audio', 'm.video']);
 
-// Names: the same rules as the main timeline (bidi controls, control characters, mark towers, length).
-const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/gu;
-const CONTROLS = /\p{Cc}/gu;
-const MARK_TOWERS = /(\p{M}{3})\p{M}+/gu;
-const MAX_NAME_CHARS = 128;
-const LOOKS_LIKE_USER_ID = /^@[^:]*:/u;
-
-function sanitiseName(raw: string): string {
-  let name = raw.replace(BIDI, '').replace(CONTROLS, '').replace(MARK_TOWERS, '$1').trim();
-  if (name.length > MAX_NAME_CHARS) name = Array.from(name).slice(0, MAX_NAME_CHARS).join('') + '…';
-  return name;
-}
-
-const nameKey = (name: string): string => name.normalize('NFKC').toLowerCase();
-
-/** Removes the plain-text reply fallback: the leading `> ` lines and the blank line after them. */
-export function stripReplyFallback(body: string): string {
-  if (!body.startsWith('>')) return body;
-  let at = 0;
-  while (at < body.length && body.startsWith('>', at)) {
-    const end = body.indexOf('\n', at);
-    if (end === -1) return '';
-    at = end + 1;
-  }
-  if (body.startsWith('\n', at)) at += 1;
-  return body.slice(at);
-}
+export { stripReplyFallback };
 
 interface Member {
   membership: string | undefined;

@@ -27,6 +27,7 @@ import type {
   SendStatus,
   TimelineItem,
 } from './timeline-types.ts';
+import { BIDI, LOOKS_LIKE_USER_ID, nameKey, sanitiseName, stripReplyFallback } from './text-rules.ts';
 
 type Json = Readonly<Record<string, unknown>>;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -140,24 +141,7 @@ interface EventFacts {
 // ---------------------------------------------------------------------------------------------
 // Names
 
-// Bidi embeddings/overrides/isolates and marks: a name must not flip the text around it.
-const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/gu;
-const CONTROLS = /\p{Cc}/gu;
-// Zalgo: a few combining marks are legitimate (Vietnamese, Devanagari); towers of them are not.
-const MARK_TOWERS = /(\p{M}{3})\p{M}+/gu;
-const MAX_NAME_CHARS = 128;
-const LOOKS_LIKE_USER_ID = /^@[^:]*:/u;
-
-/** A display name made safe to show as text: no bidi overrides, no controls, bounded length. */
-export function sanitiseName(raw: string): string {
-  let name = raw.replace(BIDI, '').replace(CONTROLS, '').replace(MARK_TOWERS, '$1').trim();
-  if (name.length > MAX_NAME_CHARS) name = Array.from(name).slice(0, MAX_NAME_CHARS).join('') + '…';
-  return name;
-}
-
-function nameKey(name: string): string {
-  return name.normalize('NFKC').toLowerCase();
-}
+export { sanitiseName, stripReplyFallback };
 
 function rawName(member: RoomMember): string | undefined {
   const fromEvent = asString(asObject(member.events.member?.getDirectionalContent())?.['displayname']);
@@ -227,19 +211,6 @@ export class MemberDirectory {
 
 // ---------------------------------------------------------------------------------------------
 // Message content
-
-/** Removes the plain-text reply fallback: the leading `> ` lines and the blank line after them. */
-export function stripReplyFallback(body: string): string {
-  if (!body.startsWith('>')) return body;
-  let at = 0;
-  while (at < body.length && body.startsWith('>', at)) {
-    const end = body.indexOf('\n', at);
-    if (end === -1) return '';
-    at = end + 1;
-  }
-  if (body.startsWith('\n', at)) at += 1;
-  return body.slice(at);
-}
 
 /**
  * The attachment of an `m.image`/`m.file`/`m.audio`/`m.video`: a plain `mxc://` `url`, or an encrypted
