@@ -14,6 +14,7 @@ import {
 import { OmniView } from '../../base/omni-view.ts';
 import { RoomController } from '../../controllers/room-controller.ts';
 import { OmniErrorEvent, OmniRoomCreatedEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../../events.ts';
+import '../security/define.ts';
 import '../sign-in/define.ts';
 import '../verification/define.ts';
 import { ThemeController, tokens, type ThemeName } from '../../theme/tokens.ts';
@@ -378,6 +379,10 @@ export class OmniChatView extends OmniView {
           homeserver=${this.#controller.homeserverUrl ?? this.homeserver}
           theme=${this.#themeController.resolved}
         ></omni-verification>
+        <omni-security
+          homeserver=${this.#controller.homeserverUrl ?? this.homeserver}
+          theme=${this.#themeController.resolved}
+        ></omni-security>
       </header>
       ${
         empty
