@@ -60,10 +60,17 @@ window.omniBench = {
       container.append(el);
       return el;
     });
-    // A message present in the DOM at a frame's start is painted in that frame.
+    // A message present in the DOM at a frame's start is painted in that frame. A virtualised log
+    // renders no message while it is off screen: there, the open log is what counts.
+    const shown = (el: HTMLElement): boolean => {
+      const root = el.shadowRoot;
+      if (!root) return false;
+      if (root.querySelector('[role="log"] article')) return true;
+      return el.getBoundingClientRect().top > innerHeight && root.querySelector('[role="log"]') !== null;
+    };
     return new Promise<number>((resolve) => {
       const frame = (now: number): void => {
-        if (elements.every((el) => el.shadowRoot?.querySelector('[role="log"] article'))) resolve(now - start);
+        if (elements.every(shown)) resolve(now - start);
         else requestAnimationFrame(frame);
       };
       requestAnimationFrame(frame);
