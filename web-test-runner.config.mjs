@@ -13,7 +13,8 @@ export default {
   concurrency: 1,
   browserStartTimeout: 60_000,
   testsStartTimeout: 120_000,
-  testsFinishTimeout: 300_000,
+  // A file of several real-Synapse encryption flows (recovery, verification) takes minutes on a loaded 2-core machine.
+  testsFinishTimeout: 600_000,
   nodeResolve: false,
   middleware: [vite.middleware],
   plugins: [synapseHarness(), vite.plugin],
