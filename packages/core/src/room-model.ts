@@ -4,7 +4,8 @@ import type { EngineSession } from './engine.ts';
 import { EventStatus, HTTPError, ReceiptType, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
 import { Outbox, outboxStorage, type OutboxRequest, type OutboxTransport, type SendFailure } from './outbox.ts';
 import type { MessageItem } from './timeline-types.ts';
-import { computeTimeline, MemberDirectory, sanitiseName, TimelineCache } from './timeline.ts';
+import { computeTimeline, MemberDirectory, sanitiseName, TimelineCache, undecryptableOf } from './timeline.ts';
+import type { CryptoBackend } from 'matrix-js-sdk/lib/common-crypto/CryptoBackend.js';
 import type { MemberInfo } from './timeline-types.ts';
 import { OmniError, type RoomHandle, type RoomSnapshot, type Unsubscribe } from './types.ts';
 import type { MediaRequest } from './types.ts';
@@ -340,10 +341,44 @@ export class RoomModel {
     return Promise.resolve();
   }
 
-  /** Sends a failed (or waiting) message again now, with the same transaction id. */
+  /**
+   * Sends a failed (or waiting) message again now, with the same transaction id; for a message this
+   * device cannot read, tries to decrypt it again (`retryDecryption`): a tile's Retry means either.
+   */
   retry(key: string): Promise<void> {
-    this.#readyOutbox().outbox.retry(key);
+    const { room, outbox } = this.#readyOutbox();
+    const unreadable = room
+      .getLiveTimeline()
+      .getEvents()
+      .findLast((e) => (e.getId() === key || e.getUnsigned().transaction_id === key) && undecryptableOf(e) !== undefined);
+    if (unreadable) return this.#retryDecryption(unreadable);
+    outbox.retry(key);
     return Promise.resolve();
+  }
+
+  /** Tries again to decrypt a loaded encrypted event this device could not read; nothing for any other event. */
+  retryDecryption(eventId: string): Promise<void> {
+    const event = this.#readyRoom()
+      .getLiveTimeline()
+      .getEvents()
+      .findLast((e) => e.getId() === eventId);
+    return event && undecryptableOf(event) ? this.#retryDecryption(event) : Promise.resolve();
+  }
+
+  async #retryDecryption(event: MatrixEvent): Promise<void> {
+    await this.#session.ensureCrypto();
+    const crypto = this.#session.client.getCrypto();
+    // Guests have no crypto: nothing can decrypt, the tile keeps saying so.
+    if (!crypto || this.#isDisposed()) return;
+    // A key backup this device can open is switched on first, so the attempt below asks it for this
+    // message's key (js-sdk fetches the missing session from the backup). Room key requests to other
+    // devices are off in js-sdk's Rust crypto (element-web#26524), so there is nobody else to ask.
+    await crypto.checkKeyBackupAndEnable().catch(() => null);
+    // The Rust backend is what getCrypto() returns, and what MatrixEvent.attemptDecryption takes.
+    const attempt = event.attemptDecryption(crypto as CryptoBackend, { isRetry: true }).catch(() => undefined);
+    // Shows "Decrypting…" while it runs; `MatrixEventEvent.Decrypted` refreshes the room when it ends.
+    this.refresh();
+    await attempt;
   }
 
   /** Drops a message that is not sent yet (one in flight is redacted if the server stored it). */
@@ -576,6 +611,7 @@ export class RoomHolder implements RoomHandle {
   redact = (eventId: string, reason?: string): Promise<void> => this.#call('redact', eventId, reason);
   toggleReaction = (eventId: string, key: string): Promise<void> => this.#call('toggleReaction', eventId, key);
   retry = (key: string): Promise<void> => this.#call('retry', key);
+  retryDecryption = (eventId: string): Promise<void> => this.#call('retryDecryption', eventId);
   cancel = (key: string): Promise<void> => this.#call('cancel', key);
   paginateBackwards = (limit?: number): Promise<boolean> => this.#call('paginateBackwards', limit);
   setTyping = (typing: boolean): void => this.#call('setTyping', typing);
