@@ -90,6 +90,7 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
   const tab = active ? 0 : -1;
   const act = (type: 'reply' | 'edit' | 'delete' | 'confirm-delete' | 'react-menu' | 'close-menu' | 'retry' | 'cancel') => () =>
     onAction({ type, message });
+  if (message.undecryptable) return renderUndecryptable(message, tab, loadMedia, act('retry'), onAction);
   const canAct = !message.redacted && message.eventId !== undefined && message.status === 'sent';
   const classes = [
     'message',
@@ -165,6 +166,100 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
       ${message.reactions.length && !message.redacted ? renderReactions(message, tab, onAction) : nothing}
       ${message.readBy.length ? renderReceipts(message.readBy) : nothing}
       ${canAct && (showActions || menu !== 'none') ? renderActions(message, tab, menu, act, onAction) : nothing}
+    </article>
+  `;
+}
+
+/**
+ * Why an encrypted message cannot be read, in a short sentence that names the sender (the headline,
+ * "Waiting for the keys to this message" or "Unable to decrypt this message", is the item's body).
+ */
+export function undecryptableReason(message: MessageItem): string {
+  const device = message.own ? 'Your other device' : `${message.sender.displayName}'s device`;
+  switch (message.undecryptable?.reason) {
+    case undefined:
+    case 'decrypting':
+      return '';
+    case 'encryption-not-started':
+      return 'Encryption has not started in this browser yet.';
+    case 'keys-not-received':
+      return `${device} has not sent this browser the keys yet.`;
+    case 'sent-before-sign-in':
+      return 'It was sent before this browser signed in, and your account has no key backup.';
+    case 'backup-locked':
+      return 'It was sent before this browser signed in: restore your key backup with your recovery key (Security) to read it.';
+    case 'backup-searching':
+      return 'It was sent before this browser signed in, and your key backup does not hold its keys yet.';
+    case 'withheld-unverified':
+      return `${device} does not share keys with unverified devices, and this browser is not verified.`;
+    case 'withheld':
+      return `${device} refused to share the keys to this message.`;
+    case 'unknown-index':
+      return `This browser only holds the keys to later messages from ${message.sender.displayName}.`;
+    case 'sent-before-joining':
+      return 'It was sent before you joined the room.';
+    case 'untrusted-sender':
+      return 'It was sent from a device that cannot be trusted.';
+    case 'other':
+      return 'Something went wrong while decrypting it.';
+  }
+}
+
+/**
+ * An encrypted message this browser cannot read (yet): still an article naming its sender and time,
+ * styled as a muted placeholder, with where it stands in words and a Retry button (none while an
+ * attempt runs). No actions menu: there is nothing to reply to or react to. It fills in under the
+ * same key when the keys arrive.
+ */
+function renderUndecryptable(
+  message: MessageItem,
+  tab: number,
+  loadMedia: LoadMedia | undefined,
+  retry: () => void,
+  onAction: (action: MessageAction) => void,
+): TemplateResult {
+  const state = message.undecryptable?.state ?? 'failed';
+  const reason = undecryptableReason(message);
+  return html`
+    <article
+      part="message"
+      class=${['message', 'undecryptable', message.own ? 'own' : '', message.continuation ? 'continuation' : ''].filter(Boolean).join(' ')}
+      data-key=${message.key}
+      data-event-id=${message.eventId ?? ''}
+      data-undecryptable=${state}
+      data-reason=${message.undecryptable?.reason ?? nothing}
+      tabindex=${tab}
+      aria-roledescription="message"
+      aria-describedby=${`meta-${message.key}`}
+    >
+      ${
+        message.continuation
+          ? html`<span class="visually-hidden sender">${message.sender.displayName}</span>`
+          : html`<div class="head">
+              <span class="avatar" aria-hidden="true" style=${styleProperties({ '--_hue': String(hue(message.sender.userId)) })}
+                >${avatar(message.sender, loadMedia, initials(message.sender))}</span
+              >
+              <span class="sender" title=${message.sender.userId}>${message.sender.displayName}</span>
+            </div>`
+      }
+      <div class="bubble" part="bubble">
+        <span class="body undecryptable-text">${message.body}</span>
+        ${reason ? html`<span class="undecryptable-reason">${reason}</span>` : nothing}
+      </div>
+      <div class="meta" id=${`meta-${message.key}`}>
+        <time class="status" datetime=${new Date(message.timestamp).toISOString()} title=${fullTimeFormat.format(message.timestamp)}
+          >${timeFormat.format(message.timestamp)}</time
+        >
+        ${
+          state === 'decrypting'
+            ? nothing
+            : html`<button type="button" class="small" tabindex=${tab} aria-label="Retry decrypting this message" @click=${retry}>
+                Retry
+              </button>`
+        }
+      </div>
+      ${message.reactions.length ? renderReactions(message, tab, onAction) : nothing}
+      ${message.readBy.length ? renderReceipts(message.readBy) : nothing}
     </article>
   `;
 }
