@@ -209,6 +209,15 @@ describe('message tile', () => {
     el.theme = 'dark';
     await el.updateComplete;
     await expect(el).to.be.accessible();
+
+    // The keys arrive: the same article fills in with the text, and the placeholder words are gone.
+    const before = tile('waiting');
+    el.messages = [message({ key: 'waiting', eventId: '$w', body: 'The meeting moved to Friday' }), withheld, decrypting];
+    await el.updateComplete;
+    expect(tile('waiting')).to.equal(before);
+    expect(text('waiting')).to.include('The meeting moved to Friday').and.not.include('Waiting for the keys');
+    expect(tile('waiting').hasAttribute('data-undecryptable')).to.equal(false);
+    expect(buttonsOf(el, 'waiting').map((b) => b.textContent.trim())).to.include.members(['React', 'Reply']);
   });
 
   it('says why a message cannot be read, naming the sender, for every reason', () => {

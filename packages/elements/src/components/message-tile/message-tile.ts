@@ -90,10 +90,12 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
   const tab = active ? 0 : -1;
   const act = (type: 'reply' | 'edit' | 'delete' | 'confirm-delete' | 'react-menu' | 'close-menu' | 'retry' | 'cancel') => () =>
     onAction({ type, message });
-  if (message.undecryptable) return renderUndecryptable(message, tab, loadMedia, act('retry'), onAction);
-  const canAct = !message.redacted && message.eventId !== undefined && message.status === 'sent';
+  const unreadable = message.undecryptable;
+  // Nothing to reply to, edit or react to in a message that cannot be read.
+  const canAct = !message.redacted && !unreadable && message.eventId !== undefined && message.status === 'sent';
   const classes = [
     'message',
+    unreadable ? 'undecryptable' : '',
     message.own ? 'own' : '',
     message.continuation ? 'continuation' : '',
     message.msgtype === 'notice' ? 'bot' : '',
@@ -107,6 +109,8 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
       data-key=${message.key}
       data-event-id=${message.eventId ?? ''}
       data-trust=${message.trust ?? nothing}
+      data-undecryptable=${unreadable?.state ?? nothing}
+      data-reason=${unreadable?.reason ?? nothing}
       tabindex=${tab}
       aria-roledescription="message"
       aria-describedby=${`meta-${message.key}`}
@@ -140,11 +144,13 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
             : nothing
         }
         ${
-          message.redacted
-            ? html`<span class="body deleted">Message deleted</span>`
-            : MEDIA_TYPES.has(message.msgtype)
-              ? renderMedia(message, loadMedia, tab)
-              : renderMessageBody(message, loadMedia)
+          unreadable
+            ? renderUnreadable(message)
+            : message.redacted
+              ? html`<span class="body deleted">Message deleted</span>`
+              : MEDIA_TYPES.has(message.msgtype)
+                ? renderMedia(message, loadMedia, tab)
+                : renderMessageBody(message, loadMedia)
         }
         ${message.edited && !message.redacted ? html`<span class="edited">(edited)</span>` : nothing}
       </div>
@@ -156,6 +162,13 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
           title=${fullTimeFormat.format(message.timestamp)}
           >${statusText(message)}</time
         >
+        ${
+          unreadable && unreadable.state !== 'decrypting'
+            ? html`<button type="button" class="small" tabindex=${tab} aria-label="Retry decrypting this message" @click=${act('retry')}>
+                Retry
+              </button>`
+            : nothing
+        }
         ${
           message.status === 'failed'
             ? html`<button type="button" class="small" tabindex=${tab} @click=${act('retry')}>Retry</button
@@ -206,62 +219,15 @@ export function undecryptableReason(message: MessageItem): string {
 }
 
 /**
- * An encrypted message this browser cannot read (yet): still an article naming its sender and time,
- * styled as a muted placeholder, with where it stands in words and a Retry button (none while an
- * attempt runs). No actions menu: there is nothing to reply to or react to. It fills in under the
- * same key when the keys arrive.
+ * An encrypted message this browser cannot read (yet), as a muted placeholder: the headline (the
+ * item's body, never content) and why. The article around it is the same as a readable message's,
+ * so when the keys arrive the same element fills in, keeping its place and focus.
  */
-function renderUndecryptable(
-  message: MessageItem,
-  tab: number,
-  loadMedia: LoadMedia | undefined,
-  retry: () => void,
-  onAction: (action: MessageAction) => void,
-): TemplateResult {
-  const state = message.undecryptable?.state ?? 'failed';
+function renderUnreadable(message: MessageItem): TemplateResult {
   const reason = undecryptableReason(message);
-  return html`
-    <article
-      part="message"
-      class=${['message', 'undecryptable', message.own ? 'own' : '', message.continuation ? 'continuation' : ''].filter(Boolean).join(' ')}
-      data-key=${message.key}
-      data-event-id=${message.eventId ?? ''}
-      data-undecryptable=${state}
-      data-reason=${message.undecryptable?.reason ?? nothing}
-      tabindex=${tab}
-      aria-roledescription="message"
-      aria-describedby=${`meta-${message.key}`}
-    >
-      ${
-        message.continuation
-          ? html`<span class="visually-hidden sender">${message.sender.displayName}</span>`
-          : html`<div class="head">
-              <span class="avatar" aria-hidden="true" style=${styleProperties({ '--_hue': String(hue(message.sender.userId)) })}
-                >${avatar(message.sender, loadMedia, initials(message.sender))}</span
-              >
-              <span class="sender" title=${message.sender.userId}>${message.sender.displayName}</span>
-            </div>`
-      }
-      <div class="bubble" part="bubble">
-        <span class="body undecryptable-text">${message.body}</span>
-        ${reason ? html`<span class="undecryptable-reason">${reason}</span>` : nothing}
-      </div>
-      <div class="meta" id=${`meta-${message.key}`}>
-        <time class="status" datetime=${new Date(message.timestamp).toISOString()} title=${fullTimeFormat.format(message.timestamp)}
-          >${timeFormat.format(message.timestamp)}</time
-        >
-        ${
-          state === 'decrypting'
-            ? nothing
-            : html`<button type="button" class="small" tabindex=${tab} aria-label="Retry decrypting this message" @click=${retry}>
-                Retry
-              </button>`
-        }
-      </div>
-      ${message.reactions.length ? renderReactions(message, tab, onAction) : nothing}
-      ${message.readBy.length ? renderReceipts(message.readBy) : nothing}
-    </article>
-  `;
+  return html`<span class="body undecryptable-text">${message.body}</span>${
+      reason ? html`<span class="undecryptable-reason">${reason}</span>` : nothing
+    }`;
 }
 
 /** Why a message's sender cannot be trusted, in words; undefined when nothing is wrong ("without nagging"). */
