@@ -206,6 +206,7 @@ describe('undecryptable messages (real Synapse, js-sdk and matrix-nio senders)',
       { timeout: TIMEOUT, interval: 500 },
     );
     await signOut();
+    el.remove();
 
     // A new browser (a new device, made after the message): the keys are not here.
     await signIn({ homeserver: proxy, username: alice.username, password: alice.password });
