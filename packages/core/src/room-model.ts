@@ -4,7 +4,7 @@ import type { EngineSession } from './engine.ts';
 import { EventStatus, HTTPError, ReceiptType, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
 import { Outbox, outboxStorage, type OutboxRequest, type OutboxTransport, type SendFailure } from './outbox.ts';
 import type { MessageItem } from './timeline-types.ts';
-import { computeTimeline, MemberDirectory, sanitiseName, TimelineCache, undecryptableOf } from './timeline.ts';
+import { computeTimeline, MemberDirectory, retryingItem, sanitiseName, TimelineCache, undecryptableOf } from './timeline.ts';
 import type { CryptoBackend } from 'matrix-js-sdk/lib/common-crypto/CryptoBackend.js';
 import type { MemberInfo } from './timeline-types.ts';
 import { OmniError, type RoomHandle, type RoomSnapshot, type Unsubscribe } from './types.ts';
@@ -84,6 +84,8 @@ export class RoomModel {
   #paginating: Promise<boolean> | undefined;
   /** When `m.typing: true` was last sent: a keystroke does not need a request each time. */
   #typingSentAt = 0;
+  /** Events whose decryption the member asked to retry, while that runs (their tiles say "Decrypting…"). */
+  readonly #retrying = new Set<string>();
 
   constructor(session: EngineSession, target: string, onDispose: () => void) {
     this.#session = session;
@@ -187,7 +189,14 @@ export class RoomModel {
     const room = this.#room();
     if (!room || this.#disposed) return;
     const own = this.#session.info.userId;
-    const { items, unreadCount, typing } = computeTimeline(room, own, this.#timeline);
+    const { items: built, unreadCount, typing } = computeTimeline(room, own, this.#timeline);
+    const retrying = this.#retrying;
+    const items =
+      retrying.size === 0
+        ? built
+        : built.map((item) =>
+            item.kind === 'message' && item.eventId !== undefined && retrying.has(item.eventId) ? retryingItem(item) : item,
+          );
     const cannotSendReason = whyCannotSend(room, own, this.#session.info.guest === true);
     const topic = this.#topic(room);
     this.#publish({
@@ -366,19 +375,26 @@ export class RoomModel {
   }
 
   async #retryDecryption(event: MatrixEvent): Promise<void> {
-    await this.#session.ensureCrypto();
-    const crypto = this.#session.client.getCrypto();
-    // Guests have no crypto: nothing can decrypt, the tile keeps saying so.
-    if (!crypto || this.#isDisposed()) return;
-    // A key backup this device can open is switched on first, so the attempt below asks it for this
-    // message's key (js-sdk fetches the missing session from the backup). Room key requests to other
-    // devices are off in js-sdk's Rust crypto (element-web#26524), so there is nobody else to ask.
-    await crypto.checkKeyBackupAndEnable().catch(() => null);
-    // The Rust backend is what getCrypto() returns, and what MatrixEvent.attemptDecryption takes.
-    const attempt = event.attemptDecryption(crypto as CryptoBackend, { isRetry: true }).catch(() => undefined);
-    // Shows "Decrypting…" while it runs; `MatrixEventEvent.Decrypted` refreshes the room when it ends.
+    const eventId = event.getId();
+    if (eventId === undefined || this.#retrying.has(eventId)) return;
+    // The tile says "Decrypting…" (without Retry) from the press until the attempt ends.
+    this.#retrying.add(eventId);
     this.refresh();
-    await attempt;
+    try {
+      await this.#session.ensureCrypto();
+      const crypto = this.#session.client.getCrypto();
+      // Guests have no crypto: nothing can decrypt, the tile keeps saying so.
+      if (!crypto || this.#isDisposed()) return;
+      // A key backup this device can open is switched on first, so the attempt below asks it for this
+      // message's key (js-sdk fetches the missing session from the backup). Room key requests to other
+      // devices are off in js-sdk's Rust crypto (element-web#26524), so there is nobody else to ask.
+      await crypto.checkKeyBackupAndEnable().catch(() => null);
+      // The Rust backend is what getCrypto() returns, and what MatrixEvent.attemptDecryption takes.
+      if (undecryptableOf(event)) await event.attemptDecryption(crypto as CryptoBackend, { isRetry: true }).catch(() => undefined);
+    } finally {
+      this.#retrying.delete(eventId);
+      this.refresh();
+    }
   }
 
   /** Drops a message that is not sent yet (one in flight is redacted if the server stored it). */

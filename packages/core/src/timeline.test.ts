@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { createClient, MatrixEvent, PendingEventOrdering, Room } from 'matrix-js-sdk';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { sessionFor, signIn, signOut } from './index.ts';
-import { computeTimeline, sanitiseName, stripReplyFallback, TimelineCache } from './timeline.ts';
+import { computeTimeline, retryingItem, sanitiseName, stripReplyFallback, TimelineCache } from './timeline.ts';
 import { decryptionState } from './crypto.ts';
 import { DecryptionFailureCode } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import { DecryptionError, type CryptoBackend } from 'matrix-js-sdk/lib/common-crypto/CryptoBackend.js';
@@ -421,6 +421,11 @@ describe('encrypted messages that cannot be read (pure)', () => {
     assert.deepEqual(before?.undecryptable, { state: 'waiting', reason: 'encryption-not-started' });
     assert.equal(decryptionState(event), 'waiting-for-keys');
     assert.equal(messages(computeTimeline(room, ME, cache).items)[0], before, 'nothing changed: the very same item');
+    const retrying = retryingItem(before);
+    assert.deepEqual(
+      [retrying.body, retrying.undecryptable, retrying.key],
+      ['Decrypting…', { state: 'decrypting', reason: 'decrypting' }, before.key],
+    );
 
     const decryptor = new Decryptor();
     decryptor.answer = 'hold';
@@ -479,6 +484,7 @@ describe('encrypted messages that cannot be read (pure)', () => {
     assert.equal(filled.key, waitingKey, 'the tile keeps its key and fills in where it is');
     assert.equal(filled.body, 'the secret');
     assert.equal(filled.undecryptable, undefined);
+    assert.equal(retryingItem(filled), filled, 'a readable message is never shown as decrypting');
     assert.equal(after[1]?.replyTo?.body, 'the secret');
     assert.equal(decryptionState(message), 'decrypted');
     assert.equal(decryptionState(reply), 'plain');

@@ -488,6 +488,13 @@ export function undecryptableOf(event: MatrixEvent): Undecryptable | undefined {
   return event.getClearContent() === null ? NOT_STARTED : undefined;
 }
 
+/** The item of an unreadable message while the member's Retry runs: "Decrypting…", whatever the event's state in between. */
+export function retryingItem(item: MessageItem): MessageItem {
+  return item.undecryptable === undefined || item.undecryptable === DECRYPTING
+    ? item
+    : { ...item, body: UNDECRYPTABLE_TEXT.decrypting, undecryptable: DECRYPTING };
+}
+
 /** Edits and reactions name their relation in the clear: one that cannot be read is not a message of its own. */
 function isHiddenRelation(event: MatrixEvent): boolean {
   const relType = asString(asObject(asObject(event.getWireContent())?.['m.relates_to'])?.['rel_type']);
