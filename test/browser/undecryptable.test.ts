@@ -230,7 +230,7 @@ describe('undecryptable messages (real Synapse, js-sdk and matrix-nio senders)',
 
     // Retry with the keyboard: focus the tile, Tab to its Retry, Enter. The attempt asks for the key
     // backup; the proxy holds those requests a few seconds, so the attempt is seen running: the tile
-    // says "Decrypting…" without a Retry, then again that it waits for the keys.
+    // says "Decrypting…" (Retry inert, still focused), then again that it waits for the keys.
     waiting.focus();
     await el.updateComplete;
     await waitUntil(() => waiting.querySelector('button')?.tabIndex === 0, 'the focused tile never became the active one', {
@@ -246,7 +246,10 @@ describe('undecryptable messages (real Synapse, js-sdk and matrix-nio senders)',
         interval: 50,
       });
       expect(textOf(tileOf(el, missingId))).to.include('Decrypting…');
-      expect(tileOf(el, missingId)?.querySelector('button'), 'no Retry while it runs').to.equal(null);
+      expect(tileOf(el, missingId)?.querySelector('button')?.getAttribute('aria-disabled'), 'Retry does nothing while it runs').to.equal(
+        'true',
+      );
+      expect(deepActiveElement()?.getAttribute('aria-label'), 'and keeps the focus').to.equal('Retry decrypting this message');
     } finally {
       await resetProxy(proxy);
     }

@@ -98,6 +98,11 @@ export const messageTileStyles = css`
     font-style: italic;
   }
 
+  .meta button[aria-disabled='true'] {
+    cursor: default;
+    color: var(--_color-text-muted);
+  }
+
   .undecryptable-reason {
     display: block;
     margin-block-start: var(--_space-xs);

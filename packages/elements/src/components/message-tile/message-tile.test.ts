@@ -189,10 +189,15 @@ describe('message tile', () => {
     expect(tile('waiting').querySelector('time')?.getAttribute('datetime')).to.equal(new Date(Date.UTC(2024, 0, 1, 9)).toISOString());
     expect(tile('withheld').dataset['undecryptable']).to.equal('failed');
     expect(tile('withheld').dataset['reason']).to.equal('withheld-unverified');
-    // Nothing to reply to or react to, and no Retry while an attempt runs.
+    // Nothing to reply to or react to: only Retry.
     expect(buttonsOf(el, 'waiting').map((b) => b.getAttribute('aria-label'))).to.deep.equal(['Retry decrypting this message']);
     expect(buttonsOf(el, 'waiting')[0]?.textContent.trim()).to.equal('Retry');
-    expect(buttonsOf(el, 'decrypting')).to.have.length(0);
+    // While an attempt runs, Retry stays (keeping a keyboard member's focus) but does nothing.
+    const busy = buttonsOf(el, 'decrypting');
+    expect(busy.map((b) => b.getAttribute('aria-disabled'))).to.deep.equal(['true']);
+    busy[0]?.click();
+    expect(el.actions).to.deep.equal([]);
+    expect(buttonsOf(el, 'waiting')[0]?.getAttribute('aria-disabled')).to.equal('false');
     expect(text('decrypting')).to.include('Decrypting…');
     // Muted: no bubble colour, the muted text colour.
     const bubble = getComputedStyle(tile('waiting').querySelector('.bubble')!);

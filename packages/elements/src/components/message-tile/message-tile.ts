@@ -163,8 +163,17 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
           >${statusText(message)}</time
         >
         ${
-          unreadable && unreadable.state !== 'decrypting'
-            ? html`<button type="button" class="small" tabindex=${tab} aria-label="Retry decrypting this message" @click=${act('retry')}>
+          unreadable
+            ? // While an attempt runs the button stays, aria-disabled rather than disabled, so a keyboard
+              // member who just pressed it keeps focus on it.
+              html`<button
+                type="button"
+                class="small"
+                tabindex=${tab}
+                aria-label="Retry decrypting this message"
+                aria-disabled=${unreadable.state === 'decrypting' ? 'true' : 'false'}
+                @click=${unreadable.state === 'decrypting' ? undefined : act('retry')}
+              >
                 Retry
               </button>`
             : nothing
