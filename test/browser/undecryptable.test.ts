@@ -10,6 +10,9 @@
  *   from the keyboard, runs a new attempt (held at the fault proxy Alice's page talks through, while it
  *   asks for the key backup, so "Decrypting…" is seen); restoring the backup with the recovery key
  *   fills the same tile in with the text.
+ * - A to-device message lost once: the proxy answers nio's key share for this browser itself (200, never
+ *   forwarded to Synapse); nio believes it shared the key and never sends it again, so the tile says,
+ *   for good, that it waits for the keys.
  * - No plaintext of an unreadable message anywhere in the DOM (text or attributes, through shadow
  *   roots), never js-sdk's `** Unable to decrypt` text; axe clean.
  */
@@ -19,6 +22,7 @@ import { ClientEvent, createClient, SyncState, type MatrixClient } from 'matrix-
 import {
   homeserver,
   peer,
+  proxyLog,
   registerUser,
   resetProxy,
   setProxy,
@@ -106,7 +110,6 @@ async function startCarol(carol: TestUser): Promise<MatrixClient> {
 
 describe('undecryptable messages (real Synapse, js-sdk and matrix-nio senders)', function () {
   this.timeout(600_000);
-  let baseUrl: string;
   let proxy: string;
   let alice: TestUser;
   let bob: TestUser;
@@ -117,9 +120,10 @@ describe('undecryptable messages (real Synapse, js-sdk and matrix-nio senders)',
   const tag = crypto.randomUUID().slice(0, 8);
   const withheldSecret = `withheld words ${tag}`;
   const missingSecret = `late words ${tag}`;
+  const lostSecret = `lost words ${tag}`;
 
   before(async () => {
-    ({ baseUrl } = await homeserver());
+    await homeserver();
     ({ baseUrl: proxy } = await startProxy());
     alice = await registerUser({ displayName: 'Alice' });
     bob = await registerUser({ displayName: 'Bob' });
@@ -190,7 +194,8 @@ describe('undecryptable messages (real Synapse, js-sdk and matrix-nio senders)',
 
   it('a key this browser never got: "Waiting for the keys", Retry from the keyboard tries again, and the same tile fills in when the backup is restored', async () => {
     nio = await startNioPeer();
-    await nio.login({ homeserver: baseUrl, user: bob.userId, password: bob.password, device: `NIO${tag}` });
+    // Through the proxy too, so that the last test can lose one of nio's to-device messages.
+    await nio.login({ homeserver: proxy, user: bob.userId, password: bob.password, device: `NIO${tag}` });
     await nio.join({ room: roomId });
     await nio.waitMember({ room: roomId, user: alice.userId });
 
@@ -272,5 +277,50 @@ describe('undecryptable messages (real Synapse, js-sdk and matrix-nio senders)',
     expect(textOf(filled)).to.not.include('Waiting for the keys');
     expect(deepDom(document.body), 'the withheld message stays unreadable').to.not.include(withheldSecret);
     await expect(el).to.be.accessible();
+  });
+  it('a to-device message lost once: nio never sends the key again, and the tile keeps saying it waits for the keys', async () => {
+    if (!nio) throw new Error('the previous test starts nio');
+    const el = await mount(proxy, roomId);
+    const room = session(proxy).openRoom(roomId);
+    try {
+      await waitUntil(() => room.snapshot.status === 'ready', 'the room never got ready', { timeout: TIMEOUT });
+      // nio learns this browser's device (which starts a new room key for the room), then the proxy
+      // answers its one attempt to send that key with 200 without forwarding it: the key never reaches
+      // Synapse, and nio, believing it shared, sends the message. (A 500 would not do: nio 0.20 mistakes
+      // an error answer to a key share for a soft logout and drops its access token.)
+      await nio.trust({ user: alice.userId, device: session(proxy).info.deviceId, timeout: 60 });
+      await proxyLog(proxy, undefined, true);
+      await setProxy(proxy, { respond: { method: 'PUT', path: '/sendToDevice/m.room.encrypted/', count: 5, status: 200, body: {} } });
+      let lostId: string;
+      try {
+        lostId = await nio.send({ room: roomId, body: lostSecret });
+      } finally {
+        await resetProxy(proxy);
+      }
+      const shares = await proxyLog(proxy, { method: 'PUT', path: '/sendToDevice/m.room.encrypted/' });
+      expect(
+        shares.map((entry) => entry.outcome),
+        "nio's key share was answered by the proxy, never forwarded",
+      ).to.include(200);
+      expect(shares.map((entry) => entry.outcome)).to.not.include('forwarded');
+
+      await waitUntil(() => tileOf(el, lostId)?.dataset['reason'] === 'keys-not-received', 'the tile never said the keys are missing', {
+        timeout: TIMEOUT,
+      }).catch((error: unknown) => {
+        const tile = tileOf(el, lostId);
+        throw new Error(`${String(error)} (tile: ${tile?.dataset['reason'] ?? 'none'}: ${textOf(tile)})`);
+      });
+      const tile = tileOf(el, lostId);
+      expect(tile?.dataset['undecryptable']).to.equal('waiting');
+      expect(textOf(tile)).to.include('Bob').and.include('Waiting for the keys to this message');
+      expect(textOf(tile)).to.include("Bob's device has not sent this browser the keys yet.");
+      const dom = deepDom(document.body);
+      expect(dom).to.not.include(lostSecret);
+      expect(dom).to.not.include('** Unable to decrypt');
+      expect(room.snapshot.status, 'nothing crashed').to.equal('ready');
+      await expect(el).to.be.accessible();
+    } finally {
+      room.release();
+    }
   });
 });
