@@ -7,7 +7,7 @@
  * The engine runs in one tab per account (see tab-lock.ts), so one crypto store is open at a time.
  */
 import type { MatrixClient, MatrixEvent } from 'matrix-js-sdk';
-import { DecryptionFailureCode } from 'matrix-js-sdk/lib/crypto-api/index.js';
+import { undecryptableOf } from './timeline.ts';
 
 /**
  * The IndexedDB prefix of a device's crypto store (js-sdk appends `::matrix-sdk-crypto` and
@@ -62,29 +62,18 @@ async function decryptLoadedEvents(client: MatrixClient): Promise<void> {
 /**
  * Where an event stands with encryption, for the timeline:
  * - `plain`: not encrypted;
- * - `decrypted`: encrypted and readable (read the event as usual);
+ * - `decrypted`: encrypted and readable (read the event as usual), or deleted;
  * - `decrypting`: a decryption attempt is running;
  * - `waiting-for-keys`: not readable yet, but the keys may still arrive (late to-device message,
  *   crypto not started yet, key backup later) — show a placeholder, it fills in on `MatrixEventEvent.Decrypted`;
  * - `failed`: the keys will not come (withheld, unknown message index, unknown error) — say so.
+ * The timeline's `undecryptableOf` (timeline.ts) says why, in the same terms.
  */
 export type DecryptionState = 'plain' | 'decrypted' | 'decrypting' | 'waiting-for-keys' | 'failed';
 
-const MAY_STILL_ARRIVE: ReadonlySet<DecryptionFailureCode> = new Set([
-  DecryptionFailureCode.MEGOLM_UNKNOWN_INBOUND_SESSION_ID,
-  DecryptionFailureCode.HISTORICAL_MESSAGE_NO_KEY_BACKUP,
-  DecryptionFailureCode.HISTORICAL_MESSAGE_BACKUP_UNCONFIGURED,
-  DecryptionFailureCode.HISTORICAL_MESSAGE_WORKING_BACKUP,
-]);
-
 export function decryptionState(event: MatrixEvent): DecryptionState {
   if (!event.isEncrypted()) return 'plain';
-  if (event.isBeingDecrypted()) return 'decrypting';
-  if (event.isDecryptionFailure()) {
-    const reason = event.decryptionFailureReason;
-    return reason !== null && MAY_STILL_ARRIVE.has(reason) ? 'waiting-for-keys' : 'failed';
-  }
-  // Encrypted and never attempted: crypto has not started (yet) for this session.
-  if (event.getClearContent() === null) return 'waiting-for-keys';
-  return 'decrypted';
+  const problem = undecryptableOf(event);
+  if (!problem) return 'decrypted';
+  return problem.state === 'decrypting' ? 'decrypting' : problem.state === 'waiting' ? 'waiting-for-keys' : 'failed';
 }

@@ -410,6 +410,10 @@ export abstract class LazyRoom implements HeldModel {
   }
 
   // Commands that need an existing room: nothing to do on one that does not exist yet.
+  retryDecryption(eventId: string): Promise<void> {
+    return this.#inner?.retryDecryption(eventId) ?? Promise.resolve();
+  }
+
   edit(eventId: string, body: string): Promise<void> {
     return this.#inner?.edit(eventId, body) ?? Promise.resolve();
   }

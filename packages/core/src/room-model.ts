@@ -4,7 +4,8 @@ import type { EngineSession } from './engine.ts';
 import { EventStatus, HTTPError, ReceiptType, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
 import { Outbox, outboxStorage, type OutboxRequest, type OutboxTransport, type SendFailure } from './outbox.ts';
 import type { MessageItem } from './timeline-types.ts';
-import { computeTimeline, MemberDirectory, sanitiseName, TimelineCache } from './timeline.ts';
+import { computeTimeline, MemberDirectory, retryingItem, sanitiseName, TimelineCache, undecryptableOf } from './timeline.ts';
+import type { CryptoBackend } from 'matrix-js-sdk/lib/common-crypto/CryptoBackend.js';
 import type { MemberInfo } from './timeline-types.ts';
 import { OmniError, type RoomHandle, type RoomSnapshot, type Unsubscribe } from './types.ts';
 import type { MediaRequest } from './types.ts';
@@ -83,6 +84,8 @@ export class RoomModel {
   #paginating: Promise<boolean> | undefined;
   /** When `m.typing: true` was last sent: a keystroke does not need a request each time. */
   #typingSentAt = 0;
+  /** Events whose decryption the member asked to retry, while that runs (their tiles say "Decrypting…"). */
+  readonly #retrying = new Set<string>();
 
   constructor(session: EngineSession, target: string, onDispose: () => void) {
     this.#session = session;
@@ -186,7 +189,14 @@ export class RoomModel {
     const room = this.#room();
     if (!room || this.#disposed) return;
     const own = this.#session.info.userId;
-    const { items, unreadCount, typing } = computeTimeline(room, own, this.#timeline);
+    const { items: built, unreadCount, typing } = computeTimeline(room, own, this.#timeline);
+    const retrying = this.#retrying;
+    const items =
+      retrying.size === 0
+        ? built
+        : built.map((item) =>
+            item.kind === 'message' && item.eventId !== undefined && retrying.has(item.eventId) ? retryingItem(item) : item,
+          );
     const cannotSendReason = whyCannotSend(room, own, this.#session.info.guest === true);
     const topic = this.#topic(room);
     this.#publish({
@@ -340,10 +350,51 @@ export class RoomModel {
     return Promise.resolve();
   }
 
-  /** Sends a failed (or waiting) message again now, with the same transaction id. */
+  /**
+   * Sends a failed (or waiting) message again now, with the same transaction id; for a message this
+   * device cannot read, tries to decrypt it again (`retryDecryption`): a tile's Retry means either.
+   */
   retry(key: string): Promise<void> {
-    this.#readyOutbox().outbox.retry(key);
+    const { room, outbox } = this.#readyOutbox();
+    const unreadable = room
+      .getLiveTimeline()
+      .getEvents()
+      .findLast((e) => (e.getId() === key || e.getUnsigned().transaction_id === key) && undecryptableOf(e) !== undefined);
+    if (unreadable) return this.#retryDecryption(unreadable);
+    outbox.retry(key);
     return Promise.resolve();
+  }
+
+  /** Tries again to decrypt a loaded encrypted event this device could not read; nothing for any other event. */
+  retryDecryption(eventId: string): Promise<void> {
+    const event = this.#readyRoom()
+      .getLiveTimeline()
+      .getEvents()
+      .findLast((e) => e.getId() === eventId);
+    return event && undecryptableOf(event) ? this.#retryDecryption(event) : Promise.resolve();
+  }
+
+  async #retryDecryption(event: MatrixEvent): Promise<void> {
+    const eventId = event.getId();
+    if (eventId === undefined || this.#retrying.has(eventId)) return;
+    // The tile says "Decrypting…" (without Retry) from the press until the attempt ends.
+    this.#retrying.add(eventId);
+    this.refresh();
+    try {
+      await this.#session.ensureCrypto();
+      const crypto = this.#session.client.getCrypto();
+      // Guests have no crypto: nothing can decrypt, the tile keeps saying so.
+      if (!crypto || this.#isDisposed()) return;
+      // A key backup this device can open is switched on first, so the attempt below asks it for this
+      // message's key (js-sdk fetches the missing session from the backup). Room key requests to other
+      // devices are off in js-sdk's Rust crypto (element-web#26524), so there is nobody else to ask.
+      await crypto.checkKeyBackupAndEnable().catch(() => null);
+      // The Rust backend is what getCrypto() returns, and what MatrixEvent.attemptDecryption takes.
+      if (undecryptableOf(event)) await event.attemptDecryption(crypto as CryptoBackend, { isRetry: true }).catch(() => undefined);
+    } finally {
+      this.#retrying.delete(eventId);
+      this.refresh();
+    }
   }
 
   /** Drops a message that is not sent yet (one in flight is redacted if the server stored it). */
@@ -576,6 +627,7 @@ export class RoomHolder implements RoomHandle {
   redact = (eventId: string, reason?: string): Promise<void> => this.#call('redact', eventId, reason);
   toggleReaction = (eventId: string, key: string): Promise<void> => this.#call('toggleReaction', eventId, key);
   retry = (key: string): Promise<void> => this.#call('retry', key);
+  retryDecryption = (eventId: string): Promise<void> => this.#call('retryDecryption', eventId);
   cancel = (key: string): Promise<void> => this.#call('cancel', key);
   paginateBackwards = (limit?: number): Promise<boolean> => this.#call('paginateBackwards', limit);
   setTyping = (typing: boolean): void => this.#call('setTyping', typing);

@@ -97,7 +97,51 @@ export interface MessageItem {
   readonly readBy: readonly MemberInfo[];
   /** Encrypted messages only, once known: how far the sender's device and identity are trusted. */
   readonly trust?: MessageTrust;
+  /**
+   * An encrypted message this device cannot read (yet): `body` is then only a headline in words
+   * ("Waiting for the keys to this message", "Unable to decrypt this message", "Decrypting…"), never
+   * content. The item keeps its key when the keys arrive, so the tile fills in where it is.
+   */
+  readonly undecryptable?: Undecryptable;
 }
+
+/**
+ * Where an unreadable encrypted message stands. `state`: `decrypting` (an attempt is running),
+ * `waiting` (the keys may still arrive) or `failed` (they will not come by themselves).
+ */
+export interface Undecryptable {
+  readonly state: 'decrypting' | 'waiting' | 'failed';
+  readonly reason: UndecryptableReason;
+}
+
+/**
+ * Why an encrypted message is not readable:
+ * - `decrypting`: an attempt is running;
+ * - `encryption-not-started`: this session has not started its encryption (yet);
+ * - `keys-not-received`: the sender's device has not sent this device the keys (yet);
+ * - `sent-before-sign-in`: sent before this device signed in, and the account has no key backup;
+ * - `backup-locked`: sent before this device signed in; the key backup needs the recovery key;
+ * - `backup-searching`: sent before this device signed in; the key backup is open but does not hold the keys (yet);
+ * - `withheld-unverified`: the sender's device does not share keys with unverified devices, such as this one;
+ * - `withheld`: the sender's device refused to share the keys for another reason;
+ * - `unknown-index`: this device holds the keys only for the sender's later messages;
+ * - `sent-before-joining`: sent while the member was not in the room;
+ * - `untrusted-sender`: refused, because the sender's device or identity cannot be trusted;
+ * - `other`: any other failure.
+ */
+export type UndecryptableReason =
+  | 'decrypting'
+  | 'encryption-not-started'
+  | 'keys-not-received'
+  | 'sent-before-sign-in'
+  | 'backup-locked'
+  | 'backup-searching'
+  | 'withheld-unverified'
+  | 'withheld'
+  | 'unknown-index'
+  | 'sent-before-joining'
+  | 'untrusted-sender'
+  | 'other';
 
 /**
  * The trust of an encrypted message: `verified` (sender's identity verified), `unverified` (a device

@@ -8,7 +8,10 @@ import { after, before, describe, test } from 'node:test';
 import { createClient, MatrixEvent, PendingEventOrdering, Room } from 'matrix-js-sdk';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { sessionFor, signIn, signOut } from './index.ts';
-import { computeTimeline, sanitiseName, stripReplyFallback, TimelineCache } from './timeline.ts';
+import { computeTimeline, retryingItem, sanitiseName, stripReplyFallback, TimelineCache } from './timeline.ts';
+import { decryptionState } from './crypto.ts';
+import { DecryptionFailureCode } from 'matrix-js-sdk/lib/crypto-api/index.js';
+import { DecryptionError, type CryptoBackend } from 'matrix-js-sdk/lib/common-crypto/CryptoBackend.js';
 import type { MessageItem, NoticeItem, TimelineItem } from './timeline-types.ts';
 import type { RoomHandle, RoomSnapshot } from './types.ts';
 
@@ -322,6 +325,169 @@ describe('timeline from events (pure)', () => {
       built.items.filter((i) => i.kind === 'placeholder').map((i) => ('eventId' in i ? i.eventId : '')),
       ['$num', '$arr', 'constructor'],
     );
+  });
+});
+
+describe('encrypted messages that cannot be read (pure)', () => {
+  /**
+   * Drives js-sdk's own decryption loop (`MatrixEvent.attemptDecryption`) with a backend that answers
+   * as the Rust one does: the clear event, or a `DecryptionError` with its failure code. Holding an
+   * answer back keeps the event in its "being decrypted" state.
+   */
+  class Decryptor {
+    answer: DecryptionFailureCode | Record<string, unknown> | 'hold' = DecryptionFailureCode.MEGOLM_UNKNOWN_INBOUND_SESSION_ID;
+    release: (() => void) | undefined;
+    decryptEvent(event: MatrixEvent): Promise<{ clearEvent: Record<string, unknown> }> {
+      const answer = this.answer;
+      if (answer === 'hold')
+        return new Promise(
+          (resolve) =>
+            (this.release = () =>
+              resolve({ clearEvent: { type: 'm.room.message', room_id: ROOM, content: { msgtype: 'm.text', body: 'held' } } })),
+        );
+      if (typeof answer === 'string') return Promise.reject(new DecryptionError(answer, `failed: ${answer} ${event.getId() ?? ''}`));
+      return Promise.resolve({ clearEvent: { type: 'm.room.message', room_id: ROOM, content: answer } });
+    }
+  }
+  const backend = (d: Decryptor): CryptoBackend => d as unknown as CryptoBackend;
+
+  function encrypted(id: string, sender: string, ts: number, relation?: Record<string, unknown>): MatrixEvent {
+    return ev({
+      id,
+      type: 'm.room.encrypted',
+      sender,
+      content: {
+        algorithm: 'm.megolm.v1.aes-sha2',
+        ciphertext: 'AwgAEnAcipher',
+        session_id: 'session',
+        sender_key: 'key',
+        device_id: 'DEVICE',
+        ...(relation ? { 'm.relates_to': relation } : {}),
+      },
+      ts,
+    });
+  }
+
+  const CASES: [DecryptionFailureCode, 'waiting' | 'failed', string][] = [
+    [DecryptionFailureCode.MEGOLM_UNKNOWN_INBOUND_SESSION_ID, 'waiting', 'keys-not-received'],
+    [DecryptionFailureCode.HISTORICAL_MESSAGE_NO_KEY_BACKUP, 'waiting', 'sent-before-sign-in'],
+    [DecryptionFailureCode.HISTORICAL_MESSAGE_BACKUP_UNCONFIGURED, 'waiting', 'backup-locked'],
+    [DecryptionFailureCode.HISTORICAL_MESSAGE_WORKING_BACKUP, 'waiting', 'backup-searching'],
+    [DecryptionFailureCode.MEGOLM_KEY_WITHHELD_FOR_UNVERIFIED_DEVICE, 'failed', 'withheld-unverified'],
+    [DecryptionFailureCode.MEGOLM_KEY_WITHHELD, 'failed', 'withheld'],
+    [DecryptionFailureCode.OLM_UNKNOWN_MESSAGE_INDEX, 'failed', 'unknown-index'],
+    [DecryptionFailureCode.HISTORICAL_MESSAGE_USER_NOT_JOINED, 'failed', 'sent-before-joining'],
+    [DecryptionFailureCode.UNKNOWN_SENDER_DEVICE, 'failed', 'untrusted-sender'],
+    [DecryptionFailureCode.UNKNOWN_ERROR, 'failed', 'other'],
+  ];
+
+  test("each failure becomes a message from its sender saying where it stands, never js-sdk's m.bad.encrypted text", async () => {
+    const start = new Date(2024, 4, 1, 12).getTime();
+    const events = CASES.map((_case, i) => encrypted(`$x${i}`, '@bob:x', start + i * 1000));
+    const room = await pureRoom(events, [['@bob:x', 'Bob']]);
+    const decryptor = new Decryptor();
+    for (const [i, [code]] of CASES.entries()) {
+      decryptor.answer = code;
+      await events[i]?.attemptDecryption(backend(decryptor));
+      assert.equal(events[i]?.isDecryptionFailure(), true, code);
+      assert.match(events[i].getContent()['body'] as string, /Unable to decrypt/u, 'js-sdk put its own text in the clear content');
+    }
+    const { items } = computeTimeline(room, ME, new TimelineCache());
+    const shown = messages(items);
+    assert.equal(shown.length, CASES.length);
+    for (const [i, [code, state, reason]] of CASES.entries()) {
+      const item = shown[i];
+      assert.deepEqual(item?.undecryptable, { state, reason }, code);
+      assert.equal(item.sender.displayName, 'Bob');
+      assert.equal(item.eventId, `$x${i}`);
+      assert.equal(item.timestamp, start + i * 1000);
+      assert.equal(item.body, state === 'waiting' ? 'Waiting for the keys to this message' : 'Unable to decrypt this message');
+      assert.equal(item.formattedBody, undefined);
+      assert.equal(decryptionState(events[i] as MatrixEvent), state === 'waiting' ? 'waiting-for-keys' : 'failed');
+    }
+    assert.doesNotMatch(
+      JSON.stringify(items),
+      /\*\* Unable to decrypt|m\.bad\.encrypted|failed: /u,
+      'no js-sdk text anywhere in the items',
+    );
+  });
+
+  test('not attempted yet, then decrypting, then readable: the same key throughout, and unchanged builds reuse the item', async () => {
+    const start = new Date(2024, 4, 1, 12).getTime();
+    const event = encrypted('$late', '@bob:x', start);
+    const room = await pureRoom([event], [['@bob:x', 'Bob']]);
+    const cache = new TimelineCache();
+    const before = messages(computeTimeline(room, ME, cache).items)[0];
+    assert.deepEqual(before?.undecryptable, { state: 'waiting', reason: 'encryption-not-started' });
+    assert.equal(decryptionState(event), 'waiting-for-keys');
+    assert.equal(messages(computeTimeline(room, ME, cache).items)[0], before, 'nothing changed: the very same item');
+    const retrying = retryingItem(before);
+    assert.deepEqual(
+      [retrying.body, retrying.undecryptable, retrying.key],
+      ['Decrypting…', { state: 'decrypting', reason: 'decrypting' }, before.key],
+    );
+
+    const decryptor = new Decryptor();
+    decryptor.answer = 'hold';
+    const attempt = event.attemptDecryption(backend(decryptor));
+    await Promise.resolve();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const during = messages(computeTimeline(room, ME, cache).items)[0];
+    assert.deepEqual(during?.undecryptable, { state: 'decrypting', reason: 'decrypting' });
+    assert.equal(during.body, 'Decrypting…');
+    assert.equal(decryptionState(event), 'decrypting');
+    decryptor.release?.();
+    await attempt;
+    const after = messages(computeTimeline(room, ME, cache).items)[0];
+    assert.equal(after?.body, 'held', 'decrypted by the held attempt');
+    assert.equal(after.key, before.key, 'one key from start to end: the tile fills in where it is');
+    assert.equal(after.undecryptable, undefined);
+  });
+
+  test('a failed message fills in when the keys arrive, under the same key; edits and reactions that cannot be read are not tiles', async () => {
+    const start = new Date(2024, 4, 1, 12).getTime();
+    const message = encrypted('$m', '@bob:x', start);
+    const edit = encrypted('$edit', '@bob:x', start + 1000, { rel_type: 'm.replace', event_id: '$m' });
+    const reaction = encrypted('$react', '@carol:x', start + 2000, { rel_type: 'm.annotation', event_id: '$m', key: '👍' });
+    const reply = ev({
+      id: '$reply',
+      type: 'm.room.message',
+      sender: '@carol:x',
+      content: { msgtype: 'm.text', body: 'what did you say?', 'm.relates_to': { 'm.in_reply_to': { event_id: '$m' } } },
+      ts: start + 3000,
+    });
+    const room = await pureRoom(
+      [message, edit, reaction, reply],
+      [
+        ['@bob:x', 'Bob'],
+        ['@carol:x', 'Carol'],
+      ],
+    );
+    const decryptor = new Decryptor();
+    for (const e of [message, edit, reaction]) await e.attemptDecryption(backend(decryptor));
+    const cache = new TimelineCache();
+    const first = messages(computeTimeline(room, ME, cache).items);
+    assert.deepEqual(
+      first.map((m) => m.body),
+      ['Waiting for the keys to this message', 'what did you say?'],
+      'the unreadable edit and reaction make no tile of their own',
+    );
+    const waitingKey = first[0]?.key;
+    assert.equal(first[1]?.replyTo?.sender?.displayName, 'Bob', 'a reply to it names its sender');
+    assert.equal(first[1].replyTo.body, undefined, 'and quotes nothing');
+
+    decryptor.answer = { msgtype: 'm.text', body: 'the secret' };
+    await message.attemptDecryption(backend(decryptor), { isRetry: true });
+    const after = messages(computeTimeline(room, ME, cache).items);
+    const filled = after[0];
+    assert.ok(filled);
+    assert.equal(filled.key, waitingKey, 'the tile keeps its key and fills in where it is');
+    assert.equal(filled.body, 'the secret');
+    assert.equal(filled.undecryptable, undefined);
+    assert.equal(retryingItem(filled), filled, 'a readable message is never shown as decrypting');
+    assert.equal(after[1]?.replyTo?.body, 'the secret');
+    assert.equal(decryptionState(message), 'decrypted');
+    assert.equal(decryptionState(reply), 'plain');
   });
 });
 

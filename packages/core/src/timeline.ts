@@ -12,6 +12,7 @@
  * unchanged tiles receive the very same object.
  */
 import { EventStatus, NotificationCountType, ReceiptType, type MatrixEvent, type Room, type RoomMember } from 'matrix-js-sdk';
+import { DecryptionFailureCode } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import { parseEncryptedFile } from './media.ts';
 import type {
   DaySeparatorItem,
@@ -26,6 +27,8 @@ import type {
   ReplyPreview,
   SendStatus,
   TimelineItem,
+  Undecryptable,
+  UndecryptableReason,
 } from './timeline-types.ts';
 import { BIDI, LOOKS_LIKE_USER_ID, nameKey, sanitiseName, stripReplyFallback } from './text-rules.ts';
 
@@ -431,7 +434,79 @@ function noticeText(event: MatrixEvent, type: string, members: MemberDirectory):
 // The build
 
 /** How pass 1 classified an event (numbers, to sit in a typed array). */
-const Kind = { Hidden: 0, Message: 1, Notice: 2, Placeholder: 3 } as const;
+const Kind = { Hidden: 0, Message: 1, Notice: 2, Placeholder: 3, Undecryptable: 4 } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Encrypted events that cannot be read
+
+/** One frozen object per reason, so an unchanged state keeps the item (and its tile) as it was. */
+const UNDECRYPTABLE = new Map<UndecryptableReason, Undecryptable>();
+function undecryptable(state: Undecryptable['state'], reason: UndecryptableReason): Undecryptable {
+  let found = UNDECRYPTABLE.get(reason);
+  if (!found) UNDECRYPTABLE.set(reason, (found = Object.freeze({ state, reason })));
+  return found;
+}
+
+/** js-sdk's failure codes: whether the keys may still arrive (a late to-device message, the backup), and why. */
+const FAILURES: ReadonlyMap<string, Undecryptable> = new Map([
+  [DecryptionFailureCode.MEGOLM_UNKNOWN_INBOUND_SESSION_ID, undecryptable('waiting', 'keys-not-received')],
+  [DecryptionFailureCode.HISTORICAL_MESSAGE_NO_KEY_BACKUP, undecryptable('waiting', 'sent-before-sign-in')],
+  [DecryptionFailureCode.HISTORICAL_MESSAGE_BACKUP_UNCONFIGURED, undecryptable('waiting', 'backup-locked')],
+  [DecryptionFailureCode.HISTORICAL_MESSAGE_WORKING_BACKUP, undecryptable('waiting', 'backup-searching')],
+  [DecryptionFailureCode.MEGOLM_KEY_WITHHELD_FOR_UNVERIFIED_DEVICE, undecryptable('failed', 'withheld-unverified')],
+  [DecryptionFailureCode.MEGOLM_KEY_WITHHELD, undecryptable('failed', 'withheld')],
+  [DecryptionFailureCode.OLM_UNKNOWN_MESSAGE_INDEX, undecryptable('failed', 'unknown-index')],
+  [DecryptionFailureCode.HISTORICAL_MESSAGE_USER_NOT_JOINED, undecryptable('failed', 'sent-before-joining')],
+  [DecryptionFailureCode.SENDER_IDENTITY_PREVIOUSLY_VERIFIED, undecryptable('failed', 'untrusted-sender')],
+  [DecryptionFailureCode.UNSIGNED_SENDER_DEVICE, undecryptable('failed', 'untrusted-sender')],
+  [DecryptionFailureCode.UNKNOWN_SENDER_DEVICE, undecryptable('failed', 'untrusted-sender')],
+]);
+const DECRYPTING = undecryptable('decrypting', 'decrypting');
+const NOT_STARTED = undecryptable('waiting', 'encryption-not-started');
+const OTHER_FAILURE = undecryptable('failed', 'other');
+
+/** What the body of an unreadable message says instead of its content. */
+export const UNDECRYPTABLE_TEXT: Readonly<Record<Undecryptable['state'], string>> = {
+  decrypting: 'Decrypting…',
+  waiting: 'Waiting for the keys to this message',
+  failed: 'Unable to decrypt this message',
+};
+
+/**
+ * Why an encrypted event cannot be read, or undefined when it can (or is not encrypted, or was
+ * deleted: a deleted message has nothing left to read). js-sdk puts its own `m.bad.encrypted` text
+ * in a failed event's clear content; the timeline never shows it.
+ */
+export function undecryptableOf(event: MatrixEvent): Undecryptable | undefined {
+  if (!event.isEncrypted() || event.isRedacted()) return undefined;
+  if (event.isBeingDecrypted()) return DECRYPTING;
+  if (event.isDecryptionFailure()) {
+    const reason = event.decryptionFailureReason;
+    return (reason !== null ? FAILURES.get(reason) : undefined) ?? OTHER_FAILURE;
+  }
+  // Encrypted and never attempted: this session's crypto has not started (yet).
+  return event.getClearContent() === null ? NOT_STARTED : undefined;
+}
+
+/** The item of an unreadable message while the member's Retry runs: "Decrypting…", whatever the event's state in between. */
+export function retryingItem(item: MessageItem): MessageItem {
+  return item.undecryptable === undefined || item.undecryptable === DECRYPTING
+    ? item
+    : { ...item, body: UNDECRYPTABLE_TEXT.decrypting, undecryptable: DECRYPTING };
+}
+
+/** Edits and reactions name their relation in the clear: one that cannot be read is not a message of its own. */
+function isHiddenRelation(event: MatrixEvent): boolean {
+  const relType = asString(asObject(asObject(event.getWireContent())?.['m.relates_to'])?.['rel_type']);
+  return relType === 'm.replace' || relType === 'm.annotation';
+}
+
+/** The content an unreadable message shows: the words for its state, never what js-sdk put there. */
+const UNDECRYPTABLE_CONTENT: Readonly<Record<Undecryptable['state'], MessageContent>> = {
+  decrypting: { msgtype: 'text', body: UNDECRYPTABLE_TEXT.decrypting },
+  waiting: { msgtype: 'text', body: UNDECRYPTABLE_TEXT.waiting },
+  failed: { msgtype: 'text', body: UNDECRYPTABLE_TEXT.failed },
+};
 
 function sendStatus(status: EventStatus | null): SendStatus {
   if (status === null || status === EventStatus.SENT) return 'sent';
@@ -490,6 +565,7 @@ function sameMessage(a: MessageItem, b: MessageItem): boolean {
     a.redacted === b.redacted &&
     a.media === b.media &&
     a.status === b.status &&
+    a.undecryptable === b.undecryptable &&
     a.continuation === b.continuation &&
     sameReply(a.replyTo, b.replyTo) &&
     sameReactions(a.reactions, b.reactions) &&
@@ -555,7 +631,12 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
     const { type, redacted, relation, content, wellFormed } = factsOf(event);
     const sender = event.getSender() ?? '';
     let kind: number = Kind.Hidden;
-    if (type === 'm.room.message') {
+    if (event.isEncrypted() && undecryptableOf(event) !== undefined) {
+      if (!isHiddenRelation(event)) {
+        kind = Kind.Undecryptable;
+        if (markerIndex !== -1 && sender !== ownUserId) unread += 1;
+      }
+    } else if (type === 'm.room.message') {
       if (relation.relType === 'm.replace' && relation.eventId !== undefined) {
         // An edit is never a tile of its own: it changes its target, or nothing if invalid.
         const edit = editFromEvent(event, content);
@@ -578,7 +659,8 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
         if (!bySender.has(sender)) bySender.set(sender, id);
       }
     } else if (type === 'm.room.encrypted') {
-      kind = Kind.Placeholder;
+      // Encrypted and deleted: what is left is a deleted message.
+      kind = redacted ? Kind.Message : Kind.Placeholder;
     } else if (event.isState() && type !== 'm.room.redaction') {
       kind = Kind.Notice;
     }
@@ -606,7 +688,7 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
   if (readersAt.size > 0) {
     let owner = -1;
     for (let i = 0; i < n; i++) {
-      if (kinds[i] === Kind.Message) owner = i;
+      if (kinds[i] === Kind.Message || kinds[i] === Kind.Undecryptable) owner = i;
       const readers = readersAt.get(i);
       if (readers && owner !== -1) {
         const list = readBy.get(owner);
@@ -679,13 +761,16 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
       const eventId = event.getId() ?? key;
       dayBreak(ts);
       let built = false;
-      if (kind === Kind.Message) {
-        const entry = parsed(event);
-        if (entry.content) {
+      if (kind === Kind.Message || kind === Kind.Undecryptable) {
+        const problem = kind === Kind.Undecryptable ? undecryptableOf(event) : undefined;
+        const entry = problem ? undefined : parsed(event);
+        const shown = problem ? UNDECRYPTABLE_CONTENT[problem.state] : entry?.content;
+        if (shown) {
+          const content = shown;
           const senderId = event.getSender() ?? '';
           const id = remoteId(event);
-          const content = entry.content;
-          const replyId = entry.redacted ? undefined : factsOf(event).relation.inReplyTo;
+          const redactedMessage = entry?.redacted ?? false;
+          const replyId = entry && !entry.redacted ? factsOf(event).relation.inReplyTo : undefined;
           const continuation =
             lastWasMessage &&
             lastMessage !== undefined &&
@@ -694,8 +779,8 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
             ts - lastMessage.timestamp < GROUPING_WINDOW_MS;
           const sender = members.get(senderId);
           const status = sendStatus(event.status);
-          const edited = entry.editId !== undefined;
-          const reactionList = entry.redacted || id === undefined || !reactions.has(id) ? EMPTY : reactionGroups(id);
+          const edited = entry?.editId !== undefined;
+          const reactionList = redactedMessage || id === undefined || !reactions.has(id) ? EMPTY : reactionGroups(id);
           const readers = readBy.get(i) ?? EMPTY;
           const reply = replyId === undefined ? undefined : replyPreview(replyId);
           const previous = cache.messages.get(event);
@@ -711,7 +796,8 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
             previous.msgtype === content.msgtype &&
             previous.media === content.media &&
             previous.edited === edited &&
-            previous.redacted === entry.redacted &&
+            previous.redacted === redactedMessage &&
+            previous.undecryptable === problem &&
             previous.status === status &&
             previous.continuation === continuation &&
             sameReply(previous.replyTo, reply) &&
@@ -730,7 +816,7 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
               msgtype: content.msgtype,
               body: content.body,
               edited,
-              redacted: entry.redacted,
+              redacted: redactedMessage,
               reactions: reactionList,
               status,
               continuation,
@@ -740,6 +826,7 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
             if (content.formattedBody !== undefined) fresh.formattedBody = content.formattedBody;
             if (reply !== undefined) fresh.replyTo = reply;
             if (content.media) fresh.media = content.media;
+            if (problem) fresh.undecryptable = problem;
             return fresh;
           }
           cache.messages.set(event, item);
@@ -759,13 +846,7 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
         }
       }
       if (!built) {
-        const text =
-          event.getType() === 'm.room.encrypted'
-            ? event.isDecryptionFailure()
-              ? 'Unable to decrypt this message.'
-              : 'Decrypting…'
-            : MALFORMED_TEXT;
-        keep<PlaceholderItem>({ kind: 'placeholder', key, eventId, timestamp: ts, text });
+        keep<PlaceholderItem>({ kind: 'placeholder', key, eventId, timestamp: ts, text: MALFORMED_TEXT });
         lastWasMessage = false;
       }
     }
@@ -802,6 +883,7 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
   function replyPreview(eventId: string): ReplyPreview {
     const index = byId.get(eventId);
     const original = index === undefined ? undefined : events[index];
+    if (original && kinds[index ?? -1] === Kind.Undecryptable) return { eventId, sender: members.get(original.getSender() ?? '') };
     if (!original || kinds[index ?? -1] !== Kind.Message) return { eventId };
     const entry = parsed(original);
     return {

@@ -218,8 +218,10 @@ export interface RoomHandle {
   redact(eventId: string, reason?: string): Promise<void>;
   /** Adds the member's reaction with `key`, or removes it if they already reacted with it. */
   toggleReaction(eventId: string, key: string): Promise<void>;
-  /** Sends a failed message again (same transaction id). */
+  /** Sends a failed message again (same transaction id); for a message that cannot be read, `retryDecryption`. */
   retry(key: string): Promise<void>;
+  /** Tries again to decrypt an encrypted message this device could not read, asking the key backup where it can. */
+  retryDecryption(eventId: string): Promise<void>;
   /** Drops a message that is not sent yet. */
   cancel(key: string): Promise<void>;
   /** Loads older history; resolves to whether more remains. */

@@ -86,6 +86,29 @@ export const messageTileStyles = css`
     white-space: pre-wrap;
   }
 
+  /* An encrypted message that cannot be read (yet): a muted placeholder, never content. */
+  .undecryptable .bubble,
+  .undecryptable.own .bubble {
+    background: transparent;
+    border: 1px dashed var(--_color-border);
+    color: var(--_color-text-muted);
+  }
+
+  .undecryptable-text {
+    font-style: italic;
+  }
+
+  .meta button[aria-disabled='true'] {
+    cursor: default;
+    color: var(--_color-text-muted);
+  }
+
+  .undecryptable-reason {
+    display: block;
+    margin-block-start: var(--_space-xs);
+    font-size: var(--_font-size-s);
+  }
+
   .deleted,
   .edited {
     font-style: italic;

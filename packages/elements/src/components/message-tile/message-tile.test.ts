@@ -2,7 +2,8 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { LitElement, css, type TemplateResult } from 'lit';
 import type { MemberInfo, MessageItem } from '@omnisocial/core';
 import { tokens } from '../../theme/tokens.ts';
-import { initials, listNames, renderMessageTile, type MessageAction, type TileMenu } from './message-tile.ts';
+import { sendKeys } from '@web/test-runner-commands';
+import { initials, listNames, renderMessageTile, undecryptableReason, type MessageAction, type TileMenu } from './message-tile.ts';
 import { messageTileStyles } from './message-tile.styles.ts';
 import { humanSize, MEDIA_BOX, mediaBox } from './message-media.ts';
 import { messageItem } from '../../test-fixtures.ts';
@@ -155,6 +156,96 @@ describe('message tile', () => {
     expect(humanSize(820)).to.match(/^820 byte/);
     expect(humanSize(12_400)).to.match(/^12\.4 kB$/);
     expect(humanSize(3_100_000)).to.match(/^3\.1 MB$/);
+  });
+
+  it('shows an encrypted message it cannot read as a muted placeholder from its sender, with Retry from the keyboard', async () => {
+    const waiting = message({
+      key: 'waiting',
+      eventId: '$w',
+      body: 'Waiting for the keys to this message',
+      undecryptable: { state: 'waiting', reason: 'keys-not-received' },
+    });
+    const withheld = message({
+      key: 'withheld',
+      eventId: '$h',
+      body: 'Unable to decrypt this message',
+      undecryptable: { state: 'failed', reason: 'withheld-unverified' },
+      readBy: [alice],
+    });
+    const decrypting = message({
+      key: 'decrypting',
+      eventId: '$d',
+      body: 'Decrypting…',
+      undecryptable: { state: 'decrypting', reason: 'decrypting' },
+    });
+    const el = await mount([waiting, withheld, decrypting]);
+    const tile = (key: string): HTMLElement => el.shadowRoot!.querySelector<HTMLElement>(`article[data-key="${key}"]`)!;
+    const text = (key: string): string => tile(key).textContent.replace(/\s+/g, ' ').trim();
+    expect(text('waiting')).to.include('Bob').and.include('Waiting for the keys to this message');
+    expect(text('waiting')).to.include("Bob's device has not sent this browser the keys yet.");
+    expect(text('withheld')).to.include('Unable to decrypt this message');
+    expect(text('withheld')).to.include("Bob's device does not share keys with unverified devices");
+    expect(text('withheld')).to.include('Seen by Alice');
+    expect(tile('waiting').querySelector('time')?.getAttribute('datetime')).to.equal(new Date(Date.UTC(2024, 0, 1, 9)).toISOString());
+    expect(tile('withheld').dataset['undecryptable']).to.equal('failed');
+    expect(tile('withheld').dataset['reason']).to.equal('withheld-unverified');
+    // Nothing to reply to or react to: only Retry.
+    expect(buttonsOf(el, 'waiting').map((b) => b.getAttribute('aria-label'))).to.deep.equal(['Retry decrypting this message']);
+    expect(buttonsOf(el, 'waiting')[0]?.textContent.trim()).to.equal('Retry');
+    // While an attempt runs, Retry stays (keeping a keyboard member's focus) but does nothing.
+    const busy = buttonsOf(el, 'decrypting');
+    expect(busy.map((b) => b.getAttribute('aria-disabled'))).to.deep.equal(['true']);
+    busy[0]?.click();
+    expect(el.actions).to.deep.equal([]);
+    expect(buttonsOf(el, 'waiting')[0]?.getAttribute('aria-disabled')).to.equal('false');
+    expect(text('decrypting')).to.include('Decrypting…');
+    // Muted: no bubble colour, the muted text colour.
+    const bubble = getComputedStyle(tile('waiting').querySelector('.bubble')!);
+    expect(bubble.backgroundColor).to.equal('rgba(0, 0, 0, 0)');
+    expect(bubble.borderStyle).to.equal('dashed');
+
+    // The first tile is the active one: Tab from it reaches its Retry, Enter presses it.
+    tile('waiting').focus();
+    await sendKeys({ press: 'Tab' });
+    expect(el.shadowRoot!.activeElement?.textContent.trim()).to.equal('Retry');
+    await sendKeys({ press: 'Enter' });
+    expect(el.actions.map((a) => [a.type, a.message.key])).to.deep.equal([['retry', 'waiting']]);
+    await expect(el).to.be.accessible();
+    el.theme = 'dark';
+    await el.updateComplete;
+    await expect(el).to.be.accessible();
+
+    // The keys arrive: the same article fills in with the text, and the placeholder words are gone.
+    const before = tile('waiting');
+    el.messages = [message({ key: 'waiting', eventId: '$w', body: 'The meeting moved to Friday' }), withheld, decrypting];
+    await el.updateComplete;
+    expect(tile('waiting')).to.equal(before);
+    expect(text('waiting')).to.include('The meeting moved to Friday').and.not.include('Waiting for the keys');
+    expect(tile('waiting').hasAttribute('data-undecryptable')).to.equal(false);
+    expect(buttonsOf(el, 'waiting').map((b) => b.textContent.trim())).to.include.members(['React', 'Reply']);
+  });
+
+  it('says why a message cannot be read, naming the sender, for every reason', () => {
+    const reasons = [
+      'encryption-not-started',
+      'keys-not-received',
+      'sent-before-sign-in',
+      'backup-locked',
+      'backup-searching',
+      'withheld-unverified',
+      'withheld',
+      'unknown-index',
+      'sent-before-joining',
+      'untrusted-sender',
+      'other',
+    ] as const;
+    const said = reasons.map((reason) => undecryptableReason(message({ undecryptable: { state: 'failed', reason } })));
+    for (const [i, sentence] of said.entries()) expect(sentence, reasons[i]).to.match(/^[A-Z].*\.$/u);
+    expect(new Set(said).size).to.equal(reasons.length);
+    expect(undecryptableReason(message({ own: true, undecryptable: { state: 'failed', reason: 'withheld' } }))).to.equal(
+      'Your other device refused to share the keys to this message.',
+    );
+    expect(undecryptableReason(message())).to.equal('');
   });
 
   it('names lists and initials', () => {

@@ -90,9 +90,12 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
   const tab = active ? 0 : -1;
   const act = (type: 'reply' | 'edit' | 'delete' | 'confirm-delete' | 'react-menu' | 'close-menu' | 'retry' | 'cancel') => () =>
     onAction({ type, message });
-  const canAct = !message.redacted && message.eventId !== undefined && message.status === 'sent';
+  const unreadable = message.undecryptable;
+  // Nothing to reply to, edit or react to in a message that cannot be read.
+  const canAct = !message.redacted && !unreadable && message.eventId !== undefined && message.status === 'sent';
   const classes = [
     'message',
+    unreadable ? 'undecryptable' : '',
     message.own ? 'own' : '',
     message.continuation ? 'continuation' : '',
     message.msgtype === 'notice' ? 'bot' : '',
@@ -106,6 +109,8 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
       data-key=${message.key}
       data-event-id=${message.eventId ?? ''}
       data-trust=${message.trust ?? nothing}
+      data-undecryptable=${unreadable?.state ?? nothing}
+      data-reason=${unreadable?.reason ?? nothing}
       tabindex=${tab}
       aria-roledescription="message"
       aria-describedby=${`meta-${message.key}`}
@@ -139,11 +144,13 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
             : nothing
         }
         ${
-          message.redacted
-            ? html`<span class="body deleted">Message deleted</span>`
-            : MEDIA_TYPES.has(message.msgtype)
-              ? renderMedia(message, loadMedia, tab)
-              : renderMessageBody(message, loadMedia)
+          unreadable
+            ? renderUnreadable(message)
+            : message.redacted
+              ? html`<span class="body deleted">Message deleted</span>`
+              : MEDIA_TYPES.has(message.msgtype)
+                ? renderMedia(message, loadMedia, tab)
+                : renderMessageBody(message, loadMedia)
         }
         ${message.edited && !message.redacted ? html`<span class="edited">(edited)</span>` : nothing}
       </div>
@@ -156,6 +163,22 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
           >${statusText(message)}</time
         >
         ${
+          unreadable
+            ? // While an attempt runs the button stays, aria-disabled rather than disabled, so a keyboard
+              // member who just pressed it keeps focus on it.
+              html`<button
+                type="button"
+                class="small"
+                tabindex=${tab}
+                aria-label="Retry decrypting this message"
+                aria-disabled=${unreadable.state === 'decrypting' ? 'true' : 'false'}
+                @click=${unreadable.state === 'decrypting' ? undefined : act('retry')}
+              >
+                Retry
+              </button>`
+            : nothing
+        }
+        ${
           message.status === 'failed'
             ? html`<button type="button" class="small" tabindex=${tab} @click=${act('retry')}>Retry</button
                 ><button type="button" class="small" tabindex=${tab} @click=${act('cancel')}>Cancel</button>`
@@ -167,6 +190,53 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
       ${canAct && (showActions || menu !== 'none') ? renderActions(message, tab, menu, act, onAction) : nothing}
     </article>
   `;
+}
+
+/**
+ * Why an encrypted message cannot be read, in a short sentence that names the sender (the headline,
+ * "Waiting for the keys to this message" or "Unable to decrypt this message", is the item's body).
+ */
+export function undecryptableReason(message: MessageItem): string {
+  const device = message.own ? 'Your other device' : `${message.sender.displayName}'s device`;
+  switch (message.undecryptable?.reason) {
+    case undefined:
+    case 'decrypting':
+      return '';
+    case 'encryption-not-started':
+      return 'Encryption has not started in this browser yet.';
+    case 'keys-not-received':
+      return `${device} has not sent this browser the keys yet.`;
+    case 'sent-before-sign-in':
+      return 'It was sent before this browser signed in, and your account has no key backup.';
+    case 'backup-locked':
+      return 'It was sent before this browser signed in: restore your key backup with your recovery key (Security) to read it.';
+    case 'backup-searching':
+      return 'It was sent before this browser signed in, and your key backup does not hold its keys yet.';
+    case 'withheld-unverified':
+      return `${device} does not share keys with unverified devices, and this browser is not verified.`;
+    case 'withheld':
+      return `${device} refused to share the keys to this message.`;
+    case 'unknown-index':
+      return `This browser only holds the keys to later messages from ${message.sender.displayName}.`;
+    case 'sent-before-joining':
+      return 'It was sent before you joined the room.';
+    case 'untrusted-sender':
+      return 'It was sent from a device that cannot be trusted.';
+    case 'other':
+      return 'Something went wrong while decrypting it.';
+  }
+}
+
+/**
+ * An encrypted message this browser cannot read (yet), as a muted placeholder: the headline (the
+ * item's body, never content) and why. The article around it is the same as a readable message's,
+ * so when the keys arrive the same element fills in, keeping its place and focus.
+ */
+function renderUnreadable(message: MessageItem): TemplateResult {
+  const reason = undecryptableReason(message);
+  return html`<span class="body undecryptable-text">${message.body}</span>${
+      reason ? html`<span class="undecryptable-reason">${reason}</span>` : nothing
+    }`;
 }
 
 /** Why a message's sender cannot be trusted, in words; undefined when nothing is wrong ("without nagging"). */

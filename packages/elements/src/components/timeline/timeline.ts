@@ -604,7 +604,7 @@ export class TimelineController implements ReactiveController {
     }
     if (!article) return;
     const message = view.items.find((item): item is MessageItem => item.kind === 'message' && item.key === article.dataset['key']);
-    if (!message || message.redacted || !message.eventId) return;
+    if (!message || message.redacted || message.undecryptable || !message.eventId) return;
     const key = event.key.toLowerCase();
     if (key === 'r') this.#onAction({ type: 'reply', message });
     else if (key === 'e' && message.own) this.#onAction({ type: 'edit', message });
