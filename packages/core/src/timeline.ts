@@ -578,7 +578,8 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
         if (!bySender.has(sender)) bySender.set(sender, id);
       }
     } else if (type === 'm.room.encrypted') {
-      kind = Kind.Placeholder;
+      // A redacted encrypted message loses its decrypted content (and type): it is a deleted message.
+      kind = redacted ? Kind.Message : Kind.Placeholder;
     } else if (event.isState() && type !== 'm.room.redaction') {
       kind = Kind.Notice;
     }
