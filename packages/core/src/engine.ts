@@ -45,8 +45,19 @@ export interface SessionHooks {
   onLoggedOut(soft: boolean): void;
 }
 
+/** How long the password typed at sign-in may be held for the first cross-signing identity. */
+export const SIGN_IN_PASSWORD_WINDOW_MS = 5 * 60_000;
+
+export interface StartOptions {
+  /**
+   * The password the member just signed in with, held in memory (never stored) until crypto first
+   * runs, for a homeserver that asks for it to take the member's first cross-signing identity.
+   */
+  signInPassword?: string;
+}
+
 /** Starts the engine for a stored session: one client, one sync loop. */
-export function startSession(stored: StoredSession, hooks: SessionHooks): EngineSession {
+export function startSession(stored: StoredSession, hooks: SessionHooks, options: StartOptions = {}): EngineSession {
   const tokens = refreshingFetch(stored.homeserverUrl, stored, (fresh) => {
     client.setAccessToken(fresh.accessToken);
     hooks.onTokens(fresh);
@@ -69,7 +80,9 @@ export function startSession(stored: StoredSession, hooks: SessionHooks): Engine
   // Guests may not create filters or read push rules; the SDK skips those once it knows.
   if (stored.guest) client.setGuest(true);
   const info: SessionInfo = { userId: stored.userId, deviceId: stored.deviceId, homeserverUrl: stored.homeserverUrl };
-  return new EngineSession(client, stored.guest ? { ...info, guest: true } : info, autoSync(), tokens.fetch);
+  const session = new EngineSession(client, stored.guest ? { ...info, guest: true } : info, autoSync(), tokens.fetch);
+  if (options.signInPassword !== undefined && !stored.guest) session.holdSignInPassword(options.signInPassword);
+  return session;
 }
 
 export class EngineSession implements SessionHandle {
@@ -160,6 +173,45 @@ export class EngineSession implements SessionHandle {
   }
 
   #crypto: Promise<void> | undefined;
+  /** The sign-in password, until the first identity is made, the window closes or the session ends. */
+  #signInPassword: { value: string; timer: ReturnType<typeof setTimeout> } | undefined;
+  /** The first cross-signing identity being made (or found), once per session after crypto starts. */
+  #firstIdentity: Promise<void> | undefined;
+
+  /** Keeps the password typed at sign-in for `SIGN_IN_PASSWORD_WINDOW_MS` at most; see `StartOptions`. */
+  holdSignInPassword(password: string): void {
+    this.#forgetSignInPassword();
+    const timer = setTimeout(() => this.#forgetSignInPassword(), SIGN_IN_PASSWORD_WINDOW_MS);
+    this.#signInPassword = { value: password, timer };
+  }
+
+  #forgetSignInPassword(): void {
+    if (this.#signInPassword) clearTimeout(this.#signInPassword.timer);
+    this.#signInPassword = undefined;
+  }
+
+  /** Whether the sign-in password is still held (for tests of its lifetime). */
+  get holdsSignInPassword(): boolean {
+    return this.#signInPassword !== undefined;
+  }
+
+  /**
+   * Gives the member a cross-signing identity the first time crypto runs, if the account has none
+   * (see `Recovery.bootstrapFirstIdentity`). It never asks the member anything: a failure is
+   * logged, and the Security panel can still set one up.
+   */
+  #bootstrapFirstIdentity(): Promise<void> {
+    this.#firstIdentity ??= (async () => {
+      try {
+        await new Recovery(this.client).bootstrapFirstIdentity(this.#signInPassword?.value);
+      } catch (error) {
+        if (!this.#stopped) console.warn('[omni] could not set up cross-signing for this account', error);
+      } finally {
+        this.#forgetSignInPassword();
+      }
+    })();
+    return this.#firstIdentity;
+  }
 
   /**
    * Starts end-to-end encryption once per session, when a room that needs it is opened.
@@ -168,7 +220,11 @@ export class EngineSession implements SessionHandle {
    */
   ensureCrypto(): Promise<void> {
     if (this.info.guest) return Promise.resolve();
-    this.#crypto ??= import('./crypto.ts')
+    // Crypto stops and restarts the sync loop: a loop stopped before its first response never
+    // resolves `whenSynced()`, and the restarted one would wait on it (the Security panel opened
+    // right after a reload did exactly that).
+    this.#crypto ??= this.#firstSync
+      .then(() => import('./crypto.ts'))
       .then((crypto) =>
         crypto.ensureCrypto(this.client, {
           pause: () => this.client.stopClient(),
@@ -176,6 +232,10 @@ export class EngineSession implements SessionHandle {
           resume: () => (this.#stopped ? Promise.resolve() : this.#sync.start(this.client)),
         }),
       )
+      .then(() => {
+        // In the background: the room shows as soon as crypto runs; the Security panel waits for it.
+        if (!this.#stopped) void this.#bootstrapFirstIdentity();
+      })
       .catch((error: unknown) => {
         this.#crypto = undefined;
         throw error;
@@ -198,6 +258,7 @@ export class EngineSession implements SessionHandle {
       return Promise.reject(new OmniError('encryption-unavailable', 'Guests have no encryption keys to recover.'));
     }
     this.#recovery ??= this.ensureCrypto()
+      .then(() => this.#bootstrapFirstIdentity())
       .then(() => new Recovery(this.client))
       .catch((error: unknown) => {
         this.#recovery = undefined;
@@ -244,6 +305,7 @@ export class EngineSession implements SessionHandle {
 
   async signOut(): Promise<void> {
     this.#stopped = true;
+    this.#forgetSignInPassword();
     this.media.clear();
     for (const model of this.#rooms.values()) model.dispose();
     this.#rooms.clear();
@@ -272,6 +334,7 @@ export class EngineSession implements SessionHandle {
 
   stop(): void {
     this.#stopped = true;
+    this.#forgetSignInPassword();
     this.media.clear();
     for (const model of this.#rooms.values()) model.dispose();
     this.#rooms.clear();
