@@ -30,6 +30,8 @@ import { MessageTrustCache, Verifications } from './verification.ts';
 import type { MediaRequest, RoomHandle, SecurityHandle, SessionHandle, SessionInfo, SignInOptions, Unsubscribe } from './types.ts';
 import { OmniError } from './types.ts';
 
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Signs in and returns what must be stored to resume the session later. */
 export async function login(options: SignInOptions, deviceId?: string): Promise<StoredSession> {
   const homeserverUrl = await resolveHomeserver(options.homeserver);
@@ -313,6 +315,9 @@ export class EngineSession implements SessionHandle {
     this.#posts.clear();
     for (const model of this.#directs.values()) model.dispose();
     this.#directs.clear();
+    // The first cross-signing identity being uploaded holds the crypto store open and would fail
+    // half-way once the token is revoked: let it end first, but not for long.
+    if (this.#firstIdentity) await Promise.race([this.#firstIdentity, delay(5_000)]);
     try {
       // Guests cannot log out; their token simply stops being used.
       if (!this.info.guest) await this.client.logout(true);
@@ -322,13 +327,16 @@ export class EngineSession implements SessionHandle {
     } finally {
       // Crypto still starting would hold its stores open: let it finish (it no longer restarts the sync),
       // but not for long — with the server unreachable it may keep retrying.
-      if (this.#crypto) {
-        await Promise.race([this.#crypto.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5_000))]);
-      }
+      if (this.#crypto) await Promise.race([this.#crypto.catch(() => undefined), delay(5_000)]);
       this.client.stopClient();
       // The crypto store has a per-device prefix, which js-sdk must be told to delete it.
       const { cryptoStorePrefix } = await import('./crypto.ts');
-      await this.client.clearStores({ cryptoDatabasePrefix: cryptoStorePrefix(this.info.userId, this.info.deviceId) });
+      const cleared = this.client.clearStores({ cryptoDatabasePrefix: cryptoStorePrefix(this.info.userId, this.info.deviceId) });
+      // A crypto request still running when the client stopped keeps the store's connection open, and
+      // IndexedDB holds the deletion until it closes (at the latest when the page goes). The deletion
+      // stays queued; signing out must not wait for it forever.
+      const done = await Promise.race([cleared.then(() => true), delay(15_000).then(() => false)]);
+      if (!done) console.warn('[omni] the crypto store is still in use; it will be deleted once it is closed');
     }
   }
 
