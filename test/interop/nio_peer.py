@@ -9,7 +9,13 @@ Driven by JSON lines on stdin, answered by JSON lines on stdout (logs go to stde
   {"id": 5, "cmd": "send", "room": "!room:x", "body": "hi"}        -> event id (always encrypted)
   {"id": 6, "cmd": "wait_message", "room": "!room:x", "body": "hi", "timeout": 30}
                                                                    -> {"sender", "body", "event_id", "decrypted"}
-  {"id": 7, "cmd": "exit"}
+  {"id": 7, "cmd": "send_event", "room": "!room:x", "type": "m.reaction", "content": {...}}
+                                                                   -> event id (encrypted as nio does: all but m.reaction)
+  {"id": 8, "cmd": "redact", "room": "!room:x", "event_id": "$e", "reason": "why"}  -> redaction event id
+  {"id": 9, "cmd": "wait_event", "room": "!room:x", "where": {"type": "m.reaction", "content/m.relates_to/key": "👍"},
+   "timeout": 30}                                                  -> {"event": <decrypted source>, "decrypted": bool}
+     ("where" keys are "/"-separated paths into the event as nio sees it, decrypted; values must be equal)
+  {"id": 10, "cmd": "exit"}
 Answers: {"id": n, "ok": true, "result": ...} or {"id": n, "ok": false, "error": "..."}.
 Run with Debian's /usr/bin/python3 (python3-matrix-nio, python3-olm). The store lives in a temp dir.
 """
@@ -21,9 +27,9 @@ import shutil
 import sys
 import tempfile
 
-from nio import AsyncClient, AsyncClientConfig, LoginResponse, MegolmEvent, RoomMessageText
+from nio import AsyncClient, AsyncClientConfig, Event, LoginResponse, MegolmEvent, RoomMessageText
 
-COMMANDS = {"login", "join", "wait_member", "trust", "send", "wait_message"}
+COMMANDS = {"login", "join", "wait_member", "trust", "send", "wait_message", "send_event", "redact", "wait_event"}
 
 
 class Peer:
@@ -32,6 +38,7 @@ class Peer:
         self.client = None
         self.sync_task = None
         self.messages = []  # (room_id, sender, body, event_id, decrypted)
+        self.events = []  # (room_id, source as nio sees it: decrypted when it could, decrypted)
         self.undecryptable = 0
 
     async def login(self, homeserver, user, password, device):
@@ -44,12 +51,19 @@ class Peer:
             await self.client.keys_upload()
         self.client.add_event_callback(self.on_text, RoomMessageText)
         self.client.add_event_callback(self.on_undecryptable, MegolmEvent)
+        self.client.add_event_callback(self.on_event, Event)
         await self.client.sync(timeout=0, full_state=True)
         self.sync_task = asyncio.ensure_future(self.client.sync_forever(timeout=1000))
         return {"user_id": self.client.user_id, "device_id": self.client.device_id}
 
     async def on_text(self, room, event):
         self.messages.append((room.room_id, event.sender, event.body, event.event_id, event.decrypted))
+
+    async def on_event(self, room, event):
+        source = dict(event.source)
+        if getattr(event, "decrypted", False) and "type" not in source:
+            source["type"] = getattr(event, "type", None)
+        self.events.append((room.room_id, source, bool(getattr(event, "decrypted", False))))
 
     async def on_undecryptable(self, room, event):
         self.undecryptable += 1
@@ -106,6 +120,36 @@ class Peer:
                     return {"sender": sender, "body": text, "event_id": event_id, "decrypted": decrypted}
             return None
         return await self.until(seen, timeout, f"a message {body!r} in {room}")
+
+    async def send_event(self, room, type, content):
+        await self.until(lambda: room in self.client.rooms and self.client.rooms[room].encrypted, 30, f"{room} to be encrypted")
+        response = await self.client.room_send(room, type, content, ignore_unverified_devices=True)
+        if not hasattr(response, "event_id"):
+            raise RuntimeError(f"send failed: {response}")
+        return response.event_id
+
+    async def redact(self, room, event_id, reason=None):
+        response = await self.client.room_redact(room, event_id, reason=reason)
+        if not hasattr(response, "event_id"):
+            raise RuntimeError(f"redact failed: {response}")
+        return response.event_id
+
+    async def wait_event(self, room, where, timeout=30):
+        def lookup(source, path):
+            value = source
+            for part in path.split("/"):
+                if not isinstance(value, dict) or part not in value:
+                    return None
+                value = value[part]
+            return value
+
+        def seen():
+            for room_id, source, decrypted in self.events:
+                if room_id == room and all(lookup(source, path) == value for path, value in where.items()):
+                    return {"event": source, "decrypted": decrypted}
+            return None
+
+        return await self.until(seen, timeout, f"an event {where!r} in {room}")
 
     async def close(self):
         if self.sync_task:

@@ -1,10 +1,13 @@
 /**
- * Emoji (SAS) verification between two browser sessions, in Debian's Chromium against real Synapse:
- * Alice and Bob, each in their own browser context (own IndexedDB crypto store), bootstrap cross-signing
- * and write in an encrypted DM (<omni-dm>). Alice verifies Bob from the DM header: both see the same
- * seven emoji; a mismatch cancels on both sides and verifies nothing; a second attempt where both
- * confirm verifies Bob: his user is verified for Alice and his messages carry `verified` trust with
- * no warning shield. The dialog passes axe.
+ * Emoji (SAS) verification and trust between browser sessions, in Debian's Chromium against real
+ * Synapse: Alice and Bob, each in their own browser context (own IndexedDB crypto store), get their
+ * cross-signing identity from the session itself at sign-in and write in an encrypted DM (<omni-dm>).
+ * Alice verifies Bob from the DM header: both see the same seven emoji; a mismatch cancels on both
+ * sides and verifies nothing; a second attempt where both confirm verifies Bob: his user is verified
+ * for Alice and his messages carry `verified` trust with no warning shield. The dialog passes axe.
+ * Then the bad cases: Bob writes from a second browser he never verified (its message carries the
+ * unverified-device shield), and Bob resets his identity (his new message carries the
+ * identity-changed shield and the DM header says "Identity changed").
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -20,7 +23,8 @@ interface OmniWindow {
   omni: {
     signIn(options: object): Promise<unknown>;
     mount(): void;
-    setUpCrossSigning(password: string): Promise<void>;
+    crossSigningReady(): Promise<boolean>;
+    resetIdentity(password: string): Promise<void>;
     userTrust(userId: string): Promise<string>;
   };
 }
@@ -65,13 +69,14 @@ describe('emoji verification between two browser sessions', { timeout: 600_000 }
   let bob: Peer;
   let pageA: Page;
   let pageB: Page;
+  let open: (member: Peer, other: Peer, firstDevice?: boolean) => Promise<Page>;
   const errors: string[] = [];
 
   before(async () => {
     [browser, pages, hs] = await Promise.all([launchChromium(), servePages(), startSynapse()]);
     step('browser, pages and Synapse started');
     [alice, bob] = await Promise.all([hs.registerUser({ displayName: 'Alice' }), hs.registerUser({ displayName: 'Bob' })]);
-    const open = async (member: Peer, other: Peer): Promise<Page> => {
+    open = async (member: Peer, other: Peer, firstDevice = true): Promise<Page> => {
       const page = await (await browser.newContext()).newPage();
       page.on('pageerror', (error) => errors.push(`${member.username}: ${error.message}`));
       if (process.env['OMNI_TEST_VERBOSE']) page.on('console', (message) => console.error(`# [${member.username}] ${message.text()}`));
@@ -85,8 +90,10 @@ describe('emoji verification between two browser sessions', { timeout: 600_000 }
         [hs.baseUrl, member.username, member.password] as const,
       );
       step(`${member.username}: signed in`);
-      await page.evaluate(async (password) => (window as unknown as OmniWindow).omni.setUpCrossSigning(password), member.password);
-      step(`${member.username}: cross-signing set up`);
+      // The session made the member's identity itself when crypto first ran; a later device finds it and leaves it alone.
+      const ready = await page.evaluate(async () => (window as unknown as OmniWindow).omni.crossSigningReady());
+      assert.equal(ready, firstDevice, `${member.username}: this device holds the cross-signing identity`);
+      step(`${member.username}: cross-signing ${ready ? 'set up at sign-in' : 'found, not this device’s'}`);
       return page;
     };
     pageA = await open(alice, bob);
@@ -185,6 +192,35 @@ describe('emoji verification between two browser sessions', { timeout: 600_000 }
     await send(pageB, 'after verification');
     await article(pageA, 'after verification').and(pageA.locator('[data-trust="verified"]')).waitFor(TIMEOUT);
     assert.equal(await pageA.locator('[part="trust-warning"]').count(), 0, 'no warning shield on verified messages');
+    assert.deepEqual(errors, []);
+  });
+
+  test('a message from a device Bob has not verified carries the unverified-device shield', async () => {
+    // Bob signs in on a second browser: his identity exists, this device cannot open it, nothing signs it.
+    const pageC = await open(bob, alice, false);
+    try {
+      await pageC.evaluate(() => (window as unknown as OmniWindow).omni.mount());
+      await send(pageC, 'from a new browser of bob');
+      const fromNewDevice = article(pageA, 'from a new browser of bob');
+      await fromNewDevice.and(pageA.locator('[data-trust="unverified-device"]')).waitFor(TIMEOUT);
+      await fromNewDevice.getByRole('img', { name: 'Sent from a device Bob has not verified' }).waitFor(TIMEOUT);
+      // Bob himself stays verified, and his verified device's messages carry no warning.
+      assert.equal(await pageA.evaluate((id) => (window as unknown as OmniWindow).omni.userTrust(id), bob.userId), 'verified');
+      assert.equal(await article(pageA, 'after verification').locator('[part="trust-warning"]').count(), 0);
+    } finally {
+      await pageC.context().close();
+    }
+  });
+
+  test('Bob’s identity changes after Alice verified him: his new messages and the DM header say so', async () => {
+    await pageB.evaluate(async (password) => (window as unknown as OmniWindow).omni.resetIdentity(password), bob.password);
+    step('bob: identity reset');
+    await waitForUserTrust(pageA, bob.userId, 'identity-changed');
+    await send(pageB, 'after my identity changed');
+    const changed = article(pageA, 'after my identity changed');
+    await changed.and(pageA.locator('[data-trust="identity-changed"]')).waitFor(TIMEOUT);
+    await changed.getByRole('img', { name: "Bob's identity changed since you verified them" }).waitFor(TIMEOUT);
+    await pageA.locator('[part="verified"]').getByText('Identity changed').waitFor(TIMEOUT);
     assert.deepEqual(errors, []);
   });
 });

@@ -1,10 +1,10 @@
 /**
  * A host page for the verification test: one <omni-dm> with the member in the query string (`hs`,
- * `user`), mounted by `omni.mount()`, and on `window.omni` the sign-in API, a cross-signing bootstrap and the session's
+ * `user`), mounted by `omni.mount()`, and on `window.omni` the sign-in API, the cross-signing state, an identity reset and the session's
  * verification API.
  */
 import { signIn, type OmniDm } from '@omnisocial/chat';
-import { resolveHomeserver, sessionFor, type UserTrust } from '@omnisocial/core';
+import { resolveHomeserver, restoreSession, sessionFor, type SecurityStatus, type UserTrust } from '@omnisocial/core';
 
 const params = new URLSearchParams(location.search);
 const homeserver = params.get('hs') ?? '';
@@ -23,48 +23,39 @@ async function session(): Promise<NonNullable<ReturnType<typeof sessionFor>>> {
   return found;
 }
 
-/** What the engine's session holds beyond the public handle: enough to bootstrap cross-signing. */
-interface EngineParts {
-  whenSynced(): Promise<void>;
-  ensureCrypto(): Promise<void>;
-  client: {
-    getSafeUserId(): string;
-    getCrypto():
-      | {
-          bootstrapCrossSigning(options: {
-            setupNewCrossSigning: boolean;
-            authUploadDeviceSigningKeys: (makeRequest: (auth: object) => Promise<unknown>) => Promise<void>;
-          }): Promise<void>;
-        }
-      | undefined;
-  };
+/**
+ * Waits for the cross-signing identity the session makes by itself the first time crypto runs after
+ * sign-in (`security.status()` starts crypto and waits for it), and says whether this device holds it.
+ */
+async function crossSigningReady(): Promise<boolean> {
+  return (await (await session()).security.status()).crossSigning;
 }
 
-/**
- * Cross-signing keys for the member (a new identity, signed with their password), as recovery set-up
- * makes them; the test needs only these, not secret storage or key backup.
- */
-async function setUpCrossSigning(password: string): Promise<void> {
-  const engine = (await session()) as unknown as EngineParts;
-  // Crypto restarts the sync loop: let the first sync finish first, as opening a room does.
-  await engine.whenSynced();
-  await engine.ensureCrypto();
-  const crypto = engine.client.getCrypto();
-  if (!crypto) throw new Error('crypto did not start');
-  const user = engine.client.getSafeUserId();
-  await crypto.bootstrapCrossSigning({
-    setupNewCrossSigning: true,
-    authUploadDeviceSigningKeys: async (makeRequest) => {
-      await makeRequest({ type: 'm.login.password', identifier: { type: 'm.id.user', user }, password });
-    },
-  });
+/** A new cross-signing identity for the member (others see it change), as "Reset recovery…" makes it. */
+async function resetIdentity(password: string): Promise<void> {
+  await (await session()).security.resetRecovery({ password });
+}
+
+/** Recovery set-up from the Security panel's core call; resolves to the recovery key. */
+async function setUpRecovery(): Promise<string> {
+  return (await session()).security.setUpRecovery();
+}
+
+/** Picks up the session stored in this profile (a reload), as any element does on connecting. */
+async function resume(): Promise<boolean> {
+  await restoreSession(await resolveHomeserver(homeserver));
+  return sessionFor(await resolveHomeserver(homeserver)) !== undefined;
 }
 
 Object.assign(window, {
   omni: {
     signIn,
     mount,
-    setUpCrossSigning,
+    crossSigningReady,
+    resetIdentity,
+    setUpRecovery,
+    resume,
+    securityStatus: async (): Promise<SecurityStatus> => (await session()).security.status(),
     userTrust: async (userId: string): Promise<UserTrust> => (await session()).verification.userTrust(userId),
   },
 });

@@ -17,6 +17,12 @@ export interface NioMessage {
   decrypted: boolean;
 }
 
+/** An event as nio saw it (decrypted when it could), and whether it came encrypted. */
+export interface NioEvent {
+  event: { type?: string; event_id?: string; sender?: string; content?: Record<string, unknown>; redacts?: string };
+  decrypted: boolean;
+}
+
 /** The commands of nio_peer.py, their arguments and results. */
 export interface NioCommands {
   login: { args: { homeserver: string; user: string; password: string; device: string }; result: { user_id: string; device_id: string } };
@@ -25,6 +31,9 @@ export interface NioCommands {
   trust: { args: { user: string; device?: string; timeout?: number }; result: number };
   send: { args: { room: string; body: string }; result: string };
   wait_message: { args: { room: string; body: string; timeout?: number }; result: NioMessage };
+  send_event: { args: { room: string; type: string; content: Record<string, unknown> }; result: string };
+  redact: { args: { room: string; event_id: string; reason?: string }; result: string };
+  wait_event: { args: { room: string; where: Record<string, unknown>; timeout?: number }; result: NioEvent };
 }
 
 export type NioCommand = keyof NioCommands;

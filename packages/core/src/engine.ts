@@ -30,6 +30,8 @@ import { MessageTrustCache, Verifications } from './verification.ts';
 import type { MediaRequest, RoomHandle, SecurityHandle, SessionHandle, SessionInfo, SignInOptions, Unsubscribe } from './types.ts';
 import { OmniError } from './types.ts';
 
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Signs in and returns what must be stored to resume the session later. */
 export async function login(options: SignInOptions, deviceId?: string): Promise<StoredSession> {
   const homeserverUrl = await resolveHomeserver(options.homeserver);
@@ -45,8 +47,19 @@ export interface SessionHooks {
   onLoggedOut(soft: boolean): void;
 }
 
+/** How long the password typed at sign-in may be held for the first cross-signing identity. */
+export const SIGN_IN_PASSWORD_WINDOW_MS = 5 * 60_000;
+
+export interface StartOptions {
+  /**
+   * The password the member just signed in with, held in memory (never stored) until crypto first
+   * runs, for a homeserver that asks for it to take the member's first cross-signing identity.
+   */
+  signInPassword?: string;
+}
+
 /** Starts the engine for a stored session: one client, one sync loop. */
-export function startSession(stored: StoredSession, hooks: SessionHooks): EngineSession {
+export function startSession(stored: StoredSession, hooks: SessionHooks, options: StartOptions = {}): EngineSession {
   const tokens = refreshingFetch(stored.homeserverUrl, stored, (fresh) => {
     client.setAccessToken(fresh.accessToken);
     hooks.onTokens(fresh);
@@ -69,7 +82,9 @@ export function startSession(stored: StoredSession, hooks: SessionHooks): Engine
   // Guests may not create filters or read push rules; the SDK skips those once it knows.
   if (stored.guest) client.setGuest(true);
   const info: SessionInfo = { userId: stored.userId, deviceId: stored.deviceId, homeserverUrl: stored.homeserverUrl };
-  return new EngineSession(client, stored.guest ? { ...info, guest: true } : info, autoSync(), tokens.fetch);
+  const session = new EngineSession(client, stored.guest ? { ...info, guest: true } : info, autoSync(), tokens.fetch);
+  if (options.signInPassword !== undefined && !stored.guest) session.holdSignInPassword(options.signInPassword);
+  return session;
 }
 
 export class EngineSession implements SessionHandle {
@@ -160,6 +175,45 @@ export class EngineSession implements SessionHandle {
   }
 
   #crypto: Promise<void> | undefined;
+  /** The sign-in password, until the first identity is made, the window closes or the session ends. */
+  #signInPassword: { value: string; timer: ReturnType<typeof setTimeout> } | undefined;
+  /** The first cross-signing identity being made (or found), once per session after crypto starts. */
+  #firstIdentity: Promise<void> | undefined;
+
+  /** Keeps the password typed at sign-in for `SIGN_IN_PASSWORD_WINDOW_MS` at most; see `StartOptions`. */
+  holdSignInPassword(password: string): void {
+    this.#forgetSignInPassword();
+    const timer = setTimeout(() => this.#forgetSignInPassword(), SIGN_IN_PASSWORD_WINDOW_MS);
+    this.#signInPassword = { value: password, timer };
+  }
+
+  #forgetSignInPassword(): void {
+    if (this.#signInPassword) clearTimeout(this.#signInPassword.timer);
+    this.#signInPassword = undefined;
+  }
+
+  /** Whether the sign-in password is still held (for tests of its lifetime). */
+  get holdsSignInPassword(): boolean {
+    return this.#signInPassword !== undefined;
+  }
+
+  /**
+   * Gives the member a cross-signing identity the first time crypto runs, if the account has none
+   * (see `Recovery.bootstrapFirstIdentity`). It never asks the member anything: a failure is
+   * logged, and the Security panel can still set one up.
+   */
+  #bootstrapFirstIdentity(): Promise<void> {
+    this.#firstIdentity ??= (async () => {
+      try {
+        await new Recovery(this.client).bootstrapFirstIdentity(this.#signInPassword?.value);
+      } catch (error) {
+        if (!this.#stopped) console.warn('[omni] could not set up cross-signing for this account', error);
+      } finally {
+        this.#forgetSignInPassword();
+      }
+    })();
+    return this.#firstIdentity;
+  }
 
   /**
    * Starts end-to-end encryption once per session, when a room that needs it is opened.
@@ -168,7 +222,11 @@ export class EngineSession implements SessionHandle {
    */
   ensureCrypto(): Promise<void> {
     if (this.info.guest) return Promise.resolve();
-    this.#crypto ??= import('./crypto.ts')
+    // Crypto stops and restarts the sync loop: a loop stopped before its first response never
+    // resolves `whenSynced()`, and the restarted one would wait on it (the Security panel opened
+    // right after a reload did exactly that).
+    this.#crypto ??= this.#firstSync
+      .then(() => import('./crypto.ts'))
       .then((crypto) =>
         crypto.ensureCrypto(this.client, {
           pause: () => this.client.stopClient(),
@@ -176,6 +234,10 @@ export class EngineSession implements SessionHandle {
           resume: () => (this.#stopped ? Promise.resolve() : this.#sync.start(this.client)),
         }),
       )
+      .then(() => {
+        // In the background: the room shows as soon as crypto runs; the Security panel waits for it.
+        if (!this.#stopped) void this.#bootstrapFirstIdentity();
+      })
       .catch((error: unknown) => {
         this.#crypto = undefined;
         throw error;
@@ -198,6 +260,7 @@ export class EngineSession implements SessionHandle {
       return Promise.reject(new OmniError('encryption-unavailable', 'Guests have no encryption keys to recover.'));
     }
     this.#recovery ??= this.ensureCrypto()
+      .then(() => this.#bootstrapFirstIdentity())
       .then(() => new Recovery(this.client))
       .catch((error: unknown) => {
         this.#recovery = undefined;
@@ -244,6 +307,7 @@ export class EngineSession implements SessionHandle {
 
   async signOut(): Promise<void> {
     this.#stopped = true;
+    this.#forgetSignInPassword();
     this.media.clear();
     for (const model of this.#rooms.values()) model.dispose();
     this.#rooms.clear();
@@ -251,6 +315,9 @@ export class EngineSession implements SessionHandle {
     this.#posts.clear();
     for (const model of this.#directs.values()) model.dispose();
     this.#directs.clear();
+    // The first cross-signing identity being uploaded holds the crypto store open and would fail
+    // half-way once the token is revoked: let it end first, but not for long.
+    if (this.#firstIdentity) await Promise.race([this.#firstIdentity, delay(5_000)]);
     try {
       // Guests cannot log out; their token simply stops being used.
       if (!this.info.guest) await this.client.logout(true);
@@ -260,18 +327,22 @@ export class EngineSession implements SessionHandle {
     } finally {
       // Crypto still starting would hold its stores open: let it finish (it no longer restarts the sync),
       // but not for long — with the server unreachable it may keep retrying.
-      if (this.#crypto) {
-        await Promise.race([this.#crypto.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5_000))]);
-      }
+      if (this.#crypto) await Promise.race([this.#crypto.catch(() => undefined), delay(5_000)]);
       this.client.stopClient();
       // The crypto store has a per-device prefix, which js-sdk must be told to delete it.
       const { cryptoStorePrefix } = await import('./crypto.ts');
-      await this.client.clearStores({ cryptoDatabasePrefix: cryptoStorePrefix(this.info.userId, this.info.deviceId) });
+      const cleared = this.client.clearStores({ cryptoDatabasePrefix: cryptoStorePrefix(this.info.userId, this.info.deviceId) });
+      // A crypto request still running when the client stopped keeps the store's connection open, and
+      // IndexedDB holds the deletion until it closes (at the latest when the page goes). The deletion
+      // stays queued; signing out must not wait for it forever.
+      const done = await Promise.race([cleared.then(() => true), delay(15_000).then(() => false)]);
+      if (!done) console.warn('[omni] the crypto store is still in use; it will be deleted once it is closed');
     }
   }
 
   stop(): void {
     this.#stopped = true;
+    this.#forgetSignInPassword();
     this.media.clear();
     for (const model of this.#rooms.values()) model.dispose();
     this.#rooms.clear();

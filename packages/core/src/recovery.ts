@@ -145,6 +145,35 @@ export class Recovery {
   }
 
   /**
+   * Makes the member's first cross-signing identity (master, self-signing and user-signing keys,
+   * this device signed with them) when the account has none on the server. An account that already
+   * has one is left alone, whether or not this device holds its keys: the member restores or
+   * verifies from the Security panel. Synapse takes a first identity without interactive auth
+   * (MSC3967); elsewhere the password typed at sign-in answers it, if it is still held. Resolves to
+   * whether an identity was made.
+   */
+  async bootstrapFirstIdentity(password: string | undefined): Promise<boolean> {
+    const crypto = cryptoOf(this.#client);
+    const userId = this.#client.getSafeUserId();
+    if (await crypto.userHasCrossSigningKeys(userId, true)) return false;
+    await crypto.bootstrapCrossSigning({
+      setupNewCrossSigning: true,
+      authUploadDeviceSigningKeys: async (makeRequest) => {
+        try {
+          await makeRequest(null);
+        } catch (error) {
+          const request = authRequest(error);
+          if (!request || !password) throw error;
+          // Another device of the member may have made the identity meanwhile: never replace it.
+          if (await crypto.userHasCrossSigningKeys(userId, true)) throw error;
+          await makeRequest(passwordAuth(this.#client, password, request.session));
+        }
+      },
+    });
+    return true;
+  }
+
+  /**
    * Cross-signing (kept when this device holds keys the server knows, else made anew), a new
    * recovery key and a new key backup. Refused when the account already has recovery set up that
    * this device cannot open: restore with the recovery key instead, or reset.
@@ -152,7 +181,8 @@ export class Recovery {
   async setUpRecovery(options: RecoveryOptions = {}): Promise<string> {
     const crypto = cryptoOf(this.#client);
     const onServer = await crypto.userHasCrossSigningKeys(this.#client.getSafeUserId(), true);
-    const ownKeysValid = (await crypto.getCrossSigningKeyId()) !== null;
+    // Keys this device made but the server refused (an upload that needed a password) are not an identity.
+    const ownKeysValid = onServer && (await crypto.getCrossSigningKeyId()) !== null;
     if (!ownKeysValid) {
       if (await this.#client.secretStorage.getDefaultKeyId()) {
         throw new OmniError(

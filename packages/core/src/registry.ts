@@ -138,7 +138,9 @@ async function signInNow(options: SignInOptions): Promise<SessionInfo> {
   if (existing) stopEntry(existing);
   const entry: Entry = { status: { kind: 'resuming' } };
   setStatus(homeserverUrl, entry, entry.status);
-  await start(entry, stored, { takeOver: true });
+  // The password just typed may confirm the member's first cross-signing identity (engine.ts).
+  const signInPassword = 'password' in options ? options.password : 'register' in options ? options.register.password : undefined;
+  await start(entry, stored, { takeOver: true, ...(signInPassword !== undefined ? { signInPassword } : {}) });
   return infoOf(stored);
 }
 
@@ -189,7 +191,11 @@ function stopEntry(entry: Entry, options: { keepHandle?: boolean } = {}): void {
   entry.handle = undefined;
 }
 
-async function start(entry: Entry, stored: StoredSession, options: { takeOver?: boolean; lease?: EngineLease } = {}): Promise<void> {
+async function start(
+  entry: Entry,
+  stored: StoredSession,
+  options: { takeOver?: boolean; lease?: EngineLease; signInPassword?: string } = {},
+): Promise<void> {
   const url = stored.homeserverUrl;
   entry.lock ??= new EngineLock(`${url}|${stored.userId}`);
   const lock = entry.lock;
@@ -203,10 +209,14 @@ async function start(entry: Entry, stored: StoredSession, options: { takeOver?: 
   // The newest tokens may have been written by the tab that drove the engine until now.
   const current = (await store.load(url)) ?? stored;
   const engine = await import('./engine.ts');
-  const handle = engine.startSession(current, {
-    onTokens: (tokens) => void store.save({ ...current, ...tokens }),
-    onLoggedOut: (soft) => void endedByServer(url, entry, current, soft),
-  });
+  const handle = engine.startSession(
+    current,
+    {
+      onTokens: (tokens) => void store.save({ ...current, ...tokens }),
+      onLoggedOut: (soft) => void endedByServer(url, entry, current, soft),
+    },
+    options.signInPassword !== undefined ? { signInPassword: options.signInPassword } : {},
+  );
   entry.lease = lease;
   entry.handle = handle;
   // Another tab asked for the engine: stop driving it before the lock is handed over.

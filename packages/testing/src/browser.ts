@@ -153,6 +153,11 @@ export interface NioMessage {
   decrypted: boolean;
 }
 
+export interface NioEvent {
+  event: { type?: string; event_id?: string; sender?: string; content?: Record<string, unknown>; redacts?: string };
+  decrypted: boolean;
+}
+
 export interface RemoteNioPeer {
   /** Logs in with a password as `device`, uploads its keys and starts syncing. */
   login(args: { homeserver: string; user: string; password: string; device: string }): Promise<{ user_id: string; device_id: string }>;
@@ -163,6 +168,11 @@ export interface RemoteNioPeer {
   /** Sends an encrypted `m.text` (waits until nio knows the room is encrypted). */
   send(args: { room: string; body: string }): Promise<string>;
   waitMessage(args: { room: string; body: string; timeout?: number }): Promise<NioMessage>;
+  /** Sends any event (encrypted in an encrypted room, except `m.reaction`, as nio does). */
+  sendEvent(args: { room: string; type: string; content: Record<string, unknown> }): Promise<string>;
+  redact(args: { room: string; event_id: string; reason?: string }): Promise<string>;
+  /** Waits for an event matching every `where` entry ("/"-separated paths into the event as nio sees it). */
+  waitEvent(args: { room: string; where: Record<string, unknown>; timeout?: number }): Promise<NioEvent>;
   close(): Promise<boolean>;
 }
 
@@ -180,6 +190,9 @@ export async function startNioPeer(): Promise<RemoteNioPeer> {
     trust: call('trust'),
     send: call('send'),
     waitMessage: call('wait_message'),
+    sendEvent: call('send_event'),
+    redact: call('redact'),
+    waitEvent: call('wait_event'),
     close: () => command<boolean>('omni:nio-stop', { peer: id }),
   };
 }
