@@ -4,7 +4,7 @@ import type { EngineSession } from './engine.ts';
 import { EventStatus, HTTPError, ReceiptType, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
 import { Outbox, outboxStorage, type OutboxRequest, type OutboxTransport, type SendFailure } from './outbox.ts';
 import type { MessageItem } from './timeline-types.ts';
-import { computeTimeline, MemberDirectory, retryingItem, sanitiseName, TimelineCache, undecryptableOf } from './timeline.ts';
+import { computeTimeline, guestItem, MemberDirectory, retryingItem, sanitiseName, TimelineCache, undecryptableOf } from './timeline.ts';
 import type { CryptoBackend } from 'matrix-js-sdk/lib/common-crypto/CryptoBackend.js';
 import type { MemberInfo } from './timeline-types.ts';
 import { OmniError, type RoomHandle, type RoomSnapshot, type Unsubscribe } from './types.ts';
@@ -191,13 +191,15 @@ export class RoomModel {
     const own = this.#session.info.userId;
     const { items: built, unreadCount, typing } = computeTimeline(room, own, this.#timeline);
     const retrying = this.#retrying;
-    const items =
-      retrying.size === 0
+    const guest = this.#session.info.guest === true;
+    const items = guest
+      ? built.map((item) => (item.kind === 'message' ? guestItem(item) : item))
+      : retrying.size === 0
         ? built
         : built.map((item) =>
             item.kind === 'message' && item.eventId !== undefined && retrying.has(item.eventId) ? retryingItem(item) : item,
           );
-    const cannotSendReason = whyCannotSend(room, own, this.#session.info.guest === true);
+    const cannotSendReason = whyCannotSend(room, own, guest);
     const topic = this.#topic(room);
     this.#publish({
       ...LOADING,

@@ -118,6 +118,7 @@ export interface Undecryptable {
  * Why an encrypted message is not readable:
  * - `decrypting`: an attempt is running;
  * - `encryption-not-started`: this session has not started its encryption (yet);
+ * - `sign-in-required`: a guest, who has no encryption keys: signing in as a member of the room is the way to read it;
  * - `keys-not-received`: the sender's device has not sent this device the keys (yet);
  * - `sent-before-sign-in`: sent before this device signed in, and the account has no key backup;
  * - `backup-locked`: sent before this device signed in; the key backup needs the recovery key;
@@ -132,6 +133,7 @@ export interface Undecryptable {
 export type UndecryptableReason =
   | 'decrypting'
   | 'encryption-not-started'
+  | 'sign-in-required'
   | 'keys-not-received'
   | 'sent-before-sign-in'
   | 'backup-locked'

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { createClient, MatrixEvent, PendingEventOrdering, Room } from 'matrix-js-sdk';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { sessionFor, signIn, signOut } from './index.ts';
-import { computeTimeline, retryingItem, sanitiseName, stripReplyFallback, TimelineCache } from './timeline.ts';
+import { computeTimeline, guestItem, retryingItem, sanitiseName, stripReplyFallback, TimelineCache } from './timeline.ts';
 import { decryptionState } from './crypto.ts';
 import { DecryptionFailureCode } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import { DecryptionError, type CryptoBackend } from 'matrix-js-sdk/lib/common-crypto/CryptoBackend.js';
@@ -426,6 +426,13 @@ describe('encrypted messages that cannot be read (pure)', () => {
       [retrying.body, retrying.undecryptable, retrying.key],
       ['Decrypting…', { state: 'decrypting', reason: 'decrypting' }, before.key],
     );
+
+    const asGuest = guestItem(before);
+    assert.deepEqual(
+      [asGuest.body, asGuest.undecryptable, asGuest.key],
+      ['Unable to decrypt this message', { state: 'failed', reason: 'sign-in-required' }, before.key],
+    );
+    assert.equal(guestItem(before), asGuest, "a guest's unchanged message keeps its item");
 
     const decryptor = new Decryptor();
     decryptor.answer = 'hold';

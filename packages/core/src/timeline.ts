@@ -463,6 +463,7 @@ const FAILURES: ReadonlyMap<string, Undecryptable> = new Map([
 ]);
 const DECRYPTING = undecryptable('decrypting', 'decrypting');
 const NOT_STARTED = undecryptable('waiting', 'encryption-not-started');
+const SIGN_IN_REQUIRED = undecryptable('failed', 'sign-in-required');
 const OTHER_FAILURE = undecryptable('failed', 'other');
 
 /** What the body of an unreadable message says instead of its content. */
@@ -494,6 +495,19 @@ export function retryingItem(item: MessageItem): MessageItem {
     ? item
     : { ...item, body: UNDECRYPTABLE_TEXT.decrypting, undecryptable: DECRYPTING };
 }
+
+/**
+ * The item of an unreadable message as a guest sees it: guests never start encryption, so the keys
+ * cannot come while they stay guests ("Unable to decrypt", no Retry; the tile says to sign in).
+ */
+export function guestItem(item: MessageItem): MessageItem {
+  if (item.undecryptable === undefined || item.undecryptable.reason === 'sign-in-required') return item;
+  // Kept per item, so an unchanged message keeps its identity (and its tile) across rebuilds.
+  let shown = GUEST_ITEMS.get(item);
+  if (!shown) GUEST_ITEMS.set(item, (shown = { ...item, body: UNDECRYPTABLE_TEXT.failed, undecryptable: SIGN_IN_REQUIRED }));
+  return shown;
+}
+const GUEST_ITEMS = new WeakMap<MessageItem, MessageItem>();
 
 /** Edits and reactions name their relation in the clear: one that cannot be read is not a message of its own. */
 function isHiddenRelation(event: MatrixEvent): boolean {

@@ -228,6 +228,7 @@ describe('message tile', () => {
   it('says why a message cannot be read, naming the sender, for every reason', () => {
     const reasons = [
       'encryption-not-started',
+      'sign-in-required',
       'keys-not-received',
       'sent-before-sign-in',
       'backup-locked',
@@ -246,6 +247,16 @@ describe('message tile', () => {
       'Your other device refused to share the keys to this message.',
     );
     expect(undecryptableReason(message())).to.equal('');
+  });
+
+  it('offers a guest no Retry: the keys cannot come until they sign in, and the tile says so', async () => {
+    const el = await mount([
+      message({ key: 'guest', body: 'Unable to decrypt this message', undecryptable: { state: 'failed', reason: 'sign-in-required' } }),
+    ]);
+    const article = el.shadowRoot?.querySelector('article[data-key="guest"]');
+    expect(article?.textContent).to.include('Sign in to read encrypted messages.');
+    expect(buttonsOf(el, 'guest')).to.deep.equal([]);
+    await expect(el).to.be.accessible();
   });
 
   it('names lists and initials', () => {

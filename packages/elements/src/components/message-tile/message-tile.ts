@@ -163,7 +163,7 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
           >${statusText(message)}</time
         >
         ${
-          unreadable
+          unreadable && unreadable.reason !== 'sign-in-required'
             ? // While an attempt runs the button stays, aria-disabled rather than disabled, so a keyboard
               // member who just pressed it keeps focus on it.
               html`<button
@@ -204,6 +204,8 @@ export function undecryptableReason(message: MessageItem): string {
       return '';
     case 'encryption-not-started':
       return 'Encryption has not started in this browser yet.';
+    case 'sign-in-required':
+      return 'Sign in to read encrypted messages.';
     case 'keys-not-received':
       return `${device} has not sent this browser the keys yet.`;
     case 'sent-before-sign-in':
