@@ -175,11 +175,14 @@ export class RoomViewController implements ReactiveController {
     `;
   }
 
-  /** The `header` part: name, detail, encryption indicator, verification and security panels. */
+  /**
+   * The `header` part: name, detail, encryption indicator, verification and security panels. A plain
+   * element, not `<header>`: that would be a page banner landmark, and a feed holds many views.
+   */
   renderHeader(homeserver: string, header: RoomHeader): TemplateResult {
     const url = this.homeserverFor(homeserver);
     return html`
-      <header part="header">
+      <div class="header" part="header">
         <span class="name">${header.name}</span>
         ${header.detail ? html`<span class="detail">${header.detail}</span>` : nothing}
         ${header.encrypted ? renderEncrypted(header.encryptionNote) : nothing}
@@ -190,7 +193,7 @@ export class RoomViewController implements ReactiveController {
           theme=${this.theme.resolved}
         ></omni-verification>
         <omni-security homeserver=${url} theme=${this.theme.resolved}></omni-security>
-      </header>
+      </div>
     `;
   }
 

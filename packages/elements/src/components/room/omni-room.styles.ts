@@ -22,7 +22,7 @@ export const roomStyles = css`
     display: none;
   }
 
-  header {
+  .header {
     display: flex;
     align-items: center;
     gap: var(--_space-m);
@@ -32,11 +32,11 @@ export const roomStyles = css`
     min-inline-size: 0;
   }
 
-  header .name {
+  .header .name {
     font-weight: 600;
   }
 
-  header .detail {
+  .header .detail {
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
@@ -44,7 +44,7 @@ export const roomStyles = css`
     color: var(--_color-text-muted);
   }
 
-  header .encrypted {
+  .header .encrypted {
     margin-inline-start: auto;
     display: inline-flex;
     align-items: center;
@@ -54,7 +54,7 @@ export const roomStyles = css`
     white-space: nowrap;
   }
 
-  header .encrypted svg {
+  .header .encrypted svg {
     inline-size: 0.9em;
     block-size: 0.9em;
     fill: currentColor;
