@@ -179,8 +179,15 @@ export function runRoomLikeTests(setup: RoomLikeSetup): void {
         await waitUntil(() => shadow(el).textContent.includes(`Replying to ${conversation.peer.name}`), 'no reply banner');
         const answer = `a reply from the keyboard ${tag}`;
         await typeAndSend(el, answer, TIMEOUT);
-        const reply = await waitForText(el, answer, TIMEOUT);
-        expect(reply.querySelector('blockquote')?.textContent).to.include(fromPeer);
+        await waitForText(el, answer, TIMEOUT);
+        // The quote names the original once the reply is confirmed (its local echo may say "a message").
+        await waitUntil(
+          () => articleWith(el, answer)?.querySelector('blockquote')?.textContent.includes(fromPeer),
+          'the reply does not quote the peer',
+          {
+            timeout: TIMEOUT,
+          },
+        );
         const sentReply = await waitForEvent(
           member,
           conversation.roomId,
