@@ -30,6 +30,14 @@ import { MessageTrustCache, Verifications } from './verification.ts';
 import type { MediaRequest, RoomHandle, SecurityHandle, SessionHandle, SessionInfo, SignInOptions, Unsubscribe } from './types.ts';
 import { OmniError } from './types.ts';
 
+/**
+ * How long sign-out waits for the local stores to be deleted. IndexedDB holds a deletion back while any
+ * connection to the database is open, and a Rust crypto task still running after `stopClient()` can keep
+ * one open indefinitely (seen after restoring a key backup). The deletion stays queued and completes once
+ * that connection closes, at the latest with the page.
+ */
+const CLEAR_STORES_WAIT_MS = 10_000;
+
 /** Signs in and returns what must be stored to resume the session later. */
 export async function login(options: SignInOptions, deviceId?: string): Promise<StoredSession> {
   const homeserverUrl = await resolveHomeserver(options.homeserver);
@@ -266,7 +274,9 @@ export class EngineSession implements SessionHandle {
       this.client.stopClient();
       // The crypto store has a per-device prefix, which js-sdk must be told to delete it.
       const { cryptoStorePrefix } = await import('./crypto.ts');
-      await this.client.clearStores({ cryptoDatabasePrefix: cryptoStorePrefix(this.info.userId, this.info.deviceId) });
+      const cleared = this.client.clearStores({ cryptoDatabasePrefix: cryptoStorePrefix(this.info.userId, this.info.deviceId) });
+      cleared.catch((error: unknown) => console.warn('[omni] the local stores could not be deleted', error));
+      await Promise.race([cleared, new Promise((resolve) => setTimeout(resolve, CLEAR_STORES_WAIT_MS))]);
     }
   }
 
