@@ -48,3 +48,26 @@ export async function typeAndSend(el: Element, body: string, timeout = 30_000): 
   box.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
   await sendKeys({ press: 'Enter' });
 }
+
+/** A PNG of `width`×`height` in `color` with a white top-left quarter, as bytes that cross to the test runner. */
+export async function pngBytes(width: number, height: number, color: string): Promise<number[]> {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('no 2d context');
+  context.fillStyle = color;
+  context.fillRect(0, 0, width, height);
+  context.fillStyle = '#ffffff';
+  context.fillRect(0, 0, width / 2, height / 2);
+  const blob = await new Promise<Blob>((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('no PNG'))), 'image/png'),
+  );
+  return [...new Uint8Array(await blob.arrayBuffer())];
+}
+
+/** Resolves once the image has decoded real pixels. */
+export async function decoded(image: HTMLImageElement, timeout = 20_000): Promise<HTMLImageElement> {
+  await waitUntil(() => image.complete && image.naturalWidth > 0, `the image ${image.alt || image.src} never decoded`, { timeout });
+  return image;
+}

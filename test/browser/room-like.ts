@@ -2,19 +2,21 @@
  * What every room-like view must do, run against each of them with real Synapse (the pattern of
  * Shoelace's `runFormControlBaseTests`): a signed-out visitor is offered the sign-in form; the member
  * reads the log (articles naming sender and body), sees whether the room is encrypted, receives the
- * peer's messages, sends with a local echo, and replies, edits, reacts and deletes with the keyboard
+ * peer's messages with their avatar (loaded through authenticated media), sends with a local echo, and replies, edits, reacts and deletes with the keyboard
  * alone; the peer receives what the member sends, encrypted on the server where the room is.
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { homeserver, peer, registerUser, type MatrixEvent, type RemoteNioPeer, type TestUser } from '@omnisocial/testing/browser';
 import { signIn, signOut } from '../../packages/core/src/index.ts';
-import { articles, articleWith, button, log, shadow, textbox, typeAndSend, waitForText } from './room-like-dom.ts';
+import { articles, articleWith, button, decoded, log, pngBytes, shadow, textbox, typeAndSend, waitForText } from './room-like-dom.ts';
 
 const TIMEOUT = 90_000;
 
 /** The other member of the conversation, as the test drives them. */
 export interface RoomLikePeer {
+  /** Their account; the suite gives them an avatar before anything is shown. */
+  readonly user: TestUser;
   readonly userId: string;
   /** Their name as the view shows it. */
   readonly name: string;
@@ -80,6 +82,9 @@ export function runRoomLikeTests(setup: RoomLikeSetup): void {
       ({ baseUrl } = await homeserver());
       member = await registerUser({ displayName: 'Alice' });
       conversation = await setup.prepare({ baseUrl, member });
+      // Avatars come from authenticated media through the view's media loader (all three views have one).
+      const avatar = await peer(conversation.peer.user).upload(await pngBytes(48, 48, '#2f7d32'), 'image/png', 'peer.png');
+      await peer(conversation.peer.user).setAvatarUrl(avatar);
     });
 
     after(async () => {
@@ -126,6 +131,9 @@ export function runRoomLikeTests(setup: RoomLikeSetup): void {
         await conversation.peer.send(fromPeer);
         const shown = await waitForText(el, fromPeer, TIMEOUT);
         expect(shown.textContent).to.include(conversation.peer.name);
+        await waitUntil(() => shown.querySelector('.avatar img'), 'the peer’s avatar never loaded', { timeout: TIMEOUT });
+        const avatar = await decoded(shown.querySelector<HTMLImageElement>('.avatar img') as HTMLImageElement, TIMEOUT);
+        expect(avatar.src).to.match(/^blob:/u);
         await expect(el).to.be.accessible();
       });
 
@@ -236,7 +244,12 @@ export function runRoomLikeTests(setup: RoomLikeSetup): void {
           'the redaction',
           (e) => e.type === 'm.room.redaction' && ((e as { redacts?: string }).redacts ?? e.content['redacts']) === mineId,
         );
-        await waitUntil(() => articleWith(el, 'Message deleted'), 'the deletion never showed', { timeout: TIMEOUT });
+        const deleted = (): HTMLElement | undefined => articles(el).find((a) => a.dataset['eventId'] === mineId);
+        await waitUntil(() => deleted()?.textContent.includes('Message deleted'), 'the deletion never showed', { timeout: TIMEOUT }).catch(
+          (error: unknown) => {
+            throw new Error(`${String(error)}; the message shows: ${deleted()?.textContent.replace(/\s+/gu, ' ') ?? '(no article)'}`);
+          },
+        );
         expect(articleWith(el, edited)).to.equal(undefined);
         await expect(el).to.be.accessible();
       });
@@ -247,6 +260,7 @@ export function runRoomLikeTests(setup: RoomLikeSetup): void {
 /** A peer that is a plain HTTP client of the homeserver (for rooms that are not encrypted). */
 export function httpPeer(user: TestUser, name: string, roomId: string): RoomLikePeer {
   return {
+    user,
     userId: user.userId,
     name,
     send: async (body) => {
@@ -264,6 +278,7 @@ export function httpPeer(user: TestUser, name: string, roomId: string): RoomLike
  */
 export function nioPeer(nio: RemoteNioPeer, user: TestUser, name: string, roomId: string, member: TestUser): RoomLikePeer {
   return {
+    user,
     userId: user.userId,
     name,
     send: async (body) => {
