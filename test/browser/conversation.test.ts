@@ -7,30 +7,18 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { homeserver, peer, registerUser, type MatrixEvent, type TestUser } from '@omnisocial/testing/browser';
 import { signIn, signOut, type OmniRoom } from '../../packages/elements/src/index.ts';
+import { articles, articleWith, button, shadow, textbox as findTextbox, typeAndSend, waitForText } from './room-like-dom.ts';
 
 let baseUrl: string;
 let alice: TestUser;
 let bob: TestUser;
 
-const root = (el: OmniRoom): ShadowRoot =>
-  el.shadowRoot ??
-  (() => {
-    throw new Error('no shadow root');
-  })();
-const articles = (el: OmniRoom): HTMLElement[] => [...root(el).querySelectorAll<HTMLElement>('[role="log"] article')];
-const articleWith = (el: OmniRoom, text: string): HTMLElement | undefined => articles(el).find((a) => a.textContent.includes(text));
+const root = shadow;
 const textbox = (el: OmniRoom): HTMLTextAreaElement => {
-  const box = root(el).querySelector<HTMLTextAreaElement>('textarea[aria-label="Message"]');
+  const box = findTextbox(el);
   if (!box) throw new Error('no composer');
   return box;
 };
-const button = (scope: ParentNode, name: string): HTMLButtonElement | undefined =>
-  [...scope.querySelectorAll<HTMLButtonElement>('button')].find((b) => (b.getAttribute('aria-label') ?? b.textContent.trim()) === name);
-
-async function waitForText(el: OmniRoom, text: string): Promise<HTMLElement> {
-  await waitUntil(() => articleWith(el, text), `no message containing "${text}"`, { timeout: 20_000 });
-  return articleWith(el, text) as HTMLElement;
-}
 
 async function waitForEvent(roomId: string, sender: string, match: (e: MatrixEvent) => boolean): Promise<MatrixEvent> {
   let found: MatrixEvent | undefined;
@@ -44,14 +32,6 @@ async function waitForEvent(roomId: string, sender: string, match: (e: MatrixEve
     { timeout: 20_000, interval: 250 },
   );
   return found as MatrixEvent;
-}
-
-async function typeAndSend(el: OmniRoom, text: string): Promise<void> {
-  const box = textbox(el);
-  box.focus();
-  box.value = text;
-  box.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-  await sendKeys({ press: 'Enter' });
 }
 
 describe('a conversation in <omni-room>', () => {

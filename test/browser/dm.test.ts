@@ -7,7 +7,6 @@
  * without creating anything; messages typed before the DM exists survive a reload and are sent once.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
 import {
   homeserver,
   peer,
@@ -28,41 +27,17 @@ import { outboxStorage } from '../../packages/core/src/outbox.ts';
 import '../../packages/elements/src/components/dm/define.ts';
 import type { OmniDmView } from '../../packages/elements/src/components/dm/omni-dm.ts';
 import type { OmniDmCreatedEvent, OmniErrorEvent } from '../../packages/elements/src/events.ts';
+import { articleWith, deepText, shadow, textbox, typeAndSend as sendMessage } from './room-like-dom.ts';
 
 const TIMEOUT = 60_000;
 let baseUrl: string;
 let serverName: string;
 
-const root = (el: OmniDmView): ShadowRoot => {
-  if (!el.shadowRoot) throw new Error('no shadow root');
-  return el.shadowRoot;
-};
-/** Everything the view renders, through nested shadow roots. */
-function deepText(node: Node): string {
-  let text = '';
-  const visit = (n: Node): void => {
-    if (n.nodeType === Node.TEXT_NODE) text += n.textContent ?? '';
-    if (n instanceof Element && n.shadowRoot) visit(n.shadowRoot);
-    for (const child of n.childNodes) visit(child);
-  };
-  visit(node);
-  return text.replace(/\s+/gu, ' ');
-}
-const articles = (el: OmniDmView): HTMLElement[] => [...root(el).querySelectorAll<HTMLElement>('[role="log"] article')];
-const articleWith = (el: OmniDmView, body: string): HTMLElement | undefined => articles(el).find((a) => a.textContent.includes(body));
-const textbox = (el: OmniDmView): HTMLTextAreaElement | null =>
-  root(el).querySelector<HTMLTextAreaElement>('textarea[aria-label="Message"]');
+const root = shadow;
 const unique = (): string => crypto.randomUUID().slice(0, 8);
 const e = encodeURIComponent;
 
-async function typeAndSend(el: OmniDmView, body: string): Promise<void> {
-  await waitUntil(() => textbox(el) && !textbox(el)?.disabled, 'the composer is not enabled', { timeout: TIMEOUT });
-  const box = textbox(el) as HTMLTextAreaElement;
-  box.focus();
-  box.value = body;
-  box.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-  await sendKeys({ press: 'Enter' });
-}
+const typeAndSend = (el: OmniDmView, body: string): Promise<void> => sendMessage(el, body, TIMEOUT);
 
 function mount(user: string): Promise<OmniDmView> {
   return fixture<OmniDmView>(html`<omni-dm-view homeserver=${baseUrl} user=${user}></omni-dm-view>`);

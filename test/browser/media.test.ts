@@ -6,6 +6,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
 import { signIn, signOut, type OmniRoom } from '../../packages/elements/src/index.ts';
+import { decoded, pngBytes } from './room-like-dom.ts';
 
 let baseUrl: string;
 let alice: TestUser;
@@ -32,27 +33,6 @@ const articles = (el: OmniRoom): HTMLElement[] => [...root(el).querySelectorAll<
 const articleWith = (el: OmniRoom, text: string): HTMLElement | undefined => articles(el).find((a) => a.textContent.includes(text));
 
 /** A real PNG drawn on a canvas: a coloured field with a white quarter. */
-async function pngBytes(width: number, height: number, color: string): Promise<number[]> {
-  const canvas = document.createElement('canvas');
-  canvas.width = width;
-  canvas.height = height;
-  const context = canvas.getContext('2d');
-  if (!context) throw new Error('no 2d context');
-  context.fillStyle = color;
-  context.fillRect(0, 0, width, height);
-  context.fillStyle = '#ffffff';
-  context.fillRect(0, 0, width / 2, height / 2);
-  const blob = await new Promise<Blob>((resolve, reject) =>
-    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('no PNG'))), 'image/png'),
-  );
-  return [...new Uint8Array(await blob.arrayBuffer())];
-}
-
-async function decoded(image: HTMLImageElement): Promise<HTMLImageElement> {
-  await waitUntil(() => image.complete && image.naturalWidth > 0, `the image ${image.alt || image.src} never decoded`, { timeout: 20_000 });
-  return image;
-}
-
 /** Unhandled errors anywhere on the page while the room is shown. */
 const pageErrors: string[] = [];
 const onError = (event: ErrorEvent): void => void pageErrors.push(event.message);

@@ -104,7 +104,7 @@ export class DirectRoomModel extends LazyRoom {
   }
 
   protected absentState(): Partial<RoomSnapshot> {
-    return { name: this.#member.displayName, canSend: true };
+    return { name: this.#member.displayName, encrypted: true, canSend: true };
   }
 
   protected refuseSend(snapshot: RoomSnapshot): string | undefined {

@@ -21,6 +21,7 @@ import type { MediaRequest, OmniErrorInfo, RoomHandle, RoomSnapshot, Unsubscribe
 export const EMPTY_SNAPSHOT: RoomSnapshot = {
   status: 'loading',
   items: [],
+  encrypted: false,
   canSend: false,
   hasMoreBefore: false,
   paginating: false,

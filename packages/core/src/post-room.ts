@@ -68,6 +68,7 @@ export class PostRoomModel extends LazyRoom {
     return {
       ...(this.#post.title ? { name: this.#post.title } : {}),
       ...(this.#post.url ? { topic: this.#post.url } : {}),
+      encrypted: this.#post.open !== true,
       canSend: !guest,
       ...(guest ? { cannotSendReason: 'Sign in to start the discussion.' } : {}),
     };

@@ -24,6 +24,7 @@ const LOAD_TIMEOUT_MS = 10_000;
 const LOADING: RoomSnapshot = {
   status: 'loading',
   items: [],
+  encrypted: false,
   canSend: false,
   hasMoreBefore: false,
   paginating: false,
@@ -207,6 +208,7 @@ export class RoomModel {
       roomId: room.roomId,
       name: sanitiseName(room.name),
       ...(topic ? { topic } : {}),
+      encrypted: room.hasEncryptionStateEvent(),
       // sending: outbox merged in (local echoes, queued, failed); trust of encrypted messages from the session's cache
       items: this.#outboxFor(room.roomId).merge(this.#session.trust.annotate(room, items)),
       canSend: cannotSendReason === undefined,

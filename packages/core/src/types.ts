@@ -165,6 +165,11 @@ export interface RoomSnapshot {
   readonly roomId?: string;
   readonly name?: string;
   readonly topic?: string;
+  /**
+   * Messages here are end-to-end encrypted (the room has `m.room.encryption`); for a room not created
+   * yet, whether it will be (a DM always, a post's room unless the post is open).
+   */
+  readonly encrypted: boolean;
   /** Oldest first. */
   readonly items: readonly TimelineItem[];
   readonly error?: OmniErrorInfo;

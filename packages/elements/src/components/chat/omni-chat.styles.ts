@@ -1,18 +1,9 @@
 import { css } from 'lit';
 
-/** What the post chat adds to the room's styles: the empty state, the mismatch notice, the guest invitation. */
+/** What the post chat adds to the room's styles: its height and the guest invitation. */
 export const chatStyles = css`
   :host {
     block-size: var(--omni-chat-height, 28rem);
-  }
-
-  .empty {
-    flex: 1;
-    display: grid;
-    place-content: center;
-    padding: var(--_space-l);
-    text-align: center;
-    color: var(--_color-text-muted);
   }
 
   .invite {
@@ -33,9 +24,5 @@ export const chatStyles = css`
     color: var(--_color-accent);
     text-decoration: underline;
     cursor: pointer;
-  }
-
-  .sign-in {
-    overflow: auto;
   }
 `;

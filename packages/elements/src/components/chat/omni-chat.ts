@@ -6,24 +6,17 @@ import {
   resolveHomeserver,
   sessionFor,
   signIn,
-  type MessageItem,
-  type OmniErrorInfo,
   type PostRoomTarget,
   type RoomSnapshot,
 } from '@omnisocial/core';
 import { OmniView } from '../../base/omni-view.ts';
-import { RoomController } from '../../controllers/room-controller.ts';
-import { OmniErrorEvent, OmniRoomCreatedEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../../events.ts';
-import '../security/define.ts';
-import '../sign-in/define.ts';
-import '../verification/define.ts';
-import { ThemeController, tokens, type ThemeName } from '../../theme/tokens.ts';
-import { ComposerController } from '../composer/composer.ts';
+import { RoomViewController } from '../../controllers/room-view.ts';
+import { OmniRoomCreatedEvent } from '../../events.ts';
+import { tokens, type ThemeName } from '../../theme/tokens.ts';
 import { composerStyles } from '../composer/composer.styles.ts';
 import { messageBodyStyles } from '../message-body/message-body.styles.ts';
 import { messageTileStyles } from '../message-tile/message-tile.styles.ts';
 import { roomStyles } from '../room/omni-room.styles.ts';
-import { TimelineController } from '../timeline/timeline.ts';
 import { timelineStyles } from '../timeline/timeline.styles.ts';
 import { chatStyles } from './omni-chat.styles.ts';
 
@@ -61,7 +54,8 @@ function lightReadSettled(next: (() => void) | undefined): void {
  * @summary The chat under a post.
  * @slot sign-in - Replaces the built-in sign-in form.
  * @slot empty - Replaces "No messages yet — start the discussion", shown before anyone wrote.
- * @csspart header - The post title and URL bar.
+ * @csspart header - The post title and URL bar, with the encryption indicator and the Security panel.
+ * @csspart encryption - "End-to-end encrypted" with a lock, in the header of an encrypted discussion (nothing for an open post).
  * @csspart empty-state - The inviting state shown while the discussion has no room yet.
  * @csspart mismatch - The notice shown when the post's alias points to a room bound elsewhere.
  * @csspart sign-in-prompt - "Reading as a guest — Sign in" under the composer.
@@ -118,38 +112,18 @@ export class OmniChatView extends OmniView {
    */
   declare private light: RoomSnapshot | undefined;
 
-  readonly #controller = new RoomController(this, () => {
-    const target = this.#target();
-    return {
-      homeserver: this.homeserver,
-      room: target ? JSON.stringify(target) : '',
-      open: (session) => session.openPostRoom(target ?? { id: '' }),
-    };
-  });
-  readonly #themeController = new ThemeController(this, this.viewHost.internals, () => this.theme, this.viewHost.element);
-  readonly #timeline = new TimelineController(this, () => ({
-    paginateBackwards: () => this.#controller.paginateBackwards(),
-    toggleReaction: (eventId, key) => this.#run(this.#controller.toggleReaction(eventId, key)),
-    reply: (message) => this.#composer.startReply(message),
-    edit: (message) => this.#composer.startEdit(message),
-    redact: (message: MessageItem) => {
-      if (message.eventId) this.#run(this.#controller.redact(message.eventId));
+  readonly #view = new RoomViewController(this, {
+    target: () => {
+      const target = this.#target();
+      return {
+        homeserver: this.homeserver,
+        room: target ? JSON.stringify(target) : '',
+        open: (session) => session.openPostRoom(target ?? { id: '' }),
+      };
     },
-    retry: (key) => this.#run(this.#controller.retry(key)),
-    cancel: (key) => this.#run(this.#controller.cancel(key)),
-    markRead: (eventId) => this.#controller.markRead(eventId),
-  }));
-  readonly #composer = new ComposerController(this, () => ({
-    send: (body, replyTo) => this.#controller.send(body, replyTo ? { replyTo } : undefined),
-    edit: (eventId, body) => this.#controller.edit(eventId, body),
-    setTyping: (typing) => this.#controller.setTyping(typing),
-    searchMembers: (query) => this.#controller.searchMembers(query, 8),
-    sent: () => void this.#timeline.scrollToLatest(),
-  }));
-  #reportedError: OmniErrorInfo | undefined;
-  #reportedSession = '';
-  #reportedCreated: string | undefined;
-  #reportedUnread = 0;
+    theme: () => this.theme,
+    created: (roomId, snapshot) => new OmniRoomCreatedEvent({ roomId, alias: snapshot.alias ?? '', postId: this.post }),
+  });
   /** The homeserver a guest sign-in was attempted on, so an open post asks only once. */
   #guestTried: string | undefined;
   /** The homeserver and post the light read was started for; undefined while none should run. */
@@ -200,7 +174,7 @@ export class OmniChatView extends OmniView {
       if (!credentials || key !== this.#lightKey) return;
       const result = await lightRead(url, target, credentials);
       if (key !== this.#lightKey || this.#handedOver || result.status === 'mismatch') return;
-      const base = { hasMoreBefore: false, paginating: false, typing: [], unreadCount: 0, alias: result.alias } as const;
+      const base = { encrypted: false, hasMoreBefore: false, paginating: false, typing: [], unreadCount: 0, alias: result.alias } as const;
       this.light =
         result.status === 'ready'
           ? { ...base, status: 'ready', roomId: result.roomId, items: result.items, canSend: false, cannotSendReason: CONNECTING_TEXT }
@@ -224,7 +198,7 @@ export class OmniChatView extends OmniView {
   /** The light read's snapshot while the engine has not shown the room yet. */
   #lightSnapshot(): RoomSnapshot | undefined {
     if (!this.light || this.#handedOver) return undefined;
-    const state = this.#controller.state;
+    const state = this.#view.room.state;
     if (state.kind === 'error' || state.kind === 'expired' || state.kind === 'elsewhere') return undefined;
     if (state.kind === 'signed-out' && this.guestFailed) return undefined;
     if (state.kind === 'room' && this.#engineShows(state.snapshot)) return undefined;
@@ -253,23 +227,23 @@ export class OmniChatView extends OmniView {
 
   /** Whether the page's session on this homeserver is a guest account. */
   #isGuest(): boolean {
-    const url = this.#controller.homeserverUrl;
+    const url = this.#view.room.homeserverUrl;
     return (url ? sessionFor(url) : undefined)?.info.guest === true;
   }
 
   /** Also in use while messages of the member are still sending or failed (the loader's shell keeps the view). */
   override get inUse(): boolean {
-    return super.inUse || this.#controller.unsent;
+    return super.inUse || this.#view.room.unsent;
   }
 
   override get messageCount(): number | undefined {
-    return this.#controller.messageCount;
+    return this.#view.room.messageCount;
   }
 
   protected override updated(): void {
-    const state = this.#controller.state;
+    const state = this.#view.room.state;
     // Visitors read open posts as guests, without being asked.
-    const url = this.#controller.homeserverUrl;
+    const url = this.#view.room.homeserverUrl;
     // The light read paints first; the engine chunk loads once it has (or has given up).
     if (state.kind === 'room' && this.light && this.#engineShows(state.snapshot)) this.#handedOver = true;
     if (state.kind === 'signed-out' && this.open && url && this.#guestTried !== url && this.#lightSettled) {
@@ -278,80 +252,28 @@ export class OmniChatView extends OmniView {
         this.guestFailed = true;
       });
     }
-    const error = state.kind === 'error' ? state.error : state.kind === 'room' ? state.snapshot.error : undefined;
-    if (error && error !== this.#reportedError) {
-      this.#reportedError = error;
-      this.emit(new OmniErrorEvent(error));
-    }
-    const session = this.#controller.session;
-    const sessionKey = session ? `${session.state}|${session.userId ?? ''}` : '';
-    if (session && sessionKey !== this.#reportedSession) {
-      this.#reportedSession = sessionKey;
-      this.emit(new OmniSessionChangeEvent(session.state, session.userId));
-    }
-    if (state.kind !== 'room') return;
-    const { snapshot } = state;
-    if (snapshot.createdHere && snapshot.roomId && snapshot.roomId !== this.#reportedCreated) {
-      this.#reportedCreated = snapshot.roomId;
-      this.emit(new OmniRoomCreatedEvent({ roomId: snapshot.roomId, alias: snapshot.alias ?? '', postId: this.post }));
-    }
-    if (snapshot.status === 'ready' && snapshot.unreadCount !== this.#reportedUnread) {
-      this.#reportedUnread = snapshot.unreadCount;
-      this.emit(new OmniUnreadChangeEvent(snapshot.unreadCount));
-    }
   }
 
   protected override render(): TemplateResult {
     if (!this.post) return html`<p role="alert">Set the post attribute to the post's id.</p>`;
     const light = this.#lightSnapshot();
     if (light) return this.#renderRoom(light, true);
-    const state = this.#controller.state;
-    switch (state.kind) {
-      case 'idle':
-      case 'connecting':
-        return html`<p class="notice" role="status">Loading the discussion…</p>`;
-      case 'error':
-        return html`<p role="alert">${state.error.message}</p>`;
-      case 'signed-out':
-        if (this.open && !this.guestFailed) return html`<p class="notice" role="status">Loading the discussion…</p>`;
-        return html`
-          ${state.revoked ? html`<p class="notice" role="status">You were signed out.</p>` : nothing}
-          <p class="notice">Sign in to read and join the discussion.</p>
-          ${this.#renderSignIn()}
-        `;
-      case 'expired':
-        return html`
-          <p class="notice" role="status">Your session has ended. Sign in again as ${state.userId} to continue.</p>
-          ${this.#renderSignIn()}
-        `;
-      case 'elsewhere':
-        return html`
-          <div class="notice" role="status">
-            <p>This chat is open in another tab.</p>
-            <button type="button" @click=${this.#onUseHere}>Use chat here</button>
-          </div>
-        `;
-      case 'room':
-        // A guest cannot read an encrypted discussion: they sign in instead.
-        if (!this.open && this.#isGuest()) {
-          return html`<p class="notice">Sign in to read and join the discussion.</p>
-            ${this.#renderSignIn()}`;
-        }
-        return this.#renderRoom(state.snapshot);
+    const state = this.#view.room.state;
+    if (state.kind === 'signed-out' && this.open && !this.guestFailed) {
+      return html`<p class="notice" role="status">Loading the discussion…</p>`;
     }
-  }
-
-  #renderSignIn(): TemplateResult {
-    return html`
-      <div class="sign-in">
-        <slot name="sign-in">
-          <omni-sign-in
-            homeserver=${this.#controller.homeserverUrl ?? this.homeserver}
-            theme=${this.#themeController.resolved}
-          ></omni-sign-in>
-        </slot>
-      </div>
-    `;
+    if (state.kind !== 'room') {
+      return this.#view.renderStatus(state, this.homeserver, {
+        loading: 'Loading the discussion…',
+        signInPrompt: 'Sign in to read and join the discussion.',
+      });
+    }
+    // A guest cannot read an encrypted discussion: they sign in instead.
+    if (!this.open && this.#isGuest()) {
+      return html`<p class="notice">Sign in to read and join the discussion.</p>
+        ${this.#view.renderSignIn(this.homeserver)}`;
+    }
+    return this.#renderRoom(state.snapshot);
   }
 
   /** `light`: the light read's snapshot, shown read-only to a visitor before the engine has a session. */
@@ -367,45 +289,15 @@ export class OmniChatView extends OmniView {
         break;
     }
     const name = this.postTitle || snapshot.name || this.post;
-    const topic = this.postUrl || snapshot.topic;
-    const empty = snapshot.items.length === 0 && snapshot.status === 'absent';
     const guest = light || this.#isGuest();
     const showSignIn = guest && this.showSignIn;
     return html`
-      <header part="header">
-        <span class="name">${name}</span>
-        ${topic ? html`<span class="topic">${topic}</span>` : nothing}
-        <omni-verification
-          homeserver=${this.#controller.homeserverUrl ?? this.homeserver}
-          theme=${this.#themeController.resolved}
-        ></omni-verification>
-        <omni-security
-          homeserver=${this.#controller.homeserverUrl ?? this.homeserver}
-          theme=${this.#themeController.resolved}
-        ></omni-security>
-      </header>
-      ${
-        empty
-          ? html`<div class="empty" part="empty-state" role="status"><slot name="empty">${EMPTY_TEXT}</slot></div>`
-          : this.#timeline.render({
-              label: `Discussion of ${name}`,
-              items: snapshot.items,
-              hasMoreBefore: snapshot.hasMoreBefore,
-              paginating: snapshot.paginating,
-              typing: snapshot.typing,
-              unreadCount: snapshot.unreadCount,
-            })
-      }
-      ${snapshot.status === 'absent' && snapshot.error ? html`<p role="alert">${snapshot.error.message}</p>` : nothing}
+      ${this.#view.renderHeader(this.homeserver, { name, detail: this.postUrl || snapshot.topic, encrypted: snapshot.encrypted })}
+      ${this.#view.renderConversation(snapshot, { label: `Discussion of ${name}`, emptyText: EMPTY_TEXT })}
       ${
         showSignIn
-          ? this.#renderSignIn()
-          : this.#composer.render({
-              canSend: snapshot.canSend,
-              ...(snapshot.cannotSendReason ? { cannotSendReason: snapshot.cannotSendReason } : {}),
-              draftKey: `${this.#controller.homeserverUrl ?? this.homeserver}|${snapshot.alias ?? this.post}`,
-              items: snapshot.items,
-            })
+          ? this.#view.renderSignIn(this.homeserver)
+          : this.#view.renderComposer(snapshot, `${this.#view.homeserverFor(this.homeserver)}|${snapshot.alias ?? this.post}`)
       }
       ${
         guest && !showSignIn
@@ -420,14 +312,5 @@ export class OmniChatView extends OmniView {
 
   #onShowSignIn(): void {
     this.showSignIn = true;
-  }
-
-  #onUseHere(): void {
-    void this.#controller.useHere();
-  }
-
-  /** Runs a room command whose failure the room model reports in its snapshot. */
-  #run(command: Promise<void>): void {
-    command.catch(() => undefined);
   }
 }

@@ -1,22 +1,15 @@
-import { html, nothing, svg, type TemplateResult } from 'lit';
-import type { MessageItem, OmniErrorInfo, RoomSnapshot } from '@omnisocial/core';
+import { html, type TemplateResult } from 'lit';
+import type { RoomSnapshot } from '@omnisocial/core';
 import { OmniView } from '../../base/omni-view.ts';
-import { RoomController } from '../../controllers/room-controller.ts';
-import { OmniDmCreatedEvent, OmniErrorEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../../events.ts';
-import '../security/define.ts';
-import '../sign-in/define.ts';
-import '../verification/define.ts';
-import { ThemeController, tokens, type ThemeName } from '../../theme/tokens.ts';
-import { ComposerController } from '../composer/composer.ts';
+import { RoomViewController } from '../../controllers/room-view.ts';
+import { OmniDmCreatedEvent } from '../../events.ts';
+import { tokens, type ThemeName } from '../../theme/tokens.ts';
 import { composerStyles } from '../composer/composer.styles.ts';
 import { messageBodyStyles } from '../message-body/message-body.styles.ts';
 import { messageTileStyles } from '../message-tile/message-tile.styles.ts';
 import { roomStyles } from '../room/omni-room.styles.ts';
-import { TimelineController } from '../timeline/timeline.ts';
 import { timelineStyles } from '../timeline/timeline.styles.ts';
 import { dmStyles } from './omni-dm.styles.ts';
-
-const LOCK = svg`<path d="M8 1a4 4 0 0 0-4 4v2H3a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1V8a1 1 0 0 0-1-1h-1V5a4 4 0 0 0-4-4Zm-2 6V5a2 2 0 1 1 4 0v2H6Z"/>`;
 
 /**
  * An end-to-end encrypted direct conversation with one other member (docs/dm.md). The room is the one
@@ -28,7 +21,7 @@ const LOCK = svg`<path d="M8 1a4 4 0 0 0-4 4v2H3a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h1
  * @slot sign-in - Replaces the built-in sign-in form shown to signed-out visitors.
  * @slot empty - Replaces "Say hello to … — messages are end-to-end encrypted", shown before the first message.
  * @csspart header - The other member's name, their user id and the encryption indicator.
- * @csspart encryption - The "End-to-end encrypted" indicator in the header.
+ * @csspart encryption - "End-to-end encrypted" with a lock, in the header (a conversation found unencrypted shows nothing).
  * @csspart empty-state - The inviting state shown while the conversation has no room yet.
  * @csspart timeline - The scrolling message log (same element as `log`); all of `<omni-room>`'s timeline and composer parts apply.
  * @csspart log - The timeline (`role="log"`).
@@ -58,35 +51,14 @@ export class OmniDmView extends OmniView {
   /** `light` (default), `dark`, or `auto` (the page's `color-scheme`, then `prefers-color-scheme`). */
   declare theme: ThemeName;
 
-  readonly #controller = new RoomController(this, () => {
-    const user = this.user.trim();
-    return { homeserver: this.homeserver, room: user ? `dm\n${user}` : '', open: (session) => session.openDirectRoom(user) };
-  });
-  readonly #themeController = new ThemeController(this, this.viewHost.internals, () => this.theme, this.viewHost.element);
-  readonly #timeline = new TimelineController(this, () => ({
-    paginateBackwards: () => this.#controller.paginateBackwards(),
-    toggleReaction: (eventId, key) => this.#run(this.#controller.toggleReaction(eventId, key)),
-    reply: (message) => this.#composer.startReply(message),
-    edit: (message) => this.#composer.startEdit(message),
-    redact: (message: MessageItem) => {
-      if (message.eventId) this.#run(this.#controller.redact(message.eventId));
+  readonly #view = new RoomViewController(this, {
+    target: () => {
+      const user = this.user.trim();
+      return { homeserver: this.homeserver, room: user ? `dm\n${user}` : '', open: (session) => session.openDirectRoom(user) };
     },
-    retry: (key) => this.#run(this.#controller.retry(key)),
-    cancel: (key) => this.#run(this.#controller.cancel(key)),
-    markRead: (eventId) => this.#controller.markRead(eventId),
-    loadMedia: (request) => this.#controller.loadMedia(request),
-  }));
-  readonly #composer = new ComposerController(this, () => ({
-    send: (body, replyTo) => this.#controller.send(body, replyTo ? { replyTo } : undefined),
-    edit: (eventId, body) => this.#controller.edit(eventId, body),
-    setTyping: (typing) => this.#controller.setTyping(typing),
-    searchMembers: (query) => this.#controller.searchMembers(query, 8),
-    sent: () => void this.#timeline.scrollToLatest(),
-  }));
-  #reportedError: OmniErrorInfo | undefined;
-  #reportedSession = '';
-  #reportedCreated: string | undefined;
-  #reportedUnread = 0;
+    theme: () => this.theme,
+    created: (roomId) => new OmniDmCreatedEvent({ roomId, userId: this.user.trim() }),
+  });
 
   constructor() {
     super();
@@ -97,79 +69,23 @@ export class OmniDmView extends OmniView {
 
   /** Also in use while messages of the member are still sending or failed (the loader's shell keeps the view). */
   override get inUse(): boolean {
-    return super.inUse || this.#controller.unsent;
+    return super.inUse || this.#view.room.unsent;
   }
 
   override get messageCount(): number | undefined {
-    return this.#controller.messageCount;
-  }
-
-  protected override updated(): void {
-    const state = this.#controller.state;
-    const error = state.kind === 'error' ? state.error : state.kind === 'room' ? state.snapshot.error : undefined;
-    if (error && error !== this.#reportedError) {
-      this.#reportedError = error;
-      this.emit(new OmniErrorEvent(error));
-    }
-    const session = this.#controller.session;
-    const sessionKey = session ? `${session.state}|${session.userId ?? ''}` : '';
-    if (session && sessionKey !== this.#reportedSession) {
-      this.#reportedSession = sessionKey;
-      this.emit(new OmniSessionChangeEvent(session.state, session.userId));
-    }
-    if (state.kind !== 'room') return;
-    const { snapshot } = state;
-    if (snapshot.createdHere && snapshot.roomId && snapshot.roomId !== this.#reportedCreated) {
-      this.#reportedCreated = snapshot.roomId;
-      this.emit(new OmniDmCreatedEvent({ roomId: snapshot.roomId, userId: this.user.trim() }));
-    }
-    if (snapshot.status === 'ready' && snapshot.unreadCount !== this.#reportedUnread) {
-      this.#reportedUnread = snapshot.unreadCount;
-      this.emit(new OmniUnreadChangeEvent(snapshot.unreadCount));
-    }
+    return this.#view.room.messageCount;
   }
 
   protected override render(): TemplateResult {
     if (!this.user.trim()) return html`<p role="alert">Set the user attribute to the other member's user id.</p>`;
-    const state = this.#controller.state;
-    switch (state.kind) {
-      case 'idle':
-      case 'connecting':
-        return html`<p class="notice" role="status">Loading the conversation…</p>`;
-      case 'error':
-        return html`<p role="alert">${state.error.message}</p>`;
-      case 'signed-out':
-        return html`
-          ${state.revoked ? html`<p class="notice" role="status">You were signed out.</p>` : nothing}
-          <p class="notice">Sign in to read and send direct messages.</p>
-          ${this.#renderSignIn()}
-        `;
-      case 'expired':
-        return html`
-          <p class="notice" role="status">Your session has ended. Sign in again as ${state.userId} to continue.</p>
-          ${this.#renderSignIn()}
-        `;
-      case 'elsewhere':
-        return html`
-          <div class="notice" role="status">
-            <p>This chat is open in another tab.</p>
-            <button type="button" @click=${this.#onUseHere}>Use chat here</button>
-          </div>
-        `;
-      case 'room':
-        return this.#renderRoom(state.snapshot);
+    const state = this.#view.room.state;
+    if (state.kind !== 'room') {
+      return this.#view.renderStatus(state, this.homeserver, {
+        loading: 'Loading the conversation…',
+        signInPrompt: 'Sign in to read and send direct messages.',
+      });
     }
-  }
-
-  #renderSignIn(): TemplateResult {
-    return html`
-      <slot name="sign-in">
-        <omni-sign-in
-          homeserver=${this.#controller.homeserverUrl ?? this.homeserver}
-          theme=${this.#themeController.resolved}
-        ></omni-sign-in>
-      </slot>
-    `;
+    return this.#renderRoom(state.snapshot);
   }
 
   #renderRoom(snapshot: RoomSnapshot): TemplateResult {
@@ -179,55 +95,19 @@ export class OmniDmView extends OmniView {
       return html`<p role="alert">${snapshot.error?.message ?? 'This conversation cannot be shown.'}</p>`;
     }
     if (snapshot.status === 'loading') return html`<p class="notice" role="status">Loading the conversation…</p>`;
-    const empty = snapshot.items.length === 0 && snapshot.status === 'absent';
     return html`
-      <header part="header">
-        <span class="name">${name}</span>
-        ${name !== user ? html`<span class="user">${user}</span>` : nothing}
-        <span class="encrypted" part="encryption" title="Only you and ${name} can read these messages."
-          ><svg viewBox="0 0 16 16" aria-hidden="true">${LOCK}</svg>End-to-end encrypted</span
-        >
-        <omni-verification
-          homeserver=${this.#controller.homeserverUrl ?? this.homeserver}
-          user=${user}
-          name=${name}
-          theme=${this.#themeController.resolved}
-        ></omni-verification>
-        <omni-security
-          homeserver=${this.#controller.homeserverUrl ?? this.homeserver}
-          theme=${this.#themeController.resolved}
-        ></omni-security>
-      </header>
-      ${
-        empty
-          ? html`<div class="empty" part="empty-state" role="status">
-              <slot name="empty">Say hello to ${name} — messages are end-to-end encrypted</slot>
-            </div>`
-          : this.#timeline.render({
-              label: `Conversation with ${name}`,
-              items: snapshot.items,
-              hasMoreBefore: snapshot.hasMoreBefore,
-              paginating: snapshot.paginating,
-              typing: snapshot.typing,
-              unreadCount: snapshot.unreadCount,
-            })
-      }
-      ${snapshot.status === 'absent' && snapshot.error ? html`<p role="alert">${snapshot.error.message}</p>` : nothing}
-      ${this.#composer.render({
-        canSend: snapshot.canSend,
-        ...(snapshot.cannotSendReason ? { cannotSendReason: snapshot.cannotSendReason } : {}),
-        draftKey: `${this.#controller.homeserverUrl ?? this.homeserver}|dm|${user}`,
-        items: snapshot.items,
+      ${this.#view.renderHeader(this.homeserver, {
+        name,
+        detail: name !== user ? user : undefined,
+        encrypted: snapshot.encrypted,
+        encryptionNote: `Only you and ${name} can read these messages.`,
+        verify: { user, name },
       })}
+      ${this.#view.renderConversation(snapshot, {
+        label: `Conversation with ${name}`,
+        emptyText: `Say hello to ${name} — messages are end-to-end encrypted`,
+      })}
+      ${this.#view.renderComposer(snapshot, `${this.#view.homeserverFor(this.homeserver)}|dm|${user}`)}
     `;
-  }
-
-  #onUseHere(): void {
-    void this.#controller.useHere();
-  }
-
-  /** Runs a room command whose failure the room model reports in its snapshot. */
-  #run(command: Promise<void>): void {
-    command.catch(() => undefined);
   }
 }

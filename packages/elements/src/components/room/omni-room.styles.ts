@@ -22,9 +22,9 @@ export const roomStyles = css`
     display: none;
   }
 
-  header {
+  .header {
     display: flex;
-    align-items: baseline;
+    align-items: center;
     gap: var(--_space-m);
     padding: var(--_space-s) var(--_space-m);
     border-block-end: 1px solid var(--_color-border-subtle);
@@ -32,16 +32,45 @@ export const roomStyles = css`
     min-inline-size: 0;
   }
 
-  header .name {
+  .header .name {
     font-weight: 600;
   }
 
-  header .topic {
+  .header .detail {
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
     font-size: var(--_font-size-s);
     color: var(--_color-text-muted);
+  }
+
+  .header .encrypted {
+    margin-inline-start: auto;
+    display: inline-flex;
+    align-items: center;
+    gap: var(--_space-xs);
+    font-size: var(--_font-size-s);
+    color: var(--_color-text-muted);
+    white-space: nowrap;
+  }
+
+  .header .encrypted svg {
+    inline-size: 0.9em;
+    block-size: 0.9em;
+    fill: currentColor;
+  }
+
+  .empty {
+    flex: 1;
+    display: grid;
+    place-content: center;
+    padding: var(--_space-l);
+    text-align: center;
+    color: var(--_color-text-muted);
+  }
+
+  .sign-in {
+    overflow: auto;
   }
 
   .notice {

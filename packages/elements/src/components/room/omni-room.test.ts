@@ -73,6 +73,29 @@ describe('<omni-room> against a real Synapse', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('shows "End-to-end encrypted" in the header of an encrypted room, and nothing in one that is not', async () => {
+    const { alias: sealed } = await peer(bob).createRoom({
+      alias: `sealed-${crypto.randomUUID().slice(0, 8)}`,
+      name: 'Cellar',
+      preset: 'public_chat',
+      encrypted: true,
+    });
+    const plain = await lobby();
+    await signIn({ homeserver: baseUrl, username: alice.username, password: alice.password });
+    const encrypted = await fixture<OmniRoom>(html`<omni-room homeserver=${baseUrl} room=${sealed ?? ''}></omni-room>`);
+    const open = await fixture<OmniRoom>(html`<omni-room homeserver=${baseUrl} room=${plain}></omni-room>`);
+    for (const el of [encrypted, open]) {
+      await waitUntil(() => shadow(el).querySelector('[part="header"]'), 'the room never opened', { timeout: 60_000 });
+    }
+    const indicator = shadow(encrypted).querySelector('[part="header"] [part="encryption"]');
+    expect(indicator?.textContent.trim()).to.equal('End-to-end encrypted');
+    expect(indicator?.getAttribute('title')).to.equal('Messages in this room are end-to-end encrypted.');
+    expect(indicator?.querySelector('svg')?.getAttribute('aria-hidden')).to.equal('true');
+    expect(shadow(open).querySelector('[part="encryption"]')).to.equal(null);
+    await expect(encrypted).to.be.accessible();
+    await expect(open).to.be.accessible();
+  });
+
   it('signs in with a host-provided access token and sends with Enter', async () => {
     const alias = await lobby();
     const roomId = await peer(bob).resolveAlias(alias);

@@ -1,17 +1,11 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import type { MessageItem, OmniErrorInfo, RoomSnapshot } from '@omnisocial/core';
+import { html, type TemplateResult } from 'lit';
+import type { RoomSnapshot } from '@omnisocial/core';
 import { OmniView } from '../../base/omni-view.ts';
-import { RoomController } from '../../controllers/room-controller.ts';
-import { OmniErrorEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../../events.ts';
-import '../security/define.ts';
-import '../sign-in/define.ts';
-import '../verification/define.ts';
-import { ThemeController, tokens, type ThemeName } from '../../theme/tokens.ts';
-import { ComposerController } from '../composer/composer.ts';
+import { RoomViewController } from '../../controllers/room-view.ts';
+import { tokens, type ThemeName } from '../../theme/tokens.ts';
 import { composerStyles } from '../composer/composer.styles.ts';
 import { messageBodyStyles } from '../message-body/message-body.styles.ts';
 import { messageTileStyles } from '../message-tile/message-tile.styles.ts';
-import { TimelineController } from '../timeline/timeline.ts';
 import { timelineStyles } from '../timeline/timeline.styles.ts';
 import { roomStyles } from './omni-room.styles.ts';
 
@@ -24,7 +18,8 @@ export type { OmniRoom } from '../../loader/elements.ts';
  *
  * @summary A community chat room.
  * @slot sign-in - Replaces the built-in sign-in form shown to signed-out visitors.
- * @csspart header - The room name and topic bar.
+ * @csspart header - The room name and topic bar, with the encryption indicator and the Security panel.
+ * @csspart encryption - "End-to-end encrypted" with a lock, in the header of an encrypted room (nothing in a room that is not).
  * @csspart timeline - The scrolling message log (same element as `log`).
  * @csspart log - The timeline (`role="log"`).
  * @csspart message - One message (`article`), full width.
@@ -76,31 +71,10 @@ export class OmniRoomView extends OmniView {
   /** `light` (default), `dark`, or `auto` (the page's `color-scheme`, then `prefers-color-scheme`). */
   declare theme: ThemeName;
 
-  readonly #controller = new RoomController(this, () => ({ homeserver: this.homeserver, room: this.room }));
-  readonly #themeController = new ThemeController(this, this.viewHost.internals, () => this.theme, this.viewHost.element);
-  readonly #timeline = new TimelineController(this, () => ({
-    paginateBackwards: () => this.#controller.paginateBackwards(),
-    toggleReaction: (eventId, key) => this.#run(this.#controller.toggleReaction(eventId, key)),
-    reply: (message) => this.#composer.startReply(message),
-    edit: (message) => this.#composer.startEdit(message),
-    redact: (message: MessageItem) => {
-      if (message.eventId) this.#run(this.#controller.redact(message.eventId));
-    },
-    retry: (key) => this.#run(this.#controller.retry(key)),
-    cancel: (key) => this.#run(this.#controller.cancel(key)),
-    markRead: (eventId) => this.#controller.markRead(eventId),
-    loadMedia: (request) => this.#controller.loadMedia(request),
-  }));
-  readonly #composer = new ComposerController(this, () => ({
-    send: (body, replyTo) => this.#controller.send(body, replyTo ? { replyTo } : undefined),
-    edit: (eventId, body) => this.#controller.edit(eventId, body),
-    setTyping: (typing) => this.#controller.setTyping(typing),
-    searchMembers: (query) => this.#controller.searchMembers(query, 8),
-    sent: () => void this.#timeline.scrollToLatest(),
-  }));
-  #reportedError: OmniErrorInfo | undefined;
-  #reportedSession = '';
-  #reportedUnread = 0;
+  readonly #view = new RoomViewController(this, {
+    target: () => ({ homeserver: this.homeserver, room: this.room }),
+    theme: () => this.theme,
+  });
 
   constructor() {
     super();
@@ -111,75 +85,17 @@ export class OmniRoomView extends OmniView {
 
   /** Also in use while messages of the member are still sending or failed (the loader's shell keeps the view). */
   override get inUse(): boolean {
-    return super.inUse || this.#controller.unsent;
+    return super.inUse || this.#view.room.unsent;
   }
 
   override get messageCount(): number | undefined {
-    return this.#controller.messageCount;
-  }
-
-  protected override updated(): void {
-    const state = this.#controller.state;
-    const error = state.kind === 'error' ? state.error : state.kind === 'room' ? state.snapshot.error : undefined;
-    if (error && error !== this.#reportedError) {
-      this.#reportedError = error;
-      this.emit(new OmniErrorEvent(error));
-    }
-    const session = this.#controller.session;
-    const sessionKey = session ? `${session.state}|${session.userId ?? ''}` : '';
-    if (session && sessionKey !== this.#reportedSession) {
-      this.#reportedSession = sessionKey;
-      this.emit(new OmniSessionChangeEvent(session.state, session.userId));
-    }
-    if (state.kind === 'room' && state.snapshot.status === 'ready' && state.snapshot.unreadCount !== this.#reportedUnread) {
-      this.#reportedUnread = state.snapshot.unreadCount;
-      this.emit(new OmniUnreadChangeEvent(state.snapshot.unreadCount));
-    }
+    return this.#view.room.messageCount;
   }
 
   protected override render(): TemplateResult {
-    const state = this.#controller.state;
-    switch (state.kind) {
-      case 'idle':
-      case 'connecting':
-        return html`<p class="notice" role="status">Connecting…</p>`;
-      case 'error':
-        return html`<p role="alert">${state.error.message}</p>`;
-      case 'signed-out':
-        return html`
-          ${state.revoked ? html`<p class="notice" role="status">You were signed out.</p>` : nothing} ${this.#renderSignIn()}
-          ${
-            state.persistent
-              ? nothing
-              : html`<p class="notice">This browser does not keep sign-ins (private browsing?): you will sign in again after a reload.</p>`
-          }
-        `;
-      case 'expired':
-        return html`
-          <p class="notice" role="status">Your session has ended. Sign in again as ${state.userId} to continue.</p>
-          ${this.#renderSignIn()}
-        `;
-      case 'elsewhere':
-        return html`
-          <div class="notice" role="status">
-            <p>This chat is open in another tab.</p>
-            <button type="button" @click=${this.#onUseHere}>Use chat here</button>
-          </div>
-        `;
-      case 'room':
-        return this.#renderRoom(state.snapshot);
-    }
-  }
-
-  #renderSignIn(): TemplateResult {
-    return html`
-      <slot name="sign-in">
-        <omni-sign-in
-          homeserver=${this.#controller.homeserverUrl ?? this.homeserver}
-          theme=${this.#themeController.resolved}
-        ></omni-sign-in>
-      </slot>
-    `;
+    const state = this.#view.room.state;
+    if (state.kind !== 'room') return this.#view.renderStatus(state, this.homeserver, { loading: 'Connecting…', persistenceNote: true });
+    return this.#renderRoom(state.snapshot);
   }
 
   #renderRoom(snapshot: RoomSnapshot): TemplateResult {
@@ -187,41 +103,9 @@ export class OmniRoomView extends OmniView {
     if (snapshot.status === 'loading') return html`<p class="notice" role="status">Loading the room…</p>`;
     const name = snapshot.name ?? this.room;
     return html`
-      <header part="header">
-        <span class="name">${name}</span>
-        ${snapshot.topic ? html`<span class="topic">${snapshot.topic}</span>` : nothing}
-        <omni-verification
-          homeserver=${this.#controller.homeserverUrl ?? this.homeserver}
-          theme=${this.#themeController.resolved}
-        ></omni-verification>
-        <omni-security
-          homeserver=${this.#controller.homeserverUrl ?? this.homeserver}
-          theme=${this.#themeController.resolved}
-        ></omni-security>
-      </header>
-      ${this.#timeline.render({
-        label: `Messages in ${name}`,
-        items: snapshot.items,
-        hasMoreBefore: snapshot.hasMoreBefore,
-        paginating: snapshot.paginating,
-        typing: snapshot.typing,
-        unreadCount: snapshot.unreadCount,
-      })}
-      ${this.#composer.render({
-        canSend: snapshot.canSend,
-        ...(snapshot.cannotSendReason ? { cannotSendReason: snapshot.cannotSendReason } : {}),
-        draftKey: `${this.#controller.homeserverUrl ?? this.homeserver}|${snapshot.roomId ?? this.room}`,
-        items: snapshot.items,
-      })}
+      ${this.#view.renderHeader(this.homeserver, { name, detail: snapshot.topic, encrypted: snapshot.encrypted })}
+      ${this.#view.renderConversation(snapshot, { label: `Messages in ${name}` })}
+      ${this.#view.renderComposer(snapshot, `${this.#view.homeserverFor(this.homeserver)}|${snapshot.roomId ?? this.room}`)}
     `;
-  }
-
-  #onUseHere(): void {
-    void this.#controller.useHere();
-  }
-
-  /** Runs a room command whose failure the room model reports in its snapshot. */
-  #run(command: Promise<void>): void {
-    command.catch(() => undefined);
   }
 }

@@ -1,0 +1,245 @@
+import { html, nothing, svg, type ReactiveController, type TemplateResult } from 'lit';
+import type { MessageItem, OmniErrorInfo, RoomSnapshot } from '@omnisocial/core';
+import type { OmniView } from '../base/omni-view.ts';
+import { ComposerController } from '../components/composer/composer.ts';
+import '../components/security/define.ts';
+import '../components/sign-in/define.ts';
+import { TimelineController } from '../components/timeline/timeline.ts';
+import '../components/verification/define.ts';
+import { OmniErrorEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../events.ts';
+import { ThemeController, type ThemeName } from '../theme/tokens.ts';
+import { RoomController, type RoomTarget, type RoomViewState } from './room-controller.ts';
+
+const LOCK = svg`<path d="M8 1a4 4 0 0 0-4 4v2H3a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1V8a1 1 0 0 0-1-1h-1V5a4 4 0 0 0-4-4Zm-2 6V5a2 2 0 1 1 4 0v2H6Z"/>`;
+
+/** How a view finds its room and what only it adds to the events every room view fires. */
+export interface RoomViewOptions {
+  /** The homeserver and room to open (an alias, a post, a DM). */
+  target: () => RoomTarget;
+  /** The `theme` attribute. */
+  theme: () => ThemeName;
+  /** The view's own event for a room its member's first message created (`omni-room-created`, `omni-dm-created`). */
+  created?: (roomId: string, snapshot: RoomSnapshot) => Event;
+}
+
+/** The words of the states before a room is shown, which differ per view. */
+export interface RoomStatusTexts {
+  /** While the session and the room load. */
+  loading: string;
+  /** Above the sign-in form of a signed-out visitor. */
+  signInPrompt?: string;
+  /** Tell a signed-out visitor when this browser will not keep their sign-in (private browsing). */
+  persistenceNote?: boolean;
+}
+
+export interface RoomHeader {
+  name: string;
+  /** A second, muted line: the topic, the post's URL, the other member's user id. */
+  detail?: string | undefined;
+  encrypted: boolean;
+  /** Says who can read the messages, for the encryption indicator's tooltip. */
+  encryptionNote?: string;
+  /** A direct conversation: the member to verify from the header. */
+  verify?: { user: string; name: string };
+}
+
+export interface RoomConversation {
+  /** The log's accessible name. */
+  label: string;
+  /** The inviting text shown (and replaceable through the `empty` slot) before a room exists. */
+  emptyText?: string;
+}
+
+/**
+ * What `<omni-room>`, `<omni-dm>` and `<omni-chat>` share: the room binding, the theme, the timeline
+ * (with its media loader), the composer, the error/session/unread/created events, and the parts of
+ * their templates (status lines, sign-in, header, log, composer). A view keeps only how it finds its
+ * room and what it renders around these pieces.
+ */
+export class RoomViewController implements ReactiveController {
+  readonly room: RoomController;
+  readonly theme: ThemeController;
+  readonly timeline: TimelineController;
+  readonly composer: ComposerController;
+  readonly #host: OmniView;
+  readonly #created: RoomViewOptions['created'];
+  #reportedError: OmniErrorInfo | undefined;
+  #reportedSession = '';
+  #reportedCreated: string | undefined;
+  #reportedUnread = 0;
+
+  constructor(host: OmniView, options: RoomViewOptions) {
+    this.#host = host;
+    this.#created = options.created;
+    // The room binds before the timeline and composer, whose hostUpdate reads what it published.
+    this.room = new RoomController(host, options.target);
+    this.theme = new ThemeController(host, host.viewHost.internals, options.theme, host.viewHost.element);
+    this.timeline = new TimelineController(host, () => ({
+      paginateBackwards: () => this.room.paginateBackwards(),
+      toggleReaction: (eventId, key) => settle(this.room.toggleReaction(eventId, key)),
+      reply: (message) => this.composer.startReply(message),
+      edit: (message) => this.composer.startEdit(message),
+      redact: (message: MessageItem) => {
+        if (message.eventId) settle(this.room.redact(message.eventId));
+      },
+      retry: (key) => settle(this.room.retry(key)),
+      cancel: (key) => settle(this.room.cancel(key)),
+      markRead: (eventId) => this.room.markRead(eventId),
+      loadMedia: (request) => this.room.loadMedia(request),
+    }));
+    this.composer = new ComposerController(host, () => ({
+      send: (body, replyTo) => this.room.send(body, replyTo ? { replyTo } : undefined),
+      edit: (eventId, body) => this.room.edit(eventId, body),
+      setTyping: (typing) => this.room.setTyping(typing),
+      searchMembers: (query) => this.room.searchMembers(query, 8),
+      sent: () => void this.timeline.scrollToLatest(),
+    }));
+    host.addController(this);
+  }
+
+  /** The homeserver the view resolved to, or its attribute while that is not known yet. */
+  homeserverFor(attribute: string): string {
+    return this.room.homeserverUrl ?? attribute;
+  }
+
+  /**
+   * Fires each change once, after the render that shows it. Only events: a request for another
+   * update from here would render again after every render.
+   */
+  hostUpdated(): void {
+    const state = this.room.state;
+    const error = state.kind === 'error' ? state.error : state.kind === 'room' ? state.snapshot.error : undefined;
+    if (error && error !== this.#reportedError) {
+      this.#reportedError = error;
+      this.#host.dispatchEvent(new OmniErrorEvent(error));
+    }
+    const session = this.room.session;
+    const sessionKey = session ? `${session.state}|${session.userId ?? ''}` : '';
+    if (session && sessionKey !== this.#reportedSession) {
+      this.#reportedSession = sessionKey;
+      this.#host.dispatchEvent(new OmniSessionChangeEvent(session.state, session.userId));
+    }
+    if (state.kind !== 'room') return;
+    const { snapshot } = state;
+    if (this.#created && snapshot.createdHere && snapshot.roomId && snapshot.roomId !== this.#reportedCreated) {
+      this.#reportedCreated = snapshot.roomId;
+      this.#host.dispatchEvent(this.#created(snapshot.roomId, snapshot));
+    }
+    if (snapshot.status === 'ready' && snapshot.unreadCount !== this.#reportedUnread) {
+      this.#reportedUnread = snapshot.unreadCount;
+      this.#host.dispatchEvent(new OmniUnreadChangeEvent(snapshot.unreadCount));
+    }
+  }
+
+  /** Every state but an open room: loading, an error, signed out, expired, open in another tab. */
+  renderStatus(state: Exclude<RoomViewState, { kind: 'room' }>, homeserver: string, texts: RoomStatusTexts): TemplateResult {
+    switch (state.kind) {
+      case 'idle':
+      case 'connecting':
+        return html`<p class="notice" role="status">${texts.loading}</p>`;
+      case 'error':
+        return html`<p role="alert">${state.error.message}</p>`;
+      case 'signed-out':
+        return html`
+          ${state.revoked ? html`<p class="notice" role="status">You were signed out.</p>` : nothing}
+          ${texts.signInPrompt ? html`<p class="notice">${texts.signInPrompt}</p>` : nothing} ${this.renderSignIn(homeserver)}
+          ${
+            texts.persistenceNote && !state.persistent
+              ? html`<p class="notice">This browser does not keep sign-ins (private browsing?): you will sign in again after a reload.</p>`
+              : nothing
+          }
+        `;
+      case 'expired':
+        return html`
+          <p class="notice" role="status">Your session has ended. Sign in again as ${state.userId} to continue.</p>
+          ${this.renderSignIn(homeserver)}
+        `;
+      case 'elsewhere':
+        return html`
+          <div class="notice" role="status">
+            <p>This chat is open in another tab.</p>
+            <button type="button" @click=${this.#onUseHere}>Use chat here</button>
+          </div>
+        `;
+    }
+  }
+
+  /** The built-in sign-in form, replaceable through the `sign-in` slot. */
+  renderSignIn(homeserver: string): TemplateResult {
+    return html`
+      <div class="sign-in">
+        <slot name="sign-in">
+          <omni-sign-in homeserver=${this.homeserverFor(homeserver)} theme=${this.theme.resolved}></omni-sign-in>
+        </slot>
+      </div>
+    `;
+  }
+
+  /**
+   * The `header` part: name, detail, encryption indicator, verification and security panels. A plain
+   * element, not `<header>`: that would be a page banner landmark, and a feed holds many views.
+   */
+  renderHeader(homeserver: string, header: RoomHeader): TemplateResult {
+    const url = this.homeserverFor(homeserver);
+    return html`
+      <div class="header" part="header">
+        <span class="name">${header.name}</span>
+        ${header.detail ? html`<span class="detail">${header.detail}</span>` : nothing}
+        ${header.encrypted ? renderEncrypted(header.encryptionNote) : nothing}
+        <omni-verification
+          homeserver=${url}
+          user=${header.verify?.user ?? nothing}
+          name=${header.verify?.name ?? nothing}
+          theme=${this.theme.resolved}
+        ></omni-verification>
+        <omni-security homeserver=${url} theme=${this.theme.resolved}></omni-security>
+      </div>
+    `;
+  }
+
+  /** The log (or the empty state of a room not created yet) and the reason a room not created yet failed. */
+  renderConversation(snapshot: RoomSnapshot, conversation: RoomConversation): TemplateResult {
+    const empty = snapshot.items.length === 0 && snapshot.status === 'absent';
+    return html`
+      ${
+        empty
+          ? html`<div class="empty" part="empty-state" role="status"><slot name="empty">${conversation.emptyText ?? nothing}</slot></div>`
+          : this.timeline.render({
+              label: conversation.label,
+              items: snapshot.items,
+              hasMoreBefore: snapshot.hasMoreBefore,
+              paginating: snapshot.paginating,
+              typing: snapshot.typing,
+              unreadCount: snapshot.unreadCount,
+            })
+      }
+      ${snapshot.status === 'absent' && snapshot.error ? html`<p role="alert">${snapshot.error.message}</p>` : nothing}
+    `;
+  }
+
+  /** The composer; `draftKey` keeps the draft per homeserver and room. */
+  renderComposer(snapshot: RoomSnapshot, draftKey: string): TemplateResult {
+    return this.composer.render({
+      canSend: snapshot.canSend,
+      ...(snapshot.cannotSendReason ? { cannotSendReason: snapshot.cannotSendReason } : {}),
+      draftKey,
+      items: snapshot.items,
+    });
+  }
+
+  readonly #onUseHere = (): void => {
+    void this.room.useHere();
+  };
+}
+
+/** The `encryption` part: a quiet lock and words, with who can read the messages as its description. */
+function renderEncrypted(note = 'Messages in this room are end-to-end encrypted.'): TemplateResult {
+  return html`<span class="encrypted" part="encryption" title=${note}
+    ><svg viewBox="0 0 16 16" aria-hidden="true">${LOCK}</svg>End-to-end encrypted</span
+  >`;
+}
+
+/** Runs a room command whose failure the room model reports in its snapshot. */
+function settle(command: Promise<void>): void {
+  command.catch(() => undefined);
+}
