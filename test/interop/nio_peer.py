@@ -15,7 +15,11 @@ Driven by JSON lines on stdin, answered by JSON lines on stdout (logs go to stde
   {"id": 9, "cmd": "wait_event", "room": "!room:x", "where": {"type": "m.reaction", "content/m.relates_to/key": "👍"},
    "timeout": 30}                                                  -> {"event": <decrypted source>, "decrypted": bool}
      ("where" keys are "/"-separated paths into the event as nio sees it, decrypted; values must be equal)
-  {"id": 10, "cmd": "exit"}
+  {"id": 10, "cmd": "forward_key", "room": "!room:x", "event_id": "$e", "user": "@alice:x", "device": "ABC", "timeout": 30}
+                                                                   -> {"content": <the m.forwarded_room_key content sent>, "first_index"}
+     (sends `device` the Megolm session of `event_id`, which this peer decrypted, as an Olm-encrypted
+      m.forwarded_room_key that nobody asked for; this peer need not trust that device, nor it this one)
+  {"id": 11, "cmd": "exit"}
 Answers: {"id": n, "ok": true, "result": ...} or {"id": n, "ok": false, "error": "..."}.
 Run with Debian's /usr/bin/python3 (python3-matrix-nio, python3-olm). The store lives in a temp dir.
 """
@@ -27,9 +31,19 @@ import shutil
 import sys
 import tempfile
 
-from nio import AsyncClient, AsyncClientConfig, Event, LoginResponse, MegolmEvent, RoomMessageText
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    Event,
+    KeysClaimResponse,
+    LoginResponse,
+    MegolmEvent,
+    RoomMessageText,
+    ToDeviceMessage,
+    ToDeviceResponse,
+)
 
-COMMANDS = {"login", "join", "wait_member", "trust", "send", "wait_message", "send_event", "redact", "wait_event"}
+COMMANDS = {"login", "join", "wait_member", "trust", "send", "wait_message", "send_event", "redact", "wait_event", "forward_key"}
 
 
 class Peer:
@@ -40,6 +54,7 @@ class Peer:
         self.messages = []  # (room_id, sender, body, event_id, decrypted)
         self.events = []  # (room_id, source as nio sees it: decrypted when it could, decrypted)
         self.undecryptable = 0
+        self.sessions = {}  # event id -> (sender_key, session_id) of the Megolm session that decrypted it
 
     async def login(self, homeserver, user, password, device):
         config = AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True)
@@ -61,6 +76,8 @@ class Peer:
 
     async def on_event(self, room, event):
         source = dict(event.source)
+        if getattr(event, "decrypted", False) and getattr(event, "session_id", None):
+            self.sessions[event.event_id] = (event.sender_key, event.session_id)
         if getattr(event, "decrypted", False) and "type" not in source:
             source["type"] = getattr(event, "type", None)
         self.events.append((room.room_id, source, bool(getattr(event, "decrypted", False))))
@@ -150,6 +167,45 @@ class Peer:
             return None
 
         return await self.until(seen, timeout, f"an event {where!r} in {room}")
+
+    async def forward_key(self, room, event_id, user, device, timeout=30):
+        """Forwards a Megolm session, unasked, as a key share answers a request: the
+        `m.forwarded_room_key` content nio's `_encrypt_forwarding_key` builds (the session exported at
+        its first known index), Olm-encrypted to `device` with nio's session machinery."""
+        olm = self.client.olm
+        sender_key, session_id = await self.until(
+            lambda: self.sessions.get(event_id), timeout, f"a decrypted {event_id} (its Megolm session)"
+        )
+        group_session = olm.inbound_group_store.get(room, sender_key, session_id)
+        if group_session is None:
+            raise RuntimeError(f"no inbound session {session_id} for {room}")
+
+        def target():
+            return next((d for d in self.client.device_store.active_user_devices(user) if d.id == device), None)
+
+        recipient = await self.until(target, timeout, f"device {device} of {user}")
+        session = olm.session_store.get(recipient.curve25519)
+        if session is None:
+            claimed = await self.client.keys_claim({user: [device]})
+            if not isinstance(claimed, KeysClaimResponse):
+                raise RuntimeError(f"claiming a one-time key of {device} failed: {claimed}")
+            session = olm.session_store.get(recipient.curve25519)
+            if session is None:
+                raise RuntimeError(f"no Olm session with {device} after claiming its one-time key")
+        content = {
+            "algorithm": "m.megolm.v1.aes-sha2",
+            "room_id": room,
+            "sender_key": group_session.sender_key,
+            "session_id": group_session.id,
+            "session_key": group_session.export_session(group_session.first_known_index),
+            "sender_claimed_ed25519_key": group_session.ed25519,
+            "forwarding_curve25519_key_chain": list(group_session.forwarding_chain),
+        }
+        encrypted = olm._olm_encrypt(session, recipient, "m.forwarded_room_key", content)
+        response = await self.client.to_device(ToDeviceMessage("m.room.encrypted", user, device, encrypted))
+        if not isinstance(response, ToDeviceResponse):
+            raise RuntimeError(f"sendToDevice failed: {response}")
+        return {"content": content, "first_index": group_session.first_known_index}
 
     async def close(self):
         if self.sync_task:

@@ -23,6 +23,21 @@ export interface NioEvent {
   decrypted: boolean;
 }
 
+/** What `forward_key` sent: the `m.forwarded_room_key` content (inside an Olm `m.room.encrypted`). */
+export interface NioForwardedKey {
+  content: {
+    algorithm: string;
+    room_id: string;
+    sender_key: string;
+    session_id: string;
+    session_key: string;
+    sender_claimed_ed25519_key: string;
+    forwarding_curve25519_key_chain: string[];
+  };
+  /** The first message index the exported session can decrypt. */
+  first_index: number;
+}
+
 /** The commands of nio_peer.py, their arguments and results. */
 export interface NioCommands {
   login: { args: { homeserver: string; user: string; password: string; device: string }; result: { user_id: string; device_id: string } };
@@ -34,6 +49,10 @@ export interface NioCommands {
   send_event: { args: { room: string; type: string; content: Record<string, unknown> }; result: string };
   redact: { args: { room: string; event_id: string; reason?: string }; result: string };
   wait_event: { args: { room: string; where: Record<string, unknown>; timeout?: number }; result: NioEvent };
+  forward_key: {
+    args: { room: string; event_id: string; user: string; device: string; timeout?: number };
+    result: NioForwardedKey;
+  };
 }
 
 export type NioCommand = keyof NioCommands;

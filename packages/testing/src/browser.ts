@@ -158,6 +158,21 @@ export interface NioEvent {
   decrypted: boolean;
 }
 
+/** What `forwardKey` sent: the `m.forwarded_room_key` content (inside an Olm `m.room.encrypted`). */
+export interface NioForwardedKey {
+  content: {
+    algorithm: string;
+    room_id: string;
+    sender_key: string;
+    session_id: string;
+    session_key: string;
+    sender_claimed_ed25519_key: string;
+    forwarding_curve25519_key_chain: string[];
+  };
+  /** The first message index the exported session can decrypt. */
+  first_index: number;
+}
+
 export interface RemoteNioPeer {
   /** Logs in with a password as `device`, uploads its keys and starts syncing. */
   login(args: { homeserver: string; user: string; password: string; device: string }): Promise<{ user_id: string; device_id: string }>;
@@ -173,6 +188,11 @@ export interface RemoteNioPeer {
   redact(args: { room: string; event_id: string; reason?: string }): Promise<string>;
   /** Waits for an event matching every `where` entry ("/"-separated paths into the event as nio sees it). */
   waitEvent(args: { room: string; where: Record<string, unknown>; timeout?: number }): Promise<NioEvent>;
+  /**
+   * Sends `device` of `user`, unasked, the Megolm session of `event_id` (which this peer decrypted) as
+   * an Olm-encrypted `m.forwarded_room_key`, whether or not either device trusts the other.
+   */
+  forwardKey(args: { room: string; event_id: string; user: string; device: string; timeout?: number }): Promise<NioForwardedKey>;
   close(): Promise<boolean>;
 }
 
@@ -193,6 +213,7 @@ export async function startNioPeer(): Promise<RemoteNioPeer> {
     sendEvent: call('send_event'),
     redact: call('redact'),
     waitEvent: call('wait_event'),
+    forwardKey: call('forward_key'),
     close: () => command<boolean>('omni:nio-stop', { peer: id }),
   };
 }
