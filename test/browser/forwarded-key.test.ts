@@ -10,7 +10,9 @@
  * requests (which it never sends): the key is ignored, the tile keeps waiting for the keys, Retry does
  * not make it readable, nothing crashes and the text never reaches the DOM. The test first proves the
  * forwarded key reached Alice's device (js-sdk's `ReceivedToDeviceMessage`, decrypted from Carol's
- * unverified device, its `session_key` not handed out), so it cannot pass because nothing arrived.
+ * unverified device, its `session_key` not handed out), so it cannot pass because nothing arrived, and
+ * last that the key was a valid one: imported through `CryptoApi.importRoomKeys` (as from a key file,
+ * the member's own act) it opens the same tile, with trust `unknown` and no claim of a verified sender.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { ClientEvent, type ReceivedToDeviceMessage } from 'matrix-js-sdk';
@@ -154,7 +156,13 @@ describe('a room key forwarded by an untrusted device (real Synapse, matrix-nio)
         { timeout: TIMEOUT, interval: 500 },
       );
       expect((await crypto.getDeviceVerificationStatus(carol.userId, `NIOC${tag}`))?.isVerified(), 'Carol unverified').to.equal(false);
-      const forwarded = await carolNio.forwardKey({ room: roomId, event_id: eventId, user: alice.userId, device: aliceDevice, timeout: 60 });
+      const forwarded = await carolNio.forwardKey({
+        room: roomId,
+        event_id: eventId,
+        user: alice.userId,
+        device: aliceDevice,
+        timeout: 60,
+      });
       expect(forwarded.first_index, 'the whole session, from its first message').to.equal(0);
       await waitUntil(
         () => received.some((m) => m.message.type === 'm.forwarded_room_key'),
@@ -227,11 +235,17 @@ describe('a room key forwarded by an untrusted device (real Synapse, matrix-nio)
           forwarding_curve25519_key_chain: forwarded.content.forwarding_curve25519_key_chain,
         },
       ]);
-      await waitUntil(() => textOf(tileOf(el, eventId)).includes(secret), 'the imported key never opened the message', { timeout: TIMEOUT });
+      await waitUntil(() => textOf(tileOf(el, eventId)).includes(secret), 'the imported key never opened the message', {
+        timeout: TIMEOUT,
+      });
       const opened = tileOf(el, eventId);
       expect(opened, 'the same tile, filled in').to.equal(before);
-      // eslint-disable-next-line no-console
-      console.log(JSON.stringify({ opened: { ...opened?.dataset }, text: textOf(opened) }));
+      await waitUntil(() => opened?.hasAttribute('data-trust') === true, 'the opened message never got its trust', { timeout: TIMEOUT });
+      expect(opened?.dataset['trust'], 'authenticity not established (docs: Trust on messages)').to.equal('unknown');
+      expect(opened?.hasAttribute('data-undecryptable')).to.equal(false);
+      expect(findDeep(opened as HTMLElement, '[part="trust-warning"]'), 'no shield for unknown, and no claim of verified').to.equal(
+        undefined,
+      );
       expect(pageErrors, 'no page errors').to.deep.equal([]);
       await expect(el).to.be.accessible();
     } finally {
