@@ -146,8 +146,8 @@ describe('a room key forwarded by an untrusted device (real Synapse, matrix-nio)
       const reasonBefore = before.dataset['reason'];
 
       // Carol's device has never been verified by Alice, and Carol does not trust Alice's either. Alice's
-      // device must know Carol's, though: matrix-sdk-crypto drops an Olm message from a device it has
-      // not seen before looking at its type (`MissingSigningKey`), and this test is about the forward.
+      // device must have Carol's device keys, though: before that, matrix-sdk-crypto rejects the Olm
+      // message itself (`MissingSigningKey`), and this test is about what it does with the forward.
       const crypto = session.client.getCrypto();
       if (!crypto) throw new Error('Alice has no crypto');
       await waitUntil(
