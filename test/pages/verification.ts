@@ -14,7 +14,8 @@ function mount(): void {
   const dm: OmniDm = document.createElement('omni-dm');
   dm.homeserver = homeserver;
   dm.user = params.get('user') ?? '';
-  document.body.append(dm);
+  // In the page's main landmark, as a host page places it (the view's header is not a landmark of its own).
+  (document.querySelector('main') ?? document.body).append(dm);
 }
 
 async function session(): Promise<NonNullable<ReturnType<typeof sessionFor>>> {
