@@ -19,6 +19,7 @@ import { startSynapse, type Homeserver } from '@omnisocial/testing';
 import { postRoomAlias, postRoomCreateRequest } from '../../packages/core/src/posts.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
+import { bounded } from './bounded.ts';
 import type { FeedBench } from './feed-page.ts';
 import { buildBenchPages, serveStatic } from './static.ts';
 
@@ -74,7 +75,10 @@ async function openFeed(
 /** Scrolls element `index` into the middle of the viewport and resolves with enter → painted ms. */
 async function reveal(page: Page, index: number): Promise<number> {
   await page.evaluate((i) => document.querySelectorAll('omni-chat')[i]?.scrollIntoView({ block: 'center' }), index);
-  return page.evaluate(([i, m]) => (window as unknown as Window_).feed.enterToPaint(i, m), [index, marker(index)] as const);
+  return bounded(
+    page.evaluate(([i, m]) => (window as unknown as Window_).feed.enterToPaint(i, m), [index, marker(index)] as const),
+    `feed: post ${String(index)} entered → first messages painted`,
+  );
 }
 
 /** Runs the scenario against `shared` (left running) or a Synapse of its own. */
