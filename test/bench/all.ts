@@ -13,6 +13,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startSynapse, stopAllSynapses, type Homeserver } from '@omnisocial/testing';
+import type { SyncSeed } from './run.ts';
 import type { SeededHistory } from './sending.ts';
 import { StalledError, bounded } from './bounded.ts';
 import { ENGINE_BUDGET, LOADER_BUDGET, measureBuild, runBuild, type BuildSizes } from './sizes.ts';
@@ -23,6 +24,9 @@ type Scenario = (homeserver: Homeserver) => Promise<void>;
 
 /** The sending scenario's 10,000-message history, seeded while `pnpm build` runs (see runSendingBench). */
 let history: Promise<SeededHistory> | undefined;
+
+/** The sync scenario's rooms, seeded while `pnpm build` runs or taken from the snapshot. */
+let syncRooms: Promise<SyncSeed | undefined> | undefined;
 
 let sizes: (BuildSizes & { buildS: number }) | undefined;
 
@@ -47,7 +51,10 @@ const scenarios: Record<string, Scenario> = {
       `omni bench sizes: loader ${String(sizes.loaderGzipBytes)} B gzip, engine chunk ${String(sizes.engineGzipBytes)} B gzip, crypto wasm ${String(sizes.wasmBytes)} B (${String(sizes.wasmGzipBytes)} B gzip); build ${sizes.buildS.toFixed(0)} s\n`,
     );
   },
-  sync: async (hs) => (await import('./run.ts')).runSyncBench(hs),
+  sync: async (hs) => {
+    const seeded = await syncRooms;
+    return (await import('./run.ts')).runSyncBench(hs, seeded ? Promise.resolve(seeded) : undefined);
+  },
   peers: async (hs) => (await import('./peers.ts')).runPeersBench(hs),
   churn: async (hs) => (await import('./churn.ts')).runChurnBench(hs),
   feed: async (hs) => (await import('./feed.ts')).runFeedBench(hs),
@@ -540,15 +547,26 @@ let homeserver: Homeserver | undefined;
 try {
   if (!summaryOnly && chosen.some((name) => name !== 'sizes')) {
     process.stdout.write('omni bench: starting one Synapse for every scenario…\n');
-    const { BENCH_SYNAPSE, historySnapshot, longHistory } = await import('./sending.ts');
-    // The 10,000-message history seeded by an earlier run, when its snapshot matches (see historySnapshotDir).
-    const snapshot = chosen.includes('sending') ? await historySnapshot() : undefined;
+    const { BENCH_SYNAPSE, historySnapshot, longHistory, seedLongHistory, syncSeedFrom } = await import('./sending.ts');
+    // The 10,000-message history and the sync scenario's 500 rooms seeded by an earlier run, when its
+    // snapshot matches (see historySnapshotDir).
+    const snapshot = chosen.includes('sending') || chosen.includes('sync') ? await historySnapshot() : undefined;
     homeserver = await startSynapse({ ...BENCH_SYNAPSE, snapshot });
-    if (chosen.includes('sending') && Number(process.env['OMNI_BENCH_MESSAGES'] ?? 1) > 0 && (snapshot || chosen.includes('sizes'))) {
+    const wantsHistory = chosen.includes('sending') && Number(process.env['OMNI_BENCH_MESSAGES'] ?? 1) > 0;
+    if (snapshot) {
+      if (wantsHistory) history = longHistory(homeserver, snapshot);
+      if (chosen.includes('sync')) syncRooms = syncSeedFrom(snapshot);
+    } else if (chosen.includes('sizes')) {
       // Seeding is Synapse's CPU, the build Node's: on two cores they overlap. Timed scenarios wait for it.
-      history = longHistory(homeserver, snapshot);
-      history.catch(() => undefined);
+      if (chosen.includes('sync')) syncRooms = (await import('./run.ts')).seedSyncRooms(homeserver);
+      if (wantsHistory)
+        history = seedLongHistory(
+          homeserver,
+          syncRooms?.then((seed) => seed ?? Promise.reject(new Error('no seed'))),
+        );
     }
+    history?.catch(() => undefined);
+    syncRooms = syncRooms?.catch(() => undefined);
   }
   for (const name of summaryOnly ? [] : chosen) {
     const run = scenarios[name];
@@ -566,9 +584,9 @@ try {
         error instanceof StalledError ? `over its ${String(limitS)} s limit` : error instanceof Error ? error.message : String(error);
       process.stderr.write(`omni bench ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     }
-    if (name === 'sizes' && history) {
+    if (name === 'sizes' && (history || syncRooms)) {
       // Nothing timed runs while Synapse is still seeding.
-      await bounded(history, 'seeding the long history', SEED_LIMIT_S * 1000).catch((error: unknown) => {
+      await bounded(Promise.all([history, syncRooms]), 'seeding', SEED_LIMIT_S * 1000).catch((error: unknown) => {
         failures['sending'] = `seeding: ${error instanceof Error ? error.message : String(error)}`;
       });
     }

@@ -22,6 +22,7 @@ import { createHash } from 'node:crypto';
 import { Peer, SYNAPSE_VERSION, startSynapse, synapseConfigFingerprint, type Homeserver, type TestUser } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../support/chromium.ts';
 import { WAIT_MS, bounded } from './bounded.ts';
+import { SYNC_SEED_KEY, type SyncSeed } from './run.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ECHO_SENDS = Number(process.env['OMNI_BENCH_ECHO_SENDS'] ?? 60);
@@ -404,6 +405,7 @@ export function historySnapshotDir(): string {
         messages: MESSAGES,
         peers: SEED_PEERS,
         format: SEED_FORMAT,
+        sync: SYNC_SEED_KEY,
       }),
     )
     .digest('hex')
@@ -418,6 +420,8 @@ interface SnapshotMeta {
   seconds: number;
   cpuSeconds: number;
   date: string;
+  /** The sync scenario's rooms, when they were seeded with the history. */
+  sync?: SyncSeed;
 }
 
 /** The snapshot to start the bench's Synapse from, if seeding is wanted and one was saved; else undefined. */
@@ -433,6 +437,11 @@ async function readSnapshotMeta(dir: string): Promise<SnapshotMeta | undefined> 
   } catch {
     return undefined;
   }
+}
+
+/** The sync scenario's rooms in the snapshot, if they were seeded with its history. */
+export async function syncSeedFrom(snapshot: string): Promise<SyncSeed | undefined> {
+  return (await readSnapshotMeta(snapshot))?.sync;
 }
 
 /** The history, from the snapshot `hs` was started from (`historySnapshot()`), or seeded now (and saved). */
@@ -455,7 +464,7 @@ export async function longHistory(hs: Homeserver, snapshot: string | undefined):
  * Seeds (e)'s long history in its own room. `pnpm bench` starts this while `pnpm build` runs (a step that
  * measures no time), so Synapse's seeding cost overlaps it instead of adding to the run.
  */
-export async function seedLongHistory(hs: Homeserver): Promise<SeededHistory> {
+export async function seedLongHistory(hs: Homeserver, sync?: Promise<SyncSeed>): Promise<SeededHistory> {
   const [reader, writer] = await Promise.all([hs.registerUser({ displayName: 'Reader' }), hs.registerUser({ displayName: 'Writer' })]);
   const { roomId } = await writer.createRoom({ name: 'Long history', preset: 'public_chat' });
   await reader.joinRoom(roomId);
@@ -466,9 +475,18 @@ export async function seedLongHistory(hs: Homeserver): Promise<SeededHistory> {
   );
   if (CACHE) {
     const dir = historySnapshotDir();
+    // With the sync scenario's rooms when they are being seeded too (pnpm bench), so both are kept.
+    const syncSeed = await sync?.catch(() => undefined);
     const saving = Date.now();
     await hs.saveSnapshot(dir);
-    const meta: SnapshotMeta = { reader, writer, roomId, ...seeded, date: new Date().toISOString() };
+    const meta: SnapshotMeta = {
+      reader,
+      writer,
+      roomId,
+      ...seeded,
+      date: new Date().toISOString(),
+      ...(syncSeed ? { sync: syncSeed } : {}),
+    };
     await writeFile(`${dir}/meta.json`, `${JSON.stringify(meta, null, 2)}\n`);
     process.stdout.write(`omni bench sending: saved the seeded database to ${dir} in ${((Date.now() - saving) / 1000).toFixed(1)} s\n`);
   }
