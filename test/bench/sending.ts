@@ -14,7 +14,7 @@
  *
  * Prints a table and writes bench-results/sending.json. A command that prints figures, not a test.
  */
-import { readFile, mkdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -488,6 +488,11 @@ export async function seedLongHistory(hs: Homeserver, sync?: Promise<SyncSeed>):
       ...(syncSeed ? { sync: syncSeed } : {}),
     };
     await writeFile(`${dir}/meta.json`, `${JSON.stringify(meta, null, 2)}\n`);
+    // Snapshots for other keys (another Synapse, other seed parameters) are ~100 MB each and never read again.
+    for (const entry of await readdir(`${root}.cache/bench`)) {
+      if (entry.startsWith('history-') && `${root}.cache/bench/${entry}` !== dir)
+        await rm(`${root}.cache/bench/${entry}`, { recursive: true, force: true });
+    }
     process.stdout.write(`omni bench sending: saved the seeded database to ${dir} in ${((Date.now() - saving) / 1000).toFixed(1)} s\n`);
   }
   return { reader, writer, roomId, ...seeded };
