@@ -23,6 +23,9 @@ const ROOM_COUNTS = [1, 100, 500] as const;
 const ELEMENT_COUNTS = [1, 10, 50] as const;
 const RATIO_TARGET = 1.2;
 const SEED_CONCURRENCY = 4;
+/** How many times each member's first room-carrying sliding-sync request is replayed to weigh Synapse's CPU. */
+const REPLAYS = 20;
+const SLIDING_PATH = /\/_matrix\/client\/unstable\/org\.matrix\.simplified_msc3575\/sync\b/;
 const SYNC_PATH = /\/_matrix\/client\/(?:unstable\/org\.matrix\.simplified_msc3575|v3|r0)\/sync\b/;
 
 interface PaintFigures {
@@ -227,6 +230,7 @@ export async function runSyncBench(shared?: Homeserver, seeded?: Promise<SyncSee
       await warm.close();
     }
 
+    const roomSyncs = new Map<number, { body: string; authorization: string }>();
     // 4× CPU (a phone) for the two ends of the ratio.
     const cases = ROOM_COUNTS.flatMap((count) =>
       (count === ROOM_COUNTS[0] || count === largest ? [1, 4] : [1]).map((throttle) => ({ count, throttle, runsMs: [] as number[] })),
@@ -236,10 +240,42 @@ export async function runSyncBench(shared?: Homeserver, seeded?: Promise<SyncSee
       const order = cases.map((_, i) => cases[(i + run) % cases.length]).filter((c) => c !== undefined);
       for (const c of order) {
         const signedIn = await openSignedIn(browser, url, homeserver.baseUrl, members.get(c.count) ?? member, c.throttle);
+        if (!roomSyncs.has(c.count)) {
+          signedIn.page.on('request', (request) => {
+            const body = request.postData() ?? '';
+            if (SLIDING_PATH.test(request.url()) && body.includes('room_subscriptions') && !roomSyncs.has(c.count)) {
+              roomSyncs.set(c.count, { body, authorization: request.headers()['authorization'] ?? '' });
+            }
+          });
+        }
         c.runsMs.push(await firstPaint(signedIn.page, homeserver.baseUrl, rooms.slice(0, 1)));
         await signedIn.close();
       }
     }
+    // Synapse's own cost, apart from the browser's and the machine's load: the first sliding-sync request
+    // carrying the room, as each member's page sent it, replayed from Node (a new connection each time).
+    const serverCost: Array<{ rooms: number; cpuMs: number; bytes: number }> = [];
+    for (const count of ROOM_COUNTS) {
+      const captured = roomSyncs.get(count);
+      if (!captured) continue;
+      let bytes = 0;
+      const before = await cpuMs(homeserver.pid);
+      for (let i = 0; i < REPLAYS; i += 1) {
+        const response = await fetch(`${homeserver.baseUrl}/_matrix/client/unstable/org.matrix.simplified_msc3575/sync`, {
+          method: 'POST',
+          headers: { authorization: captured.authorization, 'content-type': 'application/json' },
+          body: captured.body,
+          signal: AbortSignal.timeout(30_000),
+        });
+        bytes = (await response.text()).length;
+      }
+      serverCost.push({ rooms: count, cpuMs: Math.round((((await cpuMs(homeserver.pid)) - before) / REPLAYS) * 10) / 10, bytes });
+    }
+    const serverFirst = serverCost[0]?.cpuMs ?? Number.NaN;
+    const serverRatio = (serverCost.at(-1)?.cpuMs ?? Number.NaN) / serverFirst;
+    process.stdout.write(
+      `omni bench: Synapse CPU per first sliding-sync request carrying the room (${String(REPLAYS)} replays): ${serverCost.map((c) => `${String(c.rooms)} rooms ${String(c.cpuMs)} ms, ${String(c.bytes)} B`).join('; ')}\n`,
+    );
     const paint: PaintFigures[] = cases.map(({ count, throttle, runsMs }) => ({
       rooms: count,
       throttle,
@@ -302,6 +338,7 @@ export async function runSyncBench(shared?: Homeserver, seeded?: Promise<SyncSee
           `  ${String(p.rooms).padStart(12)}   ${`${String(p.throttle)}×`.padStart(3)}   ${String(p.medianMs).padStart(9)}   ${p.runsMs.join(', ')}`,
       ),
       `  ratio 500/1: ${ratio.toFixed(2)} (target ≤ ${RATIO_TARGET}) ${verdict(ratio <= RATIO_TARGET)}; at 4× CPU ${ratio4x.toFixed(2)}`,
+      `  Synapse CPU per first sliding-sync request carrying the room: ${serverCost.map((c) => `${String(c.rooms)} rooms ${String(c.cpuMs)} ms (${String(c.bytes)} B)`).join(', ')}; ratio 500/1 ${serverRatio.toFixed(2)}`,
       '',
       '(b) one page, member joined to 500 rooms',
       '  elements   sync connections   sync requests   requests after mount   requests total   all painted ms',
@@ -321,6 +358,8 @@ export async function runSyncBench(shared?: Homeserver, seeded?: Promise<SyncSee
         scenarios: paint,
         ratio500to1: Number(ratio.toFixed(3)),
         ratio500to1At4x: Number(ratio4x.toFixed(3)),
+        synapseCpuPerRoomSync: serverCost,
+        synapseCpuRatio500to1: Number(serverRatio.toFixed(3)),
         target: RATIO_TARGET,
         ok: ratio <= RATIO_TARGET,
       },
