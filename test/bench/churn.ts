@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { startSynapse, type Homeserver } from '@omnisocial/testing';
 import { launchChromium } from '../support/chromium.ts';
+import { bounded } from './bounded.ts';
 import type { ChurnBench, LongTaskFigures } from './churn-page.ts';
 import { buildBenchPages, serveStatic } from './static.ts';
 
@@ -70,16 +71,22 @@ export async function runChurnBench(shared?: Homeserver): Promise<void> {
     const cdp = await context.newCDPSession(page);
     await page.goto(`${server.origin}/test/bench/churn.html`);
     await page.waitForFunction(() => 'churn' in window);
-    await page.evaluate(([hs, user, password]) => (window as unknown as Window_).churn.signIn(hs, user, password), [
-      homeserver.baseUrl,
-      member.username,
-      member.password,
-    ] as const);
+    await bounded(
+      page.evaluate(([hs, user, password]) => (window as unknown as Window_).churn.signIn(hs, user, password), [
+        homeserver.baseUrl,
+        member.username,
+        member.password,
+      ] as const),
+      'churn: sign-in',
+    );
     const round = (index: number): Promise<number> => {
       const from = (index * ROUND) % ROOMS;
       const ids = rooms.slice(from, from + ROUND);
       const marks = markers.slice(from, from + ROUND);
-      return page.evaluate(([hs, i, m]) => (window as unknown as Window_).churn.round(hs, i, m), [homeserver.baseUrl, ids, marks] as const);
+      return bounded(
+        page.evaluate(([hs, i, m]) => (window as unknown as Window_).churn.round(hs, i, m), [homeserver.baseUrl, ids, marks] as const),
+        `churn: round ${String(index)} (${String(ROUND)} mounts)`,
+      );
     };
     // Warm-up: loads the views and the engine and opens every room once.
     for (let i = 0; i < ROOMS / ROUND; i += 1) await round(i);
@@ -142,6 +149,7 @@ export async function runChurnBench(shared?: Homeserver): Promise<void> {
         {
           date: new Date().toISOString(),
           mounts: MOUNTS,
+          burst: BURST,
           heap: { baselineBytes: baselineHeap, afterBytes: afterHeap, growthBytes: growth, ok: growth <= HEAP_NOISE },
           domNodes: { baseline: baselineNodes, after: afterNodes },
           roundMs: roundMs.map(Math.round),

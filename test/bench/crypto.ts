@@ -22,6 +22,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, servePages } from '../support/chromium.ts';
 import { NioPeer } from '../support/nio.ts';
 import type { OmniBench } from './page.ts';
+import { bounded } from './bounded.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env['OMNI_BENCH_CRYPTO_RUNS'] ?? process.env['OMNI_BENCH_RUNS'] ?? 5);
@@ -44,11 +45,14 @@ async function signedInPage(context: BrowserContext, url: string, homeserver: st
   const page = await context.newPage();
   await page.goto(url);
   await page.waitForFunction(() => 'omniBench' in window);
-  await page.evaluate(([hs, user, pass]) => (window as unknown as { omniBench: OmniBench }).omniBench.signIn(hs, user, pass), [
-    homeserver,
-    username,
-    password,
-  ] as const);
+  await bounded(
+    page.evaluate(([hs, user, pass]) => (window as unknown as { omniBench: OmniBench }).omniBench.signIn(hs, user, pass), [
+      homeserver,
+      username,
+      password,
+    ] as const),
+    'crypto: sign-in',
+  );
   return page;
 }
 
@@ -57,6 +61,10 @@ async function signedInPage(context: BrowserContext, url: string, homeserver: st
  * `text` is in the DOM at a frame's start (painted then).
  */
 function timeToText(page: Page, homeserver: string, target: string, text: string): Promise<number> {
+  return bounded(textInPage(page, homeserver, target, text), `crypto: ${target} → "${text}" painted`);
+}
+
+function textInPage(page: Page, homeserver: string, target: string, text: string): Promise<number> {
   return page.evaluate(
     ([hs, id, expected]) => {
       const deepText = (node: Node): string => {
@@ -232,6 +240,9 @@ export async function runCryptoBench(shared?: Homeserver): Promise<void> {
     // them) open the room, then the DM.
     const roomMs: number[] = [];
     const dmMs: number[] = [];
+    // The same at 4× CPU (a phone), on pages of their own after the 1× ones, each for a message of its own.
+    const roomMs4: number[] = [];
+    const dmMs4: number[] = [];
     const newDevice = async (targets: readonly string[]): Promise<BrowserContext> => {
       const profile = await chromium.newContext();
       let deviceId = '';
@@ -246,8 +257,9 @@ export async function runCryptoBench(shared?: Homeserver): Promise<void> {
       await first.close();
       return profile;
     };
-    const freshPage = async (profile: BrowserContext): Promise<Page> => {
+    const freshPage = async (profile: BrowserContext, throttle = 1): Promise<Page> => {
       const next = await profile.newPage();
+      if (throttle > 1) await (await profile.newCDPSession(next)).send('Emulation.setCPUThrottlingRate', { rate: throttle });
       await next.goto(url);
       await next.waitForFunction(() => 'omniBench' in window);
       return next;
@@ -262,9 +274,17 @@ export async function runCryptoBench(shared?: Homeserver): Promise<void> {
       await second.close();
       const third = await freshPage(profile);
       dmMs.push(await timeToText(third, homeserver.baseUrl, bob.userId, `dm ${body}`));
+      await third.close();
+      await nio.call('send', { room: secretRoom, body: `${body} 4x` });
+      await nio.call('send', { room: dmRoom, body: `dm ${body} 4x` });
+      const fourth = await freshPage(profile, 4);
+      roomMs4.push(await timeToText(fourth, homeserver.baseUrl, secretRoom, `${body} 4x`));
+      await fourth.close();
+      const fifth = await freshPage(profile, 4);
+      dmMs4.push(await timeToText(fifth, homeserver.baseUrl, bob.userId, `dm ${body} 4x`));
       await profile.close();
       process.stdout.write(
-        `omni crypto bench: run ${String(run + 1)}/${String(RUNS)}: room ${String(Math.round(roomMs.at(-1) ?? 0))} ms, DM ${String(Math.round(dmMs.at(-1) ?? 0))} ms\n`,
+        `omni crypto bench: run ${String(run + 1)}/${String(RUNS)}: room ${String(Math.round(roomMs.at(-1) ?? 0))} ms, DM ${String(Math.round(dmMs.at(-1) ?? 0))} ms; at 4× CPU room ${String(Math.round(roomMs4.at(-1) ?? 0))} ms, DM ${String(Math.round(dmMs4.at(-1) ?? 0))} ms\n`,
       );
     }
 
@@ -311,6 +331,8 @@ export async function runCryptoBench(shared?: Homeserver): Promise<void> {
       },
       roomCold: { runsMs: roomMs.map(Math.round), medianMs: Math.round(median(roomMs)) },
       dmCold: { runsMs: dmMs.map(Math.round), medianMs: Math.round(median(dmMs)) },
+      roomCold4x: { runsMs: roomMs4.map(Math.round), medianMs: Math.round(median(roomMs4)) },
+      dmCold4x: { runsMs: dmMs4.map(Math.round), medianMs: Math.round(median(dmMs4)) },
       decrypt: {
         ...decrypt,
         sendS: Math.round(decrypt.sendS),
@@ -328,6 +350,7 @@ export async function runCryptoBench(shared?: Homeserver): Promise<void> {
       ...(wasmFile ? [`  the wasm file gzipped (what a compressing server sends): ${kb(results.wasm.fileGzipBytes)}`] : []),
       `  open encrypted <omni-room> → first decrypted message painted (cold crypto, warm cache): median ${String(results.roomCold.medianMs)} ms over ${String(RUNS)} runs [${results.roomCold.runsMs.join(', ')}]`,
       `  open <omni-dm> → first decrypted message painted (cold crypto, warm cache): median ${String(results.dmCold.medianMs)} ms over ${String(RUNS)} runs [${results.dmCold.runsMs.join(', ')}]`,
+      `  the same at 4× CPU: room ${String(results.roomCold4x.medianMs)} ms [${results.roomCold4x.runsMs.join(', ')}], DM ${String(results.dmCold4x.medianMs)} ms [${results.dmCold4x.runsMs.join(', ')}]`,
       `  ${String(DECRYPT_MESSAGES)} encrypted messages: latest shown in ${String(results.decrypt.latestMs)} ms, oldest (scrolled back) in ${String(results.decrypt.oldestMs)} ms → ${String(results.decrypt.perSecond)} messages decrypted and shown per second (nio sent them in ${String(results.decrypt.sendS)} s)`,
       '',
     ];

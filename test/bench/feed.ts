@@ -19,6 +19,7 @@ import { startSynapse, type Homeserver } from '@omnisocial/testing';
 import { postRoomAlias, postRoomCreateRequest } from '../../packages/core/src/posts.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
+import { bounded } from './bounded.ts';
 import type { FeedBench } from './feed-page.ts';
 import { buildBenchPages, serveStatic } from './static.ts';
 
@@ -60,10 +61,18 @@ async function openFeed(
   page.on('request', (request) => {
     if (request.url().startsWith(homeserver)) requests += 1;
     if (new URL(request.url()).pathname.endsWith('.wasm')) wasm += 1;
-    if (process.env['OMNI_BENCH_VERBOSE'] && request.url().startsWith(homeserver)) {
-      process.stdout.write(`  ${request.method()} ${request.url().slice(homeserver.length, homeserver.length + 110)}\n`);
-    }
   });
+  if (process.env['OMNI_BENCH_VERBOSE']) {
+    // Every request the page makes, with when it started (ms since the page was opened) and took.
+    const opened = Date.now();
+    page.on('requestfinished', (request) => {
+      const timing = request.timing();
+      const url = request.url().startsWith(homeserver) ? request.url().slice(homeserver.length) : new URL(request.url()).pathname;
+      process.stdout.write(
+        `  ${String(Math.round(timing.startTime - opened)).padStart(6)} ms  ${String(Math.round(timing.responseEnd)).padStart(5)} ms  ${request.method()} ${url.slice(0, 110)}\n`,
+      );
+    });
+  }
   const cdp = await context.newCDPSession(page);
   if (throttle > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
   await page.goto(url);
@@ -73,8 +82,12 @@ async function openFeed(
 
 /** Scrolls element `index` into the middle of the viewport and resolves with enter → painted ms. */
 async function reveal(page: Page, index: number): Promise<number> {
+  if (process.env['OMNI_BENCH_VERBOSE']) process.stdout.write(`  -- post ${String(index)} scrolled into view at ${String(Date.now())}\n`);
   await page.evaluate((i) => document.querySelectorAll('omni-chat')[i]?.scrollIntoView({ block: 'center' }), index);
-  return page.evaluate(([i, m]) => (window as unknown as Window_).feed.enterToPaint(i, m), [index, marker(index)] as const);
+  return bounded(
+    page.evaluate(([i, m]) => (window as unknown as Window_).feed.enterToPaint(i, m), [index, marker(index)] as const),
+    `feed: post ${String(index)} entered → first messages painted`,
+  );
 }
 
 /** Runs the scenario against `shared` (left running) or a Synapse of its own. */

@@ -25,7 +25,7 @@ import { buildBenchPages, serveStatic } from './static.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outDir = path.join(root, '.cache/bench/peers');
-const RUNS = Number(process.env['OMNI_BENCH_RUNS'] ?? 5);
+const RUNS = Number(process.env['OMNI_BENCH_PEER_RUNS'] ?? process.env['OMNI_BENCH_RUNS'] ?? 5);
 const OTHER_ROOMS = Number(process.env['OMNI_BENCH_OTHER_ROOMS'] ?? 30);
 const HISTORY = 50;
 const CLIENTS = ['omni', 'baseline', 'hydrogen'] as const;

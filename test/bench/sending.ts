@@ -14,12 +14,15 @@
  *
  * Prints a table and writes bench-results/sending.json. A command that prints figures, not a test.
  */
-import { readFile, mkdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
+import { createHash } from 'node:crypto';
+import { Peer, SYNAPSE_VERSION, startSynapse, synapseConfigFingerprint, type Homeserver, type TestUser } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../support/chromium.ts';
+import { WAIT_MS, bounded } from './bounded.ts';
+import { SYNC_SEED_KEY, type SyncSeed } from './run.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ECHO_SENDS = Number(process.env['OMNI_BENCH_ECHO_SENDS'] ?? 60);
@@ -68,10 +71,13 @@ async function openRoom(browser: Browser, url: string, member: Peer, homeserver:
   await page.goto(url);
   await page.addStyleTag({ content: 'omni-room { display: block; height: 800px; }' });
   await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 60_000 });
-  await page.evaluate(
-    ([hs, username, password]) =>
-      (window as unknown as { omni: { signIn(o: object): Promise<unknown> } }).omni.signIn({ homeserver: hs, username, password }),
-    [homeserver, member.username, member.password] as const,
+  await bounded(
+    page.evaluate(
+      ([hs, username, password]) =>
+        (window as unknown as { omni: { signIn(o: object): Promise<unknown> } }).omni.signIn({ homeserver: hs, username, password }),
+      [homeserver, member.username, member.password] as const,
+    ),
+    'sending: sign-in',
   );
   await page.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: 60_000 });
   await page.getByRole('log').waitFor({ timeout: 60_000 });
@@ -211,7 +217,7 @@ async function installProbe(page: Page): Promise<void> {
 /** Runs `fn` in the page with its probe (Playwright evaluates the function's source there). */
 function probe(page: Page): <T>(fn: (probe: Probe, arg: string) => T | Promise<T>, arg?: string) => Promise<T> {
   return <T>(fn: (probe: Probe, arg: string) => T | Promise<T>, arg = ''): Promise<T> =>
-    page.evaluate<T>(`(${fn.toString()})(window.omniProbe, ${JSON.stringify(arg)})`);
+    bounded(page.evaluate<T>(`(${fn.toString()})(window.omniProbe, ${JSON.stringify(arg)})`), `sending: ${arg || 'probe'}`);
 }
 
 /** Types into the composer, then presses Enter as the member would. */
@@ -271,6 +277,10 @@ interface HistoryFigures {
 
 /** In the page: scrolls up through the history, one wheel-like step per frame, measuring as it goes. */
 function scrollThroughHistory(page: Page, paginations: number): Promise<HistoryFigures> {
+  return bounded(scrollInPage(page, paginations), `sending: scrolling back through ${String(paginations)} back-paginations`, 10 * WAIT_MS);
+}
+
+function scrollInPage(page: Page, paginations: number): Promise<HistoryFigures> {
   return page.evaluate(
     async ([wanted, step]) => {
       const p = (window as unknown as { omniProbe: Probe }).omniProbe;
@@ -367,15 +377,94 @@ export interface SeededHistory {
   reader: Peer;
   writer: Peer;
   roomId: string;
+  /** How long seeding took, and Synapse's CPU for it (on the run that seeded it, when cached). */
   seconds: number;
   cpuSeconds: number;
+  /** When the history came from the snapshot cache: the date it was seeded. */
+  cachedFrom?: string;
+}
+
+/** The bench's Synapse settings: every scenario shares one server started with these. */
+export const BENCH_SYNAPSE = { bench: true } as const;
+/** Bump when seedHistory() writes different events, so an old snapshot is not reused. */
+const SEED_FORMAT = 1;
+const CACHE = process.env['OMNI_BENCH_CACHE'] !== '0';
+
+/**
+ * Seeding the history costs Synapse ~22 ms of CPU per event, minutes on this machine, and the events are
+ * the same on every run. So once seeded, the database (with its signing key and media) is kept under
+ * .cache/bench/, keyed by Synapse's version, its configuration, the seed parameters and seedHistory()'s
+ * format; the next run's Synapse starts from a copy. `OMNI_BENCH_CACHE=0` seeds afresh and keeps nothing.
+ */
+export function historySnapshotDir(): string {
+  const key = createHash('sha256')
+    .update(
+      JSON.stringify({
+        synapse: SYNAPSE_VERSION,
+        config: synapseConfigFingerprint(BENCH_SYNAPSE),
+        messages: MESSAGES,
+        peers: SEED_PEERS,
+        format: SEED_FORMAT,
+        sync: SYNC_SEED_KEY,
+      }),
+    )
+    .digest('hex')
+    .slice(0, 16);
+  return `${root}.cache/bench/history-${key}`;
+}
+
+interface SnapshotMeta {
+  reader: TestUser;
+  writer: TestUser;
+  roomId: string;
+  seconds: number;
+  cpuSeconds: number;
+  date: string;
+  /** The sync scenario's rooms, when they were seeded with the history. */
+  sync?: SyncSeed;
+}
+
+/** The snapshot to start the bench's Synapse from, if seeding is wanted and one was saved; else undefined. */
+export async function historySnapshot(): Promise<string | undefined> {
+  if (!CACHE || MESSAGES <= 0) return undefined;
+  const dir = historySnapshotDir();
+  return (await readSnapshotMeta(dir)) ? dir : undefined;
+}
+
+async function readSnapshotMeta(dir: string): Promise<SnapshotMeta | undefined> {
+  try {
+    return JSON.parse(await readFile(`${dir}/meta.json`, 'utf8')) as SnapshotMeta;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The sync scenario's rooms in the snapshot, if they were seeded with its history. */
+export async function syncSeedFrom(snapshot: string): Promise<SyncSeed | undefined> {
+  return (await readSnapshotMeta(snapshot))?.sync;
+}
+
+/** The history, from the snapshot `hs` was started from (`historySnapshot()`), or seeded now (and saved). */
+export async function longHistory(hs: Homeserver, snapshot: string | undefined): Promise<SeededHistory> {
+  const meta = snapshot ? await readSnapshotMeta(snapshot) : undefined;
+  if (!meta) return seedLongHistory(hs);
+  const peer = (user: TestUser): Peer => new Peer({ ...user, homeserver: hs.baseUrl });
+  process.stdout.write(`omni bench sending: the ${MESSAGES}-message history comes from ${snapshot ?? ''} (seeded ${meta.date})\n`);
+  return {
+    reader: peer(meta.reader),
+    writer: peer(meta.writer),
+    roomId: meta.roomId,
+    seconds: meta.seconds,
+    cpuSeconds: meta.cpuSeconds,
+    cachedFrom: meta.date,
+  };
 }
 
 /**
  * Seeds (e)'s long history in its own room. `pnpm bench` starts this while `pnpm build` runs (a step that
  * measures no time), so Synapse's seeding cost overlaps it instead of adding to the run.
  */
-export async function seedLongHistory(hs: Homeserver): Promise<SeededHistory> {
+export async function seedLongHistory(hs: Homeserver, sync?: Promise<SyncSeed>): Promise<SeededHistory> {
   const [reader, writer] = await Promise.all([hs.registerUser({ displayName: 'Reader' }), hs.registerUser({ displayName: 'Writer' })]);
   const { roomId } = await writer.createRoom({ name: 'Long history', preset: 'public_chat' });
   await reader.joinRoom(roomId);
@@ -384,6 +473,28 @@ export async function seedLongHistory(hs: Homeserver): Promise<SeededHistory> {
   process.stdout.write(
     `omni bench sending: seeded in ${seeded.seconds.toFixed(1)} s (${Math.round(MESSAGES / seeded.seconds)} msg/s, Synapse CPU ${round((seeded.cpuSeconds * 1000) / MESSAGES)} ms per message)\n`,
   );
+  if (CACHE) {
+    const dir = historySnapshotDir();
+    // With the sync scenario's rooms when they are being seeded too (pnpm bench), so both are kept.
+    const syncSeed = await sync?.catch(() => undefined);
+    const saving = Date.now();
+    await hs.saveSnapshot(dir);
+    const meta: SnapshotMeta = {
+      reader,
+      writer,
+      roomId,
+      ...seeded,
+      date: new Date().toISOString(),
+      ...(syncSeed ? { sync: syncSeed } : {}),
+    };
+    await writeFile(`${dir}/meta.json`, `${JSON.stringify(meta, null, 2)}\n`);
+    // Snapshots for other keys (another Synapse, other seed parameters) are ~100 MB each and never read again.
+    for (const entry of await readdir(`${root}.cache/bench`)) {
+      if (entry.startsWith('history-') && `${root}.cache/bench/${entry}` !== dir)
+        await rm(`${root}.cache/bench/${entry}`, { recursive: true, force: true });
+    }
+    process.stdout.write(`omni bench sending: saved the seeded database to ${dir} in ${((Date.now() - saving) / 1000).toFixed(1)} s\n`);
+  }
   return { reader, writer, roomId, ...seeded };
 }
 
@@ -398,8 +509,9 @@ export async function runSendingBench(shared?: Homeserver, seeding?: Promise<See
   let pages: Awaited<ReturnType<typeof servePages>> | undefined;
   try {
     process.stdout.write('omni bench sending: starting Synapse, Vite and Chromium…\n');
+    const snapshot = shared ? undefined : await historySnapshot();
     const [hs, launched, served] = await Promise.all([
-      shared ?? startSynapse({ bench: true }).then((started) => (own = started)),
+      shared ?? startSynapse({ ...BENCH_SYNAPSE, snapshot }).then((started) => (own = started)),
       // Precise `performance.memory` and `gc()`, so heap figures are real sizes after collection.
       launchChromium({ args: ['--enable-precise-memory-info', '--js-flags=--expose-gc'] }),
       // Dependencies as sites ship them (Lit's production build), not their development builds.
@@ -456,7 +568,7 @@ export async function runSendingBench(shared?: Homeserver, seeding?: Promise<See
     }
 
     // (e) a long history.
-    const seeded = await (seeding ?? seedLongHistory(hs));
+    const seeded = await (seeding ?? longHistory(hs, snapshot));
     const big = await openRoom(launched, url(seeded.roomId), seeded.reader, hs.baseUrl);
     const latest = `history ${String(MESSAGES - 1).padStart(5, '0')}`;
     await big.page.getByRole('log').getByText(latest).waitFor({ timeout: 60_000 });
@@ -508,6 +620,7 @@ export async function runSendingBench(shared?: Homeserver, seeding?: Promise<See
       history: {
         messages: MESSAGES,
         seedS: round(seeded.seconds),
+        seedCachedFrom: seeded.cachedFrom ?? null,
         seedMessagesPerS: Math.round(MESSAGES / seeded.seconds),
         seedSynapseCpuMsPerMessage: round((seeded.cpuSeconds * 1000) / MESSAGES),
         seedPeers: SEED_PEERS,
@@ -552,7 +665,7 @@ export async function runSendingBench(shared?: Homeserver, seeding?: Promise<See
       '  figure                                              value       target       verdict',
       `  (c) local echo, Enter keydown → frame showing it, p95 ${pad(e.p95Ms)} ms   ≤ 16.7 ms    ${verdict(e.ok)}   (p50 ${e.p50Ms} ms, max ${e.maxMs} ms; ${e.inNextFrame}/${e.sends} in the next frame; in the DOM p95 ${e.inDomP95Ms} ms)`,
       `  (d) sender → receiver over loopback, p50             ${pad(results.senderToReceiver.p50Ms)} ms   ≤ ${LATENCY_TARGET_MS} ms     ${verdict(results.senderToReceiver.ok)}   (p95 ${results.senderToReceiver.p95Ms} ms, ${latencyMs.length} sends)`,
-      `  (e) ${MESSAGES} messages seeded in                        ${pad(h.seedS)} s                         (${h.seedMessagesPerS} msg/s, ${SEED_PEERS} members × ${SEED_IN_FLIGHT} in flight; Synapse CPU ${h.seedSynapseCpuMsPerMessage} ms/message)`,
+      `  (e) ${MESSAGES} messages seeded in                        ${pad(h.seedS)} s                         (${h.seedMessagesPerS} msg/s, ${SEED_PEERS} members × ${SEED_IN_FLIGHT} in flight; Synapse CPU ${h.seedSynapseCpuMsPerMessage} ms/message${h.seedCachedFrom ? `; this run started from the snapshot seeded ${h.seedCachedFrom}` : ''})`,
       `      timeline DOM nodes (max while scrolling)        ${pad(h.maxTimelineNodes)}      ≤ ${NODE_TARGET}        ${verdict(h.nodesOk)}   (${h.timelineNodesAfterLoad} once open, ${h.timelineNodesAtEnd} at the end)`,
       `      scroll frame time p95                           ${pad(h.scrollFrameP95Ms)} ms   ≤ 16.7 ms    ${verdict(h.frameOk)}   (p50 ${h.scrollFrameP50Ms} ms, max ${h.scrollFrameMaxMs} ms; ${dropped} of ${h.scrollFrames} frames dropped a vsync)`,
       `      anchor drift per back-pagination (max)          ${pad(h.maxAnchorDriftPx)} px   0 px         ${verdict(h.driftOk)}   (${h.backPaginations} back-paginations${h.anchorsLost ? `, ${h.anchorsLost} anchors lost` : ''}: ${h.anchorDriftPx.join(', ')})`,

@@ -9,6 +9,7 @@
  * placeholder, as in the main timeline.
  */
 import { callHomeserver } from './client-api.ts';
+import { parseHomeserverInput, resolveHomeserver } from './homeserver.ts';
 import { POST_BINDING_EVENT, postRoomAlias, verifyBinding, type PostRoomTarget } from './posts.ts';
 import { guestAccount } from './registry.ts';
 import { sessionStore } from './session-store.ts';
@@ -61,13 +62,69 @@ export async function lightReadCredentials(homeserverUrl: string): Promise<{ acc
   return { accessToken, userId };
 }
 
-/** Reads the latest messages of an open post's room. Rejects when the homeserver refuses or cannot be reached. */
-export async function lightRead(homeserverUrl: string, post: PostRoomTarget, options: LightReadOptions): Promise<LightReadResult> {
-  const { userId } = options;
-  const alias = postRoomAlias(post.id, {
+/** How long a read started ahead of its view is kept for it. */
+const AHEAD_TTL_MS = 30_000;
+/**
+ * Reads under way, by homeserver, alias and token: one started ahead (`view: false`) is taken by the first
+ * view that asks; one a view started is joined by a read ahead that comes later, instead of a second read.
+ */
+const reads = new Map<string, { read: Promise<LightReadResult>; view: boolean }>();
+
+function aliasOf(post: PostRoomTarget, userId: string): string {
+  return postRoomAlias(post.id, {
     serverName: userId.slice(userId.indexOf(':') + 1),
     ...(post.aliasTemplate ? { template: post.aliasTemplate } : {}),
   });
+}
+
+/**
+ * Starts an open post's light read ahead of its view. The loader calls this as an `<omni-chat open>` nears
+ * the viewport while the views chunk is still on its way, so the guest account, the alias and the messages
+ * are fetched during the chunk's download instead of after it. The view then makes the same calls
+ * (`lightReadCredentials`, `lightRead`): the guest account is the page's one (registry.ts), and `lightRead`
+ * takes the read already under way instead of starting another. Nothing is read when a member's session is
+ * stored: the engine shows what a member sees. Never rejects.
+ */
+export function readAhead(homeserver: string, post: PostRoomTarget): void {
+  void (async () => {
+    const input = parseHomeserverInput(homeserver);
+    const url = input.kind === 'url' ? input.url : await resolveHomeserver(homeserver);
+    const credentials = await lightReadCredentials(url);
+    if (!credentials) return;
+    const key = `${url}\n${aliasOf(post, credentials.userId)}\n${credentials.accessToken}`;
+    if (reads.has(key)) return;
+    const read = readNow(url, post, credentials);
+    read.catch(() => undefined);
+    reads.set(key, { read, view: false });
+    setTimeout(() => {
+      if (reads.get(key)?.read === read) reads.delete(key);
+    }, AHEAD_TTL_MS);
+  })().catch(() => undefined);
+}
+
+/** Reads the latest messages of an open post's room. Rejects when the homeserver refuses or cannot be reached. */
+export function lightRead(homeserverUrl: string, post: PostRoomTarget, options: LightReadOptions): Promise<LightReadResult> {
+  if (options.fetch) return readNow(homeserverUrl, post, options);
+  const key = `${homeserverUrl}\n${aliasOf(post, options.userId)}\n${options.accessToken}`;
+  const under = reads.get(key);
+  if (under && !under.view) {
+    under.view = true;
+    return under.read;
+  }
+  const read = readNow(homeserverUrl, post, options);
+  if (!under) {
+    reads.set(key, { read, view: true });
+    const forget = (): void => {
+      if (reads.get(key)?.read === read) reads.delete(key);
+    };
+    read.then(forget, forget);
+  }
+  return read;
+}
+
+async function readNow(homeserverUrl: string, post: PostRoomTarget, options: LightReadOptions): Promise<LightReadResult> {
+  const { userId } = options;
+  const alias = aliasOf(post, userId);
   const call = async (path: string): Promise<{ status: number; body: Record<string, unknown> }> => {
     options.signal?.throwIfAborted();
     const fetchImpl = options.fetch ?? fetch;

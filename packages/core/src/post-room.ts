@@ -83,9 +83,13 @@ export class PostRoomModel extends LazyRoom {
       this.fail({ code: 'bad-room', message: this.#aliasProblem });
       return 'settled';
     }
-    await this.session.whenSynced();
+    // The join or the alias lookup is an ordinary request: it overlaps the first sync instead of waiting
+    // for it (the room model watches the room before that sync completes, so it carries the room).
+    const synced = this.session.whenSynced();
+    synced.catch(() => undefined);
     if (this.session.info.guest) return this.#joinAsGuest();
     const roomId = await this.#resolveAlias();
+    await synced;
     if (roomId === undefined) return 'absent';
     return this.#open(roomId, { waitForBinding: false });
   }

@@ -1,4 +1,4 @@
-export { startSynapse, stopAllSynapses, DEFAULT_PASSWORD } from './synapse.ts';
+export { startSynapse, stopAllSynapses, synapseConfigFingerprint, DEFAULT_PASSWORD } from './synapse.ts';
 export type { Homeserver, StartSynapseOptions, RegisterUserOptions } from './synapse.ts';
 export { Peer, MatrixError } from './peer.ts';
 export type { MatrixEvent, TestUser, CreateRoomOptions } from './peer.ts';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, rmSync } from 'node:fs';
+import { copyFile, cp, mkdir, mkdtemp, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,9 +40,16 @@ export interface StartSynapseOptions {
    * A single-server benchmark: Synapse skips work no figure depends on, so seeding large histories costs
    * less CPU per event. No federation sender (`federation_sender_instances: []`), no presence, no push to
    * pushers, no room/user statistics, and the log at WARNING instead of INFO (one line per request).
-   * Clients see the same Matrix API. Default false.
+   * Clients see the same Matrix API. Its files live in memory (`/dev/shm` where it exists), so SQLite's
+   * commits wait for no disk. Default false.
    */
   bench?: boolean;
+  /**
+   * Start from a copy of a snapshot written by `Homeserver.saveSnapshot()` (its database, signing key and
+   * media store) instead of an empty database; the server name must be the snapshot's. Accounts, rooms and
+   * access tokens in it keep working. Used by `pnpm bench` to seed a large history once per machine.
+   */
+  snapshot?: string;
 }
 
 export interface RegisterUserOptions {
@@ -70,6 +77,11 @@ export interface Homeserver {
   mintLoginToken(userId: string): Promise<string>;
   /** A registration token made through the admin API. */
   createRegistrationToken(options?: { usesAllowed?: number }): Promise<string>;
+  /**
+   * Writes a consistent copy of the running server's database (SQLite's online backup), signing key and
+   * media store to `dir` (replaced), for `startSynapse({ snapshot: dir })`.
+   */
+  saveSnapshot(dir: string): Promise<void>;
 }
 
 export const DEFAULT_PASSWORD = 'omni-test-password';
@@ -119,12 +131,22 @@ async function startOnce(python: string, options: StartSynapseOptions): Promise<
   const serverName = options.serverName ?? 'localhost';
   const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
-  const configDir = await mkdtemp(path.join(tmpdir(), 'omni-synapse-'));
+  // SQLite fsyncs every commit; a benchmark's database in memory spares it the disk's latency.
+  const parent = options.bench && existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+  const configDir = await mkdtemp(path.join(parent, 'omni-synapse-'));
   const logFile = path.join(configDir, 'homeserver.log');
   const configFile = path.join(configDir, 'homeserver.yaml');
   const sharedSecret = randomBytes(32).toString('hex');
 
-  await writeFile(path.join(configDir, 'signing.key'), signingKey());
+  if (options.snapshot) {
+    await copyFile(path.join(options.snapshot, 'homeserver.db'), path.join(configDir, 'homeserver.db'));
+    await copyFile(path.join(options.snapshot, 'signing.key'), path.join(configDir, 'signing.key'));
+    await cp(path.join(options.snapshot, 'media'), path.join(configDir, 'media'), { recursive: true }).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    });
+  } else {
+    await writeFile(path.join(configDir, 'signing.key'), signingKey());
+  }
   await writeFile(path.join(configDir, 'log.yaml'), JSON.stringify(logConfig(logFile, options.bench ? 'WARNING' : 'INFO'), null, 2));
   if (options.terms) await writeConsentTemplates(configDir);
   if (options.roomCreation === 'forbidden') await writeFile(path.join(configDir, `${NO_ROOMS_MODULE}.py`), NO_ROOMS_SOURCE);
@@ -197,7 +219,38 @@ async function startOnce(python: string, options: StartSynapseOptions): Promise<
       });
       return created.token;
     },
+    saveSnapshot: async (dir) => {
+      // Written beside `dir` and renamed into place, so an interrupted save leaves no half snapshot.
+      const partial = `${dir}.partial-${String(process.pid)}`;
+      await rm(partial, { recursive: true, force: true });
+      await mkdir(partial, { recursive: true });
+      await runPython(python, [
+        '-c',
+        'import sqlite3, sys\nsource = sqlite3.connect(sys.argv[1])\ntarget = sqlite3.connect(sys.argv[2])\nsource.backup(target)\ntarget.close()\nsource.close()',
+        path.join(configDir, 'homeserver.db'),
+        path.join(partial, 'homeserver.db'),
+      ]);
+      await copyFile(path.join(configDir, 'signing.key'), path.join(partial, 'signing.key'));
+      if (existsSync(path.join(configDir, 'media')))
+        await cp(path.join(configDir, 'media'), path.join(partial, 'media'), { recursive: true });
+      await rm(dir, { recursive: true, force: true });
+      await rename(partial, dir);
+    },
   };
+}
+
+/** Runs the virtualenv's Python; rejects with its stderr when it fails. */
+async function runPython(python: string, args: readonly string[]): Promise<void> {
+  const child = spawn(python, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`omni: ${python} ${args[0] ?? ''} failed (${String(code)}): ${stderr.trim()}`);
 }
 
 async function waitUntilReady(baseUrl: string, hasExited: () => boolean): Promise<void> {
@@ -371,6 +424,25 @@ function relaxedRateLimits(): Record<string, unknown> {
   return config;
 }
 
+/**
+ * The configuration `startSynapse(options)` writes, with this start's port, paths and secrets replaced by
+ * placeholders: what a cache of a seeded database (`saveSnapshot`) must be keyed by besides the version.
+ */
+export function synapseConfigFingerprint(options: StartSynapseOptions = {}): string {
+  const fixed = homeserverConfig({
+    ...options,
+    snapshot: undefined,
+    serverName: options.serverName ?? 'localhost',
+    port: 0,
+    baseUrl: 'http://127.0.0.1:0',
+    configDir: '/config',
+    sharedSecret: 'secret',
+  });
+  // Secrets are made afresh on every start and do not change what the database holds.
+  const rest = Object.fromEntries(Object.entries(fixed).filter(([key]) => key !== 'macaroon_secret_key' && key !== 'form_secret'));
+  return JSON.stringify({ config: rest, log: options.bench ? 'WARNING' : 'INFO' });
+}
+
 function homeserverConfig(o: {
   serverName: string;
   port: number;
@@ -386,6 +458,7 @@ function homeserverConfig(o: {
   accessTokenLifetime?: { refreshable?: string; nonRefreshable?: string };
   roomCreation?: StartSynapseOptions['roomCreation'];
   bench?: boolean;
+  snapshot?: string;
 }): Record<string, unknown> {
   const registration = o.registration === true || o.registrationToken === true;
   // JSON is valid YAML, so no YAML serialiser is needed.

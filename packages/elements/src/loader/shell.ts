@@ -5,14 +5,36 @@ import { mountedSheet, reservedHeight, shellSheet, type ShellKind } from './styl
 
 type ViewsChunk = typeof import('../views.ts');
 let viewsChunk: Promise<ViewsChunk> | undefined;
+let viewsArrived = false;
 
 /** The views chunk (Lit, the engine boundary, the renderers, the launcher's panel), fetched once for the whole page. */
 function loadViews(): Promise<ViewsChunk> {
-  viewsChunk ??= import('../views.ts').catch((error: unknown) => {
-    viewsChunk = undefined;
-    throw error;
-  });
+  viewsChunk ??= import('../views.ts').then(
+    (chunk) => {
+      viewsArrived = true;
+      return chunk;
+    },
+    (error: unknown) => {
+      viewsChunk = undefined;
+      throw error;
+    },
+  );
   return viewsChunk;
+}
+
+/**
+ * An open post's latest messages, read while the views chunk downloads rather than after it (core's
+ * `readAhead`, which the view's own light read then takes over). Once the views have arrived, the view
+ * starts its read at once and nothing is gained.
+ */
+function readAhead(element: Element): void {
+  const homeserver = element.getAttribute('homeserver');
+  const post = element.getAttribute('post');
+  if (viewsArrived || !homeserver || !post || !element.hasAttribute('open')) return;
+  const aliasTemplate = element.getAttribute('alias-template');
+  import('@omnisocial/core')
+    .then((core) => core.readAhead(homeserver, { id: post, open: true, ...(aliasTemplate ? { aliasTemplate } : {}) }))
+    .catch(() => undefined);
 }
 
 /** How long a view stays mounted once far from the viewport (or its launcher's panel closed) before it collapses. */
@@ -207,6 +229,7 @@ export class OmniShell extends HTMLElement {
 
   async #mount(viewKind: ViewKind): Promise<void> {
     unwatch(this);
+    if (viewKind === 'chat') readAhead(this);
     const chunk = await loadViews();
     const factory = chunk.views[viewKind];
     if (!factory) throw new Error(`no "${viewKind}" view in this build`);
