@@ -124,17 +124,12 @@ export class RoomModel {
 
   async #start(): Promise<void> {
     try {
-      // The room is watched before the first sync completes, so that first request already carries its
-      // subscription: waiting for it first cost a whole extra sync round trip before the first message.
-      const synced = this.#session.whenSynced();
-      synced.catch(() => undefined);
+      await this.#session.whenSynced();
       const roomId = await this.#resolveRoomId();
       if (this.#disposed) return;
       // Subscribe first, so the scoped sync brings the room as soon as the member is in it.
       this.#unwatch = this.#session.watch(roomId, this);
       const loaded = this.#session.whenLoaded(roomId);
-      await synced;
-      if (this.#isDisposed()) return;
       await this.#joinUnlessMember(roomId);
       if (this.#isDisposed()) return;
       // The server answers a subscription only when it has something for the member; after a join it has.
