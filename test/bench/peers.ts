@@ -11,6 +11,11 @@
  * bytes fetched (application files, uncompressed as a static server without compression sends them / homeserver response bodies), homeserver requests (not counting CORS preflights), JS heap after GC. The member has
  * joined OTHER_ROOMS other rooms with some history, as a real account has. Prints medians and the ratios
  * ours / baseline and ours / peer, and writes bench-results/peers.json.
+ *
+ * Homeserver bytes are counted at a loopback proxy that stands for the homeserver's public address: it names
+ * itself where Synapse names its base URL (well-known, login), or Hydrogen, which follows well-known, would
+ * leave it after one request. Every request of the context (page and service worker) is watched; a client
+ * with any request to Synapse's own address gets "not measured" instead of homeserver figures and ratios.
  */
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';

@@ -17,7 +17,8 @@ export function homeserverImplausible(figures: {
   marker: string;
 }): string | undefined {
   if (figures.direct.length > 0) {
-    return `${String(figures.direct.length)} homeserver requests went to Synapse directly, past the proxy (first: ${figures.direct[0] ?? ''})`;
+    // Counted as the browser reports them: a page request its service worker forwards appears twice.
+    return `${String(figures.direct.length)} requests went to Synapse's own address, past the proxy (first: ${figures.direct[0] ?? ''})`;
   }
   if (!figures.loggedInThroughProxy) return 'the login did not pass through the proxy';
   if (figures.homeserverBytes < figures.marker.length) {
