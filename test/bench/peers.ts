@@ -112,7 +112,12 @@ async function runOnce(
       request.response().then(async (response) => {
         if (response?.fromServiceWorker()) return;
         const size = await request.sizes();
-        appBytes += size.responseBodySize + size.responseHeadersSize;
+        // Chromium reports no body size for a service worker's own script (Hydrogen's sw.js); the static
+        // server's content-length is the body it sent.
+        const body = size.responseBodySize > 0 ? size.responseBodySize : Number((await response?.allHeaders())?.['content-length'] ?? 0);
+        appBytes += body + size.responseHeadersSize;
+        if (TRACE)
+          trace.push(`    app bytes      ${String(body + size.responseHeadersSize).padStart(7)} ${request.url().split('?')[0] ?? ''}`);
       }),
     );
   });
