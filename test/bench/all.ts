@@ -17,6 +17,7 @@ import type { SyncSeed } from './run.ts';
 import type { SeededHistory } from './sending.ts';
 import { StalledError, bounded } from './bounded.ts';
 import { ENGINE_BUDGET, LOADER_BUDGET, measureBuild, runBuild, type BuildSizes } from './sizes.ts';
+import { ratioOf } from './peers/plausible.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -487,12 +488,16 @@ async function summarise(since: number, ran: readonly string[]): Promise<{ rows:
           ['homeserverBytes', 'homeserver bytes'],
           ['heapBytes', 'JS heap'],
         ] as const) {
-          const a = num(oursMedian[key]);
-          const b = num(theirMedian[key]);
-          const value = a !== undefined && b !== undefined && b > 0 ? a / b : undefined;
+          // Homeserver bytes the bench could not count (traffic past its proxy) are not a figure to divide by.
+          const why = (figures: Json): string | undefined =>
+            key === 'homeserverBytes' && typeof figures['homeserverNotMeasured'] === 'string'
+              ? figures['homeserverNotMeasured']
+              : undefined;
+          const result = ratioOf(num(oursMedian[key]), num(theirMedian[key]), { ours: why(ours), theirs: why(theirs) });
+          const value = 'value' in result ? result.value : undefined;
           ratios.push({
             scenario: 'peers',
-            figure: `ours / ${label}: ${what}, ${String(throttle)}× CPU${typeof theirs['error'] === 'string' ? ` (their error: ${theirs['error']})` : ''}`,
+            figure: `ours / ${label}: ${what}, ${String(throttle)}× CPU${'notMeasured' in result ? ` — not measured: ${result.notMeasured}` : ''}${typeof theirs['error'] === 'string' ? ` (their error: ${theirs['error']})` : ''}`,
             value,
             unit: '×',
             target: '< 1',

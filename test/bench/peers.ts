@@ -11,6 +11,11 @@
  * bytes fetched (application files, uncompressed as a static server without compression sends them / homeserver response bodies), homeserver requests (not counting CORS preflights), JS heap after GC. The member has
  * joined OTHER_ROOMS other rooms with some history, as a real account has. Prints medians and the ratios
  * ours / baseline and ours / peer, and writes bench-results/peers.json.
+ *
+ * Homeserver bytes are counted at a loopback proxy that stands for the homeserver's public address: it names
+ * itself where Synapse names its base URL (well-known, login), or Hydrogen, which follows well-known, would
+ * leave it after one request. Every request of the context (page and service worker) is watched; a client
+ * with any request to Synapse's own address gets "not measured" instead of homeserver figures and ratios.
  */
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -21,6 +26,7 @@ import { startSynapse, type Homeserver } from '@omnisocial/testing';
 import { launchChromium } from '../support/chromium.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import type { PeerResult } from './peers/measure.ts';
+import { homeserverImplausible, ratioOf } from './peers/plausible.ts';
 import { buildBenchPages, serveStatic } from './static.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -28,9 +34,16 @@ const outDir = path.join(root, '.cache/bench/peers');
 const RUNS = Number(process.env['OMNI_BENCH_PEER_RUNS'] ?? process.env['OMNI_BENCH_RUNS'] ?? 5);
 const OTHER_ROOMS = Number(process.env['OMNI_BENCH_OTHER_ROOMS'] ?? 30);
 const HISTORY = 50;
-const CLIENTS = ['omni', 'baseline', 'hydrogen'] as const;
-const THROTTLES = [1, 4] as const;
-type Client = (typeof CLIENTS)[number];
+const ALL_CLIENTS = ['omni', 'baseline', 'hydrogen'] as const;
+type Client = (typeof ALL_CLIENTS)[number];
+/** OMNI_BENCH_PEER_CLIENTS=hydrogen,omni and OMNI_BENCH_PEER_THROTTLES=1 shorten a run; all of them by default. */
+const CLIENTS: readonly Client[] = (() => {
+  const asked = process.env['OMNI_BENCH_PEER_CLIENTS']?.split(',').map((name) => name.trim());
+  return asked ? ALL_CLIENTS.filter((client) => asked.includes(client)) : ALL_CLIENTS;
+})();
+const THROTTLES: readonly number[] = process.env['OMNI_BENCH_PEER_THROTTLES']?.split(',').map(Number) ?? [1, 4];
+/** OMNI_BENCH_PEER_TRACE=1 prints every request each run made (page or service worker) and what the proxy saw. */
+const TRACE = process.env['OMNI_BENCH_PEER_TRACE'] === '1';
 
 interface RunFigures {
   firstMessageMs: number;
@@ -46,6 +59,15 @@ interface ClientFigures {
   runs: RunFigures[];
   median: RunFigures;
   error?: string;
+  /** Why the homeserver figures are not this client's real traffic; they are then left out (NaN, null in JSON). */
+  homeserverNotMeasured?: string;
+}
+
+/** Where a run's requests may go: the static server (application files), the proxy, or — wrongly — Synapse itself. */
+interface Origins {
+  app: string;
+  proxy: string;
+  direct: string;
 }
 
 function median(values: readonly number[]): number {
@@ -61,23 +83,47 @@ async function addHydrogenServiceWorker(): Promise<void> {
   await copyFile(hydrogenSw, path.join(outDir, 'test/bench/peers/sw.js'));
 }
 
-async function runOnce(browser: Browser, pageUrl: string, proxy: FaultProxy, throttle: number): Promise<RunFigures & { error?: string }> {
+async function runOnce(
+  browser: Browser,
+  pageUrl: string,
+  proxy: FaultProxy,
+  origins: Origins,
+  marker: string,
+  throttle: number,
+): Promise<RunFigures & { error?: string; homeserverNotMeasured?: string }> {
   const context = await browser.newContext({ viewport: { width: 900, height: 900 } });
-  const page: Page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  if (throttle > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
-  // Application files are counted in the browser; homeserver traffic at the proxy every client talks
-  // through (Hydrogen sends its requests from a service worker, which page events do not see).
+  // Context events include the service worker's requests (Hydrogen's worker fetches for its page);
+  // page events alone would miss them.
   let appBytes = 0;
   const sizes: Promise<void>[] = [];
-  page.on('requestfinished', (request) => {
-    if (request.url().startsWith(proxy.baseUrl)) return;
+  const direct: string[] = [];
+  const trace: string[] = [];
+  context.on('request', (request) => {
+    const url = request.url();
+    const from = request.serviceWorker() ? 'service worker' : 'page';
+    if (TRACE) trace.push(`    ${from.padEnd(14)} ${request.method().padEnd(7)} ${url.split('?')[0] ?? url}`);
+    if (url.startsWith(origins.direct)) direct.push(`${request.method()} ${new URL(url).pathname} from the ${from}`);
+  });
+  // Application files: each transfer from the static server once. A page request a service worker
+  // answered is not a transfer; the worker's own fetch behind it is.
+  context.on('requestfinished', (request) => {
+    if (!request.url().startsWith(origins.app)) return;
     sizes.push(
-      request.sizes().then((size) => {
-        appBytes += size.responseBodySize + size.responseHeadersSize;
+      request.response().then(async (response) => {
+        if (response?.fromServiceWorker()) return;
+        const size = await request.sizes();
+        // Chromium reports no body size for a service worker's own script (Hydrogen's sw.js); the static
+        // server's content-length is the body it sent.
+        const body = size.responseBodySize > 0 ? size.responseBodySize : Number((await response?.allHeaders())?.['content-length'] ?? 0);
+        appBytes += body + size.responseHeadersSize;
+        if (TRACE)
+          trace.push(`    app bytes      ${String(body + size.responseHeadersSize).padStart(7)} ${request.url().split('?')[0] ?? ''}`);
       }),
     );
   });
+  const page: Page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  if (throttle > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
   proxy.clearLog();
   try {
     await page.goto(pageUrl);
@@ -92,18 +138,31 @@ async function runOnce(browser: Browser, pageUrl: string, proxy: FaultProxy, thr
       return { ...none, heapBytes: Number.NaN, error: 'nothing painted within 60 s' };
     }
     const homeserverBytes = proxy.forwardedBytes();
-    const homeserverRequests = proxy.log().filter((entry) => entry.method !== 'OPTIONS').length;
+    const proxied = proxy.log().filter((entry) => entry.method !== 'OPTIONS');
     const result = await page.evaluate(() => window.peerResult as PeerResult);
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = await cdp.send('Runtime.getHeapUsage');
     await Promise.allSettled(sizes);
+    if (TRACE) {
+      const atProxy = proxied.map((entry) => `    proxy          ${entry.method.padEnd(7)} ${entry.path.split('?')[0] ?? entry.path}`);
+      process.stdout.write(
+        `  ${pageUrl.split('?')[0] ?? ''}: requests seen in the browser\n${trace.join('\n')}\n  at the proxy (${String(homeserverBytes)} bytes)\n${atProxy.join('\n')}\n`,
+      );
+    }
+    const notMeasured = homeserverImplausible({
+      direct,
+      loggedInThroughProxy: proxied.some((entry) => entry.method === 'POST' && /\/login$/.test(entry.path.split('?')[0] ?? '')),
+      homeserverBytes,
+      marker,
+    });
     return {
       firstMessageMs: result.firstMessageMs,
       appBytes,
-      homeserverBytes,
-      homeserverRequests,
+      homeserverBytes: notMeasured ? Number.NaN : homeserverBytes,
+      homeserverRequests: notMeasured ? Number.NaN : proxied.length,
       heapBytes: heap.usedSize,
       ...(result.error ? { error: result.error } : {}),
+      ...(notMeasured ? { homeserverNotMeasured: notMeasured } : {}),
     };
   } finally {
     await context.close();
@@ -112,7 +171,10 @@ async function runOnce(browser: Browser, pageUrl: string, proxy: FaultProxy, thr
 
 const kb = (bytes: number): string => (Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(0)} KB` : '—');
 const ms = (value: number): string => (Number.isFinite(value) ? `${Math.round(value)} ms` : '—');
-const ratio = (ours: number, theirs: number): string => (Number.isFinite(ours / theirs) ? (ours / theirs).toFixed(2) : '—');
+const ratio = (ours: number, theirs: number, why?: { ours?: string; theirs?: string }): string => {
+  const r = ratioOf(ours, theirs, why);
+  return 'value' in r ? r.value.toFixed(2) : 'not measured';
+};
 
 /** Runs the scenario against `shared` (left running) or a Synapse of its own. */
 export async function runPeersBench(shared?: Homeserver): Promise<void> {
@@ -131,7 +193,9 @@ export async function runPeersBench(shared?: Homeserver): Promise<void> {
     server = await serveStatic(outDir);
     process.stdout.write('omni bench peers: starting Synapse and seeding…\n');
     const homeserver = shared ?? (own = await startSynapse({ bench: true }));
-    proxy = await startFaultProxy(homeserver.baseUrl);
+    // The proxy stands for the homeserver's public address, so a client that follows well-known stays behind it.
+    proxy = await startFaultProxy(homeserver.baseUrl, { publicBaseUrl: true });
+    const origins: Origins = { app: server.origin, proxy: proxy.baseUrl, direct: new URL(homeserver.baseUrl).origin };
     const member = await homeserver.registerUser({ displayName: 'Bench Member' });
     const poster = await homeserver.registerUser({ displayName: 'Poster' });
     const { roomId } = await poster.createRoom({ name: 'Side by side', preset: 'public_chat' });
@@ -152,13 +216,15 @@ export async function runPeersBench(shared?: Homeserver): Promise<void> {
         const query = new URLSearchParams({ hs: proxy.baseUrl, user: member.username, password: member.password, room: roomId, marker });
         const pageUrl = `${server.origin}/test/bench/peers/${client}.html?${query.toString()}`;
         // One unmeasured visit so the OS file cache and Chromium's compiled-code cache do not favour whoever runs first.
-        await runOnce(browser, pageUrl, proxy, 1);
+        await runOnce(browser, pageUrl, proxy, origins, marker, 1);
         const runs: RunFigures[] = [];
         let error: string | undefined;
+        let homeserverNotMeasured: string | undefined;
         for (let run = 0; run < RUNS; run += 1) {
-          const figures = await runOnce(browser, pageUrl, proxy, throttle);
+          const figures = await runOnce(browser, pageUrl, proxy, origins, marker, throttle);
           if (figures.error) error = figures.error;
           else runs.push(figures);
+          if (figures.homeserverNotMeasured) homeserverNotMeasured ??= figures.homeserverNotMeasured;
         }
         const pick = (key: keyof RunFigures): number => median(runs.map((r) => r[key]));
         const entry: ClientFigures = {
@@ -168,11 +234,13 @@ export async function runPeersBench(shared?: Homeserver): Promise<void> {
           median: {
             firstMessageMs: pick('firstMessageMs'),
             appBytes: pick('appBytes'),
-            homeserverBytes: pick('homeserverBytes'),
-            homeserverRequests: pick('homeserverRequests'),
+            // One run with traffic past the proxy makes the others' figures suspect too.
+            homeserverBytes: homeserverNotMeasured ? Number.NaN : pick('homeserverBytes'),
+            homeserverRequests: homeserverNotMeasured ? Number.NaN : pick('homeserverRequests'),
             heapBytes: pick('heapBytes'),
           },
           ...(error ? { error } : {}),
+          ...(homeserverNotMeasured ? { homeserverNotMeasured } : {}),
         };
         results.push(entry);
         process.stdout.write(
@@ -188,7 +256,7 @@ export async function runPeersBench(shared?: Homeserver): Promise<void> {
       '  client     cpu   first message   app bytes   homeserver bytes   hs requests   JS heap',
       ...results.map(
         (r) =>
-          `  ${r.client.padEnd(9)}  ${`${String(r.throttle)}×`.padStart(3)}   ${ms(r.median.firstMessageMs).padStart(13)}   ${kb(r.median.appBytes).padStart(9)}   ${kb(r.median.homeserverBytes).padStart(16)}   ${String(r.median.homeserverRequests).padStart(11)}   ${kb(r.median.heapBytes).padStart(7)}${r.error ? `  error: ${r.error}` : ''}`,
+          `  ${r.client.padEnd(9)}  ${`${String(r.throttle)}×`.padStart(3)}   ${ms(r.median.firstMessageMs).padStart(13)}   ${kb(r.median.appBytes).padStart(9)}   ${(r.homeserverNotMeasured ? 'not measured' : kb(r.median.homeserverBytes)).padStart(16)}   ${(Number.isFinite(r.median.homeserverRequests) ? String(r.median.homeserverRequests) : '—').padStart(11)}   ${kb(r.median.heapBytes).padStart(7)}${r.error ? `  error: ${r.error}` : ''}`,
       ),
       '',
       '  ratios (ours / theirs; below 1 means ours is smaller or faster)',
@@ -200,10 +268,13 @@ export async function runPeersBench(shared?: Homeserver): Promise<void> {
         const theirs = results.find((r) => r.client === other && r.throttle === throttle);
         if (!ours || !theirs) continue;
         lines.push(
-          `  ${other.padEnd(9)}  ${`${String(throttle)}×`.padStart(3)}   ${ratio(ours.median.firstMessageMs, theirs.median.firstMessageMs).padStart(13)}   ${ratio(ours.median.appBytes, theirs.median.appBytes).padStart(9)}   ${ratio(ours.median.homeserverBytes, theirs.median.homeserverBytes).padStart(16)}   ${ratio(ours.median.heapBytes, theirs.median.heapBytes).padStart(7)}`,
+          `  ${other.padEnd(9)}  ${`${String(throttle)}×`.padStart(3)}   ${ratio(ours.median.firstMessageMs, theirs.median.firstMessageMs).padStart(13)}   ${ratio(ours.median.appBytes, theirs.median.appBytes).padStart(9)}   ${ratio(ours.median.homeserverBytes, theirs.median.homeserverBytes, { ours: ours.homeserverNotMeasured, theirs: theirs.homeserverNotMeasured }).padStart(16)}   ${ratio(ours.median.heapBytes, theirs.median.heapBytes).padStart(7)}`,
         );
       }
     }
+    const unmeasured = results.filter((r) => r.homeserverNotMeasured !== undefined);
+    if (unmeasured.length > 0) lines.push('', '  homeserver bytes not measured:');
+    for (const r of unmeasured) lines.push(`    ${r.client} at ${String(r.throttle)}×: ${r.homeserverNotMeasured ?? ''}`);
     lines.push('');
     process.stdout.write(lines.join('\n'));
     await mkdir(path.join(root, 'bench-results'), { recursive: true });

@@ -73,6 +73,20 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
+export interface FaultProxyOptions {
+  /**
+   * Stand in for the homeserver's public address, as a reverse proxy in front of Synapse does: where
+   * Synapse names its own base URL (its `public_baseurl`) to clients — `/.well-known/matrix/client` and
+   * the `well_known` of a login response — the proxy's address is named instead. Without this, a client
+   * that follows well-known (Hydrogen does) leaves the proxy after its first request and talks to Synapse
+   * directly. Off by default: the answers pass unchanged.
+   */
+  publicBaseUrl?: boolean;
+}
+
+/** Paths whose answers carry the homeserver's public base URL (query string excluded). */
+const NAMES_BASE_URL = /^\/\.well-known\/matrix\/client$|^\/_matrix\/client\/[^/]+\/login$/;
+
 function matches(match: RequestMatch, method: string, path: string): boolean {
   return (match.method === undefined || match.method.toUpperCase() === method) && (match.path === undefined || path.includes(match.path));
 }
@@ -80,8 +94,10 @@ function matches(match: RequestMatch, method: string, path: string): boolean {
 const ERRCODES: Record<number, string> = { 429: 'M_LIMIT_EXCEEDED', 403: 'M_FORBIDDEN', 404: 'M_NOT_FOUND', 413: 'M_TOO_LARGE' };
 
 /** Starts a proxy on a free loopback port that forwards to `target` (e.g. a Synapse's `baseUrl`). */
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
+export async function startFaultProxy(target: string, options: FaultProxyOptions = {}): Promise<FaultProxy> {
   const upstream = new URL(target);
+  // Set once listening; the rewrite below only runs for requests, which arrive after that.
+  let ownBaseUrl = '';
   const started = Date.now();
   let settings: FaultSettings = {};
   const entries: ProxyLogEntry[] = [];
@@ -118,22 +134,38 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   };
 
   const forward = (req: IncomingMessage, res: ServerResponse, method: string, path: string, drop: boolean): void => {
-    const proxied = httpRequest(
-      { hostname: upstream.hostname, port: upstream.port, method, path, headers: { ...req.headers, host: upstream.host } },
-      (upstreamRes) => {
-        if (drop) {
-          // The server has handled the request; the client never learns how.
-          upstreamRes.resume();
-          upstreamRes.on('end', () => req.socket.destroy());
-          record(method, path, 'dropped');
-          return;
-        }
-        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-        upstreamRes.on('data', (chunk: Buffer) => (bytesForwarded += chunk.length));
-        upstreamRes.pipe(res);
-        record(method, path, 'forwarded');
-      },
-    );
+    const rewrite = options.publicBaseUrl === true && method !== 'OPTIONS' && NAMES_BASE_URL.test(path.split('?')[0] ?? '');
+    const headers = { ...req.headers, host: upstream.host };
+    // The answer is edited as text, so it must come uncompressed.
+    if (rewrite) delete headers['accept-encoding'];
+    const proxied = httpRequest({ hostname: upstream.hostname, port: upstream.port, method, path, headers }, (upstreamRes) => {
+      if (drop) {
+        // The server has handled the request; the client never learns how.
+        upstreamRes.resume();
+        upstreamRes.on('end', () => req.socket.destroy());
+        record(method, path, 'dropped');
+        return;
+      }
+      if (rewrite) {
+        const chunks: Buffer[] = [];
+        upstreamRes.on('data', (chunk: Buffer) => chunks.push(chunk));
+        upstreamRes.on('end', () => {
+          const body = Buffer.from(Buffer.concat(chunks).toString('utf8').replaceAll(upstream.origin, ownBaseUrl), 'utf8');
+          // The edited body goes out whole, with its own length instead of the upstream framing.
+          const edited = { ...upstreamRes.headers, 'content-length': String(body.length) };
+          delete edited['transfer-encoding'];
+          res.writeHead(upstreamRes.statusCode ?? 502, edited);
+          bytesForwarded += body.length;
+          res.end(body);
+          record(method, path, 'forwarded');
+        });
+        return;
+      }
+      res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+      upstreamRes.on('data', (chunk: Buffer) => (bytesForwarded += chunk.length));
+      upstreamRes.pipe(res);
+      record(method, path, 'forwarded');
+    });
     proxied.on('error', () => {
       if (!res.headersSent) answer(res, 502, { errcode: 'M_UNKNOWN', error: 'upstream unavailable' });
       else res.destroy();
@@ -218,9 +250,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  ownBaseUrl = `http://127.0.0.1:${String(port)}`;
 
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: ownBaseUrl,
     target,
     set(next) {
       settings = { ...settings, ...next };
