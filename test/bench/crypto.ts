@@ -126,8 +126,9 @@ const hasWasm = (page: Page): Promise<unknown> =>
   });
 
 /**
- * Opens `<omni-room>` on `room` and scrolls its log to the top each frame until `oldest` shows; resolves
- * with the ms to `latest` and to `oldest` (both painted, decrypted: the bodies exist only in ciphertext).
+ * Opens `<omni-room>` on `room` and scrolls its log to the top each frame (a wheel event, then `scrollTop = 0`)
+ * until `oldest` shows; resolves with the ms to `latest` and to `oldest` (both painted, decrypted: the bodies
+ * exist only in ciphertext).
  */
 function scrollToOldest(
   page: Page,
@@ -170,7 +171,13 @@ function scrollToOldest(
               return;
             }
             const log = el.shadowRoot ? findLog(el.shadowRoot) : undefined;
-            if (log) log.scrollTop = 0;
+            // A member's wheel, not a bare scrollTop write: the timeline takes a scroll without input for
+            // its own anchor correction and undoes it until its restore gives up (60 tries, ~6 s a page),
+            // which made this figure measure that tug of war instead of decryption.
+            if (log) {
+              log.dispatchEvent(new WheelEvent('wheel', { deltaY: -log.scrollHeight, bubbles: true, composed: true }));
+              log.scrollTop = 0;
+            }
           }
           requestAnimationFrame(frame);
         };

@@ -455,7 +455,10 @@ export class TimelineController implements ReactiveController {
     try {
       let stable = 0;
       for (let i = 0; i < 60 && stable < 3; i++) {
-        await this.#layoutSettled();
+        // Once still, a frame is enough to see the virtualizer move it again; `layoutComplete` only
+        // resolves after a layout, so with none pending each check would wait out the 100 ms timeout,
+        // and the next page of history waits for this restore to end.
+        if (stable === 0) await this.#layoutSettled();
         const log = this.log;
         const view = this.#view;
         if (!log || !view || token !== this.#scrollToken) return;
