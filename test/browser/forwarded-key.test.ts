@@ -31,41 +31,10 @@ import {
 import { sessionFor, signIn, signOut } from '../../packages/core/src/index.ts';
 import { EngineSession } from '../../packages/core/src/engine.ts';
 import '../../packages/elements/src/components/room/define.ts';
+import { deepDom, findDeep, tileOf, textOf } from './room-like-dom.ts';
 import type { OmniRoomView } from '../../packages/elements/src/components/room/omni-room.ts';
 
 const TIMEOUT = 120_000;
-
-/** Text and attribute values of everything rendered, through nested shadow roots. */
-function deepDom(node: Node): string {
-  let out = '';
-  const visit = (n: Node): void => {
-    if (n.nodeType === Node.TEXT_NODE) out += n.textContent ?? '';
-    if (n instanceof Element) {
-      for (const attribute of n.attributes) out += ` ${attribute.value} `;
-      if (n.shadowRoot) visit(n.shadowRoot);
-    }
-    for (const child of n.childNodes) visit(child);
-  };
-  visit(node);
-  return out.replace(/\s+/gu, ' ');
-}
-
-/** The first element matching `selector`, through nested shadow roots. */
-function findDeep(root: Node, selector: string): HTMLElement | undefined {
-  if (root instanceof Element || root instanceof ShadowRoot || root instanceof Document) {
-    const here = root.querySelector<HTMLElement>(selector);
-    if (here) return here;
-  }
-  const children = root instanceof Element && root.shadowRoot ? [root.shadowRoot, ...root.childNodes] : [...root.childNodes];
-  for (const child of children) {
-    const found = findDeep(child, selector);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-const tileOf = (el: Element, eventId: string): HTMLElement | undefined => findDeep(el, `article[data-event-id="${eventId}"]`);
-const textOf = (tile: Element | undefined): string => (tile?.textContent ?? '').replace(/\s+/gu, ' ').trim();
 
 function engine(baseUrl: string): EngineSession {
   const found = sessionFor(baseUrl);

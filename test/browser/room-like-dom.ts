@@ -71,3 +71,35 @@ export async function decoded(image: HTMLImageElement, timeout = 20_000): Promis
   await waitUntil(() => image.complete && image.naturalWidth > 0, `the image ${image.alt || image.src} never decoded`, { timeout });
   return image;
 }
+
+/** Text and attribute values of everything rendered, through nested shadow roots. */
+export function deepDom(node: Node): string {
+  let out = '';
+  const visit = (n: Node): void => {
+    if (n.nodeType === Node.TEXT_NODE) out += n.textContent ?? '';
+    if (n instanceof Element) {
+      for (const attribute of n.attributes) out += ` ${attribute.value} `;
+      if (n.shadowRoot) visit(n.shadowRoot);
+    }
+    for (const child of n.childNodes) visit(child);
+  };
+  visit(node);
+  return out.replace(/\s+/gu, ' ');
+}
+
+/** The first element matching `selector`, through nested shadow roots. */
+export function findDeep(root: Node, selector: string): HTMLElement | undefined {
+  if (root instanceof Element || root instanceof ShadowRoot || root instanceof Document) {
+    const here = root.querySelector<HTMLElement>(selector);
+    if (here) return here;
+  }
+  const children = root instanceof Element && root.shadowRoot ? [root.shadowRoot, ...root.childNodes] : [...root.childNodes];
+  for (const child of children) {
+    const found = findDeep(child, selector);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export const tileOf = (el: Element, eventId: string): HTMLElement | undefined => findDeep(el, `article[data-event-id="${eventId}"]`);
+export const textOf = (tile: Element | undefined): string => (tile?.textContent ?? '').replace(/\s+/gu, ' ').trim();
