@@ -7,7 +7,9 @@
 export const LOADER_BUDGET = 8 * 1024;
 
 /**
- * The engine chunk (core + matrix-js-sdk + rendering deps), gzip level 9: measured at 262,718 B on
- * 2026-11-25, plus about 5 % so ordinary work fits and a new heavy dependency does not.
+ * The engine chunk and the chunks it imports statically beyond the loader's (core + matrix-js-sdk + rendering
+ * deps), gzip level 9: measured at 282,869 B on 2026-12-04 (262,718 B on 2026-11-25, before cross-signing at
+ * sign-in, undecryptable messages with retry and the feed's read-ahead), plus about 5 % so ordinary work fits
+ * and a new heavy dependency does not.
  */
-export const ENGINE_BUDGET = 270 * 1024;
+export const ENGINE_BUDGET = 290 * 1024;

@@ -44,6 +44,17 @@ function staticClosure(key: string, seen = new Set<string>()): Set<string> {
 }
 
 const files = (keys: Iterable<string>): string[] => [...keys].map((key) => manifest[key]?.file ?? key);
+
+/**
+ * What the page fetches to run the engine once the loader runs: the engine chunk and the chunks it imports
+ * statically, less those the loader holds already (the bundler may split matrix-js-sdk into a chunk of its own).
+ */
+function engineKeys(): string[] {
+  assert.ok(manifest['packages/core/src/engine.ts'], 'no engine chunk in the build');
+  const loader = staticClosure(entryKey());
+  return [...staticClosure('packages/core/src/engine.ts')].filter((key) => !loader.has(key));
+}
+const engineGzipBytes = async (): Promise<number> => (await Promise.all(files(engineKeys()).map(gzipSize))).reduce((a, b) => a + b, 0);
 const entryKey = (): string => {
   const key = Object.keys(manifest).find((k) => manifest[k]?.isEntry && manifest[k].file === 'omni-chat.js');
   assert.ok(key, 'omni-chat.js is not an entry of the build');
@@ -77,7 +88,7 @@ describe('the build', () => {
     assert.ok(engine, 'no engine chunk in the build');
     t.diagnostic(`build: ${buildSeconds.toFixed(1)} s`);
     t.diagnostic(`loader: ${total} B gzip (${loader.map((f, i) => `${f} ${sizes[i]}`).join(', ')})`);
-    t.diagnostic(`engine chunk: ${await gzipSize(engine.file)} B gzip (${engine.file})`);
+    t.diagnostic(`engine chunk: ${await engineGzipBytes()} B gzip (${files(engineKeys()).join(', ')})`);
     assert.ok(total <= LOADER_BUDGET, `the loader weighs ${total} B gzip, over the ${LOADER_BUDGET} B budget: ${loader.join(', ')}`);
     for (const heavy of ['packages/core/src/engine.ts', 'packages/elements/src/views.ts']) {
       assert.ok(!staticClosure(entryKey()).has(heavy), `${heavy} is imported statically by the loader`);
@@ -85,12 +96,10 @@ describe('the build', () => {
   });
 
   test(`the engine chunk stays within its ${String(ENGINE_BUDGET)} B gzip budget (docs/development.md, Benchmarks)`, async () => {
-    const engine = manifest['packages/core/src/engine.ts'];
-    assert.ok(engine, 'no engine chunk in the build');
-    const size = await gzipSize(engine.file);
+    const size = await engineGzipBytes();
     assert.ok(
       size <= ENGINE_BUDGET,
-      `the engine chunk ${engine.file} weighs ${String(size)} B gzip, over its ${String(ENGINE_BUDGET)} B budget`,
+      `the engine chunk (${files(engineKeys()).join(', ')}) weighs ${String(size)} B gzip, over its ${String(ENGINE_BUDGET)} B budget`,
     );
   });
 
