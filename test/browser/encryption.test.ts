@@ -16,18 +16,7 @@ import {
 } from '@omnisocial/testing/browser';
 import { sessionFor } from '../../packages/core/src/index.ts';
 import { signIn, signOut } from '../../packages/elements/src/index.ts';
-
-/** Everything the element renders, through nested shadow roots (the timeline is its own component). */
-function deepText(node: Node): string {
-  let text = '';
-  const visit = (n: Node): void => {
-    if (n.nodeType === Node.TEXT_NODE) text += n.textContent ?? '';
-    if (n instanceof Element && n.shadowRoot) visit(n.shadowRoot);
-    for (const child of n.childNodes) visit(child);
-  };
-  visit(node);
-  return text;
-}
+import { deepText } from './room-like-dom.ts';
 
 function wasmEntries(): PerformanceResourceTiming[] {
   return performance

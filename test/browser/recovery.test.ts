@@ -13,6 +13,7 @@ import { sessionFor, signIn, signOut, type SessionHandle } from '../../packages/
 import '../../packages/elements/src/components/room/define.ts';
 import type { OmniRoomView } from '../../packages/elements/src/components/room/omni-room.ts';
 import type { OmniSecurity } from '../../packages/elements/src/components/security/omni-security.ts';
+import { deepText } from './room-like-dom.ts';
 
 const TIMEOUT = 90_000;
 /** The timeline's headline for a message this browser cannot read, yet (keys may come) or at all. */
@@ -21,18 +22,6 @@ const UNABLE = /Waiting for the keys to this message|Unable to decrypt this mess
 function shadow(el: Element): ShadowRoot {
   if (!el.shadowRoot) throw new Error(`${el.localName} has no shadow root`);
   return el.shadowRoot;
-}
-
-/** Everything an element renders, through nested shadow roots. */
-function deepText(node: Node): string {
-  let text = '';
-  const visit = (n: Node): void => {
-    if (n.nodeType === Node.TEXT_NODE) text += n.textContent ?? '';
-    if (n instanceof Element && n.shadowRoot) visit(n.shadowRoot);
-    for (const child of n.childNodes) visit(child);
-  };
-  visit(node);
-  return text.replace(/\s+/gu, ' ');
 }
 
 const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';

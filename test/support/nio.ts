@@ -6,37 +6,12 @@
 import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { NioEvent, NioForwardedKey, NioMessage } from '@omnisocial/testing/browser';
+
+export type { NioEvent, NioForwardedKey, NioMessage };
 
 const SCRIPT = fileURLToPath(new URL('../interop/nio_peer.py', import.meta.url));
 const PYTHON = process.env['OMNI_NIO_PYTHON'] ?? '/usr/bin/python3';
-
-export interface NioMessage {
-  sender: string;
-  body: string;
-  event_id: string;
-  decrypted: boolean;
-}
-
-/** An event as nio saw it (decrypted when it could), and whether it came encrypted. */
-export interface NioEvent {
-  event: { type?: string; event_id?: string; sender?: string; content?: Record<string, unknown>; redacts?: string };
-  decrypted: boolean;
-}
-
-/** What `forward_key` sent: the `m.forwarded_room_key` content (inside an Olm `m.room.encrypted`). */
-export interface NioForwardedKey {
-  content: {
-    algorithm: string;
-    room_id: string;
-    sender_key: string;
-    session_id: string;
-    session_key: string;
-    sender_claimed_ed25519_key: string;
-    forwarding_curve25519_key_chain: string[];
-  };
-  /** The first message index the exported session can decrypt. */
-  first_index: number;
-}
 
 /** The commands of nio_peer.py, their arguments and results. */
 export interface NioCommands {

@@ -153,6 +153,7 @@ export interface NioMessage {
   decrypted: boolean;
 }
 
+/** An event as nio saw it (decrypted when it could), and whether it came encrypted. */
 export interface NioEvent {
   event: { type?: string; event_id?: string; sender?: string; content?: Record<string, unknown>; redacts?: string };
   decrypted: boolean;
