@@ -13,6 +13,7 @@
  * Part of the engine chunk.
  */
 import type { EngineSession } from './engine.ts';
+import { echoOf, markdownMessage, messageContent, sizeRefusal, type OutgoingMessage } from './format/compose.ts';
 import { newTxnId, outboxStorage, type OutboxStorage, type StoredOutboxEntry } from './outbox.ts';
 import { RoomHolder, roomOutbox, type HeldModel } from './room-model.ts';
 import type { MemberInfo, MessageItem, SendStatus } from './timeline-types.ts';
@@ -302,44 +303,30 @@ export abstract class LazyRoom implements HeldModel {
     return this.#pending.map((message) => ({ ...message.echo, status: message.status }));
   }
 
-  send(body: string, options: { replyTo?: string } = {}): Promise<void> {
-    if (this.#inner && this.#snapshot.status === 'ready') return this.#inner.send(body, options);
+  send(message: string | OutgoingMessage, options: { replyTo?: string } = {}): Promise<void> {
+    if (this.#inner && this.#snapshot.status === 'ready') return this.#inner.send(message, options);
     const refusal = this.refuseSend(this.#snapshot);
     if (refusal !== undefined) return Promise.reject(new Error(refusal));
+    const outgoing = typeof message === 'string' ? markdownMessage(message) : message;
+    const content = messageContent(outgoing, options);
+    const tooLarge = sizeRefusal(content, this.#snapshot.encrypted);
+    if (tooLarge) return Promise.reject(tooLarge);
     const own = this.session.info.userId;
     const sender: MemberInfo = { userId: own, displayName: own };
     const txnId = newTxnId();
-    const createdAt = Date.now();
-    const content: Record<string, unknown> = options.replyTo
-      ? { msgtype: 'm.text', body, 'm.relates_to': { 'm.in_reply_to': { event_id: options.replyTo } } }
-      : { msgtype: 'm.text', body };
-    const message: PendingMessage = {
+    const echo = echoOf(outgoing, txnId, sender);
+    const pending: PendingMessage = {
       txnId,
       content,
-      createdAt,
-      echo: {
-        kind: 'message',
-        key: txnId,
-        sender,
-        own: true,
-        timestamp: createdAt,
-        msgtype: 'text',
-        body,
-        edited: false,
-        redacted: false,
-        ...(options.replyTo ? { replyTo: { eventId: options.replyTo } } : {}),
-        reactions: [],
-        status: 'sending',
-        continuation: false,
-        readBy: [],
-      },
+      createdAt: echo.timestamp,
+      echo: { ...echo, ...(options.replyTo ? { replyTo: { eventId: options.replyTo } } : {}) },
       status: 'sending',
     };
-    this.#pending.push(message);
+    this.#pending.push(pending);
     this.#persist();
     if (this.#inner || this.#snapshot.status === 'loading') {
       // The room is being opened (or looked up): the message goes out once it is ready.
-      this.publish({ ...this.#snapshot, items: [...this.#snapshot.items, { ...message.echo }] });
+      this.publish({ ...this.#snapshot, items: [...this.#snapshot.items, { ...pending.echo }] });
       return Promise.resolve();
     }
     void this.#create();
@@ -415,8 +402,8 @@ export abstract class LazyRoom implements HeldModel {
     return this.#inner?.retryDecryption(eventId) ?? Promise.resolve();
   }
 
-  edit(eventId: string, body: string): Promise<void> {
-    return this.#inner?.edit(eventId, body) ?? Promise.resolve();
+  edit(eventId: string, message: string | OutgoingMessage): Promise<void> {
+    return this.#inner?.edit(eventId, message) ?? Promise.resolve();
   }
 
   redact(eventId: string, reason?: string): Promise<void> {

@@ -140,6 +140,37 @@ describe('outbox', () => {
     );
   });
 
+  test('a message the server refuses as too large fails for good: its reason shows, no retry, nothing held behind it', async () => {
+    const tooLarge = 'This message is too large to send.';
+    const { attempts, transport } = scripted([{ fail: { kind: 'rejected', message: tooLarge, retryable: false } }]);
+    const storage = memory();
+    const outbox = new Outbox(transport, storage);
+    outbox.merge([]);
+    const big = outbox.enqueue(message('big'), echo('big'));
+    outbox.enqueue(message('after'), echo('after'));
+    await until(() => attempts.length === 2);
+    const [failed] = outbox.remerge() as [MessageItem];
+    assert.equal(failed.key, big);
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.sendError, tooLarge);
+    assert.equal(failed.retryable, false);
+    assert.equal(outbox.retry(big), false);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(
+      attempts.map((a) => a.body),
+      ['big', 'after'],
+    );
+    // Still so after a reload: the stored entry keeps its reason and stays final.
+    await outbox.flushed();
+    const again = new Outbox(scripted([]).transport, memory([...storage.saved]));
+    await again.loaded;
+    again.merge([]);
+    const restored = again.remerge().find((item) => item.key === big) as MessageItem;
+    assert.equal(restored.retryable, false);
+    assert.equal(again.retry(big), false);
+    assert.equal(outbox.cancel(big), true);
+  });
+
   test('entries stored by an earlier page are sent first, with their stored txn id', async () => {
     const stored: StoredOutboxEntry[] = [{ txnId: 'omni.old', request: message('before reload'), createdAt: 0, status: 'queued' }];
     const storage = memory(stored);

@@ -9,7 +9,8 @@
  * - Network failures keep the entry `queued` and retry with backoff (and at once when the browser comes
  *   back online or the room syncs again); 429 waits `Retry-After` / `retry_after_ms`; 5xx retry a few
  *   times; any other refusal marks the entry `failed` and holds the entries behind it (never reordered)
- *   until the member retries or cancels it.
+ *   until the member retries or cancels it. A refusal that no retry can change (too large) fails the
+ *   entry for good: it offers no retry and holds nothing back.
  * - Entries not yet confirmed are persisted (IndexedDB via idb-keyval, keyed by user + room) and resume
  *   after a reload. For encrypted rooms this stores the plaintext content in the member's browser until it
  *   is sent: it is encrypted at send time with the keys current then (see docs/embedding.md, "Sending").
@@ -33,6 +34,8 @@ export interface StoredOutboxEntry {
   readonly echo?: MessageItem;
   readonly status: 'queued' | 'failed';
   readonly error?: string;
+  /** Failed for good: sending it again cannot succeed (the server refused its size). */
+  readonly final?: boolean;
 }
 
 interface Entry {
@@ -43,6 +46,8 @@ interface Entry {
   status: SendStatus;
   eventId?: string;
   error?: string;
+  /** Failed for good: a retry would be refused again, so none is offered. */
+  final?: boolean;
   /** Server errors (5xx) in a row; reset by success or retry. */
   serverErrors: number;
   /** The member cancelled it while its request was in flight: redact it if the server stored it. */
@@ -54,7 +59,8 @@ export type SendFailure =
   | { readonly kind: 'network' }
   | { readonly kind: 'rate-limited'; readonly waitMs: number }
   | { readonly kind: 'server' }
-  | { readonly kind: 'rejected'; readonly message: string };
+  /** `retryable: false`: the same request can never succeed (e.g. too large), so no Retry is offered. */
+  | { readonly kind: 'rejected'; readonly message: string; readonly retryable?: false };
 
 export interface OutboxTransport {
   /** Sends with exactly this transaction id; resolves to the event id the server gave it. */
@@ -149,7 +155,7 @@ export class Outbox {
         ...(s.echo ? { echo: s.echo } : {}),
       });
     }
-    const head = this.#entries.find((e) => e.status !== 'sent');
+    const head = this.#entries.find((e) => e.status !== 'sent' && !e.final);
     if (head?.status === 'queued') head.status = 'sending';
     this.#changed();
     this.#persist();
@@ -159,7 +165,7 @@ export class Outbox {
   /** Sends a failed entry again, with the same transaction id. */
   retry(key: string): boolean {
     const entry = this.#entries.find((e) => e.txnId === key);
-    if (!entry) return false;
+    if (!entry || entry.final) return false;
     if (entry.status === 'failed') {
       entry.status = 'queued';
       entry.serverErrors = 0;
@@ -245,11 +251,17 @@ export class Outbox {
 
   #item(entry: Entry): MessageItem {
     const echo = entry.echo as MessageItem;
-    return { ...echo, status: entry.status, ...(entry.eventId ? { eventId: entry.eventId } : {}) };
+    return {
+      ...echo,
+      status: entry.status,
+      ...(entry.eventId ? { eventId: entry.eventId } : {}),
+      ...(entry.status === 'failed' && entry.error ? { sendError: entry.error } : {}),
+      ...(entry.status === 'failed' && entry.final ? { retryable: false } : {}),
+    };
   }
 
   #isHead(entry: Entry): boolean {
-    return this.#entries.find((e) => e.status !== 'sent') === entry;
+    return this.#entries.find((e) => e.status !== 'sent' && !e.final) === entry;
   }
 
   #changed(): void {
@@ -275,6 +287,7 @@ export class Outbox {
         cancelled: false,
         ...(s.echo ? { echo: s.echo } : {}),
         ...(s.error ? { error: s.error } : {}),
+        ...(s.final ? { final: true } : {}),
       }));
     // Restored entries were typed before anything typed since this page loaded.
     this.#entries.unshift(...restored);
@@ -296,6 +309,7 @@ export class Outbox {
         status: e.status === 'failed' ? 'failed' : 'queued',
         ...(e.echo ? { echo: e.echo } : {}),
         ...(e.error ? { error: e.error } : {}),
+        ...(e.final ? { final: true } : {}),
       }));
     this.#saving = this.#saving
       .then(() => this.#storage.save(snapshot))
@@ -315,8 +329,9 @@ export class Outbox {
       let failures = 0;
       let offline = false;
       for (;;) {
-        const head = this.#entries.find((e) => e.status !== 'sent');
-        // Empty, or held behind a failed entry until the member retries or cancels it.
+        const head = this.#entries.find((e) => e.status !== 'sent' && !e.final);
+        // Empty, or held behind a failed entry until the member retries or cancels it. An entry that failed
+        // for good holds nothing: it will never be sent, so what follows it is not reordered.
         if (!head || head.status === 'failed') return;
         if (head.status !== 'sending' && !offline) {
           head.status = 'sending';
@@ -362,8 +377,10 @@ export class Outbox {
         if (failure.kind === 'rejected' || (failure.kind === 'server' && ++head.serverErrors >= this.#maxServerErrors)) {
           head.status = 'failed';
           head.error = failure.kind === 'rejected' ? failure.message : 'The server kept failing.';
+          if (failure.kind === 'rejected' && failure.retryable === false) head.final = true;
           this.#changed();
           this.#persist();
+          if (head.final) continue;
           return;
         }
         let waitMs: number;

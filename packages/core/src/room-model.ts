@@ -1,8 +1,17 @@
-import { Direction, EventTimeline, EventType, MatrixError, MsgType, RelationType, type Room, type RoomState } from 'matrix-js-sdk';
+import { Direction, EventTimeline, EventType, MatrixError, RelationType, type Room, type RoomState } from 'matrix-js-sdk';
 import type { EngineSession } from './engine.ts';
 // Sending (outbox): separate lines so the timeline's imports stay untouched.
 import { EventStatus, HTTPError, ReceiptType, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
 import { Outbox, outboxStorage, type OutboxRequest, type OutboxTransport, type SendFailure } from './outbox.ts';
+import {
+  echoOf,
+  editContent,
+  markdownMessage,
+  messageContent,
+  sizeRefusal,
+  TOO_LARGE_TEXT,
+  type OutgoingMessage,
+} from './format/compose.ts';
 import type { MessageItem } from './timeline-types.ts';
 import { computeTimeline, guestItem, MemberDirectory, retryingItem, sanitiseName, TimelineCache, undecryptableOf } from './timeline.ts';
 import type { CryptoBackend } from 'matrix-js-sdk/lib/common-crypto/CryptoBackend.js';
@@ -268,47 +277,40 @@ export class RoomModel {
     return { room, outbox: this.#outboxFor(room.roomId) };
   }
 
-  /** Queues the message; its local echo is in the published snapshot before this returns. */
-  send(body: string, options: { replyTo?: string } = {}): Promise<void> {
+  /**
+   * Queues the message (Markdown text, or a message the composer composed); its local echo, formatted
+   * as it will be shown, is in the published snapshot before this returns. Refuses, before anything is
+   * queued, a message larger than the homeserver accepts.
+   */
+  send(message: string | OutgoingMessage, options: { replyTo?: string } = {}): Promise<void> {
     const { room, outbox } = this.#readyOutbox();
-    const content: Readonly<Record<string, unknown>> = options.replyTo
-      ? { msgtype: MsgType.Text, body, 'm.relates_to': { 'm.in_reply_to': { event_id: options.replyTo } } }
-      : { msgtype: MsgType.Text, body };
+    const outgoing = typeof message === 'string' ? markdownMessage(message) : message;
+    const content = messageContent(outgoing, options);
+    const tooLarge = sizeRefusal(content, room.hasEncryptionStateEvent());
+    if (tooLarge) return Promise.reject(tooLarge);
     const own = this.#session.info.userId;
     const member = room.getMember(own);
     const avatar = member?.getMxcAvatarUrl();
     const sender: MemberInfo = { userId: own, displayName: member?.name ?? own, ...(avatar ? { avatarMxc: avatar } : {}) };
     outbox.enqueue({ op: 'event', type: EventType.RoomMessage, content }, (txnId): MessageItem => ({
-      kind: 'message',
-      key: txnId,
-      sender,
-      own: true,
-      timestamp: Date.now(),
-      msgtype: 'text',
-      body,
-      edited: false,
-      redacted: false,
+      ...echoOf(outgoing, txnId, sender),
       ...(options.replyTo ? { replyTo: { eventId: options.replyTo } } : {}),
-      reactions: [],
-      status: 'sending',
-      continuation: false,
-      readBy: [],
     }));
     return Promise.resolve();
   }
 
-  edit(eventId: string, body: string): Promise<void> {
-    const { outbox } = this.#readyOutbox();
-    outbox.enqueue({
-      op: 'event',
-      type: EventType.RoomMessage,
-      content: {
-        msgtype: MsgType.Text,
-        body: `* ${body}`,
-        'm.new_content': { msgtype: MsgType.Text, body },
-        'm.relates_to': { rel_type: RelationType.Replace, event_id: eventId },
-      },
-    });
+  /** Replaces one of the member's messages (`m.replace`), composed like a new one. */
+  edit(eventId: string, message: string | OutgoingMessage): Promise<void> {
+    const { room, outbox } = this.#readyOutbox();
+    const outgoing = typeof message === 'string' ? markdownMessage(message) : message;
+    const mentions: unknown = room.findEventById(eventId)?.getContent()['m.mentions'];
+    const userIds: unknown =
+      typeof mentions === 'object' && mentions !== null ? (mentions as Record<string, unknown>)['user_ids'] : undefined;
+    const already = Array.isArray(userIds) ? userIds.filter((id): id is string => typeof id === 'string') : [];
+    const content = editContent(eventId, outgoing, already);
+    const tooLarge = sizeRefusal(content, room.hasEncryptionStateEvent());
+    if (tooLarge) return Promise.reject(tooLarge);
+    outbox.enqueue({ op: 'event', type: EventType.RoomMessage, content });
     return Promise.resolve();
   }
 
@@ -582,6 +584,9 @@ function classify(error: unknown): SendFailure {
       }
       return { kind: 'rate-limited', waitMs: Math.max(0, waitMs ?? 5_000) };
     }
+    if (status === 413 || (error instanceof MatrixError && error.errcode === 'M_TOO_LARGE')) {
+      return { kind: 'rejected', message: TOO_LARGE_TEXT, retryable: false };
+    }
     if (status >= 500 || status === 408 || status === 0) return { kind: 'server' };
     const message = error instanceof MatrixError ? (error.data.error ?? error.message) : error.message;
     return { kind: 'rejected', message };
@@ -626,8 +631,8 @@ export class RoomHolder implements RoomHandle {
     return (model[command] as (...a: Parameters<Commands[K]>) => ReturnType<Commands[K]>).apply(model, args);
   }
 
-  send = (body: string, options?: { replyTo?: string }): Promise<void> => this.#call('send', body, options);
-  edit = (eventId: string, body: string): Promise<void> => this.#call('edit', eventId, body);
+  send = (message: string | OutgoingMessage, options?: { replyTo?: string }): Promise<void> => this.#call('send', message, options);
+  edit = (eventId: string, message: string | OutgoingMessage): Promise<void> => this.#call('edit', eventId, message);
   redact = (eventId: string, reason?: string): Promise<void> => this.#call('redact', eventId, reason);
   toggleReaction = (eventId: string, key: string): Promise<void> => this.#call('toggleReaction', eventId, key);
   retry = (key: string): Promise<void> => this.#call('retry', key);

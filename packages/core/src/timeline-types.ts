@@ -91,6 +91,12 @@ export interface MessageItem {
   readonly reactions: readonly ReactionGroup[];
   readonly media?: MediaInfo;
   readonly status: SendStatus;
+  /** Why it was not sent (status `failed`), in words. */
+  readonly sendError?: string;
+  /** `false` when sending it again cannot succeed (the server refused its size): offer no Retry, only removing it. */
+  readonly retryable?: boolean;
+  /** It mentions the member who reads it (`m.mentions`, or a pill to them from a client without it): highlight it. */
+  readonly mentionsMe?: boolean;
   /** Same sender as the previous message, close in time: render without repeating name and avatar. */
   readonly continuation: boolean;
   /** Members whose read receipt is on this message (latest receipt per member). */

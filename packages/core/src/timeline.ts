@@ -65,6 +65,8 @@ interface MessageContent {
   readonly body: string;
   readonly formattedBody?: string;
   readonly media?: MediaInfo;
+  /** `m.mentions.user_ids` (an empty `m.mentions` is []); undefined when the sender's client sent none. */
+  readonly mentions?: readonly string[];
 }
 
 interface ParsedEntry {
@@ -271,12 +273,25 @@ function parseMessageContent(content: Json, stripFallback: boolean): MessageCont
   const body = stripFallback ? stripReplyFallback(rawBody) : rawBody;
   const formatted = content['format'] === 'org.matrix.custom.html' ? asString(content['formatted_body']) : undefined;
   const media = MEDIA_KINDS.has(msgtype) ? parseMedia(content, rawBody) : undefined;
+  const mentions = asObject(content['m.mentions']);
+  const userIds = mentions?.['user_ids'];
   return {
     msgtype,
     body,
     ...(formatted !== undefined ? { formattedBody: formatted } : {}),
     ...(media ? { media } : {}),
+    ...(mentions ? { mentions: Array.isArray(userIds) ? userIds.filter((id): id is string => typeof id === 'string') : [] } : {}),
   };
+}
+
+/**
+ * Whether a message mentions `userId`: by `m.mentions` when the sender's client sent it (intentional
+ * mentions), otherwise by a pill (`matrix.to` link) to them in `formatted_body`, as older clients send.
+ */
+function mentionsUser(content: MessageContent, userId: string): boolean {
+  if (content.mentions) return content.mentions.includes(userId);
+  const html = content.formattedBody;
+  return html !== undefined && (html.includes(`matrix.to/#/${userId}"`) || html.includes(`matrix.to/#/${encodeURIComponent(userId)}"`));
 }
 
 /** An edit candidate: the replacing event, loaded in the timeline or bundled by the server. */
@@ -798,6 +813,7 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
           const readers = readBy.get(i) ?? EMPTY;
           const reply = replyId === undefined ? undefined : replyPreview(replyId);
           const previous = cache.messages.get(event);
+          const mentionsMe = senderId !== ownUserId && !redactedMessage && mentionsUser(content, ownUserId) ? true : undefined;
           // The common case at 10,000 events: nothing changed, so nothing is allocated.
           const item: MessageItem =
             previous &&
@@ -807,6 +823,7 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
             previous.timestamp === ts &&
             previous.body === content.body &&
             previous.formattedBody === content.formattedBody &&
+            previous.mentionsMe === mentionsMe &&
             previous.msgtype === content.msgtype &&
             previous.media === content.media &&
             previous.edited === edited &&
@@ -841,6 +858,7 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
             if (reply !== undefined) fresh.replyTo = reply;
             if (content.media) fresh.media = content.media;
             if (problem) fresh.undecryptable = problem;
+            if (mentionsMe) fresh.mentionsMe = true;
             return fresh;
           }
           cache.messages.set(event, item);

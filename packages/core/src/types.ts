@@ -4,6 +4,7 @@
  */
 import type { EncryptedFile, MemberInfo, TimelineItem } from './timeline-types.ts';
 import type { PostRoomTarget } from './posts.ts';
+import type { OutgoingMessage } from './format/compose.ts';
 
 /** A problem the UI can explain to a member. `code` is stable; `message` is readable English. */
 export interface OmniErrorInfo {
@@ -25,6 +26,7 @@ export type OmniErrorCode =
   | 'network'
   | 'creation-refused'
   | 'rate-limited'
+  | 'too-large'
   | 'binding-mismatch'
   | 'bad-user'
   | 'unknown-user'
@@ -215,10 +217,13 @@ export interface MediaRequest {
 export interface RoomHandle {
   readonly snapshot: RoomSnapshot;
   subscribe(listener: (snapshot: RoomSnapshot) => void): Unsubscribe;
-  /** Sends Markdown (or plain text) as a message, optionally as a reply. Resolves once queued locally. */
-  send(body: string, options?: { replyTo?: string }): Promise<void>;
-  /** Replaces the text of one of the member's messages (`m.replace`). */
-  edit(eventId: string, body: string): Promise<void>;
+  /**
+   * Sends Markdown (or plain text), or a message composed by `composeDraft()` (commands, mentions), optionally
+   * as a reply. Resolves once queued locally; rejects with code `too-large` when it cannot fit in an event.
+   */
+  send(message: string | OutgoingMessage, options?: { replyTo?: string }): Promise<void>;
+  /** Replaces the text of one of the member's messages (`m.replace`); rejects like `send` when too large. */
+  edit(eventId: string, message: string | OutgoingMessage): Promise<void>;
   /** Deletes a message (redaction). */
   redact(eventId: string, reason?: string): Promise<void>;
   /** Adds the member's reaction with `key`, or removes it if they already reacted with it. */

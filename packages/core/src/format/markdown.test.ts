@@ -65,12 +65,14 @@ test('mention names are escaped and markers cannot be forged', () => {
   assert.equal(userPermalink('@a b:ex"ample'), 'https://matrix.to/#/@a%20b:ex%22ample');
 });
 
-test('parseCommand: /me is an emote, // escapes, other commands are reported', () => {
+test('parseCommand: /me is an emote, /shrug and /plain are known, // escapes, other commands are reported', () => {
   assert.deepEqual(parseCommand('/me waves'), { type: 'emote', text: 'waves' });
   assert.deepEqual(parseCommand('/me'), { type: 'emote', text: '' });
   assert.deepEqual(parseCommand('/ME shouts\nloud'), { type: 'emote', text: 'shouts\nloud' });
   assert.deepEqual(parseCommand('//me literally'), { type: 'message', text: '/me literally' });
-  assert.deepEqual(parseCommand('/shrug ok'), { type: 'unknown', command: 'shrug', text: 'ok' });
+  assert.deepEqual(parseCommand('/shrug ok'), { type: 'shrug', text: 'ok' });
+  assert.deepEqual(parseCommand('/plain **x**'), { type: 'plain', text: '**x**' });
+  assert.deepEqual(parseCommand('/shout ok'), { type: 'unknown', command: 'shout', text: 'ok' });
   assert.deepEqual(parseCommand('hello /me'), { type: 'message', text: 'hello /me' });
   assert.deepEqual(parseCommand('/ spaced'), { type: 'message', text: '/ spaced' });
 });

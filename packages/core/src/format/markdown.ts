@@ -9,15 +9,26 @@ import type { MemberInfo } from '../timeline-types.ts';
 import { safeLinkHref, safeMxc } from './urls.ts';
 
 export interface ComposedMessage {
-  /** Plain-text fallback, the `body` of the event. */
+  /** Plain-text fallback, the `body` of the event: what the member typed, mentions as display names. */
   readonly body: string;
   /** `org.matrix.custom.html`; undefined when the Markdown produced nothing beyond plain text. */
   readonly formattedBody?: string;
+  /** The picked members whose name is still in the text, in the order they were picked. */
+  readonly mentionedUserIds?: readonly string[];
+}
+
+export interface ComposeOptions {
+  /** Plain text put before the message as typed (e.g. `/shrug`'s ¯\_(ツ)_/¯), never read as Markdown. */
+  readonly prefix?: string;
+  /** Sends the text as typed: no Markdown, only line breaks and picked mentions in the HTML. */
+  readonly markdown?: boolean;
 }
 
 export type ParsedCommand =
   | { readonly type: 'message'; readonly text: string }
   | { readonly type: 'emote'; readonly text: string }
+  | { readonly type: 'shrug'; readonly text: string }
+  | { readonly type: 'plain'; readonly text: string }
   | { readonly type: 'unknown'; readonly command: string; readonly text: string };
 
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -88,17 +99,27 @@ function createMarked(mentions: readonly MemberInfo[]): Marked {
   });
 }
 
-/** Marks each mentioned member's display name in `text` (longest names first, so "Ann Lee" wins over "Ann"). */
-function markMentions(text: string, mentions: readonly MemberInfo[]): string {
+/**
+ * Marks each mentioned member's display name in `text`, with or without the `@` the composer shows
+ * before it (longest names first, so "Ann Lee" wins over "Ann"). Returns the marked text and which
+ * members it found.
+ */
+function markMentions(text: string, mentions: readonly MemberInfo[]): { marked: string; found: Set<number> } {
   const order = mentions
     .map((member, index) => ({ member, index }))
     .filter(({ member }) => member.displayName.length > 0)
     .sort((a, b) => b.member.displayName.length - a.member.displayName.length);
   let marked = text;
+  const found = new Set<number>();
   for (const { member, index } of order) {
-    marked = marked.split(member.displayName).join(`${MENTION_OPEN}${index}${MENTION_CLOSE}`);
+    const token = `${MENTION_OPEN}${index}${MENTION_CLOSE}`;
+    for (const name of [`@${member.displayName}`, member.displayName]) {
+      const parts = marked.split(name);
+      if (parts.length > 1) found.add(index);
+      marked = parts.join(token);
+    }
   }
-  return marked;
+  return { marked, found };
 }
 
 /** The HTML a plain message would have: used to decide whether `formatted_body` is worth sending. */
@@ -109,25 +130,50 @@ function isPlain(html: string, text: string): boolean {
   return inner === escapeHtml(text.trim());
 }
 
-/**
- * Converts the composer's Markdown into `body` + `formatted_body`. `mentions` are the members picked in
- * the composer; their display names in the text become `matrix.to` links (pills) in the HTML.
- */
-export function composeMessage(markdown: string, mentions: readonly MemberInfo[] = []): ComposedMessage {
-  // The private-use markers are ours: strip any the member pasted so they cannot forge a mention.
-  const source = markdown.replace(/[\uE000\uE001]/g, '');
-  const marked = markMentions(source, mentions);
-  let html = createMarked(mentions).parse(marked, { async: false });
-  // Markers left inside code spans and blocks stay plain names.
-  html = html.replace(ANY_MENTION_TOKEN, (_, index: string) => escapeHtml(mentions[Number(index)]?.displayName ?? ''));
-  const hasMention = mentions.length > 0 && marked !== source;
-  if (!hasMention && isPlain(html, source)) return { body: source };
-  return { body: source, formattedBody: html.trim() };
+/** Backslash-escapes every ASCII punctuation character, so Markdown shows the text as it is. */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
+}
+
+function mentionLink(member: MemberInfo): string {
+  return `<a href="${escapeHtml(userPermalink(member.userId))}">${escapeHtml(member.displayName)}</a>`;
 }
 
 /**
- * Reads a leading slash command. `/me waves` is an emote (`m.emote`, body "waves"); `//text` sends
- * "/text" as a message; other `/word` commands are returned as unknown for the composer to explain.
+ * Converts the composer's Markdown into `body` + `formatted_body`. `mentions` are the members picked in
+ * the composer; their display names in the text (with or without a leading `@`) become `matrix.to`
+ * links (pills) in the HTML and plain names in the body.
+ */
+export function composeMessage(markdown: string, mentions: readonly MemberInfo[] = [], options: ComposeOptions = {}): ComposedMessage {
+  // The private-use markers are ours: strip any the member pasted so they cannot forge a mention.
+  const source = markdown.replace(/[\uE000\uE001]/g, '');
+  const prefix = (options.prefix ?? '').replace(/[\uE000\uE001]/g, '');
+  const { marked, found } = markMentions(source, mentions);
+  const names = (text: string, toHtml: boolean): string =>
+    text.replace(ANY_MENTION_TOKEN, (_, index: string) => {
+      const member = mentions[Number(index)];
+      if (!member) return '';
+      return toHtml ? mentionLink(member) : member.displayName;
+    });
+  const body = prefix + names(marked, false);
+  const mentioned = [...found].sort((a, b) => a - b).flatMap((index) => mentions[index]?.userId ?? []);
+  const extra = mentioned.length > 0 ? { mentionedUserIds: [...new Set(mentioned)] } : {};
+  if (options.markdown === false) {
+    if (found.size === 0) return { body, ...extra };
+    const html = escapeHtml(prefix) + escapeHtml(marked).replace(ANY_MENTION_TOKEN, (token) => names(token, true));
+    return { body, formattedBody: html.replace(/\n/g, '<br>'), ...extra };
+  }
+  let html = createMarked(mentions).parse(escapeMarkdown(prefix) + marked, { async: false });
+  // Markers left inside code spans and blocks stay plain names.
+  html = html.replace(ANY_MENTION_TOKEN, (_, index: string) => escapeHtml(mentions[Number(index)]?.displayName ?? ''));
+  if (found.size === 0 && isPlain(html, body)) return { body };
+  return { body, formattedBody: html.trim(), ...extra };
+}
+
+/**
+ * Reads a leading slash command. `/me waves` is an emote (`m.emote`, body "waves"), `/shrug text`
+ * puts ¯\\_(ツ)_/¯ before the text, `/plain text` sends it without Markdown; `//text` sends "/text" as a
+ * message; other `/word` commands are returned as unknown for the composer to explain.
  */
 export function parseCommand(text: string): ParsedCommand {
   if (text.startsWith('//')) return { type: 'message', text: text.slice(1) };
@@ -136,5 +182,7 @@ export function parseCommand(text: string): ParsedCommand {
   const command = (match[1] ?? '').toLowerCase();
   const rest = match[2] ?? '';
   if (command === 'me') return { type: 'emote', text: rest };
+  if (command === 'shrug') return { type: 'shrug', text: rest };
+  if (command === 'plain') return { type: 'plain', text: rest };
   return { type: 'unknown', command, text: rest };
 }
