@@ -16,6 +16,8 @@ export {
   MAX_EVENT_BYTES,
   maxContentBytes,
   messageContent,
+  sizeRefusal,
+  TOO_LARGE_TEXT,
   type ComposerCommand,
   type DraftResult,
   type OutgoingMessage,

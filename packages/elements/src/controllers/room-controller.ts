@@ -9,6 +9,7 @@ import {
   type MediaRequest,
   type MemberInfo,
   type OmniErrorInfo,
+  type OutgoingMessage,
   type RoomHandle,
   type RoomSnapshot,
   type SessionHandle,
@@ -87,12 +88,12 @@ export class RoomController implements ReactiveController {
   /** The homeserver URL the element resolved to, once known. */
   homeserverUrl: string | undefined;
 
-  send(body: string, options?: { replyTo?: string }): Promise<void> {
-    return this.#withRoom((room) => room.send(body, options));
+  send(message: string | OutgoingMessage, options?: { replyTo?: string }): Promise<void> {
+    return this.#withRoom((room) => room.send(message, options));
   }
 
-  edit(eventId: string, body: string): Promise<void> {
-    return this.#withRoom((room) => room.edit(eventId, body));
+  edit(eventId: string, message: string | OutgoingMessage): Promise<void> {
+    return this.#withRoom((room) => room.edit(eventId, message));
   }
 
   redact(eventId: string, reason?: string): Promise<void> {

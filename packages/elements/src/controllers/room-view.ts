@@ -224,6 +224,7 @@ export class RoomViewController implements ReactiveController {
       ...(snapshot.cannotSendReason ? { cannotSendReason: snapshot.cannotSendReason } : {}),
       draftKey,
       items: snapshot.items,
+      encrypted: snapshot.encrypted,
     });
   }
 

@@ -97,6 +97,17 @@ export const composerStyles = css`
     color: var(--_color-danger);
   }
 
+  .counter {
+    margin: 0;
+    font-size: var(--_font-size-s);
+    color: var(--_color-text-muted);
+    font-variant-numeric: tabular-nums;
+  }
+
+  .counter.over {
+    color: var(--_color-danger);
+  }
+
   .mentions {
     position: absolute;
     inset-block-end: 100%;

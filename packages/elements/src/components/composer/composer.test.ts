@@ -1,9 +1,9 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { LitElement, type TemplateResult } from 'lit';
-import type { MemberInfo, MessageItem, TimelineItem } from '@omnisocial/core';
+import { maxContentBytes, type MemberInfo, type MessageItem, type OutgoingMessage, type TimelineItem } from '@omnisocial/core';
 import { tokens } from '../../theme/tokens.ts';
-import { ComposerController, mentionsToMarkdown, type ComposerView } from './composer.ts';
+import { ComposerController, mentionsIn, type ComposerView } from './composer.ts';
 import { composerStyles } from './composer.styles.ts';
 import { messageItem } from '../../test-fixtures.ts';
 
@@ -20,13 +20,16 @@ class ComposerHost extends LitElement {
   declare view: ComposerView;
   declare theme: string;
   calls: string[] = [];
+  sent: OutgoingMessage[] = [];
   readonly composer = new ComposerController(this, () => ({
-    send: (body: string, replyTo?: string) => {
-      this.calls.push(`send ${body}${replyTo ? ` ↩ ${replyTo}` : ''}`);
+    send: (message: OutgoingMessage, replyTo?: string) => {
+      this.sent.push(message);
+      this.calls.push(`send ${message.body}${replyTo ? ` ↩ ${replyTo}` : ''}`);
       return Promise.resolve();
     },
-    edit: (eventId: string, body: string) => {
-      this.calls.push(`edit ${eventId} ${body}`);
+    edit: (eventId: string, message: OutgoingMessage) => {
+      this.sent.push(message);
+      this.calls.push(`edit ${eventId} ${message.body}`);
       return Promise.resolve();
     },
     setTyping: (typing: boolean) => this.calls.push(`typing ${String(typing)}`),
@@ -125,7 +128,7 @@ describe('composer', () => {
     expect(textbox(other).value).to.equal('');
   });
 
-  it('autocompletes mentions in a listbox and sends matrix.to links', async () => {
+  it('autocompletes mentions in a listbox, shows the name, and sends it as a pill with m.mentions', async () => {
     const el = await mount();
     textbox(el).focus();
     await sendKeys({ type: 'hi @b' });
@@ -140,8 +143,69 @@ describe('composer', () => {
     expect(el.shadowRoot?.querySelector('[role="listbox"]')).to.equal(null);
     await sendKeys({ type: 'look' });
     await sendKeys({ press: 'Enter' });
-    expect(el.calls).to.include('send hi [Bob Builder](https://matrix.to/#/@bob:example.org) look');
-    expect(mentionsToMarkdown('@A]b x', [{ name: 'A]b', userId: '@a:x' }])).to.equal('[A\\]b](https://matrix.to/#/@a:x) x');
+    expect(el.sent.at(-1)).to.deep.equal({
+      msgtype: 'm.text',
+      body: 'hi Bob Builder look',
+      formattedBody: '<p>hi <a href="https://matrix.to/#/@bob:example.org">Bob Builder</a> look</p>',
+      mentionedUserIds: ['@bob:example.org'],
+    });
+    expect(mentionsIn('<p>hi <a href="https://matrix.to/#/@a%3Ab:x">A &amp; B</a></p>')).to.deep.equal([
+      { userId: '@a:b:x', displayName: 'A & B' },
+    ]);
+  });
+
+  it('runs /me and /shrug, and explains an unknown command without sending it or losing the text', async () => {
+    const el = await mount();
+    textbox(el).focus();
+    await sendKeys({ type: '/me waves' });
+    await sendKeys({ press: 'Enter' });
+    expect(el.sent.at(-1)).to.include({ msgtype: 'm.emote', body: 'waves' });
+    await sendKeys({ type: '/shrug fine' });
+    await sendKeys({ press: 'Enter' });
+    expect(el.sent.at(-1)).to.include({ msgtype: 'm.text', body: '¯\\_(ツ)_/¯ fine' });
+    const count = el.sent.length;
+    await sendKeys({ type: '/shout hello' });
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(el.sent.length).to.equal(count);
+    expect(textbox(el).value).to.equal('/shout hello');
+    const alert = el.shadowRoot?.querySelector('[role="alert"]');
+    expect(alert?.textContent).to.include('/shout is not a command');
+    expect(alert?.textContent).to.include('/me, /shrug, /plain');
+    await expect(el).to.be.accessible();
+    // A leading slash doubled is text.
+    textbox(el).setSelectionRange(0, 0);
+    await sendKeys({ type: '/' });
+    await sendKeys({ press: 'Enter' });
+    expect(el.calls.at(-1)).to.equal('send /shout hello');
+  });
+
+  it('counts down near the size limit and refuses a message too large, keeping the text', async () => {
+    const el = await mount();
+    const max = maxContentBytes(false);
+    const box = textbox(el);
+    box.focus();
+    box.value = 'a'.repeat(max - 2_000);
+    box.dispatchEvent(new Event('input'));
+    const counter = () => el.shadowRoot?.querySelector('.counter')?.textContent.trim() ?? '';
+    await waitUntil(() => /bytes left/.test(counter()), 'no counter near the limit');
+    expect(box.getAttribute('aria-describedby')).to.equal('composer-counter');
+    await sendKeys({ type: 'b'.repeat(10) });
+    box.value += 'c'.repeat(3_000);
+    box.dispatchEvent(new Event('input'));
+    await waitUntil(() => /Too long by/.test(counter()), 'no warning over the limit');
+    const text = box.value;
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(el.sent.length).to.equal(0);
+    expect(box.value).to.equal(text);
+    expect(el.shadowRoot?.querySelector('[role="alert"]')?.textContent).to.include('too large');
+    await expect(el).to.be.accessible();
+    // Encrypted rooms hold less: the same text is refused there well before.
+    el.view = { ...el.view, encrypted: true };
+    box.value = 'a'.repeat(maxContentBytes(true) + 10);
+    box.dispatchEvent(new Event('input'));
+    await waitUntil(() => /Too long by/.test(counter()), 'no warning for an encrypted room');
   });
 
   it('loads the emoji picker only when first opened', async () => {

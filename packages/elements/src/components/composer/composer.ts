@@ -1,5 +1,16 @@
 import { html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
-import type { MemberInfo, MessageItem, TimelineItem } from '@omnisocial/core';
+import {
+  composeDraft,
+  contentBytes,
+  editContent,
+  maxContentBytes,
+  messageContent,
+  sizeRefusal,
+  type MemberInfo,
+  type MessageItem,
+  type OutgoingMessage,
+  type TimelineItem,
+} from '@omnisocial/core';
 
 /** What the composer needs to know of the room. */
 export interface ComposerView {
@@ -9,21 +20,18 @@ export interface ComposerView {
   readonly draftKey?: string;
   /** The timeline, to find the member's last message for Up-to-edit. */
   readonly items: readonly TimelineItem[];
+  /** Messages here are encrypted: less text fits in an event (see `maxContentBytes`). */
+  readonly encrypted?: boolean;
 }
 
 /** Commands the composer gives. */
 export interface ComposerActions {
-  send(body: string, replyTo?: string): Promise<void>;
-  edit(eventId: string, body: string): Promise<void>;
+  send(message: OutgoingMessage, replyTo?: string): Promise<void>;
+  edit(eventId: string, message: OutgoingMessage): Promise<void>;
   setTyping(typing: boolean): void;
   searchMembers(query: string): Promise<readonly MemberInfo[]>;
   /** Called after a message went out, e.g. to scroll the timeline to it. */
   sent?(): void;
-}
-
-interface Mention {
-  readonly name: string;
-  readonly userId: string;
 }
 
 interface MentionQuery {
@@ -36,23 +44,23 @@ const DRAFT_PREFIX = 'omni-draft:';
 const DRAFT_DELAY = 400;
 const TYPING_IDLE = 4000;
 
-/** Markdown link text with its brackets and backslashes escaped. */
-function escapeLinkText(text: string): string {
-  return text.replace(/[\\[\]]/g, (c) => `\\${c}`);
-}
+/** From this share of the limit on, the composer counts what is left. */
+const COUNTER_FROM = 0.8;
+/** Below this many bytes of text, even Markdown's HTML copy cannot reach the counter: nothing to measure. */
+const MEASURE_FROM = 0.2;
+const MEASURE_DELAY = 150;
 
-/** Replaces each `@Name` pill token of a mention picked from the list by a `matrix.to` Markdown link. */
-export function mentionsToMarkdown(body: string, mentions: readonly Mention[]): string {
-  let result = body;
-  const seen = new Set<string>();
-  for (const mention of [...mentions].sort((a, b) => b.name.length - a.name.length)) {
-    if (seen.has(mention.userId)) continue;
-    seen.add(mention.userId);
-    const token = `@${mention.name}`;
-    const link = `[${escapeLinkText(mention.name)}](https://matrix.to/#/${encodeURIComponent(mention.userId).replace(/%40/g, '@').replace(/%3A/gi, ':')})`;
-    result = result.split(token).join(link);
+const HTML_ENTITIES: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+
+/** The pills (`matrix.to` user links) of a message, so that editing it keeps its mentions. */
+export function mentionsIn(formattedBody: string | undefined): MemberInfo[] {
+  if (!formattedBody) return [];
+  const found: MemberInfo[] = [];
+  for (const match of formattedBody.matchAll(/<a href="https:\/\/matrix\.to\/#\/(@[^"]+)">([^<]+)<\/a>/g)) {
+    const unescape = (text: string): string => text.replace(/&(amp|lt|gt|quot|#39);/g, (entity) => HTML_ENTITIES[entity] ?? entity);
+    found.push({ userId: decodeURIComponent(unescape(match[1] ?? '')), displayName: unescape(match[2] ?? '') });
   }
-  return result;
+  return found;
 }
 
 /**
@@ -69,7 +77,11 @@ export class ComposerController implements ReactiveController {
   #editing: MessageItem | undefined;
   /** The draft put aside while editing a message. */
   #draftBeforeEdit = '';
-  #mentions: Mention[] = [];
+  /** Members picked from the list: their names in the text become pills and `m.mentions`. */
+  #mentions: MemberInfo[] = [];
+  /** The size of the message as it would be sent, once it nears the limit. */
+  #size: { readonly bytes: number; readonly max: number } | undefined;
+  #sizeTimer: ReturnType<typeof setTimeout> | undefined;
   #mentionQuery: MentionQuery | undefined;
   #suggestions: readonly MemberInfo[] = [];
   #activeSuggestion = 0;
@@ -147,7 +159,9 @@ export class ComposerController implements ReactiveController {
     if (!this.#editing) this.#draftBeforeEdit = textarea.value;
     this.#replyTo = undefined;
     this.#editing = message;
-    textarea.value = message.body;
+    textarea.value = message.msgtype === 'emote' ? `/me ${message.body}` : message.body;
+    this.#mentions = mentionsIn(message.formattedBody);
+    this.#measureSoon();
     this.#refreshAndFocus(true);
   }
 
@@ -169,6 +183,7 @@ export class ComposerController implements ReactiveController {
   render(view: ComposerView): TemplateResult {
     this.#view = view;
     const disabled = !view.canSend;
+    const size = this.#size && this.#size.bytes >= this.#size.max * COUNTER_FROM ? this.#size : undefined;
     const listOpen = this.#mentionQuery !== undefined && this.#suggestions.length > 0;
     const banner = this.#editing
       ? html`<span><strong>Editing</strong> your message</span>`
@@ -225,7 +240,7 @@ export class ComposerController implements ReactiveController {
             class="composer-input"
             part="textbox"
             aria-label="Message"
-            aria-describedby=${disabled ? 'composer-reason' : nothing}
+            aria-describedby=${disabled ? 'composer-reason' : size ? 'composer-counter' : nothing}
             aria-autocomplete="list"
             aria-controls=${listOpen ? 'composer-mentions' : nothing}
             aria-activedescendant=${listOpen ? `composer-mention-${this.#activeSuggestion}` : nothing}
@@ -250,6 +265,17 @@ export class ComposerController implements ReactiveController {
           </button>
           <button type="submit" class="send" part="send-button" ?disabled=${disabled}>Send</button>
         </div>
+        ${
+          size
+            ? html`<p class="counter ${size.bytes > size.max ? 'over' : ''}" part="composer-counter" id="composer-counter">
+                ${
+                  size.bytes > size.max
+                    ? `Too long by ${(size.bytes - size.max).toLocaleString('en')} bytes: shorten it or split it into several messages.`
+                    : `${(size.max - size.bytes).toLocaleString('en')} bytes left in this message.`
+                }
+              </p>`
+            : nothing
+        }
         ${this.#error ? html`<p role="alert" class="error">${this.#error}</p>` : nothing}
       </form>
     `;
@@ -271,6 +297,8 @@ export class ComposerController implements ReactiveController {
     const textarea = this.textarea;
     if (textarea) textarea.value = this.#draftBeforeEdit;
     this.#draftBeforeEdit = '';
+    this.#mentions = [];
+    this.#measureSoon();
   }
 
   #onKeydown(event: KeyboardEvent): void {
@@ -337,9 +365,38 @@ export class ComposerController implements ReactiveController {
     const textarea = event.currentTarget as HTMLTextAreaElement;
     this.#error = undefined;
     if (!this.#editing) this.#scheduleDraft();
-    if (textarea.value.trim() === '') this.#stopTyping();
-    else this.#noteTyping();
+    if (textarea.value.trim() === '') {
+      this.#stopTyping();
+      this.#mentions = [];
+    } else this.#noteTyping();
     this.#updateMentionQuery(textarea);
+    this.#measureSoon();
+  }
+
+  /** Measures the message as it would be sent, a moment after typing stops: composing 60 KB takes a while. */
+  #measureSoon(): void {
+    clearTimeout(this.#sizeTimer);
+    this.#sizeTimer = setTimeout(() => this.#measure(), this.#size ? 0 : MEASURE_DELAY);
+  }
+
+  #measure(): void {
+    const textarea = this.textarea;
+    const max = maxContentBytes(this.#view?.encrypted ?? false);
+    const before = this.#size;
+    this.#size = undefined;
+    if (textarea && new TextEncoder().encode(textarea.value).length >= max * MEASURE_FROM) {
+      const draft = composeDraft(textarea.value, this.#mentions);
+      if (draft.kind === 'message') this.#size = { bytes: contentBytes(this.#contentOf(draft.message)), max };
+    }
+    if (before?.bytes !== this.#size?.bytes) this.#host.requestUpdate();
+  }
+
+  /** The content the room will send for this message: an edit, a reply or a new message. */
+  #contentOf(message: OutgoingMessage): Record<string, unknown> {
+    const editing = this.#editing?.eventId;
+    if (editing) return editContent(editing, message);
+    const replyTo = this.#replyTo?.eventId;
+    return messageContent(message, replyTo ? { replyTo } : {});
   }
 
   #onBlur(): void {
@@ -417,7 +474,7 @@ export class ComposerController implements ReactiveController {
     textarea.value = textarea.value.slice(0, query.start) + token + textarea.value.slice(end);
     const caret = query.start + token.length;
     textarea.setSelectionRange(caret, caret);
-    this.#mentions.push({ name: member.displayName, userId: member.userId });
+    this.#mentions.push(member);
     this.#closeMentions();
     this.#scheduleDraft();
     textarea.focus();
@@ -460,14 +517,25 @@ export class ComposerController implements ReactiveController {
     const textarea = this.textarea;
     const view = this.#view;
     if (!textarea || !view?.canSend) return;
-    const text = textarea.value.trim();
-    if (!text) return;
-    const body = mentionsToMarkdown(text, this.#mentions);
+    const text = textarea.value;
+    const draft = composeDraft(text, this.#mentions);
+    if (draft.kind === 'empty') return;
+    // Nothing that cannot go out leaves the composer: the text stays for the member to fix.
+    const refusal = draft.kind === 'invalid' ? draft.reason : sizeRefusal(this.#contentOf(draft.message), view.encrypted ?? false)?.message;
+    if (draft.kind === 'invalid' || refusal !== undefined) {
+      this.#error = refusal;
+      this.#closeMentions();
+      this.#host.requestUpdate();
+      return;
+    }
+    const message = draft.message;
     const editing = this.#editing;
     const replyTo = this.#replyTo;
+    const mentions = this.#mentions;
     this.#stopTyping();
     this.#closeMentions();
     this.#mentions = [];
+    this.#size = undefined;
     this.#error = undefined;
     if (editing?.eventId) {
       this.#editing = undefined;
@@ -478,19 +546,31 @@ export class ComposerController implements ReactiveController {
       textarea.value = '';
       this.#flushDraft();
     }
+    const left = textarea.value;
     this.#host.requestUpdate();
     this.#actions().sent?.();
     try {
       if (editing?.eventId) {
-        if (text !== editing.body) await this.#actions().edit(editing.eventId, body);
+        if (message.body !== editing.body || message.formattedBody !== editing.formattedBody)
+          await this.#actions().edit(editing.eventId, message);
       } else {
-        await this.#actions().send(body, replyTo?.eventId);
+        await this.#actions().send(message, replyTo?.eventId);
       }
-    } catch {
-      // The room keeps a failed local echo with Retry; a message that never got that far is put back.
-      const echoed = (this.#view ?? view).items.some((m) => m.kind === 'message' && m.own && m.status !== 'sent' && m.body === body);
-      if (!editing && !echoed && textarea.value === '') textarea.value = text;
-      this.#error = editing ? 'The edit could not be saved.' : 'The message could not be sent.';
+    } catch (error) {
+      // The room keeps a failed local echo with its reason; a message that never got that far is put back.
+      const echoed = (this.#view ?? view).items.some(
+        (m) => m.kind === 'message' && m.own && m.status !== 'sent' && m.body === message.body,
+      );
+      if (!echoed && textarea.value === left) {
+        textarea.value = text;
+        this.#mentions = mentions;
+        if (editing) {
+          this.#editing = editing;
+          this.#draftBeforeEdit = left;
+        } else if (replyTo) this.#replyTo = replyTo;
+      }
+      const reason = error instanceof Error && 'code' in error && error.code === 'too-large' ? error.message : undefined;
+      this.#error = reason ?? (editing ? 'The edit could not be saved.' : 'The message could not be sent.');
       this.#host.requestUpdate();
     }
   }
