@@ -6,12 +6,15 @@ export type ThemeName = 'light' | 'dark' | 'auto';
 /**
  * Colour tokens of the built-in themes. Every pair used for text meets WCAG 2.2 AA (4.5:1) on the
  * surfaces it is drawn on: `text`/`text-muted`/`accent`/`danger` on `surface`, `surface-2` and
- * `accent-subtle`; `on-accent` on `accent`.
+ * `accent-subtle` and `mention-subtle`; `on-accent` on `accent`. `mention` (the bar of a message that
+ * mentions the reader) keeps 3:1 against `surface`, as non-text contrast asks.
  */
 export const lightColors = {
   surface: '#ffffff',
   'surface-2': '#f1f3f6',
   'accent-subtle': '#dde9fb',
+  'mention-subtle': '#fff3cd',
+  mention: '#b7791f',
   text: '#1b1f24',
   'text-muted': '#555e68',
   border: '#8c959f',
@@ -26,6 +29,8 @@ export const darkColors: Record<keyof typeof lightColors, string> = {
   surface: '#16191d',
   'surface-2': '#22272e',
   'accent-subtle': '#1c2d44',
+  'mention-subtle': '#3b3117',
+  mention: '#e3b341',
   text: '#e6edf3',
   'text-muted': '#a8b1bc',
   border: '#6e7781',

@@ -64,6 +64,40 @@ export const messageBodyStyles = css`
     text-decoration: underline;
   }
 
+  .body a.pill {
+    display: inline-block;
+    padding-inline: 0.4em;
+    border-radius: 999px;
+    background: var(--_color-accent-subtle);
+    color: var(--_color-accent);
+    font-weight: 600;
+    text-decoration: none;
+    line-height: 1.3;
+  }
+
+  .body a.pill:hover {
+    text-decoration: underline;
+  }
+
+  /* A message that mentions the reader: the whole bubble stands out, with a bar on its leading edge. */
+  [part~='bubble']:has(> .body.mentions-me) {
+    background: var(--_color-mention-subtle);
+    box-shadow: inset 3px 0 0 var(--_color-mention);
+  }
+
+  .body.mentions-me a.pill {
+    background: var(--_color-surface);
+  }
+
+  .body .mention-cue {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+
   .body a:focus-visible,
   .body .spoiler:focus-visible,
   .body summary:focus-visible {

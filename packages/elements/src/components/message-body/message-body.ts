@@ -44,6 +44,11 @@ const formattedBody = directive(FormattedBodyDirective);
  * through authenticated media (their alt text stands in until then, and for good when loading fails).
  */
 function prepareForDisplay(fragment: DocumentFragment, loader: LoadInlineImage | undefined): void {
+  for (const link of fragment.querySelectorAll<HTMLAnchorElement>('a[href^="https://matrix.to/#/@"]')) {
+    // A mention: shown as a pill with the person's name, as every Matrix client does.
+    link.classList.add('pill');
+    link.dataset['userId'] = decodeURIComponent(link.getAttribute('href')?.slice('https://matrix.to/#/'.length).split('?')[0] ?? '');
+  }
   for (const spoiler of fragment.querySelectorAll('span[data-mx-spoiler]')) {
     const reason = spoiler.getAttribute('data-mx-spoiler') ?? '';
     spoiler.classList.add('spoiler');
@@ -120,20 +125,25 @@ function renderPlain(body: string): TemplateResult {
 }
 
 /**
- * Renders the content of one message: sanitised `formatted_body` as nodes when there is one,
- * otherwise the plain body with links; emotes as "* Name does something", notices muted, emoji-only
- * messages big, deleted messages as "Message deleted".
+ * Renders the content of one message: sanitised `formatted_body` as nodes when there is one (mentions
+ * as pills), otherwise the plain body with links; emotes as "* Name does something", notices muted,
+ * emoji-only messages big, deleted messages as "Message deleted". A message that mentions the reader
+ * is highlighted, and says so to screen readers.
  */
 export function renderMessageBody(message: MessageItem, loadImage?: LoadInlineImage): TemplateResult {
   if (message.redacted) return html`<span class="body deleted">Message deleted</span>`;
   const rich = message.formattedBody !== undefined && message.formattedBody !== '' && RICH_TYPES.has(message.msgtype);
   const big = !rich && message.msgtype !== 'emote' && RICH_TYPES.has(message.msgtype) && isEmojiOnly(message.body);
-  const classes = ['body', rich ? 'rich' : 'plain', message.msgtype, big ? 'emoji-only' : ''].filter(Boolean).join(' ');
+  const classes = ['body', rich ? 'rich' : 'plain', message.msgtype, big ? 'emoji-only' : '', message.mentionsMe ? 'mentions-me' : '']
+    .filter(Boolean)
+    .join(' ');
   const content = rich
     ? formattedBody(message.formattedBody ?? '', loadImage)
     : RICH_TYPES.has(message.msgtype)
       ? renderPlain(message.body)
       : message.body;
   const emote = message.msgtype === 'emote' ? html`<span class="emote-prefix">* ${message.sender.displayName} </span>` : nothing;
-  return html`<div class=${classes} dir="auto" @click=${onSpoilerClick} @keydown=${onSpoilerKeydown}>${emote}${content}</div>`;
+  const mentionCue = message.mentionsMe ? html`<span class="mention-cue">Mentions you: </span>` : nothing;
+  // One line: plain bodies keep their white space, so none may come from the template.
+  return html`<div class=${classes} dir="auto" @click=${onSpoilerClick} @keydown=${onSpoilerKeydown}>${mentionCue}${emote}${content}</div>`;
 }

@@ -179,10 +179,14 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
             : nothing
         }
         ${
-          message.status === 'failed'
-            ? html`<button type="button" class="small" tabindex=${tab} @click=${act('retry')}>Retry</button
-                ><button type="button" class="small" tabindex=${tab} @click=${act('cancel')}>Cancel</button>`
-            : nothing
+          message.status === 'failed' && message.retryable === false
+            ? // Sending it again cannot work (too large): say why, and offer only to remove it.
+              html`<span class="send-error">${message.sendError ?? ''}</span
+                ><button type="button" class="small" tabindex=${tab} @click=${act('cancel')}>Remove</button>`
+            : message.status === 'failed'
+              ? html`<button type="button" class="small" tabindex=${tab} @click=${act('retry')}>Retry</button
+                  ><button type="button" class="small" tabindex=${tab} @click=${act('cancel')}>Cancel</button>`
+              : nothing
         }
       </div>
       ${message.reactions.length && !message.redacted ? renderReactions(message, tab, onAction) : nothing}
