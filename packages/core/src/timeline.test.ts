@@ -94,6 +94,49 @@ describe('timeline from events (pure)', () => {
     assert.equal(stripReplyFallback('> only a quote'), '');
   });
 
+  test('a message that mentions the reader says so: by m.mentions, or by a pill from a client without it; never their own', async () => {
+    const pill = `<a href="https://matrix.to/#/${ME}">Me</a>`;
+    const text = (body: string, extra: Record<string, unknown> = {}) => ({ msgtype: 'm.text', body, ...extra });
+    const html = { format: 'org.matrix.custom.html', formatted_body: `hi ${pill}` };
+    const room = await pureRoom(
+      [
+        ev({
+          id: '$listed',
+          type: 'm.room.message',
+          sender: '@a:x',
+          content: text('hi Me', { 'm.mentions': { user_ids: [ME] } }),
+          ts: 1000,
+        }),
+        ev({
+          id: '$other',
+          type: 'm.room.message',
+          sender: '@a:x',
+          content: text('hi B', { 'm.mentions': { user_ids: ['@b:x'] } }),
+          ts: 2000,
+        }),
+        ev({ id: '$old', type: 'm.room.message', sender: '@a:x', content: text('hi Me', html), ts: 3000 }),
+        // m.mentions is what the sender meant: a pill they chose not to ping with does not count.
+        ev({ id: '$quiet', type: 'm.room.message', sender: '@a:x', content: text('hi Me', { ...html, 'm.mentions': {} }), ts: 4000 }),
+        ev({ id: '$mine', type: 'm.room.message', sender: ME, content: text('hi Me', { 'm.mentions': { user_ids: [ME] } }), ts: 5000 }),
+      ],
+      [
+        ['@a:x', 'A'],
+        [ME, 'Me'],
+      ],
+    );
+    const items = computeTimeline(room, ME, new TimelineCache()).items.filter((item) => item.kind === 'message');
+    assert.deepEqual(
+      items.map((item) => [item.eventId, item.mentionsMe === true]),
+      [
+        ['$listed', true],
+        ['$other', false],
+        ['$old', true],
+        ['$quiet', false],
+        ['$mine', false],
+      ],
+    );
+  });
+
   test('day separators at local midnight, grouping within five minutes, edits, reactions, the read marker', async () => {
     const day1 = new Date(2024, 4, 1, 23, 50).getTime();
     const events = [
