@@ -183,7 +183,9 @@ export class ComposerController implements ReactiveController {
   render(view: ComposerView): TemplateResult {
     this.#view = view;
     const disabled = !view.canSend;
-    const size = this.#size && this.#size.bytes >= this.#size.max * COUNTER_FROM ? this.#size : undefined;
+    // Once sending was refused for its size, the alert gives the figures: the counter would only repeat them.
+    const near = this.#size && this.#size.bytes >= this.#size.max * COUNTER_FROM ? this.#size : undefined;
+    const size = near && !(this.#error && near.bytes > near.max) ? near : undefined;
     const listOpen = this.#mentionQuery !== undefined && this.#suggestions.length > 0;
     const banner = this.#editing
       ? html`<span><strong>Editing</strong> your message</span>`

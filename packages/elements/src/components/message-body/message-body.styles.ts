@@ -68,7 +68,8 @@ export const messageBodyStyles = css`
     display: inline-block;
     padding-inline: 0.4em;
     border-radius: 999px;
-    background: var(--_color-accent-subtle);
+    /* The surface colour stands out on every bubble: others', one's own and a highlighted one. */
+    background: var(--_color-surface);
     color: var(--_color-accent);
     font-weight: 600;
     text-decoration: none;
@@ -83,10 +84,6 @@ export const messageBodyStyles = css`
   [part~='bubble']:has(> .body.mentions-me) {
     background: var(--_color-mention-subtle);
     box-shadow: inset 3px 0 0 var(--_color-mention);
-  }
-
-  .body.mentions-me a.pill {
-    background: var(--_color-surface);
   }
 
   .body .mention-cue {
