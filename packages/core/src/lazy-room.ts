@@ -13,7 +13,7 @@
  * Part of the engine chunk.
  */
 import type { EngineSession } from './engine.ts';
-import { echoOf, markdownMessage, messageContent, sizeRefusal, type OutgoingMessage } from './format/compose.ts';
+import { echoOf, messageContent, plainMessage, sizeRefusal, type OutgoingMessage } from './format/content.ts';
 import { newTxnId, outboxStorage, type OutboxStorage, type StoredOutboxEntry } from './outbox.ts';
 import { RoomHolder, roomOutbox, type HeldModel } from './room-model.ts';
 import type { MemberInfo, MessageItem, SendStatus } from './timeline-types.ts';
@@ -307,7 +307,7 @@ export abstract class LazyRoom implements HeldModel {
     if (this.#inner && this.#snapshot.status === 'ready') return this.#inner.send(message, options);
     const refusal = this.refuseSend(this.#snapshot);
     if (refusal !== undefined) return Promise.reject(new Error(refusal));
-    const outgoing = typeof message === 'string' ? markdownMessage(message) : message;
+    const outgoing = typeof message === 'string' ? plainMessage(message) : message;
     const content = messageContent(outgoing, options);
     const tooLarge = sizeRefusal(content, this.#snapshot.encrypted);
     if (tooLarge) return Promise.reject(tooLarge);

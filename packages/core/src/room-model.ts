@@ -3,15 +3,7 @@ import type { EngineSession } from './engine.ts';
 // Sending (outbox): separate lines so the timeline's imports stay untouched.
 import { EventStatus, HTTPError, ReceiptType, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
 import { Outbox, outboxStorage, type OutboxRequest, type OutboxTransport, type SendFailure } from './outbox.ts';
-import {
-  echoOf,
-  editContent,
-  markdownMessage,
-  messageContent,
-  sizeRefusal,
-  TOO_LARGE_TEXT,
-  type OutgoingMessage,
-} from './format/compose.ts';
+import { echoOf, editContent, messageContent, plainMessage, sizeRefusal, TOO_LARGE_TEXT, type OutgoingMessage } from './format/content.ts';
 import type { MessageItem } from './timeline-types.ts';
 import { computeTimeline, guestItem, MemberDirectory, retryingItem, sanitiseName, TimelineCache, undecryptableOf } from './timeline.ts';
 import type { CryptoBackend } from 'matrix-js-sdk/lib/common-crypto/CryptoBackend.js';
@@ -278,13 +270,13 @@ export class RoomModel {
   }
 
   /**
-   * Queues the message (Markdown text, or a message the composer composed); its local echo, formatted
+   * Queues the message (plain text, or a message composed by `composeDraft()`); its local echo, formatted
    * as it will be shown, is in the published snapshot before this returns. Refuses, before anything is
    * queued, a message larger than the homeserver accepts.
    */
   send(message: string | OutgoingMessage, options: { replyTo?: string } = {}): Promise<void> {
     const { room, outbox } = this.#readyOutbox();
-    const outgoing = typeof message === 'string' ? markdownMessage(message) : message;
+    const outgoing = typeof message === 'string' ? plainMessage(message) : message;
     const content = messageContent(outgoing, options);
     const tooLarge = sizeRefusal(content, room.hasEncryptionStateEvent());
     if (tooLarge) return Promise.reject(tooLarge);
@@ -302,7 +294,7 @@ export class RoomModel {
   /** Replaces one of the member's messages (`m.replace`), composed like a new one. */
   edit(eventId: string, message: string | OutgoingMessage): Promise<void> {
     const { room, outbox } = this.#readyOutbox();
-    const outgoing = typeof message === 'string' ? markdownMessage(message) : message;
+    const outgoing = typeof message === 'string' ? plainMessage(message) : message;
     const mentions: unknown = room.findEventById(eventId)?.getContent()['m.mentions'];
     const userIds: unknown =
       typeof mentions === 'object' && mentions !== null ? (mentions as Record<string, unknown>)['user_ids'] : undefined;

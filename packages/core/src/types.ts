@@ -4,7 +4,7 @@
  */
 import type { EncryptedFile, MemberInfo, TimelineItem } from './timeline-types.ts';
 import type { PostRoomTarget } from './posts.ts';
-import type { OutgoingMessage } from './format/compose.ts';
+import type { OutgoingMessage } from './format/content.ts';
 
 /** A problem the UI can explain to a member. `code` is stable; `message` is readable English. */
 export interface OmniErrorInfo {
@@ -218,8 +218,8 @@ export interface RoomHandle {
   readonly snapshot: RoomSnapshot;
   subscribe(listener: (snapshot: RoomSnapshot) => void): Unsubscribe;
   /**
-   * Sends Markdown (or plain text), or a message composed by `composeDraft()` (commands, mentions), optionally
-   * as a reply. Resolves once queued locally; rejects with code `too-large` when it cannot fit in an event.
+   * Sends text as typed, or a message composed by `composeDraft()` (Markdown, commands, mentions) or
+   * `markdownMessage()`, optionally as a reply. Resolves once queued locally; rejects with code `too-large` when it cannot fit in an event.
    */
   send(message: string | OutgoingMessage, options?: { replyTo?: string }): Promise<void>;
   /** Replaces the text of one of the member's messages (`m.replace`); rejects like `send` when too large. */

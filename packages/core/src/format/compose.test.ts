@@ -1,18 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { composeDraft, markdownMessage, type DraftResult } from './compose.ts';
 import {
-  composeDraft,
   contentBytes,
   echoOf,
   editContent,
-  markdownMessage,
   MAX_EVENT_BYTES,
   maxContentBytes,
   messageContent,
+  plainMessage,
   sizeRefusal,
-  type DraftResult,
   type OutgoingMessage,
-} from './compose.ts';
+} from './content.ts';
 
 const bob = { userId: '@bob:localhost', displayName: 'Bob Okafor' };
 const carol = { userId: '@carol:localhost', displayName: 'Carol' };
@@ -49,6 +48,10 @@ test('plain text stays plain, and says it mentions nobody', () => {
     formatted_body: '<p><em>it</em></p>',
     'm.mentions': {},
   });
+});
+
+test('text sent as a string is sent as typed: no Markdown, nobody mentioned', () => {
+  assert.deepEqual(messageContent(plainMessage(' **as typed** ')), { msgtype: 'm.text', body: '**as typed**', 'm.mentions': {} });
 });
 
 test('a picked member whose name was deleted from the text is not mentioned', () => {

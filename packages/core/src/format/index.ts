@@ -7,21 +7,19 @@ export {
   type ComposeOptions,
   type ParsedCommand,
 } from './markdown.ts';
+export { COMPOSER_COMMANDS, composeDraft, markdownMessage, type ComposerCommand, type DraftResult } from './compose.ts';
 export {
-  COMPOSER_COMMANDS,
-  composeDraft,
   contentBytes,
+  echoOf,
   editContent,
-  markdownMessage,
   MAX_EVENT_BYTES,
   maxContentBytes,
   messageContent,
+  plainMessage,
   sizeRefusal,
   TOO_LARGE_TEXT,
-  type ComposerCommand,
-  type DraftResult,
   type OutgoingMessage,
-} from './compose.ts';
+} from './content.ts';
 export { ALLOWED_ATTRIBUTES, ALLOWED_TAGS, MAX_NESTING_DEPTH, sanitizeFormattedBody } from './sanitize.ts';
 export { linkifyText, MAX_LINKIFY_LENGTH, type BodyToken } from './linkify.ts';
 export { isEmojiOnly, MAX_BIG_EMOJI } from './emoji.ts';
