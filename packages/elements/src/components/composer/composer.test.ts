@@ -180,6 +180,30 @@ describe('composer', () => {
     expect(el.calls.at(-1)).to.equal('send /shout hello');
   });
 
+  it('suggests the real commands for a lone slash word, and completes the one picked', async () => {
+    const el = await mount();
+    textbox(el).focus();
+    await sendKeys({ type: '/' });
+    await el.updateComplete;
+    const options = () => [...(el.shadowRoot?.querySelectorAll('[role="listbox"][aria-label="Commands"] [role="option"]') ?? [])];
+    expect(options().map((o) => o.querySelector('.name')?.textContent)).to.deep.equal([
+      '/me <action>',
+      '/shrug [message]',
+      '/plain <message>',
+    ]);
+    await expect(el).to.be.accessible();
+    await sendKeys({ type: 's' });
+    await el.updateComplete;
+    expect(options().map((o) => o.querySelector('.name')?.textContent)).to.deep.equal(['/shrug [message]']);
+    await sendKeys({ press: 'Tab' });
+    await el.updateComplete;
+    expect(textbox(el).value).to.equal('/shrug ');
+    expect(options()).to.deep.equal([]);
+    await sendKeys({ type: 'ok' });
+    await sendKeys({ press: 'Enter' });
+    expect(el.sent.at(-1)?.body).to.equal('¯\\_(ツ)_/¯ ok');
+  });
+
   it('counts down near the size limit and refuses a message too large, keeping the text', async () => {
     const el = await mount();
     const max = maxContentBytes(false);

@@ -1,11 +1,13 @@
 import { html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
 import {
+  COMPOSER_COMMANDS,
   composeDraft,
   contentBytes,
   editContent,
   maxContentBytes,
   messageContent,
   sizeRefusal,
+  type ComposerCommand,
   type MemberInfo,
   type MessageItem,
   type OutgoingMessage,
@@ -84,6 +86,8 @@ export class ComposerController implements ReactiveController {
   #sizeTimer: ReturnType<typeof setTimeout> | undefined;
   #mentionQuery: MentionQuery | undefined;
   #suggestions: readonly MemberInfo[] = [];
+  /** The commands a lone `/word` at the start could be: offered in the same list as mentions. */
+  #commands: readonly ComposerCommand[] = [];
   #activeSuggestion = 0;
   #searchGeneration = 0;
   #emojiOpen = false;
@@ -186,7 +190,7 @@ export class ComposerController implements ReactiveController {
     // Once sending was refused for its size, the alert gives the figures: the counter would only repeat them.
     const near = this.#size && this.#size.bytes >= this.#size.max * COUNTER_FROM ? this.#size : undefined;
     const size = near && !(this.#error && near.bytes > near.max) ? near : undefined;
-    const listOpen = this.#mentionQuery !== undefined && this.#suggestions.length > 0;
+    const listOpen = this.#commands.length > 0 || (this.#mentionQuery !== undefined && this.#suggestions.length > 0);
     const banner = this.#editing
       ? html`<span><strong>Editing</strong> your message</span>`
       : this.#replyTo
@@ -208,24 +212,41 @@ export class ComposerController implements ReactiveController {
         }
         ${disabled ? html`<p class="reason" id="composer-reason">${view.cannotSendReason ?? 'You cannot send messages here.'}</p>` : nothing}
         ${
-          listOpen
-            ? html`<ul class="mentions" part="mention-list" id="composer-mentions" role="listbox" aria-label="Members">
-                ${this.#suggestions.map(
-                  (member, index) =>
+          this.#commands.length > 0
+            ? html`<ul class="mentions" part="mention-list" id="composer-mentions" role="listbox" aria-label="Commands">
+                ${this.#commands.map(
+                  (command, index) =>
                     html`<li
                       role="option"
                       id=${`composer-mention-${index}`}
                       aria-selected=${index === this.#activeSuggestion ? 'true' : 'false'}
                       @mousedown=${(event: MouseEvent) => {
                         event.preventDefault();
-                        this.#pickMention(member);
+                        this.#pickCommand(command);
                       }}
                     >
-                      <span class="name">${member.displayName}</span> <span class="id">${member.userId}</span>
+                      <span class="name">${command.usage}</span> <span class="id">${command.description}</span>
                     </li>`,
                 )}
               </ul>`
-            : nothing
+            : listOpen
+              ? html`<ul class="mentions" part="mention-list" id="composer-mentions" role="listbox" aria-label="Members">
+                  ${this.#suggestions.map(
+                    (member, index) =>
+                      html`<li
+                        role="option"
+                        id=${`composer-mention-${index}`}
+                        aria-selected=${index === this.#activeSuggestion ? 'true' : 'false'}
+                        @mousedown=${(event: MouseEvent) => {
+                          event.preventDefault();
+                          this.#pickMention(member);
+                        }}
+                      >
+                        <span class="name">${member.displayName}</span> <span class="id">${member.userId}</span>
+                      </li>`,
+                  )}
+                </ul>`
+              : nothing
         }
         ${
           this.#emojiOpen && this.#emojiLoaded
@@ -306,13 +327,20 @@ export class ComposerController implements ReactiveController {
   #onKeydown(event: KeyboardEvent): void {
     const textarea = event.currentTarget as HTMLTextAreaElement;
     if (event.isComposing) return;
-    const listOpen = this.#mentionQuery !== undefined && this.#suggestions.length > 0;
+    const commands = this.#commands;
+    const listOpen = commands.length > 0 || (this.#mentionQuery !== undefined && this.#suggestions.length > 0);
     if (listOpen) {
-      const count = this.#suggestions.length;
+      const count = commands.length > 0 ? commands.length : this.#suggestions.length;
       if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
         event.preventDefault();
         this.#activeSuggestion = (this.#activeSuggestion + (event.key === 'ArrowDown' ? 1 : count - 1)) % count;
         this.#host.requestUpdate();
+        return;
+      }
+      const command = commands[this.#activeSuggestion];
+      if (command && (event.key === 'Enter' || event.key === 'Tab')) {
+        event.preventDefault();
+        this.#pickCommand(command);
         return;
       }
       if (event.key === 'Enter' || event.key === 'Tab') {
@@ -440,6 +468,16 @@ export class ComposerController implements ReactiveController {
   #updateMentionQuery(textarea: HTMLTextAreaElement): void {
     const caret = textarea.selectionStart;
     const before = textarea.value.slice(0, caret);
+    // A lone `/word` is a command being typed: offer the real ones that match.
+    const command = caret === textarea.value.length ? /^\/([A-Za-z]*)$/.exec(before) : null;
+    const commands = command ? COMPOSER_COMMANDS.filter((c) => c.name.startsWith((command[1] ?? '').toLowerCase())) : [];
+    if (commands.length > 0 || this.#commands.length > 0) {
+      this.#closeMentions();
+      this.#commands = commands;
+      this.#activeSuggestion = 0;
+      this.#host.requestUpdate();
+      if (commands.length > 0) return;
+    }
     const match = /(^|\s)@([^\s@]{0,40})$/.exec(before);
     if (!match) {
       this.#closeMentions();
@@ -461,6 +499,10 @@ export class ComposerController implements ReactiveController {
 
   #closeMentions(): void {
     this.#searchGeneration += 1;
+    if (this.#commands.length > 0) {
+      this.#commands = [];
+      this.#host.requestUpdate();
+    }
     if (this.#mentionQuery === undefined && this.#suggestions.length === 0) return;
     this.#mentionQuery = undefined;
     this.#suggestions = [];
@@ -477,6 +519,16 @@ export class ComposerController implements ReactiveController {
     const caret = query.start + token.length;
     textarea.setSelectionRange(caret, caret);
     this.#mentions.push(member);
+    this.#closeMentions();
+    this.#scheduleDraft();
+    textarea.focus();
+  }
+
+  #pickCommand(command: ComposerCommand): void {
+    const textarea = this.textarea;
+    if (!textarea) return;
+    textarea.value = `/${command.name} `;
+    textarea.setSelectionRange(textarea.value.length, textarea.value.length);
     this.#closeMentions();
     this.#scheduleDraft();
     textarea.focus();
