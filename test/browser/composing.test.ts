@@ -152,6 +152,53 @@ describe('composing in <omni-room>', () => {
     expect(articles(el).some((a) => a.textContent.includes('Not sent'))).to.equal(false);
   });
 
+  it('edits and replies are composed like new messages: formatted, with their relation', async () => {
+    await signIn({ homeserver: baseUrl, username: bob.username, password: bob.password });
+    const el = await mountRoom();
+    const box = composerBox(el);
+    // The text refused in the previous test is kept as the room's draft: start afresh.
+    box.value = '';
+    box.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    box.focus();
+    await sendKeys({ type: 'first draft' });
+    await sendKeys({ press: 'Enter' });
+    const original = await latestFrom(bob.userId, (e) => e.content['body'] === 'first draft');
+    await waitUntil(() => (articles(el).at(-1)?.dataset['eventId'] ?? '').startsWith('$'), 'own message not confirmed', {
+      timeout: 20_000,
+    });
+
+    await sendKeys({ press: 'ArrowUp' });
+    await waitUntil(() => box.value === 'first draft', 'Up did not load the message for editing');
+    box.value = 'final **answer**';
+    box.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    await sendKeys({ press: 'Enter' });
+    const edit = await latestFrom(
+      bob.userId,
+      (e) => (e.content['m.relates_to'] as { event_id?: string } | undefined)?.event_id === original.event_id,
+    );
+    expect(edit.content['m.new_content']).to.deep.include({
+      body: 'final **answer**',
+      formatted_body: '<p>final <strong>answer</strong></p>',
+    });
+    const edited = await waitForText(el, 'final');
+    await waitUntil(() => edited.querySelector('strong')?.textContent === 'answer', 'the edit is not shown formatted', { timeout: 20_000 });
+    expect(edited.textContent).to.include('(edited)');
+
+    const log = shadow(el).querySelector<HTMLElement>('[role="log"]');
+    log?.focus();
+    await sendKeys({ press: 'End' });
+    await sendKeys({ press: 'r' });
+    await waitUntil(() => shadow(el).querySelector('.banner')?.textContent.includes('Replying to'), 'no reply banner');
+    box.focus();
+    await sendKeys({ type: '_agreed_' });
+    await sendKeys({ press: 'Enter' });
+    const reply = await latestFrom(bob.userId, (e) => e.content['body'] === '_agreed_');
+    expect(reply.content['formatted_body']).to.equal('<p><em>agreed</em></p>');
+    expect(reply.content['m.relates_to']).to.deep.equal({ 'm.in_reply_to': { event_id: original.event_id } });
+    const replyTile = await waitForText(el, 'agreed');
+    expect(replyTile.querySelector('em')?.textContent).to.equal('agreed');
+  });
+
   it('the limit the composer enforces is one the homeserver accepts, and the homeserver’s own is real', async () => {
     const largest = maxContentBytes(false);
     const padding = contentBytes({ msgtype: 'm.text', body: '' });
