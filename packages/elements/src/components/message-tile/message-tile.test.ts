@@ -103,6 +103,20 @@ describe('message tile', () => {
     expect(el.actions.map((a) => a.type)).to.deep.equal(['retry', 'cancel']);
   });
 
+  it('offers no Retry for a message refused for its size: it says why and offers Remove', async () => {
+    const reason = 'This message is too large to send. Shorten it, or split it into several messages.';
+    const el = await mount([
+      message({ key: 'big', own: true, sender: alice, status: 'failed', eventId: undefined, sendError: reason, retryable: false }),
+    ]);
+    const tile = el.shadowRoot!.querySelector('[data-key="big"]')!;
+    expect(tile.textContent).to.include('Not sent');
+    expect(tile.textContent).to.include(reason);
+    expect(buttonsOf(el, 'big').map((b) => b.textContent.trim())).to.deep.equal(['Remove']);
+    buttonsOf(el, 'big')[0]?.click();
+    expect(el.actions.map((a) => a.type)).to.deep.equal(['cancel']);
+    await expect(el).to.be.accessible();
+  });
+
   it('is accessible in light and dark, with menus open', async () => {
     const el = await mount([
       message({ own: true, sender: alice, reactions: [{ key: '👍', count: 1, senders: ['Bob'] }], readBy: [bob] }),
