@@ -279,6 +279,9 @@ function phrase(transitions: readonly Transition[], many: boolean): string {
     } else if (t === 'left' && next === 'joined') {
       segments.push('left and rejoined');
       i += 1;
+    } else if (t === 'invited' && next === 'joined') {
+      segments.push(many ? 'were invited and joined' : 'was invited and joined');
+      i += 1;
     } else segments.push(VERBS[t][many ? 1 : 0]);
   }
   const counted: string[] = [];
@@ -304,7 +307,7 @@ function who(people: readonly { name: string; guest: boolean }[]): string {
   const shown = named.slice(0, 2);
   const others = total - shown.length;
   if (shown.length === 0) return others === 1 ? 'a guest' : `${String(others)} guests`;
-  return `${list(shown)} and ${String(others)} ${others === 1 ? 'other' : 'others'}`;
+  return `${shown.join(', ')} and ${String(others)} ${others === 1 ? 'other' : 'others'}`;
 }
 
 /**

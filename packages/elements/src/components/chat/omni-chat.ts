@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import {
+  displayUrl,
   lightRead,
   lightReadCredentials,
   parseHomeserverInput,
@@ -292,7 +293,7 @@ export class OmniChatView extends OmniView {
     const guest = light || this.#isGuest();
     const showSignIn = guest && this.showSignIn;
     return html`
-      ${this.#view.renderHeader(this.homeserver, { name, detail: this.postUrl || snapshot.topic, encrypted: snapshot.encrypted })}
+      ${this.#view.renderHeader(this.homeserver, { name, detail: displayUrl(this.postUrl || snapshot.topic), encrypted: snapshot.encrypted })}
       ${this.#view.renderConversation(snapshot, { label: `Discussion of ${name}`, emptyText: EMPTY_TEXT })}
       ${
         showSignIn
