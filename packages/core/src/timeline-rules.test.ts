@@ -179,10 +179,11 @@ describe('room set-up is not shown', () => {
     assert.deepEqual(line?.summary?.lines, ['Alice invited Bob', 'Bob joined']);
   });
 
-  test('hidden state does not break a group of messages', async () => {
+  test('hidden state (guest access, permissions) does not break a group of messages', async () => {
     const events = [
       text(ALICE, 'one', T0 + 100_000),
       state('m.room.guest_access', ALICE, { guest_access: 'forbidden' }, { guest_access: 'can_join' }),
+      state('m.room.power_levels', ALICE, { users: {}, redact: 100 }, { users: {}, redact: 50 }),
       text(ALICE, 'two', T0 + 160_000),
     ];
     for (const items of [lightTimeline(events, MEMBERS, READER), await engineItems(events)]) {
