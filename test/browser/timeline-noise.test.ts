@@ -17,7 +17,7 @@ const TIMEOUT = 60_000;
 function lines(el: OmniChat): string[] {
   const shown = log(el);
   if (!shown) return [];
-  return [...shown.querySelectorAll<HTMLElement>('[part="notice"], article')].map((node) => node.textContent.replace(/\s+/gu, ' ').trim());
+  return [...shown.querySelectorAll<HTMLElement>('[part="notice"], article')].map((node) => node.innerText.replace(/\s+/gu, ' ').trim());
 }
 
 describe('what a member sees at the top of a post discussion', function () {
@@ -69,6 +69,13 @@ describe('what a member sees at the top of a post discussion', function () {
     expect(read[2]).to.include('Love it');
     const all = log(el)?.textContent ?? '';
     expect(all).to.not.match(/power level|topic|created|made the room|enabled end-to-end|permissions|%2F/iu);
+
+    // The summary opens into each change, for whoever wants to know who came and went.
+    const opener = log(el)?.querySelector<HTMLElement>('[part="notice"] summary');
+    expect(opener?.textContent.trim()).to.equal(summary);
+    opener?.click();
+    await waitUntil(() => lines(el)[1]?.includes('Erin left'), 'the summary does not open');
+    expect(lines(el)[1]).to.equal(`${summary} Bob joined Carol joined Dave joined Erin joined Frank joined Erin left`);
 
     const detail = shadow(el).querySelector('[part="header"] .detail');
     expect(detail?.textContent.trim()).to.equal(`blog.example/posts/${post}`);
