@@ -344,7 +344,11 @@ export function lightTimeline(events: readonly unknown[], state: readonly unknow
     const only = changes.length === 1 ? changes[0] : undefined;
     if (only) items.push({ kind: 'notice', key: eventId, eventId, timestamp, text: only.text } satisfies NoticeItem);
     else {
-      const summary: MembershipSummary = { lines: changes.map((c) => c.text), names: [...new Set(changes.map((c) => c.name))], eventIds };
+      const summary: MembershipSummary = {
+        lines: changes.map((c) => c.text),
+        names: [...new Set(changes.filter((c) => !c.anonymous).map((c) => c.name))],
+        eventIds,
+      };
       items.push({ kind: 'notice', key: eventId, eventId, timestamp, text: membershipSummary(changes), summary } satisfies NoticeItem);
     }
     lastWasMessage = false;

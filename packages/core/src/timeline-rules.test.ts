@@ -222,6 +222,14 @@ describe('membership churn is one line', () => {
     assert.deepEqual(visible(items).slice(1), ['Bob and 11 others joined']);
     items = await bothPaths([text(ALICE, 'hello'), join('@7:example.org'), leave('@7:example.org')]);
     assert.deepEqual(visible(items).slice(1), ['A guest joined and left']);
+    // Synapse names a guest after its number; one who chose a name is named.
+    items = await bothPaths([text(ALICE, 'hello'), join('@5:example.org', '5')]);
+    assert.deepEqual(visible(items).slice(1), ['A guest joined']);
+    items = await bothPaths([text(ALICE, 'hello'), join('@5:example.org', '5'), join('@6:example.org', 'Zoe')]);
+    assert.deepEqual(visible(items).slice(1), ['Zoe and 1 other joined']);
+    const [line] = notices(items);
+    assert.deepEqual(line?.summary?.lines, ['A guest joined', 'Zoe joined']);
+    assert.deepEqual(line.summary.names, ['Zoe'], 'a guest without a name is not listed as one');
   });
 
   test('wording: names listed up to three, rejoining, name changes while joining, repeated churn, removals', async () => {

@@ -189,8 +189,10 @@ type Transition =
 /** One membership change: its own line, and what the summary of a run of them needs. */
 export interface MembershipChange {
   readonly userId: string;
-  /** The member's name after this change. */
+  /** The member's name after this change ("a guest" for a guest who chose none). */
   readonly name: string;
+  /** A guest who chose no name: counted in summaries, never named. */
+  readonly anonymous: boolean;
   readonly text: string;
   readonly transition: Transition;
 }
@@ -202,6 +204,7 @@ export interface MembershipChange {
 export function isGuestId(userId: string): boolean {
   return /^@\d+:/u.test(userId);
 }
+const GUEST = 'a guest';
 
 /** A membership change as a line and a transition; `null` when nothing visible changed; `undefined` for malformed. */
 export function membershipChange(change: StateChange, names: MemberNames): MembershipChange | null | undefined {
@@ -209,19 +212,30 @@ export function membershipChange(change: StateChange, names: MemberNames): Membe
   const membership = asString(content['membership']);
   if (membership === undefined) return undefined;
   const prevMembership = asString(prev?.['membership']);
-  const name = names.nameFrom(target, asString(content['displayname']) ?? asString(prev?.['displayname']));
+  // Synapse names a guest after its number: "a guest" says more than "1 joined".
+  const guest = isGuestId(target);
+  const localpart = target.slice(1, target.indexOf(':'));
+  const nameOf = (raw: string | undefined): string =>
+    guest && (raw === undefined || raw.trim() === '' || raw === localpart) ? GUEST : names.nameFrom(target, raw);
+  const name = nameOf(asString(content['displayname']) ?? asString(prev?.['displayname']));
   const actor = names.name(sender);
   const self = sender === target;
-  const made = (transition: Transition, text: string): MembershipChange => ({ userId: target, name, text, transition });
+  const made = (transition: Transition, text: string): MembershipChange => ({
+    userId: target,
+    name,
+    anonymous: name === GUEST,
+    text: text.charAt(0).toUpperCase() + text.slice(1),
+    transition,
+  });
   switch (membership) {
     case 'join': {
       if (prevMembership !== 'join') return made('joined', `${name} joined`);
       const oldName = asString(prev?.['displayname']);
       const newName = asString(content['displayname']);
       if (oldName !== newName) {
-        if (newName === undefined) return made('renamed', `${names.nameFrom(target, oldName)} removed their display name`);
-        if (oldName === undefined) return made('renamed', `${names.nameFrom(target, undefined)} set their display name to ${name}`);
-        return made('renamed', `${names.nameFrom(target, oldName)} changed their name to ${name}`);
+        if (newName === undefined) return made('renamed', `${nameOf(oldName)} removed their display name`);
+        if (oldName === undefined) return made('renamed', `${nameOf(undefined)} set their display name to ${name}`);
+        return made('renamed', `${nameOf(oldName)} changed their name to ${name}`);
       }
       if (prev?.['avatar_url'] !== content['avatar_url']) return made('avatar', `${name} changed their avatar`);
       return null;
@@ -321,7 +335,7 @@ export function membershipSummary(changes: readonly MembershipChange[]): string 
     if (person) {
       person.name = change.name;
       person.transitions.push(change.transition);
-    } else people.set(change.userId, { name: change.name, guest: isGuestId(change.userId), transitions: [change.transition] });
+    } else people.set(change.userId, { name: change.name, guest: change.anonymous, transitions: [change.transition] });
   }
   const groups = new Map<string, { transitions: Transition[]; people: { name: string; guest: boolean }[] }>();
   for (const person of people.values()) {

@@ -172,7 +172,7 @@ export interface NoticeItem {
 export interface MembershipSummary {
   /** Each change as its own line ("Alice joined", "Bob left: moving on"), oldest first. */
   readonly lines: readonly string[];
-  /** Who the changes are about, each once, in order of first appearance. */
+  /** Who the changes are about, each once, in order of first appearance; guests who chose no name are not listed. */
   readonly names: readonly string[];
   /** The events summed up, oldest first. */
   readonly eventIds: readonly string[];

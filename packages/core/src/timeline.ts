@@ -703,7 +703,11 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
     const only = changes.length === 1 ? changes[0] : undefined;
     if (only) keep<NoticeItem>({ kind: 'notice', key, eventId, timestamp, text: only.text });
     else {
-      const summary: MembershipSummary = { lines: changes.map((c) => c.text), names: [...new Set(changes.map((c) => c.name))], eventIds };
+      const summary: MembershipSummary = {
+        lines: changes.map((c) => c.text),
+        names: [...new Set(changes.filter((c) => !c.anonymous).map((c) => c.name))],
+        eventIds,
+      };
       keep<NoticeItem>({ kind: 'notice', key, eventId, timestamp, text: membershipSummary(changes), summary });
     }
     lastWasMessage = false;
