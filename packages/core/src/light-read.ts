@@ -380,7 +380,8 @@ export function lightTimeline(events: readonly unknown[], state: readonly unknow
     const ts = event['origin_server_ts'];
     if (!eventId || typeof ts !== 'number' || !Number.isFinite(ts)) continue;
     if (stateContent !== undefined && stateKey !== undefined) {
-      if (setUp || unsigned?.['redacted_because'] !== undefined) continue;
+      // A deleted room change has nothing left to say (a membership keeps its `membership`).
+      if (setUp || (unsigned?.['redacted_because'] !== undefined && type !== 'm.room.member')) continue;
       const change = { type, sender: from, stateKey, content: stateContent, prevContent: asObject(unsigned?.['prev_content']) };
       if (type === 'm.room.member') {
         const joined = membershipChange(change, names);

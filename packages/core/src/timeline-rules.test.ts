@@ -159,6 +159,17 @@ describe('room set-up is not shown', () => {
     ]);
   });
 
+  test('a deleted room change is not shown; a deleted membership still is', async () => {
+    const redacted = { redacted_because: { type: 'm.room.redaction', sender: ALICE, content: {} } };
+    const events = [
+      text(ALICE, 'first'),
+      { ...state('m.room.topic', ALICE, {}, { topic: POST_URL }), unsigned: { ...redacted, prev_content: { topic: POST_URL } } },
+      { ...join('@bob:example.org', 'Bob'), content: { membership: 'join' }, unsigned: redacted },
+    ];
+    const items = await bothPaths(events);
+    assert.deepEqual(visible(items), ['Alice: first', '@bob:example.org joined']);
+  });
+
   test('a member joining at the top of what is loaded is not taken for the set-up', async () => {
     const items = await bothPaths([join('@bob:example.org', 'Bob'), text('@bob:example.org', 'hi')]);
     assert.deepEqual(visible(items), ['Bob joined', 'Bob: hi']);

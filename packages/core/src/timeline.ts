@@ -613,7 +613,8 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
     } else if (type === 'm.room.encrypted') {
       // Encrypted and deleted: what is left is a deleted message.
       kind = redacted ? Kind.Message : Kind.Placeholder;
-    } else if (stateKey !== undefined && type !== 'm.room.redaction' && !setUp) {
+    } else if (stateKey !== undefined && type !== 'm.room.redaction' && !setUp && !(redacted && type !== 'm.room.member')) {
+      // A deleted room change has nothing left to say (a membership keeps its `membership`).
       kind = Kind.Notice;
     }
     kinds[i] = kind;
