@@ -81,5 +81,31 @@ describe('what a member sees at the top of a post discussion', function () {
     expect(detail?.textContent.trim()).to.equal(`blog.example/posts/${post}`);
     expect(shadow(el).querySelector('[part="header"]')?.textContent).to.not.include('%2F');
     await expect(el).to.be.accessible();
+
+    // A visitor reads the same discussion (the light read, then the engine as a guest): the same lines.
+    el.remove();
+    await signOut();
+    const visitor = await fixture<OmniChat>(html`
+      <omni-chat-view
+        homeserver=${baseUrl}
+        post=${post}
+        post-title="Photo feed"
+        post-url=${`https://blog.example/posts%2F${post}`}
+        open
+      ></omni-chat-view>
+    `);
+    await waitUntil(
+      () => lines(visitor).includes(summary),
+      `the visitor sees no summary line; the log reads:\n${lines(visitor).join('\n')}`,
+      {
+        timeout: TIMEOUT,
+      },
+    );
+    // Receipts aside (the light read has none), the same three lines.
+    const seen = lines(visitor);
+    expect(seen[0]).to.include('What do you think of the new feed?');
+    expect(seen[1]).to.equal(summary);
+    expect(seen[2]).to.include('Love it');
+    expect(log(visitor)?.textContent ?? '').to.not.match(/power level|topic|created|made the room|permissions|%2F/iu);
   });
 });
