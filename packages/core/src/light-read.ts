@@ -14,12 +14,15 @@ import { POST_BINDING_EVENT, postRoomAlias, verifyBinding, type PostRoomTarget }
 import { guestAccount, memberSignInsSettled, sessionStatus } from './registry.ts';
 import { sessionStore } from './session-store.ts';
 import { BIDI, LOOKS_LIKE_USER_ID, nameKey, sanitiseName, stripReplyFallback } from './text-rules.ts';
+import { membershipChange, membershipSummary, SetupRun, stateText, type MemberNames, type MembershipChange } from './timeline-rules.ts';
 import { OmniError } from './types.ts';
 import type {
   DaySeparatorItem,
   MemberInfo,
+  MembershipSummary,
   MessageItem,
   MessageKind,
+  NoticeItem,
   PlaceholderItem,
   ReactionGroup,
   TimelineItem,
@@ -195,7 +198,7 @@ interface Member {
 }
 
 /** Display names from member state, disambiguated with the user id where they could impersonate someone. */
-function memberDirectory(events: readonly Json[]): (userId: string) => MemberInfo {
+function memberDirectory(events: readonly Json[]): MemberNames & { get(userId: string): MemberInfo } {
   const members = new Map<string, Member>();
   for (const event of events) {
     const userId = asString(event['state_key']);
@@ -215,21 +218,29 @@ function memberDirectory(events: readonly Json[]): (userId: string) => MemberInf
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   const infos = new Map<string, MemberInfo>();
-  return (userId) => {
+  const shown = (userId: string, raw: string | undefined): string => {
+    const name = raw === undefined ? '' : sanitiseName(raw);
+    if (name === '' || name === userId) return userId;
+    const ambiguous =
+      (counts.get(nameKey(name)) ?? 0) > 1 || LOOKS_LIKE_USER_ID.test(name) || (raw !== undefined && raw.replace(BIDI, '') !== raw);
+    return ambiguous ? `${name} (${userId})` : name;
+  };
+  const get = (userId: string): MemberInfo => {
     const known = infos.get(userId);
     if (known) return known;
     const member = members.get(userId);
-    const raw = member?.raw;
-    const name = raw === undefined ? '' : sanitiseName(raw);
-    let displayName = userId;
-    if (name !== '' && name !== userId) {
-      const ambiguous =
-        (counts.get(nameKey(name)) ?? 0) > 1 || LOOKS_LIKE_USER_ID.test(name) || (raw !== undefined && raw.replace(BIDI, '') !== raw);
-      displayName = ambiguous ? `${name} (${userId})` : name;
-    }
-    const info: MemberInfo = { userId, displayName, ...(member?.avatarMxc ? { avatarMxc: member.avatarMxc } : {}) };
+    const info: MemberInfo = {
+      userId,
+      displayName: shown(userId, member?.raw),
+      ...(member?.avatarMxc ? { avatarMxc: member.avatarMxc } : {}),
+    };
     infos.set(userId, info);
     return info;
+  };
+  return {
+    get,
+    name: (userId) => get(userId).displayName,
+    nameFrom: (userId, raw) => (raw === undefined ? get(userId).displayName : shown(userId, raw)),
   };
 }
 
@@ -262,12 +273,13 @@ function textContent(content: Json, stripFallback: boolean): { msgtype: MessageK
 /**
  * Timeline items for events in timeline order (oldest first) and the member state that came with
  * them: text, notice and emote messages (after edits, with reactions and reply previews), day
- * separators, and placeholders for malformed messages and for attachments, which the engine shows.
- * State changes are left to the engine.
+ * separators, placeholders for malformed messages and for attachments, which the engine shows, and
+ * state changes by the rules the engine applies (timeline-rules.ts): set-up hidden, consecutive
+ * membership changes summed up in one line.
  */
 export function lightTimeline(events: readonly unknown[], state: readonly unknown[], ownUserId: string): TimelineItem[] {
   const timeline = events.map(asObject).filter((event): event is Json => event !== undefined);
-  const memberOf = memberDirectory([...state.map(asObject).filter((event): event is Json => event !== undefined), ...timeline]);
+  const names = memberDirectory([...state.map(asObject).filter((event): event is Json => event !== undefined), ...timeline]);
 
   // Pass 1: edits and reactions, which change other events rather than showing themselves.
   const edits = new Map<string, Edit>();
@@ -326,20 +338,85 @@ export function lightTimeline(events: readonly unknown[], state: readonly unknow
   let last: MessageItem | undefined;
   let lastWasMessage = false;
   const byId = new Map<string, MessageItem>();
+  const setup = new SetupRun();
+  // Consecutive membership changes waiting to become one notice: any other item ends them.
+  let run: { eventId: string; timestamp: number; changes: MembershipChange[]; eventIds: string[] } | undefined;
+  const endRun = (): void => {
+    if (!run) return;
+    const { eventId, timestamp, changes, eventIds } = run;
+    run = undefined;
+    const only = changes.length === 1 ? changes[0] : undefined;
+    if (only) items.push({ kind: 'notice', key: eventId, eventId, timestamp, text: only.text } satisfies NoticeItem);
+    else {
+      const summary: MembershipSummary = {
+        lines: changes.map((c) => c.text),
+        names: [...new Set(changes.filter((c) => !c.anonymous).map((c) => c.name))],
+        eventIds,
+      };
+      items.push({ kind: 'notice', key: eventId, eventId, timestamp, text: membershipSummary(changes), summary } satisfies NoticeItem);
+    }
+    lastWasMessage = false;
+  };
+  const dayBreak = (ts: number): void => {
+    if (ts >= dayStart && ts < dayEnd) return;
+    endRun();
+    const date = new Date(ts);
+    const midnight = new Date(date.getFullYear(), date.getMonth(), date.getDate());
+    dayStart = midnight.getTime();
+    dayEnd = new Date(date.getFullYear(), date.getMonth(), date.getDate() + 1).getTime();
+    items.push({ kind: 'day', key: dayKey(midnight), timestamp: dayStart } satisfies DaySeparatorItem);
+    lastWasMessage = false;
+  };
   for (const event of timeline) {
-    if (event['type'] !== 'm.room.message' || hidden.has(event)) continue;
+    const type = asString(event['type']) ?? '';
+    const stateKey = asString(event['state_key']);
+    const from = asString(event['sender']) ?? '';
+    const unsigned = asObject(event['unsigned']);
+    const stateContent = stateKey === undefined ? undefined : (asObject(event['content']) ?? {});
+    const setUp = setup.take(
+      type,
+      from,
+      stateKey,
+      asString(stateContent?.['membership']),
+      unsigned?.['replaces_state'] !== undefined || unsigned?.['prev_content'] !== undefined,
+    );
     const eventId = asString(event['event_id']);
-    const senderId = asString(event['sender']);
     const ts = event['origin_server_ts'];
     if (!eventId || typeof ts !== 'number' || !Number.isFinite(ts)) continue;
-    if (ts < dayStart || ts >= dayEnd) {
-      const date = new Date(ts);
-      const midnight = new Date(date.getFullYear(), date.getMonth(), date.getDate());
-      dayStart = midnight.getTime();
-      dayEnd = new Date(date.getFullYear(), date.getMonth(), date.getDate() + 1).getTime();
-      items.push({ kind: 'day', key: dayKey(midnight), timestamp: dayStart } satisfies DaySeparatorItem);
+    if (stateContent !== undefined && stateKey !== undefined) {
+      // A deleted room change has nothing left to say (a membership keeps its `membership`).
+      if (setUp || (unsigned?.['redacted_because'] !== undefined && type !== 'm.room.member')) continue;
+      const change = { type, sender: from, stateKey, content: stateContent, prevContent: asObject(unsigned?.['prev_content']) };
+      if (type === 'm.room.member') {
+        const joined = membershipChange(change, names);
+        if (joined === null) continue;
+        dayBreak(ts);
+        if (joined === undefined) {
+          endRun();
+          items.push({ kind: 'placeholder', key: eventId, eventId, timestamp: ts, text: MALFORMED_TEXT } satisfies PlaceholderItem);
+          lastWasMessage = false;
+        } else if (run) {
+          run.changes.push(joined);
+          run.eventIds.push(eventId);
+        } else run = { eventId, timestamp: ts, changes: [joined], eventIds: [eventId] };
+        continue;
+      }
+      const text = stateText(change, names);
+      if (text === null) continue;
+      dayBreak(ts);
+      endRun();
+      items.push(
+        text === undefined
+          ? ({ kind: 'placeholder', key: eventId, eventId, timestamp: ts, text: MALFORMED_TEXT } satisfies PlaceholderItem)
+          : ({ kind: 'notice', key: eventId, eventId, timestamp: ts, text } satisfies NoticeItem),
+      );
       lastWasMessage = false;
+      continue;
     }
+    if (type !== 'm.room.message' || hidden.has(event)) continue;
+    const senderId = asString(event['sender']);
+    dayBreak(ts);
+    endRun();
     const original = asObject(event['content']) ?? {};
     const redacted = asObject(event['unsigned'])?.['redacted_because'] !== undefined;
     const msgtype = asString(original['msgtype']);
@@ -349,7 +426,7 @@ export function lightTimeline(events: readonly unknown[], state: readonly unknow
       lastWasMessage = false;
       continue;
     }
-    const sender = memberOf(senderId ?? '');
+    const sender = names.get(senderId ?? '');
     const edit = redacted ? undefined : edits.get(eventId);
     const replyTo = redacted ? undefined : asString(asObject(asObject(original['m.relates_to'])?.['m.in_reply_to'])?.['event_id']);
     const content = redacted
@@ -358,7 +435,7 @@ export function lightTimeline(events: readonly unknown[], state: readonly unknow
     const byKey = redacted ? undefined : reactions.get(eventId);
     const groups: ReactionGroup[] = [];
     for (const [key, who] of byKey ?? []) {
-      groups.push({ key, count: who.size, senders: [...who].map((userId) => memberOf(userId).displayName) });
+      groups.push({ key, count: who.size, senders: [...who].map((userId) => names.get(userId).displayName) });
     }
     const repliedTo = replyTo === undefined ? undefined : byId.get(replyTo);
     const item: MessageItem = {
@@ -395,5 +472,6 @@ export function lightTimeline(events: readonly unknown[], state: readonly unknow
     last = item;
     lastWasMessage = true;
   }
+  endRun();
   return items;
 }

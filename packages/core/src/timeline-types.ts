@@ -159,13 +159,29 @@ export type UndecryptableReason =
  */
 export type MessageTrust = 'verified' | 'unverified' | 'unverified-device' | 'identity-changed' | 'unknown';
 
-/** Membership and room changes, as one compact line of plain text. */
+/**
+ * Membership and room changes, as one compact line of plain text. Consecutive membership changes are one
+ * notice ("Alice and 3 others joined") whose `summary` keeps each change; the room's set-up is not shown.
+ */
 export interface NoticeItem {
   readonly kind: 'notice';
+  /** The key of the first event it shows, so a summary keeps its key as changes join it. */
   readonly key: string;
   readonly eventId: string;
   readonly timestamp: number;
   readonly text: string;
+  /** Present when the line sums up more than one membership change. */
+  readonly summary?: MembershipSummary;
+}
+
+/** The changes a membership summary stands for, for an expanded view or an accessible description. */
+export interface MembershipSummary {
+  /** Each change as its own line ("Alice joined", "Bob left: moving on"), oldest first. */
+  readonly lines: readonly string[];
+  /** Who the changes are about, each once, in order of first appearance; guests who chose no name are not listed. */
+  readonly names: readonly string[];
+  /** The events summed up, oldest first. */
+  readonly eventIds: readonly string[];
 }
 
 /** An event the client cannot render (malformed content): a placeholder, never a crash. */

@@ -16,6 +16,7 @@ import { DecryptionFailureCode } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import { parseEncryptedFile } from './media.ts';
 import type {
   DaySeparatorItem,
+  MembershipSummary,
   MediaInfo,
   MediaThumbnail,
   MemberInfo,
@@ -31,6 +32,15 @@ import type {
   UndecryptableReason,
 } from './timeline-types.ts';
 import { BIDI, LOOKS_LIKE_USER_ID, nameKey, sanitiseName, stripReplyFallback } from './text-rules.ts';
+import {
+  membershipChange,
+  membershipSummary,
+  SetupRun,
+  stateText,
+  type MemberNames,
+  type MembershipChange,
+  type StateChange,
+} from './timeline-rules.ts';
 
 type Json = Readonly<Record<string, unknown>>;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -157,7 +167,7 @@ function rawName(member: RoomMember): string | undefined {
  * Member infos for one build. Names that could impersonate someone get the user id appended:
  * two members sharing a name, a name that looks like a user id, a name carrying bidi overrides.
  */
-export class MemberDirectory {
+export class MemberDirectory implements MemberNames {
   readonly #room: Room;
   readonly #previous: Map<string, MemberInfo>;
   readonly #current = new Map<string, MemberInfo>();
@@ -189,6 +199,10 @@ export class MemberDirectory {
     const info = this.#info(userId, raw, avatarMxc);
     this.#current.set(userId, info);
     return info;
+  }
+
+  name(userId: string): string {
+    return this.get(userId).displayName;
   }
 
   /** A name from an event (e.g. the `displayname` of a membership change), made safe the same way. */
@@ -328,121 +342,15 @@ function isLater(a: Edit, b: Edit | undefined): boolean {
 // ---------------------------------------------------------------------------------------------
 // Notices
 
-const POWER_NAMES: ReadonlyMap<number, string> = new Map([
-  [100, 'Admin'],
-  [50, 'Moderator'],
-]);
-
-function powerName(level: number, usersDefault: number): string {
-  if (level === usersDefault) return 'Default';
-  return POWER_NAMES.get(level) ?? `Custom (${level})`;
-}
-
-function powerMap(content: Json | undefined): Map<string, number> {
-  const users = new Map<string, number>();
-  const raw = asObject(content?.['users']);
-  if (raw) {
-    for (const [userId, level] of Object.entries(raw)) {
-      const n = asNumber(level);
-      if (n !== undefined) users.set(userId, n);
-    }
-  }
-  return users;
-}
-
-function powerLevelsText(actor: string, content: Json, prev: Json | undefined, members: MemberDirectory): string {
-  const usersDefault = asNumber(content['users_default']) ?? 0;
-  const prevDefault = asNumber(prev?.['users_default']) ?? 0;
-  const before = powerMap(prev);
-  const after = powerMap(content);
-  const changes: string[] = [];
-  for (const userId of new Set([...before.keys(), ...after.keys()])) {
-    const from = before.get(userId) ?? prevDefault;
-    const to = after.get(userId) ?? usersDefault;
-    if (from !== to)
-      changes.push(`${members.get(userId).displayName} from ${powerName(from, prevDefault)} to ${powerName(to, usersDefault)}`);
-  }
-  if (changes.length === 0) return `${actor} changed the room's permissions`;
-  const shown = changes.slice(0, 3).join(', ');
-  return `${actor} changed the power level of ${shown}${changes.length > 3 ? ` and ${changes.length - 3} more` : ''}`;
-}
-
-function withReason(text: string, content: Json): string {
-  const reason = asString(content['reason']);
-  return reason ? `${text}: ${reason}` : text;
-}
-
-/** Readable text for a membership or room change; `null` to skip; `undefined` for malformed. */
-function noticeText(event: MatrixEvent, type: string, members: MemberDirectory): string | null | undefined {
-  const content = asObject(event.getContent()) ?? {};
-  const prev = asObject(event.getPrevContent());
-  const sender = event.getSender() ?? '';
-  const actor = members.get(sender).displayName;
-  switch (type) {
-    case 'm.room.member': {
-      const target = event.getStateKey();
-      const membership = asString(content['membership']);
-      if (target === undefined || membership === undefined) return undefined;
-      const prevMembership = asString(prev?.['membership']);
-      const name = members.nameFrom(target, asString(content['displayname']) ?? asString(prev?.['displayname']));
-      const self = sender === target;
-      switch (membership) {
-        case 'join': {
-          if (prevMembership !== 'join') return `${name} joined`;
-          const oldName = asString(prev?.['displayname']);
-          const newName = asString(content['displayname']);
-          if (oldName !== newName) {
-            if (newName === undefined) return `${members.nameFrom(target, oldName)} removed their display name`;
-            if (oldName === undefined) return `${members.nameFrom(target, undefined)} set their display name to ${name}`;
-            return `${members.nameFrom(target, oldName)} changed their name to ${name}`;
-          }
-          if (prev?.['avatar_url'] !== content['avatar_url']) return `${name} changed their avatar`;
-          return null;
-        }
-        case 'invite':
-          return withReason(`${actor} invited ${name}`, content);
-        case 'ban':
-          return withReason(`${actor} banned ${name}`, content);
-        case 'knock':
-          return withReason(`${name} asked to join`, content);
-        case 'leave':
-          if (self) return withReason(prevMembership === 'invite' ? `${name} rejected the invitation` : `${name} left`, content);
-          if (prevMembership === 'ban') return withReason(`${actor} unbanned ${name}`, content);
-          if (prevMembership === 'invite') return withReason(`${actor} withdrew ${name}'s invitation`, content);
-          return withReason(`${actor} removed ${name}`, content);
-        default:
-          return undefined;
-      }
-    }
-    case 'm.room.name': {
-      const name = content['name'];
-      if (name !== undefined && typeof name !== 'string') return undefined;
-      return name ? `${actor} changed the room name to ${name}` : `${actor} removed the room name`;
-    }
-    case 'm.room.topic': {
-      const topic = content['topic'];
-      if (topic !== undefined && typeof topic !== 'string') return undefined;
-      return topic ? `${actor} changed the topic to ${topic}` : `${actor} removed the topic`;
-    }
-    case 'm.room.avatar':
-      return asString(content['url']) ? `${actor} changed the room avatar` : `${actor} removed the room avatar`;
-    case 'm.room.encryption':
-      return `${actor} enabled end-to-end encryption`;
-    case 'm.room.create':
-      return `${actor} created the room`;
-    case 'm.room.power_levels':
-      return powerLevelsText(actor, content, prev, members);
-    case 'm.room.join_rules': {
-      const rule = asString(content['join_rule']);
-      if (rule === 'public') return `${actor} made the room public`;
-      if (rule === 'invite') return `${actor} made the room invite only`;
-      return rule === undefined ? undefined : `${actor} changed who can join`;
-    }
-    case 'm.room.tombstone':
-      return `${actor} replaced this room with a new one`;
-    default:
-      return null;
-  }
+/** A state event as the shared rules read it. */
+function stateChange(event: MatrixEvent, type: string, stateKey: string): StateChange {
+  return {
+    type,
+    sender: event.getSender() ?? '',
+    stateKey,
+    content: asObject(event.getContent()) ?? {},
+    prevContent: asObject(event.getUnsigned().prev_content),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -544,6 +452,12 @@ function sendStatus(status: EventStatus | null): SendStatus {
   return 'sending';
 }
 
+/** Whether the server says the event replaced earlier state of its kind (the first of a kind has neither field). */
+function replacesState(event: MatrixEvent): boolean {
+  const unsigned = event.getUnsigned();
+  return unsigned.replaces_state !== undefined || unsigned.prev_content !== undefined;
+}
+
 function itemKey(event: MatrixEvent, index: number): string {
   // The transaction id survives local echo → remote echo, so the tile keeps its key.
   const txnId = asString(event.getUnsigned().transaction_id) ?? event.getTxnId();
@@ -602,10 +516,28 @@ function sameMessage(a: MessageItem, b: MessageItem): boolean {
   );
 }
 
+function sameSummary(a: MembershipSummary | undefined, b: MembershipSummary | undefined): boolean {
+  return (
+    a === b ||
+    (a !== undefined &&
+      b !== undefined &&
+      a.eventIds.length === b.eventIds.length &&
+      a.eventIds.every((id, i) => id === b.eventIds[i]) &&
+      a.lines.every((line, i) => line === b.lines[i]))
+  );
+}
+
 function sameItem(a: TimelineItem, b: TimelineItem): boolean {
   if (a.kind === 'message') return b.kind === 'message' && sameMessage(a, b);
-  if (a.kind === 'notice' || a.kind === 'placeholder')
-    return b.kind === a.kind && a.eventId === b.eventId && a.text === b.text && a.timestamp === b.timestamp;
+  if (a.kind === 'notice')
+    return (
+      b.kind === 'notice' &&
+      a.eventId === b.eventId &&
+      a.text === b.text &&
+      a.timestamp === b.timestamp &&
+      sameSummary(a.summary, b.summary)
+    );
+  if (a.kind === 'placeholder') return b.kind === a.kind && a.eventId === b.eventId && a.text === b.text && a.timestamp === b.timestamp;
   if (a.kind === 'day') return b.kind === 'day' && a.timestamp === b.timestamp;
   return b.kind === a.kind;
 }
@@ -635,6 +567,7 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
   const markerId = fullyRead ?? room.getReadReceiptForUserId(ownUserId, true, ReceiptType.Read)?.eventId;
   let markerIndex = -1;
   let unread = 0;
+  const setup = new SetupRun();
 
   const factsOf = (event: MatrixEvent): EventFacts => {
     const content = asObject(event.getOriginalContent()) ?? {};
@@ -659,6 +592,11 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
     if (id) byId.set(id, i);
     const { type, redacted, relation, content, wellFormed } = factsOf(event);
     const sender = event.getSender() ?? '';
+    const stateKey = event.getStateKey();
+    const setUp =
+      stateKey === undefined
+        ? setup.take(type, sender, undefined, undefined, false)
+        : setup.take(type, sender, stateKey, asString(content['membership']), replacesState(event));
     let kind: number = Kind.Hidden;
     if (event.isEncrypted() && undecryptableOf(event) !== undefined) {
       if (!isHiddenRelation(event)) {
@@ -690,7 +628,8 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
     } else if (type === 'm.room.encrypted') {
       // Encrypted and deleted: what is left is a deleted message.
       kind = redacted ? Kind.Message : Kind.Placeholder;
-    } else if (event.isState() && type !== 'm.room.redaction') {
+    } else if (stateKey !== undefined && type !== 'm.room.redaction' && !setUp && !(redacted && type !== 'm.room.member')) {
+      // A deleted room change has nothing left to say (a membership keeps its `membership`).
       kind = Kind.Notice;
     }
     kinds[i] = kind;
@@ -771,8 +710,28 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
     return entry;
   };
 
+  // Consecutive membership changes waiting to become one notice: any other item ends them.
+  let run: { key: string; eventId: string; timestamp: number; changes: MembershipChange[]; eventIds: string[] } | undefined;
+  const endRun = (): void => {
+    if (!run) return;
+    const { key, eventId, timestamp, changes, eventIds } = run;
+    run = undefined;
+    const only = changes.length === 1 ? changes[0] : undefined;
+    if (only) keep<NoticeItem>({ kind: 'notice', key, eventId, timestamp, text: only.text });
+    else {
+      const summary: MembershipSummary = {
+        lines: changes.map((c) => c.text),
+        names: [...new Set(changes.filter((c) => !c.anonymous).map((c) => c.name))],
+        eventIds,
+      };
+      keep<NoticeItem>({ kind: 'notice', key, eventId, timestamp, text: membershipSummary(changes), summary });
+    }
+    lastWasMessage = false;
+  };
+
   const dayBreak = (ts: number): void => {
     if (ts >= dayStart && ts < dayEnd) return;
+    endRun();
     const date = new Date(ts);
     const midnight = new Date(date.getFullYear(), date.getMonth(), date.getDate());
     dayStart = midnight.getTime();
@@ -788,8 +747,36 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
       const ts = event.getTs();
       const key = itemKey(event, i);
       const eventId = event.getId() ?? key;
-      dayBreak(ts);
       let built = false;
+      if (kind === Kind.Notice) {
+        const type = event.getType();
+        const change = stateChange(event, type, event.getStateKey() ?? '');
+        if (type === 'm.room.member') {
+          const joined = membershipChange(change, members);
+          if (joined === null) built = true;
+          else if (joined !== undefined) {
+            dayBreak(ts);
+            if (run) {
+              run.changes.push(joined);
+              run.eventIds.push(eventId);
+            } else run = { key, eventId, timestamp: ts, changes: [joined], eventIds: [eventId] };
+            built = true;
+          }
+        } else {
+          const text = stateText(change, members);
+          if (text === null) built = true;
+          else if (text !== undefined) {
+            dayBreak(ts);
+            endRun();
+            keep<NoticeItem>({ kind: 'notice', key, eventId, timestamp: ts, text });
+            lastWasMessage = false;
+            built = true;
+          }
+        }
+      } else {
+        dayBreak(ts);
+        endRun();
+      }
       if (kind === Kind.Message || kind === Kind.Undecryptable) {
         const problem = kind === Kind.Undecryptable ? undecryptableOf(event) : undefined;
         const entry = problem ? undefined : parsed(event);
@@ -868,25 +855,21 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
           lastWasMessage = true;
           built = true;
         }
-      } else if (kind === Kind.Notice) {
-        const text = noticeText(event, event.getType(), members);
-        if (text === null) built = true;
-        else if (text !== undefined) {
-          keep<NoticeItem>({ kind: 'notice', key, eventId, timestamp: ts, text });
-          lastWasMessage = false;
-          built = true;
-        }
       }
       if (!built) {
+        dayBreak(ts);
+        endRun();
         keep<PlaceholderItem>({ kind: 'placeholder', key, eventId, timestamp: ts, text: MALFORMED_TEXT });
         lastWasMessage = false;
       }
     }
     if (i === markerIndex && showMarker) {
+      endRun();
       keep({ kind: 'read-marker', key: READ_MARKER_KEY });
       lastWasMessage = false;
     }
   }
+  endRun();
   const typing: MemberInfo[] = [];
   for (const member of room.getMembers()) if (member.typing && member.userId !== ownUserId) typing.push(members.get(member.userId));
   cache.items = nextItems;

@@ -24,3 +24,4 @@ export { ALLOWED_ATTRIBUTES, ALLOWED_TAGS, MAX_NESTING_DEPTH, sanitizeFormattedB
 export { linkifyText, MAX_LINKIFY_LENGTH, type BodyToken } from './linkify.ts';
 export { isEmojiOnly, MAX_BIG_EMOJI } from './emoji.ts';
 export { LINK_SCHEMES, safeLinkHref, safeMxc } from './urls.ts';
+export { DISPLAY_URL_MAX, displayUrl } from './display-url.ts';

@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import {
+  displayUrl,
   lightRead,
   lightReadCredentials,
   parseHomeserverInput,
@@ -330,7 +331,7 @@ export class OmniChatView extends OmniView {
     const showSignIn = guest && this.showSignIn;
     const header = this.#view.renderHeader(this.homeserver, {
       name,
-      detail: this.postUrl || snapshot.topic,
+      detail: displayUrl(this.postUrl || snapshot.topic),
       encrypted: snapshot.encrypted,
     });
     // A guest on a post nobody wrote about yet: one notice that says what to do, not an empty state, a

@@ -2,6 +2,18 @@ import { css } from 'lit';
 
 /** Styles of message tiles; included by whichever element renders a timeline. */
 export const messageTileStyles = css`
+  .notice-summary > summary {
+    cursor: pointer;
+    inline-size: fit-content;
+    margin-inline: auto;
+  }
+
+  .notice-changes {
+    margin: var(--_space-xs) 0 0;
+    padding: 0;
+    list-style: none;
+  }
+
   .message {
     --_bubble-bg: var(--omni-message-bubble-background, var(--_color-surface-2));
     --_bubble-own-bg: var(--omni-message-bubble-own-background, var(--_color-accent-subtle));

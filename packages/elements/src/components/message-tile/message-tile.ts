@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { MemberInfo, MessageItem, ReactionGroup } from '@omnisocial/core';
+import type { MemberInfo, MessageItem, NoticeItem, ReactionGroup } from '@omnisocial/core';
 import { styleProperties } from '../../base/style-properties.ts';
 import { renderMessageBody } from '../message-body/message-body.ts';
 import { avatar, renderMedia, type LoadMedia } from './message-media.ts';
@@ -76,6 +76,20 @@ function statusText(message: MessageItem): string {
     case 'sent':
       return timeFormat.format(message.timestamp);
   }
+}
+
+/**
+ * A room change as one line. A summary of membership changes ("Bob and 11 others joined") opens, on
+ * demand, into the changes it stands for: a native disclosure, which keyboards and screen readers know.
+ */
+export function renderNotice(item: NoticeItem): TemplateResult {
+  if (!item.summary) return html`<p class="line" part="notice" data-key=${item.key}>${item.text}</p>`;
+  return html`<details class="line notice-summary" part="notice" data-key=${item.key}>
+    <summary>${item.text}</summary>
+    <ul class="notice-changes">
+      ${item.summary.lines.map((line) => html`<li>${line}</li>`)}
+    </ul>
+  </details>`;
 }
 
 /**

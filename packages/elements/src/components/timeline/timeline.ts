@@ -3,7 +3,14 @@ import { repeat } from 'lit/directives/repeat.js';
 import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
 import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
 import type { MemberInfo, MessageItem, TimelineItem } from '@omnisocial/core';
-import { listNames, renderMessageTile, type LoadMedia, type MessageAction, type TileMenu } from '../message-tile/message-tile.ts';
+import {
+  listNames,
+  renderMessageTile,
+  renderNotice,
+  type LoadMedia,
+  type MessageAction,
+  type TileMenu,
+} from '../message-tile/message-tile.ts';
 
 /** What the timeline shows: a plain slice of `RoomSnapshot`, so it renders without a homeserver. */
 export interface TimelineView {
@@ -260,7 +267,7 @@ export class TimelineController implements ReactiveController {
       case 'read-marker':
         return html`<div class="read-marker" part="read-marker" data-key=${item.key}><span>New messages</span></div>`;
       case 'notice':
-        return html`<p class="line" part="notice" data-key=${item.key}>${item.text}</p>`;
+        return renderNotice(item);
       case 'placeholder':
         return html`<p class="line placeholder" part="placeholder" data-key=${item.key}>${item.text}</p>`;
     }
