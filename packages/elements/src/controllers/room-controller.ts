@@ -84,6 +84,16 @@ export class RoomController implements ReactiveController {
     this.#leaveRoom();
   }
 
+  /**
+   * Opens the room again from the start (the member's **Try again**): resolves the homeserver, picks up
+   * the session and asks the server for the room anew.
+   */
+  reconnect(): void {
+    this.#leaveRoom();
+    this.#set({ kind: 'connecting' });
+    void this.#connect();
+  }
+
   /** The homeserver URL the element resolved to, once known. */
   homeserverUrl: string | undefined;
 

@@ -2,6 +2,7 @@ import { html, nothing, svg, type ReactiveController, type TemplateResult } from
 import type { MessageItem, OmniErrorInfo, RoomSnapshot } from '@omnisocial/core';
 import type { OmniView } from '../base/omni-view.ts';
 import { ComposerController } from '../components/composer/composer.ts';
+import { describeErrorState, renderErrorState, type ErrorStateNoun } from '../components/room/error-state.ts';
 import '../components/security/define.ts';
 import '../components/sign-in/define.ts';
 import { TimelineController } from '../components/timeline/timeline.ts';
@@ -20,6 +21,8 @@ export interface RoomViewOptions {
   theme: () => ThemeName;
   /** The view's own event for a room its member's first message created (`omni-room-created`, `omni-dm-created`). */
   created?: (roomId: string, snapshot: RoomSnapshot) => Event;
+  /** What the member calls what the view shows, in its error states: `room` (default), `conversation`, `discussion`. */
+  noun?: ErrorStateNoun;
 }
 
 /** The words of the states before a room is shown, which differ per view. */
@@ -63,6 +66,7 @@ export class RoomViewController implements ReactiveController {
   readonly composer: ComposerController;
   readonly #host: OmniView;
   readonly #created: RoomViewOptions['created'];
+  readonly #noun: ErrorStateNoun;
   #reportedError: OmniErrorInfo | undefined;
   #reportedSession = '';
   #reportedCreated: string | undefined;
@@ -71,6 +75,7 @@ export class RoomViewController implements ReactiveController {
   constructor(host: OmniView, options: RoomViewOptions) {
     this.#host = host;
     this.#created = options.created;
+    this.#noun = options.noun ?? 'room';
     // The room binds before the timeline and composer, whose hostUpdate reads what it published.
     this.room = new RoomController(host, options.target);
     this.theme = new ThemeController(host, host.viewHost.internals, options.theme, host.viewHost.element);
@@ -138,7 +143,7 @@ export class RoomViewController implements ReactiveController {
       case 'connecting':
         return html`<p class="notice" role="status">${texts.loading}</p>`;
       case 'error':
-        return html`<p role="alert">${state.error.message}</p>`;
+        return this.renderError(state.error, homeserver);
       case 'signed-out':
         return html`
           ${state.revoked ? html`<p class="notice" role="status">You were signed out.</p>` : nothing}
@@ -164,12 +169,32 @@ export class RoomViewController implements ReactiveController {
     }
   }
 
-  /** The built-in sign-in form, replaceable through the `sign-in` slot. */
-  renderSignIn(homeserver: string): TemplateResult {
+  /**
+   * Why the room cannot be shown, in the member's words (see error-state.ts), with **Try again** where
+   * that can help. A guest turned away by a members-only room gets the sign-in form and the reason instead:
+   * signing in is what lets them in. The details stay for developers in `omni-error`.
+   */
+  renderError(error: OmniErrorInfo, homeserver: string): TemplateResult {
+    if (error.code === 'guest-forbidden') {
+      return this.renderSignIn(homeserver, { reason: `Sign in to join this ${this.#noun} — it is for members only.`, guest: false });
+    }
+    return renderErrorState(describeErrorState(error, this.#noun), this.#onRetry);
+  }
+
+  /**
+   * The built-in sign-in form, replaceable through the `sign-in` slot; `reason` says why it is asked for,
+   * and `guest: false` leaves out guest access where a guest cannot go.
+   */
+  renderSignIn(homeserver: string, options: { reason?: string; guest?: boolean } = {}): TemplateResult {
     return html`
       <div class="sign-in">
         <slot name="sign-in">
-          <omni-sign-in homeserver=${this.homeserverFor(homeserver)} theme=${this.theme.resolved}></omni-sign-in>
+          <omni-sign-in
+            homeserver=${this.homeserverFor(homeserver)}
+            theme=${this.theme.resolved}
+            reason=${options.reason ?? nothing}
+            ?no-guest=${options.guest === false}
+          ></omni-sign-in>
         </slot>
       </div>
     `;
@@ -226,6 +251,10 @@ export class RoomViewController implements ReactiveController {
       items: snapshot.items,
     });
   }
+
+  readonly #onRetry = (): void => {
+    this.room.reconnect();
+  };
 
   readonly #onUseHere = (): void => {
     void this.room.useHere();
