@@ -17,7 +17,8 @@ export interface ErrorStateText {
   retry: boolean;
 }
 
-type Describe = (noun: ErrorStateNoun) => ErrorStateText;
+/** `error.message` is used only where core words it for members (a DM's user id problems), never server text. */
+type Describe = (noun: ErrorStateNoun, error: OmniErrorInfo) => ErrorStateText;
 
 const OFFLINE: Describe = () => ({
   icon: 'offline',
@@ -70,17 +71,22 @@ const TEXTS: Record<OmniErrorCode, Describe> = {
   }),
   'bad-homeserver': MISCONFIGURED,
   'bad-room': MISCONFIGURED,
-  'bad-user': MISCONFIGURED,
+  'bad-user': (_noun, error) => ({
+    icon: 'warning',
+    heading: 'This conversation cannot be started',
+    advice: error.message,
+    retry: false,
+  }),
   'binding-mismatch': () => ({
     icon: 'warning',
     heading: 'This discussion is linked to another room',
     advice: 'Its address points to a room that belongs to something else. Please let the site’s team know.',
     retry: false,
   }),
-  'unknown-user': () => ({
+  'unknown-user': (_noun, error) => ({
     icon: 'missing',
     heading: 'This person cannot be found',
-    advice: 'Their account may have been removed, or the address is wrong.',
+    advice: `${error.message} Their account may have been removed, or the address is wrong.`,
     retry: false,
   }),
   'creation-refused': (noun) => ({
@@ -111,7 +117,7 @@ const TEXTS: Record<OmniErrorCode, Describe> = {
 export function describeErrorState(error: OmniErrorInfo, noun: ErrorStateNoun = 'room'): ErrorStateText {
   // A code from a newer core than these words falls back to the generic state, never to its message.
   const describe = Object.hasOwn(TEXTS, error.code) ? TEXTS[error.code] : UNEXPECTED;
-  return describe(noun);
+  return describe(noun, error);
 }
 
 const ICONS: Record<ErrorStateIcon, SVGTemplateResult> = {
