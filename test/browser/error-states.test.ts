@@ -10,7 +10,7 @@ import { homeserver, peer, registerUser, resetProxy, setProxy, startProxy, stopP
 import { signIn, signOut, type OmniErrorEvent, type OmniRoom, type OmniSignIn } from '../../packages/elements/src/index.ts';
 import { button, deepText, shadow } from './room-like-dom.ts';
 
-const TIMEOUT = 30_000;
+const TIMEOUT = 20_000;
 
 let baseUrl: string;
 let serverName: string;
@@ -47,7 +47,9 @@ async function membersOnlyRoom(): Promise<string> {
   return alias;
 }
 
-describe('error states and sign-in offers of <omni-room>', () => {
+describe('error states and sign-in offers of <omni-room>', function () {
+  this.timeout(120_000);
+
   before(async () => {
     ({ baseUrl, serverName } = await homeserver());
     alice = await registerUser({ displayName: 'Alice' });
@@ -77,8 +79,9 @@ describe('error states and sign-in offers of <omni-room>', () => {
     expect(form.querySelector('h2')?.textContent.trim()).to.equal('Sign in to chat');
     // A guest cannot go further as a guest here, so that way is not offered again.
     expect(button(form, 'Continue as guest')).to.equal(undefined);
+    // The form names the homeserver by its host, on purpose; nothing else of the server's shows.
     const seen = deepText(el);
-    expect(seen).not.to.match(INTERNAL);
+    expect(seen).not.to.match(/https?:|\/_matrix|\bM_[A-Z_]+|\bunknown\b|MatrixError/u);
     expect(seen).not.to.include('Guest access not allowed');
     expect(shadow(el).querySelector('[part="error"]'), 'a sign-in offer, not an error state').to.equal(null);
     // Developers still learn why, through the event.
