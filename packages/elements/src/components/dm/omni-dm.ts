@@ -92,7 +92,8 @@ export class OmniDmView extends OmniView {
   #renderRoom(snapshot: RoomSnapshot): TemplateResult {
     const user = this.user.trim();
     const name = snapshot.directWith?.displayName ?? user;
-    if (snapshot.status === 'error') return this.#view.renderError(snapshot.error ?? { code: 'unknown', message: 'No reason given.' }, this.homeserver);
+    if (snapshot.status === 'error')
+      return this.#view.renderError(snapshot.error ?? { code: 'unknown', message: 'No reason given.' }, this.homeserver);
     if (snapshot.status === 'loading') return html`<p class="notice" role="status">Loading the conversation…</p>`;
     return html`
       ${this.#view.renderHeader(this.homeserver, {

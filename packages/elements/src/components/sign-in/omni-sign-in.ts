@@ -41,7 +41,8 @@ function errorInfo(error: unknown): OmniErrorInfo {
 
 function message(error: unknown, fallback: string): string {
   // Core names the homeserver's URL in this one, which means nothing to a member.
-  if (error instanceof OmniError && error.code === 'unreachable') return 'The chat server cannot be reached. Check your connection, then try again.';
+  if (error instanceof OmniError && error.code === 'unreachable')
+    return 'The chat server cannot be reached. Check your connection, then try again.';
   return error instanceof Error && error.message ? error.message : fallback;
 }
 
