@@ -13,6 +13,13 @@ import { RoomController, type RoomTarget, type RoomViewState } from './room-cont
 
 const LOCK = svg`<path d="M8 1a4 4 0 0 0-4 4v2H3a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1V8a1 1 0 0 0-1-1h-1V5a4 4 0 0 0-4-4Zm-2 6V5a2 2 0 1 1 4 0v2H6Z"/>`;
 
+/** Why a guest is asked to sign in, per view. */
+const MEMBERS_ONLY: Record<ErrorStateNoun, string> = {
+  room: 'Sign in to join this room — it is for members only.',
+  discussion: 'Sign in to join this discussion — it is for members only.',
+  conversation: 'Sign in with an account to send direct messages — guests cannot.',
+};
+
 /** How a view finds its room and what only it adds to the events every room view fires. */
 export interface RoomViewOptions {
   /** The homeserver and room to open (an alias, a post, a DM). */
@@ -176,7 +183,7 @@ export class RoomViewController implements ReactiveController {
    */
   renderError(error: OmniErrorInfo, homeserver: string): TemplateResult {
     if (error.code === 'guest-forbidden') {
-      return this.renderSignIn(homeserver, { reason: `Sign in to join this ${this.#noun} — it is for members only.`, guest: false });
+      return this.renderSignIn(homeserver, { reason: MEMBERS_ONLY[this.#noun], guest: false });
     }
     return renderErrorState(describeErrorState(error, this.#noun), this.#onRetry);
   }
