@@ -1,7 +1,16 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { sessionFor } from '@omnisocial/core';
-import { homeserver, registerUser, startHomeserver, stopHomeserver, type TestUser } from '@omnisocial/testing/browser';
+import {
+  homeserver,
+  registerUser,
+  setProxy,
+  startHomeserver,
+  startProxy,
+  stopHomeserver,
+  stopProxy,
+  type TestUser,
+} from '@omnisocial/testing/browser';
 import { signOut } from '../../index.ts';
 import type { OmniSignIn } from './omni-sign-in.ts';
 import './define.ts';
@@ -130,6 +139,23 @@ describe('<omni-sign-in>', () => {
     expect(button(down, 'Try again')).to.be.instanceOf(HTMLButtonElement);
     await expect(down).to.be.accessible();
     await expect(el).to.be.accessible();
+  });
+
+  it('words a rate-limited sign-in for the member, without the request URL', async () => {
+    const { baseUrl: proxy } = await startProxy();
+    try {
+      const el = await fixture<OmniSignIn>(html`<omni-sign-in homeserver=${proxy}></omni-sign-in>`);
+      await ready(el);
+      await setProxy(proxy, { rateLimit: { method: 'POST', path: '/login', count: 1, retryAfterMs: 5_000 } });
+      const { form, username, password } = passwordForm(el);
+      username.value = alice.username;
+      password.value = alice.password;
+      form.requestSubmit();
+      await waitUntil(() => alertText(el) !== '', 'no message for the refused sign-in', { timeout: 10_000 });
+      expect(alertText(el)).to.equal('Too many sign-in attempts: wait a moment, then try again.');
+    } finally {
+      await stopProxy(proxy);
+    }
   });
 
   it('says so when the homeserver goes down during sign-in', async () => {
