@@ -163,10 +163,26 @@ describe('error states and sign-in offers of <omni-room>', function () {
       retry?.focus();
       expect(shadow(el).activeElement, 'Try again takes keyboard focus').to.equal(retry);
       await sendKeys({ press: 'Enter' });
+      // Well before the element would try again by itself (10 s, then 20 s).
       await waitUntil(() => signInOf(el)?.querySelector('form[aria-label="Sign in"]'), 'Try again did not reach the homeserver', {
-        timeout: TIMEOUT,
+        timeout: 5_000,
       });
       expect(errorState(el)).to.equal(undefined);
+    } finally {
+      await stopProxy(proxy);
+    }
+  });
+
+  it('comes back by itself once the homeserver is back, without a click', async () => {
+    const { baseUrl: proxy } = await startProxy();
+    try {
+      await setProxy(proxy, { offline: true });
+      const el = await fixture<OmniRoom>(html`<omni-room homeserver=${proxy} room=${`#lobby:${serverName}`}></omni-room>`);
+      await waitUntil(() => errorState(el), 'no error state while the homeserver is down', { timeout: TIMEOUT });
+      await resetProxy(proxy);
+      await waitUntil(() => signInOf(el)?.querySelector('form[aria-label="Sign in"]'), 'the element never tried again by itself', {
+        timeout: 30_000,
+      });
     } finally {
       await stopProxy(proxy);
     }
