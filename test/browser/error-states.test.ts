@@ -7,7 +7,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { homeserver, peer, registerUser, resetProxy, setProxy, startProxy, stopProxy, type TestUser } from '@omnisocial/testing/browser';
-import { signIn, signOut, type OmniErrorEvent, type OmniRoom, type OmniSignIn } from '../../packages/elements/src/index.ts';
+import { signIn, signOut, type OmniDm, type OmniErrorEvent, type OmniRoom, type OmniSignIn } from '../../packages/elements/src/index.ts';
 import { button, deepText, shadow } from './room-like-dom.ts';
 
 const TIMEOUT = 20_000;
@@ -31,7 +31,7 @@ function errorState(el: OmniRoom): { heading: string; advice: string; retry: HTM
   };
 }
 
-function signInOf(el: OmniRoom): ShadowRoot | undefined {
+function signInOf(el: OmniRoom | OmniDm): ShadowRoot | undefined {
   return shadow(el).querySelector<OmniSignIn>('omni-sign-in')?.shadowRoot ?? undefined;
 }
 
@@ -107,6 +107,19 @@ describe('error states and sign-in offers of <omni-room>', function () {
       joined: Record<string, unknown>;
     };
     expect(Object.keys(members.joined)).to.include(alice.userId);
+  });
+
+  it('offers a guest on <omni-dm> sign-in with the reason instead of an error', async () => {
+    await signIn({ homeserver: baseUrl, guest: true });
+    const el = await fixture<OmniDm>(html`<omni-dm homeserver=${baseUrl} user=${bob.userId}></omni-dm>`);
+    await waitUntil(() => signInOf(el)?.querySelector('form[aria-label="Sign in"]'), 'no sign-in form for the guest', {
+      timeout: TIMEOUT,
+    });
+    expect(signInOf(el)?.querySelector('[part="reason"]')?.textContent.trim()).to.equal(
+      'Sign in with an account to send direct messages — guests cannot.',
+    );
+    expect(shadow(el).querySelector('[part="error"]')).to.equal(null);
+    await expect(el).to.be.accessible();
   });
 
   it('offers sign-in, with guest access, to a visitor who has no session at all', async () => {
