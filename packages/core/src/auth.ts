@@ -79,7 +79,12 @@ function signInError(error: unknown, baseUrl: string): OmniError {
         { cause: error },
       );
     }
-    return new OmniError('sign-in-rejected', `Sign-in failed: ${error.message}`, { cause: error });
+    if (error.httpStatus === 429 || error.errcode === 'M_LIMIT_EXCEEDED') {
+      return new OmniError('sign-in-rejected', 'Too many sign-in attempts: wait a moment, then try again.', { cause: error });
+    }
+    // The server's own sentence, never MatrixError's message, which carries the request URL.
+    const reason = typeof error.data.error === 'string' && error.data.error ? error.data.error : error.errcode;
+    return new OmniError('sign-in-rejected', `Sign-in failed: ${reason ?? `HTTP ${error.httpStatus ?? '?'}`}.`, { cause: error });
   }
   return new OmniError('unreachable', `The homeserver ${baseUrl} cannot be reached.`, { cause: error });
 }

@@ -123,7 +123,7 @@ export class DirectRoomModel extends LazyRoom {
       return 'settled';
     }
     if (this.session.info.guest) {
-      this.fail({ code: 'forbidden', message: 'Sign in with an account to send direct messages.' });
+      this.fail({ code: 'guest-forbidden', message: 'Sign in with an account to send direct messages.' });
       return 'settled';
     }
     await this.session.whenSynced();

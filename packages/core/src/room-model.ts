@@ -144,10 +144,10 @@ export class RoomModel {
     } catch (error) {
       this.#unwatch?.();
       this.#unwatch = undefined;
-      const failure = roomError(error, this.#target);
+      const failure = roomError(error, this.#target, this.#session.info.guest === true);
       this.#publish({ ...LOADING, status: 'error', error: failure });
       // A homeserver that cannot be reached now may be back soon: keep trying, more slowly each time.
-      if (failure.code === 'network' && !this.#disposed) {
+      if ((failure.code === 'network' || failure.code === 'rate-limited') && !this.#disposed) {
         const delay = Math.min(START_RETRY_MAX_MS, START_RETRY_MS * 2 ** this.#startAttempts);
         this.#startAttempts += 1;
         setTimeout(() => {
@@ -649,13 +649,49 @@ function viaServers(target: string): string[] {
   return server ? [server] : [];
 }
 
-function roomError(error: unknown, target: string): OmniError {
+/**
+ * Turns why a room could not be opened into an error the element can explain. The message is for
+ * developers (`omni-error`); what a member reads is chosen by `code`, so server wording never shows.
+ */
+export function roomError(error: unknown, target: string, guest = false): OmniError {
   if (error instanceof OmniError) return error;
-  if (error instanceof MatrixError) {
-    if (error.errcode === 'M_NOT_FOUND') return new OmniError('unknown-room', `The room ${target} does not exist.`, { cause: error });
-    if (error.errcode === 'M_FORBIDDEN')
-      return new OmniError('forbidden', `You cannot join ${target}: ${error.data.error ?? 'access denied'}.`, { cause: error });
-    return new OmniError('unknown', `${target}: ${error.message}`, { cause: error });
+  const shape = errorShape(error);
+  if (shape === undefined) {
+    return new OmniError('network', `The room ${target} could not be loaded; check the connection.`, { cause: error });
   }
-  return new OmniError('network', `The room ${target} could not be loaded; check the connection.`, { cause: error });
+  const reason = shape.reason ? `: ${shape.reason}` : '';
+  // Synapse refuses a guest's join with a plain M_FORBIDDEN ("Guest access not allowed"); other
+  // homeservers use M_GUEST_ACCESS_FORBIDDEN. Either way, a member's account would be let in.
+  if (shape.errcode === 'M_GUEST_ACCESS_FORBIDDEN' || (guest && shape.httpStatus === 403)) {
+    return new OmniError('guest-forbidden', `Guests cannot join ${target}${reason}; sign in with an account.`, { cause: error });
+  }
+  if (shape.httpStatus === 429 || shape.errcode === 'M_LIMIT_EXCEEDED') {
+    return new OmniError('rate-limited', `The homeserver is rate-limiting requests for ${target}.`, { cause: error });
+  }
+  // An unknown alias is M_NOT_FOUND; an unknown room id is a 404 with M_UNKNOWN ("No known servers").
+  if (shape.errcode === 'M_NOT_FOUND' || shape.httpStatus === 404) {
+    return new OmniError('unknown-room', `The room ${target} does not exist${reason}.`, { cause: error });
+  }
+  if (shape.errcode === 'M_FORBIDDEN' || shape.httpStatus === 403) {
+    return new OmniError('forbidden', `You cannot join ${target}${reason}.`, { cause: error });
+  }
+  // A gateway in front of a homeserver that is down or restarting answers 502/503/504.
+  if (shape.httpStatus !== undefined && shape.httpStatus >= 500) {
+    return new OmniError('network', `The homeserver failed to load ${target} (HTTP ${shape.httpStatus}).`, { cause: error });
+  }
+  return new OmniError('unknown', `${target}${reason || `: ${shape.errcode ?? 'unexpected answer'}`}`, { cause: error });
+}
+
+/** The parts of a homeserver's answer that classify it; undefined when no answer came (network). */
+function errorShape(error: unknown): { errcode?: string; httpStatus?: number; reason?: string } | undefined {
+  if (error instanceof MatrixError) {
+    const reason = typeof error.data.error === 'string' ? error.data.error : undefined;
+    return {
+      errcode: error.errcode,
+      ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
+      ...(reason ? { reason } : {}),
+    };
+  }
+  if (error instanceof HTTPError) return error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {};
+  return undefined;
 }

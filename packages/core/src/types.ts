@@ -22,6 +22,7 @@ export type OmniErrorCode =
   | 'registration-rejected'
   | 'unknown-room'
   | 'forbidden'
+  | 'guest-forbidden'
   | 'bad-room'
   | 'network'
   | 'creation-refused'

@@ -34,6 +34,10 @@ export interface RoomTarget {
   open?: (session: SessionHandle) => RoomHandle;
 }
 
+/** Waits before trying an unreachable homeserver again by itself: 10 s, doubling up to a minute. */
+const AUTO_RETRY_MS = 10_000;
+const AUTO_RETRY_MAX_MS = 60_000;
+
 function toErrorInfo(error: unknown): OmniErrorInfo {
   if (typeof error === 'object' && error !== null && 'code' in error && 'message' in error) {
     return error as OmniErrorInfo;
@@ -55,6 +59,8 @@ export class RoomController implements ReactiveController {
   #generation = 0;
   /** The target the controller last connected to, so a changed attribute reconnects once. */
   #connectedKey: string | undefined;
+  #autoRetry: ReturnType<typeof setTimeout> | undefined;
+  #autoRetries = 0;
 
   constructor(host: ReactiveControllerHost, target: () => RoomTarget) {
     this.#host = host;
@@ -65,6 +71,7 @@ export class RoomController implements ReactiveController {
   hostConnected(): void {
     this.#stopWatchingSessions = onSessionsChange(() => void this.#connect());
     this.#connectedKey = undefined;
+    window.addEventListener('online', this.#onOnline);
   }
 
   /** Runs before every render, so attributes set before or after connection are both picked up. */
@@ -81,8 +88,21 @@ export class RoomController implements ReactiveController {
   hostDisconnected(): void {
     this.#stopWatchingSessions?.();
     this.#stopWatchingSessions = undefined;
+    window.removeEventListener('online', this.#onOnline);
+    this.#cancelAutoRetry();
     this.#generation += 1;
     this.#leaveRoom();
+  }
+
+  /**
+   * Opens the room again from the start (the member's **Try again**): resolves the homeserver, picks up
+   * the session and asks the server for the room anew.
+   */
+  reconnect(): void {
+    this.#cancelAutoRetry();
+    this.#leaveRoom();
+    this.#set({ kind: 'connecting' });
+    void this.#connect();
   }
 
   /** The homeserver URL the element resolved to, once known. */
@@ -155,10 +175,15 @@ export class RoomController implements ReactiveController {
     try {
       url = await resolveHomeserver(homeserver);
     } catch (error) {
-      if (generation === this.#generation) this.#set({ kind: 'error', error: toErrorInfo(error) });
+      if (generation !== this.#generation) return;
+      const info = toErrorInfo(error);
+      this.#set({ kind: 'error', error: info });
+      // The member may not be looking: once the homeserver is back, the room comes without a click.
+      if (info.code === 'unreachable') this.#scheduleAutoRetry();
       return;
     }
     if (generation !== this.#generation) return;
+    this.#autoRetries = 0;
     this.homeserverUrl = url;
     await restoreSession(url);
     if (generation !== this.#generation) return;
@@ -225,6 +250,26 @@ export class RoomController implements ReactiveController {
   useHere(): Promise<void> {
     return this.homeserverUrl ? useHere(this.homeserverUrl) : Promise.resolve();
   }
+
+  #scheduleAutoRetry(): void {
+    this.#cancelAutoRetry();
+    const delay = Math.min(AUTO_RETRY_MAX_MS, AUTO_RETRY_MS * 2 ** this.#autoRetries);
+    this.#autoRetries += 1;
+    this.#autoRetry = setTimeout(() => {
+      this.#autoRetry = undefined;
+      void this.#connect();
+    }, delay);
+  }
+
+  #cancelAutoRetry(): void {
+    if (this.#autoRetry !== undefined) clearTimeout(this.#autoRetry);
+    this.#autoRetry = undefined;
+  }
+
+  /** Back online: an element showing that the homeserver cannot be reached tries again at once. */
+  readonly #onOnline = (): void => {
+    if (this.state.kind === 'error' && this.state.error.code === 'unreachable') this.reconnect();
+  };
 
   #leaveRoom(): void {
     this.#room?.release();

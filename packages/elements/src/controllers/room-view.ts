@@ -2,6 +2,7 @@ import { html, nothing, svg, type ReactiveController, type TemplateResult } from
 import type { MessageItem, OmniErrorInfo, RoomSnapshot } from '@omnisocial/core';
 import type { OmniView } from '../base/omni-view.ts';
 import { ComposerController } from '../components/composer/composer.ts';
+import { describeErrorState, renderErrorState, type ErrorStateNoun } from '../components/room/error-state.ts';
 import '../components/security/define.ts';
 import '../components/sign-in/define.ts';
 import { TimelineController } from '../components/timeline/timeline.ts';
@@ -12,6 +13,13 @@ import { RoomController, type RoomTarget, type RoomViewState } from './room-cont
 
 const LOCK = svg`<path d="M8 1a4 4 0 0 0-4 4v2H3a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1V8a1 1 0 0 0-1-1h-1V5a4 4 0 0 0-4-4Zm-2 6V5a2 2 0 1 1 4 0v2H6Z"/>`;
 
+/** Why a guest is asked to sign in, per view. */
+const MEMBERS_ONLY: Record<ErrorStateNoun, string> = {
+  room: 'Sign in to join this room — it is for members only.',
+  discussion: 'Sign in to join this discussion — it is for members only.',
+  conversation: 'Sign in with an account to send direct messages — guests cannot.',
+};
+
 /** How a view finds its room and what only it adds to the events every room view fires. */
 export interface RoomViewOptions {
   /** The homeserver and room to open (an alias, a post, a DM). */
@@ -20,6 +28,8 @@ export interface RoomViewOptions {
   theme: () => ThemeName;
   /** The view's own event for a room its member's first message created (`omni-room-created`, `omni-dm-created`). */
   created?: (roomId: string, snapshot: RoomSnapshot) => Event;
+  /** What the member calls what the view shows, in its error states: `room` (default), `conversation`, `discussion`. */
+  noun?: ErrorStateNoun;
 }
 
 /** The words of the states before a room is shown, which differ per view. */
@@ -63,6 +73,7 @@ export class RoomViewController implements ReactiveController {
   readonly composer: ComposerController;
   readonly #host: OmniView;
   readonly #created: RoomViewOptions['created'];
+  readonly #noun: ErrorStateNoun;
   #reportedError: OmniErrorInfo | undefined;
   #reportedSession = '';
   #reportedCreated: string | undefined;
@@ -71,6 +82,7 @@ export class RoomViewController implements ReactiveController {
   constructor(host: OmniView, options: RoomViewOptions) {
     this.#host = host;
     this.#created = options.created;
+    this.#noun = options.noun ?? 'room';
     // The room binds before the timeline and composer, whose hostUpdate reads what it published.
     this.room = new RoomController(host, options.target);
     this.theme = new ThemeController(host, host.viewHost.internals, options.theme, host.viewHost.element);
@@ -138,7 +150,7 @@ export class RoomViewController implements ReactiveController {
       case 'connecting':
         return html`<p class="notice" role="status">${texts.loading}</p>`;
       case 'error':
-        return html`<p role="alert">${state.error.message}</p>`;
+        return this.renderError(state.error, homeserver);
       case 'signed-out':
         return html`
           ${state.revoked ? html`<p class="notice" role="status">You were signed out.</p>` : nothing}
@@ -164,12 +176,32 @@ export class RoomViewController implements ReactiveController {
     }
   }
 
-  /** The built-in sign-in form, replaceable through the `sign-in` slot. */
-  renderSignIn(homeserver: string): TemplateResult {
+  /**
+   * Why the room cannot be shown, in the member's words (see error-state.ts), with **Try again** where
+   * that can help. A guest turned away by a members-only room gets the sign-in form and the reason instead:
+   * signing in is what lets them in. The details stay for developers in `omni-error`.
+   */
+  renderError(error: OmniErrorInfo, homeserver: string): TemplateResult {
+    if (error.code === 'guest-forbidden') {
+      return this.renderSignIn(homeserver, { reason: MEMBERS_ONLY[this.#noun], guest: false });
+    }
+    return renderErrorState(describeErrorState(error, this.#noun), this.#onRetry);
+  }
+
+  /**
+   * The built-in sign-in form, replaceable through the `sign-in` slot; `reason` says why it is asked for,
+   * and `guest: false` leaves out guest access where a guest cannot go.
+   */
+  renderSignIn(homeserver: string, options: { reason?: string; guest?: boolean } = {}): TemplateResult {
     return html`
       <div class="sign-in">
         <slot name="sign-in">
-          <omni-sign-in homeserver=${this.homeserverFor(homeserver)} theme=${this.theme.resolved}></omni-sign-in>
+          <omni-sign-in
+            homeserver=${this.homeserverFor(homeserver)}
+            theme=${this.theme.resolved}
+            reason=${options.reason ?? nothing}
+            ?no-guest=${options.guest === false}
+          ></omni-sign-in>
         </slot>
       </div>
     `;
@@ -227,6 +259,10 @@ export class RoomViewController implements ReactiveController {
       encrypted: snapshot.encrypted,
     });
   }
+
+  readonly #onRetry = (): void => {
+    this.room.reconnect();
+  };
 
   readonly #onUseHere = (): void => {
     void this.room.useHere();

@@ -126,6 +126,7 @@ export class OmniChatView extends OmniView {
     },
     theme: () => this.theme,
     created: (roomId, snapshot) => new OmniRoomCreatedEvent({ roomId, alias: snapshot.alias ?? '', postId: this.post }),
+    noun: 'discussion',
   });
   /** The homeserver a guest sign-in was attempted on, so an open post asks only once. */
   #guestTried: string | undefined;
@@ -321,7 +322,7 @@ export class OmniChatView extends OmniView {
       case 'error':
         // A guest on a post whose room only members may read is asked to sign in, not shown a failure.
         if (guest && snapshot.error?.code === 'forbidden') return this.#renderMembersOnly(snapshot.error.message);
-        return html`<p role="alert">${snapshot.error?.message ?? 'This discussion cannot be shown.'}</p>`;
+        return this.#view.renderError(snapshot.error ?? { code: 'unknown', message: 'No reason given.' }, this.homeserver);
       case 'mismatch':
         return html`<p role="alert" part="mismatch">${snapshot.error?.message ?? "This discussion's address points to another room."}</p>`;
       default:

@@ -58,6 +58,7 @@ export class OmniDmView extends OmniView {
     },
     theme: () => this.theme,
     created: (roomId) => new OmniDmCreatedEvent({ roomId, userId: this.user.trim() }),
+    noun: 'conversation',
   });
 
   constructor() {
@@ -91,9 +92,8 @@ export class OmniDmView extends OmniView {
   #renderRoom(snapshot: RoomSnapshot): TemplateResult {
     const user = this.user.trim();
     const name = snapshot.directWith?.displayName ?? user;
-    if (snapshot.status === 'error') {
-      return html`<p role="alert">${snapshot.error?.message ?? 'This conversation cannot be shown.'}</p>`;
-    }
+    if (snapshot.status === 'error')
+      return this.#view.renderError(snapshot.error ?? { code: 'unknown', message: 'No reason given.' }, this.homeserver);
     if (snapshot.status === 'loading') return html`<p class="notice" role="status">Loading the conversation…</p>`;
     return html`
       ${this.#view.renderHeader(this.homeserver, {

@@ -1,6 +1,10 @@
 import { css } from 'lit';
+import { errorStateStyles } from './error-state.styles.ts';
 
+/** The shell of every room-like view (`<omni-room>`, `<omni-dm>`, `<omni-chat>`), with their shared error state. */
 export const roomStyles = css`
+  ${errorStateStyles}
+
   :host {
     --_header-bg: var(--omni-header-background, var(--_color-surface));
     display: flex;

@@ -154,11 +154,11 @@ describe('<omni-room> against a real Synapse', () => {
   it('shows a readable error for a bad homeserver instead of throwing', async () => {
     const el = await fixture<OmniRoom>(html`<omni-room homeserver="ftp://example.org" room="#lobby:example.org"></omni-room>`);
     await waitUntil(() => shadow(el).querySelector('[role="alert"]'), 'no error state');
-    expect(shadow(el).querySelector('[role="alert"]')?.textContent).to.include('http or https');
+    expect(shadow(el).querySelector('[role="alert"]')?.textContent).to.include('This chat is not set up correctly');
 
     const unreachable = await fixture<OmniRoom>(html`<omni-room homeserver="http://127.0.0.1:9" room="#lobby:example.org"></omni-room>`);
     await waitUntil(() => shadow(unreachable).querySelector('[role="alert"]'), 'no error state', { timeout: 10_000 });
-    expect(shadow(unreachable).querySelector('[role="alert"]')?.textContent).to.include('cannot be reached');
+    expect(shadow(unreachable).querySelector('[role="alert"]')?.textContent).to.include('Cannot reach the chat server');
   });
 
   it('rejects signIn() with a clear error when the credentials are wrong', async () => {

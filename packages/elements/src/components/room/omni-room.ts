@@ -1,5 +1,5 @@
 import { html, type TemplateResult } from 'lit';
-import type { RoomSnapshot } from '@omnisocial/core';
+import type { OmniErrorInfo, RoomSnapshot } from '@omnisocial/core';
 import { OmniView } from '../../base/omni-view.ts';
 import { RoomViewController } from '../../controllers/room-view.ts';
 import { tokens, type ThemeName } from '../../theme/tokens.ts';
@@ -9,6 +9,8 @@ import { messageTileStyles } from '../message-tile/message-tile.styles.ts';
 import { timelineStyles } from '../timeline/timeline.styles.ts';
 import { roomStyles } from './omni-room.styles.ts';
 
+const UNEXPLAINED: OmniErrorInfo = { code: 'unknown', message: 'The room failed to load without a reason.' };
+
 /** The element the page holds (`<omni-room>`): the loader's shell that mounts this view. */
 export type { OmniRoom } from '../../loader/elements.ts';
 
@@ -17,7 +19,12 @@ export type { OmniRoom } from '../../loader/elements.ts';
  * loader's `<omni-room>` shell mounts into its own shadow root once the element nears the viewport.
  *
  * @summary A community chat room.
- * @slot sign-in - Replaces the built-in sign-in form shown to signed-out visitors.
+ * @slot sign-in - Replaces the built-in sign-in form shown to signed-out visitors (and to guests a members-only room turns away).
+ * @csspart error - The error state: `error-icon`, `error-heading` (what happened), `error-advice` (what to do), `error-retry` (**Try again**, where it can help).
+ * @csspart error-icon - The error state's icon.
+ * @csspart error-heading - What happened, in plain words.
+ * @csspart error-advice - What the member can do about it.
+ * @csspart error-retry - The **Try again** button of an error that retrying can fix (network, server down or busy).
  * @csspart header - The room name and topic bar, with the encryption indicator and the Security panel.
  * @csspart encryption - "End-to-end encrypted" with a lock, in the header of an encrypted room (nothing in a room that is not).
  * @csspart timeline - The scrolling message log (same element as `log`).
@@ -99,7 +106,7 @@ export class OmniRoomView extends OmniView {
   }
 
   #renderRoom(snapshot: RoomSnapshot): TemplateResult {
-    if (snapshot.status === 'error') return html`<p role="alert">${snapshot.error?.message ?? 'This room cannot be shown.'}</p>`;
+    if (snapshot.status === 'error') return this.#view.renderError(snapshot.error ?? UNEXPLAINED, this.homeserver);
     if (snapshot.status === 'loading') return html`<p class="notice" role="status">Loading the room…</p>`;
     const name = snapshot.name ?? this.room;
     return html`

@@ -34,6 +34,71 @@ export const signInStyles = css`
     font-weight: 600;
   }
 
+  .heading h2 {
+    font-size: 1.125em;
+  }
+
+  .heading .server {
+    margin: var(--_space-xs) 0 0;
+    font-size: 0.875em;
+    color: var(--_color-text-muted);
+    overflow-wrap: anywhere;
+  }
+
+  .reason {
+    margin: 0;
+    padding: var(--_space-s) var(--_space-m);
+    border-inline-start: 3px solid var(--_color-accent);
+    border-radius: var(--_radius-s);
+    background: var(--_color-accent-subtle);
+    color: var(--_color-text);
+  }
+
+  .field {
+    display: flex;
+    flex-direction: column;
+    gap: 0.125rem;
+  }
+
+  .password {
+    display: flex;
+    align-items: stretch;
+  }
+
+  .password input {
+    font-size: 0.875em;
+    flex: 1;
+    min-inline-size: 0;
+    border-start-end-radius: 0;
+    border-end-end-radius: 0;
+  }
+
+  button.toggle {
+    display: grid;
+    place-items: center;
+    padding: 0 var(--_space-s);
+    background: var(--_color-surface-2);
+    color: var(--_color-text);
+    border: 1px solid var(--_color-border);
+    border-inline-start: none;
+    border-start-start-radius: 0;
+    border-end-start-radius: 0;
+  }
+
+  button.toggle[aria-pressed='true'] {
+    background: var(--_color-accent-subtle);
+  }
+
+  button.toggle svg {
+    inline-size: 1.25em;
+    block-size: 1.25em;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 1.75;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+  }
+
   label {
     display: flex;
     flex-direction: column;

@@ -1,7 +1,16 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { sessionFor } from '@omnisocial/core';
-import { homeserver, registerUser, startHomeserver, stopHomeserver, type TestUser } from '@omnisocial/testing/browser';
+import {
+  homeserver,
+  registerUser,
+  setProxy,
+  startHomeserver,
+  startProxy,
+  stopHomeserver,
+  stopProxy,
+  type TestUser,
+} from '@omnisocial/testing/browser';
 import { signOut } from '../../index.ts';
 import type { OmniSignIn } from './omni-sign-in.ts';
 import './define.ts';
@@ -58,6 +67,41 @@ describe('<omni-sign-in>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('has a visible heading naming the homeserver and a show-password toggle', async () => {
+    const el = await fixture<OmniSignIn>(html`<omni-sign-in homeserver=${baseUrl}></omni-sign-in>`);
+    await ready(el);
+    const heading = root(el).querySelector('h2');
+    expect(heading?.textContent.trim()).to.equal('Sign in to chat');
+    expect(heading?.checkVisibility()).to.equal(true);
+    expect(root(el).querySelector('[part="heading"]')?.textContent.replace(/\s+/g, ' ').trim()).to.equal(
+      `Sign in to chat on ${new URL(baseUrl).host}`,
+    );
+    const { password } = passwordForm(el);
+    expect(password.labels?.[0]?.textContent.trim()).to.equal('Password');
+    const toggle = [...root(el).querySelectorAll('button')].find((b) => b.getAttribute('aria-label') === 'Show password');
+    if (!toggle) throw new Error('no Show password button');
+    expect(toggle.getAttribute('aria-pressed')).to.equal('false');
+    expect(password.type).to.equal('password');
+
+    password.value = 'typed secret';
+    toggle.click();
+    await el.updateComplete;
+    expect(password.type).to.equal('text');
+    expect(toggle.getAttribute('aria-pressed')).to.equal('true');
+    expect(password.value, 'showing keeps what was typed').to.equal('typed secret');
+    await expect(el).to.be.accessible();
+
+    // By keyboard too: the toggle follows the password field in tab order.
+    password.focus();
+    await sendKeys({ press: 'Tab' });
+    expect(root(el).activeElement).to.equal(toggle);
+    await sendKeys({ press: 'Space' });
+    await el.updateComplete;
+    expect(password.type).to.equal('password');
+    expect(toggle.getAttribute('aria-pressed')).to.equal('false');
+    expect(button(el, 'Sign in')).to.be.instanceOf(HTMLButtonElement);
+  });
+
   it('is accessible in the dark theme and while showing an error', async () => {
     const el = await fixture<OmniSignIn>(html`<omni-sign-in homeserver=${baseUrl} theme="dark"></omni-sign-in>`);
     await ready(el);
@@ -85,9 +129,33 @@ describe('<omni-sign-in>', () => {
   it('explains a malformed or unreachable homeserver and offers to try again', async () => {
     const el = await fixture<OmniSignIn>(html`<omni-sign-in homeserver="not a homeserver!"></omni-sign-in>`);
     await ready(el);
-    expect(alertText(el)).to.include('neither a homeserver URL nor a server name');
-    expect(button(el, 'Try again')).to.be.instanceOf(HTMLButtonElement);
+    expect(alertText(el)).to.include('This chat is not set up correctly');
+    expect(alertText(el)).not.to.include('not a homeserver!');
+
+    const down = await fixture<OmniSignIn>(html`<omni-sign-in homeserver="http://127.0.0.1:9"></omni-sign-in>`);
+    await ready(down);
+    expect(alertText(down)).to.include('Cannot reach the chat server');
+    expect(alertText(down), 'no internal URL').not.to.include('127.0.0.1');
+    expect(button(down, 'Try again')).to.be.instanceOf(HTMLButtonElement);
+    await expect(down).to.be.accessible();
     await expect(el).to.be.accessible();
+  });
+
+  it('words a rate-limited sign-in for the member, without the request URL', async () => {
+    const { baseUrl: proxy } = await startProxy();
+    try {
+      const el = await fixture<OmniSignIn>(html`<omni-sign-in homeserver=${proxy}></omni-sign-in>`);
+      await ready(el);
+      await setProxy(proxy, { rateLimit: { method: 'POST', path: '/login', count: 1, retryAfterMs: 5_000 } });
+      const { form, username, password } = passwordForm(el);
+      username.value = alice.username;
+      password.value = alice.password;
+      form.requestSubmit();
+      await waitUntil(() => alertText(el) !== '', 'no message for the refused sign-in', { timeout: 10_000 });
+      expect(alertText(el)).to.equal('Too many sign-in attempts: wait a moment, then try again.');
+    } finally {
+      await stopProxy(proxy);
+    }
   });
 
   it('says so when the homeserver goes down during sign-in', async () => {
@@ -100,5 +168,6 @@ describe('<omni-sign-in>', () => {
     password.value = 'whatever';
     form.requestSubmit();
     await waitUntil(() => alertText(el).includes('cannot be reached'), 'no unreachable message', { timeout: 10_000 });
+    expect(alertText(el), 'no internal URL').not.to.include(down.baseUrl);
   });
 });

@@ -1,25 +1,48 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, svg, type TemplateResult } from 'lit';
 import {
   completeSsoSignIn,
   getLoginFlows,
   hasSsoReturn,
   signIn,
   startSsoSignIn,
+  OmniError,
   type LoginFlows,
+  type OmniErrorInfo,
   type SignInOptions,
 } from '@omnisocial/core';
 import { OmniElement } from '../../base/omni-element.ts';
 import { tokens } from '../../theme/tokens.ts';
+import { describeErrorState, renderErrorState } from '../room/error-state.ts';
+import { errorStateStyles } from '../room/error-state.styles.ts';
 import { signInStyles } from './omni-sign-in.styles.ts';
 
 type View = 'sign-in' | 'register';
+
+const EYE = svg`<path d="M1.5 12S5.5 5 12 5s10.5 7 10.5 7-4 7-10.5 7S1.5 12 1.5 12Z"/><circle cx="12" cy="12" r="3"/>`;
+const EYE_OFF = svg`<path d="M10.6 5.1A10 10 0 0 1 12 5c6.5 0 10.5 7 10.5 7a17 17 0 0 1-3 3.7M6.6 6.6C3.4 8.6 1.5 12 1.5 12s4 7 10.5 7a10 10 0 0 0 5.4-1.6"/><path d="M9.9 9.9a3 3 0 0 0 4.2 4.2"/><path d="m3 3 18 18"/>`;
+
+/** The homeserver as a member knows it: its host name, not its API URL. */
+function serverName(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
 
 function field(data: FormData, name: string): string {
   const value = data.get(name);
   return typeof value === 'string' ? value : '';
 }
 
+function errorInfo(error: unknown): OmniErrorInfo {
+  return error instanceof OmniError ? error : { code: 'unreachable', message: message(error, 'The homeserver cannot be reached.') };
+}
+
 function message(error: unknown, fallback: string): string {
+  // Core names the homeserver's URL in this one, which means nothing to a member.
+  if (error instanceof OmniError && error.code === 'unreachable')
+    return 'The chat server cannot be reached. Check your connection, then try again.';
   return error instanceof Error && error.message ? error.message : fallback;
 }
 
@@ -30,18 +53,23 @@ function message(error: unknown, fallback: string): string {
  * `?loginToken=`.
  *
  * @summary Sign-in and account creation for one homeserver.
+ * @csspart heading - "Sign in to chat" and the homeserver's name.
+ * @csspart reason - Why signing in is asked for here (the `reason` attribute).
  * @csspart form - The password sign-in form.
+ * @csspart show-password - The button that shows or hides the password as it is typed.
  * @csspart register-form - The account creation form.
  * @cssproperty --omni-color-accent - Buttons and links.
  */
 export class OmniSignIn extends OmniElement {
-  static override styles = [tokens, signInStyles];
+  static override styles = [tokens, signInStyles, errorStateStyles];
 
   static override properties = {
     homeserver: { type: String, reflect: true },
     username: { type: String },
     theme: { type: String, reflect: true },
+    reason: { type: String },
     noGuest: { type: Boolean, reflect: true, attribute: 'no-guest' },
+    passwordShown: { state: true },
     flows: { state: true },
     loadError: { state: true },
     error: { state: true },
@@ -55,10 +83,13 @@ export class OmniSignIn extends OmniElement {
   declare username: string;
   /** `light` (default) or `dark`. */
   declare theme: 'light' | 'dark';
-  /** Never offers "Continue as guest" (e.g. where guests could not read what the sign-in is for). */
+  /** Why signing in is asked for, shown under the heading (e.g. a room that is for members only). */
+  declare reason: string;
+  /** Leaves out **Continue as guest**, where a guest could not go on (`no-guest` attribute). */
   declare noGuest: boolean;
+  declare private passwordShown: boolean;
   declare private flows: LoginFlows | undefined;
-  declare private loadError: string | undefined;
+  declare private loadError: OmniErrorInfo | undefined;
   declare private error: string | undefined;
   declare private busy: boolean;
   declare private view: View;
@@ -70,7 +101,9 @@ export class OmniSignIn extends OmniElement {
     this.homeserver = '';
     this.username = '';
     this.theme = 'light';
+    this.reason = '';
     this.noGuest = false;
+    this.passwordShown = false;
     this.busy = false;
     this.view = 'sign-in';
   }
@@ -95,17 +128,12 @@ export class OmniSignIn extends OmniElement {
       const flows = await getLoginFlows(homeserver);
       if (homeserver === this.homeserver) this.flows = flows;
     } catch (error) {
-      if (homeserver === this.homeserver) this.loadError = message(error, 'The homeserver cannot be reached.');
+      if (homeserver === this.homeserver) this.loadError = errorInfo(error);
     }
   }
 
   protected override render(): TemplateResult {
-    if (this.loadError) {
-      return html`<div class="panel">
-        <p role="alert">${this.loadError}</p>
-        <button type="button" class="secondary" @click=${this.#retry}>Try again</button>
-      </div>`;
-    }
+    if (this.loadError) return renderErrorState(describeErrorState(this.loadError), this.#retry);
     const flows = this.flows;
     if (!flows) return html`<p class="notice" role="status">Checking how to sign in…</p>`;
     return html`<div class="panel">
@@ -117,11 +145,16 @@ export class OmniSignIn extends OmniElement {
   #renderSignIn(flows: LoginFlows): TemplateResult {
     const providers = flows.sso;
     return html`
+      <div class="heading" part="heading">
+        <h2>Sign in to chat</h2>
+        <p class="server">on ${serverName(flows.homeserverUrl)}</p>
+      </div>
+      ${this.reason ? html`<p class="reason" part="reason">${this.reason}</p>` : nothing}
       ${
         flows.password
           ? html`<form part="form" aria-label="Sign in" @submit=${this.#onSignIn}>
               <label>Username <input name="username" autocomplete="username" required .value=${this.username} /></label>
-              <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
+              ${this.#renderPassword('current-password')}
               <button type="submit" ?disabled=${this.busy}>Sign in</button>
             </form>`
           : nothing
@@ -158,7 +191,7 @@ export class OmniSignIn extends OmniElement {
         }
       </div>
       ${
-        !flows.password && !providers && (!flows.guest || this.noGuest) && !flows.registration.available
+        !flows.password && !providers && !(flows.guest && !this.noGuest) && !flows.registration.available
           ? html`<p class="notice">This homeserver offers no way to sign in here.</p>`
           : nothing
       }
@@ -171,7 +204,7 @@ export class OmniSignIn extends OmniElement {
       <form part="register-form" aria-label="Create account" @submit=${this.#onRegister}>
         <h2>Create an account</h2>
         <label>Username <input name="username" autocomplete="username" required /></label>
-        <label>Password <input name="password" type="password" autocomplete="new-password" required /></label>
+        ${this.#renderPassword('new-password')}
         ${requiresToken ? html`<label>Registration token <input name="token" autocomplete="off" required /></label>` : nothing}
         ${
           terms.length > 0
@@ -193,6 +226,36 @@ export class OmniSignIn extends OmniElement {
     `;
   }
 
+  /**
+   * The password field with a toggle that shows what was typed (a mistyped password on a phone is the
+   * usual reason a sign-in fails). Only one form shows at a time, so the id is unique in the shadow root.
+   */
+  #renderPassword(autocomplete: 'current-password' | 'new-password'): TemplateResult {
+    const shown = this.passwordShown;
+    return html`<div class="field">
+      <label for="password">Password</label>
+      <div class="password">
+        <input id="password" name="password" type=${shown ? 'text' : 'password'} autocomplete=${autocomplete} required />
+        <button
+          type="button"
+          class="toggle"
+          part="show-password"
+          aria-label="Show password"
+          aria-controls="password"
+          aria-pressed=${shown ? 'true' : 'false'}
+          title=${shown ? 'Hide password' : 'Show password'}
+          @click=${this.#togglePassword}
+        >
+          <svg viewBox="0 0 24 24" aria-hidden="true">${shown ? EYE_OFF : EYE}</svg>
+        </button>
+      </div>
+    </div>`;
+  }
+
+  #togglePassword(): void {
+    this.passwordShown = !this.passwordShown;
+  }
+
   #retry(): void {
     this.#loadedFor = undefined;
     this.requestUpdate();
@@ -200,6 +263,7 @@ export class OmniSignIn extends OmniElement {
 
   async #showRegister(): Promise<void> {
     this.view = 'register';
+    this.passwordShown = false;
     this.error = undefined;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLInputElement>('form input')?.focus();
@@ -207,6 +271,7 @@ export class OmniSignIn extends OmniElement {
 
   async #showSignIn(): Promise<void> {
     this.view = 'sign-in';
+    this.passwordShown = false;
     this.error = undefined;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLInputElement>('form input')?.focus();
