@@ -15,7 +15,9 @@ export const roomStyles = css`
     font-size: var(--_font-size);
     line-height: var(--_line-height);
     overflow: hidden;
-    contain: content;
+    /* The element takes the width its container gives it; its content never widens the page. */
+    contain: inline-size layout paint style;
+    container-type: inline-size;
   }
 
   :host([hidden]) {
@@ -32,14 +34,22 @@ export const roomStyles = css`
     min-inline-size: 0;
   }
 
-  .header .name {
-    font-weight: 600;
-  }
-
+  .header .name,
   .header .detail {
+    min-inline-size: 0;
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
+  }
+
+  .header .name {
+    flex: 0 1 auto;
+    font-weight: 600;
+  }
+
+  /* The name keeps its room first; the detail (a URL, a user id) gives way before it. */
+  .header .detail {
+    flex: 0 100 auto;
     font-size: var(--_font-size-s);
     color: var(--_color-text-muted);
   }
@@ -58,6 +68,18 @@ export const roomStyles = css`
     inline-size: 0.9em;
     block-size: 0.9em;
     fill: currentColor;
+  }
+
+  /* On a phone the lock alone says it; the words stay the indicator's accessible text. */
+  @container (max-width: 30rem) {
+    .header .encrypted {
+      font-size: 0;
+    }
+
+    .header .encrypted svg {
+      inline-size: 0.875rem;
+      block-size: 0.875rem;
+    }
   }
 
   .empty {
