@@ -31,7 +31,7 @@ function deepElements(root: ParentNode): Element[] {
 
 function describeElement(element: Element): string {
   const part = element.getAttribute('part');
-  return `<${element.localName}${element.className ? ` class="${String(element.className)}"` : ''}${part ? ` part="${part}"` : ''}>`;
+  return `<${element.localName}${element.className ? ` class="${element.className}"` : ''}${part ? ` part="${part}"` : ''}>`;
 }
 
 /**
@@ -94,16 +94,16 @@ describe('the elements on a phone and on a desktop', function () {
       const page = await fixture<HTMLElement>(html`
         <div style="display: grid; grid-template-columns: 1fr; padding: 0 1rem">
           <article style="padding: 1rem; border: 1px solid">
-          <omni-room homeserver=${baseUrl} room=${alias} loading="lazy" collapse="never"></omni-room>
-          <omni-chat
-            homeserver=${baseUrl}
-            post=${`layout-post-${crypto.randomUUID().slice(0, 8)}`}
-            post-title=${LONG_NAME}
-            post-url=${LONG_URL}
-            collapse="never"
-          ></omni-chat>
-          <omni-dm homeserver=${baseUrl} user=${bob.userId} collapse="never"></omni-dm>
-          <omni-room homeserver=${baseUrl} room=${alias} presentation="launcher"></omni-room>
+            <omni-room homeserver=${baseUrl} room=${alias} loading="lazy" collapse="never"></omni-room>
+            <omni-chat
+              homeserver=${baseUrl}
+              post=${`layout-post-${crypto.randomUUID().slice(0, 8)}`}
+              post-title=${LONG_NAME}
+              post-url=${LONG_URL}
+              collapse="never"
+            ></omni-chat>
+            <omni-dm homeserver=${baseUrl} user=${bob.userId} collapse="never"></omni-dm>
+            <omni-room homeserver=${baseUrl} room=${alias} presentation="launcher"></omni-room>
           </article>
         </div>
       `);
@@ -144,7 +144,9 @@ describe('the elements on a phone and on a desktop', function () {
       sheet.replaceSync(`omni-room { inline-size: 30rem; --omni-room-height: 700px; } omni-room.habit { display: ${display}; }`);
       document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
       try {
-        const habit = await fixture<OmniRoom>(html`<omni-room class="habit" homeserver=${baseUrl} room=${alias} loading="eager"></omni-room>`);
+        const habit = await fixture<OmniRoom>(
+          html`<omni-room class="habit" homeserver=${baseUrl} room=${alias} loading="eager"></omni-room>`,
+        );
         await waitForText(habit, 'Agenda is up');
         // The same element without the page's rule, as a measure of its own layout.
         habit.classList.remove('habit');
