@@ -3,6 +3,8 @@ import { css } from 'lit';
 export const roomStyles = css`
   :host {
     --_header-bg: var(--omni-header-background, var(--_color-surface));
+    /* The element's block size, for what must fit inside it (the emoji picker). */
+    --_view-height: var(--omni-room-height, 28rem);
     display: flex;
     flex-direction: column;
     block-size: var(--omni-room-height, 28rem);
@@ -80,6 +82,11 @@ export const roomStyles = css`
       inline-size: 0.875rem;
       block-size: 0.875rem;
     }
+  }
+
+  /* Big emoji in colour, even on a machine without an emoji font (theme/emoji-font.ts). */
+  .body.emoji-only {
+    font-family: var(--_font-family-emoji), var(--_font-family);
   }
 
   .empty {
