@@ -60,12 +60,24 @@ export class OmniView extends OmniElement {
     };
   }
 
+  #title: string | undefined;
+
   constructor() {
     super();
     const host = mountingFor;
     mountingFor = undefined;
     this.#inShell = host !== undefined;
-    this.viewHost = host ?? { element: this, internals: this.attachInternals() };
+    this.viewHost = host ?? { element: this, internals: this.attachInternals(), titleChanged: () => undefined };
+    // A controller, not `updated()`: views override that without calling super.
+    this.addController({ hostUpdated: () => this.#reportTitle() });
+  }
+
+  /** The name the header shows, for a launcher's label; the attribute (an alias, a user id) is only its fallback. */
+  #reportTitle(): void {
+    const title = this.renderRoot.querySelector('[part~="header"] .name')?.textContent.trim() || undefined;
+    if (title === this.#title) return;
+    this.#title = title;
+    this.viewHost.titleChanged(title);
   }
 
   /**

@@ -215,8 +215,8 @@ export class RoomViewController implements ReactiveController {
     const url = this.homeserverFor(homeserver);
     return html`
       <div class="header" part="header">
-        <span class="name">${header.name}</span>
-        ${header.detail ? html`<span class="detail">${header.detail}</span>` : nothing}
+        <span class="name" title=${header.name}>${header.name}</span>
+        ${header.detail ? html`<span class="detail" title=${header.detail}>${header.detail}</span>` : nothing}
         ${header.encrypted ? renderEncrypted(header.encryptionNote) : nothing}
         <omni-verification
           homeserver=${url}

@@ -7,6 +7,8 @@
 export interface ViewHost {
   readonly element: HTMLElement;
   readonly internals: ElementInternals;
+  /** The conversation's display name as the view shows it (the room's name, the other member's), once known. */
+  titleChanged(title: string | undefined): void;
 }
 
 /** A mounted full view: a Lit element rendering into the shell's shadow root. */

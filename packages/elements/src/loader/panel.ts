@@ -22,6 +22,13 @@ export function panelSheet(height: string): CSSStyleSheet {
         'position-anchor:--omni-launcher;position-area:block-end span-inline-end;inset:auto;margin:.25rem 0;' +
         'position-try-fallbacks:flip-block,flip-inline,flip-block flip-inline}' +
         'dialog[open]{display:flex}' +
+        // The Close button sits in the corner of the view's header, which leaves it room.
+        '.close{position:absolute;inset-block-start:.25rem;inset-inline-end:.25rem;z-index:2;display:grid;place-items:center;' +
+        'inline-size:2.25rem;block-size:2.25rem;padding:0;border:0;border-radius:var(--omni-radius-m,.5rem);background:none;color:inherit;cursor:pointer}' +
+        '.close:hover{background:rgb(127 127 127/.15)}' +
+        '.close:focus-visible{outline:2px solid var(--omni-color-focus,var(--_a));outline-offset:-2px}' +
+        '.close svg{inline-size:1.25rem;block-size:1.25rem;stroke:currentColor;stroke-width:2;stroke-linecap:round}' +
+        'dialog .header{padding-inline-end:2.75rem}' +
         'dialog::backdrop{background:rgb(0 0 0/.2)}' +
         '@supports not (position-area:block-end){dialog{inset:0;margin:auto}}',
     );
@@ -31,8 +38,9 @@ export function panelSheet(height: string): CSSStyleSheet {
 }
 
 /**
- * Creates the (closed) panel; the shell adopts {@link panelSheet} with the view's styles. Esc, or a
- * click outside it, closes it: `onClose` then returns focus to the launcher and lets the view collapse.
+ * Creates the (closed) panel; the shell adopts {@link panelSheet} with the view's styles and puts the
+ * view after its Close button. Esc, the Close button (touch screens have no Esc), or a click outside it
+ * closes it: `onClose` then returns focus to the launcher.
  */
 export function createPanel(onClose: () => void): HTMLDialogElement {
   const dialog = document.createElement('dialog');
@@ -40,5 +48,20 @@ export function createPanel(onClose: () => void): HTMLDialogElement {
   dialog.setAttribute('closedby', 'any');
   dialog.tabIndex = -1;
   dialog.addEventListener('close', onClose);
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.className = 'close';
+  close.setAttribute('part', 'panel-close');
+  close.setAttribute('aria-label', 'Close');
+  const svg = 'http://www.w3.org/2000/svg';
+  const icon = document.createElementNS(svg, 'svg');
+  icon.setAttribute('viewBox', '0 0 24 24');
+  icon.setAttribute('aria-hidden', 'true');
+  const cross = document.createElementNS(svg, 'path');
+  cross.setAttribute('d', 'M6 6l12 12M18 6L6 18');
+  icon.append(cross);
+  close.append(icon);
+  close.addEventListener('click', () => dialog.close());
+  dialog.append(close);
   return dialog;
 }

@@ -111,10 +111,10 @@ export class OmniShell extends HTMLElement {
   /** What the view last reported, kept while it is collapsed. */
   #unread = 0;
   #learnedCount: number | undefined;
-  /** A touch loads the view; on a launcher it only fetches the code, so that opening is quick. */
+  /** The name the mounted view reported (the room's, the other member's), for the launcher's label. */
+  #viewTitle: string | undefined;
   readonly #onTouch = (): void => {
-    if (this.#launcher) loadViews().catch(() => undefined);
-    else void this.load();
+    void this.load();
   };
   readonly #facade = document.createElement('div');
   readonly #title = document.createElement('p');
@@ -157,12 +157,10 @@ export class OmniShell extends HTMLElement {
       this.#watchFar();
       return;
     }
-    // `loading="eager"`, as on <img>: the host wants the view now, wherever the element is (for a
-    // launcher: its code, so that opening it is immediate).
-    const eager = this.getAttribute('loading') === 'eager';
-    if (this.#launcher) {
-      if (eager) loadViews().catch(() => undefined);
-    } else if (eager) void this.load();
+    // `loading="eager"`, as on <img>: the host wants the view now, wherever the element is. A launcher
+    // mounts its view too (in its closed panel): the view follows the room, so the badge counts what
+    // arrives while the panel is closed and the button shows the room's name.
+    if (this.getAttribute('loading') === 'eager') void this.load();
     else watch(this, this.#onTouch);
   }
 
@@ -198,11 +196,11 @@ export class OmniShell extends HTMLElement {
   }
 
   /**
-   * Resolves once the full view is mounted and has rendered (for an element without a view, or a
-   * launcher whose panel is not open, at once). Later reads follow the view's own `updateComplete`.
+   * Resolves once the full view is mounted and has rendered (for an element without a view, at once).
+   * Later reads follow the view's own `updateComplete`.
    */
   get updateComplete(): Promise<boolean> {
-    if (!this.#viewKind || (this.#launcher && !this.#loading)) return Promise.resolve(true);
+    if (!this.#viewKind) return Promise.resolve(true);
     return this.#view ? this.#view.updateComplete : this.#mounted.promise.then((view) => view.updateComplete);
   }
 
@@ -234,7 +232,14 @@ export class OmniShell extends HTMLElement {
     const factory = chunk.views[viewKind];
     if (!factory) throw new Error(`no "${viewKind}" view in this build`);
     const hadFocus = this.#root.activeElement !== null;
-    const view = factory.mount({ element: this, internals: this.#internals });
+    const view = factory.mount({
+      element: this,
+      internals: this.#internals,
+      titleChanged: (title) => {
+        this.#viewTitle = title;
+        this.#renderFacade();
+      },
+    });
     view.classList.add('omni-view');
     for (const { name, value } of this.attributes) if (forwards(name)) view.setAttribute(name, value);
     const dialog = this.#launcher ? this.#panel(chunk) : undefined;
@@ -246,7 +251,8 @@ export class OmniShell extends HTMLElement {
       ...factory.styleSheets,
     ];
     this.#view = view;
-    (dialog ?? this.#root).replaceChildren(view);
+    if (dialog) dialog.append(view);
+    else this.#root.replaceChildren(view);
     this.#forwardOtherAttributes(view);
     this.#watchFar();
     await view.updateComplete;
@@ -254,7 +260,7 @@ export class OmniShell extends HTMLElement {
     if (hadFocus && !dialog) (this.#root.querySelector<HTMLElement>('textarea') ?? this).focus();
   }
 
-  /** The launcher's panel, created the first time and kept (closed and empty while the view is collapsed). */
+  /** The launcher's panel, created the first time and kept (closed, with no view, while the view is collapsed). */
   #panel(chunk: ViewsChunk): HTMLDialogElement {
     this.#dialog ??= chunk.createPanel(() => {
       this.#launcherButton?.focus();
@@ -264,9 +270,9 @@ export class OmniShell extends HTMLElement {
     return this.#dialog;
   }
 
-  /** Inline and lazily loaded views collapse once far away; `collapse="never"` and `loading="eager"` keep them. */
+  /** Lazily loaded views collapse once far away; `collapse="never"` and `loading="eager"` keep them. */
   #watchFar(): void {
-    if (this.#launcher || this.getAttribute('loading') === 'eager' || this.getAttribute('collapse') === 'never') return;
+    if (this.getAttribute('loading') === 'eager' || this.getAttribute('collapse') === 'never') return;
     watchFar(this, (near) => {
       this.#far = !near;
       if (near) clearTimeout(this.#collapseTimer);
@@ -275,8 +281,8 @@ export class OmniShell extends HTMLElement {
   }
 
   #wantsCollapse(): boolean {
-    if (!this.#view || this.getAttribute('collapse') === 'never') return false;
-    return this.#launcher ? !this.#dialog?.open : this.#far && this.getAttribute('loading') !== 'eager';
+    if (!this.#view || this.getAttribute('collapse') === 'never' || this.#dialog?.open) return false;
+    return this.#far && this.getAttribute('loading') !== 'eager';
   }
 
   /** After a grace delay, collapses the view if it is still unwanted; a view in use is checked again later. */
@@ -304,7 +310,7 @@ export class OmniShell extends HTMLElement {
     this.#mounted = Promise.withResolvers();
     view.remove();
     this.#place();
-    if (!this.#launcher && this.isConnected) watch(this, this.#onTouch);
+    if (this.isConnected) watch(this, this.#onTouch);
   }
 
   /** Attributes the shell does not observe (a view's newer options) still reach the view. */
@@ -358,22 +364,42 @@ export class OmniShell extends HTMLElement {
     button.className = 'launcher';
     button.setAttribute('part', 'launcher');
     button.setAttribute('aria-haspopup', 'dialog');
+    const svg = 'http://www.w3.org/2000/svg';
+    const icon = document.createElementNS(svg, 'svg');
+    icon.setAttribute('viewBox', '0 0 24 24');
+    icon.setAttribute('aria-hidden', 'true');
+    icon.setAttribute('part', 'launcher-icon');
+    const bubble = document.createElementNS(svg, 'path');
+    bubble.setAttribute(
+      'd',
+      'M5.5 3h13A2.5 2.5 0 0 1 21 5.5v9a2.5 2.5 0 0 1-2.5 2.5H9.5L4 21.5V17h-.5A.5.5 0 0 1 3 16.5v-11A2.5 2.5 0 0 1 5.5 3z',
+    );
+    icon.append(bubble);
+    const name = document.createElement('span');
+    name.className = 'name';
+    const badge = document.createElement('span');
+    badge.setAttribute('part', 'launcher-badge');
     // The space keeps the name and the count apart in the button's text (its visible label, within its accessible name).
-    button.append(document.createElement('span'), ' ', document.createElement('span'));
-    button.lastElementChild?.setAttribute('part', 'launcher-badge');
+    button.append(icon, name, ' ', badge);
     button.addEventListener('click', () => void this.#open());
     return button;
   }
 
-  /** Mounts the view in the launcher's panel and opens it (a modal `<dialog>`: Esc closes it, focus returns to the button). */
+  /** Opens the launcher's panel (a modal `<dialog>`: Esc or its Close button closes it, focus returns to the launcher). */
   async #open(): Promise<void> {
     await this.load();
     const dialog = this.#dialog;
     if (!dialog || !this.#view || dialog.open) return;
     clearTimeout(this.#collapseTimer);
-    dialog.setAttribute('aria-label', this.#text.title(this));
+    dialog.setAttribute('aria-label', this.#launcherTitle());
     dialog.showModal();
     this.#root.querySelector('textarea')?.focus();
+  }
+
+  /** The room's name once the view knows it; until then the attribute, an alias or user id shown by its local part. */
+  #launcherTitle(): string {
+    const title = this.#text.title(this);
+    return this.#viewTitle ?? /^[#@]([^:]+):./u.exec(title)?.[1] ?? title;
   }
 
   /** Text only (never HTML): the title and count come from the page's attributes and the view. */
@@ -381,12 +407,18 @@ export class OmniShell extends HTMLElement {
     const title = this.#text.title(this);
     const launcher = this.#launcherButton;
     if (launcher) {
-      const [name, badge] = launcher.children;
+      const name = launcher.querySelector('.name');
+      const badge = launcher.querySelector('[part="launcher-badge"]');
+      const label = this.#launcherTitle();
       const unread = this.#unread;
-      if (name) name.textContent = title;
+      if (name) {
+        name.textContent = label;
+        name.setAttribute('title', label);
+      }
       if (badge) badge.textContent = unread > 0 ? String(unread) : '';
       const state = this.#failed ? ', could not be loaded' : unread > 0 ? `, ${unread} unread` : '';
-      launcher.setAttribute('aria-label', `Open chat: ${title}${state}`);
+      launcher.setAttribute('aria-label', `Open chat: ${label}${state}`);
+      if (this.#dialog?.open) this.#dialog.setAttribute('aria-label', label);
     }
     if (this.#view) return;
     this.#title.textContent = title;

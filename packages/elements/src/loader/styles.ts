@@ -13,7 +13,11 @@ export const reservedHeight = {
 
 export type ShellKind = keyof typeof reservedHeight;
 
-/** Compact on purpose: every byte here is in the loader. Defaults match the view's theme tokens. */
+/**
+ * Compact on purpose: every byte here is in the loader. Defaults match the view's theme tokens.
+ * `contain: inline-size`: the element takes the width its container gives it and never widens the
+ * page from its content (a long title or URL would otherwise scroll a phone's page sideways).
+ */
 function hostRules(kind: ShellKind): string {
   const dark =
     'color-scheme:dark;--_s:var(--omni-color-surface,#16191d);--_t:var(--omni-color-text,#e6edf3);' +
@@ -21,7 +25,7 @@ function hostRules(kind: ShellKind): string {
   return [
     ':host{--_s:var(--omni-color-surface,#fff);--_t:var(--omni-color-text,#1b1f24);--_b:var(--omni-color-border-subtle,#d0d7de);' +
       '--_a:var(--omni-color-accent,#0a58ca);--_o:var(--omni-color-on-accent,#fff);' +
-      `display:block;box-sizing:border-box;block-size:${reservedHeight[kind]};overflow:hidden;contain:content;` +
+      `display:block;box-sizing:border-box;block-size:${reservedHeight[kind]};overflow:hidden;contain:inline-size layout paint style;` +
       'border:1px solid var(--_b);border-radius:var(--omni-radius-m,.5rem);background:var(--_s);color:var(--_t);' +
       'font:var(--omni-font-size,.9375rem)/var(--omni-line-height,1.4) var(--omni-font-family,system-ui,sans-serif)}',
     ':host([hidden]){display:none}',
@@ -36,10 +40,12 @@ function hostRules(kind: ShellKind): string {
       'border-radius:var(--omni-radius-m,.5rem);background:var(--_a);color:var(--_o)}',
     '.facade button:focus-visible,.launcher:focus-visible{outline:2px solid var(--omni-color-focus,var(--_a));outline-offset:2px}',
     // presentation="launcher": a compact button (its panel's styles come with the views chunk, panel.ts).
-    ':host([presentation=launcher]){display:inline-block;block-size:auto;border:0;background:none;overflow:visible;contain:none}',
-    '.launcher{font:inherit;display:inline-flex;align-items:center;gap:var(--omni-space-s,.375rem);cursor:pointer;anchor-name:--omni-launcher;' +
+    ':host([presentation=launcher]){display:inline-block;max-inline-size:100%;block-size:auto;border:0;background:none;overflow:visible;contain:none}',
+    '.launcher{font:inherit;display:inline-flex;align-items:center;gap:var(--omni-space-s,.375rem);cursor:pointer;anchor-name:--omni-launcher;max-inline-size:100%;' +
       'padding:var(--omni-space-s,.375rem) var(--omni-space-m,.75rem);border:1px solid var(--_b);border-radius:var(--omni-radius-m,.5rem);background:var(--_s);color:var(--_t)}',
-    '[part=launcher-badge]{padding:0 .5em;border-radius:1em;background:var(--_a);color:var(--_o);font-weight:600}',
+    '.launcher svg{flex:none;inline-size:1.25em;block-size:1.25em;fill:var(--_a)}',
+    '.launcher .name{min-inline-size:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}',
+    '[part=launcher-badge]{flex:none;padding:0 .5em;border-radius:1em;background:var(--_a);color:var(--_o);font-weight:600}',
     '[part=launcher-badge]:empty{display:none}',
   ].join('');
 }
@@ -47,11 +53,17 @@ function hostRules(kind: ShellKind): string {
 const sheets = new Map<ShellKind, CSSStyleSheet>();
 let viewSheet: CSSStyleSheet | undefined;
 
-/** The one rule a shell keeps once its view is mounted: the view element itself takes no box. */
+/**
+ * The one rule a shell keeps once its view is mounted: the view element is the flex column holding the
+ * header, log and composer, filling the element's box. The column is not the element itself, so a page
+ * rule such as `omni-room { display: block }` (outer rules beat `:host` rules) cannot undo the layout.
+ */
 export function mountedSheet(): CSSStyleSheet {
   if (!viewSheet) {
     viewSheet = new CSSStyleSheet();
-    viewSheet.replaceSync('.omni-view{display:contents}');
+    viewSheet.replaceSync(
+      '.omni-view{display:flex;flex-direction:column;flex:1 1 0;box-sizing:border-box;block-size:100%;min-block-size:0;min-inline-size:0}',
+    );
   }
   return viewSheet;
 }

@@ -1,4 +1,5 @@
 import { css, unsafeCSS, type CSSResult, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { emojiFontStack, registerEmojiFont } from './emoji-font.ts';
 
 /** The theme a host asks for: `auto` follows the page's `color-scheme`, then `prefers-color-scheme`. */
 export type ThemeName = 'light' | 'dark' | 'auto';
@@ -83,6 +84,8 @@ export const tokens: CSSResult = css`
     ${scale}
     /* Kept for components written before the scale had sizes. */
     --_radius: var(--_radius-m);
+    /* Big emoji and the emoji picker: the system's colour emoji, else the font we ship (emoji-font.ts). */
+    --_font-family-emoji: var(--omni-font-family-emoji, ${unsafeCSS(emojiFontStack)});
   }
 
   :host([theme='dark']),
@@ -134,6 +137,7 @@ export class ThemeController implements ReactiveController {
   }
 
   hostConnected(): void {
+    registerEmojiFont();
     this.#media.addEventListener('change', this.#onChange);
     // A page switching its scheme usually toggles a class or attribute on <html> or <body>.
     this.#observer = new MutationObserver(this.#onChange);

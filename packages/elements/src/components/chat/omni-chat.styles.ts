@@ -3,7 +3,8 @@ import { css } from 'lit';
 /** What the post chat adds to the room's styles: its height and the guest invitation. */
 export const chatStyles = css`
   :host {
-    block-size: var(--omni-chat-height, 28rem);
+    --_view-height: var(--omni-chat-height, 28rem);
+    block-size: var(--_view-height);
   }
 
   .invite {

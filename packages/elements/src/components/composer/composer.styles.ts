@@ -142,10 +142,47 @@ export const composerStyles = css`
     color: var(--_color-text-muted);
   }
 
+  /*
+   * The picker themed from the element's tokens, so it follows theme="dark" and the page's overrides
+   * (outer rules beat its own :host defaults); its emoji drawn with the font the element ships.
+   */
   .emoji-picker {
     position: absolute;
     inset-block-end: 100%;
     inset-inline-end: var(--_space-s);
     z-index: 1;
+    max-inline-size: calc(100% - 2 * var(--_space-s));
+    /* Above the composer, within the element's box (and the viewport, in a launcher's panel). */
+    block-size: min(25rem, var(--_view-height, 28rem) - 6rem, 100dvh - 8rem);
+    --emoji-font-family: var(--_font-family-emoji);
+    --background: var(--_color-surface);
+    --border-color: var(--_color-border-subtle);
+    --indicator-color: var(--_color-accent);
+    --input-border-color: var(--_color-border);
+    --input-font-color: var(--_color-text);
+    --input-placeholder-color: var(--_color-text-muted);
+    --outline-color: var(--_color-focus);
+    --category-font-color: var(--_color-text-muted);
+    --button-active-background: var(--_color-accent-subtle);
+    --button-hover-background: var(--_color-surface-2);
+    --skintone-border-radius: var(--_radius-m);
+    color-scheme: inherit;
+  }
+
+  /* A phone: fewer, smaller columns, so the picker fits the box. */
+  @container (max-width: 24rem) {
+    .emoji-picker {
+      --num-columns: 6;
+      --emoji-size: 1.25rem;
+    }
+  }
+
+  /* Send keeps its size on a narrow phone; the textbox gives way. */
+  .row > .composer-input {
+    min-inline-size: 0;
+  }
+
+  .row > button {
+    flex: none;
   }
 `;

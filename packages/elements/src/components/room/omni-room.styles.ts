@@ -7,6 +7,8 @@ export const roomStyles = css`
 
   :host {
     --_header-bg: var(--omni-header-background, var(--_color-surface));
+    /* The element's block size, for what must fit inside it (the emoji picker). */
+    --_view-height: var(--omni-room-height, 28rem);
     display: flex;
     flex-direction: column;
     block-size: var(--omni-room-height, 28rem);
@@ -19,7 +21,9 @@ export const roomStyles = css`
     font-size: var(--_font-size);
     line-height: var(--_line-height);
     overflow: hidden;
-    contain: content;
+    /* The element takes the width its container gives it; its content never widens the page. */
+    contain: inline-size layout paint style;
+    container-type: inline-size;
   }
 
   :host([hidden]) {
@@ -36,14 +40,22 @@ export const roomStyles = css`
     min-inline-size: 0;
   }
 
-  .header .name {
-    font-weight: 600;
-  }
-
+  .header .name,
   .header .detail {
+    min-inline-size: 0;
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
+  }
+
+  .header .name {
+    flex: 0 1 auto;
+    font-weight: 600;
+  }
+
+  /* The name keeps its room first; the detail (a URL, a user id) gives way before it. */
+  .header .detail {
+    flex: 0 100 auto;
     font-size: var(--_font-size-s);
     color: var(--_color-text-muted);
   }
@@ -62,6 +74,23 @@ export const roomStyles = css`
     inline-size: 0.9em;
     block-size: 0.9em;
     fill: currentColor;
+  }
+
+  /* On a phone the lock alone says it; the words stay the indicator's accessible text. */
+  @container (max-width: 30rem) {
+    .header .encrypted {
+      font-size: 0;
+    }
+
+    .header .encrypted svg {
+      inline-size: 0.875rem;
+      block-size: 0.875rem;
+    }
+  }
+
+  /* Big emoji in colour, even on a machine without an emoji font (theme/emoji-font.ts). */
+  .body.emoji-only {
+    font-family: var(--_font-family-emoji), var(--_font-family);
   }
 
   .empty {

@@ -534,7 +534,8 @@ export class TimelineController implements ReactiveController {
 
   #markRead(): void {
     const items = this.#view?.items ?? [];
-    if (document.visibilityState === 'hidden') return;
+    // Nobody reads a log that is not rendered (a launcher's closed panel, a hidden element).
+    if (document.visibilityState === 'hidden' || this.log?.checkVisibility() === false) return;
     for (let i = items.length - 1; i >= 0; i--) {
       const item = items[i];
       if (item?.kind !== 'message' || !item.eventId) continue;
