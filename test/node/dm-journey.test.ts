@@ -43,6 +43,9 @@ async function openDm(member: Peer, other: Peer): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
   page.on('pageerror', (error) => assert.fail(`page error for ${member.userId}: ${error.message}`));
+  page.on('console', (entry) => {
+    if (entry.type() === 'warning' || entry.type() === 'error') console.log(`[${member.userId}] ${entry.text()}`);
+  });
   await goToDm(page, other);
   await page.getByRole('button', { name: 'Sign in' }).waitFor(SEEN);
   await page.evaluate(
