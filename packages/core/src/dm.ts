@@ -111,7 +111,8 @@ export function movedTxnId(eventId: string): string {
  * The direct invitations a session receives, live, for every `<omni-dm>` of the page that waits for
  * one. A classic sync brings invitations into the store. The scoped sliding sync brings none, so one
  * long-poll of its own (whatever the number of conversations waiting) lists them, and runs only while
- * a conversation waits: one that has no room yet, or whose other member has not joined.
+ * a conversation waits: one that has no room yet, or whose other member has not joined (or joined
+ * less than `SETTLED_LISTEN_MS` ago, while their own creation may still be under way).
  */
 class DirectInvites {
   readonly #session: EngineSession;
@@ -147,6 +148,11 @@ class DirectInvites {
     return [...found];
   }
 
+  /** The member declined (or left) `roomId`: it is no invitation any more. */
+  forget(roomId: string): void {
+    this.#listed.delete(roomId);
+  }
+
   /** Calls `listener` with each invitation that arrives, until unsubscribed. */
   listen(listener: (roomId: string, inviter: string) => void): Unsubscribe {
     this.#listeners.add(listener);
@@ -170,6 +176,8 @@ class DirectInvites {
     try {
       const response = await this.#session.client.slidingSync(request, undefined, signal);
       const own = this.#session.info.userId;
+      // A new connection lists every pending invitation: whatever was listed before may have been answered since.
+      if (pos === undefined) this.#listed.clear();
       // Synapse leaves `rooms` out of a response with no room in it.
       const rooms = response.rooms as Record<string, unknown> | undefined;
       for (const [roomId, data] of Object.entries(rooms ?? {})) {
@@ -362,10 +370,19 @@ export class DirectRoomModel extends LazyRoom {
       if (await this.#isOpenConversation(roomId)) this.#rooms.add(roomId);
     }
     for (const roomId of await directInvites(this.session).from(this.#userId)) this.#rooms.add(roomId);
-    const chosen = preferredDirectRoom(this.#rooms);
-    if (chosen === undefined) return undefined;
-    await this.#join(chosen);
-    return chosen;
+    for (;;) {
+      const chosen = preferredDirectRoom(this.#rooms);
+      if (chosen === undefined) return undefined;
+      try {
+        await this.#join(chosen);
+        return chosen;
+      } catch (error) {
+        // An invitation withdrawn meanwhile cannot be joined: the next room is the conversation.
+        if (errorShape(error).httpStatus !== 403) throw error;
+        this.#rooms.delete(chosen);
+        directInvites(this.session).forget(chosen);
+      }
+    }
   }
 
   /** Whether the member is in `roomId` (joined or invited) and the other member too. */
@@ -444,6 +461,7 @@ export class DirectRoomModel extends LazyRoom {
       if (preferredDirectRoom(this.#rooms) !== chosen) continue;
       // Leaving an invitation declines it.
       await this.#client.leave(other);
+      directInvites(this.session).forget(other);
       this.#rooms.delete(other);
     }
   }
