@@ -209,7 +209,7 @@ export function undecryptableReason(message: MessageItem): string {
     case 'keys-not-received':
       return `${device} has not sent this browser the keys yet. They usually arrive within seconds; if not, press Retry.`;
     case 'sent-before-sign-in':
-      return 'This message was sent before you signed in on this browser, and your account has no key backup to recover it from. Read it on a device that was signed in then; set up recovery (Security) so that new browsers can read your history.';
+      return 'This message was sent before you signed in on this browser, and your account has no key backup. Read it on a device that was signed in then, and set up recovery (Security) so that new browsers can read your history.';
     case 'backup-locked':
       return 'This message was sent before you signed in on this browser. Verify this browser from another session or enter your recovery key (Security) to read it.';
     case 'backup-searching':
