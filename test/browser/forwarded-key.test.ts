@@ -114,7 +114,7 @@ describe('a room key forwarded by an untrusted device (real Synapse, matrix-nio)
       const before = tileOf(el, eventId) as HTMLElement;
       const reasonBefore = before.dataset['reason'];
       expect(reasonBefore, 'sent before this device existed, no backup').to.equal('sent-before-sign-in');
-      expect(textOf(before)).to.include('It was sent before this browser signed in, and your account has no key backup.');
+      expect(textOf(before)).to.include('This message was sent before you signed in on this browser, and your account has no key backup');
 
       // Carol's device has never been verified by Alice, and Carol does not trust Alice's either. Alice's
       // device must have Carol's device keys, though: before that, matrix-sdk-crypto rejects the Olm

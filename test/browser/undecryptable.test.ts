@@ -196,7 +196,7 @@ describe('undecryptable messages (real Synapse, js-sdk and matrix-nio senders)',
     const waiting = tileOf(el, missingId) as HTMLElement;
     expect(textOf(waiting)).to.include('Bob').and.include('Waiting for the keys to this message');
     expect(waiting.dataset['reason']).to.equal('backup-locked');
-    expect(textOf(waiting)).to.include('restore your key backup with your recovery key');
+    expect(textOf(waiting)).to.include('Verify this browser from another session or enter your recovery key');
     const dom = deepDom(document.body);
     for (const secret of [missingSecret, withheldSecret]) expect(dom).to.not.include(secret);
     expect(dom).to.not.include('** Unable to decrypt');

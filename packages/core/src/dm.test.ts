@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { directRoomCreateRequest, directRoomsWith, directUserProblem, isDirectInviteFrom, withDirectRoom } from './dm.ts';
+import {
+  directRoomCreateRequest,
+  directRoomsWith,
+  directUserProblem,
+  isDirectInviteFrom,
+  movedTxnId,
+  preferredDirectRoom,
+  withDirectRoom,
+} from './dm.ts';
 
 const ALICE = '@alice:example.org';
 const BOB = '@bob:example.org';
@@ -76,5 +84,30 @@ describe('isDirectInviteFrom', () => {
     assert.equal(isDirectInviteFrom([invite('@mallory:x', { membership: 'invite', is_direct: true })], ALICE, BOB), false);
     assert.equal(isDirectInviteFrom([invite(BOB, { membership: 'invite', is_direct: true }, '@carol:x')], ALICE, BOB), false);
     assert.equal(isDirectInviteFrom([], ALICE, BOB), false);
+  });
+});
+
+describe('preferredDirectRoom', () => {
+  it('keeps the same room whichever side asks, in whatever order it learnt of the rooms', () => {
+    const mine = '!zYx:example.org';
+    const theirs = '!AbC:example.org';
+    assert.equal(preferredDirectRoom([mine, theirs]), theirs);
+    assert.equal(preferredDirectRoom([theirs, mine]), theirs);
+    assert.equal(preferredDirectRoom(new Set([mine])), mine);
+  });
+
+  it('has nothing to keep when there is no room', () => {
+    assert.equal(preferredDirectRoom([]), undefined);
+  });
+});
+
+describe('movedTxnId', () => {
+  it('is the same for the same event (a repeated move is stored once) and different for another', () => {
+    assert.equal(movedTxnId('$abc/def+1'), movedTxnId('$abc/def+1'));
+    assert.notEqual(movedTxnId('$abc'), movedTxnId('$abd'));
+  });
+
+  it('is safe in a URL path', () => {
+    assert.match(movedTxnId('$a/b+c=d:e'), /^[A-Za-z0-9._~-]+$/u);
   });
 });

@@ -257,6 +257,20 @@ export abstract class LazyRoom implements HeldModel {
       .catch((error: unknown) => console.warn('[omni] messages kept before the room existed could not be stored', error));
   }
 
+  /**
+   * Shows `roomId` from now on, instead of the room shown or looked for (a DM that found its conversation
+   * elsewhere, see dm.ts). Messages typed before any room existed go to this one.
+   */
+  protected switchTo(roomId: string): void {
+    if (this.isDisposed()) return;
+    this.#innerUnsubscribe?.();
+    this.#innerUnsubscribe = undefined;
+    this.#inner?.release();
+    this.#inner = undefined;
+    clearTimeout(this.#retryTimer);
+    this.#attach(roomId);
+  }
+
   /** From here on the ordinary room model shows the room; messages typed before it existed move to its outbox. */
   #attach(roomId: string, handle?: RoomHandle): void {
     if (this.isDisposed() || this.#inner) {

@@ -157,6 +157,30 @@ export class RoomModel {
     }
   }
 
+  /**
+   * Attempts to decrypt every encrypted event of the live timeline that was never tried. Sliding sync
+   * decrypts only a room's latest events (js-sdk's `decryptCriticalEvents`: from the member's read receipt,
+   * or just the last event without one), so a message followed by the member's own join stayed "not
+   * started" until another sync happened to bring it again. Each attempt ends in `MatrixEventEvent.Decrypted`,
+   * which rebuilds the room. An encrypted room seen before crypto ran (its encryption state arrived later)
+   * starts it here.
+   */
+  #decryptShown(room: Room): void {
+    const client = this.#session.client;
+    if (!client.getCrypto()) {
+      if (room.hasEncryptionStateEvent() && this.#session.info.guest !== true) {
+        this.#session.ensureCrypto().then(
+          () => this.refresh(),
+          () => undefined,
+        );
+      }
+      return;
+    }
+    for (const event of room.getLiveTimeline().getEvents()) {
+      if (event.shouldAttemptDecryption()) client.decryptEventIfNeeded(event).catch(() => undefined);
+    }
+  }
+
   /** Read through a call so that checks after each `await` are not narrowed away. */
   #isDisposed(): boolean {
     return this.#disposed;
@@ -190,6 +214,7 @@ export class RoomModel {
   refresh(): void {
     const room = this.#room();
     if (!room || this.#disposed) return;
+    this.#decryptShown(room);
     const own = this.#session.info.userId;
     const { items: built, unreadCount, typing } = computeTimeline(room, own, this.#timeline);
     const retrying = this.#retrying;

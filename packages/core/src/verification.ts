@@ -441,6 +441,11 @@ export class MessageTrustCache {
     this.#pending.add(eventId);
     const generation = this.#generation;
     void (async (): Promise<MessageTrust> => {
+      // This browser's own device is the one the member is using: what it sent needs no warning, even
+      // while its cross-signing is still being set up (or could not be), which is when it would get one.
+      if (sender === this.#client.getUserId() && event.getSenderKey() === (await crypto.getOwnDeviceKeys()).curve25519) {
+        return (await this.#userTrust(sender)) === 'verified' ? 'verified' : 'unverified';
+      }
       const info = await crypto.getEncryptionInfoForEvent(event);
       if (!info) return 'unknown';
       switch (info.shieldReason) {

@@ -221,15 +221,15 @@ export function undecryptableReason(message: MessageItem): string {
     case 'decrypting':
       return '';
     case 'encryption-not-started':
-      return 'Encryption has not started in this browser yet.';
+      return 'This browser is starting its encryption; the message shows in a moment.';
     case 'sign-in-required':
       return 'Sign in to read encrypted messages.';
     case 'keys-not-received':
-      return `${device} has not sent this browser the keys yet.`;
+      return `${device} has not sent this browser the keys yet. They usually arrive within seconds; if not, press Retry.`;
     case 'sent-before-sign-in':
-      return 'It was sent before this browser signed in, and your account has no key backup.';
+      return 'This message was sent before you signed in on this browser, and your account has no key backup. Read it on a device that was signed in then, and set up recovery (Security) so that new browsers can read your history.';
     case 'backup-locked':
-      return 'It was sent before this browser signed in: restore your key backup with your recovery key (Security) to read it.';
+      return 'This message was sent before you signed in on this browser. Verify this browser from another session or enter your recovery key (Security) to read it.';
     case 'backup-searching':
       return 'It was sent before this browser signed in, and your key backup does not hold its keys yet.';
     case 'withheld-unverified':
@@ -263,7 +263,9 @@ function renderUnreadable(message: MessageItem): TemplateResult {
 export function trustWarning(message: MessageItem): string | undefined {
   switch (message.trust) {
     case 'unverified-device':
-      return `Sent from a device ${message.sender.displayName} has not verified`;
+      return message.own
+        ? 'Sent from one of your other devices that you have not verified'
+        : `Sent from a device ${message.sender.displayName} has not verified`;
     case 'identity-changed':
       return `${message.sender.displayName}'s identity changed since you verified them`;
     default:
