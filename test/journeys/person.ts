@@ -63,7 +63,11 @@ export async function visit(world: World, person: Person, spec: PageSpec): Promi
 }
 
 /** The elements of a page spec for an open post. */
-export function openPostElement(world: World, post: { id: string; title: string; url: string }, extra: Record<string, string | true> = {}): ElementSpec {
+export function openPostElement(
+  world: World,
+  post: { id: string; title: string; url: string },
+  extra: Record<string, string | true> = {},
+): ElementSpec {
   return {
     tag: 'omni-chat',
     title: post.title,
@@ -220,26 +224,70 @@ export async function paste(person: Person, element: Locator, text: string): Pro
 }
 
 /**
+ * What went wrong in one journey, as the people in it saw it. Checks that do not block the journey note their
+ * finding and the journey goes on, so one run names every defect on the way; `journey()` fails at the end
+ * with all of them (and with the blocking one, if the journey could not go on).
+ */
+export class Findings {
+  readonly #problems: string[] = [];
+
+  async note(person: Person, message: string): Promise<void> {
+    this.#problems.push((await failure(person, message)).message);
+  }
+
+  /** Like `until()`, but a timeout is noted rather than thrown; resolves to whether it happened. */
+  async expect(
+    person: Person,
+    probe: () => Promise<boolean>,
+    describe: () => Promise<string> | string,
+    timeout = PATIENCE,
+  ): Promise<boolean> {
+    try {
+      await until(person, probe, describe, timeout);
+      return true;
+    } catch (error) {
+      this.#problems.push(error instanceof Error ? error.message : String(error));
+      return false;
+    }
+  }
+
+  get problems(): readonly string[] {
+    return this.#problems;
+  }
+}
+
+/** Runs a journey; it fails listing everything the people in it saw wrong. */
+export async function journey(body: (findings: Findings) => Promise<void>): Promise<void> {
+  const findings = new Findings();
+  let blocked: unknown;
+  try {
+    await body(findings);
+  } catch (error) {
+    blocked = error;
+  }
+  const problems = [...findings.problems];
+  if (blocked !== undefined) problems.push(`(the journey could not go on) ${blocked instanceof Error ? blocked.message : JSON.stringify(blocked)}`);
+  if (problems.length) throw new Error(`${problems.length} thing(s) a person saw wrong:\n- ${problems.join('\n- ')}`, { cause: blocked });
+}
+
+/**
  * The page fits its viewport: no sideways scrolling (documentElement.scrollWidth ≤ innerWidth), and every
  * visible Send button lies wholly inside the viewport's width.
  */
-export async function assertFits(person: Person, state: string): Promise<void> {
+export async function assertFits(findings: Findings, person: Person, state: string): Promise<void> {
   const layout = await person.page.evaluate(() => ({
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth,
   }));
   if (layout.scrollWidth > layout.innerWidth) {
-    throw await failure(
-      person,
-      `${state}: at ${layout.innerWidth} px the page scrolls sideways (it is ${layout.scrollWidth} px wide)`,
-    );
+    await findings.note(person, `${state}: at ${layout.innerWidth} px the page scrolls sideways (it is ${layout.scrollWidth} px wide)`);
   }
   const sends = person.page.getByRole('button', { name: 'Send' });
   for (const send of await sends.all()) {
     if (!(await send.isVisible())) continue;
     const box = await send.boundingBox();
     if (box && (box.x < 0 || box.x + box.width > layout.innerWidth + 0.5)) {
-      throw await failure(
+      await findings.note(
         person,
         `${state}: at ${layout.innerWidth} px the Send button is cut off (${Math.round(box.x)}–${Math.round(box.x + box.width)} px)`,
       );
@@ -248,13 +296,13 @@ export async function assertFits(person: Person, state: string): Promise<void> {
 }
 
 /** The same, at each of `widths` in turn (the viewport is put back afterwards). */
-export async function assertFitsAt(person: Person, state: string, widths: readonly number[]): Promise<void> {
+export async function assertFitsAt(findings: Findings, person: Person, state: string, widths: readonly number[]): Promise<void> {
   const original = person.page.viewportSize();
   try {
     for (const width of widths) {
       await person.page.setViewportSize({ width, height: original?.height ?? 800 });
       await person.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-      await assertFits(person, state);
+      await assertFits(findings, person, state);
     }
   } finally {
     if (original) await person.page.setViewportSize(original);

@@ -164,7 +164,11 @@ export async function openWorld(): Promise<World> {
 }
 
 /** A member's own room for one journey, so journeys never read each other's messages. */
-export async function createMembersRoom(world: World, name: string, members: readonly Member[]): Promise<{ roomId: string; alias: string }> {
+export async function createMembersRoom(
+  world: World,
+  name: string,
+  members: readonly Member[],
+): Promise<{ roomId: string; alias: string }> {
   const localpart = `${name.toLowerCase().replace(/[^a-z0-9]+/gu, '-')}-${world.tag}`;
   const [owner, ...others] = members;
   if (!owner) throw new Error('a room needs a member');
