@@ -266,7 +266,8 @@ export async function journey(body: (findings: Findings) => Promise<void>): Prom
     blocked = error;
   }
   const problems = [...findings.problems];
-  if (blocked !== undefined) problems.push(`(the journey could not go on) ${blocked instanceof Error ? blocked.message : JSON.stringify(blocked)}`);
+  if (blocked !== undefined)
+    problems.push(`(the journey could not go on) ${blocked instanceof Error ? blocked.message : JSON.stringify(blocked)}`);
   if (problems.length) throw new Error(`${problems.length} thing(s) a person saw wrong:\n- ${problems.join('\n- ')}`, { cause: blocked });
 }
 
