@@ -5,10 +5,12 @@
  * panel), with docs/screenshots/README.md listing them. `pnpm screenshots chat-` takes only the shots whose
  * file name starts with one of the arguments.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator } from 'playwright-core';
+import { format, resolveConfig } from 'prettier';
 import {
   close,
   DESKTOP,
@@ -17,6 +19,7 @@ import {
   openPostElement,
   PHONE,
   roomElement,
+  seenText,
   signInThroughSite,
   until,
   visit,
@@ -50,8 +53,23 @@ const visible = async (person: Person, target: Locator, what: string): Promise<v
   );
 };
 
+const showsError = async (person: Person, element: Locator): Promise<Locator> => {
+  await until(
+    person,
+    async () => (await element.getByRole('alert').isVisible()) || (await element.getByRole('heading').first().isVisible()),
+    () => 'never showed the error',
+  );
+  return element;
+};
+
+/** Its messages, once the element is done connecting (a picture of a passing state would mislead). */
 const showsMessages = async (person: Person, element: Locator): Promise<Locator> => {
   await visible(person, messages(element).last(), 'its messages');
+  await until(
+    person,
+    async () => !/connecting|loading/iu.test(await seenText(element)),
+    () => 'never finished connecting',
+  );
   return element;
 };
 
@@ -234,28 +252,22 @@ const shots: Shot[] = [
     viewport: PHONE,
     member: (world) => world.alice,
     spec: (world) => ({ elements: [roomElement(world, `#no-such-room-${world.tag}:${world.hs.serverName}`)] }),
-    reach: async (_world, person, element) => {
-      await until(
-        person,
-        async () => (await element.getByRole('alert').isVisible()) || (await element.getByRole('heading').first().isVisible()),
-        () => 'never showed the error',
-      );
-      return element;
-    },
+    reach: (_world, person, element) => showsError(person, element),
+  },
+  {
+    file: 'room-error-unknown-id-1280.png',
+    caption: 'Error: a room id that does not exist, 1280 px',
+    viewport: DESKTOP,
+    member: (world) => world.alice,
+    spec: (world) => ({ elements: [roomElement(world, `!no-such-room-${world.tag}:${world.hs.serverName}`)] }),
+    reach: (_world, person, element) => showsError(person, element),
   },
   {
     file: 'room-error-homeserver-down-1280.png',
     caption: 'Error: the homeserver cannot be reached, 1280 px',
     viewport: DESKTOP,
     spec: (world) => ({ elements: [roomElement(world, world.lobby.alias, { homeserver: world.deadHomeserver })] }),
-    reach: async (_world, person, element) => {
-      await until(
-        person,
-        async () => (await element.getByRole('alert').isVisible()) || (await element.getByRole('heading').first().isVisible()),
-        () => 'never showed the error',
-      );
-      return element;
-    },
+    reach: (_world, person, element) => showsError(person, element),
   },
   {
     file: 'room-launcher-closed-390.png',
@@ -342,11 +354,11 @@ async function take(world: World, shot: Shot): Promise<string | undefined> {
   }
 }
 
-function index(taken: readonly Shot[], failed: ReadonlyMap<string, string>): string {
+function index(taken: readonly Shot[], failed: ReadonlyMap<string, string>, commit: string): string {
   const rows = taken.map((shot) =>
     failed.has(shot.file)
       ? `| ${shot.caption} | _not taken: ${(failed.get(shot.file) ?? '').split('\n')[0]?.replace(/\|/gu, '\\|') ?? ''}_ |`
-      : `| ${shot.caption} | ![${shot.caption.replace(/[[\]`]/gu, '')}](${shot.file}) |`,
+      : `| ${shot.caption} | ![${shot.caption.replace(/[[\]`<>]/gu, '')}](${shot.file}) |`,
   );
   return `# Screenshots of record
 
@@ -354,7 +366,8 @@ What members and visitors see, element by element and state by state: the built 
 (\`packages/elements/dist/omni-chat.js\`) on a plain host page (\`test/journeys/pages/\`), against a real Synapse, in
 headless Debian Chromium, at 1280 px (desktop) and 390 px (phone). Each picture frames the element (the launcher's
 open panel: the whole viewport). \`pnpm screenshots\` regenerates them (see [Development](../development.md#journeys-and-screenshots));
-commit them when they change, so a reviewer sees the product without running it.
+commit them when they change, so a reviewer sees the product without running it. These were taken from commit
+${commit} on ${new Date().toISOString().slice(0, 10)}.
 
 | State | Screenshot |
 | ----- | ---------- |
@@ -381,6 +394,12 @@ try {
 } finally {
   await world.close();
 }
-if (only.length === 0) await writeFile(path.join(folder, 'README.md'), index(shots, failed));
+if (only.length === 0) {
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  const readme = path.join(folder, 'README.md');
+  // Formatted as `pnpm test`'s format step expects every Markdown file to be.
+  const options = { ...(await resolveConfig(readme)), filepath: readme };
+  await writeFile(readme, await format(index(shots, failed, commit), options));
+}
 console.log(`${chosen.length - failed.size} written to docs/screenshots/, ${failed.size} not taken`);
 process.exitCode = failed.size ? 1 : 0;

@@ -237,7 +237,7 @@ describe('two members, one on a phone and one on a desktop', () => {
 
       // Bob answers: a reply, a reaction, then he corrects his reply.
       const reply = `Thanks Alice, looks right ${world.tag}`;
-      await act(received, /^reply$/iu);
+      await act(received, /^reply\b/iu);
       await write(bob, bobRoom, reply);
       const replyOnAlice = await waitForMessage(alice, aliceRoom, reply, "Bob's reply");
       const replySeen = await seenText(replyOnAlice);
@@ -245,7 +245,7 @@ describe('two members, one on a phone and one on a desktop', () => {
         await seen.note(alice, `Bob's reply does not show what it answers: "${replySeen}"`);
       }
 
-      await act(received, /^react$/iu);
+      await act(received, /^react\b/iu);
       await bobRoom.getByRole('button', { name: /👍/u }).first().click();
       const aliceOwn = messages(aliceRoom, /first item/u).last();
       const reaction = aliceOwn.getByRole('button', { name: /👍/u });
@@ -257,7 +257,7 @@ describe('two members, one on a phone and one on a desktop', () => {
 
       const corrected = `Thanks Alice, looks right to me ${world.tag}`;
       const bobReply = messages(bobRoom, reply).last();
-      await act(bobReply, /^edit$/iu);
+      await act(bobReply, /^edit\b/iu);
       const editBox = await composer(bob, bobRoom);
       await editBox.fill(corrected);
       await editBox.press('Enter');
@@ -385,6 +385,8 @@ describe('error states', () => {
       await signInThroughSite(world, member, world.alice);
       await expectNamedError(seen, member, member.page.locator('omni-room'), 'a room that does not exist', false);
       await assertFitsAt(seen, member, 'an unknown room', WIDTHS);
+      await visit(world, member, { elements: [roomElement(world, `!no-such-room-${world.tag}:${world.hs.serverName}`)] });
+      await expectNamedError(seen, member, member.page.locator('omni-room'), 'a room id that does not exist', false);
       await close(member);
 
       const visitor = await openPerson(world, 'a visitor on a desktop', DESKTOP);
