@@ -1,7 +1,8 @@
 /**
  * The project's test command: type-check, lint, formatting, Node tests (unit tests and the harness against a
- * real Synapse), then browser tests in Debian's Chromium against a real Synapse. Ends with one
- * plain line, `N passed, N failed`, counting every check and test.
+ * real Synapse), browser tests in Debian's Chromium against a real Synapse, then the journeys (the built
+ * module driven as members and visitors use it, test/journeys/). Ends with one plain line,
+ * `N passed, N failed`, counting every check and test.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -48,6 +49,19 @@ async function suite(step: string, command: string, args: string[], summary: str
   results.push({ step, ...tally });
 }
 
+/** Node's test runner on `files`, printing its spec report and tallying into `summary`. */
+function nodeTests(summary: string, files: readonly string[]): string[] {
+  return [
+    '--test',
+    '--test-concurrency=1',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${join(root, 'scripts', 'node-test-tally.ts')}`,
+    `--test-reporter-destination=${summary}`,
+    ...files,
+  ];
+}
+
 const only = process.argv.slice(2);
 const wants = (step: string): boolean => only.length === 0 || only.includes(step);
 
@@ -60,23 +74,19 @@ try {
     await suite(
       'node',
       process.execPath,
-      [
-        '--test',
-        '--test-concurrency=1',
-        '--test-reporter=spec',
-        '--test-reporter-destination=stdout',
-        `--test-reporter=${join(root, 'scripts', 'node-test-tally.ts')}`,
-        `--test-reporter-destination=${summary}`,
-        'packages/core/src/**/*.test.ts',
-        'packages/testing/src/**/*.test.ts',
-        'test/node/**/*.test.ts',
-      ],
+      nodeTests(summary, ['packages/core/src/**/*.test.ts', 'packages/testing/src/**/*.test.ts', 'test/node/**/*.test.ts']),
       summary,
     );
   }
   if (wants('browser')) {
     const summary = join(work, 'browser.json');
     await suite('browser', bin('wtr'), ['--config', 'web-test-runner.config.mjs'], summary, { OMNI_WTR_SUMMARY: summary });
+  }
+  // After the browser step rather than beside it: both drive Chromium against a Synapse of their own, each
+  // browser file must finish within 300 s on two shared cores, and running both at once is not measured safe.
+  if (wants('journeys')) {
+    const summary = join(work, 'journeys.json');
+    await suite('journeys', process.execPath, nodeTests(summary, ['test/journeys/**/*.test.ts']), summary);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
