@@ -69,6 +69,12 @@ const TEXTS: Record<OmniErrorCode, Describe> = {
     advice: 'It is for members only: guests cannot join it.',
     retry: false,
   }),
+  'too-large': () => ({
+    icon: 'warning',
+    heading: 'This message is too long',
+    advice: 'Shorten it or split it into several messages, then send it again.',
+    retry: false,
+  }),
   'bad-homeserver': MISCONFIGURED,
   'bad-room': MISCONFIGURED,
   'bad-user': (_noun, error) => ({
