@@ -133,6 +133,7 @@ export class ComposerController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    clearTimeout(this.#sizeTimer);
     this.#flushDraft();
     this.#stopTyping();
   }
@@ -290,7 +291,7 @@ export class ComposerController implements ReactiveController {
         </div>
         ${
           size
-            ? html`<p class="counter ${size.bytes > size.max ? 'over' : ''}" part="composer-counter" id="composer-counter">
+            ? html`<p class="counter ${size.bytes > size.max ? 'over' : ''}" id="composer-counter">
                 ${
                   size.bytes > size.max
                     ? `Too long by ${(size.bytes - size.max).toLocaleString('en')} bytes: shorten it or split it into several messages.`
