@@ -127,9 +127,7 @@ export function describeErrorState(error: OmniErrorInfo, noun: ErrorStateNoun = 
 }
 
 const ICONS: Record<ErrorStateIcon, SVGTemplateResult> = {
-  // A cloud crossed out.
   offline: svg`<path d="M6.5 5.2A5 5 0 0 1 17 8.1a4 4 0 0 1 2.9 6.6M16.6 18H6a4.5 4.5 0 0 1-1.3-8.8"/><path d="m3 3 18 18"/>`,
-  // A magnifier with a question mark's dot: nothing found.
   missing: svg`<circle cx="10.5" cy="10.5" r="6.5"/><path d="m20 20-4.9-4.9"/><path d="M10.5 8v3"/><path d="M10.5 13.5h.01"/>`,
   locked: svg`<rect x="4.5" y="10.5" width="15" height="10" rx="2"/><path d="M8 10.5V7a4 4 0 0 1 8 0v3.5"/>`,
   warning: svg`<path d="M12 3.5 2.5 20h19Z"/><path d="M12 10v4"/><path d="M12 17h.01"/>`,
