@@ -78,13 +78,19 @@ function statusText(message: MessageItem): string {
   }
 }
 
+/** An opened summary at the bottom of the log grows below the fold: bring its changes into view. */
+function revealOpened(event: Event): void {
+  const details = event.currentTarget as HTMLDetailsElement;
+  if (details.open) details.scrollIntoView({ block: 'nearest' });
+}
+
 /**
  * A room change as one line. A summary of membership changes ("Bob and 11 others joined") opens, on
  * demand, into the changes it stands for: a native disclosure, which keyboards and screen readers know.
  */
 export function renderNotice(item: NoticeItem): TemplateResult {
   if (!item.summary) return html`<p class="line" part="notice" data-key=${item.key}>${item.text}</p>`;
-  return html`<details class="line notice-summary" part="notice" data-key=${item.key}>
+  return html`<details class="line notice-summary" part="notice" data-key=${item.key} @toggle=${revealOpened}>
     <summary>${item.text}</summary>
     <ul class="notice-changes">
       ${item.summary.lines.map((line) => html`<li>${line}</li>`)}
