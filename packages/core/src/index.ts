@@ -1,5 +1,5 @@
 export { normaliseBaseUrl, parseHomeserverInput, resolveHomeserver } from './homeserver.ts';
-export { onSessionsChange, restoreSession, sessionFor, sessionStatus, signIn, signOut, useHere } from './registry.ts';
+export { expectSignIn, onSessionsChange, restoreSession, sessionFor, sessionStatus, signIn, signOut, useHere } from './registry.ts';
 export { getLoginFlows, type LoginFlowsOptions } from './login-flows.ts';
 export { LIGHT_READ_LIMIT, lightRead, lightReadCredentials, readAhead, type LightReadOptions, type LightReadResult } from './light-read.ts';
 export { completeSsoSignIn, hasSsoReturn, ssoRedirectUrl, startSsoSignIn } from './sso.ts';

@@ -15,7 +15,7 @@
 import type { EngineSession } from './engine.ts';
 import { newTxnId, outboxStorage, type OutboxStorage, type StoredOutboxEntry } from './outbox.ts';
 import { RoomHolder, roomOutbox, type HeldModel } from './room-model.ts';
-import type { MemberInfo, MessageItem, SendStatus } from './timeline-types.ts';
+import type { MemberInfo, MessageItem, SendStatus, TimelineItem } from './timeline-types.ts';
 import type { MediaRequest, OmniErrorInfo, RoomHandle, RoomSnapshot, Unsubscribe } from './types.ts';
 
 export const EMPTY_SNAPSHOT: RoomSnapshot = {
@@ -84,6 +84,16 @@ export function describeFailure(
  */
 export type Located = { readonly roomId: string; readonly handle?: RoomHandle } | 'absent' | 'settled';
 
+/**
+ * A room its member reads from outside, without being in it (a world-readable post room, peek.ts): shown
+ * as a room not joined yet, whose first message joins it (`createRoom()` then joins instead of creating).
+ */
+export interface OutsideView {
+  readonly roomId: string;
+  readonly items: readonly TimelineItem[];
+  readonly hasMoreBefore: boolean;
+}
+
 /** A message typed before the room existed: an outbox entry not handed to a room's outbox yet. */
 interface PendingMessage {
   readonly txnId: string;
@@ -104,6 +114,7 @@ export abstract class LazyRoom implements HeldModel {
   #inner: RoomHandle | undefined;
   #innerUnsubscribe: Unsubscribe | undefined;
   #pending: PendingMessage[] = [];
+  #outside: OutsideView | undefined;
   #saving: Promise<void> = Promise.resolve();
   #creating: Promise<void> | undefined;
   #holders = 0;
@@ -134,6 +145,19 @@ export abstract class LazyRoom implements HeldModel {
   protected abstract refuseSend(snapshot: RoomSnapshot): string | undefined;
   /** Called once when the room is first shown ready. */
   protected onReady?(roomId: string): void;
+  /** Older history of a room read from outside; resolves to whether more remains. */
+  protected paginateOutside?(limit?: number): Promise<boolean>;
+
+  /**
+   * Shows a room the member reads from outside (or stops showing it): its items come before the
+   * messages kept for it, until the member's first message has joined it and its room model is ready.
+   */
+  protected showOutside(view: OutsideView | undefined): void {
+    this.#outside = view;
+    if (this.isDisposed() || this.#inner) return;
+    if (this.#snapshot.status === 'creating') this.publish({ ...this.#snapshot, items: this.#absentItems() });
+    else this.#publishAbsent(this.#snapshot.error);
+  }
 
   get snapshot(): RoomSnapshot {
     return this.#snapshot;
@@ -255,11 +279,20 @@ export abstract class LazyRoom implements HeldModel {
         }
       }
       const pendingItems = this.#pendingItems();
+      // What was read from outside stays shown while the joined room loads, so the timeline does not blink.
+      const outside = snapshot.status === 'loading' ? this.#outside : undefined;
+      if (snapshot.status === 'ready') this.#outside = undefined;
       this.publish({
         ...snapshot,
         ...(this.createdHere ? { createdHere: true } : {}),
-        ...(snapshot.status === 'loading' && this.#pending.length > 0 ? { status: 'creating' as const, canSend: true } : {}),
-        items: pendingItems.length > 0 ? [...snapshot.items, ...pendingItems] : snapshot.items,
+        ...(snapshot.status === 'loading' && (this.#pending.length > 0 || outside)
+          ? { status: 'creating' as const, canSend: this.#pending.length > 0, roomId }
+          : {}),
+        items: outside
+          ? [...outside.items, ...pendingItems]
+          : pendingItems.length > 0
+            ? [...snapshot.items, ...pendingItems]
+            : snapshot.items,
       });
     };
     this.#innerUnsubscribe = inner.subscribe(forward);
@@ -289,13 +322,21 @@ export abstract class LazyRoom implements HeldModel {
   }
 
   #publishAbsent(error?: OmniErrorInfo): void {
+    const outside = this.#outside;
     this.publish({
       ...EMPTY_SNAPSHOT,
       status: 'absent',
       ...this.absentState(),
-      items: this.#pendingItems(),
+      ...(outside ? { roomId: outside.roomId, hasMoreBefore: outside.hasMoreBefore } : {}),
+      items: this.#absentItems(),
       ...(error ? { error } : {}),
     });
+  }
+
+  /** What a room not joined (or not created) yet shows: what was read from outside, then the kept messages. */
+  #absentItems(): TimelineItem[] {
+    const pending = this.#pendingItems();
+    return this.#outside ? [...this.#outside.items, ...pending] : pending;
   }
 
   #pendingItems(): MessageItem[] {
@@ -351,7 +392,7 @@ export abstract class LazyRoom implements HeldModel {
     this.#creating ??= this.#createOnce().finally(() => {
       this.#creating = undefined;
     });
-    this.publish({ ...this.#snapshot, status: 'creating', items: this.#pendingItems(), canSend: true });
+    this.publish({ ...this.#snapshot, status: 'creating', items: this.#absentItems(), canSend: true });
     return this.#creating;
   }
 
@@ -428,7 +469,8 @@ export abstract class LazyRoom implements HeldModel {
   }
 
   paginateBackwards(limit?: number): Promise<boolean> {
-    return this.#inner?.paginateBackwards(limit) ?? Promise.resolve(false);
+    if (this.#inner) return this.#inner.paginateBackwards(limit);
+    return this.#outside && this.paginateOutside ? this.paginateOutside(limit) : Promise.resolve(false);
   }
 
   setTyping(typing: boolean): void {

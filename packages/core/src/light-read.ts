@@ -11,7 +11,7 @@
 import { callHomeserver } from './client-api.ts';
 import { parseHomeserverInput, resolveHomeserver } from './homeserver.ts';
 import { POST_BINDING_EVENT, postRoomAlias, verifyBinding, type PostRoomTarget } from './posts.ts';
-import { guestAccount } from './registry.ts';
+import { guestAccount, memberSignInsSettled, sessionStatus } from './registry.ts';
 import { sessionStore } from './session-store.ts';
 import { BIDI, LOOKS_LIKE_USER_ID, nameKey, sanitiseName, stripReplyFallback } from './text-rules.ts';
 import { OmniError } from './types.ts';
@@ -56,7 +56,11 @@ export interface LightReadOptions {
  * Undefined when a member's session is stored: the engine shows what a member sees.
  */
 export async function lightReadCredentials(homeserverUrl: string): Promise<{ accessToken: string; userId: string } | undefined> {
-  const stored = await (await sessionStore()).load(homeserverUrl);
+  // A member's page signing its member in: their session shows the post, no guest is made for it.
+  await memberSignInsSettled();
+  const found = await (await sessionStore()).load(homeserverUrl);
+  // A member who just signed out: their stored session is being removed, the visitor reads as a guest.
+  const stored = found && !found.guest && sessionStatus(homeserverUrl)?.kind === 'signed-out' ? undefined : found;
   if (stored) return stored.guest && !stored.expired ? { accessToken: stored.accessToken, userId: stored.userId } : undefined;
   const { accessToken, userId } = await guestAccount(homeserverUrl);
   return { accessToken, userId };

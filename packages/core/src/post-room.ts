@@ -1,8 +1,9 @@
 /**
  * A post's discussion room: the alias is resolved and the room's binding checked before anything is
  * shown; a room that does not exist yet is created by the first message (messages typed before are
- * kept across reloads, see lazy-room.ts). Once the room is known and bound to the post, everything is
- * the ordinary room model's (`EngineSession.openRoom`).
+ * kept across reloads, see lazy-room.ts). A world-readable room the reader is not in is read from
+ * outside (peek.ts), so that reading announces nobody; the first message joins it. Once the member is
+ * in the room and it is bound to the post, everything is the ordinary room model's (`EngineSession.openRoom`).
  * Part of the engine chunk: it drives the session's MatrixClient, whose errors it reads by shape.
  */
 import { EventTimeline } from 'matrix-js-sdk';
@@ -17,10 +18,13 @@ import {
   type BindingVerdict,
   type PostRoomTarget,
 } from './posts.ts';
+import { RoomPeek, type PeekAccount } from './peek.ts';
 import { noteJoined } from './room-model.ts';
-import type { OmniErrorInfo, RoomHandle, RoomSnapshot } from './types.ts';
+import type { OmniError, OmniErrorInfo, RoomSnapshot } from './types.ts';
 
 export const MISMATCH_MESSAGE = "This discussion's address points to another room.";
+/** A guest on a post whose room only its members may read (e.g. an `open` post whose room was made members-only). */
+export const MEMBERS_ONLY_MESSAGE = 'Only members can read this discussion. Sign in to read it and take part.';
 
 /** A room whose alias was just created may not have its state yet: how long its binding is awaited. */
 const BINDING_WAIT_MS = 8_000;
@@ -46,6 +50,10 @@ export class PostRoomModel extends LazyRoom {
   readonly #post: PostRoomTarget;
   readonly #alias: string | undefined;
   readonly #aliasProblem: string | undefined;
+  /** The room read from outside while the member has not written in it. */
+  #peek: RoomPeek | undefined;
+  /** A guest may join the room read from outside (its `m.room.guest_access` is `can_join`). */
+  #guestMayJoin = false;
 
   constructor(session: EngineSession, post: PostRoomTarget, onDispose: () => void) {
     const alias = aliasOf(session, post);
@@ -65,13 +73,30 @@ export class PostRoomModel extends LazyRoom {
 
   protected absentState(): Partial<RoomSnapshot> {
     const guest = this.session.info.guest === true;
-    return {
+    const named = {
       ...(this.#post.title ? { name: this.#post.title } : {}),
       ...(this.#post.url ? { topic: this.#post.url } : {}),
+    };
+    if (this.#peek) {
+      const canSend = !guest || this.#guestMayJoin;
+      return { ...named, encrypted: false, canSend, ...(canSend ? {} : { cannotSendReason: 'Sign in to take part in the discussion.' }) };
+    }
+    return {
+      ...named,
       encrypted: this.#post.open !== true,
       canSend: !guest,
       ...(guest ? { cannotSendReason: 'Sign in to start the discussion.' } : {}),
     };
+  }
+
+  override dispose(): void {
+    this.#peek?.stop();
+    this.#peek = undefined;
+    super.dispose();
+  }
+
+  protected override paginateOutside(limit?: number): Promise<boolean> {
+    return this.#peek ? this.#peek.paginateBackwards(limit) : Promise.resolve(false);
   }
 
   protected refuseSend(snapshot: RoomSnapshot): string | undefined {
@@ -83,44 +108,95 @@ export class PostRoomModel extends LazyRoom {
       this.fail({ code: 'bad-room', message: this.#aliasProblem });
       return 'settled';
     }
-    // The join or the alias lookup is an ordinary request: it overlaps the first sync instead of waiting
-    // for it (the room model watches the room before that sync completes, so it carries the room).
+    // The look-up requests are ordinary requests: they overlap the first sync instead of waiting for it
+    // (the room model watches the room before that sync completes, so it carries the room).
     const synced = this.session.whenSynced();
     synced.catch(() => undefined);
-    if (this.session.info.guest) return this.#joinAsGuest();
     const roomId = await this.#resolveAlias();
-    await synced;
-    if (roomId === undefined) return 'absent';
-    return this.#open(roomId, { waitForBinding: false });
+    if (roomId === undefined) {
+      if (!this.session.info.guest) await synced;
+      return 'absent';
+    }
+    const guest = this.session.info.guest === true;
+    // Whether the reader is in the room already, its binding, and (in case they are not) its latest
+    // messages read from outside, all at once.
+    const peek = new RoomPeek(
+      this.#peekAccount(),
+      roomId,
+      (view) => {
+        if (this.#peek === peek) this.showOutside({ roomId, ...view });
+      },
+      (error) => {
+        if (this.#peek === peek) this.#outsideGone(error);
+      },
+    );
+    const [member, binding, outside, guestAccess] = await Promise.all([
+      this.#isMember(roomId),
+      this.#readBinding(roomId),
+      peek.start().then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+      guest ? this.#client.getStateEvent(roomId, 'm.room.guest_access', '').catch(() => undefined) : undefined,
+    ]);
+    if (this.isDisposed() || member || outside !== undefined) peek.stop();
+    if (this.isDisposed()) return 'settled';
+    if (member) {
+      await synced;
+      return this.#open(roomId, { waitForBinding: false });
+    }
+    const forbidden = binding === 'forbidden' || (outside as { code?: unknown } | undefined)?.code === 'forbidden';
+    if (outside !== undefined && !forbidden) throw outside;
+    if (forbidden) {
+      // Only its members may read the room: a member joins to check its binding; a guest is asked to sign in.
+      if (guest) {
+        this.fail({ code: 'forbidden', message: MEMBERS_ONLY_MESSAGE });
+        return 'settled';
+      }
+      await synced;
+      return this.#open(roomId, { waitForBinding: false });
+    }
+    if (verifyBinding(binding, this.#post.id) !== 'verified') {
+      peek.stop();
+      this.#publishMismatch(roomId);
+      return 'settled';
+    }
+    this.#guestMayJoin = (guestAccess as { guest_access?: unknown } | undefined)?.guest_access === 'can_join';
+    this.#peek = peek;
+    this.showOutside({ roomId, ...peek.view() });
+    return 'absent';
   }
 
-  /**
-   * A guest reading an open post joins it to read it anyway: joining by alias is one request where
-   * resolving the alias, reading the binding and the membership, then joining were four. The binding is
-   * then checked in the room's state as the scoped sync brings it (sync.ts), before anything is shown,
-   * and the guest leaves a room bound to another post.
-   */
-  async #joinAsGuest(): Promise<Located> {
-    const alias = this.#alias ?? '';
-    let roomId: string;
+  /** The session's account, for reading rooms from outside (its token read at each request: it may be refreshed). */
+  #peekAccount(): PeekAccount {
+    const client = this.#client;
+    const { homeserverUrl, userId } = this.session.info;
+    return {
+      homeserverUrl,
+      userId,
+      get accessToken(): string {
+        return client.getAccessToken() ?? '';
+      },
+    };
+  }
+
+  /** Whether the member is in the room (the scoped sync may not have brought it yet: the server says). */
+  async #isMember(roomId: string): Promise<boolean> {
+    if (this.#client.getRoom(roomId)?.getMyMembership() === 'join') return true;
     try {
-      ({ roomId } = await this.#client.joinRoom(alias, { viaServers: [alias.slice(alias.indexOf(':') + 1)] }));
-    } catch (error) {
-      if (errorShape(error).errcode === 'M_NOT_FOUND') return 'absent';
-      // Not open to guests, or not reachable: the member's way says which.
-      const found = await this.#resolveAlias();
-      return found === undefined ? 'absent' : this.#open(found, { waitForBinding: false });
+      const content = (await this.#client.getStateEvent(roomId, 'm.room.member', this.session.info.userId)) as Record<string, unknown>;
+      return content['membership'] === 'join';
+    } catch {
+      return false;
     }
-    noteJoined(this.session, roomId);
-    const handle = this.session.openRoom(roomId);
-    await loaded(handle);
-    const verdict = this.isDisposed() ? 'unbound' : verifyBinding(await this.#readBinding(roomId), this.#post.id);
-    if (verdict === 'verified' && !this.isDisposed()) return { roomId, handle };
-    handle.release();
-    if (this.isDisposed()) return 'settled';
-    await this.#client.leave(roomId).catch(() => undefined);
-    this.#publishMismatch(roomId);
-    return 'settled';
+  }
+
+  /** The room read from outside stopped being readable (its history visibility changed). */
+  #outsideGone(error: OmniError): void {
+    if (this.#peek === undefined || this.isDisposed()) return;
+    this.#peek = undefined;
+    this.showOutside(undefined);
+    this.fail(this.session.info.guest ? { code: 'forbidden', message: MEMBERS_ONLY_MESSAGE } : error);
   }
 
   /** The room the alias points to, or undefined when nobody wrote about the post yet. */
@@ -226,6 +302,15 @@ export class PostRoomModel extends LazyRoom {
   }
 
   protected async createRoom(): Promise<Located> {
+    const peek = this.#peek;
+    if (peek) {
+      // The room exists and was read from outside: the first message joins it.
+      await this.#client.joinRoom(peek.roomId, { viaServers: [peek.roomId.slice(peek.roomId.indexOf(':') + 1)] });
+      noteJoined(this.session, peek.roomId);
+      peek.stop();
+      this.#peek = undefined;
+      return this.isDisposed() ? 'settled' : { roomId: peek.roomId };
+    }
     const own = this.session.info.userId;
     try {
       const { room_id: roomId } = await this.#client.createRoom(postRoomCreateRequest(this.#post, this.#alias ?? '', own));
@@ -254,6 +339,12 @@ export class PostRoomModel extends LazyRoom {
   }
 
   protected describe(error: unknown): OmniErrorInfo {
+    if (this.#peek) {
+      return describeFailure(error, {
+        busy: (seconds) => `The homeserver is busy: you join the discussion in ${seconds} s. Your message is kept.`,
+        refused: (reason) => `You cannot join this discussion${reason}. Your message is kept.`,
+      });
+    }
     return describeFailure(error, {
       busy: (seconds) => `The homeserver is busy starting discussions: yours starts in ${seconds} s. Your message is kept.`,
       refused: (reason) => `This homeserver does not let you start the discussion${reason}. Your message is kept.`,
@@ -261,17 +352,3 @@ export class PostRoomModel extends LazyRoom {
   }
 }
 
-/** Resolves once the room model has shown the room, or said why it cannot. */
-function loaded(handle: RoomHandle): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (handle.snapshot.status !== 'loading') {
-      resolve();
-      return;
-    }
-    const unsubscribe = handle.subscribe((snapshot) => {
-      if (snapshot.status === 'loading') return;
-      unsubscribe();
-      resolve();
-    });
-  });
-}

@@ -85,13 +85,47 @@ export function restoreSession(homeserverUrl: string): Promise<void> {
 const guestSignIns = new Map<string, Promise<SessionInfo>>();
 
 /**
+ * Member sign-ins the page started (or announced with `expectSignIn`) and that have not ended: a guest
+ * account made meanwhile would be thrown away at once, so guests wait for them.
+ */
+const memberSignIns = new Set<Promise<unknown>>();
+
+function trackMemberSignIn(until: Promise<unknown>): void {
+  memberSignIns.add(until);
+  const done = (): void => void memberSignIns.delete(until);
+  until.then(done, done);
+}
+
+/**
+ * Tells the elements that the page is signing its member in (e.g. while it fetches a login token from
+ * its backend): open posts wait for `until` to settle instead of signing the visitor in as a guest, and
+ * show the member's view once it has. `signIn()` does this on its own from the moment it is called.
+ */
+export function expectSignIn(until: Promise<unknown>): void {
+  trackMemberSignIn(until);
+}
+
+/** Resolves once no member sign-in of the page is under way. */
+export async function memberSignInsSettled(): Promise<void> {
+  while (memberSignIns.size > 0) await Promise.allSettled([...memberSignIns]);
+}
+
+/**
  * Signs a member in on a homeserver, stores the session for later visits, and makes it available
  * to every element of that homeserver on the page. Signing in again replaces the previous session;
  * after a soft logout, signing in as the same member keeps their device.
  */
 export async function signIn(options: SignInOptions): Promise<SessionInfo> {
-  if (!('guest' in options)) return signInNow(options);
+  if (!('guest' in options)) {
+    const member = signInNow(options);
+    trackMemberSignIn(member);
+    return member;
+  }
+  await memberSignInsSettled();
   const homeserverUrl = await resolveHomeserver(options.homeserver);
+  // The page signed its member in meanwhile: that session serves the elements, no guest is made.
+  const active = entries.get(homeserverUrl);
+  if (active?.handle && active.handle.info.guest !== true) return active.handle.info;
   let pending = guestSignIns.get(homeserverUrl);
   if (!pending) {
     pending = signInNow(options).finally(() => guestSignIns.delete(homeserverUrl));

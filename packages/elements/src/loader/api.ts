@@ -13,6 +13,15 @@ export async function signIn(options: SignInOptions): Promise<SessionInfo> {
   return (await core()).signIn(options);
 }
 
+/**
+ * Tells the elements that the page is signing its member in (e.g. while it fetches a login token from its
+ * backend): open posts wait for `until` instead of signing the visitor in as a guest. `signIn()` does this on
+ * its own from the moment it is called.
+ */
+export function expectSignIn(until: Promise<unknown>): void {
+  void core().then((loaded) => loaded.expectSignIn(until));
+}
+
 /** Signs out of one homeserver (or every one) and wipes the stored session and keys. */
 export async function signOut(homeserver?: string): Promise<void> {
   return (await core()).signOut(homeserver);

@@ -16,7 +16,12 @@ export const chatStyles = css`
     color: var(--_color-text-muted);
   }
 
-  .invite button {
+  .empty p {
+    margin: 0 0 var(--_space-s);
+  }
+
+  .invite button,
+  .empty button {
     font: inherit;
     border: none;
     background: none;

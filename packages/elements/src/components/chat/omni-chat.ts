@@ -22,6 +22,8 @@ import { chatStyles } from './omni-chat.styles.ts';
 
 const EMPTY_TEXT = 'No messages yet — start the discussion';
 const CONNECTING_TEXT = 'Connecting to the discussion…';
+const MEMBERS_ONLY_TEXT = 'Sign in to read and join the discussion.';
+const GUEST_START_TEXT = 'Sign in to start the discussion.';
 
 /** Light reads of the page still under way, and what waits for all of them to paint. */
 let lightReads = 0;
@@ -132,6 +134,10 @@ export class OmniChatView extends OmniView {
   #lightSettled = false;
   /** The engine showed the room: the light read's items are not shown again for this post. */
   #handedOver = false;
+  /** Times the member signed out while this view was shown: each starts the visitor's light read again. */
+  #signOuts = 0;
+  /** Whether the last state rendered was a member's (not a guest's) open room. */
+  #memberShown = false;
 
   constructor() {
     super();
@@ -149,7 +155,18 @@ export class OmniChatView extends OmniView {
   }
 
   protected override willUpdate(): void {
-    const key = this.open && this.post && this.homeserver ? `${this.homeserver}\n${JSON.stringify(this.#target())}` : undefined;
+    const state = this.#view.room.state;
+    if (state.kind === 'room') this.#memberShown = !this.#isGuest();
+    else if (state.kind === 'signed-out' && this.#memberShown) {
+      // Signed out: the visitor's view comes back at once from the light read, and a guest session after it.
+      this.#memberShown = false;
+      this.#signOuts += 1;
+      this.#guestTried = undefined;
+      this.guestFailed = false;
+      this.showSignIn = false;
+    }
+    const key =
+      this.open && this.post && this.homeserver ? `${this.homeserver}\n${JSON.stringify(this.#target())}\n${this.#signOuts}` : undefined;
     if (key === this.#lightKey) return;
     this.#lightKey = key;
     this.#lightSettled = key === undefined;
@@ -178,7 +195,7 @@ export class OmniChatView extends OmniView {
       this.light =
         result.status === 'ready'
           ? { ...base, status: 'ready', roomId: result.roomId, items: result.items, canSend: false, cannotSendReason: CONNECTING_TEXT }
-          : { ...base, status: 'absent', items: [], canSend: false, cannotSendReason: 'Sign in to start the discussion.' };
+          : { ...base, status: 'absent', items: [], canSend: false, cannotSendReason: GUEST_START_TEXT };
       await this.updateComplete;
     } catch {
       // The engine shows the discussion, or says why it cannot.
@@ -262,37 +279,73 @@ export class OmniChatView extends OmniView {
     if (state.kind === 'signed-out' && this.open && !this.guestFailed) {
       return html`<p class="notice" role="status">Loading the discussion…</p>`;
     }
+    // Guests cannot read a members-only discussion: "Continue as guest" would change nothing, so it is not offered.
+    if (!this.open && (state.kind === 'signed-out' || (state.kind === 'room' && this.#isGuest()))) {
+      return this.#renderMembersOnly(MEMBERS_ONLY_TEXT);
+    }
     if (state.kind !== 'room') {
       return this.#view.renderStatus(state, this.homeserver, {
         loading: 'Loading the discussion…',
-        signInPrompt: 'Sign in to read and join the discussion.',
+        signInPrompt: MEMBERS_ONLY_TEXT,
       });
-    }
-    // A guest cannot read an encrypted discussion: they sign in instead.
-    if (!this.open && this.#isGuest()) {
-      return html`<p class="notice">Sign in to read and join the discussion.</p>
-        ${this.#view.renderSignIn(this.homeserver)}`;
     }
     return this.#renderRoom(state.snapshot);
   }
 
+  /** The post's title and what keeps the visitor out, with a sign-in form that offers no guest access. */
+  #renderMembersOnly(reason: string): TemplateResult {
+    const state = this.#view.room.state;
+    return html`
+      ${this.#view.renderHeader(this.homeserver, { name: this.#name(), detail: this.postUrl, encrypted: !this.open })}
+      ${state.kind === 'signed-out' && state.revoked ? html`<p class="notice" role="status">You were signed out.</p>` : nothing}
+      <p class="notice">${reason}</p>
+      <div class="sign-in">
+        <slot name="sign-in">
+          <omni-sign-in
+            homeserver=${this.#view.homeserverFor(this.homeserver)}
+            theme=${this.#view.theme.resolved}
+            no-guest
+          ></omni-sign-in>
+        </slot>
+      </div>
+    `;
+  }
+
+  #name(snapshot?: RoomSnapshot): string {
+    return this.postTitle || snapshot?.name || this.post;
+  }
+
   /** `light`: the light read's snapshot, shown read-only to a visitor before the engine has a session. */
   #renderRoom(snapshot: RoomSnapshot, light = false): TemplateResult {
+    const guest = light || this.#isGuest();
     switch (snapshot.status) {
       case 'loading':
         return html`<p class="notice" role="status">Loading the discussion…</p>`;
       case 'error':
+        // A guest on a post whose room only members may read is asked to sign in, not shown a failure.
+        if (guest && snapshot.error?.code === 'forbidden') return this.#renderMembersOnly(snapshot.error.message);
         return html`<p role="alert">${snapshot.error?.message ?? 'This discussion cannot be shown.'}</p>`;
       case 'mismatch':
         return html`<p role="alert" part="mismatch">${snapshot.error?.message ?? "This discussion's address points to another room."}</p>`;
       default:
         break;
     }
-    const name = this.postTitle || snapshot.name || this.post;
-    const guest = light || this.#isGuest();
+    const name = this.#name(snapshot);
     const showSignIn = guest && this.showSignIn;
+    const header = this.#view.renderHeader(this.homeserver, { name, detail: this.postUrl || snapshot.topic, encrypted: snapshot.encrypted });
+    // A guest on a post nobody wrote about yet: one notice that says what to do, not an empty state, a
+    // disabled composer and a guest line that repeat it.
+    if (guest && !showSignIn && snapshot.status === 'absent' && snapshot.items.length === 0 && !snapshot.canSend) {
+      return html`
+        ${header}
+        <div class="empty" part="empty-state sign-in-prompt" role="status">
+          <p>No messages yet. Sign in to start the discussion.</p>
+          <button type="button" @click=${this.#onShowSignIn}>Sign in</button>
+        </div>
+      `;
+    }
     return html`
-      ${this.#view.renderHeader(this.homeserver, { name, detail: this.postUrl || snapshot.topic, encrypted: snapshot.encrypted })}
+      ${header}
       ${this.#view.renderConversation(snapshot, { label: `Discussion of ${name}`, emptyText: EMPTY_TEXT })}
       ${
         showSignIn

@@ -41,6 +41,7 @@ export class OmniSignIn extends OmniElement {
     homeserver: { type: String, reflect: true },
     username: { type: String },
     theme: { type: String, reflect: true },
+    noGuest: { type: Boolean, reflect: true, attribute: 'no-guest' },
     flows: { state: true },
     loadError: { state: true },
     error: { state: true },
@@ -54,6 +55,8 @@ export class OmniSignIn extends OmniElement {
   declare username: string;
   /** `light` (default) or `dark`. */
   declare theme: 'light' | 'dark';
+  /** Never offers "Continue as guest" (e.g. where guests could not read what the sign-in is for). */
+  declare noGuest: boolean;
   declare private flows: LoginFlows | undefined;
   declare private loadError: string | undefined;
   declare private error: string | undefined;
@@ -67,6 +70,7 @@ export class OmniSignIn extends OmniElement {
     this.homeserver = '';
     this.username = '';
     this.theme = 'light';
+    this.noGuest = false;
     this.busy = false;
     this.view = 'sign-in';
   }
@@ -143,7 +147,7 @@ export class OmniSignIn extends OmniElement {
               : nothing
         }
         ${
-          flows.guest
+          flows.guest && !this.noGuest
             ? html`<button type="button" class="secondary" ?disabled=${this.busy} @click=${this.#onGuest}>Continue as guest</button>`
             : nothing
         }
@@ -154,7 +158,7 @@ export class OmniSignIn extends OmniElement {
         }
       </div>
       ${
-        !flows.password && !providers && !flows.guest && !flows.registration.available
+        !flows.password && !providers && (!flows.guest || this.noGuest) && !flows.registration.available
           ? html`<p class="notice">This homeserver offers no way to sign in here.</p>`
           : nothing
       }

@@ -1,0 +1,29 @@
+/**
+ * A host page for post-chat journeys: one <omni-chat> from the query string (`hs`, `post`, `open`,
+ * `title`), the public API on `window.omni`. With `user` and `password`, the page signs its member in
+ * as it loads, as a member's page does; `delay` (ms) makes it announce the sign-in with `expectSignIn()`
+ * and sign in only after that long, as a page that first fetches a login token from its backend.
+ */
+import { expectSignIn, signIn, signOut, type OmniChat } from '@omnisocial/chat';
+
+const params = new URLSearchParams(location.search);
+const homeserver = params.get('hs') ?? '';
+const chat: OmniChat = document.createElement('omni-chat');
+chat.setAttribute('homeserver', homeserver);
+chat.setAttribute('post', params.get('post') ?? '');
+chat.setAttribute('post-title', params.get('title') ?? 'A post');
+if (params.has('open')) chat.setAttribute('open', '');
+document.body.append(chat);
+
+const user = params.get('user');
+const password = params.get('password') ?? '';
+const delay = Number(params.get('delay') ?? '0');
+if (user) {
+  const member = (async () => {
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    return signIn({ homeserver, username: user, password });
+  })();
+  if (delay > 0) expectSignIn(member);
+  Object.assign(window, { memberSignIn: member });
+}
+Object.assign(window, { omni: { signIn, signOut } });
