@@ -45,7 +45,7 @@ describe('a post discussion as a visitor and a member see it', () => {
     const requests: string[] = [];
     page.on('request', (request) => requests.push(`${request.method()} ${request.url()}`));
     await page.goto(pages.url(`/test/pages/post.html?${new URLSearchParams({ hs: hs.baseUrl, ...query }).toString()}`));
-    return { page, chat: page.locator('omni-chat'), requests };
+    return { page, chat: page.locator('omni-chat').first(), requests };
   }
 
   /** The element's text as shown, through its shadow roots. */
@@ -116,8 +116,13 @@ describe('a post discussion as a visitor and a member see it', () => {
   test('signing out shows the visitor view of an open post at once', { timeout: 3 * TIMEOUT }, async () => {
     const post = `sign-out-${tag}`;
     await openPost(post, 'still readable');
-    const member = await open({ post, open: '', user: alice.username, password: alice.password });
+    // The member also reads an encrypted post: their crypto runs, and signing out wipes its stores.
+    const encrypted = `sign-out-encrypted-${tag}`;
+    const encryptedAlias = postRoomAlias(encrypted, { serverName: hs.serverName });
+    await bob.request('POST', '/_matrix/client/v3/createRoom', postRoomCreateRequest({ id: encrypted }, encryptedAlias, bob.userId));
+    const member = await open({ post, open: '', post2: encrypted, user: alice.username, password: alice.password });
     await member.chat.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: TIMEOUT });
+    await member.page.locator('#second').getByText('End-to-end encrypted').waitFor({ timeout: TIMEOUT });
     await article(member.chat, 'still readable').waitFor({ timeout: TIMEOUT });
     const started = Date.now();
     await member.page.evaluate(() => {

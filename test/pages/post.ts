@@ -1,6 +1,6 @@
 /**
  * A host page for post-chat journeys: one <omni-chat> from the query string (`hs`, `post`, `open`,
- * `title`), the public API on `window.omni`. With `user` and `password`, the page signs its member in
+ * `title`; `post2` adds a members-only post beside it), the public API on `window.omni`. With `user` and `password`, the page signs its member in
  * as it loads, as a member's page does; `delay` (ms) makes it announce the sign-in with `expectSignIn()`
  * and sign in only after that long, as a page that first fetches a login token from its backend.
  */
@@ -14,6 +14,16 @@ chat.setAttribute('post', params.get('post') ?? '');
 chat.setAttribute('post-title', params.get('title') ?? 'A post');
 if (params.has('open')) chat.setAttribute('open', '');
 document.body.append(chat);
+// `post2`: a members-only post beside it (an encrypted room starts the member's crypto).
+const second = params.get('post2');
+if (second) {
+  const other = document.createElement('omni-chat');
+  other.setAttribute('homeserver', homeserver);
+  other.setAttribute('post', second);
+  other.setAttribute('post-title', 'Members only');
+  other.id = 'second';
+  document.body.append(other);
+}
 
 const user = params.get('user');
 const password = params.get('password') ?? '';
