@@ -65,17 +65,20 @@ describe('a post discussion as a visitor and a member see it', () => {
   /** An open post's room, made as the site's first writer would, with a first message. */
   async function openPost(post: string, first: string): Promise<string> {
     const alias = postRoomAlias(post, { serverName: hs.serverName });
-    const { room_id: roomId } = (await bob.request('POST', '/_matrix/client/v3/createRoom', postRoomCreateRequest({ id: post, open: true }, alias, bob.userId))) as {
-      room_id: string;
-    };
+    const { room_id: roomId } = await bob.request<{ room_id: string }>(
+      'POST',
+      '/_matrix/client/v3/createRoom',
+      postRoomCreateRequest({ id: post, open: true }, alias, bob.userId),
+    );
     await bob.sendMessage(roomId, first);
     return roomId;
   }
 
   async function members(roomId: string): Promise<string[]> {
-    const { chunk } = (await bob.request('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/members`)) as {
-      chunk: { state_key: string; content: { membership: string } }[];
-    };
+    const { chunk } = await bob.request<{ chunk: { state_key: string; content: { membership: string } }[] }>(
+      'GET',
+      `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/members`,
+    );
     return chunk.filter((event) => event.content.membership === 'join').map((event) => event.state_key);
   }
 

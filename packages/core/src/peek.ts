@@ -111,18 +111,21 @@ export class RoomPeek {
       `/_matrix/client/v3/rooms/${room}/messages?dir=b&limit=${String(limit)}&from=${encodeURIComponent(this.#older)}&filter=${filter}`,
     );
     if (response.status !== 200) throw refused(response);
-    this.#addPage(response.body);
+    const more = this.#addPage(response.body);
     this.#onChange(this.view());
-    return this.#older !== undefined;
+    return more;
   }
 
-  #addPage(body: Json): void {
+  /** Adds an older page; returns whether more remains before it. */
+  #addPage(body: Json): boolean {
     const chunk = asEvents(body['chunk']);
     const end = body['end'];
-    this.#older = typeof end === 'string' && chunk.length > 0 ? end : undefined;
-    const older = chunk.reverse().filter((event) => this.#isNew(event));
-    this.#events = [...older, ...this.#events];
+    const older = typeof end === 'string' && chunk.length > 0 ? end : undefined;
+    this.#older = older;
+    const earlier = chunk.reverse().filter((event) => this.#isNew(event));
+    this.#events = [...earlier, ...this.#events];
     this.#state = [...this.#state, ...asEvents(body['state'])];
+    return older !== undefined;
   }
 
   #isNew(event: Json): boolean {

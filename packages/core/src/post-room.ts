@@ -20,7 +20,7 @@ import {
 } from './posts.ts';
 import { RoomPeek, type PeekAccount } from './peek.ts';
 import { noteJoined } from './room-model.ts';
-import type { OmniError, OmniErrorInfo, RoomSnapshot } from './types.ts';
+import { OmniError, type OmniErrorInfo, type RoomSnapshot } from './types.ts';
 
 export const MISMATCH_MESSAGE = "This discussion's address points to another room.";
 /** A guest on a post whose room only its members may read (e.g. an `open` post whose room was made members-only). */
@@ -135,7 +135,7 @@ export class PostRoomModel extends LazyRoom {
       this.#readBinding(roomId),
       peek.start().then(
         () => undefined,
-        (error: unknown) => error,
+        (error: unknown) => (error instanceof Error ? error : new Error('The discussion cannot be read.')),
       ),
       guest ? this.#client.getStateEvent(roomId, 'm.room.guest_access', '').catch(() => undefined) : undefined,
     ]);
@@ -145,7 +145,7 @@ export class PostRoomModel extends LazyRoom {
       await synced;
       return this.#open(roomId, { waitForBinding: false });
     }
-    const forbidden = binding === 'forbidden' || (outside as { code?: unknown } | undefined)?.code === 'forbidden';
+    const forbidden = binding === 'forbidden' || (outside instanceof OmniError && outside.code === 'forbidden');
     if (outside !== undefined && !forbidden) throw outside;
     if (forbidden) {
       // Only its members may read the room: a member joins to check its binding; a guest is asked to sign in.
@@ -351,4 +351,3 @@ export class PostRoomModel extends LazyRoom {
     });
   }
 }
-

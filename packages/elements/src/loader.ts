@@ -11,7 +11,16 @@ define('omni-chat', OmniChat);
 define('omni-dm', OmniDm);
 
 export { OmniChat, OmniDm, OmniRoom };
-export { completeSsoSignIn, expectSignIn, getLoginFlows, OmniError, signIn, signOut, ssoRedirectUrl, startSsoSignIn } from './loader/api.ts';
+export {
+  completeSsoSignIn,
+  expectSignIn,
+  getLoginFlows,
+  OmniError,
+  signIn,
+  signOut,
+  ssoRedirectUrl,
+  startSsoSignIn,
+} from './loader/api.ts';
 export {
   OmniDmCreatedEvent,
   OmniErrorEvent,

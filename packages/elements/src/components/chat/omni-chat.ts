@@ -301,11 +301,7 @@ export class OmniChatView extends OmniView {
       <p class="notice">${reason}</p>
       <div class="sign-in">
         <slot name="sign-in">
-          <omni-sign-in
-            homeserver=${this.#view.homeserverFor(this.homeserver)}
-            theme=${this.#view.theme.resolved}
-            no-guest
-          ></omni-sign-in>
+          <omni-sign-in homeserver=${this.#view.homeserverFor(this.homeserver)} theme=${this.#view.theme.resolved} no-guest></omni-sign-in>
         </slot>
       </div>
     `;
@@ -332,7 +328,11 @@ export class OmniChatView extends OmniView {
     }
     const name = this.#name(snapshot);
     const showSignIn = guest && this.showSignIn;
-    const header = this.#view.renderHeader(this.homeserver, { name, detail: this.postUrl || snapshot.topic, encrypted: snapshot.encrypted });
+    const header = this.#view.renderHeader(this.homeserver, {
+      name,
+      detail: this.postUrl || snapshot.topic,
+      encrypted: snapshot.encrypted,
+    });
     // A guest on a post nobody wrote about yet: one notice that says what to do, not an empty state, a
     // disabled composer and a guest line that repeat it.
     if (guest && !showSignIn && snapshot.status === 'absent' && snapshot.items.length === 0 && !snapshot.canSend) {
@@ -345,8 +345,7 @@ export class OmniChatView extends OmniView {
       `;
     }
     return html`
-      ${header}
-      ${this.#view.renderConversation(snapshot, { label: `Discussion of ${name}`, emptyText: EMPTY_TEXT })}
+      ${header} ${this.#view.renderConversation(snapshot, { label: `Discussion of ${name}`, emptyText: EMPTY_TEXT })}
       ${
         showSignIn
           ? this.#view.renderSignIn(this.homeserver)
