@@ -465,7 +465,24 @@ export abstract class LazyRoom implements HeldModel {
   }
 
   toggleReaction(eventId: string, key: string): Promise<void> {
-    return this.#inner?.toggleReaction(eventId, key) ?? Promise.resolve();
+    if (this.#inner || !this.#outside) return this.#inner?.toggleReaction(eventId, key) ?? Promise.resolve();
+    // Read from outside: reacting takes part, so the member joins first.
+    return this.#create()
+      .then(() => this.#whenReady())
+      .then((inner) => inner?.toggleReaction(eventId, key));
+  }
+
+  /** The joined room's model once it is ready (undefined when the join did not happen). */
+  #whenReady(): Promise<RoomHandle | undefined> {
+    const inner = this.#inner;
+    if (!inner || inner.snapshot.status === 'ready') return Promise.resolve(inner);
+    return new Promise((resolve) => {
+      const unsubscribe = inner.subscribe((snapshot) => {
+        if (snapshot.status === 'loading') return;
+        unsubscribe();
+        resolve(snapshot.status === 'ready' ? inner : undefined);
+      });
+    });
   }
 
   paginateBackwards(limit?: number): Promise<boolean> {
