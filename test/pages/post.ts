@@ -1,8 +1,9 @@
 /**
  * A host page for post-chat journeys: one <omni-chat> from the query string (`hs`, `post`, `open`,
- * `title`; `post2` adds a members-only post beside it), the public API on `window.omni`. With `user` and `password`, the page signs its member in
- * as it loads, as a member's page does; `delay` (ms) makes it announce the sign-in with `expectSignIn()`
- * and sign in only after that long, as a page that first fetches a login token from its backend.
+ * `title`, `theme`; `post2` adds a members-only post beside it), the public API on `window.omni`. With
+ * `user` and `password`, the page signs its member in as it loads, as a member's page does; `delay` (ms)
+ * makes it announce the sign-in with `expectSignIn()` and sign in only after that long, as a page that
+ * first fetches a login token from its backend.
  */
 import { expectSignIn, signIn, signOut, type OmniChat } from '@omnisocial/chat';
 
@@ -13,6 +14,7 @@ chat.setAttribute('homeserver', homeserver);
 chat.setAttribute('post', params.get('post') ?? '');
 chat.setAttribute('post-title', params.get('title') ?? 'A post');
 if (params.has('open')) chat.setAttribute('open', '');
+chat.setAttribute('theme', params.get('theme') ?? 'light');
 document.body.append(chat);
 // `post2`: a members-only post beside it (an encrypted room starts the member's crypto).
 const second = params.get('post2');

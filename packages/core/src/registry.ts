@@ -107,6 +107,9 @@ export function expectSignIn(until: Promise<unknown>): void {
 
 /** Resolves once no member sign-in of the page is under way. */
 export async function memberSignInsSettled(): Promise<void> {
+  // A sign-in the page starts as it shows the elements reaches this module through the same dynamic import
+  // as the elements' first read, possibly just after it: a task later, it is known.
+  await new Promise((resolve) => setTimeout(resolve, 0));
   while (memberSignIns.size > 0) await Promise.allSettled([...memberSignIns]);
 }
 
