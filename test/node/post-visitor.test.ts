@@ -8,7 +8,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { POST_BINDING_EVENT, postRoomAlias, postRoomCreateRequest } from '../../packages/core/src/posts.ts';
 import { launchChromium, servePages } from '../support/chromium.ts';
@@ -114,6 +114,47 @@ describe('a post discussion as a visitor and a member see it', () => {
     assert.equal(await article(member.chat, 'a reader writes').count(), 1, 'shown once to the member');
     assert.equal(await article(visitor.chat, 'a reader writes').count(), 1, 'shown once to the writer');
     assert.ok((await members(roomId)).includes(sent.sender), 'the writer joined');
+  });
+
+  test('a visitor reading two open posts follows both live over one connection', { timeout: 3 * TIMEOUT }, async () => {
+    const first = `feed-a-${tag}`;
+    const second = `feed-b-${tag}`;
+    const [firstRoom, secondRoom] = await Promise.all([
+      openPost(first, 'first post, first comment'),
+      openPost(second, 'second post, first comment'),
+    ]);
+    const visitor = await open({ post: first, open: '', post2: second, open2: '' });
+    const other = visitor.page.locator('#second');
+    await article(visitor.chat, 'first post, first comment').waitFor({ timeout: TIMEOUT });
+    await article(other, 'second post, first comment').waitFor({ timeout: TIMEOUT });
+    await visitor.chat.getByText('You are writing as a guest.').waitFor({ timeout: TIMEOUT });
+    await other.getByText('You are writing as a guest.').waitFor({ timeout: TIMEOUT });
+    // Once both posts are followed (a room added to the loop ends the long-poll under way), one request at a time.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const inFlight = new Set<Request>();
+    let mostAtOnce = 0;
+    let polls = 0;
+    visitor.page.on('request', (request) => {
+      if (!request.url().includes('/_matrix/client/v3/events?')) return;
+      polls += 1;
+      inFlight.add(request);
+      mostAtOnce = Math.max(mostAtOnce, inFlight.size);
+    });
+    const ended = (request: Request): void => void inFlight.delete(request);
+    visitor.page.on('requestfinished', ended);
+    visitor.page.on('requestfailed', ended);
+
+    await bob.sendMessage(firstRoom, 'live on the first post');
+    const removed = await bob.sendMessage(secondRoom, 'live on the second post, soon deleted');
+    await article(visitor.chat, 'live on the first post').waitFor({ timeout: TIMEOUT });
+    await article(other, 'live on the second post').waitFor({ timeout: TIMEOUT });
+    // A deletion reaches the reader too.
+    await bob.redact(secondRoom, removed);
+    await article(other, 'live on the second post').waitFor({ state: 'detached', timeout: TIMEOUT });
+    assert.ok(polls > 0, 'the posts were not followed');
+    assert.equal(mostAtOnce, 1, 'the posts were followed over more than one connection at a time');
+    assert.deepEqual(await members(firstRoom), [bob.userId]);
+    assert.deepEqual(await members(secondRoom), [bob.userId]);
   });
 
   test('signing out shows the visitor view of an open post at once', { timeout: 3 * TIMEOUT }, async () => {

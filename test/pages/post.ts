@@ -1,6 +1,6 @@
 /**
  * A host page for post-chat journeys: one <omni-chat> from the query string (`hs`, `post`, `open`,
- * `title`, `theme`; `post2` adds a members-only post beside it), the public API on `window.omni`. With
+ * `title`, `theme`; `post2` adds a members-only post beside it, open with `open2`), the public API on `window.omni`. With
  * `user` and `password`, the page signs its member in as it loads, as a member's page does; `delay` (ms)
  * makes it announce the sign-in with `expectSignIn()` and sign in only after that long, as a page that
  * first fetches a login token from its backend.
@@ -22,7 +22,8 @@ if (second) {
   const other = document.createElement('omni-chat');
   other.setAttribute('homeserver', homeserver);
   other.setAttribute('post', second);
-  other.setAttribute('post-title', 'Members only');
+  other.setAttribute('post-title', params.has('open2') ? 'Another open post' : 'Members only');
+  if (params.has('open2')) other.setAttribute('open', '');
   other.id = 'second';
   document.body.append(other);
 }

@@ -140,7 +140,23 @@ export class RoomPeek {
     this.from = next;
     const fresh = events.filter((event) => event['room_id'] === this.roomId && this.#isNew(event));
     if (fresh.length === 0 || this.#stopped) return;
-    this.#events = [...this.#events, ...fresh];
+    // A redaction read live empties the message it removes, as a page read later would show it.
+    const redacted = new Map<string, Json>();
+    for (const event of fresh) {
+      const target =
+        event['type'] === 'm.room.redaction' ? (event['redacts'] ?? (event['content'] as Json | undefined)?.['redacts']) : undefined;
+      if (typeof target === 'string') redacted.set(target, event);
+    }
+    const kept =
+      redacted.size === 0
+        ? this.#events
+        : this.#events.map((event) => {
+            const because = redacted.get(String(event['event_id']));
+            return because
+              ? { ...event, content: {}, unsigned: { ...(event['unsigned'] as Json | undefined), redacted_because: because } }
+              : event;
+          });
+    this.#events = [...kept, ...fresh];
     this.#onChange(this.view());
   }
 
