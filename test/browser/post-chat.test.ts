@@ -18,7 +18,7 @@ import {
   type MatrixEvent,
   type TestUser,
 } from '@omnisocial/testing/browser';
-import { POST_BINDING_EVENT, postRoomAlias, signIn, signOut, type RoomSnapshot } from '../../packages/core/src/index.ts';
+import { POST_BINDING_EVENT, postRoomAlias, sessionFor, signIn, signOut, type RoomSnapshot } from '../../packages/core/src/index.ts';
 import { login, startSession } from '../../packages/core/src/engine.ts';
 import { postRoomCreateRequest } from '../../packages/core/src/posts.ts';
 import { outboxStorage } from '../../packages/core/src/outbox.ts';
@@ -336,6 +336,28 @@ describe('<omni-chat-view> (the view of <omni-chat post>) against a real Synapse
     const closed = await mount(`closed-${unique()}`);
     await waitUntil(() => text(closed).includes('Sign in to read and join the discussion.'), 'no sign-in invitation', { timeout: TIMEOUT });
     expect(closed.shadowRoot?.querySelector('omni-sign-in')).to.not.equal(null);
+  });
+
+  it('shows a guest on an empty open post one notice, and a members-only post its title with a sign-in that offers no guest access', async () => {
+    const el = await mount(`quiet-${unique()}`, { open: true, title: 'A quiet post' });
+    await waitUntil(() => text(el).includes('No messages yet. Sign in to start the discussion.'), 'no notice for the guest', {
+      timeout: TIMEOUT,
+    });
+    // Once the guest session has taken over from the light read too.
+    await waitUntil(() => sessionFor(baseUrl)?.info.guest === true, 'no guest session', { timeout: TIMEOUT });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(text(el).match(/start the discussion/gu)?.length).to.equal(1);
+    expect(text(el)).to.not.include('as a guest');
+    expect(textbox(el)).to.equal(null);
+    await expect(el).to.be.accessible();
+
+    await signOut();
+    const closed = await mount(`members-${unique()}`, { title: 'Members talk' });
+    await waitUntil(() => root(closed).querySelector('omni-sign-in'), 'no sign-in form', { timeout: TIMEOUT });
+    expect(text(closed)).to.include('Members talk');
+    expect(text(closed)).to.include('Sign in to read and join the discussion.');
+    expect(root(closed).querySelector('omni-sign-in')?.hasAttribute('no-guest')).to.equal(true);
+    await expect(closed).to.be.accessible();
   });
 
   it('keeps messages typed before the room exists across a reload and sends them once, in order, when creation is allowed', async () => {
