@@ -360,6 +360,38 @@ describe('<omni-chat-view> (the view of <omni-chat post>) against a real Synapse
     await expect(closed).to.be.accessible();
   });
 
+  it('a member reads an open post without joining it, and joins when they react', async () => {
+    const post = `react-${unique()}`;
+    const alias = postRoomAlias(post, { serverName });
+    const { room_id: roomId } = (await peer(bob).request(
+      'POST',
+      '/_matrix/client/v3/createRoom',
+      postRoomCreateRequest({ id: post, open: true }, alias, bob.userId),
+    )) as { room_id: string };
+    const eventId = await peer(bob).sendMessage(roomId, 'react to me');
+    const joined = async (): Promise<string[]> =>
+      Object.keys(
+        (
+          (await peer(bob).request('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/joined_members`)) as {
+            joined: Record<string, unknown>;
+          }
+        ).joined,
+      );
+    await signIn({ homeserver: baseUrl, username: alice.username, password: alice.password });
+    const handle = sessionFor(baseUrl)?.openPostRoom({ id: post, open: true });
+    if (!handle) throw new Error('no session');
+    try {
+      const shown = (): boolean => handle.snapshot.items.some((item) => item.kind === 'message' && item.body === 'react to me');
+      await waitUntil(shown, 'the member cannot read the open post', { timeout: TIMEOUT });
+      expect(await joined()).to.deep.equal([bob.userId]);
+      await handle.toggleReaction(eventId, '👍');
+      await peer(bob).waitForMessage(roomId, { sender: alice.userId, type: 'm.reaction' }, TIMEOUT);
+      expect(await joined()).to.include(alice.userId);
+    } finally {
+      handle.release();
+    }
+  });
+
   it('keeps messages typed before the room exists across a reload and sends them once, in order, when creation is allowed', async () => {
     const gina = await registerUser({ displayName: 'Gina' });
     const post = `reload-${unique()}`;
