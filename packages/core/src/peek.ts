@@ -6,7 +6,8 @@
  * discussion is read this way until its reader writes (post-room.ts).
  *
  * One loop per account polls every room read this way, so a feed of open posts costs one connection
- * whatever the number of posts: a single room is long-polled, several are polled in turn.
+ * whatever the number of posts: a single room is long-polled, several are polled in turn. A homeserver
+ * without `/events` peeking has its rooms paged forwards with `/messages` instead.
  * Plain `fetch`, no matrix-js-sdk: events become items through the light read's mapper.
  */
 import { callHomeserver } from './client-api.ts';
@@ -18,7 +19,7 @@ import { OmniError } from './types.ts';
 const PAGE = 30;
 /** How long one room's long-poll waits for something new. */
 const LONG_POLL_MS = 25_000;
-/** With several rooms, the pause between two rounds of quick polls. */
+/** With several rooms (or no long-poll on the homeserver), the pause between two rounds of quick polls. */
 const ROUND_PAUSE_MS = 2_500;
 /** After a failed poll, the first pause, doubled up to the maximum. */
 const RETRY_MS = 2_000;
@@ -235,17 +236,37 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** Homeservers without `/events` peeking (it is not in every server): their rooms are paged forwards instead. */
+const pagedOnly = new Set<string>();
+
+/**
+ * One look for a room's new events: `/events` (long-polled for `timeout` ms), or where the homeserver does not
+ * serve it, the next page of `/messages` forwards, which every homeserver serves for world-readable rooms.
+ */
+async function pollOnce(peek: RoomPeek, timeout: number, signal: AbortSignal): Promise<{ status: number; body: Json }> {
+  const { homeserverUrl } = peek.account;
+  const from = encodeURIComponent(peek.from);
+  if (!pagedOnly.has(homeserverUrl)) {
+    const path = `/_matrix/client/v3/events?room_id=${encodeURIComponent(peek.roomId)}&timeout=${String(timeout)}&from=${from}`;
+    const response = await call(peek.account, path, signal);
+    const unsupported = response.status === 404 || response.status === 405 || response.body['errcode'] === 'M_UNRECOGNIZED';
+    if (!unsupported) return response;
+    pagedOnly.add(homeserverUrl);
+  }
+  const path = `/_matrix/client/v3/rooms/${encodeURIComponent(peek.roomId)}/messages?dir=f&limit=${String(PAGE)}&from=${from}`;
+  return call(peek.account, path, signal);
+}
+
 async function poll(key: string, follower: Follower): Promise<void> {
   let failures = 0;
   while (followers.get(key) === follower) {
     const peeks = [...follower.peeks];
     const signal = follower.abort.signal;
-    const timeout = peeks.length === 1 ? LONG_POLL_MS : 0;
+    const longPoll = peeks.length === 1 && !pagedOnly.has(peeks[0]?.account.homeserverUrl ?? '');
     try {
       for (const peek of peeks) {
         if (peek.stopped) continue;
-        const path = `/_matrix/client/v3/events?room_id=${encodeURIComponent(peek.roomId)}&timeout=${String(timeout)}&from=${encodeURIComponent(peek.from)}`;
-        const response = await call(peek.account, path, signal);
+        const response = await pollOnce(peek, longPoll ? LONG_POLL_MS : 0, signal);
         if (response.status === 403) {
           peek.gone(refused(response));
           continue;
@@ -255,7 +276,7 @@ async function poll(key: string, follower: Follower): Promise<void> {
         peek.receive(asEvents(response.body['chunk']), typeof end === 'string' ? end : peek.from);
       }
       failures = 0;
-      if (peeks.length > 1) await pause(ROUND_PAUSE_MS, signal);
+      if (!longPoll) await pause(ROUND_PAUSE_MS, signal);
     } catch {
       // Aborted for a new room (or the last one gone), or the homeserver is away: wait, then go on.
       if (signal.aborted) continue;

@@ -130,41 +130,46 @@ export class PostRoomModel extends LazyRoom {
         if (this.#peek === peek) this.#outsideGone(error);
       },
     );
-    const [member, binding, outside, guestAccess] = await Promise.all([
-      this.#isMember(roomId),
-      this.#readBinding(roomId),
-      peek.start().then(
-        () => undefined,
-        (error: unknown) => (error instanceof Error ? error : new Error('The discussion cannot be read.')),
-      ),
-      guest ? this.#client.getStateEvent(roomId, 'm.room.guest_access', '').catch(() => undefined) : undefined,
-    ]);
-    if (this.isDisposed() || member || outside !== undefined) peek.stop();
-    if (this.isDisposed()) return 'settled';
-    if (member) {
-      await synced;
-      return this.#open(roomId, { waitForBinding: false });
-    }
-    const forbidden = binding === 'forbidden' || (outside instanceof OmniError && outside.code === 'forbidden');
-    if (outside !== undefined && !forbidden) throw outside;
-    if (forbidden) {
-      // Only its members may read the room: a member joins to check its binding; a guest is asked to sign in.
-      if (guest) {
-        this.fail({ code: 'forbidden', message: MEMBERS_ONLY_MESSAGE });
+    // Stopped on every way out but one: the room is shown from outside.
+    let outsideShown = false;
+    try {
+      const [member, binding, outside, guestAccess] = await Promise.all([
+        this.#isMember(roomId),
+        this.#readBinding(roomId),
+        peek.start().then(
+          () => undefined,
+          (error: unknown) => (error instanceof Error ? error : new Error('The discussion cannot be read.')),
+        ),
+        guest ? this.#client.getStateEvent(roomId, 'm.room.guest_access', '').catch(() => undefined) : undefined,
+      ]);
+      if (this.isDisposed()) return 'settled';
+      if (member) {
+        await synced;
+        return await this.#open(roomId, { waitForBinding: false });
+      }
+      const forbidden = binding === 'forbidden' || (outside instanceof OmniError && outside.code === 'forbidden');
+      if (outside !== undefined && !forbidden) throw outside;
+      if (forbidden) {
+        // Only its members may read the room: a member joins to check its binding; a guest is asked to sign in.
+        if (guest) {
+          this.fail({ code: 'forbidden', message: MEMBERS_ONLY_MESSAGE });
+          return 'settled';
+        }
+        await synced;
+        return await this.#open(roomId, { waitForBinding: false });
+      }
+      if (verifyBinding(binding, this.#post.id) !== 'verified') {
+        this.#publishMismatch(roomId);
         return 'settled';
       }
-      await synced;
-      return this.#open(roomId, { waitForBinding: false });
+      this.#guestMayJoin = (guestAccess as { guest_access?: unknown } | undefined)?.guest_access === 'can_join';
+      this.#peek = peek;
+      outsideShown = true;
+      this.showOutside({ roomId, ...peek.view() });
+      return 'absent';
+    } finally {
+      if (!outsideShown) peek.stop();
     }
-    if (verifyBinding(binding, this.#post.id) !== 'verified') {
-      peek.stop();
-      this.#publishMismatch(roomId);
-      return 'settled';
-    }
-    this.#guestMayJoin = (guestAccess as { guest_access?: unknown } | undefined)?.guest_access === 'can_join';
-    this.#peek = peek;
-    this.showOutside({ roomId, ...peek.view() });
-    return 'absent';
   }
 
   /** The session's account, for reading rooms from outside (its token read at each request: it may be refreshed). */
