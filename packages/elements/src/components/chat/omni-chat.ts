@@ -52,7 +52,8 @@ function lightReadSettled(next: (() => void) | undefined): void {
 /**
  * The discussion of one post of the site, in a room of the site's homeserver found through the post's
  * alias (docs/posts.md). Nothing is created by looking: the first message creates the room, bound to
- * the post, with the site's moderators in power. Open posts are read by visitors as guests.
+ * the post, with the site's moderators in power. Open posts are read by visitors as guests, and by
+ * anyone not in their room from outside: reading announces nobody, the first message joins.
  *
  * @summary The chat under a post.
  * @slot sign-in - Replaces the built-in sign-in form.
@@ -61,7 +62,7 @@ function lightReadSettled(next: (() => void) | undefined): void {
  * @csspart encryption - "End-to-end encrypted" with a lock, in the header of an encrypted discussion (nothing for an open post).
  * @csspart empty-state - The inviting state shown while the discussion has no room yet.
  * @csspart mismatch - The notice shown when the post's alias points to a room bound elsewhere.
- * @csspart sign-in-prompt - "Reading as a guest — Sign in" under the composer.
+ * @csspart sign-in-prompt - "Reading as a guest — Sign in" under the composer; also the empty state a guest sees on a post nobody wrote about yet.
  * @csspart timeline - The scrolling message log (same element as `log`); all of `<omni-room>`'s timeline and composer parts apply.
  * @csspart log - The timeline (`role="log"`).
  * @csspart composer - The message composer form.
