@@ -435,6 +435,8 @@ describe('the launcher', () => {
   test('an icon button named by the room, an unread badge after three messages, a close button in the panel', JOURNEY, () =>
     journey(async (seen) => {
       const room = await createMembersRoom(world, 'Garden club', [world.alice, world.bob]);
+      const welcome = `Welcome to the garden club ${world.tag}`;
+      await world.bob.peer.sendMessage(room.roomId, welcome);
       const member = await openPerson(world, 'Alice on a 390 px phone', PHONE);
       await visit(world, member, { elements: [roomElement(world, room.alias, { presentation: 'launcher' })] });
       await signInThroughSite(world, member, world.alice);
@@ -466,6 +468,7 @@ describe('the launcher', () => {
         () => panel.isVisible(),
         () => 'pressing the launcher opened no panel',
       );
+      await waitForMessage(member, panel, welcome, "Bob's welcome in the open panel");
       await assertFits(seen, member, 'the launcher open');
       const closeButton = panel.getByRole('button', { name: /close/iu });
       if (await closeButton.first().isVisible()) {
