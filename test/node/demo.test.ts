@@ -42,14 +42,21 @@ before(async () => {
   const [, page, homeserver] = await waitForOutput(/Open:\s+(\S+)\s+Homeserver:\s+(\S+)/, 180_000);
   pageUrl = page ?? '';
   homeserverUrl = homeserver ?? '';
-  const [, pid] = await waitForOutput(/Synapse is pid (\d+)/, 5_000);
-  synapsePid = Number(pid);
+  synapsePid = Number(/Synapse is pid (\d+)/u.exec(output)?.[1]);
   browser = await launchChromium();
 });
 
 after(async () => {
+  if (demo.exitCode === null && demo.pid !== undefined) {
+    try {
+      process.kill(-demo.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  demo.stdout?.destroy();
+  demo.stderr?.destroy();
   await browser.close();
-  if (demo.exitCode === null && demo.pid !== undefined) process.kill(-demo.pid, 'SIGKILL');
 });
 
 test('two seeded members chat through <omni-room> on the demo page; a visitor reads the feed as a guest', async () => {
@@ -114,7 +121,10 @@ test('the demo page never scrolls sideways at 320, 390 and 1280 px, light and da
       for (const who of ['visitor', 'member']) {
         if (who === 'member') {
           await page.getByRole('button', { name: 'Sign in as Alice' }).click();
-          await page.getByRole('banner').getByText(/Signed in as @alice:/u).waitFor({ timeout: 30_000 });
+          await page
+            .getByRole('banner')
+            .getByText(/Signed in as @alice:/u)
+            .waitFor({ timeout: 30_000 });
           await feed.getByRole('textbox', { name: 'Message' }).first().waitFor({ timeout: 30_000 });
         }
         const wide = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: innerWidth }));
@@ -132,6 +142,7 @@ test('a signal to `pnpm demo`, without a terminal, stops the demo and its Synaps
   const exited = new Promise<number | null>((resolve) => demo.once('exit', (code) => resolve(code)));
   demo.kill('SIGTERM');
   assert.equal(await exited, 0);
+  assert.ok(Number.isInteger(synapsePid), `the demo did not say which pid Synapse has:\n${output}`);
   assert.match(output, new RegExp(`Synapse \\(pid ${String(synapsePid)}\\) stopped`, 'u'), output);
   assert.throws(() => process.kill(synapsePid, 0), 'the Synapse process is still there');
   await assert.rejects(fetch(`${homeserverUrl}/_matrix/client/versions`), 'Synapse still answers after the demo stopped');
