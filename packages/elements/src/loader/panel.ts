@@ -17,7 +17,7 @@ export function panelSheet(height: string): CSSStyleSheet {
     sheet.replaceSync(
       `dialog{box-sizing:border-box;inline-size:min(28rem,100vw - 1rem);block-size:min(${height},100dvh - 1rem);` +
         'padding:0;border:1px solid var(--_b);border-radius:var(--omni-radius-m,.5rem);background:var(--_s);color:var(--_t);' +
-        'overflow:hidden;flex-direction:column;' +
+        'overflow:hidden;flex-direction:column;container-type:inline-size;' +
         // Below the button, or wherever it fits; centred where anchor positioning is not supported.
         'position-anchor:--omni-launcher;position-area:block-end span-inline-end;inset:auto;margin:.25rem 0;' +
         'position-try-fallbacks:flip-block,flip-inline,flip-block flip-inline}' +
