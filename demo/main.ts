@@ -15,6 +15,8 @@ if (!room || !feed || !who || !signOutButton || !homeserver || !serverName) {
 }
 
 room.homeserver = homeserver;
+// The page follows the reader's light or dark preference, and so do the chats.
+room.theme = 'auto';
 
 // The feed: every post with its discussion. Only the chats near the viewport load anything.
 const moderators = DEMO_MODERATORS.map((username) => `@${username}:${serverName}`).join(' ');
@@ -32,6 +34,7 @@ for (const post of DEMO_POSTS) {
   chat.setAttribute('post-title', post.title);
   chat.setAttribute('post-url', new URL(`#${article.id}`, location.href).href);
   chat.setAttribute('moderators', moderators);
+  chat.setAttribute('theme', 'auto');
   if (post.open) chat.setAttribute('open', '');
   article.append(title, text, chat);
   feed.append(article);
@@ -46,26 +49,38 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-room]')
 }
 
 // The host page signs its member in through the public API; the element's own form works too.
-for (const button of document.querySelectorAll<HTMLButtonElement>('[data-sign-in]')) {
+const signInButtons = [...document.querySelectorAll<HTMLButtonElement>('[data-sign-in]')];
+for (const button of signInButtons) {
   button.addEventListener('click', () => void signInAs(button.dataset['signIn'] ?? ''));
 }
 
+/** The header says who is signed in, whichever way it happened: these buttons, an element's form, a restored session. */
+function showSession(userId: string | undefined): void {
+  if (!who || !signOutButton) return;
+  // Synapse names guest accounts by number: a visitor reading open posts is not signed in.
+  const member = userId !== undefined && !/^@\d+:/u.test(userId);
+  who.textContent = member ? `Signed in as ${userId}` : userId ? 'Reading as a guest' : 'Not signed in';
+  signOutButton.hidden = !member;
+  for (const button of signInButtons) button.hidden = member;
+}
+
+document.addEventListener('omni-session-change', (event) => {
+  showSession(event.state === 'signed-in' ? event.userId : undefined);
+});
+
 async function signInAs(username: string): Promise<void> {
-  if (!who || !signOutButton || !homeserver) return;
+  if (!who || !homeserver) return;
   try {
     const session = await signIn({ homeserver, username, password: DEMO_PASSWORD });
-    who.textContent = `Signed in as ${session.userId}`;
-    signOutButton.hidden = false;
+    showSession(session.userId);
   } catch (error) {
     who.textContent = error instanceof Error ? error.message : 'Sign-in failed';
   }
 }
 
 async function signOutEverywhere(): Promise<void> {
-  if (!who || !signOutButton) return;
   await signOut();
-  who.textContent = 'Not signed in';
-  signOutButton.hidden = true;
+  showSession(undefined);
 }
 
 signOutButton.addEventListener('click', () => void signOutEverywhere());

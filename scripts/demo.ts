@@ -1,6 +1,7 @@
 /**
  * The demo: a local Synapse (installed on first run), seeded with members and rooms, and the
- * OmniSocial demo site served by Vite. Ctrl-C stops everything, Synapse by its PID.
+ * OmniSocial demo site served by Vite. Ctrl-C, or SIGINT, SIGTERM or SIGHUP to this process (its pid
+ * is printed: a run without a terminal has no Ctrl-C), stops everything, Synapse by its PID.
  */
 import { fileURLToPath } from 'node:url';
 import { startSynapse, stopAllSynapses, type Homeserver, type Peer } from '@omnisocial/testing';
@@ -92,24 +93,28 @@ async function seed(homeserver: Homeserver): Promise<void> {
 }
 
 let vite: ViteDevServer | undefined;
+let synapsePid: number | undefined;
 
 let stopping = false;
 
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
+  console.log(`omni: stopping the demo${synapsePid === undefined ? '' : ` and Synapse (pid ${String(synapsePid)})`}…`);
   await vite?.close();
   await stopAllSynapses();
+  if (synapsePid !== undefined) console.log(`omni: Synapse (pid ${String(synapsePid)}) stopped.`);
   process.exit(code);
 }
 
-// `on`, not `once`: while these listeners exist, the harness leaves the exit to the demo.
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+// `on`, not `once`: while these listeners exist, the harness leaves the exit to the demo. Node
+// installs them even where the demo was started with SIGINT ignored (a background job of a script).
+for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(name, () => void shutdown(0));
 
 try {
   console.log('omni: starting Synapse…');
   const homeserver = await startSynapse();
+  synapsePid = homeserver.pid;
   await seed(homeserver);
   process.env['VITE_OMNI_HOMESERVER'] = homeserver.baseUrl;
   process.env['VITE_OMNI_SERVER_NAME'] = homeserver.serverName;
@@ -124,7 +129,7 @@ OmniSocial Chat demo
   Rooms:       ${rooms.map((r) => `#${r.alias}:${homeserver.serverName}`).join(', ')}
   Feed:        ${String(DEMO_POSTS.length)} posts, each with its <omni-chat> (open posts readable without signing in)
   Chat as two members: sign in as alice in one window and as bob in another (or a private window).
-  Press Ctrl-C to stop.`);
+  Press Ctrl-C to stop (without a terminal: kill -INT ${String(process.pid)}, the demo's pid; Synapse is pid ${String(homeserver.pid)}).`);
 } catch (error) {
   console.error(`omni: the demo could not start: ${error instanceof Error ? error.message : String(error)}`);
   await shutdown(1);

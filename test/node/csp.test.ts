@@ -236,6 +236,9 @@ describe('omni-chat.js on a page with a strict Content-Security-Policy', () => {
     await bob.sendMessage(postRoom, `post answer ${tag}`);
     await shown(chat, `post answer ${tag}`);
     await shown(chat, `post comment ${tag}`);
+    // The room's log now fills its box (the page's display: block no longer shrinks it): bring it back on
+    // screen, where its virtualised log renders its messages.
+    await room.scrollIntoViewIfNeeded();
     await shown(room, `encrypted hello ${tag}`);
 
     // The DM: the first message creates an encrypted direct chat with Carol invited; the server

@@ -1,6 +1,7 @@
 /**
- * The demo is the main job: `pnpm demo` must bring up a page where two seeded members chat
- * through <omni-room>, and Ctrl-C must leave no Synapse behind.
+ * The demo is the main job: `pnpm demo`, run as a person or a script runs it (here without a
+ * terminal), must bring up a page where two seeded members chat through <omni-room>, whose header
+ * says who is signed in, that fits a phone, and that a signal to `pnpm demo` stops, Synapse with it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
@@ -14,6 +15,7 @@ let demo: ChildProcess;
 let output = '';
 let pageUrl: string;
 let homeserverUrl: string;
+let synapsePid: number;
 let browser: Browser;
 
 function waitForOutput(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
@@ -33,18 +35,28 @@ function waitForOutput(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchA
 }
 
 before(async () => {
-  demo = spawn(process.execPath, ['scripts/demo.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own session: no controlling terminal, as from a script, a service manager or an agent.
+  demo = spawn('pnpm', ['demo'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   demo.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   demo.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const [, page, homeserver] = await waitForOutput(/Open:\s+(\S+)\s+Homeserver:\s+(\S+)/, 180_000);
   pageUrl = page ?? '';
   homeserverUrl = homeserver ?? '';
+  synapsePid = Number(/Synapse is pid (\d+)/u.exec(output)?.[1]);
   browser = await launchChromium();
 });
 
 after(async () => {
+  if (demo.exitCode === null && demo.pid !== undefined) {
+    try {
+      process.kill(-demo.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  demo.stdout?.destroy();
+  demo.stderr?.destroy();
   await browser.close();
-  if (demo.exitCode === null) demo.kill('SIGKILL');
 });
 
 test('two seeded members chat through <omni-room> on the demo page; a visitor reads the feed as a guest', async () => {
@@ -81,9 +93,57 @@ test('two seeded members chat through <omni-room> on the demo page; a visitor re
   assert.deepEqual(errors, []);
 });
 
-test('stopping the demo stops its Synapse', async () => {
+test('the header says who is signed in: a visitor, a member after signing in, the same member after a reload', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(pageUrl);
+  const header = page.getByRole('banner');
+  await header.getByText('Reading as a guest').or(header.getByText('Not signed in')).first().waitFor({ timeout: 30_000 });
+  await header.getByRole('button', { name: 'Sign in as Bob' }).click();
+  await header.getByText(/Signed in as @bob:/u).waitFor({ timeout: 30_000 });
+  assert.equal(await header.getByRole('button', { name: /Sign in as/u }).count(), 0, 'the header still offers "Sign in as…"');
+  await header.getByRole('button', { name: 'Sign out' }).waitFor();
+
+  await page.reload();
+  await header.getByText(/Signed in as @bob:/u).waitFor({ timeout: 30_000 });
+  assert.equal(await header.getByRole('button', { name: /Sign in as/u }).count(), 0);
+  await context.close();
+});
+
+test('the demo page never scrolls sideways at 320, 390 and 1280 px, light and dark, for a visitor and a member', async () => {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    for (const width of [320, 390, 1280]) {
+      const context = await browser.newContext({ viewport: { width, height: 800 }, colorScheme });
+      const page = await context.newPage();
+      await page.goto(pageUrl);
+      const feed = page.getByRole('region', { name: 'Feed' });
+      await feed.getByRole('article').filter({ hasText: 'So much faster on my old phone' }).last().waitFor({ timeout: 30_000 });
+      for (const who of ['visitor', 'member']) {
+        if (who === 'member') {
+          await page.getByRole('button', { name: 'Sign in as Alice' }).click();
+          await page
+            .getByRole('banner')
+            .getByText(/Signed in as @alice:/u)
+            .waitFor({ timeout: 30_000 });
+          await feed.getByRole('textbox', { name: 'Message' }).first().waitFor({ timeout: 30_000 });
+        }
+        const wide = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: innerWidth }));
+        assert.ok(wide.page <= wide.window, `${who} at ${String(width)} px ${colorScheme}: the page is ${String(wide.page)} px wide`);
+        const send = feed.getByRole('button', { name: 'Send' }).first();
+        const box = await send.boundingBox();
+        assert.ok(box && box.x + box.width <= width, `${who} at ${String(width)} px: Send is cut off`);
+      }
+      await context.close();
+    }
+  }
+});
+
+test('a signal to `pnpm demo`, without a terminal, stops the demo and its Synapse by PID', async () => {
   const exited = new Promise<number | null>((resolve) => demo.once('exit', (code) => resolve(code)));
-  demo.kill('SIGINT');
+  demo.kill('SIGTERM');
   assert.equal(await exited, 0);
+  assert.ok(Number.isInteger(synapsePid), `the demo did not say which pid Synapse has:\n${output}`);
+  assert.match(output, new RegExp(`Synapse \\(pid ${String(synapsePid)}\\) stopped`, 'u'), output);
+  assert.throws(() => process.kill(synapsePid, 0), 'the Synapse process is still there');
   await assert.rejects(fetch(`${homeserverUrl}/_matrix/client/versions`), 'Synapse still answers after the demo stopped');
 });

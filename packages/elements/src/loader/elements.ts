@@ -44,14 +44,17 @@ function upgradeProperties(element: HTMLElement, properties: readonly string[]):
  * @csspart facade-button - The facade's "Join the discussion" button.
  * @csspart header - The room name and topic bar (and every other part of the room view; docs/theming.md).
  * @csspart launcher - With `presentation="launcher"`: the button that opens the panel.
+ * @csspart launcher-icon - The launcher's chat icon.
  * @csspart launcher-badge - The launcher's unread count (hidden at zero).
  * @csspart panel - The launcher's panel (a modal `<dialog>`) holding the full view.
+ * @csspart panel-close - The panel's Close button.
  * @cssproperty --omni-room-height - Height of the element, reserved before the room loads (default 28rem).
  * @attr loading - `lazy` (default): load the room as it nears the viewport or is touched; `eager`: at once.
  * @attr collapse - `auto` (default): the view collapses back to the facade once it has stayed more than about two
  *   viewports away (never while the member is using it); `never`: it stays mounted.
- * @attr presentation - `inline` (default) or `launcher`: a compact button with an unread badge that opens the full
- *   view in a panel anchored to it.
+ * @attr presentation - `inline` (default) or `launcher`: a compact chat button named after the conversation, with a
+ *   badge counting unread messages (its view follows the room behind the closed panel), that opens the full view in
+ *   a panel anchored to it.
  * @attr message-count - A message count the page already knows, shown on the facade.
  * @cssstate dark - The dark colour set is in use.
  * @cssstate light - The light colour set is in use.
@@ -98,14 +101,17 @@ reflect(OmniRoom, {
  * @csspart facade-title - The facade's title (the `post-title` attribute).
  * @csspart facade-button - The facade's "Join the discussion" button.
  * @csspart launcher - With `presentation="launcher"`: the button that opens the panel.
+ * @csspart launcher-icon - The launcher's chat icon.
  * @csspart launcher-badge - The launcher's unread count (hidden at zero).
  * @csspart panel - The launcher's panel (a modal `<dialog>`) holding the full view.
+ * @csspart panel-close - The panel's Close button.
  * @cssproperty --omni-chat-height - Height of the element, reserved before the chat loads (default 28rem).
  * @attr loading - `lazy` (default): load the chat as it nears the viewport or is touched; `eager`: at once.
  * @attr collapse - `auto` (default): the view collapses back to the facade once it has stayed more than about two
  *   viewports away (never while the member is using it); `never`: it stays mounted.
- * @attr presentation - `inline` (default) or `launcher`: a compact button with an unread badge that opens the full
- *   view in a panel anchored to it.
+ * @attr presentation - `inline` (default) or `launcher`: a compact chat button named after the conversation, with a
+ *   badge counting unread messages (its view follows the room behind the closed panel), that opens the full view in
+ *   a panel anchored to it.
  * @attr message-count - A message count the page already knows, shown on the facade.
  * @fires omni-error - The chat cannot be shown or its code cannot be loaded; `event.error` says why.
  * @fires omni-unread-change - The number of unread messages changed; `count` (also shown on a launcher's badge).
@@ -180,14 +186,17 @@ reflect(OmniChat, {
  * @csspart facade-title - The facade's title (the `user` attribute).
  * @csspart facade-button - The facade's "Open the conversation" button.
  * @csspart launcher - With `presentation="launcher"`: the button that opens the panel.
+ * @csspart launcher-icon - The launcher's chat icon.
  * @csspart launcher-badge - The launcher's unread count (hidden at zero).
  * @csspart panel - The launcher's panel (a modal `<dialog>`) holding the full view.
+ * @csspart panel-close - The panel's Close button.
  * @cssproperty --omni-dm-height - Height of the element, reserved before it loads (default `--omni-room-height`, then 28rem).
  * @attr loading - `lazy` (default): load as it nears the viewport or is touched; `eager`: at once.
  * @attr collapse - `auto` (default): the view collapses back to the facade once it has stayed more than about two
  *   viewports away (never while the member is using it); `never`: it stays mounted.
- * @attr presentation - `inline` (default) or `launcher`: a compact button with an unread badge that opens the full
- *   view in a panel anchored to it.
+ * @attr presentation - `inline` (default) or `launcher`: a compact chat button named after the conversation, with a
+ *   badge counting unread messages (its view follows the room behind the closed panel), that opens the full view in
+ *   a panel anchored to it.
  * @fires omni-dm-created - The member's first message created the conversation's room.
  * @fires omni-error - The conversation cannot be shown or its code cannot be loaded; `event.error` says why.
  * @fires omni-unread-change - The number of unread messages changed; `count` (also shown on a launcher's badge).

@@ -16,8 +16,11 @@ export function panelSheet(height: string): CSSStyleSheet {
     sheet = new CSSStyleSheet();
     sheet.replaceSync(
       `dialog{box-sizing:border-box;inline-size:min(28rem,100vw - 1rem);block-size:min(${height},100dvh - 1rem);` +
+        // The UA's max sizes for a modal dialog are percentages of the anchored area (a sliver beside a launcher
+        // at the page's edge), which would squeeze the panel instead of letting it flip to where it fits.
+        'max-inline-size:none;max-block-size:none;' +
         'padding:0;border:1px solid var(--_b);border-radius:var(--omni-radius-m,.5rem);background:var(--_s);color:var(--_t);' +
-        'overflow:hidden;flex-direction:column;' +
+        'overflow:hidden;flex-direction:column;container-type:inline-size;' +
         // Below the button, or wherever it fits; centred where anchor positioning is not supported.
         'position-anchor:--omni-launcher;position-area:block-end span-inline-end;inset:auto;margin:.25rem 0;' +
         'position-try-fallbacks:flip-block,flip-inline,flip-block flip-inline}' +

@@ -40,11 +40,13 @@ function hostRules(kind: ShellKind): string {
       'border-radius:var(--omni-radius-m,.5rem);background:var(--_a);color:var(--_o)}',
     '.facade button:focus-visible,.launcher:focus-visible{outline:2px solid var(--omni-color-focus,var(--_a));outline-offset:2px}',
     // presentation="launcher": a compact button (its panel's styles come with the views chunk, panel.ts).
-    ':host([presentation=launcher]){display:inline-block;max-inline-size:100%;block-size:auto;border:0;background:none;overflow:visible;contain:none}',
+    ':host([presentation=launcher]){display:inline-block;max-inline-size:100%;block-size:auto;border:0;background:none;overflow:visible;contain:none;container-type:normal}',
     '.launcher{font:inherit;display:inline-flex;align-items:center;gap:var(--omni-space-s,.375rem);cursor:pointer;anchor-name:--omni-launcher;max-inline-size:100%;' +
       'padding:var(--omni-space-s,.375rem) var(--omni-space-m,.75rem);border:1px solid var(--_b);border-radius:var(--omni-radius-m,.5rem);background:var(--_s);color:var(--_t)}',
     '.launcher svg{flex:none;inline-size:1.25em;block-size:1.25em;fill:var(--_a)}',
-    '.launcher .name{min-inline-size:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}',
+    // A long name wraps onto a second line at most instead of widening the page (a one-line ellipsis would
+    // still count its full width in the page's layout).
+    '.launcher .name{min-inline-size:0;overflow:hidden;overflow-wrap:anywhere;text-align:start;display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2}',
     '[part=launcher-badge]{flex:none;padding:0 .5em;border-radius:1em;background:var(--_a);color:var(--_o);font-weight:600}',
     '[part=launcher-badge]:empty{display:none}',
   ].join('');

@@ -53,9 +53,9 @@ export const roomStyles = css`
     font-weight: 600;
   }
 
-  /* The name keeps its room first; the detail (a URL, a user id) gives way before it. */
+  /* The detail (a URL, a user id) takes only the room the name leaves: the name is cut only when alone it does not fit. */
   .header .detail {
-    flex: 0 100 auto;
+    flex: 1 1 0;
     font-size: var(--_font-size-s);
     color: var(--_color-text-muted);
   }
