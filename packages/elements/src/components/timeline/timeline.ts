@@ -1,8 +1,8 @@
 import { html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
 import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
 import type { MemberInfo, MessageItem, TimelineItem } from '@omnisocial/core';
+import { keyedFlow } from './keyed-flow.ts';
 import { listNames, renderMessageTile, type LoadMedia, type MessageAction, type TileMenu } from '../message-tile/message-tile.ts';
 
 /** What the timeline shows: a plain slice of `RoomSnapshot`, so it renders without a homeserver. */
@@ -86,6 +86,10 @@ export class TimelineController implements ReactiveController {
   /** The message under the pointer, which shows its actions menu. */
   #hoverKey: string | undefined;
   #menu: { key: string; menu: TileMenu } | undefined;
+  /** Long messages the member opened with "Show more". */
+  readonly #expanded = new Set<string>();
+  /** The latest message that has read receipts: the only one that shows them. */
+  #receiptsKey: string | undefined;
   #newWhileAway = 0;
   #lastUserInput = -Infinity;
   /** When the current programmatic scroll began; input after it interrupts it. */
@@ -187,6 +191,7 @@ export class TimelineController implements ReactiveController {
       if (lastKey !== undefined) this.#announce(messagesAfter(view.items, lastKey));
     }
     const items = view.items as TimelineItem[];
+    this.#receiptsKey = latestWithReceipts(items);
     const unseen = Math.max(this.#newWhileAway, this.#atBottom ? 0 : view.unreadCount);
     return html`
       <div class="timeline" part="timeline-container">
@@ -213,8 +218,8 @@ export class TimelineController implements ReactiveController {
             keyFunction: (item: TimelineItem | undefined, index: number) => item?.key ?? `gone:${String(index)}`,
             renderItem: (item: TimelineItem | undefined) => (item ? this.#renderItem(item) : html``),
             scroller: true,
-            // Static, so the layout is not a lazy chunk of its own.
-            layout: flow(),
+            // Static, so the layout is not a lazy chunk of its own; keyed, so sizes follow items that move.
+            layout: keyedFlow(),
           })}
         </div>
         ${view.paginating ? html`<p class="loading" part="loading" role="status">Loading older messages…</p>` : nothing}
@@ -246,10 +251,20 @@ export class TimelineController implements ReactiveController {
         const active = item.key === this.#activeKey;
         const showActions = active || item.key === this.#hoverKey;
         const menu = this.#menu?.key === item.key ? this.#menu.menu : 'none';
-        const state = `${String(active)} ${String(showActions)} ${menu}`;
+        const expanded = this.#expanded.has(item.key);
+        const receipts = item.key === this.#receiptsKey;
+        const state = `${String(active)} ${String(showActions)} ${menu} ${String(expanded)} ${String(receipts)}`;
         const cached = this.#tiles.get(item);
         if (cached?.state === state) return cached.tile;
-        const tile = this.#renderMessage(item, active, showActions, menu);
+        const tile = renderMessageTile(item, {
+          active,
+          showActions,
+          menu,
+          expanded,
+          showReceipts: receipts,
+          onAction: (action) => this.#onAction(action),
+          loadMedia: this.#actions().loadMedia,
+        });
         this.#tiles.set(item, { state, tile });
         return tile;
       }
@@ -264,16 +279,6 @@ export class TimelineController implements ReactiveController {
       case 'placeholder':
         return html`<p class="line placeholder" part="placeholder" data-key=${item.key}>${item.text}</p>`;
     }
-  }
-
-  #renderMessage(item: MessageItem, active: boolean, showActions: boolean, menu: TileMenu): TemplateResult {
-    return renderMessageTile(item, {
-      active,
-      showActions,
-      menu,
-      onAction: (action) => this.#onAction(action),
-      loadMedia: this.#actions().loadMedia,
-    });
   }
 
   /** Scrolls to the latest message and keeps the view there while the virtualizer measures. */
@@ -639,6 +644,20 @@ export class TimelineController implements ReactiveController {
     element.focus({ preventScroll: true });
   }
 
+  /**
+   * After "Show more" or "Show less" the tile changes height: its button stays under the member's
+   * pointer or focus, scrolled into view if the change moved it out.
+   */
+  async #keepInView(key: string): Promise<void> {
+    ++this.#scrollToken;
+    await this.#host.updateComplete;
+    await this.#layoutSettled();
+    const button = this.#findElement(key)?.querySelector<HTMLElement>('.more');
+    if (!button) return;
+    button.scrollIntoView({ block: 'nearest' });
+    button.focus({ preventScroll: true });
+  }
+
   async #focusMenu(key: string): Promise<void> {
     await this.#host.updateComplete;
     this.#findElement(key)?.querySelector<HTMLElement>('.actions.open button')?.focus();
@@ -684,8 +703,23 @@ export class TimelineController implements ReactiveController {
       case 'jump':
         this.jumpTo(action.eventId);
         return;
+      case 'toggle-expanded':
+        if (!this.#expanded.delete(message.key)) this.#expanded.add(message.key);
+        this.#activeKey = message.key;
+        this.#host.requestUpdate();
+        void this.#keepInView(message.key);
+        return;
     }
   }
+}
+
+/** The key of the latest message that has read receipts. */
+function latestWithReceipts(items: readonly TimelineItem[]): string | undefined {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i];
+    if (item?.kind === 'message' && item.readBy.length > 0) return item.key;
+  }
+  return undefined;
 }
 
 /** The messages after the item with this key (none when it is no longer there). */
