@@ -4,9 +4,10 @@
  * row and receipts once; the message toolbar never covers the text; switching room opens at the latest.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendMouse } from '@web/test-runner-commands';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
 import { signIn, signOut, type OmniRoom } from '../../packages/elements/src/index.ts';
-import { articles, articleWith, button, log, waitForText } from './room-like-dom.ts';
+import { articles, articleWith, button, log, shadow, waitForText } from './room-like-dom.ts';
 
 const TIMEOUT = 30_000;
 
@@ -25,6 +26,24 @@ window.addEventListener(
 let baseUrl: string;
 let alice: TestUser;
 let bob: TestUser;
+let carol: TestUser;
+
+/** The boxes of the text a message shows (its body's lines), as a reader sees them. */
+function textBoxes(article: HTMLElement): DOMRect[] {
+  const body = article.querySelector('.body');
+  if (!body) throw new Error('no body');
+  const range = document.createRange();
+  range.selectNodeContents(body);
+  return [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
+}
+
+const intersects = (a: DOMRect, b: DOMRect): boolean => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+/** Moves the pointer onto an element, as a member's mouse does. */
+async function hover(element: Element): Promise<void> {
+  const r = element.getBoundingClientRect();
+  await sendMouse({ type: 'move', position: [Math.round(r.left + r.width / 2), Math.round(r.top + Math.min(r.height / 2, 8))] });
+}
 
 /** The articles whose box is at least partly inside the log's visible box. */
 function visibleArticles(el: Element): HTMLElement[] {
@@ -66,10 +85,12 @@ describe('what a member sees in a live room', function () {
     ({ baseUrl } = await homeserver());
     alice = await registerUser({ displayName: 'Alice' });
     bob = await registerUser({ displayName: 'Bob' });
+    carol = await registerUser({ displayName: 'Carol' });
     await signIn({ homeserver: baseUrl, username: alice.username, password: alice.password });
   });
 
   after(async () => {
+    await sendMouse({ type: 'move', position: [0, 0] });
     await signOut();
   });
 
@@ -116,5 +137,103 @@ describe('what a member sees in a live room', function () {
     await still(el);
     expect(visibleArticles(el).length).to.be.at.least(1);
     await expect(el).to.be.accessible();
+  });
+  it('shows one name row for a run of one sender, each message on its own line, and receipts once', async () => {
+    const { roomId, alias } = await publicRoom('Dense');
+    await peer(carol).joinRoom(roomId);
+    await peer(carol).sendMessage(roomId, 'carol says hello');
+    await peer(bob).sendMessage(roomId, 'bob first line');
+    await peer(bob).sendMessage(roomId, 'bob second line');
+    await peer(bob).sendMessage(roomId, 'bob third line');
+    const el = await openRoom(alias);
+    await waitForText(el, 'bob third line', TIMEOUT);
+    await still(el);
+    const first = articleWith(el, 'bob first line') as HTMLElement;
+    const second = articleWith(el, 'bob second line') as HTMLElement;
+
+    // One visible name for Bob's three messages; the second still names him for screen readers.
+    const visibleNames = (name: string): number =>
+      [...(log(el)?.querySelectorAll<HTMLElement>('.sender') ?? [])].filter(
+        (n) => n.textContent.trim() === name && n.getBoundingClientRect().width > 1,
+      ).length;
+    expect(visibleNames('Bob')).to.equal(1);
+    expect(first.querySelector('.head')?.textContent).to.include('Bob');
+    expect(second.textContent).to.include('Bob');
+
+    // The time is shown for the run, and each message's time is in its text and appears on hover.
+    const time = (a: HTMLElement): HTMLElement => a.querySelector('time') as HTMLElement;
+    expect(time(first).getBoundingClientRect().width).to.be.above(1);
+    expect(second.textContent).to.include(time(second).textContent.trim());
+    expect(time(second).getBoundingClientRect().width, 'the continuation’s time waits for hover').to.be.at.most(1);
+    await hover(second);
+    await waitUntil(() => time(second).getBoundingClientRect().width > 1, 'the time did not appear on hover');
+
+    // Dense: a one-line message takes one line, not a bubble with a time row and a receipt row under it.
+    const line = textBoxes(second)[0] as DOMRect;
+    expect(second.getBoundingClientRect().height, 'a continuation is one line high').to.be.below(line.height * 1.6 + 4);
+
+    // Carol's receipt sits at her message and Bob's at his last: only the latest shows, once.
+    await waitUntil(() => log(el)?.querySelectorAll('.receipts').length === 1, 'receipts are not shown once', { timeout: TIMEOUT });
+    const receipts = log(el)?.querySelector('.receipts');
+    expect(receipts?.closest('article')?.textContent).to.include('bob third line');
+    await expect(el).to.be.accessible();
+  });
+
+  it('floats the message toolbar where it never covers the message text', async () => {
+    const { roomId, alias } = await publicRoom('Tools');
+    const long =
+      'A message long enough to run the whole width of the log, so that anything at its top corner would sit on its words. '.repeat(2);
+    await peer(bob).sendMessage(roomId, `first ${long}`);
+    await peer(bob).sendMessage(roomId, `second ${long}`);
+    const el = await openRoom(alias);
+    await waitForText(el, 'second A message', TIMEOUT);
+    await still(el);
+    for (const text of ['first A message', 'second A message']) {
+      const article = articleWith(el, text) as HTMLElement;
+      await hover(article);
+      await waitUntil(
+        () => article.querySelector('.actions') && getComputedStyle(article.querySelector('.actions') as Element).opacity === '1',
+        'no toolbar on hover',
+      );
+      const toolbar = (article.querySelector('.actions') as HTMLElement).getBoundingClientRect();
+      expect(button(article, 'React'), 'the toolbar offers React').to.not.equal(undefined);
+      const covered = textBoxes(article).filter((box) => intersects(box, toolbar));
+      expect(covered.length, `the toolbar covers text of "${text}"`).to.equal(0);
+      const box = article.getBoundingClientRect();
+      expect(toolbar.top, 'the toolbar stays inside its message').to.be.at.least(box.top - 1);
+    }
+  });
+
+  it('opens at the latest message when the room attribute changes', async () => {
+    const one = await publicRoom('One');
+    const two = await publicRoom('Two');
+    // The member is in both rooms already, as in a site's community rooms: switching shows the second at once.
+    await peer(alice).joinRoom(one.roomId);
+    await peer(alice).joinRoom(two.roomId);
+    await peer(carol).joinRoom(two.roomId);
+    for (let i = 1; i <= 30; i++) await peer(bob).sendMessage(one.roomId, `room one message ${String(i)}`);
+    for (let i = 1; i <= 30; i++) {
+      const words = i % 3 === 0 ? ' with a few more words, so that it wraps onto a second line in the log' : '';
+      await peer(i % 2 === 0 ? bob : carol).sendMessage(two.roomId, `room two message ${String(i)}${words}`);
+    }
+    const el = await openRoom(one.alias);
+    await waitForText(el, 'room one message 30', TIMEOUT);
+    await still(el);
+    // The member scrolled up to read earlier messages in the first room, then picks the other room.
+    const first = log(el) as HTMLElement;
+    first.dispatchEvent(new WheelEvent('wheel', { deltaY: -first.scrollTop, bubbles: true }));
+    first.scrollTop = 0;
+    await waitUntil(() => shadow(el).querySelector('[part="jump-to-latest"]'), 'scrolling up offers no "Jump to latest"');
+    await still(el);
+    el.room = two.alias;
+    await waitForText(el, 'room two message 30', TIMEOUT);
+    await still(el);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const latest = articleWith(el, 'room two message 30') as HTMLElement;
+    const box = log(el)?.getBoundingClientRect() as DOMRect;
+    const r = latest.getBoundingClientRect();
+    expect(r.bottom, 'the latest message ends inside the log').to.be.at.most(box.bottom + 1);
+    expect(r.top, 'the latest message starts inside the log').to.be.at.least(box.top - 1);
+    expect(shadow(el).querySelector('[part="jump-to-latest"]'), 'no "Jump to latest" at the latest message').to.equal(null);
   });
 });

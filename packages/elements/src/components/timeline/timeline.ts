@@ -103,6 +103,8 @@ export class TimelineController implements ReactiveController {
   /** The item the virtualizer's layout is pinned to (see `#showLatestNow`). */
   #pinned: { index: number; key: string } | undefined;
   #latestObserver: ResizeObserver | undefined;
+  /** The log element the items were last rendered into (a new one after a loading state). */
+  #renderedLog: HTMLElement | null = null;
   #announcements: Array<{ id: number; text: string }> = [];
   /** The items the announcements were last computed from. */
   #announcedItems: readonly TimelineItem[] = [];
@@ -159,7 +161,13 @@ export class TimelineController implements ReactiveController {
     const items = view.items;
     if (previous === items) return;
     this.#renderedItems = items;
-    if (previous.length === 0 && items.length > 0) {
+    const log = this.log;
+    const newLog = log !== this.#renderedLog;
+    this.#renderedLog = log;
+    if (items.length > 0 && (previous.length === 0 || newLog || !sharesItems(previous, items))) {
+      // Another room (the host's `room` changed) or a log shown anew: it opens at its latest message,
+      // whatever the member was doing in the one before.
+      this.#startOver();
       void this.scrollToLatest();
       return;
     }
@@ -361,6 +369,19 @@ export class TimelineController implements ReactiveController {
       if (tile) observer.observe(tile);
       else observer.disconnect();
     });
+  }
+
+  /** Forgets what belonged to the previous timeline: its anchor, pin, jump, menus and opened messages. */
+  #startOver(): void {
+    this.#anchor = undefined;
+    this.#pendingJump = undefined;
+    this.#menu = undefined;
+    this.#hoverKey = undefined;
+    this.#activeKey = undefined;
+    this.#expanded.clear();
+    this.#newWhileAway = 0;
+    this.#latestObserver?.disconnect();
+    if (this.#pinned) this.#unpin();
   }
 
   /**
@@ -711,6 +732,15 @@ export class TimelineController implements ReactiveController {
         return;
     }
   }
+}
+
+/** Whether two item lists share an item: false when the host shows another room. */
+function sharesItems(previous: readonly TimelineItem[], items: readonly TimelineItem[]): boolean {
+  // New messages, echoes, reactions and older history all keep the previous latest item near the end.
+  const last = previous[previous.length - 1]?.key;
+  for (let i = items.length - 1, n = 0; i >= 0 && n < 100; i--, n++) if (items[i]?.key === last) return true;
+  const keys = new Set(items.map((item) => item.key));
+  return previous.some((item) => keys.has(item.key));
 }
 
 /** The key of the latest message that has read receipts. */
