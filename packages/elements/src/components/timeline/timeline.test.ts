@@ -434,6 +434,23 @@ describe('timeline (plain snapshot data)', () => {
     expect(visibleArticles(el).length, 'tiles in view after the next message').to.be.above(0);
   });
 
+  it('stays at the latest message when the log is resized (a phone turned, a window narrowed)', async () => {
+    const el = await mount(history(0, 300));
+    expect(atBottom(el)).to.equal(true);
+    const box = el.shadowRoot?.querySelector<HTMLElement>('div') as HTMLElement;
+    box.style.inlineSize = '260px';
+    await settle(30);
+    await idle(el);
+    expect(atBottom(el), 'at the latest message after narrowing').to.equal(true);
+    expect(el.shadowRoot?.querySelector('.jump')).to.equal(null);
+    box.style.inlineSize = '420px';
+    box.style.blockSize = '300px';
+    await settle(30);
+    await idle(el);
+    expect(atBottom(el), 'at the latest message after widening and shortening').to.equal(true);
+    expect(visibleArticles(el).at(-1)?.textContent).to.include('Message number 299');
+  });
+
   it('words the typing line for one, two and many', () => {
     expect(typingText([alice])).to.equal('Alice is typing…');
     expect(typingText([alice, bob])).to.equal('Alice and Bob are typing…');

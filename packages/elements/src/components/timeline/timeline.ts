@@ -103,6 +103,7 @@ export class TimelineController implements ReactiveController {
   /** The item the virtualizer's layout is pinned to (see `#showLatestNow`). */
   #pinned: { index: number; key: string } | undefined;
   #latestObserver: ResizeObserver | undefined;
+  #sizeObserver: ResizeObserver | undefined;
   /** The log element the items were last rendered into (a new one after a loading state). */
   #renderedLog: HTMLElement | null = null;
   #announcements: Array<{ id: number; text: string }> = [];
@@ -149,6 +150,30 @@ export class TimelineController implements ReactiveController {
     return this.#host.renderRoot.querySelector<HTMLElement>('.log');
   }
 
+  hostDisconnected(): void {
+    this.#sizeObserver?.disconnect();
+    this.#renderedLog = null;
+  }
+
+  /**
+   * A member at the latest message stays there when the log changes size (a phone turned, a window
+   * resized, the composer growing): the tiles re-wrap, and without this the view would be left
+   * somewhere above the end, behind "Jump to latest".
+   */
+  #observeSize(log: HTMLElement | null): void {
+    this.#sizeObserver?.disconnect();
+    if (!log) return;
+    let size = '';
+    this.#sizeObserver = new ResizeObserver(([entry]) => {
+      const box = entry?.contentRect;
+      const next = box ? `${String(Math.round(box.width))}x${String(Math.round(box.height))}` : '';
+      const changed = size !== '' && next !== size;
+      size = next;
+      if (changed && this.#atBottom) void this.scrollToLatest();
+    });
+    this.#sizeObserver.observe(log);
+  }
+
   hostUpdate(): void {
     // Measured on the DOM as it is before the new items render.
     this.#anchor = this.#atBottom ? undefined : this.#captureAnchor();
@@ -164,6 +189,7 @@ export class TimelineController implements ReactiveController {
     const log = this.log;
     const newLog = log !== this.#renderedLog;
     this.#renderedLog = log;
+    if (newLog) this.#observeSize(log);
     if (items.length > 0 && (previous.length === 0 || newLog || !sharesItems(previous, items))) {
       // Another room (the host's `room` changed) or a log shown anew: it opens at its latest message,
       // whatever the member was doing in the one before.
@@ -424,7 +450,7 @@ export class TimelineController implements ReactiveController {
   #captureAnchor(): Anchor | undefined {
     const log = this.log;
     if (!log) return undefined;
-    const top = log.getBoundingClientRect().top;
+    const { top, bottom } = log.getBoundingClientRect();
     let best: Anchor | undefined;
     let bestBottom = Infinity;
     for (const child of log.children) {
@@ -432,7 +458,9 @@ export class TimelineController implements ReactiveController {
       const key = child.dataset['key'];
       if (!key) continue;
       const rect = child.getBoundingClientRect();
-      if (rect.height === 0 || rect.bottom <= top + 1) continue;
+      // Only what the member sees: tiles the virtualizer has not moved yet after a scroll can sit
+      // outside the view, and restoring one of them would fight the virtualizer's own placement.
+      if (rect.height === 0 || rect.bottom <= top + 1 || rect.top >= bottom - 1) continue;
       if (rect.bottom < bestBottom) {
         bestBottom = rect.bottom;
         best = { key, offset: rect.top - top };
