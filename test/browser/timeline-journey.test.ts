@@ -137,6 +137,18 @@ describe('what a member sees in a live room', function () {
     await still(el);
     expect(visibleArticles(el).length).to.be.at.least(1);
     await expect(el).to.be.accessible();
+
+    // On a 320 px phone nothing in the log scrolls sideways, long words and all.
+    await peer(bob).sendMessage(roomId, `unbroken ${'x'.repeat(300)} and https://example.org/${'path/'.repeat(30)}`);
+    await waitForText(el, 'unbroken', TIMEOUT);
+    el.style.inlineSize = '320px';
+    await still(el);
+    const l = log(el) as HTMLElement;
+    expect(l.scrollWidth, 'the log does not scroll sideways').to.be.at.most(l.clientWidth);
+    for (const article of articles(el)) {
+      expect(article.scrollWidth, `"${article.textContent.slice(0, 40)}" fits`).to.be.at.most(article.clientWidth + 1);
+      expect(article.getBoundingClientRect().right).to.be.at.most(l.getBoundingClientRect().right + 1);
+    }
   });
   it('shows one name row for a run of one sender, each message on its own line, and receipts once', async () => {
     const { roomId, alias } = await publicRoom('Dense');
