@@ -67,7 +67,11 @@ export const messageTileStyles = css`
     line-height: var(--_tools-block);
   }
 
-  .actionable .head {
+  /*
+   * The head is one line either way, so keeping the toolbar's room only while it shows moves nothing;
+   * a name cut meanwhile keeps its full text in its title.
+   */
+  .actionable:is(:hover, :focus-within) .head {
     padding-inline-end: var(--_tools-inline);
   }
 
