@@ -83,8 +83,9 @@ function measureKeyed(element: Element): KeyedBox {
  * of the list: one tall message (taller than the view and its overhang) then filled the range on its
  * own at an index that no longer exists, and the log rendered no tile at all until the next message.
  * Here every items change moves the sizes and positions to the items' new indices (dropping those
- * that left), the range is rebuilt around the first item still in view, and measurements carry their
- * item's key, so a measure taken just before a change lands on the right item.
+ * that left), keeps the unbroken run of positions that holds the first item in view, and lets the
+ * next reflow choose its anchor from them; measurements carry their item's key, so a measure taken
+ * just before a change lands on the right item.
  *
  * Items must have a string `key`, and each rendered child must carry it as `data-key`.
  */
@@ -131,30 +132,31 @@ export class KeyedFlowLayout extends FlowLayout {
     };
     const metrics: ChildMeasurements = {};
     for (const [at, box] of cache) {
-      const moved = to(at);
-      if (moved !== undefined) metrics[moved] = box;
+      const now = to(at);
+      if (now !== undefined) metrics[now] = box;
     }
     state._metricsCache.clear();
     state._metricsCache.update(metrics, state.direction);
 
     // Positions move with their items. The layout walks them by consecutive index, so only one
-    // unbroken run is kept: the one holding the first item that was in view.
+    // unbroken run is kept: the one holding the first item that was in view, else the longest.
     const moves: Array<[number, ItemBounds]> = [];
     for (const [at, bounds] of state._physicalItems) {
-      const moved = to(at);
-      if (moved !== undefined) moves.push([moved, bounds]);
+      const now = to(at);
+      if (now !== undefined) moves.push([now, bounds]);
     }
     moves.sort((a, b) => a[0] - b[0]);
-    const seen = to(state._firstVisible);
-    let start = 0;
-    let run: Array<[number, ItemBounds]> = [];
-    for (let i = 1; i <= moves.length; i++) {
-      if (i < moves.length && moves[i]?.[0] === (moves[i - 1]?.[0] ?? 0) + 1) continue;
-      const candidate = moves.slice(start, i);
-      if (seen !== undefined ? candidate.some(([at]) => at === seen) : candidate.length > run.length) run = candidate;
-      start = i;
+    const runs: Array<Array<[number, ItemBounds]>> = [];
+    for (const move of moves) {
+      const current = runs[runs.length - 1];
+      const previousAt = current?.[current.length - 1]?.[0];
+      if (current && previousAt === move[0] - 1) current.push(move);
+      else runs.push([move]);
     }
-    if (run.length === 0 && seen === undefined) run = moves.slice(0, 1);
+    const seen = to(state._firstVisible);
+    const run =
+      runs.find((candidate) => candidate.some(([at]) => at === seen)) ??
+      runs.reduce<Array<[number, ItemBounds]>>((longest, candidate) => (candidate.length > longest.length ? candidate : longest), []);
     state._physicalItems = new Map(run);
     state._newPhysicalItems = new Map();
     // The next reflow picks its anchor from these positions and the scroll position it is given then.
