@@ -13,10 +13,9 @@ export const messageTileStyles = css`
     --_avatar-size: var(--omni-avatar-size, 2rem);
     --_gutter: max(var(--_avatar-size), 2.75rem);
     --_line: calc(var(--_font-size) * var(--_line-height));
-    /* The toolbar's box: space for it is kept at the top corner of every message that has one. */
+    /* The toolbar's box (as many buttons as the tile sets in --_tools): space for it is kept at the top corner. */
     --_tool-size: 1.5rem;
-    --_tools: 2;
-    --_tools-inline: calc(var(--_tools) * (var(--_tool-size) + 2px) + 6px);
+    --_tools-inline: calc(var(--_tools, 2) * (var(--_tool-size) + 2px) + 6px);
     --_tools-block: calc(var(--_tool-size) + 4px);
     position: relative;
     box-sizing: border-box;
@@ -36,10 +35,6 @@ export const messageTileStyles = css`
 
   .message:not(.continuation) {
     padding-block-start: var(--_space-s);
-  }
-
-  .message.own {
-    --_tools: 4;
   }
 
   .message:focus-visible {

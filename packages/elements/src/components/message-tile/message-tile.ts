@@ -177,6 +177,7 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
       tabindex=${tab}
       aria-roledescription="message"
       aria-describedby=${`meta-${message.key}`}
+      style=${styleProperties(canAct ? { '--_tools': String(toolsOf(message).length) } : {})}
     >
       ${
         message.continuation
@@ -372,6 +373,26 @@ function renderReceipts(readBy: readonly MemberInfo[]): TemplateResult {
   </div>`;
 }
 
+interface Tool {
+  readonly icon: keyof typeof ICONS;
+  readonly label: string;
+  readonly keys: string;
+  readonly action: 'react-menu' | 'reply' | 'edit' | 'confirm-delete';
+}
+
+/** The toolbar's buttons for a message; the tile keeps room for as many as there are. */
+function toolsOf(message: MessageItem): readonly Tool[] {
+  const tools: Tool[] = [
+    { icon: 'react', label: 'React', keys: '+', action: 'react-menu' },
+    { icon: 'reply', label: 'Reply', keys: 'R', action: 'reply' },
+  ];
+  if (message.own) {
+    tools.push({ icon: 'edit', label: 'Edit', keys: 'E', action: 'edit' });
+    tools.push({ icon: 'delete', label: 'Delete', keys: 'Delete', action: 'confirm-delete' });
+  }
+  return tools;
+}
+
 function renderActions(
   message: MessageItem,
   tab: number,
@@ -402,12 +423,19 @@ function renderActions(
       <button type="button" @click=${act('close-menu')}>Keep</button>
     </div>`;
   }
-  const action = (name: 'react' | 'reply' | 'edit' | 'delete', label: string, keys: string, run: () => void): TemplateResult =>
-    html`<button type="button" class="tool" tabindex=${tab} aria-keyshortcuts=${keys} title=${`${label} (${keys})`} @click=${run}>
-      ${icon(name)}<span class="visually-hidden">${label}</span>
-    </button>`;
   return html`<div class="actions" part="actions" role="group" aria-label="Message actions">
-    ${action('react', 'React', '+', act('react-menu'))} ${action('reply', 'Reply', 'R', act('reply'))}
-    ${message.own ? html`${action('edit', 'Edit', 'E', act('edit'))} ${action('delete', 'Delete', 'Delete', act('confirm-delete'))}` : nothing}
+    ${toolsOf(message).map(
+      (tool) =>
+        html`<button
+          type="button"
+          class="tool"
+          tabindex=${tab}
+          aria-keyshortcuts=${tool.keys}
+          title=${`${tool.label} (${tool.keys})`}
+          @click=${act(tool.action)}
+        >
+          ${icon(tool.icon)}<span class="visually-hidden">${tool.label}</span>
+        </button>`,
+    )}
   </div>`;
 }
