@@ -14,28 +14,39 @@ export const messageTileStyles = css`
     list-style: none;
   }
 
+  /*
+   * Dense, as the best chat products lay messages out: a gutter (avatar on the first message of a run,
+   * the time on hover for the others) beside the content column.
+   */
   .message {
-    --_bubble-bg: var(--omni-message-bubble-background, var(--_color-surface-2));
-    --_bubble-own-bg: var(--omni-message-bubble-own-background, var(--_color-accent-subtle));
+    --_bubble-bg: var(--omni-message-bubble-background, transparent);
+    --_bubble-own-bg: var(--omni-message-bubble-own-background, var(--_bubble-bg));
     --_bubble-radius: var(--omni-message-bubble-radius, var(--_radius-l));
-    --_avatar-size: var(--omni-avatar-size, 1.75rem);
+    --_avatar-size: var(--omni-avatar-size, 2rem);
+    --_gutter: max(var(--_avatar-size), 2.75rem);
+    --_line: calc(var(--_font-size) * var(--_line-height));
+    /* The toolbar's box (as many buttons as the tile sets in --_tools): space for it is kept at the top corner. */
+    --_tool-size: 1.5rem;
+    --_tools-inline: calc(var(--_tools, 2) * (var(--_tool-size) + 2px) + 6px);
+    --_tools-block: calc(var(--_tool-size) + 4px);
     position: relative;
     box-sizing: border-box;
     inline-size: 100%;
-    display: flex;
-    flex-direction: column;
-    align-items: flex-start;
-    padding: var(--_space-s) var(--_space-m) var(--_space-xs);
+    display: grid;
+    grid-template-columns: var(--_gutter) minmax(0, 1fr);
+    column-gap: var(--_space-s);
+    align-items: start;
+    padding: 1px var(--_space-m);
     overflow-wrap: anywhere;
     outline: none;
   }
 
-  .message.continuation {
-    padding-block-start: var(--_space-xs);
+  .message > * {
+    grid-column: 2;
   }
 
-  .message.own {
-    align-items: flex-end;
+  .message:not(.continuation) {
+    padding-block-start: var(--_space-s);
   }
 
   .message:focus-visible {
@@ -45,14 +56,30 @@ export const messageTileStyles = css`
 
   .message:hover,
   .message:focus-within {
-    background: color-mix(in srgb, var(--_color-surface-2) 50%, transparent);
+    background: color-mix(in srgb, var(--_color-surface-2) 60%, transparent);
+  }
+
+  .message > .avatar {
+    grid-column: 1;
+    grid-row: 1 / span 2;
+    justify-self: center;
+    margin-block-start: 0.125rem;
   }
 
   .head {
     display: flex;
-    align-items: center;
+    align-items: baseline;
     gap: var(--_space-s);
-    margin-block-end: var(--_space-xs);
+    min-inline-size: 0;
+    line-height: var(--_tools-block);
+  }
+
+  /*
+   * The head is one line either way, so keeping the toolbar's room only while it shows moves nothing;
+   * a name cut meanwhile keeps its full text in its title.
+   */
+  .actionable:is(:hover, :focus-within) .head {
+    padding-inline-end: var(--_tools-inline);
   }
 
   .avatar,
@@ -63,25 +90,88 @@ export const messageTileStyles = css`
     inline-size: var(--_avatar-size);
     block-size: var(--_avatar-size);
     border-radius: 50%;
-    border: 2px solid hsl(var(--_hue, 210) 60% 50%);
-    background: var(--_color-surface);
-    color: var(--_color-text);
+    background: var(--_avatar-bg, #3949ab);
+    /* Every avatar colour holds white initials at AA or better, in both themes. */
+    color: #ffffff;
     font-size: var(--_font-size-s);
     font-weight: 600;
+    line-height: 1;
   }
 
   .sender {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
     font-size: var(--_font-size-s);
-    font-weight: 600;
+    font-weight: 700;
     color: var(--_color-text);
   }
 
+  .time {
+    flex: none;
+    font-size: 0.75rem;
+    color: var(--_color-text-muted);
+    white-space: nowrap;
+  }
+
+  /* After the first message of a run, the time waits in the gutter until the message is hovered or focused. */
+  .continuation > .time {
+    grid-column: 1;
+    grid-row: 1;
+    justify-self: end;
+    line-height: var(--_line);
+    font-size: 0.6875rem;
+    position: absolute;
+    inline-size: 1px;
+    block-size: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+  }
+
+  .continuation:hover > .time,
+  .continuation:focus-within > .time {
+    position: static;
+    inline-size: auto;
+    block-size: auto;
+    overflow: visible;
+    clip-path: none;
+  }
+
   .bubble {
-    max-inline-size: min(80%, 40rem);
-    padding: var(--_space-s) var(--_space-m);
+    min-inline-size: 0;
     border-radius: var(--_bubble-radius);
     background: var(--_bubble-bg);
     color: var(--_color-text);
+    line-height: var(--_line-height);
+  }
+
+  /* Room for the toolbar beside the first line, so that it never covers the text (the head keeps it otherwise). */
+  .actionable.continuation .bubble::before {
+    content: '';
+    float: inline-end;
+    inline-size: var(--_tools-inline);
+    block-size: calc(var(--_tools-block) - 1px);
+  }
+
+  /* A long message is cut to a few lines until "Show more". */
+  .clamp:not(.expanded) {
+    max-block-size: calc(var(--_line) * 8);
+    overflow: hidden;
+    mask-image: linear-gradient(to bottom, #000 70%, transparent);
+  }
+
+  .more {
+    justify-self: start;
+    margin-block: var(--_space-xs);
+    padding: 0;
+    border: none;
+    background: none;
+    font: inherit;
+    font-size: var(--_font-size-s);
+    font-weight: 600;
+    color: var(--_color-accent);
+    text-decoration: underline;
+    cursor: pointer;
   }
 
   .own .bubble {
@@ -89,6 +179,8 @@ export const messageTileStyles = css`
   }
 
   .bot .bubble {
+    justify-self: start;
+    padding: var(--_space-xs) var(--_space-s);
     background: transparent;
     border: 1px dashed var(--_color-border);
     color: var(--_color-text-muted);
@@ -101,6 +193,8 @@ export const messageTileStyles = css`
   /* An encrypted message that cannot be read (yet): a muted placeholder, never content. */
   .undecryptable .bubble,
   .undecryptable.own .bubble {
+    justify-self: start;
+    padding: var(--_space-xs) var(--_space-s);
     background: transparent;
     border: 1px dashed var(--_color-border);
     color: var(--_color-text-muted);
@@ -156,10 +250,15 @@ export const messageTileStyles = css`
 
   .meta {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     gap: var(--_space-s);
     font-size: var(--_font-size-s);
     color: var(--_color-text-muted);
+  }
+
+  .meta:empty {
+    display: none;
   }
 
   .status.failed {
@@ -201,46 +300,78 @@ export const messageTileStyles = css`
     background: var(--_color-accent-subtle);
   }
 
+  /* Shown once, under the latest message someone has read: small avatars at the end of the line. */
   .receipts {
     display: flex;
-    gap: 0;
-    margin-block-start: var(--_space-xs);
+    justify-self: end;
+    padding-inline-start: 0.25rem;
+    margin-block: var(--_space-xs);
   }
 
   .receipt {
-    inline-size: 1.125rem;
-    block-size: 1.125rem;
-    font-size: 0.625rem;
-    border-width: 1px;
+    inline-size: 1rem;
+    block-size: 1rem;
+    font-size: 0.5625rem;
     margin-inline-start: -0.25rem;
+    box-shadow: 0 0 0 1.5px var(--_color-surface);
   }
 
   .receipt.more {
-    border-color: var(--_color-border);
     inline-size: auto;
     padding: 0 var(--_space-xs);
     border-radius: var(--_radius-l);
+    background: var(--_color-surface-2);
+    color: var(--_color-text);
   }
 
   .actions {
     position: absolute;
-    inset-block-start: var(--_space-xs);
+    z-index: 1;
+    inset-block-start: 1px;
     inset-inline-end: var(--_space-m);
     display: flex;
     align-items: center;
-    gap: var(--_space-xs);
-    padding: var(--_space-xs);
+    gap: 2px;
+    padding: 1px;
     border: 1px solid var(--_color-border-subtle);
     border-radius: var(--_radius-m);
     background: var(--_color-surface);
     color: var(--_color-text);
+    box-shadow: 0 1px 3px rgb(0 0 0 / 12%);
     opacity: 0;
     pointer-events: none;
   }
 
-  .own .actions {
-    inset-inline-end: auto;
-    inset-inline-start: var(--_space-m);
+  .message:not(.continuation) > .actions {
+    inset-block-start: var(--_space-s);
+  }
+
+  .actions .tool {
+    display: inline-grid;
+    place-items: center;
+    box-sizing: border-box;
+    inline-size: var(--_tool-size);
+    block-size: var(--_tool-size);
+    padding: 0;
+  }
+
+  .icon {
+    inline-size: 1rem;
+    block-size: 1rem;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 1.5;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+  }
+
+  .visually-hidden {
+    position: absolute;
+    inline-size: 1px;
+    block-size: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
   }
 
   .message:hover .actions,

@@ -1,9 +1,18 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { LitElement, css, type TemplateResult } from 'lit';
+import { LitElement, css, render, type TemplateResult } from 'lit';
 import type { MemberInfo, MessageItem } from '@omnisocial/core';
 import { tokens } from '../../theme/tokens.ts';
 import { sendKeys } from '@web/test-runner-commands';
-import { initials, listNames, renderMessageTile, undecryptableReason, type MessageAction, type TileMenu } from './message-tile.ts';
+import {
+  avatarColour,
+  initials,
+  isLongMessage,
+  listNames,
+  renderMessageTile,
+  undecryptableReason,
+  type MessageAction,
+  type TileMenu,
+} from './message-tile.ts';
 import { messageTileStyles } from './message-tile.styles.ts';
 import { humanSize, MEDIA_BOX, mediaBox } from './message-media.ts';
 import { messageItem } from '../../test-fixtures.ts';
@@ -295,6 +304,50 @@ describe('message tile', () => {
     expect(shield('changed')?.getAttribute('aria-label')).to.equal("Bob's identity changed since you verified them");
     expect(el.shadowRoot?.querySelector('article[data-key="verified"]')?.getAttribute('data-trust')).to.equal('verified');
     expect(el.shadowRoot?.querySelector('article[data-key="plain"]')?.hasAttribute('data-trust')).to.equal(false);
+    await expect(el).to.be.accessible();
+  });
+
+  it('cuts long messages with Show more, never media, deleted or unreadable ones', async () => {
+    expect(isLongMessage(message({ body: 'x'.repeat(1_000) }))).to.equal(false);
+    expect(isLongMessage(message({ body: 'x'.repeat(1_001) }))).to.equal(true);
+    expect(isLongMessage(message({ body: Array.from({ length: 12 }, () => 'line').join('\n') }))).to.equal(false);
+    expect(isLongMessage(message({ body: Array.from({ length: 13 }, () => 'line').join('\n') }))).to.equal(true);
+    expect(isLongMessage(message({ body: 'x'.repeat(2_000), redacted: true }))).to.equal(false);
+    expect(isLongMessage(message({ body: 'x'.repeat(2_000), msgtype: 'file' }))).to.equal(false);
+    const long = Array.from({ length: 40 }, (_, i) => `line ${String(i + 1)}`).join('\n');
+    const el = await mount([message({ key: 'long', body: long })]);
+    const article = el.shadowRoot?.querySelector<HTMLElement>('article[data-key="long"]');
+    const more = article?.querySelector<HTMLButtonElement>('button.more');
+    expect(more?.textContent.trim()).to.equal('Show more');
+    expect(more?.getAttribute('aria-expanded')).to.equal('false');
+    const text = el.shadowRoot?.getElementById(more?.getAttribute('aria-controls') ?? '');
+    expect(text?.textContent, 'the whole text is in the article').to.include('line 40');
+    expect(text?.getBoundingClientRect().height, 'cut to a few lines').to.be.below(300);
+    more?.click();
+    expect(el.actions.map((a) => a.type)).to.deep.equal(['toggle-expanded']);
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows receipts only where asked, and fills avatars with a colour of the member that holds white initials', async () => {
+    const el = await fixture<TileHost>(html`<test-tile-host></test-tile-host>`);
+    const root = el.shadowRoot as ShadowRoot;
+    const plain = renderMessageTile(message({ readBy: [alice] }), {
+      active: false,
+      menu: 'none',
+      onAction: () => undefined,
+      showReceipts: false,
+    });
+    const host = document.createElement('div');
+    root.append(host);
+    render(plain, host);
+    expect(host.querySelector('.receipts')).to.equal(null);
+    expect(avatarColour('@bob:example.org')).to.equal(avatarColour('@bob:example.org'));
+    const colours = new Set(['@a:x', '@b:x', '@c:x', '@d:x', '@e:x', '@f:x'].map(avatarColour));
+    expect(colours.size, 'members get different colours').to.be.above(2);
+    const avatar = host.querySelector<HTMLElement>('.avatar');
+    const style = getComputedStyle(avatar as HTMLElement);
+    expect(style.color).to.equal('rgb(255, 255, 255)');
+    expect(style.backgroundColor).to.not.equal('rgba(0, 0, 0, 0)');
     await expect(el).to.be.accessible();
   });
 });

@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, svg, type TemplateResult } from 'lit';
 import type { MemberInfo, MessageItem, NoticeItem, ReactionGroup } from '@omnisocial/core';
 import { styleProperties } from '../../base/style-properties.ts';
 import { renderMessageBody } from '../message-body/message-body.ts';
@@ -12,7 +12,7 @@ export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'
 /** What a member can do with a message, from its actions menu, keys or buttons. */
 export type MessageAction =
   | {
-      readonly type: 'reply' | 'edit' | 'delete' | 'confirm-delete' | 'react-menu' | 'close-menu' | 'retry' | 'cancel';
+      readonly type: 'reply' | 'edit' | 'delete' | 'confirm-delete' | 'react-menu' | 'close-menu' | 'retry' | 'cancel' | 'toggle-expanded';
       readonly message: MessageItem;
     }
   | { readonly type: 'react'; readonly message: MessageItem; readonly key: string }
@@ -31,13 +31,33 @@ export interface MessageTileOptions {
    */
   readonly showActions?: boolean;
   readonly onAction: (action: MessageAction) => void;
+  /** A long message shown whole (after "Show more"); otherwise it is cut to a few lines. */
+  readonly expanded?: boolean;
+  /**
+   * Shows who has read up to this message. A timeline passes it only for the latest message that
+   * has readers, so receipts appear once, not under every message.
+   */
+  readonly showReceipts?: boolean;
   /** Loads avatars and attachments through authenticated media; without it they show their fallbacks. */
   readonly loadMedia?: LoadMedia;
 }
 
 const MEDIA_TYPES: ReadonlySet<MessageItem['msgtype']> = new Set(['image', 'file', 'audio', 'video']);
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+
+/** Beyond this many characters or lines a message is shown cut, with "Show more". */
+const LONG_CHARACTERS = 1_000;
+const LONG_LINES = 12;
+
+/** Whether a message is long enough to be shown cut to a few lines, with "Show more". */
+export function isLongMessage(message: MessageItem): boolean {
+  if (message.redacted || message.undecryptable || MEDIA_TYPES.has(message.msgtype)) return false;
+  if (message.body.length > LONG_CHARACTERS) return true;
+  let lines = 1;
+  for (let at = message.body.indexOf('\n'); at !== -1 && lines <= LONG_LINES; at = message.body.indexOf('\n', at + 1)) lines += 1;
+  return lines > LONG_LINES;
+}
 const fullTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** "Alice", "Alice and Bob", "Alice, Bob and Carol". */
@@ -53,11 +73,39 @@ export function initials(member: MemberInfo): string {
   return (first ?? '?').toUpperCase();
 }
 
-/** A stable hue per user, so initials are told apart; used as a border, never behind text. */
-function hue(userId: string): number {
+/**
+ * Avatar colours, each dark enough for white initials at WCAG AA (at least 5:1) in light and dark
+ * themes alike.
+ */
+const AVATAR_COLOURS = [
+  '#c2185b',
+  '#8e24aa',
+  '#5e35b1',
+  '#3949ab',
+  '#1565c0',
+  '#00695c',
+  '#2e7d32',
+  '#8a5a00',
+  '#c62828',
+  '#6d4c41',
+] as const;
+
+/** A stable colour per user, so members are told apart at a glance. */
+export function avatarColour(userId: string): string {
   let h = 0;
-  for (const c of userId) h = (h * 31 + (c.codePointAt(0) ?? 0)) % 360;
-  return h;
+  for (const c of userId) h = (h * 31 + (c.codePointAt(0) ?? 0)) % 2_147_483_647;
+  return AVATAR_COLOURS[h % AVATAR_COLOURS.length] ?? AVATAR_COLOURS[0];
+}
+
+const ICONS = {
+  react: svg`<circle cx="8" cy="8" r="6.25" /><path d="M5.5 9.5c.6.9 1.5 1.4 2.5 1.4s1.9-.5 2.5-1.4M6 6.25h.01M10 6.25h.01" />`,
+  reply: svg`<path d="M6.5 3.5 2.5 7.5l4 4M2.5 7.5H10a3.5 3.5 0 0 1 3.5 3.5V13" />`,
+  edit: svg`<path d="M11 2.5 13.5 5 6 12.5 3 13l.5-3L11 2.5Z" />`,
+  delete: svg`<path d="M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.5 8.5h6l.5-8.5" />`,
+};
+
+function icon(name: keyof typeof ICONS): TemplateResult {
+  return html`<svg class="icon" viewBox="0 0 16 16" aria-hidden="true">${ICONS[name]}</svg>`;
 }
 
 function reactionLabel(reaction: ReactionGroup): string {
@@ -74,7 +122,7 @@ function statusText(message: MessageItem): string {
     case 'failed':
       return 'Not sent';
     case 'sent':
-      return timeFormat.format(message.timestamp);
+      return '';
   }
 }
 
@@ -99,29 +147,44 @@ export function renderNotice(item: NoticeItem): TemplateResult {
 }
 
 /**
- * One message of the timeline as an `article` whose text holds sender and body: reply quote, body
- * (through the rich renderer), "(edited)", "Message deleted", reactions, compact receipts, send state
- * with Retry/Cancel, and an actions menu (React, Reply, Edit and Delete for the member's own).
+ * One message of the timeline as an `article` whose text holds sender, body and time, laid out densely
+ * as the best chat products do: the first message of a run from one sender has an avatar row with
+ * name and time; the following ones only their text, their time shown beside them on hover or focus
+ * (always in the article's text). Then reply quote, body (through the rich renderer, cut with "Show
+ * more" when long), "(edited)", "Message deleted", reactions, receipts (where the timeline asks),
+ * send state with Retry/Cancel, and a toolbar (React, Reply, Edit and Delete for the member's own) at
+ * the tile's top corner, where space is kept for it so it never covers the text.
  * A render function, not an element: tiles live in the timeline's virtualised list inside the host's
  * shadow root, and take plain `MessageItem` data.
  */
 export function renderMessageTile(message: MessageItem, options: MessageTileOptions): TemplateResult {
-  const { active, menu, onAction, showActions = true, loadMedia } = options;
+  const { active, menu, onAction, showActions = true, loadMedia, expanded = false, showReceipts = true } = options;
   const tab = active ? 0 : -1;
-  const act = (type: 'reply' | 'edit' | 'delete' | 'confirm-delete' | 'react-menu' | 'close-menu' | 'retry' | 'cancel') => () =>
-    onAction({ type, message });
+  const act =
+    (type: 'reply' | 'edit' | 'delete' | 'confirm-delete' | 'react-menu' | 'close-menu' | 'retry' | 'cancel' | 'toggle-expanded') => () =>
+      onAction({ type, message });
   const unreadable = message.undecryptable;
   // Nothing to reply to, edit or react to in a message that cannot be read.
   const canAct = !message.redacted && !unreadable && message.eventId !== undefined && message.status === 'sent';
+  const long = isLongMessage(message);
   const classes = [
     'message',
     unreadable ? 'undecryptable' : '',
     message.own ? 'own' : '',
     message.continuation ? 'continuation' : '',
     message.msgtype === 'notice' ? 'bot' : '',
+    canAct ? 'actionable' : '',
   ]
     .filter(Boolean)
     .join(' ');
+  const status = statusText(message);
+  const time = html`<time
+    class="time"
+    id=${`time-${message.key}`}
+    datetime=${new Date(message.timestamp).toISOString()}
+    title=${fullTimeFormat.format(message.timestamp)}
+    >${timeFormat.format(message.timestamp)}</time
+  >`;
   return html`
     <article
       part="message"
@@ -134,16 +197,18 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
       tabindex=${tab}
       aria-roledescription="message"
       aria-describedby=${`meta-${message.key}`}
+      style=${styleProperties(canAct ? { '--_tools': String(toolsOf(message).length) } : {})}
     >
       ${
         message.continuation
           ? html`<span class="visually-hidden sender">${message.sender.displayName}</span>`
-          : html`<div class="head">
-              <span class="avatar" aria-hidden="true" style=${styleProperties({ '--_hue': String(hue(message.sender.userId)) })}
+          : html`<span class="avatar" aria-hidden="true" style=${styleProperties({ '--_avatar-bg': avatarColour(message.sender.userId) })}
                 >${avatar(message.sender, loadMedia, initials(message.sender))}</span
               >
-              <span class="sender" title=${message.sender.userId}>${message.sender.displayName}</span>
-            </div>`
+              <div class="head">
+                <span class="sender" title=${message.sender.userId}>${message.sender.displayName}</span>
+                ${time}
+              </div>`
       }
       <div class="bubble" part="bubble">
         ${
@@ -170,18 +235,32 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
               ? html`<span class="body deleted">Message deleted</span>`
               : MEDIA_TYPES.has(message.msgtype)
                 ? renderMedia(message, loadMedia, tab)
-                : renderMessageBody(message, loadMedia)
+                : long
+                  ? html`<div class="clamp ${expanded ? 'expanded' : ''}" id=${`text-${message.key}`}>
+                      ${renderMessageBody(message, loadMedia)}
+                    </div>`
+                  : renderMessageBody(message, loadMedia)
         }
         ${message.edited && !message.redacted ? html`<span class="edited">(edited)</span>` : nothing}
       </div>
+      ${
+        long
+          ? html`<button
+              type="button"
+              class="more"
+              part="show-more"
+              tabindex=${tab}
+              aria-expanded=${expanded ? 'true' : 'false'}
+              aria-controls=${`text-${message.key}`}
+              @click=${act('toggle-expanded')}
+            >
+              ${expanded ? 'Show less' : 'Show more'}
+            </button>`
+          : nothing
+      }
+      ${message.continuation ? time : nothing}
       <div class="meta" id=${`meta-${message.key}`}>
-        ${renderTrustShield(message)}
-        <time
-          class="status ${message.status}"
-          datetime=${new Date(message.timestamp).toISOString()}
-          title=${fullTimeFormat.format(message.timestamp)}
-          >${statusText(message)}</time
-        >
+        ${renderTrustShield(message)} ${status ? html`<span class="status ${message.status}">${status}</span>` : nothing}
         ${
           unreadable && unreadable.reason !== 'sign-in-required'
             ? // While an attempt runs the button stays, aria-disabled rather than disabled, so a keyboard
@@ -210,7 +289,7 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
         }
       </div>
       ${message.reactions.length && !message.redacted ? renderReactions(message, tab, onAction) : nothing}
-      ${message.readBy.length ? renderReceipts(message.readBy) : nothing}
+      ${showReceipts && message.readBy.length ? renderReceipts(message.readBy) : nothing}
       ${canAct && (showActions || menu !== 'none') ? renderActions(message, tab, menu, act, onAction) : nothing}
     </article>
   `;
@@ -315,16 +394,36 @@ function renderReceipts(readBy: readonly MemberInfo[]): TemplateResult {
   const label = `Seen by ${listNames(readBy.map((m) => m.displayName))}`;
   return html`<div class="receipts" part="receipts" title=${label}>
     <span class="visually-hidden">${label}</span>
-    ${shown.map((m) => html`<span class="receipt" aria-hidden="true" style=${styleProperties({ '--_hue': String(hue(m.userId)) })}>${initials(m)}</span>`)}
+    ${shown.map((m) => html`<span class="receipt" aria-hidden="true" style=${styleProperties({ '--_avatar-bg': avatarColour(m.userId) })}>${initials(m)}</span>`)}
     ${more > 0 ? html`<span class="receipt more" aria-hidden="true">+${more}</span>` : nothing}
   </div>`;
+}
+
+interface Tool {
+  readonly icon: keyof typeof ICONS;
+  readonly label: string;
+  readonly keys: string;
+  readonly action: 'react-menu' | 'reply' | 'edit' | 'confirm-delete';
+}
+
+/** The toolbar's buttons for a message; the tile keeps room for as many as there are. */
+function toolsOf(message: MessageItem): readonly Tool[] {
+  const tools: Tool[] = [
+    { icon: 'react', label: 'React', keys: '+', action: 'react-menu' },
+    { icon: 'reply', label: 'Reply', keys: 'R', action: 'reply' },
+  ];
+  if (message.own) {
+    tools.push({ icon: 'edit', label: 'Edit', keys: 'E', action: 'edit' });
+    tools.push({ icon: 'delete', label: 'Delete', keys: 'Delete', action: 'confirm-delete' });
+  }
+  return tools;
 }
 
 function renderActions(
   message: MessageItem,
   tab: number,
   menu: TileMenu,
-  act: (type: 'reply' | 'edit' | 'delete' | 'confirm-delete' | 'react-menu' | 'close-menu') => () => void,
+  act: (type: 'reply' | 'edit' | 'delete' | 'confirm-delete' | 'react-menu' | 'close-menu' | 'toggle-expanded') => () => void,
   onAction: (action: MessageAction) => void,
 ): TemplateResult {
   if (menu === 'react') {
@@ -351,13 +450,18 @@ function renderActions(
     </div>`;
   }
   return html`<div class="actions" part="actions" role="group" aria-label="Message actions">
-    <button type="button" tabindex=${tab} aria-keyshortcuts="+" @click=${act('react-menu')}>React</button>
-    <button type="button" tabindex=${tab} aria-keyshortcuts="R" @click=${act('reply')}>Reply</button>
-    ${
-      message.own
-        ? html`<button type="button" tabindex=${tab} aria-keyshortcuts="E" @click=${act('edit')}>Edit</button>
-            <button type="button" tabindex=${tab} aria-keyshortcuts="Delete" @click=${act('confirm-delete')}>Delete</button>`
-        : nothing
-    }
+    ${toolsOf(message).map(
+      (tool) =>
+        html`<button
+          type="button"
+          class="tool"
+          tabindex=${tab}
+          aria-keyshortcuts=${tool.keys}
+          title=${`${tool.label} (${tool.keys})`}
+          @click=${act(tool.action)}
+        >
+          ${icon(tool.icon)}<span class="visually-hidden">${tool.label}</span>
+        </button>`,
+    )}
   </div>`;
 }

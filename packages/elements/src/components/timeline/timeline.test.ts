@@ -109,6 +109,11 @@ function userScroll(el: TimelineHost, top: number): void {
   l.scrollTop = top;
 }
 
+async function userScrollAndSettle(el: TimelineHost, top: number): Promise<void> {
+  userScroll(el, top);
+  await settle(20);
+}
+
 function atBottom(el: TimelineHost): boolean {
   const l = log(el);
   return l.scrollHeight - l.scrollTop - l.clientHeight < 2;
@@ -398,6 +403,52 @@ describe('timeline (plain snapshot data)', () => {
     await waitUntil(() => (el.shadowRoot?.activeElement as HTMLElement | null)?.dataset['key'] === 'm10', 'did not reach the original', {
       timeout: 20_000,
     });
+  });
+
+  it('keeps showing a message far taller than the view when an item above it goes away (the read marker)', async () => {
+    const tall = message(31, { body: Array.from({ length: 400 }, (_, i) => `tall line ${String(i + 1)}`).join('\n') });
+    const before = history(0, 30);
+    const el = await mount([...before, { kind: 'read-marker', key: 'rm' }, tall]);
+    const show = (): HTMLButtonElement | null => log(el).querySelector<HTMLButtonElement>('[data-key="m31"] .more');
+    expect(show()?.textContent.trim(), 'a long message arrives collapsed').to.equal('Show more');
+    expect(show()?.getAttribute('aria-expanded')).to.equal('false');
+    show()?.click();
+    await waitUntil(() => show()?.getAttribute('aria-expanded') === 'true', 'Show more did not expand the message');
+    await idle(el);
+    expect(show()?.textContent.trim()).to.equal('Show less');
+    const expanded = log(el).querySelector<HTMLElement>('[data-key="m31"]');
+    expect(expanded?.getBoundingClientRect().height, 'the whole message is shown').to.be.above(3 * log(el).clientHeight + 2000);
+    await userScrollAndSettle(el, log(el).scrollHeight);
+    expect(visibleArticles(el).map((a) => a.dataset['key'])).to.include('m31');
+
+    // Reading it removes the "New messages" line above it: the log must keep showing it, not go blank.
+    el.view = { ...el.view, items: [...before, tall] };
+    await el.updateComplete;
+    await settle(30);
+    expect(
+      visibleArticles(el).map((a) => a.dataset['key']),
+      'tiles in view after the list shrank',
+    ).to.include('m31');
+    el.view = { ...el.view, items: [...before, tall, message(32)] };
+    await settle(30);
+    expect(visibleArticles(el).length, 'tiles in view after the next message').to.be.above(0);
+  });
+
+  it('stays at the latest message when the log is resized (a phone turned, a window narrowed)', async () => {
+    const el = await mount(history(0, 300));
+    expect(atBottom(el)).to.equal(true);
+    const box = el.shadowRoot?.querySelector<HTMLElement>('div') as HTMLElement;
+    box.style.inlineSize = '260px';
+    await settle(30);
+    await idle(el);
+    expect(atBottom(el), 'at the latest message after narrowing').to.equal(true);
+    expect(el.shadowRoot?.querySelector('.jump')).to.equal(null);
+    box.style.inlineSize = '420px';
+    box.style.blockSize = '300px';
+    await settle(30);
+    await idle(el);
+    expect(atBottom(el), 'at the latest message after widening and shortening').to.equal(true);
+    expect(visibleArticles(el).at(-1)?.textContent).to.include('Message number 299');
   });
 
   it('words the typing line for one, two and many', () => {

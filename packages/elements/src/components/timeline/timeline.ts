@@ -1,8 +1,8 @@
 import { html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
 import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
 import type { MemberInfo, MessageItem, TimelineItem } from '@omnisocial/core';
+import { keyedFlow } from './keyed-flow.ts';
 import {
   listNames,
   renderMessageTile,
@@ -93,6 +93,10 @@ export class TimelineController implements ReactiveController {
   /** The message under the pointer, which shows its actions menu. */
   #hoverKey: string | undefined;
   #menu: { key: string; menu: TileMenu } | undefined;
+  /** Long messages the member opened with "Show more". */
+  readonly #expanded = new Set<string>();
+  /** The latest message that has read receipts: the only one that shows them. */
+  #receiptsKey: string | undefined;
   #newWhileAway = 0;
   #lastUserInput = -Infinity;
   /** When the current programmatic scroll began; input after it interrupts it. */
@@ -106,6 +110,9 @@ export class TimelineController implements ReactiveController {
   /** The item the virtualizer's layout is pinned to (see `#showLatestNow`). */
   #pinned: { index: number; key: string } | undefined;
   #latestObserver: ResizeObserver | undefined;
+  #sizeObserver: ResizeObserver | undefined;
+  /** The log element the items were last rendered into (a new one after a loading state). */
+  #renderedLog: HTMLElement | null = null;
   #announcements: Array<{ id: number; text: string }> = [];
   /** The items the announcements were last computed from. */
   #announcedItems: readonly TimelineItem[] = [];
@@ -150,6 +157,30 @@ export class TimelineController implements ReactiveController {
     return this.#host.renderRoot.querySelector<HTMLElement>('.log');
   }
 
+  hostDisconnected(): void {
+    this.#sizeObserver?.disconnect();
+    this.#renderedLog = null;
+  }
+
+  /**
+   * A member at the latest message stays there when the log changes size (a phone turned, a window
+   * resized, the composer growing): the tiles re-wrap, and without this the view would be left
+   * somewhere above the end, behind "Jump to latest".
+   */
+  #observeSize(log: HTMLElement | null): void {
+    this.#sizeObserver?.disconnect();
+    if (!log) return;
+    let size = '';
+    this.#sizeObserver = new ResizeObserver(([entry]) => {
+      const box = entry?.contentRect;
+      const next = box ? `${String(Math.round(box.width))}x${String(Math.round(box.height))}` : '';
+      const changed = size !== '' && next !== size;
+      size = next;
+      if (changed && this.#atBottom) void this.scrollToLatest();
+    });
+    this.#sizeObserver.observe(log);
+  }
+
   hostUpdate(): void {
     // Measured on the DOM as it is before the new items render.
     this.#anchor = this.#atBottom ? undefined : this.#captureAnchor();
@@ -162,7 +193,14 @@ export class TimelineController implements ReactiveController {
     const items = view.items;
     if (previous === items) return;
     this.#renderedItems = items;
-    if (previous.length === 0 && items.length > 0) {
+    const log = this.log;
+    const newLog = log !== this.#renderedLog;
+    this.#renderedLog = log;
+    if (newLog) this.#observeSize(log);
+    if (items.length > 0 && (previous.length === 0 || newLog || !sharesItems(previous, items))) {
+      // Another room (the host's `room` changed) or a log shown anew: it opens at its latest message,
+      // whatever the member was doing in the one before.
+      this.#startOver();
       void this.scrollToLatest();
       return;
     }
@@ -194,6 +232,7 @@ export class TimelineController implements ReactiveController {
       if (lastKey !== undefined) this.#announce(messagesAfter(view.items, lastKey));
     }
     const items = view.items as TimelineItem[];
+    this.#receiptsKey = latestWithReceipts(items);
     const unseen = Math.max(this.#newWhileAway, this.#atBottom ? 0 : view.unreadCount);
     return html`
       <div class="timeline" part="timeline-container">
@@ -220,8 +259,8 @@ export class TimelineController implements ReactiveController {
             keyFunction: (item: TimelineItem | undefined, index: number) => item?.key ?? `gone:${String(index)}`,
             renderItem: (item: TimelineItem | undefined) => (item ? this.#renderItem(item) : html``),
             scroller: true,
-            // Static, so the layout is not a lazy chunk of its own.
-            layout: flow(),
+            // Static, so the layout is not a lazy chunk of its own; keyed, so sizes follow items that move.
+            layout: keyedFlow(),
           })}
         </div>
         ${view.paginating ? html`<p class="loading" part="loading" role="status">Loading older messages…</p>` : nothing}
@@ -253,10 +292,20 @@ export class TimelineController implements ReactiveController {
         const active = item.key === this.#activeKey;
         const showActions = active || item.key === this.#hoverKey;
         const menu = this.#menu?.key === item.key ? this.#menu.menu : 'none';
-        const state = `${String(active)} ${String(showActions)} ${menu}`;
+        const expanded = this.#expanded.has(item.key);
+        const receipts = item.key === this.#receiptsKey;
+        const state = `${String(active)} ${String(showActions)} ${menu} ${String(expanded)} ${String(receipts)}`;
         const cached = this.#tiles.get(item);
         if (cached?.state === state) return cached.tile;
-        const tile = this.#renderMessage(item, active, showActions, menu);
+        const tile = renderMessageTile(item, {
+          active,
+          showActions,
+          menu,
+          expanded,
+          showReceipts: receipts,
+          onAction: (action) => this.#onAction(action),
+          loadMedia: this.#actions().loadMedia,
+        });
         this.#tiles.set(item, { state, tile });
         return tile;
       }
@@ -271,16 +320,6 @@ export class TimelineController implements ReactiveController {
       case 'placeholder':
         return html`<p class="line placeholder" part="placeholder" data-key=${item.key}>${item.text}</p>`;
     }
-  }
-
-  #renderMessage(item: MessageItem, active: boolean, showActions: boolean, menu: TileMenu): TemplateResult {
-    return renderMessageTile(item, {
-      active,
-      showActions,
-      menu,
-      onAction: (action) => this.#onAction(action),
-      loadMedia: this.#actions().loadMedia,
-    });
   }
 
   /** Scrolls to the latest message and keeps the view there while the virtualizer measures. */
@@ -365,6 +404,19 @@ export class TimelineController implements ReactiveController {
     });
   }
 
+  /** Forgets what belonged to the previous timeline: its anchor, pin, jump, menus and opened messages. */
+  #startOver(): void {
+    this.#anchor = undefined;
+    this.#pendingJump = undefined;
+    this.#menu = undefined;
+    this.#hoverKey = undefined;
+    this.#activeKey = undefined;
+    this.#expanded.clear();
+    this.#newWhileAway = 0;
+    this.#latestObserver?.disconnect();
+    if (this.#pinned) this.#unpin();
+  }
+
   /**
    * The pin is by index: once items are inserted above (history) or removed, it would hold a different
    * item in place, so it is released; `scrollToLatest()` or the anchor restore takes over. The
@@ -405,7 +457,7 @@ export class TimelineController implements ReactiveController {
   #captureAnchor(): Anchor | undefined {
     const log = this.log;
     if (!log) return undefined;
-    const top = log.getBoundingClientRect().top;
+    const { top, bottom } = log.getBoundingClientRect();
     let best: Anchor | undefined;
     let bestBottom = Infinity;
     for (const child of log.children) {
@@ -413,7 +465,9 @@ export class TimelineController implements ReactiveController {
       const key = child.dataset['key'];
       if (!key) continue;
       const rect = child.getBoundingClientRect();
-      if (rect.height === 0 || rect.bottom <= top + 1) continue;
+      // Only what the member sees: tiles the virtualizer has not moved yet after a scroll can sit
+      // outside the view, and restoring one of them would fight the virtualizer's own placement.
+      if (rect.height === 0 || rect.bottom <= top + 1 || rect.top >= bottom - 1) continue;
       if (rect.bottom < bestBottom) {
         bestBottom = rect.bottom;
         best = { key, offset: rect.top - top };
@@ -647,6 +701,20 @@ export class TimelineController implements ReactiveController {
     element.focus({ preventScroll: true });
   }
 
+  /**
+   * After "Show more" or "Show less" the tile changes height: its button stays under the member's
+   * pointer or focus, scrolled into view if the change moved it out.
+   */
+  async #keepInView(key: string): Promise<void> {
+    ++this.#scrollToken;
+    await this.#host.updateComplete;
+    await this.#layoutSettled();
+    const button = this.#findElement(key)?.querySelector<HTMLElement>('.more');
+    if (!button) return;
+    button.scrollIntoView({ block: 'nearest' });
+    button.focus({ preventScroll: true });
+  }
+
   async #focusMenu(key: string): Promise<void> {
     await this.#host.updateComplete;
     this.#findElement(key)?.querySelector<HTMLElement>('.actions.open button')?.focus();
@@ -692,8 +760,32 @@ export class TimelineController implements ReactiveController {
       case 'jump':
         this.jumpTo(action.eventId);
         return;
+      case 'toggle-expanded':
+        if (!this.#expanded.delete(message.key)) this.#expanded.add(message.key);
+        this.#activeKey = message.key;
+        this.#host.requestUpdate();
+        void this.#keepInView(message.key);
+        return;
     }
   }
+}
+
+/** Whether two item lists share an item: false when the host shows another room. */
+function sharesItems(previous: readonly TimelineItem[], items: readonly TimelineItem[]): boolean {
+  // New messages, echoes, reactions and older history all keep the previous latest item near the end.
+  const last = previous[previous.length - 1]?.key;
+  for (let i = items.length - 1, n = 0; i >= 0 && n < 100; i--, n++) if (items[i]?.key === last) return true;
+  const keys = new Set(items.map((item) => item.key));
+  return previous.some((item) => keys.has(item.key));
+}
+
+/** The key of the latest message that has read receipts. */
+function latestWithReceipts(items: readonly TimelineItem[]): string | undefined {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i];
+    if (item?.kind === 'message' && item.readBy.length > 0) return item.key;
+  }
+  return undefined;
 }
 
 /** The messages after the item with this key (none when it is no longer there). */
