@@ -103,3 +103,17 @@ export function findDeep(root: Node, selector: string): HTMLElement | undefined 
 
 export const tileOf = (el: Element, eventId: string): HTMLElement | undefined => findDeep(el, `article[data-event-id="${eventId}"]`);
 export const textOf = (tile: Element | undefined): string => (tile?.textContent ?? '').replace(/\s+/gu, ' ').trim();
+
+/** Chromium reports the virtualizer's benign "ResizeObserver loop" as an error; it is not one. */
+export function ignoreResizeObserverLoop(): void {
+  window.addEventListener(
+    'error',
+    (event) => {
+      if (event.message.includes('ResizeObserver loop')) {
+        event.stopImmediatePropagation();
+        event.preventDefault();
+      }
+    },
+    true,
+  );
+}

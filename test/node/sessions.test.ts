@@ -206,7 +206,7 @@ describe('expiring tokens', () => {
     assert.equal(events.at(-1)?.state, 'expired');
 
     await page.getByLabel('Username').fill(dave.username);
-    await page.getByLabel('Password').fill(dave.password);
+    await page.getByLabel('Password', { exact: true }).fill(dave.password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await timeline(page).getByText('hello from bob').waitFor(TIMEOUT);
     const device = await page.evaluate(async () => {

@@ -261,7 +261,7 @@ export const messageTileStyles = css`
     display: none;
   }
 
-  .status.failed {
+  span.status.failed {
     color: var(--_color-danger);
     font-weight: 600;
   }

@@ -178,8 +178,9 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
     .filter(Boolean)
     .join(' ');
   const status = statusText(message);
+  // The time carries the delivery state too (`time.status.sent` once the homeserver has it).
   const time = html`<time
-    class="time"
+    class="time status ${message.status}"
     id=${`time-${message.key}`}
     datetime=${new Date(message.timestamp).toISOString()}
     title=${fullTimeFormat.format(message.timestamp)}
