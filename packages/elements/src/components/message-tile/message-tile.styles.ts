@@ -355,7 +355,8 @@ export const messageTileStyles = css`
     padding: 0;
   }
 
-  .icon {
+  /* Not .icon: tiles share the shadow root of their host with the composer, whose emoji button is .icon. */
+  .tool-icon {
     inline-size: 1rem;
     block-size: 1rem;
     fill: none;
