@@ -135,7 +135,10 @@ export class EngineSession implements SessionHandle {
     client.on(RoomEvent.Redaction, dispatch);
     client.on(RoomEvent.Name, (room) => dispatch(undefined, room));
     // A room just joined reaches the store with its first timeline already filled in.
-    client.on(ClientEvent.Room, (room) => dispatch(undefined, room));
+    client.on(ClientEvent.Room, (room) => {
+      this.#followCounts(room);
+      dispatch(undefined, room);
+    });
     client.on(RoomEvent.MyMembership, (room) => dispatch(undefined, room));
     // What the timeline shows besides events: read receipts, the read marker (`m.fully_read`),
     // who is typing, members' names and avatars (lazy-loaded state), and decrypted content.
@@ -145,9 +148,21 @@ export class EngineSession implements SessionHandle {
     client.on(RoomMemberEvent.Typing, (_event, member) => dispatchRoom(member.roomId));
     client.on(RoomStateEvent.Members, (_event, _state, member) => dispatchRoom(member.roomId));
     client.on(MatrixEventEvent.Decrypted, (event) => dispatchRoom(event.getRoomId()));
+    // The server's unread count (a room with no read marker yet) arrives on the room, not the client.
+    this.#onCounts = dispatchRoom;
+    for (const room of client.getRooms()) this.#followCounts(room);
     this.trust = new MessageTrustCache(client, dispatchRoom);
     this.verification = new Verifications(this);
     this.#firstSync = sync.start(client);
+  }
+
+  readonly #countsFollowed = new WeakSet<Room>();
+  #onCounts: ((roomId: string) => void) | undefined;
+
+  #followCounts(room: Room): void {
+    if (this.#countsFollowed.has(room)) return;
+    this.#countsFollowed.add(room);
+    room.on(RoomEvent.UnreadNotifications, () => this.#onCounts?.(room.roomId));
   }
 
   watch(roomId: string, model: RoomModel): Unsubscribe {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createClient, MatrixEvent, PendingEventOrdering, Room } from 'matrix-js-sdk';
+import { createClient, MatrixEvent, NotificationCountType, PendingEventOrdering, Room } from 'matrix-js-sdk';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { sessionFor, signIn, signOut } from './index.ts';
 import { computeTimeline, guestItem, retryingItem, sanitiseName, stripReplyFallback, TimelineCache } from './timeline.ts';
@@ -245,6 +245,28 @@ describe('timeline from events (pure)', () => {
       ],
     );
     assert.equal(unreadCount, 3, 'four, five and the message with a hostile id');
+  });
+
+  test('with no read marker yet, what others wrote since the member joined or last wrote is unread', async () => {
+    const t = Date.UTC(2024, 4, 1, 12);
+    const text = (sender: string, body: string, minute: number): MatrixEvent =>
+      ev({ type: 'm.room.message', sender, content: { msgtype: 'm.text', body }, ts: t + minute * 60_000 });
+    const before = text('@b:x', 'before I came', 1);
+    const joined = member(ME, 'Me', t + 2 * 60_000);
+    const afterJoin = [text('@b:x', 'welcome', 3), text('@a:x', 'hello', 4)];
+    const room = await pureRoom(
+      [before, joined, ...afterJoin],
+      [
+        ['@a:x', 'Ann'],
+        ['@b:x', 'Bob'],
+      ],
+    );
+    // Simplified sliding sync sends a notification count of 0: the loaded window has to count.
+    assert.equal(computeTimeline(room, ME, new TimelineCache()).unreadCount, 2, 'the two messages since the join');
+    await room.addLiveEvents([text(ME, 'thanks!', 5), text('@b:x', 'news', 6)], { addToState: false });
+    assert.equal(computeTimeline(room, ME, new TimelineCache()).unreadCount, 1, 'only what came after my own message');
+    room.setUnreadNotificationCount(NotificationCountType.Total, 7);
+    assert.equal(computeTimeline(room, ME, new TimelineCache()).unreadCount, 7, "the server's count reaches past the window");
   });
 
   test('10,000 events rebuild in a few milliseconds; a 1 MB body renders', async () => {

@@ -567,6 +567,8 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
   const markerId = fullyRead ?? room.getReadReceiptForUserId(ownUserId, true, ReceiptType.Read)?.eventId;
   let markerIndex = -1;
   let unread = 0;
+  /** Others' messages since the member's own latest message or join: unread when there is no marker. */
+  let sinceOwn = 0;
   const setup = new SetupRun();
 
   const factsOf = (event: MatrixEvent): EventFacts => {
@@ -601,7 +603,10 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
     if (event.isEncrypted() && undecryptableOf(event) !== undefined) {
       if (!isHiddenRelation(event)) {
         kind = Kind.Undecryptable;
-        if (markerIndex !== -1 && sender !== ownUserId) unread += 1;
+        if (sender !== ownUserId) {
+          sinceOwn += 1;
+          if (markerIndex !== -1) unread += 1;
+        }
       }
     } else if (type === 'm.room.message') {
       if (relation.relType === 'm.replace' && relation.eventId !== undefined) {
@@ -614,7 +619,13 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
         }
       } else {
         kind = redacted || wellFormed ? Kind.Message : Kind.Placeholder;
-        if (kind === Kind.Message && !redacted && markerIndex !== -1 && sender !== ownUserId) unread += 1;
+        if (kind === Kind.Message && !redacted) {
+          if (sender === ownUserId) sinceOwn = 0;
+          else {
+            sinceOwn += 1;
+            if (markerIndex !== -1) unread += 1;
+          }
+        }
       }
     } else if (type === 'm.reaction') {
       if (relation.relType === 'm.annotation' && relation.eventId !== undefined && relation.key !== undefined && id) {
@@ -631,6 +642,14 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
     } else if (stateKey !== undefined && type !== 'm.room.redaction' && !setUp && !(redacted && type !== 'm.room.member')) {
       // A deleted room change has nothing left to say (a membership keeps its `membership`).
       kind = Kind.Notice;
+    }
+    if (
+      stateKey === ownUserId &&
+      type === 'm.room.member' &&
+      content['membership'] === 'join' &&
+      event.getPrevContent()['membership'] !== 'join'
+    ) {
+      sinceOwn = 0;
     }
     kinds[i] = kind;
     if (kind !== Kind.Hidden && sender) lastSent.set(sender, i);
@@ -875,8 +894,10 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
   cache.items = nextItems;
   cache.members = members.current;
 
-  // Past the loaded window, the server's count is the best there is.
-  const unreadCount = markerIndex !== -1 ? unread : room.getUnreadNotificationCount(NotificationCountType.Total);
+  // With the marker outside the loaded window (or none yet), everything loaded since the member last
+  // wrote or joined is unread, and the server's count (classic /sync; simplified sliding sync sends 0)
+  // reaches past the window.
+  const unreadCount = markerIndex !== -1 ? unread : Math.max(sinceOwn, room.getUnreadNotificationCount(NotificationCountType.Total));
   return { items, unreadCount, typing };
 
   function reactionGroups(targetId: string): readonly ReactionGroup[] {

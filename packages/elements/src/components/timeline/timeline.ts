@@ -176,7 +176,11 @@ export class TimelineController implements ReactiveController {
       const next = box ? `${String(Math.round(box.width))}x${String(Math.round(box.height))}` : '';
       const changed = size !== '' && next !== size;
       size = next;
-      if (changed && this.#atBottom) void this.scrollToLatest();
+      if (!changed || !this.#atBottom) return;
+      // Shown again (a launcher's panel opened): what is on screen is read now, not once the scroll
+      // settles, which a panel closed at once would never reach.
+      this.#markRead();
+      void this.scrollToLatest();
     });
     this.#sizeObserver.observe(log);
   }
