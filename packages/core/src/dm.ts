@@ -92,6 +92,9 @@ const INVITES_POLL_MS = 30_000;
 const INVITES_RETRY_MS = 5_000;
 /** How long a conversation left behind may take to open and decrypt before its messages are moved. */
 const MOVE_WAIT_MS = 20_000;
+/** How often, and from how long a wait on, settling on one conversation is tried again after a failure. */
+const CONVERGE_RETRIES = 5;
+const CONVERGE_RETRY_MS = 2_000;
 /** How long invitations are still listened for once the other member joined the conversation shown. */
 const SETTLED_LISTEN_MS = 60_000;
 
@@ -434,11 +437,20 @@ export class DirectRoomModel extends LazyRoom {
    * without a reload), moves the member's own messages out of any other one and leaves it. Each side
    * moves only what it wrote, so between them nothing written is lost.
    */
-  #converge(): void {
+  #converge(attempt = 0): void {
     this.#converging = this.#converging
       .then(() => this.#convergeOnce())
       .catch((error: unknown) => {
-        if (!this.isDisposed()) console.warn('[omni] could not settle on one direct conversation', error);
+        if (this.isDisposed()) return;
+        console.warn('[omni] could not settle on one direct conversation', error);
+        // A busy or unreachable homeserver: tried again, later each time, while two conversations remain.
+        if (attempt >= CONVERGE_RETRIES) return;
+        setTimeout(
+          () => {
+            if (!this.isDisposed() && this.#rooms.size > 1) this.#converge(attempt + 1);
+          },
+          CONVERGE_RETRY_MS * 2 ** attempt,
+        );
       });
   }
 
@@ -470,12 +482,12 @@ export class DirectRoomModel extends LazyRoom {
    * Sends the member's own messages of `from` again in `to`, through `to`'s outbox (encrypted like every
    * message there, stored until sent). The latest messages the room brings are enough: two conversations
    * exist only when both members started one at once. Each keeps a transaction id of its own, so a move
-   * repeated by this device (left before leaving `from`) is stored once.
+   * repeated by this device (left before leaving `from`) is stored once. Messages still on their way in
+   * `from` after the wait (a slow homeserver, keys still being shared) leave its outbox for `to`'s.
    */
   async #moveOwnMessages(from: string, to: string): Promise<void> {
-    const own = this.session.info.userId;
     const source = this.session.openRoom(from);
-    let entries: StoredOutboxEntry[];
+    const target = this.session.openRoom(to);
     try {
       await until(
         () =>
@@ -484,33 +496,42 @@ export class DirectRoomModel extends LazyRoom {
           !source.snapshot.items.some((item) => item.kind === 'message' && item.own && (item.undecryptable || item.status !== 'sent')),
         MOVE_WAIT_MS,
       );
-      const events = this.#client.getRoom(from)?.getLiveTimeline().getEvents() ?? [];
-      entries = events.flatMap((event): StoredOutboxEntry[] => {
-        const id = event.getId();
-        if (event.getSender() !== own || event.getType() !== 'm.room.message' || event.isRedacted() || !id) return [];
-        if (event.isDecryptionFailure() || event.getRelation()?.rel_type === 'm.replace') return [];
-        // A reply or thread points at an event of the room left behind: the text goes, the relation does not.
-        const content = { ...event.getContent() };
-        delete content['m.relates_to'];
-        return [
-          { txnId: movedTxnId(id), request: { op: 'event', type: 'm.room.message', content }, createdAt: event.getTs(), status: 'queued' },
-        ];
-      });
-    } finally {
-      source.release();
-    }
-    if (entries.length === 0 || this.isDisposed()) return;
-    const target = this.session.openRoom(to);
-    try {
       // Sent once the room is loaded with its encryption state and crypto runs, never in the clear.
       await until(() => target.snapshot.status === 'ready', MOVE_WAIT_MS);
       if (target.snapshot.status !== 'ready') throw new Error('the conversation kept did not open');
+      if (this.isDisposed()) return;
+      // Read and taken in one go, so that a message is either an event of `from` or still in its outbox.
+      const entries = [...this.#sentMessages(from), ...roomOutbox(this.session, from).takeUnsent()];
+      if (entries.length === 0) return;
       const outbox = roomOutbox(this.session, to);
       outbox.adopt(entries);
       await outbox.flushed();
     } finally {
+      source.release();
       target.release();
     }
+  }
+
+  /** The member's own messages in `from`'s loaded timeline, as outbox entries for another room. */
+  #sentMessages(from: string): StoredOutboxEntry[] {
+    const own = this.session.info.userId;
+    const room = this.#client.getRoom(from);
+    // Sent but not yet back from sync, a message is still among the pending events, with its event id.
+    const events = room ? [...room.getLiveTimeline().getEvents(), ...room.getPendingEvents()] : [];
+    const seen = new Set<string>();
+    return events.flatMap((event): StoredOutboxEntry[] => {
+      const id = event.getId();
+      if (!id || id.startsWith('~') || seen.has(id)) return [];
+      seen.add(id);
+      if (event.getSender() !== own || event.getType() !== 'm.room.message' || event.isRedacted()) return [];
+      if (event.isDecryptionFailure() || event.getRelation()?.rel_type === 'm.replace') return [];
+      // A reply or thread points at an event of the room left behind: the text goes, the relation does not.
+      const content = { ...event.getContent() };
+      delete content['m.relates_to'];
+      return [
+        { txnId: movedTxnId(id), request: { op: 'event', type: 'm.room.message', content }, createdAt: event.getTs(), status: 'queued' },
+      ];
+    });
   }
 
   protected async createRoom(): Promise<Located> {

@@ -225,4 +225,39 @@ describe('outbox', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(attempts.length, 3, 'an entry adopted twice was sent twice');
   });
+  test('unsent entries are taken whole for another room; one in flight is redacted if it landed', async () => {
+    const attempts: string[] = [];
+    let land: ((eventId: string) => void) | undefined;
+    const transport: ConstructorParameters<typeof Outbox>[0] = {
+      send(_txnId: string, request: OutboxRequest): Promise<string> {
+        attempts.push(request.op === 'event' ? String(request.content['body']) : 'redact');
+        if (attempts.length === 1) return new Promise((resolve) => (land = resolve));
+        return Promise.resolve('$other');
+      },
+      classify: (): SendFailure => ({ kind: 'rejected', message: 'no' }),
+    };
+    const storage = memory();
+    const outbox = new Outbox(transport, storage);
+    await outbox.loaded;
+    outbox.merge([]);
+    const first = outbox.enqueue(message('in flight'), echo('in flight'));
+    const second = outbox.enqueue(message('queued'), echo('queued'));
+    await until(() => land !== undefined);
+    const taken = outbox.takeUnsent();
+    assert.deepEqual(
+      taken.map((e) => [e.txnId, e.status, e.echo?.body]),
+      [
+        [first, 'queued', 'in flight'],
+        [second, 'queued', 'queued'],
+      ],
+    );
+    assert.deepEqual(outbox.remerge(), [], 'no echo is left behind');
+    assert.deepEqual(outbox.pending(), []);
+    await outbox.flushed();
+    assert.deepEqual(storage.saved, [], 'nothing is sent here after a reload');
+    land?.('$landed');
+    await until(() => attempts.length === 2);
+    assert.deepEqual(attempts, ['in flight', 'redact'], 'the queued one is never sent here; the one that landed is redacted');
+    assert.deepEqual(outbox.takeUnsent(), []);
+  });
 });

@@ -190,6 +190,30 @@ export class Outbox {
     return true;
   }
 
+  /**
+   * Removes every entry not confirmed sent and returns them queued, for another room's outbox (a direct
+   * conversation given up for the one both members keep, see dm.ts). One in flight is redacted if the
+   * server turns out to have stored it here.
+   */
+  takeUnsent(): StoredOutboxEntry[] {
+    const taken = this.#entries.filter((e) => e.status !== 'sent');
+    if (taken.length === 0) return [];
+    for (const entry of taken) {
+      if (this.#pumping && this.#inFlight === entry) entry.cancelled = true;
+      this.#entries.splice(this.#entries.indexOf(entry), 1);
+    }
+    this.#changed();
+    this.#persist();
+    this.kick();
+    return taken.map((e) => ({
+      txnId: e.txnId,
+      request: e.request,
+      createdAt: e.createdAt,
+      status: 'queued',
+      ...(e.echo ? { echo: e.echo } : {}),
+    }));
+  }
+
   /** Pending entries matching a predicate on their request (e.g. a reaction not sent yet). */
   find(predicate: (request: OutboxRequest) => boolean): string | undefined {
     return this.#entries.find((e) => e.status !== 'sent' && predicate(e.request))?.txnId;
