@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startSynapse, stopAllSynapses, type Homeserver, type Peer } from '@omnisocial/testing';
 import { createServer, type ViteDevServer } from 'vite';
 import { DEMO_MODERATORS, DEMO_POSTS } from '../demo/posts.ts';
-import { postRoomAlias, postRoomCreateRequest } from '../packages/core/src/posts.ts';
+import { postRoomAlias, postRoomCreateRequest } from '../packages/core/src/posts/posts.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PASSWORD = 'omni-demo';

@@ -15,7 +15,7 @@ export { ENGINE_BUDGET, LOADER_BUDGET };
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const dist = path.join(root, 'packages/elements/dist');
 
-export const ENGINE_KEY = 'packages/core/src/engine.ts';
+export const ENGINE_KEY = 'packages/core/src/session/engine.ts';
 
 export interface ManifestChunk {
   file: string;

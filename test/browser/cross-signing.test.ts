@@ -10,7 +10,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { homeserver, mintLoginToken, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
 import { sessionFor, signIn, signOut, type RoomHandle, type SessionHandle } from '../../packages/core/src/index.ts';
-import { EngineSession } from '../../packages/core/src/engine.ts';
+import { EngineSession } from '../../packages/core/src/session/engine.ts';
 
 const TIMEOUT = 90_000;
 

@@ -21,9 +21,9 @@ import {
   type TestUser,
 } from '@omnisocial/testing/browser';
 import { signIn, signOut, type RoomSnapshot } from '../../packages/core/src/index.ts';
-import { directRoomCreateRequest } from '../../packages/core/src/dm.ts';
-import { login, startSession } from '../../packages/core/src/engine.ts';
-import { outboxStorage } from '../../packages/core/src/outbox.ts';
+import { directRoomCreateRequest } from '../../packages/core/src/dm/dm.ts';
+import { login, startSession } from '../../packages/core/src/session/engine.ts';
+import { outboxStorage } from '../../packages/core/src/outbox/outbox.ts';
 import '../../packages/elements/src/components/dm/define.ts';
 import type { OmniDmView } from '../../packages/elements/src/components/dm/omni-dm.ts';
 import type { OmniDmCreatedEvent, OmniErrorEvent } from '../../packages/elements/src/events.ts';

@@ -18,7 +18,7 @@ import {
   type TestUser,
 } from '@omnisocial/testing/browser';
 import { sessionFor, signIn, signOut, type RoomHandle } from '../../packages/core/src/index.ts';
-import type { MessageItem } from '../../packages/core/src/timeline-types.ts';
+import type { MessageItem } from '../../packages/core/src/timeline/timeline-types.ts';
 
 const TIMEOUT = 60_000;
 

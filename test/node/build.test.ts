@@ -50,9 +50,9 @@ const files = (keys: Iterable<string>): string[] => [...keys].map((key) => manif
  * statically, less those the loader holds already (the bundler may split matrix-js-sdk into a chunk of its own).
  */
 function engineKeys(): string[] {
-  assert.ok(manifest['packages/core/src/engine.ts'], 'no engine chunk in the build');
+  assert.ok(manifest['packages/core/src/session/engine.ts'], 'no engine chunk in the build');
   const loader = staticClosure(entryKey());
-  return [...staticClosure('packages/core/src/engine.ts')].filter((key) => !loader.has(key));
+  return [...staticClosure('packages/core/src/session/engine.ts')].filter((key) => !loader.has(key));
 }
 const engineGzipBytes = async (): Promise<number> => (await Promise.all(files(engineKeys()).map(gzipSize))).reduce((a, b) => a + b, 0);
 const entryKey = (): string => {
@@ -84,13 +84,13 @@ describe('the build', () => {
     const loader = files(staticClosure(entryKey()));
     const sizes = await Promise.all(loader.map(gzipSize));
     const total = sizes.reduce((a, b) => a + b, 0);
-    const engine = manifest['packages/core/src/engine.ts'];
+    const engine = manifest['packages/core/src/session/engine.ts'];
     assert.ok(engine, 'no engine chunk in the build');
     t.diagnostic(`build: ${buildSeconds.toFixed(1)} s`);
     t.diagnostic(`loader: ${total} B gzip (${loader.map((f, i) => `${f} ${sizes[i]}`).join(', ')})`);
     t.diagnostic(`engine chunk: ${await engineGzipBytes()} B gzip (${files(engineKeys()).join(', ')})`);
     assert.ok(total <= LOADER_BUDGET, `the loader weighs ${total} B gzip, over the ${LOADER_BUDGET} B budget: ${loader.join(', ')}`);
-    for (const heavy of ['packages/core/src/engine.ts', 'packages/elements/src/views.ts']) {
+    for (const heavy of ['packages/core/src/session/engine.ts', 'packages/elements/src/views.ts']) {
       assert.ok(!staticClosure(entryKey()).has(heavy), `${heavy} is imported statically by the loader`);
     }
   });
@@ -192,7 +192,7 @@ describe('omni-chat.js from a plain <script type="module"> against a real Synaps
     await page.waitForTimeout(1500);
 
     const loaderFiles = new Set(files(staticClosure(entryKey())).map((f) => site.url(`/dist/${f}`)));
-    const engineFile = manifest['packages/core/src/engine.ts']?.file ?? '';
+    const engineFile = manifest['packages/core/src/session/engine.ts']?.file ?? '';
     assert.deepEqual(
       requested.filter((url) => url.startsWith(hs.baseUrl)),
       [],

@@ -1,8 +1,15 @@
-export { normaliseBaseUrl, parseHomeserverInput, resolveHomeserver } from './homeserver.ts';
-export { expectSignIn, onSessionsChange, restoreSession, sessionFor, sessionStatus, signIn, signOut, useHere } from './registry.ts';
-export { getLoginFlows, type LoginFlowsOptions } from './login-flows.ts';
-export { LIGHT_READ_LIMIT, lightRead, lightReadCredentials, readAhead, type LightReadOptions, type LightReadResult } from './light-read.ts';
-export { completeSsoSignIn, hasSsoReturn, ssoRedirectUrl, startSsoSignIn } from './sso.ts';
+export { normaliseBaseUrl, parseHomeserverInput, resolveHomeserver } from './session/homeserver.ts';
+export { expectSignIn, onSessionsChange, restoreSession, sessionFor, sessionStatus, signIn, signOut, useHere } from './session/registry.ts';
+export { getLoginFlows, type LoginFlowsOptions } from './session/login-flows.ts';
+export {
+  LIGHT_READ_LIMIT,
+  lightRead,
+  lightReadCredentials,
+  readAhead,
+  type LightReadOptions,
+  type LightReadResult,
+} from './sync/light-read.ts';
+export { completeSsoSignIn, hasSsoReturn, ssoRedirectUrl, startSsoSignIn } from './session/sso.ts';
 export { OmniError } from './types.ts';
 export {
   DEFAULT_ALIAS_TEMPLATE,
@@ -13,8 +20,8 @@ export {
   type BindingVerdict,
   type PostBinding,
   type PostRoomTarget,
-} from './posts.ts';
-export { MediaError, type MediaErrorCode } from './media.ts';
+} from './posts/posts.ts';
+export { MediaError, type MediaErrorCode } from './media/media.ts';
 export type {
   AccessTokenSignIn,
   GuestSignIn,
@@ -64,5 +71,5 @@ export type {
   ReplyPreview,
   SendStatus,
   TimelineItem,
-} from './timeline-types.ts';
+} from './timeline/timeline-types.ts';
 export * from './format/index.ts';

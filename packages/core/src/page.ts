@@ -3,4 +3,4 @@
  * nothing else: importing this module loads neither the session registry nor the engine.
  */
 export { OmniError } from './types.ts';
-export { ssoRedirectUrl, startSsoSignIn } from './sso.ts';
+export { ssoRedirectUrl, startSsoSignIn } from './session/sso.ts';

@@ -2,8 +2,8 @@
  * The plain, serialisable data that crosses from the engine to the UI. No matrix-js-sdk type
  * appears here, so elements never depend on the SDK and can be tested against these shapes.
  */
-import type { EncryptedFile, MemberInfo, TimelineItem } from './timeline-types.ts';
-import type { PostRoomTarget } from './posts.ts';
+import type { EncryptedFile, MemberInfo, TimelineItem } from './timeline/timeline-types.ts';
+import type { PostRoomTarget } from './posts/posts.ts';
 import type { OutgoingMessage } from './format/content.ts';
 
 /** A problem the UI can explain to a member. `code` is stable; `message` is readable English. */

@@ -3,7 +3,7 @@
  * by the composer; the engine only builds event content from the result (content.ts), so Markdown's
  * parser stays out of the engine chunk.
  */
-import type { MemberInfo } from '../timeline-types.ts';
+import type { MemberInfo } from '../timeline/timeline-types.ts';
 import type { OutgoingMessage } from './content.ts';
 import { composeMessage, parseCommand } from './markdown.ts';
 

@@ -2,7 +2,7 @@
  * The event content the outbox sends for a composed message (new, reply or edit, with `m.mentions`),
  * its local echo, and the size the homeserver will accept.
  */
-import type { MemberInfo, MessageItem } from '../timeline-types.ts';
+import type { MemberInfo, MessageItem } from '../timeline/timeline-types.ts';
 import { OmniError } from '../types.ts';
 
 /** A text message ready to send: what `composeDraft()` makes of the composer's text. */

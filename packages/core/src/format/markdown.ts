@@ -5,7 +5,7 @@
  * but our own messages should not depend on that.
  */
 import { Marked, type Tokens } from 'marked';
-import type { MemberInfo } from '../timeline-types.ts';
+import type { MemberInfo } from '../timeline/timeline-types.ts';
 import { safeLinkHref, safeMxc } from './urls.ts';
 
 export interface ComposedMessage {

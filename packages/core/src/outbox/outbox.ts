@@ -1,0 +1,490 @@
+/**
+ * The outbox: every message, edit, reaction and redaction the member sends goes through it, so none is
+ * lost and none is stored twice.
+ *
+ * - One outbox per account per room, FIFO, one request at a time: order is the order of typing.
+ * - Each entry gets a transaction id when it is created and keeps it for every attempt, across reloads of
+ *   the same session, so the homeserver (which deduplicates by access token/device + transaction id)
+ *   stores it once even when a response was lost.
+ * - Network failures keep the entry `queued` and retry with backoff (and at once when the browser comes
+ *   back online or the room syncs again); 429 waits `Retry-After` / `retry_after_ms`; 5xx retry a few
+ *   times; any other refusal marks the entry `failed` and holds the entries behind it (never reordered)
+ *   until the member retries or cancels it. A refusal that no retry can change (too large) fails the
+ *   entry for good: it offers no retry and holds nothing back.
+ * - Entries not yet confirmed are persisted (IndexedDB via idb-keyval, keyed by user + room) and resume
+ *   after a reload. For encrypted rooms this stores the plaintext content in the member's browser until it
+ *   is sent: it is encrypted at send time with the keys current then (see docs/embedding.md, "Sending").
+ *
+ * This module knows nothing of matrix-js-sdk: the room model gives it a transport.
+ */
+import { createStore, del, delMany, get, keys, set, type UseStore } from 'idb-keyval';
+import type { MessageItem, SendStatus, TimelineItem } from '../timeline/timeline-types.ts';
+
+/** What is sent: an event of `type` with `content`, or a redaction of `redacts`. */
+export type OutboxRequest =
+  | { readonly op: 'event'; readonly type: string; readonly content: Readonly<Record<string, unknown>> }
+  | { readonly op: 'redact'; readonly redacts: string; readonly reason?: string };
+
+/** One entry as persisted. */
+export interface StoredOutboxEntry {
+  readonly txnId: string;
+  readonly request: OutboxRequest;
+  readonly createdAt: number;
+  /** The local echo shown while unsent (messages only; edits, reactions and redactions are not shown). */
+  readonly echo?: MessageItem;
+  readonly status: 'queued' | 'failed';
+  readonly error?: string;
+  /** Failed for good: sending it again cannot succeed (the server refused its size). */
+  readonly final?: boolean;
+}
+
+interface Entry {
+  readonly txnId: string;
+  readonly request: OutboxRequest;
+  readonly createdAt: number;
+  readonly echo?: MessageItem;
+  status: SendStatus;
+  eventId?: string;
+  error?: string;
+  /** Failed for good: a retry would be refused again, so none is offered. */
+  final?: boolean;
+  /** Server errors (5xx) in a row; reset by success or retry. */
+  serverErrors: number;
+  /** The member cancelled it while its request was in flight: redact it if the server stored it. */
+  cancelled: boolean;
+}
+
+/** How a failed attempt is treated. */
+export type SendFailure =
+  | { readonly kind: 'network' }
+  | { readonly kind: 'rate-limited'; readonly waitMs: number }
+  | { readonly kind: 'server' }
+  /** `retryable: false`: the same request can never succeed (e.g. too large), so no Retry is offered. */
+  | { readonly kind: 'rejected'; readonly message: string; readonly retryable?: false };
+
+export interface OutboxTransport {
+  /** Sends with exactly this transaction id; resolves to the event id the server gave it. */
+  send(txnId: string, request: OutboxRequest): Promise<string>;
+  /** Says how a rejection of `send` is to be treated. */
+  classify(error: unknown): SendFailure;
+}
+
+export interface OutboxStorage {
+  load(): Promise<readonly StoredOutboxEntry[]>;
+  save(entries: readonly StoredOutboxEntry[]): Promise<void>;
+}
+
+export interface OutboxOptions {
+  /** Server errors in a row before an entry is marked failed. */
+  maxServerErrors?: number;
+  /** First backoff after a network or server error; doubles up to `maxBackoffMs`. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/** A listener returns `false` to unsubscribe itself (its room model was disposed). */
+export type OutboxListener = () => boolean | undefined;
+
+export class Outbox {
+  readonly #entries: Entry[] = [];
+  readonly #transport: OutboxTransport;
+  readonly #storage: OutboxStorage;
+  readonly #listeners = new Set<OutboxListener>();
+  readonly #maxServerErrors: number;
+  readonly #backoffMs: number;
+  readonly #maxBackoffMs: number;
+  #base: readonly TimelineItem[] = [];
+  #pumping = false;
+  #wake: (() => void) | undefined;
+  #saving: Promise<void> = Promise.resolve();
+  #inFlight: Entry | undefined;
+  /** Resolves once persisted entries are loaded; sending starts after it. */
+  readonly loaded: Promise<void>;
+
+  constructor(transport: OutboxTransport, storage: OutboxStorage, options: OutboxOptions = {}) {
+    this.#transport = transport;
+    this.#storage = storage;
+    this.#maxServerErrors = options.maxServerErrors ?? 4;
+    this.#backoffMs = options.backoffMs ?? 500;
+    this.#maxBackoffMs = options.maxBackoffMs ?? 4_000;
+    this.loaded = this.#load();
+  }
+
+  subscribe(listener: OutboxListener): void {
+    this.#listeners.add(listener);
+  }
+
+  /** Adds an entry and starts sending it; the local echo is in `merge()` before this returns. */
+  enqueue(request: OutboxRequest, echo?: (txnId: string) => MessageItem): string {
+    const txnId = newTxnId();
+    const entry: Entry = {
+      txnId,
+      request,
+      createdAt: Date.now(),
+      status: 'queued',
+      serverErrors: 0,
+      cancelled: false,
+      ...(echo ? { echo: echo(txnId) } : {}),
+    };
+    this.#entries.push(entry);
+    if (this.#isHead(entry)) entry.status = 'sending';
+    this.#changed();
+    this.#persist();
+    void this.#pump();
+    return txnId;
+  }
+
+  /**
+   * Takes over entries kept elsewhere (messages typed before the room existed, see lazy-room.ts), after
+   * everything already queued and in the order given. Each keeps its transaction id, so an entry handed
+   * over twice is queued once here and stored once by the homeserver. They are queued afresh: a failure
+   * they had was the room's creation, not their sending.
+   */
+  adopt(stored: readonly StoredOutboxEntry[]): void {
+    const known = new Set(this.#entries.map((e) => e.txnId));
+    const added = stored.filter((s) => !known.has(s.txnId));
+    if (added.length === 0) return;
+    for (const s of added) {
+      this.#entries.push({
+        txnId: s.txnId,
+        request: s.request,
+        createdAt: s.createdAt,
+        status: 'queued',
+        serverErrors: 0,
+        cancelled: false,
+        ...(s.echo ? { echo: s.echo } : {}),
+      });
+    }
+    const head = this.#entries.find((e) => e.status !== 'sent' && !e.final);
+    if (head?.status === 'queued') head.status = 'sending';
+    this.#changed();
+    this.#persist();
+    void this.#pump();
+  }
+
+  /** Sends a failed entry again, with the same transaction id. */
+  retry(key: string): boolean {
+    const entry = this.#entries.find((e) => e.txnId === key);
+    if (!entry || entry.final) return false;
+    if (entry.status === 'failed') {
+      entry.status = 'queued';
+      entry.serverErrors = 0;
+      delete entry.error;
+      this.#changed();
+      this.#persist();
+    }
+    this.kick();
+    return true;
+  }
+
+  /** Drops an unsent entry. One already in flight is redacted if the server turns out to have stored it. */
+  cancel(key: string): boolean {
+    const index = this.#entries.findIndex((e) => e.txnId === key);
+    const entry = this.#entries[index];
+    if (!entry || entry.status === 'sent') return false;
+    if (this.#pumping && this.#inFlight === entry) entry.cancelled = true;
+    this.#entries.splice(index, 1);
+    this.#changed();
+    this.#persist();
+    this.kick();
+    return true;
+  }
+
+  /**
+   * Removes every entry not confirmed sent and returns them queued, for another room's outbox (a direct
+   * conversation given up for the one both members keep, see dm.ts). One in flight is redacted if the
+   * server turns out to have stored it here.
+   */
+  takeUnsent(): StoredOutboxEntry[] {
+    const taken = this.#entries.filter((e) => e.status !== 'sent');
+    if (taken.length === 0) return [];
+    for (const entry of taken) {
+      if (this.#pumping && this.#inFlight === entry) entry.cancelled = true;
+      this.#entries.splice(this.#entries.indexOf(entry), 1);
+    }
+    this.#changed();
+    this.#persist();
+    this.kick();
+    return taken.map((e) => ({
+      txnId: e.txnId,
+      request: e.request,
+      createdAt: e.createdAt,
+      status: 'queued',
+      ...(e.echo ? { echo: e.echo } : {}),
+    }));
+  }
+
+  /** Pending entries matching a predicate on their request (e.g. a reaction not sent yet). */
+  find(predicate: (request: OutboxRequest) => boolean): string | undefined {
+    return this.#entries.find((e) => e.status !== 'sent' && predicate(e.request))?.txnId;
+  }
+
+  /** Retries now instead of waiting for the backoff: the connection is probably back. */
+  kick(): void {
+    this.#wake?.();
+    void this.#pump();
+  }
+
+  /**
+   * The timeline with the outbox's messages: the SDK's own local echoes of outbox entries are replaced
+   * by the outbox's item, the remote echo (same key: the transaction id) replaces the outbox's item and
+   * ends the entry. Unsent messages come last, in the order they were typed.
+   */
+  merge(base: readonly TimelineItem[]): readonly TimelineItem[] {
+    this.#base = base;
+    if (this.#entries.length === 0) return base;
+    const byKey = new Map(this.#entries.map((e) => [e.txnId, e]));
+    const byEventId = new Map(this.#entries.flatMap((e) => (e.eventId ? [[e.eventId, e] as const] : [])));
+    const echoed = new Set<Entry>();
+    const items: TimelineItem[] = [];
+    for (const item of base) {
+      if (item.kind !== 'message') {
+        items.push(item);
+        continue;
+      }
+      const entry = byKey.get(item.key) ?? (item.eventId ? byEventId.get(item.eventId) : undefined);
+      if (!entry) {
+        items.push(item);
+      } else if (item.status === 'sent' && item.eventId && !item.eventId.startsWith('~')) {
+        // The server has it: from now on the room's own item (same key) is the message.
+        echoed.add(entry);
+        items.push(item);
+      }
+      // Otherwise it is the SDK's local echo of an attempt: the outbox's item stands for it.
+    }
+    if (echoed.size > 0) {
+      for (let i = this.#entries.length - 1; i >= 0; i -= 1) {
+        const entry = this.#entries[i];
+        if (entry && echoed.has(entry)) this.#entries.splice(i, 1);
+      }
+      this.#persist();
+    }
+    for (const entry of this.#entries) if (entry.echo) items.push(this.#item(entry));
+    return items;
+  }
+
+  /** `merge()` again with the last timeline it was given, after a change of the outbox alone. */
+  remerge(): readonly TimelineItem[] {
+    return this.merge(this.#base);
+  }
+
+  /** Entries not yet confirmed by the server, oldest first (for tests and diagnostics). */
+  pending(): readonly { txnId: string; status: SendStatus }[] {
+    return this.#entries.filter((e) => e.status !== 'sent').map((e) => ({ txnId: e.txnId, status: e.status }));
+  }
+
+  #item(entry: Entry): MessageItem {
+    const echo = entry.echo as MessageItem;
+    return {
+      ...echo,
+      status: entry.status,
+      ...(entry.eventId ? { eventId: entry.eventId } : {}),
+      ...(entry.status === 'failed' && entry.error ? { sendError: entry.error } : {}),
+      ...(entry.status === 'failed' && entry.final ? { retryable: false } : {}),
+    };
+  }
+
+  #isHead(entry: Entry): boolean {
+    return this.#entries.find((e) => e.status !== 'sent' && !e.final) === entry;
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) if (listener() === false) this.#listeners.delete(listener);
+  }
+
+  async #load(): Promise<void> {
+    let stored: readonly StoredOutboxEntry[] = [];
+    try {
+      stored = await this.#storage.load();
+    } catch (error) {
+      console.warn('[omni] unsent messages could not be read back', error);
+    }
+    const known = new Set(this.#entries.map((e) => e.txnId));
+    const restored: Entry[] = stored
+      .filter((s) => !known.has(s.txnId))
+      .map((s) => ({
+        txnId: s.txnId,
+        request: s.request,
+        createdAt: s.createdAt,
+        status: s.status,
+        serverErrors: 0,
+        cancelled: false,
+        ...(s.echo ? { echo: s.echo } : {}),
+        ...(s.error ? { error: s.error } : {}),
+        ...(s.final ? { final: true } : {}),
+      }));
+    // Restored entries were typed before anything typed since this page loaded.
+    this.#entries.unshift(...restored);
+    if (restored.length > 0) {
+      this.#changed();
+      // Sent after the session resumed, before anything typed since.
+      queueMicrotask(() => void this.#pump());
+    }
+  }
+
+  #persist(): void {
+    const snapshot: StoredOutboxEntry[] = this.#entries
+      .filter((e) => e.status !== 'sent')
+      .map((e) => ({
+        txnId: e.txnId,
+        request: e.request,
+        createdAt: e.createdAt,
+        // In flight: whether it arrived is unknown, so it is sent again (same txn id) after a reload.
+        status: e.status === 'failed' ? 'failed' : 'queued',
+        ...(e.echo ? { echo: e.echo } : {}),
+        ...(e.error ? { error: e.error } : {}),
+        ...(e.final ? { final: true } : {}),
+      }));
+    this.#saving = this.#saving
+      .then(() => this.#storage.save(snapshot))
+      .catch((error: unknown) => console.warn('[omni] unsent messages could not be stored', error));
+  }
+
+  /** Resolves when everything changed so far is in storage. */
+  flushed(): Promise<void> {
+    return this.#saving;
+  }
+
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      await this.loaded;
+      let failures = 0;
+      let offline = false;
+      for (;;) {
+        const head = this.#entries.find((e) => e.status !== 'sent' && !e.final);
+        // Empty, or held behind a failed entry until the member retries or cancels it. An entry that failed
+        // for good holds nothing: it will never be sent, so what follows it is not reordered.
+        if (!head || head.status === 'failed') return;
+        if (head.status !== 'sending' && !offline) {
+          head.status = 'sending';
+          this.#changed();
+        }
+        this.#inFlight = head;
+        let outcome: { eventId: string } | { failure: SendFailure };
+        try {
+          outcome = { eventId: await this.#transport.send(head.txnId, head.request) };
+        } catch (error) {
+          outcome = { failure: this.#transport.classify(error) };
+        } finally {
+          this.#inFlight = undefined;
+        }
+        const current = this.#entries.includes(head);
+        if ('eventId' in outcome) {
+          failures = 0;
+          offline = false;
+          if (head.cancelled) {
+            // Cancelled while in flight and the server stored it: take it back, in order.
+            this.#entries.unshift({
+              txnId: newTxnId(),
+              request: { op: 'redact', redacts: outcome.eventId },
+              createdAt: Date.now(),
+              status: 'queued',
+              serverErrors: 0,
+              cancelled: false,
+            });
+            this.#persist();
+            continue;
+          }
+          if (!current) continue;
+          head.eventId = outcome.eventId;
+          head.status = 'sent';
+          // Messages stay (as sent) until their remote echo replaces them; the rest is done.
+          if (!head.echo) this.#entries.splice(this.#entries.indexOf(head), 1);
+          this.#changed();
+          this.#persist();
+          continue;
+        }
+        if (!current) continue;
+        const { failure } = outcome;
+        if (failure.kind === 'rejected' || (failure.kind === 'server' && ++head.serverErrors >= this.#maxServerErrors)) {
+          head.status = 'failed';
+          head.error = failure.kind === 'rejected' ? failure.message : 'The server kept failing.';
+          if (failure.kind === 'rejected' && failure.retryable === false) head.final = true;
+          this.#changed();
+          this.#persist();
+          if (head.final) continue;
+          return;
+        }
+        let waitMs: number;
+        if (failure.kind === 'rate-limited') {
+          waitMs = failure.waitMs;
+        } else {
+          waitMs = Math.min(this.#backoffMs * 2 ** failures, this.#maxBackoffMs);
+          failures += 1;
+        }
+        if (failure.kind === 'network' && !offline) {
+          // Waiting for the connection: everything is queued until it is back.
+          offline = true;
+          head.status = 'queued';
+          this.#changed();
+        }
+        // A rate limit is the server's instruction: only a retry by the member cuts it short.
+        await this.#sleep(waitMs, failure.kind !== 'rate-limited');
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #sleep(ms: number, wakeable: boolean): Promise<void> {
+    const canListen = 'addEventListener' in globalThis;
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const online = (): void => done();
+      function done(): void {
+        clearTimeout(timer);
+        if (canListen) globalThis.removeEventListener('online', online);
+        resolve();
+      }
+      if (wakeable) {
+        this.#wake = done;
+        if (canListen) globalThis.addEventListener('online', online);
+      }
+    }).finally(() => {
+      this.#wake = undefined;
+    });
+  }
+}
+
+/** A transaction id for a new entry, kept for every attempt to send it. */
+export function newTxnId(): string {
+  return `omni.${Date.now().toString(36)}.${crypto.randomUUID()}`;
+}
+
+/** Outboxes live in IndexedDB database `omni-chat-outbox`, one record per user + room. */
+export function outboxStorage(userId: string, roomId: string): OutboxStorage {
+  const key = `${userId}\n${roomId}`;
+  const idb = openStore();
+  if (!idb) {
+    let kept: readonly StoredOutboxEntry[] = [];
+    return {
+      load: () => Promise.resolve(kept),
+      save: (entries) => {
+        kept = entries;
+        return Promise.resolve();
+      },
+    };
+  }
+  return {
+    load: async () => (await get<StoredOutboxEntry[]>(key, idb)) ?? [],
+    save: (entries) => (entries.length === 0 ? del(key, idb) : set(key, entries, idb)),
+  };
+}
+
+/** Removes every unsent message of a member (sign-out must not leave their words behind). */
+export async function clearOutboxes(userId: string): Promise<void> {
+  const idb = openStore();
+  if (!idb) return;
+  const mine = (await keys<string>(idb)).filter((key) => key.startsWith(`${userId}\n`));
+  await delMany(mine, idb);
+}
+
+let store: UseStore | undefined;
+
+function openStore(): UseStore | undefined {
+  if (typeof indexedDB === 'undefined') return undefined;
+  store ??= createStore('omni-chat-outbox', 'outbox');
+  return store;
+}

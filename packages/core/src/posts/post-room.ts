@@ -1,0 +1,358 @@
+/**
+ * A post's discussion room: the alias is resolved and the room's binding checked before anything is
+ * shown; a room that does not exist yet is created by the first message (messages typed before are
+ * kept across reloads, see lazy-room.ts). A world-readable room the reader is not in is read from
+ * outside (peek.ts), so that reading announces nobody; the first message joins it. Once the member is
+ * in the room and it is bound to the post, everything is the ordinary room model's (`EngineSession.openRoom`).
+ * Part of the engine chunk: it drives the session's MatrixClient, whose errors it reads by shape.
+ */
+import { EventTimeline } from 'matrix-js-sdk';
+import type { EngineSession } from '../session/engine.ts';
+import { describeFailure, EMPTY_SNAPSHOT, errorShape, LazyRoom, type Located } from '../rooms/lazy-room.ts';
+import {
+  creatorStepDown,
+  POST_BINDING_EVENT,
+  postRoomAlias,
+  postRoomCreateRequest,
+  verifyBinding,
+  type BindingVerdict,
+  type PostRoomTarget,
+} from './posts.ts';
+import { RoomPeek, type PeekAccount } from '../sync/peek.ts';
+import { noteJoined } from '../rooms/room-model.ts';
+import { OmniError, type OmniErrorInfo, type RoomSnapshot } from '../types.ts';
+
+export const MISMATCH_MESSAGE = "This discussion's address points to another room.";
+/** A guest on a post whose room only its members may read (e.g. an `open` post whose room was made members-only). */
+export const MEMBERS_ONLY_MESSAGE = 'Only members can read this discussion. Sign in to read it and take part.';
+
+/** A room whose alias was just created may not have its state yet: how long its binding is awaited. */
+const BINDING_WAIT_MS = 8_000;
+const BINDING_POLL_MS = 400;
+
+/** The post's alias on the member's homeserver, or why the post id cannot have one. */
+function aliasOf(session: EngineSession, post: PostRoomTarget): { alias: string } | { problem: string } {
+  const own = session.info.userId;
+  try {
+    return {
+      alias: postRoomAlias(post.id, {
+        serverName: own.slice(own.indexOf(':') + 1),
+        ...(post.aliasTemplate ? { template: post.aliasTemplate } : {}),
+      }),
+    };
+  } catch (error) {
+    return { problem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** One model per post per session, shared by every element showing the post. */
+export class PostRoomModel extends LazyRoom {
+  readonly #post: PostRoomTarget;
+  readonly #alias: string | undefined;
+  readonly #aliasProblem: string | undefined;
+  /** The room read from outside while the member has not written in it. */
+  #peek: RoomPeek | undefined;
+  /** A guest may join the room read from outside (its `m.room.guest_access` is `can_join`). */
+  #guestMayJoin = false;
+
+  constructor(session: EngineSession, post: PostRoomTarget, onDispose: () => void) {
+    const alias = aliasOf(session, post);
+    super(session, 'alias' in alias ? alias.alias : undefined, onDispose);
+    this.#post = post;
+    this.#alias = 'alias' in alias ? alias.alias : undefined;
+    this.#aliasProblem = 'problem' in alias ? alias.problem : undefined;
+  }
+
+  get #client(): EngineSession['client'] {
+    return this.session.client;
+  }
+
+  protected decorate(): Partial<RoomSnapshot> {
+    return this.#alias ? { alias: this.#alias } : {};
+  }
+
+  protected absentState(): Partial<RoomSnapshot> {
+    const guest = this.session.info.guest === true;
+    const named = {
+      ...(this.#post.title ? { name: this.#post.title } : {}),
+      ...(this.#post.url ? { topic: this.#post.url } : {}),
+    };
+    if (this.#peek) {
+      const canSend = !guest || this.#guestMayJoin;
+      return { ...named, encrypted: false, canSend, ...(canSend ? {} : { cannotSendReason: 'Sign in to take part in the discussion.' }) };
+    }
+    return {
+      ...named,
+      encrypted: this.#post.open !== true,
+      canSend: !guest,
+      ...(guest ? { cannotSendReason: 'Sign in to start the discussion.' } : {}),
+    };
+  }
+
+  override dispose(): void {
+    this.#peek?.stop();
+    this.#peek = undefined;
+    super.dispose();
+  }
+
+  protected override paginateOutside(limit?: number): Promise<boolean> {
+    return this.#peek ? this.#peek.paginateBackwards(limit) : Promise.resolve(false);
+  }
+
+  protected refuseSend(snapshot: RoomSnapshot): string | undefined {
+    return snapshot.status === 'mismatch' ? MISMATCH_MESSAGE : undefined;
+  }
+
+  protected async locate(): Promise<Located> {
+    if (this.#aliasProblem !== undefined) {
+      this.fail({ code: 'bad-room', message: this.#aliasProblem });
+      return 'settled';
+    }
+    // The look-up requests are ordinary requests: they overlap the first sync instead of waiting for it
+    // (the room model watches the room before that sync completes, so it carries the room).
+    const synced = this.session.whenSynced();
+    synced.catch(() => undefined);
+    const roomId = await this.#resolveAlias();
+    if (roomId === undefined) {
+      if (!this.session.info.guest) await synced;
+      return 'absent';
+    }
+    const guest = this.session.info.guest === true;
+    // Whether the reader is in the room already, its binding, and (in case they are not) its latest
+    // messages read from outside, all at once.
+    const peek = new RoomPeek(
+      this.#peekAccount(),
+      roomId,
+      (view) => {
+        if (this.#peek === peek) this.showOutside({ roomId, ...view });
+      },
+      (error) => {
+        if (this.#peek === peek) this.#outsideGone(error);
+      },
+    );
+    // Stopped on every way out but one: the room is shown from outside.
+    let outsideShown = false;
+    try {
+      const [member, binding, outside, guestAccess] = await Promise.all([
+        this.#isMember(roomId),
+        this.#readBinding(roomId),
+        peek.start().then(
+          () => undefined,
+          (error: unknown) => (error instanceof Error ? error : new Error('The discussion cannot be read.')),
+        ),
+        guest ? this.#client.getStateEvent(roomId, 'm.room.guest_access', '').catch(() => undefined) : undefined,
+      ]);
+      if (this.isDisposed()) return 'settled';
+      if (member) {
+        await synced;
+        return await this.#open(roomId, { waitForBinding: false });
+      }
+      const forbidden = binding === 'forbidden' || (outside instanceof OmniError && outside.code === 'forbidden');
+      if (outside !== undefined && !forbidden) throw outside;
+      if (forbidden) {
+        // Only its members may read the room: a member joins to check its binding; a guest is asked to sign in.
+        if (guest) {
+          this.fail({ code: 'forbidden', message: MEMBERS_ONLY_MESSAGE });
+          return 'settled';
+        }
+        await synced;
+        return await this.#open(roomId, { waitForBinding: false });
+      }
+      if (verifyBinding(binding, this.#post.id) !== 'verified') {
+        this.#publishMismatch(roomId);
+        return 'settled';
+      }
+      this.#guestMayJoin = (guestAccess as { guest_access?: unknown } | undefined)?.guest_access === 'can_join';
+      this.#peek = peek;
+      outsideShown = true;
+      this.showOutside({ roomId, ...peek.view() });
+      return 'absent';
+    } finally {
+      if (!outsideShown) peek.stop();
+    }
+  }
+
+  /** The session's account, for reading rooms from outside (its token read at each request: it may be refreshed). */
+  #peekAccount(): PeekAccount {
+    const client = this.#client;
+    const { homeserverUrl, userId } = this.session.info;
+    return {
+      homeserverUrl,
+      userId,
+      get accessToken(): string {
+        return client.getAccessToken() ?? '';
+      },
+    };
+  }
+
+  /** Whether the member is in the room (the scoped sync may not have brought it yet: the server says). */
+  async #isMember(roomId: string): Promise<boolean> {
+    if (this.#client.getRoom(roomId)?.getMyMembership() === 'join') return true;
+    try {
+      const content = (await this.#client.getStateEvent(roomId, 'm.room.member', this.session.info.userId)) as Record<string, unknown>;
+      return content['membership'] === 'join';
+    } catch {
+      return false;
+    }
+  }
+
+  /** The room read from outside stopped being readable (its history visibility changed). */
+  #outsideGone(error: OmniError): void {
+    if (this.#peek === undefined || this.isDisposed()) return;
+    this.#peek = undefined;
+    this.showOutside(undefined);
+    this.fail(this.session.info.guest ? { code: 'forbidden', message: MEMBERS_ONLY_MESSAGE } : error);
+  }
+
+  /** The room the alias points to, or undefined when nobody wrote about the post yet. */
+  async #resolveAlias(): Promise<string | undefined> {
+    try {
+      const { room_id: roomId } = await this.#client.getRoomIdForAlias(this.#alias ?? '');
+      return roomId;
+    } catch (error) {
+      if (errorShape(error).errcode === 'M_NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Checks the room's binding: the room to show when it names this post, otherwise a mismatch is shown.
+   * A room that is not world-readable can only be checked by a member: the member joins, and leaves
+   * again when the room turns out to belong elsewhere.
+   */
+  async #open(roomId: string, options: { waitForBinding: boolean }): Promise<Located> {
+    const deadline = Date.now() + (options.waitForBinding ? BINDING_WAIT_MS : 0);
+    let joinedToCheck = false;
+    let verdict: BindingVerdict;
+    for (;;) {
+      const read = await this.#readBinding(roomId);
+      if (read === 'forbidden' && !joinedToCheck) {
+        await this.#client.joinRoom(roomId, { viaServers: [roomId.slice(roomId.indexOf(':') + 1)] });
+        joinedToCheck = true;
+        continue;
+      }
+      verdict = read === 'forbidden' ? 'unbound' : verifyBinding(read, this.#post.id);
+      // The alias of a room being created exists before the room's state does.
+      if (verdict !== 'unbound' || Date.now() >= deadline || this.isDisposed()) break;
+      await new Promise((resolve) => setTimeout(resolve, BINDING_POLL_MS));
+    }
+    if (this.isDisposed()) return 'settled';
+    if (verdict !== 'verified') {
+      if (joinedToCheck) await this.#client.leave(roomId).catch(() => undefined);
+      this.#publishMismatch(roomId);
+      return 'settled';
+    }
+    return { roomId };
+  }
+
+  #publishMismatch(roomId: string): void {
+    this.publish({
+      ...EMPTY_SNAPSHOT,
+      status: 'mismatch',
+      roomId,
+      cannotSendReason: MISMATCH_MESSAGE,
+      error: { code: 'binding-mismatch', message: MISMATCH_MESSAGE },
+    });
+  }
+
+  /**
+   * The binding's content, undefined when the room has none, or 'forbidden' when only members may read
+   * it. A room the scoped sync already brought has its binding in the store (it is part of the
+   * subscription's required state, see sync.ts): no request then.
+   */
+  async #readBinding(roomId: string): Promise<unknown> {
+    const room = this.#client.getRoom(roomId);
+    if (room?.getMyMembership() === 'join') {
+      const stored = room.getLiveTimeline().getState(EventTimeline.FORWARDS)?.getStateEvents(POST_BINDING_EVENT, '');
+      if (stored) return stored.getContent();
+    }
+    try {
+      return await this.#client.getStateEvent(roomId, POST_BINDING_EVENT, '');
+    } catch (error) {
+      const { errcode, httpStatus } = errorShape(error);
+      if (errcode === 'M_NOT_FOUND') return undefined;
+      if (errcode === 'M_FORBIDDEN' || httpStatus === 403) return 'forbidden';
+      throw error;
+    }
+  }
+
+  protected override onReady(roomId: string): void {
+    void this.#stepDown(roomId);
+  }
+
+  /**
+   * The creator needs power 100 while Synapse writes the room's first state; afterwards they are an
+   * ordinary member unless the site made them a moderator. Checked on every open, so an interrupted
+   * step-down is finished later.
+   */
+  async #stepDown(roomId: string): Promise<void> {
+    const own = this.session.info.userId;
+    try {
+      // Only the creator is lowered: a member the moderators promoted keeps their level.
+      const creator = this.createdHere
+        ? own
+        : this.#client
+            .getRoom(roomId)
+            ?.getLiveTimeline()
+            .getState(EventTimeline.FORWARDS)
+            ?.getStateEvents('m.room.create', '')
+            ?.getSender();
+      if (creator !== own) return;
+      const levels = (await this.#client.getStateEvent(roomId, 'm.room.power_levels', '')) as Record<string, unknown>;
+      const lowered = creatorStepDown(levels, own, this.#post);
+      if (lowered) await this.#client.sendStateEvent(roomId, 'm.room.power_levels' as never, lowered as never, '');
+    } catch (error) {
+      console.warn('[omni] could not step down from the power the room creation needed', error);
+    }
+  }
+
+  protected async createRoom(): Promise<Located> {
+    const peek = this.#peek;
+    if (peek) {
+      // The room exists and was read from outside: the first message joins it.
+      await this.#client.joinRoom(peek.roomId, { viaServers: [peek.roomId.slice(peek.roomId.indexOf(':') + 1)] });
+      noteJoined(this.session, peek.roomId);
+      peek.stop();
+      this.#peek = undefined;
+      return this.isDisposed() ? 'settled' : { roomId: peek.roomId };
+    }
+    const own = this.session.info.userId;
+    try {
+      const { room_id: roomId } = await this.#client.createRoom(postRoomCreateRequest(this.#post, this.#alias ?? '', own));
+      if (this.isDisposed()) return 'settled';
+      this.createdHere = true;
+      await this.#stepDown(roomId);
+      return { roomId };
+    } catch (error) {
+      const shape = errorShape(error);
+      if (shape.errcode !== 'M_ROOM_IN_USE' && shape.httpStatus !== 409) throw error;
+      // Another member created it first: their room is the discussion, and the message goes there.
+      // Its alias exists a moment before its first events do, so joining may fail at first.
+      const deadline = Date.now() + BINDING_WAIT_MS;
+      for (;;) {
+        try {
+          const roomId = await this.#resolveAlias();
+          if (roomId === undefined) throw error;
+          return await this.#open(roomId, { waitForBinding: true });
+        } catch (again) {
+          if (this.isDisposed()) return 'settled';
+          if (Date.now() >= deadline) throw again;
+          await new Promise((resolve) => setTimeout(resolve, BINDING_POLL_MS));
+        }
+      }
+    }
+  }
+
+  protected describe(error: unknown): OmniErrorInfo {
+    if (this.#peek) {
+      return describeFailure(error, {
+        busy: (seconds) => `The homeserver is busy: you join the discussion in ${seconds} s. Your message is kept.`,
+        refused: (reason) => `You cannot join this discussion${reason}. Your message is kept.`,
+      });
+    }
+    return describeFailure(error, {
+      busy: (seconds) => `The homeserver is busy starting discussions: yours starts in ${seconds} s. Your message is kept.`,
+      refused: (reason) => `This homeserver does not let you start the discussion${reason}. Your message is kept.`,
+    });
+  }
+}

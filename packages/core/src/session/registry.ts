@@ -1,0 +1,300 @@
+/**
+ * The page-wide session registry: one session per homeserver, shared by every element. It restores
+ * stored sessions, persists new ones, and makes sure only one tab drives an account's engine.
+ * This module never imports matrix-js-sdk; the engine chunk is loaded only when a session starts.
+ */
+import { resolveHomeserver } from './homeserver.ts';
+import { takeProbedGuest } from './login-flows.ts';
+import { registerGuest } from './registration.ts';
+import { sessionStore, type StoredSession } from './session-store.ts';
+import { EngineLock, type EngineLease } from './tab-lock.ts';
+import type { SessionHandle, SessionInfo, SessionStatus, SignInOptions, Unsubscribe } from '../types.ts';
+
+interface Entry {
+  status: SessionStatus;
+  handle?: SessionHandle;
+  lock?: EngineLock;
+  lease?: EngineLease;
+  /** Cancels waiting for the engine while another tab owns it. */
+  waiting?: AbortController;
+}
+
+const entries = new Map<string, Entry>();
+const restoring = new Map<string, Promise<void>>();
+const listeners = new Set<() => void>();
+
+function changed(): void {
+  for (const listener of listeners) listener();
+}
+
+function setStatus(url: string, entry: Entry, status: SessionStatus): void {
+  entry.status = status;
+  entries.set(url, entry);
+  changed();
+}
+
+function infoOf(stored: StoredSession): SessionInfo {
+  return { userId: stored.userId, deviceId: stored.deviceId, homeserverUrl: stored.homeserverUrl };
+}
+
+/** The active session on this homeserver (a resolved base URL), if this tab drives one. */
+export function sessionFor(homeserverUrl: string): SessionHandle | undefined {
+  return entries.get(homeserverUrl)?.handle;
+}
+
+/** Where the member stands on this homeserver; undefined until `restoreSession()` has looked. */
+export function sessionStatus(homeserverUrl: string): SessionStatus | undefined {
+  return entries.get(homeserverUrl)?.status;
+}
+
+export function onSessionsChange(listener: () => void): Unsubscribe {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/**
+ * Restores the session stored for this homeserver, if any. Cheap when there is none: no engine is
+ * loaded and the homeserver is not contacted. Safe to call from every element.
+ */
+export function restoreSession(homeserverUrl: string): Promise<void> {
+  if (entries.has(homeserverUrl)) return Promise.resolve();
+  let pending = restoring.get(homeserverUrl);
+  if (!pending) {
+    pending = (async () => {
+      const store = await sessionStore();
+      const stored = await store.load(homeserverUrl);
+      if (entries.has(homeserverUrl)) return;
+      const entry: Entry = { status: { kind: 'signed-out', persistent: store.persistent } };
+      if (!stored) {
+        setStatus(homeserverUrl, entry, entry.status);
+        return;
+      }
+      if (stored.expired) {
+        setStatus(homeserverUrl, entry, { kind: 'expired', info: infoOf(stored) });
+        return;
+      }
+      setStatus(homeserverUrl, entry, { kind: 'resuming' });
+      await start(entry, stored);
+    })().finally(() => restoring.delete(homeserverUrl));
+    restoring.set(homeserverUrl, pending);
+  }
+  return pending;
+}
+
+/** Guest sign-ins under way, per homeserver: elements that ask at once share one guest account. */
+const guestSignIns = new Map<string, Promise<SessionInfo>>();
+
+/**
+ * Member sign-ins the page started (or announced with `expectSignIn`) and that have not ended: a guest
+ * account made meanwhile would be thrown away at once, so guests wait for them.
+ */
+const memberSignIns = new Set<Promise<unknown>>();
+
+function trackMemberSignIn(until: Promise<unknown>): void {
+  memberSignIns.add(until);
+  const done = (): void => void memberSignIns.delete(until);
+  until.then(done, done);
+}
+
+/**
+ * Tells the elements that the page is signing its member in (e.g. while it fetches a login token from
+ * its backend): open posts wait for `until` to settle instead of signing the visitor in as a guest, and
+ * show the member's view once it has. `signIn()` does this on its own from the moment it is called.
+ */
+export function expectSignIn(until: Promise<unknown>): void {
+  trackMemberSignIn(until);
+}
+
+/** Resolves once no member sign-in of the page is under way. */
+export async function memberSignInsSettled(): Promise<void> {
+  // A sign-in the page starts as it shows the elements reaches this module through the same dynamic import
+  // as the elements' first read, possibly just after it: a task later, it is known.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  while (memberSignIns.size > 0) await Promise.allSettled([...memberSignIns]);
+}
+
+/**
+ * Signs a member in on a homeserver, stores the session for later visits, and makes it available
+ * to every element of that homeserver on the page. Signing in again replaces the previous session;
+ * after a soft logout, signing in as the same member keeps their device.
+ */
+export async function signIn(options: SignInOptions): Promise<SessionInfo> {
+  if (!('guest' in options)) {
+    const member = signInNow(options);
+    trackMemberSignIn(member);
+    return member;
+  }
+  await memberSignInsSettled();
+  const homeserverUrl = await resolveHomeserver(options.homeserver);
+  // The page signed its member in meanwhile: that session serves the elements, no guest is made.
+  const active = entries.get(homeserverUrl);
+  if (active?.handle && active.handle.info.guest !== true) return active.handle.info;
+  let pending = guestSignIns.get(homeserverUrl);
+  if (!pending) {
+    pending = signInNow(options).finally(() => guestSignIns.delete(homeserverUrl));
+    guestSignIns.set(homeserverUrl, pending);
+  }
+  return pending;
+}
+
+/** Guest accounts made on this page, per homeserver, until a guest sign-in takes them. */
+const guestAccounts = new Map<string, Promise<StoredSession>>();
+
+/**
+ * The page's guest account on a homeserver: registered once and shared by whoever asks first, the
+ * light read path (before the engine chunk arrives) or a guest sign-in, so the page never makes two.
+ */
+export function guestAccount(homeserverUrl: string): Promise<StoredSession> {
+  let pending = guestAccounts.get(homeserverUrl);
+  if (!pending) {
+    pending = (async (): Promise<StoredSession> => {
+      const account = takeProbedGuest(homeserverUrl) ?? (await registerGuest(homeserverUrl));
+      return { homeserverUrl, ...account, guest: true };
+    })();
+    guestAccounts.set(homeserverUrl, pending);
+    pending.catch(() => guestAccounts.delete(homeserverUrl));
+  }
+  return pending;
+}
+
+async function signInNow(options: SignInOptions): Promise<SessionInfo> {
+  const homeserverUrl = await resolveHomeserver(options.homeserver);
+  const store = await sessionStore();
+  const previous = await store.load(homeserverUrl);
+  const engine = await import('./engine.ts');
+  let stored: StoredSession;
+  if ('guest' in options) {
+    stored = await guestAccount(homeserverUrl);
+    // Signing in as a guest again (after signing out) makes a new account.
+    guestAccounts.delete(homeserverUrl);
+  } else {
+    stored = await engine.login(options, previous?.expired ? previous.deviceId : undefined);
+  }
+  await store.save(stored);
+  const existing = entries.get(homeserverUrl);
+  if (existing) stopEntry(existing);
+  const entry: Entry = { status: { kind: 'resuming' } };
+  setStatus(homeserverUrl, entry, entry.status);
+  // The password just typed may confirm the member's first cross-signing identity (engine.ts).
+  const signInPassword = 'password' in options ? options.password : 'register' in options ? options.register.password : undefined;
+  await start(entry, stored, { takeOver: true, ...(signInPassword !== undefined ? { signInPassword } : {}) });
+  return infoOf(stored);
+}
+
+/** Signs out on a homeserver (or everywhere): the token is revoked and local data wiped. */
+export async function signOut(homeserver?: string): Promise<void> {
+  const targets = homeserver === undefined ? [...entries.keys()] : [await resolveHomeserver(homeserver)];
+  const store = await sessionStore();
+  await Promise.all(
+    targets.map(async (url) => {
+      const entry = entries.get(url);
+      const handle = entry?.handle;
+      if (entry) {
+        stopEntry(entry, { keepHandle: true });
+        setStatus(url, entry, { kind: 'signed-out', persistent: store.persistent });
+      }
+      const stored = await store.load(url);
+      await store.remove(url);
+      try {
+        await handle?.signOut();
+      } finally {
+        entry?.lease?.release();
+        entry?.lock?.close();
+        if (stored) await (await import('../outbox/outbox.ts')).clearOutboxes(stored.userId);
+      }
+    }),
+  );
+}
+
+/** Moves the engine to this tab when another tab of the site drives it. */
+export async function useHere(homeserverUrl: string): Promise<void> {
+  const entry = entries.get(homeserverUrl);
+  if (entry?.status.kind !== 'elsewhere') return;
+  const stored = await (await sessionStore()).load(homeserverUrl);
+  if (!stored) return;
+  entry.waiting?.abort();
+  await start(entry, stored, { takeOver: true });
+}
+
+function stopEntry(entry: Entry, options: { keepHandle?: boolean } = {}): void {
+  entry.waiting?.abort();
+  if (!options.keepHandle) {
+    entry.handle?.stop();
+    entry.lease?.release();
+    entry.lock?.close();
+    entry.lease = undefined;
+    entry.lock = undefined;
+  }
+  entry.handle = undefined;
+}
+
+async function start(
+  entry: Entry,
+  stored: StoredSession,
+  options: { takeOver?: boolean; lease?: EngineLease; signInPassword?: string } = {},
+): Promise<void> {
+  const url = stored.homeserverUrl;
+  entry.lock ??= new EngineLock(`${url}|${stored.userId}`);
+  const lock = entry.lock;
+  const lease = options.lease ?? (options.takeOver ? await lock.takeOver() : await lock.tryAcquire());
+  if (!lease) {
+    setStatus(url, entry, { kind: 'elsewhere', info: infoOf(stored) });
+    waitForTurn(entry, stored);
+    return;
+  }
+  const store = await sessionStore();
+  // The newest tokens may have been written by the tab that drove the engine until now.
+  const current = (await store.load(url)) ?? stored;
+  const engine = await import('./engine.ts');
+  const handle = engine.startSession(
+    current,
+    {
+      onTokens: (tokens) => void store.save({ ...current, ...tokens }),
+      onLoggedOut: (soft) => void endedByServer(url, entry, current, soft),
+    },
+    options.signInPassword !== undefined ? { signInPassword: options.signInPassword } : {},
+  );
+  entry.lease = lease;
+  entry.handle = handle;
+  // Another tab asked for the engine: stop driving it before the lock is handed over.
+  lock.onTakeOverRequest = () => {
+    if (entry.handle === handle) handle.stop();
+    return Promise.resolve();
+  };
+  void lease.revoked.then(() => {
+    if (entry.lease !== lease) return;
+    if (entry.handle === handle) handle.stop();
+    entry.handle = undefined;
+    entry.lease = undefined;
+    setStatus(url, entry, { kind: 'elsewhere', info: infoOf(current) });
+    waitForTurn(entry, current);
+  });
+  setStatus(url, entry, { kind: 'active', info: infoOf(current), persistent: store.persistent });
+}
+
+/** While another tab drives the engine, wait for it to close or hand over, then take over. */
+function waitForTurn(entry: Entry, stored: StoredSession): void {
+  entry.waiting?.abort();
+  const waiting = new AbortController();
+  entry.waiting = waiting;
+  void entry.lock?.waitForTurn(waiting.signal).then((lease) => {
+    if (!lease) return;
+    if (waiting.signal.aborted || entry.status.kind !== 'elsewhere') {
+      lease.release();
+      return;
+    }
+    void start(entry, stored, { lease });
+  });
+}
+
+async function endedByServer(url: string, entry: Entry, stored: StoredSession, soft: boolean): Promise<void> {
+  const store = await sessionStore();
+  stopEntry(entry);
+  if (soft) {
+    await store.save({ ...stored, expired: true });
+    setStatus(url, entry, { kind: 'expired', info: infoOf(stored) });
+  } else {
+    await store.remove(url);
+    setStatus(url, entry, { kind: 'signed-out', persistent: store.persistent, reason: 'revoked' });
+  }
+}

@@ -1,0 +1,351 @@
+/**
+ * What the timeline shows of state changes, the same for every path that builds one (the engine's
+ * `computeTimeline` and the light read's `lightTimeline`), so a post's discussion keeps its look when
+ * the light read hands over to the engine. Pure: plain event facts in, text out; no SDK.
+ *
+ * - A room's set-up is not shown: the creator's first run of state events (creation, their own join,
+ *   power levels, join rules, history visibility, guest access, encryption, name, topic, avatar, aliases,
+ *   the post binding, the power they give back right after) ends at the first event that is not one of
+ *   them. What the creator changes after anyone else did anything is shown as a change.
+ * - Some state is never shown: the creation itself, history visibility, guest access, aliases, server
+ *   ACLs, the post binding, and power level changes that move nobody's level.
+ * - Consecutive membership changes become one line ("Alice and 3 others joined", "Bob joined and left"),
+ *   with each change kept as its own line for an expanded or accessible view.
+ */
+import { POST_BINDING_EVENT } from '../posts/posts.ts';
+
+type Json = Readonly<Record<string, unknown>>;
+
+function asObject(value: unknown): Json | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function asNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** A state event as the rules read it, whichever path parsed it. */
+export interface StateChange {
+  readonly type: string;
+  readonly sender: string;
+  readonly stateKey: string;
+  readonly content: Json;
+  /** `unsigned.prev_content`, when the server sent it. */
+  readonly prevContent: Json | undefined;
+}
+
+/** How a path names members: the same disambiguation rules in both (text-rules.ts). */
+export interface MemberNames {
+  /** The member's name as shown now. */
+  name(userId: string): string;
+  /** A name carried by an event (a membership's `displayname`), made safe the same way; the member's name when undefined. */
+  nameFrom(userId: string, raw: string | undefined): string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Set-up
+
+/**
+ * Follows a room's set-up through its events, oldest first: `take()` says whether each event belongs to
+ * it. When the creation is not among the loaded events (only the latest are), a run of state events from
+ * one sender at the very start of what is loaded still counts when each is the first of its kind in the
+ * room (no `prev_content`) or power levels: that is the tail of a set-up, never a member's later change,
+ * which replaces earlier state. Memberships there are never taken: they may be anyone's join.
+ */
+export class SetupRun {
+  #open = true;
+  #creator: string | undefined;
+  #sawCreate = false;
+
+  /** `stateKey` undefined: not a state event. `replacesState`: the server sent a `prev_content` / `replaces_state`. */
+  take(type: string, sender: string, stateKey: string | undefined, membership: string | undefined, replacesState: boolean): boolean {
+    if (type === 'm.room.create' && stateKey === '') {
+      this.#open = true;
+      this.#sawCreate = true;
+      this.#creator = sender;
+      return true;
+    }
+    if (!this.#open) return false;
+    if (stateKey === undefined) return this.#close();
+    this.#creator ??= sender;
+    if (sender !== this.#creator) return this.#close();
+    if (type === 'm.room.member') {
+      if (this.#sawCreate && stateKey === sender && membership === 'join') return true;
+      return this.#close();
+    }
+    if (!this.#sawCreate && replacesState && type !== 'm.room.power_levels') return this.#close();
+    return true;
+  }
+
+  #close(): false {
+    this.#open = false;
+    return false;
+  }
+}
+
+/** State never shown as a line: it says how the room works, not what happened in the discussion. */
+const NEVER_SHOWN: ReadonlySet<string> = new Set([
+  'm.room.create',
+  'm.room.history_visibility',
+  'm.room.guest_access',
+  'm.room.canonical_alias',
+  'm.room.aliases',
+  'm.room.server_acl',
+  POST_BINDING_EVENT,
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Lines for state changes
+
+const POWER_NAMES: ReadonlyMap<number, string> = new Map([
+  [100, 'Admin'],
+  [50, 'Moderator'],
+]);
+
+function powerName(level: number, usersDefault: number): string {
+  if (level === usersDefault) return 'Default';
+  return POWER_NAMES.get(level) ?? `Custom (${String(level)})`;
+}
+
+function powerMap(content: Json | undefined): Map<string, number> {
+  const users = new Map<string, number>();
+  const raw = asObject(content?.['users']);
+  if (raw) {
+    for (const [userId, level] of Object.entries(raw)) {
+      const n = asNumber(level);
+      if (n !== undefined) users.set(userId, n);
+    }
+  }
+  return users;
+}
+
+function powerLevelsText(actor: string, content: Json, prev: Json | undefined, names: MemberNames): string | null {
+  const usersDefault = asNumber(content['users_default']) ?? 0;
+  const prevDefault = asNumber(prev?.['users_default']) ?? 0;
+  const before = powerMap(prev);
+  const after = powerMap(content);
+  const changes: string[] = [];
+  for (const userId of new Set([...before.keys(), ...after.keys()])) {
+    const from = before.get(userId) ?? prevDefault;
+    const to = after.get(userId) ?? usersDefault;
+    if (from !== to) changes.push(`${names.name(userId)} from ${powerName(from, prevDefault)} to ${powerName(to, usersDefault)}`);
+  }
+  // Permissions of actions (who may redact, change the topic…) mean nothing to the people reading.
+  if (changes.length === 0) return null;
+  const shown = changes.slice(0, 3).join(', ');
+  return `${actor} changed the power level of ${shown}${changes.length > 3 ? ` and ${String(changes.length - 3)} more` : ''}`;
+}
+
+function withReason(text: string, content: Json): string {
+  const reason = asString(content['reason']);
+  return reason ? `${text}: ${reason}` : text;
+}
+
+/** Readable text for a room change (not a membership: see `membershipChange`); `null` to skip; `undefined` for malformed. */
+export function stateText(change: StateChange, names: MemberNames): string | null | undefined {
+  const { content, prevContent: prev } = change;
+  if (NEVER_SHOWN.has(change.type)) return null;
+  const actor = names.name(change.sender);
+  switch (change.type) {
+    case 'm.room.name': {
+      const name = content['name'];
+      if (name !== undefined && typeof name !== 'string') return undefined;
+      return name ? `${actor} changed the room name to ${name}` : `${actor} removed the room name`;
+    }
+    case 'm.room.topic': {
+      const topic = content['topic'];
+      if (topic !== undefined && typeof topic !== 'string') return undefined;
+      return topic ? `${actor} changed the topic to ${topic}` : `${actor} removed the topic`;
+    }
+    case 'm.room.avatar':
+      return asString(content['url']) ? `${actor} changed the room avatar` : `${actor} removed the room avatar`;
+    case 'm.room.encryption':
+      return `${actor} enabled end-to-end encryption`;
+    case 'm.room.power_levels':
+      return powerLevelsText(actor, content, prev, names);
+    case 'm.room.join_rules': {
+      const rule = asString(content['join_rule']);
+      if (rule === 'public') return `${actor} made the room public`;
+      if (rule === 'invite') return `${actor} made the room invite only`;
+      return rule === undefined ? undefined : `${actor} changed who can join`;
+    }
+    case 'm.room.tombstone':
+      return `${actor} replaced this room with a new one`;
+    default:
+      return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Membership changes
+
+type Transition =
+  'joined' | 'left' | 'renamed' | 'avatar' | 'invited' | 'removed' | 'banned' | 'unbanned' | 'rejected' | 'withdrawn' | 'knocked';
+
+/** One membership change: its own line, and what the summary of a run of them needs. */
+export interface MembershipChange {
+  readonly userId: string;
+  /** The member's name after this change ("a guest" for a guest who chose none). */
+  readonly name: string;
+  /** A guest who chose no name: counted in summaries, never named. */
+  readonly anonymous: boolean;
+  readonly text: string;
+  readonly transition: Transition;
+}
+
+/**
+ * A guest: Synapse refuses all-numeric localparts to registrations, keeping them for guest accounts.
+ * Guests are counted in summaries, not named: their ids say nothing about who reads.
+ */
+export function isGuestId(userId: string): boolean {
+  return /^@\d+:/u.test(userId);
+}
+const GUEST = 'a guest';
+
+/** A membership change as a line and a transition; `null` when nothing visible changed; `undefined` for malformed. */
+export function membershipChange(change: StateChange, names: MemberNames): MembershipChange | null | undefined {
+  const { content, prevContent: prev, stateKey: target, sender } = change;
+  const membership = asString(content['membership']);
+  if (membership === undefined) return undefined;
+  const prevMembership = asString(prev?.['membership']);
+  // Synapse names a guest after its number: "a guest" says more than "1 joined".
+  const guest = isGuestId(target);
+  const localpart = target.slice(1, target.indexOf(':'));
+  const nameOf = (raw: string | undefined): string =>
+    guest && (raw === undefined || raw.trim() === '' || raw === localpart) ? GUEST : names.nameFrom(target, raw);
+  const name = nameOf(asString(content['displayname']) ?? asString(prev?.['displayname']));
+  const actor = names.name(sender);
+  const self = sender === target;
+  const made = (transition: Transition, text: string): MembershipChange => ({
+    userId: target,
+    name,
+    anonymous: name === GUEST,
+    text: text.charAt(0).toUpperCase() + text.slice(1),
+    transition,
+  });
+  switch (membership) {
+    case 'join': {
+      if (prevMembership !== 'join') return made('joined', `${name} joined`);
+      const oldName = asString(prev?.['displayname']);
+      const newName = asString(content['displayname']);
+      if (oldName !== newName) {
+        if (newName === undefined) return made('renamed', `${nameOf(oldName)} removed their display name`);
+        if (oldName === undefined) return made('renamed', `${nameOf(undefined)} set their display name to ${name}`);
+        return made('renamed', `${nameOf(oldName)} changed their name to ${name}`);
+      }
+      if (prev?.['avatar_url'] !== content['avatar_url']) return made('avatar', `${name} changed their avatar`);
+      return null;
+    }
+    case 'invite':
+      return made('invited', withReason(`${actor} invited ${name}`, content));
+    case 'ban':
+      return made('banned', withReason(`${actor} banned ${name}`, content));
+    case 'knock':
+      return made('knocked', withReason(`${name} asked to join`, content));
+    case 'leave':
+      if (self) {
+        return prevMembership === 'invite'
+          ? made('rejected', withReason(`${name} rejected the invitation`, content))
+          : made('left', withReason(`${name} left`, content));
+      }
+      if (prevMembership === 'ban') return made('unbanned', withReason(`${actor} unbanned ${name}`, content));
+      if (prevMembership === 'invite') return made('withdrawn', withReason(`${actor} withdrew ${name}'s invitation`, content));
+      return made('removed', withReason(`${actor} removed ${name}`, content));
+    default:
+      return undefined;
+  }
+}
+
+const VERBS: Readonly<Record<Transition, readonly [one: string, many: string]>> = {
+  joined: ['joined', 'joined'],
+  left: ['left', 'left'],
+  renamed: ['changed their name', 'changed their names'],
+  avatar: ['changed their avatar', 'changed their avatars'],
+  invited: ['was invited', 'were invited'],
+  removed: ['was removed', 'were removed'],
+  banned: ['was banned', 'were banned'],
+  unbanned: ['was unbanned', 'were unbanned'],
+  rejected: ['rejected the invitation', 'rejected the invitation'],
+  withdrawn: ['had the invitation withdrawn', 'had the invitation withdrawn'],
+  knocked: ['asked to join', 'asked to join'],
+};
+
+/** What one member did during a run, as a phrase: "joined", "joined and left", "left and rejoined 2 times". */
+function phrase(transitions: readonly Transition[], many: boolean): string {
+  const kept: Transition[] = [];
+  for (const t of transitions) {
+    const last = kept[kept.length - 1];
+    // Setting a name or avatar while joining is part of joining; several changes of a name are one.
+    if ((t === 'renamed' || t === 'avatar') && (last === 'joined' || last === t)) continue;
+    kept.push(t);
+  }
+  const segments: string[] = [];
+  for (let i = 0; i < kept.length; i++) {
+    const t = kept[i] as Transition;
+    const next = kept[i + 1];
+    if (t === 'joined' && next === 'left') {
+      segments.push('joined and left');
+      i += 1;
+    } else if (t === 'left' && next === 'joined') {
+      segments.push('left and rejoined');
+      i += 1;
+    } else if (t === 'invited' && next === 'joined') {
+      segments.push(many ? 'were invited and joined' : 'was invited and joined');
+      i += 1;
+    } else segments.push(VERBS[t][many ? 1 : 0]);
+  }
+  const counted: string[] = [];
+  for (let i = 0; i < segments.length;) {
+    let count = 1;
+    while (segments[i + count] === segments[i]) count += 1;
+    counted.push(count > 1 ? `${segments[i] ?? ''} ${String(count)} times` : (segments[i] ?? ''));
+    i += count;
+  }
+  return counted.join(', then ');
+}
+
+function list(names: readonly string[]): string {
+  if (names.length <= 1) return names[0] ?? '';
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+}
+
+/** "Alice", "Alice and Bob", "Alice, Bob and Carol", "Alice, Bob and 3 others", "3 guests", "a guest". */
+function who(people: readonly { name: string; guest: boolean }[]): string {
+  const named = people.filter((p) => !p.guest).map((p) => p.name);
+  const total = people.length;
+  if (named.length === total && total <= 3) return list(named);
+  const shown = named.slice(0, 2);
+  const others = total - shown.length;
+  if (shown.length === 0) return others === 1 ? 'a guest' : `${String(others)} guests`;
+  return `${shown.join(', ')} and ${String(others)} ${others === 1 ? 'other' : 'others'}`;
+}
+
+/**
+ * One line for consecutive membership changes: members who did the same are named together, the first
+ * two by name and the rest counted ("Alice, Bob and 9 others joined, Carol left"); guests are counted.
+ */
+export function membershipSummary(changes: readonly MembershipChange[]): string {
+  const people = new Map<string, { name: string; guest: boolean; transitions: Transition[] }>();
+  for (const change of changes) {
+    const person = people.get(change.userId);
+    if (person) {
+      person.name = change.name;
+      person.transitions.push(change.transition);
+    } else people.set(change.userId, { name: change.name, guest: change.anonymous, transitions: [change.transition] });
+  }
+  const groups = new Map<string, { transitions: Transition[]; people: { name: string; guest: boolean }[] }>();
+  for (const person of people.values()) {
+    const key = phrase(person.transitions, false);
+    const group = groups.get(key);
+    if (group) group.people.push(person);
+    else groups.set(key, { transitions: person.transitions, people: [person] });
+  }
+  const parts: string[] = [];
+  for (const group of groups.values()) parts.push(`${who(group.people)} ${phrase(group.transitions, group.people.length > 1)}`);
+  const line = parts.join(', ');
+  return line.charAt(0).toUpperCase() + line.slice(1);
+}
