@@ -4,7 +4,17 @@
  */
 import type { EncryptedFile, MemberInfo, TimelineItem } from './timeline/timeline-types.ts';
 import type { PostRoomTarget } from './posts/posts.ts';
-import type { OutgoingMessage } from './format/content.ts';
+
+/** A text message ready to send: what `composeDraft()` makes of the composer's text. */
+export interface OutgoingMessage {
+  readonly msgtype: 'm.text' | 'm.emote';
+  /** Plain text, mentions as display names. */
+  readonly body: string;
+  /** `org.matrix.custom.html`, when there is formatting or a mention. */
+  readonly formattedBody?: string;
+  /** Members deliberately mentioned (`m.mentions.user_ids`). */
+  readonly mentionedUserIds: readonly string[];
+}
 
 /** A problem the UI can explain to a member. `code` is stable; `message` is readable English. */
 export interface OmniErrorInfo {

@@ -4,14 +4,15 @@
  * join), or among the invitations the other member sent; otherwise the first message creates it, as
  * a trusted private chat with encryption on (messages typed before are kept across reloads, see
  * lazy-room.ts). Once the room is known, everything is the ordinary room model's
- * (`EngineSession.openRoom`). Part of the engine chunk: it drives the session's MatrixClient.
+ * (`RoomSession.openRoom`). Part of the engine chunk: it drives the session's MatrixClient.
  */
 import { RoomEvent } from 'matrix-js-sdk';
 import type { MSC3575SlidingSyncRequest } from 'matrix-js-sdk/lib/sliding-sync.js';
-import type { EngineSession } from '../session/engine.ts';
-import { describeFailure, errorShape, LazyRoom, type Located } from '../rooms/lazy-room.ts';
+import type { RoomSession } from '../rooms/room-session.ts';
+import { describeFailure, errorShape } from '../rooms/errors.ts';
+import { LazyRoom, type Located } from '../rooms/lazy-room.ts';
 import type { StoredOutboxEntry } from '../outbox/outbox.ts';
-import { roomOutbox } from '../rooms/room-model.ts';
+import { roomOutbox } from '../outbox/sdk-transport.ts';
 import type { MemberInfo } from '../timeline/timeline-types.ts';
 import type { OmniErrorInfo, RoomSnapshot, Unsubscribe } from '../types.ts';
 
@@ -118,7 +119,7 @@ export function movedTxnId(eventId: string): string {
  * less than `SETTLED_LISTEN_MS` ago, while their own creation may still be under way).
  */
 class DirectInvites {
-  readonly #session: EngineSession;
+  readonly #session: RoomSession;
   readonly #listeners = new Set<(roomId: string, inviter: string) => void>();
   /** Invitations listed by the long-poll: room id → its stripped state. */
   readonly #listed = new Map<string, readonly StrippedState[]>();
@@ -127,7 +128,7 @@ class DirectInvites {
   #abort: AbortController | undefined;
   #unsupported = false;
 
-  constructor(session: EngineSession) {
+  constructor(session: RoomSession) {
     this.#session = session;
     session.client.on(RoomEvent.MyMembership, (room, membership) => {
       const invitation = membership === 'invite' ? room.getMember(session.info.userId)?.events.member : undefined;
@@ -234,8 +235,8 @@ function inviterOf(state: readonly StrippedState[], own: string): string | undef
   return typeof event?.sender === 'string' ? event.sender : undefined;
 }
 
-const invitesBySession = new WeakMap<EngineSession, DirectInvites>();
-function directInvites(session: EngineSession): DirectInvites {
+const invitesBySession = new WeakMap<RoomSession, DirectInvites>();
+function directInvites(session: RoomSession): DirectInvites {
   let invites = invitesBySession.get(session);
   if (!invites) invitesBySession.set(session, (invites = new DirectInvites(session)));
   return invites;
@@ -258,13 +259,13 @@ export class DirectRoomModel extends LazyRoom {
   /** Convergence runs one at a time, in the order asked. */
   #converging: Promise<void> = Promise.resolve();
 
-  constructor(session: EngineSession, userId: string, onDispose: () => void) {
+  constructor(session: RoomSession, userId: string, onDispose: () => void) {
     super(session, `dm:${userId}`, onDispose);
     this.#userId = userId;
     this.#member = { userId, displayName: userId };
   }
 
-  get #client(): EngineSession['client'] {
+  get #client(): RoomSession['client'] {
     return this.session.client;
   }
 

@@ -3,18 +3,9 @@
  * its local echo, and the size the homeserver will accept.
  */
 import type { MemberInfo, MessageItem } from '../timeline/timeline-types.ts';
-import { OmniError } from '../types.ts';
+import { OmniError, type OutgoingMessage } from '../types.ts';
 
-/** A text message ready to send: what `composeDraft()` makes of the composer's text. */
-export interface OutgoingMessage {
-  readonly msgtype: 'm.text' | 'm.emote';
-  /** Plain text, mentions as display names. */
-  readonly body: string;
-  /** `org.matrix.custom.html`, when there is formatting or a mention. */
-  readonly formattedBody?: string;
-  /** Members deliberately mentioned (`m.mentions.user_ids`). */
-  readonly mentionedUserIds: readonly string[];
-}
+export type { OutgoingMessage } from '../types.ts';
 
 /** A message sent as typed: what `RoomHandle.send(string)` means (Markdown and commands are the composer's). */
 export function plainMessage(text: string): OutgoingMessage {

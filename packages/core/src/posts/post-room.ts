@@ -3,12 +3,14 @@
  * shown; a room that does not exist yet is created by the first message (messages typed before are
  * kept across reloads, see lazy-room.ts). A world-readable room the reader is not in is read from
  * outside (peek.ts), so that reading announces nobody; the first message joins it. Once the member is
- * in the room and it is bound to the post, everything is the ordinary room model's (`EngineSession.openRoom`).
+ * in the room and it is bound to the post, everything is the ordinary room model's (`RoomSession.openRoom`).
  * Part of the engine chunk: it drives the session's MatrixClient, whose errors it reads by shape.
  */
 import { EventTimeline } from 'matrix-js-sdk';
-import type { EngineSession } from '../session/engine.ts';
-import { describeFailure, EMPTY_SNAPSHOT, errorShape, LazyRoom, type Located } from '../rooms/lazy-room.ts';
+import type { RoomSession } from '../rooms/room-session.ts';
+import { describeFailure, errorShape } from '../rooms/errors.ts';
+import { LazyRoom, type Located } from '../rooms/lazy-room.ts';
+import { LOADING } from '../rooms/shared-model.ts';
 import {
   creatorStepDown,
   POST_BINDING_EVENT,
@@ -31,7 +33,7 @@ const BINDING_WAIT_MS = 8_000;
 const BINDING_POLL_MS = 400;
 
 /** The post's alias on the member's homeserver, or why the post id cannot have one. */
-function aliasOf(session: EngineSession, post: PostRoomTarget): { alias: string } | { problem: string } {
+function aliasOf(session: RoomSession, post: PostRoomTarget): { alias: string } | { problem: string } {
   const own = session.info.userId;
   try {
     return {
@@ -55,7 +57,7 @@ export class PostRoomModel extends LazyRoom {
   /** A guest may join the room read from outside (its `m.room.guest_access` is `can_join`). */
   #guestMayJoin = false;
 
-  constructor(session: EngineSession, post: PostRoomTarget, onDispose: () => void) {
+  constructor(session: RoomSession, post: PostRoomTarget, onDispose: () => void) {
     const alias = aliasOf(session, post);
     super(session, 'alias' in alias ? alias.alias : undefined, onDispose);
     this.#post = post;
@@ -63,7 +65,7 @@ export class PostRoomModel extends LazyRoom {
     this.#aliasProblem = 'problem' in alias ? alias.problem : undefined;
   }
 
-  get #client(): EngineSession['client'] {
+  get #client(): RoomSession['client'] {
     return this.session.client;
   }
 
@@ -247,7 +249,7 @@ export class PostRoomModel extends LazyRoom {
 
   #publishMismatch(roomId: string): void {
     this.publish({
-      ...EMPTY_SNAPSHOT,
+      ...LOADING,
       status: 'mismatch',
       roomId,
       cannotSendReason: MISMATCH_MESSAGE,

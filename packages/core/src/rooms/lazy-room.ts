@@ -1,83 +1,27 @@
 /**
  * A room that may not exist yet: a post's discussion (post-room.ts) or a direct conversation (dm.ts).
  * The room is looked up first; while it is absent, what the member types is kept and the first message
- * creates it. Once the room is known, everything is the ordinary room model's (`EngineSession.openRoom`)
+ * creates it. Once the room is known, everything is the ordinary room model's (`RoomSession.openRoom`)
  * and the kept messages move to that room's outbox, in the order they were typed.
  *
- * Messages kept before the room exists are persisted in the outbox's IndexedDB store, keyed by the
- * member and the target (a post room's alias, a DM's other member), so they survive a reload. Each gets
- * its transaction id when typed and keeps it in the room's outbox: handed over twice (a reload between
- * the hand-over and forgetting them here), it is still stored once by the homeserver.
+ * What is typed meanwhile is kept by kept-messages.ts (persisted, so it survives a reload).
  *
  * Subclasses say how the room is found and created, and what their snapshots carry besides the room's.
  * Part of the engine chunk.
  */
-import type { EngineSession } from '../session/engine.ts';
-import { echoOf, messageContent, plainMessage, sizeRefusal, type OutgoingMessage } from '../format/content.ts';
-import { newTxnId, outboxStorage, type OutboxStorage, type StoredOutboxEntry } from '../outbox/outbox.ts';
-import { RoomHolder, roomOutbox, type HeldModel } from './room-model.ts';
-import type { MemberInfo, MessageItem, SendStatus, TimelineItem } from '../timeline/timeline-types.ts';
-import type { MediaRequest, OmniErrorInfo, RoomHandle, RoomSnapshot, Unsubscribe } from '../types.ts';
+import { echoOf, messageContent, plainMessage, sizeRefusal } from '../format/content.ts';
+import { newTxnId, outboxStorage } from '../outbox/outbox.ts';
+import { roomOutbox } from '../outbox/sdk-transport.ts';
+import type { MemberInfo, MessageItem, TimelineItem } from '../timeline/timeline-types.ts';
+import type { MediaRequest, OmniErrorInfo, OutgoingMessage, RoomHandle, RoomSnapshot, Unsubscribe } from '../types.ts';
+import { errorShape, retryAfterMs } from './errors.ts';
+import { KeptMessages, type PendingMessage } from './kept-messages.ts';
+import type { RoomSession } from './room-session.ts';
+import { LOADING, SharedModel, type HeldModel } from './shared-model.ts';
 
-export const EMPTY_SNAPSHOT: RoomSnapshot = {
-  status: 'loading',
-  items: [],
-  encrypted: false,
-  canSend: false,
-  hasMoreBefore: false,
-  paginating: false,
-  typing: [],
-  unreadCount: 0,
-};
-
-/** The longest wait honoured from a `Retry-After` before retrying a refused creation on our own. */
-const RATE_LIMIT_MAX_WAIT_MS = 60_000;
 /** Retries of a creation the network cut: first delay, doubled up to the maximum. */
 const NETWORK_RETRY_MS = 2_000;
 const NETWORK_RETRY_MAX_MS = 30_000;
-
-/** What the session's MatrixClient rejects with, read by shape (the SDK's classes stay in the engine). */
-export interface MatrixErrorShape {
-  errcode?: string;
-  httpStatus?: number;
-  data?: { error?: string; retry_after_ms?: number };
-  getRetryAfterMs?: () => number | null;
-}
-
-export function errorShape(error: unknown): MatrixErrorShape {
-  return typeof error === 'object' && error !== null ? error : {};
-}
-
-/** How long a rate limit asks to wait, within 1 s and `RATE_LIMIT_MAX_WAIT_MS`. */
-export function retryAfterMs(error: MatrixErrorShape): number {
-  let wait: number | null | undefined;
-  try {
-    wait = error.getRetryAfterMs?.();
-  } catch {
-    wait = undefined;
-  }
-  return Math.min(RATE_LIMIT_MAX_WAIT_MS, Math.max(1_000, wait ?? error.data?.retry_after_ms ?? 5_000));
-}
-
-/**
- * What the member reads when the room could not be looked up or created. `busy` and `refused` word a
- * rate limit (with the seconds it lasts) and a refusal (with the server's reason, in parentheses, or '').
- */
-export function describeFailure(
-  error: unknown,
-  words: { busy: (seconds: number) => string; refused: (reason: string) => string },
-): OmniErrorInfo {
-  const shape = errorShape(error);
-  const reason = shape.data?.error;
-  if (shape.httpStatus === 429 || shape.errcode === 'M_LIMIT_EXCEEDED') {
-    return { code: 'rate-limited', message: words.busy(Math.ceil(retryAfterMs(shape) / 1000)) };
-  }
-  if (shape.httpStatus === 403 || shape.errcode === 'M_FORBIDDEN') {
-    return { code: 'creation-refused', message: words.refused(reason ? ` (${reason})` : '') };
-  }
-  if (shape.errcode !== undefined) return { code: 'unknown', message: reason ?? shape.errcode };
-  return { code: 'network', message: 'The homeserver cannot be reached; check the connection.' };
-}
 
 /**
  * Where the look-up ended: a room to show (with the hold on its model the look-up already took, if
@@ -95,39 +39,23 @@ export interface OutsideView {
   readonly hasMoreBefore: boolean;
 }
 
-/** A message typed before the room existed: an outbox entry not handed to a room's outbox yet. */
-interface PendingMessage {
-  readonly txnId: string;
-  readonly content: Readonly<Record<string, unknown>>;
-  readonly createdAt: number;
-  readonly echo: MessageItem;
-  status: Exclude<SendStatus, 'sent'>;
-}
-
-export abstract class LazyRoom implements HeldModel {
-  protected readonly session: EngineSession;
+export abstract class LazyRoom extends SharedModel implements HeldModel {
+  protected readonly session: RoomSession;
   /** Set by `createRoom()` when this session created the room (shown as `createdHere`). */
   protected createdHere = false;
-  readonly #onDispose: () => void;
-  readonly #storage: OutboxStorage | undefined;
-  readonly #listeners = new Set<(snapshot: RoomSnapshot) => void>();
-  #snapshot: RoomSnapshot = EMPTY_SNAPSHOT;
+  readonly #kept: KeptMessages;
   #inner: RoomHandle | undefined;
   #innerUnsubscribe: Unsubscribe | undefined;
-  #pending: PendingMessage[] = [];
   #outside: OutsideView | undefined;
-  #saving: Promise<void> = Promise.resolve();
   #creating: Promise<void> | undefined;
-  #holders = 0;
-  #disposed = false;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #networkRetries = 0;
 
   /** `target` keys the kept messages (undefined: nothing is persisted, e.g. an invalid post id). */
-  constructor(session: EngineSession, target: string | undefined, onDispose: () => void) {
+  constructor(session: RoomSession, target: string | undefined, onDispose: () => void) {
+    super(onDispose);
     this.session = session;
-    this.#onDispose = onDispose;
-    this.#storage = target === undefined ? undefined : outboxStorage(session.info.userId, target);
+    this.#kept = new KeptMessages(target === undefined ? undefined : outboxStorage(session.info.userId, target));
     // After the subclass's constructor: its fields are needed to look the room up.
     queueMicrotask(() => void this.#start());
   }
@@ -156,61 +84,34 @@ export abstract class LazyRoom implements HeldModel {
   protected showOutside(view: OutsideView | undefined): void {
     this.#outside = view;
     if (this.isDisposed() || this.#inner) return;
-    if (this.#snapshot.status === 'creating') this.publish({ ...this.#snapshot, items: this.#absentItems() });
-    else this.#publishAbsent(this.#snapshot.error);
+    if (this.snapshot.status === 'creating') this.publish({ ...this.snapshot, items: this.#absentItems() });
+    else this.#publishAbsent(this.snapshot.error);
   }
 
-  get snapshot(): RoomSnapshot {
-    return this.#snapshot;
-  }
-
-  hold(): RoomHandle {
-    this.#holders += 1;
-    return new RoomHolder(this);
-  }
-
-  subscribe(listener: (snapshot: RoomSnapshot) => void): Unsubscribe {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  release(): void {
-    this.#holders -= 1;
-    if (this.#holders === 0) this.dispose();
-  }
-
-  dispose(): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
+  protected onDisposed(): void {
     clearTimeout(this.#retryTimer);
     this.#innerUnsubscribe?.();
     this.#inner?.release();
     this.#inner = undefined;
-    this.#listeners.clear();
-    this.#onDispose();
   }
 
-  protected isDisposed(): boolean {
-    return this.#disposed;
-  }
-
-  protected publish(snapshot: RoomSnapshot): void {
-    this.#snapshot = { ...snapshot, ...this.decorate() };
-    for (const listener of this.#listeners) listener(this.#snapshot);
+  /** Publishes `snapshot` with what every snapshot of the subclass carries (`decorate()`). */
+  protected override publish(snapshot: RoomSnapshot): void {
+    super.publish({ ...snapshot, ...this.decorate() });
   }
 
   protected fail(error: OmniErrorInfo): void {
-    this.publish({ ...EMPTY_SNAPSHOT, status: 'error', error });
+    this.publish({ ...LOADING, status: 'error', error });
   }
 
   /** Resolves once the kept messages as they are now are in storage. */
   flushed(): Promise<void> {
-    return this.#saving;
+    return this.#kept.flushed();
   }
 
   async #start(): Promise<void> {
     try {
-      const [located] = await Promise.all([this.locate(), this.#loadPending()]);
+      const [located] = await Promise.all([this.locate(), this.#kept.load()]);
       if (located !== 'absent' && located !== 'settled') {
         // Releases the look-up's hold if this model was disposed meanwhile.
         this.#attach(located.roomId, located.handle);
@@ -219,42 +120,10 @@ export abstract class LazyRoom implements HeldModel {
       if (this.isDisposed() || located === 'settled') return;
       this.#publishAbsent();
       // Messages kept from an earlier page that were waiting for the homeserver go out now.
-      if (this.#pending.some((message) => message.status !== 'failed')) void this.#create();
+      if (this.#kept.all.some((message) => message.status !== 'failed')) void this.#create();
     } catch (error) {
       if (!this.isDisposed()) this.fail(this.describe(error));
     }
-  }
-
-  async #loadPending(): Promise<void> {
-    let stored: readonly StoredOutboxEntry[] = [];
-    try {
-      stored = (await this.#storage?.load()) ?? [];
-    } catch (error) {
-      console.warn('[omni] messages kept before the room existed could not be read back', error);
-    }
-    const known = new Set(this.#pending.map((message) => message.txnId));
-    const restored = stored.flatMap((entry): PendingMessage[] =>
-      entry.request.op === 'event' && entry.echo && !known.has(entry.txnId)
-        ? [{ txnId: entry.txnId, content: entry.request.content, createdAt: entry.createdAt, echo: entry.echo, status: entry.status }]
-        : [],
-    );
-    // Typed on an earlier page: before anything typed on this one.
-    if (restored.length > 0) this.#pending.unshift(...restored);
-  }
-
-  #persist(): void {
-    const entries: StoredOutboxEntry[] = this.#pending.map((message) => ({
-      txnId: message.txnId,
-      request: { op: 'event', type: 'm.room.message', content: message.content },
-      createdAt: message.createdAt,
-      echo: message.echo,
-      status: message.status === 'failed' ? 'failed' : 'queued',
-    }));
-    const storage = this.#storage;
-    if (!storage) return;
-    this.#saving = this.#saving
-      .then(() => storage.save(entries))
-      .catch((error: unknown) => console.warn('[omni] messages kept before the room existed could not be stored', error));
   }
 
   /**
@@ -287,7 +156,7 @@ export abstract class LazyRoom implements HeldModel {
           readySeen = true;
           this.onReady?.(roomId);
         }
-        if (this.#pending.length > 0) {
+        if (this.#kept.length > 0) {
           this.#handOver(roomId);
           // The room model published the handed-over messages meanwhile: its latest snapshot has them.
           snapshot = inner.snapshot;
@@ -300,8 +169,8 @@ export abstract class LazyRoom implements HeldModel {
       this.publish({
         ...snapshot,
         ...(this.createdHere ? { createdHere: true } : {}),
-        ...(snapshot.status === 'loading' && (this.#pending.length > 0 || outside)
-          ? { status: 'creating' as const, canSend: this.#pending.length > 0, roomId }
+        ...(snapshot.status === 'loading' && (this.#kept.length > 0 || outside)
+          ? { status: 'creating' as const, canSend: this.#kept.length > 0, roomId }
           : {}),
         items: outside
           ? [...outside.items, ...pendingItems]
@@ -316,30 +185,14 @@ export abstract class LazyRoom implements HeldModel {
 
   /** The kept messages join the room's outbox (same transaction ids, same order) and are forgotten here. */
   #handOver(roomId: string): void {
-    const outbox = roomOutbox(this.session, roomId);
-    const entries: StoredOutboxEntry[] = this.#pending.map((message) => ({
-      txnId: message.txnId,
-      request: { op: 'event', type: 'm.room.message', content: message.content },
-      createdAt: message.createdAt,
-      echo: message.echo,
-      status: 'queued',
-    }));
-    this.#pending = [];
     clearTimeout(this.#retryTimer);
-    outbox.adopt(entries);
-    // Forgotten here only once the room's outbox has them in storage.
-    const storage = this.#storage;
-    if (!storage) return;
-    this.#saving = this.#saving
-      .then(() => outbox.flushed())
-      .then(() => (this.#pending.length === 0 ? storage.save([]) : undefined))
-      .catch((error: unknown) => console.warn('[omni] messages kept before the room existed could not be stored', error));
+    this.#kept.handOver(roomOutbox(this.session, roomId));
   }
 
   #publishAbsent(error?: OmniErrorInfo): void {
     const outside = this.#outside;
     this.publish({
-      ...EMPTY_SNAPSHOT,
+      ...LOADING,
       status: 'absent',
       ...this.absentState(),
       ...(outside ? { roomId: outside.roomId, hasMoreBefore: outside.hasMoreBefore } : {}),
@@ -355,16 +208,16 @@ export abstract class LazyRoom implements HeldModel {
   }
 
   #pendingItems(): MessageItem[] {
-    return this.#pending.map((message) => ({ ...message.echo, status: message.status }));
+    return this.#kept.items();
   }
 
   send(message: string | OutgoingMessage, options: { replyTo?: string } = {}): Promise<void> {
-    if (this.#inner && this.#snapshot.status === 'ready') return this.#inner.send(message, options);
-    const refusal = this.refuseSend(this.#snapshot);
+    if (this.#inner && this.snapshot.status === 'ready') return this.#inner.send(message, options);
+    const refusal = this.refuseSend(this.snapshot);
     if (refusal !== undefined) return Promise.reject(new Error(refusal));
     const outgoing = typeof message === 'string' ? plainMessage(message) : message;
     const content = messageContent(outgoing, options);
-    const tooLarge = sizeRefusal(content, this.#snapshot.encrypted);
+    const tooLarge = sizeRefusal(content, this.snapshot.encrypted);
     if (tooLarge) return Promise.reject(tooLarge);
     const own = this.session.info.userId;
     const sender: MemberInfo = { userId: own, displayName: own };
@@ -377,11 +230,10 @@ export abstract class LazyRoom implements HeldModel {
       echo: { ...echo, ...(options.replyTo ? { replyTo: { eventId: options.replyTo } } : {}) },
       status: 'sending',
     };
-    this.#pending.push(pending);
-    this.#persist();
-    if (this.#inner || this.#snapshot.status === 'loading') {
+    this.#kept.add(pending);
+    if (this.#inner || this.snapshot.status === 'loading') {
       // The room is being opened (or looked up): the message goes out once it is ready.
-      this.publish({ ...this.#snapshot, items: [...this.#snapshot.items, { ...pending.echo }] });
+      this.publish({ ...this.snapshot, items: [...this.snapshot.items, { ...pending.echo }] });
       return Promise.resolve();
     }
     void this.#create();
@@ -393,12 +245,12 @@ export abstract class LazyRoom implements HeldModel {
     this.#creating ??= this.#createOnce().finally(() => {
       this.#creating = undefined;
     });
-    this.publish({ ...this.#snapshot, status: 'creating', items: this.#absentItems(), canSend: true });
+    this.publish({ ...this.snapshot, status: 'creating', items: this.#absentItems(), canSend: true });
     return this.#creating;
   }
 
   async #createOnce(): Promise<void> {
-    for (const message of this.#pending) message.status = 'sending';
+    this.#kept.setStatus('sending', false);
     try {
       const located = await this.createRoom();
       if (this.isDisposed()) return;
@@ -417,8 +269,7 @@ export abstract class LazyRoom implements HeldModel {
   #refused(error: unknown): void {
     const info = this.describe(error);
     const waiting = info.code === 'rate-limited' || info.code === 'network';
-    for (const message of this.#pending) message.status = waiting ? 'queued' : 'failed';
-    this.#persist();
+    this.#kept.setStatus(waiting ? 'queued' : 'failed', true);
     if (waiting) {
       const wait =
         info.code === 'rate-limited'
@@ -426,14 +277,14 @@ export abstract class LazyRoom implements HeldModel {
           : Math.min(NETWORK_RETRY_MAX_MS, NETWORK_RETRY_MS * 2 ** this.#networkRetries++);
       clearTimeout(this.#retryTimer);
       this.#retryTimer = setTimeout(() => {
-        if (!this.#disposed && !this.#inner && this.#pending.length > 0) void this.#create();
+        if (!this.isDisposed() && !this.#inner && this.#kept.length > 0) void this.#create();
       }, wait);
     }
     this.#publishAbsent(info);
   }
 
   retry(key: string): Promise<void> {
-    if (this.#pending.some((message) => message.txnId === key)) {
+    if (this.#kept.has(key)) {
       clearTimeout(this.#retryTimer);
       return this.#inner ? Promise.resolve() : this.#create();
     }
@@ -441,12 +292,9 @@ export abstract class LazyRoom implements HeldModel {
   }
 
   cancel(key: string): Promise<void> {
-    const before = this.#pending.length;
-    this.#pending = this.#pending.filter((message) => message.txnId !== key);
-    if (this.#pending.length !== before) {
-      this.#persist();
-      if (this.#snapshot.status === 'absent') this.#publishAbsent(this.#pending.length > 0 ? this.#snapshot.error : undefined);
-      else this.publish({ ...this.#snapshot, items: this.#snapshot.items.filter((item) => item.key !== key) });
+    if (this.#kept.remove(key)) {
+      if (this.snapshot.status === 'absent') this.#publishAbsent(this.#kept.length > 0 ? this.snapshot.error : undefined);
+      else this.publish({ ...this.snapshot, items: this.snapshot.items.filter((item) => item.key !== key) });
       return Promise.resolve();
     }
     return this.#inner ? this.#inner.cancel(key) : Promise.resolve();

@@ -18,6 +18,7 @@ import { acquireCredentials } from './auth.ts';
 import { resolveHomeserver } from './homeserver.ts';
 import { MediaLoader } from '../media/media.ts';
 import { RoomModel } from '../rooms/room-model.ts';
+import type { RoomSession, RoomWatcher } from '../rooms/room-session.ts';
 import { PostRoomModel } from '../posts/post-room.ts';
 import { DirectRoomModel } from '../dm/dm.ts';
 import type { PostRoomTarget } from '../posts/posts.ts';
@@ -87,7 +88,7 @@ export function startSession(stored: StoredSession, hooks: SessionHooks, options
   return session;
 }
 
-export class EngineSession implements SessionHandle {
+export class EngineSession implements SessionHandle, RoomSession {
   readonly info: SessionInfo;
   readonly client: MatrixClient;
   readonly #rooms = new Map<string, RoomModel>();
@@ -97,7 +98,7 @@ export class EngineSession implements SessionHandle {
   readonly #directs = new Map<string, DirectRoomModel>();
   readonly #firstSync: Promise<void>;
   /** Open models by room id: one client listener per event kind feeds them all, and the sync follows them. */
-  readonly #byRoomId = new Map<string, Set<RoomModel>>();
+  readonly #byRoomId = new Map<string, Set<RoomWatcher>>();
 
   readonly #sync: SyncStrategy;
   /** Authenticated media for every room of the session: one cache of blob URLs. */
@@ -165,7 +166,7 @@ export class EngineSession implements SessionHandle {
     room.on(RoomEvent.UnreadNotifications, () => this.#onCounts?.(room.roomId));
   }
 
-  watch(roomId: string, model: RoomModel): Unsubscribe {
+  watch(roomId: string, model: RoomWatcher): Unsubscribe {
     let models = this.#byRoomId.get(roomId);
     if (!models) {
       this.#byRoomId.set(roomId, (models = new Set()));

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ConnectionError, MatrixError } from 'matrix-js-sdk';
-import { roomError } from './room-model.ts';
+import { roomError } from './errors.ts';
 import { OmniError } from '../types.ts';
 
 const URL = 'http://127.0.0.1:8008/_matrix/client/v3/join/%23lobby%3Alocalhost';

@@ -1,0 +1,57 @@
+/** What a room's state says, read from the SDK's room: pagination, order of events, who may write, the topic. */
+import { Direction, EventTimeline, EventType, type Room, type RoomState } from 'matrix-js-sdk';
+
+function liveState(room: Room): RoomState | undefined {
+  return room.getLiveTimeline().getState(EventTimeline.FORWARDS) ?? undefined;
+}
+
+/** The room's topic: the scoped sync's required state carries it (see ROOM_SUBSCRIPTION), classic sync all state. */
+export function topicOf(room: Room): string | undefined {
+  const topic: unknown = liveState(room)?.getStateEvents(EventType.RoomTopic, '')?.getContent()['topic'];
+  return typeof topic === 'string' ? topic : undefined;
+}
+
+/** Older history exists: the server gave a token back, and the room's creation is not loaded. */
+export function hasMoreBefore(room: Room): boolean {
+  const timeline = room.getLiveTimeline();
+  if (timeline.getPaginationToken(Direction.Backward) === null) return false;
+  return timeline.getEvents()[0]?.getType() !== EventType.RoomCreate;
+}
+
+/** Whether event `a` comes before event `b` in the live timeline (false when either is unknown). */
+export function isBefore(room: Room, a: string, b: string): boolean {
+  const events = room.getLiveTimeline().getEvents();
+  let ia = -1;
+  let ib = -1;
+  for (let i = events.length - 1; i >= 0 && (ia === -1 || ib === -1); i--) {
+    const id = events[i]?.getId();
+    if (id === a) ia = i;
+    if (id === b) ib = i;
+  }
+  return ia !== -1 && ib !== -1 && ia < ib;
+}
+
+/** Why the member cannot post here, in words, or undefined when they can. */
+export function whyCannotSend(room: Room, own: string, guest: boolean): string | undefined {
+  if (liveState(room)?.getStateEvents(EventType.RoomTombstone, '')) return 'This room has been replaced by a new one.';
+  const membership = room.getMyMembership();
+  if (membership === 'ban') return 'You were banned from this room.';
+  if (membership === 'invite') return 'Accept the invitation to write here.';
+  if (membership !== 'join') {
+    return guest ? 'Guests can read this room but not write in it. Sign in to take part.' : 'Join the room to write here.';
+  }
+  if (liveState(room)?.maySendMessage(own) === true) return undefined;
+  const content = liveState(room)?.getStateEvents(EventType.RoomPowerLevels, '')?.getContent() ?? {};
+  const events: unknown = content['events'];
+  const perType = typeof events === 'object' && events !== null ? (events as Record<string, unknown>)[EventType.RoomMessage] : undefined;
+  const required = typeof perType === 'number' ? perType : typeof content['events_default'] === 'number' ? content['events_default'] : 0;
+  if (required >= 100) return 'Only admins can write in this room.';
+  if (required >= 50) return 'Only moderators can write in this room.';
+  return 'You do not have permission to write in this room.';
+}
+
+/** The server of a room address, to join through. */
+export function viaServers(target: string): string[] {
+  const server = target.slice(target.indexOf(':') + 1);
+  return server ? [server] : [];
+}
