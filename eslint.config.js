@@ -25,6 +25,37 @@ export default tseslint.config(
       ],
     },
   },
+  // matrix-js-sdk stays inside the modules that drive the session's MatrixClient (docs/development.md,
+  // "Architecture rules kept by the code"): everything else works on plain event JSON and snapshots, so
+  // the loader, the light read and the elements never pull in the SDK (~240 KB gzip).
+  {
+    files: ['packages/**/*.ts'],
+    ignores: [
+      '**/*.test.ts',
+      'packages/core/src/session/{engine,auth,sdk-logger}.ts',
+      'packages/core/src/sync/sync.ts',
+      'packages/core/src/rooms/**',
+      'packages/core/src/posts/post-room.ts',
+      'packages/core/src/dm/**',
+      'packages/core/src/crypto/**',
+      'packages/core/src/outbox/sdk-transport.ts',
+      'packages/core/src/timeline/timeline.ts',
+      'packages/core/src/timeline/sdk-*.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^matrix-js-sdk(/.*)?$',
+              message: 'matrix-js-sdk belongs to the engine modules listed in eslint.config.js; work on plain data here.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['packages/elements/**/*.ts'],
     ...wc.configs['flat/recommended'],
