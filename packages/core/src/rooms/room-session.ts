@@ -4,7 +4,7 @@
  * it; tests may hand a model anything that does.
  */
 import type { MatrixClient } from 'matrix-js-sdk';
-import type { MessageTrustCache } from '../crypto/verification.ts';
+import type { MessageTrustCache } from '../crypto/message-trust.ts';
 import type { MediaLoader } from '../media/media.ts';
 import type { MediaRequest, RoomHandle, SessionInfo, Unsubscribe } from '../types.ts';
 

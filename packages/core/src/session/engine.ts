@@ -27,7 +27,8 @@ import { Recovery, SecretStorageKeys } from '../crypto/recovery.ts';
 import type { StoredSession } from './session-store.ts';
 import { autoSync, type SyncStrategy } from '../sync/sync.ts';
 import { refreshingFetch, type Tokens } from './token-refresh.ts';
-import { MessageTrustCache, Verifications } from '../crypto/verification.ts';
+import { MessageTrustCache } from '../crypto/message-trust.ts';
+import { Verifications } from '../crypto/verification.ts';
 import type { MediaRequest, RoomHandle, SecurityHandle, SessionHandle, SessionInfo, SignInOptions, Unsubscribe } from '../types.ts';
 import { OmniError } from '../types.ts';
 

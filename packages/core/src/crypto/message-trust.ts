@@ -1,0 +1,132 @@
+/**
+ * The trust shown on encrypted messages (unverified device, unknown identity…), computed once per
+ * event, not per tile; the room models read it from the cache when they rebuild. Part of the engine
+ * chunk: nothing here loads the crypto wasm.
+ */
+import type { MatrixClient, MatrixEvent, Room } from 'matrix-js-sdk';
+import { CryptoEvent, EventShieldColour, EventShieldReason } from 'matrix-js-sdk/lib/crypto-api/index.js';
+import type { MessageItem, MessageTrust, TimelineItem } from '../timeline/timeline-types.ts';
+import type { UserTrust } from '../types.ts';
+
+/**
+ * The trust of each encrypted message, from `getEncryptionInfoForEvent` (asynchronous), cached per
+ * event id. A room model asks once per rebuild; an answer that arrives later, or a change of someone's
+ * devices or identity, marks the room for another rebuild through `changed(roomId)`.
+ */
+export class MessageTrustCache {
+  readonly #client: MatrixClient;
+  readonly #changed: (roomId: string) => void;
+  readonly #trust = new Map<string, { readonly sender: string; readonly roomId: string; readonly trust: MessageTrust }>();
+  readonly #pending = new Set<string>();
+  readonly #users = new Map<string, Promise<UserTrust>>();
+  /** Items with their trust, reused while nothing changes (tiles re-render only when their item changes). */
+  readonly #annotated = new WeakMap<MessageItem, MessageItem>();
+  #generation = 0;
+
+  constructor(client: MatrixClient, changed: (roomId: string) => void) {
+    this.#client = client;
+    this.#changed = changed;
+    const forget = (userIds: readonly string[] | undefined): void => {
+      this.#generation += 1;
+      const rooms = new Set<string>();
+      for (const [eventId, entry] of this.#trust) {
+        if (userIds && !userIds.includes(entry.sender)) continue;
+        this.#trust.delete(eventId);
+        rooms.add(entry.roomId);
+      }
+      if (userIds) for (const userId of userIds) this.#users.delete(userId);
+      else this.#users.clear();
+      for (const roomId of rooms) changed(roomId);
+    };
+    client.on(CryptoEvent.UserTrustStatusChanged, (userId) => forget([userId]));
+    client.on(CryptoEvent.DevicesUpdated, (userIds) => forget(userIds));
+    client.on(CryptoEvent.KeysChanged, () => forget(undefined));
+  }
+
+  /** `items` with the trust of their encrypted messages where it is known; lookups start for the rest. */
+  annotate(room: Room, items: readonly TimelineItem[]): readonly TimelineItem[] {
+    const crypto = this.#client.getCrypto();
+    if (!crypto) return items;
+    let events: Map<string, MatrixEvent> | undefined;
+    const result = items.map((item) => {
+      if (item.kind !== 'message' || item.eventId === undefined) return item;
+      const known = this.#trust.get(item.eventId);
+      if (known) {
+        if (item.trust === known.trust) return item;
+        const cached = this.#annotated.get(item);
+        if (cached?.trust === known.trust) return cached;
+        const next: MessageItem = { ...item, trust: known.trust };
+        this.#annotated.set(item, next);
+        return next;
+      }
+      if (!this.#pending.has(item.eventId)) {
+        events ??= new Map(
+          room
+            .getLiveTimeline()
+            .getEvents()
+            .map((e) => [e.getId() ?? '', e]),
+        );
+        const event = events.get(item.eventId);
+        if (event) this.#lookUp(room.roomId, event);
+      }
+      return item;
+    });
+    return result;
+  }
+
+  #lookUp(roomId: string, event: MatrixEvent): void {
+    const crypto = this.#client.getCrypto();
+    const eventId = event.getId();
+    const sender = event.getSender();
+    // Plain events have no trust; encrypted ones are looked up once decrypted (the room rebuilds then).
+    if (!crypto || !eventId || !sender || !event.isEncrypted() || event.isDecryptionFailure() || event.getClearContent() === null) return;
+    this.#pending.add(eventId);
+    const generation = this.#generation;
+    void (async (): Promise<MessageTrust> => {
+      // This browser's own device is the one the member is using: what it sent needs no warning, even
+      // while its cross-signing is still being set up (or could not be), which is when it would get one.
+      if (sender === this.#client.getUserId() && event.getSenderKey() === (await crypto.getOwnDeviceKeys()).curve25519) {
+        return (await this.#userTrust(sender)) === 'verified' ? 'verified' : 'unverified';
+      }
+      const info = await crypto.getEncryptionInfoForEvent(event);
+      if (!info) return 'unknown';
+      switch (info.shieldReason) {
+        case EventShieldReason.VERIFICATION_VIOLATION:
+          return 'identity-changed';
+        case EventShieldReason.UNSIGNED_DEVICE:
+        case EventShieldReason.UNKNOWN_DEVICE:
+          return 'unverified-device';
+        case EventShieldReason.AUTHENTICITY_NOT_GUARANTEED:
+        case EventShieldReason.MISMATCHED_SENDER:
+          return 'unknown';
+        default:
+          if (info.shieldColour === EventShieldColour.RED) return 'unknown';
+      }
+      const user = await this.#userTrust(sender);
+      return user === 'verified' ? 'verified' : user === 'identity-changed' ? 'identity-changed' : 'unverified';
+    })()
+      .catch((): MessageTrust => 'unknown')
+      .then((trust) => {
+        this.#pending.delete(eventId);
+        // Someone's devices changed meanwhile: the answer may be stale, ask again on the next rebuild.
+        if (generation === this.#generation) this.#trust.set(eventId, { sender, roomId, trust });
+        this.#changed(roomId);
+      });
+  }
+
+  #userTrust(userId: string): Promise<UserTrust> {
+    let trust = this.#users.get(userId);
+    if (!trust) {
+      const crypto = this.#client.getCrypto();
+      trust = crypto
+        ? crypto
+            .getUserVerificationStatus(userId)
+            .then((status) =>
+              status.isCrossSigningVerified() ? 'verified' : status.wasCrossSigningVerified() ? 'identity-changed' : 'unverified',
+            )
+        : Promise.resolve('unverified');
+      this.#users.set(userId, trust);
+    }
+    return trust;
+  }
+}
