@@ -15,28 +15,15 @@
  *   after a reload. For encrypted rooms this stores the plaintext content in the member's browser until it
  *   is sent: it is encrypted at send time with the keys current then (see docs/embedding.md, "Sending").
  *
- * This module knows nothing of matrix-js-sdk: the room model gives it a transport.
+ * This module knows nothing of matrix-js-sdk: the room model gives it a transport (sdk-transport.ts);
+ * storage is outbox-storage.ts's.
  */
-import { createStore, del, delMany, get, keys, set, type UseStore } from 'idb-keyval';
 import type { MessageItem, SendStatus, TimelineItem } from '../timeline/timeline-types.ts';
+import { newTxnId } from './outbox-storage.ts';
+import type { OutboxRequest, OutboxStorage, OutboxTransport, SendFailure, StoredOutboxEntry } from './outbox-types.ts';
 
-/** What is sent: an event of `type` with `content`, or a redaction of `redacts`. */
-export type OutboxRequest =
-  | { readonly op: 'event'; readonly type: string; readonly content: Readonly<Record<string, unknown>> }
-  | { readonly op: 'redact'; readonly redacts: string; readonly reason?: string };
-
-/** One entry as persisted. */
-export interface StoredOutboxEntry {
-  readonly txnId: string;
-  readonly request: OutboxRequest;
-  readonly createdAt: number;
-  /** The local echo shown while unsent (messages only; edits, reactions and redactions are not shown). */
-  readonly echo?: MessageItem;
-  readonly status: 'queued' | 'failed';
-  readonly error?: string;
-  /** Failed for good: sending it again cannot succeed (the server refused its size). */
-  readonly final?: boolean;
-}
+export type { OutboxRequest, OutboxStorage, OutboxTransport, SendFailure, StoredOutboxEntry } from './outbox-types.ts';
+export { clearOutboxes, newTxnId, outboxStorage } from './outbox-storage.ts';
 
 interface Entry {
   readonly txnId: string;
@@ -52,26 +39,6 @@ interface Entry {
   serverErrors: number;
   /** The member cancelled it while its request was in flight: redact it if the server stored it. */
   cancelled: boolean;
-}
-
-/** How a failed attempt is treated. */
-export type SendFailure =
-  | { readonly kind: 'network' }
-  | { readonly kind: 'rate-limited'; readonly waitMs: number }
-  | { readonly kind: 'server' }
-  /** `retryable: false`: the same request can never succeed (e.g. too large), so no Retry is offered. */
-  | { readonly kind: 'rejected'; readonly message: string; readonly retryable?: false };
-
-export interface OutboxTransport {
-  /** Sends with exactly this transaction id; resolves to the event id the server gave it. */
-  send(txnId: string, request: OutboxRequest): Promise<string>;
-  /** Says how a rejection of `send` is to be treated. */
-  classify(error: unknown): SendFailure;
-}
-
-export interface OutboxStorage {
-  load(): Promise<readonly StoredOutboxEntry[]>;
-  save(entries: readonly StoredOutboxEntry[]): Promise<void>;
 }
 
 export interface OutboxOptions {
@@ -446,45 +413,4 @@ export class Outbox {
       this.#wake = undefined;
     });
   }
-}
-
-/** A transaction id for a new entry, kept for every attempt to send it. */
-export function newTxnId(): string {
-  return `omni.${Date.now().toString(36)}.${crypto.randomUUID()}`;
-}
-
-/** Outboxes live in IndexedDB database `omni-chat-outbox`, one record per user + room. */
-export function outboxStorage(userId: string, roomId: string): OutboxStorage {
-  const key = `${userId}\n${roomId}`;
-  const idb = openStore();
-  if (!idb) {
-    let kept: readonly StoredOutboxEntry[] = [];
-    return {
-      load: () => Promise.resolve(kept),
-      save: (entries) => {
-        kept = entries;
-        return Promise.resolve();
-      },
-    };
-  }
-  return {
-    load: async () => (await get<StoredOutboxEntry[]>(key, idb)) ?? [],
-    save: (entries) => (entries.length === 0 ? del(key, idb) : set(key, entries, idb)),
-  };
-}
-
-/** Removes every unsent message of a member (sign-out must not leave their words behind). */
-export async function clearOutboxes(userId: string): Promise<void> {
-  const idb = openStore();
-  if (!idb) return;
-  const mine = (await keys<string>(idb)).filter((key) => key.startsWith(`${userId}\n`));
-  await delMany(mine, idb);
-}
-
-let store: UseStore | undefined;
-
-function openStore(): UseStore | undefined {
-  if (typeof indexedDB === 'undefined') return undefined;
-  store ??= createStore('omni-chat-outbox', 'outbox');
-  return store;
 }

@@ -1,0 +1,44 @@
+/** Where outboxes are kept between pages: IndexedDB (idb-keyval), in memory where there is none. */
+import { createStore, del, delMany, get, keys, set, type UseStore } from 'idb-keyval';
+import type { OutboxStorage, StoredOutboxEntry } from './outbox-types.ts';
+
+/** A transaction id for a new entry, kept for every attempt to send it. */
+export function newTxnId(): string {
+  return `omni.${Date.now().toString(36)}.${crypto.randomUUID()}`;
+}
+
+/** Outboxes live in IndexedDB database `omni-chat-outbox`, one record per user + room. */
+export function outboxStorage(userId: string, roomId: string): OutboxStorage {
+  const key = `${userId}\n${roomId}`;
+  const idb = openStore();
+  if (!idb) {
+    let kept: readonly StoredOutboxEntry[] = [];
+    return {
+      load: () => Promise.resolve(kept),
+      save: (entries) => {
+        kept = entries;
+        return Promise.resolve();
+      },
+    };
+  }
+  return {
+    load: async () => (await get<StoredOutboxEntry[]>(key, idb)) ?? [],
+    save: (entries) => (entries.length === 0 ? del(key, idb) : set(key, entries, idb)),
+  };
+}
+
+/** Removes every unsent message of a member (sign-out must not leave their words behind). */
+export async function clearOutboxes(userId: string): Promise<void> {
+  const idb = openStore();
+  if (!idb) return;
+  const mine = (await keys<string>(idb)).filter((key) => key.startsWith(`${userId}\n`));
+  await delMany(mine, idb);
+}
+
+let store: UseStore | undefined;
+
+function openStore(): UseStore | undefined {
+  if (typeof indexedDB === 'undefined') return undefined;
+  store ??= createStore('omni-chat-outbox', 'outbox');
+  return store;
+}
