@@ -13,15 +13,10 @@
  */
 import { EventStatus, NotificationCountType, ReceiptType, type MatrixEvent, type Room, type RoomMember } from 'matrix-js-sdk';
 import { DecryptionFailureCode } from 'matrix-js-sdk/lib/crypto-api/index.js';
-import { parseEncryptedFile } from '../media/media.ts';
 import type {
-  DaySeparatorItem,
   MembershipSummary,
-  MediaInfo,
-  MediaThumbnail,
   MemberInfo,
   MessageItem,
-  MessageKind,
   NoticeItem,
   PlaceholderItem,
   ReactionGroup,
@@ -31,7 +26,7 @@ import type {
   Undecryptable,
   UndecryptableReason,
 } from './timeline-types.ts';
-import { BIDI, LOOKS_LIKE_USER_ID, nameKey, sanitiseName, stripReplyFallback } from './text-rules.ts';
+import { sanitiseName, stripReplyFallback } from './text-rules.ts';
 import {
   membershipChange,
   membershipSummary,
@@ -41,25 +36,24 @@ import {
   type MembershipChange,
   type StateChange,
 } from './timeline-rules.ts';
+import { asObject, asString, type Json } from './json.ts';
+import { continuesGroup, dayOf } from './grouping.ts';
+import { memberInfo, NameRule, type MemberRecord } from './members.ts';
+import {
+  editFromBundle,
+  isLater,
+  MALFORMED_TEXT,
+  mentionsUser,
+  parseMessageContent,
+  type Edit,
+  type MessageContent,
+} from './message-content.ts';
+import { sameMembers, sameItem, sameReactions, sameReply } from './item-equality.ts';
 
-type Json = Readonly<Record<string, unknown>>;
+export { GROUPING_WINDOW_MS } from './grouping.ts';
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const MSGTYPES: ReadonlyMap<string, MessageKind> = new Map([
-  ['m.text', 'text'],
-  ['m.emote', 'emote'],
-  ['m.notice', 'notice'],
-  ['m.image', 'image'],
-  ['m.file', 'file'],
-  ['m.audio', 'audio'],
-  ['m.video', 'video'],
-]);
-const MEDIA_KINDS: ReadonlySet<MessageKind> = new Set(['image', 'file', 'audio', 'video']);
-
-/** Messages from the same sender closer than this are grouped under one name and avatar. */
-export const GROUPING_WINDOW_MS = 5 * 60_000;
 export const READ_MARKER_KEY = 'read-marker';
-const MALFORMED_TEXT = 'This message could not be displayed.';
 
 export interface TimelineResult {
   readonly items: TimelineItem[];
@@ -67,16 +61,6 @@ export interface TimelineResult {
   readonly unreadCount: number;
   /** Other members typing now. */
   readonly typing: readonly MemberInfo[];
-}
-
-/** What one message's content says, after edits: parsed once per event and edit. */
-interface MessageContent {
-  readonly msgtype: MessageKind;
-  readonly body: string;
-  readonly formattedBody?: string;
-  readonly media?: MediaInfo;
-  /** `m.mentions.user_ids` (an empty `m.mentions` is []); undefined when the sender's client sent none. */
-  readonly mentions?: readonly string[];
 }
 
 interface ParsedEntry {
@@ -106,21 +90,6 @@ export class TimelineCache {
 /** The items only; see `computeTimeline` for the unread count. */
 export function buildTimeline(room: Room, ownUserId: string, cache: TimelineCache = new TimelineCache()): TimelineItem[] {
   return computeTimeline(room, ownUserId, cache).items;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Untrusted JSON access
-
-function asObject(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function asString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function asNumber(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
 interface Relation {
@@ -171,18 +140,12 @@ export class MemberDirectory implements MemberNames {
   readonly #room: Room;
   readonly #previous: Map<string, MemberInfo>;
   readonly #current = new Map<string, MemberInfo>();
-  readonly #nameCounts = new Map<string, number>();
+  readonly #rule: NameRule;
 
   constructor(room: Room, previous: Map<string, MemberInfo> = new Map()) {
     this.#room = room;
     this.#previous = previous;
-    for (const member of room.getMembers()) {
-      if (member.membership !== 'join' && member.membership !== 'invite') continue;
-      const raw = rawName(member);
-      if (raw === undefined) continue;
-      const key = nameKey(sanitiseName(raw));
-      this.#nameCounts.set(key, (this.#nameCounts.get(key) ?? 0) + 1);
-    }
+    this.#rule = new NameRule(records(room.getMembers()));
   }
 
   /** The infos handed out by this build, to be the next build's `previous`. */
@@ -195,8 +158,7 @@ export class MemberDirectory implements MemberNames {
     if (known) return known;
     const member = this.#room.getMember(userId);
     const raw = member ? rawName(member) : undefined;
-    const avatarMxc = member?.getMxcAvatarUrl();
-    const info = this.#info(userId, raw, avatarMxc);
+    const info = memberInfo(userId, this.#rule.shown(userId, raw), member?.getMxcAvatarUrl(), this.#previous.get(userId));
     this.#current.set(userId, info);
     return info;
   }
@@ -207,114 +169,19 @@ export class MemberDirectory implements MemberNames {
 
   /** A name from an event (e.g. the `displayname` of a membership change), made safe the same way. */
   nameFrom(userId: string, raw: string | undefined): string {
-    if (raw === undefined) return this.get(userId).displayName;
-    return this.#info(userId, raw, undefined).displayName;
+    return raw === undefined ? this.get(userId).displayName : this.#rule.shown(userId, raw);
   }
+}
 
-  #info(userId: string, raw: string | undefined, avatarMxc: string | undefined): MemberInfo {
-    const name = raw === undefined ? '' : sanitiseName(raw);
-    let displayName: string;
-    if (name === '' || name === userId) displayName = userId;
-    else {
-      const ambiguous =
-        (this.#nameCounts.get(nameKey(name)) ?? 0) > 1 ||
-        LOOKS_LIKE_USER_ID.test(name) ||
-        (raw !== undefined && raw.replace(BIDI, '') !== raw);
-      displayName = ambiguous ? `${name} (${userId})` : name;
-    }
-    const previous = this.#previous.get(userId);
-    if (previous && previous.displayName === displayName && previous.avatarMxc === avatarMxc) return previous;
-    return { userId, displayName, ...(avatarMxc ? { avatarMxc } : {}) };
+/** js-sdk's members as the shared naming rule reads them (only what counting names needs). */
+function* records(members: readonly RoomMember[]): Iterable<MemberRecord> {
+  for (const member of members) {
+    yield { userId: member.userId, membership: member.membership, rawName: rawName(member), avatarMxc: undefined };
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Message content
-
-/**
- * The attachment of an `m.image`/`m.file`/`m.audio`/`m.video`: a plain `mxc://` `url`, or an encrypted
- * `file` (spec: EncryptedFile). Anything else (an `https:` URL, a malformed `file`) gives no media, so
- * nothing is ever fetched from where a message points.
- */
-function parseMedia(content: Json, body: string): MediaInfo | undefined {
-  const encryption = parseEncryptedFile(content['file']);
-  const url = encryption?.url ?? asString(content['url']);
-  if (url === undefined || !url.startsWith('mxc://')) return undefined;
-  const info = asObject(content['info']);
-  const mimetype = asString(info?.['mimetype']);
-  const size = asNumber(info?.['size']);
-  const width = asNumber(info?.['w']);
-  const height = asNumber(info?.['h']);
-  const duration = asNumber(info?.['duration']);
-  const thumbnail = parseThumbnail(info);
-  return {
-    mxc: url,
-    name: asString(content['filename']) ?? body,
-    ...(mimetype !== undefined ? { mimetype } : {}),
-    ...(size !== undefined ? { size } : {}),
-    ...(width !== undefined ? { width } : {}),
-    ...(height !== undefined ? { height } : {}),
-    ...(encryption ? { encryption } : {}),
-    ...(thumbnail ? { thumbnail } : {}),
-    ...(duration !== undefined ? { duration } : {}),
-  };
-}
-
-function parseThumbnail(info: Json | undefined): MediaThumbnail | undefined {
-  const encryption = parseEncryptedFile(info?.['thumbnail_file']);
-  const url = encryption?.url ?? asString(info?.['thumbnail_url']);
-  if (url === undefined || !url.startsWith('mxc://')) return undefined;
-  const thumbInfo = asObject(info?.['thumbnail_info']);
-  const mimetype = asString(thumbInfo?.['mimetype']);
-  const width = asNumber(thumbInfo?.['w']);
-  const height = asNumber(thumbInfo?.['h']);
-  return {
-    mxc: url,
-    ...(encryption ? { encryption } : {}),
-    ...(mimetype !== undefined ? { mimetype } : {}),
-    ...(width !== undefined ? { width } : {}),
-    ...(height !== undefined ? { height } : {}),
-  };
-}
-
-/** Undefined when the content is malformed (no string body or msgtype). */
-function parseMessageContent(content: Json, stripFallback: boolean): MessageContent | undefined {
-  const rawBody = asString(content['body']);
-  const msgtypeRaw = asString(content['msgtype']);
-  if (rawBody === undefined || msgtypeRaw === undefined) return undefined;
-  // The spec asks clients to show the body of message types they do not know.
-  const msgtype = MSGTYPES.get(msgtypeRaw) ?? 'text';
-  const body = stripFallback ? stripReplyFallback(rawBody) : rawBody;
-  const formatted = content['format'] === 'org.matrix.custom.html' ? asString(content['formatted_body']) : undefined;
-  const media = MEDIA_KINDS.has(msgtype) ? parseMedia(content, rawBody) : undefined;
-  const mentions = asObject(content['m.mentions']);
-  const userIds = mentions?.['user_ids'];
-  return {
-    msgtype,
-    body,
-    ...(formatted !== undefined ? { formattedBody: formatted } : {}),
-    ...(media ? { media } : {}),
-    ...(mentions ? { mentions: Array.isArray(userIds) ? userIds.filter((id): id is string => typeof id === 'string') : [] } : {}),
-  };
-}
-
-/**
- * Whether a message mentions `userId`: by `m.mentions` when the sender's client sent it (intentional
- * mentions), otherwise by a pill (`matrix.to` link) to them in `formatted_body`, as older clients send.
- */
-function mentionsUser(content: MessageContent, userId: string): boolean {
-  if (content.mentions) return content.mentions.includes(userId);
-  const html = content.formattedBody;
-  return html !== undefined && (html.includes(`matrix.to/#/${userId}"`) || html.includes(`matrix.to/#/${encodeURIComponent(userId)}"`));
-}
-
-/** An edit candidate: the replacing event, loaded in the timeline or bundled by the server. */
-interface Edit {
-  readonly eventId: string;
-  readonly sender: string;
-  readonly ts: number;
-  readonly newContent: Json;
-}
 
 function editFromEvent(event: MatrixEvent, content: Json): Edit | undefined {
   const newContent = asObject(content['m.new_content']);
@@ -322,21 +189,6 @@ function editFromEvent(event: MatrixEvent, content: Json): Edit | undefined {
   const sender = event.getSender();
   if (!newContent || !eventId || !sender) return undefined;
   return { eventId, sender, ts: event.getTs(), newContent };
-}
-
-function editFromBundle(value: unknown): Edit | undefined {
-  const bundled = asObject(value);
-  const eventId = asString(bundled?.['event_id']);
-  const sender = asString(bundled?.['sender']);
-  const ts = asNumber(bundled?.['origin_server_ts']);
-  const newContent = asObject(asObject(bundled?.['content'])?.['m.new_content']);
-  if (eventId === undefined || sender === undefined || ts === undefined || !newContent) return undefined;
-  return { eventId, sender, ts, newContent };
-}
-
-/** The spec's order for edits: latest `origin_server_ts`, then the greatest event id. */
-function isLater(a: Edit, b: Edit | undefined): boolean {
-  return !b || a.ts > b.ts || (a.ts === b.ts && a.eventId > b.eventId);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -467,85 +319,6 @@ function itemKey(event: MatrixEvent, index: number): string {
 function remoteId(event: MatrixEvent): string | undefined {
   const id = event.getId();
   return id && !id.startsWith('~') ? id : undefined;
-}
-
-function sameMembers(a: readonly MemberInfo[], b: readonly MemberInfo[]): boolean {
-  return a.length === b.length && a.every((m, i) => m === b[i]);
-}
-
-function sameReactions(a: readonly ReactionGroup[], b: readonly ReactionGroup[]): boolean {
-  return (
-    a.length === b.length &&
-    a.every((r, i) => {
-      const s = b[i];
-      return (
-        s !== undefined &&
-        r.key === s.key &&
-        r.count === s.count &&
-        r.ownEventId === s.ownEventId &&
-        r.senders.length === s.senders.length &&
-        r.senders.every((n, j) => n === s.senders[j])
-      );
-    })
-  );
-}
-
-function sameReply(a: ReplyPreview | undefined, b: ReplyPreview | undefined): boolean {
-  return a === b || (a !== undefined && b !== undefined && a.eventId === b.eventId && a.sender === b.sender && a.body === b.body);
-}
-
-function sameMessage(a: MessageItem, b: MessageItem): boolean {
-  return (
-    a.key === b.key &&
-    a.eventId === b.eventId &&
-    a.sender === b.sender &&
-    a.own === b.own &&
-    a.timestamp === b.timestamp &&
-    a.msgtype === b.msgtype &&
-    a.body === b.body &&
-    a.formattedBody === b.formattedBody &&
-    a.edited === b.edited &&
-    a.redacted === b.redacted &&
-    a.media === b.media &&
-    a.status === b.status &&
-    a.undecryptable === b.undecryptable &&
-    a.continuation === b.continuation &&
-    sameReply(a.replyTo, b.replyTo) &&
-    sameReactions(a.reactions, b.reactions) &&
-    sameMembers(a.readBy, b.readBy)
-  );
-}
-
-function sameSummary(a: MembershipSummary | undefined, b: MembershipSummary | undefined): boolean {
-  return (
-    a === b ||
-    (a !== undefined &&
-      b !== undefined &&
-      a.eventIds.length === b.eventIds.length &&
-      a.eventIds.every((id, i) => id === b.eventIds[i]) &&
-      a.lines.every((line, i) => line === b.lines[i]))
-  );
-}
-
-function sameItem(a: TimelineItem, b: TimelineItem): boolean {
-  if (a.kind === 'message') return b.kind === 'message' && sameMessage(a, b);
-  if (a.kind === 'notice')
-    return (
-      b.kind === 'notice' &&
-      a.eventId === b.eventId &&
-      a.text === b.text &&
-      a.timestamp === b.timestamp &&
-      sameSummary(a.summary, b.summary)
-    );
-  if (a.kind === 'placeholder') return b.kind === a.kind && a.eventId === b.eventId && a.text === b.text && a.timestamp === b.timestamp;
-  if (a.kind === 'day') return b.kind === 'day' && a.timestamp === b.timestamp;
-  return b.kind === a.kind;
-}
-
-function dayKey(midnight: Date): string {
-  const m = String(midnight.getMonth() + 1).padStart(2, '0');
-  const d = String(midnight.getDate()).padStart(2, '0');
-  return `day-${midnight.getFullYear()}-${m}-${d}`;
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
@@ -751,11 +524,10 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
   const dayBreak = (ts: number): void => {
     if (ts >= dayStart && ts < dayEnd) return;
     endRun();
-    const date = new Date(ts);
-    const midnight = new Date(date.getFullYear(), date.getMonth(), date.getDate());
-    dayStart = midnight.getTime();
-    dayEnd = new Date(date.getFullYear(), date.getMonth(), date.getDate() + 1).getTime();
-    keep<DaySeparatorItem>({ kind: 'day', key: dayKey(midnight), timestamp: dayStart });
+    const day = dayOf(ts);
+    dayStart = day.start;
+    dayEnd = day.end;
+    keep(day.separator);
     lastWasMessage = false;
   };
 
@@ -806,12 +578,7 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
           const id = remoteId(event);
           const redactedMessage = entry?.redacted ?? false;
           const replyId = entry && !entry.redacted ? factsOf(event).relation.inReplyTo : undefined;
-          const continuation =
-            lastWasMessage &&
-            lastMessage !== undefined &&
-            lastMessage.sender.userId === senderId &&
-            ts - lastMessage.timestamp >= 0 &&
-            ts - lastMessage.timestamp < GROUPING_WINDOW_MS;
+          const continuation = continuesGroup(lastWasMessage ? lastMessage : undefined, senderId, ts);
           const sender = members.get(senderId);
           const status = sendStatus(event.status);
           const edited = entry?.editId !== undefined;
