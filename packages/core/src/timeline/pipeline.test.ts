@@ -90,7 +90,7 @@ describe('message content', () => {
     assert.equal(parseMessageContent({ msgtype: 'm.image', body: 'c', url: 'https://evil/c.png' }, false)?.media, undefined);
     const listed = parseMessageContent({ msgtype: 'm.text', body: 'hi', 'm.mentions': { user_ids: [ME, 7] } }, false);
     assert.deepEqual(listed?.mentions, [ME]);
-    assert.equal(listed && mentionsUser(listed, ME), true);
+    assert.equal(mentionsUser(listed, ME), true);
     const pill = parseMessageContent(
       { msgtype: 'm.text', body: 'hi', format: 'org.matrix.custom.html', formatted_body: `<a href="https://matrix.to/#/${ME}">me</a>` },
       false,
@@ -103,8 +103,8 @@ describe('message content', () => {
     assert.deepEqual(edit, { eventId: '$e', sender: ANN, ts: 5, newContent: { body: 'x' } });
     assert.equal(editFromBundle({ event_id: '$e', sender: ANN, content: {} }), undefined);
     const later = { eventId: '$f', sender: ANN, ts: 5, newContent: {} };
-    assert.equal(edit && isLater(later, edit), true);
-    assert.equal(edit && isLater(edit, later), false);
+    assert.equal(isLater(later, edit), true);
+    assert.equal(isLater(edit, later), false);
   });
 });
 
@@ -150,13 +150,13 @@ describe('plainTimeline', () => {
     assert.equal(question?.continuation, false);
     assert.equal(anyone?.continuation, true);
     assert.equal(answer?.edited, true);
-    assert.deepEqual(answer?.replyTo, { eventId: '$q', sender: question?.sender, body: 'question?' });
+    assert.deepEqual(answer.replyTo, { eventId: '$q', sender: question.sender, body: 'question?' });
     assert.deepEqual(
-      question?.reactions.map((r) => [r.key, r.count, r.senders]),
+      question.reactions.map((r) => [r.key, r.count, r.senders]),
       [['👍', 1, ['Me']]],
     );
     assert.equal(thanks?.own, true);
-    assert.equal(thanks?.continuation, false, 'a placeholder ends the group');
+    assert.equal(thanks.continuation, false, 'a placeholder ends the group');
   });
 
   test('items are keyed by event id; events without an id or timestamp and non-objects are skipped', () => {
