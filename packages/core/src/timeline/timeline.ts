@@ -11,8 +11,7 @@
  * message content is cached per event, and items equal to the previous build's are reused, so
  * unchanged tiles receive the very same object.
  */
-import { EventStatus, NotificationCountType, ReceiptType, type MatrixEvent, type Room, type RoomMember } from 'matrix-js-sdk';
-import { DecryptionFailureCode } from 'matrix-js-sdk/lib/crypto-api/index.js';
+import { EventStatus, NotificationCountType, ReceiptType, type MatrixEvent, type Room } from 'matrix-js-sdk';
 import type {
   MembershipSummary,
   MemberInfo,
@@ -23,22 +22,13 @@ import type {
   ReplyPreview,
   SendStatus,
   TimelineItem,
-  Undecryptable,
-  UndecryptableReason,
 } from './timeline-types.ts';
 import { sanitiseName, stripReplyFallback } from './text-rules.ts';
-import {
-  membershipChange,
-  membershipSummary,
-  SetupRun,
-  stateText,
-  type MemberNames,
-  type MembershipChange,
-  type StateChange,
-} from './timeline-rules.ts';
+import { membershipChange, membershipSummary, SetupRun, stateText, type MembershipChange, type StateChange } from './timeline-rules.ts';
 import { asObject, asString, type Json } from './json.ts';
 import { continuesGroup, dayOf } from './grouping.ts';
-import { memberInfo, NameRule, type MemberRecord } from './members.ts';
+import { MemberDirectory } from './room-members.ts';
+import { isHiddenRelation, UNDECRYPTABLE_CONTENT, undecryptableOf } from './undecryptable.ts';
 import {
   editFromBundle,
   isLater,
@@ -51,6 +41,8 @@ import {
 import { sameMembers, sameItem, sameReactions, sameReply } from './item-equality.ts';
 
 export { GROUPING_WINDOW_MS } from './grouping.ts';
+export { MemberDirectory } from './room-members.ts';
+export { guestItem, retryingItem, UNDECRYPTABLE_TEXT, undecryptableOf } from './undecryptable.ts';
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export const READ_MARKER_KEY = 'read-marker';
@@ -127,59 +119,6 @@ interface EventFacts {
 
 export { sanitiseName, stripReplyFallback };
 
-function rawName(member: RoomMember): string | undefined {
-  const fromEvent = asString(asObject(member.events.member?.getDirectionalContent())?.['displayname']);
-  return fromEvent ?? (member.rawDisplayName === member.userId ? undefined : member.rawDisplayName);
-}
-
-/**
- * Member infos for one build. Names that could impersonate someone get the user id appended:
- * two members sharing a name, a name that looks like a user id, a name carrying bidi overrides.
- */
-export class MemberDirectory implements MemberNames {
-  readonly #room: Room;
-  readonly #previous: Map<string, MemberInfo>;
-  readonly #current = new Map<string, MemberInfo>();
-  readonly #rule: NameRule;
-
-  constructor(room: Room, previous: Map<string, MemberInfo> = new Map()) {
-    this.#room = room;
-    this.#previous = previous;
-    this.#rule = new NameRule(records(room.getMembers()));
-  }
-
-  /** The infos handed out by this build, to be the next build's `previous`. */
-  get current(): Map<string, MemberInfo> {
-    return this.#current;
-  }
-
-  get(userId: string): MemberInfo {
-    const known = this.#current.get(userId);
-    if (known) return known;
-    const member = this.#room.getMember(userId);
-    const raw = member ? rawName(member) : undefined;
-    const info = memberInfo(userId, this.#rule.shown(userId, raw), member?.getMxcAvatarUrl(), this.#previous.get(userId));
-    this.#current.set(userId, info);
-    return info;
-  }
-
-  name(userId: string): string {
-    return this.get(userId).displayName;
-  }
-
-  /** A name from an event (e.g. the `displayname` of a membership change), made safe the same way. */
-  nameFrom(userId: string, raw: string | undefined): string {
-    return raw === undefined ? this.get(userId).displayName : this.#rule.shown(userId, raw);
-  }
-}
-
-/** js-sdk's members as the shared naming rule reads them (only what counting names needs). */
-function* records(members: readonly RoomMember[]): Iterable<MemberRecord> {
-  for (const member of members) {
-    yield { userId: member.userId, membership: member.membership, rawName: rawName(member), avatarMxc: undefined };
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Message content
 
@@ -210,92 +149,6 @@ function stateChange(event: MatrixEvent, type: string, stateKey: string): StateC
 
 /** How pass 1 classified an event (numbers, to sit in a typed array). */
 const Kind = { Hidden: 0, Message: 1, Notice: 2, Placeholder: 3, Undecryptable: 4 } as const;
-
-// ---------------------------------------------------------------------------------------------
-// Encrypted events that cannot be read
-
-/** One frozen object per reason, so an unchanged state keeps the item (and its tile) as it was. */
-const UNDECRYPTABLE = new Map<UndecryptableReason, Undecryptable>();
-function undecryptable(state: Undecryptable['state'], reason: UndecryptableReason): Undecryptable {
-  let found = UNDECRYPTABLE.get(reason);
-  if (!found) UNDECRYPTABLE.set(reason, (found = Object.freeze({ state, reason })));
-  return found;
-}
-
-/** js-sdk's failure codes: whether the keys may still arrive (a late to-device message, the backup), and why. */
-const FAILURES: ReadonlyMap<string, Undecryptable> = new Map([
-  [DecryptionFailureCode.MEGOLM_UNKNOWN_INBOUND_SESSION_ID, undecryptable('waiting', 'keys-not-received')],
-  [DecryptionFailureCode.HISTORICAL_MESSAGE_NO_KEY_BACKUP, undecryptable('waiting', 'sent-before-sign-in')],
-  [DecryptionFailureCode.HISTORICAL_MESSAGE_BACKUP_UNCONFIGURED, undecryptable('waiting', 'backup-locked')],
-  [DecryptionFailureCode.HISTORICAL_MESSAGE_WORKING_BACKUP, undecryptable('waiting', 'backup-searching')],
-  [DecryptionFailureCode.MEGOLM_KEY_WITHHELD_FOR_UNVERIFIED_DEVICE, undecryptable('failed', 'withheld-unverified')],
-  [DecryptionFailureCode.MEGOLM_KEY_WITHHELD, undecryptable('failed', 'withheld')],
-  [DecryptionFailureCode.OLM_UNKNOWN_MESSAGE_INDEX, undecryptable('failed', 'unknown-index')],
-  [DecryptionFailureCode.HISTORICAL_MESSAGE_USER_NOT_JOINED, undecryptable('failed', 'sent-before-joining')],
-  [DecryptionFailureCode.SENDER_IDENTITY_PREVIOUSLY_VERIFIED, undecryptable('failed', 'untrusted-sender')],
-  [DecryptionFailureCode.UNSIGNED_SENDER_DEVICE, undecryptable('failed', 'untrusted-sender')],
-  [DecryptionFailureCode.UNKNOWN_SENDER_DEVICE, undecryptable('failed', 'untrusted-sender')],
-]);
-const DECRYPTING = undecryptable('decrypting', 'decrypting');
-const NOT_STARTED = undecryptable('waiting', 'encryption-not-started');
-const SIGN_IN_REQUIRED = undecryptable('failed', 'sign-in-required');
-const OTHER_FAILURE = undecryptable('failed', 'other');
-
-/** What the body of an unreadable message says instead of its content. */
-export const UNDECRYPTABLE_TEXT: Readonly<Record<Undecryptable['state'], string>> = {
-  decrypting: 'Decrypting…',
-  waiting: 'Waiting for the keys to this message',
-  failed: 'Unable to decrypt this message',
-};
-
-/**
- * Why an encrypted event cannot be read, or undefined when it can (or is not encrypted, or was
- * deleted: a deleted message has nothing left to read). js-sdk puts its own `m.bad.encrypted` text
- * in a failed event's clear content; the timeline never shows it.
- */
-export function undecryptableOf(event: MatrixEvent): Undecryptable | undefined {
-  if (!event.isEncrypted() || event.isRedacted()) return undefined;
-  if (event.isBeingDecrypted()) return DECRYPTING;
-  if (event.isDecryptionFailure()) {
-    const reason = event.decryptionFailureReason;
-    return (reason !== null ? FAILURES.get(reason) : undefined) ?? OTHER_FAILURE;
-  }
-  // Encrypted and never attempted: this session's crypto has not started (yet).
-  return event.getClearContent() === null ? NOT_STARTED : undefined;
-}
-
-/** The item of an unreadable message while the member's Retry runs: "Decrypting…", whatever the event's state in between. */
-export function retryingItem(item: MessageItem): MessageItem {
-  return item.undecryptable === undefined || item.undecryptable === DECRYPTING
-    ? item
-    : { ...item, body: UNDECRYPTABLE_TEXT.decrypting, undecryptable: DECRYPTING };
-}
-
-/**
- * The item of an unreadable message as a guest sees it: guests never start encryption, so the keys
- * cannot come while they stay guests ("Unable to decrypt", no Retry; the tile says to sign in).
- */
-export function guestItem(item: MessageItem): MessageItem {
-  if (item.undecryptable === undefined || item.undecryptable.reason === 'sign-in-required') return item;
-  // Kept per item, so an unchanged message keeps its identity (and its tile) across rebuilds.
-  let shown = GUEST_ITEMS.get(item);
-  if (!shown) GUEST_ITEMS.set(item, (shown = { ...item, body: UNDECRYPTABLE_TEXT.failed, undecryptable: SIGN_IN_REQUIRED }));
-  return shown;
-}
-const GUEST_ITEMS = new WeakMap<MessageItem, MessageItem>();
-
-/** Edits and reactions name their relation in the clear: one that cannot be read is not a message of its own. */
-function isHiddenRelation(event: MatrixEvent): boolean {
-  const relType = asString(asObject(asObject(event.getWireContent())?.['m.relates_to'])?.['rel_type']);
-  return relType === 'm.replace' || relType === 'm.annotation';
-}
-
-/** The content an unreadable message shows: the words for its state, never what js-sdk put there. */
-const UNDECRYPTABLE_CONTENT: Readonly<Record<Undecryptable['state'], MessageContent>> = {
-  decrypting: { msgtype: 'text', body: UNDECRYPTABLE_TEXT.decrypting },
-  waiting: { msgtype: 'text', body: UNDECRYPTABLE_TEXT.waiting },
-  failed: { msgtype: 'text', body: UNDECRYPTABLE_TEXT.failed },
-};
 
 function sendStatus(status: EventStatus | null): SendStatus {
   if (status === null || status === EventStatus.SENT) return 'sent';
