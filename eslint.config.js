@@ -41,6 +41,8 @@ export default tseslint.config(
       'packages/core/src/outbox/sdk-transport.ts',
       'packages/core/src/timeline/timeline.ts',
       'packages/core/src/timeline/sdk-*.ts',
+      'packages/core/src/timeline/room-members.ts',
+      'packages/core/src/timeline/undecryptable.ts',
     ],
     rules: {
       'no-restricted-imports': [

@@ -1,6 +1,6 @@
 /**
  * What the timeline shows of state changes, the same for every path that builds one (the engine's
- * `computeTimeline` and the light read's `lightTimeline`), so a post's discussion keeps its look when
+ * `computeTimeline` and the light read's `plainTimeline`), so a post's discussion keeps its look when
  * the light read hands over to the engine. Pure: plain event facts in, text out; no SDK.
  *
  * - A room's set-up is not shown: the creator's first run of state events (creation, their own join,
@@ -13,20 +13,7 @@
  *   with each change kept as its own line for an expanded or accessible view.
  */
 import { POST_BINDING_EVENT } from '../posts/posts.ts';
-
-type Json = Readonly<Record<string, unknown>>;
-
-function asObject(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function asString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function asNumber(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
+import { asNumber, asObject, asString, type Json } from './json.ts';
 
 /** A state event as the rules read it, whichever path parsed it. */
 export interface StateChange {

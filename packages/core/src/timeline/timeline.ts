@@ -11,55 +11,41 @@
  * message content is cached per event, and items equal to the previous build's are reused, so
  * unchanged tiles receive the very same object.
  */
-import { EventStatus, NotificationCountType, ReceiptType, type MatrixEvent, type Room, type RoomMember } from 'matrix-js-sdk';
-import { DecryptionFailureCode } from 'matrix-js-sdk/lib/crypto-api/index.js';
-import { parseEncryptedFile } from '../media/media.ts';
+import { EventStatus, NotificationCountType, ReceiptType, type MatrixEvent, type Room } from 'matrix-js-sdk';
 import type {
-  DaySeparatorItem,
   MembershipSummary,
-  MediaInfo,
-  MediaThumbnail,
   MemberInfo,
   MessageItem,
-  MessageKind,
   NoticeItem,
   PlaceholderItem,
   ReactionGroup,
   ReplyPreview,
   SendStatus,
   TimelineItem,
-  Undecryptable,
-  UndecryptableReason,
 } from './timeline-types.ts';
-import { BIDI, LOOKS_LIKE_USER_ID, nameKey, sanitiseName, stripReplyFallback } from './text-rules.ts';
+import { sanitiseName, stripReplyFallback } from './text-rules.ts';
+import { membershipChange, membershipSummary, SetupRun, stateText, type MembershipChange, type StateChange } from './timeline-rules.ts';
+import { asObject, asString, type Json } from './json.ts';
+import { continuesGroup, dayOf } from './grouping.ts';
+import { MemberDirectory } from './room-members.ts';
+import { isHiddenRelation, UNDECRYPTABLE_CONTENT, undecryptableOf } from './undecryptable.ts';
 import {
-  membershipChange,
-  membershipSummary,
-  SetupRun,
-  stateText,
-  type MemberNames,
-  type MembershipChange,
-  type StateChange,
-} from './timeline-rules.ts';
+  editFromBundle,
+  isLater,
+  MALFORMED_TEXT,
+  mentionsUser,
+  parseMessageContent,
+  type Edit,
+  type MessageContent,
+} from './message-content.ts';
+import { sameMembers, sameItem, sameReactions, sameReply } from './item-equality.ts';
 
-type Json = Readonly<Record<string, unknown>>;
+export { GROUPING_WINDOW_MS } from './grouping.ts';
+export { MemberDirectory } from './room-members.ts';
+export { guestItem, retryingItem, UNDECRYPTABLE_TEXT, undecryptableOf } from './undecryptable.ts';
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const MSGTYPES: ReadonlyMap<string, MessageKind> = new Map([
-  ['m.text', 'text'],
-  ['m.emote', 'emote'],
-  ['m.notice', 'notice'],
-  ['m.image', 'image'],
-  ['m.file', 'file'],
-  ['m.audio', 'audio'],
-  ['m.video', 'video'],
-]);
-const MEDIA_KINDS: ReadonlySet<MessageKind> = new Set(['image', 'file', 'audio', 'video']);
-
-/** Messages from the same sender closer than this are grouped under one name and avatar. */
-export const GROUPING_WINDOW_MS = 5 * 60_000;
 export const READ_MARKER_KEY = 'read-marker';
-const MALFORMED_TEXT = 'This message could not be displayed.';
 
 export interface TimelineResult {
   readonly items: TimelineItem[];
@@ -67,16 +53,6 @@ export interface TimelineResult {
   readonly unreadCount: number;
   /** Other members typing now. */
   readonly typing: readonly MemberInfo[];
-}
-
-/** What one message's content says, after edits: parsed once per event and edit. */
-interface MessageContent {
-  readonly msgtype: MessageKind;
-  readonly body: string;
-  readonly formattedBody?: string;
-  readonly media?: MediaInfo;
-  /** `m.mentions.user_ids` (an empty `m.mentions` is []); undefined when the sender's client sent none. */
-  readonly mentions?: readonly string[];
 }
 
 interface ParsedEntry {
@@ -106,21 +82,6 @@ export class TimelineCache {
 /** The items only; see `computeTimeline` for the unread count. */
 export function buildTimeline(room: Room, ownUserId: string, cache: TimelineCache = new TimelineCache()): TimelineItem[] {
   return computeTimeline(room, ownUserId, cache).items;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Untrusted JSON access
-
-function asObject(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function asString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function asNumber(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
 interface Relation {
@@ -158,163 +119,8 @@ interface EventFacts {
 
 export { sanitiseName, stripReplyFallback };
 
-function rawName(member: RoomMember): string | undefined {
-  const fromEvent = asString(asObject(member.events.member?.getDirectionalContent())?.['displayname']);
-  return fromEvent ?? (member.rawDisplayName === member.userId ? undefined : member.rawDisplayName);
-}
-
-/**
- * Member infos for one build. Names that could impersonate someone get the user id appended:
- * two members sharing a name, a name that looks like a user id, a name carrying bidi overrides.
- */
-export class MemberDirectory implements MemberNames {
-  readonly #room: Room;
-  readonly #previous: Map<string, MemberInfo>;
-  readonly #current = new Map<string, MemberInfo>();
-  readonly #nameCounts = new Map<string, number>();
-
-  constructor(room: Room, previous: Map<string, MemberInfo> = new Map()) {
-    this.#room = room;
-    this.#previous = previous;
-    for (const member of room.getMembers()) {
-      if (member.membership !== 'join' && member.membership !== 'invite') continue;
-      const raw = rawName(member);
-      if (raw === undefined) continue;
-      const key = nameKey(sanitiseName(raw));
-      this.#nameCounts.set(key, (this.#nameCounts.get(key) ?? 0) + 1);
-    }
-  }
-
-  /** The infos handed out by this build, to be the next build's `previous`. */
-  get current(): Map<string, MemberInfo> {
-    return this.#current;
-  }
-
-  get(userId: string): MemberInfo {
-    const known = this.#current.get(userId);
-    if (known) return known;
-    const member = this.#room.getMember(userId);
-    const raw = member ? rawName(member) : undefined;
-    const avatarMxc = member?.getMxcAvatarUrl();
-    const info = this.#info(userId, raw, avatarMxc);
-    this.#current.set(userId, info);
-    return info;
-  }
-
-  name(userId: string): string {
-    return this.get(userId).displayName;
-  }
-
-  /** A name from an event (e.g. the `displayname` of a membership change), made safe the same way. */
-  nameFrom(userId: string, raw: string | undefined): string {
-    if (raw === undefined) return this.get(userId).displayName;
-    return this.#info(userId, raw, undefined).displayName;
-  }
-
-  #info(userId: string, raw: string | undefined, avatarMxc: string | undefined): MemberInfo {
-    const name = raw === undefined ? '' : sanitiseName(raw);
-    let displayName: string;
-    if (name === '' || name === userId) displayName = userId;
-    else {
-      const ambiguous =
-        (this.#nameCounts.get(nameKey(name)) ?? 0) > 1 ||
-        LOOKS_LIKE_USER_ID.test(name) ||
-        (raw !== undefined && raw.replace(BIDI, '') !== raw);
-      displayName = ambiguous ? `${name} (${userId})` : name;
-    }
-    const previous = this.#previous.get(userId);
-    if (previous && previous.displayName === displayName && previous.avatarMxc === avatarMxc) return previous;
-    return { userId, displayName, ...(avatarMxc ? { avatarMxc } : {}) };
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Message content
-
-/**
- * The attachment of an `m.image`/`m.file`/`m.audio`/`m.video`: a plain `mxc://` `url`, or an encrypted
- * `file` (spec: EncryptedFile). Anything else (an `https:` URL, a malformed `file`) gives no media, so
- * nothing is ever fetched from where a message points.
- */
-function parseMedia(content: Json, body: string): MediaInfo | undefined {
-  const encryption = parseEncryptedFile(content['file']);
-  const url = encryption?.url ?? asString(content['url']);
-  if (url === undefined || !url.startsWith('mxc://')) return undefined;
-  const info = asObject(content['info']);
-  const mimetype = asString(info?.['mimetype']);
-  const size = asNumber(info?.['size']);
-  const width = asNumber(info?.['w']);
-  const height = asNumber(info?.['h']);
-  const duration = asNumber(info?.['duration']);
-  const thumbnail = parseThumbnail(info);
-  return {
-    mxc: url,
-    name: asString(content['filename']) ?? body,
-    ...(mimetype !== undefined ? { mimetype } : {}),
-    ...(size !== undefined ? { size } : {}),
-    ...(width !== undefined ? { width } : {}),
-    ...(height !== undefined ? { height } : {}),
-    ...(encryption ? { encryption } : {}),
-    ...(thumbnail ? { thumbnail } : {}),
-    ...(duration !== undefined ? { duration } : {}),
-  };
-}
-
-function parseThumbnail(info: Json | undefined): MediaThumbnail | undefined {
-  const encryption = parseEncryptedFile(info?.['thumbnail_file']);
-  const url = encryption?.url ?? asString(info?.['thumbnail_url']);
-  if (url === undefined || !url.startsWith('mxc://')) return undefined;
-  const thumbInfo = asObject(info?.['thumbnail_info']);
-  const mimetype = asString(thumbInfo?.['mimetype']);
-  const width = asNumber(thumbInfo?.['w']);
-  const height = asNumber(thumbInfo?.['h']);
-  return {
-    mxc: url,
-    ...(encryption ? { encryption } : {}),
-    ...(mimetype !== undefined ? { mimetype } : {}),
-    ...(width !== undefined ? { width } : {}),
-    ...(height !== undefined ? { height } : {}),
-  };
-}
-
-/** Undefined when the content is malformed (no string body or msgtype). */
-function parseMessageContent(content: Json, stripFallback: boolean): MessageContent | undefined {
-  const rawBody = asString(content['body']);
-  const msgtypeRaw = asString(content['msgtype']);
-  if (rawBody === undefined || msgtypeRaw === undefined) return undefined;
-  // The spec asks clients to show the body of message types they do not know.
-  const msgtype = MSGTYPES.get(msgtypeRaw) ?? 'text';
-  const body = stripFallback ? stripReplyFallback(rawBody) : rawBody;
-  const formatted = content['format'] === 'org.matrix.custom.html' ? asString(content['formatted_body']) : undefined;
-  const media = MEDIA_KINDS.has(msgtype) ? parseMedia(content, rawBody) : undefined;
-  const mentions = asObject(content['m.mentions']);
-  const userIds = mentions?.['user_ids'];
-  return {
-    msgtype,
-    body,
-    ...(formatted !== undefined ? { formattedBody: formatted } : {}),
-    ...(media ? { media } : {}),
-    ...(mentions ? { mentions: Array.isArray(userIds) ? userIds.filter((id): id is string => typeof id === 'string') : [] } : {}),
-  };
-}
-
-/**
- * Whether a message mentions `userId`: by `m.mentions` when the sender's client sent it (intentional
- * mentions), otherwise by a pill (`matrix.to` link) to them in `formatted_body`, as older clients send.
- */
-function mentionsUser(content: MessageContent, userId: string): boolean {
-  if (content.mentions) return content.mentions.includes(userId);
-  const html = content.formattedBody;
-  return html !== undefined && (html.includes(`matrix.to/#/${userId}"`) || html.includes(`matrix.to/#/${encodeURIComponent(userId)}"`));
-}
-
-/** An edit candidate: the replacing event, loaded in the timeline or bundled by the server. */
-interface Edit {
-  readonly eventId: string;
-  readonly sender: string;
-  readonly ts: number;
-  readonly newContent: Json;
-}
 
 function editFromEvent(event: MatrixEvent, content: Json): Edit | undefined {
   const newContent = asObject(content['m.new_content']);
@@ -322,21 +128,6 @@ function editFromEvent(event: MatrixEvent, content: Json): Edit | undefined {
   const sender = event.getSender();
   if (!newContent || !eventId || !sender) return undefined;
   return { eventId, sender, ts: event.getTs(), newContent };
-}
-
-function editFromBundle(value: unknown): Edit | undefined {
-  const bundled = asObject(value);
-  const eventId = asString(bundled?.['event_id']);
-  const sender = asString(bundled?.['sender']);
-  const ts = asNumber(bundled?.['origin_server_ts']);
-  const newContent = asObject(asObject(bundled?.['content'])?.['m.new_content']);
-  if (eventId === undefined || sender === undefined || ts === undefined || !newContent) return undefined;
-  return { eventId, sender, ts, newContent };
-}
-
-/** The spec's order for edits: latest `origin_server_ts`, then the greatest event id. */
-function isLater(a: Edit, b: Edit | undefined): boolean {
-  return !b || a.ts > b.ts || (a.ts === b.ts && a.eventId > b.eventId);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -358,92 +149,6 @@ function stateChange(event: MatrixEvent, type: string, stateKey: string): StateC
 
 /** How pass 1 classified an event (numbers, to sit in a typed array). */
 const Kind = { Hidden: 0, Message: 1, Notice: 2, Placeholder: 3, Undecryptable: 4 } as const;
-
-// ---------------------------------------------------------------------------------------------
-// Encrypted events that cannot be read
-
-/** One frozen object per reason, so an unchanged state keeps the item (and its tile) as it was. */
-const UNDECRYPTABLE = new Map<UndecryptableReason, Undecryptable>();
-function undecryptable(state: Undecryptable['state'], reason: UndecryptableReason): Undecryptable {
-  let found = UNDECRYPTABLE.get(reason);
-  if (!found) UNDECRYPTABLE.set(reason, (found = Object.freeze({ state, reason })));
-  return found;
-}
-
-/** js-sdk's failure codes: whether the keys may still arrive (a late to-device message, the backup), and why. */
-const FAILURES: ReadonlyMap<string, Undecryptable> = new Map([
-  [DecryptionFailureCode.MEGOLM_UNKNOWN_INBOUND_SESSION_ID, undecryptable('waiting', 'keys-not-received')],
-  [DecryptionFailureCode.HISTORICAL_MESSAGE_NO_KEY_BACKUP, undecryptable('waiting', 'sent-before-sign-in')],
-  [DecryptionFailureCode.HISTORICAL_MESSAGE_BACKUP_UNCONFIGURED, undecryptable('waiting', 'backup-locked')],
-  [DecryptionFailureCode.HISTORICAL_MESSAGE_WORKING_BACKUP, undecryptable('waiting', 'backup-searching')],
-  [DecryptionFailureCode.MEGOLM_KEY_WITHHELD_FOR_UNVERIFIED_DEVICE, undecryptable('failed', 'withheld-unverified')],
-  [DecryptionFailureCode.MEGOLM_KEY_WITHHELD, undecryptable('failed', 'withheld')],
-  [DecryptionFailureCode.OLM_UNKNOWN_MESSAGE_INDEX, undecryptable('failed', 'unknown-index')],
-  [DecryptionFailureCode.HISTORICAL_MESSAGE_USER_NOT_JOINED, undecryptable('failed', 'sent-before-joining')],
-  [DecryptionFailureCode.SENDER_IDENTITY_PREVIOUSLY_VERIFIED, undecryptable('failed', 'untrusted-sender')],
-  [DecryptionFailureCode.UNSIGNED_SENDER_DEVICE, undecryptable('failed', 'untrusted-sender')],
-  [DecryptionFailureCode.UNKNOWN_SENDER_DEVICE, undecryptable('failed', 'untrusted-sender')],
-]);
-const DECRYPTING = undecryptable('decrypting', 'decrypting');
-const NOT_STARTED = undecryptable('waiting', 'encryption-not-started');
-const SIGN_IN_REQUIRED = undecryptable('failed', 'sign-in-required');
-const OTHER_FAILURE = undecryptable('failed', 'other');
-
-/** What the body of an unreadable message says instead of its content. */
-export const UNDECRYPTABLE_TEXT: Readonly<Record<Undecryptable['state'], string>> = {
-  decrypting: 'Decrypting…',
-  waiting: 'Waiting for the keys to this message',
-  failed: 'Unable to decrypt this message',
-};
-
-/**
- * Why an encrypted event cannot be read, or undefined when it can (or is not encrypted, or was
- * deleted: a deleted message has nothing left to read). js-sdk puts its own `m.bad.encrypted` text
- * in a failed event's clear content; the timeline never shows it.
- */
-export function undecryptableOf(event: MatrixEvent): Undecryptable | undefined {
-  if (!event.isEncrypted() || event.isRedacted()) return undefined;
-  if (event.isBeingDecrypted()) return DECRYPTING;
-  if (event.isDecryptionFailure()) {
-    const reason = event.decryptionFailureReason;
-    return (reason !== null ? FAILURES.get(reason) : undefined) ?? OTHER_FAILURE;
-  }
-  // Encrypted and never attempted: this session's crypto has not started (yet).
-  return event.getClearContent() === null ? NOT_STARTED : undefined;
-}
-
-/** The item of an unreadable message while the member's Retry runs: "Decrypting…", whatever the event's state in between. */
-export function retryingItem(item: MessageItem): MessageItem {
-  return item.undecryptable === undefined || item.undecryptable === DECRYPTING
-    ? item
-    : { ...item, body: UNDECRYPTABLE_TEXT.decrypting, undecryptable: DECRYPTING };
-}
-
-/**
- * The item of an unreadable message as a guest sees it: guests never start encryption, so the keys
- * cannot come while they stay guests ("Unable to decrypt", no Retry; the tile says to sign in).
- */
-export function guestItem(item: MessageItem): MessageItem {
-  if (item.undecryptable === undefined || item.undecryptable.reason === 'sign-in-required') return item;
-  // Kept per item, so an unchanged message keeps its identity (and its tile) across rebuilds.
-  let shown = GUEST_ITEMS.get(item);
-  if (!shown) GUEST_ITEMS.set(item, (shown = { ...item, body: UNDECRYPTABLE_TEXT.failed, undecryptable: SIGN_IN_REQUIRED }));
-  return shown;
-}
-const GUEST_ITEMS = new WeakMap<MessageItem, MessageItem>();
-
-/** Edits and reactions name their relation in the clear: one that cannot be read is not a message of its own. */
-function isHiddenRelation(event: MatrixEvent): boolean {
-  const relType = asString(asObject(asObject(event.getWireContent())?.['m.relates_to'])?.['rel_type']);
-  return relType === 'm.replace' || relType === 'm.annotation';
-}
-
-/** The content an unreadable message shows: the words for its state, never what js-sdk put there. */
-const UNDECRYPTABLE_CONTENT: Readonly<Record<Undecryptable['state'], MessageContent>> = {
-  decrypting: { msgtype: 'text', body: UNDECRYPTABLE_TEXT.decrypting },
-  waiting: { msgtype: 'text', body: UNDECRYPTABLE_TEXT.waiting },
-  failed: { msgtype: 'text', body: UNDECRYPTABLE_TEXT.failed },
-};
 
 function sendStatus(status: EventStatus | null): SendStatus {
   if (status === null || status === EventStatus.SENT) return 'sent';
@@ -467,85 +172,6 @@ function itemKey(event: MatrixEvent, index: number): string {
 function remoteId(event: MatrixEvent): string | undefined {
   const id = event.getId();
   return id && !id.startsWith('~') ? id : undefined;
-}
-
-function sameMembers(a: readonly MemberInfo[], b: readonly MemberInfo[]): boolean {
-  return a.length === b.length && a.every((m, i) => m === b[i]);
-}
-
-function sameReactions(a: readonly ReactionGroup[], b: readonly ReactionGroup[]): boolean {
-  return (
-    a.length === b.length &&
-    a.every((r, i) => {
-      const s = b[i];
-      return (
-        s !== undefined &&
-        r.key === s.key &&
-        r.count === s.count &&
-        r.ownEventId === s.ownEventId &&
-        r.senders.length === s.senders.length &&
-        r.senders.every((n, j) => n === s.senders[j])
-      );
-    })
-  );
-}
-
-function sameReply(a: ReplyPreview | undefined, b: ReplyPreview | undefined): boolean {
-  return a === b || (a !== undefined && b !== undefined && a.eventId === b.eventId && a.sender === b.sender && a.body === b.body);
-}
-
-function sameMessage(a: MessageItem, b: MessageItem): boolean {
-  return (
-    a.key === b.key &&
-    a.eventId === b.eventId &&
-    a.sender === b.sender &&
-    a.own === b.own &&
-    a.timestamp === b.timestamp &&
-    a.msgtype === b.msgtype &&
-    a.body === b.body &&
-    a.formattedBody === b.formattedBody &&
-    a.edited === b.edited &&
-    a.redacted === b.redacted &&
-    a.media === b.media &&
-    a.status === b.status &&
-    a.undecryptable === b.undecryptable &&
-    a.continuation === b.continuation &&
-    sameReply(a.replyTo, b.replyTo) &&
-    sameReactions(a.reactions, b.reactions) &&
-    sameMembers(a.readBy, b.readBy)
-  );
-}
-
-function sameSummary(a: MembershipSummary | undefined, b: MembershipSummary | undefined): boolean {
-  return (
-    a === b ||
-    (a !== undefined &&
-      b !== undefined &&
-      a.eventIds.length === b.eventIds.length &&
-      a.eventIds.every((id, i) => id === b.eventIds[i]) &&
-      a.lines.every((line, i) => line === b.lines[i]))
-  );
-}
-
-function sameItem(a: TimelineItem, b: TimelineItem): boolean {
-  if (a.kind === 'message') return b.kind === 'message' && sameMessage(a, b);
-  if (a.kind === 'notice')
-    return (
-      b.kind === 'notice' &&
-      a.eventId === b.eventId &&
-      a.text === b.text &&
-      a.timestamp === b.timestamp &&
-      sameSummary(a.summary, b.summary)
-    );
-  if (a.kind === 'placeholder') return b.kind === a.kind && a.eventId === b.eventId && a.text === b.text && a.timestamp === b.timestamp;
-  if (a.kind === 'day') return b.kind === 'day' && a.timestamp === b.timestamp;
-  return b.kind === a.kind;
-}
-
-function dayKey(midnight: Date): string {
-  const m = String(midnight.getMonth() + 1).padStart(2, '0');
-  const d = String(midnight.getDate()).padStart(2, '0');
-  return `day-${midnight.getFullYear()}-${m}-${d}`;
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
@@ -751,11 +377,10 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
   const dayBreak = (ts: number): void => {
     if (ts >= dayStart && ts < dayEnd) return;
     endRun();
-    const date = new Date(ts);
-    const midnight = new Date(date.getFullYear(), date.getMonth(), date.getDate());
-    dayStart = midnight.getTime();
-    dayEnd = new Date(date.getFullYear(), date.getMonth(), date.getDate() + 1).getTime();
-    keep<DaySeparatorItem>({ kind: 'day', key: dayKey(midnight), timestamp: dayStart });
+    const day = dayOf(ts);
+    dayStart = day.start;
+    dayEnd = day.end;
+    keep(day.separator);
     lastWasMessage = false;
   };
 
@@ -806,12 +431,7 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
           const id = remoteId(event);
           const redactedMessage = entry?.redacted ?? false;
           const replyId = entry && !entry.redacted ? factsOf(event).relation.inReplyTo : undefined;
-          const continuation =
-            lastWasMessage &&
-            lastMessage !== undefined &&
-            lastMessage.sender.userId === senderId &&
-            ts - lastMessage.timestamp >= 0 &&
-            ts - lastMessage.timestamp < GROUPING_WINDOW_MS;
+          const continuation = continuesGroup(lastWasMessage ? lastMessage : undefined, senderId, ts);
           const sender = members.get(senderId);
           const status = sendStatus(event.status);
           const edited = entry?.editId !== undefined;
