@@ -142,7 +142,7 @@ export class PostView {
       return this.#membersOnly(POST_MEMBERS_ONLY_TEXT);
     }
     if (state.kind !== 'room') return { kind: 'session', state };
-    return this.#room(state.snapshot, this.#session.guest);
+    return this.#room(state.snapshot, false);
   }
 
   #room(snapshot: RoomSnapshot, light: boolean): PostViewSnapshot {
