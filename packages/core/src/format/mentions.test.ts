@@ -41,8 +41,7 @@ describe('mentions', () => {
     const picked = insertMention('hi @bo', query, bob);
     assert.deepEqual(picked, { text: 'hi @Bob Builder ', caret: 16 });
     const draft = composeDraft(picked.text, [bob]);
-    assert.equal(draft.kind, 'message');
-    if (draft.kind !== 'message') return;
+    assert.ok(draft.kind === 'message', draft.kind);
     assert.deepEqual(draft.message.mentionedUserIds, [bob.userId]);
     assert.match(draft.message.formattedBody ?? '', /<a href="https:\/\/matrix\.to\/#\/@bob:example\.org">Bob Builder<\/a>/u);
     assert.deepEqual(mentionsIn(draft.message.formattedBody), [bob]);
