@@ -73,3 +73,19 @@ export type {
   TimelineItem,
 } from './timeline/timeline-types.ts';
 export * from './format/index.ts';
+export {
+  inactiveSessionState,
+  SessionView,
+  type SessionViewChange,
+  type SessionViewState,
+  type SessionViewTarget,
+} from './session/session-view.ts';
+export {
+  POST_CONNECTING_TEXT,
+  POST_GUEST_START_TEXT,
+  POST_MEMBERS_ONLY_TEXT,
+  PostView,
+  type PostViewInput,
+  type PostViewOptions,
+  type PostViewSnapshot,
+} from './posts/post-view.ts';

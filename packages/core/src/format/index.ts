@@ -25,3 +25,5 @@ export { linkifyText, MAX_LINKIFY_LENGTH, type BodyToken } from './linkify.ts';
 export { isEmojiOnly, MAX_BIG_EMOJI } from './emoji.ts';
 export { LINK_SCHEMES, safeLinkHref, safeMxc } from './urls.ts';
 export { DISPLAY_URL_MAX, displayUrl } from './display-url.ts';
+export { commandsAt, insertMention, mentionQueryAt, mentionsIn, type MentionQuery } from './mentions.ts';
+export { TYPING_IDLE_MS, TypingNotifier } from './typing.ts';

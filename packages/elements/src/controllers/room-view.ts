@@ -1,5 +1,5 @@
 import { html, nothing, svg, type ReactiveController, type TemplateResult } from 'lit';
-import type { MessageItem, OmniErrorInfo, RoomSnapshot } from '@omnisocial/core';
+import type { MessageItem, OmniErrorInfo, RoomSnapshot, SessionView } from '@omnisocial/core';
 import type { OmniView } from '../base/omni-view.ts';
 import { ComposerController } from '../components/composer/composer.ts';
 import { describeErrorState, renderErrorState, type ErrorStateNoun } from '../components/room/error-state.ts';
@@ -67,7 +67,8 @@ export interface RoomConversation {
  * room and what it renders around these pieces.
  */
 export class RoomViewController implements ReactiveController {
-  readonly room: RoomController;
+  /** Core's view of the session and room: the state to render and the room's commands. */
+  readonly room: SessionView;
   readonly theme: ThemeController;
   readonly timeline: TimelineController;
   readonly composer: ComposerController;
@@ -84,7 +85,7 @@ export class RoomViewController implements ReactiveController {
     this.#created = options.created;
     this.#noun = options.noun ?? 'room';
     // The room binds before the timeline and composer, whose hostUpdate reads what it published.
-    this.room = new RoomController(host, options.target);
+    this.room = new RoomController(host, options.target).view;
     this.theme = new ThemeController(host, host.viewHost.internals, options.theme, host.viewHost.element);
     this.timeline = new TimelineController(host, () => ({
       paginateBackwards: () => this.room.paginateBackwards(),

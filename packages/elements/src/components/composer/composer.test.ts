@@ -1,9 +1,9 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { LitElement, type TemplateResult } from 'lit';
-import { maxContentBytes, type MemberInfo, type MessageItem, type OutgoingMessage, type TimelineItem } from '@omnisocial/core';
+import { maxContentBytes, mentionsIn, type MemberInfo, type MessageItem, type OutgoingMessage, type TimelineItem } from '@omnisocial/core';
 import { tokens } from '../../theme/tokens.ts';
-import { ComposerController, mentionsIn, type ComposerView } from './composer.ts';
+import { ComposerController, type ComposerView } from './composer.ts';
 import { composerStyles } from './composer.styles.ts';
 import { messageItem } from '../../test-fixtures.ts';
 

@@ -1,18 +1,22 @@
 import { html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
 import {
-  COMPOSER_COMMANDS,
   composeDraft,
   contentBytes,
   editContent,
   maxContentBytes,
+  mentionsIn,
   messageContent,
   sizeRefusal,
-  type ComposerCommand,
+  TypingNotifier,
   type MemberInfo,
   type MessageItem,
   type OutgoingMessage,
   type TimelineItem,
 } from '@omnisocial/core';
+import { readDraft, writeDraft } from './composer-drafts.ts';
+import { ComposerEmoji } from './composer-emoji.ts';
+import { ComposerSize } from './composer-size.ts';
+import { ComposerSuggestions } from './composer-suggestions.ts';
 
 /** What the composer needs to know of the room. */
 export interface ComposerView {
@@ -36,34 +40,7 @@ export interface ComposerActions {
   sent?(): void;
 }
 
-interface MentionQuery {
-  /** Where the `@` is in the text. */
-  readonly start: number;
-  readonly query: string;
-}
-
-const DRAFT_PREFIX = 'omni-draft:';
 const DRAFT_DELAY = 400;
-const TYPING_IDLE = 4000;
-
-/** From this share of the limit on, the composer counts what is left. */
-const COUNTER_FROM = 0.8;
-/** Below this many bytes of text, even Markdown's HTML copy cannot reach the counter: nothing to measure. */
-const MEASURE_FROM = 0.2;
-const MEASURE_DELAY = 150;
-
-const HTML_ENTITIES: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
-
-/** The pills (`matrix.to` user links) of a message, so that editing it keeps its mentions. */
-export function mentionsIn(formattedBody: string | undefined): MemberInfo[] {
-  if (!formattedBody) return [];
-  const found: MemberInfo[] = [];
-  for (const match of formattedBody.matchAll(/<a href="https:\/\/matrix\.to\/#\/(@[^"]+)">([^<]+)<\/a>/g)) {
-    const unescape = (text: string): string => text.replace(/&(amp|lt|gt|quot|#39);/g, (entity) => HTML_ENTITIES[entity] ?? entity);
-    found.push({ userId: decodeURIComponent(unescape(match[1] ?? '')), displayName: unescape(match[2] ?? '') });
-  }
-  return found;
-}
 
 /**
  * The message composer, rendered into its host's shadow root: a textbox named "Message" and a "Send"
@@ -81,22 +58,13 @@ export class ComposerController implements ReactiveController {
   #draftBeforeEdit = '';
   /** Members picked from the list: their names in the text become pills and `m.mentions`. */
   #mentions: MemberInfo[] = [];
-  /** The size of the message as it would be sent, once it nears the limit. */
-  #size: { readonly bytes: number; readonly max: number } | undefined;
-  #sizeTimer: ReturnType<typeof setTimeout> | undefined;
-  #mentionQuery: MentionQuery | undefined;
-  #suggestions: readonly MemberInfo[] = [];
-  /** The commands a lone `/word` at the start could be: offered in the same list as mentions. */
-  #commands: readonly ComposerCommand[] = [];
-  #activeSuggestion = 0;
-  #searchGeneration = 0;
-  #emojiOpen = false;
-  #emojiLoaded = false;
+  readonly #size: ComposerSize;
+  readonly #suggestions: ComposerSuggestions;
+  readonly #emoji: ComposerEmoji;
+  readonly #typing: TypingNotifier;
   #error: string | undefined;
   #loadedDraftKey: string | undefined;
   #draftTimer: ReturnType<typeof setTimeout> | undefined;
-  #typingTimer: ReturnType<typeof setTimeout> | undefined;
-  #typing = false;
 
   readonly #onSubmitHandler = (event: SubmitEvent): void => void this.#onSubmit(event);
 
@@ -112,15 +80,31 @@ export class ComposerController implements ReactiveController {
     this.#onBlur();
   };
 
-  readonly #toggleEmojiHandler = (): void => void this.#toggleEmoji();
-
-  readonly #onEmojiClickHandler = (event: Event): void => {
-    this.#onEmojiClick(event);
-  };
-
   constructor(host: LitElement, actions: () => ComposerActions) {
     this.#host = host;
     this.#actions = actions;
+    this.#typing = new TypingNotifier((typing) => this.#actions().setTyping(typing));
+    const textarea = (): HTMLTextAreaElement | null => this.textarea;
+    this.#suggestions = new ComposerSuggestions({
+      requestUpdate: () => this.#host.requestUpdate(),
+      textarea,
+      searchMembers: (query) => this.#actions().searchMembers(query),
+      mentioned: (member) => this.#mentions.push(member),
+      changed: () => this.#scheduleDraft(),
+    });
+    this.#emoji = new ComposerEmoji(host, (unicode) => this.#insertEmoji(unicode));
+    this.#size = new ComposerSize(
+      () => this.#host.requestUpdate(),
+      () => {
+        const text = this.textarea?.value;
+        if (text === undefined) return undefined;
+        const bytes = (): number | undefined => {
+          const draft = composeDraft(text, this.#mentions);
+          return draft.kind === 'message' ? contentBytes(this.#contentOf(draft.message)) : undefined;
+        };
+        return { text, max: maxContentBytes(this.#view?.encrypted ?? false), bytes };
+      },
+    );
     host.addController(this);
   }
 
@@ -133,9 +117,9 @@ export class ComposerController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    clearTimeout(this.#sizeTimer);
+    this.#size.dispose();
     this.#flushDraft();
-    this.#stopTyping();
+    this.#typing.stop();
   }
 
   get textarea(): HTMLTextAreaElement | null {
@@ -166,7 +150,7 @@ export class ComposerController implements ReactiveController {
     this.#editing = message;
     textarea.value = message.msgtype === 'emote' ? `/me ${message.body}` : message.body;
     this.#mentions = mentionsIn(message.formattedBody);
-    this.#measureSoon();
+    this.#size.soon();
     this.#refreshAndFocus(true);
   }
 
@@ -189,9 +173,8 @@ export class ComposerController implements ReactiveController {
     this.#view = view;
     const disabled = !view.canSend;
     // Once sending was refused for its size, the alert gives the figures: the counter would only repeat them.
-    const near = this.#size && this.#size.bytes >= this.#size.max * COUNTER_FROM ? this.#size : undefined;
-    const size = near && !(this.#error && near.bytes > near.max) ? near : undefined;
-    const listOpen = this.#commands.length > 0 || (this.#mentionQuery !== undefined && this.#suggestions.length > 0);
+    const size = this.#size.shown(this.#error !== undefined);
+    const listOpen = this.#suggestions.open;
     const banner = this.#editing
       ? html`<span><strong>Editing</strong> your message</span>`
       : this.#replyTo
@@ -212,53 +195,7 @@ export class ComposerController implements ReactiveController {
             : nothing
         }
         ${disabled ? html`<p class="reason" id="composer-reason">${view.cannotSendReason ?? 'You cannot send messages here.'}</p>` : nothing}
-        ${
-          this.#commands.length > 0
-            ? html`<ul class="mentions" part="mention-list" id="composer-mentions" role="listbox" aria-label="Commands">
-                ${this.#commands.map(
-                  (command, index) =>
-                    html`<li
-                      role="option"
-                      id=${`composer-mention-${index}`}
-                      aria-selected=${index === this.#activeSuggestion ? 'true' : 'false'}
-                      @mousedown=${(event: MouseEvent) => {
-                        event.preventDefault();
-                        this.#pickCommand(command);
-                      }}
-                    >
-                      <span class="name">${command.usage}</span> <span class="id">${command.description}</span>
-                    </li>`,
-                )}
-              </ul>`
-            : listOpen
-              ? html`<ul class="mentions" part="mention-list" id="composer-mentions" role="listbox" aria-label="Members">
-                  ${this.#suggestions.map(
-                    (member, index) =>
-                      html`<li
-                        role="option"
-                        id=${`composer-mention-${index}`}
-                        aria-selected=${index === this.#activeSuggestion ? 'true' : 'false'}
-                        @mousedown=${(event: MouseEvent) => {
-                          event.preventDefault();
-                          this.#pickMention(member);
-                        }}
-                      >
-                        <span class="name">${member.displayName}</span> <span class="id">${member.userId}</span>
-                      </li>`,
-                  )}
-                </ul>`
-              : nothing
-        }
-        ${
-          this.#emojiOpen && this.#emojiLoaded
-            ? html`<emoji-picker
-                class="emoji-picker"
-                part="emoji-picker"
-                data-source=${this.#emojiDataUrl}
-                @emoji-click=${this.#onEmojiClickHandler}
-              ></emoji-picker>`
-            : nothing
-        }
+        ${this.#suggestions.render()} ${this.#emoji.render()}
         <div class="row">
           <textarea
             class="composer-input"
@@ -267,7 +204,7 @@ export class ComposerController implements ReactiveController {
             aria-describedby=${disabled ? 'composer-reason' : size ? 'composer-counter' : nothing}
             aria-autocomplete="list"
             aria-controls=${listOpen ? 'composer-mentions' : nothing}
-            aria-activedescendant=${listOpen ? `composer-mention-${this.#activeSuggestion}` : nothing}
+            aria-activedescendant=${listOpen ? `composer-mention-${this.#suggestions.activeIndex}` : nothing}
             placeholder=${disabled ? 'You cannot send messages here' : 'Write a message…'}
             rows="1"
             ?disabled=${disabled}
@@ -275,32 +212,10 @@ export class ComposerController implements ReactiveController {
             @input=${this.#onInputHandler}
             @blur=${this.#onBlurHandler}
           ></textarea>
-          <button
-            type="button"
-            class="icon"
-            part="emoji-button"
-            aria-label="Emoji"
-            aria-haspopup="dialog"
-            aria-expanded=${this.#emojiOpen ? 'true' : 'false'}
-            ?disabled=${disabled}
-            @click=${this.#toggleEmojiHandler}
-          >
-            <span aria-hidden="true">☺</span>
-          </button>
+          ${this.#emoji.renderButton(disabled)}
           <button type="submit" class="send" part="send-button" ?disabled=${disabled}>Send</button>
         </div>
-        ${
-          size
-            ? html`<p class="counter ${size.bytes > size.max ? 'over' : ''}" id="composer-counter">
-                ${
-                  size.bytes > size.max
-                    ? `Too long by ${(size.bytes - size.max).toLocaleString('en')} bytes: shorten it or split it into several messages.`
-                    : `${(size.max - size.bytes).toLocaleString('en')} bytes left in this message.`
-                }
-              </p>`
-            : nothing
-        }
-        ${this.#error ? html`<p role="alert" class="error">${this.#error}</p>` : nothing}
+        ${this.#size.renderCounter(size)} ${this.#error ? html`<p role="alert" class="error">${this.#error}</p>` : nothing}
       </form>
     `;
   }
@@ -322,51 +237,20 @@ export class ComposerController implements ReactiveController {
     if (textarea) textarea.value = this.#draftBeforeEdit;
     this.#draftBeforeEdit = '';
     this.#mentions = [];
-    this.#measureSoon();
+    this.#size.soon();
   }
 
   #onKeydown(event: KeyboardEvent): void {
     const textarea = event.currentTarget as HTMLTextAreaElement;
     if (event.isComposing) return;
-    const commands = this.#commands;
-    const listOpen = commands.length > 0 || (this.#mentionQuery !== undefined && this.#suggestions.length > 0);
-    if (listOpen) {
-      const count = commands.length > 0 ? commands.length : this.#suggestions.length;
-      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-        event.preventDefault();
-        this.#activeSuggestion = (this.#activeSuggestion + (event.key === 'ArrowDown' ? 1 : count - 1)) % count;
-        this.#host.requestUpdate();
-        return;
-      }
-      const command = commands[this.#activeSuggestion];
-      if (command && (event.key === 'Enter' || event.key === 'Tab')) {
-        event.preventDefault();
-        this.#pickCommand(command);
-        return;
-      }
-      if (event.key === 'Enter' || event.key === 'Tab') {
-        const member = this.#suggestions[this.#activeSuggestion];
-        if (member) {
-          event.preventDefault();
-          this.#pickMention(member);
-          return;
-        }
-      }
-      if (event.key === 'Escape') {
-        event.preventDefault();
-        this.#closeMentions();
-        return;
-      }
-    }
+    if (this.#suggestions.keydown(event)) return;
     if (event.key === 'Enter' && !event.shiftKey) {
       event.preventDefault();
       textarea.form?.requestSubmit();
       return;
     }
     if (event.key === 'Escape') {
-      if (this.#emojiOpen) {
-        this.#emojiOpen = false;
-        this.#host.requestUpdate();
+      if (this.#emoji.close()) {
         event.preventDefault();
         return;
       }
@@ -397,29 +281,11 @@ export class ComposerController implements ReactiveController {
     this.#error = undefined;
     if (!this.#editing) this.#scheduleDraft();
     if (textarea.value.trim() === '') {
-      this.#stopTyping();
+      this.#typing.stop();
       this.#mentions = [];
-    } else this.#noteTyping();
-    this.#updateMentionQuery(textarea);
-    this.#measureSoon();
-  }
-
-  /** Measures the message as it would be sent, a moment after typing stops: composing 60 KB takes a while. */
-  #measureSoon(): void {
-    clearTimeout(this.#sizeTimer);
-    this.#sizeTimer = setTimeout(() => this.#measure(), this.#size ? 0 : MEASURE_DELAY);
-  }
-
-  #measure(): void {
-    const textarea = this.textarea;
-    const max = maxContentBytes(this.#view?.encrypted ?? false);
-    const before = this.#size;
-    this.#size = undefined;
-    if (textarea && new TextEncoder().encode(textarea.value).length >= max * MEASURE_FROM) {
-      const draft = composeDraft(textarea.value, this.#mentions);
-      if (draft.kind === 'message') this.#size = { bytes: contentBytes(this.#contentOf(draft.message)), max };
-    }
-    if (before?.bytes !== this.#size?.bytes) this.#host.requestUpdate();
+    } else this.#typing.typed();
+    this.#suggestions.update(textarea);
+    this.#size.soon();
   }
 
   /** The content the room will send for this message: an edit, a reply or a new message. */
@@ -432,24 +298,6 @@ export class ComposerController implements ReactiveController {
 
   #onBlur(): void {
     this.#flushDraft();
-  }
-
-  #noteTyping(): void {
-    if (!this.#typing) {
-      this.#typing = true;
-      this.#actions().setTyping(true);
-    }
-    clearTimeout(this.#typingTimer);
-    this.#typingTimer = setTimeout(() => this.#stopTyping(), TYPING_IDLE);
-  }
-
-  #stopTyping(): void {
-    clearTimeout(this.#typingTimer);
-    this.#typingTimer = undefined;
-    if (this.#typing) {
-      this.#typing = false;
-      this.#actions().setTyping(false);
-    }
   }
 
   #scheduleDraft(): void {
@@ -466,102 +314,13 @@ export class ComposerController implements ReactiveController {
     writeDraft(key, textarea.value);
   }
 
-  #updateMentionQuery(textarea: HTMLTextAreaElement): void {
-    const caret = textarea.selectionStart;
-    const before = textarea.value.slice(0, caret);
-    // A lone `/word` is a command being typed: offer the real ones that match.
-    const command = caret === textarea.value.length ? /^\/([A-Za-z]*)$/.exec(before) : null;
-    const commands = command ? COMPOSER_COMMANDS.filter((c) => c.name.startsWith((command[1] ?? '').toLowerCase())) : [];
-    if (commands.length > 0 || this.#commands.length > 0) {
-      this.#closeMentions();
-      this.#commands = commands;
-      this.#activeSuggestion = 0;
-      this.#host.requestUpdate();
-      if (commands.length > 0) return;
-    }
-    const match = /(^|\s)@([^\s@]{0,40})$/.exec(before);
-    if (!match) {
-      this.#closeMentions();
-      return;
-    }
-    const query = match[2] ?? '';
-    this.#mentionQuery = { start: caret - query.length - 1, query };
-    const generation = ++this.#searchGeneration;
-    void this.#actions()
-      .searchMembers(query)
-      .then((members) => {
-        if (generation !== this.#searchGeneration) return;
-        this.#suggestions = members;
-        this.#activeSuggestion = 0;
-        this.#host.requestUpdate();
-      })
-      .catch(() => undefined);
-  }
-
-  #closeMentions(): void {
-    this.#searchGeneration += 1;
-    if (this.#commands.length > 0) {
-      this.#commands = [];
-      this.#host.requestUpdate();
-    }
-    if (this.#mentionQuery === undefined && this.#suggestions.length === 0) return;
-    this.#mentionQuery = undefined;
-    this.#suggestions = [];
-    this.#host.requestUpdate();
-  }
-
-  #pickMention(member: MemberInfo): void {
-    const textarea = this.textarea;
-    const query = this.#mentionQuery;
-    if (!textarea || !query) return;
-    const token = `@${member.displayName} `;
-    const end = query.start + 1 + query.query.length;
-    textarea.value = textarea.value.slice(0, query.start) + token + textarea.value.slice(end);
-    const caret = query.start + token.length;
-    textarea.setSelectionRange(caret, caret);
-    this.#mentions.push(member);
-    this.#closeMentions();
-    this.#scheduleDraft();
-    textarea.focus();
-  }
-
-  #pickCommand(command: ComposerCommand): void {
+  #insertEmoji(unicode: string): void {
     const textarea = this.textarea;
     if (!textarea) return;
-    textarea.value = `/${command.name} `;
-    textarea.setSelectionRange(textarea.value.length, textarea.value.length);
-    this.#closeMentions();
-    this.#scheduleDraft();
-    textarea.focus();
-  }
-
-  #emojiDataUrl = '';
-
-  async #toggleEmoji(): Promise<void> {
-    this.#emojiOpen = !this.#emojiOpen;
-    if (this.#emojiOpen && !this.#emojiLoaded) {
-      // About 40 KB: paid only by members who open the picker. Its emoji data is served with our
-      // own assets (the picker would fetch it from a CDN otherwise: another origin, blocked by strict CSPs).
-      const [, data] = await Promise.all([import('emoji-picker-element'), import('emoji-picker-element-data/en/emojibase/data.json?url')]);
-      this.#emojiDataUrl = data.default;
-      this.#emojiLoaded = true;
-    }
-    this.#host.requestUpdate();
-    if (this.#emojiOpen) {
-      await this.#host.updateComplete;
-      this.#host.renderRoot.querySelector<HTMLElement>('emoji-picker')?.focus();
-    }
-  }
-
-  #onEmojiClick(event: Event): void {
-    const unicode = (event as CustomEvent<{ unicode?: string }>).detail.unicode;
-    const textarea = this.textarea;
-    if (!unicode || !textarea) return;
     const start = textarea.selectionStart;
     const end = textarea.selectionEnd;
     textarea.value = textarea.value.slice(0, start) + unicode + textarea.value.slice(end);
     textarea.setSelectionRange(start + unicode.length, start + unicode.length);
-    this.#emojiOpen = false;
     this.#host.requestUpdate();
     this.#scheduleDraft();
     textarea.focus();
@@ -579,7 +338,7 @@ export class ComposerController implements ReactiveController {
     const refusal = draft.kind === 'invalid' ? draft.reason : sizeRefusal(this.#contentOf(draft.message), view.encrypted ?? false)?.message;
     if (draft.kind === 'invalid' || refusal !== undefined) {
       this.#error = refusal;
-      this.#closeMentions();
+      this.#suggestions.close();
       this.#host.requestUpdate();
       return;
     }
@@ -587,10 +346,10 @@ export class ComposerController implements ReactiveController {
     const editing = this.#editing;
     const replyTo = this.#replyTo;
     const mentions = this.#mentions;
-    this.#stopTyping();
-    this.#closeMentions();
+    this.#typing.stop();
+    this.#suggestions.close();
     this.#mentions = [];
-    this.#size = undefined;
+    this.#size.clear();
     this.#error = undefined;
     if (editing?.eventId) {
       this.#editing = undefined;
@@ -628,22 +387,5 @@ export class ComposerController implements ReactiveController {
       this.#error = reason ?? (editing ? 'The edit could not be saved.' : 'The message could not be sent.');
       this.#host.requestUpdate();
     }
-  }
-}
-
-function readDraft(key: string): string {
-  try {
-    return localStorage.getItem(DRAFT_PREFIX + key) ?? '';
-  } catch {
-    return '';
-  }
-}
-
-function writeDraft(key: string, value: string): void {
-  try {
-    if (value.trim()) localStorage.setItem(DRAFT_PREFIX + key, value);
-    else localStorage.removeItem(DRAFT_PREFIX + key);
-  } catch {
-    // Storage full or blocked (private mode): the draft lives only in the page.
   }
 }
