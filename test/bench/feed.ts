@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { startSynapse, type Homeserver } from '@omnisocial/testing';
-import { postRoomAlias, postRoomCreateRequest } from '../../packages/core/src/posts/posts.ts';
+import { postRoomAlias, postRoomCreateRequest } from '@omnisocial/core/internal';
 import { launchChromium } from '../support/chromium.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { bounded } from './bounded.ts';

@@ -20,10 +20,8 @@ import {
   type RemoteNioPeer,
   type TestUser,
 } from '@omnisocial/testing/browser';
-import { signIn, signOut, type RoomSnapshot } from '../../packages/core/src/index.ts';
-import { directRoomCreateRequest } from '../../packages/core/src/dm/dm.ts';
-import { login, startSession } from '../../packages/core/src/session/engine.ts';
-import { outboxStorage } from '../../packages/core/src/outbox/outbox.ts';
+import { signIn, signOut, type RoomSnapshot } from '@omnisocial/core';
+import { directRoomCreateRequest, login, outboxStorage, startSession } from '@omnisocial/core/internal';
 import '../../packages/elements/src/components/dm/define.ts';
 import type { OmniDmView } from '../../packages/elements/src/components/dm/omni-dm.ts';
 import type { OmniDmCreatedEvent, OmniErrorEvent } from '../../packages/elements/src/events.ts';

@@ -6,8 +6,8 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
-import { lightRead, lightReadCredentials, postRoomAlias, sessionFor, signOut } from '../../packages/core/src/index.ts';
-import { postRoomCreateRequest } from '../../packages/core/src/posts/posts.ts';
+import { lightRead, lightReadCredentials, postRoomAlias, sessionFor, signOut } from '@omnisocial/core';
+import { postRoomCreateRequest } from '@omnisocial/core/internal';
 import '../../packages/elements/src/components/chat/define.ts';
 import type { OmniChatView as OmniChat } from '../../packages/elements/src/components/chat/omni-chat.ts';
 

@@ -18,10 +18,8 @@ import {
   type MatrixEvent,
   type TestUser,
 } from '@omnisocial/testing/browser';
-import { POST_BINDING_EVENT, postRoomAlias, sessionFor, signIn, signOut, type RoomSnapshot } from '../../packages/core/src/index.ts';
-import { login, startSession } from '../../packages/core/src/session/engine.ts';
-import { postRoomCreateRequest } from '../../packages/core/src/posts/posts.ts';
-import { outboxStorage } from '../../packages/core/src/outbox/outbox.ts';
+import { POST_BINDING_EVENT, postRoomAlias, sessionFor, signIn, signOut, type RoomSnapshot } from '@omnisocial/core';
+import { login, outboxStorage, postRoomCreateRequest, startSession } from '@omnisocial/core/internal';
 import '../../packages/elements/src/components/chat/define.ts';
 import type { OmniChatView as OmniChat } from '../../packages/elements/src/components/chat/omni-chat.ts';
 import type { OmniRoomCreatedEvent, OmniErrorEvent } from '../../packages/elements/src/events.ts';

@@ -9,7 +9,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
-import { sessionFor, signIn, signOut, type SessionHandle } from '../../packages/core/src/index.ts';
+import { sessionFor, signIn, signOut, type SessionHandle } from '@omnisocial/core';
 import '../../packages/elements/src/components/room/define.ts';
 import type { OmniRoomView } from '../../packages/elements/src/components/room/omni-room.ts';
 import type { OmniSecurity } from '../../packages/elements/src/components/security/omni-security.ts';

@@ -13,8 +13,16 @@ import {
   startHomeserver,
   type TestUser,
 } from '@omnisocial/testing/browser';
-import { completeSsoSignIn, getLoginFlows, OmniError, signIn, signOut, ssoRedirectUrl } from '../../packages/elements/src/index.ts';
-import type { OmniRoom, OmniSignIn } from '../../packages/elements/src/index.ts';
+import {
+  completeSsoSignIn,
+  getLoginFlows,
+  OmniError,
+  type OmniRoom,
+  type OmniSignIn,
+  signIn,
+  signOut,
+  ssoRedirectUrl,
+} from '@omnisocial/chat';
 
 let baseUrl: string;
 let bob: TestUser;

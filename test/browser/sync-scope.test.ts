@@ -4,7 +4,7 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
-import { signIn, signOut } from '../../packages/elements/src/index.ts';
+import { signIn, signOut } from '@omnisocial/chat';
 import type { OmniRoom } from '../../packages/elements/src/components/room/omni-room.ts';
 
 const SLIDING_SYNC = '/_matrix/client/unstable/org.matrix.simplified_msc3575/sync';

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
-import { postRoomAlias, postRoomCreateRequest } from '../../packages/core/src/posts/posts.ts';
+import { postRoomAlias, postRoomCreateRequest } from '@omnisocial/core/internal';
 import { launchChromium, serveStatic } from '../support/chromium.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
-import { postRoomAlias } from '../../packages/core/src/posts/posts.ts';
+import { postRoomAlias } from '@omnisocial/core/internal';
 import { launchChromium } from '../support/chromium.ts';
 import { NioPeer } from '../support/nio.ts';
 
