@@ -16,7 +16,7 @@ import { startSynapse, stopAllSynapses, type Homeserver } from '@omnisocial/test
 import type { SyncSeed } from './run.ts';
 import type { SeededHistory } from './sending.ts';
 import { StalledError, bounded } from './bounded.ts';
-import { ENGINE_BUDGET, LOADER_BUDGET, measureBuild, runBuild, type BuildSizes } from './sizes.ts';
+import { ENGINE_BUDGET, LOADER_BUDGET, measureBuild, runBuild, type BuildSizes } from '../support/build.ts';
 import { ratioOf } from './peers/plausible.ts';
 import { median } from './stats.ts';
 
