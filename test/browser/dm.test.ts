@@ -25,7 +25,7 @@ import { directRoomCreateRequest, login, outboxStorage, startSession } from '@om
 import '../../packages/elements/src/components/dm/define.ts';
 import type { OmniDmView } from '../../packages/elements/src/components/dm/omni-dm.ts';
 import type { OmniDmCreatedEvent, OmniErrorEvent } from '../../packages/elements/src/events.ts';
-import { articleWith, deepText, shadow, textbox, typeAndSend as sendMessage } from './room-like-dom.ts';
+import { articleWith, deepText, shadow, textbox, typeAndSend as sendMessage } from './dom.ts';
 
 const TIMEOUT = 60_000;
 let baseUrl: string;

@@ -16,7 +16,7 @@ import {
 } from '@omnisocial/testing/browser';
 import { sessionFor } from '@omnisocial/core';
 import { signIn, signOut } from '@omnisocial/chat';
-import { deepText } from './room-like-dom.ts';
+import { deepText } from './dom.ts';
 
 function wasmEntries(): PerformanceResourceTiming[] {
   return performance

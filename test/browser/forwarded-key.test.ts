@@ -31,7 +31,7 @@ import {
 import { sessionFor, signIn, signOut } from '@omnisocial/core';
 import { EngineSession } from '@omnisocial/core/internal';
 import '../../packages/elements/src/components/room/define.ts';
-import { deepDom, findDeep, tileOf, textOf } from './room-like-dom.ts';
+import { deepDom, findDeep, tileOf, textOf } from './dom.ts';
 import type { OmniRoomView } from '../../packages/elements/src/components/room/omni-room.ts';
 
 const TIMEOUT = 120_000;

@@ -10,16 +10,11 @@ import { lightRead, lightReadCredentials, postRoomAlias, sessionFor, signOut } f
 import { postRoomCreateRequest } from '@omnisocial/core/internal';
 import '../../packages/elements/src/components/chat/define.ts';
 import type { OmniChatView as OmniChat } from '../../packages/elements/src/components/chat/omni-chat.ts';
+import { articles, articleWith, shadow as root } from './dom.ts';
 
 const TIMEOUT = 45_000;
 const ENGINE = /\/engine\.ts|matrix-js-sdk/u;
 
-const root = (el: OmniChat): ShadowRoot => {
-  if (!el.shadowRoot) throw new Error('no shadow root');
-  return el.shadowRoot;
-};
-const articles = (el: OmniChat): HTMLElement[] => [...root(el).querySelectorAll<HTMLElement>('[role="log"] article')];
-const articleWith = (el: OmniChat, body: string): HTMLElement | undefined => articles(el).find((a) => a.textContent.includes(body));
 const unique = (): string => crypto.randomUUID().slice(0, 8);
 /** When the page started fetching the engine chunk's modules (Infinity while it has not). */
 const engineRequestedAt = (): number =>

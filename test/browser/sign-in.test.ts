@@ -23,14 +23,10 @@ import {
   signOut,
   ssoRedirectUrl,
 } from '@omnisocial/chat';
+import { shadow } from './dom.ts';
 
 let baseUrl: string;
 let bob: TestUser;
-
-function shadow(el: Element): ShadowRoot {
-  if (!el.shadowRoot) throw new Error(`${el.localName} has no shadow root`);
-  return el.shadowRoot;
-}
 
 /** The sign-in UI of a room: <omni-sign-in> inside <omni-room>'s shadow root. */
 function signInRoot(room: OmniRoom): ShadowRoot | undefined {

@@ -9,7 +9,7 @@ import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testi
 import { postRoomAlias, signIn, signOut } from '@omnisocial/core';
 import '../../packages/elements/src/components/chat/define.ts';
 import type { OmniChatView as OmniChat } from '../../packages/elements/src/components/chat/omni-chat.ts';
-import { articleWith, log, shadow, typeAndSend, waitForText } from './room-like-dom.ts';
+import { articleWith, log, shadow, typeAndSend, waitForText } from './dom.ts';
 
 const TIMEOUT = 60_000;
 
