@@ -21,7 +21,9 @@ import {
   type TestUser,
 } from '@omnisocial/testing/browser';
 import { signIn, signOut, type RoomSnapshot } from '@omnisocial/core';
-import { directRoomCreateRequest, login, outboxStorage, startSession } from '@omnisocial/core/internal';
+import { outboxStorage } from '@omnisocial/core/internal';
+import { directRoomCreateRequest } from '@omnisocial/core/internal/dm';
+import { login, startSession } from '@omnisocial/core/internal/engine';
 import '../../packages/elements/src/components/dm/define.ts';
 import type { OmniDmView } from '../../packages/elements/src/components/dm/omni-dm.ts';
 import type { OmniDmCreatedEvent, OmniErrorEvent } from '../../packages/elements/src/events.ts';

@@ -29,7 +29,7 @@ import {
   type TestUser,
 } from '@omnisocial/testing/browser';
 import { sessionFor, signIn, signOut } from '@omnisocial/core';
-import { EngineSession } from '@omnisocial/core/internal';
+import { EngineSession } from '@omnisocial/core/internal/engine';
 import '../../packages/elements/src/components/room/define.ts';
 import { deepDom, findDeep, tileOf, textOf } from './dom.ts';
 import type { OmniRoomView } from '../../packages/elements/src/components/room/omni-room.ts';

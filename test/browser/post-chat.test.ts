@@ -18,7 +18,8 @@ import {
   type TestUser,
 } from '@omnisocial/testing/browser';
 import { POST_BINDING_EVENT, postRoomAlias, sessionFor, signIn, signOut, type RoomSnapshot } from '@omnisocial/core';
-import { login, outboxStorage, postRoomCreateRequest, startSession } from '@omnisocial/core/internal';
+import { outboxStorage, postRoomCreateRequest } from '@omnisocial/core/internal';
+import { login, startSession } from '@omnisocial/core/internal/engine';
 import '../../packages/elements/src/components/chat/define.ts';
 import type { OmniChatView as OmniChat } from '../../packages/elements/src/components/chat/omni-chat.ts';
 import type { OmniRoomCreatedEvent, OmniErrorEvent } from '../../packages/elements/src/events.ts';
