@@ -16,8 +16,9 @@ import { startSynapse, stopAllSynapses, type Homeserver } from '@omnisocial/test
 import type { SyncSeed } from './run.ts';
 import type { SeededHistory } from './sending.ts';
 import { StalledError, bounded } from './bounded.ts';
-import { ENGINE_BUDGET, LOADER_BUDGET, measureBuild, runBuild, type BuildSizes } from './sizes.ts';
+import { ENGINE_BUDGET, LOADER_BUDGET, measureBuild, runBuild, type BuildSizes } from '../support/build.ts';
 import { ratioOf } from './peers/plausible.ts';
+import { median } from './stats.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -79,12 +80,6 @@ interface Row {
 const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 const obj = (value: unknown): Json => (value && typeof value === 'object' ? (value as Json) : {});
 const arr = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
-function median(values: readonly number[]): number | undefined {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return undefined;
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 const check = (value: number | undefined, pass: (v: number) => boolean): boolean | undefined =>
   value === undefined ? undefined : pass(value);
 
@@ -178,8 +173,8 @@ async function summarise(since: number, ran: readonly string[]): Promise<{ rows:
           target: '0',
           ok: before === 0,
         });
-      const cold = median(arr(s['coldMs']).map(Number));
-      const warm = median(arr(s['warmMs']).map(Number));
+      const cold = num(median(arr(s['coldMs']).map(Number)));
+      const warm = num(median(arr(s['warmMs']).map(Number)));
       add({
         scenario: 'feed',
         figure: `public post chat, enter → first messages painted, cold, ${String(throttle)}× CPU`,

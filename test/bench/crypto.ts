@@ -23,6 +23,7 @@ import { launchChromium, servePages } from '../support/chromium.ts';
 import { NioPeer } from '../support/nio.ts';
 import type { OmniBench } from './page.ts';
 import { bounded } from './bounded.ts';
+import { median } from './stats.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env['OMNI_BENCH_CRYPTO_RUNS'] ?? process.env['OMNI_BENCH_RUNS'] ?? 5);
@@ -32,12 +33,6 @@ interface WasmFigures {
   count: number;
   decodedBytes: number;
   transferBytes: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 /** Opens the bench page in `context` and signs in; resolves to the device id the login created. */

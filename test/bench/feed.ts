@@ -16,12 +16,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { startSynapse, type Homeserver } from '@omnisocial/testing';
-import { postRoomAlias, postRoomCreateRequest } from '../../packages/core/src/posts/posts.ts';
+import { postRoomAlias, postRoomCreateRequest } from '@omnisocial/core/internal';
 import { launchChromium } from '../support/chromium.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { bounded } from './bounded.ts';
 import type { FeedBench } from './feed-page.ts';
 import { buildBenchPages, serveStatic } from './static.ts';
+import { median } from './stats.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outDir = path.join(root, '.cache/bench/feed');
@@ -31,16 +32,6 @@ const RUNS = Number(process.env['OMNI_BENCH_RUNS'] ?? 5);
 
 type Window_ = { feed: FeedBench };
 const marker = (index: number): string => `latest on post ${String(index)}`;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].filter(Number.isFinite).sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length === 0
-    ? Number.NaN
-    : sorted.length % 2 === 1
-      ? (sorted[middle] ?? 0)
-      : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 
 async function heapAfterGc(cdp: CDPSession): Promise<number> {
   await cdp.send('HeapProfiler.collectGarbage');

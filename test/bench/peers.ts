@@ -28,6 +28,7 @@ import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import type { PeerResult } from './peers/measure.ts';
 import { homeserverImplausible, ratioOf } from './peers/plausible.ts';
 import { buildBenchPages, serveStatic } from './static.ts';
+import { median } from './stats.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outDir = path.join(root, '.cache/bench/peers');
@@ -68,13 +69,6 @@ interface Origins {
   app: string;
   proxy: string;
   direct: string;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 /** Hydrogen's README serves its service worker beside the page; its Platform does not run without it. */

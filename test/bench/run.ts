@@ -16,6 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, servePages } from '../support/chromium.ts';
 import { bounded } from './bounded.ts';
 import type { OmniBench } from './page.ts';
+import { median } from './stats.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env['OMNI_BENCH_RUNS'] ?? 7);
@@ -43,12 +44,6 @@ interface RequestFigures {
   requestsAfterMount: number;
   requestsTotal: number;
   paintMs: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 async function inBatches<T>(count: number, task: (index: number) => Promise<T>): Promise<T[]> {

@@ -23,6 +23,7 @@ import { Peer, SYNAPSE_VERSION, startSynapse, synapseConfigFingerprint, type Hom
 import { launchChromium, servePages } from '../support/chromium.ts';
 import { WAIT_MS, bounded } from './bounded.ts';
 import { SYNC_SEED_KEY, type SyncSeed } from './run.ts';
+import { percentile } from './stats.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ECHO_SENDS = Number(process.env['OMNI_BENCH_ECHO_SENDS'] ?? 60);
@@ -44,12 +45,6 @@ const DROPPED_FRAME_MS = FRAME_MS * 1.5;
 const NODE_TARGET = 300;
 const LATENCY_TARGET_MS = 250;
 const SCROLL_STEP_PX = 120;
-
-function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
 
 const round = (value: number): number => Math.round(value * 10) / 10;
 const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;

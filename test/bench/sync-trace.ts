@@ -11,6 +11,7 @@ import { startSynapse, type Peer } from '@omnisocial/testing';
 import type { Browser } from 'playwright-core';
 import { launchChromium, servePages } from '../support/chromium.ts';
 import type { OmniBench } from './page.ts';
+import { median } from './stats.ts';
 
 const ROOMS = Number(process.env['OMNI_TRACE_ROOMS'] ?? 500);
 const RUNS = Number(process.env['OMNI_TRACE_RUNS'] ?? 3);
@@ -36,11 +37,6 @@ async function cpuMs(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${String(pid)}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 async function trace(browser: Browser, url: string, hs: string, member: Peer, roomId: string): Promise<Traced> {

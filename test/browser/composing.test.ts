@@ -7,8 +7,8 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { contentBytes, maxContentBytes, MAX_EVENT_BYTES } from '@omnisocial/core';
 import { homeserver, peer, registerUser, type MatrixEvent, type TestUser } from '@omnisocial/testing/browser';
-import { signIn, signOut, type OmniRoom } from '../../packages/elements/src/index.ts';
-import { articles, ignoreResizeObserverLoop, shadow, textbox, waitForText } from './room-like-dom.ts';
+import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
+import { articles, ignoreResizeObserverLoop, shadow, textbox, waitForText } from './dom.ts';
 
 ignoreResizeObserverLoop();
 

@@ -6,8 +6,8 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { homeserver, peer, registerUser, type MatrixEvent, type TestUser } from '@omnisocial/testing/browser';
-import { signIn, signOut, type OmniRoom } from '../../packages/elements/src/index.ts';
-import { articles, articleWith, button, shadow, textbox as findTextbox, typeAndSend, waitForText } from './room-like-dom.ts';
+import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
+import { articles, articleWith, button, shadow, textbox as findTextbox, typeAndSend, waitForText } from './dom.ts';
 
 let baseUrl: string;
 let alice: TestUser;

@@ -9,8 +9,8 @@
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { homeserver, mintLoginToken, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
-import { sessionFor, signIn, signOut, type RoomHandle, type SessionHandle } from '../../packages/core/src/index.ts';
-import { EngineSession } from '../../packages/core/src/session/engine.ts';
+import { sessionFor, signIn, signOut, type RoomHandle, type SessionHandle } from '@omnisocial/core';
+import { EngineSession } from '@omnisocial/core/internal/engine';
 
 const TIMEOUT = 90_000;
 

@@ -20,14 +20,14 @@ import {
   type RemoteNioPeer,
   type TestUser,
 } from '@omnisocial/testing/browser';
-import { signIn, signOut, type RoomSnapshot } from '../../packages/core/src/index.ts';
-import { directRoomCreateRequest } from '../../packages/core/src/dm/dm.ts';
-import { login, startSession } from '../../packages/core/src/session/engine.ts';
-import { outboxStorage } from '../../packages/core/src/outbox/outbox.ts';
+import { signIn, signOut, type RoomSnapshot } from '@omnisocial/core';
+import { outboxStorage } from '@omnisocial/core/internal';
+import { directRoomCreateRequest } from '@omnisocial/core/internal/dm';
+import { login, startSession } from '@omnisocial/core/internal/engine';
 import '../../packages/elements/src/components/dm/define.ts';
 import type { OmniDmView } from '../../packages/elements/src/components/dm/omni-dm.ts';
 import type { OmniDmCreatedEvent, OmniErrorEvent } from '../../packages/elements/src/events.ts';
-import { articleWith, deepText, shadow, textbox, typeAndSend as sendMessage } from './room-like-dom.ts';
+import { articleWith, deepText, shadow, textbox, typeAndSend as sendMessage } from './dom.ts';
 
 const TIMEOUT = 60_000;
 let baseUrl: string;

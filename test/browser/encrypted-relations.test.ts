@@ -17,8 +17,7 @@ import {
   type RemoteNioPeer,
   type TestUser,
 } from '@omnisocial/testing/browser';
-import { sessionFor, signIn, signOut, type RoomHandle } from '../../packages/core/src/index.ts';
-import type { MessageItem } from '../../packages/core/src/timeline/timeline-types.ts';
+import { type MessageItem, type RoomHandle, sessionFor, signIn, signOut } from '@omnisocial/core';
 
 const TIMEOUT = 60_000;
 

@@ -14,9 +14,9 @@ import {
   type RemoteNioPeer,
   type TestUser,
 } from '@omnisocial/testing/browser';
-import { sessionFor } from '../../packages/core/src/index.ts';
-import { signIn, signOut } from '../../packages/elements/src/index.ts';
-import { deepText } from './room-like-dom.ts';
+import { sessionFor } from '@omnisocial/core';
+import { signIn, signOut } from '@omnisocial/chat';
+import { deepText } from './dom.ts';
 
 function wasmEntries(): PerformanceResourceTiming[] {
   return performance

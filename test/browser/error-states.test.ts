@@ -7,8 +7,8 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { homeserver, peer, registerUser, resetProxy, setProxy, startProxy, stopProxy, type TestUser } from '@omnisocial/testing/browser';
-import { signIn, signOut, type OmniDm, type OmniErrorEvent, type OmniRoom, type OmniSignIn } from '../../packages/elements/src/index.ts';
-import { button, deepText, shadow } from './room-like-dom.ts';
+import { signIn, signOut, type OmniDm, type OmniErrorEvent, type OmniRoom, type OmniSignIn } from '@omnisocial/chat';
+import { button, deepText, shadow } from './dom.ts';
 
 const TIMEOUT = 20_000;
 

@@ -28,10 +28,10 @@ import {
   type RemoteNioPeer,
   type TestUser,
 } from '@omnisocial/testing/browser';
-import { sessionFor, signIn, signOut } from '../../packages/core/src/index.ts';
-import { EngineSession } from '../../packages/core/src/session/engine.ts';
+import { sessionFor, signIn, signOut } from '@omnisocial/core';
+import { EngineSession } from '@omnisocial/core/internal/engine';
 import '../../packages/elements/src/components/room/define.ts';
-import { deepDom, findDeep, tileOf, textOf } from './room-like-dom.ts';
+import { deepDom, findDeep, tileOf, textOf } from './dom.ts';
 import type { OmniRoomView } from '../../packages/elements/src/components/room/omni-room.ts';
 
 const TIMEOUT = 120_000;

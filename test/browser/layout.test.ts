@@ -7,9 +7,8 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
 import { setViewport } from '@web/test-runner-commands';
-import { signIn, signOut } from '../../packages/elements/src/index.ts';
-import type { OmniChat, OmniDm, OmniRoom } from '../../packages/elements/src/index.ts';
-import { log, shadow, textbox, waitForText } from './room-like-dom.ts';
+import { type OmniChat, type OmniDm, type OmniRoom, signIn, signOut } from '@omnisocial/chat';
+import { log, shadow, textbox, waitForText } from './dom.ts';
 
 let baseUrl: string;
 let alice: TestUser;

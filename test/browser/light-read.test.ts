@@ -6,20 +6,15 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
-import { lightRead, lightReadCredentials, postRoomAlias, sessionFor, signOut } from '../../packages/core/src/index.ts';
-import { postRoomCreateRequest } from '../../packages/core/src/posts/posts.ts';
+import { lightRead, lightReadCredentials, postRoomAlias, sessionFor, signOut } from '@omnisocial/core';
+import { postRoomCreateRequest } from '@omnisocial/core/internal';
 import '../../packages/elements/src/components/chat/define.ts';
 import type { OmniChatView as OmniChat } from '../../packages/elements/src/components/chat/omni-chat.ts';
+import { articles, articleWith, shadow as root } from './dom.ts';
 
 const TIMEOUT = 45_000;
 const ENGINE = /\/engine\.ts|matrix-js-sdk/u;
 
-const root = (el: OmniChat): ShadowRoot => {
-  if (!el.shadowRoot) throw new Error('no shadow root');
-  return el.shadowRoot;
-};
-const articles = (el: OmniChat): HTMLElement[] => [...root(el).querySelectorAll<HTMLElement>('[role="log"] article')];
-const articleWith = (el: OmniChat, body: string): HTMLElement | undefined => articles(el).find((a) => a.textContent.includes(body));
 const unique = (): string => crypto.randomUUID().slice(0, 8);
 /** When the page started fetching the engine chunk's modules (Infinity while it has not). */
 const engineRequestedAt = (): number =>

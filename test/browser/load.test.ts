@@ -6,8 +6,8 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { homeserver, peer, registerUser, type MatrixEvent, type TestUser } from '@omnisocial/testing/browser';
-import { sessionFor, type MessageItem, type RoomHandle, type TimelineItem } from '../../packages/core/src/index.ts';
-import { signIn, signOut } from '../../packages/elements/src/index.ts';
+import { sessionFor, type MessageItem, type RoomHandle, type TimelineItem } from '@omnisocial/core';
+import { signIn, signOut } from '@omnisocial/chat';
 
 const PEERS = 20;
 const MESSAGES_EACH = 50;

@@ -7,16 +7,13 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
-import { signIn, signOut, type OmniRoom } from '../../packages/elements/src/index.ts';
+import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
+import { shadow } from './dom.ts';
 
 let baseUrl: string;
 let alice: TestUser;
 let bob: TestUser;
 
-const shadow = (el: Element): ShadowRoot => {
-  if (!el.shadowRoot) throw new Error(`${el.localName} has no shadow root`);
-  return el.shadowRoot;
-};
 const mounted = (el: Element): boolean => shadow(el).querySelector('omni-room-view') !== null;
 const facadeButton = (el: Element): HTMLButtonElement | null => shadow(el).querySelector('[part="facade-button"]');
 const homeserverRequests = (since: number): PerformanceResourceTiming[] =>

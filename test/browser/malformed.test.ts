@@ -6,7 +6,7 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
-import { signIn, signOut, type OmniRoom } from '../../packages/elements/src/index.ts';
+import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
 
 const PER_EVENT_BUDGET_MS = 200;
 

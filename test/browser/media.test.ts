@@ -5,8 +5,8 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
-import { signIn, signOut, type OmniRoom } from '../../packages/elements/src/index.ts';
-import { decoded, pngBytes } from './room-like-dom.ts';
+import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
+import { articles, articleWith, decoded, pngBytes, shadow as root } from './dom.ts';
 
 let baseUrl: string;
 let alice: TestUser;
@@ -23,14 +23,6 @@ const ABUSIVE_MXC = [
 ] as const;
 
 const FILE_TEXT = 'Meeting notes: media goes through authenticated endpoints.\n';
-
-const root = (el: OmniRoom): ShadowRoot =>
-  el.shadowRoot ??
-  (() => {
-    throw new Error('no shadow root');
-  })();
-const articles = (el: OmniRoom): HTMLElement[] => [...root(el).querySelectorAll<HTMLElement>('[role="log"] article')];
-const articleWith = (el: OmniRoom, text: string): HTMLElement | undefined => articles(el).find((a) => a.textContent.includes(text));
 
 /** A real PNG drawn on a canvas: a coloured field with a white quarter. */
 /** Unhandled errors anywhere on the page while the room is shown. */

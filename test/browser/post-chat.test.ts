@@ -5,7 +5,6 @@
  * members racing end in one room, refusals keep the message, and visitors read open posts as guests.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
 import {
   homeserver,
   peer,
@@ -18,36 +17,22 @@ import {
   type MatrixEvent,
   type TestUser,
 } from '@omnisocial/testing/browser';
-import { POST_BINDING_EVENT, postRoomAlias, sessionFor, signIn, signOut, type RoomSnapshot } from '../../packages/core/src/index.ts';
-import { login, startSession } from '../../packages/core/src/session/engine.ts';
-import { postRoomCreateRequest } from '../../packages/core/src/posts/posts.ts';
-import { outboxStorage } from '../../packages/core/src/outbox/outbox.ts';
+import { POST_BINDING_EVENT, postRoomAlias, sessionFor, signIn, signOut, type RoomSnapshot } from '@omnisocial/core';
+import { outboxStorage, postRoomCreateRequest } from '@omnisocial/core/internal';
+import { login, startSession } from '@omnisocial/core/internal/engine';
 import '../../packages/elements/src/components/chat/define.ts';
 import type { OmniChatView as OmniChat } from '../../packages/elements/src/components/chat/omni-chat.ts';
 import type { OmniRoomCreatedEvent, OmniErrorEvent } from '../../packages/elements/src/events.ts';
+import { articleWith, shadow as root, textbox, typeAndSend as sendMessage } from './dom.ts';
 
 const TIMEOUT = 30_000;
 let baseUrl: string;
 let serverName: string;
 
-const root = (el: OmniChat): ShadowRoot => {
-  if (!el.shadowRoot) throw new Error('no shadow root');
-  return el.shadowRoot;
-};
 const text = (el: OmniChat): string => root(el).textContent.replace(/\s+/gu, ' ');
-const articles = (el: OmniChat): HTMLElement[] => [...root(el).querySelectorAll<HTMLElement>('[role="log"] article')];
-const articleWith = (el: OmniChat, body: string): HTMLElement | undefined => articles(el).find((a) => a.textContent.includes(body));
-const textbox = (el: OmniChat): HTMLTextAreaElement | null => root(el).querySelector<HTMLTextAreaElement>('textarea[aria-label="Message"]');
 const unique = (): string => crypto.randomUUID().slice(0, 8);
 
-async function typeAndSend(el: OmniChat, body: string): Promise<void> {
-  await waitUntil(() => textbox(el) && !textbox(el)?.disabled, 'the composer is not enabled', { timeout: TIMEOUT });
-  const box = textbox(el) as HTMLTextAreaElement;
-  box.focus();
-  box.value = body;
-  box.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-  await sendKeys({ press: 'Enter' });
-}
+const typeAndSend = (el: OmniChat, body: string): Promise<void> => sendMessage(el, body, TIMEOUT);
 
 async function mount(
   post: string,

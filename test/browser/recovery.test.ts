@@ -7,22 +7,16 @@
  * right one verifies the new device and the earlier messages decrypt and show.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
-import { sessionFor, signIn, signOut, type SessionHandle } from '../../packages/core/src/index.ts';
+import { sessionFor, signIn, signOut, type SessionHandle } from '@omnisocial/core';
 import '../../packages/elements/src/components/room/define.ts';
 import type { OmniRoomView } from '../../packages/elements/src/components/room/omni-room.ts';
 import type { OmniSecurity } from '../../packages/elements/src/components/security/omni-security.ts';
-import { deepText } from './room-like-dom.ts';
+import { deepText, shadow, typeAndSend as sendMessage } from './dom.ts';
 
 const TIMEOUT = 90_000;
 /** The timeline's headline for a message this browser cannot read, yet (keys may come) or at all. */
 const UNABLE = /Waiting for the keys to this message|Unable to decrypt this message/gu;
-
-function shadow(el: Element): ShadowRoot {
-  if (!el.shadowRoot) throw new Error(`${el.localName} has no shadow root`);
-  return el.shadowRoot;
-}
 
 const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
@@ -45,15 +39,7 @@ function mount(baseUrl: string, roomId: string): Promise<OmniRoomView> {
   return fixture<OmniRoomView>(html`<omni-room-view homeserver=${baseUrl} room=${roomId}></omni-room-view>`);
 }
 
-async function typeAndSend(el: OmniRoomView, body: string): Promise<void> {
-  const textbox = (): HTMLTextAreaElement | null => shadow(el).querySelector<HTMLTextAreaElement>('textarea[aria-label="Message"]');
-  await waitUntil(() => textbox() && !textbox()?.disabled, 'the composer is not enabled', { timeout: TIMEOUT });
-  const box = textbox() as HTMLTextAreaElement;
-  box.focus();
-  box.value = body;
-  box.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-  await sendKeys({ press: 'Enter' });
-}
+const typeAndSend = (el: OmniRoomView, body: string): Promise<void> => sendMessage(el, body, TIMEOUT);
 
 async function securityOf(el: OmniRoomView): Promise<OmniSecurity> {
   await waitUntil(

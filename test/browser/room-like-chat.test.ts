@@ -4,8 +4,8 @@
  */
 import { fixture, html } from '@open-wc/testing';
 import { homeserver, peer, registerUser, startNioPeer, type RemoteNioPeer } from '@omnisocial/testing/browser';
-import { postRoomAlias } from '../../packages/core/src/index.ts';
-import { postRoomCreateRequest } from '../../packages/core/src/posts/posts.ts';
+import { postRoomAlias } from '@omnisocial/core';
+import { postRoomCreateRequest } from '@omnisocial/core/internal';
 import '../../packages/elements/src/components/chat/define.ts';
 import { nioPeer, runRoomLikeTests } from './room-like.ts';
 

@@ -5,7 +5,7 @@
  */
 import { fixture, html } from '@open-wc/testing';
 import { peer, registerUser, startNioPeer, type RemoteNioPeer } from '@omnisocial/testing/browser';
-import { directRoomCreateRequest } from '../../packages/core/src/dm/dm.ts';
+import { directRoomCreateRequest } from '@omnisocial/core/internal/dm';
 import '../../packages/elements/src/components/dm/define.ts';
 import { nioPeer, runRoomLikeTests } from './room-like.ts';
 

@@ -8,8 +8,8 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { homeserver, peer, registerUser, type MatrixEvent, type RemoteNioPeer, type TestUser } from '@omnisocial/testing/browser';
-import { signIn, signOut } from '../../packages/core/src/index.ts';
-import { articles, articleWith, button, decoded, log, pngBytes, shadow, textbox, typeAndSend, waitForText } from './room-like-dom.ts';
+import { signIn, signOut } from '@omnisocial/core';
+import { articles, articleWith, button, decoded, log, pngBytes, shadow, textbox, typeAndSend, waitForText } from './dom.ts';
 
 const TIMEOUT = 90_000;
 

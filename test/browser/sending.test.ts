@@ -16,7 +16,7 @@ import {
   type TestUser,
 } from '@omnisocial/testing/browser';
 import { sessionFor, type MessageItem, type RoomHandle } from '@omnisocial/core';
-import { signIn, signOut } from '../../packages/elements/src/index.ts';
+import { signIn, signOut } from '@omnisocial/chat';
 import type { OmniRoom } from '../../packages/elements/src/components/room/omni-room.ts';
 
 const SEND = { method: 'PUT', path: '/send/m.room.message/' };

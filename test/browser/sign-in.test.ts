@@ -13,16 +13,20 @@ import {
   startHomeserver,
   type TestUser,
 } from '@omnisocial/testing/browser';
-import { completeSsoSignIn, getLoginFlows, OmniError, signIn, signOut, ssoRedirectUrl } from '../../packages/elements/src/index.ts';
-import type { OmniRoom, OmniSignIn } from '../../packages/elements/src/index.ts';
+import {
+  completeSsoSignIn,
+  getLoginFlows,
+  OmniError,
+  type OmniRoom,
+  type OmniSignIn,
+  signIn,
+  signOut,
+  ssoRedirectUrl,
+} from '@omnisocial/chat';
+import { shadow } from './dom.ts';
 
 let baseUrl: string;
 let bob: TestUser;
-
-function shadow(el: Element): ShadowRoot {
-  if (!el.shadowRoot) throw new Error(`${el.localName} has no shadow root`);
-  return el.shadowRoot;
-}
 
 /** The sign-in UI of a room: <omni-sign-in> inside <omni-room>'s shadow root. */
 function signInRoot(room: OmniRoom): ShadowRoot | undefined {

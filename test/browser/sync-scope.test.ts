@@ -4,8 +4,9 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
-import { signIn, signOut } from '../../packages/elements/src/index.ts';
+import { signIn, signOut } from '@omnisocial/chat';
 import type { OmniRoom } from '../../packages/elements/src/components/room/omni-room.ts';
+import { shadow } from './dom.ts';
 
 const SLIDING_SYNC = '/_matrix/client/unstable/org.matrix.simplified_msc3575/sync';
 
@@ -61,11 +62,6 @@ class SyncRecorder {
   roomsReceived(): Set<string> {
     return new Set(this.exchanges.flatMap((e) => e.rooms ?? []));
   }
-}
-
-function shadow(el: OmniRoom): ShadowRoot {
-  if (!el.shadowRoot) throw new Error('omni-room has no shadow root');
-  return el.shadowRoot;
 }
 
 function shows(el: OmniRoom, text: string): boolean {

@@ -6,8 +6,8 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
-import { signIn, signOut, type OmniRoom } from '../../packages/elements/src/index.ts';
-import { articles, articleWith, button, log, shadow, waitForText } from './room-like-dom.ts';
+import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
+import { articles, articleWith, button, log, shadow, waitForText } from './dom.ts';
 
 const TIMEOUT = 30_000;
 

@@ -6,10 +6,10 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
-import { postRoomAlias, signIn, signOut } from '../../packages/core/src/index.ts';
+import { postRoomAlias, signIn, signOut } from '@omnisocial/core';
 import '../../packages/elements/src/components/chat/define.ts';
 import type { OmniChatView as OmniChat } from '../../packages/elements/src/components/chat/omni-chat.ts';
-import { articleWith, log, shadow, typeAndSend, waitForText } from './room-like-dom.ts';
+import { articleWith, log, shadow, typeAndSend, waitForText } from './dom.ts';
 
 const TIMEOUT = 60_000;
 

@@ -32,9 +32,9 @@ import {
   type RemoteNioPeer,
   type TestUser,
 } from '@omnisocial/testing/browser';
-import { sessionFor, signIn, signOut, type SessionHandle } from '../../packages/core/src/index.ts';
+import { sessionFor, signIn, signOut, type SessionHandle } from '@omnisocial/core';
 import '../../packages/elements/src/components/room/define.ts';
-import { deepDom, tileOf, textOf } from './room-like-dom.ts';
+import { deepDom, tileOf, textOf } from './dom.ts';
 import type { OmniRoomView } from '../../packages/elements/src/components/room/omni-room.ts';
 
 const TIMEOUT = 120_000;

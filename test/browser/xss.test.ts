@@ -16,7 +16,7 @@ import {
   type MessageItem,
   type MessageKind,
 } from '@omnisocial/core';
-import { signIn, signOut } from '../../packages/elements/src/index.ts';
+import { signIn, signOut } from '@omnisocial/chat';
 import { renderMessageBody } from '../../packages/elements/src/components/message-body/message-body.ts';
 import type { OmniRoom } from '../../packages/elements/src/components/room/omni-room.ts';
 

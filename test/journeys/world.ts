@@ -4,18 +4,17 @@
  * have them (an open post whose room carries its set-up history, a community lobby guests may not join).
  * Shared by the journey suite and `pnpm screenshots`.
  */
-import { spawn } from 'node:child_process';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
-import { postRoomAlias, postRoomCreateRequest } from '../../packages/core/src/posts/posts.ts';
+import { postRoomAlias, postRoomCreateRequest } from '@omnisocial/core/internal';
+import { dist, ensureBuild } from '../support/build.ts';
 import { launchChromium, serveStatic } from '../support/chromium.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const dist = path.join(root, 'packages/elements/dist');
 const pages = path.join(root, 'test/journeys/pages');
 
 export interface Member {
@@ -53,34 +52,6 @@ export interface World {
   /** A loopback port nothing listens on: a homeserver that is down. */
   deadHomeserver: string;
   close: () => Promise<void>;
-}
-
-async function newestMtime(target: string): Promise<number> {
-  const info = await stat(target);
-  if (!info.isDirectory()) return info.mtimeMs;
-  const entries = await readdir(target, { withFileTypes: true, recursive: true });
-  const times = await Promise.all(
-    entries.filter((e) => e.isFile()).map(async (e) => (await stat(path.join(e.parentPath, e.name))).mtimeMs),
-  );
-  return Math.max(0, ...times);
-}
-
-/** `pnpm build`, unless dist/ is newer than every source it is built from: the journeys test what sites ship. */
-export async function ensureBuild(): Promise<void> {
-  const built = await stat(path.join(dist, '.vite/manifest.json')).then(
-    (s) => s.mtimeMs,
-    () => 0,
-  );
-  const sources = ['packages/core/src', 'packages/elements/src', 'vite.config.ts', 'pnpm-lock.yaml'].map((p) => path.join(root, p));
-  const newest = Math.max(...(await Promise.all(sources.map(newestMtime))));
-  if (built > newest) return;
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('sh', ['scripts/with-env.sh', 'pnpm', 'build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`pnpm build failed (${code}):\n${output}`))));
-  });
 }
 
 async function closedPort(): Promise<number> {

@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../support/chromium.ts';
+import { until as poll } from '../support/wait.ts';
 
 const TIMEOUT = { timeout: 90_000 };
 
@@ -57,15 +58,8 @@ async function backedUpRooms(hs: Homeserver, member: Peer, version: string): Pro
   return Object.keys(((await response.json()) as { rooms: Record<string, unknown> }).rooms);
 }
 
-async function until<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await check();
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
+const until = <T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 90_000): Promise<T> =>
+  poll(check, what, timeoutMs, 500);
 
 describe('a tab closed in the middle of the key backup upload', { timeout: 600_000 }, () => {
   let browser: Browser;

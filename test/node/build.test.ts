@@ -4,45 +4,32 @@
  * no import map): an element far below the fold costs no homeserver request and no engine chunk;
  * scrolling to it loads the engine and shows the room.
  */
-import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { launchChromium, serveStatic } from '../support/chromium.ts';
-import { ENGINE_BUDGET } from './budgets.ts';
+import {
+  dist,
+  ENGINE_KEY,
+  findLoaderKey,
+  gzipSize,
+  readManifest,
+  runBuild,
+  staticClosure as closureOf,
+  type Manifest,
+} from '../support/build.ts';
+import { ENGINE_BUDGET, LOADER_BUDGET } from './budgets.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const packageDir = path.join(root, 'packages/elements');
-const dist = path.join(packageDir, 'dist');
-const LOADER_BUDGET = 8 * 1024;
-
-interface ManifestChunk {
-  file: string;
-  isEntry?: boolean;
-  imports?: string[];
-  dynamicImports?: string[];
-}
-type Manifest = Record<string, ManifestChunk>;
+const packageDir = path.dirname(dist);
 
 let manifest: Manifest;
 let buildSeconds = 0;
 
-const gzipSize = async (file: string): Promise<number> => gzipSync(await readFile(path.join(dist, file)), { level: 9 }).length;
-
-/** A chunk and every chunk it imports statically (what the browser must fetch before running it). */
-function staticClosure(key: string, seen = new Set<string>()): Set<string> {
-  if (seen.has(key)) return seen;
-  seen.add(key);
-  for (const imported of manifest[key]?.imports ?? []) staticClosure(imported, seen);
-  return seen;
-}
-
+const staticClosure = (key: string): Set<string> => closureOf(manifest, key);
 const files = (keys: Iterable<string>): string[] => [...keys].map((key) => manifest[key]?.file ?? key);
 
 /**
@@ -50,13 +37,13 @@ const files = (keys: Iterable<string>): string[] => [...keys].map((key) => manif
  * statically, less those the loader holds already (the bundler may split matrix-js-sdk into a chunk of its own).
  */
 function engineKeys(): string[] {
-  assert.ok(manifest['packages/core/src/session/engine.ts'], 'no engine chunk in the build');
+  assert.ok(manifest[ENGINE_KEY], 'no engine chunk in the build');
   const loader = staticClosure(entryKey());
-  return [...staticClosure('packages/core/src/session/engine.ts')].filter((key) => !loader.has(key));
+  return [...staticClosure(ENGINE_KEY)].filter((key) => !loader.has(key));
 }
 const engineGzipBytes = async (): Promise<number> => (await Promise.all(files(engineKeys()).map(gzipSize))).reduce((a, b) => a + b, 0);
 const entryKey = (): string => {
-  const key = Object.keys(manifest).find((k) => manifest[k]?.isEntry && manifest[k].file === 'omni-chat.js');
+  const key = findLoaderKey(manifest);
   assert.ok(key, 'omni-chat.js is not an entry of the build');
   return key;
 };
@@ -67,16 +54,8 @@ async function jsFiles(directory: string): Promise<string[]> {
 }
 
 before(async () => {
-  const started = performance.now();
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('sh', ['scripts/with-env.sh', 'pnpm', 'build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`pnpm build failed (${code}):\n${output}`))));
-  });
-  buildSeconds = (performance.now() - started) / 1000;
-  manifest = JSON.parse(await readFile(path.join(dist, '.vite/manifest.json'), 'utf8')) as Manifest;
+  buildSeconds = await runBuild();
+  manifest = await readManifest();
 });
 
 describe('the build', () => {
@@ -84,7 +63,7 @@ describe('the build', () => {
     const loader = files(staticClosure(entryKey()));
     const sizes = await Promise.all(loader.map(gzipSize));
     const total = sizes.reduce((a, b) => a + b, 0);
-    const engine = manifest['packages/core/src/session/engine.ts'];
+    const engine = manifest[ENGINE_KEY];
     assert.ok(engine, 'no engine chunk in the build');
     t.diagnostic(`build: ${buildSeconds.toFixed(1)} s`);
     t.diagnostic(`loader: ${total} B gzip (${loader.map((f, i) => `${f} ${sizes[i]}`).join(', ')})`);
@@ -192,7 +171,7 @@ describe('omni-chat.js from a plain <script type="module"> against a real Synaps
     await page.waitForTimeout(1500);
 
     const loaderFiles = new Set(files(staticClosure(entryKey())).map((f) => site.url(`/dist/${f}`)));
-    const engineFile = manifest['packages/core/src/session/engine.ts']?.file ?? '';
+    const engineFile = manifest[ENGINE_KEY]?.file ?? '';
     assert.deepEqual(
       requested.filter((url) => url.startsWith(hs.baseUrl)),
       [],

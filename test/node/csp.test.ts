@@ -6,8 +6,7 @@
  * and in an open post chat, and reads what a peer sends in each. Zero violations, in the page's own
  * `securitypolicyviolation` events and in Chromium's console.
  */
-import { spawn } from 'node:child_process';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -15,12 +14,12 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
-import { postRoomAlias } from '../../packages/core/src/posts/posts.ts';
+import { postRoomAlias } from '@omnisocial/core/internal';
+import { dist, ensureBuild } from '../support/build.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { NioPeer } from '../support/nio.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const dist = path.join(root, 'packages/elements/dist');
 const pages = path.join(root, 'test/pages/csp');
 const TIMEOUT = 90_000;
 
@@ -39,34 +38,6 @@ const strictPolicy = (homeserver: string): string =>
     "require-trusted-types-for 'script'",
     'trusted-types lit-html dompurify',
   ].join('; ');
-
-async function newestMtime(target: string): Promise<number> {
-  const info = await stat(target);
-  if (!info.isDirectory()) return info.mtimeMs;
-  const entries = await readdir(target, { withFileTypes: true, recursive: true });
-  const times = await Promise.all(
-    entries.filter((e) => e.isFile()).map(async (e) => (await stat(path.join(e.parentPath, e.name))).mtimeMs),
-  );
-  return Math.max(0, ...times);
-}
-
-/** `pnpm build`, unless dist/ is newer than every source it is built from (build.test.ts builds just before us). */
-async function ensureBuild(): Promise<void> {
-  const built = await stat(path.join(dist, '.vite/manifest.json')).then(
-    (s) => s.mtimeMs,
-    () => 0,
-  );
-  const sources = ['packages/core/src', 'packages/elements/src', 'vite.config.ts', 'pnpm-lock.yaml'].map((p) => path.join(root, p));
-  const newest = Math.max(...(await Promise.all(sources.map(newestMtime))));
-  if (built > newest) return;
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('sh', ['scripts/with-env.sh', 'pnpm', 'build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`pnpm build failed (${code}):\n${output}`))));
-  });
-}
 
 const types: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',

@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../support/chromium.ts';
+import { until } from '../support/wait.ts';
 
 /** The longest a member may wait for what they expect to see. */
 const SEEN = { timeout: 30_000 };
@@ -30,13 +31,9 @@ after(async () => {
   await hs.stop();
 });
 
-async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+const waitFor = async (condition: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> => {
+  await until(condition, what, timeoutMs, 250);
+};
 
 /** A member's browser: its own context (own IndexedDB), with the DM page open on `other`. */
 async function openDm(member: Peer, other: Peer): Promise<Page> {

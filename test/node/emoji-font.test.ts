@@ -4,19 +4,16 @@
  * big-emoji message and the emoji picker in colour, with the font it ships loaded relative to the
  * module, and only once an emoji needs it. In dark mode the picker is dark too.
  */
-import { spawn } from 'node:child_process';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
+import { dist, ensureBuild } from '../support/build.ts';
 import { launchChromium } from '../support/chromium.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const dist = path.join(root, 'packages/elements/dist');
 const TIMEOUT = 60_000;
 
 /**
@@ -45,33 +42,6 @@ room.setAttribute('homeserver', query.get('hs'));
 room.setAttribute('room', query.get('room'));
 document.body.append(room);
 `;
-
-async function newestMtime(target: string): Promise<number> {
-  const info = await stat(target);
-  if (!info.isDirectory()) return info.mtimeMs;
-  const entries = await readdir(target, { withFileTypes: true, recursive: true });
-  const times = await Promise.all(
-    entries.filter((e) => e.isFile()).map(async (e) => (await stat(path.join(e.parentPath, e.name))).mtimeMs),
-  );
-  return Math.max(0, ...times);
-}
-
-/** `pnpm build`, unless dist/ is newer than every source it is built from. */
-async function ensureBuild(): Promise<void> {
-  const built = await stat(path.join(dist, '.vite/manifest.json')).then(
-    (s) => s.mtimeMs,
-    () => 0,
-  );
-  const sources = ['packages/core/src', 'packages/elements/src', 'vite.config.ts', 'pnpm-lock.yaml'].map((p) => path.join(root, p));
-  if (built > Math.max(...(await Promise.all(sources.map(newestMtime))))) return;
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('sh', ['scripts/with-env.sh', 'pnpm', 'build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`pnpm build failed (${String(code)}):\n${output}`))));
-  });
-}
 
 const types: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',

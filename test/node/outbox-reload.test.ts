@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../support/chromium.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
+import { until } from '../support/wait.ts';
 
 const TIMEOUT = { timeout: 30_000 };
 const SEND = { method: 'PUT', path: '/send/m.room.message/' };
@@ -73,13 +74,9 @@ function storedEntries(page: Page): Promise<number> {
   });
 }
 
-async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const waitFor = async (condition: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> => {
+  await until(condition, what, timeoutMs, 100);
+};
 
 async function openSignedIn(page: Page, room = alias, marker = 'hello from bob'): Promise<void> {
   page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));

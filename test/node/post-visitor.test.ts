@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
-import { POST_BINDING_EVENT, postRoomAlias, postRoomCreateRequest } from '../../packages/core/src/posts/posts.ts';
+import { POST_BINDING_EVENT, postRoomAlias, postRoomCreateRequest } from '@omnisocial/core/internal';
 import { launchChromium, servePages } from '../support/chromium.ts';
 
 const TIMEOUT = 60_000;

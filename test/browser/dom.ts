@@ -1,6 +1,6 @@
 /**
- * Finding things in a room-like view (`<omni-room>`, `<omni-dm>`, `<omni-chat>` or their views) the
- * way a member does: by role and accessible name. Shared by the browser tests of the three views.
+
+
  */
 import { waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';

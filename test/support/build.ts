@@ -1,10 +1,11 @@
 /**
- * What `pnpm build` ships in packages/elements/dist, read from Vite's manifest: the loader (omni-chat.js and
- * what it imports statically), the engine chunk and the crypto wasm. Used by `pnpm bench` (the summary) and
- * beside the budgets test/node/build.test.ts enforces (test/node/budgets.ts).
+ * Building and measuring what `pnpm build` ships in packages/elements/dist, read from Vite's manifest: the
+ * loader (omni-chat.js and what it imports statically), the engine chunk and the crypto wasm. One module for
+ * the size check (test/node/build.test.ts, budgets in test/node/budgets.ts), the tests that load the built
+ * module (csp, emoji font, journeys) and `pnpm bench` (its summary; `node test/support/build.ts` prints it).
  */
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -12,7 +13,7 @@ import { ENGINE_BUDGET, LOADER_BUDGET } from '../node/budgets.ts';
 
 export { ENGINE_BUDGET, LOADER_BUDGET };
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const dist = path.join(root, 'packages/elements/dist');
 
 export const ENGINE_KEY = 'packages/core/src/session/engine.ts';
@@ -52,8 +53,12 @@ export function staticClosure(manifest: Manifest, key: string, seen = new Set<st
   return seen;
 }
 
+/** The manifest key of omni-chat.js, the loader entry; undefined when the build has no such entry. */
+export const findLoaderKey = (manifest: Manifest): string | undefined =>
+  Object.keys(manifest).find((k) => manifest[k]?.isEntry && manifest[k].file === 'omni-chat.js');
+
 export function loaderKey(manifest: Manifest): string {
-  const key = Object.keys(manifest).find((k) => manifest[k]?.isEntry && manifest[k].file === 'omni-chat.js');
+  const key = findLoaderKey(manifest);
   if (!key) throw new Error('omni-chat.js is not an entry of the build');
   return key;
 }
@@ -100,6 +105,28 @@ export function runBuild(): Promise<number> {
       code === 0 ? resolve((performance.now() - started) / 1000) : reject(new Error(`pnpm build failed (${String(code)}):\n${output}`)),
     );
   });
+}
+
+async function newestMtime(target: string): Promise<number> {
+  const info = await stat(target);
+  if (!info.isDirectory()) return info.mtimeMs;
+  const entries = await readdir(target, { withFileTypes: true, recursive: true });
+  const times = await Promise.all(
+    entries.filter((e) => e.isFile()).map(async (e) => (await stat(path.join(e.parentPath, e.name))).mtimeMs),
+  );
+  return Math.max(0, ...times);
+}
+
+/** `pnpm build`, unless dist/ is newer than every source it is built from (build.test.ts builds before the others). */
+export async function ensureBuild(): Promise<void> {
+  const built = await stat(path.join(dist, '.vite/manifest.json')).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
+  const sources = ['packages/core/src', 'packages/elements/src', 'vite.config.ts', 'pnpm-lock.yaml'].map((p) => path.join(root, p));
+  const newest = Math.max(...(await Promise.all(sources.map(newestMtime))));
+  if (built > newest) return;
+  await runBuild();
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
