@@ -377,6 +377,57 @@ describe('<omni-chat-view> (the view of <omni-chat post>) against a real Synapse
     }
   });
 
+  it("a member's open post never long-polls /events, so their other rooms' messages arrive at once", async () => {
+    // Synapse answers a member's `/events?room_id=` from the member's own notifier stream and, when the member
+    // has none yet, creates it with that one room: their sync would then wait out its long-poll for the rest.
+    const carol = await registerUser({ displayName: 'Carol' });
+    const post = `member-${unique()}`;
+    const { room_id: postRoomId } = (await peer(bob).request(
+      'POST',
+      '/_matrix/client/v3/createRoom',
+      postRoomCreateRequest({ id: post, open: true }, postRoomAlias(post, { serverName }), bob.userId),
+    )) as { room_id: string };
+    await peer(bob).sendMessage(postRoomId, 'on the post');
+    const { roomId: communityId } = await peer(bob).createRoom({ name: 'Community', preset: 'public_chat' });
+    await peer(carol).joinRoom(postRoomId);
+    await peer(carol).joinRoom(communityId);
+
+    const polls: string[] = [];
+    let syncing = 0;
+    const original = window.fetch.bind(window);
+    window.fetch = async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.includes('/_matrix/client/v3/events')) polls.push(url);
+      if (!url.includes('simplified_msc3575/sync')) return original(input, init);
+      syncing += 1;
+      try {
+        return await original(input, init);
+      } finally {
+        syncing -= 1;
+      }
+    };
+    await signIn({ homeserver: baseUrl, username: carol.username, password: carol.password });
+    const session = sessionFor(baseUrl);
+    if (!session) throw new Error('no session');
+    const postHandle = session.openPostRoom({ id: post, open: true });
+    const community = session.openRoom(communityId);
+    const shows = (handle: typeof community, body: string) => (): boolean =>
+      handle.snapshot.items.some((item) => item.kind === 'message' && item.body === body);
+    try {
+      await waitUntil(shows(postHandle, 'on the post'), 'the member cannot read the post', { timeout: TIMEOUT });
+      await waitUntil(() => community.snapshot.status === 'ready', 'the community room did not open', { timeout: TIMEOUT });
+      // With the sync in its long-poll, a message in the other room must wake it, well before its 30 s end.
+      await waitUntil(() => syncing > 0, 'no sync in flight', { timeout: TIMEOUT });
+      await peer(bob).sendMessage(communityId, 'in the community');
+      await waitUntil(shows(community, 'in the community'), 'the message waited for the long-poll to end', { timeout: 10_000 });
+      expect(polls, 'a member long-polled /events').to.deep.equal([]);
+    } finally {
+      window.fetch = original;
+      postHandle.release();
+      community.release();
+    }
+  });
+
   it('keeps messages typed before the room exists across a reload and sends them once, in order, when creation is allowed', async () => {
     const gina = await registerUser({ displayName: 'Gina' });
     const post = `reload-${unique()}`;

@@ -138,7 +138,7 @@ export class PostRoomModel extends LazyRoom {
       const [member, binding, outside, guestAccess] = await Promise.all([
         this.#isMember(roomId),
         this.#readBinding(roomId),
-        peek.start().then(
+        peek.read().then(
           () => undefined,
           (error: unknown) => (error instanceof Error ? error : new Error('The discussion cannot be read.')),
         ),
@@ -167,6 +167,7 @@ export class PostRoomModel extends LazyRoom {
       this.#guestMayJoin = (guestAccess as { guest_access?: unknown } | undefined)?.guest_access === 'can_join';
       this.#peek = peek;
       outsideShown = true;
+      peek.follow();
       this.showOutside({ roomId, ...peek.view() });
       return 'absent';
     } finally {

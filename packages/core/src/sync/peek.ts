@@ -85,10 +85,10 @@ export class RoomPeek {
   }
 
   /**
-   * Reads the latest messages and starts following the room. Rejects with `forbidden` when the room is
-   * not world-readable (only its members may read it).
+   * Reads the latest messages. Rejects with `forbidden` when the room is not world-readable (only its
+   * members may read it). New events are followed only once `follow()` is called.
    */
-  async start(): Promise<PeekView> {
+  async read(): Promise<PeekView> {
     const filter = encodeURIComponent(JSON.stringify({ lazy_load_members: true }));
     const room = encodeURIComponent(this.roomId);
     const response = await call(this.#account, `/_matrix/client/v3/rooms/${room}/messages?dir=b&limit=${String(PAGE)}&filter=${filter}`);
@@ -98,8 +98,17 @@ export class RoomPeek {
     if (typeof start !== 'string') throw refused(response);
     this.from = start;
     this.#addPage(response.body);
-    if (!this.#stopped) follow(this);
     return this.view();
+  }
+
+  /**
+   * Follows the room's new events from where the first read began, until `stop()`. Only for a reader
+   * who is not in the room: Synapse answers a member's `/events?room_id=` from the member's own
+   * notifier stream, and creates that stream with this one room when the member has none yet, so that
+   * the member's sync would then not be woken by anything happening in their other rooms.
+   */
+  follow(): void {
+    if (!this.#stopped) follow(this);
   }
 
   /** Loads an older page; resolves to whether more remains. */
