@@ -1,19 +1,39 @@
 /**
- * A node:test reporter that yields `{ passed, failed }` over the leaf tests of a run, so the test
- * command can add Node tests to one total. Suites are not counted; their tests are.
+ * A node:test reporter that yields `{ passed, failed, failures }` over the leaf tests of a run, so the
+ * test command can add Node tests to one total and repeat at its end what failed and why. Suites are not
+ * counted; their tests are.
  */
 interface TestEvent {
   type: string;
-  data?: { details?: { type?: string } };
+  data?: {
+    name?: string;
+    file?: string;
+    details?: { type?: string; error?: unknown };
+  };
+}
+
+/** The first lines of a failure: the cause's message where node:test wrapped it. */
+function describe(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const text = cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
+  return text
+    .split('\n')
+    .filter((line) => !/\(node:|node_modules/u.test(line))
+    .slice(0, 12)
+    .join('\n');
 }
 
 export default async function* tally(source: AsyncIterable<TestEvent>): AsyncGenerator<string> {
   let passed = 0;
   let failed = 0;
+  const failures: Array<{ name: string; file: string; error: string }> = [];
   for await (const event of source) {
     if (event.data?.details?.type === 'suite') continue;
     if (event.type === 'test:pass') passed += 1;
-    else if (event.type === 'test:fail') failed += 1;
+    else if (event.type === 'test:fail') {
+      failed += 1;
+      failures.push({ name: event.data?.name ?? '', file: event.data?.file ?? '', error: describe(event.data?.details?.error) });
+    }
   }
-  yield JSON.stringify({ passed, failed });
+  yield JSON.stringify({ passed, failed, failures });
 }

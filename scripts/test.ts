@@ -7,16 +7,23 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
 const work = mkdtempSync(join(tmpdir(), 'omni-test-'));
 
+interface Failure {
+  name: string;
+  file: string;
+  error: string;
+}
+
 interface Tally {
   passed: number;
   failed: number;
+  failures?: Failure[];
 }
 
 const results: Array<{ step: string } & Tally> = [];
@@ -37,7 +44,8 @@ function readTally(file: string): Tally | undefined {
 async function check(step: string, command: string, args: string[]): Promise<void> {
   console.log(`\n▶ ${step}`);
   const code = await run(command, args);
-  results.push({ step, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 });
+  const failures = code === 0 ? [] : [{ name: `${step} exited with code ${code}`, file: '', error: 'see its output above' }];
+  results.push({ step, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, failures });
 }
 
 async function suite(step: string, command: string, args: string[], summary: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
@@ -45,7 +53,12 @@ async function suite(step: string, command: string, args: string[], summary: str
   const code = await run(command, args, env);
   const tally = readTally(summary) ?? { passed: 0, failed: 0 };
   // A runner that crashed before reporting, or failed without a failing test, still counts as a failure.
-  if (code !== 0 && tally.failed === 0) tally.failed = 1;
+  if (code !== 0 && tally.failed === 0) {
+    tally.failed = 1;
+    tally.failures = [
+      { name: `${step} exited with code ${code} before reporting a failing test`, file: '', error: 'see its output above' },
+    ];
+  }
   results.push({ step, ...tally });
 }
 
@@ -90,6 +103,16 @@ try {
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+// What failed, repeated where the end of a long log shows it.
+const failures = results.flatMap((r) => (r.failures ?? []).map((failure) => ({ step: r.step, ...failure })));
+if (failures.length > 0) {
+  console.log('\nFailed:');
+  for (const f of failures) {
+    console.log(`✖ [${f.step}] ${f.name}${f.file ? ` (${relative(root, f.file)})` : ''}`);
+    for (const line of f.error.split('\n')) console.log(`    ${line}`);
+  }
 }
 
 console.log('');
