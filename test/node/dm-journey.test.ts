@@ -64,11 +64,16 @@ const message = (page: Page, body: string) => page.getByRole('log').getByRole('a
 
 /** The visible text of the conversation, to say what the member saw when an expectation fails. */
 async function seen(page: Page): Promise<string> {
+  // The page's accessibility tree reaches into the elements' shadow roots, which `innerText` does not.
   return (
     (await page
       .getByRole('log')
       .ariaSnapshot({ timeout: 1_000 })
-      .catch(() => null)) ?? (await page.locator('body').innerText())
+      .catch(() => null)) ??
+    (await page
+      .locator('body')
+      .ariaSnapshot({ timeout: 5_000 })
+      .catch(() => 'nothing readable'))
   );
 }
 
