@@ -44,7 +44,13 @@ export class Classification {
     const facts = factsOf(json, this.#facts);
     const sender = asString(json['sender']) ?? '';
     const stateKey = asString(json['state_key']);
-    const setUp = this.#setup.take(facts.type, sender, stateKey, asString(facts.content['membership']), stateKey !== undefined && replacesState(json));
+    const setUp = this.#setup.take(
+      facts.type,
+      sender,
+      stateKey,
+      asString(facts.content['membership']),
+      stateKey !== undefined && replacesState(json),
+    );
     const id = asString(json['event_id']);
     // Without an id or a time an event cannot be placed, answered or keyed: it is not shown.
     if (id === undefined || asNumber(json['origin_server_ts']) === undefined) return;
@@ -74,7 +80,9 @@ export class Classification {
       if (!redacted && (!wellFormed || sender === '')) return Kind.Placeholder;
       if (redacted) return Kind.Message;
       this.#countMessage(sender, true);
-      return this.#options.attachmentText !== undefined && isAttachmentType(asString(facts.content['msgtype'])) ? Kind.Attachment : Kind.Message;
+      return this.#options.attachmentText !== undefined && isAttachmentType(asString(facts.content['msgtype']))
+        ? Kind.Attachment
+        : Kind.Message;
     }
     if (type === 'm.reaction') {
       if (relation.relType === 'm.annotation' && relation.eventId !== undefined && relation.key !== undefined) {

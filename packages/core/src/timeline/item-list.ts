@@ -84,18 +84,18 @@ export class ItemList {
     this.#run = undefined;
     const { key, eventId, timestamp, changes, eventIds } = run;
     const only = changes.length === 1 ? changes[0] : undefined;
-    if (only) this.#keep<NoticeItem>({ kind: 'notice', key, eventId, timestamp, text: only.text });
+    if (only) this.#keep({ kind: 'notice', key, eventId, timestamp, text: only.text });
     else {
       const summary: MembershipSummary = {
         lines: changes.map((c) => c.text),
         names: [...new Set(changes.filter((c) => !c.anonymous).map((c) => c.name))],
         eventIds,
       };
-      this.#keep<NoticeItem>({ kind: 'notice', key, eventId, timestamp, text: membershipSummary(changes), summary });
+      this.#keep({ kind: 'notice', key, eventId, timestamp, text: membershipSummary(changes), summary });
     }
   }
 
-  #keep<T extends TimelineItem>(item: T): void {
+  #keep(item: TimelineItem): void {
     const previous = this.#previous.get(item.key);
     const chosen = previous && sameItem(previous, item) ? previous : item;
     this.byKey.set(chosen.key, chosen);
