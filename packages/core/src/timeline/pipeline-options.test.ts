@@ -116,7 +116,7 @@ describe('timelineItems with the engine inputs', () => {
       [BOB],
       'no receipt: his own latest message',
     );
-    assert.deepEqual(one?.reactions, [{ key: '👍', count: 2, senders: [ME, ANN], ownEventId: '$r1' }]);
+    assert.deepEqual(one.reactions, [{ key: '👍', count: 2, senders: [ME, ANN], ownEventId: '$r1' }]);
   });
 
   test('an unchanged rebuild with the same cache gives the very same items', () => {
