@@ -8,10 +8,12 @@ import type { Browser, Page } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../support/chromium.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
-import { until } from '../support/wait.ts';
+import { quietWindow, until } from '../support/wait.ts';
 
 const TIMEOUT = { timeout: 30_000 };
 const SEND = { method: 'PUT', path: '/send/m.room.message/' };
+/** How long a stray second copy of a sent message (a retry that also landed) is given to reach the server before counting. */
+const NO_DUPLICATE_WINDOW_MS = 1_000;
 
 let browser: Browser;
 let pages: Awaited<ReturnType<typeof servePages>>;
@@ -117,7 +119,7 @@ describe('the outbox across reloads (real Synapse behind a fault proxy)', () => 
     await waitFor(async () => (await onServer('reload')).length >= 2, 'messages arrive after the reload');
     await page.getByRole('log').getByText('reload 2').waitFor(TIMEOUT);
     await waitFor(async () => (await storedEntries(page)) === 0, 'the outbox empties once sent');
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await quietWindow(NO_DUPLICATE_WINDOW_MS);
     assert.deepEqual(await onServer('reload'), ['reload 1', 'reload 2']);
     await context.close();
   });
@@ -143,7 +145,7 @@ describe('the outbox across reloads (real Synapse behind a fault proxy)', () => 
     await waitFor(async () => (await sent()) >= 2, 'both messages reach the server after the reload', 60_000);
     await page.getByRole('log').getByText('e2ee reload 2').waitFor(TIMEOUT);
     await waitFor(async () => (await storedEntries(page)) === 0, 'the outbox empties once sent');
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await quietWindow(NO_DUPLICATE_WINDOW_MS);
     // Exactly two, both encrypted: nothing in the clear, nothing twice.
     assert.equal(await sent(), 2);
     assert.equal((await fromAlice()).filter((e) => e.type === 'm.room.message').length, 0);
@@ -168,7 +170,7 @@ describe('the outbox across reloads (real Synapse behind a fault proxy)', () => 
     const attempts = proxy.log(SEND).filter((e) => e.outcome === 'dropped' || e.outcome === 'forwarded');
     const paths = new Set(attempts.map((e) => e.path));
     assert.equal(paths.size, 1, `every attempt used the same transaction id: ${[...paths].join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await quietWindow(NO_DUPLICATE_WINDOW_MS);
     assert.deepEqual(await onServer('lost then reload'), ['lost then reload']);
     await context.close();
   });

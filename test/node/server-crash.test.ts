@@ -8,8 +8,11 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../support/chromium.ts';
+import { quietWindow, settled } from '../support/wait.ts';
 
 const TIMEOUT = { timeout: 60_000 };
+/** How long a duplicate of a message retried across the crash is given to reach the server before counting. */
+const NO_DUPLICATE_WINDOW_MS = 2_000;
 
 let browser: Browser;
 let pages: Awaited<ReturnType<typeof servePages>>;
@@ -67,10 +70,9 @@ test('Synapse killed and restarted mid-conversation: messages typed meanwhile ar
   await page.getByRole('log').getByText('while down 3').waitFor(TIMEOUT);
 
   await hs.restart();
-  const deadline = Date.now() + 90_000;
-  while ((await aliceOnServer()).length < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+  await settled(aliceOnServer, (bodies) => bodies.length >= 4, 90_000);
   // Let any duplicate retry land before judging.
-  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  await quietWindow(NO_DUPLICATE_WINDOW_MS);
   assert.deepEqual(await aliceOnServer(), ['just before', 'while down 1', 'while down 2', 'while down 3']);
 
   // The sync connection is back: a new message from Bob shows up live.

@@ -154,9 +154,16 @@ describe('sessions', () => {
 });
 
 describe('expiring tokens', () => {
+  // Access token lifetimes, and the pause past them: a token expires on the server's clock, which the page
+  // cannot observe until a request meets the expired token, so the test lets the time pass.
+  const REFRESHABLE_S = 4;
+  const NON_REFRESHABLE_S = 6;
+  const PAST_EXPIRY_MS = 1_000;
   let w: World;
   before(async () => {
-    w = await world({ accessTokenLifetime: { refreshable: '4s', nonRefreshable: '6s' } });
+    w = await world({
+      accessTokenLifetime: { refreshable: `${String(REFRESHABLE_S)}s`, nonRefreshable: `${String(NON_REFRESHABLE_S)}s` },
+    });
   });
   after(async () => {
     await w.hs.stop();
@@ -173,7 +180,7 @@ describe('expiring tokens', () => {
     page.on('request', (request) => {
       if (request.url().endsWith('/_matrix/client/v3/refresh')) refreshes.push(request.url());
     });
-    await page.waitForTimeout(5000);
+    await page.waitForTimeout(REFRESHABLE_S * 1_000 + PAST_EXPIRY_MS);
     const box = page.getByRole('textbox', { name: 'Message' });
     for (const body of ['after expiry 1', 'after expiry 2', 'after expiry 3']) {
       await box.fill(body);
@@ -197,7 +204,7 @@ describe('expiring tokens', () => {
       [dave.homeserver, dave.accessToken, dave.userId, dave.deviceId] as const,
     );
     await timeline(page).getByText('hello from bob').waitFor(TIMEOUT);
-    await page.waitForTimeout(6500);
+    await page.waitForTimeout(NON_REFRESHABLE_S * 1_000 + PAST_EXPIRY_MS);
     // Activity in the room ends the sync long-poll; the next request meets the expired token.
     const bob = await w.hs.login(w.bob.username, w.bob.password);
     await bob.sendMessage(w.roomId, 'wake up');
