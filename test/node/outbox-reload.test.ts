@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../support/chromium.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
+import { sendWithEnter as type, signInThroughPage } from '../support/page.ts';
 import { quietWindow, until } from '../support/wait.ts';
 
 const TIMEOUT = { timeout: 30_000 };
@@ -84,17 +85,8 @@ async function openSignedIn(page: Page, room = alias, marker = 'hello from bob')
   page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
   await page.goto(pages.url(`/test/pages/session.html?hs=${encodeURIComponent(proxy.baseUrl)}&room=${encodeURIComponent(room)}`));
   await page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
-  await page.evaluate(
-    ([homeserver, username, password]) =>
-      (window as unknown as { omni: { signIn(o: object): Promise<unknown> } }).omni.signIn({ homeserver, username, password }),
-    [proxy.baseUrl, alice.username, alice.password] as const,
-  );
+  await signInThroughPage(page, proxy.baseUrl, alice);
   await page.getByRole('log').getByText(marker).waitFor(TIMEOUT);
-}
-
-async function type(page: Page, body: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'Message' }).fill(body);
-  await page.getByRole('textbox', { name: 'Message' }).press('Enter');
 }
 
 describe('the outbox across reloads (real Synapse behind a fault proxy)', () => {

@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { POST_BINDING_EVENT, postRoomAlias, postRoomCreateRequest } from '@omnisocial/core/internal';
 import { launchChromium, servePages } from '../support/chromium.ts';
+import { articles as article, send } from '../support/page.ts';
 import { quietWindow } from '../support/wait.ts';
 
 const TIMEOUT = 60_000;
@@ -67,8 +68,6 @@ describe('a post discussion as a visitor and a member see it', () => {
       return text(element).replace(/\s+/gu, ' ');
     });
 
-  const article = (chat: Locator, text: string): Locator => chat.getByRole('article').filter({ hasText: text });
-
   /** An open post's room, made as the site's first writer would, with a first message. */
   async function openPost(post: string, first: string): Promise<string> {
     const alias = postRoomAlias(post, { serverName: hs.serverName });
@@ -111,8 +110,7 @@ describe('a post discussion as a visitor and a member see it', () => {
     await article(member.chat, 'news for readers').waitFor({ timeout: TIMEOUT });
 
     // Writing joins, and the message arrives once.
-    await visitor.chat.getByRole('textbox', { name: 'Message' }).fill('a reader writes');
-    await visitor.chat.getByRole('button', { name: 'Send' }).click();
+    await send(visitor.chat, 'a reader writes');
     const sent = await bob.waitForMessage(roomId, (event) => event.content['body'] === 'a reader writes', TIMEOUT);
     await article(member.chat, 'a reader writes').waitFor({ timeout: TIMEOUT });
     await quietWindow(NOTHING_MORE_WINDOW_MS);
