@@ -18,6 +18,7 @@ import { postRoomAlias } from '@omnisocial/core/internal';
 import { dist, ensureBuild } from '../support/build.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { NioPeer } from '../support/nio.ts';
+import { articles, send } from '../support/page.ts';
 import { until } from '../support/wait.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -82,14 +83,7 @@ interface Violation {
   sample: string;
 }
 
-async function send(element: Locator, text: string): Promise<void> {
-  const box = element.getByRole('textbox', { name: 'Message' });
-  await box.fill(text);
-  await element.getByRole('button', { name: 'Send' }).click();
-}
-
-const shown = (element: Locator, text: string): Promise<void> =>
-  element.getByRole('article').filter({ hasText: text }).first().waitFor({ timeout: TIMEOUT });
+const shown = (element: Locator, text: string): Promise<void> => articles(element, text).first().waitFor({ timeout: TIMEOUT });
 
 /** What the page shows (through shadow roots) and the violations it recorded, for a failure message. */
 const pageState = (page: Page): Promise<string> =>
