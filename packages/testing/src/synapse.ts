@@ -50,6 +50,10 @@ export interface StartSynapseOptions {
    * access tokens in it keep working. Used by `pnpm bench` to seed a large history once per machine.
    */
   snapshot?: string;
+  /** Application-service registration files the homeserver loads (`app_service_config_files`). */
+  appServices?: readonly string[];
+  /** Extra content of `/.well-known/matrix/client`, which the homeserver then serves. */
+  wellKnown?: Record<string, unknown>;
 }
 
 export interface RegisterUserOptions {
@@ -354,7 +358,7 @@ function installCleanupHandlers(): void {
   }
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -459,6 +463,8 @@ function homeserverConfig(o: {
   roomCreation?: StartSynapseOptions['roomCreation'];
   bench?: boolean;
   snapshot?: string;
+  appServices?: readonly string[];
+  wellKnown?: Record<string, unknown>;
 }): Record<string, unknown> {
   const registration = o.registration === true || o.registrationToken === true;
   // JSON is valid YAML, so no YAML serialiser is needed.
@@ -499,6 +505,8 @@ function homeserverConfig(o: {
     // A site backend mints one-time login tokens for its members with a puppet token, which cannot answer UIA.
     ...(o.loginViaExistingSession === false ? {} : { login_via_existing_session: { enabled: true, require_ui_auth: false } }),
     allow_guest_access: o.guestAccess !== false,
+    ...(o.appServices?.length ? { app_service_config_files: [...o.appServices] } : {}),
+    ...(o.wellKnown ? { serve_client_wellknown: true, extra_well_known_client_content: o.wellKnown } : {}),
     ...(o.accessTokenLifetime?.refreshable ? { refreshable_access_token_lifetime: o.accessTokenLifetime.refreshable } : {}),
     ...(o.accessTokenLifetime?.nonRefreshable ? { nonrefreshable_access_token_lifetime: o.accessTokenLifetime.nonRefreshable } : {}),
     enable_authenticated_media: true,
