@@ -53,9 +53,9 @@ export class Homeserver {
     for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
     if (options.as !== undefined && options.token === undefined) url.searchParams.set('user_id', options.as);
     const headers: Record<string, string> = { Authorization: `Bearer ${options.token ?? this.#asToken}` };
-    let body: Uint8Array | string | undefined;
+    let body: Blob | string | undefined;
     if (options.body instanceof Uint8Array) {
-      body = options.body;
+      body = new Blob([new Uint8Array(options.body)]);
       headers['Content-Type'] = options.contentType ?? 'application/octet-stream';
     } else if (options.body !== undefined) {
       body = JSON.stringify(options.body);
