@@ -11,8 +11,11 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { homeserver, mintLoginToken, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
 import { sessionFor, signIn, signOut, type RoomHandle, type SessionHandle } from '@omnisocial/core';
 import { EngineSession } from '@omnisocial/core/internal/engine';
+import { quietWindow } from './dom.ts';
 
 const TIMEOUT = 90_000;
+/** How long a lazily started crypto (wasm, identity) is given to show up when it must not. */
+const NO_CRYPTO_WINDOW_MS = 1_000;
 
 interface CrossSigningKey {
   keys: Record<string, string>;
@@ -140,7 +143,7 @@ describe('cross-signing set up at first sign-in (real Synapse)', function () {
     const room = engine(baseUrl).openRoom(publicRoom);
     try {
       await waitUntil(() => room.snapshot.status === 'ready', 'the public room never got ready', { timeout: TIMEOUT });
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await quietWindow(NO_CRYPTO_WINDOW_MS);
       expect(wasmFetched(), 'crypto wasm fetched for a public room').to.equal(false);
       expect(engine(baseUrl).holdsSignInPassword, 'the sign-in password is held for the first identity').to.equal(true);
       const keys = await keysQuery(baseUrl, alice);

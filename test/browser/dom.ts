@@ -117,3 +117,10 @@ export function ignoreResizeObserverLoop(): void {
     true,
   );
 }
+
+/**
+ * Lets `ms` pass while something must not happen (a second request, a duplicate, a late change): the absence
+ * of an event has nothing to wait for. Name the window at the call site and say what it rules out. (The Node
+ * tests' twin is in test/support/wait.ts, outside this project's root.)
+ */
+export const quietWindow = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -16,7 +16,10 @@ import {
 } from '@omnisocial/testing/browser';
 import { sessionFor } from '@omnisocial/core';
 import { signIn, signOut } from '@omnisocial/chat';
-import { deepText } from './dom.ts';
+import { deepText, quietWindow } from './dom.ts';
+
+/** How long a lazily started crypto (wasm, identity) is given to show up when it must not. */
+const NO_CRYPTO_WINDOW_MS = 1_000;
 
 function wasmEntries(): PerformanceResourceTiming[] {
   return performance
@@ -69,7 +72,7 @@ describe('end-to-end encryption (real Synapse, matrix-nio interop)', function ()
     const publicEl = await mountRoom(baseUrl, publicRoom);
     await waitUntil(() => deepText(publicEl).includes(inPublic), 'the public room never showed its message', { timeout: 30_000 });
     // Give a lazily started crypto every chance to show up before asserting that it did not.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await quietWindow(NO_CRYPTO_WINDOW_MS);
     expect(
       wasmEntries().map((e) => e.name),
       'wasm fetched on a page with only a public room',

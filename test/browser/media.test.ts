@@ -6,7 +6,10 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
 import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
-import { articles, articleWith, decoded, pngBytes, shadow as root } from './dom.ts';
+import { articles, articleWith, decoded, pngBytes, quietWindow, shadow as root } from './dom.ts';
+
+/** How long the page is given to make a request, or swap in an image, that it must not. */
+const NOTHING_MORE_WINDOW_MS = 500;
 
 let baseUrl: string;
 let alice: TestUser;
@@ -199,7 +202,7 @@ describe('media in <omni-room>', () => {
       { timeout: 20_000 },
     );
     // The request has failed (the homeserver cannot reach "nowhere"); the initials stay.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await quietWindow(NOTHING_MORE_WINDOW_MS);
     expect(carolsMessage?.querySelector('.avatar img')).to.equal(null);
     expect(carolsMessage?.querySelector('.avatar')?.textContent.trim()).to.equal('C');
     expect(pageErrors).to.deep.equal([]);
@@ -217,7 +220,7 @@ describe('media in <omni-room>', () => {
         },
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await quietWindow(NOTHING_MORE_WINDOW_MS);
     const media = performance.getEntriesByType('resource').filter((entry) => entry.name.includes('/media/'));
     const abusive = media.filter((entry) => /\.\.|%2e|etc|passwd|extra/i.test(entry.name));
     expect(abusive.map((entry) => entry.name)).to.deep.equal([]);
@@ -229,7 +232,7 @@ describe('media in <omni-room>', () => {
     expect(evil.querySelector('.media-unavailable')?.textContent).to.equal('Media unavailable');
     expect(evil.querySelector('img')).to.equal(null);
     // Let everything else in the room settle, then look at every request the page made.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await quietWindow(NOTHING_MORE_WINDOW_MS);
     const requested = performance.getEntriesByType('resource').map((entry) => entry.name);
     expect(requested.filter((url) => url.includes('evil.example'))).to.deep.equal([]);
     await expect(el).to.be.accessible();

@@ -23,9 +23,13 @@ import { login, startSession } from '@omnisocial/core/internal/engine';
 import '../../packages/elements/src/components/chat/define.ts';
 import type { OmniChatView as OmniChat } from '../../packages/elements/src/components/chat/omni-chat.ts';
 import type { OmniRoomCreatedEvent, OmniErrorEvent } from '../../packages/elements/src/events.ts';
-import { articleWith, shadow as root, textbox, typeAndSend as sendMessage } from './dom.ts';
+import { articleWith, quietWindow, shadow as root, textbox, typeAndSend as sendMessage } from './dom.ts';
 
 const TIMEOUT = 30_000;
+/** How long a stray second copy of a sent message (a retry that also landed) is given to show up before counting. */
+const NO_DUPLICATE_WINDOW_MS = 1_000;
+/** How long the view is watched after the guest session took over from the light read, for a second notice that must not appear. */
+const HAND_OVER_WINDOW_MS = 1_000;
 let baseUrl: string;
 let serverName: string;
 
@@ -330,7 +334,7 @@ describe('<omni-chat-view> (the view of <omni-chat post>) against a real Synapse
     });
     // Once the guest session has taken over from the light read too.
     await waitUntil(() => sessionFor(baseUrl)?.info.guest === true, 'no guest session', { timeout: TIMEOUT });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await quietWindow(HAND_OVER_WINDOW_MS);
     expect(text(el).match(/start the discussion/gu)?.length).to.equal(1);
     expect(text(el)).to.not.include('as a guest');
     expect(textbox(el)).to.equal(null);
@@ -476,7 +480,7 @@ describe('<omni-chat-view> (the view of <omni-chat post>) against a real Synapse
         timeout: TIMEOUT,
       });
       // Sent messages stay in the room's timeline, once each, in the order typed.
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await quietWindow(NO_DUPLICATE_WINDOW_MS);
       const sent = (await peer(gina).roomMessages(roomId, { limit: 50, dir: 'f' }))
         .filter((event) => event.type === 'm.room.message' && event.sender === gina.userId)
         .map((event) => event.content['body']);

@@ -18,8 +18,13 @@ import {
 import { sessionFor, type MessageItem, type RoomHandle } from '@omnisocial/core';
 import { signIn, signOut } from '@omnisocial/chat';
 import type { OmniRoom } from '../../packages/elements/src/components/room/omni-room.ts';
+import { quietWindow } from './dom.ts';
 
 const SEND = { method: 'PUT', path: '/send/m.room.message/' };
+/** How long a send that must not happen (a stray copy from a retry, a cancelled message) is given to reach the server. */
+const LATE_SEND_WINDOW_MS = 500;
+/** How long a message held behind a failed one is watched for a send that must not start. */
+const HELD_WINDOW_MS = 300;
 
 /** Every element under `root`, through open shadow roots. */
 function deepQueryAll(root: ParentNode, selector: string): Element[] {
@@ -27,6 +32,14 @@ function deepQueryAll(root: ParentNode, selector: string): Element[] {
   if (root instanceof Element && root.shadowRoot) found.push(...deepQueryAll(root.shadowRoot, selector));
   for (const el of root.querySelectorAll('*')) if (el.shadowRoot) found.push(...deepQueryAll(el.shadowRoot, selector));
   return found;
+}
+
+/** Every Lit element under `el`, through shadow roots, has finished its pending update. */
+async function rendered(el: Element): Promise<void> {
+  for (const node of deepQueryAll(el, '*')) {
+    const pending = (node as Partial<OmniRoom>).updateComplete;
+    if (pending) await pending;
+  }
 }
 
 /** The rendered tile of a message (the log is virtualised: only tiles in view are in the DOM). */
@@ -111,7 +124,8 @@ describe('sending never loses a message (real Synapse behind a fault proxy)', fu
     textbox.value = 'echo 1';
     textbox.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
     // Let the composer take the input (it may enable Send on input) before measuring the click itself.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await rendered(el);
+    await waitUntil(() => !sendButton.disabled, 'Send stayed disabled after typing', { timeout: 5_000, interval: 10 });
     let otherTaskRan = false;
     setTimeout(() => (otherTaskRan = true), 0);
     sendButton.click();
@@ -121,10 +135,7 @@ describe('sending never loses a message (real Synapse behind a fault proxy)', fu
     // Lit renders in a microtask: still the same task.
     await el.updateComplete;
     for (let i = 0; i < 5 && !article(el, 'echo 1'); i += 1) await Promise.resolve();
-    for (const node of deepQueryAll(el, '*')) {
-      const pending = (node as Partial<OmniRoom>).updateComplete;
-      if (pending) await pending;
-    }
+    await rendered(el);
     expect(otherTaskRan, 'a task ran between the click and the echo').to.equal(false);
     expect(article(el, 'echo 1'), 'the echo is in the log').to.not.equal(undefined);
 
@@ -161,7 +172,7 @@ describe('sending never loses a message (real Synapse behind a fault proxy)', fu
     expect(attempts.map((a) => a.outcome)).to.deep.equal(['dropped', 'forwarded']);
     expect(attempts[1]?.path, 'the retry reuses the transaction id').to.equal(attempts[0]?.path);
     // Wait for any stray copy to show up before counting.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await quietWindow(LATE_SEND_WINDOW_MS);
     expect(await onServer('lost response')).to.deep.equal(['lost response']);
   });
 
@@ -196,7 +207,7 @@ describe('sending never loses a message (real Synapse behind a fault proxy)', fu
       timeout: 20_000,
     });
     await handle.send('failing 2');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await quietWindow(HELD_WINDOW_MS);
     expect(statuses(handle, 'failing'), 'held behind the failed one').to.equal('failing 1:failed,failing 2:queued');
     await el.updateComplete;
     const retry = deepQueryAll(article(el, 'failing 1') ?? el, 'button').find((b) => b.textContent.trim() === 'Retry') as
@@ -216,7 +227,7 @@ describe('sending never loses a message (real Synapse behind a fault proxy)', fu
     await waitUntil(() => ownMessages(handle, 'cancelled').length === 0, 'cancel did not remove it', {
       timeout: 5_000,
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await quietWindow(LATE_SEND_WINDOW_MS);
     expect(await onServer('cancelled')).to.deep.equal([]);
   });
 });

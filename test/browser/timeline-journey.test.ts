@@ -7,9 +7,11 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
 import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
-import { articles, articleWith, button, log, shadow, waitForText } from './dom.ts';
+import { articles, articleWith, button, log, quietWindow, shadow, waitForText } from './dom.ts';
 
 const TIMEOUT = 30_000;
+/** How long a still view is watched for a late jump (the first room's scroll position, a late layout) that must not move it. */
+const HOLDS_WINDOW_MS = 1_000;
 
 // Chromium reports the virtualizer's benign "ResizeObserver loop" as an error; it is not one.
 window.addEventListener(
@@ -240,7 +242,7 @@ describe('what a member sees in a live room', function () {
     el.room = two.alias;
     await waitForText(el, 'room two message 30', TIMEOUT);
     await still(el);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await quietWindow(HOLDS_WINDOW_MS);
     const latest = articleWith(el, 'room two message 30') as HTMLElement;
     const box = log(el)?.getBoundingClientRect() as DOMRect;
     const r = latest.getBoundingClientRect();

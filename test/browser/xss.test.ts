@@ -19,6 +19,7 @@ import {
 import { signIn, signOut } from '@omnisocial/chat';
 import { renderMessageBody } from '../../packages/elements/src/components/message-body/message-body.ts';
 import type { OmniRoom } from '../../packages/elements/src/components/room/omni-room.ts';
+import { quietWindow } from './dom.ts';
 
 interface H5scVector {
   readonly id: number;
@@ -195,7 +196,14 @@ function foreignRequests(allowedOrigins: readonly string[]): string[] {
   return resourceUrls.filter((url) => !allowed.has(new URL(url, location.href).origin));
 }
 
-const settle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** How long interacting with hostile content is given to run a script or make a request that it must not. */
+const NO_EXECUTION_WINDOW_MS = 500;
+
+/** The log has handled a scroll: no programmatic scroll under way, and two frames painted. */
+async function stillAfterScroll(scroller: HTMLElement): Promise<void> {
+  await waitUntil(() => scroller.getAttribute('aria-busy') !== 'true', 'the log never settled', { timeout: 10_000 });
+  for (let i = 0; i < 2; i += 1) await new Promise((resolve) => requestAnimationFrame(resolve));
+}
 
 let h5sc: H5scVector[] = [];
 let dompurify: DompurifyVector[] = [];
@@ -373,7 +381,7 @@ describe('XSS: hostile HTML renders inert', function () {
         expect(plain.textContent, `${label} (plain text kept verbatim)`).to.include(payload.slice(0, 20));
       }
       interactWithEverything(root);
-      await settle(500);
+      await quietWindow(NO_EXECUTION_WINDOW_MS);
       expect(executions, 'executions').to.deep.equal([]);
       expect(foreignRequests([]), 'requests to other origins').to.deep.equal([]);
       expect(
@@ -530,7 +538,7 @@ describe('XSS: hostile HTML renders inert', function () {
         { numRuns: 1_000 },
       );
       expect(runs).to.be.at.least(1_000);
-      await settle(300);
+      await quietWindow(NO_EXECUTION_WINDOW_MS);
       expect(executions).to.deep.equal([]);
       expect(foreignRequests([])).to.deep.equal([]);
     });
@@ -574,7 +582,7 @@ describe('XSS: hostile HTML renders inert', function () {
         room.release();
         await signOut();
       }
-      await settle(300);
+      await quietWindow(NO_EXECUTION_WINDOW_MS);
       expect(executions).to.deep.equal([]);
       expect(foreignRequests([new URL(baseUrl).origin])).to.deep.equal([]);
     });
@@ -662,12 +670,12 @@ describe('XSS: hostile HTML renders inert', function () {
       for (let step = 0; step < 40 && scroller.scrollTop > 0; step += 1) {
         assertSafe(el.shadowRoot ?? el, 'surfaces in <omni-room>', false);
         scroller.scrollTop = Math.max(0, scroller.scrollTop - scroller.clientHeight);
-        await settle(100);
+        await stillAfterScroll(scroller);
       }
       assertSafe(el.shadowRoot ?? el, 'surfaces in <omni-room>', false);
       expect(el.shadowRoot?.querySelectorAll('script, iframe, svg[onload], img[src]:not([src^="blob:"])')).to.have.length(0);
       interactWithEverything(el.shadowRoot ?? el);
-      await settle(500);
+      await quietWindow(NO_EXECUTION_WINDOW_MS);
       document.removeEventListener('securitypolicyviolation', onViolation);
       expect(executions).to.deep.equal([]);
       expect(violations).to.deep.equal([]);
@@ -714,7 +722,7 @@ describe('XSS: hostile HTML renders inert', function () {
       assertSafe(el.shadowRoot ?? el, '<omni-room>', false);
       expect(el.shadowRoot?.querySelectorAll('script, iframe, svg[onload], img[src]')).to.have.length(0);
       interactWithEverything(el.shadowRoot ?? el);
-      await settle(500);
+      await quietWindow(NO_EXECUTION_WINDOW_MS);
       expect(executions).to.deep.equal([]);
       expect(foreignRequests([new URL(baseUrl).origin])).to.deep.equal([]);
     });

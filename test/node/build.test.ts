@@ -24,6 +24,9 @@ import {
 } from '../support/build.ts';
 import { ENGINE_BUDGET, LOADER_BUDGET } from './budgets.ts';
 
+/** How long the page is watched for requests it must not make (a window with no event to wait for). */
+const NOTHING_MORE_WINDOW_MS = 1_500;
+
 const packageDir = path.dirname(dist);
 
 let manifest: Manifest;
@@ -168,7 +171,7 @@ describe('omni-chat.js from a plain <script type="module"> against a real Synaps
     const facade = await page.evaluate(() => document.querySelector('omni-room')?.shadowRoot?.textContent ?? '');
     assert.match(facade, /Join the discussion/);
     // Long enough for the IntersectionObserver to have answered and anything it started to be on the wire.
-    await page.waitForTimeout(1500);
+    await page.waitForTimeout(NOTHING_MORE_WINDOW_MS);
 
     const loaderFiles = new Set(files(staticClosure(entryKey())).map((f) => site.url(`/dist/${f}`)));
     const engineFile = manifest[ENGINE_KEY]?.file ?? '';
@@ -233,7 +236,8 @@ describe('omni-chat.js from a plain <script type="module"> against a real Synaps
       );
       assert.equal(await page.getByRole('button', { name: 'Try again' }).count(), 1);
       assert.deepEqual(await page.evaluate(() => (window as unknown as { omniErrors: string[] }).omniErrors), ['network']);
-      await page.waitForTimeout(1500);
+      // Long enough for a retry loop to have fetched the chunk again.
+      await page.waitForTimeout(NOTHING_MORE_WINDOW_MS);
       const attempts = requested.filter((url) => url.endsWith(views)).length;
       assert.equal(attempts, 1, `the views chunk was requested ${attempts} times without the member asking`);
       assert.deepEqual(

@@ -18,6 +18,8 @@ import { postRoomAlias } from '@omnisocial/core/internal';
 import { dist, ensureBuild } from '../support/build.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { NioPeer } from '../support/nio.ts';
+import { articles, send } from '../support/page.ts';
+import { until } from '../support/wait.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const pages = path.join(root, 'test/pages/csp');
@@ -81,14 +83,7 @@ interface Violation {
   sample: string;
 }
 
-async function send(element: Locator, text: string): Promise<void> {
-  const box = element.getByRole('textbox', { name: 'Message' });
-  await box.fill(text);
-  await element.getByRole('button', { name: 'Send' }).click();
-}
-
-const shown = (element: Locator, text: string): Promise<void> =>
-  element.getByRole('article').filter({ hasText: text }).first().waitFor({ timeout: TIMEOUT });
+const shown = (element: Locator, text: string): Promise<void> => articles(element, text).first().waitFor({ timeout: TIMEOUT });
 
 /** What the page shows (through shadow roots) and the violations it recorded, for a failure message. */
 const pageState = (page: Page): Promise<string> =>
@@ -195,13 +190,7 @@ describe('omni-chat.js on a page with a strict Content-Security-Policy', () => {
       .filter({ hasNotText: 'Sending' })
       .waitFor({ timeout: TIMEOUT });
     const alias = postRoomAlias(post, { serverName: bob.serverName });
-    let postRoom = '';
-    const deadline = Date.now() + TIMEOUT;
-    while (!postRoom) {
-      postRoom = await bob.resolveAlias(alias).catch(() => '');
-      if (!postRoom && Date.now() > deadline) throw new Error(`the post room ${alias} was never created`);
-      if (!postRoom) await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    const postRoom = await until(() => bob.resolveAlias(alias).catch(() => ''), `the post room ${alias} to be created`, TIMEOUT);
     await bob.joinRoom(postRoom);
     await bob.waitForMessage(postRoom, (e) => e.sender === alice.userId && e.content['body'] === `post comment ${tag}`, TIMEOUT);
     await bob.sendMessage(postRoom, `post answer ${tag}`);

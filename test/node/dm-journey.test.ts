@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../support/chromium.ts';
+import { messagesIn, send, signInThroughPage } from '../support/page.ts';
 import { until } from '../support/wait.ts';
 
 /** The longest a member may wait for what they expect to see. */
@@ -42,25 +43,13 @@ async function openDm(member: Peer, other: Peer): Promise<Page> {
   page.on('pageerror', (error) => assert.fail(`page error for ${member.userId}: ${error.message}`));
   await goToDm(page, other);
   await page.getByRole('button', { name: 'Sign in' }).waitFor(SEEN);
-  await page.evaluate(
-    ([homeserver, username, password]) =>
-      (window as unknown as { omni: { signIn(o: object): Promise<unknown> } }).omni.signIn({ homeserver, username, password }),
-    [hs.baseUrl, member.username, member.password] as const,
-  );
+  await signInThroughPage(page, hs.baseUrl, member);
   return page;
 }
 
 async function goToDm(page: Page, other: Peer): Promise<void> {
   await page.goto(pages.url(`/test/pages/dm.html?hs=${encodeURIComponent(hs.baseUrl)}&user=${encodeURIComponent(other.userId)}`));
 }
-
-async function send(page: Page, body: string): Promise<void> {
-  const box = page.getByRole('textbox', { name: 'Message' });
-  await box.fill(body);
-  await page.getByRole('button', { name: 'Send' }).click();
-}
-
-const message = (page: Page, body: string) => page.getByRole('log').getByRole('article').filter({ hasText: body });
 
 /** The visible text of the conversation, to say what the member saw when an expectation fails. */
 async function seen(page: Page): Promise<string> {
@@ -79,7 +68,7 @@ async function seen(page: Page): Promise<string> {
 
 async function expectMessage(page: Page, body: string, who: string): Promise<void> {
   try {
-    await message(page, body).waitFor(SEEN);
+    await messagesIn(page, body).waitFor(SEEN);
   } catch {
     assert.fail(`${who} does not see "${body}"; the conversation shows: ${await seen(page)}`);
   }
@@ -131,10 +120,10 @@ describe('<omni-dm> between two members, each in their own browser (real Synapse
     // Alice's own message, sent from this very browser, carries no warning: she is using this device.
     // The trust of an encrypted message is looked up once it is sent (the tile then carries data-trust).
     await waitFor(
-      async () => (await message(alicePage, first).first().getAttribute('data-trust')) !== null,
+      async () => (await messagesIn(alicePage, first).first().getAttribute('data-trust')) !== null,
       'the trust of the message is known',
     );
-    const shields = message(alicePage, first).locator('[part="trust-warning"]');
+    const shields = messagesIn(alicePage, first).locator('[part="trust-warning"]');
     const shown = await shields.count();
     const label = shown > 0 ? await shields.first().getAttribute('aria-label') : '';
     assert.equal(shown, 0, `Alice sees a shield on her own message: ${label ?? ''}`);
@@ -204,8 +193,8 @@ describe('<omni-dm> between two members, each in their own browser (real Synapse
     ] as const) {
       await expectMessage(page, fromErin, who);
       await expectMessage(page, fromFrank, who);
-      assert.equal(await message(page, fromErin).count(), 1, `${who} sees Erin's message once`);
-      assert.equal(await message(page, fromFrank).count(), 1, `${who} sees Frank's message once`);
+      assert.equal(await messagesIn(page, fromErin).count(), 1, `${who} sees Erin's message once`);
+      assert.equal(await messagesIn(page, fromFrank).count(), 1, `${who} sees Frank's message once`);
     }
     await Promise.all([erinPage.context().close(), frankPage.context().close()]);
   });

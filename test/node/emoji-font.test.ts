@@ -13,8 +13,13 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { dist, ensureBuild } from '../support/build.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { settled } from '../support/wait.ts';
 
 const TIMEOUT = 60_000;
+/** How long the page is watched for an emoji font request it must not make yet (nothing to wait for). */
+const NO_FONT_WINDOW_MS = 500;
+/** How long a drawing is re-measured while the font's glyphs reach the screen. */
+const PAINT_TIMEOUT_MS = 10_000;
 
 /**
  * Fonts and everything else from the page's own origin only. Not the whole strict policy of
@@ -153,15 +158,18 @@ describe('emoji on a machine without an emoji font', () => {
       await page.goto(site.url(`/page.html?${query.toString()}`));
       const room = page.locator('omni-room');
       await room.getByRole('article').filter({ hasText: 'Plain words first' }).waitFor({ timeout: TIMEOUT });
-      await page.waitForTimeout(500);
+      await page.waitForTimeout(NO_FONT_WINDOW_MS);
       assert.equal(fonts.length, 0, `an emoji font before an emoji needs it: ${fonts.join(', ')}`);
 
       await bob.sendMessage(roomId, '🎉🐙');
       const big = room.locator('.body.emoji-only').first();
       await big.waitFor({ timeout: TIMEOUT });
       await page.waitForFunction(() => document.fonts.status === 'loaded', undefined, { timeout: TIMEOUT });
-      await page.waitForTimeout(300);
-      const message = await pixels(page, big);
+      const message = await settled(
+        () => pixels(page, big),
+        (drawn) => drawn.colourful > 100,
+        PAINT_TIMEOUT_MS,
+      );
       assert.ok(message.colourful > 100, `the big emoji has ${String(message.colourful)} colour pixels: drawn as boxes?`);
       assert.equal(fonts.length, 1, `the emoji font, once: ${fonts.join(', ')}`);
       for (const url of fonts) assert.ok(url.startsWith(site.url('/dist/assets/')), `${url} is not served beside the module`);
@@ -171,8 +179,11 @@ describe('emoji on a machine without an emoji font', () => {
       const picker = room.locator('emoji-picker');
       await picker.locator('button[role="menuitem"]').first().waitFor({ timeout: TIMEOUT });
       await page.waitForFunction(() => document.fonts.status === 'loaded', undefined, { timeout: TIMEOUT });
-      await page.waitForTimeout(500);
-      const shown = await pixels(page, picker);
+      const shown = await settled(
+        () => pixels(page, picker),
+        (drawn) => drawn.colourful > 500 && drawn.luminance < 0.35,
+        PAINT_TIMEOUT_MS,
+      );
       if (process.env['OMNI_SHOTS']) await page.screenshot({ path: path.join(process.env['OMNI_SHOTS'], 'emoji-picker-dark.png') });
       assert.ok(shown.colourful > 500, `the picker has ${String(shown.colourful)} colour pixels: emoji drawn as boxes?`);
       assert.ok(shown.luminance < 0.35, `the picker is light (luminance ${shown.luminance.toFixed(2)}) in dark mode`);

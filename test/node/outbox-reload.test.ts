@@ -8,10 +8,13 @@ import type { Browser, Page } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../support/chromium.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
-import { until } from '../support/wait.ts';
+import { sendWithEnter as type, signInThroughPage } from '../support/page.ts';
+import { quietWindow, until } from '../support/wait.ts';
 
 const TIMEOUT = { timeout: 30_000 };
 const SEND = { method: 'PUT', path: '/send/m.room.message/' };
+/** How long a stray second copy of a sent message (a retry that also landed) is given to reach the server before counting. */
+const NO_DUPLICATE_WINDOW_MS = 1_000;
 
 let browser: Browser;
 let pages: Awaited<ReturnType<typeof servePages>>;
@@ -82,17 +85,8 @@ async function openSignedIn(page: Page, room = alias, marker = 'hello from bob')
   page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
   await page.goto(pages.url(`/test/pages/session.html?hs=${encodeURIComponent(proxy.baseUrl)}&room=${encodeURIComponent(room)}`));
   await page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
-  await page.evaluate(
-    ([homeserver, username, password]) =>
-      (window as unknown as { omni: { signIn(o: object): Promise<unknown> } }).omni.signIn({ homeserver, username, password }),
-    [proxy.baseUrl, alice.username, alice.password] as const,
-  );
+  await signInThroughPage(page, proxy.baseUrl, alice);
   await page.getByRole('log').getByText(marker).waitFor(TIMEOUT);
-}
-
-async function type(page: Page, body: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'Message' }).fill(body);
-  await page.getByRole('textbox', { name: 'Message' }).press('Enter');
 }
 
 describe('the outbox across reloads (real Synapse behind a fault proxy)', () => {
@@ -117,7 +111,7 @@ describe('the outbox across reloads (real Synapse behind a fault proxy)', () => 
     await waitFor(async () => (await onServer('reload')).length >= 2, 'messages arrive after the reload');
     await page.getByRole('log').getByText('reload 2').waitFor(TIMEOUT);
     await waitFor(async () => (await storedEntries(page)) === 0, 'the outbox empties once sent');
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await quietWindow(NO_DUPLICATE_WINDOW_MS);
     assert.deepEqual(await onServer('reload'), ['reload 1', 'reload 2']);
     await context.close();
   });
@@ -143,7 +137,7 @@ describe('the outbox across reloads (real Synapse behind a fault proxy)', () => 
     await waitFor(async () => (await sent()) >= 2, 'both messages reach the server after the reload', 60_000);
     await page.getByRole('log').getByText('e2ee reload 2').waitFor(TIMEOUT);
     await waitFor(async () => (await storedEntries(page)) === 0, 'the outbox empties once sent');
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await quietWindow(NO_DUPLICATE_WINDOW_MS);
     // Exactly two, both encrypted: nothing in the clear, nothing twice.
     assert.equal(await sent(), 2);
     assert.equal((await fromAlice()).filter((e) => e.type === 'm.room.message').length, 0);
@@ -168,7 +162,7 @@ describe('the outbox across reloads (real Synapse behind a fault proxy)', () => 
     const attempts = proxy.log(SEND).filter((e) => e.outcome === 'dropped' || e.outcome === 'forwarded');
     const paths = new Set(attempts.map((e) => e.path));
     assert.equal(paths.size, 1, `every attempt used the same transaction id: ${[...paths].join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await quietWindow(NO_DUPLICATE_WINDOW_MS);
     assert.deepEqual(await onServer('lost then reload'), ['lost then reload']);
     await context.close();
   });

@@ -12,8 +12,16 @@ import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { POST_BINDING_EVENT, postRoomAlias, postRoomCreateRequest } from '@omnisocial/core/internal';
 import { launchChromium, servePages } from '../support/chromium.ts';
+import { articles as article, send } from '../support/page.ts';
+import { quietWindow } from '../support/wait.ts';
 
 const TIMEOUT = 60_000;
+/** How long a visitor's page is watched for something that must not happen (a membership, a duplicate, a second notice). */
+const NOTHING_MORE_WINDOW_MS = 2_000;
+/** How long the page is given to restart its long-poll for a room added to it (nothing observable says it has). */
+const FOLLOW_RESTART_MS = 1_000;
+/** The light read's whole hand-over to the engine, watched for a second notice that must not appear. */
+const HAND_OVER_WINDOW_MS = 4_000;
 
 describe('a post discussion as a visitor and a member see it', () => {
   let hs: Homeserver;
@@ -60,8 +68,6 @@ describe('a post discussion as a visitor and a member see it', () => {
       return text(element).replace(/\s+/gu, ' ');
     });
 
-  const article = (chat: Locator, text: string): Locator => chat.getByRole('article').filter({ hasText: text });
-
   /** An open post's room, made as the site's first writer would, with a first message. */
   async function openPost(post: string, first: string): Promise<string> {
     const alias = postRoomAlias(post, { serverName: hs.serverName });
@@ -91,7 +97,7 @@ describe('a post discussion as a visitor and a member see it', () => {
     await article(visitor.chat, 'welcome, readers').waitFor({ timeout: TIMEOUT });
     // The engine has taken over from the light read: the guest may write.
     await visitor.chat.getByText('You are writing as a guest.').waitFor({ timeout: TIMEOUT });
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await quietWindow(NOTHING_MORE_WINDOW_MS);
 
     // Nobody learns that someone reads: no membership (neither the guest's nor the reading member's)…
     assert.deepEqual(await members(roomId), [bob.userId]);
@@ -104,11 +110,10 @@ describe('a post discussion as a visitor and a member see it', () => {
     await article(member.chat, 'news for readers').waitFor({ timeout: TIMEOUT });
 
     // Writing joins, and the message arrives once.
-    await visitor.chat.getByRole('textbox', { name: 'Message' }).fill('a reader writes');
-    await visitor.chat.getByRole('button', { name: 'Send' }).click();
+    await send(visitor.chat, 'a reader writes');
     const sent = await bob.waitForMessage(roomId, (event) => event.content['body'] === 'a reader writes', TIMEOUT);
     await article(member.chat, 'a reader writes').waitFor({ timeout: TIMEOUT });
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await quietWindow(NOTHING_MORE_WINDOW_MS);
     const bodies = (await bob.roomMessages(roomId, { limit: 50 })).filter((event) => event.content['body'] === 'a reader writes');
     assert.equal(bodies.length, 1, 'stored once');
     assert.equal(await article(member.chat, 'a reader writes').count(), 1, 'shown once to the member');
@@ -130,7 +135,7 @@ describe('a post discussion as a visitor and a member see it', () => {
     await visitor.chat.getByText('You are writing as a guest.').waitFor({ timeout: TIMEOUT });
     await other.getByText('You are writing as a guest.').waitFor({ timeout: TIMEOUT });
     // Once both posts are followed (a room added to the loop ends the long-poll under way), one request at a time.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await quietWindow(FOLLOW_RESTART_MS);
     const inFlight = new Set<Request>();
     let mostAtOnce = 0;
     let polls = 0;
@@ -223,7 +228,7 @@ describe('a post discussion as a visitor and a member see it', () => {
     const visitor = await open({ post: `empty-${tag}`, open: '' });
     await visitor.chat.getByText('Sign in to start the discussion', { exact: false }).first().waitFor({ timeout: TIMEOUT });
     // Until and after the engine has taken over from the light read.
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    await quietWindow(HAND_OVER_WINDOW_MS);
     const shown = await shownText(visitor.chat);
     assert.equal(shown.match(/start the discussion/gu)?.length, 1, shown);
     assert.doesNotMatch(shown, /as a guest/u);

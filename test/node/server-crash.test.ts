@@ -5,11 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../support/chromium.ts';
+import { sendWithEnter as type, signInThroughPage } from '../support/page.ts';
+import { quietWindow, settled } from '../support/wait.ts';
 
 const TIMEOUT = { timeout: 60_000 };
+/** How long a duplicate of a message retried across the crash is given to reach the server before counting. */
+const NO_DUPLICATE_WINDOW_MS = 2_000;
 
 let browser: Browser;
 let pages: Awaited<ReturnType<typeof servePages>>;
@@ -40,11 +44,6 @@ async function aliceOnServer(): Promise<string[]> {
   return events.filter((e) => e.type === 'm.room.message' && e.sender === alice.userId).map((e) => String(e.content['body']));
 }
 
-async function type(page: Page, body: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'Message' }).fill(body);
-  await page.getByRole('textbox', { name: 'Message' }).press('Enter');
-}
-
 test('Synapse killed and restarted mid-conversation: messages typed meanwhile arrive once, in order, and sync resumes', async () => {
   const page = await (await browser.newContext()).newPage();
   const errors: string[] = [];
@@ -52,11 +51,7 @@ test('Synapse killed and restarted mid-conversation: messages typed meanwhile ar
   await page.goto(pages.url(`/test/pages/session.html?hs=${encodeURIComponent(hs.baseUrl)}&room=${encodeURIComponent(alias)}`));
   // The first visit of a fresh dev server transforms every module: give it time on a loaded machine.
   await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 180_000 });
-  await page.evaluate(
-    ([homeserver, username, password]) =>
-      (window as unknown as { omni: { signIn(o: object): Promise<unknown> } }).omni.signIn({ homeserver, username, password }),
-    [hs.baseUrl, alice.username, alice.password] as const,
-  );
+  await signInThroughPage(page, hs.baseUrl, alice);
   await page.getByRole('log').getByText('before the crash').waitFor(TIMEOUT);
   await type(page, 'just before');
   await page.getByRole('log').getByText('just before').waitFor(TIMEOUT);
@@ -67,10 +62,9 @@ test('Synapse killed and restarted mid-conversation: messages typed meanwhile ar
   await page.getByRole('log').getByText('while down 3').waitFor(TIMEOUT);
 
   await hs.restart();
-  const deadline = Date.now() + 90_000;
-  while ((await aliceOnServer()).length < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+  await settled(aliceOnServer, (bodies) => bodies.length >= 4, 90_000);
   // Let any duplicate retry land before judging.
-  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  await quietWindow(NO_DUPLICATE_WINDOW_MS);
   assert.deepEqual(await aliceOnServer(), ['just before', 'while down 1', 'while down 2', 'while down 3']);
 
   // The sync connection is back: a new message from Bob shows up live.

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../support/chromium.ts';
+import { send, signInThroughPage } from '../support/page.ts';
 
 let browser: Browser;
 let pages: Awaited<ReturnType<typeof servePages>>;
@@ -43,13 +44,7 @@ async function open(context: BrowserContext, w: World): Promise<Page> {
   return page;
 }
 
-function signInWithPassword(page: Page, user: Peer): Promise<unknown> {
-  return page.evaluate(
-    ([homeserver, username, password]) =>
-      (window as unknown as { omni: { signIn(o: object): Promise<unknown> } }).omni.signIn({ homeserver, username, password }),
-    [user.homeserver, user.username, user.password] as const,
-  );
-}
+const signInWithPassword = (page: Page, user: Peer): Promise<unknown> => signInThroughPage(page, user.homeserver, user);
 
 const timeline = (page: Page) => page.getByRole('log');
 const TIMEOUT = { timeout: 20_000 };
@@ -77,8 +72,7 @@ describe('sessions', () => {
     await page.reload();
     await timeline(page).getByText('hello from bob').waitFor(TIMEOUT);
     assert.deepEqual(logins, [], 'a reload must not sign in again');
-    await page.getByRole('textbox', { name: 'Message' }).fill('sent after a reload');
-    await page.getByRole('button', { name: 'Send' }).click();
+    await send(page, 'sent after a reload');
     await w.bob.waitForMessage(w.roomId, (e) => e.content['body'] === 'sent after a reload');
 
     const token = await page.evaluate(async () => {
@@ -120,14 +114,12 @@ describe('sessions', () => {
     await timeline(second).getByText('hello from bob').waitFor(TIMEOUT);
     await first.getByText('This chat is open in another tab.').waitFor(TIMEOUT);
 
-    await second.getByRole('textbox', { name: 'Message' }).fill('from the second tab');
-    await second.getByRole('button', { name: 'Send' }).click();
+    await send(second, 'from the second tab');
     await w.bob.waitForMessage(w.roomId, (e) => e.content['body'] === 'from the second tab');
 
     await second.close();
     await timeline(first).getByText('from the second tab').waitFor(TIMEOUT);
-    await first.getByRole('textbox', { name: 'Message' }).fill('first tab again');
-    await first.getByRole('button', { name: 'Send' }).click();
+    await send(first, 'first tab again');
     const received = await w.bob.waitForMessage(w.roomId, (e) => e.content['body'] === 'first tab again');
     assert.equal(received.sender, w.alice.userId);
     await context.close();
@@ -154,9 +146,16 @@ describe('sessions', () => {
 });
 
 describe('expiring tokens', () => {
+  // Access token lifetimes, and the pause past them: a token expires on the server's clock, which the page
+  // cannot observe until a request meets the expired token, so the test lets the time pass.
+  const REFRESHABLE_S = 4;
+  const NON_REFRESHABLE_S = 6;
+  const PAST_EXPIRY_MS = 1_000;
   let w: World;
   before(async () => {
-    w = await world({ accessTokenLifetime: { refreshable: '4s', nonRefreshable: '6s' } });
+    w = await world({
+      accessTokenLifetime: { refreshable: `${String(REFRESHABLE_S)}s`, nonRefreshable: `${String(NON_REFRESHABLE_S)}s` },
+    });
   });
   after(async () => {
     await w.hs.stop();
@@ -173,12 +172,8 @@ describe('expiring tokens', () => {
     page.on('request', (request) => {
       if (request.url().endsWith('/_matrix/client/v3/refresh')) refreshes.push(request.url());
     });
-    await page.waitForTimeout(5000);
-    const box = page.getByRole('textbox', { name: 'Message' });
-    for (const body of ['after expiry 1', 'after expiry 2', 'after expiry 3']) {
-      await box.fill(body);
-      await page.getByRole('button', { name: 'Send' }).click();
-    }
+    await page.waitForTimeout(REFRESHABLE_S * 1_000 + PAST_EXPIRY_MS);
+    for (const body of ['after expiry 1', 'after expiry 2', 'after expiry 3']) await send(page, body);
     const bob = await w.hs.login(w.bob.username, w.bob.password);
     await bob.waitForMessage(w.roomId, (e) => e.content['body'] === 'after expiry 3', 20_000);
     assert.equal(refreshes.length, 1, `expected one refresh, saw ${refreshes.length}`);
@@ -197,7 +192,7 @@ describe('expiring tokens', () => {
       [dave.homeserver, dave.accessToken, dave.userId, dave.deviceId] as const,
     );
     await timeline(page).getByText('hello from bob').waitFor(TIMEOUT);
-    await page.waitForTimeout(6500);
+    await page.waitForTimeout(NON_REFRESHABLE_S * 1_000 + PAST_EXPIRY_MS);
     // Activity in the room ends the sync long-poll; the next request meets the expired token.
     const bob = await w.hs.login(w.bob.username, w.bob.password);
     await bob.sendMessage(w.roomId, 'wake up');

@@ -16,6 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../support/chromium.ts';
+import { messagesIn, sendWithEnter } from '../support/page.ts';
 
 const TIMEOUT = { timeout: 90_000 };
 
@@ -106,23 +107,17 @@ describe('emoji verification between two browser sessions', { timeout: 600_000 }
     await hs.stop();
   });
 
-  const send = async (page: Page, body: string): Promise<void> => {
-    const box = page.getByRole('textbox', { name: 'Message' });
-    await box.waitFor(TIMEOUT);
-    await box.fill(body);
-    await box.press('Enter');
-  };
-  const article = (page: Page, body: string): Locator => page.getByRole('log').getByRole('article').filter({ hasText: body });
+  const send = (page: Page, body: string): Promise<void> => sendWithEnter(page, body, TIMEOUT.timeout);
 
   test('Alice and Bob write in their encrypted DM; Bob is not verified yet and nothing nags', async () => {
     await pageA.evaluate(() => (window as unknown as OmniWindow).omni.mount());
     await send(pageA, 'hello bob');
     // Sent: the DM exists and Bob is invited; Bob opens his side, finds the invitation and joins.
-    await article(pageA, 'hello bob').locator('time.sent').waitFor(TIMEOUT);
+    await messagesIn(pageA, 'hello bob').locator('time.sent').waitFor(TIMEOUT);
     await pageB.evaluate(() => (window as unknown as OmniWindow).omni.mount());
     // Bob's composer takes text once he joined (the first message may still wait for its keys there).
     await send(pageB, 'hi alice, from bob');
-    const fromBob = article(pageA, 'hi alice, from bob');
+    const fromBob = messagesIn(pageA, 'hi alice, from bob');
     await fromBob.waitFor(TIMEOUT);
     // Bob's device is cross-signed by Bob; his identity is not verified by Alice: no shield.
     await fromBob.and(pageA.locator('[data-trust="unverified"]')).waitFor(TIMEOUT);
@@ -188,9 +183,9 @@ describe('emoji verification between two browser sessions', { timeout: 600_000 }
     await pageA.locator('[part="verified"]').getByText('Verified').waitFor(TIMEOUT);
 
     // Bob's earlier message and a new one: verified, no shield.
-    await article(pageA, 'hi alice, from bob').and(pageA.locator('[data-trust="verified"]')).waitFor(TIMEOUT);
+    await messagesIn(pageA, 'hi alice, from bob').and(pageA.locator('[data-trust="verified"]')).waitFor(TIMEOUT);
     await send(pageB, 'after verification');
-    await article(pageA, 'after verification').and(pageA.locator('[data-trust="verified"]')).waitFor(TIMEOUT);
+    await messagesIn(pageA, 'after verification').and(pageA.locator('[data-trust="verified"]')).waitFor(TIMEOUT);
     assert.equal(await pageA.locator('[part="trust-warning"]').count(), 0, 'no warning shield on verified messages');
     assert.deepEqual(errors, []);
   });
@@ -201,12 +196,12 @@ describe('emoji verification between two browser sessions', { timeout: 600_000 }
     try {
       await pageC.evaluate(() => (window as unknown as OmniWindow).omni.mount());
       await send(pageC, 'from a new browser of bob');
-      const fromNewDevice = article(pageA, 'from a new browser of bob');
+      const fromNewDevice = messagesIn(pageA, 'from a new browser of bob');
       await fromNewDevice.and(pageA.locator('[data-trust="unverified-device"]')).waitFor(TIMEOUT);
       await fromNewDevice.getByRole('img', { name: 'Sent from a device Bob has not verified' }).waitFor(TIMEOUT);
       // Bob himself stays verified, and his verified device's messages carry no warning.
       assert.equal(await pageA.evaluate((id) => (window as unknown as OmniWindow).omni.userTrust(id), bob.userId), 'verified');
-      assert.equal(await article(pageA, 'after verification').locator('[part="trust-warning"]').count(), 0);
+      assert.equal(await messagesIn(pageA, 'after verification').locator('[part="trust-warning"]').count(), 0);
     } finally {
       await pageC.context().close();
     }
@@ -217,7 +212,7 @@ describe('emoji verification between two browser sessions', { timeout: 600_000 }
     step('bob: identity reset');
     await waitForUserTrust(pageA, bob.userId, 'identity-changed');
     await send(pageB, 'after my identity changed');
-    const changed = article(pageA, 'after my identity changed');
+    const changed = messagesIn(pageA, 'after my identity changed');
     await changed.and(pageA.locator('[data-trust="identity-changed"]')).waitFor(TIMEOUT);
     await changed.getByRole('img', { name: "Bob's identity changed since you verified them" }).waitFor(TIMEOUT);
     await pageA.locator('[part="verified"]').getByText('Identity changed').waitFor(TIMEOUT);

@@ -8,7 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadOrCreateRegistration, resolveConfig, startCompanion, type Companion, type SitePost } from '@omnisocial/server';
-import { freePort, startSynapse, type Homeserver, type StartSynapseOptions } from './synapse.ts';
+import { startSynapse, type Homeserver, type StartSynapseOptions } from './synapse.ts';
+import { freePort } from './synapse-process.ts';
 
 /** The key of `/.well-known/matrix/client` naming the site's companion. */
 export const COMPANION_WELL_KNOWN = 'org.omnisocial.companion';

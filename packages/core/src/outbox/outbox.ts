@@ -16,30 +16,24 @@
  *   is sent: it is encrypted at send time with the keys current then (see docs/embedding.md, "Sending").
  *
  * This module knows nothing of matrix-js-sdk: the room model gives it a transport (sdk-transport.ts);
- * storage is outbox-storage.ts's.
+ * storage is outbox-storage.ts's, the entries' shapes outbox-entries.ts's.
  */
 import type { MessageItem, SendStatus, TimelineItem } from '../timeline/timeline-types.ts';
-import { newTxnId } from './outbox-storage.ts';
+import {
+  adoptedEntry,
+  entryItem,
+  handedOverEntry,
+  newEntry,
+  restoredEntry,
+  storedEntry,
+  withoutLocalEchoes,
+  type Entry,
+} from './outbox-entries.ts';
 import type { OutboxRequest, OutboxStorage, OutboxTransport, SendFailure, StoredOutboxEntry } from './outbox-types.ts';
+import { sleep } from './outbox-wait.ts';
 
 export type { OutboxRequest, OutboxStorage, OutboxTransport, SendFailure, StoredOutboxEntry } from './outbox-types.ts';
 export { clearOutboxes, newTxnId, outboxStorage } from './outbox-storage.ts';
-
-interface Entry {
-  readonly txnId: string;
-  readonly request: OutboxRequest;
-  readonly createdAt: number;
-  readonly echo?: MessageItem;
-  status: SendStatus;
-  eventId?: string;
-  error?: string;
-  /** Failed for good: a retry would be refused again, so none is offered. */
-  final?: boolean;
-  /** Server errors (5xx) in a row; reset by success or retry. */
-  serverErrors: number;
-  /** The member cancelled it while its request was in flight: redact it if the server stored it. */
-  cancelled: boolean;
-}
 
 export interface OutboxOptions {
   /** Server errors in a row before an entry is marked failed. */
@@ -83,22 +77,13 @@ export class Outbox {
 
   /** Adds an entry and starts sending it; the local echo is in `merge()` before this returns. */
   enqueue(request: OutboxRequest, echo?: (txnId: string) => MessageItem): string {
-    const txnId = newTxnId();
-    const entry: Entry = {
-      txnId,
-      request,
-      createdAt: Date.now(),
-      status: 'queued',
-      serverErrors: 0,
-      cancelled: false,
-      ...(echo ? { echo: echo(txnId) } : {}),
-    };
+    const entry = newEntry(request, echo);
     this.#entries.push(entry);
     if (this.#isHead(entry)) entry.status = 'sending';
     this.#changed();
     this.#persist();
     void this.#pump();
-    return txnId;
+    return entry.txnId;
   }
 
   /**
@@ -111,17 +96,7 @@ export class Outbox {
     const known = new Set(this.#entries.map((e) => e.txnId));
     const added = stored.filter((s) => !known.has(s.txnId));
     if (added.length === 0) return;
-    for (const s of added) {
-      this.#entries.push({
-        txnId: s.txnId,
-        request: s.request,
-        createdAt: s.createdAt,
-        status: 'queued',
-        serverErrors: 0,
-        cancelled: false,
-        ...(s.echo ? { echo: s.echo } : {}),
-      });
-    }
+    this.#entries.push(...added.map(adoptedEntry));
     const head = this.#entries.find((e) => e.status !== 'sent' && !e.final);
     if (head?.status === 'queued') head.status = 'sending';
     this.#changed();
@@ -172,13 +147,7 @@ export class Outbox {
     this.#changed();
     this.#persist();
     this.kick();
-    return taken.map((e) => ({
-      txnId: e.txnId,
-      request: e.request,
-      createdAt: e.createdAt,
-      status: 'queued',
-      ...(e.echo ? { echo: e.echo } : {}),
-    }));
+    return taken.map(handedOverEntry);
   }
 
   /** Pending entries matching a predicate on their request (e.g. a reaction not sent yet). */
@@ -200,25 +169,8 @@ export class Outbox {
   merge(base: readonly TimelineItem[]): readonly TimelineItem[] {
     this.#base = base;
     if (this.#entries.length === 0) return base;
-    const byKey = new Map(this.#entries.map((e) => [e.txnId, e]));
-    const byEventId = new Map(this.#entries.flatMap((e) => (e.eventId ? [[e.eventId, e] as const] : [])));
-    const echoed = new Set<Entry>();
-    const items: TimelineItem[] = [];
-    for (const item of base) {
-      if (item.kind !== 'message') {
-        items.push(item);
-        continue;
-      }
-      const entry = byKey.get(item.key) ?? (item.eventId ? byEventId.get(item.eventId) : undefined);
-      if (!entry) {
-        items.push(item);
-      } else if (item.status === 'sent' && item.eventId && !item.eventId.startsWith('~')) {
-        // The server has it: from now on the room's own item (same key) is the message.
-        echoed.add(entry);
-        items.push(item);
-      }
-      // Otherwise it is the SDK's local echo of an attempt: the outbox's item stands for it.
-    }
+    const { items, echoed } = withoutLocalEchoes(this.#entries, base);
+    // Entries the server has are done: the room's own item is the message from now on.
     if (echoed.size > 0) {
       for (let i = this.#entries.length - 1; i >= 0; i -= 1) {
         const entry = this.#entries[i];
@@ -226,7 +178,7 @@ export class Outbox {
       }
       this.#persist();
     }
-    for (const entry of this.#entries) if (entry.echo) items.push(this.#item(entry));
+    for (const entry of this.#entries) if (entry.echo) items.push(entryItem(entry));
     return items;
   }
 
@@ -238,17 +190,6 @@ export class Outbox {
   /** Entries not yet confirmed by the server, oldest first (for tests and diagnostics). */
   pending(): readonly { txnId: string; status: SendStatus }[] {
     return this.#entries.filter((e) => e.status !== 'sent').map((e) => ({ txnId: e.txnId, status: e.status }));
-  }
-
-  #item(entry: Entry): MessageItem {
-    const echo = entry.echo as MessageItem;
-    return {
-      ...echo,
-      status: entry.status,
-      ...(entry.eventId ? { eventId: entry.eventId } : {}),
-      ...(entry.status === 'failed' && entry.error ? { sendError: entry.error } : {}),
-      ...(entry.status === 'failed' && entry.final ? { retryable: false } : {}),
-    };
   }
 
   #isHead(entry: Entry): boolean {
@@ -267,19 +208,7 @@ export class Outbox {
       console.warn('[omni] unsent messages could not be read back', error);
     }
     const known = new Set(this.#entries.map((e) => e.txnId));
-    const restored: Entry[] = stored
-      .filter((s) => !known.has(s.txnId))
-      .map((s) => ({
-        txnId: s.txnId,
-        request: s.request,
-        createdAt: s.createdAt,
-        status: s.status,
-        serverErrors: 0,
-        cancelled: false,
-        ...(s.echo ? { echo: s.echo } : {}),
-        ...(s.error ? { error: s.error } : {}),
-        ...(s.final ? { final: true } : {}),
-      }));
+    const restored = stored.filter((s) => !known.has(s.txnId)).map(restoredEntry);
     // Restored entries were typed before anything typed since this page loaded.
     this.#entries.unshift(...restored);
     if (restored.length > 0) {
@@ -290,18 +219,7 @@ export class Outbox {
   }
 
   #persist(): void {
-    const snapshot: StoredOutboxEntry[] = this.#entries
-      .filter((e) => e.status !== 'sent')
-      .map((e) => ({
-        txnId: e.txnId,
-        request: e.request,
-        createdAt: e.createdAt,
-        // In flight: whether it arrived is unknown, so it is sent again (same txn id) after a reload.
-        status: e.status === 'failed' ? 'failed' : 'queued',
-        ...(e.echo ? { echo: e.echo } : {}),
-        ...(e.error ? { error: e.error } : {}),
-        ...(e.final ? { final: true } : {}),
-      }));
+    const snapshot = this.#entries.filter((e) => e.status !== 'sent').map(storedEntry);
     this.#saving = this.#saving
       .then(() => this.#storage.save(snapshot))
       .catch((error: unknown) => console.warn('[omni] unsent messages could not be stored', error));
@@ -343,14 +261,7 @@ export class Outbox {
           offline = false;
           if (head.cancelled) {
             // Cancelled while in flight and the server stored it: take it back, in order.
-            this.#entries.unshift({
-              txnId: newTxnId(),
-              request: { op: 'redact', redacts: outcome.eventId },
-              createdAt: Date.now(),
-              status: 'queued',
-              serverErrors: 0,
-              cancelled: false,
-            });
+            this.#entries.unshift(newEntry({ op: 'redact', redacts: outcome.eventId }));
             this.#persist();
             continue;
           }
@@ -388,29 +299,12 @@ export class Outbox {
           this.#changed();
         }
         // A rate limit is the server's instruction: only a retry by the member cuts it short.
-        await this.#sleep(waitMs, failure.kind !== 'rate-limited');
+        await sleep(waitMs, failure.kind !== 'rate-limited', (wake) => {
+          this.#wake = wake;
+        });
       }
     } finally {
       this.#pumping = false;
     }
-  }
-
-  #sleep(ms: number, wakeable: boolean): Promise<void> {
-    const canListen = 'addEventListener' in globalThis;
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      const online = (): void => done();
-      function done(): void {
-        clearTimeout(timer);
-        if (canListen) globalThis.removeEventListener('online', online);
-        resolve();
-      }
-      if (wakeable) {
-        this.#wake = done;
-        if (canListen) globalThis.addEventListener('online', online);
-      }
-    }).finally(() => {
-      this.#wake = undefined;
-    });
   }
 }

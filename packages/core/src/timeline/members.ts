@@ -5,6 +5,7 @@
  * Pure: plain member records in, shown names out.
  */
 import type { MemberInfo } from './timeline-types.ts';
+import type { MemberNames } from './timeline-rules.ts';
 import { BIDI, LOOKS_LIKE_USER_ID, nameKey, sanitiseName } from './text-rules.ts';
 import { asObject, asString, type Json } from './json.ts';
 
@@ -66,4 +67,55 @@ export function memberRecords(events: readonly Json[]): Map<string, MemberRecord
     });
   }
   return members;
+}
+
+/**
+ * Member infos for one build, by the naming rule: what every path's timeline names members with. `records`
+ * are the members whose names count for ambiguity; `lookup` finds one member's record (undefined: not a
+ * member, shown by user id); `previous` holds the last build's infos, reused when unchanged.
+ */
+export class Members implements MemberNames {
+  readonly #lookup: (userId: string) => MemberRecord | undefined;
+  readonly #previous: ReadonlyMap<string, MemberInfo>;
+  readonly #current = new Map<string, MemberInfo>();
+  readonly #rule: NameRule;
+
+  constructor(
+    records: Iterable<MemberRecord>,
+    lookup: (userId: string) => MemberRecord | undefined,
+    previous: ReadonlyMap<string, MemberInfo> = new Map(),
+  ) {
+    this.#lookup = lookup;
+    this.#previous = previous;
+    this.#rule = new NameRule(records);
+  }
+
+  /** The infos handed out by this build, to be the next build's `previous`. */
+  get current(): Map<string, MemberInfo> {
+    return this.#current;
+  }
+
+  get(userId: string): MemberInfo {
+    const known = this.#current.get(userId);
+    if (known) return known;
+    const member = this.#lookup(userId);
+    const info = memberInfo(userId, this.#rule.shown(userId, member?.rawName), member?.avatarMxc, this.#previous.get(userId));
+    this.#current.set(userId, info);
+    return info;
+  }
+
+  name(userId: string): string {
+    return this.get(userId).displayName;
+  }
+
+  /** A name from an event (e.g. the `displayname` of a membership change), made safe the same way. */
+  nameFrom(userId: string, raw: string | undefined): string {
+    return raw === undefined ? this.get(userId).displayName : this.#rule.shown(userId, raw);
+  }
+}
+
+/** The directory of plain member events (state, then the timeline's, which are newer). */
+export function membersOf(memberEvents: readonly Json[]): Members {
+  const records = memberRecords(memberEvents);
+  return new Members(records.values(), (userId) => records.get(userId));
 }

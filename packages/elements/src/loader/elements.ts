@@ -1,5 +1,6 @@
 import type { ThemeName } from '../theme/tokens.ts';
-import { messageCount, OmniShell, type ShellConfig } from './shell.ts';
+import { messageCount } from './facade.ts';
+import { OmniShell, type ShellConfig } from './shell.ts';
 
 type ShellClass = CustomElementConstructor & { observedAttributes: readonly string[] };
 

@@ -1,79 +1,13 @@
 import { OmniErrorEvent } from '../events.ts';
 import { unwatch, unwatchFar, watch, watchFar } from './activation.ts';
 import type { MountedView, ViewKind } from './contract.ts';
+import { buildFacade, buildLauncher, launcherTitle, renderFacade, renderLauncher, type Facade, type FacadeText } from './facade.ts';
+import { copyAttributes, forwardOtherAttributes } from './forwarding.ts';
 import { mountedSheet, reservedHeight, shellSheet, type ShellKind } from './styles.ts';
-
-type ViewsChunk = typeof import('../views.ts');
-let viewsChunk: Promise<ViewsChunk> | undefined;
-let viewsArrived = false;
-
-/** The views chunk (Lit, the engine boundary, the renderers, the launcher's panel), fetched once for the whole page. */
-function loadViews(): Promise<ViewsChunk> {
-  viewsChunk ??= import('../views.ts').then(
-    (chunk) => {
-      viewsArrived = true;
-      return chunk;
-    },
-    (error: unknown) => {
-      viewsChunk = undefined;
-      throw error;
-    },
-  );
-  return viewsChunk;
-}
-
-/**
- * An open post's latest messages, read while the views chunk downloads rather than after it (core's
- * `readAhead`, which the view's own light read then takes over). Once the views have arrived, the view
- * starts its read at once and nothing is gained.
- */
-function readAhead(element: Element): void {
-  const homeserver = element.getAttribute('homeserver');
-  const post = element.getAttribute('post');
-  if (viewsArrived || !homeserver || !post || !element.hasAttribute('open')) return;
-  const aliasTemplate = element.getAttribute('alias-template');
-  import('@omnisocial/core')
-    .then((core) => core.readAhead(homeserver, { id: post, open: true, ...(aliasTemplate ? { aliasTemplate } : {}) }))
-    .catch(() => undefined);
-}
+import { loadViews, readAhead, type ViewsChunk } from './views-chunk.ts';
 
 /** How long a view stays mounted once far from the viewport (or its launcher's panel closed) before it collapses. */
 const COLLAPSE_DELAY_MS = 2000;
-
-/** Attributes that belong to the element the page holds, not to the view inside it. */
-const hostOnly = new Set([
-  'id',
-  'class',
-  'style',
-  'slot',
-  'part',
-  'exportparts',
-  'tabindex',
-  'hidden',
-  'inert',
-  'role',
-  'loading',
-  'collapse',
-  'presentation',
-]);
-const forwards = (name: string): boolean => !hostOnly.has(name) && !name.startsWith('aria-') && !name.startsWith('data-');
-
-/** What a kind of shell shows before its view arrives. */
-export interface FacadeText {
-  /** The heading: the post title, the room, the other member. */
-  title(element: HTMLElement): string;
-  /** A line under it (message count when known, or why nothing loads); `learned` is the count a collapsed view reported. */
-  meta(element: HTMLElement, learned: number | undefined): string;
-  /** The button that loads the view; omitted when there is no view to load. */
-  action?: string;
-}
-
-/** The count the view reported before it collapsed, else the page's `message-count`. */
-export function messageCount(element: HTMLElement, learned: number | undefined): string {
-  const count = learned ?? Number.parseInt(element.getAttribute('message-count') ?? '', 10);
-  if (!Number.isFinite(count) || count < 0) return '';
-  return count === 1 ? '1 message' : `${count.toLocaleString()} messages`;
-}
 
 /** What distinguishes one kind of shell from another. */
 export interface ShellConfig {
@@ -116,10 +50,7 @@ export class OmniShell extends HTMLElement {
   readonly #onTouch = (): void => {
     void this.load();
   };
-  readonly #facade = document.createElement('div');
-  readonly #title = document.createElement('p');
-  readonly #status = document.createElement('p');
-  #button: HTMLButtonElement | undefined;
+  readonly #facade: Facade;
   #launcherButton: HTMLButtonElement | undefined;
   #dialog: HTMLDialogElement | undefined;
 
@@ -143,7 +74,7 @@ export class OmniShell extends HTMLElement {
       this.#unread = event.count;
       this.#renderFacade();
     });
-    this.#buildFacade();
+    this.#facade = buildFacade(text, this.#onTouch);
     this.#place();
   }
 
@@ -241,7 +172,7 @@ export class OmniShell extends HTMLElement {
       },
     });
     view.classList.add('omni-view');
-    for (const { name, value } of this.attributes) if (forwards(name)) view.setAttribute(name, value);
+    copyAttributes(this, view);
     const dialog = this.#launcher ? this.#panel(chunk) : undefined;
     // The facade's rules go with the facade: they must not reach into the view sharing this shadow root
     // (a launcher keeps its button's rules, which match nothing in the view, and adds its panel's).
@@ -253,7 +184,7 @@ export class OmniShell extends HTMLElement {
     this.#view = view;
     if (dialog) dialog.append(view);
     else this.#root.replaceChildren(view);
-    this.#forwardOtherAttributes(view);
+    this.#attributeObserver = forwardOtherAttributes(this, view);
     this.#watchFar();
     await view.updateComplete;
     this.#mounted.resolve(view);
@@ -313,76 +244,19 @@ export class OmniShell extends HTMLElement {
     if (this.isConnected) watch(this, this.#onTouch);
   }
 
-  /** Attributes the shell does not observe (a view's newer options) still reach the view. */
-  #forwardOtherAttributes(view: MountedView): void {
-    const observed = new Set((this.constructor as { observedAttributes?: readonly string[] }).observedAttributes ?? []);
-    this.#attributeObserver = new MutationObserver((records) => {
-      for (const { attributeName } of records) {
-        if (!attributeName || observed.has(attributeName) || !forwards(attributeName)) continue;
-        const value = this.getAttribute(attributeName);
-        if (value === null) view.removeAttribute(attributeName);
-        else view.setAttribute(attributeName, value);
-      }
-    });
-    this.#attributeObserver.observe(this, { attributes: true });
-  }
-
-  #buildFacade(): void {
-    const facade = this.#facade;
-    facade.className = 'facade';
-    facade.setAttribute('part', 'facade');
-    this.#title.className = 'title';
-    this.#title.setAttribute('part', 'facade-title');
-    this.#status.className = 'meta';
-    this.#status.setAttribute('role', 'status');
-    facade.append(this.#title, this.#status);
-    if (this.#text.action) {
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.setAttribute('part', 'facade-button');
-      button.addEventListener('click', this.#onTouch);
-      this.#button = button;
-      facade.append(button);
-    }
-  }
-
   /** Puts the facade (inline) or the launcher's button (launcher) in the shadow root, with their styles. */
   #place(): void {
     if (this.#view) return;
     this.#root.adoptedStyleSheets = [shellSheet(this.#kind)];
     if (this.#launcher && this.#viewKind) {
-      this.#root.replaceChildren((this.#launcherButton ??= this.#buildLauncher()), ...(this.#dialog ? [this.#dialog] : []));
+      this.#root.replaceChildren(
+        (this.#launcherButton ??= buildLauncher(() => void this.#open())),
+        ...(this.#dialog ? [this.#dialog] : []),
+      );
     } else {
-      this.#root.replaceChildren(this.#facade);
+      this.#root.replaceChildren(this.#facade.root);
     }
     this.#renderFacade();
-  }
-
-  #buildLauncher(): HTMLButtonElement {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'launcher';
-    button.setAttribute('part', 'launcher');
-    button.setAttribute('aria-haspopup', 'dialog');
-    const svg = 'http://www.w3.org/2000/svg';
-    const icon = document.createElementNS(svg, 'svg');
-    icon.setAttribute('viewBox', '0 0 24 24');
-    icon.setAttribute('aria-hidden', 'true');
-    icon.setAttribute('part', 'launcher-icon');
-    const bubble = document.createElementNS(svg, 'path');
-    bubble.setAttribute(
-      'd',
-      'M5.5 3h13A2.5 2.5 0 0 1 21 5.5v9a2.5 2.5 0 0 1-2.5 2.5H9.5L4 21.5V17h-.5A.5.5 0 0 1 3 16.5v-11A2.5 2.5 0 0 1 5.5 3z',
-    );
-    icon.append(bubble);
-    const name = document.createElement('span');
-    name.className = 'name';
-    const badge = document.createElement('span');
-    badge.setAttribute('part', 'launcher-badge');
-    // The space keeps the name and the count apart in the button's text (its visible label, within its accessible name).
-    button.append(icon, name, ' ', badge);
-    button.addEventListener('click', () => void this.#open());
-    return button;
   }
 
   /** Opens the launcher's panel (a modal `<dialog>`: Esc or its Close button closes it, focus returns to the launcher). */
@@ -412,37 +286,15 @@ export class OmniShell extends HTMLElement {
     }
   }
 
-  /** The room's name once the view knows it; until then the attribute, an alias or user id shown by its local part. */
   #launcherTitle(): string {
-    const title = this.#text.title(this);
-    return this.#viewTitle ?? /^[#@]([^:]+):./u.exec(title)?.[1] ?? title;
+    return launcherTitle(this.#text.title(this), this.#viewTitle);
   }
 
   /** Text only (never HTML): the title and count come from the page's attributes and the view. */
   #renderFacade(): void {
-    const title = this.#text.title(this);
     const launcher = this.#launcherButton;
-    if (launcher) {
-      const name = launcher.querySelector('.name');
-      const badge = launcher.querySelector('[part="launcher-badge"]');
-      const label = this.#launcherTitle();
-      const unread = this.#unread;
-      if (name) {
-        name.textContent = label;
-        name.setAttribute('title', label);
-      }
-      if (badge) badge.textContent = unread > 0 ? String(unread) : '';
-      const state = this.#failed ? ', could not be loaded' : unread > 0 ? `, ${unread} unread` : '';
-      launcher.setAttribute('aria-label', `Open chat: ${label}${state}`);
-      if (this.#dialog?.open) this.#dialog.setAttribute('aria-label', label);
-    }
+    if (launcher) renderLauncher(launcher, this.#launcherTitle(), this.#unread, this.#failed, this.#dialog);
     if (this.#view) return;
-    this.#title.textContent = title;
-    this.#status.textContent = this.#failed
-      ? 'The chat could not be loaded.'
-      : this.#busy
-        ? 'Loading…'
-        : this.#text.meta(this, this.#learnedCount);
-    if (this.#button && this.#text.action) this.#button.textContent = this.#failed ? 'Try again' : this.#text.action;
+    renderFacade(this.#facade, this.#text, this, { failed: this.#failed, busy: this.#busy, learnedCount: this.#learnedCount });
   }
 }

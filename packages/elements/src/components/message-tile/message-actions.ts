@@ -1,0 +1,103 @@
+/** What a member can do with a message, and the tile's toolbar and inline menus (quick reactions, delete confirmation). */
+import { html, svg, type TemplateResult } from 'lit';
+import type { MessageItem } from '@omnisocial/core';
+
+/** Reactions offered by the quick-reaction menu. */
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'] as const;
+
+/** Actions that need nothing but the message. */
+type PlainActionType =
+  'reply' | 'edit' | 'delete' | 'confirm-delete' | 'react-menu' | 'close-menu' | 'retry' | 'cancel' | 'toggle-expanded';
+
+/** What a member can do with a message, from its actions menu, keys or buttons. */
+export type MessageAction =
+  | {
+      readonly type: PlainActionType;
+      readonly message: MessageItem;
+    }
+  | { readonly type: 'react'; readonly message: MessageItem; readonly key: string }
+  | { readonly type: 'jump'; readonly message: MessageItem; readonly eventId: string };
+
+/** A click handler sending one of the plain actions for the tile's message. */
+export type Act = (type: PlainActionType) => () => void;
+
+/** Which inline menu of a tile is open. */
+export type TileMenu = 'none' | 'react' | 'confirm-delete';
+
+const ICONS = {
+  react: svg`<circle cx="8" cy="8" r="6.25" /><path d="M5.5 9.5c.6.9 1.5 1.4 2.5 1.4s1.9-.5 2.5-1.4M6 6.25h.01M10 6.25h.01" />`,
+  reply: svg`<path d="M6.5 3.5 2.5 7.5l4 4M2.5 7.5H10a3.5 3.5 0 0 1 3.5 3.5V13" />`,
+  edit: svg`<path d="M11 2.5 13.5 5 6 12.5 3 13l.5-3L11 2.5Z" />`,
+  delete: svg`<path d="M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.5 8.5h6l.5-8.5" />`,
+};
+
+function icon(name: keyof typeof ICONS): TemplateResult {
+  return html`<svg class="tool-icon" viewBox="0 0 16 16" aria-hidden="true">${ICONS[name]}</svg>`;
+}
+
+interface Tool {
+  readonly icon: keyof typeof ICONS;
+  readonly label: string;
+  readonly keys: string;
+  readonly action: 'react-menu' | 'reply' | 'edit' | 'confirm-delete';
+}
+
+/** The toolbar's buttons for a message; the tile keeps room for as many as there are. */
+export function toolsOf(message: MessageItem): readonly Tool[] {
+  const tools: Tool[] = [
+    { icon: 'react', label: 'React', keys: '+', action: 'react-menu' },
+    { icon: 'reply', label: 'Reply', keys: 'R', action: 'reply' },
+  ];
+  if (message.own) {
+    tools.push({ icon: 'edit', label: 'Edit', keys: 'E', action: 'edit' });
+    tools.push({ icon: 'delete', label: 'Delete', keys: 'Delete', action: 'confirm-delete' });
+  }
+  return tools;
+}
+
+export function renderActions(
+  message: MessageItem,
+  tab: number,
+  menu: TileMenu,
+  act: Act,
+  onAction: (action: MessageAction) => void,
+): TemplateResult {
+  if (menu === 'react') {
+    return html`<div class="actions open" part="actions" role="group" aria-label="Pick a reaction">
+      ${QUICK_REACTIONS.map(
+        (key) =>
+          html`<button
+            type="button"
+            class="quick"
+            aria-label=${`React with ${key}`}
+            @click=${() => onAction({ type: 'react', message, key })}
+          >
+            ${key}
+          </button>`,
+      )}
+      <button type="button" @click=${act('close-menu')}>Close</button>
+    </div>`;
+  }
+  if (menu === 'confirm-delete') {
+    return html`<div class="actions open" part="actions" role="group" aria-label="Delete this message?">
+      <span>Delete this message?</span>
+      <button type="button" class="danger" @click=${act('delete')}>Delete message</button>
+      <button type="button" @click=${act('close-menu')}>Keep</button>
+    </div>`;
+  }
+  return html`<div class="actions" part="actions" role="group" aria-label="Message actions">
+    ${toolsOf(message).map(
+      (tool) =>
+        html`<button
+          type="button"
+          class="tool"
+          tabindex=${tab}
+          aria-keyshortcuts=${tool.keys}
+          title=${`${tool.label} (${tool.keys})`}
+          @click=${act(tool.action)}
+        >
+          ${icon(tool.icon)}<span class="visually-hidden">${tool.label}</span>
+        </button>`,
+    )}
+  </div>`;
+}

@@ -1,0 +1,35 @@
+/** The views chunk, fetched once for the whole page, and what the loader does while it downloads. */
+
+export type ViewsChunk = typeof import('../views.ts');
+let viewsChunk: Promise<ViewsChunk> | undefined;
+let viewsArrived = false;
+
+/** The views chunk (Lit, the engine boundary, the renderers, the launcher's panel), fetched once for the whole page. */
+export function loadViews(): Promise<ViewsChunk> {
+  viewsChunk ??= import('../views.ts').then(
+    (chunk) => {
+      viewsArrived = true;
+      return chunk;
+    },
+    (error: unknown) => {
+      viewsChunk = undefined;
+      throw error;
+    },
+  );
+  return viewsChunk;
+}
+
+/**
+ * An open post's latest messages, read while the views chunk downloads rather than after it (core's
+ * `readAhead`, which the view's own light read then takes over). Once the views have arrived, the view
+ * starts its read at once and nothing is gained.
+ */
+export function readAhead(element: Element): void {
+  const homeserver = element.getAttribute('homeserver');
+  const post = element.getAttribute('post');
+  if (viewsArrived || !homeserver || !post || !element.hasAttribute('open')) return;
+  const aliasTemplate = element.getAttribute('alias-template');
+  import('@omnisocial/core')
+    .then((core) => core.readAhead(homeserver, { id: post, open: true, ...(aliasTemplate ? { aliasTemplate } : {}) }))
+    .catch(() => undefined);
+}

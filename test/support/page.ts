@@ -1,0 +1,35 @@
+/**
+ * What the Node and journey tests do in a Playwright page the way a member does it: write in the composer,
+ * find a message, sign in through the test pages' `window.omni`. One place, so every test drives the
+ * element through the same accessible names ("Message", "Send").
+ */
+import type { Locator, Page } from 'playwright-core';
+
+/** Fills the composer of `scope` (its textbox "Message") and presses the button "Send". */
+export async function send(scope: Page | Locator, text: string): Promise<void> {
+  await scope.getByRole('textbox', { name: 'Message' }).fill(text);
+  await scope.getByRole('button', { name: 'Send' }).click();
+}
+
+/** Fills the composer of `scope` and presses Enter, as a member sending from the keyboard, once it is there. */
+export async function sendWithEnter(scope: Page | Locator, text: string, timeout = 30_000): Promise<void> {
+  const box = scope.getByRole('textbox', { name: 'Message' });
+  await box.waitFor({ timeout });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** The articles (messages) in `scope` that contain `text`. */
+export const articles = (scope: Page | Locator, text: string | RegExp): Locator => scope.getByRole('article').filter({ hasText: text });
+
+/** The messages of the conversation log in `scope` that contain `text`. */
+export const messagesIn = (scope: Page | Locator, text: string | RegExp): Locator => articles(scope.getByRole('log'), text);
+
+/** Signs a member in with their password through the test page's `window.omni.signIn` (as a site's own login does). */
+export function signInThroughPage(page: Page, homeserver: string, member: { username: string; password: string }): Promise<unknown> {
+  return page.evaluate(
+    ([url, username, password]) =>
+      (window as unknown as { omni: { signIn(o: object): Promise<unknown> } }).omni.signIn({ homeserver: url, username, password }),
+    [homeserver, member.username, member.password] as const,
+  );
+}
