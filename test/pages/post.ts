@@ -3,7 +3,8 @@
  * `title`, `theme`; `post2` adds a members-only post beside it, open with `open2`), the public API on `window.omni`. With
  * `user` and `password`, the page signs its member in as it loads, as a member's page does; `delay` (ms)
  * makes it announce the sign-in with `expectSignIn()` and sign in only after that long, as a page that
- * first fetches a login token from its backend.
+ * first fetches a login token from its backend. With `token`, the page signs in with that one-time login token,
+ * as a site's page does with the token its backend got from the companion (docs/server.md).
  */
 import { expectSignIn, signIn, signOut, type OmniChat } from '@omnisocial/chat';
 
@@ -37,6 +38,12 @@ if (user) {
     return signIn({ homeserver, username: user, password });
   })();
   if (delay > 0) expectSignIn(member);
+  Object.assign(window, { memberSignIn: member });
+}
+const loginToken = params.get('token');
+if (loginToken) {
+  const member = signIn({ homeserver, loginToken });
+  expectSignIn(member);
   Object.assign(window, { memberSignIn: member });
 }
 Object.assign(window, { omni: { signIn, signOut } });

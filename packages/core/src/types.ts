@@ -39,6 +39,7 @@ export type OmniErrorCode =
   | 'rate-limited'
   | 'too-large'
   | 'binding-mismatch'
+  | 'discussion-unavailable'
   | 'bad-user'
   | 'unknown-user'
   | 'encryption-unavailable'

@@ -3,3 +3,5 @@ export type { Homeserver, StartSynapseOptions, RegisterUserOptions } from './syn
 export { Peer, MatrixError } from './peer.ts';
 export type { MatrixEvent, TestUser, CreateRoomOptions } from './peer.ts';
 export { ensureSynapse, SYNAPSE_VERSION } from './venv.ts';
+export { startSite, COMPANION_WELL_KNOWN } from './companion.ts';
+export type { Site, SiteOptions } from './companion.ts';

@@ -48,6 +48,10 @@ export interface StartSynapseOptions {
    * access tokens in it keep working. Used by `pnpm bench` to seed a large history once per machine.
    */
   snapshot?: string;
+  /** Application-service registration files the homeserver loads (`app_service_config_files`). */
+  appServices?: readonly string[];
+  /** Extra content of `/.well-known/matrix/client`, which the homeserver then serves. */
+  wellKnown?: Record<string, unknown>;
 }
 
 /** Synapse's key file format: `ed25519 <key id> <unpadded base64 seed>`. */
@@ -143,6 +147,8 @@ export function homeserverConfig(o: {
   roomCreation?: StartSynapseOptions['roomCreation'];
   bench?: boolean;
   snapshot?: string;
+  appServices?: readonly string[];
+  wellKnown?: Record<string, unknown>;
 }): Record<string, unknown> {
   const registration = o.registration === true || o.registrationToken === true;
   // JSON is valid YAML, so no YAML serialiser is needed.
@@ -183,6 +189,8 @@ export function homeserverConfig(o: {
     // A site backend mints one-time login tokens for its members with a puppet token, which cannot answer UIA.
     ...(o.loginViaExistingSession === false ? {} : { login_via_existing_session: { enabled: true, require_ui_auth: false } }),
     allow_guest_access: o.guestAccess !== false,
+    ...(o.appServices?.length ? { app_service_config_files: [...o.appServices] } : {}),
+    ...(o.wellKnown ? { serve_client_wellknown: true, extra_well_known_client_content: o.wellKnown } : {}),
     ...(o.accessTokenLifetime?.refreshable ? { refreshable_access_token_lifetime: o.accessTokenLifetime.refreshable } : {}),
     ...(o.accessTokenLifetime?.nonRefreshable ? { nonrefreshable_access_token_lifetime: o.accessTokenLifetime.nonRefreshable } : {}),
     enable_authenticated_media: true,

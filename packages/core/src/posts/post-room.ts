@@ -6,7 +6,7 @@
  * in the room and it is bound to the post, everything is the ordinary room model's (`RoomSession.openRoom`).
  * Part of the engine chunk: it drives the session's MatrixClient, whose errors it reads by shape.
  */
-import { EventTimeline } from 'matrix-js-sdk';
+import { EventTimeline, Method } from 'matrix-js-sdk';
 import type { RoomSession } from '../rooms/room-session.ts';
 import { describeFailure, errorShape } from '../rooms/errors.ts';
 import { LazyRoom, type Located } from '../rooms/lazy-room.ts';
@@ -21,12 +21,20 @@ import {
   type PostRoomTarget,
 } from './posts.ts';
 import { RoomPeek, type PeekAccount } from '../sync/peek.ts';
+import { companionRetryMs, siteCompanion, type SiteCompanion } from './companion.ts';
 import { noteJoined } from '../rooms/room-model.ts';
 import { OmniError, type OmniErrorInfo, type RoomSnapshot } from '../types.ts';
 
 export const MISMATCH_MESSAGE = "This discussion's address points to another room.";
 /** A guest on a post whose room only its members may read (e.g. an `open` post whose room was made members-only). */
 export const MEMBERS_ONLY_MESSAGE = 'Only members can read this discussion. Sign in to read it and take part.';
+export const UNAVAILABLE_MESSAGE = "This discussion is not available right now: the site's chat service is not answering.";
+
+/** A room's binding as read: its content and who sent it (undefined when the room has none). */
+interface BindingRead {
+  readonly content: unknown;
+  readonly sender: string | undefined;
+}
 
 /** A room whose alias was just created may not have its state yet: how long its binding is awaited. */
 const BINDING_WAIT_MS = 8_000;
@@ -56,6 +64,8 @@ export class PostRoomModel extends LazyRoom {
   #peek: RoomPeek | undefined;
   /** A guest may join the room read from outside (its `m.room.guest_access` is `can_join`). */
   #guestMayJoin = false;
+  /** The site's companion, when the homeserver has one: it alone creates and binds post rooms. */
+  #companion: SiteCompanion | undefined;
 
   constructor(session: RoomSession, post: PostRoomTarget, onDispose: () => void) {
     const alias = aliasOf(session, post);
@@ -114,7 +124,13 @@ export class PostRoomModel extends LazyRoom {
     // (the room model watches the room before that sync completes, so it carries the room).
     const synced = this.session.whenSynced();
     synced.catch(() => undefined);
-    const roomId = await this.#resolveAlias();
+    const [companion, resolved] = await Promise.all([
+      siteCompanion(this.session.info.homeserverUrl).catch(() => undefined),
+      this.#resolveAlias(),
+    ]);
+    this.#companion = companion;
+    const roomId = resolved ?? (companion ? await this.#awaitCompanion() : undefined);
+    if (this.isDisposed()) return 'settled';
     if (roomId === undefined) {
       if (!this.session.info.guest) await synced;
       return 'absent';
@@ -160,7 +176,7 @@ export class PostRoomModel extends LazyRoom {
         await synced;
         return await this.#open(roomId, { waitForBinding: false });
       }
-      if (verifyBinding(binding, this.#post.id) !== 'verified') {
+      if (this.#verdict(binding) !== 'verified') {
         this.#publishMismatch(roomId);
         return 'settled';
       }
@@ -207,6 +223,29 @@ export class PostRoomModel extends LazyRoom {
     this.fail(this.session.info.guest ? { code: 'forbidden', message: MEMBERS_ONLY_MESSAGE } : error);
   }
 
+  /**
+   * With a companion, a post alias that resolves to nothing means the companion did not answer the
+   * homeserver (or the site has no such post): asked again with backoff, the member told meanwhile, and
+   * never created by this client, which the homeserver refuses anyway (the namespace is the companion's).
+   */
+  async #awaitCompanion(): Promise<string | undefined> {
+    for (let attempt = 0; !this.isDisposed(); attempt += 1) {
+      this.fail({ code: 'discussion-unavailable', message: UNAVAILABLE_MESSAGE });
+      await new Promise((resolve) => setTimeout(resolve, companionRetryMs(attempt)));
+      if (this.isDisposed()) return undefined;
+      const roomId = await this.#resolveAlias().catch(() => undefined);
+      if (roomId !== undefined) return roomId;
+    }
+    return undefined;
+  }
+
+  /** Whether a binding names this post, and (with a companion) was sent by the companion's bot. */
+  #verdict(read: BindingRead | undefined): BindingVerdict {
+    const verdict = verifyBinding(read?.content, this.#post.id);
+    if (verdict === 'verified' && this.#companion && read?.sender !== this.#companion.bot) return 'mismatch';
+    return verdict;
+  }
+
   /** The room the alias points to, or undefined when nobody wrote about the post yet. */
   async #resolveAlias(): Promise<string | undefined> {
     try {
@@ -234,7 +273,7 @@ export class PostRoomModel extends LazyRoom {
         joinedToCheck = true;
         continue;
       }
-      verdict = read === 'forbidden' ? 'unbound' : verifyBinding(read, this.#post.id);
+      verdict = read === 'forbidden' ? 'unbound' : this.#verdict(read);
       // The alias of a room being created exists before the room's state does.
       if (verdict !== 'unbound' || Date.now() >= deadline || this.isDisposed()) break;
       await new Promise((resolve) => setTimeout(resolve, BINDING_POLL_MS));
@@ -263,14 +302,20 @@ export class PostRoomModel extends LazyRoom {
    * it. A room the scoped sync already brought has its binding in the store (it is part of the
    * subscription's required state, see sync.ts): no request then.
    */
-  async #readBinding(roomId: string): Promise<unknown> {
+  async #readBinding(roomId: string): Promise<BindingRead | 'forbidden' | undefined> {
     const room = this.#client.getRoom(roomId);
     if (room?.getMyMembership() === 'join') {
       const stored = room.getLiveTimeline().getState(EventTimeline.FORWARDS)?.getStateEvents(POST_BINDING_EVENT, '');
-      if (stored) return stored.getContent();
+      if (stored) return { content: stored.getContent(), sender: stored.getSender() };
     }
     try {
-      return await this.#client.getStateEvent(roomId, POST_BINDING_EVENT, '');
+      // The whole event (`format=event`), so that its sender can be checked against the companion's bot.
+      const path = `/rooms/${encodeURIComponent(roomId)}/state/${encodeURIComponent(POST_BINDING_EVENT)}/`;
+      const event = await this.#client.http.authedRequest<{ content?: unknown; sender?: unknown }>(Method.Get, path, { format: 'event' });
+      // A homeserver that ignores `format=event` answers the content alone.
+      return 'content' in event && typeof event.sender === 'string'
+        ? { content: event.content, sender: event.sender }
+        : { content: event, sender: undefined };
     } catch (error) {
       const { errcode, httpStatus } = errorShape(error);
       if (errcode === 'M_NOT_FOUND') return undefined;

@@ -89,6 +89,12 @@ const TEXTS: Record<OmniErrorCode, Describe> = {
     advice: 'Its address points to a room that belongs to something else. Please let the site’s team know.',
     retry: false,
   }),
+  'discussion-unavailable': () => ({
+    icon: 'offline',
+    heading: 'This discussion is not available right now',
+    advice: 'The site’s chat service is not answering. The discussion opens here by itself as soon as it is back.',
+    retry: false,
+  }),
   'unknown-user': (_noun, error) => ({
     icon: 'missing',
     heading: 'This person cannot be found',

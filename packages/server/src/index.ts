@@ -1,0 +1,10 @@
+/**
+ * `@omnisocial/server`: the site's companion (companion.ts) and what a site's backend needs to talk to it.
+ */
+export { startCompanion, SIGN_IN_PATH, PROFILE_PATH, type Companion } from './companion.ts';
+export { loadConfig, resolveConfig, ConfigError, type CompanionConfig } from './config.ts';
+export { createRegistration, loadOrCreateRegistration, type Registration } from './registration.ts';
+export { signSiteRequest, SiteVerifier, MAX_SKEW_MS } from './site-auth.ts';
+export { callbackPosts, staticPosts, postIdOf, SiteError, type SitePost, type PostDirectory } from './posts.ts';
+export { parseProfile, MemberError, type MemberProfile, type MemberLogin } from './members.ts';
+export { postRoomAlias, encodePostId, decodePostId } from '@omnisocial/core/posts';

@@ -1,0 +1,94 @@
+/**
+ * A site as it runs with its companion: a real Synapse that loads the companion's application-service
+ * registration and advertises the companion's bot in `/.well-known/matrix/client`, and the companion
+ * itself (packages/server) running in this process. Stopped together.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadOrCreateRegistration, resolveConfig, startCompanion, type Companion, type SitePost } from '@omnisocial/server';
+import { startSynapse, type Homeserver, type StartSynapseOptions } from './synapse.ts';
+import { freePort } from './synapse-process.ts';
+
+/** The key of `/.well-known/matrix/client` naming the site's companion. */
+export const COMPANION_WELL_KNOWN = 'org.omnisocial.companion';
+
+export interface SiteOptions extends StartSynapseOptions {
+  /** The posts that exist (a static list), unless `postsCallback` is given. */
+  posts?: readonly SitePost[];
+  /** The site's post callback URL. */
+  postsCallback?: string;
+  memberPrefix?: string;
+  /** How long the companion waits for the site's callback, in milliseconds. */
+  postsTimeoutMs?: number;
+}
+
+export interface Site {
+  readonly homeserver: Homeserver;
+  readonly companion: Companion;
+  /** Shared by the site's backend and the companion. */
+  readonly siteSecret: string;
+  /** Stops the companion (the homeserver keeps running: its alias queries then fail). */
+  stopCompanion(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startSite(options: SiteOptions = {}): Promise<Site> {
+  const { posts, postsCallback, memberPrefix, postsTimeoutMs, ...synapseOptions } = options;
+  const serverName = options.serverName ?? 'localhost';
+  const dir = await mkdtemp(path.join(tmpdir(), 'omni-companion-'));
+  const registrationFile = path.join(dir, 'registration.yaml');
+  const appServicePort = await freePort();
+  const siteSecret = randomBytes(32).toString('hex');
+  const aliasTemplate = 'post.{id}';
+  const registration = await loadOrCreateRegistration(registrationFile, {
+    url: `http://127.0.0.1:${String(appServicePort)}`,
+    serverName,
+    aliasTemplate,
+    botLocalpart: 'omni',
+    memberPrefix: memberPrefix ?? '',
+  });
+  const bot = `@${registration.sender_localpart}:${serverName}`;
+  const homeserver = await startSynapse({
+    ...synapseOptions,
+    serverName,
+    appServices: [registrationFile],
+    wellKnown: { [COMPANION_WELL_KNOWN]: { bot } },
+  });
+  let companion: Companion;
+  try {
+    companion = await startCompanion(
+      resolveConfig({
+        homeserverUrl: homeserver.baseUrl,
+        serverName,
+        registrationFile,
+        siteSecret,
+        aliasTemplate,
+        memberPrefix: memberPrefix ?? '',
+        appService: { host: '127.0.0.1', port: appServicePort },
+        siteApi: { host: '127.0.0.1', port: 0 },
+        posts: {
+          ...(postsCallback ? { callback: postsCallback } : { list: posts ?? [] }),
+          ...(postsTimeoutMs ? { timeoutMs: postsTimeoutMs } : {}),
+        },
+      }),
+    );
+  } catch (error) {
+    await homeserver.stop();
+    throw error;
+  }
+  let companionStopped: Promise<void> | undefined;
+  const stopCompanion = (): Promise<void> => (companionStopped ??= companion.stop());
+  return {
+    homeserver,
+    companion,
+    siteSecret,
+    stopCompanion,
+    async stop() {
+      await stopCompanion();
+      await homeserver.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
