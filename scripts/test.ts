@@ -62,11 +62,11 @@ async function suite(step: string, command: string, args: string[], summary: str
   results.push({ step, ...tally });
 }
 
-/** Node's test runner on `files`, printing its spec report and tallying into `summary`. */
-function nodeTests(summary: string, files: readonly string[]): string[] {
+/** Node's test runner on `files`, `concurrency` files at a time, printing its spec report and tallying into `summary`. */
+function nodeTests(summary: string, files: readonly string[], concurrency: number): string[] {
   return [
     '--test',
-    '--test-concurrency=1',
+    `--test-concurrency=${String(concurrency)}`,
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     `--test-reporter=${join(root, 'scripts', 'node-test-tally.ts')}`,
@@ -74,6 +74,9 @@ function nodeTests(summary: string, files: readonly string[]): string[] {
     ...files,
   ];
 }
+
+/** Node test files run at once in the node step; more than the machine's two cores buys nothing. */
+const NODE_CONCURRENCY = 2;
 
 const only = process.argv.slice(2);
 const wants = (step: string): boolean => only.length === 0 || only.includes(step);
@@ -84,10 +87,16 @@ try {
   if (wants('format')) await check('format', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
   if (wants('node')) {
     const summary = join(work, 'node.json');
+    // Two files at a time: each starts a Synapse of its own (own port, own data directory) and the files that
+    // read the built package wait for one build under a lock (test/support/build.ts), so files do not meet.
     await suite(
       'node',
       process.execPath,
-      nodeTests(summary, ['packages/core/src/**/*.test.ts', 'packages/testing/src/**/*.test.ts', 'test/node/**/*.test.ts']),
+      nodeTests(
+        summary,
+        ['packages/core/src/**/*.test.ts', 'packages/testing/src/**/*.test.ts', 'test/node/**/*.test.ts'],
+        NODE_CONCURRENCY,
+      ),
       summary,
     );
   }
@@ -99,7 +108,7 @@ try {
   // browser file must finish within 300 s on two shared cores, and running both at once is not measured safe.
   if (wants('journeys')) {
     const summary = join(work, 'journeys.json');
-    await suite('journeys', process.execPath, nodeTests(summary, ['test/journeys/**/*.test.ts']), summary);
+    await suite('journeys', process.execPath, nodeTests(summary, ['test/journeys/**/*.test.ts'], 1), summary);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -104,19 +104,8 @@ export function findDeep(root: Node, selector: string): HTMLElement | undefined 
 export const tileOf = (el: Element, eventId: string): HTMLElement | undefined => findDeep(el, `article[data-event-id="${eventId}"]`);
 export const textOf = (tile: Element | undefined): string => (tile?.textContent ?? '').replace(/\s+/gu, ' ').trim();
 
-/** Chromium reports the virtualizer's benign "ResizeObserver loop" as an error; it is not one. */
-export function ignoreResizeObserverLoop(): void {
-  window.addEventListener(
-    'error',
-    (event) => {
-      if (event.message.includes('ResizeObserver loop')) {
-        event.stopImmediatePropagation();
-        event.preventDefault();
-      }
-    },
-    true,
-  );
-}
+// Shared with the elements' own tests, which cannot import this file (outside their package).
+export { ignoreResizeObserverLoop } from '@omnisocial/testing/browser';
 
 /**
  * Lets `ms` pass while something must not happen (a second request, a duplicate, a late change): the absence

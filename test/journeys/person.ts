@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { messagesIn, send } from '../support/page.ts';
 import type { Member, World } from './world.ts';
 
 export const PHONE = { width: 390, height: 844 } as const;
@@ -155,10 +156,7 @@ export function seenText(target: Locator): Promise<string> {
 }
 
 /** The messages of an element's log, as articles; `text` narrows to those containing it. */
-export function messages(element: Locator, text?: string | RegExp): Locator {
-  const all = element.getByRole('log').getByRole('article');
-  return text === undefined ? all : all.filter({ hasText: text });
-}
+export const messages = messagesIn;
 
 export async function waitForMessage(person: Person, element: Locator, text: string | RegExp, what: string): Promise<Locator> {
   const article = messages(element, text).last();
@@ -216,11 +214,10 @@ export async function write(person: Person, element: Locator, lines: string | re
   await element.getByRole('button', { name: 'Send' }).click();
 }
 
-/** Puts a long text in the composer at once (as a paste does) and presses Send. */
+/** Puts a long text in the composer at once (as a paste does) and presses Send, once the composer takes text. */
 export async function paste(person: Person, element: Locator, text: string): Promise<void> {
-  const box = await composer(person, element);
-  await box.fill(text);
-  await element.getByRole('button', { name: 'Send' }).click();
+  await composer(person, element);
+  await send(element, text);
 }
 
 /**

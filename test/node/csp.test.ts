@@ -6,8 +6,7 @@
  * and in an open post chat, and reads what a peer sends in each. Zero violations, in the page's own
  * `securitypolicyviolation` events and in Chromium's console.
  */
-import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +15,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { postRoomAlias } from '@omnisocial/core/internal';
 import { dist, ensureBuild } from '../support/build.ts';
-import { launchChromium } from '../support/chromium.ts';
+import { launchChromium, serveStatic } from '../support/chromium.ts';
 import { NioPeer } from '../support/nio.ts';
 import { articles, send } from '../support/page.ts';
 import { until } from '../support/wait.ts';
@@ -41,38 +40,13 @@ const strictPolicy = (homeserver: string): string =>
     'trusted-types lit-html dompurify',
   ].join('; ');
 
-const types: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-};
-
-/** A static site: `/dist/…` from the build, everything else from test/pages/csp/, every response with `policy`. */
-async function serveStrictSite(policy: string): Promise<{ url: (p: string) => string; close: () => Promise<void> }> {
-  const server = createServer((request, response) => {
-    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
-    const [base, relative] = pathname.startsWith('/dist/') ? [dist, pathname.slice('/dist'.length)] : [pages, pathname];
-    const file = path.resolve(base, `.${relative}`);
-    const headers = { 'content-security-policy': policy, 'content-type': types[path.extname(file)] ?? 'application/octet-stream' };
-    if (!file.startsWith(`${base}${path.sep}`)) {
-      response.writeHead(403, headers).end();
-      return;
-    }
-    readFile(file).then(
-      (body) => response.writeHead(200, headers).end(body),
-      () => response.writeHead(404, headers).end(),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('the static server has no port');
-  const origin = `http://127.0.0.1:${address.port}`;
-  return {
-    url: (p) => new URL(p, origin).href,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+/** The site: `/dist/…` from the build, its pages from test/pages/csp/, every response with `policy`. */
+async function serveStrictSite(policy: string): ReturnType<typeof serveStatic> {
+  const files = await readdir(pages);
+  const sitePages = Object.fromEntries(
+    await Promise.all(files.map(async (name) => [`/${name}`, await readFile(path.join(pages, name), 'utf8')] as const)),
+  );
+  return serveStatic(path.dirname(dist), sitePages, { 'content-security-policy': policy });
 }
 
 interface Violation {

@@ -4,15 +4,13 @@
  * big-emoji message and the emoji picker in colour, with the font it ships loaded relative to the
  * module, and only once an emoji needs it. In dark mode the picker is dark too.
  */
-import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { dist, ensureBuild } from '../support/build.ts';
-import { launchChromium } from '../support/chromium.ts';
+import { launchChromium, serveStatic } from '../support/chromium.ts';
 import { settled } from '../support/wait.ts';
 
 const TIMEOUT = 60_000;
@@ -47,42 +45,6 @@ room.setAttribute('homeserver', query.get('hs'));
 room.setAttribute('room', query.get('room'));
 document.body.append(room);
 `;
-
-const types: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.woff2': 'font/woff2',
-};
-
-async function serveSite(homeserver: string): Promise<{ url: (p: string) => string; close: () => Promise<void> }> {
-  const server = createServer((request, response) => {
-    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
-    const headers = {
-      'content-security-policy': policy(homeserver),
-      'content-type': types[path.extname(pathname)] ?? 'application/octet-stream',
-    };
-    if (pathname === '/page.html' || pathname === '/page.js') {
-      response.writeHead(200, headers).end(pathname === '/page.html' ? pageHtml : pageScript);
-      return;
-    }
-    const file = path.resolve(dist, `.${pathname.slice('/dist'.length)}`);
-    if (!pathname.startsWith('/dist/') || !file.startsWith(`${dist}${path.sep}`)) {
-      response.writeHead(404, headers).end();
-      return;
-    }
-    readFile(file).then(
-      (body) => response.writeHead(200, headers).end(body),
-      () => response.writeHead(404, headers).end(),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('the static server has no port');
-  const origin = `http://127.0.0.1:${String(address.port)}`;
-  return { url: (p) => new URL(p, origin).href, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 interface Pixels {
   /** Pixels whose channels differ by more than 60 (a grey glyph or an empty box has none). */
@@ -119,7 +81,7 @@ describe('emoji on a machine without an emoji font', () => {
   let bob: Peer;
   let roomId: string;
   let browser: Browser;
-  let site: Awaited<ReturnType<typeof serveSite>>;
+  let site: Awaited<ReturnType<typeof serveStatic>>;
 
   before(async () => {
     await ensureBuild();
@@ -129,7 +91,11 @@ describe('emoji on a machine without an emoji font', () => {
     ({ roomId } = await bob.createRoom({ name: 'Party', preset: 'public_chat' }));
     await alice.joinRoom(roomId);
     await bob.sendMessage(roomId, 'Plain words first');
-    site = await serveSite(hs.baseUrl);
+    site = await serveStatic(
+      path.dirname(dist),
+      { '/page.html': pageHtml, '/page.js': pageScript },
+      { 'content-security-policy': policy(hs.baseUrl) },
+    );
     browser = await launchChromium();
   });
 

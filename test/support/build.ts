@@ -5,16 +5,22 @@
  * module (csp, emoji font, journeys) and `pnpm bench` (its summary; `node test/support/build.ts` prints it).
  */
 import { spawn } from 'node:child_process';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { withDirectoryLock } from '@omnisocial/testing';
 import { ENGINE_BUDGET, LOADER_BUDGET } from '../node/budgets.ts';
 
 export { ENGINE_BUDGET, LOADER_BUDGET };
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const dist = path.join(root, 'packages/elements/dist');
+
+/** Held while dist/ is checked and rebuilt (.cache/ is the repository's own, ignored by git). */
+const BUILD_LOCK = path.join(root, '.cache', 'build.lock');
+/** Far longer than a build on a loaded machine; a crashed owner is found sooner by its pid. */
+const BUILD_LOCK_STALE_MS = 15 * 60_000;
 
 export const ENGINE_KEY = 'packages/core/src/session/engine.ts';
 
@@ -117,16 +123,29 @@ async function newestMtime(target: string): Promise<number> {
   return Math.max(0, ...times);
 }
 
-/** `pnpm build`, unless dist/ is newer than every source it is built from (build.test.ts builds before the others). */
-export async function ensureBuild(): Promise<void> {
+/** `pnpm build`'s age (dist/.vite/manifest.json) against the newest source it is built from: whether it is current. */
+async function isBuildCurrent(): Promise<boolean> {
   const built = await stat(path.join(dist, '.vite/manifest.json')).then(
     (s) => s.mtimeMs,
     () => 0,
   );
   const sources = ['packages/core/src', 'packages/elements/src', 'vite.config.ts', 'pnpm-lock.yaml'].map((p) => path.join(root, p));
   const newest = Math.max(...(await Promise.all(sources.map(newestMtime))));
-  if (built > newest) return;
-  await runBuild();
+  return built > newest;
+}
+
+/**
+ * `pnpm build`, unless dist/ is newer than every source it is built from; resolves with the build's duration in
+ * seconds, or undefined when dist/ was current. Parallel test files read dist/ and call this first: a lock
+ * between processes means one builds while the others wait, and none rebuilds dist/ under another.
+ */
+export async function ensureBuild(): Promise<number | undefined> {
+  await mkdir(path.dirname(BUILD_LOCK), { recursive: true });
+  return withDirectoryLock(
+    BUILD_LOCK,
+    { staleMs: BUILD_LOCK_STALE_MS, onWait: () => process.stderr.write('omni: waiting for another process building dist/ …\n') },
+    async () => ((await isBuildCurrent()) ? undefined : runBuild()),
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {

@@ -57,34 +57,37 @@ const staticTypes: Readonly<Record<string, string>> = {
   '.map': 'application/json',
   '.wasm': 'application/wasm',
   '.css': 'text/css; charset=utf-8',
+  '.woff2': 'font/woff2',
 };
 
 /**
  * A plain static file server on a free loopback port (no Vite, no bundling: what a site's own server does),
- * for built output such as `dist/`. `pages` adds in-memory files by path (`/page.html` → its HTML).
+ * for built output such as `dist/`. `pages` adds in-memory files by path (`/page.html` → its HTML); `headers`
+ * go with every response (a site's Content-Security-Policy).
  */
 export async function serveStatic(
   directory: string,
   pages: Readonly<Record<string, string>> = {},
+  headers: Readonly<Record<string, string>> = {},
 ): Promise<{ url: (path: string) => string; close: () => Promise<void> }> {
   const base = path.resolve(directory);
   const server = createHttpServer((request, response) => {
     const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     const page = pages[pathname];
     const file = path.resolve(base, `.${pathname}`);
-    const type = staticTypes[path.extname(pathname)] ?? 'application/octet-stream';
+    const typed = { ...headers, 'content-type': staticTypes[path.extname(pathname)] ?? 'application/octet-stream' };
     if (page !== undefined) {
-      response.writeHead(200, { 'content-type': type });
+      response.writeHead(200, typed);
       response.end(page);
       return;
     }
     if (!file.startsWith(`${base}${path.sep}`)) {
-      response.writeHead(403).end();
+      response.writeHead(403, headers).end();
       return;
     }
     readFile(file).then(
-      (body) => response.writeHead(200, { 'content-type': type }).end(body),
-      () => response.writeHead(404).end(),
+      (body) => response.writeHead(200, typed).end(body),
+      () => response.writeHead(404, headers).end(),
     );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

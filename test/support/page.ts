@@ -19,11 +19,14 @@ export async function sendWithEnter(scope: Page | Locator, text: string, timeout
   await box.press('Enter');
 }
 
-/** The articles (messages) in `scope` that contain `text`. */
-export const articles = (scope: Page | Locator, text: string | RegExp): Locator => scope.getByRole('article').filter({ hasText: text });
+/** The articles (messages) in `scope`; `text` narrows to those that contain it. */
+export function articles(scope: Page | Locator, text?: string | RegExp): Locator {
+  const all = scope.getByRole('article');
+  return text === undefined ? all : all.filter({ hasText: text });
+}
 
-/** The messages of the conversation log in `scope` that contain `text`. */
-export const messagesIn = (scope: Page | Locator, text: string | RegExp): Locator => articles(scope.getByRole('log'), text);
+/** The messages of the conversation log in `scope`; `text` narrows to those that contain it. */
+export const messagesIn = (scope: Page | Locator, text?: string | RegExp): Locator => articles(scope.getByRole('log'), text);
 
 /** Signs a member in with their password through the test page's `window.omni.signIn` (as a site's own login does). */
 export function signInThroughPage(page: Page, homeserver: string, member: { username: string; password: string }): Promise<unknown> {

@@ -3,7 +3,7 @@
  * outbox's storage. Not public API: published as `@omnisocial/core/internal` so that
  * tests import core through its exports rather than its file layout. Nothing here loads the engine, so a test
  * of the light read may import it; the engine's own steps are `@omnisocial/core/internal/engine`,
- * and conversations (which use matrix-js-sdk) `@omnisocial/core/internal/dm`.
+ * and the rules of direct conversations (`m.direct`, the room a conversation creates) `@omnisocial/core/internal/dm`.
  */
 export { outboxStorage } from './outbox/outbox.ts';
 export { POST_BINDING_EVENT, postRoomAlias, postRoomCreateRequest } from './posts/posts.ts';

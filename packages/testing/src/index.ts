@@ -5,3 +5,4 @@ export type { MatrixEvent, TestUser, CreateRoomOptions } from './peer.ts';
 export { ensureSynapse, SYNAPSE_VERSION } from './venv.ts';
 export { startSite, COMPANION_WELL_KNOWN } from './companion.ts';
 export type { Site, SiteOptions } from './companion.ts';
+export { withDirectoryLock, type DirectoryLockOptions } from './dir-lock.ts';

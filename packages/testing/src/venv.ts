@@ -1,15 +1,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withDirectoryLock } from './dir-lock.ts';
 
 export const SYNAPSE_VERSION = '1.163.2';
 
 const MIN_PYTHON: readonly [number, number] = [3, 10];
 /** A lock older than this belongs to an install that cannot still be making progress. */
 const STALE_LOCK_MS = 15 * 60_000;
-const LOCK_POLL_MS = 500;
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CACHE_DIR = path.join(REPO_ROOT, '.cache', 'synapse');
@@ -43,13 +43,14 @@ async function ensureInstalled(): Promise<{ python: string }> {
   if (existsSync(MARKER)) return { python };
 
   await mkdir(CACHE_DIR, { recursive: true });
-  await acquireLock();
-  try {
-    // Another process may have finished the install while we waited for the lock.
-    if (!existsSync(MARKER)) await install(python);
-  } finally {
-    await rm(LOCK_DIR, { recursive: true, force: true });
-  }
+  await withDirectoryLock(
+    LOCK_DIR,
+    { staleMs: STALE_LOCK_MS, onWait: () => progress('waiting for another process installing Synapse …') },
+    async () => {
+      // Another process may have finished the install while we waited for the lock.
+      if (!existsSync(MARKER)) await install(python);
+    },
+  );
   return { python };
 }
 
@@ -108,57 +109,5 @@ async function run(command: string, args: string[], what: string): Promise<void>
   }).finally(() => log.close());
   if (code !== 0) {
     throw new Error(`omni: ${what} failed (exit ${code}); see ${INSTALL_LOG}. The next run retries from scratch.`);
-  }
-}
-
-/** mkdir is atomic, so whoever creates the lock directory owns the install. */
-async function acquireLock(): Promise<void> {
-  let announced = false;
-  for (;;) {
-    try {
-      await mkdir(LOCK_DIR);
-      await writeFile(path.join(LOCK_DIR, 'pid'), String(process.pid));
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    if (await isStale()) {
-      // Renaming first means only one of several waiters that judged the lock stale gets to remove it.
-      const grave = `${LOCK_DIR}.stale-${process.pid}-${Date.now()}`;
-      await rename(LOCK_DIR, grave).then(
-        () => rm(grave, { recursive: true, force: true }),
-        () => undefined,
-      );
-      continue;
-    }
-    if (!announced) {
-      progress('waiting for another process installing Synapse …');
-      announced = true;
-    }
-    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
-  }
-}
-
-async function isStale(): Promise<boolean> {
-  try {
-    const pid = Number(await readFile(path.join(LOCK_DIR, 'pid'), 'utf8'));
-    if (pid > 0 && !isAlive(pid)) return true;
-    return Date.now() - (await stat(LOCK_DIR)).mtimeMs > STALE_LOCK_MS;
-  } catch {
-    // The owner creates the directory before writing its pid; give it a moment unless the lock is old.
-    try {
-      return Date.now() - (await stat(LOCK_DIR)).mtimeMs > 10_000;
-    } catch {
-      return false; // the lock vanished; the next mkdir attempt decides
-    }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { isDirectInviteFrom } from './direct-invites.ts';
 import {
   directRoomCreateRequest,
   directRoomsWith,
   directUserProblem,
-  isDirectInviteFrom,
   movedTxnId,
   preferredDirectRoom,
   withDirectRoom,
-} from './dm.ts';
+} from './direct-rules.ts';
 
 const ALICE = '@alice:example.org';
 const BOB = '@bob:example.org';

@@ -24,18 +24,6 @@ import { roomOutbox } from '../outbox/sdk-transport.ts';
 import type { MemberInfo } from '../timeline/timeline-types.ts';
 import type { OmniErrorInfo, RoomSnapshot, Unsubscribe } from '../types.ts';
 
-export { isDirectInviteFrom } from './direct-invites.ts';
-export {
-  DIRECT_EVENT,
-  directRoomCreateRequest,
-  directRoomsWith,
-  directUserProblem,
-  movedTxnId,
-  preferredDirectRoom,
-  withDirectRoom,
-  type DirectRooms,
-} from './direct-rules.ts';
-
 /** How long a conversation left behind may take to open and decrypt before its messages are moved. */
 const MOVE_WAIT_MS = 20_000;
 /** How often, and from how long a wait on, settling on one conversation is tried again after a failure. */

@@ -4,24 +4,26 @@
  * kept across reloads, see lazy-room.ts). A world-readable room the reader is not in is read from
  * outside (peek.ts), so that reading announces nobody; the first message joins it. Once the member is
  * in the room and it is bound to the post, everything is the ordinary room model's (`RoomSession.openRoom`).
+ * Finding the room and checking its binding: post-room-binding.ts.
  * Part of the engine chunk: it drives the session's MatrixClient, whose errors it reads by shape.
  */
-import { EventTimeline, Method } from 'matrix-js-sdk';
+import { EventTimeline } from 'matrix-js-sdk';
 import type { RoomSession } from '../rooms/room-session.ts';
 import { describeFailure, errorShape } from '../rooms/errors.ts';
 import { LazyRoom, type Located } from '../rooms/lazy-room.ts';
 import { LOADING } from '../rooms/shared-model.ts';
+import { creatorStepDown, postRoomAlias, postRoomCreateRequest, type BindingVerdict, type PostRoomTarget } from './posts.ts';
 import {
-  creatorStepDown,
-  POST_BINDING_EVENT,
-  postRoomAlias,
-  postRoomCreateRequest,
-  verifyBinding,
-  type BindingVerdict,
-  type PostRoomTarget,
-} from './posts.ts';
+  awaitCompanion,
+  BINDING_POLL_MS,
+  BINDING_WAIT_MS,
+  bindingVerdict,
+  isRoomMember,
+  readBinding,
+  resolvePostAlias,
+} from './post-room-binding.ts';
 import { RoomPeek, type PeekAccount } from '../sync/peek.ts';
-import { companionRetryMs, siteCompanion, type SiteCompanion } from './companion.ts';
+import { siteCompanion, type SiteCompanion } from './companion.ts';
 import { noteJoined } from '../rooms/room-model.ts';
 import { OmniError, type OmniErrorInfo, type RoomSnapshot } from '../types.ts';
 
@@ -29,16 +31,6 @@ export const MISMATCH_MESSAGE = "This discussion's address points to another roo
 /** A guest on a post whose room only its members may read (e.g. an `open` post whose room was made members-only). */
 export const MEMBERS_ONLY_MESSAGE = 'Only members can read this discussion. Sign in to read it and take part.';
 export const UNAVAILABLE_MESSAGE = "This discussion is not available right now: the site's chat service is not answering.";
-
-/** A room's binding as read: its content and who sent it (undefined when the room has none). */
-interface BindingRead {
-  readonly content: unknown;
-  readonly sender: string | undefined;
-}
-
-/** A room whose alias was just created may not have its state yet: how long its binding is awaited. */
-const BINDING_WAIT_MS = 8_000;
-const BINDING_POLL_MS = 400;
 
 /** The post's alias on the member's homeserver, or why the post id cannot have one. */
 function aliasOf(session: RoomSession, post: PostRoomTarget): { alias: string } | { problem: string } {
@@ -126,10 +118,18 @@ export class PostRoomModel extends LazyRoom {
     synced.catch(() => undefined);
     const [companion, resolved] = await Promise.all([
       siteCompanion(this.session.info.homeserverUrl).catch(() => undefined),
-      this.#resolveAlias(),
+      resolvePostAlias(this.#client, this.#alias),
     ]);
     this.#companion = companion;
-    const roomId = resolved ?? (companion ? await this.#awaitCompanion() : undefined);
+    const roomId =
+      resolved ??
+      (companion
+        ? await awaitCompanion({
+            isDisposed: () => this.isDisposed(),
+            unavailable: () => this.fail({ code: 'discussion-unavailable', message: UNAVAILABLE_MESSAGE }),
+            resolve: () => resolvePostAlias(this.#client, this.#alias),
+          })
+        : undefined);
     if (this.isDisposed()) return 'settled';
     if (roomId === undefined) {
       if (!this.session.info.guest) await synced;
@@ -152,8 +152,8 @@ export class PostRoomModel extends LazyRoom {
     let outsideShown = false;
     try {
       const [member, binding, outside, guestAccess] = await Promise.all([
-        this.#isMember(roomId),
-        this.#readBinding(roomId),
+        isRoomMember(this.#client, roomId, this.session.info.userId),
+        readBinding(this.#client, roomId),
         peek.read().then(
           () => undefined,
           (error: unknown) => (error instanceof Error ? error : new Error('The discussion cannot be read.')),
@@ -176,7 +176,7 @@ export class PostRoomModel extends LazyRoom {
         await synced;
         return await this.#open(roomId, { waitForBinding: false });
       }
-      if (this.#verdict(binding) !== 'verified') {
+      if (bindingVerdict(binding, this.#post.id, this.#companion) !== 'verified') {
         this.#publishMismatch(roomId);
         return 'settled';
       }
@@ -204,57 +204,12 @@ export class PostRoomModel extends LazyRoom {
     };
   }
 
-  /** Whether the member is in the room (the scoped sync may not have brought it yet: the server says). */
-  async #isMember(roomId: string): Promise<boolean> {
-    if (this.#client.getRoom(roomId)?.getMyMembership() === 'join') return true;
-    try {
-      const content = (await this.#client.getStateEvent(roomId, 'm.room.member', this.session.info.userId)) as Record<string, unknown>;
-      return content['membership'] === 'join';
-    } catch {
-      return false;
-    }
-  }
-
   /** The room read from outside stopped being readable (its history visibility changed). */
   #outsideGone(error: OmniError): void {
     if (this.#peek === undefined || this.isDisposed()) return;
     this.#peek = undefined;
     this.showOutside(undefined);
     this.fail(this.session.info.guest ? { code: 'forbidden', message: MEMBERS_ONLY_MESSAGE } : error);
-  }
-
-  /**
-   * With a companion, a post alias that resolves to nothing means the companion did not answer the
-   * homeserver (or the site has no such post): asked again with backoff, the member told meanwhile, and
-   * never created by this client, which the homeserver refuses anyway (the namespace is the companion's).
-   */
-  async #awaitCompanion(): Promise<string | undefined> {
-    for (let attempt = 0; !this.isDisposed(); attempt += 1) {
-      this.fail({ code: 'discussion-unavailable', message: UNAVAILABLE_MESSAGE });
-      await new Promise((resolve) => setTimeout(resolve, companionRetryMs(attempt)));
-      if (this.isDisposed()) return undefined;
-      const roomId = await this.#resolveAlias().catch(() => undefined);
-      if (roomId !== undefined) return roomId;
-    }
-    return undefined;
-  }
-
-  /** Whether a binding names this post, and (with a companion) was sent by the companion's bot. */
-  #verdict(read: BindingRead | undefined): BindingVerdict {
-    const verdict = verifyBinding(read?.content, this.#post.id);
-    if (verdict === 'verified' && this.#companion && read?.sender !== this.#companion.bot) return 'mismatch';
-    return verdict;
-  }
-
-  /** The room the alias points to, or undefined when nobody wrote about the post yet. */
-  async #resolveAlias(): Promise<string | undefined> {
-    try {
-      const { room_id: roomId } = await this.#client.getRoomIdForAlias(this.#alias ?? '');
-      return roomId;
-    } catch (error) {
-      if (errorShape(error).errcode === 'M_NOT_FOUND') return undefined;
-      throw error;
-    }
   }
 
   /**
@@ -267,13 +222,13 @@ export class PostRoomModel extends LazyRoom {
     let joinedToCheck = false;
     let verdict: BindingVerdict;
     for (;;) {
-      const read = await this.#readBinding(roomId);
+      const read = await readBinding(this.#client, roomId);
       if (read === 'forbidden' && !joinedToCheck) {
         await this.#client.joinRoom(roomId, { viaServers: [roomId.slice(roomId.indexOf(':') + 1)] });
         joinedToCheck = true;
         continue;
       }
-      verdict = read === 'forbidden' ? 'unbound' : this.#verdict(read);
+      verdict = read === 'forbidden' ? 'unbound' : bindingVerdict(read, this.#post.id, this.#companion);
       // The alias of a room being created exists before the room's state does.
       if (verdict !== 'unbound' || Date.now() >= deadline || this.isDisposed()) break;
       await new Promise((resolve) => setTimeout(resolve, BINDING_POLL_MS));
@@ -295,33 +250,6 @@ export class PostRoomModel extends LazyRoom {
       cannotSendReason: MISMATCH_MESSAGE,
       error: { code: 'binding-mismatch', message: MISMATCH_MESSAGE },
     });
-  }
-
-  /**
-   * The binding's content, undefined when the room has none, or 'forbidden' when only members may read
-   * it. A room the scoped sync already brought has its binding in the store (it is part of the
-   * subscription's required state, see sync.ts): no request then.
-   */
-  async #readBinding(roomId: string): Promise<BindingRead | 'forbidden' | undefined> {
-    const room = this.#client.getRoom(roomId);
-    if (room?.getMyMembership() === 'join') {
-      const stored = room.getLiveTimeline().getState(EventTimeline.FORWARDS)?.getStateEvents(POST_BINDING_EVENT, '');
-      if (stored) return { content: stored.getContent(), sender: stored.getSender() };
-    }
-    try {
-      // The whole event (`format=event`), so that its sender can be checked against the companion's bot.
-      const path = `/rooms/${encodeURIComponent(roomId)}/state/${encodeURIComponent(POST_BINDING_EVENT)}/`;
-      const event = await this.#client.http.authedRequest<{ content?: unknown; sender?: unknown }>(Method.Get, path, { format: 'event' });
-      // A homeserver that ignores `format=event` answers the content alone.
-      return 'content' in event && typeof event.sender === 'string'
-        ? { content: event.content, sender: event.sender }
-        : { content: event, sender: undefined };
-    } catch (error) {
-      const { errcode, httpStatus } = errorShape(error);
-      if (errcode === 'M_NOT_FOUND') return undefined;
-      if (errcode === 'M_FORBIDDEN' || httpStatus === 403) return 'forbidden';
-      throw error;
-    }
   }
 
   protected override onReady(roomId: string): void {
@@ -379,7 +307,7 @@ export class PostRoomModel extends LazyRoom {
       const deadline = Date.now() + BINDING_WAIT_MS;
       for (;;) {
         try {
-          const roomId = await this.#resolveAlias();
+          const roomId = await resolvePostAlias(this.#client, this.#alias);
           if (roomId === undefined) throw error;
           return await this.#open(roomId, { waitForBinding: true });
         } catch (again) {

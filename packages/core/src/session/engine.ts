@@ -19,6 +19,7 @@ import { resolveHomeserver } from './homeserver.ts';
 import { MediaLoader } from '../media/media.ts';
 import { RoomModel } from '../rooms/room-model.ts';
 import type { RoomSession, RoomWatcher } from '../rooms/room-session.ts';
+import type { HeldModel, SharedModel } from '../rooms/shared-model.ts';
 import { PostRoomModel } from '../posts/post-room.ts';
 import { DirectRoomModel } from '../dm/dm.ts';
 import type { PostRoomTarget } from '../posts/posts.ts';
@@ -287,32 +288,39 @@ export class EngineSession implements SessionHandle, RoomSession {
   }
 
   openRoom(roomIdOrAlias: string): RoomHandle {
-    let model = this.#rooms.get(roomIdOrAlias);
-    if (!model) {
-      model = new RoomModel(this, roomIdOrAlias, () => this.#rooms.delete(roomIdOrAlias));
-      this.#rooms.set(roomIdOrAlias, model);
-    }
-    return model.hold();
+    return this.#hold(this.#rooms, roomIdOrAlias, (forget) => new RoomModel(this, roomIdOrAlias, forget));
   }
 
   openPostRoom(post: PostRoomTarget): RoomHandle {
     const key = `${post.aliasTemplate ?? ''}\n${post.id.normalize('NFC')}`;
-    let model = this.#posts.get(key);
-    if (!model) {
-      model = new PostRoomModel(this, post, () => this.#posts.delete(key));
-      this.#posts.set(key, model);
-    }
-    return model.hold();
+    return this.#hold(this.#posts, key, (forget) => new PostRoomModel(this, post, forget));
   }
 
   openDirectRoom(userId: string): RoomHandle {
     const key = userId.trim();
-    let model = this.#directs.get(key);
+    return this.#hold(this.#directs, key, (forget) => new DirectRoomModel(this, key, forget));
+  }
+
+  /**
+   * A new hold on the model under `key` in `models`, made by `create` on first need: every element showing the
+   * same room shares one model, which `forget` drops from `models` once its last hold is released.
+   */
+  #hold<M extends SharedModel & HeldModel>(models: Map<string, M>, key: string, create: (forget: () => void) => M): RoomHandle {
+    let model = models.get(key);
     if (!model) {
-      model = new DirectRoomModel(this, key, () => this.#directs.delete(key));
-      this.#directs.set(key, model);
+      model = create(() => models.delete(key));
+      models.set(key, model);
     }
     return model.hold();
+  }
+
+  /** Disposes of every open model, whoever still holds it (signing out, stopping). */
+  #disposeModels(): void {
+    const all: ReadonlyArray<Map<string, SharedModel>> = [this.#rooms, this.#posts, this.#directs];
+    for (const models of all) {
+      for (const model of models.values()) model.dispose();
+      models.clear();
+    }
   }
 
   loadMedia(request: MediaRequest): Promise<string> {
@@ -326,12 +334,7 @@ export class EngineSession implements SessionHandle, RoomSession {
     this.#stopped = true;
     this.#forgetSignInPassword();
     this.media.clear();
-    for (const model of this.#rooms.values()) model.dispose();
-    this.#rooms.clear();
-    for (const model of this.#posts.values()) model.dispose();
-    this.#posts.clear();
-    for (const model of this.#directs.values()) model.dispose();
-    this.#directs.clear();
+    this.#disposeModels();
     // The first cross-signing identity being uploaded holds the crypto store open and would fail
     // half-way once the token is revoked: let it end first, but not for long.
     if (this.#firstIdentity) await Promise.race([this.#firstIdentity, delay(5_000)]);
@@ -361,12 +364,7 @@ export class EngineSession implements SessionHandle, RoomSession {
     this.#stopped = true;
     this.#forgetSignInPassword();
     this.media.clear();
-    for (const model of this.#rooms.values()) model.dispose();
-    this.#rooms.clear();
-    for (const model of this.#posts.values()) model.dispose();
-    this.#posts.clear();
-    for (const model of this.#directs.values()) model.dispose();
-    this.#directs.clear();
+    this.#disposeModels();
     this.client.stopClient();
   }
 }

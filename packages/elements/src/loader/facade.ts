@@ -3,6 +3,7 @@
  * (inline presentation) or the launcher's button. Text only, never HTML: titles and counts come from the
  * page's attributes and the view.
  */
+import { svgIcon } from './icon.ts';
 
 /** What a kind of shell shows before its view arrives. */
 export interface FacadeText {
@@ -77,17 +78,10 @@ export function buildLauncher(onOpen: () => void): HTMLButtonElement {
   button.className = 'launcher';
   button.setAttribute('part', 'launcher');
   button.setAttribute('aria-haspopup', 'dialog');
-  const svg = 'http://www.w3.org/2000/svg';
-  const icon = document.createElementNS(svg, 'svg');
-  icon.setAttribute('viewBox', '0 0 24 24');
-  icon.setAttribute('aria-hidden', 'true');
-  icon.setAttribute('part', 'launcher-icon');
-  const bubble = document.createElementNS(svg, 'path');
-  bubble.setAttribute(
-    'd',
+  const icon = svgIcon(
     'M5.5 3h13A2.5 2.5 0 0 1 21 5.5v9a2.5 2.5 0 0 1-2.5 2.5H9.5L4 21.5V17h-.5A.5.5 0 0 1 3 16.5v-11A2.5 2.5 0 0 1 5.5 3z',
+    'launcher-icon',
   );
-  icon.append(bubble);
   const name = document.createElement('span');
   name.className = 'name';
   const badge = document.createElement('span');

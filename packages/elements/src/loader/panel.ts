@@ -2,6 +2,7 @@
  * The launcher's panel (`presentation="launcher"`): a modal `<dialog>` anchored to the launcher button,
  * holding the full view. Part of the views chunk, not the loader: a launcher only needs it once opened.
  */
+import { svgIcon } from './icon.ts';
 
 const sheets = new Map<string, CSSStyleSheet>();
 
@@ -56,14 +57,7 @@ export function createPanel(onClose: () => void): HTMLDialogElement {
   close.className = 'close';
   close.setAttribute('part', 'panel-close');
   close.setAttribute('aria-label', 'Close');
-  const svg = 'http://www.w3.org/2000/svg';
-  const icon = document.createElementNS(svg, 'svg');
-  icon.setAttribute('viewBox', '0 0 24 24');
-  icon.setAttribute('aria-hidden', 'true');
-  const cross = document.createElementNS(svg, 'path');
-  cross.setAttribute('d', 'M6 6l12 12M18 6L6 18');
-  icon.append(cross);
-  close.append(icon);
+  close.append(svgIcon('M6 6l12 12M18 6L6 18'));
   close.addEventListener('click', () => dialog.close());
   dialog.append(close);
   return dialog;

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { visuallyHiddenStyles } from '../../theme/visually-hidden.styles.ts';
 
 /** The toolbar and inline menus at the tile's top corner, the tile's buttons and focus rings. */
 export const messageActionsStyles = css`
@@ -44,14 +45,7 @@ export const messageActionsStyles = css`
     stroke-linejoin: round;
   }
 
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
+  ${visuallyHiddenStyles}
 
   .message:hover .actions,
   .message:focus-within .actions,

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { visuallyHiddenStyles } from '../../theme/visually-hidden.styles.ts';
 
 /** Styles of the timeline; included by whichever element renders one. */
 export const timelineStyles = css`
@@ -112,12 +113,5 @@ export const timelineStyles = css`
     color: var(--_color-text-muted);
   }
 
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
+  ${visuallyHiddenStyles}
 `;

@@ -8,18 +8,9 @@ import { messageTileStyles } from '../message-tile/message-tile.styles.ts';
 import { TimelineController, typingText, type TimelineActions, type TimelineView } from './timeline.ts';
 import { timelineStyles } from './timeline.styles.ts';
 import { messageItem } from '../../test-fixtures.ts';
+import { ignoreResizeObserverLoop } from '@omnisocial/testing/browser';
 
-// Chromium reports the virtualizer's benign "ResizeObserver loop" as an error; it is not one.
-window.addEventListener(
-  'error',
-  (event) => {
-    if (event.message.includes('ResizeObserver loop')) {
-      event.stopImmediatePropagation();
-      event.preventDefault();
-    }
-  },
-  true,
-);
+ignoreResizeObserverLoop();
 
 const alice: MemberInfo = { userId: '@alice:example.org', displayName: 'Alice' };
 const bob: MemberInfo = { userId: '@bob:example.org', displayName: 'Bob' };
