@@ -124,6 +124,15 @@ describe('encrypted history for members who join later', { timeout: 900_000 }, (
     assert.match((await messagesIn(c.page, fromAlice).textContent()) ?? '', /Alice/u);
     assert.match((await messagesIn(c.page, fromBob).textContent()) ?? '', /Bob/u);
     assert.equal(await c.log.getByText('Waiting for the keys to this message').count(), 0);
+    // Read on a member's word (MSC4268): each says who shared its keys; Alice read Bob's first-hand.
+    for (const words of [fromAlice, fromBob]) {
+      await messagesIn(c.page, words)
+        .getByText(/Shared by (Alice|Bob)/u)
+        .waitFor({ timeout: TIMEOUT });
+      step(`Carol: "${words}" has trust ${(await messagesIn(c.page, words).getAttribute('data-trust')) ?? 'none'}`);
+      assert.notEqual(await messagesIn(c.page, words).getAttribute('data-trust'), 'verified');
+    }
+    assert.equal(await messagesIn(a.page, fromBob).getByText('Shared by').count(), 0);
 
     // The keys came as MSC4268 key bundles from the members, for this room, and Carol holds every session used.
     const received = await bundles(c.page);
