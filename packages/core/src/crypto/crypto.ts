@@ -8,6 +8,7 @@
  */
 import type { MatrixClient, MatrixEvent } from 'matrix-js-sdk';
 import { undecryptableOf } from '../timeline/timeline.ts';
+import { startSharedHistory } from './shared-history.ts';
 
 /**
  * The IndexedDB prefix of a device's crypto store (js-sdk appends `::matrix-sdk-crypto` and
@@ -43,6 +44,8 @@ export async function ensureCrypto(client: MatrixClient, sync: SyncControl): Pro
   } finally {
     await sync.resume();
   }
+  // Newcomers to encrypted rooms with shared history get its keys from the members online (MSC4268).
+  startSharedHistory(client);
   await decryptLoadedEvents(client);
 }
 

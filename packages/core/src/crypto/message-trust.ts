@@ -8,6 +8,14 @@ import { CryptoEvent, EventShieldColour, EventShieldReason } from 'matrix-js-sdk
 import type { MessageItem, MessageTrust, TimelineItem } from '../timeline/timeline-types.ts';
 import type { UserTrust } from '../types.ts';
 
+interface TrustEntry {
+  readonly sender: string;
+  readonly roomId: string;
+  readonly trust: MessageTrust;
+  /** Who shared the keys to the message with this newcomer (MSC4268), by display name. */
+  readonly sharedBy: string | undefined;
+}
+
 /**
  * The trust of each encrypted message, from `getEncryptionInfoForEvent` (asynchronous), cached per
  * event id. A room model asks once per rebuild; an answer that arrives later, or a change of someone's
@@ -16,7 +24,7 @@ import type { UserTrust } from '../types.ts';
 export class MessageTrustCache {
   readonly #client: MatrixClient;
   readonly #changed: (roomId: string) => void;
-  readonly #trust = new Map<string, { readonly sender: string; readonly roomId: string; readonly trust: MessageTrust }>();
+  readonly #trust = new Map<string, TrustEntry>();
   readonly #pending = new Set<string>();
   readonly #users = new Map<string, Promise<UserTrust>>();
   /** Items with their trust, reused while nothing changes (tiles re-render only when their item changes). */
@@ -52,10 +60,10 @@ export class MessageTrustCache {
       if (item.kind !== 'message' || item.eventId === undefined) return item;
       const known = this.#trust.get(item.eventId);
       if (known) {
-        if (item.trust === known.trust) return item;
+        if (item.trust === known.trust && item.sharedBy === known.sharedBy) return item;
         const cached = this.#annotated.get(item);
-        if (cached?.trust === known.trust) return cached;
-        const next: MessageItem = { ...item, trust: known.trust };
+        if (cached?.trust === known.trust && cached.sharedBy === known.sharedBy) return cached;
+        const next: MessageItem = { ...item, trust: known.trust, ...(known.sharedBy ? { sharedBy: known.sharedBy } : {}) };
         this.#annotated.set(item, next);
         return next;
       }
@@ -109,9 +117,16 @@ export class MessageTrustCache {
       .then((trust) => {
         this.#pending.delete(eventId);
         // Someone's devices changed meanwhile: the answer may be stale, ask again on the next rebuild.
-        if (generation === this.#generation) this.#trust.set(eventId, { sender, roomId, trust });
+        if (generation === this.#generation) this.#trust.set(eventId, { sender, roomId, trust, sharedBy: this.#sharer(roomId, event) });
         this.#changed(roomId);
       });
+  }
+
+  /** The member who shared this message's keys in a history bundle, by name (js-sdk keeps them on the event). */
+  #sharer(roomId: string, event: MatrixEvent): string | undefined {
+    const userId = event.getKeyForwardingUser();
+    if (!userId) return undefined;
+    return this.#client.getRoom(roomId)?.getMember(userId)?.name ?? userId;
   }
 
   #userTrust(userId: string): Promise<UserTrust> {

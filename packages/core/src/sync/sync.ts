@@ -62,8 +62,9 @@ export function classicSync(): SyncStrategy {
 
 /**
  * What a subscribed room brings: its latest messages and only the state that rendering needs —
- * the room's identity and name, who may post, whether it is encrypted, and the members who sent
- * the messages shown (lazy-loaded, plus the member themself), and a post room's binding to its post
+ * the room's identity and name, who may post, whether it is encrypted and who may read its history
+ * (the crypto marks keys as shareable with newcomers from it), the members who sent the messages
+ * shown (lazy-loaded, plus the member themself), and a post room's binding to its post
  * (read from the store instead of asked for, see post-room.ts).
  */
 export const ROOM_SUBSCRIPTION: MSC3575RoomSubscription = {
@@ -75,6 +76,8 @@ export const ROOM_SUBSCRIPTION: MSC3575RoomSubscription = {
     [EventType.RoomCanonicalAlias, ''],
     [EventType.RoomPowerLevels, ''],
     [EventType.RoomEncryption, ''],
+    // Without it js-sdk assumes `shared`, and the crypto would mark keys of a `joined` room as shareable.
+    [EventType.RoomHistoryVisibility, ''],
     [EventType.RoomJoinRules, ''],
     [EventType.RoomTombstone, ''],
     [EventType.RoomMember, '$LAZY'],

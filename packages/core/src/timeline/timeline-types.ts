@@ -104,6 +104,11 @@ export interface MessageItem {
   /** Encrypted messages only, once known: how far the sender's device and identity are trusted. */
   readonly trust?: MessageTrust;
   /**
+   * Encrypted messages read with keys another member shared with this newcomer (MSC4268 history
+   * sharing): that member's display name. The message's authenticity rests on their word.
+   */
+  readonly sharedBy?: string;
+  /**
    * An encrypted message this device cannot read (yet): `body` is then only a headline in words
    * ("Waiting for the keys to this message", "Unable to decrypt this message", "Decrypting…"), never
    * content. The item keeps its key when the keys arrive, so the tile fills in where it is.

@@ -25,6 +25,10 @@ export const messageMetaStyles = css`
     color: var(--_color-danger);
   }
 
+  .shared-by {
+    font-style: italic;
+  }
+
   .trust svg {
     inline-size: 0.875rem;
     block-size: 0.875rem;

@@ -119,6 +119,14 @@ export function trustWarning(message: MessageItem): string | undefined {
   }
 }
 
+/**
+ * "Shared by Alice" on a message whose keys a member shared with this newcomer (MSC4268): the reader has
+ * only that member's word for who wrote it, and the proposal asks that they be told.
+ */
+export function renderSharedBy(message: MessageItem): TemplateResult | typeof nothing {
+  return message.sharedBy ? html`<span class="shared-by">Shared by ${message.sharedBy}</span>` : nothing;
+}
+
 /** A small shield beside the time, only when something is wrong with the sender's device or identity. */
 export function renderTrustShield(message: MessageItem): TemplateResult | typeof nothing {
   const warning = trustWarning(message);

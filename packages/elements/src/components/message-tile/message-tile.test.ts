@@ -307,6 +307,18 @@ describe('message tile', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('says who shared the keys of a message read with shared history, and nothing on others', async () => {
+    const el = await mount([
+      message({ key: 'shared', trust: 'unknown', sharedBy: 'Alice' }),
+      message({ key: 'direct', trust: 'unverified' }),
+    ]);
+    const meta = (key: string): string =>
+      (el.shadowRoot?.querySelector(`article[data-key="${key}"] .meta`)?.textContent ?? '').replace(/\s+/gu, ' ');
+    expect(meta('shared')).to.include('Shared by Alice');
+    expect(meta('direct')).to.not.include('Shared by');
+    await expect(el).to.be.accessible();
+  });
+
   it('cuts long messages with Show more, never media, deleted or unreadable ones', async () => {
     expect(isLongMessage(message({ body: 'x'.repeat(1_000) }))).to.equal(false);
     expect(isLongMessage(message({ body: 'x'.repeat(1_001) }))).to.equal(true);

@@ -5,7 +5,7 @@ import { renderActions, toolsOf, type Act, type MessageAction, type TileMenu } f
 import { renderContent, renderReplyQuote, renderShowMore } from './message-content.ts';
 import { avatar, type LoadMedia } from './message-media.ts';
 import { renderReactions, renderReceipts } from './message-reactions.ts';
-import { renderDecryptRetry, renderSendFailure, renderSendStatus, renderTrustShield } from './message-state.ts';
+import { renderDecryptRetry, renderSendFailure, renderSendStatus, renderSharedBy, renderTrustShield } from './message-state.ts';
 import { avatarColour, initials, isLongMessage } from './message-text.ts';
 
 export type { LoadMedia } from './message-media.ts';
@@ -125,7 +125,7 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
       </div>
       ${long ? renderShowMore(message, expanded, tab, act) : nothing} ${message.continuation ? time : nothing}
       <div class="meta" id=${`meta-${message.key}`}>
-        ${renderTrustShield(message)} ${renderSendStatus(message)} ${renderDecryptRetry(message, tab, act)}
+        ${renderTrustShield(message)} ${renderSharedBy(message)} ${renderSendStatus(message)} ${renderDecryptRetry(message, tab, act)}
         ${renderSendFailure(message, tab, act)}
       </div>
       ${message.reactions.length && !message.redacted ? renderReactions(message, tab, onAction) : nothing}
