@@ -21,7 +21,7 @@ import {
   type PostRoomTarget,
 } from './posts.ts';
 import { RoomPeek, type PeekAccount } from '../sync/peek.ts';
-import { companionRetryMs, siteCompanion, type SiteCompanion } from './companion.ts';
+import { companionFor, companionRetryMs, type SiteCompanion } from './companion.ts';
 import { noteJoined } from '../rooms/room-model.ts';
 import { OmniError, type OmniErrorInfo, type RoomSnapshot } from '../types.ts';
 
@@ -125,7 +125,7 @@ export class PostRoomModel extends LazyRoom {
     const synced = this.session.whenSynced();
     synced.catch(() => undefined);
     const [companion, resolved] = await Promise.all([
-      siteCompanion(this.session.info.homeserverUrl).catch(() => undefined),
+      companionFor(this.session.info.homeserverUrl, this.#post).catch(() => undefined),
       this.#resolveAlias(),
     ]);
     this.#companion = companion;
