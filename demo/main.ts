@@ -68,10 +68,36 @@ document.addEventListener('omni-session-change', (event) => {
   showSession(event.state === 'signed-in' ? event.userId : undefined);
 });
 
+interface SiteSignIn {
+  readonly loginToken?: string;
+  readonly error?: string;
+}
+
+/**
+ * As a site signs its member in: its backend asks the companion for a one-time login token (scripts/demo-backend.ts)
+ * and the page hands it to `signIn`. The homeserver gives one token per member a minute; within that minute the demo
+ * signs the member in with the demo password instead, and says so.
+ */
 async function signInAs(username: string): Promise<void> {
   if (!who || !homeserver) return;
+  who.textContent = `Signing in as ${username}…`;
   try {
-    const session = await signIn({ homeserver, username, password: DEMO_PASSWORD });
+    const answer = await fetch('/api/sign-in', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: username }),
+    });
+    const body = (await answer.json()) as SiteSignIn;
+    let session;
+    if (answer.ok && body.loginToken) {
+      session = await signIn({ homeserver, loginToken: body.loginToken });
+      who.title = 'Signed in by the site, through its companion';
+    } else if (answer.status === 429) {
+      session = await signIn({ homeserver, username, password: DEMO_PASSWORD });
+      who.title = `${body.error ?? 'The site cannot sign this member in again yet.'} Signed in with the demo password instead.`;
+    } else {
+      throw new Error(body.error ?? 'The site could not sign you in.');
+    }
     showSession(session.userId);
   } catch (error) {
     who.textContent = error instanceof Error ? error.message : 'Sign-in failed';

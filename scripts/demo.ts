@@ -1,16 +1,22 @@
 /**
- * The demo: a local Synapse (installed on first run), seeded with members and rooms, and the
- * OmniSocial demo site served by Vite. Ctrl-C, or SIGINT, SIGTERM or SIGHUP to this process (its pid
- * is printed: a run without a terminal has no Ctrl-C), stops everything, Synapse by its PID.
+ * The demo: a local Synapse (installed on first run) with the site's companion beside it (packages/server,
+ * registered as its application service), seeded with members and rooms, and the OmniSocial demo site
+ * served by Vite, whose backend signs members in through the companion (demo-backend.ts). Ctrl-C, or
+ * SIGINT, SIGTERM or SIGHUP to this process (its pid is printed: a run without a terminal has no Ctrl-C),
+ * stops everything: the companion by its handle, Synapse by its PID.
  */
 import { fileURLToPath } from 'node:url';
-import { startSynapse, stopAllSynapses, type Homeserver, type Peer } from '@omnisocial/testing';
+import { startSite, stopAllSynapses, type Homeserver, type Peer, type Site } from '@omnisocial/testing';
+import type { SitePost } from '@omnisocial/server';
 import { createServer, type ViteDevServer } from 'vite';
 import { DEMO_MODERATORS, DEMO_POSTS } from '../demo/posts.ts';
-import { postRoomAlias, postRoomCreateRequest } from '../packages/core/src/posts/posts.ts';
+import { postRoomAlias } from '../packages/core/src/posts/posts.ts';
+import { demoBackend } from './demo-backend.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PASSWORD = 'omni-demo';
+const PAGE = 'http://127.0.0.1:5173/';
+const SERVER_NAME = 'localhost';
 
 const members = [
   { username: 'alice', displayName: 'Alice Martin' },
@@ -65,45 +71,47 @@ async function seed(homeserver: Homeserver): Promise<void> {
     for (const peer of peers.values()) if (peer !== alice) await peer.joinRoom(roomId);
     for (const [username, body] of room.script) await peers.get(username)?.sendMessage(roomId, body);
   }
-  // Posts with a discussion get their room as the first message would create it (bound to the post,
-  // the moderators in power); the others start empty.
-  const moderators = DEMO_MODERATORS.map((username) => `@${username}:${homeserver.serverName}`);
+  // A post's room is the companion's: resolving its alias makes the bot create it (bound to the post, the
+  // moderators in power), and the members then join and write.
   for (const post of DEMO_POSTS) {
     if (!post.discussion) continue;
-    const target = {
-      id: post.id,
-      title: post.title,
-      url: `http://127.0.0.1:5173/#${encodeURIComponent(post.id)}`,
-      open: post.open,
-      moderators,
-    };
-    const alias = postRoomAlias(post.id, { serverName: homeserver.serverName });
-    const { room_id: roomId } = await alice.request<{ room_id: string }>(
-      'POST',
-      '/_matrix/client/v3/createRoom',
-      postRoomCreateRequest(target, alias, alice.userId),
-    );
+    const roomId = await alice.resolveAlias(postRoomAlias(post.id, { serverName: homeserver.serverName }));
     for (const [username, body] of post.discussion) {
       const peer = peers.get(username);
       if (!peer) continue;
-      if (peer !== alice) await peer.joinRoom(roomId);
+      await peer.joinRoom(roomId);
       await peer.sendMessage(roomId, body);
     }
   }
 }
 
+/** The companion's post list: the feed's posts, each with its URL on the demo page and the site's moderators. */
+function sitePosts(serverName: string): SitePost[] {
+  const moderators = DEMO_MODERATORS.map((username) => `@${username}:${serverName}`);
+  return DEMO_POSTS.map((post) => ({
+    id: post.id,
+    title: post.title,
+    url: `${PAGE}#${encodeURIComponent(post.id)}`,
+    open: post.open,
+    moderators,
+  }));
+}
+
 let vite: ViteDevServer | undefined;
-let synapsePid: number | undefined;
+let site: Site | undefined;
 
 let stopping = false;
 
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  console.log(`omni: stopping the demo${synapsePid === undefined ? '' : ` and Synapse (pid ${String(synapsePid)})`}…`);
+  const synapsePid = site?.homeserver.pid;
+  console.log(`omni: stopping the demo${synapsePid === undefined ? '' : `, the companion and Synapse (pid ${String(synapsePid)})`}…`);
   await vite?.close();
+  await site?.stop();
+  // Whatever the harness still runs (a start that failed half-way), by PID.
   await stopAllSynapses();
-  if (synapsePid !== undefined) console.log(`omni: Synapse (pid ${String(synapsePid)}) stopped.`);
+  if (synapsePid !== undefined) console.log(`omni: the companion and Synapse (pid ${String(synapsePid)}) stopped.`);
   process.exit(code);
 }
 
@@ -112,20 +120,32 @@ async function shutdown(code: number): Promise<void> {
 for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(name, () => void shutdown(0));
 
 try {
-  console.log('omni: starting Synapse…');
-  const homeserver = await startSynapse();
-  synapsePid = homeserver.pid;
+  console.log('omni: starting Synapse and the companion…');
+  site = await startSite({ serverName: SERVER_NAME, posts: sitePosts(SERVER_NAME) });
+  const { homeserver, companion } = site;
   await seed(homeserver);
   process.env['VITE_OMNI_HOMESERVER'] = homeserver.baseUrl;
   process.env['VITE_OMNI_SERVER_NAME'] = homeserver.serverName;
-  vite = await createServer({ configFile: `${root}vite.config.ts`, root: `${root}demo`, server: { host: '127.0.0.1', port: 5173 } });
+  const backend = demoBackend({
+    companionUrl: companion.siteApiUrl,
+    siteSecret: site.siteSecret,
+    members,
+    onSignIn: (username) => console.log(`omni: the site signed ${username} in through the companion.`),
+  });
+  vite = await createServer({
+    configFile: `${root}vite.config.ts`,
+    root: `${root}demo`,
+    server: { host: '127.0.0.1', port: 5173 },
+    plugins: [backend],
+  });
   await vite.listen();
-  const url = vite.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5173/';
+  const url = vite.resolvedUrls?.local[0] ?? PAGE;
   console.log(`
 OmniSocial Chat demo
   Open:        ${url}
   Homeserver:  ${homeserver.baseUrl} (server name ${homeserver.serverName})
-  Members:     ${members.map((m) => m.username).join(', ')} — password "${PASSWORD}"
+  Companion:   ${companion.siteApiUrl} (bot ${companion.botUserId}; it creates each post's room when the post is first opened)
+  Members:     ${members.map((m) => m.username).join(', ')} — "Sign in as …" signs in through the companion; password "${PASSWORD}" in a chat's own form
   Rooms:       ${rooms.map((r) => `#${r.alias}:${homeserver.serverName}`).join(', ')}
   Feed:        ${String(DEMO_POSTS.length)} posts, each with its <omni-chat> (open posts readable without signing in)
   Chat as two members: sign in as alice in one window and as bob in another (or a private window).

@@ -177,6 +177,29 @@ const shots: Shot[] = [
       return element;
     },
   },
+  ...(['light', 'dark'] as const).flatMap((theme) =>
+    [DESKTOP, PHONE].map((viewport): Shot => ({
+      file: `chat-unavailable${theme === 'dark' ? '-dark' : ''}-${String(viewport.width)}.png`,
+      caption: `A post whose site's chat service (the companion) is down: the discussion is unavailable and retries by itself${theme === 'dark' ? ', `theme="dark"` on a dark page' : ''}, ${String(viewport.width)} px`,
+      viewport,
+      dark: theme === 'dark',
+      // The page names the companion's bot; the post has no room yet and nobody answers for it (no companion
+      // runs beside the journeys' Synapse), exactly as when the companion is down.
+      spec: (world) => ({
+        ...(theme === 'dark' ? { theme: 'dark' } : {}),
+        elements: [
+          openPostElement(world, unavailablePost(world), {
+            'companion-bot': `@omni:${world.hs.serverName}`,
+            ...(theme === 'dark' ? { theme: 'dark' } : {}),
+          }),
+        ],
+      }),
+      reach: async (_world, person, element) => {
+        await visible(person, element.getByText('This discussion is not available right now'), 'the discussion unavailable');
+        return element;
+      },
+    })),
+  ),
   {
     file: 'room-sign-in-1280.png',
     caption: '`<omni-room>` for a signed-out visitor: the sign-in form, 1280 px',
@@ -308,6 +331,12 @@ const shots: Shot[] = [
     },
   },
 ];
+
+/** A post nobody has opened yet, whose room the (absent) companion would create. */
+function unavailablePost(world: World): { id: string; title: string; url: string } {
+  const id = `posts/companion-down-${world.tag}`;
+  return { id, title: 'Allotment waiting list', url: `${world.emptyPost.url.split('#')[0] ?? ''}#${encodeURIComponent(id)}` };
+}
 
 function withoutOpen(attributes: Record<string, string | true>): Record<string, string | true> {
   const rest = { ...attributes };

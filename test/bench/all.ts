@@ -5,8 +5,9 @@
  * and ours / peer (hydrogen-view-sdk), and the sizes of `pnpm build`. Each scenario also prints its own
  * table and writes bench-results/<name>.json; the summary goes to bench-results/summary.json.
  *
- * Scenarios: sizes (pnpm build), sync (run.ts), peers, churn, feed, crypto, sending (the 10,000-message
- * history is seeded last, so the other scenarios run on a small database). Each file runs alone too:
+ * Scenarios: sizes (pnpm build), sync (run.ts), peers, churn, feed, crypto, companion (its own Synapse with the
+ * site's companion beside it), sending (the 10,000-message history is seeded last, so the other scenarios run on a
+ * small database). Each file runs alone too:
  * `node test/bench/<file>.ts`.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -37,7 +38,16 @@ let sizes: (BuildSizes & { buildS: number }) | undefined;
  * run: a scenario over its limit is reported failed in the table and the next one starts. Every wait inside
  * a scenario is bounded too (bounded.ts), so an abandoned scenario soon ends and closes its browser.
  */
-const LIMIT_S: Record<string, number> = { sizes: 300, sync: 600, peers: 600, churn: 400, feed: 600, crypto: 600, sending: 600 };
+const LIMIT_S: Record<string, number> = {
+  sizes: 300,
+  sync: 600,
+  peers: 600,
+  churn: 400,
+  feed: 600,
+  crypto: 600,
+  companion: 600,
+  sending: 600,
+};
 /** How long the timed scenarios wait for a first seeding of the long history (`OMNI_BENCH_SEED_LIMIT_S`). */
 const SEED_LIMIT_S = Number(process.env['OMNI_BENCH_SEED_LIMIT_S'] ?? 1800);
 /** Why a scenario produced no figures, for the table. */
@@ -61,6 +71,8 @@ const scenarios: Record<string, Scenario> = {
   churn: async (hs) => (await import('./churn.ts')).runChurnBench(hs),
   feed: async (hs) => (await import('./feed.ts')).runFeedBench(hs),
   crypto: async (hs) => (await import('./crypto.ts')).runCryptoBench(hs),
+  // Its own Synapse: the companion's application-service registration is loaded at start.
+  companion: async () => (await import('./companion.ts')).runCompanionBench(),
   sending: async (hs) => (await import('./sending.ts')).runSendingBench(hs, history),
 };
 
@@ -452,6 +464,12 @@ async function summarise(since: number, ran: readonly string[]): Promise<{ rows:
     });
   }
 
+  const companion = await resultOf('companion', since);
+  if (companion) {
+    const { companionFigures } = await import('./companion.ts');
+    for (const figure of companionFigures(companion)) add({ scenario: 'companion', ...figure });
+  }
+
   const ratios: Row[] = [];
   const peers = await resultOf('peers', since);
   if (peers) {
@@ -558,7 +576,8 @@ const durations: Record<string, number> = {};
 await mkdir(`${root}bench-results`, { recursive: true });
 let homeserver: Homeserver | undefined;
 try {
-  if (!summaryOnly && chosen.some((name) => name !== 'sizes')) {
+  // sizes needs no homeserver, and companion starts its own.
+  if (!summaryOnly && chosen.some((name) => name !== 'sizes' && name !== 'companion')) {
     process.stdout.write('omni bench: starting one Synapse for every scenario…\n');
     const { BENCH_SYNAPSE, historySnapshot, longHistory, seedLongHistory, syncSeedFrom } = await import('./sending.ts');
     // The 10,000-message history and the sync scenario's 500 rooms seeded by an earlier run, when its

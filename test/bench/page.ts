@@ -1,6 +1,7 @@
 /**
  * The benchmark page: `run.ts` signs a member in through the public API, then asks how long
- * `<omni-room>` elements take from connected to their first message painted.
+ * `<omni-room>` elements take from connected to their first message painted; `companion.ts` signs members
+ * in with the login tokens the site's companion mints.
  */
 import { signIn } from '@omnisocial/chat';
 
@@ -32,6 +33,8 @@ window.fetch = async (input, init) => {
 export interface OmniBench {
   syncCounts(): SyncCounts;
   signIn(homeserver: string, username: string, password: string): Promise<void>;
+  /** Signs in with a one-time login token (as a site's page does with its companion's); resolves with the user id. */
+  signInWithToken(homeserver: string, loginToken: string): Promise<string>;
   /** Mounts one `<omni-room>` per room and resolves with the ms until every one painted a message. */
   firstPaint(homeserver: string, roomIds: readonly string[]): Promise<number>;
 }
@@ -46,6 +49,9 @@ window.omniBench = {
   syncCounts: () => ({ ...counts }),
   async signIn(homeserver, username, password) {
     await signIn({ homeserver, username, password });
+  },
+  async signInWithToken(homeserver, loginToken) {
+    return (await signIn({ homeserver, loginToken })).userId;
   },
   firstPaint(homeserver, roomIds) {
     const container = document.getElementById('rooms');

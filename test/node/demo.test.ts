@@ -2,11 +2,13 @@
  * The demo is the main job: `pnpm demo`, run as a person or a script runs it (here without a
  * terminal), must bring up a page where two seeded members chat through <omni-room>, whose header
  * says who is signed in, that fits a phone, and that a signal to `pnpm demo` stops, Synapse with it.
+ * The site's companion runs beside Synapse: it owns the posts' rooms and signs the members in.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { postRoomAlias } from '@omnisocial/server';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 
@@ -16,6 +18,8 @@ let output = '';
 let pageUrl: string;
 let homeserverUrl: string;
 let synapsePid: number;
+let companionUrl: string;
+let bot: string;
 let browser: Browser;
 
 function waitForOutput(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
@@ -43,6 +47,7 @@ before(async () => {
   pageUrl = page ?? '';
   homeserverUrl = homeserver ?? '';
   synapsePid = Number(/Synapse is pid (\d+)/u.exec(output)?.[1]);
+  [, companionUrl = '', bot = ''] = /Companion:\s+(\S+) \(bot (@[^;\s]+);/u.exec(output) ?? [];
   browser = await launchChromium();
 });
 
@@ -138,6 +143,30 @@ test('the demo page never scrolls sideways at 320, 390 and 1280 px, light and da
   }
 });
 
+test("the demo runs with its companion: it answers, the posts' rooms are its bot's, and the members signed in through it", async () => {
+  const health = await fetch(`${companionUrl}/_omni/v1/health`);
+  assert.equal(health.status, 200, `the companion at ${companionUrl} does not answer:\n${output}`);
+  assert.deepEqual(await health.json(), { ok: true });
+
+  // A seeded post's room, read as a visitor reads it.
+  const guest = await fetch(`${homeserverUrl}/_matrix/client/v3/register?kind=guest`, { method: 'POST', body: '{}' });
+  const { access_token: token } = (await guest.json()) as { access_token: string };
+  const get = async <T>(path: string): Promise<T> => {
+    const response = await fetch(homeserverUrl + path, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(response.status, 200, path);
+    return (await response.json()) as T;
+  };
+  const serverName = /\(server name ([^)\s]+)\)/u.exec(output)?.[1] ?? '';
+  const alias = postRoomAlias('posts/photo-feed', { serverName });
+  const { room_id: roomId } = await get<{ room_id: string }>(`/_matrix/client/v3/directory/room/${encodeURIComponent(alias)}`);
+  const state = await get<Array<{ type: string; sender: string }>>(`/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state`);
+  assert.equal(state.find((event) => event.type === 'm.room.create')?.sender, bot, 'the post room was not created by the bot');
+  assert.equal(state.find((event) => event.type === 'org.omnisocial.post')?.sender, bot, 'the binding was not sent by the bot');
+
+  // "Sign in as Alice" above went through the site's backend and the companion (a login token).
+  assert.match(output, /the site signed alice in through the companion/u, output);
+});
+
 test('a signal to `pnpm demo`, without a terminal, stops the demo and its Synapse by PID', async () => {
   const exited = new Promise<number | null>((resolve) => demo.once('exit', (code) => resolve(code)));
   demo.kill('SIGTERM');
@@ -146,4 +175,5 @@ test('a signal to `pnpm demo`, without a terminal, stops the demo and its Synaps
   assert.match(output, new RegExp(`Synapse \\(pid ${String(synapsePid)}\\) stopped`, 'u'), output);
   assert.throws(() => process.kill(synapsePid, 0), 'the Synapse process is still there');
   await assert.rejects(fetch(`${homeserverUrl}/_matrix/client/versions`), 'Synapse still answers after the demo stopped');
+  await assert.rejects(fetch(`${companionUrl}/_omni/v1/health`), 'the companion still answers after the demo stopped');
 });

@@ -1,6 +1,6 @@
 /**
  * A host page for post-chat journeys: one <omni-chat> from the query string (`hs`, `post`, `open`,
- * `title`, `theme`; `post2` adds a members-only post beside it, open with `open2`), the public API on `window.omni`. With
+ * `title`, `theme`, `bot` for its `companion-bot`; `post2` adds a members-only post beside it, open with `open2`), the public API on `window.omni`. With
  * `user` and `password`, the page signs its member in as it loads, as a member's page does; `delay` (ms)
  * makes it announce the sign-in with `expectSignIn()` and sign in only after that long, as a page that
  * first fetches a login token from its backend. With `token`, the page signs in with that one-time login token,
@@ -16,6 +16,8 @@ chat.setAttribute('post', params.get('post') ?? '');
 chat.setAttribute('post-title', params.get('title') ?? 'A post');
 if (params.has('open')) chat.setAttribute('open', '');
 chat.setAttribute('theme', params.get('theme') ?? 'light');
+const bot = params.get('bot');
+if (bot) chat.setAttribute('companion-bot', bot);
 document.body.append(chat);
 // `post2`: a members-only post beside it (an encrypted room starts the member's crypto).
 const second = params.get('post2');

@@ -5,6 +5,9 @@
  * never created by a member's client: the companion is down, or the site has no such post.
  */
 
+/** A user id, as the well-known and the `companion-bot` attribute must give the bot. */
+const USER_ID = /^@[^:]+:.+$/u;
+
 /** The key of `/.well-known/matrix/client` naming the companion. */
 export const COMPANION_WELL_KNOWN = 'org.omnisocial.companion';
 
@@ -41,7 +44,22 @@ async function readWellKnown(base: string, fetcher: typeof fetch): Promise<SiteC
   }
   const entry = (body as Record<string, unknown> | null)?.[COMPANION_WELL_KNOWN];
   const bot = (entry as Record<string, unknown> | undefined)?.['bot'];
-  return typeof bot === 'string' && /^@[^:]+:.+$/u.test(bot) ? { bot } : undefined;
+  return typeof bot === 'string' && USER_ID.test(bot) ? { bot } : undefined;
+}
+
+/**
+ * The companion of a post: the bot the page names (`companion-bot`, which takes precedence, so a page
+ * whose homeserver serves no well-known, or serves it from elsewhere, still trusts only its bot),
+ * otherwise the one the homeserver's well-known names. A named bot that is not a user id names none.
+ */
+export function companionFor(
+  homeserverUrl: string,
+  post: { readonly companionBot?: string },
+  fetcher: typeof fetch = fetch,
+): Promise<SiteCompanion | undefined> {
+  const named = post.companionBot?.trim();
+  if (named) return Promise.resolve(USER_ID.test(named) ? { bot: named } : undefined);
+  return siteCompanion(homeserverUrl, fetcher);
 }
 
 /** The wait before asking the homeserver about a post's room again, after `attempt` failed tries. */

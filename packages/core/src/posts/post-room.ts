@@ -23,7 +23,7 @@ import {
   resolvePostAlias,
 } from './post-room-binding.ts';
 import { RoomPeek, type PeekAccount } from '../sync/peek.ts';
-import { siteCompanion, type SiteCompanion } from './companion.ts';
+import { companionFor, type SiteCompanion } from './companion.ts';
 import { noteJoined } from '../rooms/room-model.ts';
 import { OmniError, type OmniErrorInfo, type RoomSnapshot } from '../types.ts';
 
@@ -117,7 +117,7 @@ export class PostRoomModel extends LazyRoom {
     const synced = this.session.whenSynced();
     synced.catch(() => undefined);
     const [companion, resolved] = await Promise.all([
-      siteCompanion(this.session.info.homeserverUrl).catch(() => undefined),
+      companionFor(this.session.info.homeserverUrl, this.#post).catch(() => undefined),
       resolvePostAlias(this.#client, this.#alias),
     ]);
     this.#companion = companion;

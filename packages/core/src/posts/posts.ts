@@ -20,6 +20,12 @@ export interface PostRoomTarget {
   readonly moderators?: readonly string[];
   /** The alias localpart template; `{id}` stands for the encoded post id. Default `post.{id}`. */
   readonly aliasTemplate?: string;
+  /**
+   * The user id of the site's companion bot (docs/server.md). When given, it takes precedence over the
+   * homeserver's `.well-known`: a binding counts only when that bot sent it, and the page never creates
+   * the post's room itself.
+   */
+  readonly companionBot?: string;
 }
 
 /** The state event type binding a room to a post; its state key is the empty string. */

@@ -8,6 +8,7 @@
  */
 import { callHomeserver } from '../session/client-api.ts';
 import { parseHomeserverInput, resolveHomeserver } from '../session/homeserver.ts';
+import { companionFor } from '../posts/companion.ts';
 import { POST_BINDING_EVENT, postRoomAlias, verifyBinding, type PostRoomTarget } from '../posts/posts.ts';
 import { guestAccount, memberSignInsSettled, sessionStatus } from '../session/registry.ts';
 import { sessionStore } from '../session/session-store.ts';
@@ -131,6 +132,8 @@ async function readNow(homeserverUrl: string, post: PostRoomTarget, options: Lig
       }),
     );
   };
+  // The companion, if any, is asked beside the alias: with one, a binding counts only when its bot sent it.
+  const companion = companionFor(homeserverUrl, post, options.fetch ?? fetch).catch(() => undefined);
   const directory = await call(`/_matrix/client/v3/directory/room/${encodeURIComponent(alias)}`);
   if (directory.status === 404) return { status: 'absent', alias };
   const roomId = directory.body['room_id'];
@@ -139,11 +142,15 @@ async function readNow(homeserverUrl: string, post: PostRoomTarget, options: Lig
   const filter = encodeURIComponent(JSON.stringify({ lazy_load_members: true }));
   // The binding and the messages are read at once: the messages are dropped unless the binding names the post.
   const [binding, messages] = await Promise.all([
-    call(`/_matrix/client/v3/rooms/${room}/state/${encodeURIComponent(POST_BINDING_EVENT)}/`),
+    call(`/_matrix/client/v3/rooms/${room}/state/${encodeURIComponent(POST_BINDING_EVENT)}/?format=event`),
     call(`/_matrix/client/v3/rooms/${room}/messages?dir=b&limit=${String(LIGHT_READ_LIMIT)}&filter=${filter}`),
   ]);
   if (binding.status !== 200 && binding.status !== 404) throw refused(binding);
-  if (verifyBinding(binding.status === 200 ? binding.body : undefined, post.id) !== 'verified') {
+  // `format=event` gives the whole event; a homeserver that ignores it answers the content alone.
+  const event = binding.status === 200 && 'content' in binding.body ? binding.body : undefined;
+  const content = event ? event['content'] : binding.status === 200 ? binding.body : undefined;
+  const bot = (await companion)?.bot;
+  if (verifyBinding(content, post.id) !== 'verified' || (bot !== undefined && event?.['sender'] !== bot)) {
     return { status: 'mismatch', roomId, alias };
   }
   if (messages.status !== 200) throw refused(messages);

@@ -126,6 +126,7 @@ export class OmniChat extends OmniShell {
     'open',
     'moderators',
     'alias-template',
+    'companion-bot',
     'theme',
     'message-count',
     'loading',
@@ -145,6 +146,8 @@ export class OmniChat extends OmniShell {
   declare moderators: string;
   /** The alias localpart template, `{id}` standing for the encoded post id. */
   declare aliasTemplate: string;
+  /** The site's companion bot, trusted before the homeserver's `.well-known` (docs/server.md). */
+  declare companionBot: string;
   /** `light` (default), `dark`, or `auto`. */
   declare theme: ThemeName;
 
@@ -163,7 +166,7 @@ export class OmniChat extends OmniShell {
     super.connectedCallback();
   }
 }
-const chatProperties = ['homeserver', 'post', 'postUrl', 'postTitle', 'open', 'moderators', 'aliasTemplate', 'theme'];
+const chatProperties = ['homeserver', 'post', 'postUrl', 'postTitle', 'open', 'moderators', 'aliasTemplate', 'companionBot', 'theme'];
 reflect(OmniChat, {
   homeserver: { attribute: 'homeserver', fallback: '' },
   post: { attribute: 'post', fallback: '' },
@@ -172,6 +175,7 @@ reflect(OmniChat, {
   open: { attribute: 'open', fallback: false },
   moderators: { attribute: 'moderators', fallback: '' },
   aliasTemplate: { attribute: 'alias-template', fallback: '' },
+  companionBot: { attribute: 'companion-bot', fallback: '' },
   theme: { attribute: 'theme', fallback: 'light' },
 });
 

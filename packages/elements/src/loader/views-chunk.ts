@@ -29,7 +29,15 @@ export function readAhead(element: Element): void {
   const post = element.getAttribute('post');
   if (viewsArrived || !homeserver || !post || !element.hasAttribute('open')) return;
   const aliasTemplate = element.getAttribute('alias-template');
+  const companionBot = element.getAttribute('companion-bot');
   import('@omnisocial/core')
-    .then((core) => core.readAhead(homeserver, { id: post, open: true, ...(aliasTemplate ? { aliasTemplate } : {}) }))
+    .then((core) =>
+      core.readAhead(homeserver, {
+        id: post,
+        open: true,
+        ...(aliasTemplate ? { aliasTemplate } : {}),
+        ...(companionBot ? { companionBot } : {}),
+      }),
+    )
     .catch(() => undefined);
 }

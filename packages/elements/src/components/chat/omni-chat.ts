@@ -57,6 +57,7 @@ export class OmniChatView extends OmniView {
     open: { type: Boolean, reflect: true },
     moderators: { type: String, reflect: true },
     aliasTemplate: { type: String, reflect: true, attribute: 'alias-template' },
+    companionBot: { type: String, reflect: true, attribute: 'companion-bot' },
     theme: { type: String, reflect: true },
   };
 
@@ -74,6 +75,11 @@ export class OmniChatView extends OmniView {
   declare moderators: string;
   /** The alias localpart template, `{id}` standing for the encoded post id (default `post.{id}`). */
   declare aliasTemplate: string;
+  /**
+   * The user id of the site's companion bot (`@omni:example.org`, docs/server.md). Takes precedence over the
+   * homeserver's `.well-known`: a binding counts only when this bot sent it, and no member creates the room.
+   */
+  declare companionBot: string;
   /** `light` (default), `dark`, or `auto` (the page's `color-scheme`, then `prefers-color-scheme`). */
   declare theme: ThemeName;
 
@@ -102,6 +108,7 @@ export class OmniChatView extends OmniView {
     this.open = false;
     this.moderators = '';
     this.aliasTemplate = '';
+    this.companionBot = '';
     this.theme = 'light';
     this.#post.subscribe(() => this.requestUpdate());
   }
@@ -120,6 +127,7 @@ export class OmniChatView extends OmniView {
       ...(this.open ? { open: true } : {}),
       ...(moderators.length > 0 ? { moderators } : {}),
       ...(this.aliasTemplate ? { aliasTemplate: this.aliasTemplate } : {}),
+      ...(this.companionBot ? { companionBot: this.companionBot } : {}),
     };
   }
 
