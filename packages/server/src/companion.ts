@@ -127,6 +127,7 @@ export async function startCompanion(config: CompanionConfig): Promise<Companion
     aliasTemplate: config.aliasTemplate,
     botLocalpart: config.botLocalpart,
     memberPrefix: config.memberPrefix,
+    policyAlias: config.moderation.policyAlias,
   });
   const homeserver = new Homeserver({ url: config.homeserverUrl, asToken: registration.as_token });
   const botUserId = `@${registration.sender_localpart}:${config.serverName}`;

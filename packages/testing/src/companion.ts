@@ -61,6 +61,12 @@ export async function startSite(options: SiteOptions = {}): Promise<Site> {
   let companion: Companion;
   try {
     // The companion reads members' reports through the admin API: its bot is a server admin (docs/server.md, "Moderation").
+    // The bot's account exists only once registered (the homeserver refuses to make a service's user any other way).
+    await fetch(`${homeserver.baseUrl}/_matrix/client/v3/register`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${registration.as_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'm.login.application_service', username: registration.sender_localpart, inhibit_login: true }),
+    });
     const admin = await homeserver.registerUser({ admin: true });
     await admin.request('PUT', `/_synapse/admin/v2/users/${encodeURIComponent(bot)}`, { admin: true });
     companion = await startCompanion(

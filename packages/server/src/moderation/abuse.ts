@@ -79,7 +79,12 @@ export class AbuseControls {
 
   get enabled(): boolean {
     const c = this.#options.config;
-    return c.messagesPerMinute !== undefined || c.maxLinks !== undefined || c.firstMessageCallback !== undefined || c.firstMessageApproval === true;
+    return (
+      c.messagesPerMinute !== undefined ||
+      c.maxLinks !== undefined ||
+      c.firstMessageCallback !== undefined ||
+      c.firstMessageApproval === true
+    );
   }
 
   /** A released message's author is trusted from then on. */

@@ -73,9 +73,30 @@ export class Moderation {
     const { homeserver, botUserId, serverName, config } = options;
     const adminToken = config.adminToken ? { adminToken: config.adminToken } : {};
     this.rooms = new SiteRooms(homeserver, botUserId);
-    this.policy = new SitePolicy({ homeserver, rooms: this.rooms, botUserId, serverName, aliasLocalpart: config.policyAlias, editors: config.policyEditors });
-    this.queue = new ModerationQueue({ homeserver, rooms: this.rooms, policy: this.policy, ...adminToken, onRelease: (user) => this.abuse.trust(user) });
-    this.abuse = new AbuseControls({ homeserver, rooms: this.rooms, queue: this.queue, botUserId, config: config.abuse, siteSecret: options.siteSecret, ...adminToken });
+    this.policy = new SitePolicy({
+      homeserver,
+      rooms: this.rooms,
+      botUserId,
+      serverName,
+      aliasLocalpart: config.policyAlias,
+      editors: config.policyEditors,
+    });
+    this.queue = new ModerationQueue({
+      homeserver,
+      rooms: this.rooms,
+      policy: this.policy,
+      ...adminToken,
+      onRelease: (user) => this.abuse.trust(user),
+    });
+    this.abuse = new AbuseControls({
+      homeserver,
+      rooms: this.rooms,
+      queue: this.queue,
+      botUserId,
+      config: config.abuse,
+      siteSecret: options.siteSecret,
+      ...adminToken,
+    });
   }
 
   /** Finds the post rooms and the policy room (created when missing). */
@@ -104,6 +125,10 @@ export class Moderation {
   }
 
   route(request: IncomingMessage, url: URL): Promise<Reply> {
-    return moderationRoute({ queue: this.queue, policy: this.policy, verifier: this.#options.verifier, readBody: this.#options.readBody }, request, url);
+    return moderationRoute(
+      { queue: this.queue, policy: this.policy, verifier: this.#options.verifier, readBody: (r) => this.#options.readBody(r) },
+      request,
+      url,
+    );
   }
 }

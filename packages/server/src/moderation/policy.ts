@@ -104,7 +104,14 @@ export class SitePolicy {
       `${roomPath(this.#roomId)}/state/${type}/${encodeURIComponent(stateKey)}`,
       { body: {} },
     );
-    return this.#update({ type, state_key: stateKey, event_id: eventId, room_id: this.#roomId, sender: this.#options.botUserId, content: {} });
+    return this.#update({
+      type,
+      state_key: stateKey,
+      event_id: eventId,
+      room_id: this.#roomId,
+      sender: this.#options.botUserId,
+      content: {},
+    });
   }
 
   /** An event the homeserver pushed to the application service. */
@@ -170,7 +177,10 @@ export class SitePolicy {
   async #apply(rule: PolicyRule, rooms: readonly string[]): Promise<number> {
     const errors = await eachLimited(rooms, async (roomId) => {
       if (rule.literal) return this.#ban(roomId, rule.entity, rule);
-      const { joined } = await this.#options.homeserver.request<{ joined: Record<string, unknown> }>('GET', `${roomPath(roomId)}/joined_members`);
+      const { joined } = await this.#options.homeserver.request<{ joined: Record<string, unknown> }>(
+        'GET',
+        `${roomPath(roomId)}/joined_members`,
+      );
       for (const userId of Object.keys(joined)) if (matches(rule, userId)) await this.#ban(roomId, userId, rule);
     });
     for (const error of errors) this.#failed(rule, '(a post room)', error);
@@ -185,7 +195,9 @@ export class SitePolicy {
       });
       for (const member of chunk) {
         if (member.content[BAN_MARK] !== rule.id || !member.state_key) continue;
-        await homeserver.request('POST', `${roomPath(roomId)}/unban`, { body: { user_id: member.state_key, reason: 'Site-wide ban lifted' } });
+        await homeserver.request('POST', `${roomPath(roomId)}/unban`, {
+          body: { user_id: member.state_key, reason: 'Site-wide ban lifted' },
+        });
       }
     });
     for (const error of errors) this.#log(`lifting ${rule.id} in a post room failed: ${String(error)}`);
@@ -227,18 +239,27 @@ export class SitePolicy {
       preset: 'private_chat',
       name: 'Site-wide bans',
       topic: `The site's moderation policy list, applied by ${botUserId} in every post room.`,
-      power_level_content_override: { users: { [botUserId]: 100, ...Object.fromEntries(editors.map((user) => [user, 50])) }, state_default: 50 },
+      // The bot, as the room's creator, holds all power (room version 12 refuses it in `users`).
+      power_level_content_override: { users: Object.fromEntries(editors.map((user) => [user, 50])), state_default: 50 },
     };
     let created: { room_id: string };
     try {
-      created = await homeserver.request('POST', '/_matrix/client/v3/createRoom', { body: { ...request, room_alias_name: aliasLocalpart } });
+      created = await homeserver.request('POST', '/_matrix/client/v3/createRoom', {
+        body: { ...request, room_alias_name: aliasLocalpart },
+      });
     } catch (error) {
-      if (!(error instanceof HomeserverError) || error.errcode !== 'M_ROOM_IN_USE') throw error;
-      // Someone else holds the alias: the list still works, found through the bot's account data.
-      this.#log(`#${aliasLocalpart}:${serverName} is taken by another room; the policy room is created without an alias.`);
+      if (!(error instanceof HomeserverError) || (error.errcode !== 'M_ROOM_IN_USE' && error.errcode !== 'M_EXCLUSIVE')) throw error;
+      // The alias is taken, or outside a registration made before the policy alias was part of it: the list
+      // still works, found through the bot's account data.
+      this.#log(`#${aliasLocalpart}:${serverName} cannot be the policy room's alias (${error.errcode}); the room is created without one.`);
       created = await homeserver.request('POST', '/_matrix/client/v3/createRoom', { body: request });
     }
     await homeserver.request('PUT', dataPath, { body: { room_id: created.room_id } });
+    for (const editor of editors) {
+      await homeserver
+        .request('POST', `${roomPath(created.room_id)}/invite`, { body: { user_id: editor } })
+        .catch((error: unknown) => this.#log(`inviting ${editor} to the policy room failed: ${String(error)}`));
+    }
     return created.room_id;
   }
 }

@@ -91,11 +91,13 @@ export async function moderationRoute(api: ModerationApi, request: IncomingMessa
   } catch (error) {
     if (error instanceof QueueError || error instanceof PolicyError) return refuse(error.status, 'M_BAD_JSON', error.message);
     if (error instanceof HomeserverError) {
-      const hint = error.status === 403 && /admin/iu.test(error.message) ? ' (the bot or moderation.adminToken must be a server admin)' : '';
+      const hint =
+        error.status === 403 && /admin/iu.test(error.message) ? ' (the bot or moderation.adminToken must be a server admin)' : '';
       console.error('[omni-companion] moderation request failed', error.message);
       return refuse(502, error.errcode, `The homeserver refused: ${error.message}${hint}`);
     }
-    if (error instanceof Error && 'status' in error && typeof error.status === 'number') return refuse(error.status, 'M_BAD_JSON', error.message);
+    if (error instanceof Error && 'status' in error && typeof error.status === 'number')
+      return refuse(error.status, 'M_BAD_JSON', error.message);
     console.error('[omni-companion] moderation request failed', error);
     return refuse(500, 'M_UNKNOWN', 'The moderation request failed.');
   }

@@ -49,7 +49,15 @@ export type QueueItem =
       /** The reported message: its text for plain rooms, or why it is not shown. */
       readonly message: { readonly body?: string; readonly encrypted?: true; readonly deleted?: true; readonly unavailable?: true };
     }
-  | { readonly id: string; readonly kind: 'held'; readonly roomId: string; readonly eventId: string; readonly sender: string; readonly body: string; readonly receivedAt: number };
+  | {
+      readonly id: string;
+      readonly kind: 'held';
+      readonly roomId: string;
+      readonly eventId: string;
+      readonly sender: string;
+      readonly body: string;
+      readonly receivedAt: number;
+    };
 
 export type QueueAction = 'delete' | 'ban' | 'dismiss' | 'release' | 'reject';
 
@@ -96,9 +104,10 @@ export class ModerationQueue {
       body: m.body,
       receivedAt: m.heldAt,
     }));
-    const all = [...held.map((item) => ({ at: item.receivedAt, item })), ...reports.map((report) => ({ at: report.received_ts, report }))].sort(
-      (a, b) => b.at - a.at,
-    );
+    const all = [
+      ...held.map((item) => ({ at: item.receivedAt, item })),
+      ...reports.map((report) => ({ at: report.received_ts, report })),
+    ].sort((a, b) => b.at - a.at);
     const page = all.slice(from, from + limit);
     const items: QueueItem[] = new Array<QueueItem>(page.length);
     await eachLimited(
@@ -115,12 +124,14 @@ export class ModerationQueue {
     if (id.startsWith('held:')) return this.#actOnHeld(id, action);
     const match = /^report:(\d{1,18})$/u.exec(id);
     if (!match) throw new QueueError(`No queue item "${id}".`, 404);
-    const report = await this.#admin<AdminReport & { event_json?: Json }>('GET', `/_synapse/admin/v1/event_reports/${match[1] ?? ''}`).catch(
-      (error: unknown) => {
-        if (error instanceof HomeserverError && error.status === 404) throw new QueueError(`The report ${id} is no longer in the queue.`, 404);
-        throw error;
-      },
-    );
+    const report = await this.#admin<AdminReport & { event_json?: Json }>(
+      'GET',
+      `/_synapse/admin/v1/event_reports/${match[1] ?? ''}`,
+    ).catch((error: unknown) => {
+      if (error instanceof HomeserverError && error.status === 404)
+        throw new QueueError(`The report ${id} is no longer in the queue.`, 404);
+      throw error;
+    });
     if (!this.#options.rooms.has(report.room_id)) throw new QueueError(`The report ${id} is not about a post room of this site.`, 404);
     const { homeserver, policy } = this.#options;
     if (action === 'delete') {

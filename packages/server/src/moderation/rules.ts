@@ -37,7 +37,10 @@ export const ruleId = (type: string, stateKey: string): string => `${type}|${sta
 
 /** A glob (`*` any run of characters, `?` one character) as an anchored, case-sensitive regular expression. */
 export function globToRegExp(glob: string): RegExp {
-  const source = glob.replace(/[.+^${}()|[\]\\/-]/gu, '\\$&').replace(/\*/gu, '.*').replace(/\?/gu, '.');
+  const source = glob
+    .replace(/[.+^${}()|[\]\\/-]/gu, '\\$&')
+    .replace(/\*/gu, '.*')
+    .replace(/\?/gu, '.');
   return new RegExp(`^${source}$`, 'u');
 }
 

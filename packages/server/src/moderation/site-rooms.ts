@@ -58,7 +58,10 @@ export class SiteRooms {
 
   async #isPostRoom(roomId: string): Promise<boolean> {
     try {
-      const state = await this.#homeserver.request<Array<{ type: string; sender: string; state_key: string }>>('GET', `${roomPath(roomId)}/state`);
+      const state = await this.#homeserver.request<Array<{ type: string; sender: string; state_key: string }>>(
+        'GET',
+        `${roomPath(roomId)}/state`,
+      );
       return state.some((event) => event.type === BINDING && event.state_key === '' && event.sender === this.#botUserId);
     } catch {
       return false;
