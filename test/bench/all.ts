@@ -5,7 +5,8 @@
  * and ours / peer (hydrogen-view-sdk), and the sizes of `pnpm build`. Each scenario also prints its own
  * table and writes bench-results/<name>.json; the summary goes to bench-results/summary.json.
  *
- * Scenarios: sizes (pnpm build), sync (run.ts), peers, churn, feed, crypto, sending (the 10,000-message
+ * Scenarios: sizes (pnpm build), sync (run.ts), peers, churn, feed, crypto, moderation (its own site with the
+ * companion), sending (the 10,000-message
  * history is seeded last, so the other scenarios run on a small database). Each file runs alone too:
  * `node test/bench/<file>.ts`.
  */
@@ -37,7 +38,16 @@ let sizes: (BuildSizes & { buildS: number }) | undefined;
  * run: a scenario over its limit is reported failed in the table and the next one starts. Every wait inside
  * a scenario is bounded too (bounded.ts), so an abandoned scenario soon ends and closes its browser.
  */
-const LIMIT_S: Record<string, number> = { sizes: 300, sync: 600, peers: 600, churn: 400, feed: 600, crypto: 600, sending: 600 };
+const LIMIT_S: Record<string, number> = {
+  sizes: 300,
+  sync: 600,
+  peers: 600,
+  churn: 400,
+  feed: 600,
+  crypto: 600,
+  sending: 600,
+  moderation: 600,
+};
 /** How long the timed scenarios wait for a first seeding of the long history (`OMNI_BENCH_SEED_LIMIT_S`). */
 const SEED_LIMIT_S = Number(process.env['OMNI_BENCH_SEED_LIMIT_S'] ?? 1800);
 /** Why a scenario produced no figures, for the table. */
@@ -62,6 +72,10 @@ const scenarios: Record<string, Scenario> = {
   feed: async (hs) => (await import('./feed.ts')).runFeedBench(hs),
   crypto: async (hs) => (await import('./crypto.ts')).runCryptoBench(hs),
   sending: async (hs) => (await import('./sending.ts')).runSendingBench(hs, history),
+  // Its own site (Synapse with the companion registered): the shared Synapse has no application service.
+  moderation: async () => {
+    await (await import('./moderation.ts')).runModerationBench();
+  },
 };
 
 // ---- the summary ----------------------------------------------------------------------------------------
@@ -446,6 +460,35 @@ async function summarise(since: number, ran: readonly string[]): Promise<{ rows:
       scenario: 'churn',
       figure: 'longest task during mount/unmount',
       value: num(obj(tasks['churn'])['maxMs']),
+      unit: 'ms',
+      target: '—',
+      ok: undefined,
+    });
+  }
+
+  const moderation = await resultOf('moderation', since);
+  if (moderation) {
+    const rooms = String(moderation['rooms']);
+    add({
+      scenario: 'moderation',
+      figure: `site-wide ban → applied in ${rooms} post rooms`,
+      value: num(moderation['banS']),
+      unit: 's',
+      target: '—',
+      ok: undefined,
+    });
+    add({
+      scenario: 'moderation',
+      figure: `site-wide ban lifted in ${rooms} post rooms`,
+      value: num(moderation['liftS']),
+      unit: 's',
+      target: '—',
+      ok: undefined,
+    });
+    add({
+      scenario: 'moderation',
+      figure: 'report → in the moderation queue (median)',
+      value: num(moderation['reportToQueueMedianMs']),
       unit: 'ms',
       target: '—',
       ok: undefined,
