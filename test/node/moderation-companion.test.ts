@@ -6,8 +6,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startSite, type Peer, type Site } from '@omnisocial/testing';
-import { postRoomAlias, signSiteRequest } from '@omnisocial/server';
+import { postRoomAlias, signSiteRequest, SiteVerifier } from '@omnisocial/server';
 
 const POSTS = ['open-1', 'open-2', 'later', 'flood'].map((id) => ({ id, title: id, open: true }));
 const enc = encodeURIComponent;
@@ -344,5 +346,70 @@ describe('first messages of guests wait for a moderator (approval mode)', () => 
       (await queue(site)).items.some((i) => i.eventId === spam),
       false,
     );
+  });
+});
+
+describe("a guest's first message is checked by the site (first-message callback)", () => {
+  let site: Site;
+  let callback: Server;
+  const asked: Array<{ userId: string; body: string; signed: boolean }> = [];
+
+  before(async () => {
+    let secret = '';
+    callback = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const signed = new SiteVerifier(secret).verify('POST', request.url ?? '', request.headers, text).ok;
+        const { userId, body } = JSON.parse(text) as { userId: string; body: string };
+        asked.push({ userId, body, signed });
+        const allow = signed && !body.includes('casino');
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(allow ? { allow } : { allow, reason: 'Looks like spam to us.' }));
+      });
+    });
+    await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${String((callback.address() as AddressInfo).port)}/check-first-message`;
+    site = await startSite({ posts: [{ id: 'checked', open: true }], moderation: { abuse: { firstMessageCallback: url } } });
+    secret = site.siteSecret;
+  });
+
+  after(async () => {
+    await site.stop();
+    callback.close();
+  });
+
+  test("a refused first message is removed with the site's reason; an accepted one stays and later ones are not asked", async () => {
+    const alice = await site.homeserver.registerUser({ username: 'alice' });
+    const room = await alice.resolveAlias(postRoomAlias('checked', { serverName: 'localhost' }));
+    await alice.joinRoom(room);
+    const spammer = await site.homeserver.guest();
+    await spammer.joinRoom(room);
+    const spam = await spammer.sendMessage(room, 'best casino in town');
+    await until('the refused first message removed', () => isRedacted(alice, room, spam));
+    const redacted = await alice.request<{ unsigned?: { redacted_because?: { content?: { reason?: string } } } }>(
+      'GET',
+      `/_matrix/client/v3/rooms/${enc(room)}/event/${enc(spam)}`,
+    );
+    assert.equal(redacted.unsigned?.redacted_because?.content?.reason, 'Looks like spam to us.');
+
+    const guest = await site.homeserver.guest();
+    await guest.joinRoom(room);
+    const hello = await guest.sendMessage(room, 'hello there');
+    await until('the site asked', () => Promise.resolve(asked.some((a) => a.userId === guest.userId) ? true : undefined));
+    const later = await guest.sendMessage(room, 'casino? never heard of it');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    assert.equal(await isRedacted(alice, room, hello), undefined);
+    assert.equal(await isRedacted(alice, room, later), undefined, 'only the first message is checked');
+    assert.ok(
+      asked.every((a) => a.signed),
+      'the companion signs its calls',
+    );
+    assert.equal(asked.filter((a) => a.userId === guest.userId).length, 1);
+    // Members are not guests: never asked.
+    await alice.sendMessage(room, 'casino');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.ok(!asked.some((a) => a.userId === alice.userId));
   });
 });

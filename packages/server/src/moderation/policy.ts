@@ -54,6 +54,11 @@ export class SitePolicy {
   readonly #rules = new Map<string, PolicyRule>();
   /** The event id of each rule's current state event, to notice its redaction. */
   readonly #eventOf = new Map<string, string>();
+  /**
+   * Rule events the companion wrote and applied itself: their push from the homeserver may come after a later
+   * change (a rule added then lifted at once) and must not re-apply a stale rule.
+   */
+  readonly #applied = new Set<string>();
   #roomId = '';
   #appliedAcl = '';
   readonly #log: (message: string) => void;
@@ -91,6 +96,7 @@ export class SitePolicy {
       `${roomPath(this.#roomId)}/state/${type}/${encodeURIComponent(stateKey)}`,
       { body: content },
     );
+    this.#remember(eventId);
     return this.#update({ type, state_key: stateKey, event_id: eventId, room_id: this.#roomId, sender: this.#options.botUserId, content });
   }
 
@@ -117,6 +123,7 @@ export class SitePolicy {
   /** An event the homeserver pushed to the application service. */
   async onEvent(event: StateEvent): Promise<void> {
     if (event.room_id === this.#roomId) {
+      if (this.#applied.delete(event.event_id)) return;
       if (event.type === 'm.room.redaction' && event.redacts) {
         const id = [...this.#eventOf].find(([, eventId]) => eventId === event.redacts)?.[0];
         const [type = '', stateKey = ''] = id ? id.split('|') : [];
@@ -224,6 +231,12 @@ export class SitePolicy {
 
   async #setAcl(roomId: string, acl: Json): Promise<void> {
     await this.#options.homeserver.request('PUT', `${roomPath(roomId)}/state/m.room.server_acl/`, { body: acl });
+  }
+
+  #remember(eventId: string): void {
+    // Pushes that never come (the homeserver gave up on a transaction) must not grow the set for ever.
+    if (this.#applied.size >= 10_000) this.#applied.clear();
+    this.#applied.add(eventId);
   }
 
   #failed(rule: PolicyRule, roomId: string, error: unknown): void {

@@ -136,7 +136,7 @@ export class ModerationQueue {
     const { homeserver, policy } = this.#options;
     if (action === 'delete') {
       await homeserver
-        .request('PUT', `${roomPath(report.room_id)}/redact/${encodeURIComponent(report.event_id)}/${cryptoTxn()}`, {
+        .request('PUT', `${roomPath(report.room_id)}/redact/${encodeURIComponent(report.event_id)}/${transactionId()}`, {
           body: reason ? { reason } : {},
         })
         .catch((error: unknown) => {
@@ -171,7 +171,7 @@ export class ModerationQueue {
     // The bot cannot send as a guest outside its namespace: it posts the text, saying whose words they are.
     const { event_id: eventId } = await this.#options.homeserver.request<{ event_id: string }>(
       'PUT',
-      `${roomPath(held.roomId)}/send/m.room.message/${cryptoTxn()}`,
+      `${roomPath(held.roomId)}/send/m.room.message/${transactionId()}`,
       {
         body: {
           msgtype: 'm.text',
@@ -241,7 +241,7 @@ export class ModerationQueue {
 }
 
 let counter = 0;
-function cryptoTxn(): string {
+function transactionId(): string {
   counter += 1;
   return `omni-mod-${String(Date.now())}-${String(counter)}`;
 }
