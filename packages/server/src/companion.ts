@@ -97,6 +97,7 @@ function siteApi(
   moderation: Moderation,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
+    if (moderation.servesPage(request, response)) return;
     route(members, verifier, request, moderation)
       .catch((error: unknown): Reply => {
         if (error instanceof MemberError) return { status: error.status, body: { errcode: 'M_BAD_JSON', error: error.message } };

@@ -1,6 +1,6 @@
 /**
  * The `moderation` section of the companion's configuration:
- * `{ adminToken, policyAlias, policyEditors, abuse: { messagesPerMinute, maxLinks, firstMessageCallback,
+ * `{ adminToken, policyAlias, policyEditors, moderatorKey, abuse: { messagesPerMinute, maxLinks, firstMessageCallback,
  * firstMessageApproval, newAccountHours, callbackTimeoutMs } }`; `OMNI_ADMIN_TOKEN` wins over `adminToken`.
  */
 import type { AbuseConfig } from './abuse.ts';
@@ -30,6 +30,10 @@ export function resolveModerationConfig(
   if (!Array.isArray(editors) || !editors.every((user) => typeof user === 'string' && /^@[^:]+:.+$/u.test(user))) {
     throw fail('moderation.policyEditors must be a list of user ids.');
   }
+  const moderatorKey = env['OMNI_MODERATOR_KEY'] ?? source['moderatorKey'];
+  if (moderatorKey !== undefined && (typeof moderatorKey !== 'string' || moderatorKey.length < 32)) {
+    throw fail('moderation.moderatorKey (OMNI_MODERATOR_KEY) must be at least 32 characters long.');
+  }
   const callback = abuse['firstMessageCallback'];
   if (callback !== undefined && (typeof callback !== 'string' || !/^https?:\/\//u.test(callback))) {
     throw fail('moderation.abuse.firstMessageCallback must be an http(s) URL.');
@@ -50,6 +54,7 @@ export function resolveModerationConfig(
     ...(typeof adminToken === 'string' && adminToken !== '' ? { adminToken } : {}),
     policyAlias: alias,
     policyEditors: editors as string[],
+    ...(typeof moderatorKey === 'string' ? { moderatorKey } : {}),
     abuse: controls,
   };
 }

@@ -3,12 +3,12 @@
  * policy list (policy.ts), abuse controls for guests and new accounts (abuse.ts), and the site API over them
  * (queue-api.ts). Fed by the events the homeserver pushes to the application service.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Homeserver, Json } from '../homeserver.ts';
 import type { SiteVerifier } from '../site-auth.ts';
 import { AbuseControls, type AbuseConfig } from './abuse.ts';
 import { SitePolicy } from './policy.ts';
-import { moderationRoute, MODERATION_PREFIX, type Reply } from './queue-api.ts';
+import { moderationRoute, MODERATION_PREFIX, serveModerationPage, type Reply } from './queue-api.ts';
 import { ModerationQueue } from './reports.ts';
 import { SiteRooms } from './site-rooms.ts';
 
@@ -22,6 +22,8 @@ export interface ModerationConfig {
   readonly policyAlias: string;
   /** Users who may edit the policy room from any Matrix client (power 50 there). */
   readonly policyEditors: readonly string[];
+  /** The key moderators enter in the served page (`/_omni/v1/moderation/`); unset: no page. */
+  readonly moderatorKey?: string;
   readonly abuse: AbuseConfig;
 }
 
@@ -124,9 +126,20 @@ export class Moderation {
     return url.pathname.startsWith(MODERATION_PREFIX);
   }
 
+  /** Answers with the moderation page when that is what is asked (true), before any JSON route. */
+  servesPage(request: IncomingMessage, response: ServerResponse): boolean {
+    return serveModerationPage(this.#options.config.moderatorKey, request, response);
+  }
+
   route(request: IncomingMessage, url: URL): Promise<Reply> {
     return moderationRoute(
-      { queue: this.queue, policy: this.policy, verifier: this.#options.verifier, readBody: (r) => this.#options.readBody(r) },
+      {
+        queue: this.queue,
+        policy: this.policy,
+        verifier: this.#options.verifier,
+        ...(this.#options.config.moderatorKey ? { moderatorKey: this.#options.config.moderatorKey } : {}),
+        readBody: (r) => this.#options.readBody(r),
+      },
       request,
       url,
     );

@@ -7,12 +7,14 @@
  *   POST /_omni/v1/moderation/rules                      {"kind": "user"|"server", "entity", "reason"}: add a ban rule
  *   POST /_omni/v1/moderation/rules/remove               {"kind", "entity"}: lift it
  */
-import type { IncomingMessage } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HomeserverError } from '../homeserver.ts';
 import type { SiteVerifier } from '../site-auth.ts';
 import { PolicyError, type SitePolicy } from './policy.ts';
 import { QueueError, type ModerationQueue, type QueueAction } from './reports.ts';
 import type { RuleKind } from './rules.ts';
+import { MODERATION_PAGE, MODERATION_PAGE_CSP } from './page.ts';
 
 export const MODERATION_PREFIX = '/_omni/v1/moderation/';
 const ACTIONS = new Set<QueueAction>(['delete', 'ban', 'dismiss', 'release', 'reject']);
@@ -26,6 +28,8 @@ export interface ModerationApi {
   readonly queue: ModerationQueue;
   readonly policy: SitePolicy;
   readonly verifier: SiteVerifier;
+  /** The moderators' key for the served page (`Authorization: Bearer <key>`); unset: signed requests only. */
+  readonly moderatorKey?: string;
   readBody(request: IncomingMessage): Promise<string>;
 }
 
@@ -79,14 +83,38 @@ async function dispatch(api: ModerationApi, method: string, url: URL, body: Reco
   return refuse(404, 'M_NOT_FOUND', 'No such moderation endpoint.');
 }
 
+function moderatorKeyMatches(key: string | undefined, header: string | undefined): boolean {
+  if (!key || !header?.startsWith('Bearer ')) return false;
+  const given = Buffer.from(header.slice('Bearer '.length));
+  const expected = Buffer.from(key);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Serves the moderation page (when a moderator key is configured); true when it answered. */
+export function serveModerationPage(moderatorKey: string | undefined, request: IncomingMessage, response: ServerResponse): boolean {
+  if (!moderatorKey || request.method !== 'GET' || new URL(request.url ?? '/', 'http://companion').pathname !== MODERATION_PREFIX)
+    return false;
+  response.writeHead(200, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Security-Policy': MODERATION_PAGE_CSP,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  });
+  response.end(MODERATION_PAGE);
+  return true;
+}
+
 /** Answers a request under `MODERATION_PREFIX`; every error becomes a clear answer. */
 export async function moderationRoute(api: ModerationApi, request: IncomingMessage, url: URL): Promise<Reply> {
   const method = request.method ?? 'GET';
   if (method !== 'GET' && method !== 'POST') return refuse(405, 'M_UNRECOGNIZED', 'Use GET or POST.');
   try {
     const text = method === 'POST' ? await api.readBody(request) : '';
-    const verdict = api.verifier.verify(method, url.pathname + url.search, request.headers, text);
-    if (!verdict.ok) return refuse(401, 'M_FORBIDDEN', verdict.reason);
+    if (!moderatorKeyMatches(api.moderatorKey, request.headers.authorization)) {
+      const verdict = api.verifier.verify(method, url.pathname + url.search, request.headers, text);
+      if (!verdict.ok) return refuse(401, 'M_FORBIDDEN', verdict.reason);
+    }
     return await dispatch(api, method, url, parseJson(text));
   } catch (error) {
     if (error instanceof QueueError || error instanceof PolicyError) return refuse(error.status, 'M_BAD_JSON', error.message);
