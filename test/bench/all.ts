@@ -5,9 +5,9 @@
  * and ours / peer (hydrogen-view-sdk), and the sizes of `pnpm build`. Each scenario also prints its own
  * table and writes bench-results/<name>.json; the summary goes to bench-results/summary.json.
  *
- * Scenarios: sizes (pnpm build), sync (run.ts), peers, churn, feed, crypto, companion (its own Synapse with the
- * site's companion beside it), sending (the 10,000-message history is seeded last, so the other scenarios run on a
- * small database). Each file runs alone too:
+ * Scenarios: sizes (pnpm build), sync (run.ts), peers, churn, feed, crypto, companion and moderation (each its own
+ * Synapse with the site's companion beside it), sending (the 10,000-message history is seeded last, so the other
+ * scenarios run on a small database). Each file runs alone too:
  * `node test/bench/<file>.ts`.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -47,6 +47,7 @@ const LIMIT_S: Record<string, number> = {
   crypto: 600,
   companion: 600,
   sending: 600,
+  moderation: 600,
 };
 /** How long the timed scenarios wait for a first seeding of the long history (`OMNI_BENCH_SEED_LIMIT_S`). */
 const SEED_LIMIT_S = Number(process.env['OMNI_BENCH_SEED_LIMIT_S'] ?? 1800);
@@ -74,6 +75,10 @@ const scenarios: Record<string, Scenario> = {
   // Its own Synapse: the companion's application-service registration is loaded at start.
   companion: async () => (await import('./companion.ts')).runCompanionBench(),
   sending: async (hs) => (await import('./sending.ts')).runSendingBench(hs, history),
+  // Its own site (Synapse with the companion registered): the shared Synapse has no application service.
+  moderation: async () => {
+    await (await import('./moderation.ts')).runModerationBench();
+  },
 };
 
 // ---- the summary ----------------------------------------------------------------------------------------
@@ -468,6 +473,35 @@ async function summarise(since: number, ran: readonly string[]): Promise<{ rows:
   if (companion) {
     const { companionFigures } = await import('./companion.ts');
     for (const figure of companionFigures(companion)) add({ scenario: 'companion', ...figure });
+  }
+
+  const moderation = await resultOf('moderation', since);
+  if (moderation) {
+    const rooms = String(moderation['rooms']);
+    add({
+      scenario: 'moderation',
+      figure: `site-wide ban → applied in ${rooms} post rooms`,
+      value: num(moderation['banS']),
+      unit: 's',
+      target: '—',
+      ok: undefined,
+    });
+    add({
+      scenario: 'moderation',
+      figure: `site-wide ban lifted in ${rooms} post rooms`,
+      value: num(moderation['liftS']),
+      unit: 's',
+      target: '—',
+      ok: undefined,
+    });
+    add({
+      scenario: 'moderation',
+      figure: 'report → in the moderation queue (median)',
+      value: num(moderation['reportToQueueMedianMs']),
+      unit: 'ms',
+      target: '—',
+      ok: undefined,
+    });
   }
 
   const ratios: Row[] = [];

@@ -13,6 +13,7 @@ import { MemberError, Members, parseProfile } from './members.ts';
 import { callbackPosts, SiteError, staticPosts, type PostDirectory } from './posts.ts';
 import { PostRooms } from './post-rooms.ts';
 import { loadOrCreateRegistration, type Registration } from './registration.ts';
+import { Moderation } from './moderation/index.ts';
 import { SiteVerifier } from './site-auth.ts';
 
 export const SIGN_IN_PATH = '/_omni/v1/members/sign-in';
@@ -28,6 +29,8 @@ export interface Companion {
   readonly siteApiUrl: string;
   readonly postRooms: PostRooms;
   readonly members: Members;
+  /** The moderation queue, site-wide bans and abuse controls. */
+  readonly moderation: Moderation;
   stop(): Promise<void>;
 }
 
@@ -66,8 +69,9 @@ interface Reply {
   readonly body: unknown;
 }
 
-async function route(members: Members, verifier: SiteVerifier, request: IncomingMessage): Promise<Reply> {
+async function route(members: Members, verifier: SiteVerifier, request: IncomingMessage, moderation: Moderation): Promise<Reply> {
   const url = new URL(request.url ?? '/', 'http://companion');
+  if (moderation.handles(url)) return moderation.route(request, url);
   if (request.method === 'GET' && url.pathname === '/_omni/v1/health') return { status: 200, body: { ok: true } };
   if (url.pathname !== SIGN_IN_PATH && url.pathname !== PROFILE_PATH) {
     return { status: 404, body: { errcode: 'M_NOT_FOUND', error: 'No such endpoint.' } };
@@ -87,9 +91,14 @@ async function route(members: Members, verifier: SiteVerifier, request: Incoming
   return { status: 200, body: await members.signIn(profile) };
 }
 
-function siteApi(members: Members, verifier: SiteVerifier): (request: IncomingMessage, response: ServerResponse) => void {
+function siteApi(
+  members: Members,
+  verifier: SiteVerifier,
+  moderation: Moderation,
+): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
-    route(members, verifier, request)
+    if (moderation.servesPage(request, response)) return;
+    route(members, verifier, request, moderation)
       .catch((error: unknown): Reply => {
         if (error instanceof MemberError) return { status: error.status, body: { errcode: 'M_BAD_JSON', error: error.message } };
         console.error('[omni-companion] signing a member in failed', error);
@@ -119,10 +128,22 @@ export async function startCompanion(config: CompanionConfig): Promise<Companion
     aliasTemplate: config.aliasTemplate,
     botLocalpart: config.botLocalpart,
     memberPrefix: config.memberPrefix,
+    policyAlias: config.moderation.policyAlias,
   });
   const homeserver = new Homeserver({ url: config.homeserverUrl, asToken: registration.as_token });
   const botUserId = `@${registration.sender_localpart}:${config.serverName}`;
+  const verifier = new SiteVerifier(config.siteSecret);
+  const moderation = new Moderation({
+    homeserver,
+    botUserId,
+    serverName: config.serverName,
+    siteSecret: config.siteSecret,
+    verifier,
+    config: config.moderation,
+    readBody,
+  });
   const postRooms = new PostRooms({
+    onCreated: (roomId) => moderation.onRoomCreated(roomId),
     homeserver,
     directory: directoryOf(config),
     scheme: { serverName: config.serverName, template: config.aliasTemplate },
@@ -146,11 +167,13 @@ export async function startCompanion(config: CompanionConfig): Promise<Companion
     }
     if (!exists) throw new Error(`No post for ${alias}.`);
   };
+  appService.on('event', (event: Record<string, unknown>) => moderation.onEvent(event));
   await appService.listen(config.appService.port, config.appService.host, 511);
+  await moderation.start();
   const asServer = (appService as unknown as { server?: Server }).server;
   const asPort = asServer ? (asServer.address() as AddressInfo).port : config.appService.port;
 
-  const site = createServer(siteApi(members, new SiteVerifier(config.siteSecret)));
+  const site = createServer(siteApi(members, verifier, moderation));
   const sitePort = await listen(site, config.siteApi.port, config.siteApi.host);
   return {
     registration,
@@ -159,6 +182,7 @@ export async function startCompanion(config: CompanionConfig): Promise<Companion
     siteApiUrl: `http://${config.siteApi.host}:${String(sitePort)}`,
     postRooms,
     members,
+    moderation,
     async stop() {
       await appService.close().catch(() => undefined);
       await new Promise<void>((resolve) => site.close(() => resolve()));

@@ -4,6 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { SitePost } from './posts.ts';
+import { resolveModerationConfig } from './moderation/config.ts';
+import type { ModerationConfig } from './moderation/index.ts';
 
 export interface CompanionConfig {
   /** The client-server API of the site's homeserver, as the companion reaches it. */
@@ -26,6 +28,8 @@ export interface CompanionConfig {
   readonly posts: { readonly callback?: string; readonly list?: readonly SitePost[]; readonly timeoutMs: number };
   /** The site's members' localpart prefix (e.g. `site_`); empty by default. */
   readonly memberPrefix: string;
+  /** The moderation queue, site-wide bans and abuse controls (docs/server.md, "Moderation"). */
+  readonly moderation: ModerationConfig;
 }
 
 export class ConfigError extends Error {
@@ -112,5 +116,6 @@ export function resolveConfig(source: Source, env: NodeJS.ProcessEnv = {}): Comp
       timeoutMs: port(posts['timeoutMs'], 'posts.timeoutMs', 5_000),
     },
     memberPrefix: text(pick(source, env, 'memberPrefix', 'OMNI_MEMBER_PREFIX'), 'memberPrefix', ''),
+    moderation: resolveModerationConfig((source['moderation'] ?? {}) as Source, env, ConfigError),
   };
 }

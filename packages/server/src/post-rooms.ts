@@ -19,6 +19,8 @@ export interface PostRoomsOptions {
   readonly scheme: AliasScheme;
   /** The bot's user id (the registration's `sender_localpart` on the server). */
   readonly botUserId: string;
+  /** Called with each room the companion creates, before the alias query is answered (site-wide bans apply at once). */
+  readonly onCreated?: (roomId: string) => Promise<void>;
 }
 
 export interface PostRoomStats {
@@ -66,10 +68,13 @@ export class PostRooms {
     }
     this.#unknown.delete(alias);
     try {
-      await homeserver.request('POST', '/_matrix/client/v3/createRoom', {
+      const created = await homeserver.request<{ room_id: string }>('POST', '/_matrix/client/v3/createRoom', {
         body: postRoomCreateRequest({ ...post, aliasTemplate: scheme.template }, alias, botUserId),
       });
       this.stats.created += 1;
+      await this.#options.onCreated?.(created.room_id).catch((error: unknown) => {
+        console.error(`[omni-companion] applying the site's moderation to ${created.room_id} failed:`, error);
+      });
     } catch (error) {
       // Created meanwhile by another query (of another worker): the room is there.
       if (error instanceof HomeserverError && error.errcode === 'M_ROOM_IN_USE') return true;

@@ -17,6 +17,8 @@ export interface RegistrationOptions {
   readonly botLocalpart: string;
   /** The site's members' localpart prefix; an empty prefix claims no user namespace exclusively. */
   readonly memberPrefix: string;
+  /** The moderation policy room's alias localpart, claimed exclusively (default `omni-policy`). */
+  readonly policyAlias?: string;
   readonly id?: string;
 }
 
@@ -48,6 +50,7 @@ export function createRegistration(options: RegistrationOptions): Registration {
   // The site's traffic is the site's own: its members' sign-ins and its rooms are not rate-limited as one user.
   registration.setRateLimited(false);
   registration.addRegexPattern('aliases', `#${escape(prefix)}.+${escape(suffix)}:${server}`, true);
+  registration.addRegexPattern('aliases', `#${escape(options.policyAlias ?? 'omni-policy')}:${server}`, true);
   registration.addRegexPattern('users', `@${escape(options.botLocalpart)}:${server}`, true);
   registration.addRegexPattern('users', `@${escape(options.memberPrefix)}[a-z0-9._=/+-]+:${server}`, options.memberPrefix.length > 0);
   return registration.getOutput() as unknown as Registration;

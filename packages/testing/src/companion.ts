@@ -22,6 +22,8 @@ export interface SiteOptions extends StartSynapseOptions {
   memberPrefix?: string;
   /** How long the companion waits for the site's callback, in milliseconds. */
   postsTimeoutMs?: number;
+  /** The companion's `moderation` configuration (abuse controls, policy room). */
+  moderation?: Record<string, unknown>;
 }
 
 export interface Site {
@@ -35,7 +37,7 @@ export interface Site {
 }
 
 export async function startSite(options: SiteOptions = {}): Promise<Site> {
-  const { posts, postsCallback, memberPrefix, postsTimeoutMs, ...synapseOptions } = options;
+  const { posts, postsCallback, memberPrefix, postsTimeoutMs, moderation, ...synapseOptions } = options;
   const serverName = options.serverName ?? 'localhost';
   const dir = await mkdtemp(path.join(tmpdir(), 'omni-companion-'));
   const registrationFile = path.join(dir, 'registration.yaml');
@@ -58,6 +60,15 @@ export async function startSite(options: SiteOptions = {}): Promise<Site> {
   });
   let companion: Companion;
   try {
+    // The companion reads members' reports through the admin API: its bot is a server admin (docs/server.md, "Moderation").
+    // The bot's account exists only once registered (the homeserver refuses to make a service's user any other way).
+    await fetch(`${homeserver.baseUrl}/_matrix/client/v3/register`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${registration.as_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'm.login.application_service', username: registration.sender_localpart, inhibit_login: true }),
+    });
+    const admin = await homeserver.registerUser({ admin: true });
+    await admin.request('PUT', `/_synapse/admin/v2/users/${encodeURIComponent(bot)}`, { admin: true });
     companion = await startCompanion(
       resolveConfig({
         homeserverUrl: homeserver.baseUrl,
@@ -66,6 +77,7 @@ export async function startSite(options: SiteOptions = {}): Promise<Site> {
         siteSecret,
         aliasTemplate,
         memberPrefix: memberPrefix ?? '',
+        ...(moderation ? { moderation } : {}),
         appService: { host: '127.0.0.1', port: appServicePort },
         siteApi: { host: '127.0.0.1', port: 0 },
         posts: {

@@ -1,0 +1,147 @@
+/**
+ * The companion's moderation: the queue of reports and held messages (reports.ts), site-wide bans through a
+ * policy list (policy.ts), abuse controls for guests and new accounts (abuse.ts), and the site API over them
+ * (queue-api.ts). Fed by the events the homeserver pushes to the application service.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Homeserver, Json } from '../homeserver.ts';
+import type { SiteVerifier } from '../site-auth.ts';
+import { AbuseControls, type AbuseConfig } from './abuse.ts';
+import { SitePolicy } from './policy.ts';
+import { moderationRoute, MODERATION_PREFIX, serveModerationPage, type Reply } from './queue-api.ts';
+import { ModerationQueue } from './reports.ts';
+import { SiteRooms } from './site-rooms.ts';
+
+export { MODERATION_PREFIX } from './queue-api.ts';
+export type { AbuseConfig } from './abuse.ts';
+
+export interface ModerationConfig {
+  /** An admin's access token for the report admin API; without it the bot must be a server admin. */
+  readonly adminToken?: string;
+  /** The policy room's alias localpart. */
+  readonly policyAlias: string;
+  /** Users who may edit the policy room from any Matrix client (power 50 there). */
+  readonly policyEditors: readonly string[];
+  /** The key moderators enter in the served page (`/_omni/v1/moderation/`); unset: no page. */
+  readonly moderatorKey?: string;
+  readonly abuse: AbuseConfig;
+}
+
+export interface ModerationOptions {
+  readonly homeserver: Homeserver;
+  readonly botUserId: string;
+  readonly serverName: string;
+  readonly siteSecret: string;
+  readonly verifier: SiteVerifier;
+  readonly config: ModerationConfig;
+  readBody(request: IncomingMessage): Promise<string>;
+}
+
+export interface PushedEvent {
+  readonly type: string;
+  readonly event_id: string;
+  readonly room_id: string;
+  readonly sender: string;
+  readonly content: Json;
+  readonly state_key?: string;
+  readonly redacts?: string;
+}
+
+function asPushedEvent(raw: Record<string, unknown>): PushedEvent | undefined {
+  const { type, event_id: eventId, room_id: roomId, sender, content, state_key: stateKey } = raw;
+  // Room versions 11 and later carry `redacts` in the content.
+  const redacts = raw['redacts'] ?? (content as Json | undefined)?.['redacts'];
+  if (typeof type !== 'string' || typeof eventId !== 'string' || typeof roomId !== 'string' || typeof sender !== 'string') return undefined;
+  return {
+    type,
+    event_id: eventId,
+    room_id: roomId,
+    sender,
+    content: typeof content === 'object' && content !== null ? (content as Json) : {},
+    ...(typeof stateKey === 'string' ? { state_key: stateKey } : {}),
+    ...(typeof redacts === 'string' ? { redacts } : {}),
+  };
+}
+
+export class Moderation {
+  readonly rooms: SiteRooms;
+  readonly policy: SitePolicy;
+  readonly queue: ModerationQueue;
+  readonly abuse: AbuseControls;
+  readonly #options: ModerationOptions;
+
+  constructor(options: ModerationOptions) {
+    this.#options = options;
+    const { homeserver, botUserId, serverName, config } = options;
+    const adminToken = config.adminToken ? { adminToken: config.adminToken } : {};
+    this.rooms = new SiteRooms(homeserver, botUserId);
+    this.policy = new SitePolicy({
+      homeserver,
+      rooms: this.rooms,
+      botUserId,
+      serverName,
+      aliasLocalpart: config.policyAlias,
+      editors: config.policyEditors,
+    });
+    this.queue = new ModerationQueue({
+      homeserver,
+      rooms: this.rooms,
+      policy: this.policy,
+      ...adminToken,
+      onRelease: (user) => this.abuse.trust(user),
+    });
+    this.abuse = new AbuseControls({
+      homeserver,
+      rooms: this.rooms,
+      queue: this.queue,
+      botUserId,
+      config: config.abuse,
+      siteSecret: options.siteSecret,
+      ...adminToken,
+    });
+  }
+
+  /** Finds the post rooms and the policy room (created when missing). */
+  async start(): Promise<void> {
+    await this.rooms.load();
+    await this.policy.start();
+  }
+
+  /** A post room the companion just created: it joins the list and follows the site-wide bans at once. */
+  async onRoomCreated(roomId: string): Promise<void> {
+    this.rooms.add(roomId);
+    await this.policy.applyToRoom(roomId);
+  }
+
+  /** An event the homeserver pushed; failures are logged, never thrown back at the homeserver. */
+  onEvent(raw: Record<string, unknown>): void {
+    const event = asPushedEvent(raw);
+    if (!event) return;
+    Promise.all([this.policy.onEvent(event), this.abuse.onEvent(event)]).catch((error: unknown) => {
+      console.error(`[omni-companion] moderating ${event.event_id} failed:`, error instanceof Error ? error.message : error);
+    });
+  }
+
+  handles(url: URL): boolean {
+    return url.pathname.startsWith(MODERATION_PREFIX);
+  }
+
+  /** Answers with the moderation page when that is what is asked (true), before any JSON route. */
+  servesPage(request: IncomingMessage, response: ServerResponse): boolean {
+    return serveModerationPage(this.#options.config.moderatorKey, request, response);
+  }
+
+  route(request: IncomingMessage, url: URL): Promise<Reply> {
+    return moderationRoute(
+      {
+        queue: this.queue,
+        policy: this.policy,
+        verifier: this.#options.verifier,
+        ...(this.#options.config.moderatorKey ? { moderatorKey: this.#options.config.moderatorKey } : {}),
+        readBody: (r) => this.#options.readBody(r),
+      },
+      request,
+      url,
+    );
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * The moderation queue: members' reports (`POST /rooms/{roomId}/report/{eventId}`, which the homeserver
+ * keeps) of messages in the site's post rooms, read through Synapse's admin API, and messages held for
+ * approval (abuse.ts). Moderators act on an item: delete the message (redacted by the bot), ban its sender
+ * site-wide (policy.ts), dismiss the report, or release / reject a held message.
+ *
+ * Reading reports needs a server admin: the bot made admin (`PUT /_synapse/admin/v2/users/<bot>` with
+ * `{"admin": true}`) or an admin's access token in the configuration (`moderation.adminToken`).
+ */
+import { HomeserverError, type Homeserver, type Json } from '../homeserver.ts';
+import type { SitePolicy } from './policy.ts';
+import { eachLimited, roomPath, type SiteRooms } from './site-rooms.ts';
+
+/** The most reports read from the homeserver per listing (the newest first). */
+const REPORTS_READ_MAX = 5_000;
+const ADMIN_PAGE = 500;
+
+export interface AdminReport {
+  readonly id: number;
+  readonly received_ts: number;
+  readonly room_id: string;
+  readonly event_id: string;
+  readonly user_id: string;
+  readonly reason: string | null;
+  readonly sender?: string;
+  readonly name?: string | null;
+  readonly canonical_alias?: string | null;
+}
+
+export interface HeldMessage {
+  readonly roomId: string;
+  readonly eventId: string;
+  readonly sender: string;
+  readonly body: string;
+  readonly heldAt: number;
+}
+
+export type QueueItem =
+  | {
+      readonly id: string;
+      readonly kind: 'report';
+      readonly roomId: string;
+      readonly roomName: string | null;
+      readonly eventId: string;
+      readonly reporter: string;
+      readonly reason: string | null;
+      readonly receivedAt: number;
+      readonly sender: string | null;
+      /** The reported message: its text for plain rooms, or why it is not shown. */
+      readonly message: { readonly body?: string; readonly encrypted?: true; readonly deleted?: true; readonly unavailable?: true };
+    }
+  | {
+      readonly id: string;
+      readonly kind: 'held';
+      readonly roomId: string;
+      readonly eventId: string;
+      readonly sender: string;
+      readonly body: string;
+      readonly receivedAt: number;
+    };
+
+export type QueueAction = 'delete' | 'ban' | 'dismiss' | 'release' | 'reject';
+
+export class QueueError extends Error {
+  readonly status: number;
+  constructor(message: string, status = 400) {
+    super(message);
+    this.name = 'QueueError';
+    this.status = status;
+  }
+}
+
+export interface QueueOptions {
+  readonly homeserver: Homeserver;
+  readonly rooms: SiteRooms;
+  readonly policy: SitePolicy;
+  /** An admin's access token; without it the bot must be a server admin. */
+  readonly adminToken?: string;
+  /** Called when a held message is released: its author is trusted from then on. */
+  readonly onRelease?: (userId: string) => void;
+}
+
+export class ModerationQueue {
+  readonly #options: QueueOptions;
+  readonly #held = new Map<string, HeldMessage>();
+
+  constructor(options: QueueOptions) {
+    this.#options = options;
+  }
+
+  hold(message: HeldMessage): void {
+    this.#held.set(`held:${message.eventId}`, message);
+  }
+
+  /** The queue, newest first: `limit` items from `from`, with the total. */
+  async list(from = 0, limit = 50): Promise<{ items: QueueItem[]; total: number }> {
+    const reports = (await this.#reports()).filter((report) => this.#options.rooms.has(report.room_id));
+    const held: QueueItem[] = [...this.#held.entries()].map(([id, m]) => ({
+      id,
+      kind: 'held',
+      roomId: m.roomId,
+      eventId: m.eventId,
+      sender: m.sender,
+      body: m.body,
+      receivedAt: m.heldAt,
+    }));
+    const all = [
+      ...held.map((item) => ({ at: item.receivedAt, item })),
+      ...reports.map((report) => ({ at: report.received_ts, report })),
+    ].sort((a, b) => b.at - a.at);
+    const page = all.slice(from, from + limit);
+    const items: QueueItem[] = new Array<QueueItem>(page.length);
+    await eachLimited(
+      page.map((entry, index) => ({ entry, index })),
+      async ({ entry, index }) => {
+        items[index] = 'item' in entry ? entry.item : await this.#describe(entry.report);
+      },
+    );
+    return { items, total: all.length };
+  }
+
+  /** Acts on one item; the item leaves the queue (but a ban leaves the report for a delete). */
+  async act(id: string, action: QueueAction, reason?: string): Promise<Json> {
+    if (id.startsWith('held:')) return this.#actOnHeld(id, action);
+    const match = /^report:(\d{1,18})$/u.exec(id);
+    if (!match) throw new QueueError(`No queue item "${id}".`, 404);
+    const report = await this.#admin<AdminReport & { event_json?: Json }>(
+      'GET',
+      `/_synapse/admin/v1/event_reports/${match[1] ?? ''}`,
+    ).catch((error: unknown) => {
+      if (error instanceof HomeserverError && error.status === 404)
+        throw new QueueError(`The report ${id} is no longer in the queue.`, 404);
+      throw error;
+    });
+    if (!this.#options.rooms.has(report.room_id)) throw new QueueError(`The report ${id} is not about a post room of this site.`, 404);
+    const { homeserver, policy } = this.#options;
+    if (action === 'delete') {
+      await homeserver
+        .request('PUT', `${roomPath(report.room_id)}/redact/${encodeURIComponent(report.event_id)}/${transactionId()}`, {
+          body: reason ? { reason } : {},
+        })
+        .catch((error: unknown) => {
+          // Already deleted by someone else: the moderator's intent holds.
+          if (!(error instanceof HomeserverError && error.status === 404)) throw error;
+        });
+    } else if (action === 'ban') {
+      const sender = report.sender ?? (typeof report.event_json?.['sender'] === 'string' ? report.event_json['sender'] : undefined);
+      if (!sender) throw new QueueError('The reported message has no known sender.');
+      const applied = await policy.addRule('user', sender, reason ?? report.reason ?? 'reported');
+      await this.#dismiss(match[1] ?? '');
+      return { banned: sender, ...applied };
+    } else if (action !== 'dismiss') {
+      throw new QueueError(`A report can be deleted, banned or dismissed, not "${action}".`);
+    }
+    await this.#dismiss(match[1] ?? '');
+    return { ok: true };
+  }
+
+  async #actOnHeld(id: string, action: QueueAction): Promise<Json> {
+    const held = this.#held.get(id);
+    if (!held) throw new QueueError(`No held message "${id}".`, 404);
+    if (action === 'reject') {
+      this.#held.delete(id);
+      return { ok: true };
+    }
+    if (action !== 'release') throw new QueueError(`A held message can be released or rejected, not "${action}".`);
+    const profile = await this.#options.homeserver
+      .request<{ displayname?: string }>('GET', `/_matrix/client/v3/profile/${encodeURIComponent(held.sender)}`)
+      .catch((): { displayname?: string } => ({}));
+    const who = profile.displayname ? `${profile.displayname} (${held.sender})` : held.sender;
+    // The bot cannot send as a guest outside its namespace: it posts the text, saying whose words they are.
+    const { event_id: eventId } = await this.#options.homeserver.request<{ event_id: string }>(
+      'PUT',
+      `${roomPath(held.roomId)}/send/m.room.message/${transactionId()}`,
+      {
+        body: {
+          msgtype: 'm.text',
+          body: `${who}, approved by a moderator:\n${held.body}`,
+          'org.omnisocial.released': { sender: held.sender, event_id: held.eventId, body: held.body },
+        },
+      },
+    );
+    this.#held.delete(id);
+    this.#options.onRelease?.(held.sender);
+    return { released: eventId };
+  }
+
+  async #dismiss(reportId: string): Promise<void> {
+    await this.#admin('DELETE', `/_synapse/admin/v1/event_reports/${reportId}`).catch((error: unknown) => {
+      if (!(error instanceof HomeserverError && error.status === 404)) throw error;
+    });
+  }
+
+  async #reports(): Promise<AdminReport[]> {
+    const reports: AdminReport[] = [];
+    for (let from = 0; from < REPORTS_READ_MAX; from += ADMIN_PAGE) {
+      const page = await this.#admin<{ event_reports: AdminReport[]; total: number }>('GET', '/_synapse/admin/v1/event_reports', {
+        from: String(from),
+        limit: String(ADMIN_PAGE),
+        dir: 'b',
+      });
+      reports.push(...page.event_reports);
+      if (page.event_reports.length < ADMIN_PAGE || reports.length >= page.total) break;
+    }
+    return reports;
+  }
+
+  async #describe(report: AdminReport): Promise<QueueItem> {
+    let message: Extract<QueueItem, { kind: 'report' }>['message'] = { unavailable: true };
+    let sender = report.sender ?? null;
+    try {
+      const event = await this.#options.homeserver.request<{ type: string; sender: string; content: Json; unsigned?: Json }>(
+        'GET',
+        `${roomPath(report.room_id)}/event/${encodeURIComponent(report.event_id)}`,
+      );
+      sender = event.sender;
+      if (event.unsigned?.['redacted_because'] || Object.keys(event.content).length === 0) message = { deleted: true };
+      else if (event.type === 'm.room.encrypted') message = { encrypted: true };
+      else if (typeof event.content['body'] === 'string') message = { body: event.content['body'] };
+    } catch {
+      message = { unavailable: true };
+    }
+    return {
+      id: `report:${String(report.id)}`,
+      kind: 'report',
+      roomId: report.room_id,
+      roomName: report.name ?? report.canonical_alias ?? null,
+      eventId: report.event_id,
+      reporter: report.user_id,
+      reason: report.reason,
+      receivedAt: report.received_ts,
+      sender,
+      message,
+    };
+  }
+
+  #admin<T = Json>(method: string, path: string, query?: Record<string, string>): Promise<T> {
+    const { adminToken } = this.#options;
+    return this.#options.homeserver.request<T>(method, path, { ...(query ? { query } : {}), ...(adminToken ? { token: adminToken } : {}) });
+  }
+}
+
+let counter = 0;
+function transactionId(): string {
+  counter += 1;
+  return `omni-mod-${String(Date.now())}-${String(counter)}`;
+}
