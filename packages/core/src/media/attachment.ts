@@ -2,6 +2,8 @@
  * An attachment's message: the content queued at once (type, name, size, caption), and the content it
  * becomes once its file (and, for images, a thumbnail) is uploaded — encrypted first where the room is.
  */
+import { echoOf } from '../format/content.ts';
+import type { MemberInfo, MessageItem, MessageKind } from '../timeline/timeline-types.ts';
 import { encryptAttachment, encryptedFile } from './encrypt.ts';
 import { describeImage, type ImageDescription } from './image-info.ts';
 import { attachmentKind, uploadMedia, type NamedBlob } from './upload.ts';
@@ -28,6 +30,25 @@ export function attachmentContent(file: NamedBlob, caption?: string): Content {
     filename: name,
     info: { mimetype: fileType(file), size: file.size },
     'm.mentions': {},
+  };
+}
+
+const KINDS: Readonly<Record<string, MessageKind>> = { 'm.image': 'image', 'm.video': 'video', 'm.audio': 'audio', 'm.file': 'file' };
+
+/** The local echo of an attachment being sent: its name, type and size, and (outbox.ts) its progress. */
+export function attachmentEcho(content: Readonly<Content>, key: string, sender: MemberInfo): MessageItem {
+  const info = (content['info'] ?? {}) as { mimetype?: string; size?: number };
+  const body = typeof content['body'] === 'string' ? content['body'] : '';
+  const name = typeof content['filename'] === 'string' ? content['filename'] : body;
+  return {
+    ...echoOf({ msgtype: 'm.text', body, mentionedUserIds: [] }, key, sender),
+    msgtype: KINDS[String(content['msgtype'])] ?? 'file',
+    media: {
+      mxc: '',
+      name,
+      ...(info.mimetype !== undefined ? { mimetype: info.mimetype } : {}),
+      ...(info.size !== undefined ? { size: info.size } : {}),
+    },
   };
 }
 
