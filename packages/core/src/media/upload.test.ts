@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
-import { attachmentContent, uploadAttachment } from './attachment.ts';
+import { uploadAttachment } from './attachment.ts';
+import { attachmentContent } from './attachment-content.ts';
 import { ENCRYPT_CHUNK_BYTES, encryptAttachment, encryptedFile } from './encrypt.ts';
 import { decryptAttachment, MediaError, parseEncryptedFile, parseMxc } from './media.ts';
 import { attachmentKind, checkFile, maxUploadBytes, uploadMedia, UploadError, type NamedBlob } from './upload.ts';

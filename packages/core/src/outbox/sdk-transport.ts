@@ -6,7 +6,6 @@
  * removed when an attempt fails, because a NOT_SENT echo would block every later send of the room.
  */
 import { EventStatus, type MatrixClient, type MatrixEvent, type Room } from 'matrix-js-sdk';
-import { uploadAttachment } from '../media/attachment.ts';
 import { classifySendFailure } from '../rooms/errors.ts';
 import type { RoomSession } from '../rooms/room-session.ts';
 import { Outbox, outboxStorage, type OutboxRequest, type OutboxTransport } from './outbox.ts';
@@ -56,8 +55,9 @@ export function sdkTransport(client: MatrixClient, roomId: string): OutboxTransp
       const type = request.op === 'attachment' ? 'm.room.message' : request.type;
       return (await client.sendEvent(roomId, type as never, request.content as never, txnId)).event_id;
     },
-    upload: (request, file, control) =>
-      uploadAttachment({
+    // Encryption, image description and blurhash load with the first file sent, not with the engine.
+    upload: async (request, file, control) =>
+      (await import('../media/attachment.ts')).uploadAttachment({
         baseUrl: client.getHomeserverUrl().replace(/\/+$/u, ''),
         accessToken: client.getAccessToken() ?? undefined,
         file,

@@ -5,7 +5,7 @@
  */
 import { EventType, RelationType, type Room } from 'matrix-js-sdk';
 import { echoOf, editContent, messageContent, plainMessage, sizeRefusal } from '../format/content.ts';
-import { attachmentContent, attachmentEcho } from '../media/attachment.ts';
+import { attachmentContent, attachmentEcho } from '../media/attachment-content.ts';
 import { checkFile, maxUploadBytes, UploadError, type NamedBlob } from '../media/upload.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import { dropSdkEcho } from '../outbox/sdk-transport.ts';
