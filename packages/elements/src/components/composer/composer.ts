@@ -13,6 +13,7 @@ import {
   type OutgoingMessage,
   type TimelineItem,
 } from '@omnisocial/core';
+import { ComposerAttachments } from './composer-attachments.ts';
 import { readDraft, writeDraft } from './composer-drafts.ts';
 import { ComposerEmoji } from './composer-emoji.ts';
 import { ComposerSize } from './composer-size.ts';
@@ -36,6 +37,10 @@ export interface ComposerActions {
   edit(eventId: string, message: OutgoingMessage): Promise<void>;
   setTyping(typing: boolean): void;
   searchMembers(query: string): Promise<readonly MemberInfo[]>;
+  /** Checks a file when it is added (rejects with a message naming it); without it, no files can be attached. */
+  checkAttachment?(file: File): Promise<void>;
+  /** Queues a file, with the composer's text as its caption. */
+  sendAttachment?(file: File, caption?: string, replyTo?: string): Promise<void>;
   /** Called after a message went out, e.g. to scroll the timeline to it. */
   sent?(): void;
 }
@@ -61,6 +66,7 @@ export class ComposerController implements ReactiveController {
   readonly #size: ComposerSize;
   readonly #suggestions: ComposerSuggestions;
   readonly #emoji: ComposerEmoji;
+  readonly #attachments: ComposerAttachments;
   readonly #typing: TypingNotifier;
   #error: string | undefined;
   #loadedDraftKey: string | undefined;
@@ -93,6 +99,14 @@ export class ComposerController implements ReactiveController {
       changed: () => this.#scheduleDraft(),
     });
     this.#emoji = new ComposerEmoji(host, (unicode) => this.#insertEmoji(unicode));
+    this.#attachments = new ComposerAttachments(host, () => {
+      const actions = this.#actions();
+      if (!actions.checkAttachment || !actions.sendAttachment) return undefined;
+      return {
+        checkAttachment: (file) => actions.checkAttachment?.(file) ?? Promise.resolve(),
+        sendAttachment: (file, caption, replyTo) => actions.sendAttachment?.(file, caption, replyTo) ?? Promise.resolve(),
+      };
+    });
     this.#size = new ComposerSize(
       () => this.#host.requestUpdate(),
       () => {
@@ -116,7 +130,12 @@ export class ComposerController implements ReactiveController {
     }
   }
 
+  hostConnected(): void {
+    this.#attachments.connect();
+  }
+
   hostDisconnected(): void {
+    this.#attachments.disconnect();
     this.#size.dispose();
     this.#flushDraft();
     this.#typing.stop();
@@ -195,7 +214,8 @@ export class ComposerController implements ReactiveController {
             : nothing
         }
         ${disabled ? html`<p class="reason" id="composer-reason">${view.cannotSendReason ?? 'You cannot send messages here.'}</p>` : nothing}
-        ${this.#suggestions.render()} ${this.#emoji.render()}
+        ${this.#suggestions.render()} ${this.#emoji.render()} ${disabled ? nothing : this.#attachments.renderTray()}
+        ${disabled ? nothing : this.#attachments.renderDropTarget()}
         <div class="row">
           <textarea
             class="composer-input"
@@ -211,8 +231,9 @@ export class ComposerController implements ReactiveController {
             @keydown=${this.#onKeydownHandler}
             @input=${this.#onInputHandler}
             @blur=${this.#onBlurHandler}
+            @paste=${disabled ? nothing : this.#attachments.onPaste}
           ></textarea>
-          ${this.#emoji.renderButton(disabled)}
+          ${this.#attachments.renderButton(disabled || this.#editing !== undefined)} ${this.#emoji.renderButton(disabled)}
           <button type="submit" class="send" part="send-button" ?disabled=${disabled}>Send</button>
         </div>
         ${this.#size.renderCounter(size)} ${this.#error ? html`<p role="alert" class="error">${this.#error}</p>` : nothing}
@@ -326,12 +347,37 @@ export class ComposerController implements ReactiveController {
     textarea.focus();
   }
 
+  /** Sends the tray's files, the text as the first one's caption; the text stays when nothing could go. */
+  async #sendFiles(textarea: HTMLTextAreaElement): Promise<void> {
+    const text = textarea.value;
+    const replyTo = this.#replyTo;
+    this.#error = undefined;
+    const sent = await this.#attachments.send(text, replyTo?.eventId);
+    if (!sent) {
+      this.#host.requestUpdate();
+      return;
+    }
+    this.#typing.stop();
+    this.#suggestions.close();
+    this.#mentions = [];
+    this.#size.clear();
+    this.#replyTo = undefined;
+    if (textarea.value === text) textarea.value = '';
+    this.#flushDraft();
+    this.#host.requestUpdate();
+    this.#actions().sent?.();
+  }
+
   async #onSubmit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const textarea = this.textarea;
     const view = this.#view;
     if (!textarea || !view?.canSend) return;
     const text = textarea.value;
+    if (!this.#editing && this.#attachments.count > 0) {
+      await this.#sendFiles(textarea);
+      return;
+    }
     const draft = composeDraft(text, this.#mentions);
     if (draft.kind === 'empty') return;
     // Nothing that cannot go out leaves the composer: the text stays for the member to fix.

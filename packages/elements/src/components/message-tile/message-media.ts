@@ -370,6 +370,33 @@ class AttachmentDirective extends MediaDirective {
 /** A file as a download link (name and size), audio and video as native players loaded when the member asks. */
 export const attachment = directive(AttachmentDirective);
 
+/**
+ * A file being sent (its local echo, before the server has it): the member's own picture where it is one,
+ * its name and size, and a progress bar while it uploads.
+ */
+function renderSending(message: MessageItem, media: MediaInfo): TemplateResult {
+  const upload = message.upload;
+  const percent = upload && upload.total > 0 ? Math.min(100, Math.round((upload.sent / upload.total) * 100)) : 0;
+  const size = media.size !== undefined ? humanSize(media.size) : undefined;
+  return html`<div class="media sending" part="media-sending">
+    ${
+      message.msgtype === 'image' && media.localUrl
+        ? html`<img class="sending-preview" alt=${message.body || media.name} src=${media.localUrl} decoding="async" />`
+        : nothing
+    }
+    <span class="file"
+      ><span class="file-name">${media.name}</span>${size ? html` <span class="file-size">(${size})</span>` : nothing}</span
+    >
+    ${
+      upload
+        ? html`<progress class="upload-progress" part="upload-progress" max="100" value=${percent} aria-label=${`Uploading ${media.name}`}>
+            ${percent}%
+          </progress>`
+        : nothing
+    }
+  </div>`;
+}
+
 /** The caption of a media message: its body when a separate `filename` names the file (Matrix 1.10 captions). */
 function caption(message: MessageItem, media: MediaInfo): string | undefined {
   return message.body !== '' && message.body !== media.name ? message.body : undefined;
@@ -384,8 +411,9 @@ export function renderMedia(message: MessageItem, loader: LoadMedia | undefined,
       <p class="media-unavailable" part="media-unavailable">${MEDIA_UNAVAILABLE}</p>`;
   }
   const text = caption(message, media);
-  const content =
-    message.msgtype === 'image'
+  const content = !media.mxc
+    ? renderSending(message, media)
+    : message.msgtype === 'image'
       ? image(media, message.body || media.name || 'Image', loader, tab)
       : attachment(media, message.msgtype === 'audio' || message.msgtype === 'video' ? message.msgtype : 'file', loader, tab);
   return html`${content}${text ? html`<div class="body plain caption" dir="auto">${text}</div>` : nothing}`;
