@@ -224,7 +224,19 @@ export class ComposerAttachments {
       ${this.#files.map(
         (entry) =>
           html`<li class="tray-file ${entry.error ? 'refused' : ''}" part="attachment">
-            ${entry.preview ? html`<img class="tray-preview" alt="" src=${entry.preview} />` : html`<span class="tray-icon" aria-hidden="true">📄</span>`}
+            ${
+              entry.preview
+                ? html`<img class="tray-preview" alt="" src=${entry.preview} />`
+                : html`<svg class="tray-icon" viewBox="0 0 24 24" aria-hidden="true">
+                    <path
+                      d="M6 2.5h8l4.5 4.5v14.5H6z M14 2.5V7h4.5"
+                      fill="none"
+                      stroke="currentColor"
+                      stroke-width="1.5"
+                      stroke-linejoin="round"
+                    />
+                  </svg>`
+            }
             <span class="tray-text">
               <span class="tray-name">${entry.file.name}</span>
               <span class="tray-size">${sizeOf(entry.file.size)}</span>

@@ -226,9 +226,12 @@ export const composerStyles = css`
     block-size: 3rem;
     border-radius: var(--_radius-s);
     object-fit: cover;
-    display: grid;
-    place-items: center;
-    font-size: 1.5rem;
+  }
+
+  .tray-icon {
+    padding: var(--_space-s);
+    box-sizing: border-box;
+    color: var(--_color-text-muted);
   }
 
   .tray-text {

@@ -384,7 +384,7 @@ function renderSending(message: MessageItem, media: MediaInfo): TemplateResult {
         ? html`<img class="sending-preview" alt=${message.body || media.name} src=${media.localUrl} decoding="async" />`
         : nothing
     }
-    <span class="file"
+    <span class="sending-file"
       ><span class="file-name">${media.name}</span>${size ? html` <span class="file-size">(${size})</span>` : nothing}</span
     >
     ${
