@@ -3,6 +3,10 @@ import { AsyncDirective, directive } from 'lit/async-directive.js';
 import { ref } from 'lit/directives/ref.js';
 import type { MediaInfo, MediaRequest, MemberInfo, MessageItem } from '@omnisocial/core';
 import { styleProperties } from '../../base/style-properties.ts';
+import { humanSize } from './media-size.ts';
+import { renderSending } from './message-sending.ts';
+
+export { humanSize } from './media-size.ts';
 
 /** Fetches media through the session's authenticated media loader; resolves to a blob URL. */
 export type LoadMedia = (request: MediaRequest) => Promise<string>;
@@ -14,22 +18,6 @@ const THUMBNAIL_SIZE = { width: MEDIA_BOX.width * 2, height: MEDIA_BOX.height * 
 const AVATAR_SIZE = { width: 96, height: 96 } as const;
 
 const MEDIA_UNAVAILABLE = 'Media unavailable';
-
-const sizeUnits = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
-const sizeFormats = sizeUnits.map(
-  (unit) => new Intl.NumberFormat(undefined, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: unit === 'byte' ? 0 : 1 }),
-);
-
-/** "820 byte", "12.4 kB", "3.1 MB": decimal units, as file managers show them. */
-export function humanSize(bytes: number): string {
-  let value = Math.max(0, bytes);
-  let unit = 0;
-  while (value >= 1000 && unit < sizeUnits.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return sizeFormats[unit]?.format(value) ?? `${bytes} B`;
-}
 
 /** The box an image or video is drawn in: its own aspect ratio, scaled down to fit `MEDIA_BOX`, known before it loads. */
 export function mediaBox(media: Pick<MediaInfo, 'width' | 'height'>): { width: number; height: number } {
@@ -369,33 +357,6 @@ class AttachmentDirective extends MediaDirective {
 
 /** A file as a download link (name and size), audio and video as native players loaded when the member asks. */
 export const attachment = directive(AttachmentDirective);
-
-/**
- * A file being sent (its local echo, before the server has it): the member's own picture where it is one,
- * its name and size, and a progress bar while it uploads.
- */
-function renderSending(message: MessageItem, media: MediaInfo): TemplateResult {
-  const upload = message.upload;
-  const percent = upload && upload.total > 0 ? Math.min(100, Math.round((upload.sent / upload.total) * 100)) : 0;
-  const size = media.size !== undefined ? humanSize(media.size) : undefined;
-  return html`<div class="media sending" part="media-sending">
-    ${
-      message.msgtype === 'image' && media.localUrl
-        ? html`<img class="sending-preview" alt=${message.body || media.name} src=${media.localUrl} decoding="async" />`
-        : nothing
-    }
-    <span class="sending-file"
-      ><span class="file-name">${media.name}</span>${size ? html` <span class="file-size">(${size})</span>` : nothing}</span
-    >
-    ${
-      upload
-        ? html`<progress class="upload-progress" part="upload-progress" max="100" value=${percent} aria-label=${`Uploading ${media.name}`}>
-            ${percent}%
-          </progress>`
-        : nothing
-    }
-  </div>`;
-}
 
 /** The caption of a media message: its body when a separate `filename` names the file (Matrix 1.10 captions). */
 function caption(message: MessageItem, media: MediaInfo): string | undefined {
