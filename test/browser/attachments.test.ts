@@ -194,6 +194,27 @@ describe('attachments (real Synapse)', function () {
     handle.release();
   });
 
+  it('a pasted image goes to the tray; pasted text stays text', async () => {
+    const { el, handle } = await openRoom(false);
+    const box = textbox(el) as HTMLTextAreaElement;
+    const withFile = new DataTransfer();
+    withFile.items.add(await png('pasted.png', 40, 30));
+    const paste = new ClipboardEvent('paste', { clipboardData: withFile, bubbles: true, cancelable: true, composed: true });
+    box.dispatchEvent(paste);
+    expect(paste.defaultPrevented, 'the file is not pasted as text').to.equal(true);
+    await waitUntil(() => tray(el)?.textContent.includes('pasted.png'), 'the pasted image is not in the tray');
+    expect(tray(el)?.querySelector('img')?.src).to.match(/^blob:/u);
+    const withText = new DataTransfer();
+    withText.setData('text/plain', 'just words');
+    const textPaste = new ClipboardEvent('paste', { clipboardData: withText, bubbles: true, cancelable: true, composed: true });
+    box.dispatchEvent(textPaste);
+    expect(textPaste.defaultPrevented, 'text is left to the textbox').to.equal(false);
+    button(shadow(el), 'Remove pasted.png')?.click();
+    await waitUntil(() => tray(el) === null);
+    el.remove();
+    handle.release();
+  });
+
   it('text sent during a slow upload waits, queued, and arrives after the file; the progress bar shows meanwhile', async () => {
     const { el, handle, roomId } = await openRoom(false);
     await setProxy(proxyUrl, { delay: { method: 'POST', path: '/media/v3/upload', ms: 3_000 } });
