@@ -6,7 +6,7 @@
  * file name starts with one of the arguments.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator } from 'playwright-core';
@@ -72,6 +72,67 @@ const showsMessages = async (person: Person, element: Locator): Promise<Locator>
   );
   return element;
 };
+
+/** A picture and a document for the attachment shots: a screenshot of record is a real PNG at hand. */
+const attachFiles = async (): Promise<{ name: string; mimeType: string; buffer: Buffer }[]> => [
+  { name: 'whiteboard.png', mimeType: 'image/png', buffer: await readFile(path.join(root, 'docs/screenshots/room-member-1280.png')) },
+  { name: 'Quarterly report — final (2).pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(184_000, 1) },
+];
+
+/** Files picked in the composer: the tray shows them, with a caption typed. */
+const showsTray = async (person: Person, element: Locator): Promise<Locator> => {
+  await showsMessages(person, element);
+  await element.locator('input.file-picker').setInputFiles(await attachFiles());
+  await visible(person, element.getByRole('list', { name: 'Files to send' }), 'the tray');
+  await element.getByRole('textbox', { name: 'Message' }).fill('From this morning’s review');
+  return element;
+};
+
+/** Files sent while the homeserver takes its time: the local echoes with their progress bars. */
+const showsUpload = async (person: Person, element: Locator): Promise<Locator> => {
+  await showsTray(person, element);
+  await element.getByRole('button', { name: 'Send' }).click();
+  await visible(person, element.locator('progress.upload-progress').first(), 'an upload in progress');
+  await person.page.waitForTimeout(500);
+  return element;
+};
+
+/** Uploads hang (the request is held) so the shot catches them on their way. */
+const slowUploads = async (_world: World, person: Person): Promise<void> => {
+  await person.context.route('**/_matrix/media/v3/upload**', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 60_000));
+    await route.continue().catch(() => undefined);
+  });
+};
+
+const attachmentShots: Shot[] = [PHONE, DESKTOP].flatMap((viewport) =>
+  [false, true].flatMap((dark) => {
+    const theme = dark ? '-dark' : '';
+    const spec = (): PageSpec => (dark ? { theme: 'dark', elements: [] } : { elements: [] });
+    const member = (world: World): Member => world.alice;
+    return [
+      {
+        file: `room-attach-tray${theme}-${viewport.width}.png`,
+        caption: `Files picked in the composer: the tray with previews, sizes, Remove and a caption${dark ? ', dark' : ''}, ${viewport.width} px`,
+        viewport,
+        ...(dark ? { dark } : {}),
+        member,
+        spec,
+        reach: (_world: World, person: Person, element: Locator) => showsTray(person, element),
+      },
+      {
+        file: `room-attach-uploading${theme}-${viewport.width}.png`,
+        caption: `Files on their way: local echoes with an upload progress bar and Cancel upload${dark ? ', dark' : ''}, ${viewport.width} px`,
+        viewport,
+        ...(dark ? { dark } : {}),
+        member,
+        spec,
+        prepare: slowUploads,
+        reach: (_world: World, person: Person, element: Locator) => showsUpload(person, element),
+      },
+    ];
+  }),
+);
 
 let studio: { roomId: string; alias: string } | undefined;
 
@@ -404,6 +465,7 @@ ${rows.join('\n')}
 `;
 }
 
+shots.push(...attachmentShots);
 const only = process.argv.slice(2);
 const chosen = shots.filter((shot) => only.length === 0 || only.some((prefix) => shot.file.startsWith(prefix)));
 await mkdir(folder, { recursive: true });

@@ -38,6 +38,7 @@ export type OmniErrorCode =
   | 'creation-refused'
   | 'rate-limited'
   | 'too-large'
+  | 'bad-file'
   | 'binding-mismatch'
   | 'discussion-unavailable'
   | 'bad-user'
@@ -234,6 +235,17 @@ export interface RoomHandle {
    * `markdownMessage()`, optionally as a reply. Resolves once queued locally; rejects with code `too-large` when it cannot fit in an event.
    */
   send(message: string | OutgoingMessage, options?: { replyTo?: string }): Promise<void>;
+  /**
+   * Checks a file before it is offered for sending; rejects with an `OmniError` whose message names the
+   * file: `too-large` (over the homeserver's `m.upload.size`) or `bad-file` (empty, unreadable).
+   */
+  checkAttachment(file: Blob & { readonly name: string }): Promise<void>;
+  /**
+   * Queues a file (with an optional caption, as the spec's media captions) behind what is queued already;
+   * it is uploaded when its turn comes, encrypted where the room is, with progress in its local echo
+   * (`MessageItem.upload`). Rejects with `bad-file` for an empty file, before anything is queued.
+   */
+  sendAttachment(file: Blob & { readonly name: string }, options?: { caption?: string; replyTo?: string }): Promise<void>;
   /** Replaces the text of one of the member's messages (`m.replace`); rejects like `send` when too large. */
   edit(eventId: string, message: string | OutgoingMessage): Promise<void>;
   /** Deletes a message (redaction). */

@@ -8,7 +8,8 @@ import type { OutboxRequest, StoredOutboxEntry } from './outbox-types.ts';
 
 export interface Entry {
   readonly txnId: string;
-  readonly request: OutboxRequest;
+  /** Replaced once, when an attachment's upload completes its content. */
+  request: OutboxRequest;
   readonly createdAt: number;
   readonly echo?: MessageItem;
   status: SendStatus;
@@ -20,10 +21,18 @@ export interface Entry {
   serverErrors: number;
   /** The member cancelled it while its request was in flight: redact it if the server stored it. */
   cancelled: boolean;
+  /** An attachment's file, until it is uploaded. */
+  file?: Blob;
+  /** A blob URL of an image being sent, for its local echo. */
+  localUrl?: string;
+  /** An upload in progress: bytes sent of the total. */
+  progress?: { readonly sent: number; readonly total: number };
+  /** Stops the upload in progress. */
+  abort?: AbortController;
 }
 
 /** A new entry with a transaction id of its own; the local echo, when given, is built with that id. */
-export function newEntry(request: OutboxRequest, echo?: (txnId: string) => MessageItem): Entry {
+export function newEntry(request: OutboxRequest, echo?: (txnId: string) => MessageItem, file?: Blob): Entry {
   const txnId = newTxnId();
   return {
     txnId,
@@ -33,6 +42,7 @@ export function newEntry(request: OutboxRequest, echo?: (txnId: string) => Messa
     serverErrors: 0,
     cancelled: false,
     ...(echo ? { echo: echo(txnId) } : {}),
+    ...(file ? { file } : {}),
   };
 }
 
@@ -46,6 +56,7 @@ export function adoptedEntry(stored: StoredOutboxEntry): Entry {
     serverErrors: 0,
     cancelled: false,
     ...(stored.echo ? { echo: stored.echo } : {}),
+    ...(stored.file ? { file: stored.file } : {}),
   };
 }
 
@@ -86,14 +97,23 @@ export function handedOverEntry(entry: Entry): StoredOutboxEntry {
     createdAt: entry.createdAt,
     status: 'queued',
     ...(entry.echo ? { echo: entry.echo } : {}),
+    ...(entry.file ? { file: entry.file } : {}),
   };
+}
+
+/** An attachment whose file must still be uploaded. */
+export function needsUpload(entry: Entry): boolean {
+  return entry.request.op === 'attachment' && !entry.request.uploaded;
 }
 
 /** The timeline item standing for an entry with a local echo, in its current send state. */
 export function entryItem(entry: Entry): MessageItem {
   const echo = entry.echo as MessageItem;
+  const media = echo.media && entry.localUrl ? { ...echo.media, localUrl: entry.localUrl } : echo.media;
   return {
     ...echo,
+    ...(media ? { media } : {}),
+    ...(needsUpload(entry) && entry.status !== 'failed' ? { upload: entry.progress ?? { sent: 0, total: entry.file?.size ?? 0 } } : {}),
     status: entry.status,
     ...(entry.eventId ? { eventId: entry.eventId } : {}),
     ...(entry.status === 'failed' && entry.error ? { sendError: entry.error } : {}),

@@ -15,6 +15,11 @@
  *   after a reload. For encrypted rooms this stores the plaintext content in the member's browser until it
  *   is sent: it is encrypted at send time with the keys current then (see docs/embedding.md, "Sending").
  *
+ * - An attachment is uploaded when it reaches the head of the queue (so text typed meanwhile waits behind
+ *   it, queued), then its message is sent like any other. Its file is kept (IndexedDB) until the message
+ *   is sent, so a reload re-uploads it; the content completed by the upload (where the file is) is stored
+ *   before the message is sent, so a lost answer to the send sends the same message again, never the file.
+ *
  * This module knows nothing of matrix-js-sdk: the room model gives it a transport (sdk-transport.ts);
  * storage is outbox-storage.ts's, the entries' shapes outbox-entries.ts's.
  */
@@ -23,6 +28,7 @@ import {
   adoptedEntry,
   entryItem,
   handedOverEntry,
+  needsUpload,
   newEntry,
   restoredEntry,
   storedEntry,
@@ -31,8 +37,17 @@ import {
 } from './outbox-entries.ts';
 import type { OutboxRequest, OutboxStorage, OutboxTransport, SendFailure, StoredOutboxEntry } from './outbox-types.ts';
 import { sleep } from './outbox-wait.ts';
+import { FileKeeper, uploadEntry } from './outbox-upload.ts';
 
-export type { OutboxRequest, OutboxStorage, OutboxTransport, SendFailure, StoredOutboxEntry } from './outbox-types.ts';
+export type {
+  AttachmentRequest,
+  OutboxRequest,
+  OutboxStorage,
+  OutboxTransport,
+  SendFailure,
+  StoredOutboxEntry,
+  UploadControl,
+} from './outbox-types.ts';
 export { clearOutboxes, newTxnId, outboxStorage } from './outbox-storage.ts';
 
 export interface OutboxOptions {
@@ -59,6 +74,7 @@ export class Outbox {
   #wake: (() => void) | undefined;
   #saving: Promise<void> = Promise.resolve();
   #inFlight: Entry | undefined;
+  readonly #files: FileKeeper;
   /** Resolves once persisted entries are loaded; sending starts after it. */
   readonly loaded: Promise<void>;
 
@@ -68,6 +84,7 @@ export class Outbox {
     this.#maxServerErrors = options.maxServerErrors ?? 4;
     this.#backoffMs = options.backoffMs ?? 500;
     this.#maxBackoffMs = options.maxBackoffMs ?? 4_000;
+    this.#files = new FileKeeper(storage);
     this.loaded = this.#load();
   }
 
@@ -75,9 +92,13 @@ export class Outbox {
     this.#listeners.add(listener);
   }
 
-  /** Adds an entry and starts sending it; the local echo is in `merge()` before this returns. */
-  enqueue(request: OutboxRequest, echo?: (txnId: string) => MessageItem): string {
-    const entry = newEntry(request, echo);
+  /**
+   * Adds an entry and starts sending it; the local echo is in `merge()` before this returns. An
+   * attachment comes with its `file`, kept until its message is sent.
+   */
+  enqueue(request: OutboxRequest, echo?: (txnId: string) => MessageItem, file?: Blob): string {
+    const entry = newEntry(request, echo, file);
+    this.#files.keep(entry);
     this.#entries.push(entry);
     if (this.#isHead(entry)) entry.status = 'sending';
     this.#changed();
@@ -96,7 +117,9 @@ export class Outbox {
     const known = new Set(this.#entries.map((e) => e.txnId));
     const added = stored.filter((s) => !known.has(s.txnId));
     if (added.length === 0) return;
-    this.#entries.push(...added.map(adoptedEntry));
+    const adopted = added.map(adoptedEntry);
+    for (const entry of adopted) this.#files.keep(entry);
+    this.#entries.push(...adopted);
     const head = this.#entries.find((e) => e.status !== 'sent' && !e.final);
     if (head?.status === 'queued') head.status = 'sending';
     this.#changed();
@@ -125,6 +148,7 @@ export class Outbox {
     const entry = this.#entries[index];
     if (!entry || entry.status === 'sent') return false;
     if (this.#pumping && this.#inFlight === entry) entry.cancelled = true;
+    entry.abort?.abort();
     this.#entries.splice(index, 1);
     this.#changed();
     this.#persist();
@@ -142,6 +166,7 @@ export class Outbox {
     if (taken.length === 0) return [];
     for (const entry of taken) {
       if (this.#pumping && this.#inFlight === entry) entry.cancelled = true;
+      entry.abort?.abort();
       this.#entries.splice(this.#entries.indexOf(entry), 1);
     }
     this.#changed();
@@ -209,6 +234,7 @@ export class Outbox {
     }
     const known = new Set(this.#entries.map((e) => e.txnId));
     const restored = stored.filter((s) => !known.has(s.txnId)).map(restoredEntry);
+    await this.#files.restore(restored);
     // Restored entries were typed before anything typed since this page loaded.
     this.#entries.unshift(...restored);
     if (restored.length > 0) {
@@ -219,9 +245,14 @@ export class Outbox {
   }
 
   #persist(): void {
-    const snapshot = this.#entries.filter((e) => e.status !== 'sent').map(storedEntry);
+    const unsent = this.#entries.filter((e) => e.status !== 'sent');
+    const snapshot = unsent.map(storedEntry);
+    // Files of entries sent, cancelled or handed over are let go after the entries that named them.
+    const forget = this.#files.release(unsent);
     this.#saving = this.#saving
+      .then(() => this.#files.written())
       .then(() => this.#storage.save(snapshot))
+      .then(forget)
       .catch((error: unknown) => console.warn('[omni] unsent messages could not be stored', error));
   }
 
@@ -249,6 +280,12 @@ export class Outbox {
         this.#inFlight = head;
         let outcome: { eventId: string } | { failure: SendFailure };
         try {
+          if (needsUpload(head)) {
+            await uploadEntry(head, this.#transport, () => this.#changed());
+            // Where the file is must be stored before the message is sent (see above).
+            this.#persist();
+            await this.#saving;
+          }
           outcome = { eventId: await this.#transport.send(head.txnId, head.request) };
         } catch (error) {
           outcome = { failure: this.#transport.classify(error) };

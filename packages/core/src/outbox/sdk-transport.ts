@@ -9,6 +9,7 @@ import { EventStatus, type MatrixClient, type MatrixEvent, type Room } from 'mat
 import { classifySendFailure } from '../rooms/errors.ts';
 import type { RoomSession } from '../rooms/room-session.ts';
 import { Outbox, outboxStorage, type OutboxRequest, type OutboxTransport } from './outbox.ts';
+import { classifyUploadFailure } from './outbox-upload.ts';
 
 /** One outbox per client per room, shared by the room's models and outliving them (sending goes on). */
 const outboxes = new WeakMap<MatrixClient, Map<string, Outbox>>();
@@ -48,13 +49,24 @@ export function sdkTransport(client: MatrixClient, roomId: string): OutboxTransp
       if (room) dropSdkEcho(client, room, (id) => id !== txnId);
       const echo = room?.getEventForTxnId(txnId);
       if (room && echo?.status === EventStatus.NOT_SENT) return (await client.resendEvent(echo, room)).event_id;
-      const response =
-        request.op === 'redact'
-          ? await client.redactEvent(roomId, request.redacts, txnId, request.reason ? { reason: request.reason } : undefined)
-          : await client.sendEvent(roomId, request.type as never, request.content as never, txnId);
-      return response.event_id;
+      if (request.op === 'redact') {
+        return (await client.redactEvent(roomId, request.redacts, txnId, request.reason ? { reason: request.reason } : undefined)).event_id;
+      }
+      const type = request.op === 'attachment' ? 'm.room.message' : request.type;
+      return (await client.sendEvent(roomId, type as never, request.content as never, txnId)).event_id;
     },
-    classify: classifySendFailure,
+    // Encryption, image description and blurhash load with the first file sent, not with the engine.
+    upload: async (request, file, control) =>
+      (await import('../media/attachment.ts')).uploadAttachment({
+        baseUrl: client.getHomeserverUrl().replace(/\/+$/u, ''),
+        accessToken: client.getAccessToken() ?? undefined,
+        file,
+        content: request.content,
+        encrypt: request.encrypt,
+        signal: control.signal,
+        onProgress: control.onProgress,
+      }),
+    classify: (error) => classifyUploadFailure(error) ?? classifySendFailure(error),
   };
 }
 

@@ -17,6 +17,7 @@ import type { MediaRequest, OmniErrorInfo, OutgoingMessage, RoomHandle, RoomSnap
 import { errorShape, retryAfterMs } from './errors.ts';
 import { KeptMessages, type PendingMessage } from './kept-messages.ts';
 import type { RoomSession } from './room-session.ts';
+import { checkAttachment } from './room-commands.ts';
 import { LOADING, SharedModel, type HeldModel } from './shared-model.ts';
 
 /** Retries of a creation the network cut: first delay, doubled up to the maximum. */
@@ -209,6 +210,19 @@ export abstract class LazyRoom extends SharedModel implements HeldModel {
 
   #pendingItems(): MessageItem[] {
     return this.#kept.items();
+  }
+
+  checkAttachment(file: Blob & { readonly name: string }): Promise<void> {
+    return checkAttachment(this.session, file);
+  }
+
+  /**
+   * Files go to a room that exists: a discussion not started yet is started by a text message first
+   * (its files cannot be kept with the messages kept for it, see kept-messages.ts).
+   */
+  sendAttachment(file: Blob & { readonly name: string }, options: { caption?: string; replyTo?: string } = {}): Promise<void> {
+    if (this.#inner && this.snapshot.status === 'ready') return this.#inner.sendAttachment(file, options);
+    return Promise.reject(new Error('Files can be sent once the conversation has started: send a message first.'));
   }
 
   send(message: string | OutgoingMessage, options: { replyTo?: string } = {}): Promise<void> {

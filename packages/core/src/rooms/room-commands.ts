@@ -5,10 +5,12 @@
  */
 import { EventType, RelationType, type Room } from 'matrix-js-sdk';
 import { echoOf, editContent, messageContent, plainMessage, sizeRefusal } from '../format/content.ts';
+import { attachmentContent, attachmentEcho } from '../media/attachment-content.ts';
+import { checkFile, maxUploadBytes, UploadError, type NamedBlob } from '../media/upload.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import { dropSdkEcho } from '../outbox/sdk-transport.ts';
 import type { MemberInfo, MessageItem } from '../timeline/timeline-types.ts';
-import type { OutgoingMessage } from '../types.ts';
+import { OmniError, type OutgoingMessage } from '../types.ts';
 import type { RoomSession } from './room-session.ts';
 
 /** A ready room, its outbox and the session sending through it. */
@@ -32,14 +34,65 @@ export function sendMessage(
   const content = messageContent(outgoing, options);
   const tooLarge = sizeRefusal(content, room.hasEncryptionStateEvent());
   if (tooLarge) return Promise.reject(tooLarge);
-  const own = session.info.userId;
-  const member = room.getMember(own);
-  const avatar = member?.getMxcAvatarUrl();
-  const sender: MemberInfo = { userId: own, displayName: member?.name ?? own, ...(avatar ? { avatarMxc: avatar } : {}) };
+  const sender = ownSender(session, room);
   outbox.enqueue({ op: 'event', type: EventType.RoomMessage, content }, (txnId): MessageItem => ({
     ...echoOf(outgoing, txnId, sender),
     ...(options.replyTo ? { replyTo: { eventId: options.replyTo } } : {}),
   }));
+  return Promise.resolve();
+}
+
+function ownSender(session: RoomSession, room: Room): MemberInfo {
+  const own = session.info.userId;
+  const member = room.getMember(own);
+  const avatar = member?.getMxcAvatarUrl();
+  return { userId: own, displayName: member?.name ?? own, ...(avatar ? { avatarMxc: avatar } : {}) };
+}
+
+/** The member-facing refusal of a file: `too-large` over the homeserver's limit, `bad-file` otherwise. */
+function fileRefusal(error: unknown): OmniError {
+  if (error instanceof UploadError)
+    return new OmniError(error.code === 'too-large' ? 'too-large' : 'bad-file', error.message, { cause: error });
+  return new OmniError('bad-file', 'The file could not be read.', { cause: error });
+}
+
+/**
+ * Refuses, before anything is queued or uploaded, a file that is empty, unreadable or larger than the
+ * homeserver accepts (`m.upload.size`).
+ */
+export async function checkAttachment(session: RoomSession, file: NamedBlob): Promise<void> {
+  const max = await maxUploadBytes(session.info.homeserverUrl, session.client.getAccessToken() ?? undefined);
+  try {
+    await checkFile(file, max);
+  } catch (error) {
+    throw fileRefusal(error);
+  }
+}
+
+/**
+ * Queues a file with its local echo at once (so text sent after it waits behind it); the outbox uploads
+ * it, encrypted where the room is, when its turn comes. An empty file is refused before it is queued.
+ */
+export function sendAttachment(
+  { session, room, outbox }: Sending,
+  file: NamedBlob,
+  options: { caption?: string; replyTo?: string },
+): Promise<void> {
+  if (file.size === 0)
+    return Promise.reject(fileRefusal(new UploadError('empty', `“${file.name}” is empty (0 bytes): there is nothing to send.`)));
+  const content = {
+    ...attachmentContent(file, options.caption),
+    ...(options.replyTo ? { 'm.relates_to': { 'm.in_reply_to': { event_id: options.replyTo } } } : {}),
+  };
+  const sender = ownSender(session, room);
+  outbox.enqueue(
+    { op: 'attachment', content, encrypt: room.hasEncryptionStateEvent(), uploaded: false },
+    (txnId): MessageItem => ({
+      ...attachmentEcho(content, txnId, sender),
+      ...(options.replyTo ? { replyTo: { eventId: options.replyTo } } : {}),
+    }),
+    file,
+  );
   return Promise.resolve();
 }
 

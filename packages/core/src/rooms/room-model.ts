@@ -12,7 +12,16 @@ import { OmniError, type MediaRequest, type OutgoingMessage, type Unsubscribe } 
 import { decryptShown, DecryptionRetries, undecryptableEvent } from './decryption.ts';
 import { roomError } from './errors.ts';
 import { markRead, searchMembers, TypingNotices } from './reading.ts';
-import { cancelMessage, editMessage, redactEvent, sendMessage, toggleReaction, type Sending } from './room-commands.ts';
+import {
+  cancelMessage,
+  checkAttachment,
+  editMessage,
+  redactEvent,
+  sendAttachment,
+  sendMessage,
+  toggleReaction,
+  type Sending,
+} from './room-commands.ts';
 import type { RoomSession } from './room-session.ts';
 import { hasMoreBefore, topicOf, viaServers, whyCannotSend } from './room-state.ts';
 import { LOADING, SharedModel, type HeldModel } from './shared-model.ts';
@@ -189,6 +198,15 @@ export class RoomModel extends SharedModel implements HeldModel {
   /** Queues the message; its local echo is in the published snapshot before this returns (room-commands.ts). */
   send(message: string | OutgoingMessage, options: { replyTo?: string } = {}): Promise<void> {
     return sendMessage(this.#sending(), message, options);
+  }
+
+  checkAttachment(file: Blob & { readonly name: string }): Promise<void> {
+    return checkAttachment(this.#session, file);
+  }
+
+  /** Queues a file behind what is queued; its local echo is published before this returns. */
+  sendAttachment(file: Blob & { readonly name: string }, options: { caption?: string; replyTo?: string } = {}): Promise<void> {
+    return sendAttachment(this.#sending(), file, options);
   }
 
   /** Replaces one of the member's messages (`m.replace`), composed like a new one. */

@@ -113,6 +113,9 @@ export class RoomHolder implements RoomHandle {
   }
 
   send = (message: string | OutgoingMessage, options?: { replyTo?: string }): Promise<void> => this.#call('send', message, options);
+  checkAttachment = (file: Blob & { readonly name: string }): Promise<void> => this.#call('checkAttachment', file);
+  sendAttachment = (file: Blob & { readonly name: string }, options?: { caption?: string; replyTo?: string }): Promise<void> =>
+    this.#call('sendAttachment', file, options);
   edit = (eventId: string, message: string | OutgoingMessage): Promise<void> => this.#call('edit', eventId, message);
   redact = (eventId: string, reason?: string): Promise<void> => this.#call('redact', eventId, reason);
   toggleReaction = (eventId: string, key: string): Promise<void> => this.#call('toggleReaction', eventId, key);

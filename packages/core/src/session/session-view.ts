@@ -137,6 +137,14 @@ export class SessionView {
     return this.#withRoom((room) => room.send(message, options));
   }
 
+  checkAttachment(file: Blob & { readonly name: string }): Promise<void> {
+    return this.#withRoom((room) => room.checkAttachment(file));
+  }
+
+  sendAttachment(file: Blob & { readonly name: string }, options?: { caption?: string; replyTo?: string }): Promise<void> {
+    return this.#withRoom((room) => room.sendAttachment(file, options));
+  }
+
   edit(eventId: string, message: string | OutgoingMessage): Promise<void> {
     return this.#withRoom((room) => room.edit(eventId, message));
   }

@@ -42,6 +42,7 @@ function sameMessage(a: MessageItem, b: MessageItem): boolean {
     a.edited === b.edited &&
     a.redacted === b.redacted &&
     a.media === b.media &&
+    a.upload === b.upload &&
     a.status === b.status &&
     a.undecryptable === b.undecryptable &&
     a.continuation === b.continuation &&

@@ -70,6 +70,8 @@ export interface MediaInfo {
   readonly thumbnail?: MediaThumbnail;
   /** Audio or video length in milliseconds. */
   readonly duration?: number;
+  /** The local echo of an image being sent: a blob URL of the member's own file, shown until the server has it. */
+  readonly localUrl?: string;
 }
 
 export interface MessageItem {
@@ -90,6 +92,8 @@ export interface MessageItem {
   readonly replyTo?: ReplyPreview;
   readonly reactions: readonly ReactionGroup[];
   readonly media?: MediaInfo;
+  /** An attachment being uploaded (local echo): bytes sent of the total. */
+  readonly upload?: { readonly sent: number; readonly total: number };
   readonly status: SendStatus;
   /** Why it was not sent (status `failed`), in words. */
   readonly sendError?: string;

@@ -105,6 +105,9 @@ export class RoomViewController implements ReactiveController {
       edit: (eventId, body) => this.room.edit(eventId, body),
       setTyping: (typing) => this.room.setTyping(typing),
       searchMembers: (query) => this.room.searchMembers(query, 8),
+      checkAttachment: (file) => this.room.checkAttachment(file),
+      sendAttachment: (file, caption, replyTo) =>
+        this.room.sendAttachment(file, { ...(caption ? { caption } : {}), ...(replyTo ? { replyTo } : {}) }),
       sent: () => void this.timeline.scrollToLatest(),
     }));
     host.addController(this);

@@ -185,4 +185,92 @@ export const composerStyles = css`
   .row > button {
     flex: none;
   }
+
+  .attach svg {
+    display: block;
+    inline-size: 1.1em;
+    block-size: 1.1em;
+  }
+
+  /* Files waiting to be sent: a row of cards that wraps, each with its preview, name, size and Remove. */
+  .tray {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--_space-s);
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+
+  .tray-file {
+    display: flex;
+    align-items: center;
+    gap: var(--_space-s);
+    max-inline-size: min(100%, 18rem);
+    padding: var(--_space-xs);
+    border: 1px solid var(--_color-border);
+    border-radius: var(--_radius-m);
+    background: var(--_color-surface-2);
+    color: var(--_color-text);
+    font-size: var(--_font-size-s);
+  }
+
+  .tray-file.refused {
+    border-color: var(--_color-danger);
+  }
+
+  .tray-preview,
+  .tray-icon {
+    flex: none;
+    inline-size: 3rem;
+    block-size: 3rem;
+    border-radius: var(--_radius-s);
+    object-fit: cover;
+  }
+
+  .tray-icon {
+    padding: var(--_space-s);
+    box-sizing: border-box;
+    color: var(--_color-text-muted);
+  }
+
+  .tray-text {
+    display: flex;
+    flex-direction: column;
+    min-inline-size: 0;
+  }
+
+  .tray-name {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+
+  .tray-size {
+    color: var(--_color-text-muted);
+  }
+
+  .tray-error {
+    color: var(--_color-danger);
+  }
+
+  .composer .tray-file .remove {
+    flex: none;
+    padding: 0 var(--_space-s);
+  }
+
+  /* While files are dragged over the element: where they can be dropped. */
+  .drop-target {
+    position: absolute;
+    inset: 0;
+    z-index: 2;
+    display: grid;
+    place-items: center;
+    border: 2px dashed var(--_color-accent);
+    border-radius: var(--_radius-m);
+    background: var(--_color-accent-subtle);
+    color: var(--_color-text);
+    font-weight: 600;
+    pointer-events: none;
+  }
 `;

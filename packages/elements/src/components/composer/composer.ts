@@ -11,34 +11,15 @@ import {
   type MemberInfo,
   type MessageItem,
   type OutgoingMessage,
-  type TimelineItem,
 } from '@omnisocial/core';
+import { ComposerAttachments } from './composer-attachments.ts';
+import type { ComposerActions, ComposerView } from './composer-types.ts';
 import { readDraft, writeDraft } from './composer-drafts.ts';
 import { ComposerEmoji } from './composer-emoji.ts';
 import { ComposerSize } from './composer-size.ts';
 import { ComposerSuggestions } from './composer-suggestions.ts';
 
-/** What the composer needs to know of the room. */
-export interface ComposerView {
-  readonly canSend: boolean;
-  readonly cannotSendReason?: string;
-  /** Where the draft is kept (`homeserver + room`); undefined keeps no draft. */
-  readonly draftKey?: string;
-  /** The timeline, to find the member's last message for Up-to-edit. */
-  readonly items: readonly TimelineItem[];
-  /** Messages here are encrypted: less text fits in an event (see `maxContentBytes`). */
-  readonly encrypted?: boolean;
-}
-
-/** Commands the composer gives. */
-export interface ComposerActions {
-  send(message: OutgoingMessage, replyTo?: string): Promise<void>;
-  edit(eventId: string, message: OutgoingMessage): Promise<void>;
-  setTyping(typing: boolean): void;
-  searchMembers(query: string): Promise<readonly MemberInfo[]>;
-  /** Called after a message went out, e.g. to scroll the timeline to it. */
-  sent?(): void;
-}
+export type { ComposerActions, ComposerView } from './composer-types.ts';
 
 const DRAFT_DELAY = 400;
 
@@ -61,6 +42,7 @@ export class ComposerController implements ReactiveController {
   readonly #size: ComposerSize;
   readonly #suggestions: ComposerSuggestions;
   readonly #emoji: ComposerEmoji;
+  readonly #attachments: ComposerAttachments;
   readonly #typing: TypingNotifier;
   #error: string | undefined;
   #loadedDraftKey: string | undefined;
@@ -93,6 +75,14 @@ export class ComposerController implements ReactiveController {
       changed: () => this.#scheduleDraft(),
     });
     this.#emoji = new ComposerEmoji(host, (unicode) => this.#insertEmoji(unicode));
+    this.#attachments = new ComposerAttachments(host, () => {
+      const actions = this.#actions();
+      if (!actions.checkAttachment || !actions.sendAttachment) return undefined;
+      return {
+        checkAttachment: (file) => actions.checkAttachment?.(file) ?? Promise.resolve(),
+        sendAttachment: (file, caption, replyTo) => actions.sendAttachment?.(file, caption, replyTo) ?? Promise.resolve(),
+      };
+    });
     this.#size = new ComposerSize(
       () => this.#host.requestUpdate(),
       () => {
@@ -116,7 +106,12 @@ export class ComposerController implements ReactiveController {
     }
   }
 
+  hostConnected(): void {
+    this.#attachments.connect();
+  }
+
   hostDisconnected(): void {
+    this.#attachments.disconnect();
     this.#size.dispose();
     this.#flushDraft();
     this.#typing.stop();
@@ -195,7 +190,8 @@ export class ComposerController implements ReactiveController {
             : nothing
         }
         ${disabled ? html`<p class="reason" id="composer-reason">${view.cannotSendReason ?? 'You cannot send messages here.'}</p>` : nothing}
-        ${this.#suggestions.render()} ${this.#emoji.render()}
+        ${this.#suggestions.render()} ${this.#emoji.render()} ${disabled ? nothing : this.#attachments.renderTray()}
+        ${disabled ? nothing : this.#attachments.renderDropTarget()}
         <div class="row">
           <textarea
             class="composer-input"
@@ -211,8 +207,9 @@ export class ComposerController implements ReactiveController {
             @keydown=${this.#onKeydownHandler}
             @input=${this.#onInputHandler}
             @blur=${this.#onBlurHandler}
+            @paste=${disabled ? nothing : this.#attachments.onPaste}
           ></textarea>
-          ${this.#emoji.renderButton(disabled)}
+          ${this.#attachments.renderButton(disabled || this.#editing !== undefined)} ${this.#emoji.renderButton(disabled)}
           <button type="submit" class="send" part="send-button" ?disabled=${disabled}>Send</button>
         </div>
         ${this.#size.renderCounter(size)} ${this.#error ? html`<p role="alert" class="error">${this.#error}</p>` : nothing}
@@ -326,12 +323,37 @@ export class ComposerController implements ReactiveController {
     textarea.focus();
   }
 
+  /** Sends the tray's files, the text as the first one's caption; the text stays when nothing could go. */
+  async #sendFiles(textarea: HTMLTextAreaElement): Promise<void> {
+    const text = textarea.value;
+    const replyTo = this.#replyTo;
+    this.#error = undefined;
+    const sent = await this.#attachments.send(text, replyTo?.eventId);
+    if (!sent) {
+      this.#host.requestUpdate();
+      return;
+    }
+    this.#typing.stop();
+    this.#suggestions.close();
+    this.#mentions = [];
+    this.#size.clear();
+    this.#replyTo = undefined;
+    if (textarea.value === text) textarea.value = '';
+    this.#flushDraft();
+    this.#host.requestUpdate();
+    this.#actions().sent?.();
+  }
+
   async #onSubmit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const textarea = this.textarea;
     const view = this.#view;
     if (!textarea || !view?.canSend) return;
     const text = textarea.value;
+    if (!this.#editing && this.#attachments.count > 0) {
+      await this.#sendFiles(textarea);
+      return;
+    }
     const draft = composeDraft(text, this.#mentions);
     if (draft.kind === 'empty') return;
     // Nothing that cannot go out leaves the composer: the text stays for the member to fix.

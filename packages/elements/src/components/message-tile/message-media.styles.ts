@@ -20,6 +20,29 @@ export const messageMediaStyles = css`
     border-radius: var(--_radius-m);
   }
 
+  /* A file on its way: the member's own picture, its name, and how much of it is uploaded. */
+  .media.sending {
+    display: flex;
+    flex-direction: column;
+    gap: var(--_space-xs);
+    max-inline-size: 320px;
+  }
+
+  .sending-preview {
+    display: block;
+    max-inline-size: 100%;
+    max-block-size: 240px;
+    object-fit: contain;
+    border-radius: var(--_radius-m);
+    opacity: 0.8;
+  }
+
+  .upload-progress {
+    inline-size: 100%;
+    block-size: 0.5em;
+    accent-color: var(--_color-accent);
+  }
+
   .media.image {
     position: relative;
     overflow: hidden;

@@ -3,6 +3,10 @@ import { AsyncDirective, directive } from 'lit/async-directive.js';
 import { ref } from 'lit/directives/ref.js';
 import type { MediaInfo, MediaRequest, MemberInfo, MessageItem } from '@omnisocial/core';
 import { styleProperties } from '../../base/style-properties.ts';
+import { humanSize } from './media-size.ts';
+import { renderSending } from './message-sending.ts';
+
+export { humanSize } from './media-size.ts';
 
 /** Fetches media through the session's authenticated media loader; resolves to a blob URL. */
 export type LoadMedia = (request: MediaRequest) => Promise<string>;
@@ -14,22 +18,6 @@ const THUMBNAIL_SIZE = { width: MEDIA_BOX.width * 2, height: MEDIA_BOX.height * 
 const AVATAR_SIZE = { width: 96, height: 96 } as const;
 
 const MEDIA_UNAVAILABLE = 'Media unavailable';
-
-const sizeUnits = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
-const sizeFormats = sizeUnits.map(
-  (unit) => new Intl.NumberFormat(undefined, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: unit === 'byte' ? 0 : 1 }),
-);
-
-/** "820 byte", "12.4 kB", "3.1 MB": decimal units, as file managers show them. */
-export function humanSize(bytes: number): string {
-  let value = Math.max(0, bytes);
-  let unit = 0;
-  while (value >= 1000 && unit < sizeUnits.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return sizeFormats[unit]?.format(value) ?? `${bytes} B`;
-}
 
 /** The box an image or video is drawn in: its own aspect ratio, scaled down to fit `MEDIA_BOX`, known before it loads. */
 export function mediaBox(media: Pick<MediaInfo, 'width' | 'height'>): { width: number; height: number } {
@@ -384,8 +372,9 @@ export function renderMedia(message: MessageItem, loader: LoadMedia | undefined,
       <p class="media-unavailable" part="media-unavailable">${MEDIA_UNAVAILABLE}</p>`;
   }
   const text = caption(message, media);
-  const content =
-    message.msgtype === 'image'
+  const content = !media.mxc
+    ? renderSending(message, media)
+    : message.msgtype === 'image'
       ? image(media, message.body || media.name || 'Image', loader, tab)
       : attachment(media, message.msgtype === 'audio' || message.msgtype === 'video' ? message.msgtype : 'file', loader, tab);
   return html`${content}${text ? html`<div class="body plain caption" dir="auto">${text}</div>` : nothing}`;

@@ -34,7 +34,9 @@ export function renderSendFailure(message: MessageItem, tab: number, act: Act): 
     : message.status === 'failed'
       ? html`<button type="button" class="small" tabindex=${tab} @click=${act('retry')}>Retry</button
           ><button type="button" class="small" tabindex=${tab} @click=${act('cancel')}>Cancel</button>`
-      : nothing;
+      : message.upload
+        ? html`<button type="button" class="small" tabindex=${tab} @click=${act('cancel')}>Cancel upload</button>`
+        : nothing;
 }
 
 /**

@@ -75,6 +75,12 @@ const TEXTS: Record<OmniErrorCode, Describe> = {
     advice: 'Shorten it or split it into several messages, then send it again.',
     retry: false,
   }),
+  'bad-file': (_noun, error) => ({
+    icon: 'warning',
+    heading: 'This file cannot be sent',
+    advice: error.message,
+    retry: false,
+  }),
   'bad-homeserver': MISCONFIGURED,
   'bad-room': MISCONFIGURED,
   'bad-user': (_noun, error) => ({

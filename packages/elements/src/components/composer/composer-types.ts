@@ -1,0 +1,27 @@
+import type { MemberInfo, OutgoingMessage, TimelineItem } from '@omnisocial/core';
+
+/** What the composer needs to know of the room. */
+export interface ComposerView {
+  readonly canSend: boolean;
+  readonly cannotSendReason?: string;
+  /** Where the draft is kept (`homeserver + room`); undefined keeps no draft. */
+  readonly draftKey?: string;
+  /** The timeline, to find the member's last message for Up-to-edit. */
+  readonly items: readonly TimelineItem[];
+  /** Messages here are encrypted: less text fits in an event (see `maxContentBytes`). */
+  readonly encrypted?: boolean;
+}
+
+/** Commands the composer gives. */
+export interface ComposerActions {
+  send(message: OutgoingMessage, replyTo?: string): Promise<void>;
+  edit(eventId: string, message: OutgoingMessage): Promise<void>;
+  setTyping(typing: boolean): void;
+  searchMembers(query: string): Promise<readonly MemberInfo[]>;
+  /** Checks a file when it is added (rejects with a message naming it); without it, no files can be attached. */
+  checkAttachment?(file: File): Promise<void>;
+  /** Queues a file, with the composer's text as its caption. */
+  sendAttachment?(file: File, caption?: string, replyTo?: string): Promise<void>;
+  /** Called after a message went out, e.g. to scroll the timeline to it. */
+  sent?(): void;
+}
