@@ -13,11 +13,12 @@ const cryptoWasmEntry = path.join(path.dirname(fromSdk.resolve('@matrix-org/matr
 const elements = fileURLToPath(new URL('./packages/elements/', import.meta.url));
 
 // The package build leaves @omnisocial/chat's own npm dependencies as imports for the site's bundler to resolve
-// (and deduplicate); @omnisocial/core is private, so it is bundled in with its dependencies. The emoji data and
-// the emoji font are imported as `?url` assets, which only Vite understands, so they are emitted as files instead.
+// (and deduplicate), @omnisocial/core among them: a site that also imports core gets one session registry, not
+// two. The emoji data and the emoji font are imported as `?url` assets, which only Vite understands, so they are
+// emitted as files instead.
 const packageDependencies = Object.keys(
   (createRequire(`${elements}package.json`)('./package.json') as { dependencies: Record<string, string> }).dependencies,
-).filter((name) => !name.startsWith('@omnisocial/') && name !== 'emoji-picker-element-data' && name !== '@fontsource/noto-color-emoji');
+).filter((name) => name !== 'emoji-picker-element-data' && name !== '@fontsource/noto-color-emoji');
 const external = (id: string): boolean => packageDependencies.some((name) => id === name || id.startsWith(`${name}/`));
 
 /**
