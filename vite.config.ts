@@ -79,7 +79,9 @@ const plainDynamicImports: Plugin = {
   load: {
     filter: { id: /^\0vite\/preload-helper\.js$/ },
     handler: () => 'export const __vitePreload = (load) => load();',
-  },
+  }, // The package build is bundled again by the site's own Vite, which adds its `__vitePreload` import to every
+  // module with a dynamic import: a binding of that name already there would be declared twice.
+  renderChunk: (code) => (code.includes('__vitePreload') ? code.replaceAll('__vitePreload', '__omniLoad') : null),
 };
 
 export default defineConfig(({ command, mode }) => ({
