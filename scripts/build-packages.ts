@@ -3,7 +3,7 @@
  * the bundles.
  * - @omnisocial/core and @omnisocial/server: JavaScript and declarations in their `dist/` (`tsc`, relative `.ts`
  *   imports rewritten to `.js`; Node does not strip types under node_modules, so they cannot ship TypeScript).
- * - @omnisocial/chat: declarations in `dist/types/` (the bundles are Vite's).
+ * - @omnisocial/chat: declarations in `dist/types/` (the bundles are Vite's) and `custom-elements.json`.
  * Declarations keep the `.ts` of the sources' relative imports, so they are rewritten to `.js` as in the code.
  */
 import { spawnSync } from 'node:child_process';
@@ -15,8 +15,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 const typeRoots = ['packages/core/dist', 'packages/server/dist', 'packages/elements/dist/types'];
 
-function run(command: string, args: readonly string[]): void {
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+function run(command: string, args: readonly string[], cwd = root): void {
+  const result = spawnSync(command, args, { cwd, stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${String(result.status ?? result.signal)})`);
 }
 
@@ -43,4 +43,6 @@ if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   run('tsc', ['-b', 'packages/core', 'packages/testing']);
   for (const directory of ['packages/core', 'packages/server', 'packages/elements']) run('tsc', ['-p', `${directory}/tsconfig.build.json`]);
   for (const directory of typeRoots) await rewriteDeclarations(directory);
+  // packages/elements/custom-elements.json, from the shells' and views' JSDoc (custom-elements-manifest.config.mjs).
+  run('cem', ['analyze', '--quiet', '--config', 'custom-elements-manifest.config.mjs'], path.join(root, 'packages/elements'));
 }
