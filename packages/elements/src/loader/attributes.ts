@@ -1,6 +1,6 @@
 /**
  * Each element's attributes, declared once. The loader's shells observe them and mirror them as properties; the
- * views declare their Lit properties from the same table (`litProperties`); the JSDoc of the shells
+ * views declare their Lit properties from the same table (base/view-properties.ts); the JSDoc of the shells
  * (`loader/elements.ts`, `@attr`) documents them, and test/node/manifest.test.ts checks the generated
  * custom-elements manifest and the docs against this module. No Lit here: the loader imports it.
  */
@@ -58,20 +58,3 @@ export const observedAttributes = (table: AttributeTable, own: readonly string[]
   ...Object.values(table).map((declaration) => declaration.attribute),
   ...own.filter((name) => name !== 'collapse'),
 ];
-
-/** Lit's `static properties` for a view, from the same table: every attribute reflected. */
-export function litProperties(
-  table: AttributeTable,
-): Record<string, { type: StringConstructor | BooleanConstructor; reflect: true; attribute: string }> {
-  return Object.fromEntries(
-    Object.entries(table).map(([property, { attribute, fallback }]) => [
-      property,
-      { type: typeof fallback === 'boolean' ? Boolean : String, reflect: true, attribute },
-    ]),
-  );
-}
-
-/** Sets each property of a freshly constructed view to its fallback (Lit leaves them undefined). */
-export function applyFallbacks(element: object, table: AttributeTable): void {
-  for (const [property, { fallback }] of Object.entries(table)) Reflect.set(element, property, fallback);
-}

@@ -8,7 +8,8 @@ import {
   type RoomSnapshot,
 } from '@omnisocial/core';
 import { OmniView } from '../../base/omni-view.ts';
-import { applyFallbacks, litProperties, chatAttributes } from '../../loader/attributes.ts';
+import { applyFallbacks, litProperties } from '../../base/view-properties.ts';
+import { chatAttributes } from '../../loader/attributes.ts';
 import { RoomViewController } from '../../controllers/room-view.ts';
 import { OmniRoomCreatedEvent } from '../../events.ts';
 import { tokens, type ThemeName } from '../../theme/tokens.ts';

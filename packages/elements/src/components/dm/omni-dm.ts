@@ -1,7 +1,8 @@
 import { html, type TemplateResult } from 'lit';
 import type { RoomSnapshot } from '@omnisocial/core';
 import { OmniView } from '../../base/omni-view.ts';
-import { applyFallbacks, litProperties, dmAttributes } from '../../loader/attributes.ts';
+import { applyFallbacks, litProperties } from '../../base/view-properties.ts';
+import { dmAttributes } from '../../loader/attributes.ts';
 import { RoomViewController } from '../../controllers/room-view.ts';
 import { OmniDmCreatedEvent } from '../../events.ts';
 import { tokens, type ThemeName } from '../../theme/tokens.ts';

@@ -1,7 +1,8 @@
 import { html, type TemplateResult } from 'lit';
 import type { OmniErrorInfo, RoomSnapshot } from '@omnisocial/core';
 import { OmniView } from '../../base/omni-view.ts';
-import { applyFallbacks, litProperties, roomAttributes } from '../../loader/attributes.ts';
+import { applyFallbacks, litProperties } from '../../base/view-properties.ts';
+import { roomAttributes } from '../../loader/attributes.ts';
 import { RoomViewController } from '../../controllers/room-view.ts';
 import { tokens, type ThemeName } from '../../theme/tokens.ts';
 import { composerStyles } from '../composer/composer.styles.ts';
