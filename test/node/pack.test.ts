@@ -204,12 +204,21 @@ describe('the packed packages in a project of their own', () => {
       dependencies: Record<string, string>;
       private?: boolean;
       license?: string;
+      customElements?: string;
     };
     assert.equal(installed.private, undefined);
     assert.equal(installed.license, 'Apache-2.0');
+    assert.equal(installed.customElements, 'custom-elements.json');
     assert.ok(
       Object.values(installed.dependencies).every((range) => !range.startsWith('workspace:')),
       JSON.stringify(installed.dependencies),
+    );
+    const manifest = JSON.parse(await readFile(path.join(project, 'node_modules/@omnisocial/chat/custom-elements.json'), 'utf8')) as {
+      modules: Array<{ declarations?: Array<{ tagName?: string }> }>;
+    };
+    assert.deepEqual(
+      manifest.modules.flatMap((m) => m.declarations ?? []).map((d) => d.tagName),
+      ['omni-room', 'omni-chat', 'omni-dm'],
     );
     for (const file of ['dist/types/index.d.ts', 'dist/lib/index.js', 'dist/omni-chat.js', 'LICENSE', 'CHANGELOG.md']) {
       await stat(path.join(project, 'node_modules/@omnisocial/chat', file));
