@@ -1,7 +1,7 @@
 /**
  * The last step of `pnpm build` (after the two Vite builds of @omnisocial/chat): what npm packages ship besides
  * the bundles.
- * - @omnisocial/core and @omnisocial/server: JavaScript and declarations in their `dist/` (`tsc`, relative `.ts`
+ * - @omnisocial/core, @omnisocial/server and @omnisocial/react: JavaScript and declarations in their `dist/` (`tsc`, relative `.ts`
  *   imports rewritten to `.js`; Node does not strip types under node_modules, so they cannot ship TypeScript).
  * - @omnisocial/chat: declarations in `dist/types/` (the bundles are Vite's) and `custom-elements.json`.
  * Declarations keep the `.ts` of the sources' relative imports, so they are rewritten to `.js` as in the code.
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-const typeRoots = ['packages/core/dist', 'packages/server/dist', 'packages/elements/dist/types'];
+const typeRoots = ['packages/core/dist', 'packages/server/dist', 'packages/elements/dist/types', 'packages/react/dist'];
 
 function run(command: string, args: readonly string[], cwd = root): void {
   const result = spawnSync(command, args, { cwd, stdio: 'inherit' });
@@ -40,8 +40,8 @@ async function rewriteDeclarations(directory: string): Promise<void> {
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   // The referenced projects' declarations (.cache/types, shared with `tsc -b`), then each package's emit in full:
   // `tsc -p`, since Vite has just emptied packages/elements/dist and a build-mode check would call it up to date.
-  run('tsc', ['-b', 'packages/core', 'packages/testing']);
-  for (const directory of ['packages/core', 'packages/server', 'packages/elements']) run('tsc', ['-p', `${directory}/tsconfig.build.json`]);
+  run('tsc', ['-b', 'packages/core', 'packages/testing', 'packages/elements']);
+  for (const directory of ['packages/core', 'packages/server', 'packages/elements', 'packages/react']) run('tsc', ['-p', `${directory}/tsconfig.build.json`]);
   for (const directory of typeRoots) await rewriteDeclarations(directory);
   // packages/elements/custom-elements.json, from the shells' and views' JSDoc (custom-elements-manifest.config.mjs).
   run('cem', ['analyze', '--quiet', '--config', 'custom-elements-manifest.config.mjs'], path.join(root, 'packages/elements'));

@@ -12,6 +12,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,8 +21,11 @@ import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { PUBLIC_PACKAGES } from '../support/licenses.ts';
 import { launchChromium, serveStatic } from '../support/chromium.ts';
 import { root, runBuild } from '../support/build.ts';
+import { MAIN_TS, REACT_APP_TS, RENDER_MJS, TSCONFIG, TYPED_REACT_TS, TYPED_TS, VITE_CONFIG } from '../support/packed-site.ts';
 
 const MESSAGE = 'hello from the packed tarballs';
+const REACT_VERSION = '19.3.1';
+const REACT_TYPES_VERSION = '19.3.0';
 
 interface Run {
   readonly stdout: string;
@@ -47,93 +51,6 @@ function run(command: string, args: readonly string[], cwd: string, env: NodeJS.
 
 const rootManifest = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
 const toolVersion = (name: string): string => rootManifest.devDependencies[name] ?? 'latest';
-
-/** The site's bundle: the package's entry, given to the page's scripts as `window.omniChat`. */
-const MAIN_TS = `import * as chat from '@omnisocial/chat';
-
-declare global {
-  interface Window {
-    omniChat: typeof chat;
-  }
-}
-window.omniChat = chat;
-`;
-
-/** Never run: \`tsc\` checks it against the shipped declarations; each @ts-expect-error must meet an error. */
-const TYPED_TS = `import { OmniRoom, signIn, type OmniUnreadChangeEvent, type SessionInfo } from '@omnisocial/chat';
-import { OmniRoom as ScriptTagRoom } from '@omnisocial/chat/omni-chat.js';
-
-export async function typed(): Promise<SessionInfo> {
-  const room = document.createElement('omni-room');
-  const same: OmniRoom = room;
-  const fromScriptTag: typeof ScriptTagRoom = OmniRoom;
-  room.room = '#lobby:example.org';
-  room.theme = 'dark';
-  // @ts-expect-error: not a theme
-  room.theme = 'purple';
-  const chat = document.createElement('omni-chat');
-  chat.open = true;
-  chat.postTitle = 'A post';
-  // @ts-expect-error: \`open\` is a boolean
-  chat.open = 'yes';
-  document.createElement('omni-dm').user = '@bob:example.org';
-  room.addEventListener('omni-unread-change', (event) => {
-    const count: number = event.count;
-    const typedEvent: OmniUnreadChangeEvent = event;
-    void [count, typedEvent];
-  });
-  document.addEventListener('omni-error', (event) => void event.error.code.toUpperCase());
-  // @ts-expect-error: \`count\` is a number
-  room.addEventListener('omni-unread-change', (event) => void event.count.toUpperCase());
-  void [same, fromScriptTag];
-  // @ts-expect-error: signIn needs a homeserver
-  await signIn({ username: 'alice', password: 'secret' });
-  return signIn({ homeserver: 'https://matrix.example.org', username: 'alice', password: 'secret' });
-}
-`;
-
-const TSCONFIG = {
-  compilerOptions: {
-    target: 'ES2023',
-    lib: ['ES2024', 'DOM', 'DOM.Iterable'],
-    module: 'ESNext',
-    moduleResolution: 'Bundler',
-    strict: true,
-    noEmit: true,
-    types: [],
-  },
-  include: ['main.ts', 'typed.ts'],
-};
-
-/** A site's own Vite build of its bundle (no configuration beyond naming the entry). */
-const VITE_CONFIG = `export default {
-  base: '/dist/',
-  build: { rolldownOptions: { input: 'main.ts', output: { entryFileNames: '[name].js' } } },
-};
-`;
-
-/**
- * A plain server-side render: imports both entries in Node, then writes the page as a string. The classes must be
- * there (a framework reads them) and nothing may be defined (there is no DOM).
- */
-const RENDER_MJS = `import * as chat from '@omnisocial/chat';
-import * as scriptTag from '@omnisocial/chat/omni-chat.js';
-
-for (const entry of [chat, scriptTag]) {
-  if (typeof entry.OmniRoom !== 'function' || typeof entry.signIn !== 'function') throw new Error('missing exports');
-}
-if (typeof globalThis.customElements !== 'undefined') throw new Error('a DOM was there');
-const [homeserver, room, scripts] = process.argv.slice(2);
-const attribute = (value) => value.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
-process.stdout.write(\`<!doctype html>
-<html lang="en">
-<meta name="viewport" content="width=device-width">
-<link rel="icon" href="data:,">
-<h1>A server-rendered page</h1>
-<omni-room homeserver="\${attribute(homeserver)}" room="\${attribute(room)}" loading="eager"></omni-room>
-\${scripts.split(',').map((src) => \`<script type="module" src="\${src}"></script>\`).join('\\n')}
-\`);
-`;
 
 /** The page's `window.omniChat` (the site's bundle exposes the package's entry). */
 interface SiteWindow {
@@ -176,9 +93,22 @@ describe('the packed packages in a project of their own', () => {
     await writeFile(path.join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG));
     await writeFile(path.join(project, 'vite.config.mjs'), VITE_CONFIG);
     await writeFile(path.join(project, 'render.mjs'), RENDER_MJS);
+    await writeFile(path.join(project, 'react-app.ts'), REACT_APP_TS);
+    await writeFile(path.join(project, 'typed-react.ts'), TYPED_REACT_TS);
     await run(
       'npm',
-      ['install', '--no-audit', '--no-fund', ...tarballs, `vite@${toolVersion('vite')}`, `typescript@${toolVersion('typescript')}`],
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        ...tarballs,
+        `vite@${toolVersion('vite')}`,
+        `typescript@${toolVersion('typescript')}`,
+        `react@${REACT_VERSION}`,
+        `react-dom@${REACT_VERSION}`,
+        `@types/react@${REACT_TYPES_VERSION}`,
+        `@types/react-dom@${REACT_TYPES_VERSION}`,
+      ],
       project,
     );
 
@@ -255,6 +185,8 @@ describe('the packed packages in a project of their own', () => {
     const pages = {
       '/sign-in.html': '<!doctype html><link rel="icon" href="data:,"><script type="module" src="/dist/main.js"></script>',
       '/ssr.html': await render(['/dist/main.js']),
+      '/react.html':
+        '<!doctype html><link rel="icon" href="data:,"><div id="app"></div><script type="module" src="/dist/react-app.js"></script>',
       '/two-copies.html': await render(['/dist/main.js', '/node_modules/@omnisocial/chat/dist/omni-chat.js']),
     };
     site = await serveStatic(project, pages);
@@ -322,6 +254,39 @@ describe('the packed packages in a project of their own', () => {
         [scriptTag, hs.baseUrl, alice.username, alice.password] as const,
       );
       await articleShows(page, MESSAGE);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a React 19 app built from the tarballs: <OmniRoom> shows the room, its props reach the element, onOmniUnreadChange receives events', async () => {
+    const wrapper = await readFile(path.join(project, 'node_modules/@omnisocial/react/dist/index.js'));
+    assert.ok(gzipSync(wrapper, { level: 9 }).length <= 1024, 'the React wrapper weighs more than 1 KB gzip');
+    const context = await browser.newContext();
+    try {
+      const signInPage = await context.newPage();
+      await signInPage.goto(site.url('/sign-in.html'));
+      await signInPage.waitForFunction(() => 'omniChat' in window);
+      await signInPage.evaluate(
+        async ([homeserver, username, password]) => {
+          await (window as unknown as SiteWindow).omniChat.signIn({ homeserver, username, password });
+        },
+        [hs.baseUrl, alice.username, alice.password] as const,
+      );
+      await signInPage.close();
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(site.url(`/react.html?homeserver=${encodeURIComponent(hs.baseUrl)}&room=${encodeURIComponent(roomId)}`));
+      await page.locator('omni-room').scrollIntoViewIfNeeded();
+      await articleShows(page, MESSAGE);
+      assert.equal(await page.locator('omni-room').getAttribute('theme'), 'dark', 'the theme prop reached the element');
+      await alice.sendMessage(roomId, 'one more from Alice');
+      const bob = await hs.registerUser({ displayName: 'Bob again' });
+      await bob.joinRoom(roomId);
+      await bob.sendMessage(roomId, 'and one from Bob');
+      await page.waitForFunction(() => (window as unknown as { unread: number[] }).unread.length > 0, undefined, { timeout: 30_000 });
+      assert.deepEqual(errors, []);
     } finally {
       await context.close();
     }

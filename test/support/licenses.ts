@@ -1,7 +1,7 @@
 /**
  * The licences of what the public packages ship: every production dependency (`dependencies` and
- * `optionalDependencies`, transitively, as installed in node_modules) of @omnisocial/chat, @omnisocial/core and
- * @omnisocial/server, checked against an allow-list of licences compatible with the project's Apache-2.0.
+ * `optionalDependencies`, transitively, as installed in node_modules) of @omnisocial/chat, @omnisocial/core,
+ * @omnisocial/server and @omnisocial/react, checked against an allow-list of licences compatible with the project's Apache-2.0.
  * `node test/support/licenses.ts` prints them and exits with 1 naming any package outside the list;
  * test/node/licenses.test.ts runs the same check.
  */
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The packages published to npm (packages/testing and the demo stay private). */
-export const PUBLIC_PACKAGES = ['packages/core', 'packages/elements', 'packages/server'] as const;
+export const PUBLIC_PACKAGES = ['packages/core', 'packages/elements', 'packages/server', 'packages/react'] as const;
 
 /**
  * Licences that may be combined with Apache-2.0 and shipped in (or next to) an Apache-2.0 package: the permissive
