@@ -41,7 +41,8 @@ if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   // The referenced projects' declarations (.cache/types, shared with `tsc -b`), then each package's emit in full:
   // `tsc -p`, since Vite has just emptied packages/elements/dist and a build-mode check would call it up to date.
   run('tsc', ['-b', 'packages/core', 'packages/testing', 'packages/elements']);
-  for (const directory of ['packages/core', 'packages/server', 'packages/elements', 'packages/react']) run('tsc', ['-p', `${directory}/tsconfig.build.json`]);
+  for (const directory of ['packages/core', 'packages/server', 'packages/elements', 'packages/react'])
+    run('tsc', ['-p', `${directory}/tsconfig.build.json`]);
   for (const directory of typeRoots) await rewriteDeclarations(directory);
   // packages/elements/custom-elements.json, from the shells' and views' JSDoc (custom-elements-manifest.config.mjs).
   run('cem', ['analyze', '--quiet', '--config', 'custom-elements-manifest.config.mjs'], path.join(root, 'packages/elements'));
