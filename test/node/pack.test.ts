@@ -20,7 +20,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { PUBLIC_PACKAGES } from '../support/licenses.ts';
 import { launchChromium, serveStatic } from '../support/chromium.ts';
-import { root, runBuild } from '../support/build.ts';
+import { ensureBuild, root } from '../support/build.ts';
 import { MAIN_TS, REACT_APP_TS, RENDER_MJS, TSCONFIG, TYPED_REACT_TS, TYPED_TS, VITE_CONFIG } from '../support/packed-site.ts';
 
 const MESSAGE = 'hello from the packed tarballs';
@@ -78,7 +78,7 @@ describe('the packed packages in a project of their own', () => {
 
   before(async () => {
     const synapse = startSynapse();
-    await runBuild();
+    await ensureBuild();
     project = await mkdtemp(path.join(tmpdir(), 'omni-pack-'));
     const tarballs: string[] = [];
     for (const directory of PUBLIC_PACKAGES) {

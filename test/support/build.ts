@@ -123,7 +123,16 @@ export async function ensureBuild(): Promise<void> {
     (s) => s.mtimeMs,
     () => 0,
   );
-  const sources = ['packages/core/src', 'packages/elements/src', 'vite.config.ts', 'pnpm-lock.yaml'].map((p) => path.join(root, p));
+  const sources = [
+    'packages/core/src',
+    'packages/elements/src',
+    'packages/server/src',
+    'packages/react/src',
+    'vite.config.ts',
+    'scripts/build-packages.ts',
+    'packages/elements/custom-elements-manifest.config.mjs',
+    'pnpm-lock.yaml',
+  ].map((p) => path.join(root, p));
   const newest = Math.max(...(await Promise.all(sources.map(newestMtime))));
   if (built > newest) return;
   await runBuild();
