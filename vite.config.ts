@@ -13,11 +13,12 @@ const cryptoWasmEntry = path.join(path.dirname(fromSdk.resolve('@matrix-org/matr
 const elements = fileURLToPath(new URL('./packages/elements/', import.meta.url));
 
 // The package build leaves @omnisocial/chat's own npm dependencies as imports for the site's bundler to resolve
-// (and deduplicate); @omnisocial/core is private, so it is bundled in with its dependencies. The emoji data and
-// the emoji font are imported as `?url` assets, which only Vite understands, so they are emitted as files instead.
+// (and deduplicate), @omnisocial/core among them: a site that also imports core gets one session registry, not
+// two. The emoji data and the emoji font are imported as `?url` assets, which only Vite understands, so they are
+// emitted as files instead.
 const packageDependencies = Object.keys(
   (createRequire(`${elements}package.json`)('./package.json') as { dependencies: Record<string, string> }).dependencies,
-).filter((name) => !name.startsWith('@omnisocial/') && name !== 'emoji-picker-element-data' && name !== '@fontsource/noto-color-emoji');
+).filter((name) => name !== 'emoji-picker-element-data' && name !== '@fontsource/noto-color-emoji');
 const external = (id: string): boolean => packageDependencies.some((name) => id === name || id.startsWith(`${name}/`));
 
 /**
@@ -78,7 +79,9 @@ const plainDynamicImports: Plugin = {
   load: {
     filter: { id: /^\0vite\/preload-helper\.js$/ },
     handler: () => 'export const __vitePreload = (load) => load();',
-  },
+  }, // The package build is bundled again by the site's own Vite, which adds its `__vitePreload` import to every
+  // module with a dynamic import: a binding of that name already there would be declared twice.
+  renderChunk: (code) => (code.includes('__vitePreload') ? code.replaceAll('__vitePreload', '__omniLoad') : null),
 };
 
 export default defineConfig(({ command, mode }) => ({

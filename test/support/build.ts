@@ -129,7 +129,16 @@ async function isBuildCurrent(): Promise<boolean> {
     (s) => s.mtimeMs,
     () => 0,
   );
-  const sources = ['packages/core/src', 'packages/elements/src', 'vite.config.ts', 'pnpm-lock.yaml'].map((p) => path.join(root, p));
+  const sources = [
+    'packages/core/src',
+    'packages/elements/src',
+    'packages/server/src',
+    'packages/react/src',
+    'vite.config.ts',
+    'scripts/build-packages.ts',
+    'packages/elements/custom-elements-manifest.config.mjs',
+    'pnpm-lock.yaml',
+  ].map((p) => path.join(root, p));
   const newest = Math.max(...(await Promise.all(sources.map(newestMtime))));
   return built > newest;
 }

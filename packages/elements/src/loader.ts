@@ -5,10 +5,14 @@
  * engine load only when an element nears the viewport or is touched.
  */
 import { define, OmniChat, OmniDm, OmniRoom } from './loader/elements.ts';
+import { claimPage } from './loader/page-owner.ts';
 
-define('omni-room', OmniRoom);
-define('omni-chat', OmniChat);
-define('omni-dm', OmniDm);
+// Only the page's first copy of the package defines the elements (and nothing is defined without a DOM).
+if (claimPage()) {
+  define('omni-room', OmniRoom);
+  define('omni-chat', OmniChat);
+  define('omni-dm', OmniDm);
+}
 
 export { OmniChat, OmniDm, OmniRoom };
 export {

@@ -5,8 +5,7 @@
  * modules that do not touch the engine.
  */
 import type { LoginFlows, LoginFlowsOptions, SessionInfo, SignInOptions } from '@omnisocial/core';
-
-const core = (): Promise<typeof import('@omnisocial/core')> => import('@omnisocial/core');
+import { pageCore as core } from './page-owner.ts';
 
 /** Signs in to a homeserver with any sign-in mode (access token, login token, password, guest, registration). */
 export async function signIn(options: SignInOptions): Promise<SessionInfo> {

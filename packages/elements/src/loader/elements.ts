@@ -1,11 +1,12 @@
 import type { ThemeName } from '../theme/tokens.ts';
+import { chatAttributes, type AttributeTable, dmAttributes, observedAttributes, roomAttributes, shellAttributes } from './attributes.ts';
 import { messageCount } from './facade.ts';
 import { OmniShell, type ShellConfig } from './shell.ts';
 
 type ShellClass = CustomElementConstructor & { observedAttributes: readonly string[] };
 
 /** Properties that mirror an attribute, as on the view: strings, or booleans for presence attributes. */
-function reflect(shell: ShellClass, properties: Readonly<Record<string, { attribute: string; fallback: string | boolean }>>): void {
+function reflect(shell: ShellClass, properties: AttributeTable): void {
   for (const [property, { attribute, fallback }] of Object.entries(properties)) {
     const flag = typeof fallback === 'boolean';
     Object.defineProperty(shell.prototype, property, {
@@ -38,12 +39,14 @@ function upgradeProperties(element: HTMLElement, properties: readonly string[]):
  * A Matrix room embedded in the page. Shows a facade with the room's name until it nears the viewport
  * or is touched, then the full room (timeline and composer) in the same box.
  *
+ * Its slots, the parts of the room inside and the events the room fires are declared on the view
+ * (`OmniRoomView`); the manifest puts them together (custom-elements-manifest.config.mjs).
+ *
+ * @tagname omni-room
  * @summary A community chat room.
- * @slot sign-in - Replaces the built-in sign-in form shown to signed-out visitors.
  * @csspart facade - The stand-in shown before the room has loaded.
  * @csspart facade-title - The facade's title (the `room` attribute).
  * @csspart facade-button - The facade's "Join the discussion" button.
- * @csspart header - The room name and topic bar (and every other part of the room view; docs/theming.md).
  * @csspart launcher - With `presentation="launcher"`: the button that opens the panel.
  * @csspart launcher-icon - The launcher's chat icon.
  * @csspart launcher-badge - The launcher's unread count (hidden at zero).
@@ -57,14 +60,11 @@ function upgradeProperties(element: HTMLElement, properties: readonly string[]):
  *   badge counting unread messages (its view follows the room behind the closed panel), that opens the full view in
  *   a panel anchored to it.
  * @attr message-count - A message count the page already knows, shown on the facade.
- * @cssstate dark - The dark colour set is in use.
- * @cssstate light - The light colour set is in use.
  * @fires omni-error - The room, the homeserver or the chat's code cannot be loaded; `event.error` says why.
- * @fires omni-session-change - The member signed in or out, their session expired, or moved to another tab.
  * @fires omni-unread-change - The number of unread messages changed; `count` (also shown on a launcher's badge).
  */
 export class OmniRoom extends OmniShell {
-  static readonly observedAttributes = ['homeserver', 'room', 'theme', 'message-count', 'loading', 'presentation'] as const;
+  static readonly observedAttributes = observedAttributes(roomAttributes, shellAttributes.room);
   /** A homeserver base URL (`https://matrix.example.org`) or server name (`example.org`). */
   declare homeserver: string;
   /** The room: `#alias:server` or `!roomid:server`. */
@@ -83,20 +83,20 @@ export class OmniRoom extends OmniShell {
   };
 
   override connectedCallback(): void {
-    upgradeProperties(this, ['homeserver', 'room', 'theme']);
+    upgradeProperties(this, Object.keys(roomAttributes));
     super.connectedCallback();
   }
 }
-reflect(OmniRoom, {
-  homeserver: { attribute: 'homeserver', fallback: '' },
-  room: { attribute: 'room', fallback: '' },
-  theme: { attribute: 'theme', fallback: 'light' },
-});
+reflect(OmniRoom, roomAttributes);
 
 /**
  * Topic chat tied to a post. Shows a facade with the post's title until it nears the viewport or is
  * touched, then the full post chat in the same box.
  *
+ * Its slots, the parts of the discussion inside and the events it fires are declared on the view
+ * (`OmniChatView`); the manifest puts them together (custom-elements-manifest.config.mjs).
+ *
+ * @tagname omni-chat
  * @summary The chat under a post.
  * @csspart facade - The stand-in shown before the chat has loaded.
  * @csspart facade-title - The facade's title (the `post-title` attribute).
@@ -118,20 +118,7 @@ reflect(OmniRoom, {
  * @fires omni-unread-change - The number of unread messages changed; `count` (also shown on a launcher's badge).
  */
 export class OmniChat extends OmniShell {
-  static readonly observedAttributes = [
-    'homeserver',
-    'post',
-    'post-url',
-    'post-title',
-    'open',
-    'moderators',
-    'alias-template',
-    'companion-bot',
-    'theme',
-    'message-count',
-    'loading',
-    'presentation',
-  ] as const;
+  static readonly observedAttributes = observedAttributes(chatAttributes, shellAttributes.chat);
   /** A homeserver base URL or server name. */
   declare homeserver: string;
   /** The site's id of the post. */
@@ -162,31 +149,22 @@ export class OmniChat extends OmniShell {
   };
 
   override connectedCallback(): void {
-    upgradeProperties(this, chatProperties);
+    upgradeProperties(this, Object.keys(chatAttributes));
     super.connectedCallback();
   }
 }
-const chatProperties = ['homeserver', 'post', 'postUrl', 'postTitle', 'open', 'moderators', 'aliasTemplate', 'companionBot', 'theme'];
-reflect(OmniChat, {
-  homeserver: { attribute: 'homeserver', fallback: '' },
-  post: { attribute: 'post', fallback: '' },
-  postUrl: { attribute: 'post-url', fallback: '' },
-  postTitle: { attribute: 'post-title', fallback: '' },
-  open: { attribute: 'open', fallback: false },
-  moderators: { attribute: 'moderators', fallback: '' },
-  aliasTemplate: { attribute: 'alias-template', fallback: '' },
-  companionBot: { attribute: 'companion-bot', fallback: '' },
-  theme: { attribute: 'theme', fallback: 'light' },
-});
+reflect(OmniChat, chatAttributes);
 
 /**
  * A private, end-to-end encrypted conversation with one member. Shows a facade with the other member's
  * id until it nears the viewport or is touched, then the conversation in the same box; nothing is
  * created on the homeserver until the member's first message.
  *
+ * Its slots, the parts of the conversation inside and the events it fires are declared on the view
+ * (`OmniDmView`); the manifest puts them together (custom-elements-manifest.config.mjs).
+ *
+ * @tagname omni-dm
  * @summary A private, encrypted conversation with one member.
- * @slot sign-in - Replaces the built-in sign-in form shown to signed-out visitors.
- * @slot empty - Replaces the inviting text shown before the first message.
  * @csspart facade - The stand-in shown before the conversation has loaded.
  * @csspart facade-title - The facade's title (the `user` attribute).
  * @csspart facade-button - The facade's "Open the conversation" button.
@@ -202,12 +180,11 @@ reflect(OmniChat, {
  * @attr presentation - `inline` (default) or `launcher`: a compact chat button named after the conversation, with a
  *   badge counting unread messages (its view follows the room behind the closed panel), that opens the full view in
  *   a panel anchored to it.
- * @fires omni-dm-created - The member's first message created the conversation's room.
  * @fires omni-error - The conversation cannot be shown or its code cannot be loaded; `event.error` says why.
  * @fires omni-unread-change - The number of unread messages changed; `count` (also shown on a launcher's badge).
  */
 export class OmniDm extends OmniShell {
-  static readonly observedAttributes = ['user', 'homeserver', 'theme', 'loading', 'presentation'] as const;
+  static readonly observedAttributes = observedAttributes(dmAttributes, shellAttributes.dm);
   /** The other member: `@name:server`. */
   declare user: string;
   /** A homeserver base URL or server name. */
@@ -226,15 +203,11 @@ export class OmniDm extends OmniShell {
   };
 
   override connectedCallback(): void {
-    upgradeProperties(this, ['user', 'homeserver', 'theme']);
+    upgradeProperties(this, Object.keys(dmAttributes));
     super.connectedCallback();
   }
 }
-reflect(OmniDm, {
-  user: { attribute: 'user', fallback: '' },
-  homeserver: { attribute: 'homeserver', fallback: '' },
-  theme: { attribute: 'theme', fallback: 'light' },
-});
+reflect(OmniDm, dmAttributes);
 
 /** Registers a tag unless it is taken (a page may include the loader twice). */
 export function define(tag: string, element: CustomElementConstructor): void {

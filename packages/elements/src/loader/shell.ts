@@ -1,5 +1,6 @@
 import { OmniErrorEvent } from '../events.ts';
 import { unwatch, unwatchFar, watch, watchFar } from './activation.ts';
+import { ElementBase } from './element-base.ts';
 import type { MountedView, ViewKind } from './contract.ts';
 import { buildFacade, buildLauncher, launcherTitle, renderFacade, renderLauncher, type Facade, type FacadeText } from './facade.ts';
 import { copyAttributes, forwardOtherAttributes } from './forwarding.ts';
@@ -27,7 +28,7 @@ export interface ShellConfig {
  * With `presentation="launcher"` the element is a compact button instead, which opens the view in a
  * modal panel anchored to it; the view mounts on open and collapses once the panel is closed.
  */
-export class OmniShell extends HTMLElement {
+export class OmniShell extends ElementBase {
   readonly #kind: ShellKind;
   readonly #viewKind: ViewKind | undefined;
   readonly #text: FacadeText;

@@ -8,6 +8,8 @@ import {
   type RoomSnapshot,
 } from '@omnisocial/core';
 import { OmniView } from '../../base/omni-view.ts';
+import { applyFallbacks, litProperties } from '../../base/view-properties.ts';
+import { chatAttributes } from '../../loader/attributes.ts';
 import { RoomViewController } from '../../controllers/room-view.ts';
 import { OmniRoomCreatedEvent } from '../../events.ts';
 import { tokens, type ThemeName } from '../../theme/tokens.ts';
@@ -37,8 +39,6 @@ const EMPTY_TEXT = 'No messages yet — start the discussion';
  * @csspart timeline - The scrolling message log (same element as `log`); all of `<omni-room>`'s timeline and composer parts apply.
  * @csspart log - The timeline (`role="log"`).
  * @csspart composer - The message composer form.
- * @cssproperty --omni-chat-height - Height of the element (default 28rem).
- * @cssproperty --omni-color-surface - Background; the colour, typography, radius and spacing tokens of `<omni-room>` apply.
  * @cssstate dark - The dark colour set is in use (also resolved from `theme="auto"`).
  * @cssstate light - The light colour set is in use.
  * @fires omni-room-created - The member's first message created the post's room; `roomId`, `alias`, `postId`.
@@ -49,17 +49,7 @@ const EMPTY_TEXT = 'No messages yet — start the discussion';
 export class OmniChatView extends OmniView {
   static override styles = [tokens, roomStyles, timelineStyles, messageBodyStyles, messageTileStyles, composerStyles, chatStyles];
 
-  static override properties = {
-    homeserver: { type: String, reflect: true },
-    post: { type: String, reflect: true },
-    postUrl: { type: String, reflect: true, attribute: 'post-url' },
-    postTitle: { type: String, reflect: true, attribute: 'post-title' },
-    open: { type: Boolean, reflect: true },
-    moderators: { type: String, reflect: true },
-    aliasTemplate: { type: String, reflect: true, attribute: 'alias-template' },
-    companionBot: { type: String, reflect: true, attribute: 'companion-bot' },
-    theme: { type: String, reflect: true },
-  };
+  static override properties = litProperties(chatAttributes);
 
   /** A homeserver base URL (`https://matrix.example.org`) or server name (`example.org`). */
   declare homeserver: string;
@@ -101,15 +91,7 @@ export class OmniChatView extends OmniView {
 
   constructor() {
     super();
-    this.homeserver = '';
-    this.post = '';
-    this.postUrl = '';
-    this.postTitle = '';
-    this.open = false;
-    this.moderators = '';
-    this.aliasTemplate = '';
-    this.companionBot = '';
-    this.theme = 'light';
+    applyFallbacks(this, chatAttributes);
     this.#post.subscribe(() => this.requestUpdate());
   }
 

@@ -1,6 +1,8 @@
 import { html, type TemplateResult } from 'lit';
 import type { RoomSnapshot } from '@omnisocial/core';
 import { OmniView } from '../../base/omni-view.ts';
+import { applyFallbacks, litProperties } from '../../base/view-properties.ts';
+import { dmAttributes } from '../../loader/attributes.ts';
 import { RoomViewController } from '../../controllers/room-view.ts';
 import { OmniDmCreatedEvent } from '../../events.ts';
 import { tokens, type ThemeName } from '../../theme/tokens.ts';
@@ -26,8 +28,6 @@ import { dmStyles } from './omni-dm.styles.ts';
  * @csspart timeline - The scrolling message log (same element as `log`); all of `<omni-room>`'s timeline and composer parts apply.
  * @csspart log - The timeline (`role="log"`).
  * @csspart composer - The message composer form.
- * @cssproperty --omni-dm-height - Height of the element (default `--omni-room-height`, then 28rem).
- * @cssproperty --omni-color-surface - Background; the colour, typography, radius and spacing tokens of `<omni-room>` apply.
  * @cssstate dark - The dark colour set is in use (also resolved from `theme="auto"`).
  * @cssstate light - The light colour set is in use.
  * @fires omni-dm-created - The member's first message created the conversation's room; `roomId`, `userId`.
@@ -38,11 +38,7 @@ import { dmStyles } from './omni-dm.styles.ts';
 export class OmniDmView extends OmniView {
   static override styles = [tokens, roomStyles, timelineStyles, messageBodyStyles, messageTileStyles, composerStyles, dmStyles];
 
-  static override properties = {
-    homeserver: { type: String, reflect: true },
-    user: { type: String, reflect: true },
-    theme: { type: String, reflect: true },
-  };
+  static override properties = litProperties(dmAttributes);
 
   /** A homeserver base URL (`https://matrix.example.org`) or server name (`example.org`). */
   declare homeserver: string;
@@ -63,9 +59,7 @@ export class OmniDmView extends OmniView {
 
   constructor() {
     super();
-    this.homeserver = '';
-    this.user = '';
-    this.theme = 'light';
+    applyFallbacks(this, dmAttributes);
   }
 
   /** Also in use while messages of the member are still sending or failed (the loader's shell keeps the view). */

@@ -1,6 +1,8 @@
 import { html, type TemplateResult } from 'lit';
 import type { OmniErrorInfo, RoomSnapshot } from '@omnisocial/core';
 import { OmniView } from '../../base/omni-view.ts';
+import { applyFallbacks, litProperties } from '../../base/view-properties.ts';
+import { roomAttributes } from '../../loader/attributes.ts';
 import { RoomViewController } from '../../controllers/room-view.ts';
 import { tokens, type ThemeName } from '../../theme/tokens.ts';
 import { composerStyles } from '../composer/composer.styles.ts';
@@ -35,6 +37,15 @@ export type { OmniRoom } from '../../loader/elements.ts';
  * @csspart reactions - A message's reactions bar.
  * @csspart receipts - A message's compact read receipts.
  * @csspart actions - A message's actions menu (React, Reply, Edit, Delete).
+ * @csspart show-more - The "Show more" / "Show less" button of a long message.
+ * @csspart avatar-image - A sender's avatar picture.
+ * @csspart media-image - An image attachment.
+ * @csspart media-file - A file attachment.
+ * @csspart media-audio - An audio attachment.
+ * @csspart media-video - A video attachment.
+ * @csspart media-play - The play button of a video attachment.
+ * @csspart media-viewer - The full-size image viewer.
+ * @csspart media-unavailable - What an attachment shows when it cannot be fetched.
  * @csspart day-separator - The line between days.
  * @csspart read-marker - The "New messages" line.
  * @csspart notice - A membership or room change line.
@@ -49,13 +60,38 @@ export type { OmniRoom } from '../../loader/elements.ts';
  * @csspart emoji-button - The button opening the emoji picker.
  * @csspart emoji-picker - The emoji picker.
  * @csspart mention-list - The mention suggestions.
- * @cssproperty --omni-room-height - Height of the element (default 28rem).
- * @cssproperty --omni-color-surface - Background; also `-surface-2`, `-accent-subtle`, `-text`, `-text-muted`, `-border`, `-border-subtle`, `-accent`, `-on-accent`, `-danger`, `-focus` (docs/theming.md).
- * @cssproperty --omni-font-family - Typography; also `--omni-font-size`, `--omni-font-size-s`, `--omni-line-height`.
- * @cssproperty --omni-radius-m - Corner radius; also `--omni-radius-s`, `--omni-radius-l`.
- * @cssproperty --omni-space-m - Spacing; also `--omni-space-xs`, `--omni-space-s`, `--omni-space-l`.
- * @cssproperty --omni-message-bubble-background - Bubbles; also `--omni-message-bubble-own-background`, `--omni-message-bubble-radius`.
- * @cssproperty --omni-header-background - Areas; also `--omni-timeline-background`, `--omni-composer-background`.
+ * @cssproperty --omni-color-surface - Backgrounds (light `#ffffff`, dark `#16191d`).
+ * @cssproperty --omni-color-surface-2 - Others' bubbles, hover, banners.
+ * @cssproperty --omni-color-accent-subtle - Own bubbles, own reactions, the selected mention.
+ * @cssproperty --omni-color-mention-subtle - A message that mentions the reader.
+ * @cssproperty --omni-color-mention - The bar beside a message that mentions the reader.
+ * @cssproperty --omni-color-text - Text.
+ * @cssproperty --omni-color-text-muted - Times, notices, the typing line.
+ * @cssproperty --omni-color-border - Input and button borders.
+ * @cssproperty --omni-color-border-subtle - Separators.
+ * @cssproperty --omni-color-accent - Send, links, Jump to latest.
+ * @cssproperty --omni-color-on-accent - Text on the accent colour.
+ * @cssproperty --omni-color-danger - "Not sent", errors, the read marker.
+ * @cssproperty --omni-color-focus - Focus rings.
+ * @cssproperty --omni-font-family - The font.
+ * @cssproperty --omni-font-size - The text size.
+ * @cssproperty --omni-font-size-s - The small text size (times, notices).
+ * @cssproperty --omni-line-height - The line height.
+ * @cssproperty --omni-font-family-emoji - Big-emoji messages and the emoji picker.
+ * @cssproperty --omni-radius-s - Small corners.
+ * @cssproperty --omni-radius-m - Corners.
+ * @cssproperty --omni-radius-l - Large corners.
+ * @cssproperty --omni-space-xs - The smallest spacing.
+ * @cssproperty --omni-space-s - Small spacing.
+ * @cssproperty --omni-space-m - Spacing.
+ * @cssproperty --omni-space-l - Large spacing.
+ * @cssproperty --omni-avatar-size - Senders' avatars.
+ * @cssproperty --omni-message-bubble-background - Others' bubbles.
+ * @cssproperty --omni-message-bubble-own-background - The member's own bubbles.
+ * @cssproperty --omni-message-bubble-radius - Bubbles' corners.
+ * @cssproperty --omni-header-background - The header.
+ * @cssproperty --omni-timeline-background - The timeline.
+ * @cssproperty --omni-composer-background - The composer.
  * @cssstate dark - The dark colour set is in use (also resolved from `theme="auto"`).
  * @cssstate light - The light colour set is in use.
  * @fires omni-error - The room or homeserver cannot be shown; `event.error` says why.
@@ -65,11 +101,7 @@ export type { OmniRoom } from '../../loader/elements.ts';
 export class OmniRoomView extends OmniView {
   static override styles = [tokens, roomStyles, timelineStyles, messageBodyStyles, messageTileStyles, composerStyles];
 
-  static override properties = {
-    homeserver: { type: String, reflect: true },
-    room: { type: String, reflect: true },
-    theme: { type: String, reflect: true },
-  };
+  static override properties = litProperties(roomAttributes);
 
   /** A homeserver base URL (`https://matrix.example.org`) or server name (`example.org`). */
   declare homeserver: string;
@@ -85,9 +117,7 @@ export class OmniRoomView extends OmniView {
 
   constructor() {
     super();
-    this.homeserver = '';
-    this.room = '';
-    this.theme = 'light';
+    applyFallbacks(this, roomAttributes);
   }
 
   /** Also in use while messages of the member are still sending or failed (the loader's shell keeps the view). */
