@@ -145,7 +145,7 @@ async function redactPaced(session: RoomSession, roomId: string, eventId: string
     } catch (error) {
       if (!(error instanceof MatrixError)) throw error;
       if (error.httpStatus === 403) throw error;
-      const wait = error.data.retry_after_ms;
+      const wait: unknown = error.data.retry_after_ms;
       if (error.errcode !== 'M_LIMIT_EXCEEDED' || attempt >= MAX_ATTEMPTS) return false;
       await sleep(Math.min(typeof wait === 'number' ? wait : 1000 * attempt, MAX_RATE_LIMIT_WAIT_MS));
     }

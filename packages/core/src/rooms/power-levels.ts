@@ -207,9 +207,8 @@ export function unmutedLevel(levels: PowerLevels): number {
 export function withUserLevel(content: unknown, levels: PowerLevels, userId: string, level: number): Record<string, unknown> {
   const base = typeof content === 'object' && content !== null && !Array.isArray(content) ? (content as Record<string, unknown>) : {};
   const rawUsers = base['users'];
-  const users: Record<string, unknown> =
-    typeof rawUsers === 'object' && rawUsers !== null && !Array.isArray(rawUsers) ? { ...(rawUsers as Record<string, unknown>) } : {};
-  if (level === levels.usersDefault) delete users[userId];
-  else users[userId] = level;
+  const entries = typeof rawUsers === 'object' && rawUsers !== null && !Array.isArray(rawUsers) ? Object.entries(rawUsers) : [];
+  const users = Object.fromEntries(entries.filter(([id]) => id !== userId));
+  if (level !== levels.usersDefault) users[userId] = level;
   return { ...base, users };
 }
