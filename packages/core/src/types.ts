@@ -240,12 +240,14 @@ export interface RoomMember {
  * member's power changed meanwhile) rejects with an `OmniError` of code `forbidden`.
  * - `remove-messages`: deletes the member's last `limit` loaded messages (default 50), paced to the
  *   homeserver's rate limits;
+ * - `redact`: deletes someone else's message at once (a refusal is reported, not queued like `RoomHandle.redact`);
  * - `report`: reports a message to the homeserver's admins (any member, not guests).
  */
 export type ModerationCommand =
   | { readonly kind: 'kick' | 'ban'; readonly userId: string; readonly reason?: string }
   | { readonly kind: 'unban' | 'mute' | 'unmute'; readonly userId: string }
   | { readonly kind: 'remove-messages'; readonly userId: string; readonly reason?: string; readonly limit?: number }
+  | { readonly kind: 'redact'; readonly eventId: string; readonly reason?: string }
   | { readonly kind: 'report'; readonly eventId: string; readonly reason?: string };
 
 /** How far a command on several events (`remove-messages`) got: `done` of `total`, `failed` of them refused. */

@@ -24,6 +24,7 @@ export {
 export {
   OmniDmCreatedEvent,
   OmniErrorEvent,
+  OmniReportEvent,
   OmniRoomCreatedEvent,
   OmniSessionChangeEvent,
   OmniUnreadChangeEvent,

@@ -27,6 +27,7 @@ const VERBS: Record<ModerationCommand['kind'], string> = {
   mute: 'mute this member',
   unmute: 'unmute this member',
   'remove-messages': "delete this member's messages",
+  redact: 'delete this message',
   report: 'report this message',
 };
 
@@ -84,6 +85,9 @@ export async function moderate(
           undefined,
           command.reason ? { reason: command.reason } : {},
         );
+        return one;
+      case 'redact':
+        await client.redactEvent(room.roomId, command.eventId, undefined, command.reason ? { reason: command.reason } : undefined);
         return one;
       case 'remove-messages':
         return await removeRecentMessages(session, room, command, onProgress);
