@@ -16,10 +16,23 @@ function liveState(room: Room): RoomState | undefined {
   return room.getLiveTimeline().getState(EventTimeline.FORWARDS) ?? undefined;
 }
 
-/** The room's power levels as the spec reads them (the creator's 100 when the room has no power-levels event). */
+/**
+ * The room's power levels as the spec reads them: the creator's 100 when the room has no power-levels
+ * event, and from room version 12 its creators above every level.
+ */
 export function roomPowerLevels(room: Room): PowerLevels {
-  const content = liveState(room)?.getStateEvents(EventType.RoomPowerLevels, '')?.getContent();
-  return parsePowerLevels(content, room.getCreator() ?? undefined);
+  const state = liveState(room);
+  const content = state?.getStateEvents(EventType.RoomPowerLevels, '')?.getContent();
+  const create = state?.getStateEvents(EventType.RoomCreate, '');
+  const createContent = create?.getContent() ?? {};
+  const additional: unknown = createContent['additional_creators'];
+  const version: unknown = createContent['room_version'];
+  return parsePowerLevels(content, {
+    ...(create?.getSender() ? { creator: create.getSender() } : {}),
+    // A creation event without a version is a version 1 room.
+    roomVersion: typeof version === 'string' ? version : '1',
+    ...(Array.isArray(additional) ? { additionalCreators: additional.filter((id): id is string => typeof id === 'string') } : {}),
+  });
 }
 
 /** A reason given by a moderator, as text: trimmed, and only when there is one. */

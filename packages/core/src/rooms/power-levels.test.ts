@@ -61,12 +61,26 @@ describe('parsePowerLevels', () => {
   });
 
   test('without a power-levels event the creator has 100, everyone else 0, and state needs 0', () => {
-    const levels = parsePowerLevels(undefined, ADMIN);
+    const levels = parsePowerLevels(undefined, { creator: ADMIN, roomVersion: '10' });
     assert.equal(userLevel(levels, ADMIN), 100);
     assert.equal(userLevel(levels, MEMBER), 0);
     assert.equal(eventLevel(levels, 'm.room.topic', true), 0);
     assert.equal(permissionsOf(levels, MEMBER).kick, false);
     assert.equal(permissionsOf(levels, ADMIN).ban, true);
+  });
+
+  test('in room version 12 the creators are above every level, whatever users says', () => {
+    const levels = parsePowerLevels(
+      { ...SYNAPSE_DEFAULTS, users: { [MOD]: 50 } },
+      { creator: ADMIN, roomVersion: '12', additionalCreators: ['@co:hs'] },
+    );
+    assert.ok(userLevel(levels, ADMIN) > 1_000_000);
+    assert.ok(Number.isFinite(userLevel(levels, ADMIN)));
+    assert.equal(roleOf(levels, '@co:hs'), 'admin');
+    assert.equal(actionsOn(levels, MOD, ADMIN).kick, false);
+    assert.equal(actionsOn(levels, ADMIN, MOD).kick, true);
+    // Before version 12, the creator is whatever users says.
+    assert.equal(userLevel(parsePowerLevels({ users: {} }, { creator: ADMIN, roomVersion: '11' }), ADMIN), 0);
   });
 
   test('string levels of old room versions are read; nonsense is ignored', () => {

@@ -22,9 +22,17 @@ const DEFAULTS = {
 export const ADMIN_LEVEL = 100;
 export const MODERATOR_LEVEL = 50;
 
+/**
+ * The level of a room creator where room versions 12 and later make creators all-powerful (above any
+ * level `users` can give); a finite number, so snapshots stay plain JSON.
+ */
+export const CREATOR_LEVEL = Number.MAX_SAFE_INTEGER;
+
 /** A power-levels event's content, every level resolved. */
 export interface PowerLevels {
   readonly users: ReadonlyMap<string, number>;
+  /** Room version 12 and later: the creators, above every level (`CREATOR_LEVEL`). */
+  readonly creators: ReadonlySet<string>;
   readonly usersDefault: number;
   readonly events: ReadonlyMap<string, number>;
   readonly eventsDefault: number;
@@ -75,14 +83,34 @@ function levelMap(value: unknown): Map<string, number> {
   return map;
 }
 
+/** The room's creation as it matters to power: who created it, with whom (`additional_creators`), in which version. */
+export interface RoomCreation {
+  readonly creator?: string;
+  readonly roomVersion?: string;
+  readonly additionalCreators?: readonly string[];
+}
+
+/** Room versions where creators hold unlimited power (12 and later, and the hydra test versions before them). */
+export function creatorsPrivileged(roomVersion: string | undefined): boolean {
+  if (!roomVersion) return false;
+  if (roomVersion.startsWith('org.matrix.hydra')) return true;
+  return /^\d+$/.test(roomVersion) && Number(roomVersion) >= 12;
+}
+
 /**
  * Reads a power-levels event's content. Without one (`undefined`), the spec gives the room's creator
- * 100 and everyone else 0, and every action needs 0 except ban, kick and redact (50).
+ * 100 and everyone else 0, and every action needs 0 except ban, kick and redact (50). In room versions
+ * 12 and later the creators are above every level, whatever `users` says.
  */
-export function parsePowerLevels(content: unknown, creator?: string): PowerLevels {
+export function parsePowerLevels(content: unknown, creation: RoomCreation = {}): PowerLevels {
+  const { creator } = creation;
+  const creators = new Set<string>(
+    creatorsPrivileged(creation.roomVersion) ? [...(creator ? [creator] : []), ...(creation.additionalCreators ?? [])] : [],
+  );
   if (typeof content !== 'object' || content === null || Array.isArray(content)) {
     return {
       users: new Map(creator ? [[creator, ADMIN_LEVEL]] : []),
+      creators,
       usersDefault: 0,
       events: new Map(),
       eventsDefault: 0,
@@ -99,6 +127,7 @@ export function parsePowerLevels(content: unknown, creator?: string): PowerLevel
   const room = typeof notifications === 'object' && notifications !== null ? (notifications as Record<string, unknown>)['room'] : undefined;
   return {
     users: levelMap(c['users']),
+    creators,
     usersDefault: levelOf(c['users_default']) ?? DEFAULTS.usersDefault,
     events: levelMap(c['events']),
     eventsDefault: levelOf(c['events_default']) ?? DEFAULTS.eventsDefault,
@@ -112,6 +141,7 @@ export function parsePowerLevels(content: unknown, creator?: string): PowerLevel
 }
 
 export function userLevel(levels: PowerLevels, userId: string): number {
+  if (levels.creators.has(userId)) return CREATOR_LEVEL;
   return levels.users.get(userId) ?? levels.usersDefault;
 }
 

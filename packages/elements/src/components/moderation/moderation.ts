@@ -117,7 +117,8 @@ export class ModerationController implements ReactiveController {
 
   /** The notice of the last action and the open dialogs. */
   render(snapshot: RoomSnapshot): TemplateResult {
-    return html`${this.#renderNotice()} ${this.#renderConfirmation()}
+    // While the member list is open (modal), the notice of an action taken from it shows inside it, where Undo can be reached.
+    return html`${this.#membersOpen ? nothing : this.#renderNotice()} ${this.#renderConfirmation()}
     ${this.#membersOpen ? this.#renderMembers(snapshot.members ?? []) : nothing}`;
   }
 
@@ -181,6 +182,7 @@ export class ModerationController implements ReactiveController {
         <h2 id="members-heading">Members (${members.length})</h2>
         <button type="button" class="close" @click=${this.#closeMembers}>Close</button>
       </div>
+      ${this.#renderNotice()}
       ${renderMemberList(members, (member, kind) => this.#onMemberAction(member, kind))}
     </dialog>`;
   }
