@@ -60,11 +60,17 @@ const notice = (el: Element): string => shadow(el).querySelector('.moderation-no
 const standing = (el: Element): string => shadow(el).querySelector('[part="standing"]')?.textContent.replace(/\s+/gu, ' ').trim() ?? '';
 
 async function powerLevels(user: TestUser, roomId: string): Promise<Record<string, unknown>> {
-  return (await peer(user).request('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.power_levels/`)) as Record<string, unknown>;
+  return (await peer(user).request('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.power_levels/`)) as Record<
+    string,
+    unknown
+  >;
 }
 
 async function memberState(user: TestUser, roomId: string, of: string): Promise<Record<string, unknown>> {
-  return (await peer(user).request('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.member/${encodeURIComponent(of)}`)) as Record<string, unknown>;
+  return (await peer(user).request(
+    'GET',
+    `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.member/${encodeURIComponent(of)}`,
+  )) as Record<string, unknown>;
 }
 
 async function setLevel(owner: TestUser, roomId: string, userId: string, level: number): Promise<void> {
@@ -97,7 +103,13 @@ function runModerationTests(encrypted: boolean): void {
       owner = await registerUser({ displayName: `Owner ${tag}` });
       mod = await registerUser({ displayName: `Mod ${tag}` });
       member = await registerUser({ displayName: `Mel ${tag}` });
-      ({ roomId } = await peer(owner).createRoom({ name: `Moderated ${tag}`, preset: 'public_chat', encrypted, guestAccess: true, worldReadable: true }));
+      ({ roomId } = await peer(owner).createRoom({
+        name: `Moderated ${tag}`,
+        preset: 'public_chat',
+        encrypted,
+        guestAccess: true,
+        worldReadable: true,
+      }));
       await peer(mod).joinRoom(roomId);
       await peer(member).joinRoom(roomId);
       // The site's moderators may change levels (mute), as a post room's are.
@@ -120,7 +132,7 @@ function runModerationTests(encrypted: boolean): void {
     it('a moderator deletes a member’s message with a reason, in a dialog that traps focus and is axe clean', async () => {
       const el = await as(mod);
       const remove = await tool(el, `off-topic rant ${tag}`, 'Delete');
-      expect(remove, 'Delete on a member’s message').to.exist;
+      expect(remove, 'Delete on a member’s message').to.not.equal(undefined);
       // An admin's message: nothing a moderator may do to its sender, only Delete and Report.
       await tool(el, `welcome from the owner ${tag}`, 'More actions');
       (remove as HTMLButtonElement).click();
@@ -130,12 +142,18 @@ function runModerationTests(encrypted: boolean): void {
       // Escape cancels and focus returns to the message.
       await sendKeys({ press: 'Escape' });
       await waitUntil(() => !dialog(el), 'Escape did not close the dialog', { timeout: 5000 });
-      await waitUntil(() => shadow(el).activeElement?.closest('article')?.textContent.includes('off-topic rant'), 'focus did not return to the message', {
-        timeout: 5000,
-      });
+      await waitUntil(
+        () => shadow(el).activeElement?.closest('article')?.textContent.includes('off-topic rant'),
+        'focus did not return to the message',
+        {
+          timeout: 5000,
+        },
+      );
       (await tool(el, `off-topic rant ${tag}`, 'Delete'))?.click();
       await confirmWith(el, 'Delete message', 'off topic');
-      await waitUntil(() => articleWith(el, 'Message deleted by a moderator (off topic)'), 'the moderator never saw the deletion', { timeout: TIMEOUT });
+      await waitUntil(() => articleWith(el, 'Message deleted by a moderator (off topic)'), 'the moderator never saw the deletion', {
+        timeout: TIMEOUT,
+      });
       let redaction: MatrixEvent | undefined;
       await waitUntil(
         async () => {
@@ -178,7 +196,7 @@ function runModerationTests(encrypted: boolean): void {
       await waitUntil(() => standing(seen).includes('You are muted'), 'the member never read that they are muted', { timeout: TIMEOUT });
       expect(textbox(seen)).to.equal(null);
       expect(shadow(seen).querySelector('[part~="error"]')).to.equal(null);
-      expect(articleWith(seen, 'Message deleted by a moderator (off topic)')).to.exist;
+      expect(articleWith(seen, 'Message deleted by a moderator (off topic)')).to.not.equal(undefined);
       // A member sees no moderator action: no Delete on others' messages, no member actions, no member list.
       expect(await tool(seen, `welcome from the owner ${tag}`, 'Delete')).to.equal(undefined);
       (await tool(seen, `welcome from the owner ${tag}`, 'More actions'))?.click();
@@ -202,9 +220,13 @@ function runModerationTests(encrypted: boolean): void {
       await expect(list).to.be.accessible();
       (button(row(member.userId), `Unmute Mel ${tag}`) as HTMLButtonElement).click();
       await waitUntil(() => notice(el).includes('can write again'), 'no notice after unmuting', { timeout: TIMEOUT });
-      await waitUntil(() => !dialog(el, 'members-dialog')?.querySelector(`[data-user-id="${member.userId}"]`)?.textContent.includes('Muted'), 'still Muted', {
-        timeout: TIMEOUT,
-      });
+      await waitUntil(
+        () => !dialog(el, 'members-dialog')?.querySelector(`[data-user-id="${member.userId}"]`)?.textContent.includes('Muted'),
+        'still Muted',
+        {
+          timeout: TIMEOUT,
+        },
+      );
 
       (button(row(member.userId), `Ban Mel ${tag}`) as HTMLButtonElement).click();
       await confirmWith(el, 'Ban', 'trolling');
@@ -217,9 +239,13 @@ function runModerationTests(encrypted: boolean): void {
 
       // The owner takes the moderator's power away while the dialog is open: the server refuses, the dialog says so.
       await waitUntil(() => dialog(el, 'members-dialog')?.open, 'the member list did not come back', { timeout: TIMEOUT });
-      await waitUntil(() => dialog(el, 'members-dialog')?.querySelector(`[data-user-id="${member.userId}"] button`), 'no actions on the member', {
-        timeout: TIMEOUT,
-      });
+      await waitUntil(
+        () => dialog(el, 'members-dialog')?.querySelector(`[data-user-id="${member.userId}"] button`),
+        'no actions on the member',
+        {
+          timeout: TIMEOUT,
+        },
+      );
       (button(dialog(el, 'members-dialog') as HTMLElement, `Remove Mel ${tag} from the room`) as HTMLButtonElement).click();
       await openDialog(el);
       await setLevel(owner, roomId, mod.userId, 0);
@@ -233,14 +259,21 @@ function runModerationTests(encrypted: boolean): void {
     it('a moderator removes a member’s recent messages in one action, then removes the member', async () => {
       const el = await as(mod);
       await waitForText(el, `fourth one ${tag}`, TIMEOUT);
-      await waitUntil(() => shadow(el).querySelector('[part="members-button"]'), 'the moderator lost the member list', { timeout: TIMEOUT });
+      await waitUntil(() => shadow(el).querySelector('[part="members-button"]'), 'the moderator lost the member list', {
+        timeout: TIMEOUT,
+      });
       await chooseMore(el, `fourth one ${tag}`, 'Remove recent messages…');
       const open = await openDialog(el);
       expect(open.textContent).to.include('Deletes their 3 latest messages');
       await confirmWith(el, 'Remove messages', 'flood');
-      await waitUntil(() => notice(el).includes(`Removed 3 messages of Mel ${tag}`), 'no notice after removing messages', { timeout: TIMEOUT });
+      await waitUntil(() => notice(el).includes(`Removed 3 messages of Mel ${tag}`), 'no notice after removing messages', {
+        timeout: TIMEOUT,
+      });
       const events = await peer(owner).roomMessages(roomId, { limit: 50 });
-      const left = events.filter((e) => e.sender === member.userId && (e.type === 'm.room.message' || e.type === 'm.room.encrypted') && Object.keys(e.content).length > 0);
+      const left = events.filter(
+        (e) =>
+          e.sender === member.userId && (e.type === 'm.room.message' || e.type === 'm.room.encrypted') && Object.keys(e.content).length > 0,
+      );
       expect(left.map((e) => e.event_id)).to.deep.equal([]);
 
       (button(shadow(el), 'Members') as HTMLButtonElement).click();
@@ -256,10 +289,20 @@ function runModerationTests(encrypted: boolean): void {
     it('the member reads that they were removed, then banned, with the reasons, never an error box', async () => {
       await peer(member).joinRoom(roomId);
       const seen = await as(member);
-      await peer(mod).request('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/kick`, { user_id: member.userId, reason: 'second warning' });
-      await waitUntil(() => standing(seen) === 'You were removed from this room (second warning).', `removed: "${standing(seen)}"`, { timeout: TIMEOUT });
-      await peer(mod).request('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/ban`, { user_id: member.userId, reason: 'spam' });
-      await waitUntil(() => standing(seen) === 'You are banned from this room (spam).', `banned: "${standing(seen)}"`, { timeout: TIMEOUT });
+      await peer(mod).request('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/kick`, {
+        user_id: member.userId,
+        reason: 'second warning',
+      });
+      await waitUntil(() => standing(seen) === 'You were removed from this room (second warning).', `removed: "${standing(seen)}"`, {
+        timeout: TIMEOUT,
+      });
+      await peer(mod).request('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/ban`, {
+        user_id: member.userId,
+        reason: 'spam',
+      });
+      await waitUntil(() => standing(seen) === 'You are banned from this room (spam).', `banned: "${standing(seen)}"`, {
+        timeout: TIMEOUT,
+      });
       expect(shadow(seen).querySelector('[part~="error"]')).to.equal(null);
       expect(textbox(seen)).to.equal(null);
       await peer(mod).request('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/unban`, { user_id: member.userId });
@@ -280,4 +323,4 @@ function runModerationTests(encrypted: boolean): void {
 }
 
 runModerationTests(false);
-// runModerationTests(true);
+runModerationTests(true);

@@ -182,8 +182,7 @@ export class ModerationController implements ReactiveController {
         <h2 id="members-heading">Members (${members.length})</h2>
         <button type="button" class="close" @click=${this.#closeMembers}>Close</button>
       </div>
-      ${this.#renderNotice()}
-      ${renderMemberList(members, (member, kind) => this.#onMemberAction(member, kind))}
+      ${this.#renderNotice()} ${renderMemberList(members, (member, kind) => this.#onMemberAction(member, kind))}
     </dialog>`;
   }
 
