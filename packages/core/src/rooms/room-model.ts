@@ -8,9 +8,18 @@ import type { Outbox } from '../outbox/outbox.ts';
 import { roomOutbox } from '../outbox/sdk-transport.ts';
 import type { MemberInfo } from '../timeline/timeline-types.ts';
 import { computeTimeline, guestItem, sanitiseName, TimelineCache, undecryptableOf } from '../timeline/timeline.ts';
-import { OmniError, type MediaRequest, type OutgoingMessage, type Unsubscribe } from '../types.ts';
+import {
+  OmniError,
+  type MediaRequest,
+  type ModerationCommand,
+  type ModerationProgress,
+  type OutgoingMessage,
+  type Unsubscribe,
+} from '../types.ts';
 import { decryptShown, DecryptionRetries, undecryptableEvent } from './decryption.ts';
 import { roomError } from './errors.ts';
+import { moderate } from './moderation.ts';
+import { ModerationReader } from './moderation-state.ts';
 import { markRead, searchMembers, TypingNotices } from './reading.ts';
 import {
   cancelMessage,
@@ -56,6 +65,7 @@ export class RoomModel extends SharedModel implements HeldModel {
   #paginating: Promise<boolean> | undefined;
   readonly #typing: TypingNotices;
   readonly #decryption: DecryptionRetries;
+  readonly #moderation = new ModerationReader();
 
   constructor(session: RoomSession, target: string, onDispose: () => void) {
     super(onDispose);
@@ -148,6 +158,7 @@ export class RoomModel extends SharedModel implements HeldModel {
     const items = guest ? built.map((item) => (item.kind === 'message' ? guestItem(item) : item)) : this.#decryption.mark(built);
     const cannotSendReason = whyCannotSend(room, own, guest);
     const topic = topicOf(room);
+    const { permissions, members, standing } = this.#moderation.read(room, own, guest);
     this.publish({
       ...LOADING,
       status: 'ready',
@@ -163,6 +174,9 @@ export class RoomModel extends SharedModel implements HeldModel {
       paginating: this.#paginating !== undefined,
       typing,
       unreadCount,
+      permissions,
+      ...(members ? { members } : {}),
+      ...(standing ? { standing } : {}),
     });
   }
 
@@ -216,6 +230,11 @@ export class RoomModel extends SharedModel implements HeldModel {
 
   redact(eventId: string, reason?: string): Promise<void> {
     return redactEvent(this.#sending(), eventId, reason);
+  }
+
+  /** A moderator's command or a report (moderation.ts); the homeserver checks it. */
+  moderate(command: ModerationCommand, onProgress?: (progress: ModerationProgress) => void): Promise<ModerationProgress> {
+    return moderate(this.#session, this.#readyRoom(), command, onProgress);
   }
 
   toggleReaction(eventId: string, key: string): Promise<void> {
