@@ -180,6 +180,7 @@ describe('actionsOn', () => {
     assert.equal(actionsOn(levels, MOD, ADMIN).kick, false);
     assert.equal(actionsOn(levels, MOD, MOD).kick, false);
     assert.equal(actionsOn(levels, MOD, MOD).redact, false);
+    assert.equal(actionsOn(levels, MOD, ADMIN).redact, false);
   });
 
   test('an admin mutes a member and unmutes a muted one', () => {

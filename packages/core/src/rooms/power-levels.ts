@@ -216,7 +216,8 @@ export function actionsOn(levels: PowerLevels, actor: string, target: string): A
     unban: own.unban && above,
     mute: mayChange && !muted && levels.usersDefault >= messageLevel(levels),
     unmute: mayChange && muted && unmutedLevel(levels) <= own.level,
-    redact: own.redactOthers && actor !== target,
+    // Deleting one message of anyone's needs only the redact level; deleting a member's messages at once is an action on them.
+    redact: own.redactOthers && above,
   };
 }
 

@@ -29,11 +29,11 @@ function actionsFor(member: RoomMember): readonly { kind: MemberAction; label: s
   return list;
 }
 
-/** The accessible name of an action's button, which says whom it is for. */
+/** The accessible name of an action's button: its visible label first (speech input says what it sees), then whom it is for. */
 function fullLabel(kind: MemberAction, name: string): string {
   switch (kind) {
     case 'remove-messages':
-      return `Remove ${name}'s recent messages`;
+      return `Remove messages of ${name}`;
     case 'kick':
       return `Remove ${name} from the room`;
     default:
