@@ -217,6 +217,8 @@ function runModerationTests(encrypted: boolean): void {
 
     it('the moderator’s member list shows roles, unmutes, and bans with Undo; a refused action says why', async () => {
       const el = await as(mod);
+      // The member list loads with its own chunk the first time the member may moderate.
+      await waitUntil(() => button(shadow(el), 'Members'), 'the moderator has no member list', { timeout: TIMEOUT });
       (button(shadow(el), 'Members') as HTMLButtonElement).click();
       const list = await openDialog(el, 'members-dialog');
       const row = (userId: string): HTMLElement => list.querySelector(`[data-user-id="${userId}"]`) as HTMLElement;

@@ -1,19 +1,17 @@
 /**
  * What the room's state says about moderation, read from the SDK's room for the snapshot: the signed-in
- * member's permissions (power-levels.ts), the member list a moderator acts from, and whether the member
- * was removed, banned or muted.
+ * member's permissions (power-levels.ts), the member list a moderator acts from (moderation-members.ts,
+ * loaded when needed), and whether the member was removed, banned or muted.
  */
-import { EventTimeline, EventType, type Room, type RoomState } from 'matrix-js-sdk';
+import { EventType, type MatrixEvent, type Room } from 'matrix-js-sdk';
+import { liveState } from './room-state.ts';
 import type { MemberStanding, RoomMember } from '../types.ts';
-import { actionsOn, isMuted, parsePowerLevels, permissionsOf, roleOf, type PowerLevels, type RoomPermissions } from './power-levels.ts';
+import type { MemberListReader } from './moderation-members.ts';
+import { isMuted, parsePowerLevels, permissionsOf, type PowerLevels, type RoomPermissions } from './power-levels.ts';
 
-/** The longest member list a snapshot carries; a moderator of a larger room searches instead. */
-const MAX_MEMBERS = 500;
-
-const ROLE_ORDER = { admin: 0, moderator: 1, member: 2, muted: 3 } as const;
-
-function liveState(room: Room): RoomState | undefined {
-  return room.getLiveTimeline().getState(EventTimeline.FORWARDS) ?? undefined;
+/** The room's `m.room.power_levels` event, if it has one; read here so lazily loaded modules need nothing of the SDK's at run time. */
+export function powerLevelsEvent(room: Room): MatrixEvent | undefined {
+  return liveState(room)?.getStateEvents(EventType.RoomPowerLevels, '') ?? undefined;
 }
 
 /**
@@ -22,7 +20,7 @@ function liveState(room: Room): RoomState | undefined {
  */
 export function roomPowerLevels(room: Room): PowerLevels {
   const state = liveState(room);
-  const content = state?.getStateEvents(EventType.RoomPowerLevels, '')?.getContent();
+  const content = powerLevelsEvent(room)?.getContent();
   const create = state?.getStateEvents(EventType.RoomCreate, '');
   const createContent = create?.getContent() ?? {};
   const additional: unknown = createContent['additional_creators'];
@@ -66,49 +64,42 @@ export interface ModerationView {
 }
 
 /**
- * The moderation part of a snapshot. The member list is kept (same array) while the members and levels
- * did not change, so a moderator's open list does not render again on every message.
+ * The moderation part of a snapshot. The member list is built by moderation-members.ts, loaded the first time
+ * the member may moderate (most members never do, so the engine chunk does not carry it); the snapshot has
+ * no list until then, and `onMembersReady` asks for a new one once it can.
  */
 export class ModerationReader {
-  #key = '';
-  #members: readonly RoomMember[] = [];
+  readonly #onMembersReady: () => void;
+  #members: MemberListReader | undefined;
+  #loading = false;
 
-  read(room: Room, own: string, guest: boolean): ModerationView {
-    const levels = roomPowerLevels(room);
+  constructor(onMembersReady: () => void) {
+    this.#onMembersReady = onMembersReady;
+  }
+
+  /** `levels`: the room's power levels (`roomPowerLevels`), read once per snapshot. */
+  read(room: Room, own: string, guest: boolean, levels: PowerLevels): ModerationView {
     const base = permissionsOf(levels, own);
     // A guest cannot kick, ban or change anything on Synapse, whatever the levels say.
     const permissions = guest ? { ...base, kick: false, ban: false, unban: false, changePower: false, redactOthers: false } : base;
     const standing = standingOf(room, own, levels);
     const view: { permissions: RoomPermissions; standing?: MemberStanding } = { permissions, ...(standing ? { standing } : {}) };
     if (!moderates(permissions) || room.getMyMembership() !== 'join') return view;
-    return { ...view, members: this.#membersOf(room, own, levels) };
+    const members = this.#memberList()?.read(room, own, levels, powerLevelsEvent(room)?.getId() ?? '');
+    return members ? { ...view, members } : view;
   }
 
-  #membersOf(room: Room, own: string, levels: PowerLevels): readonly RoomMember[] {
-    const state = liveState(room);
-    const members = room.getMembers().filter((m) => m.membership === 'join' || m.membership === 'invite' || m.membership === 'ban');
-    const levelsId = state?.getStateEvents(EventType.RoomPowerLevels, '')?.getId() ?? '';
-    const key = `${levelsId}|${members.map((m) => `${m.userId}:${m.membership ?? ''}:${m.name}`).join(',')}`;
-    if (key === this.#key) return this.#members;
-    const list = members.map((m): RoomMember => {
-      const avatar = m.getMxcAvatarUrl();
-      return {
-        userId: m.userId,
-        displayName: m.name || m.userId,
-        ...(avatar ? { avatarMxc: avatar } : {}),
-        role: roleOf(levels, m.userId),
-        membership: m.membership === 'ban' ? 'ban' : m.membership === 'invite' ? 'invite' : 'join',
-        actions: actionsOn(levels, own, m.userId),
-      };
-    });
-    list.sort(
-      (a, b) =>
-        Number(a.membership === 'ban') - Number(b.membership === 'ban') ||
-        ROLE_ORDER[a.role] - ROLE_ORDER[b.role] ||
-        a.displayName.localeCompare(b.displayName),
+  #memberList(): MemberListReader | undefined {
+    if (this.#members || this.#loading) return this.#members;
+    this.#loading = true;
+    import('./moderation-members.ts').then(
+      ({ MemberListReader }) => {
+        this.#members = new MemberListReader();
+        this.#onMembersReady();
+      },
+      // The chunk could not be fetched (offline): the next snapshot tries again.
+      () => (this.#loading = false),
     );
-    this.#key = key;
-    this.#members = list.slice(0, MAX_MEMBERS);
-    return this.#members;
+    return undefined;
   }
 }

@@ -1,12 +1,16 @@
 /**
  * A moderator's commands (kick, ban, unban, mute, unmute, removing a member's recent messages) and any
  * member's report. The homeserver decides: what it refuses becomes an `OmniError` whose message a member
- * can read (the power levels may have changed since the menu was shown), never a crash.
+ * can read (the power levels may have changed since the menu was shown), never a crash. Loaded on the
+ * first command (`RoomModel.moderate`), outside the engine chunk: most members never moderate. It imports
+ * no module that imports matrix-js-sdk (errors are read by shape, the SDK's enum values are spelled out, the
+ * room's levels come as an argument):
+ * otherwise the bundler splits the SDK out of the engine chunk, which costs the engine more than this weighs.
  */
-import { EventTimeline, EventType, MatrixError, Method, type Room } from 'matrix-js-sdk';
+import type { EventType, Method, Room } from 'matrix-js-sdk';
 import { OmniError, type ModerationCommand, type ModerationProgress } from '../types.ts';
-import { mutedLevel, unmutedLevel, withUserLevel } from './power-levels.ts';
-import { roomPowerLevels } from './moderation-state.ts';
+import { mutedLevel, unmutedLevel, withUserLevel } from './member-actions.ts';
+import type { PowerLevels } from './power-levels.ts';
 import type { RoomSession } from './room-session.ts';
 
 /** How many of a member's latest messages "Remove recent messages" deletes unless told otherwise. */
@@ -31,22 +35,31 @@ const VERBS: Record<ModerationCommand['kind'], string> = {
   report: 'report this message',
 };
 
+/** What the session's MatrixClient rejects with, read by shape (a MatrixError has `errcode` or `httpStatus`). */
+interface ErrorShape {
+  readonly errcode?: string;
+  readonly httpStatus?: number;
+  readonly data?: { readonly retry_after_ms?: unknown };
+}
+const errorShape = (error: unknown): ErrorShape => (typeof error === 'object' && error !== null ? error : {});
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The homeserver's refusal in words a member can act on; the server's own wording is kept for developers in `cause`. */
 export function moderationError(error: unknown, kind: ModerationCommand['kind']): OmniError {
   if (error instanceof OmniError) return error;
   const verb = VERBS[kind];
-  if (error instanceof MatrixError) {
-    if (error.httpStatus === 403 || error.errcode === 'M_FORBIDDEN') {
+  const { httpStatus, errcode } = errorShape(error);
+  if (httpStatus !== undefined || errcode !== undefined) {
+    if (httpStatus === 403 || errcode === 'M_FORBIDDEN') {
       return new OmniError('forbidden', `You are not allowed to ${verb} any more: your role in this room may have changed.`, {
         cause: error,
       });
     }
-    if (error.httpStatus === 404 || error.errcode === 'M_NOT_FOUND') {
+    if (httpStatus === 404 || errcode === 'M_NOT_FOUND') {
       return new OmniError('unknown', `Could not ${verb}: the message is no longer there.`, { cause: error });
     }
-    if (error.httpStatus === 429 || error.errcode === 'M_LIMIT_EXCEEDED') {
+    if (httpStatus === 429 || errcode === 'M_LIMIT_EXCEEDED') {
       return new OmniError('rate-limited', `Could not ${verb} now: the server is busy. Try again in a moment.`, { cause: error });
     }
     return new OmniError('unknown', `Could not ${verb}: the server refused.`, { cause: error });
@@ -54,10 +67,17 @@ export function moderationError(error: unknown, kind: ModerationCommand['kind'])
   return new OmniError('network', `Could not ${verb}: check the connection and try again.`, { cause: error });
 }
 
+/** The room's power levels, parsed and as the event's content, read when a command needs them. */
+export interface RoomLevels {
+  readonly levels: PowerLevels;
+  readonly content: unknown;
+}
+
 /** Runs one moderation command against the homeserver; see `RoomHandle.moderate`. */
 export async function moderate(
   session: RoomSession,
   room: Room,
+  readLevels: () => RoomLevels,
   command: ModerationCommand,
   onProgress?: (progress: ModerationProgress) => void,
 ): Promise<ModerationProgress> {
@@ -76,11 +96,12 @@ export async function moderate(
         return one;
       case 'mute':
       case 'unmute':
-        await setMuted(session, room, command.userId, command.kind === 'mute');
+        await setMuted(session, room.roomId, readLevels(), command.userId, command.kind === 'mute');
         return one;
       case 'report':
         await client.http.authedRequest(
-          Method.Post,
+          // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- Method.Post's value, spelled out: see the module's comment.
+          'POST' as Method.Post,
           `/rooms/${encodeURIComponent(room.roomId)}/report/${encodeURIComponent(command.eventId)}`,
           undefined,
           command.reason ? { reason: command.reason } : {},
@@ -97,12 +118,16 @@ export async function moderate(
   }
 }
 
-async function setMuted(session: RoomSession, room: Room, userId: string, muted: boolean): Promise<void> {
-  const levels = roomPowerLevels(room);
-  const state = room.getLiveTimeline().getState(EventTimeline.FORWARDS);
-  const content = state?.getStateEvents(EventType.RoomPowerLevels, '')?.getContent();
+async function setMuted(
+  session: RoomSession,
+  roomId: string,
+  { levels, content }: RoomLevels,
+  userId: string,
+  muted: boolean,
+): Promise<void> {
   const next = withUserLevel(content, levels, userId, muted ? mutedLevel(levels) : unmutedLevel(levels));
-  await session.client.sendStateEvent(room.roomId, EventType.RoomPowerLevels, next, '');
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- EventType.RoomPowerLevels's value, spelled out: see the module's comment.
+  await session.client.sendStateEvent(roomId, 'm.room.power_levels' as EventType.RoomPowerLevels, next, '');
 }
 
 /** The member's latest loaded messages that are still there, newest first. */
@@ -147,10 +172,11 @@ async function redactPaced(session: RoomSession, roomId: string, eventId: string
       await session.client.redactEvent(roomId, eventId, undefined, reason ? { reason } : undefined);
       return true;
     } catch (error) {
-      if (!(error instanceof MatrixError)) throw error;
-      if (error.httpStatus === 403) throw error;
-      const wait: unknown = error.data.retry_after_ms;
-      if (error.errcode !== 'M_LIMIT_EXCEEDED' || attempt >= MAX_ATTEMPTS) return false;
+      const shape = errorShape(error);
+      if (shape.httpStatus === undefined && shape.errcode === undefined) throw error;
+      if (shape.httpStatus === 403) throw error;
+      const wait: unknown = shape.data?.retry_after_ms;
+      if (shape.errcode !== 'M_LIMIT_EXCEEDED' || attempt >= MAX_ATTEMPTS) return false;
       await sleep(Math.min(typeof wait === 'number' ? wait : 1000 * attempt, MAX_RATE_LIMIT_WAIT_MS));
     }
   }

@@ -6,18 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  actionsOn,
-  eventLevel,
-  isMuted,
-  mutedLevel,
-  parsePowerLevels,
-  permissionsOf,
-  roleOf,
-  unmutedLevel,
-  userLevel,
-  withUserLevel,
-} from './power-levels.ts';
+import { eventLevel, isMuted, parsePowerLevels, permissionsOf, userLevel } from './power-levels.ts';
+import { actionsOn, mutedLevel, roleOf, unmutedLevel, withUserLevel } from './member-actions.ts';
 
 const ADMIN = '@admin:hs';
 const MOD = '@mod:hs';

@@ -107,31 +107,19 @@ export function parsePowerLevels(content: unknown, creation: RoomCreation = {}):
   const creators = new Set<string>(
     creatorsPrivileged(creation.roomVersion) ? [...(creator ? [creator] : []), ...(creation.additionalCreators ?? [])] : [],
   );
-  if (typeof content !== 'object' || content === null || Array.isArray(content)) {
-    return {
-      users: new Map(creator ? [[creator, ADMIN_LEVEL]] : []),
-      creators,
-      usersDefault: 0,
-      events: new Map(),
-      eventsDefault: 0,
-      stateDefault: 0,
-      ban: DEFAULTS.ban,
-      kick: DEFAULTS.kick,
-      redact: DEFAULTS.redact,
-      invite: DEFAULTS.invite,
-      notificationsRoom: DEFAULTS.notificationsRoom,
-    };
-  }
-  const c = content as Record<string, unknown>;
+  const event = typeof content === 'object' && content !== null && !Array.isArray(content);
+  const c = (event ? content : {}) as Record<string, unknown>;
   const notifications = c['notifications'];
   const room = typeof notifications === 'object' && notifications !== null ? (notifications as Record<string, unknown>)['room'] : undefined;
   return {
-    users: levelMap(c['users']),
+    // Without a power-levels event the creator has 100, everyone else the defaults.
+    users: event ? levelMap(c['users']) : new Map(creator ? [[creator, ADMIN_LEVEL]] : []),
     creators,
     usersDefault: levelOf(c['users_default']) ?? DEFAULTS.usersDefault,
     events: levelMap(c['events']),
     eventsDefault: levelOf(c['events_default']) ?? DEFAULTS.eventsDefault,
-    stateDefault: levelOf(c['state_default']) ?? DEFAULTS.stateDefault,
+    // Without a power-levels event, state events need 0, not 50.
+    stateDefault: levelOf(c['state_default']) ?? (event ? DEFAULTS.stateDefault : 0),
     ban: levelOf(c['ban']) ?? DEFAULTS.ban,
     kick: levelOf(c['kick']) ?? DEFAULTS.kick,
     redact: levelOf(c['redact']) ?? DEFAULTS.redact,
@@ -185,13 +173,6 @@ export function isMuted(levels: PowerLevels, userId: string): boolean {
   return levels.usersDefault >= needed && userLevel(levels, userId) < needed;
 }
 
-export function roleOf(levels: PowerLevels, userId: string): MemberRole {
-  const level = userLevel(levels, userId);
-  if (level >= ADMIN_LEVEL) return 'admin';
-  if (level >= MODERATOR_LEVEL) return 'moderator';
-  return isMuted(levels, userId) ? 'muted' : 'member';
-}
-
 /** What `actor` may do to `target` (another member): each needs the action's level and a higher level than the target's. */
 export interface ActionsOnMember {
   readonly kick: boolean;
@@ -201,45 +182,4 @@ export interface ActionsOnMember {
   readonly unmute: boolean;
   /** Delete the member's messages. */
   readonly redact: boolean;
-}
-
-export function actionsOn(levels: PowerLevels, actor: string, target: string): ActionsOnMember {
-  const own = permissionsOf(levels, actor);
-  const theirs = userLevel(levels, target);
-  const above = actor !== target && own.level > theirs;
-  const muted = isMuted(levels, target);
-  // Changing a level needs the power-levels event's level, a target below the actor, and a new level not above the actor's.
-  const mayChange = own.changePower && above;
-  return {
-    kick: own.kick && above,
-    ban: own.ban && above,
-    unban: own.unban && above,
-    mute: mayChange && !muted && levels.usersDefault >= messageLevel(levels),
-    unmute: mayChange && muted && unmutedLevel(levels) <= own.level,
-    // Deleting one message of anyone's needs only the redact level; deleting a member's messages at once is an action on them.
-    redact: own.redactOthers && above,
-  };
-}
-
-/** The level a mute sets: just below what a message needs. */
-export function mutedLevel(levels: PowerLevels): number {
-  return messageLevel(levels) - 1;
-}
-
-/** The level an unmute restores: the room's default when that may write, else just what a message needs. */
-export function unmutedLevel(levels: PowerLevels): number {
-  return Math.max(levels.usersDefault, messageLevel(levels));
-}
-
-/**
- * The power-levels content with `userId` at `level`: its entry removed when that is the default, so
- * an unmuted member follows the room's default again. Every other key is kept as it was.
- */
-export function withUserLevel(content: unknown, levels: PowerLevels, userId: string, level: number): Record<string, unknown> {
-  const base = typeof content === 'object' && content !== null && !Array.isArray(content) ? (content as Record<string, unknown>) : {};
-  const rawUsers = base['users'];
-  const entries = typeof rawUsers === 'object' && rawUsers !== null && !Array.isArray(rawUsers) ? Object.entries(rawUsers) : [];
-  const users = Object.fromEntries(entries.filter(([id]) => id !== userId));
-  if (level !== levels.usersDefault) users[userId] = level;
-  return { ...base, users };
 }
