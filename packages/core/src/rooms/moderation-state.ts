@@ -26,10 +26,10 @@ export function roomPowerLevels(room: Room): PowerLevels {
   const additional: unknown = createContent['additional_creators'];
   const version: unknown = createContent['room_version'];
   return parsePowerLevels(content, {
-    ...(create?.getSender() ? { creator: create.getSender() } : {}),
+    creator: create?.getSender(),
     // A creation event without a version is a version 1 room.
     roomVersion: typeof version === 'string' ? version : '1',
-    ...(Array.isArray(additional) ? { additionalCreators: additional.filter((id): id is string => typeof id === 'string') } : {}),
+    additionalCreators: Array.isArray(additional) ? additional : [],
   });
 }
 

@@ -85,9 +85,10 @@ function levelMap(value: unknown): Map<string, number> {
 
 /** The room's creation as it matters to power: who created it, with whom (`additional_creators`), in which version. */
 export interface RoomCreation {
-  readonly creator?: string;
-  readonly roomVersion?: string;
-  readonly additionalCreators?: readonly string[];
+  readonly creator?: string | undefined;
+  readonly roomVersion?: string | undefined;
+  /** Anything but strings is ignored (the event's content is as a client sent it). */
+  readonly additionalCreators?: readonly unknown[] | undefined;
 }
 
 /** Room versions where creators hold unlimited power (12 and later, and the hydra test versions before them). */
@@ -104,8 +105,10 @@ export function creatorsPrivileged(roomVersion: string | undefined): boolean {
  */
 export function parsePowerLevels(content: unknown, creation: RoomCreation = {}): PowerLevels {
   const { creator } = creation;
-  const creators = new Set<string>(
-    creatorsPrivileged(creation.roomVersion) ? [...(creator ? [creator] : []), ...(creation.additionalCreators ?? [])] : [],
+  const creators = new Set(
+    creatorsPrivileged(creation.roomVersion)
+      ? [creator, ...(creation.additionalCreators ?? [])].filter((id): id is string => typeof id === 'string' && id !== '')
+      : [],
   );
   const event = typeof content === 'object' && content !== null && !Array.isArray(content);
   const c = (event ? content : {}) as Record<string, unknown>;
