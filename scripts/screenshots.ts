@@ -134,6 +134,115 @@ const attachmentShots: Shot[] = [PHONE, DESKTOP].flatMap((viewport) =>
   }),
 );
 
+let garden: { roomId: string; alias: string } | undefined;
+
+/**
+ * A room Alice created (its owner, so its admin) where Bob wrote and was then muted: what a moderator acts on
+ * and what a muted member sees.
+ */
+async function gardenRoom(world: World): Promise<string> {
+  if (garden) return garden.alias;
+  garden = await createMembersRoom(world, 'Garden club', [world.alice, world.bob]);
+  const { roomId } = garden;
+  const { alice, bob } = world;
+  await alice.peer.sendMessage(roomId, 'Welcome to the garden club! Please keep it about gardens.');
+  await bob.peer.sendMessage(roomId, 'Cheap watches!!! Click here for the best deals');
+  await bob.peer.sendMessage(roomId, 'Anyone want a free trial? DM me');
+  const levels = await alice.peer.request<{ users?: Record<string, number> }>(
+    'GET',
+    `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.power_levels/`,
+  );
+  await alice.peer.sendState(roomId, 'm.room.power_levels', '', { ...levels, users: { ...levels.users, [bob.peer.userId]: -1 } });
+  return garden.alias;
+}
+
+const SPAM = 'Cheap watches!!!';
+
+/** The moderator's toolbar on Bob's message, with the More menu open. */
+const showsModeratorMenu = async (person: Person, element: Locator): Promise<Locator> => {
+  await showsMessages(person, element);
+  const message = messages(element).filter({ hasText: SPAM });
+  await message.focus();
+  await element.getByRole('button', { name: 'More actions' }).click();
+  await visible(person, element.getByRole('button', { name: 'Ban…' }), 'the More menu');
+  return element;
+};
+
+/** Delete on Bob's message: the dialog, a reason typed. */
+const showsDeleteDialog = async (person: Person, element: Locator): Promise<'viewport'> => {
+  await showsMessages(person, element);
+  await messages(element).filter({ hasText: SPAM }).focus();
+  await element.getByRole('button', { name: 'Delete' }).click();
+  const reason = element.getByRole('textbox', { name: 'Reason (optional)' });
+  await visible(person, reason, 'the delete dialog');
+  await reason.fill('Spam: advertising');
+  return 'viewport';
+};
+
+/** The moderator's member list. */
+const showsMembers = async (person: Person, element: Locator): Promise<'viewport'> => {
+  await showsMessages(person, element);
+  await element.getByRole('button', { name: 'Members' }).click();
+  await visible(person, element.getByRole('dialog', { name: /Members/u }), 'the member list');
+  return 'viewport';
+};
+
+/** What Bob, muted, has in place of the composer. */
+const showsMuted = async (person: Person, element: Locator): Promise<Locator> => {
+  await showsMessages(person, element);
+  await visible(person, element.getByText('You are muted', { exact: false }), '"You are muted"');
+  return element;
+};
+
+const moderationShots: Shot[] = [PHONE, DESKTOP].flatMap((viewport) =>
+  [false, true].flatMap((dark): Shot[] => {
+    const theme = dark ? '-dark' : '';
+    const spec = (world: World): PageSpec => ({
+      ...(dark ? { theme: 'dark' as const } : {}),
+      elements: [roomElement(world, garden?.alias ?? '', dark ? { theme: 'dark' } : {})],
+    });
+    const suffix = `${dark ? ', dark' : ''}, ${viewport.width} px`;
+    const common = {
+      viewport,
+      ...(dark ? { dark } : {}),
+      spec,
+      prepare: async (world: World) => {
+        await gardenRoom(world);
+      },
+    };
+    return [
+      {
+        ...common,
+        file: `room-moderation-menu${theme}-${viewport.width}.png`,
+        caption: `A moderator's More menu on someone else's message: Report, Remove recent messages, Unmute, Remove from room, Ban${suffix}`,
+        member: (world) => world.alice,
+        reach: (_world, person, element) => showsModeratorMenu(person, element),
+      },
+      {
+        ...common,
+        file: `room-moderation-delete${theme}-${viewport.width}.png`,
+        caption: `A moderator deletes a message: the dialog with a reason${suffix}`,
+        member: (world) => world.alice,
+        reach: (_world, person, element) => showsDeleteDialog(person, element),
+      },
+      {
+        ...common,
+        file: `room-moderation-members${theme}-${viewport.width}.png`,
+        caption: `A moderator's member list: roles and the actions allowed on each member${suffix}`,
+        member: (world) => world.alice,
+        reach: (_world, person, element) => showsMembers(person, element),
+      },
+      {
+        ...common,
+        file: `room-muted${theme}-${viewport.width}.png`,
+        caption: `A muted member: "You are muted" in place of the composer${suffix}`,
+        member: (world) => world.bob,
+        reach: (_world, person, element) => showsMuted(person, element),
+      },
+    ];
+  }),
+);
+
 let studio: { roomId: string; alias: string } | undefined;
 
 /** A members' room with a conversation worth looking at: formatting, a reply, a reaction, an edit. */
@@ -465,7 +574,7 @@ ${rows.join('\n')}
 `;
 }
 
-shots.push(...attachmentShots);
+shots.push(...attachmentShots, ...moderationShots);
 const only = process.argv.slice(2);
 const chosen = shots.filter((shot) => only.length === 0 || only.some((prefix) => shot.file.startsWith(prefix)));
 await mkdir(folder, { recursive: true });

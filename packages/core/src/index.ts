@@ -24,6 +24,13 @@ export {
 export { MediaError, type MediaErrorCode } from './media/media.ts';
 export type {
   AccessTokenSignIn,
+  ActionsOnMember,
+  MemberRole,
+  MemberStanding,
+  ModerationCommand,
+  ModerationProgress,
+  RoomMember,
+  RoomPermissions,
   GuestSignIn,
   IdentityProvider,
   LoginFlows,
@@ -63,6 +70,7 @@ export type {
   MemberInfo,
   MessageItem,
   MessageKind,
+  MessageDeletion,
   MessageTrust,
   NoticeItem,
   PlaceholderItem,

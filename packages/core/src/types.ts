@@ -4,6 +4,9 @@
  */
 import type { EncryptedFile, MemberInfo, TimelineItem } from './timeline/timeline-types.ts';
 import type { PostRoomTarget } from './posts/posts.ts';
+import type { ActionsOnMember, MemberRole, RoomPermissions } from './rooms/power-levels.ts';
+
+export type { ActionsOnMember, MemberRole, RoomPermissions } from './rooms/power-levels.ts';
 
 /** A text message ready to send: what `composeDraft()` makes of the composer's text. */
 export interface OutgoingMessage {
@@ -205,6 +208,54 @@ export interface RoomSnapshot {
   readonly createdHere?: boolean;
   /** A direct conversation (`openDirectRoom`): the other member, from their profile. */
   readonly directWith?: MemberInfo;
+  /** A ready room: what the signed-in member may do here, from `m.room.power_levels`. */
+  readonly permissions?: RoomPermissions;
+  /** For a member who may moderate (kick, ban, delete others' messages or change levels): the room's members. */
+  readonly members?: readonly RoomMember[];
+  /** The member was removed, banned or muted: what to show in place of the composer. */
+  readonly standing?: MemberStanding;
+}
+
+/**
+ * Where the signed-in member stands when they cannot take part: `removed` (kicked by someone else),
+ * `banned`, or `muted` (their power level is below what a message needs, where members may write).
+ */
+export interface MemberStanding {
+  readonly kind: 'removed' | 'banned' | 'muted';
+  /** The reason the moderator gave, as text. */
+  readonly reason?: string;
+}
+
+/** A member of the room as a moderator's member list shows them, with what the signed-in member may do to them. */
+export interface RoomMember {
+  readonly userId: string;
+  readonly displayName: string;
+  readonly avatarMxc?: string;
+  readonly role: MemberRole;
+  readonly membership: 'join' | 'invite' | 'ban';
+  readonly actions: ActionsOnMember;
+}
+
+/**
+ * A moderator's command (see docs/moderation.md). Each is checked by the homeserver: a refusal (the
+ * member's power changed meanwhile) rejects with an `OmniError` of code `forbidden`.
+ * - `remove-messages`: deletes the member's last `limit` loaded messages (default 50), paced to the
+ *   homeserver's rate limits;
+ * - `redact`: deletes someone else's message at once (a refusal is reported, not queued like `RoomHandle.redact`);
+ * - `report`: reports a message to the homeserver's admins (any member, not guests).
+ */
+export type ModerationCommand =
+  | { readonly kind: 'kick' | 'ban'; readonly userId: string; readonly reason?: string }
+  | { readonly kind: 'unban' | 'mute' | 'unmute'; readonly userId: string }
+  | { readonly kind: 'remove-messages'; readonly userId: string; readonly reason?: string; readonly limit?: number }
+  | { readonly kind: 'redact'; readonly eventId: string; readonly reason?: string }
+  | { readonly kind: 'report'; readonly eventId: string; readonly reason?: string };
+
+/** How far a command on several events (`remove-messages`) got: `done` of `total`, `failed` of them refused. */
+export interface ModerationProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly failed: number;
 }
 
 export type Unsubscribe = () => void;
@@ -248,8 +299,13 @@ export interface RoomHandle {
   sendAttachment(file: Blob & { readonly name: string }, options?: { caption?: string; replyTo?: string }): Promise<void>;
   /** Replaces the text of one of the member's messages (`m.replace`); rejects like `send` when too large. */
   edit(eventId: string, message: string | OutgoingMessage): Promise<void>;
-  /** Deletes a message (redaction). */
+  /** Deletes a message (redaction), the member's own or, for a moderator, anyone's; `reason` is shown to members. */
   redact(eventId: string, reason?: string): Promise<void>;
+  /**
+   * A moderator's command or a report; resolves with the final progress (for `remove-messages`,
+   * reported on the way through `onProgress`); rejects with an `OmniError` when the homeserver refuses.
+   */
+  moderate(command: ModerationCommand, onProgress?: (progress: ModerationProgress) => void): Promise<ModerationProgress>;
   /** Adds the member's reaction with `key`, or removes it if they already reacted with it. */
   toggleReaction(eventId: string, key: string): Promise<void>;
   /** Sends a failed message again (same transaction id); for a message that cannot be read, `retryDecryption`. */

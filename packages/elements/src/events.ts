@@ -96,3 +96,27 @@ declare global {
     'omni-dm-created': OmniDmCreatedEvent;
   }
 }
+
+/**
+ * Fired when the member reported a message and the homeserver accepted the report
+ * (`POST /rooms/{roomId}/report/{eventId}`), for a site that also keeps its own moderation queue.
+ */
+export class OmniReportEvent extends Event {
+  static readonly type = 'omni-report';
+  readonly roomId: string;
+  readonly eventId: string;
+  /** The reason the member gave; empty when they gave none. */
+  readonly reason: string;
+  constructor(detail: { roomId: string; eventId: string; reason: string }) {
+    super(OmniReportEvent.type, { bubbles: true, composed: true });
+    this.roomId = detail.roomId;
+    this.eventId = detail.eventId;
+    this.reason = detail.reason;
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'omni-report': OmniReportEvent;
+  }
+}

@@ -28,6 +28,7 @@ export {
 export {
   OmniDmCreatedEvent,
   OmniErrorEvent,
+  OmniReportEvent,
   OmniRoomCreatedEvent,
   OmniSessionChangeEvent,
   OmniUnreadChangeEvent,

@@ -13,7 +13,17 @@ import { echoOf, messageContent, plainMessage, sizeRefusal } from '../format/con
 import { newTxnId, outboxStorage } from '../outbox/outbox.ts';
 import { roomOutbox } from '../outbox/sdk-transport.ts';
 import type { MemberInfo, MessageItem, TimelineItem } from '../timeline/timeline-types.ts';
-import type { MediaRequest, OmniErrorInfo, OutgoingMessage, RoomHandle, RoomSnapshot, Unsubscribe } from '../types.ts';
+import {
+  OmniError,
+  type MediaRequest,
+  type ModerationCommand,
+  type ModerationProgress,
+  type OmniErrorInfo,
+  type OutgoingMessage,
+  type RoomHandle,
+  type RoomSnapshot,
+  type Unsubscribe,
+} from '../types.ts';
 import { errorShape, retryAfterMs } from './errors.ts';
 import { KeptMessages, type PendingMessage } from './kept-messages.ts';
 import type { RoomSession } from './room-session.ts';
@@ -325,6 +335,13 @@ export abstract class LazyRoom extends SharedModel implements HeldModel {
 
   redact(eventId: string, reason?: string): Promise<void> {
     return this.#inner?.redact(eventId, reason) ?? Promise.resolve();
+  }
+
+  moderate(command: ModerationCommand, onProgress?: (progress: ModerationProgress) => void): Promise<ModerationProgress> {
+    return (
+      this.#inner?.moderate(command, onProgress) ??
+      Promise.reject(new OmniError('unknown-room', 'Nothing to moderate in a room not created yet.'))
+    );
   }
 
   toggleReaction(eventId: string, key: string): Promise<void> {

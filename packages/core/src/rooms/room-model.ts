@@ -8,9 +8,17 @@ import type { Outbox } from '../outbox/outbox.ts';
 import { roomOutbox } from '../outbox/sdk-transport.ts';
 import type { MemberInfo } from '../timeline/timeline-types.ts';
 import { computeTimeline, guestItem, sanitiseName, TimelineCache, undecryptableOf } from '../timeline/timeline.ts';
-import { OmniError, type MediaRequest, type OutgoingMessage, type Unsubscribe } from '../types.ts';
+import {
+  OmniError,
+  type MediaRequest,
+  type ModerationCommand,
+  type ModerationProgress,
+  type OutgoingMessage,
+  type Unsubscribe,
+} from '../types.ts';
 import { decryptShown, DecryptionRetries, undecryptableEvent } from './decryption.ts';
 import { roomError } from './errors.ts';
+import { ModerationReader, powerLevelsEvent, roomPowerLevels } from './moderation-state.ts';
 import { markRead, searchMembers, TypingNotices } from './reading.ts';
 import {
   cancelMessage,
@@ -56,6 +64,7 @@ export class RoomModel extends SharedModel implements HeldModel {
   #paginating: Promise<boolean> | undefined;
   readonly #typing: TypingNotices;
   readonly #decryption: DecryptionRetries;
+  readonly #moderation = new ModerationReader(() => this.refresh());
 
   constructor(session: RoomSession, target: string, onDispose: () => void) {
     super(onDispose);
@@ -146,8 +155,10 @@ export class RoomModel extends SharedModel implements HeldModel {
     const { items: built, unreadCount, typing } = computeTimeline(room, own, this.#timeline);
     const guest = this.#session.info.guest === true;
     const items = guest ? built.map((item) => (item.kind === 'message' ? guestItem(item) : item)) : this.#decryption.mark(built);
-    const cannotSendReason = whyCannotSend(room, own, guest);
+    const levels = roomPowerLevels(room);
+    const cannotSendReason = whyCannotSend(room, own, guest, levels);
     const topic = topicOf(room);
+    const { permissions, members, standing } = this.#moderation.read(room, own, guest, levels);
     this.publish({
       ...LOADING,
       status: 'ready',
@@ -163,6 +174,9 @@ export class RoomModel extends SharedModel implements HeldModel {
       paginating: this.#paginating !== undefined,
       typing,
       unreadCount,
+      permissions,
+      ...(members ? { members } : {}),
+      ...(standing ? { standing } : {}),
     });
   }
 
@@ -216,6 +230,16 @@ export class RoomModel extends SharedModel implements HeldModel {
 
   redact(eventId: string, reason?: string): Promise<void> {
     return redactEvent(this.#sending(), eventId, reason);
+  }
+
+  /** A moderator's command or a report (moderation.ts, loaded on the first one); the homeserver checks it. */
+  async moderate(command: ModerationCommand, onProgress?: (progress: ModerationProgress) => void): Promise<ModerationProgress> {
+    const room = this.#readyRoom();
+    const { moderate } = await import('./moderation.ts').catch((cause: unknown) => {
+      throw new OmniError('network', 'Could not reach the server: check the connection and try again.', { cause });
+    });
+    const readLevels = () => ({ levels: roomPowerLevels(room), content: powerLevelsEvent(room)?.getContent() });
+    return moderate(this.#session, room, readLevels, command, onProgress);
   }
 
   toggleReaction(eventId: string, key: string): Promise<void> {

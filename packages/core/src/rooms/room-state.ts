@@ -1,7 +1,9 @@
 /** What a room's state says, read from the SDK's room: pagination, order of events, who may write, the topic. */
 import { Direction, EventTimeline, EventType, type Room, type RoomState } from 'matrix-js-sdk';
+import { messageLevel, userLevel, type PowerLevels } from './power-levels.ts';
 
-function liveState(room: Room): RoomState | undefined {
+/** The room's current state (the live timeline's end). */
+export function liveState(room: Room): RoomState | undefined {
   return room.getLiveTimeline().getState(EventTimeline.FORWARDS) ?? undefined;
 }
 
@@ -31,8 +33,8 @@ export function isBefore(room: Room, a: string, b: string): boolean {
   return ia !== -1 && ib !== -1 && ia < ib;
 }
 
-/** Why the member cannot post here, in words, or undefined when they can. */
-export function whyCannotSend(room: Room, own: string, guest: boolean): string | undefined {
+/** Why the member cannot post here, in words, or undefined when they can; `levels`: the room's power levels (power-levels.ts). */
+export function whyCannotSend(room: Room, own: string, guest: boolean, levels: PowerLevels): string | undefined {
   if (liveState(room)?.getStateEvents(EventType.RoomTombstone, '')) return 'This room has been replaced by a new one.';
   const membership = room.getMyMembership();
   if (membership === 'ban') return 'You were banned from this room.';
@@ -40,11 +42,8 @@ export function whyCannotSend(room: Room, own: string, guest: boolean): string |
   if (membership !== 'join') {
     return guest ? 'Guests can read this room but not write in it. Sign in to take part.' : 'Join the room to write here.';
   }
-  if (liveState(room)?.maySendMessage(own) === true) return undefined;
-  const content = liveState(room)?.getStateEvents(EventType.RoomPowerLevels, '')?.getContent() ?? {};
-  const events: unknown = content['events'];
-  const perType = typeof events === 'object' && events !== null ? (events as Record<string, unknown>)[EventType.RoomMessage] : undefined;
-  const required = typeof perType === 'number' ? perType : typeof content['events_default'] === 'number' ? content['events_default'] : 0;
+  const required = messageLevel(levels);
+  if (userLevel(levels, own) >= required) return undefined;
   if (required >= 100) return 'Only admins can write in this room.';
   if (required >= 50) return 'Only moderators can write in this room.';
   return 'You do not have permission to write in this room.';

@@ -3,7 +3,16 @@
  * session, shared by every element showing it. Each element takes a hold (`hold()`, a `RoomHolder`); the
  * last release disposes of the model. Listeners get every snapshot the model publishes.
  */
-import { OmniError, type MediaRequest, type OutgoingMessage, type RoomHandle, type RoomSnapshot, type Unsubscribe } from '../types.ts';
+import {
+  OmniError,
+  type MediaRequest,
+  type ModerationCommand,
+  type ModerationProgress,
+  type OutgoingMessage,
+  type RoomHandle,
+  type RoomSnapshot,
+  type Unsubscribe,
+} from '../types.ts';
 import type { MemberInfo } from '../timeline/timeline-types.ts';
 
 /** What a room shows before anything is known of it. */
@@ -118,6 +127,8 @@ export class RoomHolder implements RoomHandle {
     this.#call('sendAttachment', file, options);
   edit = (eventId: string, message: string | OutgoingMessage): Promise<void> => this.#call('edit', eventId, message);
   redact = (eventId: string, reason?: string): Promise<void> => this.#call('redact', eventId, reason);
+  moderate = (command: ModerationCommand, onProgress?: (progress: ModerationProgress) => void): Promise<ModerationProgress> =>
+    this.#call('moderate', command, onProgress);
   toggleReaction = (eventId: string, key: string): Promise<void> => this.#call('toggleReaction', eventId, key);
   retry = (key: string): Promise<void> => this.#call('retry', key);
   retryDecryption = (eventId: string): Promise<void> => this.#call('retryDecryption', eventId);

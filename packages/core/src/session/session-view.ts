@@ -8,7 +8,16 @@ import { resolveHomeserver } from './homeserver.ts';
 import { onSessionsChange, restoreSession, sessionFor, sessionStatus, useHere } from './registry.ts';
 import type { MemberInfo } from '../timeline/timeline-types.ts';
 import type { OutgoingMessage } from '../format/content.ts';
-import type { MediaRequest, OmniErrorInfo, RoomHandle, RoomSnapshot, SessionHandle, Unsubscribe } from '../types.ts';
+import type {
+  MediaRequest,
+  ModerationCommand,
+  ModerationProgress,
+  OmniErrorInfo,
+  RoomHandle,
+  RoomSnapshot,
+  SessionHandle,
+  Unsubscribe,
+} from '../types.ts';
 
 export type SessionViewState =
   | { readonly kind: 'idle' }
@@ -151,6 +160,10 @@ export class SessionView {
 
   redact(eventId: string, reason?: string): Promise<void> {
     return this.#withRoom((room) => room.redact(eventId, reason));
+  }
+
+  moderate(command: ModerationCommand, onProgress?: (progress: ModerationProgress) => void): Promise<ModerationProgress> {
+    return this.#room ? this.#room.moderate(command, onProgress) : Promise.reject(new Error('The room is not open.'));
   }
 
   toggleReaction(eventId: string, key: string): Promise<void> {

@@ -3,7 +3,7 @@
  * status. The common case at 10,000 events is that nothing changed: the previous build's item is then
  * returned without allocating. Pure.
  */
-import type { MemberInfo, MessageItem, ReactionGroup, ReplyPreview, Undecryptable } from './timeline-types.ts';
+import type { MemberInfo, MessageDeletion, MessageItem, ReactionGroup, ReplyPreview, Undecryptable } from './timeline-types.ts';
 import { asNumber, asObject, asString, type Json } from './json.ts';
 import { continuesGroup } from './grouping.ts';
 import { editFromBundle, isLater, mentionsUser, parseMessageContent, type Edit, type MessageContent } from './message-content.ts';
@@ -27,6 +27,7 @@ interface MessageFields {
   readonly content: MessageContent;
   readonly edited: boolean;
   readonly redacted: boolean;
+  readonly deletion: MessageDeletion | undefined;
   readonly undecryptable: Undecryptable | undefined;
   readonly status: MessageItem['status'];
   readonly continuation: boolean;
@@ -34,6 +35,18 @@ interface MessageFields {
   readonly reactions: readonly ReactionGroup[];
   readonly readBy: readonly MemberInfo[];
   readonly mentionsMe: true | undefined;
+}
+
+/**
+ * Who deleted a message and why, from the redaction the server bundles (`unsigned.redacted_because`):
+ * a redaction by anyone but the sender is a moderator's. The reason is text, shown as such.
+ */
+function deletionOf(json: Json, senderId: string): MessageDeletion | undefined {
+  const because = asObject(unsignedOf(json)?.['redacted_because']);
+  if (!because) return undefined;
+  const by = asString(because['sender']);
+  const reason = asString(asObject(because['content'])?.['reason'])?.trim();
+  return { byModerator: by !== undefined && by !== senderId, ...(reason ? { reason } : {}) };
 }
 
 /** A local echo's id starts with `~`: not an event the server knows, so nothing can point at it. */
@@ -94,6 +107,7 @@ export class MessageBuilder {
       content,
       edited: entry?.editId !== undefined,
       redacted,
+      deletion: redacted ? deletionOf(json, senderId) : undefined,
       undecryptable: problem,
       status: event.status ?? 'sent',
       continuation: continuesGroup(lastMessage, senderId, ts),
@@ -169,6 +183,8 @@ function unchanged(previous: MessageItem, f: MessageFields): boolean {
     previous.media === f.content.media &&
     previous.edited === f.edited &&
     previous.redacted === f.redacted &&
+    previous.deletion?.byModerator === f.deletion?.byModerator &&
+    previous.deletion?.reason === f.deletion?.reason &&
     previous.undecryptable === f.undecryptable &&
     previous.status === f.status &&
     previous.continuation === f.continuation &&
@@ -200,6 +216,7 @@ function messageItem(f: MessageFields, ownUserId: string): MessageItem {
   if (f.reply !== undefined) item.replyTo = f.reply;
   if (f.content.media) item.media = f.content.media;
   if (f.undecryptable) item.undecryptable = f.undecryptable;
+  if (f.deletion) item.deletion = f.deletion;
   if (f.mentionsMe) item.mentionsMe = true;
   return item;
 }

@@ -74,6 +74,12 @@ export interface MediaInfo {
   readonly localUrl?: string;
 }
 
+/** How a message was deleted: by its sender, or by a moderator (someone else), with the reason they gave. */
+export interface MessageDeletion {
+  readonly byModerator: boolean;
+  readonly reason?: string;
+}
+
 export interface MessageItem {
   readonly kind: 'message';
   /** Stable across local echo → remote echo (the transaction id's key is kept), so tiles never re-mount. */
@@ -89,6 +95,8 @@ export interface MessageItem {
   readonly formattedBody?: string;
   readonly edited: boolean;
   readonly redacted: boolean;
+  /** A deleted message: who deleted it and why, from its redaction. */
+  readonly deletion?: MessageDeletion;
   readonly replyTo?: ReplyPreview;
   readonly reactions: readonly ReactionGroup[];
   readonly media?: MediaInfo;

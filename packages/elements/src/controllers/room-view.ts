@@ -2,6 +2,7 @@ import { html, nothing, svg, type ReactiveController, type TemplateResult } from
 import type { MessageItem, OmniErrorInfo, RoomSnapshot, SessionView } from '@omnisocial/core';
 import type { OmniView } from '../base/omni-view.ts';
 import { ComposerController } from '../components/composer/composer.ts';
+import { ModerationController } from '../components/moderation/moderation.ts';
 import { describeErrorState, renderErrorState, type ErrorStateNoun } from '../components/room/error-state.ts';
 import '../components/security/define.ts';
 import '../components/sign-in/define.ts';
@@ -72,6 +73,7 @@ export class RoomViewController implements ReactiveController {
   readonly theme: ThemeController;
   readonly timeline: TimelineController;
   readonly composer: ComposerController;
+  readonly moderation: ModerationController;
   readonly #host: OmniView;
   readonly #created: RoomViewOptions['created'];
   readonly #noun: ErrorStateNoun;
@@ -98,6 +100,10 @@ export class RoomViewController implements ReactiveController {
       retry: (key) => settle(this.room.retry(key)),
       cancel: (key) => settle(this.room.cancel(key)),
       markRead: (eventId) => this.room.markRead(eventId),
+      moderate: (message, kind, done) => {
+        const state = this.room.state;
+        if (state.kind === 'room') this.moderation.askAboutMessage(state.snapshot, message, kind, done);
+      },
       loadMedia: (request) => this.room.loadMedia(request),
     }));
     this.composer = new ComposerController(host, () => ({
@@ -110,6 +116,7 @@ export class RoomViewController implements ReactiveController {
         this.room.sendAttachment(file, { ...(caption ? { caption } : {}), ...(replyTo ? { replyTo } : {}) }),
       sent: () => void this.timeline.scrollToLatest(),
     }));
+    this.moderation = new ModerationController(host, this.room, this.#noun);
     host.addController(this);
   }
 
@@ -222,6 +229,7 @@ export class RoomViewController implements ReactiveController {
         <span class="name" title=${header.name}>${header.name}</span>
         ${header.detail ? html`<span class="detail" title=${header.detail}>${header.detail}</span>` : nothing}
         ${header.encrypted ? renderEncrypted(header.encryptionNote) : nothing}
+        ${this.room.state.kind === 'room' ? this.moderation.renderMembersButton(this.room.state.snapshot) : nothing}
         <omni-verification
           homeserver=${url}
           user=${header.verify?.user ?? nothing}
@@ -247,21 +255,34 @@ export class RoomViewController implements ReactiveController {
               paginating: snapshot.paginating,
               typing: snapshot.typing,
               unreadCount: snapshot.unreadCount,
+              ...(snapshot.permissions ? { permissions: snapshot.permissions } : {}),
+              ...(snapshot.members ? { members: snapshot.members } : {}),
+              canReport:
+                !this.room.guest &&
+                snapshot.status === 'ready' &&
+                snapshot.standing?.kind !== 'removed' &&
+                snapshot.standing?.kind !== 'banned',
             })
       }
       ${snapshot.status === 'absent' && snapshot.error ? html`<p role="alert">${snapshot.error.message}</p>` : nothing}
     `;
   }
 
-  /** The composer; `draftKey` keeps the draft per homeserver and room. */
+  /**
+   * The composer, or in its place why the member cannot write (removed, banned, muted); with the
+   * moderation notice and dialogs. `draftKey` keeps the draft per homeserver and room.
+   */
   renderComposer(snapshot: RoomSnapshot, draftKey: string): TemplateResult {
-    return this.composer.render({
-      canSend: snapshot.canSend,
-      ...(snapshot.cannotSendReason ? { cannotSendReason: snapshot.cannotSendReason } : {}),
-      draftKey,
-      items: snapshot.items,
-      encrypted: snapshot.encrypted,
-    });
+    return html`${this.moderation.render(snapshot)}
+    ${this.moderation.renderStandingOr(snapshot, () =>
+      this.composer.render({
+        canSend: snapshot.canSend,
+        ...(snapshot.cannotSendReason ? { cannotSendReason: snapshot.cannotSendReason } : {}),
+        draftKey,
+        items: snapshot.items,
+        encrypted: snapshot.encrypted,
+      }),
+    )}`;
   }
 
   readonly #onRetry = (): void => {

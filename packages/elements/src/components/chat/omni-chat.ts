@@ -17,6 +17,7 @@ import { composerStyles } from '../composer/composer.styles.ts';
 import { messageBodyStyles } from '../message-body/message-body.styles.ts';
 import { messageTileStyles } from '../message-tile/message-tile.styles.ts';
 import { roomStyles } from '../room/omni-room.styles.ts';
+import { moderationStyles } from '../moderation/moderation.styles.ts';
 import { timelineStyles } from '../timeline/timeline.styles.ts';
 import { chatStyles } from './omni-chat.styles.ts';
 
@@ -38,16 +39,31 @@ const EMPTY_TEXT = 'No messages yet — start the discussion';
  * @csspart sign-in-prompt - "Reading as a guest — Sign in" under the composer; also the empty state a guest sees on a post nobody wrote about yet.
  * @csspart timeline - The scrolling message log (same element as `log`); all of `<omni-room>`'s timeline and composer parts apply.
  * @csspart log - The timeline (`role="log"`).
+ * @csspart members-button - The header's **Members** button, shown to a member who moderates.
+ * @csspart members - The member list dialog: roles (Admin, Moderator, Muted, Banned) and the actions allowed on each member.
+ * @csspart dialog - A moderation confirmation (delete, report, remove messages, mute, remove, ban) with its optional reason.
+ * @csspart moderation-notice - What an action did, with **Undo** after a ban or a mute, or why the server refused it.
+ * @csspart standing - In place of the composer: "You were removed…", "You are banned…", "You are muted…".
  * @csspart composer - The message composer form.
  * @cssstate dark - The dark colour set is in use (also resolved from `theme="auto"`).
  * @cssstate light - The light colour set is in use.
  * @fires omni-room-created - The member's first message created the post's room; `roomId`, `alias`, `postId`.
  * @fires omni-unread-change - The number of unread messages changed; `count`.
+ * @fires omni-report - The member reported a message and the server accepted it; `roomId`, `eventId`, `reason`.
  * @fires omni-error - The discussion cannot be shown (bad post id, alias bound elsewhere, creation refused…); `event.error` says why.
  * @fires omni-session-change - The member signed in or out, their session expired, or moved to another tab.
  */
 export class OmniChatView extends OmniView {
-  static override styles = [tokens, roomStyles, timelineStyles, messageBodyStyles, messageTileStyles, composerStyles, chatStyles];
+  static override styles = [
+    tokens,
+    roomStyles,
+    timelineStyles,
+    messageBodyStyles,
+    messageTileStyles,
+    composerStyles,
+    chatStyles,
+    moderationStyles,
+  ];
 
   static override properties = litProperties(chatAttributes);
 

@@ -10,6 +10,7 @@ import { composerStyles } from '../composer/composer.styles.ts';
 import { messageBodyStyles } from '../message-body/message-body.styles.ts';
 import { messageTileStyles } from '../message-tile/message-tile.styles.ts';
 import { roomStyles } from '../room/omni-room.styles.ts';
+import { moderationStyles } from '../moderation/moderation.styles.ts';
 import { timelineStyles } from '../timeline/timeline.styles.ts';
 import { dmStyles } from './omni-dm.styles.ts';
 
@@ -27,16 +28,31 @@ import { dmStyles } from './omni-dm.styles.ts';
  * @csspart empty-state - The inviting state shown while the conversation has no room yet.
  * @csspart timeline - The scrolling message log (same element as `log`); all of `<omni-room>`'s timeline and composer parts apply.
  * @csspart log - The timeline (`role="log"`).
+ * @csspart members-button - The header's **Members** button, shown to a member who moderates.
+ * @csspart members - The member list dialog: roles (Admin, Moderator, Muted, Banned) and the actions allowed on each member.
+ * @csspart dialog - A moderation confirmation (delete, report, remove messages, mute, remove, ban) with its optional reason.
+ * @csspart moderation-notice - What an action did, with **Undo** after a ban or a mute, or why the server refused it.
+ * @csspart standing - In place of the composer: "You were removed…", "You are banned…", "You are muted…".
  * @csspart composer - The message composer form.
  * @cssstate dark - The dark colour set is in use (also resolved from `theme="auto"`).
  * @cssstate light - The light colour set is in use.
  * @fires omni-dm-created - The member's first message created the conversation's room; `roomId`, `userId`.
  * @fires omni-unread-change - The number of unread messages changed; `count`.
+ * @fires omni-report - The member reported a message and the server accepted it; `roomId`, `eventId`, `reason`.
  * @fires omni-error - The conversation cannot be shown (malformed or unknown user, yourself, creation refused…); `event.error` says why.
  * @fires omni-session-change - The member signed in or out, their session expired, or moved to another tab.
  */
 export class OmniDmView extends OmniView {
-  static override styles = [tokens, roomStyles, timelineStyles, messageBodyStyles, messageTileStyles, composerStyles, dmStyles];
+  static override styles = [
+    tokens,
+    roomStyles,
+    timelineStyles,
+    messageBodyStyles,
+    messageTileStyles,
+    composerStyles,
+    dmStyles,
+    moderationStyles,
+  ];
 
   static override properties = litProperties(dmAttributes);
 

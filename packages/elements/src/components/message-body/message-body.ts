@@ -124,6 +124,13 @@ function renderPlain(body: string): TemplateResult {
   )}`;
 }
 
+/** What stands for a deleted message: who deleted it when it was not its sender, and the reason given. */
+export function deletedText(message: Pick<MessageItem, 'deletion'>): string {
+  const deletion = message.deletion;
+  if (!deletion?.byModerator) return 'Message deleted';
+  return deletion.reason ? `Message deleted by a moderator (${deletion.reason})` : 'Message deleted by a moderator';
+}
+
 /**
  * Renders the content of one message: sanitised `formatted_body` as nodes when there is one (mentions
  * as pills), otherwise the plain body with links; emotes as "* Name does something", notices muted,
@@ -131,7 +138,7 @@ function renderPlain(body: string): TemplateResult {
  * is highlighted, and says so to screen readers.
  */
 export function renderMessageBody(message: MessageItem, loadImage?: LoadInlineImage): TemplateResult {
-  if (message.redacted) return html`<span class="body deleted">Message deleted</span>`;
+  if (message.redacted) return html`<span class="body deleted">${deletedText(message)}</span>`;
   const rich = message.formattedBody !== undefined && message.formattedBody !== '' && RICH_TYPES.has(message.msgtype);
   const big = !rich && message.msgtype !== 'emote' && RICH_TYPES.has(message.msgtype) && isEmojiOnly(message.body);
   const classes = ['body', rich ? 'rich' : 'plain', message.msgtype, big ? 'emoji-only' : '', message.mentionsMe ? 'mentions-me' : '']

@@ -21,6 +21,15 @@ export const messageActionsStyles = css`
     pointer-events: none;
   }
 
+  /*
+   * The timeline's virtualizer places each tile in a layer of its own, later tiles above earlier ones: the tile
+   * whose menu is open comes to the front, so the menu (the More menu reaches below the tile) is not drawn under
+   * the next messages and receipts.
+   */
+  .message:has(> .actions.open) {
+    z-index: 2;
+  }
+
   .message:not(.continuation) > .actions {
     inset-block-start: var(--_space-s);
   }

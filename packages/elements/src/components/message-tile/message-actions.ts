@@ -1,13 +1,29 @@
-/** What a member can do with a message, and the tile's toolbar and inline menus (quick reactions, delete confirmation). */
-import { html, svg, type TemplateResult } from 'lit';
-import type { MessageItem } from '@omnisocial/core';
+/**
+ * What a member can do with a message, and the tile's toolbar and inline menus (quick reactions, delete
+ * confirmation, and "More": report, and a moderator's actions on the sender).
+ */
+import { html, nothing, svg, type TemplateResult } from 'lit';
+import type { ActionsOnMember, MessageItem } from '@omnisocial/core';
 
 /** Reactions offered by the quick-reaction menu. */
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'] as const;
 
 /** Actions that need nothing but the message. */
 type PlainActionType =
-  'reply' | 'edit' | 'delete' | 'confirm-delete' | 'react-menu' | 'close-menu' | 'retry' | 'cancel' | 'toggle-expanded';
+  'reply' | 'edit' | 'delete' | 'confirm-delete' | 'react-menu' | 'more-menu' | 'close-menu' | 'retry' | 'cancel' | 'toggle-expanded';
+
+/** A moderator's action on a message or its sender, or a report: each opens its confirmation. */
+export type ModerationKind = 'delete' | 'report' | 'remove-messages' | 'mute' | 'unmute' | 'kick' | 'ban';
+
+/**
+ * What the signed-in member may do to a message of someone else, from the room's power levels: delete
+ * it, report it, and act on its sender (`sender`, when they moderate).
+ */
+export interface TileModeration {
+  readonly deleteOthers: boolean;
+  readonly report: boolean;
+  readonly sender?: ActionsOnMember;
+}
 
 /** What a member can do with a message, from its actions menu, keys or buttons. */
 export type MessageAction =
@@ -16,19 +32,21 @@ export type MessageAction =
       readonly message: MessageItem;
     }
   | { readonly type: 'react'; readonly message: MessageItem; readonly key: string }
+  | { readonly type: 'moderate'; readonly message: MessageItem; readonly kind: ModerationKind }
   | { readonly type: 'jump'; readonly message: MessageItem; readonly eventId: string };
 
 /** A click handler sending one of the plain actions for the tile's message. */
 export type Act = (type: PlainActionType) => () => void;
 
 /** Which inline menu of a tile is open. */
-export type TileMenu = 'none' | 'react' | 'confirm-delete';
+export type TileMenu = 'none' | 'react' | 'confirm-delete' | 'more';
 
 const ICONS = {
   react: svg`<circle cx="8" cy="8" r="6.25" /><path d="M5.5 9.5c.6.9 1.5 1.4 2.5 1.4s1.9-.5 2.5-1.4M6 6.25h.01M10 6.25h.01" />`,
   reply: svg`<path d="M6.5 3.5 2.5 7.5l4 4M2.5 7.5H10a3.5 3.5 0 0 1 3.5 3.5V13" />`,
   edit: svg`<path d="M11 2.5 13.5 5 6 12.5 3 13l.5-3L11 2.5Z" />`,
   delete: svg`<path d="M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.5 8.5h6l.5-8.5" />`,
+  more: svg`<path d="M3.5 8h.01M8 8h.01M12.5 8h.01" stroke-width="2.5" />`,
 };
 
 function icon(name: keyof typeof ICONS): TemplateResult {
@@ -39,11 +57,25 @@ interface Tool {
   readonly icon: keyof typeof ICONS;
   readonly label: string;
   readonly keys: string;
-  readonly action: 'react-menu' | 'reply' | 'edit' | 'confirm-delete';
+  readonly action: 'react-menu' | 'reply' | 'edit' | 'confirm-delete' | 'more-menu' | 'moderate-delete';
+}
+
+/** The entries of the "More" menu for someone else's message, in the order shown. */
+function moreEntries(moderation: TileModeration | undefined): readonly { kind: ModerationKind; label: string; danger?: boolean }[] {
+  if (!moderation) return [];
+  const sender = moderation.sender;
+  const entries: { kind: ModerationKind; label: string; danger?: boolean }[] = [];
+  if (moderation.report) entries.push({ kind: 'report', label: 'Report…' });
+  if (sender?.redact) entries.push({ kind: 'remove-messages', label: 'Remove recent messages…', danger: true });
+  if (sender?.mute) entries.push({ kind: 'mute', label: 'Mute…' });
+  if (sender?.unmute) entries.push({ kind: 'unmute', label: 'Unmute' });
+  if (sender?.kick) entries.push({ kind: 'kick', label: 'Remove from room…', danger: true });
+  if (sender?.ban) entries.push({ kind: 'ban', label: 'Ban…', danger: true });
+  return entries;
 }
 
 /** The toolbar's buttons for a message; the tile keeps room for as many as there are. */
-export function toolsOf(message: MessageItem): readonly Tool[] {
+export function toolsOf(message: MessageItem, moderation?: TileModeration): readonly Tool[] {
   const tools: Tool[] = [
     { icon: 'react', label: 'React', keys: '+', action: 'react-menu' },
     { icon: 'reply', label: 'Reply', keys: 'R', action: 'reply' },
@@ -51,7 +83,10 @@ export function toolsOf(message: MessageItem): readonly Tool[] {
   if (message.own) {
     tools.push({ icon: 'edit', label: 'Edit', keys: 'E', action: 'edit' });
     tools.push({ icon: 'delete', label: 'Delete', keys: 'Delete', action: 'confirm-delete' });
+    return tools;
   }
+  if (moderation?.deleteOthers) tools.push({ icon: 'delete', label: 'Delete', keys: 'Delete', action: 'moderate-delete' });
+  if (moreEntries(moderation).length > 0) tools.push({ icon: 'more', label: 'More actions', keys: 'M', action: 'more-menu' });
   return tools;
 }
 
@@ -61,7 +96,28 @@ export function renderActions(
   menu: TileMenu,
   act: Act,
   onAction: (action: MessageAction) => void,
+  moderation?: TileModeration,
 ): TemplateResult {
+  if (menu === 'more') {
+    return html`<div
+      class="actions open more"
+      part="actions"
+      role="group"
+      aria-label=${`More actions for ${message.sender.displayName}'s message`}
+    >
+      ${moreEntries(moderation).map(
+        (entry) =>
+          html`<button
+            type="button"
+            class=${entry.danger ? 'danger' : ''}
+            @click=${() => onAction({ type: 'moderate', message, kind: entry.kind })}
+          >
+            ${entry.label}
+          </button>`,
+      )}
+      <button type="button" @click=${act('close-menu')}>Close</button>
+    </div>`;
+  }
   if (menu === 'react') {
     return html`<div class="actions open" part="actions" role="group" aria-label="Pick a reaction">
       ${QUICK_REACTIONS.map(
@@ -86,15 +142,16 @@ export function renderActions(
     </div>`;
   }
   return html`<div class="actions" part="actions" role="group" aria-label="Message actions">
-    ${toolsOf(message).map(
+    ${toolsOf(message, moderation).map(
       (tool) =>
         html`<button
           type="button"
           class="tool"
           tabindex=${tab}
-          aria-keyshortcuts=${tool.keys}
-          title=${`${tool.label} (${tool.keys})`}
-          @click=${act(tool.action)}
+          aria-keyshortcuts=${tool.action === 'more-menu' || tool.action === 'moderate-delete' ? nothing : tool.keys}
+          aria-haspopup=${tool.action === 'more-menu' ? 'true' : nothing}
+          title=${tool.action === 'more-menu' || tool.action === 'moderate-delete' ? tool.label : `${tool.label} (${tool.keys})`}
+          @click=${tool.action === 'moderate-delete' ? () => onAction({ type: 'moderate', message, kind: 'delete' }) : act(tool.action)}
         >
           ${icon(tool.icon)}<span class="visually-hidden">${tool.label}</span>
         </button>`,

@@ -1,7 +1,7 @@
 /** Inside a message's bubble and just under it: the quote of the message it replies to, its body, "Show more". */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { MessageItem } from '@omnisocial/core';
-import { renderMessageBody } from '../message-body/message-body.ts';
+import { deletedText, renderMessageBody } from '../message-body/message-body.ts';
 import type { Act, MessageAction } from './message-actions.ts';
 import { renderMedia, type LoadMedia } from './message-media.ts';
 import { renderUnreadable } from './message-state.ts';
@@ -39,7 +39,7 @@ export function renderContent(
   return message.undecryptable
     ? renderUnreadable(message)
     : message.redacted
-      ? html`<span class="body deleted">Message deleted</span>`
+      ? html`<span class="body deleted">${deletedText(message)}</span>`
       : MEDIA_TYPES.has(message.msgtype)
         ? renderMedia(message, loadMedia, tab)
         : long

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { MessageItem, NoticeItem } from '@omnisocial/core';
 import { styleProperties } from '../../base/style-properties.ts';
-import { renderActions, toolsOf, type Act, type MessageAction, type TileMenu } from './message-actions.ts';
+import { renderActions, toolsOf, type Act, type MessageAction, type TileMenu, type TileModeration } from './message-actions.ts';
 import { renderContent, renderReplyQuote, renderShowMore } from './message-content.ts';
 import { avatar, type LoadMedia } from './message-media.ts';
 import { renderReactions, renderReceipts } from './message-reactions.ts';
@@ -9,7 +9,7 @@ import { renderDecryptRetry, renderSendFailure, renderSendStatus, renderSharedBy
 import { avatarColour, initials, isLongMessage } from './message-text.ts';
 
 export type { LoadMedia } from './message-media.ts';
-export { QUICK_REACTIONS, type MessageAction, type TileMenu } from './message-actions.ts';
+export { QUICK_REACTIONS, type MessageAction, type ModerationKind, type TileMenu, type TileModeration } from './message-actions.ts';
 export { trustWarning, undecryptableReason } from './message-state.ts';
 export { avatarColour, initials, isLongMessage, listNames } from './message-text.ts';
 
@@ -32,6 +32,8 @@ export interface MessageTileOptions {
   readonly showReceipts?: boolean;
   /** Loads avatars and attachments through authenticated media; without it they show their fallbacks. */
   readonly loadMedia?: LoadMedia;
+  /** What the member may do to someone else's message (delete, report, act on its sender); nothing more without it. */
+  readonly moderation?: TileModeration;
 }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
@@ -69,7 +71,7 @@ export function renderNotice(item: NoticeItem): TemplateResult {
  * shadow root, and take plain `MessageItem` data.
  */
 export function renderMessageTile(message: MessageItem, options: MessageTileOptions): TemplateResult {
-  const { active, menu, onAction, showActions = true, loadMedia, expanded = false, showReceipts = true } = options;
+  const { active, menu, onAction, showActions = true, loadMedia, expanded = false, showReceipts = true, moderation } = options;
   const tab = active ? 0 : -1;
   const act: Act = (type) => () => onAction({ type, message });
   const unreadable = message.undecryptable;
@@ -106,7 +108,7 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
       tabindex=${tab}
       aria-roledescription="message"
       aria-describedby=${`meta-${message.key}`}
-      style=${styleProperties(canAct ? { '--_tools': String(toolsOf(message).length) } : {})}
+      style=${styleProperties(canAct ? { '--_tools': String(toolsOf(message, moderation).length) } : {})}
     >
       ${
         message.continuation
@@ -130,7 +132,7 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
       </div>
       ${message.reactions.length && !message.redacted ? renderReactions(message, tab, onAction) : nothing}
       ${showReceipts && message.readBy.length ? renderReceipts(message.readBy) : nothing}
-      ${canAct && (showActions || menu !== 'none') ? renderActions(message, tab, menu, act, onAction) : nothing}
+      ${canAct && (showActions || menu !== 'none') ? renderActions(message, tab, menu, act, onAction, moderation) : nothing}
     </article>
   `;
 }

@@ -8,6 +8,7 @@ import { tokens, type ThemeName } from '../../theme/tokens.ts';
 import { composerStyles } from '../composer/composer.styles.ts';
 import { messageBodyStyles } from '../message-body/message-body.styles.ts';
 import { messageTileStyles } from '../message-tile/message-tile.styles.ts';
+import { moderationStyles } from '../moderation/moderation.styles.ts';
 import { timelineStyles } from '../timeline/timeline.styles.ts';
 import { roomStyles } from './omni-room.styles.ts';
 
@@ -53,6 +54,11 @@ export type { OmniRoom } from '../../loader/elements.ts';
  * @csspart jump-to-latest - The "Jump to latest" button.
  * @csspart typing - The "… is typing" line.
  * @csspart loading - "Loading older messages…".
+ * @csspart members-button - The header's **Members** button, shown to a member who moderates.
+ * @csspart members - The member list dialog: roles (Admin, Moderator, Muted, Banned) and the actions allowed on each member.
+ * @csspart dialog - A moderation confirmation (delete, report, remove messages, mute, remove, ban) with its optional reason.
+ * @csspart moderation-notice - What an action did, with **Undo** after a ban or a mute, or why the server refused it.
+ * @csspart standing - In place of the composer: "You were removed…", "You are banned…", "You are muted…".
  * @csspart composer - The message composer form.
  * @csspart composer-banner - The "Replying to / Editing" banner.
  * @csspart textbox - The message textbox.
@@ -94,12 +100,13 @@ export type { OmniRoom } from '../../loader/elements.ts';
  * @cssproperty --omni-composer-background - The composer.
  * @cssstate dark - The dark colour set is in use (also resolved from `theme="auto"`).
  * @cssstate light - The light colour set is in use.
+ * @fires omni-report - The member reported a message and the server accepted it; `roomId`, `eventId`, `reason`.
  * @fires omni-error - The room or homeserver cannot be shown; `event.error` says why.
  * @fires omni-session-change - The member signed in or out, their session expired, or moved to another tab.
  * @fires omni-unread-change - The number of unread messages changed; `count`.
  */
 export class OmniRoomView extends OmniView {
-  static override styles = [tokens, roomStyles, timelineStyles, messageBodyStyles, messageTileStyles, composerStyles];
+  static override styles = [tokens, roomStyles, timelineStyles, messageBodyStyles, messageTileStyles, composerStyles, moderationStyles];
 
   static override properties = litProperties(roomAttributes);
 

@@ -1,7 +1,7 @@
 import type { LitElement } from 'lit';
 import { virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
-import type { MemberInfo, MessageItem, TimelineItem } from '@omnisocial/core';
-import type { LoadMedia } from '../message-tile/message-tile.ts';
+import type { MemberInfo, MessageItem, RoomMember, RoomPermissions, TimelineItem } from '@omnisocial/core';
+import type { LoadMedia, ModerationKind } from '../message-tile/message-tile.ts';
 
 /** What the timeline shows: a plain slice of `RoomSnapshot`, so it renders without a homeserver. */
 export interface TimelineView {
@@ -13,6 +13,12 @@ export interface TimelineView {
   readonly paginating: boolean;
   readonly typing: readonly MemberInfo[];
   readonly unreadCount: number;
+  /** What the member may do here (delete others' messages, report); without it, only their own messages' actions. */
+  readonly permissions?: RoomPermissions;
+  /** For a moderator: the members, with what they may do to each (a message's sender). */
+  readonly members?: readonly RoomMember[];
+  /** Reporting is offered (signed-in members; guests cannot report on Synapse). */
+  readonly canReport?: boolean;
 }
 
 /** Commands the timeline gives; the host forwards them to the room (or a test records them). */
@@ -25,6 +31,8 @@ export interface TimelineActions {
   retry(key: string): void;
   cancel(key: string): void;
   markRead(eventId: string): void;
+  /** A moderator's action on a message or its sender, or a report: the host asks for confirmation, then focus goes back with `done`. */
+  moderate?(message: MessageItem, kind: ModerationKind, done: () => void): void;
   /** Avatars and attachments through authenticated media (blob URLs); without it tiles show fallbacks. */
   loadMedia?: LoadMedia;
 }

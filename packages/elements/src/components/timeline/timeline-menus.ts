@@ -67,8 +67,12 @@ export class TimelineMenus {
     const { message } = action;
     switch (action.type) {
       case 'react-menu':
+      case 'more-menu':
       case 'confirm-delete':
-        this.#menu = { key: message.key, menu: action.type === 'react-menu' ? 'react' : 'confirm-delete' };
+        this.#menu = {
+          key: message.key,
+          menu: action.type === 'react-menu' ? 'react' : action.type === 'more-menu' ? 'more' : 'confirm-delete',
+        };
         this.#keyboard.activeKey = message.key;
         this.#dom.host.requestUpdate();
         void this.#focusMenu(message.key);
@@ -86,6 +90,12 @@ export class TimelineMenus {
         this.#menu = undefined;
         actions.redact(message);
         void this.#keyboard.focusItem(message.key);
+        return;
+      case 'moderate':
+        this.#menu = undefined;
+        this.#keyboard.activeKey = message.key;
+        this.#dom.host.requestUpdate();
+        actions.moderate?.(message, action.kind, () => void this.#keyboard.focusItem(message.key));
         return;
       case 'reply':
         actions.reply(message);

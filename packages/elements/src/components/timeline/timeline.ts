@@ -1,8 +1,8 @@
 import { html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
-import type { MemberInfo, TimelineItem } from '@omnisocial/core';
+import type { MemberInfo, MessageItem, RoomMember, TimelineItem } from '@omnisocial/core';
 import { keyedFlow } from './keyed-flow.ts';
-import { listNames, renderMessageTile, renderNotice } from '../message-tile/message-tile.ts';
+import { listNames, renderMessageTile, renderNotice, type TileModeration } from '../message-tile/message-tile.ts';
 import { TimelineAnchor } from './timeline-anchor.ts';
 import { TimelineAnnouncer } from './timeline-announcer.ts';
 import { TimelineDom, type TimelineActions, type TimelineView } from './timeline-dom.ts';
@@ -46,6 +46,10 @@ export class TimelineController implements ReactiveController {
   /** The latest message that has read receipts: the only one that shows them. */
   #receiptsKey: string | undefined;
   readonly #tiles = new WeakMap<TimelineItem, { state: string; tile: TemplateResult }>();
+  /** Members by user id, for what a moderator may do to a message's sender; rebuilt when the list changes. */
+  #members: { list: readonly RoomMember[] | undefined; byId: Map<string, RoomMember> } = { list: undefined, byId: new Map() };
+  /** Changes when what the member may do changes, so cached tiles show the right actions. */
+  #moderationKey = '';
   #sizeObserver: ResizeObserver | undefined;
   /** The log element the items were last rendered into (a new one after a loading state). */
   #renderedLog: HTMLElement | null = null;
@@ -150,6 +154,7 @@ export class TimelineController implements ReactiveController {
   /** Renders the log, the "Jump to latest" button and the typing line. */
   render(view: TimelineView): TemplateResult {
     this.#dom.view = view;
+    this.#noteModeration(view);
     this.#announcer.update(view.items);
     const items = view.items as TimelineItem[];
     this.#receiptsKey = latestWithReceipts(items);
@@ -207,7 +212,7 @@ export class TimelineController implements ReactiveController {
         const active = item.key === this.#keyboard.activeKey;
         const { showActions, menu, expanded } = this.#menus.tileState(item.key, active);
         const receipts = item.key === this.#receiptsKey;
-        const state = `${String(active)} ${String(showActions)} ${menu} ${String(expanded)} ${String(receipts)}`;
+        const state = `${String(active)} ${String(showActions)} ${menu} ${String(expanded)} ${String(receipts)} ${this.#moderationKey}`;
         const cached = this.#tiles.get(item);
         if (cached?.state === state) return cached.tile;
         const tile = renderMessageTile(item, {
@@ -218,6 +223,7 @@ export class TimelineController implements ReactiveController {
           showReceipts: receipts,
           onAction: (action) => this.#menus.onAction(action),
           loadMedia: this.#dom.actions().loadMedia,
+          moderation: this.#tileModeration(item),
         });
         this.#tiles.set(item, { state, tile });
         return tile;
@@ -233,6 +239,23 @@ export class TimelineController implements ReactiveController {
       case 'placeholder':
         return html`<p class="line placeholder" part="placeholder" data-key=${item.key}>${item.text}</p>`;
     }
+  }
+
+  #noteModeration(view: TimelineView): void {
+    if (view.members !== this.#members.list) {
+      this.#members = { list: view.members, byId: new Map((view.members ?? []).map((member) => [member.userId, member])) };
+    }
+    const p = view.permissions;
+    const flags = p ? [p.redactOthers, p.kick, p.ban, p.changePower, view.canReport === true].map(Number).join('') : '';
+    this.#moderationKey = `${flags}:${String(this.#members.byId.size)}:${view.members ? membersVersion(view.members) : ''}`;
+  }
+
+  /** What the member may do to someone else's message; nothing for their own (its actions are Edit and Delete). */
+  #tileModeration(message: MessageItem): TileModeration | undefined {
+    const view = this.#dom.view;
+    if (message.own || !view?.permissions) return undefined;
+    const sender = this.#members.byId.get(message.sender.userId)?.actions;
+    return { deleteOthers: view.permissions.redactOthers, report: view.canReport === true, ...(sender ? { sender } : {}) };
   }
 
   /** Scrolls to the latest message and keeps the view there while the virtualizer measures. */
@@ -252,6 +275,15 @@ export class TimelineController implements ReactiveController {
     this.#keyboard.activeKey = undefined;
     this.#anchor.startOver();
   }
+}
+
+/** Identifies a member list's content: the same list object is kept while nothing in it changed. */
+const versions = new WeakMap<readonly RoomMember[], number>();
+let nextVersion = 0;
+function membersVersion(members: readonly RoomMember[]): number {
+  let version = versions.get(members);
+  if (version === undefined) versions.set(members, (version = ++nextVersion));
+  return version;
 }
 
 /** Whether two item lists share an item: false when the host shows another room. */
