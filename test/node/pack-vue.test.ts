@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { launchChromium, serveStatic } from '../support/chromium.ts';
+import { checkFrameworkApp } from '../support/framework-app.ts';
 import { ensureBuild } from '../support/build.ts';
 import { packProject, run, toolVersion } from '../support/packed-project.ts';
 import { APP_VUE, TYPED_VUE, VUE_MAIN_TS, VUE_TSCONFIG, VUE_VITE_CONFIG } from '../support/packed-vue-site.ts';
@@ -20,10 +21,6 @@ const MESSAGE = 'hello from a Vue site';
 const VUE_VERSION = '3.5.47';
 const PLUGIN_VUE_VERSION = '6.1.1';
 const VUE_TSC_VERSION = '3.3.14';
-
-interface SiteWindow {
-  omniChat: { signIn(options: object): Promise<unknown> };
-}
 
 describe('a Vue 3 site built from the packed packages', () => {
   let project: string;
@@ -96,39 +93,16 @@ describe('a Vue 3 site built from the packed packages', () => {
       '/vue.html':
         '<!doctype html><html lang="en"><link rel="icon" href="data:,"><div id="app"></div><script type="module" src="/dist/vue-app.js"></script>',
     });
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (error) => errors.push(error.message));
-      page.on('console', (message) => {
-        // The package's own errors, and Vue's "Failed to resolve component" warning (isCustomElement not applied).
-        // js-sdk's probes of endpoints Synapse refuses show on the console too, and are not the page's concern.
-        if (message.text().includes('[Vue warn]') || (message.type() === 'error' && message.text().includes('OmniSocial')))
-          errors.push(message.text());
-      });
-      const url = site.url(`/vue.html?homeserver=${encodeURIComponent(hs.baseUrl)}&room=${encodeURIComponent(roomId)}`);
-      await page.goto(url);
-      await page.waitForFunction(() => 'omniChat' in window);
-      await page.evaluate(
-        async ([homeserver, username, password]) => {
-          await (window as unknown as SiteWindow).omniChat.signIn({ homeserver, username, password });
-        },
-        [hs.baseUrl, alice.username, alice.password] as const,
-      );
-      await page.getByText('Unread counts received by Vue: none').waitFor();
-      const log = page.locator('omni-room').getByRole('log');
-      await log.getByText(MESSAGE).waitFor({ timeout: 60_000 });
-      assert.equal(await page.locator('omni-room').getAttribute('theme'), 'dark', 'the theme prop reached the element');
-      assert.equal(await page.locator('omni-room').evaluate((room) => (room as HTMLElement & { room: string }).room), roomId);
-      await alice.sendMessage(roomId, 'one more from Alice');
-      const bob = await hs.registerUser({ displayName: 'Bob again' });
-      await bob.joinRoom(roomId);
-      await bob.sendMessage(roomId, 'and one from Bob');
-      await page.getByText(/^Unread counts received by Vue: \d/).waitFor({ timeout: 30_000 });
-      assert.deepEqual(errors, []);
-    } finally {
-      await context.close();
-    }
+    await checkFrameworkApp({
+      browser,
+      url: site.url(`/vue.html?homeserver=${encodeURIComponent(hs.baseUrl)}&room=${encodeURIComponent(roomId)}`),
+      hs,
+      member: alice,
+      roomId,
+      message: MESSAGE,
+      framework: 'Vue',
+      // "Failed to resolve component": isCustomElement did not apply.
+      warning: '[Vue warn]',
+    });
   });
 });

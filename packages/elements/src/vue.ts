@@ -9,27 +9,9 @@
 import type { EmitFn, HTMLAttributes, PublicProps } from 'vue';
 import type { OmniChat, OmniDm, OmniRoom } from './loader/elements.ts';
 import type { OmniShell } from './loader/shell.ts';
-import type { OmniDmCreatedEvent, OmniErrorEvent, OmniRoomCreatedEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from './events.ts';
+import type { OmniChatEvents, OmniDmEvents, OmniEvents, OmniShellAttributes, OwnProperties } from './framework-types.ts';
 
-/** The attributes every element reads that are not properties (see the attribute table in docs/embedding.md). */
-export interface OmniShellAttributes {
-  /** `lazy` (default): load as the element nears the viewport or is touched; `eager`: at once. */
-  loading?: 'lazy' | 'eager';
-  /** `inline` (default) or `launcher`: a chat button that opens the conversation in a panel. */
-  presentation?: 'inline' | 'launcher';
-  /** `auto` (default): collapse back to the facade when far from the viewport; `never`: stay mounted. */
-  collapse?: 'auto' | 'never';
-}
-
-/** The events every element fires. */
-export interface OmniEvents {
-  'omni-error': OmniErrorEvent;
-  'omni-session-change': OmniSessionChangeEvent;
-  'omni-unread-change': OmniUnreadChangeEvent;
-}
-
-/** An element's own properties: what it declares beyond the shell they share (`room`, `theme`, `open`…). */
-type OwnProperties<Element extends OmniShell> = Partial<Pick<Element, Exclude<keyof Element, keyof OmniShell>>>;
+export type { OmniChatEvents, OmniDmEvents, OmniEvents, OmniShellAttributes } from './framework-types.ts';
 
 /**
  * The type Vue's templates see for a custom element: the element itself (for template refs), its own properties
@@ -45,7 +27,7 @@ export type OmniVueElement<Element extends OmniShell, Events extends object> = n
 declare module 'vue' {
   interface GlobalComponents {
     'omni-room': OmniVueElement<OmniRoom, OmniEvents>;
-    'omni-chat': OmniVueElement<OmniChat, OmniEvents & { 'omni-room-created': OmniRoomCreatedEvent }>;
-    'omni-dm': OmniVueElement<OmniDm, OmniEvents & { 'omni-dm-created': OmniDmCreatedEvent }>;
+    'omni-chat': OmniVueElement<OmniChat, OmniChatEvents>;
+    'omni-dm': OmniVueElement<OmniDm, OmniDmEvents>;
   }
 }
