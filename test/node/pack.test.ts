@@ -9,48 +9,22 @@
  * - the same page with the script-tag build added (two copies of the package): one clear console error, and the
  *   second copy's sign-in reaches the first copy's elements (one engine, not two).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
-import { PUBLIC_PACKAGES } from '../support/licenses.ts';
 import { launchChromium, serveStatic } from '../support/chromium.ts';
-import { ensureBuild, root } from '../support/build.ts';
+import { ensureBuild } from '../support/build.ts';
+import { packProject, run, toolVersion } from '../support/packed-project.ts';
 import { MAIN_TS, REACT_APP_TS, RENDER_MJS, TSCONFIG, TYPED_REACT_TS, TYPED_TS, VITE_CONFIG } from '../support/packed-site.ts';
 
 const MESSAGE = 'hello from the packed tarballs';
 const REACT_VERSION = '19.3.1';
 const REACT_TYPES_VERSION = '19.3.0';
-
-interface Run {
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs a command; rejects with its output when it fails. */
-function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
-  return new Promise<Run>((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve({ stdout, stderr })
-        : reject(new Error(`${command} ${args.join(' ')} failed (${String(code)}):\n${stdout}\n${stderr}`)),
-    );
-  });
-}
-
-const rootManifest = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
-const toolVersion = (name: string): string => rootManifest.devDependencies[name] ?? 'latest';
 
 /** The page's `window.omniChat` (the site's bundle exposes the package's entry). */
 interface SiteWindow {
@@ -79,14 +53,9 @@ describe('the packed packages in a project of their own', () => {
   before(async () => {
     const synapse = startSynapse();
     await ensureBuild();
-    project = await mkdtemp(path.join(tmpdir(), 'omni-pack-'));
-    const tarballs: string[] = [];
-    for (const directory of PUBLIC_PACKAGES) {
-      const { stdout } = await run('pnpm', ['--dir', directory, 'pack', '--pack-destination', project], root);
-      const tarball = stdout.trim().split('\n').at(-1) ?? '';
-      assert.match(tarball, /\.tgz$/, `pnpm pack ${directory} printed ${stdout}`);
-      tarballs.push(tarball);
-    }
+    const packed = await packProject('omni-pack-');
+    project = packed.project;
+    const { tarballs } = packed;
     await writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'a-site', private: true, type: 'module' }));
     await writeFile(path.join(project, 'main.ts'), MAIN_TS);
     await writeFile(path.join(project, 'typed.ts'), TYPED_TS);

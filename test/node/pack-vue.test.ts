@@ -1,0 +1,108 @@
+/**
+ * A Vue 3 site built from the packed tarballs, with no workspace around: npm installs the tarballs with vue,
+ * @vitejs/plugin-vue and vue-tsc in an empty project, then
+ * - `vue-tsc` checks the site's templates against `@omnisocial/chat/vue` (a wrong prop or event type is an error);
+ * - Vite builds the app, and Chromium loads it against a real Synapse: `<omni-room>`, bound by Vue, shows the
+ *   room's message, and Vue's `@omni-unread-change` handler receives the unread counts and shows them.
+ */
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
+import { launchChromium, serveStatic } from '../support/chromium.ts';
+import { checkFrameworkApp } from '../support/framework-app.ts';
+import { ensureBuild } from '../support/build.ts';
+import { packProject, run, toolVersion } from '../support/packed-project.ts';
+import { APP_VUE, TYPED_VUE, VUE_MAIN_TS, VUE_TSCONFIG, VUE_VITE_CONFIG } from '../support/packed-vue-site.ts';
+
+const MESSAGE = 'hello from a Vue site';
+const VUE_VERSION = '3.5.47';
+const PLUGIN_VUE_VERSION = '6.1.1';
+const VUE_TSC_VERSION = '3.3.14';
+
+describe('a Vue 3 site built from the packed packages', () => {
+  let project: string;
+  let hs: Homeserver;
+  let alice: Peer;
+  let roomId: string;
+  let browser: Browser;
+  let site: Awaited<ReturnType<typeof serveStatic>> | undefined;
+
+  before(async () => {
+    const synapse = startSynapse();
+    await ensureBuild();
+    const packed = await packProject('omni-pack-vue-');
+    project = packed.project;
+    const files = {
+      'package.json': JSON.stringify({ name: 'a-vue-site', private: true, type: 'module' }),
+      'vue-main.ts': VUE_MAIN_TS,
+      'App.vue': APP_VUE,
+      'Typed.vue': TYPED_VUE,
+      'tsconfig.json': JSON.stringify(VUE_TSCONFIG),
+      'vite.config.mjs': VUE_VITE_CONFIG,
+    };
+    for (const [name, text] of Object.entries(files)) await writeFile(path.join(project, name), text);
+    await run(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        ...packed.tarballs,
+        `vite@${toolVersion('vite')}`,
+        `typescript@${toolVersion('typescript')}`,
+        `vue@${VUE_VERSION}`,
+        `@vitejs/plugin-vue@${PLUGIN_VUE_VERSION}`,
+        `vue-tsc@${VUE_TSC_VERSION}`,
+      ],
+      project,
+    );
+    hs = await synapse;
+    const bob = await hs.registerUser({ displayName: 'Bob' });
+    alice = await hs.registerUser({ displayName: 'Alice' });
+    ({ roomId } = await bob.createRoom({ name: 'Vue lobby', preset: 'public_chat' }));
+    await alice.joinRoom(roomId);
+    await bob.sendMessage(roomId, MESSAGE);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser.close();
+    await site?.close();
+    await hs.stop();
+    await rm(project, { recursive: true, force: true });
+  });
+
+  test('the Vue entry is declarations only: nothing is added to the bundle', async () => {
+    const manifest = JSON.parse(await readFile(path.join(project, 'node_modules/@omnisocial/chat/package.json'), 'utf8')) as {
+      exports: Record<string, unknown>;
+    };
+    assert.deepEqual(manifest.exports['./vue'], { types: './dist/types/vue.d.ts' });
+    await readFile(path.join(project, 'node_modules/@omnisocial/chat/dist/types/vue.d.ts'), 'utf8');
+  });
+
+  test("vue-tsc checks the templates: the tags' props and events are typed", async () => {
+    await run(path.join(project, 'node_modules/.bin/vue-tsc'), ['-p', '.'], project);
+  });
+
+  test('the Vue app in Chromium: <omni-room> shows the room, its props reach the element, @omni-unread-change reaches Vue', async () => {
+    await run(path.join(project, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], project);
+    site = await serveStatic(project, {
+      '/vue.html':
+        '<!doctype html><html lang="en"><link rel="icon" href="data:,"><div id="app"></div><script type="module" src="/dist/vue-app.js"></script>',
+    });
+    await checkFrameworkApp({
+      browser,
+      url: site.url(`/vue.html?homeserver=${encodeURIComponent(hs.baseUrl)}&room=${encodeURIComponent(roomId)}`),
+      hs,
+      member: alice,
+      roomId,
+      message: MESSAGE,
+      framework: 'Vue',
+      // "Failed to resolve component": isCustomElement did not apply.
+      warning: '[Vue warn]',
+    });
+  });
+});
