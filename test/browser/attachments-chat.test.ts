@@ -6,8 +6,19 @@
  * image: downloaded (decrypted in the DM) and drawn at its size.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { homeserver, peer, registerUser, type MatrixEvent, type TestUser } from '@omnisocial/testing/browser';
+import {
+  homeserver,
+  peer,
+  registerUser,
+  resetProxy,
+  setProxy,
+  startProxy,
+  stopProxy,
+  type MatrixEvent,
+  type TestUser,
+} from '@omnisocial/testing/browser';
 import { postRoomAlias, signIn, signOut, type MessageItem, type RoomHandle } from '@omnisocial/core';
+import { outboxStorage } from '@omnisocial/core/internal';
 import { login, startSession, type EngineSession } from '@omnisocial/core/internal/engine';
 import '../../packages/elements/src/components/chat/define.ts';
 import '../../packages/elements/src/components/dm/define.ts';
@@ -222,6 +233,68 @@ describe('attachments as the first message of a post discussion or a DM (real Sy
       el.remove();
     } finally {
       started.release();
+    }
+  });
+
+  it('a file kept while the DM could not be created survives a reload and is sent once, encrypted, after it', async () => {
+    const dana = await registerUser({ displayName: 'Dana' });
+    const { baseUrl: proxy } = await startProxy();
+    // Two engine sessions of one stored session, one after the other, as a page and its reload.
+    const stored = await login({ homeserver: proxy, username: dana.username, password: dana.password });
+    const kept = outboxStorage(dana.userId, `dm:${bob.userId}`);
+    const file = await png('kept.png');
+    const before = startSession(stored, hooks);
+    try {
+      const handle = before.openDirectRoom(bob.userId);
+      await waitUntil(() => handle.snapshot.status === 'absent', 'the DM is not absent', { timeout: TIMEOUT });
+      // The homeserver refuses to create rooms for a while (rate limit far longer than the test).
+      await setProxy(proxy, { rateLimit: { method: 'POST', path: '/createRoom', count: 1_000, retryAfterMs: 600_000 } });
+      await handle.sendAttachment(file, { caption: 'kept across a reload' });
+      await waitUntil(() => handle.snapshot.error?.code === 'rate-limited', 'creation was not refused', { timeout: TIMEOUT });
+      const shown = handle.snapshot.items.find((i): i is MessageItem => i.kind === 'message' && i.body === 'kept across a reload');
+      expect(shown?.msgtype).to.equal('image');
+      expect(shown?.media?.localUrl, 'the kept image shows from the member’s own file').to.match(/^blob:/u);
+      await waitUntil(async () => (await kept.load()).length === 1, 'the file’s message is not stored', { timeout: TIMEOUT });
+      expect(await kept.loadFile?.((await kept.load())[0]?.txnId ?? ''), 'the file is stored').to.be.instanceOf(Blob);
+      handle.release();
+    } finally {
+      before.stop();
+    }
+    expect(((await peer(dana).request('GET', '/_matrix/client/v3/joined_rooms')) as { joined_rooms: string[] }).joined_rooms).to.deep.equal(
+      [],
+    );
+
+    // The reload: a fresh engine session, nothing in memory; the homeserver allows creation again.
+    await resetProxy(proxy);
+    const after = startSession(stored, hooks);
+    try {
+      const handle = after.openDirectRoom(bob.userId);
+      await waitUntil(() => handle.snapshot.status === 'ready', 'the DM was not created after the reload', { timeout: TIMEOUT });
+      const roomId = handle.snapshot.roomId ?? '';
+      await waitUntil(async () => (await eventsOf(dana, dana, roomId)).length >= 1, 'the kept file was not sent', { timeout: TIMEOUT });
+      await waitUntil(async () => (await kept.load()).length === 0, 'the kept file was not forgotten once handed over', {
+        timeout: TIMEOUT,
+      });
+      await quietWindow(NO_DUPLICATE_WINDOW_MS);
+      const events = await eventsOf(dana, dana, roomId);
+      expect(
+        events.map((e) => e.type),
+        'sent once, encrypted',
+      ).to.deep.equal(['m.room.encrypted']);
+
+      await peer(bob).joinRoom(roomId);
+      const bobs = bobSession.openRoom(roomId);
+      try {
+        const item = await imageIn(bobs, 'kept across a reload');
+        expect(item.media?.encryption, 'the file is encrypted').to.not.equal(undefined);
+        expect((await seen(bobs, item)).bytes).to.deep.equal(new Uint8Array(await file.arrayBuffer()));
+      } finally {
+        bobs.release();
+      }
+      handle.release();
+    } finally {
+      after.stop();
+      await stopProxy(proxy);
     }
   });
 });
