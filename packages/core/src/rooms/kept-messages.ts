@@ -4,14 +4,19 @@
  * member and the target (a post room's alias, a DM's other member), so they survive a reload. Each gets
  * its transaction id when typed and keeps it in the room's outbox: handed over twice (a reload between
  * the hand-over and forgetting them here), it is still stored once by the homeserver.
+ *
+ * A file sent first is kept the same way, its file stored beside it (as the room's outbox keeps it), and
+ * uploaded by the room's outbox once the room exists, encrypted when that room is.
  */
-import type { Outbox, OutboxStorage, StoredOutboxEntry } from '../outbox/outbox.ts';
+import type { Outbox, OutboxRequest, OutboxStorage, StoredOutboxEntry } from '../outbox/outbox.ts';
 import type { MessageItem, SendStatus } from '../timeline/timeline-types.ts';
 
 /** A message typed before the room existed: an outbox entry not handed to a room's outbox yet. */
 export interface PendingMessage {
   readonly txnId: string;
   readonly content: Readonly<Record<string, unknown>>;
+  /** A file's message: its file (undefined when an earlier page's copy could not be read back). */
+  readonly attachment?: { readonly file: Blob | undefined };
   readonly createdAt: number;
   readonly echo: MessageItem;
   status: Exclude<SendStatus, 'sent'>;
@@ -19,9 +24,20 @@ export interface PendingMessage {
 
 const NOT_STORED = '[omni] messages kept before the room existed could not be stored';
 
+/** How long a handed-over image's local URL outlives the hand-over (the room's outbox shows its own). */
+const URL_GRACE_MS = 60_000;
+
+function localUrlOf(message: PendingMessage): string | undefined {
+  const file = message.attachment?.file;
+  if (!file || message.echo.msgtype !== 'image' || typeof URL.createObjectURL !== 'function') return undefined;
+  return URL.createObjectURL(file);
+}
+
 export class KeptMessages {
   readonly #storage: OutboxStorage | undefined;
   #messages: PendingMessage[] = [];
+  /** Local URLs of kept images, shown until their room's outbox takes them. */
+  readonly #urls = new Map<string, string>();
   #saving: Promise<void> = Promise.resolve();
 
   /** Without `storage` nothing is persisted (e.g. an invalid post id). */
@@ -43,20 +59,33 @@ export class KeptMessages {
 
   /** As the timeline shows them: their local echoes with their status. */
   items(): MessageItem[] {
-    return this.#messages.map((message) => ({ ...message.echo, status: message.status }));
+    return this.#messages.map((message) => {
+      const url = this.#urls.get(message.txnId);
+      const media = url && message.echo.media ? { media: { ...message.echo.media, localUrl: url } } : {};
+      return { ...message.echo, ...media, status: message.status };
+    });
   }
 
   add(message: PendingMessage): void {
     this.#messages.push(message);
+    this.#show(message);
+    const file = message.attachment?.file;
+    const storage = this.#storage;
+    if (file && storage?.saveFile) {
+      this.#saving = this.#saving
+        .then(() => storage.saveFile?.(message.txnId, file))
+        .catch((error: unknown) => console.warn(NOT_STORED, error));
+    }
     this.persist();
   }
 
   /** Forgets the message `txnId`; returns whether it was kept. */
   remove(txnId: string): boolean {
-    const before = this.#messages.length;
-    this.#messages = this.#messages.filter((message) => message.txnId !== txnId);
-    if (this.#messages.length === before) return false;
+    const removed = this.#messages.find((message) => message.txnId === txnId);
+    if (!removed) return false;
+    this.#messages = this.#messages.filter((message) => message !== removed);
     this.persist();
+    if (removed.attachment) this.#forgetFiles([txnId], 0);
     return true;
   }
 
@@ -74,12 +103,25 @@ export class KeptMessages {
       console.warn('[omni] messages kept before the room existed could not be read back', error);
     }
     const known = new Set(this.#messages.map((message) => message.txnId));
-    const restored = stored.flatMap((entry): PendingMessage[] =>
-      entry.request.op === 'event' && entry.echo && !known.has(entry.txnId)
-        ? [{ txnId: entry.txnId, content: entry.request.content, createdAt: entry.createdAt, echo: entry.echo, status: entry.status }]
-        : [],
-    );
+    const restored: PendingMessage[] = [];
+    for (const entry of stored) {
+      const { request, echo } = entry;
+      if (!echo || known.has(entry.txnId) || request.op === 'redact') continue;
+      const base = { txnId: entry.txnId, content: request.content, createdAt: entry.createdAt, echo, status: entry.status };
+      restored.push(request.op === 'attachment' ? { ...base, attachment: { file: await this.#loadFile(entry.txnId) } } : base);
+    }
+    for (const message of restored) this.#show(message);
     if (restored.length > 0) this.#messages.unshift(...restored);
+  }
+
+  async #loadFile(txnId: string): Promise<Blob | undefined> {
+    try {
+      return await this.#storage?.loadFile?.(txnId);
+    } catch (error) {
+      // The room's outbox then says the file was not kept, and asks for it again.
+      console.warn('[omni] a file kept before the room existed could not be read back', error);
+      return undefined;
+    }
   }
 
   persist(): void {
@@ -89,18 +131,26 @@ export class KeptMessages {
     this.#saving = this.#saving.then(() => storage.save(entries)).catch((error: unknown) => console.warn(NOT_STORED, error));
   }
 
-  /** The kept messages join the room's outbox (same transaction ids, same order) and are forgotten here. */
-  handOver(outbox: Outbox): void {
-    const entries = this.#entries(() => 'queued');
+  /**
+   * The kept messages join the room's outbox (same transaction ids, same order) and are forgotten here.
+   * Files go with them, uploaded encrypted when the room is (`encrypted`, known only now).
+   */
+  handOver(outbox: Outbox, encrypted: boolean): void {
+    const entries = this.#entries(() => 'queued', encrypted).map((entry, index) => {
+      const file = this.#messages[index]?.attachment?.file;
+      return file ? { ...entry, file } : entry;
+    });
+    const handed = this.#messages.filter((message) => message.attachment).map((message) => message.txnId);
     this.#messages = [];
     outbox.adopt(entries);
-    // Forgotten here only once the room's outbox has them in storage.
+    // Forgotten here only once the room's outbox has them (and their files) in storage.
     const storage = this.#storage;
     if (!storage) return;
     this.#saving = this.#saving
       .then(() => outbox.flushed())
       .then(() => (this.#messages.length === 0 ? storage.save([]) : undefined))
       .catch((error: unknown) => console.warn(NOT_STORED, error));
+    this.#forgetFiles(handed, URL_GRACE_MS);
   }
 
   /** Resolves once the kept messages as they are now are in storage. */
@@ -108,13 +158,38 @@ export class KeptMessages {
     return this.#saving;
   }
 
-  #entries(status: (message: PendingMessage) => StoredOutboxEntry['status']): StoredOutboxEntry[] {
-    return this.#messages.map((message) => ({
-      txnId: message.txnId,
-      request: { op: 'event', type: 'm.room.message', content: message.content },
-      createdAt: message.createdAt,
-      echo: message.echo,
-      status: status(message),
-    }));
+  /** Stored files of `txnIds` are deleted after what is saved now; their local URLs revoked after `graceMs`. */
+  #forgetFiles(txnIds: readonly string[], graceMs: number): void {
+    const storage = this.#storage;
+    for (const txnId of txnIds) {
+      const url = this.#urls.get(txnId);
+      if (url === undefined) continue;
+      this.#urls.delete(txnId);
+      setTimeout(() => URL.revokeObjectURL(url), graceMs);
+    }
+    if (!storage?.deleteFile) return;
+    this.#saving = this.#saving
+      .then(async () => {
+        for (const txnId of txnIds) await storage.deleteFile?.(txnId);
+      })
+      .catch((error: unknown) => console.warn(NOT_STORED, error));
+  }
+
+  #show(message: PendingMessage): void {
+    const url = this.#urls.has(message.txnId) ? undefined : localUrlOf(message);
+    if (url !== undefined) this.#urls.set(message.txnId, url);
+  }
+
+  /**
+   * As the outbox stores them. A file's request says whether to encrypt only when handed over (`encrypted`):
+   * until then it is stored as encrypted, never the other way round.
+   */
+  #entries(status: (message: PendingMessage) => StoredOutboxEntry['status'], encrypted = true): StoredOutboxEntry[] {
+    return this.#messages.map((message) => {
+      const request: OutboxRequest = message.attachment
+        ? { op: 'attachment', content: message.content, encrypt: encrypted, uploaded: false }
+        : { op: 'event', type: 'm.room.message', content: message.content };
+      return { txnId: message.txnId, request, createdAt: message.createdAt, echo: message.echo, status: status(message) };
+    });
   }
 }

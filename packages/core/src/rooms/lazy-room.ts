@@ -4,12 +4,14 @@
  * creates it. Once the room is known, everything is the ordinary room model's (`RoomSession.openRoom`)
  * and the kept messages move to that room's outbox, in the order they were typed.
  *
- * What is typed meanwhile is kept by kept-messages.ts (persisted, so it survives a reload).
+ * What is typed meanwhile is kept by kept-messages.ts (persisted, so it survives a reload), files sent
+ * first included: their upload waits for the room, and goes through its outbox like any other.
  *
  * Subclasses say how the room is found and created, and what their snapshots carry besides the room's.
  * Part of the engine chunk.
  */
 import { echoOf, messageContent, plainMessage, sizeRefusal } from '../format/content.ts';
+import { attachmentContent, attachmentEcho } from '../media/attachment-content.ts';
 import { newTxnId, outboxStorage } from '../outbox/outbox.ts';
 import { roomOutbox } from '../outbox/sdk-transport.ts';
 import type { MemberInfo, MessageItem, TimelineItem } from '../timeline/timeline-types.ts';
@@ -168,7 +170,7 @@ export abstract class LazyRoom extends SharedModel implements HeldModel {
           this.onReady?.(roomId);
         }
         if (this.#kept.length > 0) {
-          this.#handOver(roomId);
+          this.#handOver(roomId, snapshot.encrypted);
           // The room model published the handed-over messages meanwhile: its latest snapshot has them.
           snapshot = inner.snapshot;
         }
@@ -195,9 +197,10 @@ export abstract class LazyRoom extends SharedModel implements HeldModel {
   }
 
   /** The kept messages join the room's outbox (same transaction ids, same order) and are forgotten here. */
-  #handOver(roomId: string): void {
+  #handOver(roomId: string, encrypted: boolean): void {
     clearTimeout(this.#retryTimer);
-    this.#kept.handOver(roomOutbox(this.session, roomId));
+    const encryptedNow = encrypted || this.session.client.getRoom(roomId)?.hasEncryptionStateEvent() === true;
+    this.#kept.handOver(roomOutbox(this.session, roomId), encryptedNow);
   }
 
   #publishAbsent(error?: OmniErrorInfo): void {
@@ -227,12 +230,21 @@ export abstract class LazyRoom extends SharedModel implements HeldModel {
   }
 
   /**
-   * Files go to a room that exists: a discussion not started yet is started by a text message first
-   * (its files cannot be kept with the messages kept for it, see kept-messages.ts).
+   * A file sent before the room exists is kept like a text message (its file with it) and starts the
+   * room the same way; the room's outbox uploads it once the room exists.
    */
   sendAttachment(file: Blob & { readonly name: string }, options: { caption?: string; replyTo?: string } = {}): Promise<void> {
     if (this.#inner && this.snapshot.status === 'ready') return this.#inner.sendAttachment(file, options);
-    return Promise.reject(new Error('Files can be sent once the conversation has started: send a message first.'));
+    const refusal = this.refuseSend(this.snapshot);
+    if (refusal !== undefined) return Promise.reject(new Error(refusal));
+    if (file.size === 0) return checkAttachment(this.session, file);
+    const content = {
+      ...attachmentContent(file, options.caption),
+      ...(options.replyTo ? { 'm.relates_to': { 'm.in_reply_to': { event_id: options.replyTo } } } : {}),
+    };
+    const txnId = newTxnId();
+    this.#keep({ txnId, content, attachment: { file } }, attachmentEcho(content, txnId, this.#ownSender()), options.replyTo);
+    return Promise.resolve();
   }
 
   send(message: string | OutgoingMessage, options: { replyTo?: string } = {}): Promise<void> {
@@ -243,25 +255,31 @@ export abstract class LazyRoom extends SharedModel implements HeldModel {
     const content = messageContent(outgoing, options);
     const tooLarge = sizeRefusal(content, this.snapshot.encrypted);
     if (tooLarge) return Promise.reject(tooLarge);
-    const own = this.session.info.userId;
-    const sender: MemberInfo = { userId: own, displayName: own };
     const txnId = newTxnId();
-    const echo = echoOf(outgoing, txnId, sender);
+    this.#keep({ txnId, content }, echoOf(outgoing, txnId, this.#ownSender()), options.replyTo);
+    return Promise.resolve();
+  }
+
+  #ownSender(): MemberInfo {
+    const own = this.session.info.userId;
+    return { userId: own, displayName: own };
+  }
+
+  /** Keeps a message until its room exists, and starts creating the room when nothing is under way. */
+  #keep(message: Pick<PendingMessage, 'txnId' | 'content' | 'attachment'>, echo: MessageItem, replyTo: string | undefined): void {
     const pending: PendingMessage = {
-      txnId,
-      content,
+      ...message,
       createdAt: echo.timestamp,
-      echo: { ...echo, ...(options.replyTo ? { replyTo: { eventId: options.replyTo } } : {}) },
+      echo: { ...echo, ...(replyTo ? { replyTo: { eventId: replyTo } } : {}) },
       status: 'sending',
     };
     this.#kept.add(pending);
     if (this.#inner || this.snapshot.status === 'loading') {
       // The room is being opened (or looked up): the message goes out once it is ready.
-      this.publish({ ...this.snapshot, items: [...this.snapshot.items, { ...pending.echo }] });
-      return Promise.resolve();
+      this.publish({ ...this.snapshot, items: [...this.snapshot.items, ...this.#kept.items().slice(-1)] });
+      return;
     }
     void this.#create();
-    return Promise.resolve();
   }
 
   /** Creates the room (once: later messages wait for the same creation). */
