@@ -25,9 +25,12 @@ export const messageLayoutStyles = css`
     --_avatar-size: var(--omni-avatar-size, 2rem);
     --_gutter: max(var(--_avatar-size), 2.75rem);
     --_line: calc(var(--_font-size) * var(--_line-height));
-    /* The toolbar's box (as many buttons as the tile sets in --_tools): space for it is kept at the top corner. */
+    /*
+     * The toolbar's box (as many buttons as the tile sets in --_tools): space for it is kept at the top corner, with a
+     * gap of 4px so a line ending at the edge never touches it.
+     */
     --_tool-size: 1.5rem;
-    --_tools-inline: calc(var(--_tools, 2) * (var(--_tool-size) + 2px) + 6px);
+    --_tools-inline: calc(var(--_tools, 2) * (var(--_tool-size) + 2px) + 10px);
     --_tools-block: calc(var(--_tool-size) + 4px);
     position: relative;
     box-sizing: border-box;
