@@ -61,6 +61,7 @@ export class SitePolicy {
   readonly #applied = new Set<string>();
   #roomId = '';
   #appliedAcl = '';
+  #updates: Promise<unknown> = Promise.resolve();
   readonly #log: (message: string) => void;
 
   constructor(options: PolicyOptions) {
@@ -170,7 +171,17 @@ export class SitePolicy {
     return { before, after: parsed.rule, changed: !same };
   }
 
-  async #update(event: StateEvent): Promise<ApplyResult> {
+  /**
+   * Updates run one after another: the homeserver may push a rule event to the application service before the
+   * request that wrote it has answered, and the request must not report success while the push is still applying it.
+   */
+  #update(event: StateEvent): Promise<ApplyResult> {
+    const run = this.#updates.then(() => this.#updateNow(event));
+    this.#updates = run.catch(() => undefined);
+    return run;
+  }
+
+  async #updateNow(event: StateEvent): Promise<ApplyResult> {
     const { before, after, changed } = this.#take(event);
     const rooms = this.#options.rooms.list();
     if (!changed) return { rooms: rooms.length, failed: 0 };
