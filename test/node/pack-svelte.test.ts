@@ -6,16 +6,15 @@
  * - Vite builds the app, and Chromium loads it against a real Synapse: `<omni-room>`, given its attributes by
  *   Svelte, shows the room's message, and Svelte's `onomni-unread-change` handler receives the unread counts.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
-import { launchChromium, serveStatic } from '../support/chromium.ts';
-import { checkFrameworkApp } from '../support/framework-app.ts';
-import { ensureBuild } from '../support/build.ts';
-import { packProject, run, toolVersion } from '../support/packed-project.ts';
+import type { Homeserver, Peer } from '@omnisocial/testing';
+import { serveStatic } from '../support/chromium.ts';
+import { checkFrameworkApp, frameworkSite, type FrameworkSite } from '../support/framework-app.ts';
+import { run } from '../support/packed-project.ts';
 import {
   APP_SVELTE,
   SVELTE_MAIN_TS,
@@ -32,6 +31,7 @@ const PLUGIN_SVELTE_VERSION = '7.3.3';
 const SVELTE_CHECK_VERSION = '4.7.9';
 
 describe('a Svelte 5 site built from the packed packages', () => {
+  let fixture: FrameworkSite;
   let project: string;
   let hs: Homeserver;
   let alice: Peer;
@@ -40,50 +40,32 @@ describe('a Svelte 5 site built from the packed packages', () => {
   let site: Awaited<ReturnType<typeof serveStatic>> | undefined;
 
   before(async () => {
-    const synapse = startSynapse();
-    await ensureBuild();
-    const packed = await packProject('omni-pack-svelte-');
-    project = packed.project;
-    const files = {
-      'package.json': JSON.stringify({ name: 'a-svelte-site', private: true, type: 'module' }),
-      'svelte-main.ts': SVELTE_MAIN_TS,
-      'App.svelte': APP_SVELTE,
-      'Typed.svelte': TYPED_SVELTE,
-      'Wrong.svelte': WRONG_SVELTE,
-      'tsconfig.json': JSON.stringify(SVELTE_TSCONFIG),
-      'tsconfig.wrong.json': JSON.stringify(WRONG_TSCONFIG),
-      'vite.config.mjs': SVELTE_VITE_CONFIG,
-    };
-    for (const [name, text] of Object.entries(files)) await writeFile(path.join(project, name), text);
-    await run(
-      'npm',
-      [
-        'install',
-        '--no-audit',
-        '--no-fund',
-        ...packed.tarballs,
-        `vite@${toolVersion('vite')}`,
-        `typescript@${toolVersion('typescript')}`,
+    fixture = await frameworkSite({
+      prefix: 'omni-pack-svelte-',
+      files: {
+        'package.json': JSON.stringify({ name: 'a-svelte-site', private: true, type: 'module' }),
+        'svelte-main.ts': SVELTE_MAIN_TS,
+        'App.svelte': APP_SVELTE,
+        'Typed.svelte': TYPED_SVELTE,
+        'Wrong.svelte': WRONG_SVELTE,
+        'tsconfig.json': JSON.stringify(SVELTE_TSCONFIG),
+        'tsconfig.wrong.json': JSON.stringify(WRONG_TSCONFIG),
+        'vite.config.mjs': SVELTE_VITE_CONFIG,
+      },
+      packages: [
         `svelte@${SVELTE_VERSION}`,
         `@sveltejs/vite-plugin-svelte@${PLUGIN_SVELTE_VERSION}`,
         `svelte-check@${SVELTE_CHECK_VERSION}`,
       ],
-      project,
-    );
-    hs = await synapse;
-    const bob = await hs.registerUser({ displayName: 'Bob' });
-    alice = await hs.registerUser({ displayName: 'Alice' });
-    ({ roomId } = await bob.createRoom({ name: 'Svelte lobby', preset: 'public_chat' }));
-    await alice.joinRoom(roomId);
-    await bob.sendMessage(roomId, MESSAGE);
-    browser = await launchChromium();
+      roomName: 'Svelte lobby',
+      message: MESSAGE,
+    });
+    ({ project, hs, alice, roomId, browser } = fixture);
   });
 
   after(async () => {
-    await browser.close();
     await site?.close();
-    await hs.stop();
-    await rm(project, { recursive: true, force: true });
+    await fixture.stop();
   });
 
   test('the Svelte entry is declarations only: nothing is added to the bundle', async () => {

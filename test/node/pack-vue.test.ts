@@ -5,16 +5,15 @@
  * - Vite builds the app, and Chromium loads it against a real Synapse: `<omni-room>`, bound by Vue, shows the
  *   room's message, and Vue's `@omni-unread-change` handler receives the unread counts and shows them.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
-import { launchChromium, serveStatic } from '../support/chromium.ts';
-import { checkFrameworkApp } from '../support/framework-app.ts';
-import { ensureBuild } from '../support/build.ts';
-import { packProject, run, toolVersion } from '../support/packed-project.ts';
+import type { Homeserver, Peer } from '@omnisocial/testing';
+import { serveStatic } from '../support/chromium.ts';
+import { checkFrameworkApp, frameworkSite, type FrameworkSite } from '../support/framework-app.ts';
+import { run } from '../support/packed-project.ts';
 import { APP_VUE, TYPED_VUE, VUE_MAIN_TS, VUE_TSCONFIG, VUE_VITE_CONFIG } from '../support/packed-vue-site.ts';
 
 const MESSAGE = 'hello from a Vue site';
@@ -23,6 +22,7 @@ const PLUGIN_VUE_VERSION = '6.1.1';
 const VUE_TSC_VERSION = '3.3.14';
 
 describe('a Vue 3 site built from the packed packages', () => {
+  let fixture: FrameworkSite;
   let project: string;
   let hs: Homeserver;
   let alice: Peer;
@@ -31,48 +31,26 @@ describe('a Vue 3 site built from the packed packages', () => {
   let site: Awaited<ReturnType<typeof serveStatic>> | undefined;
 
   before(async () => {
-    const synapse = startSynapse();
-    await ensureBuild();
-    const packed = await packProject('omni-pack-vue-');
-    project = packed.project;
-    const files = {
-      'package.json': JSON.stringify({ name: 'a-vue-site', private: true, type: 'module' }),
-      'vue-main.ts': VUE_MAIN_TS,
-      'App.vue': APP_VUE,
-      'Typed.vue': TYPED_VUE,
-      'tsconfig.json': JSON.stringify(VUE_TSCONFIG),
-      'vite.config.mjs': VUE_VITE_CONFIG,
-    };
-    for (const [name, text] of Object.entries(files)) await writeFile(path.join(project, name), text);
-    await run(
-      'npm',
-      [
-        'install',
-        '--no-audit',
-        '--no-fund',
-        ...packed.tarballs,
-        `vite@${toolVersion('vite')}`,
-        `typescript@${toolVersion('typescript')}`,
-        `vue@${VUE_VERSION}`,
-        `@vitejs/plugin-vue@${PLUGIN_VUE_VERSION}`,
-        `vue-tsc@${VUE_TSC_VERSION}`,
-      ],
-      project,
-    );
-    hs = await synapse;
-    const bob = await hs.registerUser({ displayName: 'Bob' });
-    alice = await hs.registerUser({ displayName: 'Alice' });
-    ({ roomId } = await bob.createRoom({ name: 'Vue lobby', preset: 'public_chat' }));
-    await alice.joinRoom(roomId);
-    await bob.sendMessage(roomId, MESSAGE);
-    browser = await launchChromium();
+    fixture = await frameworkSite({
+      prefix: 'omni-pack-vue-',
+      files: {
+        'package.json': JSON.stringify({ name: 'a-vue-site', private: true, type: 'module' }),
+        'vue-main.ts': VUE_MAIN_TS,
+        'App.vue': APP_VUE,
+        'Typed.vue': TYPED_VUE,
+        'tsconfig.json': JSON.stringify(VUE_TSCONFIG),
+        'vite.config.mjs': VUE_VITE_CONFIG,
+      },
+      packages: [`vue@${VUE_VERSION}`, `@vitejs/plugin-vue@${PLUGIN_VUE_VERSION}`, `vue-tsc@${VUE_TSC_VERSION}`],
+      roomName: 'Vue lobby',
+      message: MESSAGE,
+    });
+    ({ project, hs, alice, roomId, browser } = fixture);
   });
 
   after(async () => {
-    await browser.close();
     await site?.close();
-    await hs.stop();
-    await rm(project, { recursive: true, force: true });
+    await fixture.stop();
   });
 
   test('the Vue entry is declarations only: nothing is added to the bundle', async () => {

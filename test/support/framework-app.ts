@@ -4,8 +4,74 @@
  * receives `omni-unread-change` and shows the counts on the page.
  */
 import assert from 'node:assert/strict';
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import type { Homeserver, Peer } from '@omnisocial/testing';
+import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
+import { ensureBuild } from './build.ts';
+import { launchChromium } from './chromium.ts';
+import { packProject, run, toolVersion } from './packed-project.ts';
+
+/** A framework's site made from the packed tarballs, a real Synapse with a room Bob wrote in, and Chromium. */
+export interface FrameworkSite {
+  readonly project: string;
+  readonly hs: Homeserver;
+  /** A member of the room, who signs in to the app. */
+  readonly alice: Peer;
+  readonly roomId: string;
+  readonly browser: Browser;
+  stop(): Promise<void>;
+}
+
+/**
+ * Packs the public packages into an empty project, writes the site's `files`, installs the tarballs with Vite,
+ * TypeScript and the framework's `packages` from npm, and meanwhile starts Synapse with Bob's `message` in a public
+ * room Alice joined.
+ */
+export async function frameworkSite(options: {
+  readonly prefix: string;
+  readonly files: Readonly<Record<string, string>>;
+  readonly packages: readonly string[];
+  readonly roomName: string;
+  readonly message: string;
+}): Promise<FrameworkSite> {
+  const synapse = startSynapse();
+  await ensureBuild();
+  const { project, tarballs } = await packProject(options.prefix);
+  for (const [name, text] of Object.entries(options.files)) await writeFile(path.join(project, name), text);
+  await run(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      ...tarballs,
+      `vite@${toolVersion('vite')}`,
+      `typescript@${toolVersion('typescript')}`,
+      ...options.packages,
+    ],
+    project,
+  );
+  const hs = await synapse;
+  const bob = await hs.registerUser({ displayName: 'Bob' });
+  const alice = await hs.registerUser({ displayName: 'Alice' });
+  const { roomId } = await bob.createRoom({ name: options.roomName, preset: 'public_chat' });
+  await alice.joinRoom(roomId);
+  await bob.sendMessage(roomId, options.message);
+  const browser = await launchChromium();
+  return {
+    project,
+    hs,
+    alice,
+    roomId,
+    browser,
+    async stop() {
+      await browser.close();
+      await hs.stop();
+      await rm(project, { recursive: true, force: true });
+    },
+  };
+}
 
 export interface FrameworkApp {
   readonly browser: Browser;
