@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Peer } from '../peer.ts';
 import { registerUser, type RegisterUserOptions } from '../synapse-admin.ts';
 import { homeserverConfig, logConfig, signingKey, type StartSynapseOptions } from '../synapse-config.ts';
-import { freePort, terminate, waitUntilReady, type Running } from '../synapse-process.ts';
+import { freePort, signal, terminate, waitUntilReady, type Running } from '../synapse-process.ts';
 import { ensureScaleExtras } from './extras.ts';
 import { launch, startNginx, startPostgres, startRedis, type Service } from './services.ts';
 import { writeFromTemplate } from './templates.ts';
@@ -33,6 +33,8 @@ export interface SynapseCluster {
   registerUser(options?: RegisterUserOptions): Promise<Peer>;
   login(username: string, password: string): Promise<Peer>;
   guest(): Promise<Peer>;
+  /** Kills one process as a crash would (SIGKILL) and starts it again on the same ports; resolves once it answers. */
+  crashAndRestart(name: 'main' | 'sync1' | 'client1'): Promise<void>;
   /** How many requests for `path` (a substring) each process logged as processed. */
   requestCounts(pathPart: string): Promise<Record<string, number>>;
   stop(): Promise<void>;
@@ -40,10 +42,18 @@ export interface SynapseCluster {
 
 export type ClusterOptions = Pick<StartSynapseOptions, 'serverName' | 'registration' | 'guestAccess' | 'appServices'>;
 
-const WORKERS = [
-  { name: 'sync1', template: 'worker-sync.yaml' },
-  { name: 'client1', template: 'worker-client.yaml' },
-] as const;
+const WORKERS = [{ name: 'sync1' }, { name: 'client1' }] as const;
+
+const workerArgs = (base: string, shared: string, worker: string): string[] => [
+  '-m',
+  'synapse.app.generic_worker',
+  '-c',
+  base,
+  '-c',
+  shared,
+  '-c',
+  worker,
+];
 
 export async function startSynapseCluster(options: ClusterOptions = {}): Promise<SynapseCluster> {
   const started = Date.now();
@@ -70,7 +80,10 @@ export async function startSynapseCluster(options: ClusterOptions = {}): Promise
     await writeFile(path.join(dir, 'log.yaml'), JSON.stringify(logConfig(logs.main)));
     for (const { name } of WORKERS) await writeFile(path.join(dir, `log-${name}.yaml`), JSON.stringify(logConfig(logs[name])));
     const base = path.join(dir, 'homeserver.yaml');
-    await writeFile(base, JSON.stringify(homeserverConfig({ ...options, serverName, port: ports.main, baseUrl, configDir: dir, sharedSecret })));
+    await writeFile(
+      base,
+      JSON.stringify(homeserverConfig({ ...options, serverName, port: ports.main, baseUrl, configDir: dir, sharedSecret })),
+    );
     const values = {
       DIR: dir,
       PG_USER: postgres.user,
@@ -85,19 +98,35 @@ export async function startSynapseCluster(options: ClusterOptions = {}): Promise
     const shared = await writeFromTemplate('homeserver-workers.yaml', dir, values);
 
     // The main process creates the schema; workers start once it is ready.
-    entries.push(await launch(python, ['-m', 'synapse.app.homeserver', '-c', base, '-c', shared], dir, 'main.out'));
-    await ready(`http://127.0.0.1:${ports.main}`, entries[0], 'the main process', logs.main);
-    for (const worker of WORKERS) {
-      const config = await writeFromTemplate(worker.template, dir, values);
-      entries.push(await launch(python, ['-m', 'synapse.app.generic_worker', '-c', base, '-c', shared, '-c', config], dir, `${worker.name}.out`));
-    }
-    await Promise.all(
-      WORKERS.map((worker, index) => ready(`http://127.0.0.1:${ports[worker.name === 'sync1' ? 'sync' : 'client']}`, entries[index + 1], worker.name, logs[worker.name])),
-    );
+    const commands = {
+      main: { args: ['-m', 'synapse.app.homeserver', '-c', base, '-c', shared], url: `http://127.0.0.1:${ports.main}` },
+      sync1: {
+        args: workerArgs(base, shared, await writeFromTemplate('worker-sync.yaml', dir, values)),
+        url: `http://127.0.0.1:${ports.sync}`,
+      },
+      client1: {
+        args: workerArgs(base, shared, await writeFromTemplate('worker-client.yaml', dir, values)),
+        url: `http://127.0.0.1:${ports.client}`,
+      },
+    };
+    const start = async (name: 'main' | 'sync1' | 'client1', index: number): Promise<void> => {
+      const entry = await launch(python, commands[name].args, dir, `${name}.out`);
+      entries[index] = entry;
+      await ready(commands[name].url, entry, name, logs[name]);
+    };
+    // The main process creates the schema; workers start once it is ready.
+    await start('main', 0);
+    await Promise.all(WORKERS.map((worker, index) => start(worker.name, index + 1)));
     await ready(baseUrl, entries[0], 'nginx in front of Synapse', logs.main);
 
     const names = ['main', ...WORKERS.map((worker) => worker.name)] as const;
-    const processes = names.map((name, index) => ({ name, pid: entries[index]?.pid ?? 0, logFile: logs[name] }));
+    const processes = names.map((name, index) => ({
+      name,
+      get pid() {
+        return entries[index]?.pid ?? 0;
+      },
+      logFile: logs[name],
+    }));
     const admin = { baseUrl, serverName, sharedSecret };
     let stopping: Promise<void> | undefined;
     return {
@@ -117,6 +146,15 @@ export async function startSynapseCluster(options: ClusterOptions = {}): Promise
           counts[name] = log.split('\n').filter((line) => line.includes('Processed request') && line.includes(pathPart)).length;
         }
         return counts;
+      },
+      crashAndRestart: async (name) => {
+        const index = names.indexOf(name);
+        const entry = entries[index];
+        if (entry) {
+          signal(entry.pid, 'SIGKILL');
+          await entry.exited;
+        }
+        await start(name, index);
       },
       stop: () => (stopping ??= stopAll()),
     };

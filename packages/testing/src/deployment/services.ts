@@ -3,7 +3,7 @@
  * each started on a free loopback port in a directory of its own and stopped by PID with the harness's servers.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,14 @@ import { freePort, installCleanupHandlers, terminate, track, type Running } from
 import { writeFromTemplate } from './templates.ts';
 
 const READY_TIMEOUT_MS = 60_000;
-const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
+
+/** Debian installs each PostgreSQL major version under /usr/lib/postgresql/<version>/bin; the newest is taken. */
+function postgresBin(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((name) => /^\d+$/.test(name)) : [];
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
+  return path.join(root, newest ?? '15', 'bin');
+}
 
 export interface Service {
   port: number;
@@ -35,7 +42,13 @@ function postgresIdentity(): { uid: number; gid: number } | undefined {
   return { uid, gid };
 }
 
-export async function launch(command: string, args: readonly string[], dir: string, log: string, identity?: { uid: number; gid: number }): Promise<Running> {
+export async function launch(
+  command: string,
+  args: readonly string[],
+  dir: string,
+  log: string,
+  identity?: { uid: number; gid: number },
+): Promise<Running> {
   installCleanupHandlers();
   const file = await open(path.join(dir, log), 'a');
   const child = spawn(command, args, { cwd: dir, stdio: ['ignore', file.fd, file.fd], ...identity });
@@ -48,11 +61,11 @@ export async function launch(command: string, args: readonly string[], dir: stri
 }
 
 export async function waitForPort(port: number, entry: Running, what: string): Promise<void> {
-  let gone = false;
-  void entry.exited.then(() => (gone = true));
+  const state = { gone: false };
+  void entry.exited.then(() => (state.gone = true));
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (gone) throw new Error(`omni: ${what} exited before it listened (see ${entry.configDir})`);
+    if (state.gone) throw new Error(`omni: ${what} exited before it listened (see ${entry.configDir})`);
     const open = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1', () => {
         socket.end();
@@ -85,8 +98,9 @@ export interface Postgres extends Service {
 
 /** A PostgreSQL cluster with one database in the C locale, which Synapse requires; trust auth on loopback only. */
 export async function startPostgres(): Promise<Postgres> {
-  const initdb = binary(path.join(POSTGRES_BIN, 'initdb'), 'postgresql');
-  const postgres = binary(path.join(POSTGRES_BIN, 'postgres'), 'postgresql');
+  const bin = postgresBin();
+  const initdb = binary(path.join(bin, 'initdb'), 'postgresql');
+  const postgres = binary(path.join(bin, 'postgres'), 'postgresql');
   const psql = binary('/usr/bin/psql', 'postgresql-client');
   const identity = postgresIdentity();
   const dir = await mkdtemp(path.join(tmpdir(), 'omni-postgres-'));
