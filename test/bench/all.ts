@@ -5,10 +5,10 @@
  * and ours / peer (hydrogen-view-sdk), and the sizes of `pnpm build`. Each scenario also prints its own
  * table and writes bench-results/<name>.json; the summary goes to bench-results/summary.json.
  *
- * Scenarios: sizes (pnpm build), sync (run.ts), peers, churn, feed, crypto, companion and moderation (each its own
- * Synapse with the site's companion beside it), sending (the 10,000-message history is seeded last, so the other
- * scenarios run on a small database). Each file runs alone too:
- * `node test/bench/<file>.ts`.
+ * Scenarios: sizes (pnpm build), sync (run.ts), peers, churn, feed, crypto, companion, moderation (each its own
+ * Synapse with the site's companion beside it), scale (its own PostgreSQL + workers deployment), sending (the
+ * 10,000-message history is seeded last, so the other scenarios run on a small database). Each file runs alone
+ * too: `node test/bench/<file>.ts`.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -48,6 +48,7 @@ const LIMIT_S: Record<string, number> = {
   companion: 600,
   sending: 600,
   moderation: 600,
+  scale: 1800,
 };
 /** How long the timed scenarios wait for a first seeding of the long history (`OMNI_BENCH_SEED_LIMIT_S`). */
 const SEED_LIMIT_S = Number(process.env['OMNI_BENCH_SEED_LIMIT_S'] ?? 1800);
@@ -78,6 +79,10 @@ const scenarios: Record<string, Scenario> = {
   // Its own site (Synapse with the companion registered): the shared Synapse has no application service.
   moderation: async () => {
     await (await import('./moderation.ts')).runModerationBench();
+  },
+  // Its own deployment: PostgreSQL, Redis, Synapse's workers behind nginx (docs/deploy.md).
+  scale: async () => {
+    await (await import('./scale.ts')).runScaleBench();
   },
 };
 
@@ -502,6 +507,12 @@ async function summarise(since: number, ran: readonly string[]): Promise<{ rows:
       target: '—',
       ok: undefined,
     });
+  }
+
+  const scale = await resultOf('scale', since);
+  if (scale) {
+    const { scaleFigures } = await import('./scale.ts');
+    for (const figure of scaleFigures(scale)) add({ scenario: 'scale', ...figure });
   }
 
   const ratios: Row[] = [];

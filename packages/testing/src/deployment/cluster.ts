@@ -28,6 +28,8 @@ export interface SynapseCluster {
   processes: readonly ClusterProcess[];
   postgres: Service;
   redis: Service;
+  /** The loopback ports of Synapse's processes (behind the proxy). */
+  ports: { main: number; sync: number; client: number };
   /** How long the whole deployment took to start (PostgreSQL, Redis, nginx, Synapse and its workers). */
   startupMs: number;
   registerUser(options?: RegisterUserOptions): Promise<Peer>;
@@ -40,7 +42,13 @@ export interface SynapseCluster {
   stop(): Promise<void>;
 }
 
-export type ClusterOptions = Pick<StartSynapseOptions, 'serverName' | 'registration' | 'guestAccess' | 'appServices'>;
+export interface ClusterOptions extends Pick<StartSynapseOptions, 'serverName' | 'registration' | 'guestAccess' | 'appServices'> {
+  /**
+   * Cheaper password hashing (`bcrypt_rounds: 4`) for runs that register a thousand accounts; everything else is
+   * as configured for production. Default false.
+   */
+  cheapPasswords?: boolean;
+}
 
 const WORKERS = [{ name: 'sync1' }, { name: 'client1' }] as const;
 
@@ -135,6 +143,7 @@ export async function startSynapseCluster(options: ClusterOptions = {}): Promise
       processes,
       postgres,
       redis,
+      ports: { main: ports.main, sync: ports.sync, client: ports.client },
       startupMs: Date.now() - started,
       registerUser: (registerOptions) => registerUser(admin, registerOptions),
       login: (username, password) => Peer.login(baseUrl, username, password),
