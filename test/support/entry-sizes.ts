@@ -51,7 +51,7 @@ async function reactWrapperSize(): Promise<{ gzipBytes: number; bytes: number }>
       minify: true,
       target: 'es2023',
       rolldownOptions: {
-        input: path.join(root, 'packages/react/src/browser.ts'),
+        input: path.join(root, 'packages/react/src/index.ts'),
         preserveEntrySignatures: 'strict',
         external: (id) => /^(react|react-dom|@omnisocial\/chat)(\/|$)/u.test(id),
       },

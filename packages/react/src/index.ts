@@ -1,45 +1,48 @@
 'use client';
 /**
  * OmniSocial Chat for React 19: `<OmniRoom>`, `<OmniChat>` and `<OmniDm>` wrap the custom elements through
- * `@lit/react` (components.ts). This module is what a server imports (a browser gets browser.ts, the `browser` export
- * condition): importing `@omnisocial/chat` there defines nothing, and each component writes its element with the
- * facade inside as a declarative shadow root (`serverShadowContent`), so the server's HTML already shows the facade
- * at its final size. `'use client'`: the components use React's hooks, so a Next.js server component renders them
- * as client components.
+ * `@lit/react`, so properties are set as properties (booleans such as `open` included) and each `omni-*` event is an
+ * `on…` prop receiving its typed event. Importing this module imports `@omnisocial/chat`, which defines the elements.
+ * This is the module browsers get (the `browser` export condition); a server gets server.ts, which renders the
+ * facade too. `'use client'`: the components use React's hooks, so a Next.js server component renders them as
+ * client components.
  */
 import * as React from 'react';
-import { attributesFromProperties, serverShadowContent, type OmniTag } from '@omnisocial/chat';
-import * as components from './components.ts';
+import { createComponent, type EventName } from '@lit/react';
+import {
+  OmniChat as OmniChatElement,
+  OmniDm as OmniDmElement,
+  OmniRoom as OmniRoomElement,
+  type OmniDmCreatedEvent,
+  type OmniErrorEvent,
+  type OmniRoomCreatedEvent,
+  type OmniSessionChangeEvent,
+  type OmniUnreadChangeEvent,
+} from '@omnisocial/chat';
 
-/**
- * On the server (no `window`), the element as React writes it: its props as attributes and its facade in a declarative
- * shadow root before its children. In the browser, the `@lit/react` component: the parser has already turned the
- * `<template>` into the shadow root, so the element's children match what hydration expects.
- */
-function serverRendered<C extends React.ComponentType<never>>(tag: OmniTag, component: C): C {
-  if (typeof window !== 'undefined') return component;
-  const server = (props: Readonly<Record<string, unknown>>): React.ReactElement => {
-    const { children, className, style } = props as { children?: React.ReactNode; className?: string; style?: React.CSSProperties };
-    const attributes: Record<string, string> = {};
-    for (const [name, value] of Object.entries(attributesFromProperties(tag, props)))
-      if (value !== false && value !== null && value !== undefined) attributes[name] = value === true ? '' : String(value);
-    const template = React.createElement('template', {
-      shadowrootmode: 'open',
-      shadowrootdelegatesfocus: '',
-      dangerouslySetInnerHTML: { __html: serverShadowContent(tag, attributes) },
-    });
-    return React.createElement(tag, { ...attributes, className, style }, template, children);
-  };
-  return server as unknown as C;
-}
+const events = {
+  onOmniError: 'omni-error' as EventName<OmniErrorEvent>,
+  onOmniSessionChange: 'omni-session-change' as EventName<OmniSessionChangeEvent>,
+  onOmniUnreadChange: 'omni-unread-change' as EventName<OmniUnreadChangeEvent>,
+};
 
 /** `<omni-room>`: a community chat room. */
-export const OmniRoom = serverRendered('omni-room', components.OmniRoom);
+export const OmniRoom = createComponent({ tagName: 'omni-room', elementClass: OmniRoomElement, react: React, events });
 
 /** `<omni-chat>`: the chat under a post. */
-export const OmniChat = serverRendered('omni-chat', components.OmniChat);
+export const OmniChat = createComponent({
+  tagName: 'omni-chat',
+  elementClass: OmniChatElement,
+  react: React,
+  events: { ...events, onOmniRoomCreated: 'omni-room-created' as EventName<OmniRoomCreatedEvent> },
+});
 
 /** `<omni-dm>`: a private, encrypted conversation with one member. */
-export const OmniDm = serverRendered('omni-dm', components.OmniDm);
+export const OmniDm = createComponent({
+  tagName: 'omni-dm',
+  elementClass: OmniDmElement,
+  react: React,
+  events: { ...events, onOmniDmCreated: 'omni-dm-created' as EventName<OmniDmCreatedEvent> },
+});
 
 export { signIn, signOut, expectSignIn, completeSsoSignIn, getLoginFlows, OmniError } from '@omnisocial/chat';
