@@ -37,7 +37,7 @@ export const pageHref = (href: string): string => (isRelative(href) ? href.repla
 
 /** The plain text of inline tokens (a heading's anchor is made from its text, not its markup). */
 function plainText(tokens: readonly Tokens.Generic[]): string {
-  return tokens.map((token) => (token.tokens ? plainText(token.tokens) : (token as { text?: string }).text ?? '')).join('');
+  return tokens.map((token) => (token.tokens ? plainText(token.tokens) : ((token as { text?: string }).text ?? ''))).join('');
 }
 
 export function renderMarkdown(source: string): RenderedPage {
