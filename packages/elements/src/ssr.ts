@@ -8,6 +8,7 @@
  * The markup mirrors the loader's `buildFacade()`/`buildLauncher()` and its styles are the loader's own rules
  * (`hostRules`), so the two cannot drift apart in size. Text only from the attributes, escaped.
  */
+import { msg, str } from '@lit/localize';
 import { OmniChat, OmniDm, OmniRoom } from './loader/elements.ts';
 import { LAUNCHER_ICON, launcherTitle } from './loader/facade.ts';
 import { chatAttributes, dmAttributes, roomAttributes, type AttributeTable } from './loader/attributes.ts';
@@ -63,7 +64,7 @@ function facadeMarkup(config: ShellConfig, values: ReadonlyMap<string, string>):
   if (values.get('presentation') === 'launcher' && config.view) {
     const label = launcherTitle(text.title(element), undefined);
     return (
-      `<button type="button" class="launcher" part="launcher" aria-haspopup="dialog" aria-label="${escapeAttribute(`Open chat: ${label}`)}">` +
+      `<button type="button" class="launcher" part="launcher" aria-haspopup="dialog" aria-label="${escapeAttribute(msg(str`Open chat: ${label}`))}">` +
       `<svg viewBox="0 0 24 24" aria-hidden="true" part="launcher-icon"><path d="${LAUNCHER_ICON}"></path></svg>` +
       `<span class="name" title="${escapeAttribute(label)}">${escapeText(label)}</span> <span part="launcher-badge"></span></button>`
     );
