@@ -18,6 +18,8 @@ import type { SyncSeed } from './run.ts';
 import type { SeededHistory } from './sending.ts';
 import { StalledError, bounded } from './bounded.ts';
 import { ENGINE_BUDGET, LOADER_BUDGET, measureBuild, runBuild, type BuildSizes } from '../support/build.ts';
+import { measureEntries, type EntrySizes } from '../support/entry-sizes.ts';
+import { FRAMEWORK_TYPINGS_JS_BUDGET, REACT_WRAPPER_BUDGET } from '../node/budgets.ts';
 import { ratioOf } from './peers/plausible.ts';
 import { median } from './stats.ts';
 
@@ -31,7 +33,7 @@ let history: Promise<SeededHistory> | undefined;
 /** The sync scenario's rooms, seeded while `pnpm build` runs or taken from the snapshot. */
 let syncRooms: Promise<SyncSeed | undefined> | undefined;
 
-let sizes: (BuildSizes & { buildS: number }) | undefined;
+let sizes: (BuildSizes & Partial<EntrySizes> & { buildS: number }) | undefined;
 
 /**
  * The longest each scenario may run (`OMNI_BENCH_SCENARIO_S` overrides them all), so no stall holds up the
@@ -59,7 +61,7 @@ const scenarios: Record<string, Scenario> = {
   sizes: async () => {
     process.stdout.write('omni bench sizes: pnpm build…\n');
     const buildS = await runBuild();
-    sizes = { ...(await measureBuild()), buildS };
+    sizes = { ...(await measureBuild()), ...(await measureEntries()), buildS };
     await writeFile(`${root}bench-results/sizes.json`, `${JSON.stringify({ date: new Date().toISOString(), ...sizes }, null, 2)}\n`);
     process.stdout.write(
       `omni bench sizes: loader ${String(sizes.loaderGzipBytes)} B gzip, engine chunk ${String(sizes.engineGzipBytes)} B gzip, crypto wasm ${String(sizes.wasmBytes)} B (${String(sizes.wasmGzipBytes)} B gzip); build ${sizes.buildS.toFixed(0)} s\n`,
@@ -116,11 +118,41 @@ async function writtenSince(name: string, since: number): Promise<Json | undefin
   }
 }
 
+/** The size table's rows per entry beyond the loader and the engine (test/support/entry-sizes.ts). */
+function entryRows(entries: Partial<EntrySizes>): Row[] {
+  const row = (figure: string, value: number | undefined, budget?: number): Row => ({
+    scenario: 'sizes',
+    figure,
+    value,
+    unit: 'B',
+    target: budget === undefined ? '—' : `≤ ${String(budget)} B`,
+    ok: budget === undefined || value === undefined ? undefined : value <= budget,
+  });
+  return [
+    row('views chunk and its static imports beyond the loader, gzip', entries.viewsGzipBytes),
+    row(
+      `@omnisocial/react on top of the package, gzip (${String(entries.reactWrapperBytes)} B minified)`,
+      entries.reactWrapperGzipBytes,
+      REACT_WRAPPER_BUDGET,
+    ),
+    row(
+      `@omnisocial/chat/vue, JavaScript (declarations: ${String(entries.vueTypesGzipBytes)} B gzip)`,
+      entries.vueJsBytes,
+      FRAMEWORK_TYPINGS_JS_BUDGET,
+    ),
+    row(
+      `@omnisocial/chat/svelte, JavaScript (declarations: ${String(entries.svelteTypesGzipBytes)} B gzip)`,
+      entries.svelteJsBytes,
+      FRAMEWORK_TYPINGS_JS_BUDGET,
+    ),
+  ];
+}
+
 async function summarise(since: number, ran: readonly string[]): Promise<{ rows: Row[]; ratios: Row[] }> {
   // Only the scenarios of this run: another run may have written the others since (bench-results is shared).
   const resultOf = async (name: string, after: number): Promise<Json | undefined> =>
     ran.includes(name) ? writtenSince(name, after) : undefined;
-  sizes ??= (await resultOf('sizes', since)) as (BuildSizes & { buildS: number }) | undefined;
+  sizes ??= (await resultOf('sizes', since)) as (BuildSizes & Partial<EntrySizes> & { buildS: number }) | undefined;
   const rows: Row[] = [];
   const add = (row: Row): void => {
     rows.push(row);
@@ -142,6 +174,7 @@ async function summarise(since: number, ran: readonly string[]): Promise<{ rows:
       target: `≤ ${String(ENGINE_BUDGET)} B`,
       ok: sizes.engineGzipBytes <= ENGINE_BUDGET,
     });
+    for (const row of entryRows(sizes)) add(row);
     add({
       scenario: 'sizes',
       figure: 'crypto wasm file (gzip ' + String(sizes.wasmGzipBytes) + ' B)',

@@ -16,3 +16,12 @@ export const LOADER_BUDGET = 8 * 1024;
  * companion's bot.
  */
 export const ENGINE_BUDGET = 291 * 1024;
+
+/**
+ * `@omnisocial/react` on top of `@omnisocial/chat` and React: its browser entry and `@lit/react`, minified, gzip
+ * level 9 (issue 18: each framework wrapper ≤ 1 KB gzip on top of the package). Measured at 921 B on 2026-12-06.
+ */
+export const REACT_WRAPPER_BUDGET = 1024;
+
+/** JavaScript added by `@omnisocial/chat/vue` and `@omnisocial/chat/svelte`: none, they are declarations only. */
+export const FRAMEWORK_TYPINGS_JS_BUDGET = 0;

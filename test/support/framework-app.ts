@@ -4,7 +4,7 @@
  * receives `omni-unread-change` and shows the counts on the page.
  */
 import assert from 'node:assert/strict';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
@@ -26,7 +26,7 @@ export interface FrameworkSite {
 /**
  * Packs the public packages into an empty project, writes the site's `files`, installs the tarballs with Vite,
  * TypeScript and the framework's `packages` from npm, and meanwhile starts Synapse with Bob's `message` in a public
- * room Alice joined.
+ * room Alice joined. A file's name may hold folders (`app/page.tsx`).
  */
 export async function frameworkSite(options: {
   readonly prefix: string;
@@ -38,7 +38,10 @@ export async function frameworkSite(options: {
   const synapse = startSynapse();
   await ensureBuild();
   const { project, tarballs } = await packProject(options.prefix);
-  for (const [name, text] of Object.entries(options.files)) await writeFile(path.join(project, name), text);
+  for (const [name, text] of Object.entries(options.files)) {
+    await mkdir(path.dirname(path.join(project, name)), { recursive: true });
+    await writeFile(path.join(project, name), text);
+  }
   await run(
     'npm',
     [

@@ -23,3 +23,13 @@ export type {
 } from '@omnisocial/core';
 export type { OmniSignIn } from './components/sign-in/omni-sign-in.ts';
 export type { ThemeName } from './theme/tokens.ts';
+export {
+  attributesFromProperties,
+  serverElement,
+  serverFacade,
+  serverShadowContent,
+  type OmniTag,
+  type ServerAttributes,
+  type ServerAttributeValue,
+  type ServerRenderOptions,
+} from './ssr.ts';

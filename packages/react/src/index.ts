@@ -1,8 +1,11 @@
+'use client';
 /**
  * OmniSocial Chat for React 19: `<OmniRoom>`, `<OmniChat>` and `<OmniDm>` wrap the custom elements through
  * `@lit/react`, so properties are set as properties (booleans such as `open` included) and each `omni-*` event is an
- * `on…` prop receiving its typed event. Importing this module imports `@omnisocial/chat`, which defines the elements
- * in the browser and defines nothing during server-side rendering.
+ * `on…` prop receiving its typed event. Importing this module imports `@omnisocial/chat`, which defines the elements.
+ * This is the module browsers get (the `browser` export condition); a server gets server.ts, which renders the
+ * facade too. `'use client'`: the components use React's hooks, so a Next.js server component renders them as
+ * client components.
  */
 import * as React from 'react';
 import { createComponent, type EventName } from '@lit/react';

@@ -71,6 +71,10 @@ export function renderFacade(facade: Facade, text: FacadeText, element: HTMLElem
   if (facade.button && text.action) facade.button.textContent = state.failed ? 'Try again' : text.action;
 }
 
+/** The launcher's chat bubble (24 × 24), also drawn by the server-rendered launcher (ssr.ts). */
+export const LAUNCHER_ICON =
+  'M5.5 3h13A2.5 2.5 0 0 1 21 5.5v9a2.5 2.5 0 0 1-2.5 2.5H9.5L4 21.5V17h-.5A.5.5 0 0 1 3 16.5v-11A2.5 2.5 0 0 1 5.5 3z';
+
 /** The launcher's button: an icon, the conversation's name and an unread badge. */
 export function buildLauncher(onOpen: () => void): HTMLButtonElement {
   const button = document.createElement('button');
@@ -78,10 +82,7 @@ export function buildLauncher(onOpen: () => void): HTMLButtonElement {
   button.className = 'launcher';
   button.setAttribute('part', 'launcher');
   button.setAttribute('aria-haspopup', 'dialog');
-  const icon = svgIcon(
-    'M5.5 3h13A2.5 2.5 0 0 1 21 5.5v9a2.5 2.5 0 0 1-2.5 2.5H9.5L4 21.5V17h-.5A.5.5 0 0 1 3 16.5v-11A2.5 2.5 0 0 1 5.5 3z',
-    'launcher-icon',
-  );
+  const icon = svgIcon(LAUNCHER_ICON, 'launcher-icon');
   const name = document.createElement('span');
   name.className = 'name';
   const badge = document.createElement('span');

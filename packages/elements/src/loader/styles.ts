@@ -18,7 +18,7 @@ export type ShellKind = keyof typeof reservedHeight;
  * `contain: inline-size`: the element takes the width its container gives it and never widens the
  * page from its content (a long title or URL would otherwise scroll a phone's page sideways).
  */
-function hostRules(kind: ShellKind): string {
+export function hostRules(kind: ShellKind): string {
   const dark =
     'color-scheme:dark;--_s:var(--omni-color-surface,#16191d);--_t:var(--omni-color-text,#e6edf3);' +
     '--_b:var(--omni-color-border-subtle,#373e47);--_a:var(--omni-color-accent,#6cb0ff);--_o:var(--omni-color-on-accent,#0d1117)';
@@ -35,7 +35,8 @@ function hostRules(kind: ShellKind): string {
       'gap:var(--omni-space-m,.75rem);padding:var(--omni-space-l,1.25rem);text-align:center}',
     '.facade p{margin:0}',
     '.facade .title{font-weight:600;overflow-wrap:anywhere}',
-    '.facade .meta{opacity:.8;font-size:var(--omni-font-size-s,.8125rem)}',
+    // One line even when empty: "Loading…" appearing must not move the title and button (a layout shift).
+    '.facade .meta{opacity:.8;font-size:var(--omni-font-size-s,.8125rem);min-block-size:1lh}',
     '.facade button{font:inherit;padding:var(--omni-space-s,.375rem) var(--omni-space-l,1.25rem);border:0;cursor:pointer;' +
       'border-radius:var(--omni-radius-m,.5rem);background:var(--_a);color:var(--_o)}',
     '.facade button:focus-visible,.launcher:focus-visible{outline:2px solid var(--omni-color-focus,var(--_a));outline-offset:2px}',
