@@ -6,3 +6,5 @@ export { ensureSynapse, SYNAPSE_VERSION } from './venv.ts';
 export { startSite, COMPANION_WELL_KNOWN } from './companion.ts';
 export type { Site, SiteOptions } from './companion.ts';
 export { withDirectoryLock, type DirectoryLockOptions } from './dir-lock.ts';
+export { startFederation, createCertificateAuthority, issueServerCertificate } from './federation.ts';
+export type { Federation, FederatedServerOptions, CertificateAuthority, ServerCertificate } from './federation.ts';
