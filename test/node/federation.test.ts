@@ -45,11 +45,10 @@ after(async () => {
   await rm(certDir, { recursive: true, force: true });
 });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = TIMEOUT): Promise<T> {
+async function until(what: string, done: () => boolean, timeoutMs = TIMEOUT): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
+    if (done()) return;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -59,7 +58,7 @@ test('two server names, each federating with the other over TLS: profiles, a sha
   const { a, b } = federation;
   assert.match(a.serverName, /^localhost:\d+$/u);
   assert.notEqual(a.serverName, b.serverName);
-  const profile = (await bob.request('GET', `/_matrix/client/v3/profile/${encodeURIComponent(alice.userId)}`)) as { displayname?: string };
+  const profile = await bob.request<{ displayname?: string }>('GET', `/_matrix/client/v3/profile/${encodeURIComponent(alice.userId)}`);
   assert.equal(profile.displayname, 'Alice of A');
   const { roomId, alias } = await alice.createRoom({ alias: `fed-${String(Date.now())}`, preset: 'public_chat' });
   assert.ok(alias?.endsWith(`:${a.serverName}`));
@@ -100,16 +99,18 @@ test('a remote server whose certificate comes from another CA is refused at the 
   const trusted = await poser(await issueServerCertificate(federation.ca, certDir, 'trusted'));
   try {
     const ask = (port: number): Promise<unknown> =>
-      alice.request('GET', `/_matrix/client/v3/profile/${encodeURIComponent(`@someone:localhost:${String(port)}`)}`).catch((e: unknown) => e);
+      alice
+        .request('GET', `/_matrix/client/v3/profile/${encodeURIComponent(`@someone:localhost:${String(port)}`)}`)
+        .catch((e: unknown) => e);
 
     const answer = await ask(rogue.port);
     assert.ok(answer instanceof Error, 'the profile of a user on the rogue server was answered');
-    await until('the rogue handshake to be refused', async () => (rogue.refused.length > 0 ? true : undefined));
+    await until('the rogue handshake to be refused', () => rogue.refused.length > 0);
     assert.match(rogue.refused.join(' | '), /unknown ca|bad certificate|certificate/iu);
     assert.deepEqual(rogue.requests, [], 'A sent a request through a connection it should not trust');
 
     await ask(trusted.port);
-    await until('a request over the trusted connection', async () => (trusted.requests.length > 0 ? true : undefined));
+    await until('a request over the trusted connection', () => trusted.requests.length > 0);
     assert.match(trusted.requests[0] ?? '', /^GET \/_matrix\/(key|federation)\//u);
     assert.deepEqual(trusted.refused, []);
   } finally {
@@ -124,7 +125,10 @@ test('an event from B whose sender claims A is refused by A; the same event from
   const { roomId, alias } = await alice.createRoom({ alias: `spoof-${String(Date.now())}`, preset: 'public_chat' });
   await bob.joinRoom(alias ?? roomId);
   await alice.waitForMessage(roomId, (e) => e.type === 'm.room.member' && e.state_key === bob.userId, TIMEOUT);
-  const send = async (sender: string, body: string): Promise<{ event_id: string; answer: { pdus?: Record<string, { error?: string }> } }> => {
+  const send = async (
+    sender: string,
+    body: string,
+  ): Promise<{ event_id: string; answer: { pdus?: Record<string, { error?: string }> } }> => {
     const { stdout } = await run(python, [
       path.join(import.meta.dirname, '..', 'support', 'federation_send.py'),
       path.join(b.configDir, 'signing.key'),

@@ -65,7 +65,10 @@ export function synapseHarness(): TestRunnerPlugin {
       await Promise.all([...nioPeers.values()].map((p) => p.close()));
       await Promise.all([...proxies.values()].map((p) => p.close()));
       await Promise.all([...extra.values()].map((server) => server.stop()));
-      await federation?.then((f) => f.stop(), () => undefined);
+      await federation?.then(
+        (f) => f.stop(),
+        () => undefined,
+      );
       await homeserver?.stop();
     },
     async executeCommand({ command, payload }) {

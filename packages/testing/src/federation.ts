@@ -50,7 +50,7 @@ export async function startFederation(options: FederatedServerOptions = {}): Pro
     // Both at once: a Synapse start is mostly Python importing, which the second core can do meanwhile.
     const [a, b] = await Promise.allSettled([start('a'), start('b')]);
     if (a.status === 'rejected' || b.status === 'rejected') {
-      await Promise.all([a, b].map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
+      await Promise.all([a, b].map((r) => (r.status === 'fulfilled' ? r.value.stop() : Promise.resolve())));
       throw a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason;
     }
     let stopping: Promise<void> | undefined;
@@ -59,8 +59,7 @@ export async function startFederation(options: FederatedServerOptions = {}): Pro
       b: b.value,
       ca,
       startupMs: Date.now() - started,
-      stop: () =>
-        (stopping ??= Promise.all([a.value.stop(), b.value.stop()]).then(() => rm(certDir, { recursive: true, force: true }))),
+      stop: () => (stopping ??= Promise.all([a.value.stop(), b.value.stop()]).then(() => rm(certDir, { recursive: true, force: true }))),
     };
   } catch (error) {
     await rm(certDir, { recursive: true, force: true });
