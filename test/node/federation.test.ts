@@ -61,7 +61,7 @@ test('two server names, each federating with the other over TLS: profiles, a sha
   const profile = await bob.request<{ displayname?: string }>('GET', `/_matrix/client/v3/profile/${encodeURIComponent(alice.userId)}`);
   assert.equal(profile.displayname, 'Alice of A');
   const { roomId, alias } = await alice.createRoom({ alias: `fed-${String(Date.now())}`, preset: 'public_chat' });
-  assert.ok(alias?.endsWith(`:${a.serverName}`));
+  assert.ok(alias !== undefined && alias.endsWith(`:${a.serverName}`), `the alias ${String(alias)} is not on A`);
   assert.equal(await bob.joinRoom(alias), roomId);
   await alice.sendMessage(roomId, 'from A');
   await bob.waitForMessage(roomId, (e) => e.content['body'] === 'from A', TIMEOUT);

@@ -33,22 +33,32 @@ export interface Federation {
   stop(): Promise<void>;
 }
 
-export async function startFederation(options: FederatedServerOptions = {}): Promise<Federation> {
+export interface FederationOptions {
+  /**
+   * Name server B `127.0.0.1:<port>` (an IP literal, which its certificate also covers) instead of
+   * `localhost:<port>`. Server ACLs (`m.room.server_acl`) match names without their port, so a test of an ACL
+   * against B needs B's host to differ from A's.
+   */
+  ipLiteralB?: boolean;
+}
+
+export async function startFederation(options: FederatedServerOptions & FederationOptions = {}): Promise<Federation> {
+  const { ipLiteralB = false, ...serverOptions } = options;
   const started = Date.now();
   const certDir = await mkdtemp(path.join(tmpdir(), 'omni-federation-'));
   try {
     const ca = await createCertificateAuthority(certDir, 'federation');
-    const start = async (name: string): Promise<Homeserver> => {
+    const start = async (name: string, host: string): Promise<Homeserver> => {
       const { certificate, privateKey } = await issueServerCertificate(ca, certDir, name);
       const port = await freePort();
       return startSynapse({
-        ...options,
-        serverName: `localhost:${String(port)}`,
+        ...serverOptions,
+        serverName: `${host}:${String(port)}`,
         federationTls: { port, certificate, privateKey, caFile: ca.certificate },
       });
     };
     // Both at once: a Synapse start is mostly Python importing, which the second core can do meanwhile.
-    const [a, b] = await Promise.allSettled([start('a'), start('b')]);
+    const [a, b] = await Promise.allSettled([start('a', 'localhost'), start('b', ipLiteralB ? '127.0.0.1' : 'localhost')]);
     if (a.status === 'rejected' || b.status === 'rejected') {
       await Promise.all([a, b].map((r) => (r.status === 'fulfilled' ? r.value.stop() : Promise.resolve())));
       throw a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason;

@@ -7,4 +7,4 @@ export { startSite, COMPANION_WELL_KNOWN } from './companion.ts';
 export type { Site, SiteOptions } from './companion.ts';
 export { withDirectoryLock, type DirectoryLockOptions } from './dir-lock.ts';
 export { startFederation, createCertificateAuthority, issueServerCertificate } from './federation.ts';
-export type { Federation, FederatedServerOptions, CertificateAuthority, ServerCertificate } from './federation.ts';
+export type { Federation, FederatedServerOptions, FederationOptions, CertificateAuthority, ServerCertificate } from './federation.ts';

@@ -244,6 +244,27 @@ function federationListener(port: number): Record<string, unknown> {
   };
 }
 
+/** Synapse 1.163's DEFAULT_IP_RANGE_BLOCKLIST without 127.0.0.0/8 and ::1/128. */
+const FEDERATION_BLOCKED_RANGES = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '192.0.0.0/24',
+  '169.254.0.0/16',
+  '192.88.99.0/24',
+  '198.18.0.0/15',
+  '192.0.2.0/24',
+  '198.51.100.0/24',
+  '203.0.113.0/24',
+  '224.0.0.0/4',
+  'fe80::/10',
+  'fc00::/7',
+  '2001:db8::/32',
+  'ff00::/8',
+  'fec0::/10',
+];
+
 function federationTlsConfig(tls: FederationTls): Record<string, unknown> {
   return {
     tls_certificate_path: tls.certificate,
@@ -251,6 +272,9 @@ function federationTlsConfig(tls: FederationTls): Record<string, unknown> {
     // Certificates stay verified (the default); only the CA they must chain to is the harness's own.
     federation_verify_certificates: true,
     federation_custom_ca_list: [tls.caFile],
+    // Synapse's default private ranges without loopback. The federation client refuses a server named by an IP
+    // literal (`127.0.0.1:<port>`) on this list alone, ignoring `ip_range_whitelist`.
+    federation_ip_range_blacklist: FEDERATION_BLOCKED_RANGES,
     // A restarted peer is retried within seconds rather than Synapse's ten-minute back-off.
     federation: {
       destination_min_retry_interval: '1s',
