@@ -3,7 +3,8 @@
  * element: a member of server B reads and writes in server A's post discussion, open and encrypted (opened
  * by the post's alias on A, joined over federation); remote members' display names and avatars (served by
  * their own server, fetched through the member's server as authenticated media); server B going down
- * while a member of A writes, and coming back: every message arrives on B once, in order.
+ * while a member of A writes, and coming back: every message arrives on B once, in order; a server ACL
+ * (`m.room.server_acl`) set on A shutting B's member out.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import {
@@ -21,9 +22,11 @@ import { signIn, signOut } from '@omnisocial/core';
 import { postRoomAlias, postRoomCreateRequest } from '@omnisocial/core/internal';
 import '../../packages/elements/src/components/room/define.ts';
 import type { OmniRoomView } from '../../packages/elements/src/components/room/omni-room.ts';
-import { articles, articleWith, decoded, deepText, pngBytes, typeAndSend } from './dom.ts';
+import { articles, articleWith, decoded, deepText, pngBytes, quietWindow, typeAndSend } from './dom.ts';
 
 const TIMEOUT = 90_000;
+/** How long a message B's server queued for A is given to arrive before its absence counts. */
+const ACL_DELIVERY_WINDOW_MS = 5_000;
 const unique = (): string => crypto.randomUUID().slice(0, 8);
 
 /** Creates a post's discussion room on A as its creator would, with its alias on A. */
@@ -161,5 +164,27 @@ describe('rooms across federation (two Synapses over loopback TLS)', function ()
     await peer(bob).sendMessage(roomId, 'B is back');
     await waitUntil(() => articleWith(el, 'B is back'), "B's message after the restart never showed on A", { timeout: TIMEOUT });
     expect(articles(el).filter((x) => x.textContent.includes('while B was down')).length).to.equal(typed.length);
+  });
+
+  it("a server ACL from A denying B: B's member is no longer heard on A, and still hears A", async () => {
+    const { roomId, alias } = await postRoomOnA(alice, a, true);
+    await peer(bob).joinRoom(alias);
+    await peer(bob).sendMessage(roomId, 'B before the ACL');
+    await signIn({ homeserver: a.baseUrl, username: alice.username, password: alice.password });
+    const el = await mount(a.baseUrl, alias);
+    await waitUntil(() => articleWith(el, 'B before the ACL'), "B's member was not heard before the ACL", { timeout: TIMEOUT });
+
+    // ACLs match server names without their port: B is `127.0.0.1:<port>`, A is `localhost:<port>`.
+    const host = b.serverName.slice(0, b.serverName.lastIndexOf(':'));
+    expect(a.serverName.startsWith(`${host}:`)).to.equal(false);
+    await peer(alice).sendState(roomId, 'm.room.server_acl', '', { allow: ['*'], deny: [host], allow_ip_literals: true });
+    await peer(bob).waitForMessage(roomId, { type: 'm.room.server_acl' }, TIMEOUT);
+    await peer(bob).sendMessage(roomId, 'B after the ACL');
+    await typeAndSend(el, 'A after the ACL', TIMEOUT);
+    // B still hears A; A's member never sees what B's member wrote after the ACL.
+    await peer(bob).waitForMessage(roomId, { body: 'A after the ACL' }, TIMEOUT);
+    await quietWindow(ACL_DELIVERY_WINDOW_MS);
+    expect(articleWith(el, 'B after the ACL')).to.equal(undefined);
+    expect(articleWith(el, 'B before the ACL')).to.not.equal(undefined);
   });
 });

@@ -93,7 +93,8 @@ export function synapseHarness(): TestRunnerPlugin {
           return true;
         }
         case 'omni:start-federation': {
-          federation ??= startFederation();
+          // B is named by its IP literal, so that a server ACL can name B without naming A (both would be `localhost`).
+          federation ??= startFederation({ ipLiteralB: true });
           const { a, b, startupMs } = await federation;
           // Registered like extra homeservers, so every `server`-taking command reaches them by base URL.
           extra.set(a.baseUrl, a);
