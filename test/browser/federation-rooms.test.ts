@@ -66,6 +66,17 @@ describe('rooms across federation (two Synapses over loopback TLS)', function ()
     await signOut();
   });
 
+  /** An open post room on A that Bob of B joined and wrote `first` in, open in Alice's element on A once it shows `first`. */
+  async function aliceWatchingWithBob(first: string): Promise<{ roomId: string; alias: string; el: OmniRoomView }> {
+    const { roomId, alias } = await postRoomOnA(alice, a, true);
+    await peer(bob).joinRoom(alias);
+    await peer(bob).sendMessage(roomId, first);
+    await signIn({ homeserver: a.baseUrl, username: alice.username, password: alice.password });
+    const el = await mount(a.baseUrl, alias);
+    await waitUntil(() => articleWith(el, first), `Bob's "${first}" never showed on A`, { timeout: TIMEOUT });
+    return { roomId, alias, el };
+  }
+
   it("a member of B reads and writes in A's open post discussion", async () => {
     const { roomId, alias } = await postRoomOnA(alice, a, true);
     await signIn({ homeserver: b.baseUrl, username: bob.username, password: bob.password });
@@ -116,14 +127,8 @@ describe('rooms across federation (two Synapses over loopback TLS)', function ()
   });
 
   it("shows a remote member's display name and avatar (media from B, fetched through A)", async () => {
-    const { roomId, alias } = await postRoomOnA(alice, a, true);
-    await peer(bob).joinRoom(alias);
-    await peer(bob).sendMessage(roomId, 'Bob of B, with an avatar');
-    await signIn({ homeserver: a.baseUrl, username: alice.username, password: alice.password });
-    const el = await mount(a.baseUrl, alias);
-    const tile = await waitUntil(() => articleWith(el, 'Bob of B, with an avatar'), 'the remote message never showed', {
-      timeout: TIMEOUT,
-    }).then(() => articleWith(el, 'Bob of B, with an avatar'));
+    const { el } = await aliceWatchingWithBob('Bob of B, with an avatar');
+    const tile = articleWith(el, 'Bob of B, with an avatar');
     expect(tile?.querySelector('.sender')?.textContent).to.equal('Bob of B');
     await waitUntil(() => tile?.querySelector('.avatar img'), "Bob's remote avatar never appeared", { timeout: TIMEOUT });
     const image = await decoded(tile?.querySelector<HTMLImageElement>('.avatar img') as HTMLImageElement, TIMEOUT);
@@ -132,12 +137,7 @@ describe('rooms across federation (two Synapses over loopback TLS)', function ()
   });
 
   it('server B goes down while a member of A writes; when it is back every message arrives once, in order', async () => {
-    const { roomId, alias } = await postRoomOnA(alice, a, true);
-    await peer(bob).joinRoom(alias);
-    await peer(bob).sendMessage(roomId, 'B is here');
-    await signIn({ homeserver: a.baseUrl, username: alice.username, password: alice.password });
-    const el = await mount(a.baseUrl, alias);
-    await waitUntil(() => articleWith(el, 'B is here'), 'the room never opened', { timeout: TIMEOUT });
+    const { roomId, el } = await aliceWatchingWithBob('B is here');
 
     await killHomeserver(b.baseUrl);
     const typed = ['while B was down 1', 'while B was down 2', 'while B was down 3'];
@@ -167,12 +167,7 @@ describe('rooms across federation (two Synapses over loopback TLS)', function ()
   });
 
   it("a server ACL from A denying B: B's member is no longer heard on A, and still hears A", async () => {
-    const { roomId, alias } = await postRoomOnA(alice, a, true);
-    await peer(bob).joinRoom(alias);
-    await peer(bob).sendMessage(roomId, 'B before the ACL');
-    await signIn({ homeserver: a.baseUrl, username: alice.username, password: alice.password });
-    const el = await mount(a.baseUrl, alias);
-    await waitUntil(() => articleWith(el, 'B before the ACL'), "B's member was not heard before the ACL", { timeout: TIMEOUT });
+    const { roomId, el } = await aliceWatchingWithBob('B before the ACL');
 
     // ACLs match server names without their port: B is `127.0.0.1:<port>`, A is `localhost:<port>`.
     const host = b.serverName.slice(0, b.serverName.lastIndexOf(':'));
