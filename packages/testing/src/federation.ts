@@ -11,6 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createCertificateAuthority, issueServerCertificate, type CertificateAuthority } from './federation-certs.ts';
+import { startSite, type Site, type SiteOptions } from './companion.ts';
 import { startSynapse, type Homeserver, type StartSynapseOptions } from './synapse.ts';
 import { freePort } from './synapse-process.ts';
 
@@ -27,6 +28,8 @@ export interface Federation {
   b: Homeserver;
   /** The throwaway CA both servers trust for federation. */
   ca: CertificateAuthority;
+  /** Server A's site companion, when `siteA` asked for one (`a` is then its homeserver). */
+  siteA?: Site;
   /** Milliseconds from the call to both servers answering clients. */
   startupMs: number;
   /** Stops both servers (by their PIDs) and deletes the certificates. */
@@ -40,33 +43,47 @@ export interface FederationOptions {
    * against B needs B's host to differ from A's.
    */
   ipLiteralB?: boolean;
+  /** Run server A as a site with its companion (`startSite()`), configured so (posts, moderation…). */
+  siteA?: Omit<SiteOptions, 'serverName' | 'port' | 'federationTls' | 'snapshot' | 'bench'>;
+}
+
+interface Started {
+  homeserver: Homeserver;
+  site?: Site;
+  stop(): Promise<void>;
 }
 
 export async function startFederation(options: FederatedServerOptions & FederationOptions = {}): Promise<Federation> {
-  const { ipLiteralB = false, ...serverOptions } = options;
+  const { ipLiteralB = false, siteA, ...serverOptions } = options;
   const started = Date.now();
   const certDir = await mkdtemp(path.join(tmpdir(), 'omni-federation-'));
   try {
     const ca = await createCertificateAuthority(certDir, 'federation');
-    const start = async (name: string, host: string): Promise<Homeserver> => {
+    const start = async (name: string, host: string, site?: FederationOptions['siteA']): Promise<Started> => {
       const { certificate, privateKey } = await issueServerCertificate(ca, certDir, name);
       const port = await freePort();
-      return startSynapse({
-        ...serverOptions,
+      const own = {
         serverName: `${host}:${String(port)}`,
         federationTls: { port, certificate, privateKey, caFile: ca.certificate },
-      });
+      };
+      if (site) {
+        const started = await startSite({ ...serverOptions, ...site, ...own });
+        return { homeserver: started.homeserver, site: started, stop: () => started.stop() };
+      }
+      const homeserver = await startSynapse({ ...serverOptions, ...own });
+      return { homeserver, stop: () => homeserver.stop() };
     };
     // Both at once: a Synapse start is mostly Python importing, which the second core can do meanwhile.
-    const [a, b] = await Promise.allSettled([start('a', 'localhost'), start('b', ipLiteralB ? '127.0.0.1' : 'localhost')]);
+    const [a, b] = await Promise.allSettled([start('a', 'localhost', siteA), start('b', ipLiteralB ? '127.0.0.1' : 'localhost')]);
     if (a.status === 'rejected' || b.status === 'rejected') {
       await Promise.all([a, b].map((r) => (r.status === 'fulfilled' ? r.value.stop() : Promise.resolve())));
       throw a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason;
     }
     let stopping: Promise<void> | undefined;
     return {
-      a: a.value,
-      b: b.value,
+      a: a.value.homeserver,
+      b: b.value.homeserver,
+      ...(a.value.site ? { siteA: a.value.site } : {}),
       ca,
       startupMs: Date.now() - started,
       stop: () => (stopping ??= Promise.all([a.value.stop(), b.value.stop()]).then(() => rm(certDir, { recursive: true, force: true }))),
