@@ -3,8 +3,8 @@
  * over loopback TLS with certificates from a CA made for the start: profiles, a room on A joined by a member
  * of B, messages both ways. A server whose certificate comes from another CA is refused at the TLS handshake
  * (the same listener with a certificate from the trusted CA is talked to: the control). An event sent by B
- * whose `sender` claims A's domain is refused by A (the same event with B's own member as sender is accepted:
- * the control). Also reports how long starting both servers takes.
+ * whose `sender` claims A's domain is refused by A, and so is one over the 64 KiB event size limit (the same
+ * event with B's own member as sender and a small body is accepted afterwards: the control). Also reports how long starting both servers takes.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -119,7 +119,7 @@ test('a remote server whose certificate comes from another CA is refused at the 
   }
 });
 
-test('an event from B whose sender claims A is refused by A; the same event from B’s own member is accepted', async () => {
+test('events from B claiming a sender on A or over the size limit are refused by A; an honest one from B is accepted after them', async () => {
   const { a, b } = federation;
   const { python } = await ensureSynapse();
   const { roomId, alias } = await alice.createRoom({ alias: `spoof-${String(Date.now())}`, preset: 'public_chat' });
@@ -128,7 +128,7 @@ test('an event from B whose sender claims A is refused by A; the same event from
   const send = async (
     sender: string,
     body: string,
-  ): Promise<{ event_id: string; answer: { pdus?: Record<string, { error?: string }> } }> => {
+  ): Promise<{ event_id: string; answer: { pdus?: Record<string, { error?: string }>; http_error?: number } }> => {
     const { stdout } = await run(python, [
       path.join(import.meta.dirname, '..', 'support', 'federation_send.py'),
       path.join(b.configDir, 'signing.key'),
@@ -140,7 +140,7 @@ test('an event from B whose sender claims A is refused by A; the same event from
       body,
       bob.userId,
     ]);
-    return JSON.parse(stdout) as { event_id: string; answer: { pdus?: Record<string, { error?: string }> } };
+    return JSON.parse(stdout) as { event_id: string; answer: { pdus?: Record<string, { error?: string }>; http_error?: number } };
   };
 
   const spoofed = await send(alice.userId, 'spoofed as Alice');
@@ -149,9 +149,18 @@ test('an event from B whose sender claims A is refused by A; the same event from
   // Refused for the reason under test: A's own signature is missing, not some other fault of the event.
   assert.ok(verdict.error.includes(`Not signed by ${a.serverName}`), verdict.error);
 
+  // Over the spec's 65,536 bytes per event. Synapse answers the transaction without an error for it (it
+  // logs the refusal), so what counts is that the event never enters the room on A, checked below.
+  const oversized = await send(bob.userId, `big ${'x'.repeat(70_000)}`);
+  assert.notEqual(oversized.event_id, '');
+
+  // The discussion is unaffected: an honest event from B's own member is accepted.
   const honest = await send(bob.userId, 'honestly from Bob');
   assert.deepEqual(honest.answer.pdus?.[honest.event_id], {}, `A refused the control event: ${JSON.stringify(honest.answer)}`);
   await alice.waitForMessage(roomId, (e) => e.content['body'] === 'honestly from Bob', TIMEOUT);
   const messages = await alice.roomMessages(roomId, { limit: 50 });
   assert.ok(!messages.some((e) => e.content['body'] === 'spoofed as Alice'), 'the spoofed event is in the room on A');
+  assert.ok(!messages.some((e) => String(e.content['body']).startsWith('big ')), 'the oversized event is in the room on A');
+  // A received it and refused it for its size (not, say, for a fault of the test's event).
+  assert.ok((await readFile(a.logFile, 'utf8')).includes('EventSizeError: 413: event too large'), 'A did not refuse it for its size');
 });
