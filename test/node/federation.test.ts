@@ -26,6 +26,8 @@ import {
 
 const run = promisify(execFile);
 const TIMEOUT = 60_000;
+/** Synapse gives up on a federation query after 10 s; a wait beyond this would hang a member's request. */
+const SILENT_BOUND_MS = 20_000;
 
 let federation: Federation;
 let alice: Peer;
@@ -74,13 +76,16 @@ test('two server names, each federating with the other over TLS: profiles, a sha
 });
 
 /** A TLS listener posing as server `localhost:<port>`: records handshakes refused by the client and requests received. */
-async function poser(certificate: ServerCertificate): Promise<{ server: Server; port: number; refused: string[]; requests: string[] }> {
+async function poser(
+  certificate: ServerCertificate,
+  options: { silent?: boolean } = {},
+): Promise<{ server: Server; port: number; refused: string[]; requests: string[] }> {
   const refused: string[] = [];
   const requests: string[] = [];
   const server = createServer({ cert: await readFile(certificate.certificate), key: await readFile(certificate.privateKey) }, (socket) => {
     socket.once('data', (chunk: Buffer) => {
       requests.push(chunk.toString().split('\r\n')[0] ?? '');
-      socket.end('HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}');
+      if (!options.silent) socket.end('HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}');
     });
   });
   server.on('tlsClientError', (error) => refused.push(error.message));
@@ -116,6 +121,31 @@ test('a remote server whose certificate comes from another CA is refused at the 
   } finally {
     rogue.server.close();
     trusted.server.close();
+  }
+});
+
+test('a remote server that never answers costs a bounded wait and a clear error; the local discussion goes on meanwhile', async () => {
+  const silent = await poser(await issueServerCertificate(federation.ca, certDir, 'silent'), { silent: true });
+  try {
+    const { roomId } = await alice.createRoom({ preset: 'public_chat' });
+    const started = Date.now();
+    const pending = alice
+      .request('GET', `/_matrix/client/v3/profile/${encodeURIComponent(`@someone:localhost:${String(silent.port)}`)}`)
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    // While A waits on the silent server, its members' own discussion is served as usual.
+    await until('the silent server to be asked', () => silent.requests.length > 0);
+    await alice.sendMessage(roomId, 'meanwhile, at home');
+    await alice.waitForMessage(roomId, (e) => e.content['body'] === 'meanwhile, at home', 5_000);
+    assert.ok(Date.now() - started < SILENT_BOUND_MS / 2, 'the local discussion waited for the silent server');
+    const error = await pending;
+    const waited = Date.now() - started;
+    assert.match(String(error), /502/u);
+    assert.ok(waited < SILENT_BOUND_MS, `A waited ${String(waited)} ms for a server that never answers`);
+  } finally {
+    silent.server.close();
   }
 });
 
