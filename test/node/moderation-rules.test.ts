@@ -11,6 +11,7 @@ test('globs match as Mjolnir and Draupnir read them, with regular-expression cha
   assert.ok(globToRegExp('@a?c:x.org').test('@abc:x.org'));
   assert.ok(!globToRegExp('@a?c:x.org').test('@abbc:x.org'));
   assert.ok(!globToRegExp('*.evil.example').test('evilXexample'), 'a dot is a dot');
+  assert.ok(globToRegExp('@user-1:127.0.0.1:8448').test('@user-1:127.0.0.1:8448'), 'a hyphen is a hyphen (no invalid escape)');
   assert.ok(!globToRegExp('@ann:example.org').test('@ann:example.org.evil'), 'anchored');
 });
 

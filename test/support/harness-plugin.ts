@@ -1,5 +1,5 @@
 import type { TestRunnerPlugin } from '@web/test-runner';
-import { Peer, startSynapse, type Homeserver } from '@omnisocial/testing';
+import { Peer, startFederation, startSynapse, type Federation, type Homeserver } from '@omnisocial/testing';
 import type { ExtraHomeserverOptions, PeerCall } from '@omnisocial/testing/browser';
 import { matches, type MessageMatch } from '@omnisocial/testing/match';
 import { NioPeer, type NioCommand, type NioCommands } from './nio.ts';
@@ -49,6 +49,8 @@ export function synapseHarness(): TestRunnerPlugin {
     if (!found) throw new Error(`No nio peer ${String(id)} is running.`);
     return found;
   };
+  /** The two federating homeservers (`omni:start-federation`), started once for the run on first use. */
+  let federation: Promise<Federation> | undefined;
   const target = (server: unknown): Homeserver => {
     const found = typeof server === 'string' ? extra.get(server) : homeserver;
     if (!found) throw new Error(`No homeserver ${String(server)} is running.`);
@@ -63,6 +65,10 @@ export function synapseHarness(): TestRunnerPlugin {
       await Promise.all([...nioPeers.values()].map((p) => p.close()));
       await Promise.all([...proxies.values()].map((p) => p.close()));
       await Promise.all([...extra.values()].map((server) => server.stop()));
+      await federation?.then(
+        (f) => f.stop(),
+        () => undefined,
+      );
       await homeserver?.stop();
     },
     async executeCommand({ command, payload }) {
@@ -84,6 +90,24 @@ export function synapseHarness(): TestRunnerPlugin {
           const { server } = payload as { server: string };
           await target(server).stop();
           extra.delete(server);
+          return true;
+        }
+        case 'omni:start-federation': {
+          // B is named by its IP literal, so that a server ACL can name B without naming A (both would be `localhost`).
+          federation ??= startFederation({ ipLiteralB: true });
+          const { a, b, startupMs } = await federation;
+          // Registered like extra homeservers, so every `server`-taking command reaches them by base URL.
+          extra.set(a.baseUrl, a);
+          extra.set(b.baseUrl, b);
+          const info = (s: Homeserver): { baseUrl: string; serverName: string } => ({ baseUrl: s.baseUrl, serverName: s.serverName });
+          return { a: info(a), b: info(b), startupMs };
+        }
+        case 'omni:kill-homeserver': {
+          await target((payload as { server: string }).server).kill();
+          return true;
+        }
+        case 'omni:restart-homeserver': {
+          await target((payload as { server: string }).server).restart();
           return true;
         }
         case 'omni:mint-login-token': {

@@ -69,6 +69,30 @@ export function stopHomeserver(baseUrl: string): Promise<boolean> {
   return command('omni:stop-homeserver', { server: baseUrl });
 }
 
+/** A homeserver of `startFederation()`: its client base URL and its `localhost:<port>` server name. */
+export interface FederatedHomeserver {
+  baseUrl: string;
+  serverName: string;
+}
+
+/**
+ * The run's two homeservers federating over loopback TLS (started on first call, stopped with the run);
+ * pass a server's `baseUrl` as `server` to the other commands. `startupMs` is how long starting both took.
+ */
+export function startFederation(): Promise<{ a: FederatedHomeserver; b: FederatedHomeserver; startupMs: number }> {
+  return command('omni:start-federation');
+}
+
+/** Kills a homeserver at once (SIGKILL, as a crash would), keeping its database; see `restartHomeserver()`. */
+export function killHomeserver(baseUrl: string): Promise<boolean> {
+  return command('omni:kill-homeserver', { server: baseUrl });
+}
+
+/** Starts a killed homeserver again on the same ports and database. */
+export function restartHomeserver(baseUrl: string): Promise<boolean> {
+  return command('omni:restart-homeserver', { server: baseUrl });
+}
+
 /**
  * A one-time `m.login.token` for `userId`, minted as a site backend would (admin puppet login, then
  * `/login/get_token`). Synapse allows one per user per minute.

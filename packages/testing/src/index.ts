@@ -8,3 +8,5 @@ export type { Site, SiteOptions } from './companion.ts';
 export { withDirectoryLock, type DirectoryLockOptions } from './dir-lock.ts';
 export { startSynapseCluster } from './deployment/cluster.ts';
 export type { SynapseCluster, ClusterOptions, ClusterProcess } from './deployment/cluster.ts';
+export { startFederation, createCertificateAuthority, issueServerCertificate } from './federation.ts';
+export type { Federation, FederatedServerOptions, FederationOptions, CertificateAuthority, ServerCertificate } from './federation.ts';

@@ -52,6 +52,18 @@ export interface StartSynapseOptions {
   appServices?: readonly string[];
   /** Extra content of `/.well-known/matrix/client`, which the homeserver then serves. */
   wellKnown?: Record<string, unknown>;
+  /** A TLS federation listener and the CA it trusts for outbound federation (see federation.ts). */
+  federationTls?: FederationTls;
+}
+
+/** Files and port of a server's federation over TLS, made by `startFederation()`. */
+export interface FederationTls {
+  /** The port of the TLS listener serving `/_matrix/federation` and `/_matrix/key`. */
+  port: number;
+  certificate: string;
+  privateKey: string;
+  /** The CA file outbound federation trusts (`federation_custom_ca_list`), instead of the system's. */
+  caFile: string;
 }
 
 /** Synapse's key file format: `ed25519 <key id> <unpadded base64 seed>`. */
@@ -149,6 +161,7 @@ export function homeserverConfig(o: {
   snapshot?: string;
   appServices?: readonly string[];
   wellKnown?: Record<string, unknown>;
+  federationTls?: FederationTls;
 }): Record<string, unknown> {
   const registration = o.registration === true || o.registrationToken === true;
   // JSON is valid YAML, so no YAML serialiser is needed.
@@ -165,6 +178,7 @@ export function homeserverConfig(o: {
         x_forwarded: false,
         resources: [{ names: o.terms ? ['client', 'federation', 'consent'] : ['client', 'federation'], compress: false }],
       },
+      ...(o.federationTls ? [federationListener(o.federationTls.port)] : []),
     ],
     database: { name: 'sqlite3', args: { database: path.join(o.configDir, 'homeserver.db') } },
     media_store_path: path.join(o.configDir, 'media'),
@@ -212,9 +226,61 @@ export function homeserverConfig(o: {
           },
         }
       : {}),
+    ...(o.federationTls ? federationTlsConfig(o.federationTls) : {}),
     ...(o.bench
       ? { federation_sender_instances: [], presence: { enabled: false }, push: { enabled: false }, stats: { enabled: false } }
       : {}),
+  };
+}
+
+function federationListener(port: number): Record<string, unknown> {
+  return {
+    port,
+    bind_addresses: ['127.0.0.1'],
+    type: 'http',
+    tls: true,
+    x_forwarded: false,
+    resources: [{ names: ['federation'], compress: false }],
+  };
+}
+
+/** Synapse 1.163's DEFAULT_IP_RANGE_BLOCKLIST without 127.0.0.0/8 and ::1/128. */
+const FEDERATION_BLOCKED_RANGES = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '192.0.0.0/24',
+  '169.254.0.0/16',
+  '192.88.99.0/24',
+  '198.18.0.0/15',
+  '192.0.2.0/24',
+  '198.51.100.0/24',
+  '203.0.113.0/24',
+  '224.0.0.0/4',
+  'fe80::/10',
+  'fc00::/7',
+  '2001:db8::/32',
+  'ff00::/8',
+  'fec0::/10',
+];
+
+function federationTlsConfig(tls: FederationTls): Record<string, unknown> {
+  return {
+    tls_certificate_path: tls.certificate,
+    tls_private_key_path: tls.privateKey,
+    // Certificates stay verified (the default); only the CA they must chain to is the harness's own.
+    federation_verify_certificates: true,
+    federation_custom_ca_list: [tls.caFile],
+    // Synapse's default private ranges without loopback. The federation client refuses a server named by an IP
+    // literal (`127.0.0.1:<port>`) on this list alone, ignoring `ip_range_whitelist`.
+    federation_ip_range_blacklist: FEDERATION_BLOCKED_RANGES,
+    // A restarted peer is retried within seconds rather than Synapse's ten-minute back-off.
+    federation: {
+      destination_min_retry_interval: '1s',
+      destination_retry_multiplier: 1.5,
+      destination_max_retry_interval: '5s',
+    },
   };
 }
 

@@ -38,7 +38,8 @@ export const ruleId = (type: string, stateKey: string): string => `${type}|${sta
 /** A glob (`*` any run of characters, `?` one character) as an anchored, case-sensitive regular expression. */
 export function globToRegExp(glob: string): RegExp {
   const source = glob
-    .replace(/[.+^${}()|[\]\\/-]/gu, '\\$&')
+    // `-` is literal outside a character class, and escaping it is a syntax error with the `u` flag.
+    .replace(/[.+^${}()|[\]\\/]/gu, '\\$&')
     .replace(/\*/gu, '.*')
     .replace(/\?/gu, '.');
   return new RegExp(`^${source}$`, 'u');
