@@ -161,10 +161,12 @@ export function startSharedHistory(client: MatrixClient): SharedHistory {
   const taken = new Map<string, number>();
   // One share or import at a time: each claims Olm sessions and talks to the crypto store.
   let queue: Promise<unknown> = Promise.resolve();
+  const failed = (error: unknown): void => {
+    // Once the session has ended, the stopped client's refusals are expected, not failures.
+    if (!stopped) console.warn('[omni] sharing encrypted history failed', error);
+  };
   const enqueue = (work: () => Promise<unknown>): void => {
-    queue = queue.then(work).catch((error: unknown) => {
-      if (!stopped) console.warn('[omni] sharing encrypted history failed', error);
-    });
+    queue = queue.then(work).catch(failed);
   };
 
   const onTimeline = (event: MatrixEvent, room: Room | undefined, toStartOfTimeline: boolean | undefined): void => {
@@ -173,7 +175,7 @@ export function startSharedHistory(client: MatrixClient): SharedHistory {
     const key = `${room.roomId}\n${newcomer}\n${event.getId() ?? ''}`;
     if (answered.has(key)) return;
     answered.add(key);
-    void shareWith(room.roomId, newcomer);
+    shareWith(room.roomId, newcomer).catch(failed);
   };
 
   const shareWith = async (roomId: string, newcomer: string): Promise<void> => {
@@ -192,7 +194,7 @@ export function startSharedHistory(client: MatrixClient): SharedHistory {
     const roomId: unknown = message.content['room_id'];
     const sharer = encryptionInfo.sender;
     if (typeof roomId !== 'string' || sharer === own || message.sender !== sharer) return;
-    void take(roomId, sharer);
+    take(roomId, sharer).catch(failed);
   };
 
   const take = async (roomId: string, sharer: string): Promise<void> => {
