@@ -14,6 +14,7 @@ import { SiteRooms } from './site-rooms.ts';
 
 export { MODERATION_PREFIX } from './queue-api.ts';
 export type { AbuseConfig } from './abuse.ts';
+export { mintModeratorToken, verifyModeratorToken, type ModeratorToken } from './moderator-token.ts';
 
 export interface ModerationConfig {
   /** An admin's access token for the report admin API; without it the bot must be a server admin. */
@@ -138,6 +139,7 @@ export class Moderation {
         policy: this.policy,
         verifier: this.#options.verifier,
         ...(this.#options.config.moderatorKey ? { moderatorKey: this.#options.config.moderatorKey } : {}),
+        siteSecret: this.#options.siteSecret,
         readBody: (r) => this.#options.readBody(r),
       },
       request,
