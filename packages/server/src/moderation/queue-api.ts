@@ -150,7 +150,7 @@ export async function moderationRoute(api: ModerationApi, request: IncomingMessa
     const caller = authorize(api, method, url, request, text);
     if (!caller.ok) return refuse(401, 'M_FORBIDDEN', caller.reason);
     if (method === 'POST' && caller.moderator !== undefined) {
-      console.error(`[omni-companion] moderator ${caller.moderator}: ${url.pathname.slice(MODERATION_PREFIX.length)}`);
+      console.error(`[omni-companion] moderator ${caller.moderator}: ${decodeURIComponent(url.pathname.slice(MODERATION_PREFIX.length))}`);
     }
     return await dispatch(api, method, url, parseJson(text));
   } catch (error) {
