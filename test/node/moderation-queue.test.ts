@@ -24,16 +24,82 @@ const shots = fileURLToPath(new URL('../../.cache/shots/', import.meta.url));
 const SEEN = { timeout: 60_000 };
 const enc = encodeURIComponent;
 
-async function axeViolations(page: Page): Promise<string[]> {
+/** axe's findings on the page, or on `selector` only (a test page that is not a whole site). */
+async function axeViolations(page: Page, selector?: string): Promise<string[]> {
   let require = createRequire(import.meta.url);
   require = createRequire(require.resolve('@open-wc/testing'));
   require = createRequire(require.resolve('chai-a11y-axe'));
   await page.addScriptTag({ content: await readFile(require.resolve('axe-core/axe.min.js'), 'utf8') });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: { id: string; help: string }[] }> } }).axe;
-    const result = await axe.run(document);
+  return page.evaluate(async (within) => {
+    const axe = (window as unknown as { axe: { run(context: Node): Promise<{ violations: { id: string; help: string }[] }> } }).axe;
+    const result = await axe.run(within ? (document.querySelector(within) ?? document) : document);
     return result.violations.map((v) => `${v.id}: ${v.help}`);
+  }, selector);
+}
+
+interface ModerationSite {
+  readonly site: Site;
+  readonly vite: ViteDevServer;
+  /** The page server's base URL: the demo's moderators' page and the test pages, the moderation API proxied. */
+  readonly base: string;
+}
+
+/** A site with its companion, and the demo's own backend for its moderators' page (alice moderates). */
+async function moderationSite(moderation?: Record<string, unknown>): Promise<ModerationSite> {
+  const site = await startSite({
+    posts: [
+      { id: 'queue-post', title: 'Queue post', open: true },
+      { id: 'other-post', title: 'Other post', open: true },
+    ],
+    ...(moderation ? { moderation } : {}),
   });
+  const members = ['alice', 'bob', 'carol', 'dana', 'erin', 'frank'].map((username) => ({ username, displayName: username }));
+  // The companion's moderation API on the pages' origin, as the site's reverse proxy exposes it.
+  const vite = await createServer({
+    root,
+    configFile: `${root}vite.config.ts`,
+    logLevel: 'warn',
+    server: { host: '127.0.0.1', port: 0, hmr: false, proxy: { [MODERATION_PREFIX]: site.companion.siteApiUrl } },
+    optimizeDeps: { entries: ['test/pages/post.html', 'demo/moderation.html'] },
+    plugins: [demoModeration({ siteSecret: site.siteSecret, members, moderators: ['alice'] })],
+  });
+  await vite.listen();
+  return { site, vite, base: vite.resolvedUrls?.local[0] ?? '' };
+}
+
+/** Pages in their own browser contexts, closed together. */
+function pagesOf(browser: () => Browser, base: () => string): {
+  newPage(): Promise<Page>;
+  moderatorsPage(label: string): Promise<{ page: Page; queue: Locator }>;
+  memberPage(hs: string, user: string, theme?: string): Promise<{ page: Page; chat: Locator }>;
+  close(): Promise<void>;
+} {
+  const contexts: BrowserContext[] = [];
+  const newPage = async (): Promise<Page> => {
+    const context = await browser().newContext();
+    contexts.push(context);
+    return context.newPage();
+  };
+  return {
+    newPage,
+    /** The demo's moderators' page, signed in to the site with the button `label`. */
+    async moderatorsPage(label) {
+      const page = await newPage();
+      await page.goto(new URL('/demo/moderation.html', base()).href);
+      await page.getByRole('button', { name: label }).click();
+      return { page, queue: page.locator('omni-moderation-queue') };
+    },
+    /** The post as `user` sees it, signed in with their password. */
+    async memberPage(hs, user, theme = 'light') {
+      const page = await newPage();
+      const query = new URLSearchParams({ hs, post: 'queue-post', title: 'Queue post', open: '', user, password: `pw-${user}`, theme });
+      await page.goto(new URL(`/test/pages/post.html?${query.toString()}`, base()).href);
+      return { page, chat: page.locator('omni-chat') };
+    },
+    async close() {
+      for (const context of contexts) await context.close();
+    },
+  };
 }
 
 describe('the embedded moderation queue (Chromium, real Synapse, the companion)', () => {
@@ -45,25 +111,13 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
   let bob: Peer;
   let carol: Peer;
   let room: string;
-  const contexts: BrowserContext[] = [];
+  const pages = pagesOf(
+    () => browser,
+    () => base,
+  );
 
   before(async () => {
-    [site, browser] = await Promise.all([
-      startSite({ posts: [{ id: 'queue-post', title: 'Queue post', open: true }, { id: 'other-post', title: 'Other post', open: true }] }),
-      launchChromium(),
-    ]);
-    const members = ['alice', 'bob', 'carol'].map((username) => ({ username, displayName: username }));
-    // The demo's own backend for its moderators' page, and the companion's moderation API on the same origin.
-    vite = await createServer({
-      root,
-      configFile: `${root}vite.config.ts`,
-      logLevel: 'warn',
-      server: { host: '127.0.0.1', port: 0, hmr: false, proxy: { [MODERATION_PREFIX]: site.companion.siteApiUrl } },
-      optimizeDeps: { entries: ['test/pages/post.html', 'demo/moderation.html'] },
-      plugins: [demoModeration({ siteSecret: site.siteSecret, members, moderators: ['alice'] })],
-    });
-    await vite.listen();
-    base = vite.resolvedUrls?.local[0] ?? '';
+    [{ site, vite, base }, browser] = await Promise.all([moderationSite(), launchChromium()]);
     [alice, bob, carol] = await Promise.all(
       ['alice', 'bob', 'carol'].map((username) => site.homeserver.registerUser({ username, password: 'pw-' + username })),
     ) as [Peer, Peer, Peer];
@@ -72,39 +126,19 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
   });
 
   after(async () => {
-    for (const context of contexts) await context.close();
+    await pages.close();
     await browser.close();
     await vite.close();
     await site.stop();
   });
 
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext();
-    contexts.push(context);
-    return context.newPage();
-  }
-
-  /** The demo's moderators' page, signed in to the site as `user`. */
-  async function moderatorsPage(user: string, label: string): Promise<{ page: Page; queue: Locator }> {
-    const page = await newPage();
-    await page.goto(new URL('/demo/moderation.html', base).href);
-    await page.getByRole('button', { name: label }).click();
-    return { page, queue: page.locator('omni-moderation-queue') };
-  }
-
-  /** The post as `user` sees it, signed in. */
-  async function memberPage(user: string): Promise<Locator> {
-    const page = await newPage();
-    const query = new URLSearchParams({ hs: site.homeserver.baseUrl, post: 'queue-post', title: 'Queue post', open: '', user, password: 'pw-' + user });
-    await page.goto(new URL(`/test/pages/post.html?${query.toString()}`, base).href);
-    return page.locator('omni-chat');
-  }
+  const memberPage = async (user: string): Promise<Locator> => (await pages.memberPage(site.homeserver.baseUrl, user)).chat;
 
   const report = (reporter: Peer, eventId: string, reason: string): Promise<unknown> =>
     reporter.request('POST', `/_matrix/client/v3/rooms/${enc(room)}/report/${enc(eventId)}`, { reason });
 
   test('a member who is not a moderator gets no token, and the queue says so', async () => {
-    const { queue } = await moderatorsPage('bob', 'Sign in as Bob');
+    const { queue } = await pages.moderatorsPage('Sign in as Bob');
     await queue.getByRole('alert').filter({ hasText: "The queue is only for the site's moderators: bob is not one of the site's moderators." }).waitFor(SEEN);
     assert.equal(await queue.getByRole('listitem').count(), 0);
     // Nor does the API answer without a token, or with a forged one.
@@ -118,7 +152,7 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
     const member = await memberPage('carol');
     await member.getByRole('article').filter({ hasText: 'you are all clowns' }).waitFor(SEEN);
 
-    const { page, queue } = await moderatorsPage('alice', 'Sign in as Alice (moderator)');
+    const { page, queue } = await pages.moderatorsPage('Sign in as Alice (moderator)');
     const item = queue.getByRole('listitem').filter({ hasText: 'you are all clowns' });
     await item.waitFor(SEEN);
     const text = (await item.textContent()) ?? '';
@@ -159,7 +193,7 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
   test('a refusal is said in words and loses nothing: network down, then already handled by another moderator', async () => {
     const spam = await bob.sendMessage(room, 'buy cheap watches');
     await report(carol, spam, 'spam');
-    const { page, queue } = await moderatorsPage('alice', 'Sign in as Alice (moderator)');
+    const { page, queue } = await pages.moderatorsPage('Sign in as Alice (moderator)');
     const item = queue.getByRole('listitem').filter({ hasText: 'buy cheap watches' });
     await item.waitFor(SEEN);
 
@@ -173,12 +207,12 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
 
     // Another moderator (the site's backend, signed) dismisses it meanwhile.
     const listing = await fetch(`${site.companion.siteApiUrl}${MODERATION_PREFIX}queue`, {
-      headers: signSiteRequest(site.siteSecret, 'GET', `${MODERATION_PREFIX}queue`, ''),
+      headers: { ...signSiteRequest(site.siteSecret, 'GET', `${MODERATION_PREFIX}queue`, '') },
     });
     const { items } = (await listing.json()) as { items: { id: string; eventId: string }[] };
     const id = items.find((candidate) => candidate.eventId === spam)?.id ?? '';
     const path = `${MODERATION_PREFIX}queue/${enc(id)}/dismiss`;
-    const dismissed = await fetch(site.companion.siteApiUrl + path, { method: 'POST', headers: signSiteRequest(site.siteSecret, 'POST', path, ''), body: '' });
+    const dismissed = await fetch(site.companion.siteApiUrl + path, { method: 'POST', headers: { ...signSiteRequest(site.siteSecret, 'POST', path, '') }, body: '' });
     assert.equal(dismissed.status, 200);
 
     await item.getByRole('button', { name: 'Dismiss report' }).click();
@@ -192,7 +226,7 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
     const bobsView = await memberPage('bob');
     await bobsView.getByRole('textbox', { name: 'Message' }).waitFor(SEEN);
 
-    const { page, queue } = await moderatorsPage('alice', 'Sign in as Alice (moderator)');
+    const { page, queue } = await pages.moderatorsPage('Sign in as Alice (moderator)');
     const item = queue.getByRole('listitem').filter({ hasText: 'I will keep trolling' });
     await item.getByRole('button', { name: 'Ban sender site-wide' }).click();
     await item.getByRole('textbox', { name: 'Reason (optional)' }).fill('repeated trolling');
@@ -207,5 +241,91 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
       `/_matrix/client/v3/rooms/${enc(other)}/state/m.room.member/${enc(bob.userId)}`,
     );
     assert.equal(membership.membership, 'ban', 'banned in the other post too');
+  });
+});
+
+describe('a first message held for approval (Chromium, real Synapse, the companion)', () => {
+  let site: Site;
+  let browser: Browser;
+  let vite: ViteDevServer;
+  let base: string;
+  const pages = pagesOf(
+    () => browser,
+    () => base,
+  );
+
+  before(async () => {
+    // Every account here is new, so every member's first message waits for a moderator.
+    [{ site, vite, base }, browser] = await Promise.all([
+      moderationSite({ abuse: { firstMessageApproval: true, newAccountHours: 24 } }),
+      launchChromium(),
+    ]);
+    for (const username of ['dana', 'erin', 'frank']) {
+      const member = await site.homeserver.registerUser({ username, password: `pw-${username}` });
+      await member.joinRoom(await member.resolveAlias(postRoomAlias('queue-post', { serverName: site.homeserver.serverName })));
+    }
+  });
+
+  after(async () => {
+    await pages.close();
+    await browser.close();
+    await vite.close();
+    await site.stop();
+  });
+
+  test('its author sees it waiting, others do not; released, it shows once for everyone; rejected, its author is told', async () => {
+    const dana = await pages.memberPage(site.homeserver.baseUrl, 'dana', 'auto');
+    const erin = await pages.memberPage(site.homeserver.baseUrl, 'erin');
+    const box = dana.chat.getByRole('textbox', { name: 'Message' });
+    await box.waitFor(SEEN);
+    await erin.chat.getByRole('textbox', { name: 'Message' }).waitFor(SEEN);
+    await box.fill('hello from a newcomer');
+    await box.press('Enter');
+    const pending = dana.chat.getByRole('article').filter({ hasText: 'hello from a newcomer' });
+    await pending.filter({ hasText: "Waiting for a moderator's approval" }).waitFor(SEEN);
+
+    const { page, queue } = await pages.moderatorsPage('Sign in as Alice (moderator)');
+    const item = queue.getByRole('listitem').filter({ hasText: 'hello from a newcomer' });
+    await item.waitFor(SEEN);
+    assert.match((await item.textContent()) ?? '', /Held first message\s*From @dana:localhost in Queue post/u);
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(await axeViolations(dana.page, 'omni-chat'), []);
+    await mkdir(shots, { recursive: true });
+    for (const scheme of ['light', 'dark'] as const) {
+      await dana.page.emulateMedia({ colorScheme: scheme });
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const width of [390, 1280]) {
+        await dana.page.setViewportSize({ width, height: 720 });
+        await pending.scrollIntoViewIfNeeded();
+        await dana.page.screenshot({ path: `${shots}moderation-pending-${String(width)}-${scheme}.png` });
+        await page.setViewportSize({ width, height: 720 });
+        await page.screenshot({ path: `${shots}moderation-queue-held-${String(width)}-${scheme}.png`, fullPage: true });
+      }
+    }
+    // The marker reached the room long ago (the queue lists it): erin's view never showed the message.
+    assert.equal(await erin.chat.getByRole('article').filter({ hasText: 'hello from a newcomer' }).count(), 0);
+
+    await item.getByRole('button', { name: 'Release' }).click();
+    await queue.getByRole('status').filter({ hasText: 'The message was approved and is shown in its discussion.' }).waitFor(SEEN);
+    await erin.chat.getByRole('article').filter({ hasText: 'hello from a newcomer' }).waitFor(SEEN);
+    await dana.chat.getByText("Waiting for a moderator's approval").waitFor({ state: 'detached', ...SEEN });
+    assert.equal(await dana.chat.getByRole('article').filter({ hasText: 'hello from a newcomer' }).count(), 1, 'once for its author');
+    assert.equal(await erin.chat.getByRole('article').filter({ hasText: 'hello from a newcomer' }).count(), 1, 'once for the others');
+
+    const frank = await pages.memberPage(site.homeserver.baseUrl, 'frank');
+    const frankBox = frank.chat.getByRole('textbox', { name: 'Message' });
+    await frankBox.waitFor(SEEN);
+    await frankBox.fill('cheap pills here');
+    await frankBox.press('Enter');
+    await frank.chat.getByRole('article').filter({ hasText: "Waiting for a moderator's approval" }).waitFor(SEEN);
+    const spam = queue.getByRole('listitem').filter({ hasText: 'cheap pills here' });
+    await queue.getByRole('button', { name: 'Refresh' }).click();
+    await spam.getByRole('button', { name: 'Reject' }).click();
+    await queue.getByRole('status').filter({ hasText: 'The message was rejected' }).waitFor(SEEN);
+    await frank.chat.getByText('Not approved by a moderator: only you saw this message.').waitFor(SEEN);
+    // Others see no trace of it: no message, no "deleted" placeholder. (A screen reader may have heard it announced
+    // in the moment between its arrival and the companion's marker: the trade-off docs/moderation.md describes.)
+    assert.equal(await erin.chat.getByRole('article').filter({ hasText: 'cheap pills here' }).count(), 0);
+    assert.equal(await erin.chat.getByRole('article').filter({ hasText: /Message deleted|Not approved/u }).count(), 0, 'others never knew of it');
   });
 });

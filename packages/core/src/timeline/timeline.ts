@@ -5,9 +5,11 @@
  */
 import type { Room } from 'matrix-js-sdk';
 import type { MemberInfo, TimelineItem } from './timeline-types.ts';
+import type { Json } from './json.ts';
 import { MemberDirectory } from './room-members.ts';
 import { PipelineCache } from './timeline-input.ts';
 import { timelineItems } from './pipeline.ts';
+import { HELD_EVENT, heldMessages } from './held.ts';
 import { readersOf, readMarkerOf, roomEvents, serverUnread } from './sdk-events.ts';
 
 export { GROUPING_WINDOW_MS } from './grouping.ts';
@@ -51,6 +53,7 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
     readMarker: readMarkerOf(room, ownUserId),
     readers: readersOf(room, ownUserId),
     serverUnread: serverUnread(room),
+    held: heldMessages(room.currentState.getStateEvents(HELD_EVENT).map((event) => event.event as Json)),
     cache,
   });
   const typing = typingOf(room, ownUserId, members);

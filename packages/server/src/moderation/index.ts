@@ -104,7 +104,8 @@ export class Moderation {
 
   /** Finds the post rooms and the policy room (created when missing). */
   async start(): Promise<void> {
-    await this.rooms.load();
+    // Messages held before a restart are waiting in their rooms: back into the queue.
+    await this.rooms.load((roomId, state) => this.queue.held.restore(roomId, state));
     await this.policy.start();
   }
 
