@@ -48,8 +48,8 @@ interface ModerationSite {
 async function moderationSite(moderation?: Record<string, unknown>): Promise<ModerationSite> {
   const site = await startSite({
     posts: [
-      { id: 'queue-post', title: 'Queue post', open: true },
-      { id: 'other-post', title: 'Other post', open: true },
+      { id: 'queue-post', title: 'Queue post', open: true, moderators: ['@alice:localhost'] },
+      { id: 'other-post', title: 'Other post', open: true, moderators: ['@alice:localhost'] },
     ],
     ...(moderation ? { moderation } : {}),
   });
@@ -260,7 +260,7 @@ describe('a first message held for approval (Chromium, real Synapse, the compani
       moderationSite({ abuse: { firstMessageApproval: true, newAccountHours: 24 } }),
       launchChromium(),
     ]);
-    for (const username of ['dana', 'erin', 'frank']) {
+    for (const username of ['alice', 'dana', 'erin', 'frank']) {
       const member = await site.homeserver.registerUser({ username, password: `pw-${username}` });
       await member.joinRoom(await member.resolveAlias(postRoomAlias('queue-post', { serverName: site.homeserver.serverName })));
     }
@@ -304,6 +304,13 @@ describe('a first message held for approval (Chromium, real Synapse, the compani
     }
     // The marker reached the room long ago (the queue lists it): erin's view never showed the message.
     assert.equal(await erin.chat.getByRole('article').filter({ hasText: 'hello from a newcomer' }).count(), 0);
+    // The post's moderator sees it in the discussion, marked (how an encrypted one is read before acting on it).
+    const moderator = await pages.memberPage(site.homeserver.baseUrl, 'alice');
+    await moderator.chat
+      .getByRole('article')
+      .filter({ hasText: 'hello from a newcomer' })
+      .filter({ hasText: 'Held for approval: only its author and moderators see it' })
+      .waitFor(SEEN);
 
     await item.getByRole('button', { name: 'Release' }).click();
     await queue.getByRole('status').filter({ hasText: 'The message was approved and is shown in its discussion.' }).waitFor(SEEN);

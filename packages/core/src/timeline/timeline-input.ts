@@ -60,6 +60,8 @@ export interface TimelineOptions {
   readonly attachmentText?: string;
   /** Messages held for a moderator (held.ts): shown to their author only, as waiting or not approved. */
   readonly held?: ReadonlyMap<string, HeldStatus>;
+  /** The reader moderates (may delete others' messages): held messages are shown to them too, marked. */
+  readonly showHeld?: boolean;
   readonly cache?: PipelineCache;
 }
 

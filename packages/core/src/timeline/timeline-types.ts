@@ -109,7 +109,7 @@ export interface MessageItem {
   readonly retryable?: boolean;
   /** It mentions the member who reads it (`m.mentions`, or a pill to them from a client without it): highlight it. */
   readonly mentionsMe?: boolean;
-  /** The member's own message, held for a moderator's approval (others do not see it), or not approved. */
+  /** Held for a moderator's approval, or not approved: shown only to its author and to moderators. */
   readonly held?: 'pending' | 'rejected';
   /** Same sender as the previous message, close in time: render without repeating name and avatar. */
   readonly continuation: boolean;

@@ -45,7 +45,13 @@ function typingOf(room: Room, ownUserId: string, members: MemberDirectory): Memb
   return typing;
 }
 
-export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCache = new TimelineCache()): TimelineResult {
+/** `showHeld`: the reader moderates, and sees messages held for approval (marked) besides their own. */
+export function computeTimeline(
+  room: Room,
+  ownUserId: string,
+  cache: TimelineCache = new TimelineCache(),
+  showHeld = false,
+): TimelineResult {
   const members = new MemberDirectory(room, cache.members);
   const { items, unreadCount } = timelineItems(roomEvents(room), {
     ownUserId,
@@ -54,6 +60,7 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
     readers: readersOf(room, ownUserId),
     serverUnread: serverUnread(room),
     held: heldMessages(room.currentState.getStateEvents(HELD_EVENT).map((event) => event.event as Json)),
+    showHeld,
     cache,
   });
   const typing = typingOf(room, ownUserId, members);

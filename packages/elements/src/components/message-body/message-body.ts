@@ -126,8 +126,10 @@ function renderPlain(body: string): TemplateResult {
 }
 
 /** What stands for a deleted message: who deleted it when it was not its sender, and the reason given. */
-export function deletedText(message: Pick<MessageItem, 'deletion' | 'held'>): string {
-  if (message.held === 'rejected') return msg('Not approved by a moderator: only you saw this message.');
+export function deletedText(message: Pick<MessageItem, 'deletion' | 'held' | 'own'>): string {
+  if (message.held === 'rejected') {
+    return message.own ? msg('Not approved by a moderator: only you saw this message.') : msg('Not approved by a moderator');
+  }
   const deletion = message.deletion;
   if (!deletion?.byModerator) return 'Message deleted';
   return deletion.reason ? `Message deleted by a moderator (${deletion.reason})` : 'Message deleted by a moderator';

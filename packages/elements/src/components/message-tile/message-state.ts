@@ -8,7 +8,9 @@ import type { Act } from './message-actions.ts';
 import { msg } from '@lit/localize';
 
 function statusText(message: MessageItem): string {
-  if (message.held === 'pending' && !message.redacted) return msg("Waiting for a moderator's approval");
+  if (message.held === 'pending' && !message.redacted) {
+    return message.own ? msg("Waiting for a moderator's approval") : msg('Held for approval: only its author and moderators see it');
+  }
   switch (message.status) {
     case 'queued':
       return 'Waiting to send…';
