@@ -19,7 +19,9 @@ interface SiteSession {
 function show(session: SiteSession): void {
   if (!who || !slot || !signOutButton) return;
   const signedIn = session.user !== null;
-  who.textContent = signedIn ? `Signed in to the site as ${session.user ?? ''}${session.moderator ? ' (moderator)' : ''}` : 'Not signed in to the site';
+  who.textContent = signedIn
+    ? `Signed in to the site as ${session.user}${session.moderator ? ' (moderator)' : ''}`
+    : 'Not signed in to the site';
   signOutButton.hidden = !signedIn;
   for (const button of signInButtons) button.hidden = signedIn;
   if (!signedIn) {

@@ -324,7 +324,7 @@ describe('first messages of guests wait for a moderator (approval mode)', () => 
   const marker = (peer: Peer, room: string, eventId: string, status: string): Promise<Record<string, unknown>> =>
     until(`the marker ${status}`, async () => {
       const content = await peer
-        .request<Record<string, unknown>>('GET', `/_matrix/client/v3/rooms/${enc(room)}/state/org.omnisocial.held/${enc(eventId)}`)
+        .request('GET', `/_matrix/client/v3/rooms/${enc(room)}/state/org.omnisocial.held/${enc(eventId)}`)
         .catch(() => undefined);
       return content?.['status'] === status ? content : undefined;
     });
@@ -350,7 +350,10 @@ describe('first messages of guests wait for a moderator (approval mode)', () => 
     const second = await guest.sendMessage(room, 'thanks');
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     assert.equal(await isRedacted(alice, room, second), undefined);
-    assert.equal(await alice.request('GET', `/_matrix/client/v3/rooms/${enc(room)}/state/org.omnisocial.held/${enc(second)}`).catch(() => 'none'), 'none');
+    assert.equal(
+      await alice.request('GET', `/_matrix/client/v3/rooms/${enc(room)}/state/org.omnisocial.held/${enc(second)}`).catch(() => 'none'),
+      'none',
+    );
 
     const other = await site.homeserver.guest();
     await other.joinRoom(room);

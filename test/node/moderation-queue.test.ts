@@ -68,7 +68,10 @@ async function moderationSite(moderation?: Record<string, unknown>): Promise<Mod
 }
 
 /** Pages in their own browser contexts, closed together. */
-function pagesOf(browser: () => Browser, base: () => string): {
+function pagesOf(
+  browser: () => Browser,
+  base: () => string,
+): {
   newPage(): Promise<Page>;
   moderatorsPage(label: string): Promise<{ page: Page; queue: Locator }>;
   memberPage(hs: string, user: string, theme?: string): Promise<{ page: Page; chat: Locator }>;
@@ -118,9 +121,9 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
 
   before(async () => {
     [{ site, vite, base }, browser] = await Promise.all([moderationSite(), launchChromium()]);
-    [alice, bob, carol] = await Promise.all(
+    [alice, bob, carol] = (await Promise.all(
       ['alice', 'bob', 'carol'].map((username) => site.homeserver.registerUser({ username, password: 'pw-' + username })),
-    ) as [Peer, Peer, Peer];
+    )) as [Peer, Peer, Peer];
     room = await alice.resolveAlias(postRoomAlias('queue-post', { serverName: site.homeserver.serverName }));
     for (const peer of [alice, bob, carol]) await peer.joinRoom(room);
   });
@@ -139,7 +142,10 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
 
   test('a member who is not a moderator gets no token, and the queue says so', async () => {
     const { queue } = await pages.moderatorsPage('Sign in as Bob');
-    await queue.getByRole('alert').filter({ hasText: "The queue is only for the site's moderators: bob is not one of the site's moderators." }).waitFor(SEEN);
+    await queue
+      .getByRole('alert')
+      .filter({ hasText: "The queue is only for the site's moderators: bob is not one of the site's moderators." })
+      .waitFor(SEEN);
     assert.equal(await queue.getByRole('listitem').count(), 0);
     // Nor does the API answer without a token, or with a forged one.
     const forged = await fetch(new URL(`${MODERATION_PREFIX}queue`, base), { headers: { authorization: 'Bearer omod1.e30.AAAA' } });
@@ -186,7 +192,10 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
     await item.waitFor({ state: 'detached' });
 
     await member.getByText('Message deleted by a moderator (insulting other members)').waitFor(SEEN);
-    const event = await alice.request<{ content: Record<string, unknown> }>('GET', `/_matrix/client/v3/rooms/${enc(room)}/event/${enc(rude)}`);
+    const event = await alice.request<{ content: Record<string, unknown> }>(
+      'GET',
+      `/_matrix/client/v3/rooms/${enc(room)}/event/${enc(rude)}`,
+    );
     assert.deepEqual(event.content, {});
   });
 
@@ -212,11 +221,18 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
     const { items } = (await listing.json()) as { items: { id: string; eventId: string }[] };
     const id = items.find((candidate) => candidate.eventId === spam)?.id ?? '';
     const path = `${MODERATION_PREFIX}queue/${enc(id)}/dismiss`;
-    const dismissed = await fetch(site.companion.siteApiUrl + path, { method: 'POST', headers: { ...signSiteRequest(site.siteSecret, 'POST', path, '') }, body: '' });
+    const dismissed = await fetch(site.companion.siteApiUrl + path, {
+      method: 'POST',
+      headers: { ...signSiteRequest(site.siteSecret, 'POST', path, '') },
+      body: '',
+    });
     assert.equal(dismissed.status, 200);
 
     await item.getByRole('button', { name: 'Dismiss report' }).click();
-    await queue.getByRole('status').filter({ hasText: 'Another moderator already handled this item: it has left the queue.' }).waitFor(SEEN);
+    await queue
+      .getByRole('status')
+      .filter({ hasText: 'Another moderator already handled this item: it has left the queue.' })
+      .waitFor(SEEN);
     await item.waitFor({ state: 'detached' });
   });
 
@@ -333,6 +349,13 @@ describe('a first message held for approval (Chromium, real Synapse, the compani
     // Others see no trace of it: no message, no "deleted" placeholder. (A screen reader may have heard it announced
     // in the moment between its arrival and the companion's marker: the trade-off docs/moderation.md describes.)
     assert.equal(await erin.chat.getByRole('article').filter({ hasText: 'cheap pills here' }).count(), 0);
-    assert.equal(await erin.chat.getByRole('article').filter({ hasText: /Message deleted|Not approved/u }).count(), 0, 'others never knew of it');
+    assert.equal(
+      await erin.chat
+        .getByRole('article')
+        .filter({ hasText: /Message deleted|Not approved/u })
+        .count(),
+      0,
+      'others never knew of it',
+    );
   });
 });

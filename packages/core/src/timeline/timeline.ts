@@ -3,7 +3,7 @@
  * through the engine's adapter (sdk-events.ts) into the one pipeline every path shares (pipeline.ts).
  * Pure with respect to the SDK room it reads: no listeners, no requests.
  */
-import type { Room } from 'matrix-js-sdk';
+import { EventTimeline, type Room } from 'matrix-js-sdk';
 import type { MemberInfo, TimelineItem } from './timeline-types.ts';
 import type { Json } from './json.ts';
 import { MemberDirectory } from './room-members.ts';
@@ -39,6 +39,12 @@ export function buildTimeline(room: Room, ownUserId: string, cache: TimelineCach
   return computeTimeline(room, ownUserId, cache).items;
 }
 
+/** The room's held-message markers (held.ts), from its current state. */
+function heldMarkers(room: Room): Json[] {
+  const state = room.getLiveTimeline().getState(EventTimeline.FORWARDS);
+  return (state?.getStateEvents(HELD_EVENT) ?? []).map((event) => event.event as Json);
+}
+
 function typingOf(room: Room, ownUserId: string, members: MemberDirectory): MemberInfo[] {
   const typing: MemberInfo[] = [];
   for (const member of room.getMembers()) if (member.typing && member.userId !== ownUserId) typing.push(members.get(member.userId));
@@ -59,7 +65,7 @@ export function computeTimeline(
     readMarker: readMarkerOf(room, ownUserId),
     readers: readersOf(room, ownUserId),
     serverUnread: serverUnread(room),
-    held: heldMessages(room.currentState.getStateEvents(HELD_EVENT).map((event) => event.event as Json)),
+    held: heldMessages(heldMarkers(room)),
     showHeld,
     cache,
   });

@@ -124,7 +124,14 @@ export class AbuseControls {
   async #hold(event: RoomEvent, body: string, now: number): Promise<void> {
     const encrypted = event.type === 'm.room.encrypted';
     try {
-      await this.#options.queue.hold({ roomId: event.room_id, eventId: event.event_id, sender: event.sender, body, encrypted, heldAt: now });
+      await this.#options.queue.hold({
+        roomId: event.room_id,
+        eventId: event.event_id,
+        sender: event.sender,
+        body,
+        encrypted,
+        heldAt: now,
+      });
       this.stats.held += 1;
     } catch (error) {
       this.#log(`holding ${event.event_id} of ${event.sender} failed: ${error instanceof Error ? error.message : String(error)}`);

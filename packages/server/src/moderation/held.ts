@@ -93,7 +93,10 @@ export class HeldMessages {
       const id = HeldMessages.id(eventId);
       if (this.#held.has(id)) continue;
       const original = await this.#homeserver
-        .request<{ type: string; content: Json; origin_server_ts: number }>('GET', `${roomPath(roomId)}/event/${encodeURIComponent(eventId)}`)
+        .request<{ type: string; content: Json; origin_server_ts: number }>(
+          'GET',
+          `${roomPath(roomId)}/event/${encodeURIComponent(eventId)}`,
+        )
         .catch(() => undefined);
       if (!original || Object.keys(original.content).length === 0) continue;
       const body = original.content['body'];

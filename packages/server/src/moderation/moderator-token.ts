@@ -26,7 +26,12 @@ const key = (siteSecret: string): Buffer => createHmac('sha256', siteSecret).upd
 const mac = (siteSecret: string, payload: string): Buffer => createHmac('sha256', key(siteSecret)).update(payload).digest();
 
 /** A token for `moderator` (the site's name for them, shown in the companion's log), valid `ttlMs`. */
-export function mintModeratorToken(siteSecret: string, moderator: string, ttlMs = MODERATOR_TOKEN_TTL_MS, now = Date.now()): ModeratorToken {
+export function mintModeratorToken(
+  siteSecret: string,
+  moderator: string,
+  ttlMs = MODERATOR_TOKEN_TTL_MS,
+  now = Date.now(),
+): ModeratorToken {
   if (moderator === '' || moderator.length > 255) throw new RangeError('The moderator must be named (1–255 characters).');
   if (!Number.isInteger(ttlMs) || ttlMs < 1_000 || ttlMs > MODERATOR_TOKEN_TTL_MAX_MS) {
     throw new RangeError('A moderator token lives from 1 second to 12 hours.');
@@ -44,7 +49,8 @@ export function verifyModeratorToken(siteSecret: string, token: string, now = Da
   if (prefix !== PREFIX || !payload || !signature || extra !== undefined) return { ok: false, reason: 'The moderator token is malformed.' };
   const given = Buffer.from(signature, 'base64url');
   const expected = mac(siteSecret, payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'The moderator token is not valid.' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'The moderator token is not valid.' };
   let claims: { sub?: unknown; exp?: unknown };
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown; exp?: unknown };

@@ -70,7 +70,9 @@ export class SiteRooms {
   async #postRoomState(roomId: string): Promise<RoomStateEvent[] | undefined> {
     try {
       const state = await this.#homeserver.request<RoomStateEvent[]>('GET', `${roomPath(roomId)}/state`);
-      return state.some((event) => event.type === BINDING && event.state_key === '' && event.sender === this.#botUserId) ? state : undefined;
+      return state.some((event) => event.type === BINDING && event.state_key === '' && event.sender === this.#botUserId)
+        ? state
+        : undefined;
     } catch {
       return undefined;
     }

@@ -132,15 +132,21 @@ export class OmniModerationQueue extends OmniElement {
         <h2 id="heading" part="heading" tabindex="-1">${this.heading}</h2>
         <button type="button" class="secondary" @click=${() => void this.refresh()} ?disabled=${this.loading}>${msg('Refresh')}</button>
       </div>
-      <p class="count">${this.loadError ? nothing : this.loading && this.items.length === 0 ? msg('Loading the queue…') : countText(this.total)}</p>
+      <p class="count">
+        ${this.loadError ? nothing : this.loading && this.items.length === 0 ? msg('Loading the queue…') : countText(this.total)}
+      </p>
       ${this.loadError ? html`<p role="alert" class="error">${this.loadError}</p>` : nothing}
       <p role="status" part="notice" class="notice">${this.notice ?? ''}</p>
       <ul aria-label=${msg('Reports and held messages')}>
         ${this.items.map((item) => this.#renderItem(item))}
       </ul>
-      ${this.items.length < this.total
-        ? html`<button type="button" class="secondary" @click=${() => void this.#more()} ?disabled=${this.loading}>${msg('Show more')}</button>`
-        : nothing}
+      ${
+        this.items.length < this.total
+          ? html`<button type="button" class="secondary" @click=${() => void this.#more()} ?disabled=${this.loading}>
+              ${msg('Show more')}
+            </button>`
+          : nothing
+      }
     </section>`;
   }
 
@@ -152,10 +158,14 @@ export class OmniModerationQueue extends OmniElement {
     return html`<li part="item" data-item=${item.id} aria-labelledby=${`about-${item.id}`}>
       <p class="about" id=${`about-${item.id}`}>
         <span class="kind ${item.kind}">${item.kind === 'held' ? msg('Held first message') : msg('Report')}</span>
-        ${item.kind === 'held'
-          ? msg(str`From ${item.sender} in ${room}`)
-          : msg(str`${item.sender ?? msg('Unknown sender')} in ${room}, reported by ${item.reporter}`)}
-        <time datetime=${when.toISOString()}>${when.toLocaleString(this.lang || undefined, { dateStyle: 'medium', timeStyle: 'short' })}</time>
+        ${
+          item.kind === 'held'
+            ? msg(str`From ${item.sender} in ${room}`)
+            : msg(str`${item.sender ?? msg('Unknown sender')} in ${room}, reported by ${item.reporter}`)
+        }
+        <time datetime=${when.toISOString()}
+          >${when.toLocaleString(this.lang || undefined, { dateStyle: 'medium', timeStyle: 'short' })}</time
+        >
       </p>
       ${item.kind === 'report' ? html`<p class="reason">${item.reason ? msg(str`Reason: ${item.reason}`) : msg('No reason given.')}</p>` : nothing}
       <blockquote part="message" class=${unavailable ? 'unavailable' : ''}>${text}</blockquote>
