@@ -50,6 +50,8 @@ async function moderationSite(moderation?: Record<string, unknown>): Promise<Mod
     posts: [
       { id: 'queue-post', title: 'Queue post', open: true, moderators: ['@alice:localhost'] },
       { id: 'other-post', title: 'Other post', open: true, moderators: ['@alice:localhost'] },
+      // Members only: encrypted.
+      { id: 'secret-post', title: 'Secret post', moderators: ['@alice:localhost'] },
     ],
     ...(moderation ? { moderation } : {}),
   });
@@ -74,7 +76,7 @@ function pagesOf(
 ): {
   newPage(): Promise<Page>;
   moderatorsPage(label: string): Promise<{ page: Page; queue: Locator }>;
-  memberPage(hs: string, user: string, theme?: string): Promise<{ page: Page; chat: Locator }>;
+  memberPage(hs: string, user: string, theme?: string, post?: string): Promise<{ page: Page; chat: Locator }>;
   close(): Promise<void>;
 } {
   const contexts: BrowserContext[] = [];
@@ -93,9 +95,18 @@ function pagesOf(
       return { page, queue: page.locator('omni-moderation-queue') };
     },
     /** The post as `user` sees it, signed in with their password. */
-    async memberPage(hs, user, theme = 'light') {
+    async memberPage(hs, user, theme = 'light', post = 'queue-post') {
       const page = await newPage();
-      const query = new URLSearchParams({ hs, post: 'queue-post', title: 'Queue post', open: '', user, password: `pw-${user}`, theme });
+      const title = post === 'queue-post' ? 'Queue post' : 'Secret post';
+      const query = new URLSearchParams({
+        hs,
+        post,
+        title,
+        user,
+        password: `pw-${user}`,
+        theme,
+        ...(post === 'queue-post' ? { open: '' } : {}),
+      });
       await page.goto(new URL(`/test/pages/post.html?${query.toString()}`, base()).href);
       return { page, chat: page.locator('omni-chat') };
     },
@@ -113,6 +124,7 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
   let alice: Peer;
   let bob: Peer;
   let carol: Peer;
+  let dave: Peer;
   let room: string;
   const pages = pagesOf(
     () => browser,
@@ -121,9 +133,9 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
 
   before(async () => {
     [{ site, vite, base }, browser] = await Promise.all([moderationSite(), launchChromium()]);
-    [alice, bob, carol] = (await Promise.all(
-      ['alice', 'bob', 'carol'].map((username) => site.homeserver.registerUser({ username, password: 'pw-' + username })),
-    )) as [Peer, Peer, Peer];
+    [alice, bob, carol, dave] = (await Promise.all(
+      ['alice', 'bob', 'carol', 'dave'].map((username) => site.homeserver.registerUser({ username, password: 'pw-' + username })),
+    )) as [Peer, Peer, Peer, Peer];
     room = await alice.resolveAlias(postRoomAlias('queue-post', { serverName: site.homeserver.serverName }));
     for (const peer of [alice, bob, carol]) await peer.joinRoom(room);
   });
@@ -257,6 +269,39 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
       `/_matrix/client/v3/rooms/${enc(other)}/state/m.room.member/${enc(bob.userId)}`,
     );
     assert.equal(membership.membership, 'ban', 'banned in the other post too');
+  });
+  test("an encrypted message reported with its text, by the reporter's consent: the queue shows it as the reporter read it", async () => {
+    const secret = await alice.resolveAlias(postRoomAlias('secret-post', { serverName: site.homeserver.serverName }));
+    for (const peer of [dave, carol]) await peer.joinRoom(secret);
+    const [writer, reporter] = await Promise.all([
+      pages.memberPage(site.homeserver.baseUrl, 'dave', 'light', 'secret-post'),
+      pages.memberPage(site.homeserver.baseUrl, 'carol', 'light', 'secret-post'),
+    ]);
+    const box = writer.chat.getByRole('textbox', { name: 'Message' });
+    await box.waitFor(SEEN);
+    await reporter.chat.getByRole('textbox', { name: 'Message' }).waitFor(SEEN);
+    await box.fill('a secret insult');
+    await box.press('Enter');
+    const article = reporter.chat.getByRole('article').filter({ hasText: 'a secret insult' });
+    await article.waitFor(SEEN);
+    await article.hover();
+    await article.getByRole('button', { name: 'More actions' }).click();
+    await article.getByRole('button', { name: 'Report…' }).click();
+    const dialog = reporter.chat.getByRole('dialog');
+    const consent = dialog.getByRole('checkbox', { name: "Include the message's text" });
+    assert.equal(await consent.isChecked(), false, 'nothing is sent without consent');
+    assert.deepEqual(await axeViolations(reporter.page, 'omni-chat'), []);
+    await consent.check();
+    await dialog.getByRole('textbox', { name: 'Reason (optional)' }).fill('insult');
+    await dialog.getByRole('button', { name: 'Report', exact: true }).click();
+    await reporter.chat.getByText(/Message reported/u).waitFor(SEEN);
+
+    const { queue } = await pages.moderatorsPage('Sign in as Alice (moderator)');
+    const item = queue.getByRole('listitem').filter({ hasText: 'a secret insult' });
+    await item.waitFor(SEEN);
+    const text = (await item.textContent()) ?? '';
+    assert.match(text, /Encrypted\. As the reporter read it \(it cannot be checked\):/u);
+    assert.match(text, /Reason: insult(?!.*Reported message)/su);
   });
 });
 

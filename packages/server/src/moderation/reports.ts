@@ -11,6 +11,7 @@ import { HomeserverError, type Homeserver, type Json } from '../homeserver.ts';
 import type { SitePolicy } from './policy.ts';
 import { eachLimited, roomPath, type SiteRooms } from './site-rooms.ts';
 import { HeldMessages, type HeldMessage } from './held.ts';
+import { splitReportReason } from './report-quote.ts';
 
 export type { HeldMessage } from './held.ts';
 
@@ -42,7 +43,14 @@ export type QueueItem =
       readonly receivedAt: number;
       readonly sender: string | null;
       /** The reported message: its text for plain rooms, or why it is not shown. */
-      readonly message: { readonly body?: string; readonly encrypted?: true; readonly deleted?: true; readonly unavailable?: true };
+      readonly message: {
+        readonly body?: string;
+        readonly encrypted?: true;
+        /** An encrypted message's text as its reporter read it and agreed to send (report-quote.ts): unverified. */
+        readonly quoted?: string;
+        readonly deleted?: true;
+        readonly unavailable?: true;
+      };
     }
   | {
       readonly id: string;
@@ -202,6 +210,7 @@ export class ModerationQueue {
   async #describe(report: AdminReport): Promise<QueueItem> {
     let message: Extract<QueueItem, { kind: 'report' }>['message'] = { unavailable: true };
     let sender = report.sender ?? null;
+    const { reason, quoted } = splitReportReason(report.reason);
     try {
       const event = await this.#options.homeserver.request<{ type: string; sender: string; content: Json; unsigned?: Json }>(
         'GET',
@@ -209,7 +218,7 @@ export class ModerationQueue {
       );
       sender = event.sender;
       if (event.unsigned?.['redacted_because'] || Object.keys(event.content).length === 0) message = { deleted: true };
-      else if (event.type === 'm.room.encrypted') message = { encrypted: true };
+      else if (event.type === 'm.room.encrypted') message = quoted === undefined ? { encrypted: true } : { encrypted: true, quoted };
       else if (typeof event.content['body'] === 'string') message = { body: event.content['body'] };
     } catch {
       message = { unavailable: true };
@@ -221,7 +230,7 @@ export class ModerationQueue {
       roomName: report.name ?? report.canonical_alias ?? null,
       eventId: report.event_id,
       reporter: report.user_id,
-      reason: report.reason,
+      reason,
       receivedAt: report.received_ts,
       sender,
       message,

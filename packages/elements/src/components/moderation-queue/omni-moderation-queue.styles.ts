@@ -42,11 +42,13 @@ export const queueStyles = css`
 
   .count,
   .reason,
+  .note,
   .about {
     margin: var(--_space-s) 0;
   }
 
   .count,
+  .note,
   time {
     color: var(--_color-text-muted);
   }

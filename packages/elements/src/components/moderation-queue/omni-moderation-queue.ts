@@ -152,7 +152,7 @@ export class OmniModerationQueue extends OmniElement {
 
   #renderItem(item: QueueItem): TemplateResult {
     const state = this.itemStates.get(item.id) ?? {};
-    const { text, unavailable } = messageText(item);
+    const { text, unavailable, note } = messageText(item);
     const when = new Date(item.receivedAt);
     const room = item.roomName ?? item.roomId;
     return html`<li part="item" data-item=${item.id} aria-labelledby=${`about-${item.id}`}>
@@ -168,6 +168,7 @@ export class OmniModerationQueue extends OmniElement {
         >
       </p>
       ${item.kind === 'report' ? html`<p class="reason">${item.reason ? msg(str`Reason: ${item.reason}`) : msg('No reason given.')}</p>` : nothing}
+      ${note ? html`<p class="note">${note}</p>` : nothing}
       <blockquote part="message" class=${unavailable ? 'unavailable' : ''}>${text}</blockquote>
       ${state.confirming ? this.#renderConfirm(item, state.confirming, state.busy === true) : this.#renderActions(item, state.busy === true)}
       ${state.error ? html`<p role="alert" class="error">${state.error}</p>` : nothing}

@@ -10,6 +10,8 @@ export type QueueAction = 'delete' | 'ban' | 'dismiss' | 'release' | 'reject';
 export interface ReportedMessage {
   readonly body?: string;
   readonly encrypted?: true;
+  /** In an encrypted room: the text as the reporter read it, sent with their consent (unverified). */
+  readonly quoted?: string;
   readonly deleted?: true;
   readonly unavailable?: true;
 }

@@ -42,8 +42,8 @@ export function actionsFor(item: QueueItem): readonly QueueAction[] {
   return item.kind === 'held' ? ['release', 'reject'] : ['delete', 'ban', 'dismiss'];
 }
 
-/** The message's text, or why it cannot be shown. */
-export function messageText(item: QueueItem): { text: string; unavailable: boolean } {
+/** The message's text, or why it cannot be shown; `note` says whose reading it is when it is not the server's. */
+export function messageText(item: QueueItem): { text: string; unavailable: boolean; note?: string } {
   if (item.kind === 'held') {
     return item.encrypted || item.body === ''
       ? { text: msg('Encrypted: open the discussion to read it.'), unavailable: true }
@@ -51,6 +51,9 @@ export function messageText(item: QueueItem): { text: string; unavailable: boole
   }
   const message = item.message;
   if (message.body !== undefined) return { text: message.body, unavailable: false };
+  if (message.encrypted && message.quoted !== undefined) {
+    return { text: message.quoted, unavailable: false, note: msg('Encrypted. As the reporter read it (it cannot be checked):') };
+  }
   if (message.encrypted) return { text: msg('Encrypted: open the discussion to read it.'), unavailable: true };
   if (message.deleted) return { text: msg('Already deleted.'), unavailable: true };
   return { text: msg('The message could not be read.'), unavailable: true };
