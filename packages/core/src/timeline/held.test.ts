@@ -31,12 +31,15 @@ const marker = (eventId: string, status: string, ts: number): Record<string, unk
   content: { sender: NEW, status },
 });
 
-function shown(events: Record<string, unknown>[], reader: string, showHeld = false): MessageItem[] {
-  const { items } = timelineItems(
+function build(events: Record<string, unknown>[], reader: string, showHeld = false, readMarker?: string): ReturnType<typeof timelineItems> {
+  return timelineItems(
     events.map((json) => ({ json })),
-    { ownUserId: reader, members: membersOf(events), held: heldMessages(events), showHeld },
+    { ownUserId: reader, members: membersOf(events), held: heldMessages(events), showHeld, ...(readMarker ? { readMarker } : {}) },
   );
-  return items.filter((item): item is MessageItem => item.kind === 'message');
+}
+
+function shown(events: Record<string, unknown>[], reader: string, showHeld = false): MessageItem[] {
+  return build(events, reader, showHeld).items.filter((item): item is MessageItem => item.kind === 'message');
 }
 
 describe('held messages', () => {
@@ -63,6 +66,10 @@ describe('held messages', () => {
       ['welcome'],
     );
     assert.equal(shown(held, ANN, true)[1]?.held, 'pending');
+    // Nor is it unread for them.
+    const reader = '@reader:example.org';
+    assert.equal(build(held, reader, false, '$a').unreadCount, 0);
+    assert.equal(build([...held, marker('$n', 'released', T0 + 3)], reader, false, '$a').unreadCount, 1);
   });
 
   test('released: everyone sees it as sent, once, unmarked', () => {

@@ -54,9 +54,6 @@ class ItemsPass {
     const event = this.#events[index] as TimelineEvent;
     // Classification showed only events with an id and a time.
     const eventId = asString(event.json['event_id']) ?? '';
-    // A message held for a moderator is its author's alone until it is released.
-    const { held, showHeld, ownUserId } = this.#options;
-    if (!showHeld && held?.has(eventId) && asString(event.json['sender']) !== ownUserId) return;
     const ts = asNumber(event.json['origin_server_ts']) ?? 0;
     const key = itemKey(event, eventId);
     const shown = kind === Kind.Notice ? this.#notice(event, key, eventId, ts) : this.#message(index, kind, key, ts);
