@@ -42,7 +42,10 @@ function buildOptions(mode: string): BuildEnvironmentOptions {
     manifest: true,
     minify: !forBundlers,
     rolldownOptions: {
-      input: { [forBundlers ? 'index' : 'omni-chat']: `${elements}src/${forBundlers ? 'index' : 'loader'}.ts` },
+      // For bundlers, `@omnisocial/chat/moderation` (the moderators' queue) is an entry of its own, never in the loader.
+      input: forBundlers
+        ? { index: `${elements}src/index.ts`, moderation: `${elements}src/moderation.ts` }
+        : { 'omni-chat': `${elements}src/loader.ts` },
       preserveEntrySignatures: 'strict',
       ...(forBundlers ? { external } : {}),
       output: {

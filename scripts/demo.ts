@@ -7,11 +7,12 @@
  */
 import { fileURLToPath } from 'node:url';
 import { startSite, stopAllSynapses, type Homeserver, type Peer, type Site } from '@omnisocial/testing';
-import type { SitePost } from '@omnisocial/server';
+import { MODERATION_PREFIX, type SitePost } from '@omnisocial/server';
 import { createServer, type ViteDevServer } from 'vite';
 import { DEMO_MODERATORS, DEMO_POSTS } from '../demo/posts.ts';
 import { postRoomAlias } from '../packages/core/src/posts/posts.ts';
 import { demoBackend } from './demo-backend.ts';
+import { demoModeration } from './demo-moderation.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PASSWORD = 'omni-demo';
@@ -135,8 +136,9 @@ try {
   vite = await createServer({
     configFile: `${root}vite.config.ts`,
     root: `${root}demo`,
-    server: { host: '127.0.0.1', port: 5173 },
-    plugins: [backend],
+    // The companion's moderation API on the page's origin, as a site's reverse proxy exposes it to its moderators.
+    server: { host: '127.0.0.1', port: 5173, proxy: { [MODERATION_PREFIX]: companion.siteApiUrl } },
+    plugins: [backend, demoModeration({ siteSecret: site.siteSecret, members, moderators: DEMO_MODERATORS })],
   });
   await vite.listen();
   const url = vite.resolvedUrls?.local[0] ?? PAGE;
@@ -148,6 +150,7 @@ OmniSocial Chat demo
   Members:     ${members.map((m) => m.username).join(', ')} — "Sign in as …" signs in through the companion; password "${PASSWORD}" in a chat's own form
   Rooms:       ${rooms.map((r) => `#${r.alias}:${homeserver.serverName}`).join(', ')}
   Feed:        ${String(DEMO_POSTS.length)} posts, each with its <omni-chat> (open posts readable without signing in)
+  Moderation:  ${url}moderation.html — the site's moderators' page (<omni-moderation-queue>; ${DEMO_MODERATORS.join(', ')} moderate)
   Chat as two members: sign in as alice in one window and as bob in another (or a private window).
   Press Ctrl-C to stop (without a terminal: kill -INT ${String(process.pid)}, the demo's pid; Synapse is pid ${String(homeserver.pid)}).`);
 } catch (error) {

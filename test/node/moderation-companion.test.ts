@@ -2,14 +2,18 @@
  * The companion's moderation against a real Synapse that loads its application-service registration:
  * members' reports reach the site's queue and moderators act on them (delete, ban, dismiss); site-wide
  * bans through the companion's policy list apply in every post room, later ones included, and lift
- * cleanly; guests' messages beyond the site's limits are removed.
+ * cleanly; guests' messages beyond the site's limits are removed, and first messages held for approval are
+ * shown as sent once released, removed once rejected, and kept across a restart of the companion.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { startSite, type Peer, type Site } from '@omnisocial/testing';
-import { postRoomAlias, signSiteRequest, SiteVerifier } from '@omnisocial/server';
+import { postRoomAlias, resolveConfig, signSiteRequest, SiteVerifier, startCompanion } from '@omnisocial/server';
 
 const POSTS = ['open-1', 'open-2', 'later', 'flood'].map((id) => ({ id, title: id, open: true }));
 const enc = encodeURIComponent;
@@ -316,36 +320,93 @@ describe('first messages of guests wait for a moderator (approval mode)', () => 
     await site.stop();
   });
 
-  test('held, then released by the bot in the author’s name; rejected ones never appear', async () => {
+  /** The room's held-message marker for `eventId` (the companion's `org.omnisocial.held` state), once it says `status`. */
+  const marker = (peer: Peer, room: string, eventId: string, status: string): Promise<Record<string, unknown>> =>
+    until(`the marker ${status}`, async () => {
+      const content = await peer
+        .request('GET', `/_matrix/client/v3/rooms/${enc(room)}/state/org.omnisocial.held/${enc(eventId)}`)
+        .catch(() => undefined);
+      return content?.['status'] === status ? content : undefined;
+    });
+
+  test('held (marked, not removed), then released as it was sent; rejected ones are removed', async () => {
     const alice = await site.homeserver.registerUser({ username: 'alice', displayName: 'Alice' });
     const room = await alice.resolveAlias(postRoomAlias('guests', { serverName: 'localhost' }));
     await alice.joinRoom(room);
     const guest = await site.homeserver.guest();
     await guest.joinRoom(room);
     const first = await guest.sendMessage(room, 'hi, first time here');
-    await until('the first message held', () => isRedacted(alice, room, first));
+    assert.equal((await marker(alice, room, first, 'pending'))['sender'], guest.userId);
+    assert.equal(await isRedacted(alice, room, first), undefined, 'held, not removed: its author still has it');
     const held = (await queue(site)).items.find((item) => item.eventId === first);
     assert.equal(held?.kind, 'held');
+    assert.equal((held as unknown as { body: string }).body, 'hi, first time here');
     const released = await siteCall(site, 'POST', `/_omni/v1/moderation/queue/${enc(held.id)}/release`);
     assert.equal(released.status, 200, JSON.stringify(released.json));
-    const repost = await alice.waitForMessage(room, (event) => event.event_id === released.json['released']);
-    assert.match(String(repost.content['body']), /approved by a moderator:\nhi, first time here/u);
-    assert.equal((repost.content['org.omnisocial.released'] as Record<string, unknown>)['sender'], guest.userId);
-    // Released once: the author's next message stays.
+    assert.equal(released.json['released'], first, 'the message itself is released, not a copy');
+    await marker(alice, room, first, 'released');
+    assert.equal(await isRedacted(alice, room, first), undefined);
+    // Released once: the author's next message stays, unmarked.
     const second = await guest.sendMessage(room, 'thanks');
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     assert.equal(await isRedacted(alice, room, second), undefined);
+    assert.equal(
+      await alice.request('GET', `/_matrix/client/v3/rooms/${enc(room)}/state/org.omnisocial.held/${enc(second)}`).catch(() => 'none'),
+      'none',
+    );
 
     const other = await site.homeserver.guest();
     await other.joinRoom(room);
     const spam = await other.sendMessage(room, 'buy now');
-    await until('the spam held', () => isRedacted(alice, room, spam));
+    await marker(alice, room, spam, 'pending');
     const item = (await queue(site)).items.find((i) => i.eventId === spam);
     assert.equal((await siteCall(site, 'POST', `/_omni/v1/moderation/queue/${enc(item?.id ?? '')}/reject`)).status, 200);
+    await marker(alice, room, spam, 'rejected');
+    await until('the rejected message removed', () => isRedacted(alice, room, spam));
     assert.equal(
       (await queue(site)).items.some((i) => i.eventId === spam),
       false,
     );
+    // Acting again on what has left the queue is answered as such.
+    assert.equal((await siteCall(site, 'POST', `/_omni/v1/moderation/queue/${enc(item?.id ?? '')}/release`)).status, 404);
+  });
+
+  test('a message still held when the companion restarts is back in the queue', async () => {
+    const alice = await site.homeserver.registerUser();
+    const room = await alice.resolveAlias(postRoomAlias('guests', { serverName: 'localhost' }));
+    const guest = await site.homeserver.guest();
+    await guest.joinRoom(room);
+    const first = await guest.sendMessage(room, 'held across a restart');
+    await marker(alice, room, first, 'pending');
+    // A restart: the companion stops, and a new one starts with the same registration and secret.
+    await site.stopCompanion();
+    const dir = await mkdtemp(path.join(tmpdir(), 'omni-restart-'));
+    const registrationFile = path.join(dir, 'registration.yaml');
+    await writeFile(registrationFile, JSON.stringify(site.companion.registration));
+    const restarted = await startCompanion(
+      resolveConfig({
+        homeserverUrl: site.homeserver.baseUrl,
+        serverName: 'localhost',
+        registrationFile,
+        siteSecret: site.siteSecret,
+        aliasTemplate: 'post.{id}',
+        moderation: { abuse: { firstMessageApproval: true } },
+        appService: { host: '127.0.0.1', port: Number(new URL(site.companion.registration.url).port) },
+        siteApi: { host: '127.0.0.1', port: 0 },
+        posts: { list: [{ id: 'guests', open: true }] },
+      }),
+    );
+    try {
+      const listing = await fetch(`${restarted.siteApiUrl}/_omni/v1/moderation/queue`, {
+        headers: { ...signSiteRequest(site.siteSecret, 'GET', '/_omni/v1/moderation/queue', '') },
+      });
+      const { items } = (await listing.json()) as { items: Item[] };
+      const held = items.find((item) => item.eventId === first);
+      assert.equal(held?.kind, 'held');
+    } finally {
+      await restarted.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -8,5 +8,12 @@ export { signSiteRequest, SiteVerifier, MAX_SKEW_MS } from './site-auth.ts';
 export { callbackPosts, staticPosts, postIdOf, SiteError, type SitePost, type PostDirectory } from './posts.ts';
 export { parseProfile, MemberError, type MemberProfile, type MemberLogin } from './members.ts';
 export { postRoomAlias, encodePostId, decodePostId } from '@omnisocial/core/posts';
-export { MODERATION_PREFIX, type ModerationConfig, type AbuseConfig } from './moderation/index.ts';
+export {
+  MODERATION_PREFIX,
+  mintModeratorToken,
+  verifyModeratorToken,
+  type ModerationConfig,
+  type AbuseConfig,
+  type ModeratorToken,
+} from './moderation/index.ts';
 export { BAN_MARK } from './moderation/policy.ts';

@@ -19,6 +19,7 @@ import {
 import { decryptShown, DecryptionRetries, undecryptableEvent } from './decryption.ts';
 import { roomError } from './errors.ts';
 import { ModerationReader, powerLevelsEvent, roomPowerLevels } from './moderation-state.ts';
+import { permissionsOf } from './power-levels.ts';
 import { markRead, searchMembers, TypingNotices } from './reading.ts';
 import {
   cancelMessage,
@@ -152,10 +153,11 @@ export class RoomModel extends SharedModel implements HeldModel {
     if (!room || this.isDisposed()) return;
     decryptShown(this.#session, room, () => this.refresh());
     const own = this.#session.info.userId;
-    const { items: built, unreadCount, typing } = computeTimeline(room, own, this.#timeline);
+    const levels = roomPowerLevels(room);
+    const moderates = permissionsOf(levels, own).redactOthers;
+    const { items: built, unreadCount, typing } = computeTimeline(room, own, this.#timeline, moderates);
     const guest = this.#session.info.guest === true;
     const items = guest ? built.map((item) => (item.kind === 'message' ? guestItem(item) : item)) : this.#decryption.mark(built);
-    const levels = roomPowerLevels(room);
     const cannotSendReason = whyCannotSend(room, own, guest, levels);
     const topic = topicOf(room);
     const { permissions, members, standing } = this.#moderation.read(room, own, guest, levels);

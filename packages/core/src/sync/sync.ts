@@ -12,6 +12,7 @@ import {
   type MSC3575SlidingSyncResponse,
 } from 'matrix-js-sdk/lib/sliding-sync.js';
 import { POST_BINDING_EVENT } from '../posts/posts.ts';
+import { HELD_EVENT } from '../timeline/held.ts';
 
 export interface SyncStrategy {
   /** Starts syncing; resolves once rooms can be looked up and joined. */
@@ -83,6 +84,8 @@ export const ROOM_SUBSCRIPTION: MSC3575RoomSubscription = {
     [EventType.RoomMember, '$LAZY'],
     [EventType.RoomMember, '$ME'],
     [POST_BINDING_EVENT, ''],
+    // Messages held for a moderator (timeline/held.ts): shown to their author only until released.
+    [HELD_EVENT, '*'],
   ],
 };
 

@@ -55,12 +55,18 @@ export class Classification {
     // Without an id or a time an event cannot be placed, answered or keyed: it is not shown.
     if (id === undefined || asNumber(json['origin_server_ts']) === undefined) return;
     this.byId.set(id, index);
-    const kind = this.#kindOf(event, facts, id, sender, stateKey, setUp);
+    const kind = this.#heldFromReader(id, sender) ? Kind.Hidden : this.#kindOf(event, facts, id, sender, stateKey, setUp);
     if (stateKey === this.#options.ownUserId && facts.type === 'm.room.member' && this.#joinedNow(facts, json)) this.sinceOwn = 0;
     this.kinds[index] = kind;
     if (kind !== Kind.Hidden && sender) this.lastSent.set(sender, index);
     // Set after counting, so the marker's own event is not unread.
     if (id === this.#options.readMarker) this.markerIndex = index;
+  }
+
+  /** A message held for a moderator is its author's (and moderators') alone until released: hidden, and not unread. */
+  #heldFromReader(id: string, sender: string): boolean {
+    const { held, showHeld, ownUserId } = this.#options;
+    return showHeld !== true && sender !== ownUserId && held?.has(id) === true;
   }
 
   #kindOf(event: TimelineEvent, facts: EventFacts, id: string, sender: string, stateKey: string | undefined, setUp: boolean): number {

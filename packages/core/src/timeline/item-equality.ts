@@ -44,6 +44,7 @@ function sameMessage(a: MessageItem, b: MessageItem): boolean {
     a.media === b.media &&
     a.upload === b.upload &&
     a.status === b.status &&
+    a.held === b.held &&
     a.undecryptable === b.undecryptable &&
     a.continuation === b.continuation &&
     sameReply(a.replyTo, b.replyTo) &&

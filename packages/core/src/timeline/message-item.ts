@@ -35,6 +35,7 @@ interface MessageFields {
   readonly reactions: readonly ReactionGroup[];
   readonly readBy: readonly MemberInfo[];
   readonly mentionsMe: true | undefined;
+  readonly held: MessageItem['held'];
 }
 
 /**
@@ -115,6 +116,7 @@ export class MessageBuilder {
       reactions: redacted || id === undefined ? EMPTY : this.#reactionGroups(id),
       readBy: this.#readBy.get(index) ?? EMPTY,
       mentionsMe: senderId !== own && !redacted && mentionsUser(content, own) ? true : undefined,
+      held: id === undefined ? undefined : this.#options.held?.get(id),
     };
   }
 
@@ -179,6 +181,7 @@ function unchanged(previous: MessageItem, f: MessageFields): boolean {
     previous.body === f.content.body &&
     previous.formattedBody === f.content.formattedBody &&
     previous.mentionsMe === f.mentionsMe &&
+    previous.held === f.held &&
     previous.msgtype === f.content.msgtype &&
     previous.media === f.content.media &&
     previous.edited === f.edited &&
@@ -218,5 +221,6 @@ function messageItem(f: MessageFields, ownUserId: string): MessageItem {
   if (f.undecryptable) item.undecryptable = f.undecryptable;
   if (f.deletion) item.deletion = f.deletion;
   if (f.mentionsMe) item.mentionsMe = true;
+  if (f.held) item.held = f.held;
   return item;
 }

@@ -10,6 +10,7 @@ import type { TimelineItem } from './timeline-types.ts';
 import { asObject, type Json } from './json.ts';
 import { membersOf } from './members.ts';
 import { timelineItems } from './pipeline.ts';
+import { heldMessages } from './held.ts';
 
 /** What an attachment shows until the engine, which fetches its media, takes over. */
 export const ATTACHMENT_TEXT = 'Loading the attachment…';
@@ -27,6 +28,6 @@ export function plainTimeline(events: readonly unknown[], state: readonly unknow
   const members = membersOf([...objects(state), ...timeline]);
   return timelineItems(
     timeline.map((json) => ({ json })),
-    { ownUserId, members, attachmentText: ATTACHMENT_TEXT },
+    { ownUserId, members, attachmentText: ATTACHMENT_TEXT, held: heldMessages([...objects(state), ...timeline]) },
   ).items;
 }

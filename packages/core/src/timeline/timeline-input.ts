@@ -7,6 +7,7 @@ import type { MemberInfo, SendStatus, TimelineItem, Undecryptable } from './time
 import type { MemberNames } from './timeline-rules.ts';
 import type { Json } from './json.ts';
 import type { EventFacts, ParsedEntry } from './event-facts.ts';
+import type { HeldStatus } from './held.ts';
 
 /** One event: its client-server API JSON, and what the engine knows of it besides. */
 export interface TimelineEvent {
@@ -57,6 +58,10 @@ export interface TimelineOptions {
   readonly serverUnread?: number;
   /** Shown instead of an attachment, when the path cannot fetch media (the light read). */
   readonly attachmentText?: string;
+  /** Messages held for a moderator (held.ts): shown to their author only, as waiting or not approved. */
+  readonly held?: ReadonlyMap<string, HeldStatus>;
+  /** The reader moderates (may delete others' messages): held messages are shown to them too, marked. */
+  readonly showHeld?: boolean;
   readonly cache?: PipelineCache;
 }
 

@@ -109,6 +109,8 @@ export interface MessageItem {
   readonly retryable?: boolean;
   /** It mentions the member who reads it (`m.mentions`, or a pill to them from a client without it): highlight it. */
   readonly mentionsMe?: boolean;
+  /** Held for a moderator's approval, or not approved: shown only to its author and to moderators. */
+  readonly held?: 'pending' | 'rejected';
   /** Same sender as the previous message, close in time: render without repeating name and avatar. */
   readonly continuation: boolean;
   /** Members whose read receipt is on this message (latest receipt per member). */

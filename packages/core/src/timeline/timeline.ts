@@ -3,11 +3,13 @@
  * through the engine's adapter (sdk-events.ts) into the one pipeline every path shares (pipeline.ts).
  * Pure with respect to the SDK room it reads: no listeners, no requests.
  */
-import type { Room } from 'matrix-js-sdk';
+import { EventTimeline, type Room } from 'matrix-js-sdk';
 import type { MemberInfo, TimelineItem } from './timeline-types.ts';
+import type { Json } from './json.ts';
 import { MemberDirectory } from './room-members.ts';
 import { PipelineCache } from './timeline-input.ts';
 import { timelineItems } from './pipeline.ts';
+import { HELD_EVENT, heldMessages } from './held.ts';
 import { readersOf, readMarkerOf, roomEvents, serverUnread } from './sdk-events.ts';
 
 export { GROUPING_WINDOW_MS } from './grouping.ts';
@@ -37,13 +39,25 @@ export function buildTimeline(room: Room, ownUserId: string, cache: TimelineCach
   return computeTimeline(room, ownUserId, cache).items;
 }
 
+/** The room's held-message markers (held.ts), from its current state. */
+function heldMarkers(room: Room): Json[] {
+  const state = room.getLiveTimeline().getState(EventTimeline.FORWARDS);
+  return (state?.getStateEvents(HELD_EVENT) ?? []).map((event) => event.event as Json);
+}
+
 function typingOf(room: Room, ownUserId: string, members: MemberDirectory): MemberInfo[] {
   const typing: MemberInfo[] = [];
   for (const member of room.getMembers()) if (member.typing && member.userId !== ownUserId) typing.push(members.get(member.userId));
   return typing;
 }
 
-export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCache = new TimelineCache()): TimelineResult {
+/** `showHeld`: the reader moderates, and sees messages held for approval (marked) besides their own. */
+export function computeTimeline(
+  room: Room,
+  ownUserId: string,
+  cache: TimelineCache = new TimelineCache(),
+  showHeld = false,
+): TimelineResult {
   const members = new MemberDirectory(room, cache.members);
   const { items, unreadCount } = timelineItems(roomEvents(room), {
     ownUserId,
@@ -51,6 +65,8 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
     readMarker: readMarkerOf(room, ownUserId),
     readers: readersOf(room, ownUserId),
     serverUnread: serverUnread(room),
+    held: heldMessages(heldMarkers(room)),
+    showHeld,
     cache,
   });
   const typing = typingOf(room, ownUserId, members);

@@ -2,8 +2,8 @@
  * Abuse controls for guests and new accounts. The homeserver pushes every event of the post rooms to the
  * companion (its bot is in each of them, and the bot is in the service's user namespace); the companion
  * checks each message of a restricted sender and redacts, as the bot, what breaks the site's limits:
- * more messages a minute than allowed, more links than allowed, a first message the site's check refuses,
- * or (approval mode) any first message, which is then held in the moderation queue until released.
+ * more messages a minute than allowed, more links than allowed, a first message the site's check refuses.
+ * In approval mode a first message is held instead (held.ts): marked, shown to its author only, queued.
  *
  * The trade-off: the message reached the room before the companion saw it, so other members may glimpse it
  * for the moment between the push and the redaction (typically well under a second). A Synapse spam-checker
@@ -112,15 +112,30 @@ export class AbuseControls {
       return this.#redact(event, `Too many links: at most ${String(config.maxLinks)} in one message until your account is older.`);
     }
     if (this.#trusted.has(event.sender)) return;
-    if (config.firstMessageApproval) {
-      this.#options.queue.hold({ roomId: event.room_id, eventId: event.event_id, sender: event.sender, body, heldAt: now });
-      this.stats.held += 1;
-      return this.#redact(event, 'Held for a moderator: a first message is shown once a moderator approves it.');
-    }
+    if (config.firstMessageApproval) return this.#hold(event, body, now);
     if (config.firstMessageCallback) {
       const verdict = await this.#askSite(config.firstMessageCallback, event, body);
       if (!verdict.allow) return this.#redact(event, verdict.reason);
       this.#trusted.add(event.sender);
+    }
+  }
+
+  /** Holds a first message for a moderator (held.ts); one the room will not mark is removed instead, never left shown. */
+  async #hold(event: RoomEvent, body: string, now: number): Promise<void> {
+    const encrypted = event.type === 'm.room.encrypted';
+    try {
+      await this.#options.queue.hold({
+        roomId: event.room_id,
+        eventId: event.event_id,
+        sender: event.sender,
+        body,
+        encrypted,
+        heldAt: now,
+      });
+      this.stats.held += 1;
+    } catch (error) {
+      this.#log(`holding ${event.event_id} of ${event.sender} failed: ${error instanceof Error ? error.message : String(error)}`);
+      await this.#redact(event, 'This first message could not be held for a moderator; please send it again later.');
     }
   }
 

@@ -14,6 +14,7 @@ import { SiteRooms } from './site-rooms.ts';
 
 export { MODERATION_PREFIX } from './queue-api.ts';
 export type { AbuseConfig } from './abuse.ts';
+export { mintModeratorToken, verifyModeratorToken, type ModeratorToken } from './moderator-token.ts';
 
 export interface ModerationConfig {
   /** An admin's access token for the report admin API; without it the bot must be a server admin. */
@@ -103,7 +104,8 @@ export class Moderation {
 
   /** Finds the post rooms and the policy room (created when missing). */
   async start(): Promise<void> {
-    await this.rooms.load();
+    // Messages held before a restart are waiting in their rooms: back into the queue.
+    await this.rooms.load((roomId, state) => this.queue.held.restore(roomId, state));
     await this.policy.start();
   }
 
@@ -138,6 +140,7 @@ export class Moderation {
         policy: this.policy,
         verifier: this.#options.verifier,
         ...(this.#options.config.moderatorKey ? { moderatorKey: this.#options.config.moderatorKey } : {}),
+        siteSecret: this.#options.siteSecret,
         readBody: (r) => this.#options.readBody(r),
       },
       request,

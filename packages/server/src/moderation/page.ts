@@ -26,9 +26,9 @@ const list = document.getElementById('queue');
 const say = (text) => { status.textContent = text; };
 function text(tag, value) { const node = document.createElement(tag); node.textContent = value; return node; }
 function describe(item) {
-  if (item.kind === 'held') return ['Held first message from ' + item.sender, item.body];
+  if (item.kind === 'held') return ['Held first message from ' + item.sender + ' in ' + (item.roomName || item.roomId), item.encrypted ? '(encrypted: open the room to read it)' : item.body];
   const m = item.message;
-  const body = m.body !== undefined ? m.body : m.encrypted ? '(encrypted: open the room to read it)' : m.deleted ? '(already deleted)' : '(not available)';
+  const body = m.body !== undefined ? m.body : m.quoted !== undefined ? '(encrypted; as the reporter read it) ' + m.quoted : m.encrypted ? '(encrypted: open the room to read it)' : m.deleted ? '(already deleted)' : '(not available)';
   return ['Reported by ' + item.reporter + (item.reason ? ' — "' + item.reason + '"' : '') + '; sent by ' + (item.sender || 'unknown') + ' in ' + (item.roomName || item.roomId), body];
 }
 async function load() {

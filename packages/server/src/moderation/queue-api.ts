@@ -6,15 +6,21 @@
  *   GET  /_omni/v1/moderation/rules                      the site-wide ban rules
  *   POST /_omni/v1/moderation/rules                      {"kind": "user"|"server", "entity", "reason"}: add a ban rule
  *   POST /_omni/v1/moderation/rules/remove               {"kind", "entity"}: lift it
+ *   POST /_omni/v1/moderation/token                      {"moderator", "ttlMs"?}: a short-lived moderator token
+ *                                                        (signed requests only; moderator-token.ts)
+ *
+ * Besides the site's signature, every route but `token` accepts `Authorization: Bearer <key or token>`: the
+ * served page's moderator key, or a moderator token the site's backend minted for its moderator's browser.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HomeserverError } from '../homeserver.ts';
+import { HomeserverError, type Json } from '../homeserver.ts';
 import type { SiteVerifier } from '../site-auth.ts';
 import { PolicyError, type SitePolicy } from './policy.ts';
 import { QueueError, type ModerationQueue, type QueueAction } from './reports.ts';
 import type { RuleKind } from './rules.ts';
 import { MODERATION_PAGE, MODERATION_PAGE_CSP } from './page.ts';
+import { mintModeratorToken, MODERATOR_TOKEN_TTL_MS, verifyModeratorToken } from './moderator-token.ts';
 
 export const MODERATION_PREFIX = '/_omni/v1/moderation/';
 const ACTIONS = new Set<QueueAction>(['delete', 'ban', 'dismiss', 'release', 'reject']);
@@ -30,6 +36,8 @@ export interface ModerationApi {
   readonly verifier: SiteVerifier;
   /** The moderators' key for the served page (`Authorization: Bearer <key>`); unset: signed requests only. */
   readonly moderatorKey?: string;
+  /** Checks moderator tokens and mints them. */
+  readonly siteSecret: string;
   readBody(request: IncomingMessage): Promise<string>;
 }
 
@@ -71,6 +79,7 @@ async function dispatch(api: ModerationApi, method: string, url: URL, body: Reco
     const reason = typeof body['reason'] === 'string' ? body['reason'] : undefined;
     return { status: 200, body: await api.queue.act(decodeURIComponent(act[1] ?? ''), action, reason) };
   }
+  if (method === 'POST' && rest === 'token') return { status: 200, body: mintToken(api.siteSecret, body) };
   if (method === 'GET' && rest === 'rules') return { status: 200, body: { roomId: api.policy.roomId, rules: api.policy.rules() } };
   if (method === 'POST' && rest === 'rules') {
     const { kind, entity, reason } = ruleBody(body);
@@ -81,6 +90,33 @@ async function dispatch(api: ModerationApi, method: string, url: URL, body: Reco
     return { status: 200, body: await api.policy.removeRule(kind, entity) };
   }
   return refuse(404, 'M_NOT_FOUND', 'No such moderation endpoint.');
+}
+
+function mintToken(siteSecret: string, body: Record<string, unknown>): Json {
+  const { moderator, ttlMs } = body;
+  if (typeof moderator !== 'string') throw new QueueError('"moderator" must name the moderator (the site\'s id for them).');
+  if (ttlMs !== undefined && typeof ttlMs !== 'number') throw new QueueError('"ttlMs" must be a number of milliseconds.');
+  try {
+    const { token, expiresAt } = mintModeratorToken(siteSecret, moderator, ttlMs ?? MODERATOR_TOKEN_TTL_MS);
+    return { token, expiresAt };
+  } catch (error) {
+    throw new QueueError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+type Caller = { ok: true; by: 'site' | 'key' | 'token'; moderator?: string } | { ok: false; reason: string };
+
+/** Who is asking: the site (signed), a moderator with the page's key, or one with a token the site minted. */
+function authorize(api: ModerationApi, method: string, url: URL, request: IncomingMessage, text: string): Caller {
+  const header = request.headers.authorization;
+  const minting = url.pathname === `${MODERATION_PREFIX}token`;
+  if (!minting && header?.startsWith('Bearer omod1.')) {
+    const verdict = verifyModeratorToken(api.siteSecret, header.slice('Bearer '.length));
+    return verdict.ok ? { ok: true, by: 'token', moderator: verdict.moderator } : verdict;
+  }
+  if (!minting && moderatorKeyMatches(api.moderatorKey, header)) return { ok: true, by: 'key' };
+  const verdict = api.verifier.verify(method, url.pathname + url.search, request.headers, text);
+  return verdict.ok ? { ok: true, by: 'site' } : verdict;
 }
 
 function moderatorKeyMatches(key: string | undefined, header: string | undefined): boolean {
@@ -111,9 +147,10 @@ export async function moderationRoute(api: ModerationApi, request: IncomingMessa
   if (method !== 'GET' && method !== 'POST') return refuse(405, 'M_UNRECOGNIZED', 'Use GET or POST.');
   try {
     const text = method === 'POST' ? await api.readBody(request) : '';
-    if (!moderatorKeyMatches(api.moderatorKey, request.headers.authorization)) {
-      const verdict = api.verifier.verify(method, url.pathname + url.search, request.headers, text);
-      if (!verdict.ok) return refuse(401, 'M_FORBIDDEN', verdict.reason);
+    const caller = authorize(api, method, url, request, text);
+    if (!caller.ok) return refuse(401, 'M_FORBIDDEN', caller.reason);
+    if (method === 'POST' && caller.moderator !== undefined) {
+      console.error(`[omni-companion] moderator ${caller.moderator}: ${decodeURIComponent(url.pathname.slice(MODERATION_PREFIX.length))}`);
     }
     return await dispatch(api, method, url, parseJson(text));
   } catch (error) {

@@ -10,6 +10,10 @@
 import { HomeserverError, type Homeserver, type Json } from '../homeserver.ts';
 import type { SitePolicy } from './policy.ts';
 import { eachLimited, roomPath, type SiteRooms } from './site-rooms.ts';
+import { HeldMessages, type HeldMessage } from './held.ts';
+import { splitReportReason } from './report-quote.ts';
+
+export type { HeldMessage } from './held.ts';
 
 /** The most reports read from the homeserver per listing (the newest first). */
 const REPORTS_READ_MAX = 5_000;
@@ -27,14 +31,6 @@ export interface AdminReport {
   readonly canonical_alias?: string | null;
 }
 
-export interface HeldMessage {
-  readonly roomId: string;
-  readonly eventId: string;
-  readonly sender: string;
-  readonly body: string;
-  readonly heldAt: number;
-}
-
 export type QueueItem =
   | {
       readonly id: string;
@@ -47,15 +43,25 @@ export type QueueItem =
       readonly receivedAt: number;
       readonly sender: string | null;
       /** The reported message: its text for plain rooms, or why it is not shown. */
-      readonly message: { readonly body?: string; readonly encrypted?: true; readonly deleted?: true; readonly unavailable?: true };
+      readonly message: {
+        readonly body?: string;
+        readonly encrypted?: true;
+        /** An encrypted message's text as its reporter read it and agreed to send (report-quote.ts): unverified. */
+        readonly quoted?: string;
+        readonly deleted?: true;
+        readonly unavailable?: true;
+      };
     }
   | {
       readonly id: string;
       readonly kind: 'held';
       readonly roomId: string;
+      readonly roomName: string | null;
       readonly eventId: string;
       readonly sender: string;
+      /** The text in an open room; '' with `encrypted` in an encrypted one. */
       readonly body: string;
+      readonly encrypted?: true;
       readonly receivedAt: number;
     };
 
@@ -82,30 +88,24 @@ export interface QueueOptions {
 
 export class ModerationQueue {
   readonly #options: QueueOptions;
-  readonly #held = new Map<string, HeldMessage>();
+  readonly held: HeldMessages;
 
   constructor(options: QueueOptions) {
     this.#options = options;
+    this.held = new HeldMessages(options.homeserver);
   }
 
-  hold(message: HeldMessage): void {
-    this.#held.set(`held:${message.eventId}`, message);
+  /** Holds a first message for approval (held.ts); throws when the room would not take the marker. */
+  hold(message: HeldMessage): Promise<void> {
+    return this.held.hold(message);
   }
 
   /** The queue, newest first: `limit` items from `from`, with the total. */
   async list(from = 0, limit = 50): Promise<{ items: QueueItem[]; total: number }> {
     const reports = (await this.#reports()).filter((report) => this.#options.rooms.has(report.room_id));
-    const held: QueueItem[] = [...this.#held.entries()].map(([id, m]) => ({
-      id,
-      kind: 'held',
-      roomId: m.roomId,
-      eventId: m.eventId,
-      sender: m.sender,
-      body: m.body,
-      receivedAt: m.heldAt,
-    }));
+    const held = this.held.all().map(([id, m]) => ({ id, m }));
     const all = [
-      ...held.map((item) => ({ at: item.receivedAt, item })),
+      ...held.map((item) => ({ at: item.m.heldAt, item })),
       ...reports.map((report) => ({ at: report.received_ts, report })),
     ].sort((a, b) => b.at - a.at);
     const page = all.slice(from, from + limit);
@@ -113,7 +113,7 @@ export class ModerationQueue {
     await eachLimited(
       page.map((entry, index) => ({ entry, index })),
       async ({ entry, index }) => {
-        items[index] = 'item' in entry ? entry.item : await this.#describe(entry.report);
+        items[index] = 'item' in entry ? await this.#describeHeld(entry.item.id, entry.item.m) : await this.#describe(entry.report);
       },
     );
     return { items, total: all.length };
@@ -157,32 +157,34 @@ export class ModerationQueue {
   }
 
   async #actOnHeld(id: string, action: QueueAction): Promise<Json> {
-    const held = this.#held.get(id);
-    if (!held) throw new QueueError(`No held message "${id}".`, 404);
+    const held = this.held.get(id);
+    if (!held) throw new QueueError(`The held message ${id} is no longer in the queue.`, 404);
     if (action === 'reject') {
-      this.#held.delete(id);
+      await this.held.reject(id, held);
       return { ok: true };
     }
     if (action !== 'release') throw new QueueError(`A held message can be released or rejected, not "${action}".`);
-    const profile = await this.#options.homeserver
-      .request<{ displayname?: string }>('GET', `/_matrix/client/v3/profile/${encodeURIComponent(held.sender)}`)
-      .catch((): { displayname?: string } => ({}));
-    const who = profile.displayname ? `${profile.displayname} (${held.sender})` : held.sender;
-    // The bot cannot send as a guest outside its namespace: it posts the text, saying whose words they are.
-    const { event_id: eventId } = await this.#options.homeserver.request<{ event_id: string }>(
-      'PUT',
-      `${roomPath(held.roomId)}/send/m.room.message/${transactionId()}`,
-      {
-        body: {
-          msgtype: 'm.text',
-          body: `${who}, approved by a moderator:\n${held.body}`,
-          'org.omnisocial.released': { sender: held.sender, event_id: held.eventId, body: held.body },
-        },
-      },
-    );
-    this.#held.delete(id);
+    await this.held.release(id, held);
     this.#options.onRelease?.(held.sender);
-    return { released: eventId };
+    return { released: held.eventId };
+  }
+
+  async #describeHeld(id: string, m: HeldMessage): Promise<QueueItem> {
+    const name = await this.#options.homeserver
+      .request<{ name?: unknown }>('GET', `${roomPath(m.roomId)}/state/m.room.name`)
+      .then((state) => (typeof state.name === 'string' ? state.name : null))
+      .catch(() => null);
+    return {
+      id,
+      kind: 'held',
+      roomId: m.roomId,
+      roomName: name,
+      eventId: m.eventId,
+      sender: m.sender,
+      body: m.body,
+      ...(m.encrypted ? { encrypted: true as const } : {}),
+      receivedAt: m.heldAt,
+    };
   }
 
   async #dismiss(reportId: string): Promise<void> {
@@ -208,6 +210,7 @@ export class ModerationQueue {
   async #describe(report: AdminReport): Promise<QueueItem> {
     let message: Extract<QueueItem, { kind: 'report' }>['message'] = { unavailable: true };
     let sender = report.sender ?? null;
+    const { reason, quoted } = splitReportReason(report.reason);
     try {
       const event = await this.#options.homeserver.request<{ type: string; sender: string; content: Json; unsigned?: Json }>(
         'GET',
@@ -215,7 +218,7 @@ export class ModerationQueue {
       );
       sender = event.sender;
       if (event.unsigned?.['redacted_because'] || Object.keys(event.content).length === 0) message = { deleted: true };
-      else if (event.type === 'm.room.encrypted') message = { encrypted: true };
+      else if (event.type === 'm.room.encrypted') message = quoted === undefined ? { encrypted: true } : { encrypted: true, quoted };
       else if (typeof event.content['body'] === 'string') message = { body: event.content['body'] };
     } catch {
       message = { unavailable: true };
@@ -227,7 +230,7 @@ export class ModerationQueue {
       roomName: report.name ?? report.canonical_alias ?? null,
       eventId: report.event_id,
       reporter: report.user_id,
-      reason: report.reason,
+      reason,
       receivedAt: report.received_ts,
       sender,
       message,

@@ -3,7 +3,14 @@
  * (`org.omnisocial.post`) the bot itself sent. Read once at start from the bot's joined rooms, then kept
  * up to date as the companion creates rooms. Shared helpers for acting in many rooms at once.
  */
-import type { Homeserver } from '../homeserver.ts';
+import type { Homeserver, Json } from '../homeserver.ts';
+
+export interface RoomStateEvent {
+  readonly type: string;
+  readonly sender: string;
+  readonly state_key: string;
+  readonly content: Json;
+}
 
 const BINDING = 'org.omnisocial.post';
 /** Requests in flight at once when the companion acts in every post room (Synapse's CPU is the limit). */
@@ -36,11 +43,14 @@ export class SiteRooms {
     this.#botUserId = botUserId;
   }
 
-  /** Finds the post rooms the bot is already in. */
-  async load(): Promise<void> {
+  /** Finds the post rooms the bot is already in; `onState` is given each one's state, read for it anyway. */
+  async load(onState?: (roomId: string, state: readonly RoomStateEvent[]) => Promise<void>): Promise<void> {
     const { joined_rooms: joined } = await this.#homeserver.request<{ joined_rooms: string[] }>('GET', '/_matrix/client/v3/joined_rooms');
     await eachLimited(joined, async (roomId) => {
-      if (await this.#isPostRoom(roomId)) this.#rooms.add(roomId);
+      const state = await this.#postRoomState(roomId);
+      if (!state) return;
+      this.#rooms.add(roomId);
+      await onState?.(roomId, state);
     });
   }
 
@@ -56,15 +66,15 @@ export class SiteRooms {
     return [...this.#rooms];
   }
 
-  async #isPostRoom(roomId: string): Promise<boolean> {
+  /** The room's state when it is a post room of the site, else undefined. */
+  async #postRoomState(roomId: string): Promise<RoomStateEvent[] | undefined> {
     try {
-      const state = await this.#homeserver.request<Array<{ type: string; sender: string; state_key: string }>>(
-        'GET',
-        `${roomPath(roomId)}/state`,
-      );
-      return state.some((event) => event.type === BINDING && event.state_key === '' && event.sender === this.#botUserId);
+      const state = await this.#homeserver.request<RoomStateEvent[]>('GET', `${roomPath(roomId)}/state`);
+      return state.some((event) => event.type === BINDING && event.state_key === '' && event.sender === this.#botUserId)
+        ? state
+        : undefined;
     } catch {
-      return false;
+      return undefined;
     }
   }
 }

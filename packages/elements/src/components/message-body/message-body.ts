@@ -1,6 +1,7 @@
 import { html, noChange, nothing, type TemplateResult } from 'lit';
 import { Directive, directive, PartType, type ChildPart, type PartInfo } from 'lit/directive.js';
 import { isEmojiOnly, linkifyText, sanitizeFormattedBody, type BodyToken, type MediaRequest, type MessageItem } from '@omnisocial/core';
+import { msg } from '@lit/localize';
 
 /** Resolves an `mxc://` image to a blob URL through authenticated media (the room's loader). */
 export type LoadInlineImage = (request: MediaRequest) => Promise<string>;
@@ -125,7 +126,10 @@ function renderPlain(body: string): TemplateResult {
 }
 
 /** What stands for a deleted message: who deleted it when it was not its sender, and the reason given. */
-export function deletedText(message: Pick<MessageItem, 'deletion'>): string {
+export function deletedText(message: Pick<MessageItem, 'deletion' | 'held' | 'own'>): string {
+  if (message.held === 'rejected') {
+    return message.own ? msg('Not approved by a moderator: only you saw this message.') : msg('Not approved by a moderator');
+  }
   const deletion = message.deletion;
   if (!deletion?.byModerator) return 'Message deleted';
   return deletion.reason ? `Message deleted by a moderator (${deletion.reason})` : 'Message deleted by a moderator';

@@ -5,8 +5,12 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { MessageItem } from '@omnisocial/core';
 import type { Act } from './message-actions.ts';
+import { msg } from '@lit/localize';
 
 function statusText(message: MessageItem): string {
+  if (message.held === 'pending' && !message.redacted) {
+    return message.own ? msg("Waiting for a moderator's approval") : msg('Held for approval: only its author and moderators see it');
+  }
   switch (message.status) {
     case 'queued':
       return 'Waiting to send…';
@@ -22,7 +26,8 @@ function statusText(message: MessageItem): string {
 /** The send state in words, while the message is not sent. */
 export function renderSendStatus(message: MessageItem): TemplateResult | typeof nothing {
   const status = statusText(message);
-  return status ? html`<span class="status ${message.status}">${status}</span>` : nothing;
+  const kind = message.held === 'pending' && !message.redacted ? 'held' : message.status;
+  return status ? html`<span class="status ${kind}">${status}</span>` : nothing;
 }
 
 /** What the member can do about a message that was not sent. */

@@ -140,6 +140,17 @@ export const moderationStyles = css`
     resize: vertical;
   }
 
+  .confirm-dialog label.include-text {
+    display: flex;
+    align-items: center;
+    gap: var(--_space-s);
+    font-size: inherit;
+  }
+
+  .confirm-dialog .include-text-hint {
+    font-size: var(--_font-size-s);
+  }
+
   .confirm-dialog progress {
     inline-size: 100%;
     margin-block-end: var(--_space-m);

@@ -6,12 +6,16 @@ import type { ModerationKind } from '../message-tile/message-tile.ts';
 import type { ErrorStateNoun } from '../room/error-state.ts';
 import { renderMemberList } from './member-list.ts';
 import { confirmationText, doneText, standingText, type ConfirmedKind } from './moderation-texts.ts';
+import { reportReason } from './report-reason.ts';
+import { msg } from '@lit/localize';
 
 /** Who or what an action is about: a message (delete, report) or a member. */
 interface Target {
   readonly userId: string;
   readonly name: string;
   readonly eventId?: string;
+  /** A reported message's text in an encrypted room, sent with the report only if the reporter agrees. */
+  readonly quote?: string;
 }
 
 interface Confirmation {
@@ -45,6 +49,7 @@ export class ModerationController implements ReactiveController {
   readonly #noun: ErrorStateNoun;
   #confirmation: Confirmation | undefined;
   #reason = '';
+  #includeText = false;
   #busy = false;
   #progress: ModerationProgress | undefined;
   #error: string | undefined;
@@ -77,6 +82,9 @@ export class ModerationController implements ReactiveController {
       userId: message.sender.userId,
       name: message.sender.displayName,
       ...(message.eventId ? { eventId: message.eventId } : {}),
+      ...(kind === 'report' && snapshot.encrypted && !message.redacted && !message.undecryptable && message.body
+        ? { quote: message.body }
+        : {}),
     };
     if (kind === 'unmute') {
       void this.#run({ kind: 'unmute', userId: target.userId }, 'unmute', target.name);
@@ -94,6 +102,7 @@ export class ModerationController implements ReactiveController {
     );
     this.#confirmation = { kind, target, count, done };
     this.#reason = '';
+    this.#includeText = false;
     this.#error = undefined;
     this.#progress = undefined;
     this.#host.requestUpdate();
@@ -161,6 +170,7 @@ export class ModerationController implements ReactiveController {
                 ></textarea>`
             : nothing
         }
+        ${confirmation.target.quote ? this.#renderIncludeText() : nothing}
         ${
           progress && progress.total > 0
             ? html`<p class="progress" role="status">Deleting ${progress.done} of ${progress.total}…</p>
@@ -174,6 +184,25 @@ export class ModerationController implements ReactiveController {
         </div>
       </form>
     </dialog>`;
+  }
+
+  /** Consent to send an encrypted message's text with its report: off unless the reporter ticks it. */
+  #renderIncludeText(): TemplateResult {
+    return html`<label class="include-text">
+        <input
+          type="checkbox"
+          .checked=${this.#includeText}
+          ?disabled=${this.#busy}
+          aria-describedby="include-text-hint"
+          @change=${(event: Event) => (this.#includeText = (event.target as HTMLInputElement).checked)}
+        />
+        ${msg("Include the message's text")}
+      </label>
+      <p id="include-text-hint" class="include-text-hint">
+        ${msg(
+          "This conversation is encrypted: without its text, the site's moderators cannot read the message. If you include it, the server's administrators receive it as you see it, unencrypted.",
+        )}
+      </p>`;
   }
 
   #renderMembers(members: readonly RoomMember[]): TemplateResult {
@@ -254,7 +283,8 @@ export class ModerationController implements ReactiveController {
         await this.#deleteMessage(target.eventId, reason);
         return;
       }
-      command = { kind: 'report', eventId: target.eventId, ...withReason };
+      const sent = reportReason(reason, this.#includeText ? target.quote : undefined);
+      command = { kind: 'report', eventId: target.eventId, ...(sent ? { reason: sent } : {}) };
     } else if (kind === 'mute') command = { kind: 'mute', userId: target.userId };
     else if (kind === 'remove-messages') command = { kind, userId: target.userId, limit: RECENT_LIMIT, ...withReason };
     else command = { kind, userId: target.userId, ...withReason };
