@@ -1,3 +1,4 @@
+import { msg } from '@lit/localize';
 import type { ThemeName } from '../theme/tokens.ts';
 import { chatAttributes, type AttributeTable, dmAttributes, observedAttributes, roomAttributes, shellAttributes } from './attributes.ts';
 import { messageCount } from './facade.ts';
@@ -78,7 +79,7 @@ export class OmniRoom extends OmniShell {
     text: {
       title: (element) => element.getAttribute('room') ?? '',
       meta: messageCount,
-      action: 'Join the discussion',
+      action: () => msg('Join the discussion'),
     },
   };
 
@@ -142,9 +143,9 @@ export class OmniChat extends OmniShell {
     kind: 'chat',
     view: 'chat',
     text: {
-      title: (element) => element.getAttribute('post-title') ?? 'Discussion',
+      title: (element) => element.getAttribute('post-title') ?? msg('Discussion'),
       meta: messageCount,
-      action: 'Join the discussion',
+      action: () => msg('Join the discussion'),
     },
   };
 
@@ -196,9 +197,9 @@ export class OmniDm extends OmniShell {
     kind: 'dm',
     view: 'dm',
     text: {
-      title: (element) => element.getAttribute('user') ?? 'Direct messages',
-      meta: () => 'End-to-end encrypted',
-      action: 'Open the conversation',
+      title: (element) => element.getAttribute('user') ?? msg('Direct messages'),
+      meta: () => msg('End-to-end encrypted'),
+      action: () => msg('Open the conversation'),
     },
   };
 
