@@ -142,11 +142,7 @@ export function renderLauncher(
   if (badge) badge.textContent = unread > 0 ? formatCount(unread) : '';
   launcher.setAttribute(
     'aria-label',
-    failed
-      ? msg(str`Open chat: ${label}, could not be loaded`)
-      : unread > 0
-        ? unreadLabel(label, unread)
-        : msg(str`Open chat: ${label}`),
+    failed ? msg(str`Open chat: ${label}, could not be loaded`) : unread > 0 ? unreadLabel(label, unread) : msg(str`Open chat: ${label}`),
   );
   if (dialog?.open) dialog.setAttribute('aria-label', label);
 }
