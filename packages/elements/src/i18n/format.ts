@@ -53,7 +53,11 @@ export function humanSize(bytes: number): string {
   ).format(value);
 }
 
-/** "Ana, Ben and Chloé": names joined the active locale's way. */
+/**
+ * "Ana, Ben and Chloé": names joined the active locale's way. English lists keep the house style, without a
+ * serial comma (British English's list pattern).
+ */
 export function formatList(items: readonly string[]): string {
-  return new Intl.ListFormat(activeLocale(), { type: 'conjunction' }).format(items);
+  const locale = activeLocale();
+  return new Intl.ListFormat(locale === 'en' ? 'en-GB' : locale, { type: 'conjunction' }).format(items);
 }
