@@ -1,3 +1,5 @@
+import { msg, str } from '@lit/localize';
+import { formatCount } from '../../i18n/plural.ts';
 import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
 import type { MessageItem, ModerationCommand, ModerationProgress, RoomMember, RoomSnapshot, SessionView } from '@omnisocial/core';
 import type { OmniView } from '../../base/omni-view.ts';
@@ -127,8 +129,8 @@ export class ModerationController implements ReactiveController {
     if (!notice) return nothing;
     return html`<div class="moderation-notice" part="moderation-notice" role=${notice.alert ? 'alert' : 'status'}>
       <span>${notice.text}</span>
-      ${notice.undo ? html`<button type="button" class="undo" @click=${this.#onUndo}>Undo</button>` : nothing}
-      <button type="button" class="dismiss" @click=${this.#onDismiss}>Dismiss</button>
+      ${notice.undo ? html`<button type="button" class="undo" @click=${this.#onUndo}>${msg('Undo')}</button>` : nothing}
+      <button type="button" class="dismiss" @click=${this.#onDismiss}>${msg('Dismiss')}</button>
     </div>`;
   }
 
@@ -150,7 +152,7 @@ export class ModerationController implements ReactiveController {
         <p id="moderation-explanation">${text.explanation}</p>
         ${
           text.reason
-            ? html`<label for="moderation-reason">Reason (optional)</label>
+            ? html`<label for="moderation-reason">${msg('Reason (optional)')}</label>
                 <textarea
                   id="moderation-reason"
                   rows="2"
@@ -163,13 +165,15 @@ export class ModerationController implements ReactiveController {
         }
         ${
           progress && progress.total > 0
-            ? html`<p class="progress" role="status">Deleting ${progress.done} of ${progress.total}…</p>
-                <progress max=${progress.total} .value=${progress.done} aria-label="Messages deleted"></progress>`
+            ? html`<p class="progress" role="status">
+                  ${msg(str`Deleting ${formatCount(progress.done)} of ${formatCount(progress.total)}…`)}
+                </p>
+                <progress max=${progress.total} .value=${progress.done} aria-label=${msg('Messages deleted')}></progress>`
             : nothing
         }
         ${this.#error ? html`<p class="dialog-error" role="alert">${this.#error}</p>` : nothing}
         <div class="dialog-buttons">
-          <button type="button" class="cancel" @click=${this.#onCancel} ?disabled=${this.#busy}>Cancel</button>
+          <button type="button" class="cancel" @click=${this.#onCancel} ?disabled=${this.#busy}>${msg('Cancel')}</button>
           <button type="submit" class="confirm danger" ?disabled=${this.#busy}>${text.confirm}</button>
         </div>
       </form>
@@ -179,8 +183,8 @@ export class ModerationController implements ReactiveController {
   #renderMembers(members: readonly RoomMember[]): TemplateResult {
     return html`<dialog class="members-dialog" part="members" aria-labelledby="members-heading" @close=${this.#onMembersClosed}>
       <div class="members-top">
-        <h2 id="members-heading">Members (${members.length})</h2>
-        <button type="button" class="close" @click=${this.#closeMembers}>Close</button>
+        <h2 id="members-heading">${msg(str`Members (${formatCount(members.length)})`)}</h2>
+        <button type="button" class="close" @click=${this.#closeMembers}>${msg('Close')}</button>
       </div>
       ${this.#renderNotice()} ${renderMemberList(members, (member, kind) => this.#onMemberAction(member, kind))}
     </dialog>`;
@@ -355,5 +359,5 @@ function noticeFor(kind: ModerationKind, name: string, userId: string, progress?
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error && error.message ? error.message : 'The server refused. Try again.';
+  return error instanceof Error && error.message ? error.message : msg('The server refused. Try again.');
 }

@@ -19,7 +19,7 @@ export interface ErrorStateText {
 }
 
 /** One whole sentence per noun: translations cannot splice a noun into a sentence (gender, case, articles). */
-function byNoun(noun: ErrorStateNoun, texts: Readonly<Record<ErrorStateNoun, () => string>>): string {
+export function byNoun(noun: ErrorStateNoun, texts: Readonly<Record<ErrorStateNoun, () => string>>): string {
   return texts[noun]();
 }
 
