@@ -105,7 +105,7 @@ export class ModerationController implements ReactiveController {
   renderMembersButton(snapshot: RoomSnapshot): TemplateResult | typeof nothing {
     if (!snapshot.members || snapshot.directWith) return nothing;
     return html`<button type="button" class="members-button" part="members-button" aria-haspopup="dialog" @click=${this.#openMembers}>
-      Members
+      ${msg('Members')}
     </button>`;
   }
 

@@ -139,7 +139,8 @@ export class OmniRoomView extends OmniView {
 
   protected override render(): TemplateResult {
     const state = this.#view.room.state;
-    if (state.kind !== 'room') return this.#view.renderStatus(state, this.homeserver, { loading: 'Connecting…', persistenceNote: true });
+    if (state.kind !== 'room')
+      return this.#view.renderStatus(state, this.homeserver, { loading: msg('Connecting…'), persistenceNote: true });
     return this.#renderRoom(state.snapshot);
   }
 
