@@ -61,6 +61,8 @@ function upgradeProperties(element: HTMLElement, properties: readonly string[]):
  *   badge counting unread messages (its view follows the room behind the closed panel), that opens the full view in
  *   a panel anchored to it.
  * @attr message-count - A message count the page already knows, shown on the facade.
+ * @attr lang - The language of the element's text (`de`, `fr-CA`, `ar`…); without it, the closest `lang` around it
+ *   (the page's), then English. Arabic and Hebrew lay out right to left. See docs/languages.md.
  * @fires omni-error - The room, the homeserver or the chat's code cannot be loaded; `event.error` says why.
  * @fires omni-unread-change - The number of unread messages changed; `count` (also shown on a launcher's badge).
  */
@@ -115,6 +117,8 @@ reflect(OmniRoom, roomAttributes);
  *   badge counting unread messages (its view follows the room behind the closed panel), that opens the full view in
  *   a panel anchored to it.
  * @attr message-count - A message count the page already knows, shown on the facade.
+ * @attr lang - The language of the element's text (`de`, `fr-CA`, `ar`…); without it, the closest `lang` around it
+ *   (the page's), then English. Arabic and Hebrew lay out right to left. See docs/languages.md.
  * @fires omni-error - The chat cannot be shown or its code cannot be loaded; `event.error` says why.
  * @fires omni-unread-change - The number of unread messages changed; `count` (also shown on a launcher's badge).
  */
@@ -181,6 +185,8 @@ reflect(OmniChat, chatAttributes);
  * @attr presentation - `inline` (default) or `launcher`: a compact chat button named after the conversation, with a
  *   badge counting unread messages (its view follows the room behind the closed panel), that opens the full view in
  *   a panel anchored to it.
+ * @attr lang - The language of the element's text (`de`, `fr-CA`, `ar`…); without it, the closest `lang` around it
+ *   (the page's), then English. Arabic and Hebrew lay out right to left. See docs/languages.md.
  * @fires omni-error - The conversation cannot be shown or its code cannot be loaded; `event.error` says why.
  * @fires omni-unread-change - The number of unread messages changed; `count` (also shown on a launcher's badge).
  */

@@ -4,6 +4,7 @@ import { ElementBase } from './element-base.ts';
 import type { MountedView, ViewKind } from './contract.ts';
 import { buildFacade, buildLauncher, launcherTitle, renderFacade, renderLauncher, type Facade, type FacadeText } from './facade.ts';
 import { copyAttributes, forwardOtherAttributes } from './forwarding.ts';
+import { ShellLocale } from './shell-locale.ts';
 import { mountedSheet, reservedHeight, shellSheet, type ShellKind } from './styles.ts';
 import { loadViews, readAhead, type ViewsChunk } from './views-chunk.ts';
 
@@ -53,6 +54,7 @@ export class OmniShell extends ElementBase {
   };
   readonly #facade: Facade;
   #launcherButton: HTMLButtonElement | undefined;
+  readonly #locale = new ShellLocale(this, () => this.#renderFacade());
   #dialog: HTMLDialogElement | undefined;
 
   /** Set by each element class. */
@@ -84,6 +86,7 @@ export class OmniShell extends ElementBase {
   }
 
   connectedCallback(): void {
+    this.#locale.connect();
     if (!this.#viewKind) return;
     if (this.#loading) {
       this.#watchFar();
@@ -97,6 +100,7 @@ export class OmniShell extends ElementBase {
   }
 
   disconnectedCallback(): void {
+    this.#locale.disconnect();
     unwatch(this);
     unwatchFar(this);
     clearTimeout(this.#collapseTimer);
@@ -104,7 +108,9 @@ export class OmniShell extends ElementBase {
 
   attributeChangedCallback(name: string, _old: string | null, value: string | null): void {
     const view = this.#view;
-    if (name === 'presentation') {
+    if (name === 'lang') {
+      if (this.isConnected) this.#locale.apply();
+    } else if (name === 'presentation') {
       // Another presentation starts over from the facade.
       this.#dialog?.close();
       if (view) this.#collapse();
