@@ -2,78 +2,20 @@
  * Which language the elements speak, and loading it. Strings go through `@lit/localize` in runtime mode: English
  * is built in, every other locale is a module of its own (generated from packages/elements/xliff/ into
  * src/locales/) that loads with `import()` the first time an element asks for it, so the loader carries no
- * translation. No Lit here: the loader's shells use it before any view exists (docs/languages.md).
+ * translation. No Lit here; the loader's shells import this module only for a language other than English
+ * (loader/shell-locale.ts), the views statically (docs/languages.md).
  */
-import { configureLocalization } from '@lit/localize';
-import { allLocales, sourceLocale, targetLocales } from '../locales/locale-codes.ts';
+import { sourceLocale } from '../locales/locale-codes.ts';
 import { activeLocale, setActiveLocale } from './active-locale.ts';
+import { directionOf, matchLocale } from './lang.ts';
+import type { SetLocale } from './locale-runtime.ts';
 
-type TargetLocale = (typeof targetLocales)[number];
-type LocaleModule = typeof import('../locales/de.ts');
-
-/** One chunk per locale, fetched on first use. */
-const modules: Readonly<Record<TargetLocale, () => Promise<LocaleModule>>> = {
-  ar: () => import('../locales/ar.ts'),
-  de: () => import('../locales/de.ts'),
-  es: () => import('../locales/es.ts'),
-  fr: () => import('../locales/fr.ts'),
-  he: () => import('../locales/he.ts'),
-};
-
-/** Written right to left. */
-const RTL_LANGUAGES: ReadonlySet<string> = new Set(['ar', 'he', 'fa', 'ur', 'yi', 'ps', 'ckb', 'dv', 'sd', 'ug']);
-
-/** Old or alternative codes of supported languages (`iw` is Hebrew's code before 1989, still sent by some systems). */
-const ALIASES: Readonly<Record<string, string>> = { iw: 'he' };
-
-let localization: ReturnType<typeof configureLocalization> | undefined;
+/** `@lit/localize`'s runtime, loaded with the first language other than English (an English page never loads it). */
+let runtime: Promise<SetLocale> | undefined;
 let requested: string = sourceLocale;
 const listeners = new Set<() => void>();
 const asked = new Set<string>();
 let warned = false;
-
-function isTarget(locale: string): locale is TargetLocale {
-  return (targetLocales as readonly string[]).includes(locale);
-}
-
-function controls(): ReturnType<typeof configureLocalization> {
-  localization ??= configureLocalization({
-    sourceLocale,
-    targetLocales,
-    loadLocale: (locale) => (isTarget(locale) ? modules[locale]() : Promise.reject(new Error(`no locale ${locale}`))),
-  });
-  return localization;
-}
-
-/**
- * The supported locale closest to a BCP 47 tag: the tag itself, else its language (`de-AT` → `de`), else English.
- * Anything unknown or malformed falls back to English, never to an error.
- */
-export function matchLocale(tag: string | null | undefined): string {
-  const wanted = (tag ?? '').trim().toLowerCase().replaceAll('_', '-');
-  const all: readonly string[] = allLocales;
-  if (all.includes(wanted)) return wanted;
-  const language = wanted.split('-')[0] ?? '';
-  const match = ALIASES[language] ?? language;
-  return all.includes(match) ? match : sourceLocale;
-}
-
-/** The `lang` that applies to an element: its own, else the closest ancestor's (out of shadow roots too), else none. */
-export function langOf(element: Element): string | undefined {
-  let node: Element | null = element;
-  while (node) {
-    const lang = node.closest('[lang]:not([lang=""])')?.getAttribute('lang');
-    if (lang) return lang;
-    const root = node.getRootNode();
-    node = root instanceof ShadowRoot ? root.host : null;
-  }
-  return undefined;
-}
-
-/** `rtl` for a locale written right to left, `ltr` otherwise. */
-export function directionOf(locale: string): 'ltr' | 'rtl' {
-  return RTL_LANGUAGES.has(locale.split('-')[0] ?? '') ? 'rtl' : 'ltr';
-}
 
 /**
  * Asks for `locale`'s strings. The page has one active locale (runtime `@lit/localize` keeps one set of
@@ -86,13 +28,21 @@ export function requestLocale(locale: string): Promise<void> {
   if (asked.size > 1 && !warned) {
     warned = true;
     console.warn(
-      `OmniSocial Chat: elements on this page ask for several languages (${[...asked].join(', ')}); they all show the one asked for last. Set one lang on the page, see docs/languages.md.`,
+      `OmniSocial Chat: elements ask for several languages (${[...asked].join(', ')}); all show the last one (docs/languages.md).`,
     );
   }
   requested = target;
-  if (target === activeLocale() && !localization) return Promise.resolve();
-  return controls()
-    .setLocale(target)
+  if (target === activeLocale() && !runtime) return Promise.resolve();
+  runtime ??= import('./locale-runtime.ts').then(
+    (module) => module.configure(),
+    (error: unknown) => {
+      // Offline, say: the next request fetches it again.
+      runtime = undefined;
+      throw error;
+    },
+  );
+  return runtime
+    .then((setLocale) => setLocale(target))
     .then(
       () => {
         if (requested !== target) return;
@@ -110,3 +60,26 @@ export function onLocaleChange(listener: () => void): () => void {
 }
 
 export { activeLocale };
+
+/** Elements whose `dir` this module set (the page's own `dir` on an element is left alone). */
+const directed = new WeakSet<HTMLElement>();
+
+function direct(host: HTMLElement): void {
+  if (host.hasAttribute('dir') && !directed.has(host)) return;
+  directed.add(host);
+  host.setAttribute('dir', directionOf(activeLocale()));
+}
+
+/**
+ * What a loader shell does for its `lang`: asks for its locale, and from then on follows the active one, its
+ * direction on the element (`dir="rtl"` for Arabic and Hebrew) and `changed` to re-render. Returns the unsubscribe.
+ */
+export function followLocale(host: HTMLElement, lang: string, changed: () => void): () => void {
+  direct(host);
+  const stop = onLocaleChange(() => {
+    direct(host);
+    changed();
+  });
+  void requestLocale(lang);
+  return stop;
+}

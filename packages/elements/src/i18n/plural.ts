@@ -9,17 +9,9 @@ import { activeLocale } from './active-locale.ts';
 /** One text per plural category; `other` is required, a missing category falls back to it. */
 export type PluralForms = Readonly<Partial<Record<Intl.LDMLPluralRule, () => string>>> & { readonly other: () => string };
 
-const rules = new Map<string, Intl.PluralRules>();
-
 /** The form of `forms` that the active locale uses for `count`. */
 export function plural(count: number, forms: PluralForms): string {
-  const locale = activeLocale();
-  let rule = rules.get(locale);
-  if (!rule) {
-    rule = new Intl.PluralRules(locale);
-    rules.set(locale, rule);
-  }
-  return (forms[rule.select(count)] ?? forms.other)();
+  return (forms[new Intl.PluralRules(activeLocale()).select(count)] ?? forms.other)();
 }
 
 /** `count` written the active locale's way (digits, grouping). */

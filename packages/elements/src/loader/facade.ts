@@ -37,19 +37,6 @@ function messageCountText(count: number): string {
   });
 }
 
-/** The launcher's accessible name with an unread count. */
-function unreadLabel(label: string, unread: number): string {
-  const n = formatCount(unread);
-  return plural(unread, {
-    zero: () => msg(str`Open chat: ${label}, ${n} unread`, { id: 'launcher-unread-zero' }),
-    one: () => msg(str`Open chat: ${label}, ${n} unread`, { id: 'launcher-unread-one' }),
-    two: () => msg(str`Open chat: ${label}, ${n} unread`, { id: 'launcher-unread-two' }),
-    few: () => msg(str`Open chat: ${label}, ${n} unread`, { id: 'launcher-unread-few' }),
-    many: () => msg(str`Open chat: ${label}, ${n} unread`, { id: 'launcher-unread-many' }),
-    other: () => msg(str`Open chat: ${label}, ${n} unread`, { id: 'launcher-unread-other' }),
-  });
-}
-
 /** The facade's elements, kept to update their text. */
 export interface Facade {
   readonly root: HTMLDivElement;
@@ -142,7 +129,11 @@ export function renderLauncher(
   if (badge) badge.textContent = unread > 0 ? formatCount(unread) : '';
   launcher.setAttribute(
     'aria-label',
-    failed ? msg(str`Open chat: ${label}, could not be loaded`) : unread > 0 ? unreadLabel(label, unread) : msg(str`Open chat: ${label}`),
+    failed
+      ? msg(str`Open chat: ${label}, could not be loaded`)
+      : unread > 0
+        ? msg(str`Open chat: ${label}, ${formatCount(unread)} unread`)
+        : msg(str`Open chat: ${label}`),
   );
   if (dialog?.open) dialog.setAttribute('aria-label', label);
 }

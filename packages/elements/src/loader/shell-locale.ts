@@ -1,44 +1,29 @@
 /**
- * A shell's language: it asks for the locale its `lang` (or the page's) names, and follows the active locale's
- * direction (`dir="rtl"` for Arabic and Hebrew) so the facade, the launcher and the view inside lay out the way
- * their text reads. A `dir` the page set on the element itself is left alone.
+ * A shell's language. The loader only reads the `lang` that applies (the element's own, else the closest around it):
+ * English needs nothing more, so an English page never fetches the localization. Any other language loads
+ * i18n/locale.ts, which fetches that locale's strings, sets `dir` (right to left for Arabic and Hebrew) and
+ * re-renders the facade; once loaded, every shell follows it, English ones too.
  */
-import { activeLocale, directionOf, langOf, matchLocale, onLocaleChange, requestLocale } from '../i18n/locale.ts';
 
-export class ShellLocale {
-  readonly #host: HTMLElement;
-  readonly #changed: () => void;
-  #stop: (() => void) | undefined;
-  /** Whether the `dir` attribute is this element's doing (else the page chose it, or nobody did yet). */
-  #ownDir = false;
-
-  constructor(host: HTMLElement, changed: () => void) {
-    this.#host = host;
-    this.#changed = changed;
+/** The `lang` that applies to an element: its own, else the closest ancestor's (out of shadow roots too), else none. */
+export function langOf(element: Element): string {
+  for (let node: Node | null = element; node; node = node instanceof ShadowRoot ? node.host : node.parentNode) {
+    if (node instanceof HTMLElement && node.lang) return node.lang;
   }
+  return '';
+}
 
-  connect(): void {
-    this.#stop ??= onLocaleChange(() => {
-      this.#direct();
-      this.#changed();
-    });
-    this.apply();
-  }
+let localized = false;
 
-  disconnect(): void {
-    this.#stop?.();
-    this.#stop = undefined;
-  }
-
-  /** Asks for the locale of the element's `lang`, else the closest `lang` around it, else English. */
-  apply(): void {
-    void requestLocale(matchLocale(langOf(this.#host)));
-    this.#direct();
-  }
-
-  #direct(): void {
-    if (this.#host.hasAttribute('dir') && !this.#ownDir) return;
-    this.#ownDir = true;
-    this.#host.setAttribute('dir', directionOf(activeLocale()));
-  }
+/** Starts following the element's language; returns what stops it (on disconnection). */
+export function speak(host: HTMLElement, changed: () => void): () => void {
+  const lang = langOf(host);
+  if (!localized && /^(en)?(-|$)/i.test(lang)) return () => undefined;
+  localized = true;
+  // Offline, the facade stays in English; the next connection or `lang` change tries again.
+  const following = import('../i18n/locale.ts').then(
+    ({ followLocale }) => followLocale(host, lang, changed),
+    () => () => undefined,
+  );
+  return () => void following.then((stop) => stop());
 }

@@ -4,7 +4,7 @@ import { ElementBase } from './element-base.ts';
 import type { MountedView, ViewKind } from './contract.ts';
 import { buildFacade, buildLauncher, launcherTitle, renderFacade, renderLauncher, type Facade, type FacadeText } from './facade.ts';
 import { copyAttributes, forwardOtherAttributes } from './forwarding.ts';
-import { ShellLocale } from './shell-locale.ts';
+import { speak } from './shell-locale.ts';
 import { mountedSheet, reservedHeight, shellSheet, type ShellKind } from './styles.ts';
 import { loadViews, readAhead, type ViewsChunk } from './views-chunk.ts';
 
@@ -54,7 +54,7 @@ export class OmniShell extends ElementBase {
   };
   readonly #facade: Facade;
   #launcherButton: HTMLButtonElement | undefined;
-  readonly #locale = new ShellLocale(this, () => this.#renderFacade());
+  #silence: (() => void) | undefined;
   #dialog: HTMLDialogElement | undefined;
 
   /** Set by each element class. */
@@ -86,7 +86,7 @@ export class OmniShell extends ElementBase {
   }
 
   connectedCallback(): void {
-    this.#locale.connect();
+    this.#speak();
     if (!this.#viewKind) return;
     if (this.#loading) {
       this.#watchFar();
@@ -100,7 +100,7 @@ export class OmniShell extends ElementBase {
   }
 
   disconnectedCallback(): void {
-    this.#locale.disconnect();
+    this.#silence?.();
     unwatch(this);
     unwatchFar(this);
     clearTimeout(this.#collapseTimer);
@@ -109,7 +109,7 @@ export class OmniShell extends ElementBase {
   attributeChangedCallback(name: string, _old: string | null, value: string | null): void {
     const view = this.#view;
     if (name === 'lang') {
-      if (this.isConnected) this.#locale.apply();
+      if (this.isConnected) this.#speak();
     } else if (name === 'presentation') {
       // Another presentation starts over from the facade.
       this.#dialog?.close();
@@ -291,6 +291,12 @@ export class OmniShell extends ElementBase {
       log.scrollTop = bottom;
       await new Promise(requestAnimationFrame);
     }
+  }
+
+  /** Follows the element's language (loader/shell-locale.ts). */
+  #speak(): void {
+    this.#silence?.();
+    this.#silence = speak(this, () => this.#renderFacade());
   }
 
   #launcherTitle(): string {
