@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import { memberMessage } from '../i18n/member-error.ts';
 import { html, nothing, svg, type ReactiveController, type TemplateResult } from 'lit';
 import type { MessageItem, OmniErrorInfo, RoomSnapshot, SessionView } from '@omnisocial/core';
 import type { OmniView } from '../base/omni-view.ts';
@@ -267,7 +268,7 @@ export class RoomViewController implements ReactiveController {
                 snapshot.standing?.kind !== 'banned',
             })
       }
-      ${snapshot.status === 'absent' && snapshot.error ? html`<p role="alert">${snapshot.error.message}</p>` : nothing}
+      ${snapshot.status === 'absent' && snapshot.error ? html`<p role="alert">${memberMessage(snapshot.error, msg('Something went wrong'))}</p>` : nothing}
     `;
   }
 

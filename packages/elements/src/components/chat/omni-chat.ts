@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import { memberMessage } from '../../i18n/member-error.ts';
 import { html, nothing, type TemplateResult } from 'lit';
 import {
   displayUrl,
@@ -154,7 +155,7 @@ export class OmniChatView extends OmniView {
       case 'error':
         return this.#view.renderError(view.error, this.homeserver);
       case 'mismatch':
-        return html`<p role="alert" part="mismatch">${view.message ?? msg("This discussion's address points to another room.")}</p>`;
+        return html`<p role="alert" part="mismatch">${memberMessage(view, msg("This discussion's address points to another room."))}</p>`;
       case 'room':
         return this.#renderRoom(view);
     }

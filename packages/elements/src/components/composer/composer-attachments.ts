@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import { memberMessage } from '../../i18n/member-error.ts';
 import { humanSize } from '../../i18n/format.ts';
 import { html, nothing, type LitElement, type TemplateResult } from 'lit';
 
@@ -81,7 +82,7 @@ export class ComposerAttachments {
         checked: Promise.resolve(),
       };
       entry.checked = actions.checkAttachment(file).catch((error: unknown) => {
-        entry.error = error instanceof Error ? error.message : msg(str`“${file.name}” cannot be sent.`);
+        entry.error = memberMessage(error, msg(str`“${file.name}” cannot be sent.`));
         this.#host.requestUpdate();
       });
       this.#files.push(entry);
@@ -116,7 +117,7 @@ export class ComposerAttachments {
       try {
         await actions.sendAttachment(entry.file, first && caption.trim() ? caption : undefined, replyTo);
       } catch (error) {
-        entry.error = error instanceof Error ? error.message : msg(str`“${entry.file.name}” could not be sent.`);
+        entry.error = memberMessage(error, msg(str`“${entry.file.name}” could not be sent.`));
         this.#files.push({ ...entry, checked: Promise.resolve() });
         this.#host.requestUpdate();
         continue;

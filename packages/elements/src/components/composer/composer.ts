@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import { memberMessage } from '../../i18n/member-error.ts';
 import { html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
 import {
   composeDraft,
@@ -407,7 +408,8 @@ export class ComposerController implements ReactiveController {
           this.#draftBeforeEdit = left;
         } else if (replyTo) this.#replyTo = replyTo;
       }
-      const reason = error instanceof Error && 'code' in error && error.code === 'too-large' ? error.message : undefined;
+      const reason =
+        error instanceof Error && 'code' in error && error.code === 'too-large' ? memberMessage(error, error.message) : undefined;
       this.#error = reason ?? (editing ? msg('The edit could not be saved.') : msg('The message could not be sent.'));
       this.#host.requestUpdate();
     }

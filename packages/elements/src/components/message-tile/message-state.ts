@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import { memberMessage } from '../../i18n/member-error.ts';
 /**
  * What state a message is in, in words and in its meta line: sending or not sent (with Retry, Cancel or
  * Remove), encrypted and unreadable (with why and Retry), sent from a device or identity not to be trusted.
@@ -30,7 +31,7 @@ export function renderSendStatus(message: MessageItem): TemplateResult | typeof 
 export function renderSendFailure(message: MessageItem, tab: number, act: Act): TemplateResult | typeof nothing {
   return message.status === 'failed' && message.retryable === false
     ? // Sending it again cannot work (too large): say why, and offer only to remove it.
-      html`<span class="send-error">${message.sendError ?? ''}</span
+      html`<span class="send-error">${memberMessage({ code: 'too-large', message: message.sendError }, '')}</span
         ><button type="button" class="small" tabindex=${tab} @click=${act('cancel')}>
           ${msg('Remove', { id: 'send-failure-remove' })}
         </button>`

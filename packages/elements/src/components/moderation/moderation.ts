@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import { memberMessage } from '../../i18n/member-error.ts';
 import { formatCount } from '../../i18n/plural.ts';
 import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
 import type { MessageItem, ModerationCommand, ModerationProgress, RoomMember, RoomSnapshot, SessionView } from '@omnisocial/core';
@@ -359,5 +360,5 @@ function noticeFor(kind: ModerationKind, name: string, userId: string, progress?
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error && error.message ? error.message : msg('The server refused. Try again.');
+  return memberMessage(error, msg('The server refused. Try again.'));
 }

@@ -1,4 +1,5 @@
 import { html, nothing, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
+import { memberMessage } from '../../i18n/member-error.ts';
 import { msg, str } from '@lit/localize';
 import type { OmniErrorCode, OmniErrorInfo } from '@omnisocial/core';
 
@@ -96,7 +97,7 @@ const TEXTS: Record<OmniErrorCode, Describe> = {
   'bad-file': (_noun, error) => ({
     icon: 'warning',
     heading: msg('This file cannot be sent'),
-    advice: error.message,
+    advice: memberMessage(error, msg('This file cannot be sent.')),
     retry: false,
   }),
   'bad-homeserver': MISCONFIGURED,
@@ -104,7 +105,7 @@ const TEXTS: Record<OmniErrorCode, Describe> = {
   'bad-user': (_noun, error) => ({
     icon: 'warning',
     heading: msg('This conversation cannot be started'),
-    advice: error.message,
+    advice: memberMessage(error, msg('That is not a valid user id.')),
     retry: false,
   }),
   'binding-mismatch': () => ({
@@ -122,7 +123,7 @@ const TEXTS: Record<OmniErrorCode, Describe> = {
   'unknown-user': (_noun, error) => ({
     icon: 'missing',
     heading: msg('This person cannot be found'),
-    advice: msg(str`${error.message} Their account may have been removed, or the address is wrong.`),
+    advice: msg(str`${memberMessage(error, '')} Their account may have been removed, or the address is wrong.`),
     retry: false,
   }),
   'creation-refused': (noun) => ({

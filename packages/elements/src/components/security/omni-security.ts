@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import { memberMessage } from '../../i18n/member-error.ts';
 import { formatCount, plural } from '../../i18n/plural.ts';
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import { onSessionsChange, sessionFor, type SecurityStatus, type SessionHandle, type Unsubscribe } from '@omnisocial/core';
@@ -15,7 +16,7 @@ function errorCode(error: unknown): string | undefined {
 }
 
 function errorMessage(error: unknown): string {
-  return error instanceof Error && error.message ? error.message : msg('Something went wrong. Try again.');
+  return memberMessage(error, msg('Something went wrong. Try again.'));
 }
 
 /** "This browser is verified. 12 message keys restored from the backup." */

@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import { memberMessage } from '../../i18n/member-error.ts';
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import {
   completeSsoSignIn,
@@ -44,7 +45,7 @@ function message(error: unknown, fallback: string): string {
   // Core names the homeserver's URL in this one, which means nothing to a member.
   if (error instanceof OmniError && error.code === 'unreachable')
     return msg('The chat server cannot be reached. Check your connection, then try again.');
-  return error instanceof Error && error.message ? error.message : fallback;
+  return memberMessage(error, fallback);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import { memberMessage } from '../../i18n/member-error.ts';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import {
   onSessionsChange,
@@ -354,7 +355,7 @@ export class OmniVerification extends OmniElement {
         for (const instance of instances) instance.requestUpdate();
       },
       (error: unknown) => {
-        this.error = error instanceof Error ? error.message : msg('Verification could not start.');
+        this.error = memberMessage(error, msg('Verification could not start.'));
       },
     );
   };
@@ -362,7 +363,7 @@ export class OmniVerification extends OmniElement {
   #answer(command: Promise<void>): void {
     this.#focusNext = true;
     command.catch((error: unknown) => {
-      this.error = error instanceof Error ? error.message : msg('The verification failed.');
+      this.error = memberMessage(error, msg('The verification failed.'));
     });
   }
 
