@@ -14,23 +14,17 @@ import type { SetLocale } from './locale-runtime.ts';
 let runtime: Promise<SetLocale> | undefined;
 let requested: string = sourceLocale;
 const listeners = new Set<() => void>();
-const asked = new Set<string>();
+/** The locale each following shell asked for, to tell a page that two of them disagree. */
+const wanted = new Map<HTMLElement, string>();
 let warned = false;
 
 /**
  * Asks for `locale`'s strings. The page has one active locale (runtime `@lit/localize` keeps one set of
- * translations): the latest request wins, and a console warning says so once when elements ask for different
- * languages. A locale that fails to load (offline) leaves the current one in place; asking again retries.
+ * translations): the latest request wins ({@link followLocale} warns once when shells on the page disagree). A
+ * locale that fails to load (offline) leaves the current one in place; asking again retries.
  */
 export function requestLocale(locale: string): Promise<void> {
   const target = matchLocale(locale);
-  asked.add(target);
-  if (asked.size > 1 && !warned) {
-    warned = true;
-    console.warn(
-      `OmniSocial Chat: elements ask for several languages (${[...asked].join(', ')}); all show the last one (docs/languages.md).`,
-    );
-  }
   requested = target;
   if (target === activeLocale() && !runtime) return Promise.resolve();
   runtime ??= import('./locale-runtime.ts').then(
@@ -80,6 +74,18 @@ export function followLocale(host: HTMLElement, lang: string, changed: () => voi
     direct(host);
     changed();
   });
-  void requestLocale(lang);
-  return stop;
+  const target = matchLocale(lang);
+  wanted.set(host, target);
+  const languages = new Set(wanted.values());
+  if (languages.size > 1 && !warned) {
+    warned = true;
+    console.warn(
+      `OmniSocial Chat: elements ask for several languages (${[...languages].join(', ')}); all show the last one (docs/languages.md).`,
+    );
+  }
+  void requestLocale(target);
+  return () => {
+    wanted.delete(host);
+    stop();
+  };
 }

@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import { activeLocale } from '../../i18n/active-locale.ts';
 import { formatDay } from '../../i18n/format.ts';
 import { formatCount, plural } from '../../i18n/plural.ts';
 import { html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
@@ -227,7 +228,8 @@ export class TimelineController implements ReactiveController {
         const active = item.key === this.#keyboard.activeKey;
         const { showActions, menu, expanded } = this.#menus.tileState(item.key, active);
         const receipts = item.key === this.#receiptsKey;
-        const state = `${String(active)} ${String(showActions)} ${menu} ${String(expanded)} ${String(receipts)} ${this.#moderationKey}`;
+        // The locale too: a tile cached in one language must not survive a change of language.
+        const state = `${String(active)} ${String(showActions)} ${menu} ${String(expanded)} ${String(receipts)} ${this.#moderationKey} ${activeLocale()}`;
         const cached = this.#tiles.get(item);
         if (cached?.state === state) return cached.tile;
         const tile = renderMessageTile(item, {
