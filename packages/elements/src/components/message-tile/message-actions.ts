@@ -51,7 +51,7 @@ const ICONS = {
 };
 
 function icon(name: keyof typeof ICONS): TemplateResult {
-  return html`<svg class="tool-icon" viewBox="0 0 16 16" aria-hidden="true">${ICONS[name]}</svg>`;
+  return html`<svg class="tool-icon" data-icon=${name} viewBox="0 0 16 16" aria-hidden="true">${ICONS[name]}</svg>`;
 }
 
 interface Tool {
