@@ -145,7 +145,7 @@ async function summarise(since: number, ran: readonly string[]): Promise<{ rows:
       target: '—',
       ok: undefined,
     });
-    for (const [locale, bytes] of Object.entries(sizes.localeGzipBytes ?? {})) {
+    for (const [locale, bytes] of Object.entries(sizes.localeGzipBytes)) {
       add({
         scenario: 'sizes',
         figure: `locale ${locale} (its strings, on demand), gzip`,
