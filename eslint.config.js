@@ -7,7 +7,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/', '.cache/', '**/dist/', 'test-results/', 'bench-results/'] },
+  { ignores: ['**/node_modules/', '.cache/', '**/dist/', 'test-results/', 'bench-results/', 'packages/elements/src/locales/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -47,6 +47,10 @@ function buildOptions(mode: string): BuildEnvironmentOptions {
         ? { index: `${elements}src/index.ts`, moderation: `${elements}src/moderation.ts` }
         : { 'omni-chat': `${elements}src/loader.ts` },
       preserveEntrySignatures: 'strict',
+      // @lit/localize declares no `sideEffects`, and its runtime module sets up state when imported: without this,
+      // importing `msg()` into the loader would carry the whole runtime (message ids, locale loading), which only
+      // comes with the first language other than English (i18n/locale-runtime.ts).
+      treeshake: { moduleSideEffects: (id: string) => !/[\\/]@lit[\\/]localize[\\/]/.test(id) },
       ...(forBundlers ? { external } : {}),
       output: {
         format: 'es',
@@ -58,6 +62,12 @@ function buildOptions(mode: string): BuildEnvironmentOptions {
             {
               name: 'page',
               test: /packages[\\/]core[\\/]src[\\/](page|types|homeserver|sso)\.ts$/,
+            },
+            // What the loader shares with the views (`msg()`, `str`, plurals, events, attribute tables) as one chunk, not
+            // several tiny ones; the localization runtime and translations load only for a language other than English.
+            {
+              name: 'shared',
+              test: /(@lit[\\/]localize[\\/](init[\\/]install|internal[\\/](str-tag|default-msg))\.js|elements[\\/]src[\\/](i18n[\\/](active-locale|plural)|events|loader[\\/](attributes|icon))\.ts)$/,
             },
           ],
         },

@@ -17,7 +17,7 @@ import { startSynapse, stopAllSynapses, type Homeserver } from '@omnisocial/test
 import type { SyncSeed } from './run.ts';
 import type { SeededHistory } from './sending.ts';
 import { StalledError, bounded } from './bounded.ts';
-import { ENGINE_BUDGET, LOADER_BUDGET, measureBuild, runBuild, type BuildSizes } from '../support/build.ts';
+import { ENGINE_BUDGET, LOADER_BUDGET, LOCALE_BUDGET, measureBuild, runBuild, type BuildSizes } from '../support/build.ts';
 import { measureEntries, type EntrySizes } from '../support/entry-sizes.ts';
 import { FRAMEWORK_TYPINGS_JS_BUDGET, REACT_WRAPPER_BUDGET } from '../node/budgets.ts';
 import { ratioOf } from './peers/plausible.ts';
@@ -175,6 +175,24 @@ async function summarise(since: number, ran: readonly string[]): Promise<{ rows:
       ok: sizes.engineGzipBytes <= ENGINE_BUDGET,
     });
     for (const row of entryRows(sizes)) add(row);
+    add({
+      scenario: 'sizes',
+      figure: 'localization runtime (first language other than English), gzip',
+      value: sizes.localizationRuntimeGzipBytes,
+      unit: 'B',
+      target: '—',
+      ok: undefined,
+    });
+    for (const [locale, bytes] of Object.entries(sizes.localeGzipBytes)) {
+      add({
+        scenario: 'sizes',
+        figure: `locale ${locale} (its strings, on demand), gzip`,
+        value: bytes,
+        unit: 'B',
+        target: `≤ ${String(LOCALE_BUDGET)} B`,
+        ok: bytes <= LOCALE_BUDGET,
+      });
+    }
     add({
       scenario: 'sizes',
       figure: 'crypto wasm file (gzip ' + String(sizes.wasmGzipBytes) + ' B)',

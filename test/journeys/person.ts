@@ -28,6 +28,8 @@ export interface ElementSpec {
 export interface PageSpec {
   theme?: 'dark';
   dir?: 'rtl';
+  /** The page's `lang` (the elements follow it). */
+  lang?: string;
   elements: ElementSpec[];
 }
 

@@ -23,7 +23,7 @@ import {
   staticClosure as closureOf,
   type Manifest,
 } from '../support/build.ts';
-import { ENGINE_BUDGET, LOADER_BUDGET } from './budgets.ts';
+import { ENGINE_BUDGET, LOADER_BUDGET, LOCALE_BUDGET } from './budgets.ts';
 
 /** How long the page is watched for requests it must not make (a window with no event to wait for). */
 const NOTHING_MORE_WINDOW_MS = 1_500;
@@ -63,6 +63,18 @@ before(async () => {
 });
 
 describe('the build', () => {
+  test('each locale module stays within its budget, and the loader imports none of them statically', async (t) => {
+    const locales = Object.keys(manifest).filter((key) => /^packages\/elements\/src\/locales\/(?!locale-codes)[a-z-]+\.ts$/.test(key));
+    assert.deepEqual(locales.length, 5, `locale modules in the build: ${locales.join(', ')}`);
+    const loader = staticClosure(entryKey());
+    for (const key of locales) {
+      const bytes = await gzipSize(manifest[key]?.file ?? key);
+      t.diagnostic(`${key}: ${bytes} B gzip`);
+      assert.ok(bytes <= LOCALE_BUDGET, `${key} weighs ${bytes} B gzip, over the ${LOCALE_BUDGET} B budget`);
+      assert.ok(!loader.has(key), `${key} is imported statically by the loader`);
+    }
+  });
+
   test('the loader (omni-chat.js and what it imports statically) stays within 8 KB gzip', async (t) => {
     const loader = files(staticClosure(entryKey()));
     const sizes = await Promise.all(loader.map(gzipSize));

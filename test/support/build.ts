@@ -10,9 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { withDirectoryLock } from '@omnisocial/testing';
-import { ENGINE_BUDGET, LOADER_BUDGET } from '../node/budgets.ts';
+import { ENGINE_BUDGET, LOADER_BUDGET, LOCALE_BUDGET } from '../node/budgets.ts';
 
-export { ENGINE_BUDGET, LOADER_BUDGET };
+export { ENGINE_BUDGET, LOADER_BUDGET, LOCALE_BUDGET };
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const dist = path.join(root, 'packages/elements/dist');
@@ -43,6 +43,20 @@ export interface BuildSizes {
   wasmBytes: number;
   wasmGzipBytes: number;
   wasmFile: string;
+  /** Each locale module (its translations), gzip level 9, by locale code: fetched only by a page in that language. */
+  localeGzipBytes: Record<string, number>;
+  /** What the first language other than English loads besides its strings (the localization runtime), gzip level 9. */
+  localizationRuntimeGzipBytes: number;
+}
+
+/** The locale modules' manifest keys, by locale code. */
+export function localeKeys(manifest: Manifest): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const key of Object.keys(manifest)) {
+    const locale = /^packages\/elements\/src\/locales\/([a-z-]+)\.ts$/.exec(key)?.[1];
+    if (locale && locale !== 'locale-codes') keys.set(locale, key);
+  }
+  return keys;
 }
 
 export async function readManifest(): Promise<Manifest> {
@@ -96,6 +110,18 @@ export async function measureBuild(): Promise<BuildSizes> {
     wasmBytes: wasmBuffer.length,
     wasmGzipBytes: gzipSync(wasmBuffer, { level: 9 }).length,
     wasmFile: wasm.file,
+    localeGzipBytes: Object.fromEntries(
+      await Promise.all(
+        [...localeKeys(manifest)].map(async ([locale, key]) => [locale, await gzipSize(manifest[key]?.file ?? key)] as const),
+      ),
+    ),
+    localizationRuntimeGzipBytes: (
+      await Promise.all(
+        [...staticClosure(manifest, 'packages/elements/src/i18n/locale-runtime.ts')]
+          .filter((key) => !loaderKeys.has(key) && !localeKeys(manifest).has(key))
+          .map((key) => gzipSize(manifest[key]?.file ?? key)),
+      )
+    ).reduce((sum, bytes) => sum + bytes, 0),
   };
 }
 

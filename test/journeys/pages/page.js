@@ -1,5 +1,5 @@
 // The host page's own script. What it embeds comes from the query string: `spec` is JSON
-// `{ theme?, dir?, elements: [{ tag, title?, attributes }] }`. A post's element goes under the post's
+// `{ theme?, dir?, lang?, elements: [{ tag, title?, attributes }] }`. A post's element goes under the post's
 // heading, as a blog or feed would place it. The page signs its member in and out through the public API,
 // as a site with its own login does; the elements' own forms work too.
 import { signIn, signOut } from '/omni-chat.js';
@@ -11,6 +11,7 @@ const signOutButton = document.querySelector('#sign-out');
 
 if (spec.theme === 'dark') document.documentElement.classList.add('dark');
 if (spec.dir) document.documentElement.dir = spec.dir;
+if (spec.lang) document.documentElement.lang = spec.lang;
 
 for (const entry of spec.elements) {
   const element = document.createElement(entry.tag);

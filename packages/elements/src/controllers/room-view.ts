@@ -1,3 +1,5 @@
+import { msg, str } from '@lit/localize';
+import { memberMessage } from '../i18n/member-error.ts';
 import { html, nothing, svg, type ReactiveController, type TemplateResult } from 'lit';
 import type { MessageItem, OmniErrorInfo, RoomSnapshot, SessionView } from '@omnisocial/core';
 import type { OmniView } from '../base/omni-view.ts';
@@ -15,10 +17,10 @@ import { RoomController, type RoomTarget, type RoomViewState } from './room-cont
 const LOCK = svg`<path d="M8 1a4 4 0 0 0-4 4v2H3a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1V8a1 1 0 0 0-1-1h-1V5a4 4 0 0 0-4-4Zm-2 6V5a2 2 0 1 1 4 0v2H6Z"/>`;
 
 /** Why a guest is asked to sign in, per view. */
-const MEMBERS_ONLY: Record<ErrorStateNoun, string> = {
-  room: 'Sign in to join this room — it is for members only.',
-  discussion: 'Sign in to join this discussion — it is for members only.',
-  conversation: 'Sign in with an account to send direct messages — guests cannot.',
+const MEMBERS_ONLY: Record<ErrorStateNoun, () => string> = {
+  room: () => msg('Sign in to join this room — it is for members only.'),
+  discussion: () => msg('Sign in to join this discussion — it is for members only.'),
+  conversation: () => msg('Sign in with an account to send direct messages — guests cannot.'),
 };
 
 /** How a view finds its room and what only it adds to the events every room view fires. */
@@ -164,24 +166,26 @@ export class RoomViewController implements ReactiveController {
         return this.renderError(state.error, homeserver);
       case 'signed-out':
         return html`
-          ${state.revoked ? html`<p class="notice" role="status">You were signed out.</p>` : nothing}
+          ${state.revoked ? html`<p class="notice" role="status">${msg('You were signed out.')}</p>` : nothing}
           ${texts.signInPrompt ? html`<p class="notice">${texts.signInPrompt}</p>` : nothing} ${this.renderSignIn(homeserver)}
           ${
             texts.persistenceNote && !state.persistent
-              ? html`<p class="notice">This browser does not keep sign-ins (private browsing?): you will sign in again after a reload.</p>`
+              ? html`<p class="notice">
+                  ${msg('This browser does not keep sign-ins (private browsing?): you will sign in again after a reload.')}
+                </p>`
               : nothing
           }
         `;
       case 'expired':
         return html`
-          <p class="notice" role="status">Your session has ended. Sign in again as ${state.userId} to continue.</p>
+          <p class="notice" role="status">${msg(str`Your session has ended. Sign in again as ${state.userId} to continue.`)}</p>
           ${this.renderSignIn(homeserver)}
         `;
       case 'elsewhere':
         return html`
           <div class="notice" role="status">
-            <p>This chat is open in another tab.</p>
-            <button type="button" @click=${this.#onUseHere}>Use chat here</button>
+            <p>${msg('This chat is open in another tab.')}</p>
+            <button type="button" @click=${this.#onUseHere}>${msg('Use chat here')}</button>
           </div>
         `;
     }
@@ -194,7 +198,7 @@ export class RoomViewController implements ReactiveController {
    */
   renderError(error: OmniErrorInfo, homeserver: string): TemplateResult {
     if (error.code === 'guest-forbidden') {
-      return this.renderSignIn(homeserver, { reason: MEMBERS_ONLY[this.#noun], guest: false });
+      return this.renderSignIn(homeserver, { reason: MEMBERS_ONLY[this.#noun](), guest: false });
     }
     return renderErrorState(describeErrorState(error, this.#noun), this.#onRetry);
   }
@@ -264,7 +268,7 @@ export class RoomViewController implements ReactiveController {
                 snapshot.standing?.kind !== 'banned',
             })
       }
-      ${snapshot.status === 'absent' && snapshot.error ? html`<p role="alert">${snapshot.error.message}</p>` : nothing}
+      ${snapshot.status === 'absent' && snapshot.error ? html`<p role="alert">${memberMessage(snapshot.error, msg('Something went wrong'))}</p>` : nothing}
     `;
   }
 
@@ -295,9 +299,9 @@ export class RoomViewController implements ReactiveController {
 }
 
 /** The `encryption` part: a quiet lock and words, with who can read the messages as its description. */
-function renderEncrypted(note = 'Messages in this room are end-to-end encrypted.'): TemplateResult {
+function renderEncrypted(note = msg('Messages in this room are end-to-end encrypted.')): TemplateResult {
   return html`<span class="encrypted" part="encryption" title=${note}
-    ><svg viewBox="0 0 16 16" aria-hidden="true">${LOCK}</svg>End-to-end encrypted</span
+    ><svg viewBox="0 0 16 16" aria-hidden="true">${LOCK}</svg>${msg('End-to-end encrypted')}</span
   >`;
 }
 

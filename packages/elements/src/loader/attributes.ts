@@ -45,13 +45,13 @@ export const dmAttributes = {
 } as const satisfies AttributeTable;
 
 /**
- * Attributes only the shell reads (how and when it loads, collapses, presents itself, and the facade's count); they
- * never reach the view. `collapse` is read when it matters, so it is not observed.
+ * Attributes only the shell reads (how and when it loads, collapses, presents itself, the facade's count, and `lang`:
+ * the language of every string, docs/languages.md); they never reach the view. `collapse` is read when it matters, so it is not observed.
  */
 export const shellAttributes = {
-  room: ['message-count', 'loading', 'presentation', 'collapse'],
-  chat: ['message-count', 'loading', 'presentation', 'collapse'],
-  dm: ['loading', 'presentation', 'collapse'],
+  room: ['message-count', 'loading', 'presentation', 'collapse', 'lang'],
+  chat: ['message-count', 'loading', 'presentation', 'collapse', 'lang'],
+  dm: ['loading', 'presentation', 'collapse', 'lang'],
 } as const;
 
 /** What a shell observes: its view's attributes, then its own but `collapse`. */

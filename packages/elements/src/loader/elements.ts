@@ -1,3 +1,4 @@
+import { msg } from '@lit/localize';
 import type { ThemeName } from '../theme/tokens.ts';
 import { chatAttributes, type AttributeTable, dmAttributes, observedAttributes, roomAttributes, shellAttributes } from './attributes.ts';
 import { messageCount } from './facade.ts';
@@ -60,6 +61,8 @@ function upgradeProperties(element: HTMLElement, properties: readonly string[]):
  *   badge counting unread messages (its view follows the room behind the closed panel), that opens the full view in
  *   a panel anchored to it.
  * @attr message-count - A message count the page already knows, shown on the facade.
+ * @attr lang - The language of the element's text (`de`, `fr-CA`, `ar`…); without it, the closest `lang` around it
+ *   (the page's), then English. Arabic and Hebrew lay out right to left. See docs/languages.md.
  * @fires omni-error - The room, the homeserver or the chat's code cannot be loaded; `event.error` says why.
  * @fires omni-unread-change - The number of unread messages changed; `count` (also shown on a launcher's badge).
  */
@@ -78,7 +81,7 @@ export class OmniRoom extends OmniShell {
     text: {
       title: (element) => element.getAttribute('room') ?? '',
       meta: messageCount,
-      action: 'Join the discussion',
+      action: () => msg('Join the discussion'),
     },
   };
 
@@ -114,6 +117,8 @@ reflect(OmniRoom, roomAttributes);
  *   badge counting unread messages (its view follows the room behind the closed panel), that opens the full view in
  *   a panel anchored to it.
  * @attr message-count - A message count the page already knows, shown on the facade.
+ * @attr lang - The language of the element's text (`de`, `fr-CA`, `ar`…); without it, the closest `lang` around it
+ *   (the page's), then English. Arabic and Hebrew lay out right to left. See docs/languages.md.
  * @fires omni-error - The chat cannot be shown or its code cannot be loaded; `event.error` says why.
  * @fires omni-unread-change - The number of unread messages changed; `count` (also shown on a launcher's badge).
  */
@@ -142,9 +147,9 @@ export class OmniChat extends OmniShell {
     kind: 'chat',
     view: 'chat',
     text: {
-      title: (element) => element.getAttribute('post-title') ?? 'Discussion',
+      title: (element) => element.getAttribute('post-title') ?? msg('Discussion'),
       meta: messageCount,
-      action: 'Join the discussion',
+      action: () => msg('Join the discussion'),
     },
   };
 
@@ -180,6 +185,8 @@ reflect(OmniChat, chatAttributes);
  * @attr presentation - `inline` (default) or `launcher`: a compact chat button named after the conversation, with a
  *   badge counting unread messages (its view follows the room behind the closed panel), that opens the full view in
  *   a panel anchored to it.
+ * @attr lang - The language of the element's text (`de`, `fr-CA`, `ar`…); without it, the closest `lang` around it
+ *   (the page's), then English. Arabic and Hebrew lay out right to left. See docs/languages.md.
  * @fires omni-error - The conversation cannot be shown or its code cannot be loaded; `event.error` says why.
  * @fires omni-unread-change - The number of unread messages changed; `count` (also shown on a launcher's badge).
  */
@@ -196,9 +203,9 @@ export class OmniDm extends OmniShell {
     kind: 'dm',
     view: 'dm',
     text: {
-      title: (element) => element.getAttribute('user') ?? 'Direct messages',
-      meta: () => 'End-to-end encrypted',
-      action: 'Open the conversation',
+      title: (element) => element.getAttribute('user') ?? msg('Direct messages'),
+      meta: () => msg('End-to-end encrypted'),
+      action: () => msg('Open the conversation'),
     },
   };
 

@@ -3,6 +3,8 @@
  * (inline presentation) or the launcher's button. Text only, never HTML: titles and counts come from the
  * page's attributes and the view.
  */
+import { msg, str } from '@lit/localize';
+import { formatCount, plural } from '../i18n/plural.ts';
 import { svgIcon } from './icon.ts';
 
 /** What a kind of shell shows before its view arrives. */
@@ -12,14 +14,27 @@ export interface FacadeText {
   /** A line under it (message count when known, or why nothing loads); `learned` is the count a collapsed view reported. */
   meta(element: HTMLElement, learned: number | undefined): string;
   /** The button that loads the view; omitted when there is no view to load. */
-  action?: string;
+  action?: () => string;
 }
 
 /** The count the view reported before it collapsed, else the page's `message-count`. */
 export function messageCount(element: HTMLElement, learned: number | undefined): string {
   const count = learned ?? Number.parseInt(element.getAttribute('message-count') ?? '', 10);
   if (!Number.isFinite(count) || count < 0) return '';
-  return count === 1 ? '1 message' : `${count.toLocaleString()} messages`;
+  return messageCountText(count);
+}
+
+/** "1 message", "1,204 messages", in the active locale's plural forms. */
+function messageCountText(count: number): string {
+  const n = formatCount(count);
+  return plural(count, {
+    zero: () => msg(str`${n} messages`, { id: 'facade-messages-zero' }),
+    one: () => msg(str`${n} message`, { id: 'facade-messages-one' }),
+    two: () => msg(str`${n} messages`, { id: 'facade-messages-two' }),
+    few: () => msg(str`${n} messages`, { id: 'facade-messages-few' }),
+    many: () => msg(str`${n} messages`, { id: 'facade-messages-many' }),
+    other: () => msg(str`${n} messages`, { id: 'facade-messages-other' }),
+  });
 }
 
 /** The facade's elements, kept to update their text. */
@@ -64,11 +79,11 @@ export function buildFacade(text: FacadeText, onTouch: () => void): Facade {
 export function renderFacade(facade: Facade, text: FacadeText, element: HTMLElement, state: LoadState): void {
   facade.title.textContent = text.title(element);
   facade.status.textContent = state.failed
-    ? 'The chat could not be loaded.'
+    ? msg('The chat could not be loaded.')
     : state.busy
-      ? 'Loading…'
+      ? msg('Loading…')
       : text.meta(element, state.learnedCount);
-  if (facade.button && text.action) facade.button.textContent = state.failed ? 'Try again' : text.action;
+  if (facade.button && text.action) facade.button.textContent = state.failed ? msg('Try again') : text.action();
 }
 
 /** The launcher's chat bubble (24 × 24), also drawn by the server-rendered launcher (ssr.ts). */
@@ -112,8 +127,14 @@ export function renderLauncher(
     name.textContent = label;
     name.setAttribute('title', label);
   }
-  if (badge) badge.textContent = unread > 0 ? String(unread) : '';
-  const state = failed ? ', could not be loaded' : unread > 0 ? `, ${unread} unread` : '';
-  launcher.setAttribute('aria-label', `Open chat: ${label}${state}`);
+  if (badge) badge.textContent = unread > 0 ? formatCount(unread) : '';
+  launcher.setAttribute(
+    'aria-label',
+    failed
+      ? msg(str`Open chat: ${label}, could not be loaded`)
+      : unread > 0
+        ? msg(str`Open chat: ${label}, ${formatCount(unread)} unread`)
+        : msg(str`Open chat: ${label}`),
+  );
   if (dialog?.open) dialog.setAttribute('aria-label', label);
 }

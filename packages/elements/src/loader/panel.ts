@@ -2,6 +2,7 @@
  * The launcher's panel (`presentation="launcher"`): a modal `<dialog>` anchored to the launcher button,
  * holding the full view. Part of the views chunk, not the loader: a launcher only needs it once opened.
  */
+import { msg } from '@lit/localize';
 import { svgIcon } from './icon.ts';
 
 const sheets = new Map<string, CSSStyleSheet>();
@@ -56,7 +57,7 @@ export function createPanel(onClose: () => void): HTMLDialogElement {
   close.type = 'button';
   close.className = 'close';
   close.setAttribute('part', 'panel-close');
-  close.setAttribute('aria-label', 'Close');
+  close.setAttribute('aria-label', msg('Close'));
   close.append(svgIcon('M6 6l12 12M18 6L6 18'));
   close.addEventListener('click', () => dialog.close());
   dialog.append(close);

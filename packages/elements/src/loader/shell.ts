@@ -4,6 +4,7 @@ import { ElementBase } from './element-base.ts';
 import type { MountedView, ViewKind } from './contract.ts';
 import { buildFacade, buildLauncher, launcherTitle, renderFacade, renderLauncher, type Facade, type FacadeText } from './facade.ts';
 import { copyAttributes, forwardOtherAttributes } from './forwarding.ts';
+import { speak } from './shell-locale.ts';
 import { mountedSheet, reservedHeight, shellSheet, type ShellKind } from './styles.ts';
 import { loadViews, readAhead, type ViewsChunk } from './views-chunk.ts';
 
@@ -53,6 +54,7 @@ export class OmniShell extends ElementBase {
   };
   readonly #facade: Facade;
   #launcherButton: HTMLButtonElement | undefined;
+  #silence: (() => void) | undefined;
   #dialog: HTMLDialogElement | undefined;
 
   /** Set by each element class. */
@@ -84,6 +86,7 @@ export class OmniShell extends ElementBase {
   }
 
   connectedCallback(): void {
+    this.#speak();
     if (!this.#viewKind) return;
     if (this.#loading) {
       this.#watchFar();
@@ -97,6 +100,7 @@ export class OmniShell extends ElementBase {
   }
 
   disconnectedCallback(): void {
+    this.#silence?.();
     unwatch(this);
     unwatchFar(this);
     clearTimeout(this.#collapseTimer);
@@ -104,7 +108,9 @@ export class OmniShell extends ElementBase {
 
   attributeChangedCallback(name: string, _old: string | null, value: string | null): void {
     const view = this.#view;
-    if (name === 'presentation') {
+    if (name === 'lang') {
+      if (this.isConnected) this.#speak();
+    } else if (name === 'presentation') {
       // Another presentation starts over from the facade.
       this.#dialog?.close();
       if (view) this.#collapse();
@@ -285,6 +291,12 @@ export class OmniShell extends ElementBase {
       log.scrollTop = bottom;
       await new Promise(requestAnimationFrame);
     }
+  }
+
+  /** Follows the element's language (loader/shell-locale.ts). */
+  #speak(): void {
+    this.#silence?.();
+    this.#silence = speak(this, () => this.#renderFacade());
   }
 
   #launcherTitle(): string {

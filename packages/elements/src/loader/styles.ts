@@ -45,6 +45,8 @@ export function hostRules(kind: ShellKind): string {
     '.launcher{font:inherit;display:inline-flex;align-items:center;gap:var(--omni-space-s,.375rem);cursor:pointer;anchor-name:--omni-launcher;max-inline-size:100%;' +
       'padding:var(--omni-space-s,.375rem) var(--omni-space-m,.75rem);border:1px solid var(--_b);border-radius:var(--omni-radius-m,.5rem);background:var(--_s);color:var(--_t)}',
     '.launcher svg{flex:none;inline-size:1.25em;block-size:1.25em;fill:var(--_a)}',
+    // The speech bubble's tail sits at the start of the line.
+    ':host(:dir(rtl)) .launcher svg{transform:scaleX(-1)}',
     // A long name wraps onto a second line at most instead of widening the page (a one-line ellipsis would
     // still count its full width in the page's layout).
     '.launcher .name{min-inline-size:0;overflow:hidden;overflow-wrap:anywhere;text-align:start;display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2}',

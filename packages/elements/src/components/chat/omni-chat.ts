@@ -1,3 +1,5 @@
+import { msg, str } from '@lit/localize';
+import { memberMessage } from '../../i18n/member-error.ts';
 import { html, nothing, type TemplateResult } from 'lit';
 import {
   displayUrl,
@@ -20,8 +22,6 @@ import { roomStyles } from '../room/omni-room.styles.ts';
 import { moderationStyles } from '../moderation/moderation.styles.ts';
 import { timelineStyles } from '../timeline/timeline.styles.ts';
 import { chatStyles } from './omni-chat.styles.ts';
-
-const EMPTY_TEXT = 'No messages yet — start the discussion';
 
 /**
  * The discussion of one post of the site, in a room of the site's homeserver found through the post's
@@ -142,20 +142,20 @@ export class OmniChatView extends OmniView {
     const view = this.#post.snapshot;
     switch (view.kind) {
       case 'no-post':
-        return html`<p role="alert">Set the post attribute to the post's id.</p>`;
+        return html`<p role="alert">${msg("Set the post attribute to the post's id.")}</p>`;
       case 'loading':
-        return html`<p class="notice" role="status">Loading the discussion…</p>`;
+        return html`<p class="notice" role="status">${msg('Loading the discussion…')}</p>`;
       case 'members-only':
         return this.#renderMembersOnly(view.reason, view.revoked);
       case 'session':
         return this.#view.renderStatus(view.state, this.homeserver, {
-          loading: 'Loading the discussion…',
+          loading: msg('Loading the discussion…'),
           signInPrompt: POST_MEMBERS_ONLY_TEXT,
         });
       case 'error':
         return this.#view.renderError(view.error, this.homeserver);
       case 'mismatch':
-        return html`<p role="alert" part="mismatch">${view.message ?? "This discussion's address points to another room."}</p>`;
+        return html`<p role="alert" part="mismatch">${memberMessage(view, msg("This discussion's address points to another room."))}</p>`;
       case 'room':
         return this.#renderRoom(view);
     }
@@ -165,7 +165,7 @@ export class OmniChatView extends OmniView {
   #renderMembersOnly(reason: string, revoked: boolean): TemplateResult {
     return html`
       ${this.#view.renderHeader(this.homeserver, { name: this.#name(), detail: this.postUrl, encrypted: !this.open })}
-      ${revoked ? html`<p class="notice" role="status">You were signed out.</p>` : nothing}
+      ${revoked ? html`<p class="notice" role="status">${msg('You were signed out.')}</p>` : nothing}
       <p class="notice">${reason}</p>
       <div class="sign-in">
         <slot name="sign-in">
@@ -192,13 +192,14 @@ export class OmniChatView extends OmniView {
       return html`
         ${header}
         <div class="empty" part="empty-state sign-in-prompt" role="status">
-          <p>No messages yet. Sign in to start the discussion.</p>
-          <button type="button" @click=${this.#onShowSignIn}>Sign in</button>
+          <p>${msg('No messages yet. Sign in to start the discussion.')}</p>
+          <button type="button" @click=${this.#onShowSignIn}>${msg('Sign in')}</button>
         </div>
       `;
     }
     return html`
-      ${header} ${this.#view.renderConversation(snapshot, { label: `Discussion of ${name}`, emptyText: EMPTY_TEXT })}
+      ${header}
+      ${this.#view.renderConversation(snapshot, { label: msg(str`Discussion of ${name}`), emptyText: msg('No messages yet — start the discussion') })}
       ${
         showSignIn
           ? this.#view.renderSignIn(this.homeserver)
@@ -207,8 +208,8 @@ export class OmniChatView extends OmniView {
       ${
         guest && !showSignIn
           ? html`<p class="invite" part="sign-in-prompt">
-              ${snapshot.canSend ? 'You are writing as a guest.' : 'You are reading as a guest.'}
-              <button type="button" @click=${this.#onShowSignIn}>Sign in</button>
+              ${snapshot.canSend ? msg('You are writing as a guest.') : msg('You are reading as a guest.')}
+              <button type="button" @click=${this.#onShowSignIn}>${msg('Sign in')}</button>
             </p>`
           : nothing
       }

@@ -1,3 +1,6 @@
+import { msg, str } from '@lit/localize';
+import { memberMessage } from '../../i18n/member-error.ts';
+import { humanSize } from '../../i18n/format.ts';
 import { html, nothing, type LitElement, type TemplateResult } from 'lit';
 
 /** What the composer's attachments need of the room. */
@@ -18,12 +21,8 @@ interface TrayFile {
 
 const PREVIEW_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'image/apng', 'image/bmp']);
 
-const sizeFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
-
 function sizeOf(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  if (bytes < 1_000_000) return `${sizeFormat.format(bytes / 1000)} kB`;
-  return `${sizeFormat.format(bytes / 1_000_000)} MB`;
+  return humanSize(bytes);
 }
 
 /** Whether a drag carries files (not text or a link dragged from the page). */
@@ -83,7 +82,7 @@ export class ComposerAttachments {
         checked: Promise.resolve(),
       };
       entry.checked = actions.checkAttachment(file).catch((error: unknown) => {
-        entry.error = error instanceof Error ? error.message : `“${file.name}” cannot be sent.`;
+        entry.error = memberMessage(error, msg(str`“${file.name}” cannot be sent.`));
         this.#host.requestUpdate();
       });
       this.#files.push(entry);
@@ -118,7 +117,7 @@ export class ComposerAttachments {
       try {
         await actions.sendAttachment(entry.file, first && caption.trim() ? caption : undefined, replyTo);
       } catch (error) {
-        entry.error = error instanceof Error ? error.message : `“${entry.file.name}” could not be sent.`;
+        entry.error = memberMessage(error, msg(str`“${entry.file.name}” could not be sent.`));
         this.#files.push({ ...entry, checked: Promise.resolve() });
         this.#host.requestUpdate();
         continue;
@@ -196,8 +195,8 @@ export class ComposerAttachments {
         type="button"
         class="icon attach"
         part="attach-button"
-        aria-label="Attach files"
-        title="Attach files"
+        aria-label=${msg('Attach files')}
+        title=${msg('Attach files')}
         ?disabled=${disabled}
         @click=${this.#onAttachClick}
       >
@@ -215,12 +214,14 @@ export class ComposerAttachments {
 
   /** The drop target shown while files are dragged over the element. */
   renderDropTarget(): TemplateResult | typeof nothing {
-    return this.#dragging ? html`<div class="drop-target" part="drop-target" role="status">Drop files to attach them</div>` : nothing;
+    return this.#dragging
+      ? html`<div class="drop-target" part="drop-target" role="status">${msg('Drop files to attach them')}</div>`
+      : nothing;
   }
 
   renderTray(): TemplateResult | typeof nothing {
     if (this.#files.length === 0) return nothing;
-    return html`<ul class="tray" part="attachment-tray" aria-label="Files to send">
+    return html`<ul class="tray" part="attachment-tray" aria-label=${msg('Files to send')}>
       ${this.#files.map(
         (entry) =>
           html`<li class="tray-file ${entry.error ? 'refused' : ''}" part="attachment">
@@ -242,7 +243,7 @@ export class ComposerAttachments {
               <span class="tray-size">${sizeOf(entry.file.size)}</span>
               ${entry.error ? html`<span class="tray-error" role="alert">${entry.error}</span>` : nothing}
             </span>
-            <button type="button" class="icon remove" aria-label=${`Remove ${entry.file.name}`} @click=${() => this.#remove(entry)}>
+            <button type="button" class="icon remove" aria-label=${msg(str`Remove ${entry.file.name}`)} @click=${() => this.#remove(entry)}>
               <span aria-hidden="true">×</span>
             </button>
           </li>`,

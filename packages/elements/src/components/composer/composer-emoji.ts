@@ -1,3 +1,4 @@
+import { msg } from '@lit/localize';
 import { html, nothing, type LitElement, type TemplateResult } from 'lit';
 
 /**
@@ -60,7 +61,7 @@ export class ComposerEmoji {
       type="button"
       class="icon"
       part="emoji-button"
-      aria-label="Emoji"
+      aria-label=${msg('Emoji')}
       aria-haspopup="dialog"
       aria-expanded=${this.#open ? 'true' : 'false'}
       ?disabled=${disabled}

@@ -1,6 +1,32 @@
+import { msg, str } from '@lit/localize';
 import { html, nothing, type TemplateResult } from 'lit';
+import { formatCount, plural } from '../../i18n/plural.ts';
 
 /** From this share of the limit on, the composer counts what is left. */
+function tooLongText(over: number): string {
+  const n = formatCount(over);
+  return plural(over, {
+    zero: () => msg(str`Too long by ${n} bytes: shorten it or split it into several messages.`, { id: 'composer-too-long-zero' }),
+    one: () => msg(str`Too long by ${n} byte: shorten it or split it into several messages.`, { id: 'composer-too-long-one' }),
+    two: () => msg(str`Too long by ${n} bytes: shorten it or split it into several messages.`, { id: 'composer-too-long-two' }),
+    few: () => msg(str`Too long by ${n} bytes: shorten it or split it into several messages.`, { id: 'composer-too-long-few' }),
+    many: () => msg(str`Too long by ${n} bytes: shorten it or split it into several messages.`, { id: 'composer-too-long-many' }),
+    other: () => msg(str`Too long by ${n} bytes: shorten it or split it into several messages.`, { id: 'composer-too-long-other' }),
+  });
+}
+
+function bytesLeftText(left: number): string {
+  const n = formatCount(left);
+  return plural(left, {
+    zero: () => msg(str`${n} bytes left in this message.`, { id: 'composer-bytes-left-zero' }),
+    one: () => msg(str`${n} byte left in this message.`, { id: 'composer-bytes-left-one' }),
+    two: () => msg(str`${n} bytes left in this message.`, { id: 'composer-bytes-left-two' }),
+    few: () => msg(str`${n} bytes left in this message.`, { id: 'composer-bytes-left-few' }),
+    many: () => msg(str`${n} bytes left in this message.`, { id: 'composer-bytes-left-many' }),
+    other: () => msg(str`${n} bytes left in this message.`, { id: 'composer-bytes-left-other' }),
+  });
+}
+
 const COUNTER_FROM = 0.8;
 /** Below this many bytes of text, even Markdown's HTML copy cannot reach the counter: nothing to measure. */
 const MEASURE_FROM = 0.2;
@@ -53,11 +79,7 @@ export class ComposerSize {
   renderCounter(size: MessageSize | undefined): TemplateResult | typeof nothing {
     if (!size) return nothing;
     return html`<p class="counter ${size.bytes > size.max ? 'over' : ''}" id="composer-counter">
-      ${
-        size.bytes > size.max
-          ? `Too long by ${(size.bytes - size.max).toLocaleString('en')} bytes: shorten it or split it into several messages.`
-          : `${(size.max - size.bytes).toLocaleString('en')} bytes left in this message.`
-      }
+      ${size.bytes > size.max ? tooLongText(size.bytes - size.max) : bytesLeftText(size.max - size.bytes)}
     </p>`;
   }
 

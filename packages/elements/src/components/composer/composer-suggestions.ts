@@ -1,3 +1,4 @@
+import { msg } from '@lit/localize';
 import { html, nothing, type TemplateResult } from 'lit';
 import { commandsAt, insertMention, mentionQueryAt, type ComposerCommand, type MemberInfo, type MentionQuery } from '@omnisocial/core';
 
@@ -113,7 +114,7 @@ export class ComposerSuggestions {
 
   render(): TemplateResult | typeof nothing {
     if (this.#commands.length > 0) {
-      return html`<ul class="mentions" part="mention-list" id="composer-mentions" role="listbox" aria-label="Commands">
+      return html`<ul class="mentions" part="mention-list" id="composer-mentions" role="listbox" aria-label=${msg('Commands')}>
         ${this.#commands.map((command, index) =>
           this.#option(
             index,
@@ -124,7 +125,7 @@ export class ComposerSuggestions {
       </ul>`;
     }
     if (!this.open) return nothing;
-    return html`<ul class="mentions" part="mention-list" id="composer-mentions" role="listbox" aria-label="Members">
+    return html`<ul class="mentions" part="mention-list" id="composer-mentions" role="listbox" aria-label=${msg('Members')}>
       ${this.#members.map((member, index) =>
         this.#option(
           index,

@@ -1,3 +1,5 @@
+import { msg, str } from '@lit/localize';
+import { memberMessage } from '../../i18n/member-error.ts';
 import { html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
 import {
   composeDraft,
@@ -171,37 +173,38 @@ export class ComposerController implements ReactiveController {
     const size = this.#size.shown(this.#error !== undefined);
     const listOpen = this.#suggestions.open;
     const banner = this.#editing
-      ? html`<span><strong>Editing</strong> your message</span>`
+      ? html`<span><strong>${msg('Editing your message')}</strong></span>`
       : this.#replyTo
         ? html`<span
-            ><strong>Replying to ${this.#replyTo.sender.displayName}</strong>: <span class="quote">${this.#replyTo.body}</span></span
+            ><strong>${msg(str`Replying to ${this.#replyTo.sender.displayName}`)}</strong>:
+            <span class="quote">${this.#replyTo.body}</span></span
           >`
         : undefined;
     return html`
-      <form part="composer" class="composer" aria-label="Compose a message" @submit=${this.#onSubmitHandler}>
+      <form part="composer" class="composer" aria-label=${msg('Compose a message')} @submit=${this.#onSubmitHandler}>
         ${
           banner
             ? html`<div class="banner" part="composer-banner" role="status">
                 ${banner}
                 <button type="button" class="cancel" aria-keyshortcuts="Escape" @click=${() => this.cancel()}>
-                  ${this.#editing ? 'Cancel edit' : 'Cancel reply'}
+                  ${this.#editing ? msg('Cancel edit') : msg('Cancel reply')}
                 </button>
               </div>`
             : nothing
         }
-        ${disabled ? html`<p class="reason" id="composer-reason">${view.cannotSendReason ?? 'You cannot send messages here.'}</p>` : nothing}
+        ${disabled ? html`<p class="reason" id="composer-reason">${view.cannotSendReason ?? msg('You cannot send messages here.')}</p>` : nothing}
         ${this.#suggestions.render()} ${this.#emoji.render()} ${disabled ? nothing : this.#attachments.renderTray()}
         ${disabled ? nothing : this.#attachments.renderDropTarget()}
         <div class="row">
           <textarea
             class="composer-input"
             part="textbox"
-            aria-label="Message"
+            aria-label=${msg('Message', { id: 'composer-message-label' })}
             aria-describedby=${disabled ? 'composer-reason' : size ? 'composer-counter' : nothing}
             aria-autocomplete="list"
             aria-controls=${listOpen ? 'composer-mentions' : nothing}
             aria-activedescendant=${listOpen ? `composer-mention-${this.#suggestions.activeIndex}` : nothing}
-            placeholder=${disabled ? 'You cannot send messages here' : 'Write a message…'}
+            placeholder=${disabled ? msg('You cannot send messages here') : msg('Write a message…')}
             rows="1"
             ?disabled=${disabled}
             @keydown=${this.#onKeydownHandler}
@@ -210,7 +213,7 @@ export class ComposerController implements ReactiveController {
             @paste=${disabled ? nothing : this.#attachments.onPaste}
           ></textarea>
           ${this.#attachments.renderButton(disabled || this.#editing !== undefined)} ${this.#emoji.renderButton(disabled)}
-          <button type="submit" class="send" part="send-button" ?disabled=${disabled}>Send</button>
+          <button type="submit" class="send" part="send-button" ?disabled=${disabled}>${msg('Send')}</button>
         </div>
         ${this.#size.renderCounter(size)} ${this.#error ? html`<p role="alert" class="error">${this.#error}</p>` : nothing}
       </form>
@@ -405,8 +408,9 @@ export class ComposerController implements ReactiveController {
           this.#draftBeforeEdit = left;
         } else if (replyTo) this.#replyTo = replyTo;
       }
-      const reason = error instanceof Error && 'code' in error && error.code === 'too-large' ? error.message : undefined;
-      this.#error = reason ?? (editing ? 'The edit could not be saved.' : 'The message could not be sent.');
+      const reason =
+        error instanceof Error && 'code' in error && error.code === 'too-large' ? memberMessage(error, error.message) : undefined;
+      this.#error = reason ?? (editing ? msg('The edit could not be saved.') : msg('The message could not be sent.'));
       this.#host.requestUpdate();
     }
   }

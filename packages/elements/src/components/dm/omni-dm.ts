@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import { html, type TemplateResult } from 'lit';
 import type { RoomSnapshot } from '@omnisocial/core';
 import { OmniView } from '../../base/omni-view.ts';
@@ -88,12 +89,12 @@ export class OmniDmView extends OmniView {
   }
 
   protected override render(): TemplateResult {
-    if (!this.user.trim()) return html`<p role="alert">Set the user attribute to the other member's user id.</p>`;
+    if (!this.user.trim()) return html`<p role="alert">${msg("Set the user attribute to the other member's user id.")}</p>`;
     const state = this.#view.room.state;
     if (state.kind !== 'room') {
       return this.#view.renderStatus(state, this.homeserver, {
-        loading: 'Loading the conversation…',
-        signInPrompt: 'Sign in to read and send direct messages.',
+        loading: msg('Loading the conversation…'),
+        signInPrompt: msg('Sign in to read and send direct messages.'),
       });
     }
     return this.#renderRoom(state.snapshot);
@@ -104,18 +105,18 @@ export class OmniDmView extends OmniView {
     const name = snapshot.directWith?.displayName ?? user;
     if (snapshot.status === 'error')
       return this.#view.renderError(snapshot.error ?? { code: 'unknown', message: 'No reason given.' }, this.homeserver);
-    if (snapshot.status === 'loading') return html`<p class="notice" role="status">Loading the conversation…</p>`;
+    if (snapshot.status === 'loading') return html`<p class="notice" role="status">${msg('Loading the conversation…')}</p>`;
     return html`
       ${this.#view.renderHeader(this.homeserver, {
         name,
         detail: name !== user ? user : undefined,
         encrypted: snapshot.encrypted,
-        encryptionNote: `Only you and ${name} can read these messages.`,
+        encryptionNote: msg(str`Only you and ${name} can read these messages.`),
         verify: { user, name },
       })}
       ${this.#view.renderConversation(snapshot, {
-        label: `Conversation with ${name}`,
-        emptyText: `Say hello to ${name} — messages are end-to-end encrypted`,
+        label: msg(str`Conversation with ${name}`),
+        emptyText: msg(str`Say hello to ${name} — messages are end-to-end encrypted`),
       })}
       ${this.#view.renderComposer(snapshot, `${this.#view.homeserverFor(this.homeserver)}|dm|${user}`)}
     `;

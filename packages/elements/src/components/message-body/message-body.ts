@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import { html, noChange, nothing, type TemplateResult } from 'lit';
 import { Directive, directive, PartType, type ChildPart, type PartInfo } from 'lit/directive.js';
 import { isEmojiOnly, linkifyText, sanitizeFormattedBody, type BodyToken, type MediaRequest, type MessageItem } from '@omnisocial/core';
@@ -56,12 +57,12 @@ function prepareForDisplay(fragment: DocumentFragment, loader: LoadInlineImage |
     spoiler.setAttribute('role', 'button');
     spoiler.setAttribute('tabindex', '0');
     // The label stands in for the hidden text until it is revealed, so screen readers do not read it early.
-    spoiler.setAttribute('aria-label', reason ? `Spoiler: ${reason}. Activate to reveal.` : 'Spoiler. Activate to reveal.');
+    spoiler.setAttribute('aria-label', reason ? msg(str`Spoiler: ${reason}. Activate to reveal.`) : msg('Spoiler. Activate to reveal.'));
   }
   for (const image of fragment.querySelectorAll('img')) {
     // The sanitiser leaves no `src`: only a checked `data-mxc`, fetched here through the loader as a blob.
     image.classList.add('mxc-image');
-    if (!image.getAttribute('alt')) image.setAttribute('alt', image.getAttribute('title') ?? 'Image');
+    if (!image.getAttribute('alt')) image.setAttribute('alt', image.getAttribute('title') ?? msg('Image'));
     const mxc = image.getAttribute('data-mxc');
     if (!mxc || !loader) continue;
     loader({ mxc, kind: 'image', thumbnail: INLINE_IMAGE_BOX }).then(
@@ -131,8 +132,8 @@ export function deletedText(message: Pick<MessageItem, 'deletion' | 'held' | 'ow
     return message.own ? msg('Not approved by a moderator: only you saw this message.') : msg('Not approved by a moderator');
   }
   const deletion = message.deletion;
-  if (!deletion?.byModerator) return 'Message deleted';
-  return deletion.reason ? `Message deleted by a moderator (${deletion.reason})` : 'Message deleted by a moderator';
+  if (!deletion?.byModerator) return msg('Message deleted');
+  return deletion.reason ? msg(str`Message deleted by a moderator (${deletion.reason})`) : msg('Message deleted by a moderator');
 }
 
 /**
@@ -154,7 +155,7 @@ export function renderMessageBody(message: MessageItem, loadImage?: LoadInlineIm
       ? renderPlain(message.body)
       : message.body;
   const emote = message.msgtype === 'emote' ? html`<span class="emote-prefix">* ${message.sender.displayName} </span>` : nothing;
-  const mentionCue = message.mentionsMe ? html`<span class="mention-cue">Mentions you: </span>` : nothing;
+  const mentionCue = message.mentionsMe ? html`<span class="mention-cue">${msg('Mentions you:')} </span>` : nothing;
   // One line: plain bodies keep their white space, so none may come from the template.
   return html`<div class=${classes} dir="auto" @click=${onSpoilerClick} @keydown=${onSpoilerKeydown}>${mentionCue}${emote}${content}</div>`;
 }

@@ -34,6 +34,10 @@ export const messageActionsStyles = css`
     inset-block-start: var(--_space-s);
   }
 
+  /* An arrow that points back along the line: it points the other way in right-to-left text. */
+  :host(:dir(rtl)) .tool-icon[data-icon='reply'] {
+    transform: scaleX(-1);
+  }
   .actions .tool {
     display: inline-grid;
     place-items: center;

@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 /**
  * What a member can do with a message, and the tile's toolbar and inline menus (quick reactions, delete
  * confirmation, and "More": report, and a moderator's actions on the sender).
@@ -50,7 +51,7 @@ const ICONS = {
 };
 
 function icon(name: keyof typeof ICONS): TemplateResult {
-  return html`<svg class="tool-icon" viewBox="0 0 16 16" aria-hidden="true">${ICONS[name]}</svg>`;
+  return html`<svg class="tool-icon" data-icon=${name} viewBox="0 0 16 16" aria-hidden="true">${ICONS[name]}</svg>`;
 }
 
 interface Tool {
@@ -65,28 +66,28 @@ function moreEntries(moderation: TileModeration | undefined): readonly { kind: M
   if (!moderation) return [];
   const sender = moderation.sender;
   const entries: { kind: ModerationKind; label: string; danger?: boolean }[] = [];
-  if (moderation.report) entries.push({ kind: 'report', label: 'Report…' });
-  if (sender?.redact) entries.push({ kind: 'remove-messages', label: 'Remove recent messages…', danger: true });
-  if (sender?.mute) entries.push({ kind: 'mute', label: 'Mute…' });
-  if (sender?.unmute) entries.push({ kind: 'unmute', label: 'Unmute' });
-  if (sender?.kick) entries.push({ kind: 'kick', label: 'Remove from room…', danger: true });
-  if (sender?.ban) entries.push({ kind: 'ban', label: 'Ban…', danger: true });
+  if (moderation.report) entries.push({ kind: 'report', label: msg('Report…') });
+  if (sender?.redact) entries.push({ kind: 'remove-messages', label: msg('Remove recent messages…'), danger: true });
+  if (sender?.mute) entries.push({ kind: 'mute', label: msg('Mute…') });
+  if (sender?.unmute) entries.push({ kind: 'unmute', label: msg('Unmute') });
+  if (sender?.kick) entries.push({ kind: 'kick', label: msg('Remove from room…'), danger: true });
+  if (sender?.ban) entries.push({ kind: 'ban', label: msg('Ban…'), danger: true });
   return entries;
 }
 
 /** The toolbar's buttons for a message; the tile keeps room for as many as there are. */
 export function toolsOf(message: MessageItem, moderation?: TileModeration): readonly Tool[] {
   const tools: Tool[] = [
-    { icon: 'react', label: 'React', keys: '+', action: 'react-menu' },
-    { icon: 'reply', label: 'Reply', keys: 'R', action: 'reply' },
+    { icon: 'react', label: msg('React'), keys: '+', action: 'react-menu' },
+    { icon: 'reply', label: msg('Reply'), keys: 'R', action: 'reply' },
   ];
   if (message.own) {
-    tools.push({ icon: 'edit', label: 'Edit', keys: 'E', action: 'edit' });
-    tools.push({ icon: 'delete', label: 'Delete', keys: 'Delete', action: 'confirm-delete' });
+    tools.push({ icon: 'edit', label: msg('Edit'), keys: 'E', action: 'edit' });
+    tools.push({ icon: 'delete', label: msg('Delete'), keys: 'Delete', action: 'confirm-delete' });
     return tools;
   }
-  if (moderation?.deleteOthers) tools.push({ icon: 'delete', label: 'Delete', keys: 'Delete', action: 'moderate-delete' });
-  if (moreEntries(moderation).length > 0) tools.push({ icon: 'more', label: 'More actions', keys: 'M', action: 'more-menu' });
+  if (moderation?.deleteOthers) tools.push({ icon: 'delete', label: msg('Delete'), keys: 'Delete', action: 'moderate-delete' });
+  if (moreEntries(moderation).length > 0) tools.push({ icon: 'more', label: msg('More actions'), keys: 'M', action: 'more-menu' });
   return tools;
 }
 
@@ -103,7 +104,7 @@ export function renderActions(
       class="actions open more"
       part="actions"
       role="group"
-      aria-label=${`More actions for ${message.sender.displayName}'s message`}
+      aria-label=${msg(str`More actions for ${message.sender.displayName}'s message`)}
     >
       ${moreEntries(moderation).map(
         (entry) =>
@@ -115,33 +116,33 @@ export function renderActions(
             ${entry.label}
           </button>`,
       )}
-      <button type="button" @click=${act('close-menu')}>Close</button>
+      <button type="button" @click=${act('close-menu')}>${msg('Close')}</button>
     </div>`;
   }
   if (menu === 'react') {
-    return html`<div class="actions open" part="actions" role="group" aria-label="Pick a reaction">
+    return html`<div class="actions open" part="actions" role="group" aria-label=${msg('Pick a reaction')}>
       ${QUICK_REACTIONS.map(
         (key) =>
           html`<button
             type="button"
             class="quick"
-            aria-label=${`React with ${key}`}
+            aria-label=${msg(str`React with ${key}`)}
             @click=${() => onAction({ type: 'react', message, key })}
           >
             ${key}
           </button>`,
       )}
-      <button type="button" @click=${act('close-menu')}>Close</button>
+      <button type="button" @click=${act('close-menu')}>${msg('Close')}</button>
     </div>`;
   }
   if (menu === 'confirm-delete') {
-    return html`<div class="actions open" part="actions" role="group" aria-label="Delete this message?">
-      <span>Delete this message?</span>
-      <button type="button" class="danger" @click=${act('delete')}>Delete message</button>
-      <button type="button" @click=${act('close-menu')}>Keep</button>
+    return html`<div class="actions open" part="actions" role="group" aria-label=${msg('Delete this message?')}>
+      <span>${msg('Delete this message?')}</span>
+      <button type="button" class="danger" @click=${act('delete')}>${msg('Delete message')}</button>
+      <button type="button" @click=${act('close-menu')}>${msg('Keep')}</button>
     </div>`;
   }
-  return html`<div class="actions" part="actions" role="group" aria-label="Message actions">
+  return html`<div class="actions" part="actions" role="group" aria-label=${msg('Message actions')}>
     ${toolsOf(message, moderation).map(
       (tool) =>
         html`<button

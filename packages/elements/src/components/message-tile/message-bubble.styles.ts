@@ -55,6 +55,19 @@ export const messageBubbleStyles = css`
     white-space: pre-wrap;
   }
 
+  /*
+   * A message keeps its own direction (dir="auto"), but in a right-to-left view its lines start from the right,
+   * beside its sender, as the view's own lines do: a left-to-right message would otherwise start at the far edge,
+   * its first line pushed aside by the room kept for the toolbar.
+   */
+  :host(:dir(rtl)) .body {
+    text-align: right;
+  }
+
+  :host(:dir(rtl)) .body :is(ul, ol) {
+    list-style-position: inside;
+  }
+
   /* An encrypted message that cannot be read (yet): a muted placeholder, never content. */
   .undecryptable .bubble,
   .undecryptable.own .bubble {

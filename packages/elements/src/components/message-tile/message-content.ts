@@ -1,3 +1,4 @@
+import { msg } from '@lit/localize';
 /** Inside a message's bubble and just under it: the quote of the message it replies to, its body, "Show more". */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { MessageItem } from '@omnisocial/core';
@@ -15,8 +16,8 @@ export function renderReplyQuote(
 ): TemplateResult | typeof nothing {
   return message.replyTo && !message.redacted
     ? html`<blockquote class="reply-quote" part="reply-quote">
-        <span class="visually-hidden">In reply to</span>
-        <span class="reply-sender">${message.replyTo.sender?.displayName ?? 'a message'}</span>
+        <span class="visually-hidden">${msg('In reply to')}</span>
+        <span class="reply-sender">${message.replyTo.sender?.displayName ?? msg('a message', { id: 'reply-quote-unknown-sender' })}</span>
         <span class="reply-body">${message.replyTo.body ?? ''}</span>
         <button
           type="button"
@@ -24,7 +25,7 @@ export function renderReplyQuote(
           tabindex=${tab}
           @click=${() => onAction({ type: 'jump', message, eventId: message.replyTo?.eventId ?? '' })}
         >
-          Jump to original
+          ${msg('Jump to original')}
         </button>
       </blockquote>`
     : nothing;
@@ -60,6 +61,6 @@ export function renderShowMore(message: MessageItem, expanded: boolean, tab: num
     aria-controls=${`text-${message.key}`}
     @click=${act('toggle-expanded')}
   >
-    ${expanded ? 'Show less' : 'Show more'}
+    ${expanded ? msg('Show less') : msg('Show more')}
   </button>`;
 }

@@ -1,3 +1,4 @@
+import { msg } from '@lit/localize';
 import { html, nothing, type TemplateResult } from 'lit';
 import { AsyncDirective, directive } from 'lit/async-directive.js';
 import { ref } from 'lit/directives/ref.js';
@@ -16,8 +17,6 @@ export const MEDIA_BOX = { width: 320, height: 240 } as const;
 /** Thumbnails are asked for at twice the box, for high-density screens (one size, so they are shared). */
 const THUMBNAIL_SIZE = { width: MEDIA_BOX.width * 2, height: MEDIA_BOX.height * 2 } as const;
 const AVATAR_SIZE = { width: 96, height: 96 } as const;
-
-const MEDIA_UNAVAILABLE = 'Media unavailable';
 
 /** The box an image or video is drawn in: its own aspect ratio, scaled down to fit `MEDIA_BOX`, known before it loads. */
 export function mediaBox(media: Pick<MediaInfo, 'width' | 'height'>): { width: number; height: number } {
@@ -197,7 +196,7 @@ class ImageDirective extends MediaDirective {
     const preview = this.#preview;
     if (preview.status === 'failed') {
       return html`<div class="body plain" dir="auto">${this.#alt}</div>
-        <p class="media-unavailable" part="media-unavailable">${MEDIA_UNAVAILABLE}</p>`;
+        <p class="media-unavailable" part="media-unavailable">${msg('Media unavailable')}</p>`;
     }
     const box = mediaBox(media.width && media.height ? media : (media.thumbnail ?? media));
     // The box has its final size before anything loads, so the timeline does not shift.
@@ -209,7 +208,7 @@ class ImageDirective extends MediaDirective {
                 type="button"
                 class="image-open"
                 tabindex=${this.#tab}
-                title="Open full size"
+                title=${msg('Open full size')}
                 @click=${(e: Event) => this.#open(e)}
               >
                 <img
@@ -241,10 +240,10 @@ class ImageDirective extends MediaDirective {
         full.status === 'ready' && full.url
           ? html`<img class="viewer-image" alt=${this.#alt} src=${full.url} @error=${() => full.fail()} />`
           : full.status === 'failed'
-            ? html`<p class="media-unavailable">${MEDIA_UNAVAILABLE}</p>`
-            : html`<p role="status">Loading…</p>`
+            ? html`<p class="media-unavailable">${msg('Media unavailable')}</p>`
+            : html`<p role="status">${msg('Loading…')}</p>`
       }
-      <button type="button" class="viewer-close" @click=${() => this.#close()}>Close</button>
+      <button type="button" class="viewer-close" @click=${() => this.#close()}>${msg('Close')}</button>
     </dialog>`;
   }
 }
@@ -318,9 +317,9 @@ class AttachmentDirective extends MediaDirective {
           ><span class="file-name">${media.name}</span>${size ? html` <span class="file-size">(${size})</span>` : nothing}</a
         >${
           slot.status === 'loading'
-            ? html`<span class="media-status" role="status">Downloading…</span>`
+            ? html`<span class="media-status" role="status">${msg('Downloading…')}</span>`
             : slot.status === 'failed'
-              ? html`<p class="media-unavailable" part="media-unavailable">${MEDIA_UNAVAILABLE}</p>`
+              ? html`<p class="media-unavailable" part="media-unavailable">${msg('Media unavailable')}</p>`
               : nothing
         }`;
     }
@@ -339,8 +338,7 @@ class AttachmentDirective extends MediaDirective {
         style=${styleProperties({ 'inline-size': `${box.width}px`, 'aspect-ratio': `${box.width} / ${box.height}` })}
       ></video>`;
     }
-    if (slot.status === 'failed') return html`<p class="media-unavailable" part="media-unavailable">${MEDIA_UNAVAILABLE}</p>`;
-    const what = this.#kind === 'audio' ? 'audio' : 'video';
+    if (slot.status === 'failed') return html`<p class="media-unavailable" part="media-unavailable">${msg('Media unavailable')}</p>`;
     return html`<button
       type="button"
       class="media-play"
@@ -349,7 +347,7 @@ class AttachmentDirective extends MediaDirective {
       ?disabled=${slot.status === 'loading'}
       @click=${() => this.#play()}
     >
-      ${slot.status === 'loading' ? `Loading ${what}…` : `Play ${what}`}:
+      ${playLabel(this.#kind === 'audio', slot.status === 'loading')}:
       <span class="file-name">${media.name}</span>${size ? ` (${size})` : ''}
     </button>`;
   }
@@ -363,19 +361,25 @@ function caption(message: MessageItem, media: MediaInfo): string | undefined {
   return message.body !== '' && message.body !== media.name ? message.body : undefined;
 }
 
+/** The play button's words: audio and video, loading or ready. */
+function playLabel(audio: boolean, loading: boolean): string {
+  if (audio) return loading ? msg('Loading audio…') : msg('Play audio');
+  return loading ? msg('Loading video…') : msg('Play video');
+}
+
 /** The content of an `m.image`/`m.file`/`m.audio`/`m.video` message. */
 export function renderMedia(message: MessageItem, loader: LoadMedia | undefined, tab: number): TemplateResult {
   const media = message.media;
   if (!media) {
     // No usable attachment (e.g. a `url` that is not mxc://): say so, and never fetch it.
     return html`<div class="body plain ${message.msgtype}" dir="auto">${message.body}</div>
-      <p class="media-unavailable" part="media-unavailable">${MEDIA_UNAVAILABLE}</p>`;
+      <p class="media-unavailable" part="media-unavailable">${msg('Media unavailable')}</p>`;
   }
   const text = caption(message, media);
   const content = !media.mxc
     ? renderSending(message, media)
     : message.msgtype === 'image'
-      ? image(media, message.body || media.name || 'Image', loader, tab)
+      ? image(media, message.body || media.name || msg('Image'), loader, tab)
       : attachment(media, message.msgtype === 'audio' || message.msgtype === 'video' ? message.msgtype : 'file', loader, tab);
   return html`${content}${text ? html`<div class="body plain caption" dir="auto">${text}</div>` : nothing}`;
 }

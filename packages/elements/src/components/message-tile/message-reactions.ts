@@ -1,3 +1,5 @@
+import { msg, str } from '@lit/localize';
+import { formatCount, plural } from '../../i18n/plural.ts';
 /** Under a message: its reactions, and who has read up to it. */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { MemberInfo, MessageItem, ReactionGroup } from '@omnisocial/core';
@@ -5,13 +7,32 @@ import { styleProperties } from '../../base/style-properties.ts';
 import type { MessageAction } from './message-actions.ts';
 import { avatarColour, initials, listNames } from './message-text.ts';
 
+/** "3 members reacted with 👍" when the senders' names are not known. */
+function membersReacted(total: number, key: string): string {
+  const n = formatCount(total);
+  return plural(total, {
+    zero: () => msg(str`${n} members reacted with ${key}`, { id: 'reaction-members-zero' }),
+    one: () => msg(str`${n} member reacted with ${key}`, { id: 'reaction-members-one' }),
+    two: () => msg(str`${n} members reacted with ${key}`, { id: 'reaction-members-two' }),
+    few: () => msg(str`${n} members reacted with ${key}`, { id: 'reaction-members-few' }),
+    many: () => msg(str`${n} members reacted with ${key}`, { id: 'reaction-members-many' }),
+    other: () => msg(str`${n} members reacted with ${key}`, { id: 'reaction-members-other' }),
+  });
+}
+
 function reactionLabel(reaction: ReactionGroup): string {
   const who = listNames(reaction.senders);
-  return `${reaction.key} ${reaction.count}: ${who || `${reaction.count} members`} reacted with ${reaction.key}${reaction.ownEventId ? ' (including you)' : ''}`;
+  const count = formatCount(reaction.count);
+  const text = who
+    ? reaction.ownEventId
+      ? msg(str`${who} reacted with ${reaction.key} (including you)`)
+      : msg(str`${who} reacted with ${reaction.key}`)
+    : membersReacted(reaction.count, reaction.key);
+  return `${reaction.key} ${count}: ${text}`;
 }
 
 export function renderReactions(message: MessageItem, tab: number, onAction: (action: MessageAction) => void): TemplateResult {
-  return html`<div class="reactions" part="reactions" role="group" aria-label="Reactions">
+  return html`<div class="reactions" part="reactions" role="group" aria-label=${msg('Reactions')}>
     ${message.reactions.map(
       (reaction) =>
         html`<button
@@ -33,7 +54,7 @@ export function renderReactions(message: MessageItem, tab: number, onAction: (ac
 export function renderReceipts(readBy: readonly MemberInfo[]): TemplateResult {
   const shown = readBy.slice(0, 3);
   const more = readBy.length - shown.length;
-  const label = `Seen by ${listNames(readBy.map((m) => m.displayName))}`;
+  const label = msg(str`Seen by ${listNames(readBy.map((m) => m.displayName))}`);
   return html`<div class="receipts" part="receipts" title=${label}>
     <span class="visually-hidden">${label}</span>
     ${shown.map((m) => html`<span class="receipt" aria-hidden="true" style=${styleProperties({ '--_avatar-bg': avatarColour(m.userId) })}>${initials(m)}</span>`)}

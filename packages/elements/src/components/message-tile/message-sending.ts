@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { MediaInfo, MessageItem } from '@omnisocial/core';
 import { humanSize } from './media-size.ts';
@@ -21,7 +22,13 @@ export function renderSending(message: MessageItem, media: MediaInfo): TemplateR
     >
     ${
       upload
-        ? html`<progress class="upload-progress" part="upload-progress" max="100" value=${percent} aria-label=${`Uploading ${media.name}`}>
+        ? html`<progress
+            class="upload-progress"
+            part="upload-progress"
+            max="100"
+            value=${percent}
+            aria-label=${msg(str`Uploading ${media.name}`)}
+          >
             ${percent}%
           </progress>`
         : nothing

@@ -1,3 +1,5 @@
+import { msg, str } from '@lit/localize';
+import { memberMessage } from '../../i18n/member-error.ts';
 /**
  * What state a message is in, in words and in its meta line: sending or not sent (with Retry, Cancel or
  * Remove), encrypted and unreadable (with why and Retry), sent from a device or identity not to be trusted.
@@ -13,11 +15,11 @@ function statusText(message: MessageItem): string {
   }
   switch (message.status) {
     case 'queued':
-      return 'Waiting to send…';
+      return msg('Waiting to send…');
     case 'sending':
-      return 'Sending…';
+      return msg('Sending…');
     case 'failed':
-      return 'Not sent';
+      return msg('Not sent');
     case 'sent':
       return '';
   }
@@ -34,13 +36,15 @@ export function renderSendStatus(message: MessageItem): TemplateResult | typeof 
 export function renderSendFailure(message: MessageItem, tab: number, act: Act): TemplateResult | typeof nothing {
   return message.status === 'failed' && message.retryable === false
     ? // Sending it again cannot work (too large): say why, and offer only to remove it.
-      html`<span class="send-error">${message.sendError ?? ''}</span
-        ><button type="button" class="small" tabindex=${tab} @click=${act('cancel')}>Remove</button>`
+      html`<span class="send-error">${memberMessage({ code: 'too-large', message: message.sendError }, '')}</span
+        ><button type="button" class="small" tabindex=${tab} @click=${act('cancel')}>
+          ${msg('Remove', { id: 'send-failure-remove' })}
+        </button>`
     : message.status === 'failed'
-      ? html`<button type="button" class="small" tabindex=${tab} @click=${act('retry')}>Retry</button
-          ><button type="button" class="small" tabindex=${tab} @click=${act('cancel')}>Cancel</button>`
+      ? html`<button type="button" class="small" tabindex=${tab} @click=${act('retry')}>${msg('Retry')}</button
+          ><button type="button" class="small" tabindex=${tab} @click=${act('cancel')}>${msg('Cancel')}</button>`
       : message.upload
-        ? html`<button type="button" class="small" tabindex=${tab} @click=${act('cancel')}>Cancel upload</button>`
+        ? html`<button type="button" class="small" tabindex=${tab} @click=${act('cancel')}>${msg('Cancel upload')}</button>`
         : nothing;
 }
 
@@ -49,35 +53,45 @@ export function renderSendFailure(message: MessageItem, tab: number, act: Act): 
  * "Waiting for the keys to this message" or "Unable to decrypt this message", is the item's body).
  */
 export function undecryptableReason(message: MessageItem): string {
-  const device = message.own ? 'Your other device' : `${message.sender.displayName}'s device`;
+  const name = message.sender.displayName;
   switch (message.undecryptable?.reason) {
     case undefined:
     case 'decrypting':
       return '';
     case 'encryption-not-started':
-      return 'This browser is starting its encryption; the message shows in a moment.';
+      return msg('This browser is starting its encryption; the message shows in a moment.');
     case 'sign-in-required':
-      return 'Sign in to read encrypted messages.';
+      return msg('Sign in to read encrypted messages.');
     case 'keys-not-received':
-      return `${device} has not sent this browser the keys yet. They usually arrive within seconds; if not, press Retry.`;
+      return message.own
+        ? msg('Your other device has not sent this browser the keys yet. They usually arrive within seconds; if not, press Retry.')
+        : msg(str`${name}'s device has not sent this browser the keys yet. They usually arrive within seconds; if not, press Retry.`);
     case 'sent-before-sign-in':
-      return 'This message was sent before you signed in on this browser, and your account has no key backup. Read it on a device that was signed in then, and set up recovery (Security) so that new browsers can read your history.';
+      return msg(
+        'This message was sent before you signed in on this browser, and your account has no key backup. Read it on a device that was signed in then, and set up recovery (Security) so that new browsers can read your history.',
+      );
     case 'backup-locked':
-      return 'This message was sent before you signed in on this browser. Verify this browser from another session or enter your recovery key (Security) to read it.';
+      return msg(
+        'This message was sent before you signed in on this browser. Verify this browser from another session or enter your recovery key (Security) to read it.',
+      );
     case 'backup-searching':
-      return 'It was sent before this browser signed in, and your key backup does not hold its keys yet.';
+      return msg('It was sent before this browser signed in, and your key backup does not hold its keys yet.');
     case 'withheld-unverified':
-      return `${device} does not share keys with unverified devices, and this browser is not verified.`;
+      return message.own
+        ? msg('Your other device does not share keys with unverified devices, and this browser is not verified.')
+        : msg(str`${name}'s device does not share keys with unverified devices, and this browser is not verified.`);
     case 'withheld':
-      return `${device} refused to share the keys to this message.`;
+      return message.own
+        ? msg('Your other device refused to share the keys to this message.')
+        : msg(str`${name}'s device refused to share the keys to this message.`);
     case 'unknown-index':
-      return `This browser only holds the keys to later messages from ${message.sender.displayName}.`;
+      return msg(str`This browser only holds the keys to later messages from ${name}.`);
     case 'sent-before-joining':
-      return 'It was sent before you joined the room.';
+      return msg('It was sent before you joined the room.');
     case 'untrusted-sender':
-      return 'It was sent from a device that cannot be trusted.';
+      return msg('It was sent from a device that cannot be trusted.');
     case 'other':
-      return 'Something went wrong while decrypting it.';
+      return msg('Something went wrong while decrypting it.');
   }
 }
 
@@ -103,11 +117,11 @@ export function renderDecryptRetry(message: MessageItem, tab: number, act: Act):
         type="button"
         class="small"
         tabindex=${tab}
-        aria-label="Retry decrypting this message"
+        aria-label=${msg('Retry decrypting this message')}
         aria-disabled=${unreadable.state === 'decrypting' ? 'true' : 'false'}
         @click=${unreadable.state === 'decrypting' ? undefined : act('retry')}
       >
-        Retry
+        ${msg('Retry')}
       </button>`
     : nothing;
 }
@@ -117,10 +131,10 @@ export function trustWarning(message: MessageItem): string | undefined {
   switch (message.trust) {
     case 'unverified-device':
       return message.own
-        ? 'Sent from one of your other devices that you have not verified'
-        : `Sent from a device ${message.sender.displayName} has not verified`;
+        ? msg('Sent from one of your other devices that you have not verified')
+        : msg(str`Sent from a device ${message.sender.displayName} has not verified`);
     case 'identity-changed':
-      return `${message.sender.displayName}'s identity changed since you verified them`;
+      return msg(str`${message.sender.displayName}'s identity changed since you verified them`);
     default:
       return undefined;
   }
@@ -131,7 +145,7 @@ export function trustWarning(message: MessageItem): string | undefined {
  * only that member's word for who wrote it, and the proposal asks that they be told.
  */
 export function renderSharedBy(message: MessageItem): TemplateResult | typeof nothing {
-  return message.sharedBy ? html`<span class="shared-by">Shared by ${message.sharedBy}</span>` : nothing;
+  return message.sharedBy ? html`<span class="shared-by">${msg(str`Shared by ${message.sharedBy}`)}</span>` : nothing;
 }
 
 /** A small shield beside the time, only when something is wrong with the sender's device or identity. */

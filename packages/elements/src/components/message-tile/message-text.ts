@@ -1,3 +1,4 @@
+import { formatList } from '../../i18n/format.ts';
 /** The plain words and colours of a message tile: names, initials, avatar colours, whether a message is long. */
 import type { MemberInfo, MessageItem } from '@omnisocial/core';
 
@@ -17,10 +18,9 @@ export function isLongMessage(message: MessageItem): boolean {
   return lines > LONG_LINES;
 }
 
-/** "Alice", "Alice and Bob", "Alice, Bob and Carol". */
+/** "Alice", "Alice and Bob", "Alice, Bob and Carol", joined the active locale's way (`Intl.ListFormat`). */
 export function listNames(names: readonly string[]): string {
-  if (names.length <= 1) return names[0] ?? '';
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+  return formatList(names);
 }
 
 /** One or two letters standing for a member where no avatar is shown. */

@@ -1,3 +1,5 @@
+import { msg } from '@lit/localize';
+import { formatDateTime, formatTime } from '../../i18n/format.ts';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { MessageItem, NoticeItem } from '@omnisocial/core';
 import { styleProperties } from '../../base/style-properties.ts';
@@ -35,9 +37,6 @@ export interface MessageTileOptions {
   /** What the member may do to someone else's message (delete, report, act on its sender); nothing more without it. */
   readonly moderation?: TileModeration;
 }
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
-const fullTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** An opened summary at the bottom of the log grows below the fold: bring its changes into view. */
 function revealOpened(event: Event): void {
@@ -93,8 +92,8 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
     class="time status ${message.status}"
     id=${`time-${message.key}`}
     datetime=${new Date(message.timestamp).toISOString()}
-    title=${fullTimeFormat.format(message.timestamp)}
-    >${timeFormat.format(message.timestamp)}</time
+    title=${formatDateTime(message.timestamp)}
+    >${formatTime(message.timestamp)}</time
   >`;
   return html`
     <article
@@ -123,7 +122,7 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
       }
       <div class="bubble" part="bubble">
         ${renderReplyQuote(message, tab, onAction)} ${renderContent(message, { long, expanded, tab, loadMedia })}
-        ${message.edited && !message.redacted ? html`<span class="edited">(edited)</span>` : nothing}
+        ${message.edited && !message.redacted ? html`<span class="edited">${msg('(edited)')}</span>` : nothing}
       </div>
       ${long ? renderShowMore(message, expanded, tab, act) : nothing} ${message.continuation ? time : nothing}
       <div class="meta" id=${`meta-${message.key}`}>

@@ -1,17 +1,23 @@
+import { msg, str } from '@lit/localize';
 /** A moderator's member list: each member's roles, and the actions the moderator's power level allows on them. */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { RoomMember } from '@omnisocial/core';
 import type { ModerationKind } from '../message-tile/message-tile.ts';
 
-const ROLE_NAMES = { admin: 'Admin', moderator: 'Moderator', muted: 'Muted', member: '' } as const;
+const ROLE_NAMES = {
+  admin: () => msg('Admin'),
+  moderator: () => msg('Moderator'),
+  muted: () => msg('Muted'),
+  member: () => '',
+} as const;
 
 /** The badges a member carries: Admin, Moderator, Muted, Banned, Invited. */
 export function rolesOf(member: RoomMember): readonly string[] {
   const roles: string[] = [];
-  const role = ROLE_NAMES[member.role];
+  const role = ROLE_NAMES[member.role]();
   if (role) roles.push(role);
-  if (member.membership === 'ban') roles.push('Banned');
-  if (member.membership === 'invite') roles.push('Invited');
+  if (member.membership === 'ban') roles.push(msg('Banned'));
+  if (member.membership === 'invite') roles.push(msg('Invited'));
   return roles;
 }
 
@@ -19,13 +25,13 @@ type MemberAction = ModerationKind | 'unban';
 
 function actionsFor(member: RoomMember): readonly { kind: MemberAction; label: string; danger?: boolean }[] {
   const a = member.actions;
-  if (member.membership === 'ban') return a.unban ? [{ kind: 'unban', label: 'Unban' }] : [];
+  if (member.membership === 'ban') return a.unban ? [{ kind: 'unban', label: msg('Unban') }] : [];
   const list: { kind: MemberAction; label: string; danger?: boolean }[] = [];
-  if (a.mute) list.push({ kind: 'mute', label: 'Mute' });
-  if (a.unmute) list.push({ kind: 'unmute', label: 'Unmute' });
-  if (a.redact && member.membership === 'join') list.push({ kind: 'remove-messages', label: 'Remove messages', danger: true });
-  if (a.kick) list.push({ kind: 'kick', label: 'Remove', danger: true });
-  if (a.ban) list.push({ kind: 'ban', label: 'Ban', danger: true });
+  if (a.mute) list.push({ kind: 'mute', label: msg('Mute') });
+  if (a.unmute) list.push({ kind: 'unmute', label: msg('Unmute') });
+  if (a.redact && member.membership === 'join') list.push({ kind: 'remove-messages', label: msg('Remove messages'), danger: true });
+  if (a.kick) list.push({ kind: 'kick', label: msg('Remove', { id: 'member-remove' }), danger: true });
+  if (a.ban) list.push({ kind: 'ban', label: msg('Ban', { id: 'member-ban' }), danger: true });
   return list;
 }
 
@@ -33,11 +39,17 @@ function actionsFor(member: RoomMember): readonly { kind: MemberAction; label: s
 function fullLabel(kind: MemberAction, name: string): string {
   switch (kind) {
     case 'remove-messages':
-      return `Remove messages of ${name}`;
+      return msg(str`Remove messages of ${name}`);
     case 'kick':
-      return `Remove ${name} from the room`;
+      return msg(str`Remove ${name} from the room`);
     default:
-      return `${kind === 'unban' ? 'Unban' : kind === 'unmute' ? 'Unmute' : kind === 'mute' ? 'Mute' : 'Ban'} ${name}`;
+      return kind === 'unban'
+        ? msg(str`Unban ${name}`)
+        : kind === 'unmute'
+          ? msg(str`Unmute ${name}`)
+          : kind === 'mute'
+            ? msg(str`Mute ${name}`)
+            : msg(str`Ban ${name}`);
   }
 }
 
@@ -54,7 +66,7 @@ export function renderMemberList(members: readonly RoomMember[], act: (member: R
         </div>
         ${
           actions.length
-            ? html`<div class="member-actions" role="group" aria-label=${`Actions for ${member.displayName}`}>
+            ? html`<div class="member-actions" role="group" aria-label=${msg(str`Actions for ${member.displayName}`)}>
                 ${actions.map(
                   (action) =>
                     html`<button

@@ -2,9 +2,11 @@
  * The words of moderation: each action's confirmation, what follows it, and what a member sees in place
  * of the composer once removed, banned or muted. Names and reasons are inserted as text, never markup.
  */
+import { msg, str } from '@lit/localize';
 import type { MemberStanding, ModerationProgress } from '@omnisocial/core';
+import { formatCount, plural } from '../../i18n/plural.ts';
 import type { ModerationKind } from '../message-tile/message-tile.ts';
-import type { ErrorStateNoun } from '../room/error-state.ts';
+import { byNoun, type ErrorStateNoun } from '../room/error-state.ts';
 
 /** What a confirmation says: heading, explanation, confirm button, and whether a reason can be given. */
 export interface ConfirmationText {
@@ -14,6 +16,44 @@ export interface ConfirmationText {
   readonly reason: boolean;
 }
 
+/** What removing a member's recent messages deletes: one whole sentence per noun and plural form. */
+function removeExplanation(noun: ErrorStateNoun, count: number): string {
+  const n = formatCount(count);
+  return plural(count, {
+    one: () =>
+      byNoun(noun, {
+        room: () => msg('Deletes their latest message in this room.'),
+        conversation: () => msg('Deletes their latest message in this conversation.'),
+        discussion: () => msg('Deletes their latest message in this discussion.'),
+      }),
+    other: () =>
+      byNoun(noun, {
+        room: () => msg(str`Deletes their ${n} latest messages in this room, one after the other.`),
+        conversation: () => msg(str`Deletes their ${n} latest messages in this conversation, one after the other.`),
+        discussion: () => msg(str`Deletes their ${n} latest messages in this discussion, one after the other.`),
+      }),
+  });
+}
+
+function removedText(name: string, removed: number): string {
+  const n = formatCount(removed);
+  return plural(removed, {
+    zero: () => msg(str`Removed ${n} messages of ${name}.`, { id: 'moderation-removed-zero' }),
+    one: () => msg(str`Removed ${n} message of ${name}.`, { id: 'moderation-removed-one' }),
+    two: () => msg(str`Removed ${n} messages of ${name}.`, { id: 'moderation-removed-two' }),
+    few: () => msg(str`Removed ${n} messages of ${name}.`, { id: 'moderation-removed-few' }),
+    many: () => msg(str`Removed ${n} messages of ${name}.`, { id: 'moderation-removed-many' }),
+    other: () => msg(str`Removed ${n} messages of ${name}.`, { id: 'moderation-removed-other' }),
+  });
+}
+
+function partlyRemovedText(name: string, removed: number, progress: ModerationProgress): string {
+  const done = formatCount(removed);
+  const total = formatCount(progress.total);
+  const failed = formatCount(progress.failed);
+  return msg(str`Removed ${done} of ${total} messages of ${name}; ${failed} could not be deleted.`);
+}
+
 /** The actions that ask first; unmuting and lifting a ban happen at once (with Undo). */
 export type ConfirmedKind = Exclude<ModerationKind, 'unmute'>;
 
@@ -21,47 +61,56 @@ export function confirmationText(kind: ConfirmedKind, name: string, noun: ErrorS
   switch (kind) {
     case 'delete':
       return {
-        heading: `Delete ${name}'s message?`,
-        explanation: 'Everyone will see "Message deleted by a moderator" in its place, with your reason if you give one.',
-        confirm: 'Delete message',
+        heading: msg(str`Delete ${name}'s message?`),
+        explanation: msg('Everyone will see "Message deleted by a moderator" in its place, with your reason if you give one.'),
+        confirm: msg('Delete message'),
         reason: true,
       };
     case 'report':
       return {
-        heading: `Report ${name}'s message?`,
-        explanation: "The server's administrators will see this message and your reason. The sender is not told who reported it.",
-        confirm: 'Report',
+        heading: msg(str`Report ${name}'s message?`),
+        explanation: msg("The server's administrators will see this message and your reason. The sender is not told who reported it."),
+        confirm: msg('Report'),
         reason: true,
       };
     case 'remove-messages':
       return {
-        heading: `Remove ${name}'s recent messages?`,
-        explanation:
-          count === 1
-            ? `Deletes their latest message in this ${noun}.`
-            : `Deletes their ${String(count)} latest messages in this ${noun}, one after the other.`,
-        confirm: 'Remove messages',
+        heading: msg(str`Remove ${name}'s recent messages?`),
+        explanation: removeExplanation(noun, count),
+        confirm: msg('Remove messages'),
         reason: true,
       };
     case 'mute':
       return {
-        heading: `Mute ${name}?`,
-        explanation: `They can still read this ${noun} but cannot write in it until they are unmuted.`,
-        confirm: 'Mute',
+        heading: msg(str`Mute ${name}?`),
+        explanation: byNoun(noun, {
+          room: () => msg('They can still read this room but cannot write in it until they are unmuted.'),
+          conversation: () => msg('They can still read this conversation but cannot write in it until they are unmuted.'),
+          discussion: () => msg('They can still read this discussion but cannot write in it until they are unmuted.'),
+        }),
+        confirm: msg('Mute'),
         reason: false,
       };
     case 'kick':
       return {
-        heading: `Remove ${name} from this ${noun}?`,
-        explanation: 'They can join again later, where the room lets them.',
-        confirm: 'Remove',
+        heading: byNoun(noun, {
+          room: () => msg(str`Remove ${name} from this room?`),
+          conversation: () => msg(str`Remove ${name} from this conversation?`),
+          discussion: () => msg(str`Remove ${name} from this discussion?`),
+        }),
+        explanation: msg('They can join again later, where the room lets them.'),
+        confirm: msg('Remove', { id: 'moderation-confirm-remove' }),
         reason: true,
       };
     case 'ban':
       return {
-        heading: `Ban ${name}?`,
-        explanation: `They are removed from this ${noun} and cannot join again until the ban is lifted.`,
-        confirm: 'Ban',
+        heading: msg(str`Ban ${name}?`),
+        explanation: byNoun(noun, {
+          room: () => msg('They are removed from this room and cannot join again until the ban is lifted.'),
+          conversation: () => msg('They are removed from this conversation and cannot join again until the ban is lifted.'),
+          discussion: () => msg('They are removed from this discussion and cannot join again until the ban is lifted.'),
+        }),
+        confirm: msg('Ban', { id: 'moderation-confirm-ban' }),
         reason: true,
       };
   }
@@ -71,38 +120,60 @@ export function confirmationText(kind: ConfirmedKind, name: string, noun: ErrorS
 export function doneText(kind: ModerationKind | 'unban', name: string, progress?: ModerationProgress): string {
   switch (kind) {
     case 'delete':
-      return 'Message deleted.';
+      return msg('Message deleted.');
     case 'report':
-      return "Message reported. Thank you: the server's administrators will look at it.";
+      return msg("Message reported. Thank you: the server's administrators will look at it.");
     case 'remove-messages': {
-      if (!progress || progress.total === 0) return `${name} has no messages to remove here.`;
+      if (!progress || progress.total === 0) return msg(str`${name} has no messages to remove here.`);
       const removed = progress.done - progress.failed;
-      return progress.failed === 0
-        ? `Removed ${String(removed)} ${removed === 1 ? 'message' : 'messages'} of ${name}.`
-        : `Removed ${String(removed)} of ${String(progress.total)} messages of ${name}; ${String(progress.failed)} could not be deleted.`;
+      return progress.failed === 0 ? removedText(name, removed) : partlyRemovedText(name, removed, progress);
     }
     case 'mute':
-      return `${name} is muted.`;
+      return msg(str`${name} is muted.`);
     case 'unmute':
-      return `${name} can write again.`;
+      return msg(str`${name} can write again.`);
     case 'kick':
-      return `${name} was removed.`;
+      return msg(str`${name} was removed.`);
     case 'ban':
-      return `${name} is banned.`;
+      return msg(str`${name} is banned.`);
     case 'unban':
-      return `${name} is no longer banned.`;
+      return msg(str`${name} is no longer banned.`);
   }
 }
 
 /** What the member reads in place of the composer. */
 export function standingText(standing: MemberStanding, noun: ErrorStateNoun): string {
-  const reason = standing.reason ? ` (${standing.reason})` : '';
+  const reason = standing.reason;
   switch (standing.kind) {
     case 'removed':
-      return `You were removed from this ${noun}${reason}.`;
+      return reason
+        ? byNoun(noun, {
+            room: () => msg(str`You were removed from this room (${reason}).`),
+            conversation: () => msg(str`You were removed from this conversation (${reason}).`),
+            discussion: () => msg(str`You were removed from this discussion (${reason}).`),
+          })
+        : byNoun(noun, {
+            room: () => msg('You were removed from this room.'),
+            conversation: () => msg('You were removed from this conversation.'),
+            discussion: () => msg('You were removed from this discussion.'),
+          });
     case 'banned':
-      return `You are banned from this ${noun}${reason}.`;
+      return reason
+        ? byNoun(noun, {
+            room: () => msg(str`You are banned from this room (${reason}).`),
+            conversation: () => msg(str`You are banned from this conversation (${reason}).`),
+            discussion: () => msg(str`You are banned from this discussion (${reason}).`),
+          })
+        : byNoun(noun, {
+            room: () => msg('You are banned from this room.'),
+            conversation: () => msg('You are banned from this conversation.'),
+            discussion: () => msg('You are banned from this discussion.'),
+          });
     case 'muted':
-      return `You are muted: you can read this ${noun} but not write in it.`;
+      return byNoun(noun, {
+        room: () => msg('You are muted: you can read this room but not write in it.'),
+        conversation: () => msg('You are muted: you can read this conversation but not write in it.'),
+        discussion: () => msg('You are muted: you can read this discussion but not write in it.'),
+      });
   }
 }

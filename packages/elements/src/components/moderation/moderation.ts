@@ -1,3 +1,6 @@
+import { msg, str } from '@lit/localize';
+import { memberMessage } from '../../i18n/member-error.ts';
+import { formatCount } from '../../i18n/plural.ts';
 import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
 import type { MessageItem, ModerationCommand, ModerationProgress, RoomMember, RoomSnapshot, SessionView } from '@omnisocial/core';
 import type { OmniView } from '../../base/omni-view.ts';
@@ -112,7 +115,7 @@ export class ModerationController implements ReactiveController {
   renderMembersButton(snapshot: RoomSnapshot): TemplateResult | typeof nothing {
     if (!snapshot.members || snapshot.directWith) return nothing;
     return html`<button type="button" class="members-button" part="members-button" aria-haspopup="dialog" @click=${this.#openMembers}>
-      Members
+      ${msg('Members')}
     </button>`;
   }
 
@@ -136,8 +139,8 @@ export class ModerationController implements ReactiveController {
     if (!notice) return nothing;
     return html`<div class="moderation-notice" part="moderation-notice" role=${notice.alert ? 'alert' : 'status'}>
       <span>${notice.text}</span>
-      ${notice.undo ? html`<button type="button" class="undo" @click=${this.#onUndo}>Undo</button>` : nothing}
-      <button type="button" class="dismiss" @click=${this.#onDismiss}>Dismiss</button>
+      ${notice.undo ? html`<button type="button" class="undo" @click=${this.#onUndo}>${msg('Undo')}</button>` : nothing}
+      <button type="button" class="dismiss" @click=${this.#onDismiss}>${msg('Dismiss')}</button>
     </div>`;
   }
 
@@ -159,7 +162,7 @@ export class ModerationController implements ReactiveController {
         <p id="moderation-explanation">${text.explanation}</p>
         ${
           text.reason
-            ? html`<label for="moderation-reason">Reason (optional)</label>
+            ? html`<label for="moderation-reason">${msg('Reason (optional)')}</label>
                 <textarea
                   id="moderation-reason"
                   rows="2"
@@ -173,13 +176,15 @@ export class ModerationController implements ReactiveController {
         ${confirmation.target.quote ? this.#renderIncludeText() : nothing}
         ${
           progress && progress.total > 0
-            ? html`<p class="progress" role="status">Deleting ${progress.done} of ${progress.total}…</p>
-                <progress max=${progress.total} .value=${progress.done} aria-label="Messages deleted"></progress>`
+            ? html`<p class="progress" role="status">
+                  ${msg(str`Deleting ${formatCount(progress.done)} of ${formatCount(progress.total)}…`)}
+                </p>
+                <progress max=${progress.total} .value=${progress.done} aria-label=${msg('Messages deleted')}></progress>`
             : nothing
         }
         ${this.#error ? html`<p class="dialog-error" role="alert">${this.#error}</p>` : nothing}
         <div class="dialog-buttons">
-          <button type="button" class="cancel" @click=${this.#onCancel} ?disabled=${this.#busy}>Cancel</button>
+          <button type="button" class="cancel" @click=${this.#onCancel} ?disabled=${this.#busy}>${msg('Cancel')}</button>
           <button type="submit" class="confirm danger" ?disabled=${this.#busy}>${text.confirm}</button>
         </div>
       </form>
@@ -208,8 +213,8 @@ export class ModerationController implements ReactiveController {
   #renderMembers(members: readonly RoomMember[]): TemplateResult {
     return html`<dialog class="members-dialog" part="members" aria-labelledby="members-heading" @close=${this.#onMembersClosed}>
       <div class="members-top">
-        <h2 id="members-heading">Members (${members.length})</h2>
-        <button type="button" class="close" @click=${this.#closeMembers}>Close</button>
+        <h2 id="members-heading">${msg(str`Members (${formatCount(members.length)})`)}</h2>
+        <button type="button" class="close" @click=${this.#closeMembers}>${msg('Close')}</button>
       </div>
       ${this.#renderNotice()} ${renderMemberList(members, (member, kind) => this.#onMemberAction(member, kind))}
     </dialog>`;
@@ -385,5 +390,5 @@ function noticeFor(kind: ModerationKind, name: string, userId: string, progress?
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error && error.message ? error.message : 'The server refused. Try again.';
+  return memberMessage(error, msg('The server refused. Try again.'));
 }

@@ -1,4 +1,6 @@
 import { html, nothing, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
+import { memberMessage } from '../../i18n/member-error.ts';
+import { msg, str } from '@lit/localize';
 import type { OmniErrorCode, OmniErrorInfo } from '@omnisocial/core';
 
 /** What the member calls the thing the element shows, in its error states. */
@@ -17,27 +19,32 @@ export interface ErrorStateText {
   retry: boolean;
 }
 
+/** One whole sentence per noun: translations cannot splice a noun into a sentence (gender, case, articles). */
+export function byNoun(noun: ErrorStateNoun, texts: Readonly<Record<ErrorStateNoun, () => string>>): string {
+  return texts[noun]();
+}
+
 /** `error.message` is used only where core words it for members (a DM's user id problems), never server text. */
 type Describe = (noun: ErrorStateNoun, error: OmniErrorInfo) => ErrorStateText;
 
 const OFFLINE: Describe = () => ({
   icon: 'offline',
-  heading: 'Cannot reach the chat server',
-  advice: 'Check your internet connection, then try again. The server may also be down for a moment.',
+  heading: msg('Cannot reach the chat server'),
+  advice: msg('Check your internet connection, then try again. The server may also be down for a moment.'),
   retry: true,
 });
 
 const MISCONFIGURED: Describe = () => ({
   icon: 'warning',
-  heading: 'This chat is not set up correctly',
-  advice: 'The page’s chat settings have a mistake. Please let the site’s team know.',
+  heading: msg('This chat is not set up correctly'),
+  advice: msg('The page’s chat settings have a mistake. Please let the site’s team know.'),
   retry: false,
 });
 
 const UNEXPECTED: Describe = () => ({
   icon: 'warning',
-  heading: 'Something went wrong',
-  advice: 'Try again in a moment. If it keeps happening, please let the site’s team know.',
+  heading: msg('Something went wrong'),
+  advice: msg('Try again in a moment. If it keeps happening, please let the site’s team know.'),
   retry: true,
 });
 
@@ -47,76 +54,92 @@ const TEXTS: Record<OmniErrorCode, Describe> = {
   network: OFFLINE,
   'rate-limited': () => ({
     icon: 'offline',
-    heading: 'The chat server is busy',
-    advice: 'Wait a few seconds, then try again.',
+    heading: msg('The chat server is busy'),
+    advice: msg('Wait a few seconds, then try again.'),
     retry: true,
   }),
   'unknown-room': (noun) => ({
     icon: 'missing',
-    heading: `This ${noun} does not exist`,
-    advice: `It may have been removed, or its address is wrong. Ask whoever shared it for a current link.`,
+    heading: byNoun(noun, {
+      room: () => msg('This room does not exist'),
+      conversation: () => msg('This conversation does not exist'),
+      discussion: () => msg('This discussion does not exist'),
+    }),
+    advice: msg('It may have been removed, or its address is wrong. Ask whoever shared it for a current link.'),
     retry: false,
   }),
   forbidden: (noun) => ({
     icon: 'locked',
-    heading: `You cannot join this ${noun}`,
-    advice: 'It is open to invited members only. Ask one of its members to invite you.',
+    heading: byNoun(noun, {
+      room: () => msg('You cannot join this room'),
+      conversation: () => msg('You cannot join this conversation'),
+      discussion: () => msg('You cannot join this discussion'),
+    }),
+    advice: msg('It is open to invited members only. Ask one of its members to invite you.'),
     retry: false,
   }),
   'guest-forbidden': (noun) => ({
     icon: 'locked',
-    heading: `Sign in to join this ${noun}`,
-    advice: 'It is for members only: guests cannot join it.',
+    heading: byNoun(noun, {
+      room: () => msg('Sign in to join this room'),
+      conversation: () => msg('Sign in to join this conversation'),
+      discussion: () => msg('Sign in to join this discussion'),
+    }),
+    advice: msg('It is for members only: guests cannot join it.'),
     retry: false,
   }),
   'too-large': () => ({
     icon: 'warning',
-    heading: 'This message is too long',
-    advice: 'Shorten it or split it into several messages, then send it again.',
+    heading: msg('This message is too long'),
+    advice: msg('Shorten it or split it into several messages, then send it again.'),
     retry: false,
   }),
   'bad-file': (_noun, error) => ({
     icon: 'warning',
-    heading: 'This file cannot be sent',
-    advice: error.message,
+    heading: msg('This file cannot be sent'),
+    advice: memberMessage(error, msg('This file cannot be sent.')),
     retry: false,
   }),
   'bad-homeserver': MISCONFIGURED,
   'bad-room': MISCONFIGURED,
   'bad-user': (_noun, error) => ({
     icon: 'warning',
-    heading: 'This conversation cannot be started',
-    advice: error.message,
+    heading: msg('This conversation cannot be started'),
+    advice: memberMessage(error, msg('That is not a valid user id.')),
     retry: false,
   }),
   'binding-mismatch': () => ({
     icon: 'warning',
-    heading: 'This discussion is linked to another room',
-    advice: 'Its address points to a room that belongs to something else. Please let the site’s team know.',
+    heading: msg('This discussion is linked to another room'),
+    advice: msg('Its address points to a room that belongs to something else. Please let the site’s team know.'),
     retry: false,
   }),
   'discussion-unavailable': () => ({
     icon: 'offline',
-    heading: 'This discussion is not available right now',
-    advice: 'The site’s chat service is not answering. The discussion opens here by itself as soon as it is back.',
+    heading: msg('This discussion is not available right now'),
+    advice: msg('The site’s chat service is not answering. The discussion opens here by itself as soon as it is back.'),
     retry: false,
   }),
   'unknown-user': (_noun, error) => ({
     icon: 'missing',
-    heading: 'This person cannot be found',
-    advice: `${error.message} Their account may have been removed, or the address is wrong.`,
+    heading: msg('This person cannot be found'),
+    advice: msg(str`${memberMessage(error, '')} Their account may have been removed, or the address is wrong.`),
     retry: false,
   }),
   'creation-refused': (noun) => ({
     icon: 'locked',
-    heading: `This ${noun} cannot be started here`,
-    advice: 'The chat server does not allow it. Please let the site’s team know.',
+    heading: byNoun(noun, {
+      room: () => msg('This room cannot be started here'),
+      conversation: () => msg('This conversation cannot be started here'),
+      discussion: () => msg('This discussion cannot be started here'),
+    }),
+    advice: msg('The chat server does not allow it. Please let the site’s team know.'),
     retry: false,
   }),
   'encryption-unavailable': () => ({
     icon: 'warning',
-    heading: 'Encryption cannot start in this browser',
-    advice: 'Try again. If it keeps failing, use an up-to-date browser outside private browsing.',
+    heading: msg('Encryption cannot start in this browser'),
+    advice: msg('Try again. If it keeps failing, use an up-to-date browser outside private browsing.'),
     retry: true,
   }),
   'sign-in-rejected': UNEXPECTED,
@@ -159,7 +182,7 @@ export function renderErrorState(text: ErrorStateText, retry: (() => void) | und
       </div>
       ${
         text.retry && retry
-          ? html`<button type="button" class="error-retry" part="error-retry" @click=${retry}>Try again</button>`
+          ? html`<button type="button" class="error-retry" part="error-retry" @click=${retry}>${msg('Try again')}</button>`
           : nothing
       }
     </div>

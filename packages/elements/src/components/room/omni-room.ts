@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import { html, type TemplateResult } from 'lit';
 import type { OmniErrorInfo, RoomSnapshot } from '@omnisocial/core';
 import { OmniView } from '../../base/omni-view.ts';
@@ -138,17 +139,18 @@ export class OmniRoomView extends OmniView {
 
   protected override render(): TemplateResult {
     const state = this.#view.room.state;
-    if (state.kind !== 'room') return this.#view.renderStatus(state, this.homeserver, { loading: 'Connecting…', persistenceNote: true });
+    if (state.kind !== 'room')
+      return this.#view.renderStatus(state, this.homeserver, { loading: msg('Connecting…'), persistenceNote: true });
     return this.#renderRoom(state.snapshot);
   }
 
   #renderRoom(snapshot: RoomSnapshot): TemplateResult {
     if (snapshot.status === 'error') return this.#view.renderError(snapshot.error ?? UNEXPLAINED, this.homeserver);
-    if (snapshot.status === 'loading') return html`<p class="notice" role="status">Loading the room…</p>`;
+    if (snapshot.status === 'loading') return html`<p class="notice" role="status">${msg('Loading the room…')}</p>`;
     const name = snapshot.name ?? this.room;
     return html`
       ${this.#view.renderHeader(this.homeserver, { name, detail: snapshot.topic, encrypted: snapshot.encrypted })}
-      ${this.#view.renderConversation(snapshot, { label: `Messages in ${name}` })}
+      ${this.#view.renderConversation(snapshot, { label: msg(str`Messages in ${name}`) })}
       ${this.#view.renderComposer(snapshot, `${this.#view.homeserverFor(this.homeserver)}|${snapshot.roomId ?? this.room}`)}
     `;
   }

@@ -1,3 +1,6 @@
+import { msg, str } from '@lit/localize';
+import { memberMessage } from '../../i18n/member-error.ts';
+import { formatCount, plural } from '../../i18n/plural.ts';
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import { onSessionsChange, sessionFor, type SecurityStatus, type SessionHandle, type Unsubscribe } from '@omnisocial/core';
 import { OmniElement } from '../../base/omni-element.ts';
@@ -13,7 +16,20 @@ function errorCode(error: unknown): string | undefined {
 }
 
 function errorMessage(error: unknown): string {
-  return error instanceof Error && error.message ? error.message : 'Something went wrong. Try again.';
+  return memberMessage(error, msg('Something went wrong. Try again.'));
+}
+
+/** "This browser is verified. 12 message keys restored from the backup." */
+function restoredText(total: number): string {
+  const n = formatCount(total);
+  return plural(total, {
+    zero: () => msg(str`This browser is verified. ${n} message keys restored from the backup.`, { id: 'security-restored-zero' }),
+    one: () => msg(str`This browser is verified. ${n} message key restored from the backup.`, { id: 'security-restored-one' }),
+    two: () => msg(str`This browser is verified. ${n} message keys restored from the backup.`, { id: 'security-restored-two' }),
+    few: () => msg(str`This browser is verified. ${n} message keys restored from the backup.`, { id: 'security-restored-few' }),
+    many: () => msg(str`This browser is verified. ${n} message keys restored from the backup.`, { id: 'security-restored-many' }),
+    other: () => msg(str`This browser is verified. ${n} message keys restored from the backup.`, { id: 'security-restored-other' }),
+  });
 }
 
 function field(form: HTMLFormElement, name: string): string {
@@ -22,17 +38,19 @@ function field(form: HTMLFormElement, name: string): string {
 }
 
 function statusText(status: SecurityStatus | undefined): string {
-  if (!status) return 'Checking your encryption settings…';
-  if (status.backup === 'restoring') return 'Restoring your message keys from the backup…';
+  if (!status) return msg('Checking your encryption settings…');
+  if (status.backup === 'restoring') return msg('Restoring your message keys from the backup…');
   if (!status.recoveryKeyStored) {
-    return 'Recovery is not set up. Set it up to read your encrypted messages on another browser.';
+    return msg('Recovery is not set up. Set it up to read your encrypted messages on another browser.');
   }
   if (!status.thisDeviceVerified) {
-    return 'Recovery is set up for your account, but this browser is not verified. Enter your recovery key to verify it and read your earlier encrypted messages here.';
+    return msg(
+      'Recovery is set up for your account, but this browser is not verified. Enter your recovery key to verify it and read your earlier encrypted messages here.',
+    );
   }
   return status.backup === 'on'
-    ? 'Recovery is set up: your message keys are backed up and this browser is verified.'
-    : 'Recovery is set up and this browser is verified, but key backup is off on this browser.';
+    ? msg('Recovery is set up: your message keys are backed up and this browser is verified.')
+    : msg('Recovery is set up and this browser is verified, but key backup is off on this browser.');
 }
 
 /**
@@ -111,18 +129,18 @@ export class OmniSecurity extends OmniElement {
     if (!this.#session) return nothing;
     return html`
       <button type="button" class="open" part="button" aria-haspopup="dialog" @click=${this.#open}>
-        <svg viewBox="0 0 16 16" aria-hidden="true">${SHIELD}</svg>Security
+        <svg viewBox="0 0 16 16" aria-hidden="true">${SHIELD}</svg>${msg('Security')}
       </button>
       <dialog part="dialog" aria-labelledby="title" @close=${this.#onClose}>
         <div class="panel">
-          <h2 id="title">Security</h2>
+          <h2 id="title">${msg('Security')}</h2>
           <p class="status" role="status">${this.busy ?? this.notice ?? statusText(this.status)}</p>
           ${this.#renderStep()} ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
           ${
             this.step === 'show-key'
               ? nothing
               : html`<div class="actions">
-                  <button type="button" class="secondary" @click=${this.#close}>Close</button>
+                  <button type="button" class="secondary" @click=${this.#close}>${msg('Close')}</button>
                 </div>`
           }
         </div>
@@ -136,42 +154,44 @@ export class OmniSecurity extends OmniElement {
     switch (this.step) {
       case 'show-key':
         return html`<section aria-labelledby="key-title">
-          <h3 id="key-title">Your recovery key</h3>
+          <h3 id="key-title">${msg('Your recovery key')}</h3>
           <p>
-            Keep it somewhere safe, such as a password manager. You need it to read your encrypted messages on a new browser. It is shown
-            only once.
+            ${msg(
+              'Keep it somewhere safe, such as a password manager. You need it to read your encrypted messages on a new browser. It is shown only once.',
+            )}
           </p>
           <p class="key" part="recovery-key">${this.recoveryKey}</p>
           <div class="actions">
-            <button type="button" class="secondary" @click=${this.#copy}>Copy</button>
-            <button type="button" class="secondary" @click=${this.#download}>Download</button>
+            <button type="button" class="secondary" @click=${this.#copy}>${msg('Copy')}</button>
+            <button type="button" class="secondary" @click=${this.#download}>${msg('Download')}</button>
           </div>
           <label class="check"
-            ><input type="checkbox" .checked=${this.saved} @change=${this.#onSavedChange} />I have saved my recovery key</label
+            ><input type="checkbox" .checked=${this.saved} @change=${this.#onSavedChange} />${msg('I have saved my recovery key')}</label
           >
           <div class="actions">
-            <button type="button" ?disabled=${!this.saved} @click=${this.#finishKey}>Done</button>
+            <button type="button" ?disabled=${!this.saved} @click=${this.#finishKey}>${msg('Done')}</button>
           </div>
         </section>`;
       case 'password':
-        return html`<form aria-label="Confirm with your password" @submit=${this.#onPassword}>
-          <p>Enter your password to confirm it is you.</p>
-          <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
+        return html`<form aria-label=${msg('Confirm with your password')} @submit=${this.#onPassword}>
+          <p>${msg('Enter your password to confirm it is you.')}</p>
+          <label>${msg('Password')} <input name="password" type="password" autocomplete="current-password" required /></label>
           <div class="actions">
-            <button type="submit" ?disabled=${busy}>Continue</button>
-            <button type="button" class="secondary" @click=${this.#back}>Cancel</button>
+            <button type="submit" ?disabled=${busy}>${msg('Continue')}</button>
+            <button type="button" class="secondary" @click=${this.#back}>${msg('Cancel')}</button>
           </div>
         </form>`;
       case 'confirm-reset':
-        return html`<form aria-label="Reset recovery" @submit=${this.#onReset}>
+        return html`<form aria-label=${msg('Reset recovery')} @submit=${this.#onReset}>
           <p>
-            Resetting creates a new identity, a new key backup and a new recovery key. Messages kept only in the old backup can no longer be
-            read, and the people and devices you verified will need to verify you again.
+            ${msg(
+              'Resetting creates a new identity, a new key backup and a new recovery key. Messages kept only in the old backup can no longer be read, and the people and devices you verified will need to verify you again.',
+            )}
           </p>
-          <label>Password <input name="password" type="password" autocomplete="current-password" /></label>
+          <label>${msg('Password')} <input name="password" type="password" autocomplete="current-password" /></label>
           <div class="actions">
-            <button type="submit" ?disabled=${busy}>Reset recovery</button>
-            <button type="button" class="secondary" @click=${this.#back}>Cancel</button>
+            <button type="submit" ?disabled=${busy}>${msg('Reset recovery')}</button>
+            <button type="button" class="secondary" @click=${this.#back}>${msg('Cancel')}</button>
           </div>
         </form>`;
       case 'overview':
@@ -181,24 +201,24 @@ export class OmniSecurity extends OmniElement {
             status.recoveryKeyStored
               ? nothing
               : html`<div class="actions">
-                  <button type="button" ?disabled=${busy} @click=${this.#setUp}>Set up recovery</button>
+                  <button type="button" ?disabled=${busy} @click=${this.#setUp}>${msg('Set up recovery')}</button>
                 </div>`
           }
           ${
             status.recoveryKeyStored && !status.thisDeviceVerified
-              ? html`<form aria-label="Restore from recovery key" @submit=${this.#onRestore}>
+              ? html`<form aria-label=${msg('Restore from recovery key')} @submit=${this.#onRestore}>
                   <label
-                    >Recovery key
+                    >${msg('Recovery key')}
                     <input name="recovery-key" autocomplete="off" spellcheck="false" required />
                   </label>
-                  <div class="actions"><button type="submit" ?disabled=${busy}>Restore</button></div>
+                  <div class="actions"><button type="submit" ?disabled=${busy}>${msg('Restore')}</button></div>
                 </form>`
               : nothing
           }
           ${
             status.recoveryKeyStored
               ? html`<div class="actions">
-                  <button type="button" class="secondary" ?disabled=${busy} @click=${this.#askReset}>Reset recovery…</button>
+                  <button type="button" class="secondary" ?disabled=${busy} @click=${this.#askReset}>${msg('Reset recovery…')}</button>
                 </div>`
               : nothing
           }
@@ -266,7 +286,7 @@ export class OmniSecurity extends OmniElement {
 
   #setUp(): void {
     this.#pending = 'setup';
-    void this.#run('Setting up recovery…', async (session) => this.#showKey(await session.security.setUpRecovery()));
+    void this.#run(msg('Setting up recovery…'), async (session) => this.#showKey(await session.security.setUpRecovery()));
   }
 
   #askReset(): void {
@@ -279,16 +299,16 @@ export class OmniSecurity extends OmniElement {
     event.preventDefault();
     const password = field(event.target as HTMLFormElement, 'password');
     if (this.#pending === 'reset') {
-      void this.#run('Resetting recovery…', async (session) => this.#showKey(await session.security.resetRecovery({ password })));
+      void this.#run(msg('Resetting recovery…'), async (session) => this.#showKey(await session.security.resetRecovery({ password })));
     } else {
-      void this.#run('Setting up recovery…', async (session) => this.#showKey(await session.security.setUpRecovery({ password })));
+      void this.#run(msg('Setting up recovery…'), async (session) => this.#showKey(await session.security.setUpRecovery({ password })));
     }
   }
 
   #onReset(event: SubmitEvent): void {
     event.preventDefault();
     const value = field(event.target as HTMLFormElement, 'password');
-    void this.#run('Resetting recovery…', async (session) =>
+    void this.#run(msg('Resetting recovery…'), async (session) =>
       this.#showKey(await session.security.resetRecovery(value ? { password: value } : {})),
     );
   }
@@ -297,10 +317,10 @@ export class OmniSecurity extends OmniElement {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     const key = field(form, 'recovery-key');
-    void this.#run('Restoring your message keys from the backup…', async (session) => {
+    void this.#run(msg('Restoring your message keys from the backup…'), async (session) => {
       const { total } = await session.security.restoreFromRecoveryKey(key);
       form.reset();
-      this.notice = `This browser is verified. ${total === 1 ? '1 message key' : `${total} message keys`} restored from the backup.`;
+      this.notice = restoredText(total);
     });
   }
 
@@ -318,9 +338,9 @@ export class OmniSecurity extends OmniElement {
     if (!this.recoveryKey) return;
     try {
       await navigator.clipboard.writeText(this.recoveryKey);
-      this.notice = 'Recovery key copied.';
+      this.notice = msg('Recovery key copied.');
     } catch {
-      this.notice = 'Copying is not allowed here: select the key and copy it.';
+      this.notice = msg('Copying is not allowed here: select the key and copy it.');
     }
   }
 

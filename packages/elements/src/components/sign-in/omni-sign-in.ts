@@ -1,3 +1,5 @@
+import { msg, str } from '@lit/localize';
+import { memberMessage } from '../../i18n/member-error.ts';
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import {
   completeSsoSignIn,
@@ -36,14 +38,14 @@ function field(data: FormData, name: string): string {
 }
 
 function errorInfo(error: unknown): OmniErrorInfo {
-  return error instanceof OmniError ? error : { code: 'unreachable', message: message(error, 'The homeserver cannot be reached.') };
+  return error instanceof OmniError ? error : { code: 'unreachable', message: message(error, msg('The homeserver cannot be reached.')) };
 }
 
 function message(error: unknown, fallback: string): string {
   // Core names the homeserver's URL in this one, which means nothing to a member.
   if (error instanceof OmniError && error.code === 'unreachable')
-    return 'The chat server cannot be reached. Check your connection, then try again.';
-  return error instanceof Error && error.message ? error.message : fallback;
+    return msg('The chat server cannot be reached. Check your connection, then try again.');
+  return memberMessage(error, fallback);
 }
 
 /**
@@ -110,7 +112,7 @@ export class OmniSignIn extends OmniElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (hasSsoReturn()) void this.#run(() => completeSsoSignIn(this.homeserver || undefined), 'Single sign-on failed.');
+    if (hasSsoReturn()) void this.#run(() => completeSsoSignIn(this.homeserver || undefined), msg('Single sign-on failed.'));
   }
 
   protected override willUpdate(): void {
@@ -135,7 +137,7 @@ export class OmniSignIn extends OmniElement {
   protected override render(): TemplateResult {
     if (this.loadError) return renderErrorState(describeErrorState(this.loadError), this.#retry);
     const flows = this.flows;
-    if (!flows) return html`<p class="notice" role="status">Checking how to sign in…</p>`;
+    if (!flows) return html`<p class="notice" role="status">${msg('Checking how to sign in…')}</p>`;
     return html`<div class="panel">
       ${this.view === 'register' ? this.#renderRegister(flows) : this.#renderSignIn(flows)}
       ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
@@ -146,16 +148,16 @@ export class OmniSignIn extends OmniElement {
     const providers = flows.sso;
     return html`
       <div class="heading" part="heading">
-        <h2>Sign in to chat</h2>
-        <p class="server">on ${serverName(flows.homeserverUrl)}</p>
+        <h2>${msg('Sign in to chat')}</h2>
+        <p class="server">${msg(str`on ${serverName(flows.homeserverUrl)}`, { id: 'sign-in-on-server' })}</p>
       </div>
       ${this.reason ? html`<p class="reason" part="reason">${this.reason}</p>` : nothing}
       ${
         flows.password
-          ? html`<form part="form" aria-label="Sign in" @submit=${this.#onSignIn}>
-              <label>Username <input name="username" autocomplete="username" required .value=${this.username} /></label>
+          ? html`<form part="form" aria-label=${msg('Sign in')} @submit=${this.#onSignIn}>
+              <label>${msg('Username')} <input name="username" autocomplete="username" required .value=${this.username} /></label>
               ${this.#renderPassword('current-password')}
-              <button type="submit" ?disabled=${this.busy}>Sign in</button>
+              <button type="submit" ?disabled=${this.busy}>${msg('Sign in')}</button>
             </form>`
           : nothing
       }
@@ -170,29 +172,33 @@ export class OmniSignIn extends OmniElement {
                     ?disabled=${this.busy}
                     @click=${() => startSsoSignIn(flows.homeserverUrl, { idpId: idp.id })}
                   >
-                    Continue with ${idp.name}
+                    ${msg(str`Continue with ${idp.name}`)}
                   </button>`,
               )
             : providers
               ? html`<button type="button" class="secondary" ?disabled=${this.busy} @click=${() => startSsoSignIn(flows.homeserverUrl)}>
-                  Continue with single sign-on
+                  ${msg('Continue with single sign-on')}
                 </button>`
               : nothing
         }
         ${
           flows.guest && !this.noGuest
-            ? html`<button type="button" class="secondary" ?disabled=${this.busy} @click=${this.#onGuest}>Continue as guest</button>`
+            ? html`<button type="button" class="secondary" ?disabled=${this.busy} @click=${this.#onGuest}>
+                ${msg('Continue as guest')}
+              </button>`
             : nothing
         }
         ${
           flows.registration.available
-            ? html`<button type="button" class="secondary" ?disabled=${this.busy} @click=${this.#showRegister}>Create account</button>`
+            ? html`<button type="button" class="secondary" ?disabled=${this.busy} @click=${this.#showRegister}>
+                ${msg('Create account')}
+              </button>`
             : nothing
         }
       </div>
       ${
         !flows.password && !providers && !(flows.guest && !this.noGuest) && !flows.registration.available
-          ? html`<p class="notice">This homeserver offers no way to sign in here.</p>`
+          ? html`<p class="notice">${msg('This homeserver offers no way to sign in here.')}</p>`
           : nothing
       }
     `;
@@ -201,28 +207,33 @@ export class OmniSignIn extends OmniElement {
   #renderRegister(flows: LoginFlows): TemplateResult {
     const { requiresToken, terms } = flows.registration;
     return html`
-      <form part="register-form" aria-label="Create account" @submit=${this.#onRegister}>
-        <h2>Create an account</h2>
-        <label>Username <input name="username" autocomplete="username" required /></label>
+      <form part="register-form" aria-label=${msg('Create account')} @submit=${this.#onRegister}>
+        <h2>${msg('Create an account')}</h2>
+        <label>${msg('Username')} <input name="username" autocomplete="username" required /></label>
         ${this.#renderPassword('new-password')}
-        ${requiresToken ? html`<label>Registration token <input name="token" autocomplete="off" required /></label>` : nothing}
+        ${requiresToken ? html`<label>${msg('Registration token')} <input name="token" autocomplete="off" required /></label>` : nothing}
         ${
           terms.length > 0
             ? html`<label class="check">
                 <input name="terms" type="checkbox" required />
                 <span
-                  >I accept the
+                  >${msg('I accept the', { id: 'sign-in-accept-terms' })}
                   ${terms.map(
                     (policy, index) =>
-                      html`${index > 0 ? ', ' : ''}<a href=${policy.url} target="_blank" rel="noopener noreferrer">${policy.name}</a>`,
+                      html`${index > 0 ? msg(', ', { id: 'list-separator' }) : ''}<a
+                          href=${policy.url}
+                          target="_blank"
+                          rel="noopener noreferrer"
+                          >${policy.name}</a
+                        >`,
                   )}</span
                 >
               </label>`
             : nothing
         }
-        <button type="submit" ?disabled=${this.busy}>Create account</button>
+        <button type="submit" ?disabled=${this.busy}>${msg('Create account')}</button>
       </form>
-      <button type="button" class="link" @click=${this.#showSignIn}>Back to sign in</button>
+      <button type="button" class="link" @click=${this.#showSignIn}>${msg('Back to sign in')}</button>
     `;
   }
 
@@ -233,17 +244,17 @@ export class OmniSignIn extends OmniElement {
   #renderPassword(autocomplete: 'current-password' | 'new-password'): TemplateResult {
     const shown = this.passwordShown;
     return html`<div class="field">
-      <label for="password">Password</label>
+      <label for="password">${msg('Password')}</label>
       <div class="password">
         <input id="password" name="password" type=${shown ? 'text' : 'password'} autocomplete=${autocomplete} required />
         <button
           type="button"
           class="toggle"
           part="show-password"
-          aria-label="Show password"
+          aria-label=${msg('Show password')}
           aria-controls="password"
           aria-pressed=${shown ? 'true' : 'false'}
-          title=${shown ? 'Hide password' : 'Show password'}
+          title=${shown ? msg('Hide password') : msg('Show password')}
           @click=${this.#togglePassword}
         >
           <svg viewBox="0 0 24 24" aria-hidden="true">${shown ? EYE_OFF : EYE}</svg>
@@ -302,12 +313,12 @@ export class OmniSignIn extends OmniElement {
     const data = new FormData(event.currentTarget as HTMLFormElement);
     return this.#signIn(
       { homeserver: this.#homeserverUrl(), username: field(data, 'username'), password: field(data, 'password') },
-      'Sign-in failed.',
+      msg('Sign-in failed.'),
     );
   }
 
   #onGuest(): Promise<void> {
-    return this.#signIn({ homeserver: this.#homeserverUrl(), guest: true }, 'Guest access failed.');
+    return this.#signIn({ homeserver: this.#homeserverUrl(), guest: true }, msg('Guest access failed.'));
   }
 
   #onRegister(event: SubmitEvent): Promise<void> {
@@ -324,7 +335,7 @@ export class OmniSignIn extends OmniElement {
           acceptTerms: data.get('terms') === 'on',
         },
       },
-      'The account could not be created.',
+      msg('The account could not be created.'),
     );
   }
 }

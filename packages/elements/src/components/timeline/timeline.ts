@@ -1,3 +1,7 @@
+import { msg, str } from '@lit/localize';
+import { activeLocale } from '../../i18n/active-locale.ts';
+import { formatDay } from '../../i18n/format.ts';
+import { formatCount, plural } from '../../i18n/plural.ts';
 import { html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import type { MemberInfo, MessageItem, RoomMember, TimelineItem } from '@omnisocial/core';
@@ -13,15 +17,27 @@ import { TimelineReadMarker } from './timeline-read-marker.ts';
 
 export type { TimelineActions, TimelineView } from './timeline-dom.ts';
 
-const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+/** "Alice, Bob and 2 others are typing…". */
+function othersTyping(first: readonly string[], others: number): string {
+  const names = first.join(', ');
+  const n = formatCount(others);
+  return plural(others, {
+    zero: () => msg(str`${names} and ${n} others are typing…`, { id: 'typing-others-zero' }),
+    one: () => msg(str`${names} and ${n} other are typing…`, { id: 'typing-others-one' }),
+    two: () => msg(str`${names} and ${n} others are typing…`, { id: 'typing-others-two' }),
+    few: () => msg(str`${names} and ${n} others are typing…`, { id: 'typing-others-few' }),
+    many: () => msg(str`${names} and ${n} others are typing…`, { id: 'typing-others-many' }),
+    other: () => msg(str`${names} and ${n} others are typing…`, { id: 'typing-others-other' }),
+  });
+}
 
 /** "Alice is typing…", "Alice and Bob are typing…", "Alice, Bob and 2 others are typing…". */
 export function typingText(typing: readonly MemberInfo[]): string {
   const names = typing.map((m) => m.displayName);
   if (names.length === 0) return '';
-  if (names.length === 1) return `${names[0] ?? ''} is typing…`;
-  if (names.length <= 3) return `${listNames(names)} are typing…`;
-  return `${names.slice(0, 2).join(', ')} and ${names.length - 2} others are typing…`;
+  if (names.length === 1) return msg(str`${names[0] ?? ''} is typing…`);
+  if (names.length <= 3) return msg(str`${listNames(names)} are typing…`);
+  return othersTyping(names.slice(0, 2), names.length - 2);
 }
 
 /**
@@ -189,12 +205,12 @@ export class TimelineController implements ReactiveController {
             layout: keyedFlow(),
           })}
         </div>
-        ${view.paginating ? html`<p class="loading" part="loading" role="status">Loading older messages…</p>` : nothing}
+        ${view.paginating ? html`<p class="loading" part="loading" role="status">${msg('Loading older messages…')}</p>` : nothing}
         ${
           atBottom
             ? nothing
             : html`<button type="button" class="jump" part="jump-to-latest" @click=${() => void this.scrollToLatest(true)}>
-                Jump to latest${unseen > 0 ? html` <span class="count">(${unseen} new)</span>` : nothing}
+                ${msg('Jump to latest')}${unseen > 0 ? html` <span class="count">${msg(str`(${formatCount(unseen)} new)`)}</span>` : nothing}
               </button>`
         }
         <p class="typing" part="typing" aria-live="polite">${typingText(view.typing)}</p>
@@ -212,7 +228,8 @@ export class TimelineController implements ReactiveController {
         const active = item.key === this.#keyboard.activeKey;
         const { showActions, menu, expanded } = this.#menus.tileState(item.key, active);
         const receipts = item.key === this.#receiptsKey;
-        const state = `${String(active)} ${String(showActions)} ${menu} ${String(expanded)} ${String(receipts)} ${this.#moderationKey}`;
+        // The locale too: a tile cached in one language must not survive a change of language.
+        const state = `${String(active)} ${String(showActions)} ${menu} ${String(expanded)} ${String(receipts)} ${this.#moderationKey} ${activeLocale()}`;
         const cached = this.#tiles.get(item);
         if (cached?.state === state) return cached.tile;
         const tile = renderMessageTile(item, {
@@ -230,10 +247,10 @@ export class TimelineController implements ReactiveController {
       }
       case 'day':
         return html`<div class="day" part="day-separator" data-key=${item.key}>
-          <span>${dayFormat.format(item.timestamp)}</span>
+          <span>${formatDay(item.timestamp)}</span>
         </div>`;
       case 'read-marker':
-        return html`<div class="read-marker" part="read-marker" data-key=${item.key}><span>New messages</span></div>`;
+        return html`<div class="read-marker" part="read-marker" data-key=${item.key}><span>${msg('New messages')}</span></div>`;
       case 'notice':
         return renderNotice(item);
       case 'placeholder':

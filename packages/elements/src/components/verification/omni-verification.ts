@@ -1,3 +1,5 @@
+import { msg, str } from '@lit/localize';
+import { memberMessage } from '../../i18n/member-error.ts';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import {
   onSessionsChange,
@@ -202,10 +204,16 @@ export class OmniVerification extends OmniElement {
     return html`<span class="trust">
       ${
         this.userTrust === 'verified'
-          ? html`<span part="verified">Verified</span>`
-          : html`${this.userTrust === 'identity-changed' ? html`<span part="verified" class="changed">Identity changed</span>` : nothing}
-              <button type="button" part="verify-button" aria-label=${`Verify ${name}`} ?disabled=${running} @click=${this.#onVerify}>
-                Verify
+          ? html`<span part="verified">${msg('Verified')}</span>`
+          : html`${this.userTrust === 'identity-changed' ? html`<span part="verified" class="changed">${msg('Identity changed')}</span>` : nothing}
+              <button
+                type="button"
+                part="verify-button"
+                aria-label=${msg(str`Verify ${name}`)}
+                ?disabled=${running}
+                @click=${this.#onVerify}
+              >
+                ${msg('Verify')}
               </button>`
       }
       ${this.error ? html`<span class="error" role="alert">${this.error}</span>` : nothing}
@@ -238,68 +246,83 @@ export class OmniVerification extends OmniElement {
     s: VerificationSnapshot,
     name: string,
   ): { title: string; text: string; body: TemplateResult | typeof nothing; actions: TemplateResult } {
-    const who = s.ownDevice ? 'your other device' : name;
-    const cancel = html`<button type="button" @click=${() => this.#answer(flow.cancel())}>Cancel</button>`;
-    const close = html`<button type="button" class="primary" @click=${() => this.#dismiss(flow)}>Close</button>`;
+    const cancel = html`<button type="button" @click=${() => this.#answer(flow.cancel())}>${msg('Cancel')}</button>`;
+    const close = html`<button type="button" class="primary" @click=${() => this.#dismiss(flow)}>${msg('Close')}</button>`;
     switch (s.state) {
       case 'requested':
         if (s.incoming) {
           return {
-            title: s.ownDevice ? 'Another of your devices wants to verify' : `${name} wants to verify`,
+            title: s.ownDevice ? msg('Another of your devices wants to verify') : msg(str`${name} wants to verify`),
             text: s.ownDevice
-              ? 'Compare emoji with your other device to confirm it is yours.'
-              : `Compare emoji with ${name} to make sure your messages reach them and nobody else.`,
+              ? msg('Compare emoji with your other device to confirm it is yours.')
+              : msg(str`Compare emoji with ${name} to make sure your messages reach them and nobody else.`),
             body: nothing,
-            actions: html`<button type="button" class="primary" @click=${() => this.#answer(flow.accept())}>Accept</button>
-              <button type="button" @click=${() => this.#answer(flow.cancel())}>Decline</button>`,
+            actions: html`<button type="button" class="primary" @click=${() => this.#answer(flow.accept())}>${msg('Accept')}</button>
+              <button type="button" @click=${() => this.#answer(flow.cancel())}>${msg('Decline')}</button>`,
           };
         }
         return {
-          title: s.ownDevice ? 'Verify this device' : `Verify ${name}`,
-          text: s.ownDevice ? 'Accept the request on one of your other devices.' : `Waiting for ${name} to accept…`,
+          title: s.ownDevice ? msg('Verify this device') : msg(str`Verify ${name}`),
+          text: s.ownDevice ? msg('Accept the request on one of your other devices.') : msg(str`Waiting for ${name} to accept…`),
           body: nothing,
           actions: cancel,
         };
       case 'ready':
         return {
-          title: s.ownDevice ? 'Verify this device' : `Verify ${name}`,
-          text: 'Preparing the emoji…',
+          title: s.ownDevice ? msg('Verify this device') : msg(str`Verify ${name}`),
+          text: msg('Preparing the emoji…'),
           body: nothing,
           actions: cancel,
         };
       case 'showing-emoji':
         return {
-          title: `Compare emoji with ${who}`,
-          text: 'Check that the same emoji appear in the same order on both screens.',
+          title: s.ownDevice ? msg('Compare emoji with your other device') : msg(str`Compare emoji with ${name}`),
+          text: msg('Check that the same emoji appear in the same order on both screens.'),
           body: this.#renderEmoji(s),
-          actions: html`<button type="button" class="primary" @click=${() => this.#answer(flow.confirm())}>They match</button>
-            <button type="button" @click=${() => flow.mismatch()}>They don't match</button>`,
+          actions: html`<button type="button" class="primary" @click=${() => this.#answer(flow.confirm())}>${msg('They match')}</button>
+            <button type="button" @click=${() => flow.mismatch()}>${msg("They don't match")}</button>`,
         };
       case 'confirming':
-        return { title: `Compare emoji with ${who}`, text: `Waiting for ${who} to confirm…`, body: this.#renderEmoji(s), actions: cancel };
+        return {
+          title: s.ownDevice ? msg('Compare emoji with your other device') : msg(str`Compare emoji with ${name}`),
+          text: s.ownDevice ? msg('Waiting for your other device to confirm…') : msg(str`Waiting for ${name} to confirm…`),
+          body: this.#renderEmoji(s),
+          actions: cancel,
+        };
       case 'confirmed':
         return {
-          title: s.ownDevice ? 'This device is verified' : `${name} is verified`,
-          text: s.ownDevice ? 'Your devices trust each other now.' : `Messages from ${name}'s verified devices show no warning.`,
+          title: s.ownDevice ? msg('This device is verified') : msg(str`${name} is verified`),
+          text: s.ownDevice
+            ? msg('Your devices trust each other now.')
+            : msg(str`Messages from ${name}'s verified devices show no warning.`),
           body: nothing,
-          actions: html`<button type="button" class="primary" @click=${() => this.#dismiss(flow)}>Done</button>`,
+          actions: html`<button type="button" class="primary" @click=${() => this.#dismiss(flow)}>${msg('Done')}</button>`,
         };
       case 'mismatch':
         return {
-          title: "The emoji didn't match",
-          text: 'Verification was cancelled and nothing was verified. Someone may be intercepting this conversation: try again, ideally side by side.',
+          title: msg("The emoji didn't match"),
+          text: msg(
+            'Verification was cancelled and nothing was verified. Someone may be intercepting this conversation: try again, ideally side by side.',
+          ),
           body: nothing,
           actions: close,
         };
       case 'timed-out':
-        return { title: 'Verification timed out', text: 'Nobody answered in time; nothing was verified.', body: nothing, actions: close };
+        return {
+          title: msg('Verification timed out'),
+          text: msg('Nobody answered in time; nothing was verified.'),
+          body: nothing,
+          actions: close,
+        };
       case 'cancelled':
         return {
-          title: 'Verification cancelled',
+          title: msg('Verification cancelled'),
           text:
             s.cancelledBy === 'them'
-              ? `${who.charAt(0).toUpperCase()}${who.slice(1)} cancelled; nothing was verified.`
-              : 'Nothing was verified.',
+              ? s.ownDevice
+                ? msg('Your other device cancelled; nothing was verified.')
+                : msg(str`${name} cancelled; nothing was verified.`)
+              : msg('Nothing was verified.'),
           body: nothing,
           actions: close,
         };
@@ -307,7 +330,7 @@ export class OmniVerification extends OmniElement {
   }
 
   #renderEmoji(s: VerificationSnapshot): TemplateResult {
-    return html`<ol class="emoji" part="emoji" aria-label="Emoji to compare">
+    return html`<ol class="emoji" part="emoji" aria-label=${msg('Emoji to compare')}>
       ${s.emoji.map((e) => html`<li><span class="symbol" aria-hidden="true">${e.emoji}</span><span class="label">${e.name}</span></li>`)}
     </ol>`;
   }
@@ -332,7 +355,7 @@ export class OmniVerification extends OmniElement {
         for (const instance of instances) instance.requestUpdate();
       },
       (error: unknown) => {
-        this.error = error instanceof Error ? error.message : 'Verification could not start.';
+        this.error = memberMessage(error, msg('Verification could not start.'));
       },
     );
   };
@@ -340,7 +363,7 @@ export class OmniVerification extends OmniElement {
   #answer(command: Promise<void>): void {
     this.#focusNext = true;
     command.catch((error: unknown) => {
-      this.error = error instanceof Error ? error.message : 'The verification failed.';
+      this.error = memberMessage(error, msg('The verification failed.'));
     });
   }
 

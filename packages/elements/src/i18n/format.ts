@@ -1,0 +1,63 @@
+/**
+ * Dates, times and sizes through `Intl`, in the active locale (the one the strings are in, so a message's time
+ * and its "Edited" read in one language). Formatters are cached per locale. No Lit here.
+ */
+import { activeLocale } from './active-locale.ts';
+
+const formats = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+
+function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, make: (locale: string) => T): T {
+  const locale = activeLocale();
+  const id = `${locale} ${key}`;
+  let format = formats.get(id);
+  if (!format) {
+    format = make(locale);
+    formats.set(id, format);
+  }
+  return format as T;
+}
+
+/** "14:05", "2:05 PM": a message's time. */
+export function formatTime(date: Date | number): string {
+  return cached('time', (locale) => new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' })).format(date);
+}
+
+/** "6 Dec 2026, 14:05": a message's full date and time (its tooltip). */
+export function formatDateTime(date: Date | number): string {
+  return cached('date-time', (locale) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' })).format(date);
+}
+
+/** "Sunday, 6 December 2026": a day divider in the timeline. */
+export function formatDay(date: Date | number): string {
+  return cached(
+    'day',
+    (locale) => new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
+  ).format(date);
+}
+
+const sizeUnits = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+
+/** "820 byte", "12.4 kB", "3.1 MB": decimal units, as file managers show them. */
+export function humanSize(bytes: number): string {
+  let value = Math.max(0, bytes);
+  let unit = 0;
+  while (value >= 1000 && unit < sizeUnits.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  const name = sizeUnits[unit] ?? 'byte';
+  return cached(
+    name,
+    (locale) =>
+      new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'short', maximumFractionDigits: unit === 0 ? 0 : 1 }),
+  ).format(value);
+}
+
+/**
+ * "Ana, Ben and Chloé": names joined the active locale's way. English lists keep the house style, without a
+ * serial comma (British English's list pattern).
+ */
+export function formatList(items: readonly string[]): string {
+  const locale = activeLocale();
+  return new Intl.ListFormat(locale === 'en' ? 'en-GB' : locale, { type: 'conjunction' }).format(items);
+}
