@@ -70,7 +70,7 @@ function facadeMarkup(config: ShellConfig, values: ReadonlyMap<string, string>):
     );
   }
   const meta = text.meta(element, undefined);
-  const button = text.action ? `<button type="button" part="facade-button">${escapeText(text.action)}</button>` : '';
+  const button = text.action ? `<button type="button" part="facade-button">${escapeText(text.action())}</button>` : '';
   return (
     `<div class="facade" part="facade"><p class="title" part="facade-title">${escapeText(text.title(element))}</p>` +
     `<p class="meta" role="status">${escapeText(meta)}</p>${button}</div>`

@@ -2,7 +2,6 @@ import { msg, str } from '@lit/localize';
 import { html, noChange, nothing, type TemplateResult } from 'lit';
 import { Directive, directive, PartType, type ChildPart, type PartInfo } from 'lit/directive.js';
 import { isEmojiOnly, linkifyText, sanitizeFormattedBody, type BodyToken, type MediaRequest, type MessageItem } from '@omnisocial/core';
-import { msg } from '@lit/localize';
 
 /** Resolves an `mxc://` image to a blob URL through authenticated media (the room's loader). */
 export type LoadInlineImage = (request: MediaRequest) => Promise<string>;

@@ -7,7 +7,6 @@ import { memberMessage } from '../../i18n/member-error.ts';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { MessageItem } from '@omnisocial/core';
 import type { Act } from './message-actions.ts';
-import { msg } from '@lit/localize';
 
 function statusText(message: MessageItem): string {
   if (message.held === 'pending' && !message.redacted) {

@@ -10,7 +10,6 @@ import type { ErrorStateNoun } from '../room/error-state.ts';
 import { renderMemberList } from './member-list.ts';
 import { confirmationText, doneText, standingText, type ConfirmedKind } from './moderation-texts.ts';
 import { reportReason } from './report-reason.ts';
-import { msg } from '@lit/localize';
 
 /** Who or what an action is about: a message (delete, report) or a member. */
 interface Target {
