@@ -1,7 +1,7 @@
 /**
  * The companion service: the application service the homeserver asks about post aliases (post-rooms.ts),
  * and a small HTTP API for the site's backend to sign its members in and to follow their profiles
- * (members.ts). Two listeners, so the
+ * (members.ts), and the public comment counts of posts for feeds (counts.ts). Two listeners, so the
  * homeserver-facing one can stay on a private network while the site's backend reaches the other.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -15,6 +15,7 @@ import { PostRooms } from './post-rooms.ts';
 import { loadOrCreateRegistration, type Registration } from './registration.ts';
 import { Moderation } from './moderation/index.ts';
 import { SiteVerifier } from './site-auth.ts';
+import { answerCounts, COUNTS_PATH, PostCounts } from './counts.ts';
 
 export const SIGN_IN_PATH = '/_omni/v1/members/sign-in';
 export const PROFILE_PATH = '/_omni/v1/members/profile';
@@ -31,6 +32,8 @@ export interface Companion {
   readonly members: Members;
   /** The moderation queue, site-wide bans and abuse controls. */
   readonly moderation: Moderation;
+  /** Comment counts for feeds (counts.ts). */
+  readonly counts: PostCounts;
   stop(): Promise<void>;
 }
 
@@ -95,9 +98,14 @@ function siteApi(
   members: Members,
   verifier: SiteVerifier,
   moderation: Moderation,
+  counts: PostCounts,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     if (moderation.servesPage(request, response)) return;
+    if (request.url?.split('?')[0] === COUNTS_PATH) {
+      answerCounts(counts, request, response);
+      return;
+    }
     route(members, verifier, request, moderation)
       .catch((error: unknown): Reply => {
         if (error instanceof MemberError) return { status: error.status, body: { errcode: 'M_BAD_JSON', error: error.message } };
@@ -173,7 +181,12 @@ export async function startCompanion(config: CompanionConfig): Promise<Companion
   const asServer = (appService as unknown as { server?: Server }).server;
   const asPort = asServer ? (asServer.address() as AddressInfo).port : config.appService.port;
 
-  const site = createServer(siteApi(members, verifier, moderation));
+  const counts = new PostCounts({
+    homeserver,
+    scheme: { serverName: config.serverName, template: config.aliasTemplate },
+    lookingUp: (alias, running) => postRooms.countLookup(alias, running),
+  });
+  const site = createServer(siteApi(members, verifier, moderation, counts));
   const sitePort = await listen(site, config.siteApi.port, config.siteApi.host);
   return {
     registration,
@@ -183,6 +196,7 @@ export async function startCompanion(config: CompanionConfig): Promise<Companion
     postRooms,
     members,
     moderation,
+    counts,
     async stop() {
       await appService.close().catch(() => undefined);
       await new Promise<void>((resolve) => site.close(() => resolve()));

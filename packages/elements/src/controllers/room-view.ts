@@ -8,7 +8,7 @@ import '../components/security/define.ts';
 import '../components/sign-in/define.ts';
 import { TimelineController } from '../components/timeline/timeline.ts';
 import '../components/verification/define.ts';
-import { OmniErrorEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../events.ts';
+import { OmniErrorEvent, OmniMessagesChangeEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../events.ts';
 import { ThemeController, type ThemeName } from '../theme/tokens.ts';
 import { RoomController, type RoomTarget, type RoomViewState } from './room-controller.ts';
 
@@ -81,6 +81,7 @@ export class RoomViewController implements ReactiveController {
   #reportedSession = '';
   #reportedCreated: string | undefined;
   #reportedUnread = 0;
+  #reportedLatest: string | undefined;
 
   constructor(host: OmniView, options: RoomViewOptions) {
     this.#host = host;
@@ -151,6 +152,11 @@ export class RoomViewController implements ReactiveController {
     if (snapshot.status === 'ready' && snapshot.unreadCount !== this.#reportedUnread) {
       this.#reportedUnread = snapshot.unreadCount;
       this.#host.dispatchEvent(new OmniUnreadChangeEvent(snapshot.unreadCount));
+    }
+    const latest = snapshot.status === 'ready' ? latestMessageId(snapshot.items) : undefined;
+    if (latest !== undefined && latest !== this.#reportedLatest) {
+      this.#reportedLatest = latest;
+      this.#host.dispatchEvent(new OmniMessagesChangeEvent(latest));
     }
   }
 
@@ -304,4 +310,13 @@ function renderEncrypted(note = 'Messages in this room are end-to-end encrypted.
 /** Runs a room command whose failure the room model reports in its snapshot. */
 function settle(command: Promise<void>): void {
   command.catch(() => undefined);
+}
+
+/** The newest message the homeserver has (a local echo has no event id yet). */
+function latestMessageId(items: RoomSnapshot['items']): string | undefined {
+  for (let index = items.length - 1; index >= 0; index--) {
+    const item = items[index];
+    if (item?.kind === 'message' && item.eventId !== undefined && item.status === 'sent') return item.eventId;
+  }
+  return undefined;
 }
