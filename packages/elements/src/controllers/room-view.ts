@@ -153,7 +153,8 @@ export class RoomViewController implements ReactiveController {
       this.#reportedUnread = snapshot.unreadCount;
       this.#host.dispatchEvent(new OmniUnreadChangeEvent(snapshot.unreadCount));
     }
-    const latest = snapshot.status === 'ready' ? latestMessageId(snapshot.items) : undefined;
+    // Any status that shows messages (a visitor reading an open post the guest has not joined shows them too).
+    const latest = latestMessageId(snapshot.items);
     if (latest !== undefined && latest !== this.#reportedLatest) {
       this.#reportedLatest = latest;
       this.#host.dispatchEvent(new OmniMessagesChangeEvent(latest));
