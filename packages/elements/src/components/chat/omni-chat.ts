@@ -49,6 +49,7 @@ const EMPTY_TEXT = 'No messages yet — start the discussion';
  * @cssstate light - The light colour set is in use.
  * @fires omni-room-created - The member's first message created the post's room; `roomId`, `alias`, `postId`.
  * @fires omni-unread-change - The number of unread messages changed; `count`.
+ * @fires omni-messages-change - The newest message changed (the view opened on it, someone wrote); `latestEventId`.
  * @fires omni-report - The member reported a message and the server accepted it; `roomId`, `eventId`, `reason`.
  * @fires omni-error - The discussion cannot be shown (bad post id, alias bound elsewhere, creation refused…); `event.error` says why.
  * @fires omni-session-change - The member signed in or out, their session expired, or moved to another tab.

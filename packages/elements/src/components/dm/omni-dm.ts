@@ -38,6 +38,7 @@ import { dmStyles } from './omni-dm.styles.ts';
  * @cssstate light - The light colour set is in use.
  * @fires omni-dm-created - The member's first message created the conversation's room; `roomId`, `userId`.
  * @fires omni-unread-change - The number of unread messages changed; `count`.
+ * @fires omni-messages-change - The newest message changed (the view opened on it, someone wrote); `latestEventId`.
  * @fires omni-report - The member reported a message and the server accepted it; `roomId`, `eventId`, `reason`.
  * @fires omni-error - The conversation cannot be shown (malformed or unknown user, yourself, creation refused…); `event.error` says why.
  * @fires omni-session-change - The member signed in or out, their session expired, or moved to another tab.

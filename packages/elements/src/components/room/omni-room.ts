@@ -104,6 +104,7 @@ export type { OmniRoom } from '../../loader/elements.ts';
  * @fires omni-error - The room or homeserver cannot be shown; `event.error` says why.
  * @fires omni-session-change - The member signed in or out, their session expired, or moved to another tab.
  * @fires omni-unread-change - The number of unread messages changed; `count`.
+ * @fires omni-messages-change - The newest message changed (the view opened on it, someone wrote); `latestEventId`.
  */
 export class OmniRoomView extends OmniView {
   static override styles = [tokens, roomStyles, timelineStyles, messageBodyStyles, messageTileStyles, composerStyles, moderationStyles];
