@@ -85,9 +85,12 @@ declare global {
 export class OmniUnreadChangeEvent extends Event {
   static readonly type = 'omni-unread-change';
   readonly count: number;
-  constructor(count: number) {
+  /** Unread mentions of the member (and `@room`), by their push rules (the homeserver's `highlight_count`). */
+  readonly mentions: number;
+  constructor(count: number, mentions = 0) {
     super(OmniUnreadChangeEvent.type, { bubbles: true, composed: true });
     this.count = count;
+    this.mentions = mentions;
   }
 }
 

@@ -81,6 +81,7 @@ export class RoomViewController implements ReactiveController {
   #reportedSession = '';
   #reportedCreated: string | undefined;
   #reportedUnread = 0;
+  #reportedMentions = 0;
   #reportedLatest: string | undefined;
 
   constructor(host: OmniView, options: RoomViewOptions) {
@@ -149,9 +150,11 @@ export class RoomViewController implements ReactiveController {
       this.#reportedCreated = snapshot.roomId;
       this.#host.dispatchEvent(this.#created(snapshot.roomId, snapshot));
     }
-    if (snapshot.status === 'ready' && snapshot.unreadCount !== this.#reportedUnread) {
+    const mentions = snapshot.notificationCounts?.highlights ?? 0;
+    if (snapshot.status === 'ready' && (snapshot.unreadCount !== this.#reportedUnread || mentions !== this.#reportedMentions)) {
       this.#reportedUnread = snapshot.unreadCount;
-      this.#host.dispatchEvent(new OmniUnreadChangeEvent(snapshot.unreadCount));
+      this.#reportedMentions = mentions;
+      this.#host.dispatchEvent(new OmniUnreadChangeEvent(snapshot.unreadCount, mentions));
     }
     // Any status that shows messages (a visitor reading an open post the guest has not joined shows them too).
     const latest = latestMessageId(snapshot.items);

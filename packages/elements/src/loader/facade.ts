@@ -3,7 +3,15 @@
  * (inline presentation) or the launcher's button. Text only, never HTML: titles and counts come from the
  * page's attributes and the view.
  */
+import { msg, str } from '@lit/localize';
 import { svgIcon } from './icon.ts';
+
+/** "1 mention", "3 mentions", for the launcher's accessible name. */
+function mentionText(count: number): string {
+  return new Intl.PluralRules(document.documentElement.lang || undefined).select(count) === 'one'
+    ? msg(str`${count} mention`, { id: 'launcher.mentions.one' })
+    : msg(str`${count} mentions`, { id: 'launcher.mentions.other' });
+}
 
 /** What a kind of shell shows before its view arrives. */
 export interface FacadeText {
@@ -86,8 +94,10 @@ export function buildLauncher(onOpen: () => void): HTMLButtonElement {
   name.className = 'name';
   const badge = document.createElement('span');
   badge.setAttribute('part', 'launcher-badge');
+  const mentions = document.createElement('span');
+  mentions.setAttribute('part', 'launcher-mentions');
   // The space keeps the name and the count apart in the button's text (its visible label, within its accessible name).
-  button.append(icon, name, ' ', badge);
+  button.append(icon, name, ' ', badge, mentions);
   button.addEventListener('click', onOpen);
   return button;
 }
@@ -101,18 +111,28 @@ export function launcherTitle(title: string, viewTitle: string | undefined): str
 export function renderLauncher(
   launcher: HTMLButtonElement,
   label: string,
-  unread: number,
+  counts: { readonly unread: number; readonly mentions: number },
   failed: boolean,
   dialog: HTMLDialogElement | undefined,
 ): void {
+  const { unread, mentions } = counts;
   const name = launcher.querySelector('.name');
   const badge = launcher.querySelector('[part="launcher-badge"]');
+  const mentionBadge = launcher.querySelector('[part="launcher-mentions"]');
   if (name) {
     name.textContent = label;
     name.setAttribute('title', label);
   }
   if (badge) badge.textContent = unread > 0 ? String(unread) : '';
-  const state = failed ? ', could not be loaded' : unread > 0 ? `, ${unread} unread` : '';
+  const mentioned = mentions > 0 ? `, ${mentionText(mentions)}` : '';
+  // An "@" beside the count when the member is mentioned, as chat apps mark it; how many is in the button's name
+  // and the mark's tooltip (a second number beside the first would read as one count).
+  if (mentionBadge) {
+    mentionBadge.textContent = mentions > 0 ? '@' : '';
+    if (mentions > 0) mentionBadge.setAttribute('title', mentionText(mentions));
+    else mentionBadge.removeAttribute('title');
+  }
+  const state = failed ? ', could not be loaded' : unread > 0 ? `, ${unread} unread${mentioned}` : mentioned;
   launcher.setAttribute('aria-label', `Open chat: ${label}${state}`);
   if (dialog?.open) dialog.setAttribute('aria-label', label);
 }
