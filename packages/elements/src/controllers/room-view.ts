@@ -10,6 +10,7 @@ import { TimelineController } from '../components/timeline/timeline.ts';
 import '../components/verification/define.ts';
 import { OmniErrorEvent, OmniMessagesChangeEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../events.ts';
 import { ThemeController, type ThemeName } from '../theme/tokens.ts';
+import { NotificationsController } from './notifications.ts';
 import { RoomController, type RoomTarget, type RoomViewState } from './room-controller.ts';
 
 const LOCK = svg`<path d="M8 1a4 4 0 0 0-4 4v2H3a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1V8a1 1 0 0 0-1-1h-1V5a4 4 0 0 0-4-4Zm-2 6V5a2 2 0 1 1 4 0v2H6Z"/>`;
@@ -74,6 +75,7 @@ export class RoomViewController implements ReactiveController {
   readonly timeline: TimelineController;
   readonly composer: ComposerController;
   readonly moderation: ModerationController;
+  readonly notifications: NotificationsController;
   readonly #host: OmniView;
   readonly #created: RoomViewOptions['created'];
   readonly #noun: ErrorStateNoun;
@@ -119,6 +121,7 @@ export class RoomViewController implements ReactiveController {
       sent: () => void this.timeline.scrollToLatest(),
     }));
     this.moderation = new ModerationController(host, this.room, this.#noun);
+    this.notifications = new NotificationsController(host);
     host.addController(this);
   }
 
@@ -157,6 +160,7 @@ export class RoomViewController implements ReactiveController {
       this.#host.dispatchEvent(new OmniUnreadChangeEvent(snapshot.unreadCount, mentions));
     }
     // Any status that shows messages (a visitor reading an open post the guest has not joined shows them too).
+    if (snapshot.status === 'ready') this.notifications.observe(snapshot);
     const latest = latestMessageId(snapshot.items);
     if (latest !== undefined && latest !== this.#reportedLatest) {
       this.#reportedLatest = latest;
@@ -239,6 +243,7 @@ export class RoomViewController implements ReactiveController {
         <span class="name" title=${header.name}>${header.name}</span>
         ${header.detail ? html`<span class="detail" title=${header.detail}>${header.detail}</span>` : nothing}
         ${header.encrypted ? renderEncrypted(header.encryptionNote) : nothing}
+        ${this.room.state.kind === 'room' ? this.notifications.renderControls(this.room.state.snapshot, this.room.guest) : nothing}
         ${this.room.state.kind === 'room' ? this.moderation.renderMembersButton(this.room.state.snapshot) : nothing}
         <omni-verification
           homeserver=${url}
