@@ -5,7 +5,7 @@
  * and ours / peer (hydrogen-view-sdk), and the sizes of `pnpm build`. Each scenario also prints its own
  * table and writes bench-results/<name>.json; the summary goes to bench-results/summary.json.
  *
- * Scenarios: sizes (pnpm build), sync (run.ts), peers, churn, feed, crypto, companion, counts and moderation (each its own
+ * Scenarios: sizes (pnpm build), sync (run.ts), peers, churn, feed, crypto, notifications, companion, counts and moderation (each its own
  * Synapse with the site's companion beside it), sending (the 10,000-message history is seeded last, so the other
  * scenarios run on a small database). Each file runs alone too:
  * `node test/bench/<file>.ts`.
@@ -47,6 +47,7 @@ const LIMIT_S: Record<string, number> = {
   crypto: 600,
   companion: 600,
   counts: 400,
+  notifications: 300,
   sending: 600,
   moderation: 600,
 };
@@ -77,6 +78,7 @@ const scenarios: Record<string, Scenario> = {
   companion: async () => (await import('./companion.ts')).runCompanionBench(),
   // Its own site too: counts come from the companion.
   counts: async () => (await import('./counts.ts')).runCountsBench(),
+  notifications: async (hs) => (await import('./notifications.ts')).runNotificationsBench(hs),
   sending: async (hs) => (await import('./sending.ts')).runSendingBench(hs, history),
   // Its own site (Synapse with the companion registered): the shared Synapse has no application service.
   moderation: async () => {
@@ -476,6 +478,15 @@ async function summarise(since: number, ran: readonly string[]): Promise<{ rows:
   if (companion) {
     const { companionFigures } = await import('./companion.ts');
     for (const figure of companionFigures(companion)) add({ scenario: 'companion', ...figure });
+  }
+  const notified = await resultOf('notifications', since);
+  if (notified) {
+    for (const [figure, key] of [
+      ['mention → notification shown, median', 'medianMs'],
+      ['mention → notification shown, worst', 'maxMs'],
+    ] as const) {
+      add({ scenario: 'notifications', figure, value: num(notified[key]), unit: 'ms', target: '—', ok: undefined });
+    }
   }
   const counts = await resultOf('counts', since);
   if (counts) {

@@ -6,6 +6,8 @@ import type { MessageItem, RoomSnapshot } from '@omnisocial/core';
 const NOTIFY_KEY = 'omni-notify';
 const TEXT_KEY = 'omni-notify-text';
 const BODY_MAX = 200;
+/** How far the homeserver's clock may be behind the browser's for a new message to still count as new. */
+const CLOCK_SKEW_MS = 5_000;
 
 function stored(key: string): boolean {
   try {
@@ -52,7 +54,8 @@ export class NotificationsController {
   readonly #host: HTMLElement & { requestUpdate(): void };
   /** The newest message seen, so only messages arriving after it notify (history never does). */
   #latestSeen: string | undefined;
-  #primed = false;
+  /** When the view first saw the room (less the clocks' possible disagreement). */
+  #since: number | undefined;
 
   constructor(host: HTMLElement & { requestUpdate(): void }) {
     this.#host = host;
@@ -62,16 +65,19 @@ export class NotificationsController {
   observe(snapshot: RoomSnapshot): void {
     const messages = snapshot.items.filter((item): item is MessageItem => item.kind === 'message' && item.eventId !== undefined);
     const newest = messages.at(-1)?.eventId;
-    if (!this.#primed || newest === undefined) {
-      this.#primed = newest !== undefined;
+    if (this.#since === undefined) {
+      this.#since = Date.now() - CLOCK_SKEW_MS;
       this.#latestSeen = newest;
       return;
     }
     if (newest === this.#latestSeen) return;
-    const from = messages.findIndex((item) => item.eventId === this.#latestSeen);
+    // After the newest seen before, or every message when there was none (a room without messages yet); a message
+    // older than the view (history loaded later) never notifies.
+    const from = this.#latestSeen === undefined ? -1 : messages.findIndex((item) => item.eventId === this.#latestSeen);
     this.#latestSeen = newest;
-    if (from === -1 || !this.#allowed() || document.visibilityState !== 'hidden') return;
-    for (const item of messages.slice(from + 1)) this.#show(snapshot, item);
+    if (!this.#allowed() || document.visibilityState !== 'hidden') return;
+    const since = this.#since;
+    for (const item of messages.slice(from + 1)) if (item.timestamp >= since) this.#show(snapshot, item);
   }
 
   #allowed(): boolean {
