@@ -16,6 +16,7 @@ import { loadOrCreateRegistration, type Registration } from './registration.ts';
 import { Moderation } from './moderation/index.ts';
 import { SiteVerifier } from './site-auth.ts';
 import { answerCounts, COUNTS_PATH, PostCounts } from './counts.ts';
+import { PUSH_GATEWAY_PATH, SitePusher } from './pusher.ts';
 
 export const SIGN_IN_PATH = '/_omni/v1/members/sign-in';
 export const PROFILE_PATH = '/_omni/v1/members/profile';
@@ -34,6 +35,8 @@ export interface Companion {
   readonly moderation: Moderation;
   /** Comment counts for feeds (counts.ts). */
   readonly counts: PostCounts;
+  /** The site's notification hook, when configured (pusher.ts). */
+  readonly pusher: SitePusher | undefined;
   stop(): Promise<void>;
 }
 
@@ -72,7 +75,18 @@ interface Reply {
   readonly body: unknown;
 }
 
-async function route(members: Members, verifier: SiteVerifier, request: IncomingMessage, moderation: Moderation): Promise<Reply> {
+/** The site's notification hook, once the site API listens (its gateway URL is the site API's). */
+interface PusherHolder {
+  current: SitePusher | undefined;
+}
+
+async function route(
+  members: Members,
+  verifier: SiteVerifier,
+  request: IncomingMessage,
+  moderation: Moderation,
+  pusher: PusherHolder,
+): Promise<Reply> {
   const url = new URL(request.url ?? '/', 'http://companion');
   if (moderation.handles(url)) return moderation.route(request, url);
   if (request.method === 'GET' && url.pathname === '/_omni/v1/health') return { status: 200, body: { ok: true } };
@@ -91,7 +105,11 @@ async function route(members: Members, verifier: SiteVerifier, request: Incoming
   }
   const profile = parseProfile(parsed);
   if (url.pathname === PROFILE_PATH) return { status: 200, body: { userId: await members.update(profile) } };
-  return { status: 200, body: await members.signIn(profile) };
+  const login = await members.signIn(profile);
+  await pusher.current?.register(login.userId).catch((error: unknown) => {
+    console.error(`[omni-companion] registering ${login.userId}'s pusher failed:`, error);
+  });
+  return { status: 200, body: login };
 }
 
 function siteApi(
@@ -99,14 +117,19 @@ function siteApi(
   verifier: SiteVerifier,
   moderation: Moderation,
   counts: PostCounts,
+  pusher: PusherHolder,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     if (moderation.servesPage(request, response)) return;
+    if (pusher.current && request.url?.split('?')[0] === PUSH_GATEWAY_PATH) {
+      pusher.current.handle(request, response);
+      return;
+    }
     if (request.url?.split('?')[0] === COUNTS_PATH) {
       answerCounts(counts, request, response);
       return;
     }
-    route(members, verifier, request, moderation)
+    route(members, verifier, request, moderation, pusher)
       .catch((error: unknown): Reply => {
         if (error instanceof MemberError) return { status: error.status, body: { errcode: 'M_BAD_JSON', error: error.message } };
         console.error('[omni-companion] signing a member in failed', error);
@@ -186,8 +209,17 @@ export async function startCompanion(config: CompanionConfig): Promise<Companion
     scheme: { serverName: config.serverName, template: config.aliasTemplate },
     lookingUp: (alias, running) => postRooms.countLookup(alias, running),
   });
-  const site = createServer(siteApi(members, verifier, moderation, counts));
+  const pusher: PusherHolder = { current: undefined };
+  const site = createServer(siteApi(members, verifier, moderation, counts, pusher));
   const sitePort = await listen(site, config.siteApi.port, config.siteApi.host);
+  if (config.push) {
+    pusher.current = new SitePusher({
+      config: config.push,
+      homeserver,
+      secret: config.siteSecret,
+      siteApiUrl: `http://${config.siteApi.host}:${String(sitePort)}`,
+    });
+  }
   return {
     registration,
     botUserId,
@@ -197,6 +229,9 @@ export async function startCompanion(config: CompanionConfig): Promise<Companion
     members,
     moderation,
     counts,
+    get pusher() {
+      return pusher.current;
+    },
     async stop() {
       await appService.close().catch(() => undefined);
       await new Promise<void>((resolve) => site.close(() => resolve()));
