@@ -88,12 +88,13 @@ describe("the site's notification hook (real Synapse, companion)", () => {
     });
     await until(() => received.some((r) => r.notification.text === 'Dana Site, are you there?'), 'the mention');
     const mention = received.find((r) => r.notification.text === 'Dana Site, are you there?');
-    assert.equal(mention?.signed, true, 'signed with the site secret');
-    assert.equal(mention?.notification.userId, dana.userId);
-    assert.equal(mention?.notification.roomId, roomId);
-    assert.equal(mention?.notification.sender, bob.userId);
-    assert.equal(mention?.notification.senderName, 'Bob');
-    assert.equal(mention?.notification.highlight, true);
+    assert.ok(mention);
+    assert.equal(mention.signed, true, 'signed with the site secret');
+    assert.equal(mention.notification.userId, dana.userId);
+    assert.equal(mention.notification.roomId, roomId);
+    assert.equal(mention.notification.sender, bob.userId);
+    assert.equal(mention.notification.senderName, 'Bob');
+    assert.equal(mention.notification.highlight, true);
 
     const { roomId: secret } = await bob.createRoom({ name: 'Secret', invite: [dana.userId], encrypted: true });
     await fetch(`${site.homeserver.baseUrl}/_matrix/client/v3/join/${encodeURIComponent(secret)}`, {
