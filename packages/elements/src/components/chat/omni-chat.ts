@@ -40,6 +40,8 @@ const EMPTY_TEXT = 'No messages yet — start the discussion';
  * @csspart timeline - The scrolling message log (same element as `log`); all of `<omni-room>`'s timeline and composer parts apply.
  * @csspart log - The timeline (`role="log"`).
  * @csspart members-button - The header's **Members** button, shown to a member who moderates.
+ * @csspart notify-button - The header's **Notify me** toggle (browser notifications of DMs and mentions), for a signed-in member.
+ * @csspart notify-text-button - With notifications on in an encrypted room: the **Show text** toggle.
  * @csspart members - The member list dialog: roles (Admin, Moderator, Muted, Banned) and the actions allowed on each member.
  * @csspart dialog - A moderation confirmation (delete, report, remove messages, mute, remove, ban) with its optional reason.
  * @csspart moderation-notice - What an action did, with **Undo** after a ban or a mute, or why the server refused it.
