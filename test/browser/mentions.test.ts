@@ -61,4 +61,40 @@ describe('mentions that reach the member', function () {
     // Read in the open panel: nothing unread is left to mention.
     await waitUntil(() => mentions() === '', `mentions badge still ${String(mentions())}`, { timeout: 20_000 });
   });
+
+  it('Next mention brings each unread mention into view, in order', async () => {
+    const { roomId } = await peer(bob).createRoom({ name: 'Jump lobby', preset: 'public_chat' });
+    await peer(alice).joinRoom(roomId);
+    const read = await peer(bob).sendMessage(roomId, 'Already read');
+    const marked = await fetch(`${baseUrl}/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/read_markers`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${alice.accessToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ 'm.fully_read': read, 'm.read': read }),
+    });
+    expect(marked.ok).to.equal(true);
+    const mention = { msgtype: 'm.text', 'm.mentions': { user_ids: [alice.userId] } };
+    await peer(bob).sendEvent(roomId, 'm.room.message', { ...mention, body: 'First mention' });
+    for (let index = 0; index < 12; index++) await peer(bob).sendMessage(roomId, `Filler ${String(index)}`);
+    await peer(bob).sendEvent(roomId, 'm.room.message', { ...mention, body: 'Second mention' });
+    await signIn({ homeserver: baseUrl, username: alice.username, password: alice.password });
+
+    const el = await fixture<OmniRoom>(
+      html`<omni-room homeserver=${baseUrl} room=${roomId} loading="eager" style="--omni-room-height: 24rem"></omni-room>`,
+    );
+    const jump = (): HTMLButtonElement | null => shadow(el).querySelector<HTMLButtonElement>('[part="mention-jump"]');
+    await waitUntil(() => jump()?.textContent.trim() === 'Next mention (2)', `button: ${String(jump()?.textContent)}`, { timeout: 30_000 });
+    await expect(el).to.be.accessible();
+    const log = shadow(el).querySelector<HTMLElement>('[role="log"]');
+    if (!log) throw new Error('no log');
+    const inView = (text: string): boolean => {
+      const article = articleWith(el, text);
+      if (!article) return false;
+      const [box, frame] = [article.getBoundingClientRect(), log.getBoundingClientRect()];
+      return box.bottom > frame.top && box.top < frame.bottom;
+    };
+    jump()?.click();
+    await waitUntil(() => inView('First mention'), 'the first mention was not brought into view', { timeout: 20_000 });
+    jump()?.click();
+    await waitUntil(() => inView('Second mention'), 'the second mention was not brought into view', { timeout: 20_000 });
+  });
 });

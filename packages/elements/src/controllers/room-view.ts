@@ -10,6 +10,7 @@ import { TimelineController } from '../components/timeline/timeline.ts';
 import '../components/verification/define.ts';
 import { OmniErrorEvent, OmniMessagesChangeEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../events.ts';
 import { ThemeController, type ThemeName } from '../theme/tokens.ts';
+import { MentionJump } from './mention-jump.ts';
 import { NotificationsController } from './notifications.ts';
 import { RoomController, type RoomTarget, type RoomViewState } from './room-controller.ts';
 
@@ -76,6 +77,7 @@ export class RoomViewController implements ReactiveController {
   readonly composer: ComposerController;
   readonly moderation: ModerationController;
   readonly notifications: NotificationsController;
+  readonly #mentionJump = new MentionJump((eventId) => this.timeline.jumpTo(eventId));
   readonly #host: OmniView;
   readonly #created: RoomViewOptions['created'];
   readonly #noun: ErrorStateNoun;
@@ -243,6 +245,7 @@ export class RoomViewController implements ReactiveController {
         <span class="name" title=${header.name}>${header.name}</span>
         ${header.detail ? html`<span class="detail" title=${header.detail}>${header.detail}</span>` : nothing}
         ${header.encrypted ? renderEncrypted(header.encryptionNote) : nothing}
+        ${this.room.state.kind === 'room' ? this.#mentionJump.render(this.room.state.snapshot) : nothing}
         ${this.room.state.kind === 'room' ? this.notifications.renderControls(this.room.state.snapshot, this.room.guest) : nothing}
         ${this.room.state.kind === 'room' ? this.moderation.renderMembersButton(this.room.state.snapshot) : nothing}
         <omni-verification

@@ -40,6 +40,7 @@ const EMPTY_TEXT = 'No messages yet — start the discussion';
  * @csspart timeline - The scrolling message log (same element as `log`); all of `<omni-room>`'s timeline and composer parts apply.
  * @csspart log - The timeline (`role="log"`).
  * @csspart members-button - The header's **Members** button, shown to a member who moderates.
+ * @csspart mention-jump - The header's **Next mention (n)** button, while messages after the read marker mention the member.
  * @csspart notify-button - The header's **Notify me** toggle (browser notifications of DMs and mentions), for a signed-in member.
  * @csspart notify-text-button - With notifications on in an encrypted room: the **Show text** toggle.
  * @csspart members - The member list dialog: roles (Admin, Moderator, Muted, Banned) and the actions allowed on each member.
