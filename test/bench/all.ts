@@ -5,10 +5,10 @@
  * and ours / peer (hydrogen-view-sdk), and the sizes of `pnpm build`. Each scenario also prints its own
  * table and writes bench-results/<name>.json; the summary goes to bench-results/summary.json.
  *
- * Scenarios: sizes (pnpm build), sync (run.ts), peers, churn, feed, crypto, companion, moderation (each its own
- * Synapse with the site's companion beside it), scale (its own PostgreSQL + workers deployment), sending (the
- * 10,000-message history is seeded last, so the other scenarios run on a small database). Each file runs alone
- * too: `node test/bench/<file>.ts`.
+ * Scenarios: sizes (pnpm build), sync (run.ts), peers, churn, feed, crypto, notifications, companion, counts,
+ * moderation (each its own Synapse with the site's companion beside it), scale (its own PostgreSQL + workers
+ * deployment), sending (the 10,000-message history is seeded last, so the other scenarios run on a small database).
+ * Each file runs alone too: `node test/bench/<file>.ts`.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -48,6 +48,8 @@ const LIMIT_S: Record<string, number> = {
   feed: 600,
   crypto: 600,
   companion: 600,
+  counts: 400,
+  notifications: 300,
   sending: 600,
   moderation: 600,
   scale: 1800,
@@ -77,6 +79,9 @@ const scenarios: Record<string, Scenario> = {
   crypto: async (hs) => (await import('./crypto.ts')).runCryptoBench(hs),
   // Its own Synapse: the companion's application-service registration is loaded at start.
   companion: async () => (await import('./companion.ts')).runCompanionBench(),
+  // Its own site too: counts come from the companion.
+  counts: async () => (await import('./counts.ts')).runCountsBench(),
+  notifications: async (hs) => (await import('./notifications.ts')).runNotificationsBench(hs),
   sending: async (hs) => (await import('./sending.ts')).runSendingBench(hs, history),
   // Its own site (Synapse with the companion registered): the shared Synapse has no application service.
   moderation: async () => {
@@ -530,6 +535,20 @@ async function summarise(since: number, ran: readonly string[]): Promise<{ rows:
     const { companionFigures } = await import('./companion.ts');
     for (const figure of companionFigures(companion)) add({ scenario: 'companion', ...figure });
   }
+  const notified = await resultOf('notifications', since);
+  if (notified) {
+    for (const [figure, key] of [
+      ['mention → notification shown, median', 'medianMs'],
+      ['mention → notification shown, worst', 'maxMs'],
+    ] as const) {
+      add({ scenario: 'notifications', figure, value: num(notified[key]), unit: 'ms', target: '—', ok: undefined });
+    }
+  }
+  const counts = await resultOf('counts', since);
+  if (counts) {
+    const { countsFigures } = await import('./counts.ts');
+    for (const figure of countsFigures(counts)) add({ scenario: 'counts', ...figure });
+  }
 
   const moderation = await resultOf('moderation', since);
   if (moderation) {
@@ -673,7 +692,7 @@ await mkdir(`${root}bench-results`, { recursive: true });
 let homeserver: Homeserver | undefined;
 try {
   // sizes needs no homeserver, and companion starts its own.
-  if (!summaryOnly && chosen.some((name) => name !== 'sizes' && name !== 'companion')) {
+  if (!summaryOnly && chosen.some((name) => name !== 'sizes' && name !== 'companion' && name !== 'counts')) {
     process.stdout.write('omni bench: starting one Synapse for every scenario…\n');
     const { BENCH_SYNAPSE, historySnapshot, longHistory, seedLongHistory, syncSeedFrom } = await import('./sending.ts');
     // The 10,000-message history and the sync scenario's 500 rooms seeded by an earlier run, when its

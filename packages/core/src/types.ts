@@ -202,6 +202,11 @@ export interface RoomSnapshot {
   readonly typing: readonly MemberInfo[];
   /** Messages after the member's read marker. */
   readonly unreadCount: number;
+  /**
+   * Unread messages that notify and those that highlight (mentions), by the member's push rules
+   * (rooms/notification-counts.ts); absent until the room is ready, and for visitors.
+   */
+  readonly notificationCounts?: { readonly notifications: number; readonly highlights: number };
   /** A post's room: its alias (`openPostRoom`). */
   readonly alias?: string;
   /** A post's room was created by this session (its first message). */

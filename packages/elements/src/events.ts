@@ -62,13 +62,35 @@ declare global {
   }
 }
 
+/**
+ * Fired when the newest message of the conversation changes (the view opened on it, someone posted, the
+ * member's own message reached the homeserver): `<omni-count>` recounts the post then.
+ */
+export class OmniMessagesChangeEvent extends Event {
+  static readonly type = 'omni-messages-change';
+  readonly latestEventId: string;
+  constructor(latestEventId: string) {
+    super(OmniMessagesChangeEvent.type, { bubbles: true, composed: true });
+    this.latestEventId = latestEventId;
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'omni-messages-change': OmniMessagesChangeEvent;
+  }
+}
+
 /** Fired when the number of messages after the member's read marker changes (for a badge). */
 export class OmniUnreadChangeEvent extends Event {
   static readonly type = 'omni-unread-change';
   readonly count: number;
-  constructor(count: number) {
+  /** Unread mentions of the member (and `@room`), by their push rules (the homeserver's `highlight_count`). */
+  readonly mentions: number;
+  constructor(count: number, mentions = 0) {
     super(OmniUnreadChangeEvent.type, { bubbles: true, composed: true });
     this.count = count;
+    this.mentions = mentions;
   }
 }
 

@@ -3,7 +3,14 @@
  * are not properties, and the events it fires.
  */
 import type { OmniShell } from './loader/shell.ts';
-import type { OmniDmCreatedEvent, OmniErrorEvent, OmniRoomCreatedEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from './events.ts';
+import type {
+  OmniDmCreatedEvent,
+  OmniErrorEvent,
+  OmniMessagesChangeEvent,
+  OmniRoomCreatedEvent,
+  OmniSessionChangeEvent,
+  OmniUnreadChangeEvent,
+} from './events.ts';
 
 /** The attributes every element reads that are not properties (see the attribute table in docs/embedding.md). */
 export interface OmniShellAttributes {
@@ -20,6 +27,7 @@ export interface OmniEvents {
   'omni-error': OmniErrorEvent;
   'omni-session-change': OmniSessionChangeEvent;
   'omni-unread-change': OmniUnreadChangeEvent;
+  'omni-messages-change': OmniMessagesChangeEvent;
 }
 
 /** `<omni-chat>`'s events. */

@@ -1,7 +1,7 @@
 /**
  * The companion service: the application service the homeserver asks about post aliases (post-rooms.ts),
  * and a small HTTP API for the site's backend to sign its members in and to follow their profiles
- * (members.ts). Two listeners, so the
+ * (members.ts), and the public comment counts of posts for feeds (counts.ts). Two listeners, so the
  * homeserver-facing one can stay on a private network while the site's backend reaches the other.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -15,6 +15,8 @@ import { PostRooms } from './post-rooms.ts';
 import { loadOrCreateRegistration, type Registration } from './registration.ts';
 import { Moderation } from './moderation/index.ts';
 import { SiteVerifier } from './site-auth.ts';
+import { answerCounts, COUNTS_PATH, PostCounts } from './counts.ts';
+import { PUSH_GATEWAY_PATH, SitePusher } from './pusher.ts';
 
 export const SIGN_IN_PATH = '/_omni/v1/members/sign-in';
 export const PROFILE_PATH = '/_omni/v1/members/profile';
@@ -31,6 +33,10 @@ export interface Companion {
   readonly members: Members;
   /** The moderation queue, site-wide bans and abuse controls. */
   readonly moderation: Moderation;
+  /** Comment counts for feeds (counts.ts). */
+  readonly counts: PostCounts;
+  /** The site's notification hook, when configured (pusher.ts). */
+  readonly pusher: SitePusher | undefined;
   stop(): Promise<void>;
 }
 
@@ -69,7 +75,18 @@ interface Reply {
   readonly body: unknown;
 }
 
-async function route(members: Members, verifier: SiteVerifier, request: IncomingMessage, moderation: Moderation): Promise<Reply> {
+/** The site's notification hook, once the site API listens (its gateway URL is the site API's). */
+interface PusherHolder {
+  current: SitePusher | undefined;
+}
+
+async function route(
+  members: Members,
+  verifier: SiteVerifier,
+  request: IncomingMessage,
+  moderation: Moderation,
+  pusher: PusherHolder,
+): Promise<Reply> {
   const url = new URL(request.url ?? '/', 'http://companion');
   if (moderation.handles(url)) return moderation.route(request, url);
   if (request.method === 'GET' && url.pathname === '/_omni/v1/health') return { status: 200, body: { ok: true } };
@@ -88,17 +105,31 @@ async function route(members: Members, verifier: SiteVerifier, request: Incoming
   }
   const profile = parseProfile(parsed);
   if (url.pathname === PROFILE_PATH) return { status: 200, body: { userId: await members.update(profile) } };
-  return { status: 200, body: await members.signIn(profile) };
+  const login = await members.signIn(profile);
+  await pusher.current?.register(login.userId).catch((error: unknown) => {
+    console.error(`[omni-companion] registering ${login.userId}'s pusher failed:`, error);
+  });
+  return { status: 200, body: login };
 }
 
 function siteApi(
   members: Members,
   verifier: SiteVerifier,
   moderation: Moderation,
+  counts: PostCounts,
+  pusher: PusherHolder,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     if (moderation.servesPage(request, response)) return;
-    route(members, verifier, request, moderation)
+    if (pusher.current && request.url?.split('?')[0] === PUSH_GATEWAY_PATH) {
+      pusher.current.handle(request, response);
+      return;
+    }
+    if (request.url?.split('?')[0] === COUNTS_PATH) {
+      answerCounts(counts, request, response);
+      return;
+    }
+    route(members, verifier, request, moderation, pusher)
       .catch((error: unknown): Reply => {
         if (error instanceof MemberError) return { status: error.status, body: { errcode: 'M_BAD_JSON', error: error.message } };
         console.error('[omni-companion] signing a member in failed', error);
@@ -173,8 +204,22 @@ export async function startCompanion(config: CompanionConfig): Promise<Companion
   const asServer = (appService as unknown as { server?: Server }).server;
   const asPort = asServer ? (asServer.address() as AddressInfo).port : config.appService.port;
 
-  const site = createServer(siteApi(members, verifier, moderation));
+  const counts = new PostCounts({
+    homeserver,
+    scheme: { serverName: config.serverName, template: config.aliasTemplate },
+    lookingUp: (alias, running) => postRooms.countLookup(alias, running),
+  });
+  const pusher: PusherHolder = { current: undefined };
+  const site = createServer(siteApi(members, verifier, moderation, counts, pusher));
   const sitePort = await listen(site, config.siteApi.port, config.siteApi.host);
+  if (config.push) {
+    pusher.current = new SitePusher({
+      config: config.push,
+      homeserver,
+      secret: config.siteSecret,
+      siteApiUrl: `http://${config.siteApi.host}:${String(sitePort)}`,
+    });
+  }
   return {
     registration,
     botUserId,
@@ -183,6 +228,10 @@ export async function startCompanion(config: CompanionConfig): Promise<Companion
     postRooms,
     members,
     moderation,
+    counts,
+    get pusher() {
+      return pusher.current;
+    },
     async stop() {
       await appService.close().catch(() => undefined);
       await new Promise<void>((resolve) => site.close(() => resolve()));

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { SitePost } from './posts.ts';
 import { resolveModerationConfig } from './moderation/config.ts';
 import type { ModerationConfig } from './moderation/index.ts';
+import type { PushConfig } from './pusher.ts';
 
 export interface CompanionConfig {
   /** The client-server API of the site's homeserver, as the companion reaches it. */
@@ -30,6 +31,8 @@ export interface CompanionConfig {
   readonly memberPrefix: string;
   /** The moderation queue, site-wide bans and abuse controls (docs/server.md, "Moderation"). */
   readonly moderation: ModerationConfig;
+  /** The site's notification hook (pusher.ts, docs/notifications.md); off without a URL. */
+  readonly push?: PushConfig;
 }
 
 export class ConfigError extends Error {
@@ -117,5 +120,17 @@ export function resolveConfig(source: Source, env: NodeJS.ProcessEnv = {}): Comp
     },
     memberPrefix: text(pick(source, env, 'memberPrefix', 'OMNI_MEMBER_PREFIX'), 'memberPrefix', ''),
     moderation: resolveModerationConfig((source['moderation'] ?? {}) as Source, env, ConfigError),
+    ...pushConfig((source['push'] ?? {}) as Source, env),
+  };
+}
+
+function pushConfig(push: Source, env: NodeJS.ProcessEnv): { push?: PushConfig } {
+  const url = env['OMNI_PUSH_URL'] ?? push['url'];
+  if (url === undefined || url === '') return {};
+  if (typeof url !== 'string' || !/^https?:\/\//u.test(url)) throw new ConfigError('push.url must be an http(s) URL.');
+  const gatewayUrl = env['OMNI_PUSH_GATEWAY_URL'] ?? push['gatewayUrl'];
+  if (gatewayUrl !== undefined && typeof gatewayUrl !== 'string') throw new ConfigError('push.gatewayUrl must be a URL.');
+  return {
+    push: { url, ...(gatewayUrl ? { gatewayUrl } : {}), timeoutMs: port(push['timeoutMs'], 'push.timeoutMs', 5_000) },
   };
 }

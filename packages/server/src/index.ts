@@ -2,6 +2,8 @@
  * `@omnisocial/server`: the site's companion (companion.ts) and what a site's backend needs to talk to it.
  */
 export { startCompanion, SIGN_IN_PATH, PROFILE_PATH, type Companion } from './companion.ts';
+export { COUNTS_PATH, MAX_POSTS_PER_REQUEST, isTopLevelMessage, type PostCounts } from './counts.ts';
+export { PUSH_GATEWAY_PATH, PUSHER_APP_ID, type SiteNotification, type SitePusher } from './pusher.ts';
 export { loadConfig, resolveConfig, ConfigError, type CompanionConfig } from './config.ts';
 export { createRegistration, loadOrCreateRegistration, type Registration } from './registration.ts';
 export { signSiteRequest, SiteVerifier, MAX_SKEW_MS } from './site-auth.ts';

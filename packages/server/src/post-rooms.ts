@@ -33,10 +33,19 @@ export class PostRooms {
   readonly #options: PostRoomsOptions;
   readonly #inFlight = new Map<string, Promise<boolean>>();
   readonly #unknown = new Map<string, number>();
+  /** Aliases the companion itself is resolving to count a post's messages: their queries create nothing. */
+  readonly #countLookups = new Map<string, number>();
   readonly stats: PostRoomStats = { created: 0, unknown: 0, failed: 0 };
 
   constructor(options: PostRoomsOptions) {
     this.#options = options;
+  }
+
+  /** Marks (or unmarks) an alias the companion resolves only to count its post's messages (counts.ts). */
+  countLookup(alias: string, running: boolean): void {
+    const held = (this.#countLookups.get(alias) ?? 0) + (running ? 1 : -1);
+    if (held > 0) this.#countLookups.set(alias, held);
+    else this.#countLookups.delete(alias);
   }
 
   /**
@@ -53,6 +62,7 @@ export class PostRooms {
 
   async #ensure(alias: string): Promise<boolean> {
     const { scheme, directory, homeserver, botUserId } = this.#options;
+    if (this.#countLookups.has(alias)) return false;
     const known = this.#unknown.get(alias);
     if (known !== undefined && Date.now() - known < UNKNOWN_TTL_MS) {
       this.stats.unknown += 1;

@@ -24,6 +24,8 @@ export interface SiteOptions extends StartSynapseOptions {
   postsTimeoutMs?: number;
   /** The companion's `moderation` configuration (abuse controls, policy room). */
   moderation?: Record<string, unknown>;
+  /** The companion's `push` configuration (the site's notification hook). */
+  push?: Record<string, unknown>;
 }
 
 export interface Site {
@@ -37,7 +39,7 @@ export interface Site {
 }
 
 export async function startSite(options: SiteOptions = {}): Promise<Site> {
-  const { posts, postsCallback, memberPrefix, postsTimeoutMs, moderation, ...synapseOptions } = options;
+  const { posts, postsCallback, memberPrefix, postsTimeoutMs, moderation, push, ...synapseOptions } = options;
   const serverName = options.serverName ?? 'localhost';
   const dir = await mkdtemp(path.join(tmpdir(), 'omni-companion-'));
   const registrationFile = path.join(dir, 'registration.yaml');
@@ -78,6 +80,7 @@ export async function startSite(options: SiteOptions = {}): Promise<Site> {
         aliasTemplate,
         memberPrefix: memberPrefix ?? '',
         ...(moderation ? { moderation } : {}),
+        ...(push ? { push } : {}),
         appService: { host: '127.0.0.1', port: appServicePort },
         siteApi: { host: '127.0.0.1', port: 0 },
         posts: {

@@ -12,6 +12,8 @@ import { dropSdkEcho } from '../outbox/sdk-transport.ts';
 import type { MemberInfo, MessageItem } from '../timeline/timeline-types.ts';
 import { OmniError, type OutgoingMessage } from '../types.ts';
 import type { RoomSession } from './room-session.ts';
+import { roomPowerLevels } from './moderation-state.ts';
+import { withRoomMention } from './room-mention.ts';
 
 /** A ready room, its outbox and the session sending through it. */
 export interface Sending {
@@ -31,7 +33,7 @@ export function sendMessage(
   options: { replyTo?: string },
 ): Promise<void> {
   const outgoing = typeof message === 'string' ? plainMessage(message) : message;
-  const content = messageContent(outgoing, options);
+  const content = withRoomMention(messageContent(outgoing, options), roomPowerLevels(room), session.info.userId);
   const tooLarge = sizeRefusal(content, room.hasEncryptionStateEvent());
   if (tooLarge) return Promise.reject(tooLarge);
   const sender = ownSender(session, room);

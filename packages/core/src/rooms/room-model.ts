@@ -34,6 +34,7 @@ import {
 import type { RoomSession } from './room-session.ts';
 import { hasMoreBefore, topicOf, viaServers, whyCannotSend } from './room-state.ts';
 import { LOADING, SharedModel, type HeldModel } from './shared-model.ts';
+import { notificationCounts } from './notification-counts.ts';
 
 /** Retry delays for opening a room while the homeserver cannot be reached. */
 const START_RETRY_MS = 1000;
@@ -176,6 +177,7 @@ export class RoomModel extends SharedModel implements HeldModel {
       paginating: this.#paginating !== undefined,
       typing,
       unreadCount,
+      ...(guest ? {} : { notificationCounts: notificationCounts(this.#session.client, room, own) }),
       permissions,
       ...(members ? { members } : {}),
       ...(standing ? { standing } : {}),

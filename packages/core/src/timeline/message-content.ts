@@ -6,6 +6,7 @@ import { parseEncryptedFile } from '../media/media.ts';
 import type { MediaInfo, MediaThumbnail, MessageKind } from './timeline-types.ts';
 import { stripReplyFallback } from './text-rules.ts';
 import { asNumber, asObject, asString, type Json } from './json.ts';
+import { bodyNamesUser } from './name-mentions.ts';
 
 /** The message types shown as such; the spec asks clients to show the body of others as text. */
 const MSGTYPES: ReadonlyMap<string, MessageKind> = new Map([
@@ -107,12 +108,16 @@ export function parseMessageContent(content: Json, stripFallback: boolean): Mess
 
 /**
  * Whether a message mentions `userId`: by `m.mentions` when the sender's client sent it (intentional
- * mentions), otherwise by a pill (`matrix.to` link) to them in `formatted_body`, as older clients send.
+ * mentions), otherwise by a pill (`matrix.to` link) to them in `formatted_body`, as older clients send, or by
+ * their display name or localpart in the text (the legacy push rules, name-mentions.ts).
  */
-export function mentionsUser(content: MessageContent, userId: string): boolean {
+export function mentionsUser(content: MessageContent, userId: string, displayName?: string): boolean {
   if (content.mentions) return content.mentions.includes(userId);
   const html = content.formattedBody;
-  return html !== undefined && (html.includes(`matrix.to/#/${userId}"`) || html.includes(`matrix.to/#/${encodeURIComponent(userId)}"`));
+  if (html !== undefined && (html.includes(`matrix.to/#/${userId}"`) || html.includes(`matrix.to/#/${encodeURIComponent(userId)}"`))) {
+    return true;
+  }
+  return bodyNamesUser(content.body, userId, displayName);
 }
 
 /** An edit candidate: the replacing event, loaded in the timeline or bundled by the server. */

@@ -115,7 +115,8 @@ export class MessageBuilder {
       reply: replyId === undefined ? undefined : this.#replyPreview(replyId),
       reactions: redacted || id === undefined ? EMPTY : this.#reactionGroups(id),
       readBy: this.#readBy.get(index) ?? EMPTY,
-      mentionsMe: senderId !== own && !redacted && mentionsUser(content, own) ? true : undefined,
+      mentionsMe:
+        senderId !== own && !redacted && mentionsUser(content, own, this.#options.members.get(own).displayName) ? true : undefined,
       held: id === undefined ? undefined : this.#options.held?.get(id),
     };
   }

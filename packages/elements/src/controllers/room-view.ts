@@ -10,8 +10,10 @@ import '../components/security/define.ts';
 import '../components/sign-in/define.ts';
 import { TimelineController } from '../components/timeline/timeline.ts';
 import '../components/verification/define.ts';
-import { OmniErrorEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../events.ts';
+import { OmniErrorEvent, OmniMessagesChangeEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../events.ts';
 import { ThemeController, type ThemeName } from '../theme/tokens.ts';
+import { MentionJump } from './mention-jump.ts';
+import { NotificationsController } from './notifications.ts';
 import { RoomController, type RoomTarget, type RoomViewState } from './room-controller.ts';
 
 const LOCK = svg`<path d="M8 1a4 4 0 0 0-4 4v2H3a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1V8a1 1 0 0 0-1-1h-1V5a4 4 0 0 0-4-4Zm-2 6V5a2 2 0 1 1 4 0v2H6Z"/>`;
@@ -76,6 +78,8 @@ export class RoomViewController implements ReactiveController {
   readonly timeline: TimelineController;
   readonly composer: ComposerController;
   readonly moderation: ModerationController;
+  readonly notifications: NotificationsController;
+  readonly #mentionJump = new MentionJump((eventId) => this.timeline.jumpTo(eventId));
   readonly #host: OmniView;
   readonly #created: RoomViewOptions['created'];
   readonly #noun: ErrorStateNoun;
@@ -83,6 +87,8 @@ export class RoomViewController implements ReactiveController {
   #reportedSession = '';
   #reportedCreated: string | undefined;
   #reportedUnread = 0;
+  #reportedMentions = 0;
+  #reportedLatest: string | undefined;
 
   constructor(host: OmniView, options: RoomViewOptions) {
     this.#host = host;
@@ -119,6 +125,7 @@ export class RoomViewController implements ReactiveController {
       sent: () => void this.timeline.scrollToLatest(),
     }));
     this.moderation = new ModerationController(host, this.room, this.#noun);
+    this.notifications = new NotificationsController(host);
     host.addController(this);
   }
 
@@ -150,9 +157,18 @@ export class RoomViewController implements ReactiveController {
       this.#reportedCreated = snapshot.roomId;
       this.#host.dispatchEvent(this.#created(snapshot.roomId, snapshot));
     }
-    if (snapshot.status === 'ready' && snapshot.unreadCount !== this.#reportedUnread) {
+    const mentions = snapshot.notificationCounts?.highlights ?? 0;
+    if (snapshot.status === 'ready' && (snapshot.unreadCount !== this.#reportedUnread || mentions !== this.#reportedMentions)) {
       this.#reportedUnread = snapshot.unreadCount;
-      this.#host.dispatchEvent(new OmniUnreadChangeEvent(snapshot.unreadCount));
+      this.#reportedMentions = mentions;
+      this.#host.dispatchEvent(new OmniUnreadChangeEvent(snapshot.unreadCount, mentions));
+    }
+    // Any status that shows messages (a visitor reading an open post the guest has not joined shows them too).
+    if (snapshot.status === 'ready') this.notifications.observe(snapshot);
+    const latest = latestMessageId(snapshot.items);
+    if (latest !== undefined && latest !== this.#reportedLatest) {
+      this.#reportedLatest = latest;
+      this.#host.dispatchEvent(new OmniMessagesChangeEvent(latest));
     }
   }
 
@@ -233,6 +249,8 @@ export class RoomViewController implements ReactiveController {
         <span class="name" title=${header.name}>${header.name}</span>
         ${header.detail ? html`<span class="detail" title=${header.detail}>${header.detail}</span>` : nothing}
         ${header.encrypted ? renderEncrypted(header.encryptionNote) : nothing}
+        ${this.room.state.kind === 'room' ? this.#mentionJump.render(this.room.state.snapshot) : nothing}
+        ${this.room.state.kind === 'room' ? this.notifications.renderControls(this.room.state.snapshot, this.room.guest) : nothing}
         ${this.room.state.kind === 'room' ? this.moderation.renderMembersButton(this.room.state.snapshot) : nothing}
         <omni-verification
           homeserver=${url}
@@ -308,4 +326,13 @@ function renderEncrypted(note = msg('Messages in this room are end-to-end encryp
 /** Runs a room command whose failure the room model reports in its snapshot. */
 function settle(command: Promise<void>): void {
   command.catch(() => undefined);
+}
+
+/** The newest message the homeserver has (a local echo has no event id yet). */
+function latestMessageId(items: RoomSnapshot['items']): string | undefined {
+  for (let index = items.length - 1; index >= 0; index--) {
+    const item = items[index];
+    if (item?.kind === 'message' && item.eventId !== undefined && item.status === 'sent') return item.eventId;
+  }
+  return undefined;
 }

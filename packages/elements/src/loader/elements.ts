@@ -51,6 +51,7 @@ function upgradeProperties(element: HTMLElement, properties: readonly string[]):
  * @csspart launcher - With `presentation="launcher"`: the button that opens the panel.
  * @csspart launcher-icon - The launcher's chat icon.
  * @csspart launcher-badge - The launcher's unread count (hidden at zero).
+ * @csspart launcher-mentions - The launcher's mark of unread mentions of the member, "@" (hidden without any; how many is in the button's name).
  * @csspart panel - The launcher's panel (a modal `<dialog>`) holding the full view.
  * @csspart panel-close - The panel's Close button.
  * @cssproperty --omni-room-height - Height of the element, reserved before the room loads (default 28rem).
@@ -107,6 +108,7 @@ reflect(OmniRoom, roomAttributes);
  * @csspart launcher - With `presentation="launcher"`: the button that opens the panel.
  * @csspart launcher-icon - The launcher's chat icon.
  * @csspart launcher-badge - The launcher's unread count (hidden at zero).
+ * @csspart launcher-mentions - The launcher's mark of unread mentions of the member, "@" (hidden without any; how many is in the button's name).
  * @csspart panel - The launcher's panel (a modal `<dialog>`) holding the full view.
  * @csspart panel-close - The panel's Close button.
  * @cssproperty --omni-chat-height - Height of the element, reserved before the chat loads (default 28rem).
@@ -176,6 +178,7 @@ reflect(OmniChat, chatAttributes);
  * @csspart launcher - With `presentation="launcher"`: the button that opens the panel.
  * @csspart launcher-icon - The launcher's chat icon.
  * @csspart launcher-badge - The launcher's unread count (hidden at zero).
+ * @csspart launcher-mentions - The launcher's mark of unread mentions of the member, "@" (hidden without any; how many is in the button's name).
  * @csspart panel - The launcher's panel (a modal `<dialog>`) holding the full view.
  * @csspart panel-close - The panel's Close button.
  * @cssproperty --omni-dm-height - Height of the element, reserved before it loads (default `--omni-room-height`, then 28rem).

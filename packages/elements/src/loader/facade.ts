@@ -7,6 +7,29 @@ import { msg, str } from '@lit/localize';
 import { formatCount, plural } from '../i18n/plural.ts';
 import { svgIcon } from './icon.ts';
 
+/** "1 mention", "3 mentions", for the launcher's accessible name, in the active locale's plural forms. */
+function mentionText(count: number): string {
+  const n = formatCount(count);
+  return plural(count, {
+    zero: () => msg(str`${n} mentions`, { id: 'launcher-mentions-zero' }),
+    one: () => msg(str`${n} mention`, { id: 'launcher-mentions-one' }),
+    two: () => msg(str`${n} mentions`, { id: 'launcher-mentions-two' }),
+    few: () => msg(str`${n} mentions`, { id: 'launcher-mentions-few' }),
+    many: () => msg(str`${n} mentions`, { id: 'launcher-mentions-many' }),
+    other: () => msg(str`${n} mentions`, { id: 'launcher-mentions-other' }),
+  });
+}
+
+/** The launcher's accessible name: the room, then what waits in it. */
+function launcherName(label: string, failed: boolean, unread: number, mentioned: string): string {
+  if (failed) return msg(str`Open chat: ${label}, could not be loaded`);
+  const count = formatCount(unread);
+  if (unread > 0 && mentioned) return msg(str`Open chat: ${label}, ${count} unread, ${mentioned}`);
+  if (unread > 0) return msg(str`Open chat: ${label}, ${count} unread`);
+  if (mentioned) return msg(str`Open chat: ${label}, ${mentioned}`);
+  return msg(str`Open chat: ${label}`);
+}
+
 /** What a kind of shell shows before its view arrives. */
 export interface FacadeText {
   /** The heading: the post title, the room, the other member. */
@@ -102,8 +125,10 @@ export function buildLauncher(onOpen: () => void): HTMLButtonElement {
   name.className = 'name';
   const badge = document.createElement('span');
   badge.setAttribute('part', 'launcher-badge');
+  const mentions = document.createElement('span');
+  mentions.setAttribute('part', 'launcher-mentions');
   // The space keeps the name and the count apart in the button's text (its visible label, within its accessible name).
-  button.append(icon, name, ' ', badge);
+  button.append(icon, name, ' ', badge, mentions);
   button.addEventListener('click', onOpen);
   return button;
 }
@@ -117,24 +142,27 @@ export function launcherTitle(title: string, viewTitle: string | undefined): str
 export function renderLauncher(
   launcher: HTMLButtonElement,
   label: string,
-  unread: number,
+  counts: { readonly unread: number; readonly mentions: number },
   failed: boolean,
   dialog: HTMLDialogElement | undefined,
 ): void {
+  const { unread, mentions } = counts;
   const name = launcher.querySelector('.name');
   const badge = launcher.querySelector('[part="launcher-badge"]');
+  const mentionBadge = launcher.querySelector('[part="launcher-mentions"]');
   if (name) {
     name.textContent = label;
     name.setAttribute('title', label);
   }
   if (badge) badge.textContent = unread > 0 ? formatCount(unread) : '';
-  launcher.setAttribute(
-    'aria-label',
-    failed
-      ? msg(str`Open chat: ${label}, could not be loaded`)
-      : unread > 0
-        ? msg(str`Open chat: ${label}, ${formatCount(unread)} unread`)
-        : msg(str`Open chat: ${label}`),
-  );
+  const mentioned = mentions > 0 ? mentionText(mentions) : '';
+  // An "@" beside the count when the member is mentioned, as chat apps mark it; how many is in the button's name
+  // and the mark's tooltip (a second number beside the first would read as one count).
+  if (mentionBadge) {
+    mentionBadge.textContent = mentions > 0 ? '@' : '';
+    if (mentions > 0) mentionBadge.setAttribute('title', mentioned);
+    else mentionBadge.removeAttribute('title');
+  }
+  launcher.setAttribute('aria-label', launcherName(label, failed, unread, mentioned));
   if (dialog?.open) dialog.setAttribute('aria-label', label);
 }

@@ -46,6 +46,7 @@ export class OmniShell extends ElementBase {
   #collapseTimer: ReturnType<typeof setTimeout> | undefined;
   /** What the view last reported, kept while it is collapsed. */
   #unread = 0;
+  #mentions = 0;
   #learnedCount: number | undefined;
   /** The name the mounted view reported (the room's, the other member's), for the launcher's label. */
   #viewTitle: string | undefined;
@@ -75,6 +76,7 @@ export class OmniShell extends ElementBase {
     }
     this.addEventListener('omni-unread-change', (event) => {
       this.#unread = event.count;
+      this.#mentions = event.mentions;
       this.#renderFacade();
     });
     this.#facade = buildFacade(text, this.#onTouch);
@@ -306,7 +308,8 @@ export class OmniShell extends ElementBase {
   /** Text only (never HTML): the title and count come from the page's attributes and the view. */
   #renderFacade(): void {
     const launcher = this.#launcherButton;
-    if (launcher) renderLauncher(launcher, this.#launcherTitle(), this.#unread, this.#failed, this.#dialog);
+    if (launcher)
+      renderLauncher(launcher, this.#launcherTitle(), { unread: this.#unread, mentions: this.#mentions }, this.#failed, this.#dialog);
     if (this.#view) return;
     renderFacade(this.#facade, this.#text, this, { failed: this.#failed, busy: this.#busy, learnedCount: this.#learnedCount });
   }

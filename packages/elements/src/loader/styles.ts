@@ -21,10 +21,12 @@ export type ShellKind = keyof typeof reservedHeight;
 export function hostRules(kind: ShellKind): string {
   const dark =
     'color-scheme:dark;--_s:var(--omni-color-surface,#16191d);--_t:var(--omni-color-text,#e6edf3);' +
-    '--_b:var(--omni-color-border-subtle,#373e47);--_a:var(--omni-color-accent,#6cb0ff);--_o:var(--omni-color-on-accent,#0d1117)';
+    '--_b:var(--omni-color-border-subtle,#373e47);--_a:var(--omni-color-accent,#6cb0ff);--_o:var(--omni-color-on-accent,#0d1117);' +
+    '--_m:var(--omni-color-mention-subtle,#3b3117);--_n:var(--omni-color-mention,#e3b341)';
   return [
     ':host{--_s:var(--omni-color-surface,#fff);--_t:var(--omni-color-text,#1b1f24);--_b:var(--omni-color-border-subtle,#d0d7de);' +
       '--_a:var(--omni-color-accent,#0a58ca);--_o:var(--omni-color-on-accent,#fff);' +
+      '--_m:var(--omni-color-mention-subtle,#fff3cd);--_n:var(--omni-color-mention,#b7791f);' +
       `display:block;box-sizing:border-box;block-size:${reservedHeight[kind]};overflow:hidden;contain:inline-size layout paint style;` +
       'border:1px solid var(--_b);border-radius:var(--omni-radius-m,.5rem);background:var(--_s);color:var(--_t);' +
       'font:var(--omni-font-size,.9375rem)/var(--omni-line-height,1.4) var(--omni-font-family,system-ui,sans-serif)}',
@@ -52,6 +54,8 @@ export function hostRules(kind: ShellKind): string {
     '.launcher .name{min-inline-size:0;overflow:hidden;overflow-wrap:anywhere;text-align:start;display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2}',
     '[part=launcher-badge]{flex:none;padding:0 .5em;border-radius:1em;background:var(--_a);color:var(--_o);font-weight:600}',
     '[part=launcher-badge]:empty{display:none}',
+    '[part=launcher-mentions]{flex:none;padding:0 .45em;border-radius:1em;border:1px solid var(--_n);background:var(--_m);color:var(--_t);font-weight:600}',
+    '[part=launcher-mentions]:empty{display:none}',
   ].join('');
 }
 

@@ -30,6 +30,9 @@ import { dmStyles } from './omni-dm.styles.ts';
  * @csspart timeline - The scrolling message log (same element as `log`); all of `<omni-room>`'s timeline and composer parts apply.
  * @csspart log - The timeline (`role="log"`).
  * @csspart members-button - The header's **Members** button, shown to a member who moderates.
+ * @csspart mention-jump - The header's **Next mention (n)** button, while messages after the read marker mention the member.
+ * @csspart notify-button - The header's **Notify me** toggle (browser notifications of DMs and mentions), for a signed-in member.
+ * @csspart notify-text-button - With notifications on in an encrypted room: the **Show text** toggle.
  * @csspart members - The member list dialog: roles (Admin, Moderator, Muted, Banned) and the actions allowed on each member.
  * @csspart dialog - A moderation confirmation (delete, report, remove messages, mute, remove, ban) with its optional reason.
  * @csspart moderation-notice - What an action did, with **Undo** after a ban or a mute, or why the server refused it.
@@ -39,6 +42,7 @@ import { dmStyles } from './omni-dm.styles.ts';
  * @cssstate light - The light colour set is in use.
  * @fires omni-dm-created - The member's first message created the conversation's room; `roomId`, `userId`.
  * @fires omni-unread-change - The number of unread messages changed; `count`.
+ * @fires omni-messages-change - The newest message changed (the view opened on it, someone wrote); `latestEventId`.
  * @fires omni-report - The member reported a message and the server accepted it; `roomId`, `eventId`, `reason`.
  * @fires omni-error - The conversation cannot be shown (malformed or unknown user, yourself, creation refused…); `event.error` says why.
  * @fires omni-session-change - The member signed in or out, their session expired, or moved to another tab.

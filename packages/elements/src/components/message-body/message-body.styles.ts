@@ -84,6 +84,8 @@ export const messageBodyStyles = css`
   [part~='bubble']:has(> .body.mentions-me) {
     background: var(--_color-mention-subtle);
     box-shadow: inset 3px 0 0 var(--_color-mention);
+    /* The text clear of the bar (in the default layout the bubble has no padding of its own). */
+    padding-inline: calc(3px + var(--_space-s)) var(--_space-s);
   }
 
   .body .mention-cue {

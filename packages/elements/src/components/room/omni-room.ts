@@ -56,6 +56,9 @@ export type { OmniRoom } from '../../loader/elements.ts';
  * @csspart typing - The "… is typing" line.
  * @csspart loading - "Loading older messages…".
  * @csspart members-button - The header's **Members** button, shown to a member who moderates.
+ * @csspart mention-jump - The header's **Next mention (n)** button, while messages after the read marker mention the member.
+ * @csspart notify-button - The header's **Notify me** toggle (browser notifications of DMs and mentions), for a signed-in member.
+ * @csspart notify-text-button - With notifications on in an encrypted room: the **Show text** toggle.
  * @csspart members - The member list dialog: roles (Admin, Moderator, Muted, Banned) and the actions allowed on each member.
  * @csspart dialog - A moderation confirmation (delete, report, remove messages, mute, remove, ban) with its optional reason.
  * @csspart moderation-notice - What an action did, with **Undo** after a ban or a mute, or why the server refused it.
@@ -105,6 +108,7 @@ export type { OmniRoom } from '../../loader/elements.ts';
  * @fires omni-error - The room or homeserver cannot be shown; `event.error` says why.
  * @fires omni-session-change - The member signed in or out, their session expired, or moved to another tab.
  * @fires omni-unread-change - The number of unread messages changed; `count`.
+ * @fires omni-messages-change - The newest message changed (the view opened on it, someone wrote); `latestEventId`.
  */
 export class OmniRoomView extends OmniView {
   static override styles = [tokens, roomStyles, timelineStyles, messageBodyStyles, messageTileStyles, composerStyles, moderationStyles];
