@@ -58,6 +58,12 @@ export interface TimelineOptions {
   /** Shown instead of an attachment, when the path cannot fetch media (the light read). */
   readonly attachmentText?: string;
   readonly cache?: PipelineCache;
+  /** Build one thread's view: its root (event id) and its replies, nothing else. */
+  readonly thread?: string;
+  /** The events reach the room's start: a thread reply whose root is not among them has no root to wait for. */
+  readonly historyComplete?: boolean;
+  /** Per thread root, the time of the latest reply the member read in that thread. */
+  readonly threadReads?: ReadonlyMap<string, number>;
 }
 
 /** What a build gives: the items, and the messages from others after the read marker. */
