@@ -6,7 +6,7 @@
 import type { Room } from 'matrix-js-sdk';
 import type { MemberInfo, TimelineItem } from './timeline-types.ts';
 import { MemberDirectory } from './room-members.ts';
-import { PipelineCache } from './timeline-input.ts';
+import { PipelineCache, type TimelineOptions } from './timeline-input.ts';
 import { timelineItems } from './pipeline.ts';
 import { readersOf, readMarkerOf, roomEvents, serverUnread } from './sdk-events.ts';
 
@@ -43,7 +43,12 @@ function typingOf(room: Room, ownUserId: string, members: MemberDirectory): Memb
   return typing;
 }
 
-export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCache = new TimelineCache()): TimelineResult {
+export function computeTimeline(
+  room: Room,
+  ownUserId: string,
+  cache: TimelineCache = new TimelineCache(),
+  threads: Pick<TimelineOptions, 'threadReads' | 'historyComplete'> = {},
+): TimelineResult {
   const members = new MemberDirectory(room, cache.members);
   const { items, unreadCount } = timelineItems(roomEvents(room), {
     ownUserId,
@@ -52,6 +57,7 @@ export function computeTimeline(room: Room, ownUserId: string, cache: TimelineCa
     readers: readersOf(room, ownUserId),
     serverUnread: serverUnread(room),
     cache,
+    ...threads,
   });
   const typing = typingOf(room, ownUserId, members);
   cache.members = members.current;
