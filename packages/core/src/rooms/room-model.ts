@@ -159,7 +159,11 @@ export class RoomModel extends SharedModel implements HeldModel {
     if (!room || this.isDisposed()) return;
     decryptShown(this.#session, room, () => this.refresh());
     const own = this.#session.info.userId;
-    const { items: built, unreadCount, typing } = computeTimeline(room, own, this.#timeline, {
+    const {
+      items: built,
+      unreadCount,
+      typing,
+    } = computeTimeline(room, own, this.#timeline, {
       threadReads: this.#threadReads,
       historyComplete: !hasMoreBefore(room),
     });

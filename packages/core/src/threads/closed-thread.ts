@@ -4,7 +4,15 @@ import { OmniError, type ThreadHandle } from '../types.ts';
 export function closedThread(rootId: string, message: string): ThreadHandle {
   const error = new OmniError('unknown-room', message);
   return {
-    snapshot: { rootId, status: 'error', items: [], hasMoreBefore: false, paginating: false, unreadCount: 0, error: { code: error.code, message } },
+    snapshot: {
+      rootId,
+      status: 'error',
+      items: [],
+      hasMoreBefore: false,
+      paginating: false,
+      unreadCount: 0,
+      error: { code: error.code, message },
+    },
     subscribe: () => () => undefined,
     send: () => Promise.reject(error),
     paginateBackwards: () => Promise.resolve(false),

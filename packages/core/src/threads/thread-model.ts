@@ -79,14 +79,22 @@ export class ThreadModel implements ThreadHandle {
     const own = session.info.userId;
     const members = new MemberDirectory(room, this.#cache.members);
     const events = threadEvents(room, this.#rootId, this.#fetched).map(timelineEvent);
-    const { items: built, unreadCount } = timelineItems(events, { ownUserId: own, members, thread: this.#rootId, threadReads: reads, cache: this.#cache });
+    const { items: built, unreadCount } = timelineItems(events, {
+      ownUserId: own,
+      members,
+      thread: this.#rootId,
+      threadReads: reads,
+      cache: this.#cache,
+    });
     this.#cache.members = members.current;
     const guest = session.info.guest === true;
     const shown = guest ? built.map((item) => (item.kind === 'message' ? guestItem(item) : item)) : session.trust.annotate(room, built);
     const items = outbox.merge(shown, this.#rootId);
     const root = items.find((item): item is MessageItem => item.kind === 'message' && item.eventId === this.#rootId);
     const missing = !root && this.#next !== undefined && this.#paginating === undefined;
-    const error = missing ? new OmniError('unknown', 'This thread’s first message could not be found: it may have been removed.') : this.#error;
+    const error = missing
+      ? new OmniError('unknown', 'This thread’s first message could not be found: it may have been removed.')
+      : this.#error;
     this.#publish({
       rootId: this.#rootId,
       status: root ? 'ready' : missing ? 'error' : 'loading',
@@ -201,7 +209,8 @@ export class ThreadModel implements ThreadHandle {
 function latestReplyId(snapshot: ThreadSnapshot, rootId: string): string {
   for (let i = snapshot.items.length - 1; i >= 0; i--) {
     const item = snapshot.items[i];
-    if (item?.kind === 'message' && item.eventId !== undefined && !item.eventId.startsWith('~') && item.status === 'sent') return item.eventId;
+    if (item?.kind === 'message' && item.eventId !== undefined && !item.eventId.startsWith('~') && item.status === 'sent')
+      return item.eventId;
   }
   return rootId;
 }

@@ -3,7 +3,15 @@
  * status. The common case at 10,000 events is that nothing changed: the previous build's item is then
  * returned without allocating. Pure.
  */
-import type { MemberInfo, MessageDeletion, MessageItem, ReactionGroup, ReplyPreview, ThreadSummary, Undecryptable } from './timeline-types.ts';
+import type {
+  MemberInfo,
+  MessageDeletion,
+  MessageItem,
+  ReactionGroup,
+  ReplyPreview,
+  ThreadSummary,
+  Undecryptable,
+} from './timeline-types.ts';
 import { asNumber, asObject, asString, type Json } from './json.ts';
 import { continuesGroup } from './grouping.ts';
 import { editFromBundle, isLater, mentionsUser, parseMessageContent, type Edit, type MessageContent } from './message-content.ts';

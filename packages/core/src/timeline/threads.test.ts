@@ -125,7 +125,14 @@ describe('threads', () => {
       reply('$orphan', BOB, 'orphan', T0 + 6, '$gone'),
     ];
     assert.deepEqual(bodies(timelineItems(events, options()).items), ['root', 'self', 'a', 'b', 'nested']);
-    assert.deepEqual(bodies(timelineItems(events, options({ historyComplete: true })).items), ['root', 'self', 'a', 'b', 'nested', 'orphan']);
+    assert.deepEqual(bodies(timelineItems(events, options({ historyComplete: true })).items), [
+      'root',
+      'self',
+      'a',
+      'b',
+      'nested',
+      'orphan',
+    ]);
   });
 
   test('a deleted root keeps its summary, so its thread stays reachable', () => {
