@@ -5,7 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ClientEvent, createClient, type MatrixClient, type MatrixEvent, RoomEvent, SyncState, THREAD_RELATION_TYPE } from 'matrix-js-sdk';
+import {
+  ClientEvent,
+  createClient,
+  type MatrixClient,
+  type MatrixEvent,
+  MsgType,
+  RoomEvent,
+  SyncState,
+  THREAD_RELATION_TYPE,
+} from 'matrix-js-sdk';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { sessionFor, signIn, signOut } from '../index.ts';
 import { quietLogger } from '../session/sdk-logger.ts';
@@ -167,7 +176,7 @@ describe('threads on a real homeserver', () => {
     assert.equal(seen.threadRootId, root, 'js-sdk places it in the thread');
     assert.equal(seen.isRelation(THREAD_RELATION_TYPE.name), true);
 
-    await js.sendMessage(roomId, root, { msgtype: 'm.text', body: 'theirs, from js-sdk' });
+    await js.sendMessage(roomId, root, { msgtype: MsgType.Text, body: 'theirs, from js-sdk' });
     await until(thread, (s) => messages(s.items).some((m) => m.body === 'theirs, from js-sdk'), 'js-sdk’s reply in our thread');
     const main = await until(room, (s) => messages(s.items)[0]?.thread?.count === 2, 'the summary of two replies');
     assert.ok(!messages(main.items).some((m) => m.body === 'theirs, from js-sdk'));
