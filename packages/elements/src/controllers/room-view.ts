@@ -11,6 +11,7 @@ import '../components/verification/define.ts';
 import { OmniErrorEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../events.ts';
 import { ThemeController, type ThemeName } from '../theme/tokens.ts';
 import { RoomController, type RoomTarget, type RoomViewState } from './room-controller.ts';
+import { ThreadPanelController } from './thread-panel.ts';
 
 const LOCK = svg`<path d="M8 1a4 4 0 0 0-4 4v2H3a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1V8a1 1 0 0 0-1-1h-1V5a4 4 0 0 0-4-4Zm-2 6V5a2 2 0 1 1 4 0v2H6Z"/>`;
 
@@ -74,6 +75,7 @@ export class RoomViewController implements ReactiveController {
   readonly timeline: TimelineController;
   readonly composer: ComposerController;
   readonly moderation: ModerationController;
+  readonly threads: ThreadPanelController;
   readonly #host: OmniView;
   readonly #created: RoomViewOptions['created'];
   readonly #noun: ErrorStateNoun;
@@ -105,7 +107,9 @@ export class RoomViewController implements ReactiveController {
         if (state.kind === 'room') this.moderation.askAboutMessage(state.snapshot, message, kind, done);
       },
       loadMedia: (request) => this.room.loadMedia(request),
+      openThread: (message) => this.threads.open(message),
     }));
+    this.threads = new ThreadPanelController(host, this.room, () => this.timeline);
     this.composer = new ComposerController(host, () => ({
       send: (body, replyTo) => this.room.send(body, replyTo ? { replyTo } : undefined),
       edit: (eventId, body) => this.room.edit(eventId, body),
@@ -245,6 +249,7 @@ export class RoomViewController implements ReactiveController {
   renderConversation(snapshot: RoomSnapshot, conversation: RoomConversation): TemplateResult {
     const empty = snapshot.items.length === 0 && snapshot.status === 'absent';
     return html`
+      ${this.threads.render(snapshot, `${this.homeserverFor('')}|${snapshot.roomId ?? ''}`)}
       ${
         empty
           ? html`<div class="empty" part="empty-state" role="status"><slot name="empty">${conversation.emptyText ?? nothing}</slot></div>`

@@ -224,6 +224,7 @@ export class TimelineController implements ReactiveController {
           onAction: (action) => this.#menus.onAction(action),
           loadMedia: this.#dom.actions().loadMedia,
           moderation: this.#tileModeration(item),
+          threads: this.#dom.actions().openThread !== undefined,
         });
         this.#tiles.set(item, { state, tile });
         return tile;
