@@ -178,7 +178,7 @@ export class ComposerController implements ReactiveController {
           >`
         : undefined;
     return html`
-      <form part="composer" class="composer" aria-label="Compose a message" @submit=${this.#onSubmitHandler}>
+      <form part="composer" class="composer" aria-label=${view.label ?? 'Compose a message'} @submit=${this.#onSubmitHandler}>
         ${
           banner
             ? html`<div class="banner" part="composer-banner" role="status">

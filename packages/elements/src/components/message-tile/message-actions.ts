@@ -11,7 +11,17 @@ export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'
 
 /** Actions that need nothing but the message. */
 type PlainActionType =
-  'reply' | 'thread' | 'edit' | 'delete' | 'confirm-delete' | 'react-menu' | 'more-menu' | 'close-menu' | 'retry' | 'cancel' | 'toggle-expanded';
+  | 'reply'
+  | 'thread'
+  | 'edit'
+  | 'delete'
+  | 'confirm-delete'
+  | 'react-menu'
+  | 'more-menu'
+  | 'close-menu'
+  | 'retry'
+  | 'cancel'
+  | 'toggle-expanded';
 
 /** A moderator's action on a message or its sender, or a report: each opens its confirmation. */
 export type ModerationKind = 'delete' | 'report' | 'remove-messages' | 'mute' | 'unmute' | 'kick' | 'ban';
@@ -85,7 +95,8 @@ export function toolsOf(message: MessageItem, moderation?: TileModeration, threa
     { icon: 'react', label: 'React', keys: '+', action: 'react-menu' },
     { icon: 'reply', label: 'Reply', keys: 'R', action: 'reply' },
   ];
-  if (threads && message.threadRoot === undefined) tools.push({ icon: 'thread', label: msg('Reply in thread'), keys: 'T', action: 'thread' });
+  if (threads && message.threadRoot === undefined)
+    tools.push({ icon: 'thread', label: msg('Reply in thread'), keys: 'T', action: 'thread' });
   if (message.own) {
     tools.push({ icon: 'edit', label: 'Edit', keys: 'E', action: 'edit' });
     tools.push({ icon: 'delete', label: 'Delete', keys: 'Delete', action: 'confirm-delete' });

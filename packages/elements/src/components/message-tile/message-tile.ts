@@ -74,7 +74,17 @@ export function renderNotice(item: NoticeItem): TemplateResult {
  * shadow root, and take plain `MessageItem` data.
  */
 export function renderMessageTile(message: MessageItem, options: MessageTileOptions): TemplateResult {
-  const { active, menu, onAction, showActions = true, loadMedia, expanded = false, showReceipts = true, moderation, threads = false } = options;
+  const {
+    active,
+    menu,
+    onAction,
+    showActions = true,
+    loadMedia,
+    expanded = false,
+    showReceipts = true,
+    moderation,
+    threads = false,
+  } = options;
   const tab = active ? 0 : -1;
   const act: Act = (type) => () => onAction({ type, message });
   const unreadable = message.undecryptable;

@@ -179,6 +179,7 @@ export class OmniThread extends OmniElement {
         ...(this.draftKey ? { draftKey: this.draftKey } : {}),
         items: snapshot.items,
         encrypted: this.encrypted,
+        label: msg('Reply in the thread'),
       })}
     `;
   }

@@ -22,10 +22,10 @@ export function repliesText(count: number): string {
   return plural.select(count) === 'one' ? msg(str`${count} reply`) : msg(str`${count} replies`);
 }
 
-/** "now", "5 min ago", "3 hr ago", "yesterday", "4 days ago": how long ago `timestamp` was. */
-export function agoText(timestamp: number, now = Date.now()): string {
+/** How long ago `timestamp` was: "5 min ago", "3 hr ago", "yesterday", "4 days ago"; undefined within the last minute. */
+export function agoText(timestamp: number, now = Date.now()): string | undefined {
   const seconds = Math.round((timestamp - now) / 1000);
-  if (seconds > -45) return relative.format(0, 'second');
+  if (seconds > -45) return undefined;
   const minutes = Math.round(seconds / 60);
   if (minutes > -60) return relative.format(minutes, 'minute');
   const hours = Math.round(minutes / 60);
@@ -40,14 +40,14 @@ export function summaryText(thread: ThreadSummary, now = Date.now()): string {
   const replies = repliesText(thread.count);
   if (!thread.latest) return replies;
   const ago = agoText(thread.latest.timestamp, now);
-  return msg(str`${replies} · last ${ago}`);
+  return ago === undefined ? msg(str`${replies} · last just now`) : msg(str`${replies} · last ${ago}`);
 }
 
-/** What a screen reader hears: the line, who took part and what is unread. */
-function summaryLabel(thread: ThreadSummary, text: string): string {
+/** What a screen reader hears after the visible line: who took part and what is unread. */
+function summaryDetail(thread: ThreadSummary): string {
   const who = listNames(thread.participants.map((p) => p.displayName));
   const unread = thread.unread > 0 ? msg(str`, ${thread.unread} unread`) : '';
-  return who ? msg(str`Thread: ${text}, from ${who}${unread}. Open the thread`) : msg(str`Thread: ${text}${unread}. Open the thread`);
+  return who ? msg(str`, from ${who}${unread}`) : unread;
 }
 
 export function renderThreadSummary(
@@ -64,7 +64,6 @@ export function renderThreadSummary(
     class="thread-summary ${thread.unread > 0 ? 'unread' : ''}"
     part="thread-summary"
     tabindex=${tab}
-    aria-label=${summaryLabel(thread, text)}
     aria-keyshortcuts="T"
     @click=${() => onAction({ type: 'thread', message })}
   >
@@ -76,7 +75,8 @@ export function renderThreadSummary(
           >`,
       )}
     </span>
-    <span class="thread-text" aria-hidden="true">${text}</span>
+    <span class="visually-hidden">${msg('Thread:')} </span><span class="thread-text">${text}</span
+    ><span class="visually-hidden">${summaryDetail(thread)}</span>
     ${thread.unread > 0 ? html`<span class="thread-unread" aria-hidden="true">${thread.unread}</span>` : nothing}
   </button>`;
 }
