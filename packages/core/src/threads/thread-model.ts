@@ -141,7 +141,7 @@ export class ThreadModel implements ThreadHandle {
     });
     const fetched = page.originalEvent ? [page.originalEvent, ...page.events] : page.events;
     // `relations()` decrypts only when asked for one event type: replies may be of several.
-    await Promise.all(fetched.map((event) => (event.isEncrypted() ? client.decryptEventIfNeeded(event) : undefined)));
+    await Promise.all(fetched.filter((event) => event.isEncrypted()).map((event) => client.decryptEventIfNeeded(event)));
     for (const event of fetched) {
       const id = event.getId();
       // Only the root and its own replies: a hostile server's answer cannot put other events here.

@@ -48,14 +48,14 @@ describe('threads', () => {
     assert.deepEqual(bodies(items), ['root', 'main']);
     const root = messages(items)[0];
     assert.equal(root?.thread?.count, 3);
-    assert.equal(root?.thread?.latest?.sender.userId, BOB);
-    assert.equal(root?.thread?.latest?.timestamp, T0 + 4000);
+    assert.equal(root.thread.latest?.sender.userId, BOB);
+    assert.equal(root.thread.latest.timestamp, T0 + 4000);
     assert.deepEqual(
-      root?.thread?.participants.map((p) => p.userId),
+      root.thread.participants.map((p) => p.userId),
       [BOB, ME],
     );
-    assert.equal(root?.thread?.unread, 1, 'only the reply after the member’s own is unread');
-    assert.equal(root?.thread?.participated, true);
+    assert.equal(root.thread.unread, 1, 'only the reply after the member’s own is unread');
+    assert.equal(root.thread.participated, true);
     assert.equal(unreadCount, 2, 'thread replies do not count in the main timeline');
   });
 
@@ -72,9 +72,9 @@ describe('threads', () => {
     const [root, one, two] = messages(items);
     assert.equal(root?.thread, undefined);
     assert.equal(one?.threadRoot, '$root');
-    assert.equal(one?.replyTo, undefined);
+    assert.equal(one.replyTo, undefined);
     assert.equal(two?.replyTo?.eventId, '$r1');
-    assert.equal(two?.replyTo?.body, 'one');
+    assert.equal(two.replyTo.body, 'one');
     assert.equal(unreadCount, 2);
     const read = timelineItems(events, options({ thread: '$root', threadReads: new Map([['$root', T0 + 1000]]) }));
     assert.equal(read.unreadCount, 1);
@@ -87,12 +87,12 @@ describe('threads', () => {
     };
     const only = messages(timelineItems([root], options()).items)[0];
     assert.equal(only?.thread?.count, 7);
-    assert.equal(only?.thread?.latest?.sender.userId, BOB);
+    assert.equal(only.thread.latest?.sender.userId, BOB);
     const later = messages(timelineItems([root, reply('$new', ANN, 'new', T0 + 9000, '$root')], options()).items)[0];
     assert.equal(later?.thread?.count, 8);
-    assert.equal(later?.thread?.latest?.sender.userId, ANN);
+    assert.equal(later.thread.latest?.sender.userId, ANN);
     assert.deepEqual(
-      later?.thread?.participants.map((p) => p.userId),
+      later.thread.participants.map((p) => p.userId),
       [ANN, BOB],
     );
   });
@@ -142,7 +142,7 @@ describe('threads', () => {
     const items = timelineItems([root, reply('$r1', BOB, 'one', T0 + 1000, '$root')], options()).items;
     const [shown] = messages(items);
     assert.equal(shown?.redacted, true);
-    assert.equal(shown?.thread?.count, 1);
+    assert.equal(shown.thread?.count, 1);
     assert.deepEqual(bodies(timelineItems([root, reply('$r1', BOB, 'one', T0 + 1000, '$root')], options({ thread: '$root' })).items), [
       '',
       'one',
