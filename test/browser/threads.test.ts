@@ -15,7 +15,9 @@ import {
   type RemoteNioPeer,
   type TestUser,
 } from '@omnisocial/testing/browser';
-import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
+import { signIn, signOut, type OmniChat, type OmniRoom } from '@omnisocial/chat';
+import { postRoomAlias } from '@omnisocial/core';
+import { postRoomCreateRequest } from '@omnisocial/core/internal';
 import { articles, articleWith, button, deepText, shadow, waitForText } from './dom.ts';
 
 let baseUrl: string;
@@ -189,6 +191,8 @@ describe('threads in an encrypted room with matrix-nio', function () {
     const el = await fixture<OmniRoom>(html`<omni-room homeserver=${baseUrl} room=${alias ?? roomId} style="width: 1000px"></omni-room>`);
     await waitUntil(() => shadow(el).querySelector('[role="log"]'), 'the room never opened', { timeout: 30_000 });
     await n.waitMember({ room: roomId, user: alice.userId });
+    // nio shares its room key only with devices it knows: wait until it knows the member's.
+    await n.trust({ user: alice.userId });
     const root = await n.send({ room: roomId, body: 'Sealed root' });
     await waitForText(el, 'Sealed root');
     await n.sendEvent({ room: roomId, type: 'm.room.message', content: threadReply(root, 'Sealed reply from nio') });
@@ -208,5 +212,41 @@ describe('threads in an encrypted room with matrix-nio', function () {
     expect(seen.decrypted).to.equal(true);
     const wire = await waitForEvent(roomId, (e) => e.type === 'm.room.encrypted' && e.event_id === seen.event.event_id);
     expect(wire.content['m.relates_to']).to.deep.include({ rel_type: 'm.thread', event_id: root });
+  });
+});
+
+describe('threads of an open post read by a visitor in <omni-chat>', function () {
+  this.timeout(120_000);
+
+  it('shows the summary and opens the thread read-only', async () => {
+    const server = await homeserver();
+    bob = await registerUser({ displayName: 'Bob' });
+    await signOut();
+    const post = `thread-post-${crypto.randomUUID().slice(0, 8)}`;
+    const alias = postRoomAlias(post, { serverName: server.serverName });
+    const { room_id: roomId } = (await peer(bob).request(
+      'POST',
+      '/_matrix/client/v3/createRoom',
+      postRoomCreateRequest({ id: post, open: true }, alias, bob.userId),
+    )) as { room_id: string };
+    const root = await peer(bob).sendMessage(roomId, 'A comment with answers');
+    await peer(bob).sendEvent(roomId, 'm.room.message', threadReply(root, 'An answer in the thread'));
+    await setViewport({ width: 1280, height: 800 });
+    const el = await fixture<OmniChat>(
+      html`<omni-chat homeserver=${server.baseUrl} post=${post} post-title="Open" open style="width: 1000px"></omni-chat>`,
+    );
+    await waitUntil(() => summary(el, 'A comment with answers')?.textContent.includes('1 reply'), 'no summary for the visitor', {
+      timeout: 30_000,
+    });
+    expect(articles(el).some((a) => a.textContent.includes('An answer in the thread'))).to.equal(false);
+    summary(el, 'A comment with answers')?.click();
+    await waitUntil(
+      () => panelArticles(el).some((a) => a.textContent.includes('An answer in the thread')),
+      'the visitor cannot read the thread',
+      { timeout: 30_000 },
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}; the panel shows “${panel(el) ? deepText(panel(el) as HTMLElement) : 'nothing'}”`);
+    });
+    await expect(el).to.be.accessible();
   });
 });

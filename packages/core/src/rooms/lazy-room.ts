@@ -27,7 +27,7 @@ import {
   type ThreadHandle,
   type Unsubscribe,
 } from '../types.ts';
-import { closedThread } from '../threads/closed-thread.ts';
+import { DeferredThread } from '../threads/deferred-thread.ts';
 import { errorShape, retryAfterMs } from './errors.ts';
 import { KeptMessages, type PendingMessage } from './kept-messages.ts';
 import type { RoomSession } from './room-session.ts';
@@ -409,7 +409,7 @@ export abstract class LazyRoom extends SharedModel implements HeldModel {
   }
 
   openThread(rootId: string): ThreadHandle {
-    if (this.#inner) return this.#inner.openThread(rootId);
-    return this.openOutsideThread?.(rootId) ?? closedThread(rootId, 'This conversation has no threads yet.');
+    const open = (): ThreadHandle | undefined => this.#inner?.openThread(rootId) ?? this.openOutsideThread?.(rootId);
+    return open() ?? new DeferredThread(rootId, open, (listener) => this.subscribe(listener));
   }
 }

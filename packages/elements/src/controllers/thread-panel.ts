@@ -22,6 +22,8 @@ export class ThreadPanelController implements ReactiveController {
   readonly #room: SessionView;
   readonly #timeline: () => TimelineController;
   #handle: ThreadHandle | undefined;
+  /** A thread asked for before the room could open it (a visitor's light read, before the engine): opened once it can. */
+  #pending: string | undefined;
   #roomId: string | undefined;
   #returnFocus: HTMLElement | null = null;
 
@@ -45,10 +47,9 @@ export class ThreadPanelController implements ReactiveController {
     const rootId = message.eventId;
     if (!rootId || rootId.startsWith('~')) return;
     if (this.#handle?.snapshot.rootId !== rootId) {
-      const handle = this.#room.openThread(rootId);
-      if (!handle) return;
       this.#release();
-      this.#handle = handle;
+      this.#handle = this.#room.openThread(rootId);
+      this.#pending = this.#handle ? undefined : rootId;
     }
     this.#returnFocus = deepActiveElement();
     this.#host.viewHost.internals.states.add('thread-open');
@@ -72,6 +73,7 @@ export class ThreadPanelController implements ReactiveController {
   #release(): void {
     this.#handle?.release();
     this.#handle = undefined;
+    this.#pending = undefined;
     this.#host.viewHost.internals.states.delete('thread-open');
   }
 
@@ -83,12 +85,18 @@ export class ThreadPanelController implements ReactiveController {
 
   /** The panel of the open thread (nothing when none is open, or the room changed). */
   render(snapshot: RoomSnapshot, draftKey: string): TemplateResult | typeof nothing {
-    if (snapshot.roomId !== this.#roomId) {
+    // Another room closes the thread (a room id appearing, at the hand-over from the light read, does not).
+    if (snapshot.roomId !== undefined && snapshot.roomId !== this.#roomId) {
+      if (this.#roomId !== undefined) this.#release();
       this.#roomId = snapshot.roomId;
-      if (this.#handle) this.#release();
+    }
+    if (this.#pending !== undefined) {
+      this.#handle = this.#room.openThread(this.#pending);
+      if (this.#handle) this.#pending = undefined;
     }
     const handle = this.#handle;
-    if (!handle) return nothing;
+    const rootId = handle?.snapshot.rootId ?? this.#pending;
+    if (rootId === undefined) return nothing;
     const room = this.#room;
     return html`<omni-thread
       class="thread-panel"
@@ -99,7 +107,7 @@ export class ThreadPanelController implements ReactiveController {
       .canSend=${snapshot.canSend}
       .cannotSendReason=${snapshot.cannotSendReason}
       .encrypted=${snapshot.encrypted}
-      .draftKey=${`${draftKey}|thread|${handle.snapshot.rootId}`}
+      .draftKey=${`${draftKey}|thread|${rootId}`}
       .actions=${{
         toggleReaction: (eventId: string, key: string) => void room.toggleReaction(eventId, key).catch(() => undefined),
         edit: (eventId: string, message: Parameters<SessionView['edit']>[1]) => room.edit(eventId, message),
