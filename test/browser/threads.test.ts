@@ -249,4 +249,48 @@ describe('threads of an open post read by a visitor in <omni-chat>', function ()
     });
     await expect(el).to.be.accessible();
   });
+
+  it('lays out an open post as comments, sorted by oldest, newest or most reactions', async () => {
+    const server = await homeserver();
+    bob = await registerUser({ displayName: 'Bob' });
+    const post = `comments-${crypto.randomUUID().slice(0, 8)}`;
+    const alias = postRoomAlias(post, { serverName: server.serverName });
+    const { room_id: roomId } = (await peer(bob).request(
+      'POST',
+      '/_matrix/client/v3/createRoom',
+      postRoomCreateRequest({ id: post, open: true }, alias, bob.userId),
+    )) as { room_id: string };
+    await peer(bob).sendMessage(roomId, 'First comment');
+    const liked = await peer(bob).sendMessage(roomId, 'Second comment');
+    await peer(bob).sendMessage(roomId, 'Third comment');
+    await peer(bob).sendEvent(roomId, 'm.reaction', { 'm.relates_to': { rel_type: 'm.annotation', event_id: liked, key: '👍' } });
+    const el = await fixture<OmniChat>(
+      html`<omni-chat
+        homeserver=${server.baseUrl}
+        post=${post}
+        post-title="Open"
+        open
+        layout="comments"
+        style="width: 1000px"
+      ></omni-chat>`,
+    );
+    const order = (): string[] =>
+      articles(el)
+        .map((a) => /(First|Second|Third) comment/u.exec(a.textContent)?.[1] ?? '')
+        .filter(Boolean);
+    await waitUntil(() => order().length === 3, 'the comments never showed', { timeout: 30_000 });
+    expect(order()).to.deep.equal(['First', 'Second', 'Third']);
+    expect(
+      articles(el).every((a) => a.textContent.includes('Bob')),
+      'each comment names its author',
+    ).to.equal(true);
+    const select = shadow(el).querySelector<HTMLSelectElement>('.comment-sort select') as HTMLSelectElement;
+    select.value = 'newest';
+    select.dispatchEvent(new Event('change'));
+    await waitUntil(() => order()[0] === 'Third', 'newest first did not sort');
+    select.value = 'reactions';
+    select.dispatchEvent(new Event('change'));
+    await waitUntil(() => order()[0] === 'Second', 'most reactions did not sort');
+    await expect(el).to.be.accessible();
+  });
 });

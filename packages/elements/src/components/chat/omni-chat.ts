@@ -20,6 +20,8 @@ import { roomStyles } from '../room/omni-room.styles.ts';
 import { moderationStyles } from '../moderation/moderation.styles.ts';
 import { timelineStyles } from '../timeline/timeline.styles.ts';
 import { chatStyles } from './omni-chat.styles.ts';
+import { renderCommentSort, type CommentSort } from '../thread/comments.ts';
+import { msg, str } from '@lit/localize';
 
 const EMPTY_TEXT = 'No messages yet — start the discussion';
 
@@ -86,8 +88,11 @@ export class OmniChatView extends OmniView {
    * homeserver's `.well-known`: a binding counts only when this bot sent it, and no member creates the room.
    */
   declare companionBot: string;
+  /** `chat` (default), or `comments`: top-level messages as comments (sortable), their threads as replies. */
+  declare layout: string;
   /** `light` (default), `dark`, or `auto` (the page's `color-scheme`, then `prefers-color-scheme`). */
   declare theme: ThemeName;
+  #sort: CommentSort = 'oldest';
 
   readonly #view = new RoomViewController(this, {
     target: () => {
@@ -101,6 +106,7 @@ export class OmniChatView extends OmniView {
     theme: () => this.theme,
     created: (roomId, snapshot) => new OmniRoomCreatedEvent({ roomId, alias: snapshot.alias ?? '', postId: this.post }),
     noun: 'discussion',
+    comments: () => this.#comments(),
   });
   /** What the view shows (light read, hand-over, guest sign-in, members only), worked out in core. */
   readonly #post = new PostView(this.#view.room, { painted: () => this.updateComplete });
@@ -175,6 +181,15 @@ export class OmniChatView extends OmniView {
     `;
   }
 
+  #comments(): CommentSort | undefined {
+    return this.layout === 'comments' ? this.#sort : undefined;
+  }
+
+  readonly #onSort = (sort: CommentSort): void => {
+    this.#sort = sort;
+    this.requestUpdate();
+  };
+
   #name(snapshot?: RoomSnapshot): string {
     return this.postTitle || snapshot?.name || this.post;
   }
@@ -183,6 +198,7 @@ export class OmniChatView extends OmniView {
   #renderRoom(view: Extract<PostViewSnapshot, { kind: 'room' }>): TemplateResult {
     const { snapshot, guest, showSignIn } = view;
     const name = this.#name(snapshot);
+    const comments = this.#comments();
     const header = this.#view.renderHeader(this.homeserver, {
       name,
       detail: displayUrl(this.postUrl || snapshot.topic),
@@ -198,7 +214,12 @@ export class OmniChatView extends OmniView {
       `;
     }
     return html`
-      ${header} ${this.#view.renderConversation(snapshot, { label: `Discussion of ${name}`, emptyText: EMPTY_TEXT })}
+      ${header} ${comments ? renderCommentSort(comments, this.#onSort) : nothing}
+      ${this.#view.renderConversation(snapshot, {
+        label: comments ? msg(str`Comments on ${name}`) : `Discussion of ${name}`,
+        emptyText: EMPTY_TEXT,
+        ...(comments ? { comments } : {}),
+      })}
       ${
         showSignIn
           ? this.#view.renderSignIn(this.homeserver)
