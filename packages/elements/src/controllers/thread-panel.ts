@@ -101,6 +101,7 @@ export class ThreadPanelController implements ReactiveController {
     return html`<omni-thread
       class="thread-panel"
       part="thread"
+      exportparts="thread-header, thread-close, log, timeline, message, bubble, reply-quote, reactions, actions, composer, textbox, send-button"
       role="region"
       aria-label="Thread"
       .handle=${handle}
