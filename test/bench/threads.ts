@@ -59,10 +59,11 @@ export async function runThreadsBench(shared?: Homeserver): Promise<void> {
       'threads: sign-in',
     );
     const figures: ThreadFigures = await bounded(
-      page.evaluate(
-        ([hs, id]) => (window as unknown as Window_).threadsBench.open(hs, id, 'the thread root', `reply ${String(REPLIES)} of the thread`),
-        [homeserver.baseUrl, roomId] as const,
-      ),
+      page.evaluate(([hs, id, latest]) => (window as unknown as Window_).threadsBench.open(hs, id, 'the thread root', latest), [
+        homeserver.baseUrl,
+        roomId,
+        `reply ${String(REPLIES)} of the thread`,
+      ] as const),
       'threads: opening the thread',
     );
     await context.close();
