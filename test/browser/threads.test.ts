@@ -115,6 +115,7 @@ describe('threads in <omni-room>', function () {
     const mainLog = shadow(el).querySelector<HTMLElement>('[role="log"]') as HTMLElement;
     expect(mainLog.getBoundingClientRect().right).to.be.at.most(p.getBoundingClientRect().left + 1);
     expect(getComputedStyle(mainLog).visibility).to.equal('visible');
+    expect(getComputedStyle(p).visibility).to.equal('visible');
 
     await replyInThread(el, 'Green would work too');
     await waitUntil(() => panelArticles(el).some((a) => a.textContent.includes('Green would work too')), 'no local echo in the thread', {
@@ -150,6 +151,8 @@ describe('threads in <omni-room>', function () {
     const p = panel(el) as HTMLElement;
     const box = el.getBoundingClientRect();
     expect(Math.round(p.getBoundingClientRect().width)).to.be.at.least(Math.round(box.width) - 2, 'full width');
+    expect(getComputedStyle(p).visibility).to.equal('visible');
+    expect(getComputedStyle(shadow(el).querySelector('[role="log"]') as HTMLElement).visibility).to.equal('hidden', 'the room behind it');
     expect(document.documentElement.scrollWidth).to.be.at.most(innerWidth);
     const close = button(shadow(p), 'Close thread');
     expect(close).to.not.equal(undefined);

@@ -19,7 +19,8 @@ export const threadLayoutStyles = css`
     position: relative;
   }
 
-  :host(:state(thread-open)) > :not(.thread-panel) {
+  /* The view's own pieces (wherever the shell puts them) make room for the panel. */
+  :host(:state(thread-open)) :is(.header, .comment-sort, .timeline, .empty, .composer, .invite, .standing, .moderation-notice, .sign-in) {
     margin-inline-end: var(--_thread-width);
   }
 
@@ -30,7 +31,7 @@ export const threadLayoutStyles = css`
       border-inline-start: none;
     }
 
-    :host(:state(thread-open)) > :not(.thread-panel) {
+    :host(:state(thread-open)) :is(.header, .comment-sort, .timeline, .empty, .composer, .invite, .standing, .moderation-notice, .sign-in) {
       margin-inline-end: 0;
       visibility: hidden;
     }
