@@ -57,6 +57,29 @@ async function waitForEvent(roomId: string, match: (e: MatrixEvent) => boolean):
   return found as MatrixEvent;
 }
 
+/** A public room of Bob's with a root message (and, given, a first thread reply under it). */
+async function roomWithRoot(
+  name: string,
+  rootText: string,
+  firstReply?: string,
+): Promise<{ roomId: string; target: string; root: string }> {
+  const { roomId, alias } = await peer(bob).createRoom({ alias: `thr-${crypto.randomUUID().slice(0, 8)}`, name, preset: 'public_chat' });
+  const root = await peer(bob).sendMessage(roomId, rootText);
+  if (firstReply) await peer(bob).sendEvent(roomId, 'm.room.message', threadReply(root, firstReply));
+  return { roomId, target: alias ?? roomId, root };
+}
+
+/** An open post's room created by Bob, as the site's companion would (its binding and guest access). */
+async function openPost(post: string, serverName: string): Promise<string> {
+  const alias = postRoomAlias(post, { serverName });
+  const { room_id: roomId } = (await peer(bob).request(
+    'POST',
+    '/_matrix/client/v3/createRoom',
+    postRoomCreateRequest({ id: post, open: true }, alias, bob.userId),
+  )) as { room_id: string };
+  return roomId;
+}
+
 /** Opens the thread of the root with the keyboard: the root's article focused, then T. */
 async function openWithKeyboard(el: Element, rootText: string): Promise<void> {
   const article = articleWith(el, rootText);
@@ -93,13 +116,8 @@ describe('threads in <omni-room>', function () {
 
   it('shows a peer’s thread reply as a summary, opens the thread beside the log, and sends a reply in it', async () => {
     await setViewport({ width: 1280, height: 800 });
-    const { roomId, alias } = await peer(bob).createRoom({
-      alias: `thr-${crypto.randomUUID().slice(0, 8)}`,
-      name: 'Threads',
-      preset: 'public_chat',
-    });
-    const root = await peer(bob).sendMessage(roomId, 'Which colour for the logo?');
-    const el = await fixture<OmniRoom>(html`<omni-room homeserver=${baseUrl} room=${alias ?? roomId} style="width: 1000px"></omni-room>`);
+    const { roomId, target, root } = await roomWithRoot('Threads', 'Which colour for the logo?');
+    const el = await fixture<OmniRoom>(html`<omni-room homeserver=${baseUrl} room=${target} style="width: 1000px"></omni-room>`);
     await waitForText(el, 'Which colour for the logo?');
 
     await peer(bob).sendEvent(roomId, 'm.room.message', threadReply(root, 'Blue, like the sea'));
@@ -137,14 +155,8 @@ describe('threads in <omni-room>', function () {
 
   it('opens the thread over the room on a phone, with a Close button', async () => {
     await setViewport({ width: 390, height: 800 });
-    const { roomId, alias } = await peer(bob).createRoom({
-      alias: `thr-${crypto.randomUUID().slice(0, 8)}`,
-      name: 'Phone',
-      preset: 'public_chat',
-    });
-    const root = await peer(bob).sendMessage(roomId, 'Lunch at noon?');
-    await peer(bob).sendEvent(roomId, 'm.room.message', threadReply(root, 'I will bring bread'));
-    const el = await fixture<OmniRoom>(html`<omni-room homeserver=${baseUrl} room=${alias ?? roomId}></omni-room>`);
+    const { target } = await roomWithRoot('Phone', 'Lunch at noon?', 'I will bring bread');
+    const el = await fixture<OmniRoom>(html`<omni-room homeserver=${baseUrl} room=${target}></omni-room>`);
     await waitUntil(() => summary(el, 'Lunch at noon')?.textContent.includes('1 reply'), 'no summary', { timeout: 20_000 });
     summary(el, 'Lunch at noon')?.click();
     await waitUntil(() => panelArticles(el).some((a) => a.textContent.includes('I will bring bread')), 'the thread did not open');
@@ -226,12 +238,7 @@ describe('threads of an open post read by a visitor in <omni-chat>', function ()
     bob = await registerUser({ displayName: 'Bob' });
     await signOut();
     const post = `thread-post-${crypto.randomUUID().slice(0, 8)}`;
-    const alias = postRoomAlias(post, { serverName: server.serverName });
-    const { room_id: roomId } = (await peer(bob).request(
-      'POST',
-      '/_matrix/client/v3/createRoom',
-      postRoomCreateRequest({ id: post, open: true }, alias, bob.userId),
-    )) as { room_id: string };
+    const roomId = await openPost(post, server.serverName);
     const root = await peer(bob).sendMessage(roomId, 'A comment with answers');
     await peer(bob).sendEvent(roomId, 'm.room.message', threadReply(root, 'An answer in the thread'));
     await setViewport({ width: 1280, height: 800 });
@@ -257,12 +264,7 @@ describe('threads of an open post read by a visitor in <omni-chat>', function ()
     const server = await homeserver();
     bob = await registerUser({ displayName: 'Bob' });
     const post = `comments-${crypto.randomUUID().slice(0, 8)}`;
-    const alias = postRoomAlias(post, { serverName: server.serverName });
-    const { room_id: roomId } = (await peer(bob).request(
-      'POST',
-      '/_matrix/client/v3/createRoom',
-      postRoomCreateRequest({ id: post, open: true }, alias, bob.userId),
-    )) as { room_id: string };
+    const roomId = await openPost(post, server.serverName);
     await peer(bob).sendMessage(roomId, 'First comment');
     const liked = await peer(bob).sendMessage(roomId, 'Second comment');
     await peer(bob).sendMessage(roomId, 'Third comment');

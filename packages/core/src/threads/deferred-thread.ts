@@ -3,18 +3,17 @@
  * session taking over from the light read): loading until the room can, then the room's thread.
  */
 import type { RoomSnapshot, ThreadHandle, ThreadSnapshot, Unsubscribe } from '../types.ts';
+import { ThreadPublisher } from './thread-publisher.ts';
 
-export class DeferredThread implements ThreadHandle {
+export class DeferredThread extends ThreadPublisher implements ThreadHandle {
   readonly #open: () => ThreadHandle | undefined;
-  readonly #listeners = new Set<(snapshot: ThreadSnapshot) => void>();
   #inner: ThreadHandle | undefined;
   #stopWatching: Unsubscribe | undefined;
-  #snapshot: ThreadSnapshot;
 
   /** `open` is tried now and on each change of the room (`watch`) until it gives a thread. */
   constructor(rootId: string, open: () => ThreadHandle | undefined, watch: (listener: (snapshot: RoomSnapshot) => void) => Unsubscribe) {
+    super(rootId, false);
     this.#open = open;
-    this.#snapshot = { rootId, status: 'loading', items: [], hasMoreBefore: false, paginating: false, unreadCount: 0 };
     this.#stopWatching = watch(() => this.#try());
   }
 
@@ -25,21 +24,9 @@ export class DeferredThread implements ThreadHandle {
     this.#inner = inner;
     this.#stopWatching?.();
     this.#stopWatching = undefined;
-    const forward = (snapshot: ThreadSnapshot): void => {
-      this.#snapshot = snapshot;
-      for (const listener of this.#listeners) listener(snapshot);
-    };
+    const forward = (snapshot: ThreadSnapshot): void => this.publish(snapshot);
     inner.subscribe(forward);
     forward(inner.snapshot);
-  }
-
-  get snapshot(): ThreadSnapshot {
-    return this.#snapshot;
-  }
-
-  subscribe(listener: (snapshot: ThreadSnapshot) => void): Unsubscribe {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
   }
 
   send(...args: Parameters<ThreadHandle['send']>): Promise<void> {
@@ -56,7 +43,7 @@ export class DeferredThread implements ThreadHandle {
 
   release(): void {
     this.#stopWatching?.();
-    this.#listeners.clear();
+    this.silence();
     this.#inner?.release();
   }
 }

@@ -10,7 +10,8 @@ import { membersOf } from '../timeline/members.ts';
 import { timelineItems } from '../timeline/pipeline.ts';
 import { ATTACHMENT_TEXT } from '../timeline/plain-timeline.ts';
 import type { MessageItem } from '../timeline/timeline-types.ts';
-import { OmniError, type ThreadHandle, type ThreadSnapshot, type Unsubscribe } from '../types.ts';
+import { OmniError, type ThreadHandle } from '../types.ts';
+import { ThreadPublisher } from './thread-publisher.ts';
 
 type Json = Record<string, unknown>;
 
@@ -20,34 +21,23 @@ function objects(value: unknown): Json[] {
   return Array.isArray(value) ? value.filter((event): event is Json => typeof event === 'object' && event !== null) : [];
 }
 
-export class OutsideThread implements ThreadHandle {
+export class OutsideThread extends ThreadPublisher implements ThreadHandle {
   readonly #account: PeekAccount;
   readonly #roomId: string;
   readonly #rootId: string;
   readonly #memberEvents: () => readonly Json[];
-  readonly #listeners = new Set<(snapshot: ThreadSnapshot) => void>();
   readonly #events = new Map<string, Json>();
   #next: string | null | undefined;
   #paginating: Promise<boolean> | undefined;
   #error: OmniError | undefined;
-  #snapshot: ThreadSnapshot;
 
   constructor(account: PeekAccount, roomId: string, rootId: string, memberEvents: () => readonly Json[]) {
+    super(rootId, true);
     this.#account = account;
     this.#roomId = roomId;
     this.#rootId = rootId;
     this.#memberEvents = memberEvents;
-    this.#snapshot = { rootId, status: 'loading', items: [], hasMoreBefore: true, paginating: true, unreadCount: 0 };
     void this.paginateBackwards();
-  }
-
-  get snapshot(): ThreadSnapshot {
-    return this.#snapshot;
-  }
-
-  subscribe(listener: (snapshot: ThreadSnapshot) => void): Unsubscribe {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
   }
 
   async #get(path: string): Promise<Json> {
@@ -100,7 +90,7 @@ export class OutsideThread implements ThreadHandle {
     );
     const root = items.find((item): item is MessageItem => item.kind === 'message' && item.eventId === this.#rootId);
     const error = this.#error ?? (root ? undefined : new OmniError('unknown', 'This thread’s first message could not be found.'));
-    this.#snapshot = {
+    this.publish({
       rootId: this.#rootId,
       status: root ? 'ready' : 'error',
       ...(root ? { root } : {}),
@@ -109,8 +99,7 @@ export class OutsideThread implements ThreadHandle {
       paginating: false,
       unreadCount,
       ...(error ? { error: { code: error.code, message: error.message } } : {}),
-    };
-    for (const listener of this.#listeners) listener(this.#snapshot);
+    });
   }
 
   send(): Promise<void> {
@@ -122,6 +111,6 @@ export class OutsideThread implements ThreadHandle {
   }
 
   release(): void {
-    this.#listeners.clear();
+    this.silence();
   }
 }

@@ -15,8 +15,9 @@ import { timelineEvent } from '../timeline/sdk-events.ts';
 import { timelineItems } from '../timeline/pipeline.ts';
 import { guestItem, MemberDirectory, TimelineCache } from '../timeline/timeline.ts';
 import type { MessageItem } from '../timeline/timeline-types.ts';
-import { OmniError, type OutgoingMessage, type ThreadHandle, type ThreadSnapshot, type Unsubscribe } from '../types.ts';
+import { OmniError, type OutgoingMessage, type ThreadHandle, type ThreadSnapshot } from '../types.ts';
 import { threadEvents, threadRootOf } from './thread-events.ts';
+import { ThreadPublisher } from './thread-publisher.ts';
 
 /** Replies asked for per page of `/relations`. */
 const PAGE = 50;
@@ -33,11 +34,10 @@ export interface ThreadContext {
   readonly readChanged: () => void;
 }
 
-export class ThreadModel implements ThreadHandle {
+export class ThreadModel extends ThreadPublisher implements ThreadHandle {
   readonly #context: ThreadContext;
   readonly #rootId: string;
   readonly #onRelease: () => void;
-  readonly #listeners = new Set<(snapshot: ThreadSnapshot) => void>();
   readonly #cache = new TimelineCache();
   /** Events paged from `/relations` (and the root, when the room's timeline does not hold it), by id. */
   readonly #fetched = new Map<string, MatrixEvent>();
@@ -46,29 +46,19 @@ export class ThreadModel implements ThreadHandle {
   #paginating: Promise<boolean> | undefined;
   #error: OmniError | undefined;
   #released = false;
-  #snapshot: ThreadSnapshot;
 
   constructor(context: ThreadContext, rootId: string, onRelease: () => void) {
+    super(rootId, true);
     this.#context = context;
     this.#rootId = rootId;
     this.#onRelease = onRelease;
-    this.#snapshot = { rootId, status: 'loading', items: [], hasMoreBefore: true, paginating: false, unreadCount: 0 };
     context.outbox.subscribe(() => {
       if (this.#released) return false;
-      if (this.#snapshot.status === 'ready') this.#publish({ ...this.#snapshot, items: context.outbox.remerge(rootId) });
+      if (this.snapshot.status === 'ready') this.publish({ ...this.snapshot, items: context.outbox.remerge(rootId) });
       return true;
     });
     this.refresh();
     void this.paginateBackwards();
-  }
-
-  get snapshot(): ThreadSnapshot {
-    return this.#snapshot;
-  }
-
-  subscribe(listener: (snapshot: ThreadSnapshot) => void): Unsubscribe {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
   }
 
   /** Rebuilds the thread from the room's events and the pages fetched; called on each change of the room. */
@@ -95,7 +85,7 @@ export class ThreadModel implements ThreadHandle {
     const error = missing
       ? new OmniError('unknown', 'This thread’s first message could not be found: it may have been removed.')
       : this.#error;
-    this.#publish({
+    this.publish({
       rootId: this.#rootId,
       status: root ? 'ready' : missing ? 'error' : 'loading',
       ...(root ? { root } : {}),
@@ -154,7 +144,7 @@ export class ThreadModel implements ThreadHandle {
     const room = this.#context.room();
     if (!room || this.#released) return Promise.reject(new OmniError('network', 'The thread is not open.'));
     const outgoing = typeof message === 'string' ? plainMessage(message) : message;
-    const latest = latestReplyId(this.#snapshot, this.#rootId);
+    const latest = latestReplyId(this.snapshot, this.#rootId);
     const content = {
       ...messageContent(outgoing),
       'm.relates_to': {
@@ -178,7 +168,7 @@ export class ThreadModel implements ThreadHandle {
 
   markRead(eventId: string): void {
     const room = this.#context.room();
-    const item = this.#snapshot.items.find((i): i is MessageItem => i.kind === 'message' && i.eventId === eventId);
+    const item = this.snapshot.items.find((i): i is MessageItem => i.kind === 'message' && i.eventId === eventId);
     if (!room || !item || eventId.startsWith('~')) return;
     const { reads, session } = this.#context;
     if ((reads.get(this.#rootId) ?? 0) >= item.timestamp) return;
@@ -195,13 +185,8 @@ export class ThreadModel implements ThreadHandle {
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    this.#listeners.clear();
+    this.silence();
     this.#onRelease();
-  }
-
-  #publish(snapshot: ThreadSnapshot): void {
-    this.#snapshot = snapshot;
-    for (const listener of this.#listeners) listener(snapshot);
   }
 }
 

@@ -43,7 +43,7 @@ export function commentItems(items: readonly TimelineItem[], sort: CommentSort):
   // The log keeps the latest at its end: "newest first" puts the newest at its top, so it reads top-down.
   if (sort === 'newest') comments.sort((a, b) => b.timestamp - a.timestamp);
   else if (sort === 'reactions') comments.sort((a, b) => reactionCount(b) - reactionCount(a) || a.timestamp - b.timestamp);
-  if (!bySort) sorted.set(items, (bySort = new Map()));
+  if (!bySort) sorted.set(items, (bySort = new Map<CommentSort, readonly TimelineItem[]>()));
   bySort.set(sort, comments);
   return comments;
 }
