@@ -225,6 +225,8 @@ describe('threads in an encrypted room with matrix-nio', function () {
     await replyInThread(el, 'Sealed answer from us');
     const seen = await n.waitEvent({ room: roomId, where: { 'content/body': 'Sealed answer from us' } });
     expect(seen.decrypted).to.equal(true);
+    // What nio reads (it keeps the relation of the decrypted event) and what the server stores in the clear.
+    expect(seen.event.content?.['m.relates_to']).to.deep.include({ rel_type: 'm.thread', event_id: root });
     const wire = await waitForEvent(roomId, (e) => e.type === 'm.room.encrypted' && e.event_id === seen.event.event_id);
     expect(wire.content['m.relates_to']).to.deep.include({ rel_type: 'm.thread', event_id: root });
   });
