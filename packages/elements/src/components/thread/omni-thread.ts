@@ -58,20 +58,24 @@ export class OmniThread extends OmniElement {
   #unsubscribe: (() => void) | undefined;
   #subscribed: ThreadHandle | undefined;
 
-  readonly #timeline = new TimelineController(this, () => {
-    const room = this.#room();
-    return {
-      paginateBackwards: () => this.handle?.paginateBackwards() ?? Promise.resolve(false),
-      toggleReaction: (eventId, key) => room.toggleReaction(eventId, key),
-      reply: (message) => this.#composer.startReply(message),
-      edit: (message) => this.#composer.startEdit(message),
-      redact: (message) => room.redact(message),
-      retry: (key) => room.retry(key),
-      cancel: (key) => room.cancel(key),
-      markRead: (eventId) => this.handle?.markRead(eventId),
-      loadMedia: (request) => room.loadMedia(request),
-    };
-  });
+  readonly #timeline = new TimelineController(
+    this,
+    () => {
+      const room = this.#room();
+      return {
+        paginateBackwards: () => this.handle?.paginateBackwards() ?? Promise.resolve(false),
+        toggleReaction: (eventId, key) => room.toggleReaction(eventId, key),
+        reply: (message) => this.#composer.startReply(message),
+        edit: (message) => this.#composer.startEdit(message),
+        redact: (message) => room.redact(message),
+        retry: (key) => room.retry(key),
+        cancel: (key) => room.cancel(key),
+        markRead: (eventId) => this.handle?.markRead(eventId),
+        loadMedia: (request) => room.loadMedia(request),
+      };
+    },
+    { compact: true },
+  );
 
   readonly #composer = new ComposerController(this, () => {
     const room = this.#room();

@@ -1,7 +1,7 @@
 import { html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import type { MemberInfo, MessageItem, RoomMember, TimelineItem } from '@omnisocial/core';
-import { keyedFlow } from './keyed-flow.ts';
+import { compactKeyedFlow, keyedFlow } from './keyed-flow.ts';
 import { listNames, renderMessageTile, renderNotice, type TileModeration } from '../message-tile/message-tile.ts';
 import { TimelineAnchor } from './timeline-anchor.ts';
 import { TimelineAnnouncer } from './timeline-announcer.ts';
@@ -60,7 +60,11 @@ export class TimelineController implements ReactiveController {
   readonly #onKeydownHandler = (event: KeyboardEvent): void => this.#keyboard.onKeydown(event);
   readonly #onFocusInHandler = (event: FocusEvent): void => this.#keyboard.onFocusIn(event);
 
-  constructor(host: LitElement, actions: () => TimelineActions) {
+  readonly #compact: boolean;
+
+  /** `compact`: renders less beyond the view (a thread's narrow panel). */
+  constructor(host: LitElement, actions: () => TimelineActions, options: { compact?: boolean } = {}) {
+    this.#compact = options.compact === true;
     this.#dom = new TimelineDom(host, actions);
     this.#readMarker = new TimelineReadMarker(this.#dom);
     this.#anchor = new TimelineAnchor(this.#dom, {
@@ -186,7 +190,7 @@ export class TimelineController implements ReactiveController {
             renderItem: (item: TimelineItem | undefined) => (item ? this.#renderItem(item) : html``),
             scroller: true,
             // Static, so the layout is not a lazy chunk of its own; keyed, so sizes follow items that move.
-            layout: keyedFlow(),
+            layout: this.#compact ? compactKeyedFlow() : keyedFlow(),
           })}
         </div>
         ${view.paginating ? html`<p class="loading" part="loading" role="status">Loading older messages…</p>` : nothing}
