@@ -35,6 +35,7 @@ export default tseslint.config(
       'packages/core/src/session/{engine,auth,sdk-logger}.ts',
       'packages/core/src/sync/sync.ts',
       'packages/core/src/rooms/**',
+      'packages/core/src/threads/thread-{model,events}.ts',
       'packages/core/src/posts/post-room*.ts',
       'packages/core/src/dm/**',
       'packages/core/src/crypto/**',

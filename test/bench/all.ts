@@ -5,10 +5,10 @@
  * and ours / peer (hydrogen-view-sdk), and the sizes of `pnpm build`. Each scenario also prints its own
  * table and writes bench-results/<name>.json; the summary goes to bench-results/summary.json.
  *
- * Scenarios: sizes (pnpm build), sync (run.ts), peers, churn, feed, crypto, notifications, companion, counts,
- * moderation (each its own Synapse with the site's companion beside it), scale (its own PostgreSQL + workers
- * deployment), sending (the 10,000-message history is seeded last, so the other scenarios run on a small database).
- * Each file runs alone too: `node test/bench/<file>.ts`.
+ * Scenarios: sizes (pnpm build), sync (run.ts), peers, churn, threads (a thread of 500 replies), feed, crypto,
+ * notifications, companion, counts, moderation (each its own Synapse with the site's companion beside it), scale (its
+ * own PostgreSQL + workers deployment), sending (the 10,000-message history is seeded last, so the other scenarios run
+ * on a small database). Each file runs alone too: `node test/bench/<file>.ts`.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -53,6 +53,7 @@ const LIMIT_S: Record<string, number> = {
   sending: 600,
   moderation: 600,
   scale: 1800,
+  threads: 600,
 };
 /** How long the timed scenarios wait for a first seeding of the long history (`OMNI_BENCH_SEED_LIMIT_S`). */
 const SEED_LIMIT_S = Number(process.env['OMNI_BENCH_SEED_LIMIT_S'] ?? 1800);
@@ -75,6 +76,7 @@ const scenarios: Record<string, Scenario> = {
   },
   peers: async (hs) => (await import('./peers.ts')).runPeersBench(hs),
   churn: async (hs) => (await import('./churn.ts')).runChurnBench(hs),
+  threads: async (hs) => (await import('./threads.ts')).runThreadsBench(hs),
   feed: async (hs) => (await import('./feed.ts')).runFeedBench(hs),
   crypto: async (hs) => (await import('./crypto.ts')).runCryptoBench(hs),
   // Its own Synapse: the companion's application-service registration is loaded at start.
@@ -471,6 +473,35 @@ async function summarise(since: number, ran: readonly string[]): Promise<{ rows:
         ok: undefined,
       });
     }
+  }
+  const threads = await resultOf('threads', since);
+  if (threads) {
+    const replies = String(num(threads['replies']) ?? '');
+    add({
+      scenario: 'threads',
+      figure: `thread of ${replies}: first reply shown`,
+      value: num(threads['firstMs']),
+      unit: 'ms',
+      target: '—',
+      ok: undefined,
+    });
+    add({
+      scenario: 'threads',
+      figure: `thread of ${replies}: last reply shown`,
+      value: num(threads['lastMs']),
+      unit: 'ms',
+      target: '—',
+      ok: undefined,
+    });
+    const nodes = num(threads['maxNodes']);
+    add({
+      scenario: 'threads',
+      figure: `thread of ${replies}: thread log DOM nodes (max)`,
+      value: nodes,
+      unit: '',
+      target: '≤ 300',
+      ok: check(nodes, (v) => v <= 300),
+    });
   }
   const churn = await resultOf('churn', since);
   if (churn) {

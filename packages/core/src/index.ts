@@ -54,6 +54,8 @@ export type {
   SessionStatus,
   SignInOptions,
   TermsPolicy,
+  ThreadHandle,
+  ThreadSnapshot,
   Unsubscribe,
   UserTrust,
   VerificationApi,
@@ -78,6 +80,7 @@ export type {
   ReadMarkerItem,
   ReplyPreview,
   SendStatus,
+  ThreadSummary,
   TimelineItem,
 } from './timeline/timeline-types.ts';
 export * from './format/index.ts';

@@ -2,7 +2,7 @@
  * The plain, serialisable data that crosses from the engine to the UI. No matrix-js-sdk type
  * appears here, so elements never depend on the SDK and can be tested against these shapes.
  */
-import type { EncryptedFile, MemberInfo, TimelineItem } from './timeline/timeline-types.ts';
+import type { EncryptedFile, MemberInfo, MessageItem, TimelineItem } from './timeline/timeline-types.ts';
 import type { PostRoomTarget } from './posts/posts.ts';
 import type { ActionsOnMember, MemberRole, RoomPermissions } from './rooms/power-levels.ts';
 
@@ -328,7 +328,46 @@ export interface RoomHandle {
   searchMembers(query: string, limit?: number): Promise<readonly MemberInfo[]>;
   /** A blob URL for the media (shared and cached per session); rejects when it cannot be shown. */
   loadMedia(request: MediaRequest): Promise<string>;
+  /** Opens the thread under this root (`m.thread`): its replies, read state and composer. Release it when closed. */
+  openThread(rootId: string): ThreadHandle;
   /** Releases this holder's interest; the shared model stops when nobody holds it. */
+  release(): void;
+}
+
+/** A thread as elements render it (see docs/threads.md). */
+export interface ThreadSnapshot {
+  /** The root's event id. */
+  readonly rootId: string;
+  /** `loading` until the root is known; `error` when it cannot be shown (see `error`). */
+  readonly status: 'loading' | 'ready' | 'error';
+  /** The root message (a deleted root shows as deleted, its replies still listed). */
+  readonly root?: MessageItem;
+  /** The root, then its replies, oldest first, with day separators: the thread's own timeline. */
+  readonly items: readonly TimelineItem[];
+  /** Older replies remain on the server (`/relations/{root}/m.thread`). */
+  readonly hasMoreBefore: boolean;
+  readonly paginating: boolean;
+  /** Replies from others after the member's read point in this thread. */
+  readonly unreadCount: number;
+  /** Why the thread or its older replies could not be loaded, in words. */
+  readonly error?: OmniErrorInfo;
+}
+
+/** One open thread of a room: its snapshot and its commands. */
+export interface ThreadHandle {
+  readonly snapshot: ThreadSnapshot;
+  subscribe(listener: (snapshot: ThreadSnapshot) => void): Unsubscribe;
+  /**
+   * Sends a reply in the thread through the room's outbox (sent once, in order, retried like any
+   * message); `replyTo` quotes a message of the thread, otherwise the reply's `m.in_reply_to` is the
+   * fallback (`is_falling_back`) for clients without threads.
+   */
+  send(message: string | OutgoingMessage, options?: { replyTo?: string }): Promise<void>;
+  /** Loads older replies; resolves to whether more remain. */
+  paginateBackwards(limit?: number): Promise<boolean>;
+  /** The member read the thread up to this reply: its unread count drops and a threaded receipt is sent. */
+  markRead(eventId: string): void;
+  /** Closes the thread; commands after it do nothing. */
   release(): void;
 }
 

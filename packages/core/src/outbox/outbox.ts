@@ -69,7 +69,8 @@ export class Outbox {
   readonly #maxServerErrors: number;
   readonly #backoffMs: number;
   readonly #maxBackoffMs: number;
-  #base: readonly TimelineItem[] = [];
+  /** The timeline last merged, per scope: the main timeline (`undefined`) and each open thread (its root). */
+  readonly #bases = new Map<string | undefined, readonly TimelineItem[]>();
   #pumping = false;
   #wake: (() => void) | undefined;
   #saving: Promise<void> = Promise.resolve();
@@ -191,10 +192,12 @@ export class Outbox {
    * by the outbox's item, the remote echo (same key: the transaction id) replaces the outbox's item and
    * ends the entry. Unsent messages come last, in the order they were typed.
    */
-  merge(base: readonly TimelineItem[]): readonly TimelineItem[] {
-    this.#base = base;
-    if (this.#entries.length === 0) return base;
-    const { items, echoed } = withoutLocalEchoes(this.#entries, base);
+  merge(base: readonly TimelineItem[], thread?: string): readonly TimelineItem[] {
+    this.#bases.set(thread, base);
+    // A thread reply's echo belongs to its thread's view; everything else (and what has no echo) to the main timeline.
+    const scoped = this.#entries.filter((entry) => entry.echo?.threadRoot === thread);
+    if (scoped.length === 0) return base;
+    const { items, echoed } = withoutLocalEchoes(scoped, base);
     // Entries the server has are done: the room's own item is the message from now on.
     if (echoed.size > 0) {
       for (let i = this.#entries.length - 1; i >= 0; i -= 1) {
@@ -203,13 +206,13 @@ export class Outbox {
       }
       this.#persist();
     }
-    for (const entry of this.#entries) if (entry.echo) items.push(entryItem(entry));
+    for (const entry of scoped) if (entry.echo && !echoed.has(entry)) items.push(entryItem(entry));
     return items;
   }
 
-  /** `merge()` again with the last timeline it was given, after a change of the outbox alone. */
-  remerge(): readonly TimelineItem[] {
-    return this.merge(this.#base);
+  /** `merge()` again with the last timeline it was given for that scope, after a change of the outbox alone. */
+  remerge(thread?: string): readonly TimelineItem[] {
+    return this.merge(this.#bases.get(thread) ?? [], thread);
   }
 
   /** Entries not yet confirmed by the server, oldest first (for tests and diagnostics). */

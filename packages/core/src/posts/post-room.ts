@@ -25,7 +25,8 @@ import {
 import { RoomPeek, type PeekAccount } from '../sync/peek.ts';
 import { companionFor, type SiteCompanion } from './companion.ts';
 import { noteJoined } from '../rooms/room-model.ts';
-import { OmniError, type OmniErrorInfo, type RoomSnapshot } from '../types.ts';
+import { OmniError, type OmniErrorInfo, type RoomSnapshot, type ThreadHandle } from '../types.ts';
+import { OutsideThread } from '../threads/outside-thread.ts';
 
 export const MISMATCH_MESSAGE = "This discussion's address points to another room.";
 /** A guest on a post whose room only its members may read (e.g. an `open` post whose room was made members-only). */
@@ -101,6 +102,11 @@ export class PostRoomModel extends LazyRoom {
 
   protected override paginateOutside(limit?: number): Promise<boolean> {
     return this.#peek ? this.#peek.paginateBackwards(limit) : Promise.resolve(false);
+  }
+
+  protected override openOutsideThread(rootId: string): ThreadHandle | undefined {
+    const peek = this.#peek;
+    return peek ? new OutsideThread(this.#peekAccount(), peek.roomId, rootId, () => peek.memberEvents) : undefined;
   }
 
   protected refuseSend(snapshot: RoomSnapshot): string | undefined {

@@ -24,8 +24,10 @@ import {
   type OutgoingMessage,
   type RoomHandle,
   type RoomSnapshot,
+  type ThreadHandle,
   type Unsubscribe,
 } from '../types.ts';
+import { DeferredThread } from '../threads/deferred-thread.ts';
 import { errorShape, retryAfterMs } from './errors.ts';
 import { KeptMessages, type PendingMessage } from './kept-messages.ts';
 import type { RoomSession } from './room-session.ts';
@@ -89,6 +91,8 @@ export abstract class LazyRoom extends SharedModel implements HeldModel {
   protected onReady?(roomId: string): void;
   /** Older history of a room read from outside; resolves to whether more remains. */
   protected paginateOutside?(limit?: number): Promise<boolean>;
+  /** A thread of a room read from outside, read-only. */
+  protected openOutsideThread?(rootId: string): ThreadHandle | undefined;
 
   /**
    * Shows a room the member reads from outside (or stops showing it): its items come before the
@@ -402,5 +406,10 @@ export abstract class LazyRoom extends SharedModel implements HeldModel {
 
   loadMedia(request: MediaRequest): Promise<string> {
     return this.session.loadMedia(request);
+  }
+
+  openThread(rootId: string): ThreadHandle {
+    const open = (): ThreadHandle | undefined => this.#inner?.openThread(rootId) ?? this.openOutsideThread?.(rootId);
+    return open() ?? new DeferredThread(rootId, open, (listener) => this.subscribe(listener));
   }
 }

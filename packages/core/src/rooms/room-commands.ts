@@ -44,7 +44,7 @@ export function sendMessage(
   return Promise.resolve();
 }
 
-function ownSender(session: RoomSession, room: Room): MemberInfo {
+export function ownSender(session: RoomSession, room: Room): MemberInfo {
   const own = session.info.userId;
   const member = room.getMember(own);
   const avatar = member?.getMxcAvatarUrl();

@@ -14,6 +14,7 @@ import {
   type ModerationCommand,
   type ModerationProgress,
   type OutgoingMessage,
+  type ThreadHandle,
   type Unsubscribe,
 } from '../types.ts';
 import { decryptShown, DecryptionRetries, undecryptableEvent } from './decryption.ts';
@@ -35,6 +36,7 @@ import type { RoomSession } from './room-session.ts';
 import { hasMoreBefore, topicOf, viaServers, whyCannotSend } from './room-state.ts';
 import { LOADING, SharedModel, type HeldModel } from './shared-model.ts';
 import { notificationCounts } from './notification-counts.ts';
+import { ThreadModel } from '../threads/thread-model.ts';
 
 /** Retry delays for opening a room while the homeserver cannot be reached. */
 const START_RETRY_MS = 1000;
@@ -67,6 +69,10 @@ export class RoomModel extends SharedModel implements HeldModel {
   readonly #typing: TypingNotices;
   readonly #decryption: DecryptionRetries;
   readonly #moderation = new ModerationReader(() => this.refresh());
+  /** Threads open in elements, rebuilt with the room. */
+  readonly #threads = new Set<ThreadModel>();
+  /** The member's read point per thread root (the time of the latest reply read), for every summary. */
+  readonly #threadReads = new Map<string, number>();
 
   constructor(session: RoomSession, target: string, onDispose: () => void) {
     super(onDispose);
@@ -82,6 +88,7 @@ export class RoomModel extends SharedModel implements HeldModel {
   }
 
   protected onDisposed(): void {
+    for (const thread of [...this.#threads]) thread.release();
     this.#unwatch?.();
   }
 
@@ -156,7 +163,15 @@ export class RoomModel extends SharedModel implements HeldModel {
     const own = this.#session.info.userId;
     const levels = roomPowerLevels(room);
     const moderates = permissionsOf(levels, own).redactOthers;
-    const { items: built, unreadCount, typing } = computeTimeline(room, own, this.#timeline, moderates);
+    const {
+      items: built,
+      unreadCount,
+      typing,
+    } = computeTimeline(room, own, this.#timeline, {
+      threadReads: this.#threadReads,
+      historyComplete: !hasMoreBefore(room),
+      showHeld: moderates,
+    });
     const guest = this.#session.info.guest === true;
     const items = guest ? built.map((item) => (item.kind === 'message' ? guestItem(item) : item)) : this.#decryption.mark(built);
     const cannotSendReason = whyCannotSend(room, own, guest, levels);
@@ -182,6 +197,19 @@ export class RoomModel extends SharedModel implements HeldModel {
       ...(members ? { members } : {}),
       ...(standing ? { standing } : {}),
     });
+    for (const thread of this.#threads) thread.refresh();
+  }
+
+  /** Opens the thread under `rootId` (threads/thread-model.ts); the room must be ready. */
+  openThread(rootId: string): ThreadHandle {
+    const { session, outbox } = this.#sending();
+    const thread: ThreadModel = new ThreadModel(
+      { session, outbox, room: () => this.#room(), reads: this.#threadReads, readChanged: () => this.refresh() },
+      rootId,
+      () => this.#threads.delete(thread),
+    );
+    this.#threads.add(thread);
+    return thread;
   }
 
   #room(): Room | null {

@@ -11,6 +11,7 @@ import {
   type OutgoingMessage,
   type RoomHandle,
   type RoomSnapshot,
+  type ThreadHandle,
   type Unsubscribe,
 } from '../types.ts';
 import type { MemberInfo } from '../timeline/timeline-types.ts';
@@ -138,6 +139,7 @@ export class RoomHolder implements RoomHandle {
   markRead = (eventId: string): void => this.#call('markRead', eventId);
   searchMembers = (query: string, limit?: number): Promise<readonly MemberInfo[]> => this.#call('searchMembers', query, limit);
   loadMedia = (request: MediaRequest): Promise<string> => this.#call('loadMedia', request);
+  openThread = (rootId: string): ThreadHandle => this.#call('openThread', rootId);
 
   release(): void {
     for (const unsubscribe of this.#unsubscribes) unsubscribe();

@@ -16,6 +16,7 @@ import type {
   RoomHandle,
   RoomSnapshot,
   SessionHandle,
+  ThreadHandle,
   Unsubscribe,
 } from '../types.ts';
 
@@ -185,6 +186,11 @@ export class SessionView {
 
   setTyping(typing: boolean): void {
     this.#room?.setTyping(typing);
+  }
+
+  /** Opens a thread of the open room (threads/thread-model.ts); undefined while no room is open. */
+  openThread(rootId: string): ThreadHandle | undefined {
+    return this.#room?.openThread(rootId);
   }
 
   markRead(eventId: string): void {

@@ -73,6 +73,11 @@ export class RoomPeek {
   from = '';
   #stopped = false;
 
+  /** The member events read so far (state and timeline), to name the senders of what is read beside it (a thread). */
+  get memberEvents(): readonly Json[] {
+    return [...this.#state, ...this.#events.filter((event) => event['type'] === 'm.room.member')];
+  }
+
   constructor(account: PeekAccount, roomId: string, onChange: (view: PeekView) => void, onGone: (error: OmniError) => void) {
     this.#account = account;
     this.roomId = roomId;

@@ -8,6 +8,7 @@ import { isAttachmentType, type Edit } from './message-content.ts';
 import { SetupRun } from './timeline-rules.ts';
 import { editFromEvent, factsOf, replacesState, unsignedOf, type EventFacts } from './event-facts.ts';
 import type { PipelineCache, TimelineEvent, TimelineOptions } from './timeline-input.ts';
+import { ThreadIndex } from './threads.ts';
 
 /** How an event is shown (numbers, to sit in a typed array). */
 export const Kind = { Hidden: 0, Message: 1, Notice: 2, Placeholder: 3, Undecryptable: 4, Attachment: 5 } as const;
@@ -22,6 +23,8 @@ export class Classification {
   /** Edit candidates per target event id. */
   readonly edits = new Map<string, Edit[]>();
   readonly reactions: Reactions = new Map();
+  /** Thread replies and their roots. */
+  readonly threads = new ThreadIndex();
   /** Each sender's latest shown event: they read what they sent. */
   readonly lastSent = new Map<string, number>();
   markerIndex = -1;
@@ -32,6 +35,8 @@ export class Classification {
   readonly #setup = new SetupRun();
   readonly #options: TimelineOptions;
   readonly #facts: PipelineCache['facts'];
+  /** The event being classified is a thread reply: it is unread in its thread, not in the main timeline. */
+  #inThread = false;
 
   constructor(count: number, options: TimelineOptions, facts: PipelineCache['facts']) {
     this.kinds = new Uint8Array(count);
@@ -55,7 +60,9 @@ export class Classification {
     // Without an id or a time an event cannot be placed, answered or keyed: it is not shown.
     if (id === undefined || asNumber(json['origin_server_ts']) === undefined) return;
     this.byId.set(id, index);
+    this.#inThread = facts.threadRoot !== undefined && stateKey === undefined;
     const kind = this.#heldFromReader(id, sender) ? Kind.Hidden : this.#kindOf(event, facts, id, sender, stateKey, setUp);
+    if (this.#inThread && kind !== Kind.Hidden) this.threads.note(index, facts.threadRoot as string);
     if (stateKey === this.#options.ownUserId && facts.type === 'm.room.member' && this.#joinedNow(facts, json)) this.sinceOwn = 0;
     this.kinds[index] = kind;
     if (kind !== Kind.Hidden && sender) this.lastSent.set(sender, index);
@@ -105,6 +112,7 @@ export class Classification {
 
   /** A message from `sender`: unread when from someone else; the member's own resets what is unread without a marker. */
   #countMessage(sender: string, ownResets: boolean): void {
+    if (this.#inThread) return;
     if (sender === this.#options.ownUserId) {
       if (ownResets) this.sinceOwn = 0;
       return;
@@ -138,5 +146,6 @@ export class Classification {
 export function classify(events: readonly TimelineEvent[], options: TimelineOptions, cache: PipelineCache): Classification {
   const classification = new Classification(events.length, options, cache.facts);
   for (let i = 0; i < events.length; i++) classification.add(events[i] as TimelineEvent, i);
+  classification.threads.resolve(classification, Kind.Hidden, options);
   return classification;
 }

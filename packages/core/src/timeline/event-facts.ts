@@ -12,9 +12,11 @@ export interface Relation {
   readonly eventId: string | undefined;
   readonly key: string | undefined;
   readonly inReplyTo: string | undefined;
+  /** A thread reply's `m.in_reply_to` is only there for clients without threads (`is_falling_back`): not a reply to quote. */
+  readonly fallingBack: boolean;
 }
 
-const NO_RELATION: Relation = { relType: undefined, eventId: undefined, key: undefined, inReplyTo: undefined };
+const NO_RELATION: Relation = { relType: undefined, eventId: undefined, key: undefined, inReplyTo: undefined, fallingBack: false };
 
 function relationOf(content: Json): Relation {
   const relates = asObject(content['m.relates_to']);
@@ -24,7 +26,13 @@ function relationOf(content: Json): Relation {
     eventId: asString(relates['event_id']),
     key: asString(relates['key']),
     inReplyTo: asString(asObject(relates['m.in_reply_to'])?.['event_id']),
+    fallingBack: relates['is_falling_back'] === true,
   };
+}
+
+function threadRootOf(content: Json): string | undefined {
+  const relates = asObject(content['m.relates_to']);
+  return relates?.['rel_type'] === 'm.thread' ? asString(relates['event_id']) : undefined;
 }
 
 /** What classifying an event needs of it, read once per content (and again only when its type or deletion changes). */
@@ -35,6 +43,11 @@ export interface EventFacts {
   readonly relation: Relation;
   /** A string `body` and `msgtype`. */
   readonly wellFormed: boolean;
+  /**
+   * A thread reply's root (`rel_type: m.thread`), read from the wire content (in the clear in encrypted
+   * rooms) and kept for a deleted reply whose content still names it, so it stays in its thread.
+   */
+  readonly threadRoot: string | undefined;
 }
 
 export function unsignedOf(json: Json): Json | undefined {
@@ -53,6 +66,7 @@ export function factsOf(json: Json, cache: WeakMap<object, EventFacts>): EventFa
     redacted,
     relation: redacted ? NO_RELATION : relationOf(content),
     wellFormed: typeof content['body'] === 'string' && typeof content['msgtype'] === 'string',
+    threadRoot: threadRootOf(content),
   };
   cache.set(content, facts);
   return facts;

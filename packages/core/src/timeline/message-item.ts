@@ -3,7 +3,15 @@
  * status. The common case at 10,000 events is that nothing changed: the previous build's item is then
  * returned without allocating. Pure.
  */
-import type { MemberInfo, MessageDeletion, MessageItem, ReactionGroup, ReplyPreview, Undecryptable } from './timeline-types.ts';
+import type {
+  MemberInfo,
+  MessageDeletion,
+  MessageItem,
+  ReactionGroup,
+  ReplyPreview,
+  ThreadSummary,
+  Undecryptable,
+} from './timeline-types.ts';
 import { asNumber, asObject, asString, type Json } from './json.ts';
 import { continuesGroup } from './grouping.ts';
 import { editFromBundle, isLater, mentionsUser, parseMessageContent, type Edit, type MessageContent } from './message-content.ts';
@@ -11,6 +19,7 @@ import { factsOf, parsedContent, unsignedOf, type ParsedEntry } from './event-fa
 import { sameMembers, sameReactions, sameReply } from './item-equality.ts';
 import { UNDECRYPTABLE_CONTENT } from './undecryptable-items.ts';
 import { Kind, type Classification } from './classify.ts';
+import { sameThread, threadSummary } from './threads.ts';
 import type { PipelineCache, TimelineEvent, TimelineOptions } from './timeline-input.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -36,6 +45,8 @@ interface MessageFields {
   readonly readBy: readonly MemberInfo[];
   readonly mentionsMe: true | undefined;
   readonly held: MessageItem['held'];
+  readonly thread: ThreadSummary | undefined;
+  readonly threadRoot: string | undefined;
 }
 
 /**
@@ -97,8 +108,12 @@ export class MessageBuilder {
     const ts = asNumber(json['origin_server_ts']) ?? 0;
     const id = remoteId(asString(json['event_id']) ?? '~');
     const redacted = entry?.redacted ?? false;
-    const replyId = entry && !redacted ? factsOf(json, this.#cache.facts).relation.inReplyTo : undefined;
+    const facts = factsOf(json, this.#cache.facts);
+    // A thread reply's `m.in_reply_to` marked as a fallback is for clients without threads: not a quote.
+    const quoted = entry && !redacted && !(facts.threadRoot !== undefined && facts.relation.fallingBack);
+    const replyId = quoted ? facts.relation.inReplyTo : undefined;
     const own = this.#options.ownUserId;
+    const threadRoot = this.#classified.threads.isCandidate(index) ? facts.threadRoot : undefined;
     return {
       key,
       eventId: id,
@@ -118,7 +133,19 @@ export class MessageBuilder {
       mentionsMe:
         senderId !== own && !redacted && mentionsUser(content, own, this.#options.members.get(own).displayName) ? true : undefined,
       held: id === undefined ? undefined : this.#options.held?.get(id),
+      thread: id === undefined || this.#options.thread !== undefined ? undefined : this.#thread(id, json),
+      threadRoot,
     };
+  }
+
+  /** The summary of the thread under this message, when it has one. */
+  #thread(rootId: string, root: Json): ThreadSummary | undefined {
+    const replies = this.#classified.threads.replies.get(rootId);
+    const bundled = asObject(unsignedOf(root)?.['m.relations'])?.['m.thread'];
+    if (!replies && bundled === undefined) return undefined;
+    const marker = this.#events[this.#classified.markerIndex];
+    const markerTs = marker ? (asNumber(marker.json['origin_server_ts']) ?? 0) : 0;
+    return threadSummary({ rootId, root, replies: replies ?? EMPTY, events: this.#events, options: this.#options, markerTs });
   }
 
   /** The content shown: the latest valid edit by the original sender wins; others' edits and broken ones are ignored. */
@@ -194,7 +221,9 @@ function unchanged(previous: MessageItem, f: MessageFields): boolean {
     previous.continuation === f.continuation &&
     sameReply(previous.replyTo, f.reply) &&
     sameReactions(previous.reactions, f.reactions) &&
-    sameMembers(previous.readBy, f.readBy)
+    sameMembers(previous.readBy, f.readBy) &&
+    sameThread(previous.thread, f.thread) &&
+    previous.threadRoot === f.threadRoot
   );
 }
 
@@ -223,5 +252,7 @@ function messageItem(f: MessageFields, ownUserId: string): MessageItem {
   if (f.deletion) item.deletion = f.deletion;
   if (f.mentionsMe) item.mentionsMe = true;
   if (f.held) item.held = f.held;
+  if (f.thread) item.thread = f.thread;
+  if (f.threadRoot !== undefined) item.threadRoot = f.threadRoot;
   return item;
 }

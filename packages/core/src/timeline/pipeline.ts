@@ -11,7 +11,7 @@
  * a throw. The build is two linear passes over the events (classification and relations, then items),
  * so a 10,000-event timeline rebuilds in a few milliseconds. Pure: no SDK.
  */
-import type { PlaceholderItem } from './timeline-types.ts';
+import type { PlaceholderItem, TimelineItem } from './timeline-types.ts';
 import { asNumber, asString } from './json.ts';
 import { MALFORMED_TEXT } from './message-content.ts';
 import { membershipChange, stateText } from './timeline-rules.ts';
@@ -95,6 +95,16 @@ class ItemsPass {
   }
 }
 
+/** A thread's unread replies: from others, after the member's read point in the thread. */
+function threadUnread(items: readonly TimelineItem[], options: TimelineOptions): number {
+  const root = options.thread ?? '';
+  let readTs = options.threadReads?.get(root) ?? 0;
+  for (const item of items) if (item.kind === 'message' && item.own && item.threadRoot === root) readTs = Math.max(readTs, item.timestamp);
+  let unread = 0;
+  for (const item of items) if (item.kind === 'message' && !item.own && item.threadRoot === root && item.timestamp > readTs) unread += 1;
+  return unread;
+}
+
 /**
  * The items for events in timeline order (oldest first) and the number of messages from others after
  * the read marker (the server's count, or what came since the member last wrote or joined, when the
@@ -105,7 +115,8 @@ export function timelineItems(events: readonly TimelineEvent[], options: Timelin
   const classified = classify(events, options, cache);
   const pass = new ItemsPass(events, classified, options, cache);
   const { markerIndex, unread } = classified;
-  const showMarker = markerIndex !== -1 && unread > 0;
+  // A thread's own build has no "new messages" line of the main timeline.
+  const showMarker = markerIndex !== -1 && unread > 0 && options.thread === undefined;
   for (let i = 0; i < events.length; i++) {
     pass.add(i);
     if (i === markerIndex && showMarker) pass.list.readMarker();
@@ -115,5 +126,6 @@ export function timelineItems(events: readonly TimelineEvent[], options: Timelin
   // With the marker outside the loaded window (or none yet), everything loaded since the member last
   // wrote or joined is unread, and the server's count reaches past the window.
   const unreadCount = markerIndex !== -1 ? unread : Math.max(classified.sinceOwn, options.serverUnread ?? 0);
+  if (options.thread !== undefined) return { items: pass.list.items, unreadCount: threadUnread(pass.list.items, options) };
   return { items: pass.list.items, unreadCount };
 }

@@ -63,6 +63,12 @@ export interface TimelineOptions {
   /** The reader moderates (may delete others' messages): held messages are shown to them too, marked. */
   readonly showHeld?: boolean;
   readonly cache?: PipelineCache;
+  /** Build one thread's view: its root (event id) and its replies, nothing else. */
+  readonly thread?: string;
+  /** The events reach the room's start: a thread reply whose root is not among them has no root to wait for. */
+  readonly historyComplete?: boolean;
+  /** Per thread root, the time of the latest reply the member read in that thread. */
+  readonly threadReads?: ReadonlyMap<string, number>;
 }
 
 /** What a build gives: the items, and the messages from others after the read marker. */

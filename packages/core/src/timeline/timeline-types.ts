@@ -128,6 +128,30 @@ export interface MessageItem {
    * content. The item keeps its key when the keys arrive, so the tile fills in where it is.
    */
   readonly undecryptable?: Undecryptable;
+  /** A thread's root: what its thread holds so far (shown collapsed under it in the main timeline). */
+  readonly thread?: ThreadSummary;
+  /** A reply in a thread (`m.thread`): the root's event id. Such a message is shown in its thread, never in the main timeline. */
+  readonly threadRoot?: string;
+}
+
+/**
+ * A thread under its root, from the replies loaded and the server's bundled aggregation
+ * (`unsigned["m.relations"]["m.thread"]`), which counts replies that are not loaded. In an encrypted
+ * room the relation, sender and time of replies are in the clear: the summary needs no keys.
+ */
+export interface ThreadSummary {
+  /** The root's event id: what `openThread()` takes. */
+  readonly rootId: string;
+  /** Replies in the thread (never fewer than the replies loaded). */
+  readonly count: number;
+  /** The latest reply's sender and time, when known. */
+  readonly latest?: { readonly sender: MemberInfo; readonly timestamp: number };
+  /** Who replied, the most recent first (at most five). */
+  readonly participants: readonly MemberInfo[];
+  /** Replies from others the member has not read (loaded replies after their thread's read point). */
+  readonly unread: number;
+  /** The member replied in it. */
+  readonly participated: boolean;
 }
 
 /**

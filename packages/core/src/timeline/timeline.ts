@@ -7,7 +7,7 @@ import { EventTimeline, type Room } from 'matrix-js-sdk';
 import type { MemberInfo, TimelineItem } from './timeline-types.ts';
 import type { Json } from './json.ts';
 import { MemberDirectory } from './room-members.ts';
-import { PipelineCache } from './timeline-input.ts';
+import { PipelineCache, type TimelineOptions } from './timeline-input.ts';
 import { timelineItems } from './pipeline.ts';
 import { HELD_EVENT, heldMessages } from './held.ts';
 import { readersOf, readMarkerOf, roomEvents, serverUnread } from './sdk-events.ts';
@@ -51,12 +51,12 @@ function typingOf(room: Room, ownUserId: string, members: MemberDirectory): Memb
   return typing;
 }
 
-/** `showHeld`: the reader moderates, and sees messages held for approval (marked) besides their own. */
+/** `options.showHeld`: the reader moderates, and sees messages held for approval (marked) besides their own. */
 export function computeTimeline(
   room: Room,
   ownUserId: string,
   cache: TimelineCache = new TimelineCache(),
-  showHeld = false,
+  options: Pick<TimelineOptions, 'threadReads' | 'historyComplete'> & { showHeld?: boolean } = {},
 ): TimelineResult {
   const members = new MemberDirectory(room, cache.members);
   const { items, unreadCount } = timelineItems(roomEvents(room), {
@@ -66,8 +66,10 @@ export function computeTimeline(
     readers: readersOf(room, ownUserId),
     serverUnread: serverUnread(room),
     held: heldMessages(heldMarkers(room)),
-    showHeld,
+    showHeld: options.showHeld ?? false,
     cache,
+    threadReads: options.threadReads,
+    historyComplete: options.historyComplete,
   });
   const typing = typingOf(room, ownUserId, members);
   cache.members = members.current;

@@ -15,6 +15,8 @@ import { ThemeController, type ThemeName } from '../theme/tokens.ts';
 import { MentionJump } from './mention-jump.ts';
 import { NotificationsController } from './notifications.ts';
 import { RoomController, type RoomTarget, type RoomViewState } from './room-controller.ts';
+import { ThreadPanelController } from './thread-panel.ts';
+import { commentItems, type CommentSort } from '../components/thread/comments.ts';
 
 const LOCK = svg`<path d="M8 1a4 4 0 0 0-4 4v2H3a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1V8a1 1 0 0 0-1-1h-1V5a4 4 0 0 0-4-4Zm-2 6V5a2 2 0 1 1 4 0v2H6Z"/>`;
 
@@ -35,6 +37,8 @@ export interface RoomViewOptions {
   created?: (roomId: string, snapshot: RoomSnapshot) => Event;
   /** What the member calls what the view shows, in its error states: `room` (default), `conversation`, `discussion`. */
   noun?: ErrorStateNoun;
+  /** `layout="comments"`: how the comments are sorted (undefined: a chat). Replying to a comment replies in its thread. */
+  comments?: () => CommentSort | undefined;
 }
 
 /** The words of the states before a room is shown, which differ per view. */
@@ -59,6 +63,8 @@ export interface RoomHeader {
 }
 
 export interface RoomConversation {
+  /** Comments in this order instead of the timeline (`layout="comments"`). */
+  comments?: CommentSort;
   /** The log's accessible name. */
   label: string;
   /** The inviting text shown (and replaceable through the `empty` slot) before a room exists. */
@@ -80,6 +86,7 @@ export class RoomViewController implements ReactiveController {
   readonly moderation: ModerationController;
   readonly notifications: NotificationsController;
   readonly #mentionJump = new MentionJump((eventId) => this.timeline.jumpTo(eventId));
+  readonly threads: ThreadPanelController;
   readonly #host: OmniView;
   readonly #created: RoomViewOptions['created'];
   readonly #noun: ErrorStateNoun;
@@ -94,13 +101,14 @@ export class RoomViewController implements ReactiveController {
     this.#host = host;
     this.#created = options.created;
     this.#noun = options.noun ?? 'room';
+    const comments = options.comments ?? (() => undefined);
     // The room binds before the timeline and composer, whose hostUpdate reads what it published.
     this.room = new RoomController(host, options.target).view;
     this.theme = new ThemeController(host, host.viewHost.internals, options.theme, host.viewHost.element);
     this.timeline = new TimelineController(host, () => ({
       paginateBackwards: () => this.room.paginateBackwards(),
       toggleReaction: (eventId, key) => settle(this.room.toggleReaction(eventId, key)),
-      reply: (message) => this.composer.startReply(message),
+      reply: (message) => (comments() ? this.threads.open(message) : this.composer.startReply(message)),
       edit: (message) => this.composer.startEdit(message),
       redact: (message: MessageItem) => {
         if (message.eventId) settle(this.room.redact(message.eventId));
@@ -113,7 +121,9 @@ export class RoomViewController implements ReactiveController {
         if (state.kind === 'room') this.moderation.askAboutMessage(state.snapshot, message, kind, done);
       },
       loadMedia: (request) => this.room.loadMedia(request),
+      openThread: (message) => this.threads.open(message),
     }));
+    this.threads = new ThreadPanelController(host, this.room, () => this.timeline);
     this.composer = new ComposerController(host, () => ({
       send: (body, replyTo) => this.room.send(body, replyTo ? { replyTo } : undefined),
       edit: (eventId, body) => this.room.edit(eventId, body),
@@ -267,12 +277,13 @@ export class RoomViewController implements ReactiveController {
   renderConversation(snapshot: RoomSnapshot, conversation: RoomConversation): TemplateResult {
     const empty = snapshot.items.length === 0 && snapshot.status === 'absent';
     return html`
+      ${this.threads.render(snapshot, `${this.homeserverFor('')}|${snapshot.roomId ?? ''}`)}
       ${
         empty
           ? html`<div class="empty" part="empty-state" role="status"><slot name="empty">${conversation.emptyText ?? nothing}</slot></div>`
           : this.timeline.render({
               label: conversation.label,
-              items: snapshot.items,
+              items: conversation.comments ? commentItems(snapshot.items, conversation.comments) : snapshot.items,
               hasMoreBefore: snapshot.hasMoreBefore,
               paginating: snapshot.paginating,
               typing: snapshot.typing,

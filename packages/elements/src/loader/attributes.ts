@@ -34,6 +34,7 @@ export const chatAttributes = {
   moderators: { attribute: 'moderators', fallback: '' },
   aliasTemplate: { attribute: 'alias-template', fallback: '' },
   companionBot: { attribute: 'companion-bot', fallback: '' },
+  layout: { attribute: 'layout', fallback: 'chat' },
   theme,
 } as const satisfies AttributeTable;
 

@@ -142,6 +142,8 @@ export class OmniChat extends OmniShell {
   declare aliasTemplate: string;
   /** The site's companion bot, trusted before the homeserver's `.well-known` (docs/server.md). */
   declare companionBot: string;
+  /** `chat` (default): one conversation; `comments`: top-level messages as comments, their threads as replies (docs/threads.md). */
+  declare layout: string;
   /** `light` (default), `dark`, or `auto`. */
   declare theme: ThemeName;
 

@@ -31,4 +31,24 @@ export const chatStyles = css`
     text-decoration: underline;
     cursor: pointer;
   }
+
+  .comment-sort {
+    display: flex;
+    align-items: center;
+    justify-content: flex-end;
+    gap: var(--_space-s);
+    padding: var(--_space-xs) var(--_space-m);
+    border-block-end: 1px solid var(--_color-border-subtle);
+    font-size: var(--_font-size-s);
+    color: var(--_color-text-muted);
+  }
+
+  .comment-sort select {
+    font: inherit;
+    color: var(--_color-text);
+    background: var(--_color-surface);
+    border: 1px solid var(--_color-border);
+    border-radius: var(--_radius-s);
+    padding: var(--_space-xs) var(--_space-s);
+  }
 `;

@@ -22,6 +22,7 @@ import { roomStyles } from '../room/omni-room.styles.ts';
 import { moderationStyles } from '../moderation/moderation.styles.ts';
 import { timelineStyles } from '../timeline/timeline.styles.ts';
 import { chatStyles } from './omni-chat.styles.ts';
+import { renderCommentSort, type CommentSort } from '../thread/comments.ts';
 
 /**
  * The discussion of one post of the site, in a room of the site's homeserver found through the post's
@@ -48,8 +49,14 @@ import { chatStyles } from './omni-chat.styles.ts';
  * @csspart moderation-notice - What an action did, with **Undo** after a ban or a mute, or why the server refused it.
  * @csspart standing - In place of the composer: "You were removed…", "You are banned…", "You are muted…".
  * @csspart composer - The message composer form.
+ * @csspart thread-summary - Under a thread's root: who replied, "4 replies · last 5 min ago" and the unread count; opens the thread.
+ * @csspart thread - The open thread (beside the timeline on a wide element, over it on a narrow one).
+ * @csspart thread-header - The open thread's header: its title and **Close thread**.
+ * @csspart thread-close - The open thread's **Close thread** button (Escape does the same).
+ * @csspart comment-sort - With `layout="comments"`: the **Sort comments** control (oldest, newest, most reactions).
  * @cssstate dark - The dark colour set is in use (also resolved from `theme="auto"`).
  * @cssstate light - The light colour set is in use.
+ * @cssstate thread-open - A thread is open in the element.
  * @fires omni-room-created - The member's first message created the post's room; `roomId`, `alias`, `postId`.
  * @fires omni-unread-change - The number of unread messages changed; `count`.
  * @fires omni-messages-change - The newest message changed (the view opened on it, someone wrote); `latestEventId`.
@@ -90,8 +97,11 @@ export class OmniChatView extends OmniView {
    * homeserver's `.well-known`: a binding counts only when this bot sent it, and no member creates the room.
    */
   declare companionBot: string;
+  /** `chat` (default), or `comments`: top-level messages as comments (sortable), their threads as replies. */
+  declare layout: string;
   /** `light` (default), `dark`, or `auto` (the page's `color-scheme`, then `prefers-color-scheme`). */
   declare theme: ThemeName;
+  #sort: CommentSort = 'oldest';
 
   readonly #view = new RoomViewController(this, {
     target: () => {
@@ -105,6 +115,7 @@ export class OmniChatView extends OmniView {
     theme: () => this.theme,
     created: (roomId, snapshot) => new OmniRoomCreatedEvent({ roomId, alias: snapshot.alias ?? '', postId: this.post }),
     noun: 'discussion',
+    comments: () => this.#comments(),
   });
   /** What the view shows (light read, hand-over, guest sign-in, members only), worked out in core. */
   readonly #post = new PostView(this.#view.room, { painted: () => this.updateComplete });
@@ -179,6 +190,15 @@ export class OmniChatView extends OmniView {
     `;
   }
 
+  #comments(): CommentSort | undefined {
+    return this.layout === 'comments' ? this.#sort : undefined;
+  }
+
+  readonly #onSort = (sort: CommentSort): void => {
+    this.#sort = sort;
+    this.requestUpdate();
+  };
+
   #name(snapshot?: RoomSnapshot): string {
     return this.postTitle || snapshot?.name || this.post;
   }
@@ -187,6 +207,7 @@ export class OmniChatView extends OmniView {
   #renderRoom(view: Extract<PostViewSnapshot, { kind: 'room' }>): TemplateResult {
     const { snapshot, guest, showSignIn } = view;
     const name = this.#name(snapshot);
+    const comments = this.#comments();
     const header = this.#view.renderHeader(this.homeserver, {
       name,
       detail: displayUrl(this.postUrl || snapshot.topic),
@@ -202,8 +223,12 @@ export class OmniChatView extends OmniView {
       `;
     }
     return html`
-      ${header}
-      ${this.#view.renderConversation(snapshot, { label: msg(str`Discussion of ${name}`), emptyText: msg('No messages yet — start the discussion') })}
+      ${header} ${comments ? renderCommentSort(comments, this.#onSort) : nothing}
+      ${this.#view.renderConversation(snapshot, {
+        label: comments ? msg(str`Comments on ${name}`) : msg(str`Discussion of ${name}`),
+        emptyText: msg('No messages yet — start the discussion'),
+        ...(comments ? { comments } : {}),
+      })}
       ${
         showSignIn
           ? this.#view.renderSignIn(this.homeserver)

@@ -181,7 +181,7 @@ export class ComposerController implements ReactiveController {
           >`
         : undefined;
     return html`
-      <form part="composer" class="composer" aria-label=${msg('Compose a message')} @submit=${this.#onSubmitHandler}>
+      <form part="composer" class="composer" aria-label=${view.label ?? msg('Compose a message')} @submit=${this.#onSubmitHandler}>
         ${
           banner
             ? html`<div class="banner" part="composer-banner" role="status">

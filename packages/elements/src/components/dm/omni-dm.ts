@@ -38,8 +38,13 @@ import { dmStyles } from './omni-dm.styles.ts';
  * @csspart moderation-notice - What an action did, with **Undo** after a ban or a mute, or why the server refused it.
  * @csspart standing - In place of the composer: "You were removed…", "You are banned…", "You are muted…".
  * @csspart composer - The message composer form.
+ * @csspart thread-summary - Under a thread's root: who replied, "4 replies · last 5 min ago" and the unread count; opens the thread.
+ * @csspart thread - The open thread (beside the timeline on a wide element, over it on a narrow one).
+ * @csspart thread-header - The open thread's header: its title and **Close thread**.
+ * @csspart thread-close - The open thread's **Close thread** button (Escape does the same).
  * @cssstate dark - The dark colour set is in use (also resolved from `theme="auto"`).
  * @cssstate light - The light colour set is in use.
+ * @cssstate thread-open - A thread is open in the element.
  * @fires omni-dm-created - The member's first message created the conversation's room; `roomId`, `userId`.
  * @fires omni-unread-change - The number of unread messages changed; `count`.
  * @fires omni-messages-change - The newest message changed (the view opened on it, someone wrote); `latestEventId`.

@@ -4,6 +4,7 @@ import { msg, str } from '@lit/localize';
  * confirmation, and "More": report, and a moderator's actions on the sender).
  */
 import { html, nothing, svg, type TemplateResult } from 'lit';
+import { msg } from '@lit/localize';
 import type { ActionsOnMember, MessageItem } from '@omnisocial/core';
 
 /** Reactions offered by the quick-reaction menu. */
@@ -11,7 +12,17 @@ export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'
 
 /** Actions that need nothing but the message. */
 type PlainActionType =
-  'reply' | 'edit' | 'delete' | 'confirm-delete' | 'react-menu' | 'more-menu' | 'close-menu' | 'retry' | 'cancel' | 'toggle-expanded';
+  | 'reply'
+  | 'thread'
+  | 'edit'
+  | 'delete'
+  | 'confirm-delete'
+  | 'react-menu'
+  | 'more-menu'
+  | 'close-menu'
+  | 'retry'
+  | 'cancel'
+  | 'toggle-expanded';
 
 /** A moderator's action on a message or its sender, or a report: each opens its confirmation. */
 export type ModerationKind = 'delete' | 'report' | 'remove-messages' | 'mute' | 'unmute' | 'kick' | 'ban';
@@ -48,6 +59,7 @@ const ICONS = {
   edit: svg`<path d="M11 2.5 13.5 5 6 12.5 3 13l.5-3L11 2.5Z" />`,
   delete: svg`<path d="M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.5 8.5h6l.5-8.5" />`,
   more: svg`<path d="M3.5 8h.01M8 8h.01M12.5 8h.01" stroke-width="2.5" />`,
+  thread: svg`<path d="M2.5 3.5h11v7h-6l-3 2.5v-2.5h-2v-7ZM5 6h6M5 8h4" />`,
 };
 
 function icon(name: keyof typeof ICONS): TemplateResult {
@@ -58,7 +70,7 @@ interface Tool {
   readonly icon: keyof typeof ICONS;
   readonly label: string;
   readonly keys: string;
-  readonly action: 'react-menu' | 'reply' | 'edit' | 'confirm-delete' | 'more-menu' | 'moderate-delete';
+  readonly action: 'react-menu' | 'reply' | 'thread' | 'edit' | 'confirm-delete' | 'more-menu' | 'moderate-delete';
 }
 
 /** The entries of the "More" menu for someone else's message, in the order shown. */
@@ -75,12 +87,17 @@ function moreEntries(moderation: TileModeration | undefined): readonly { kind: M
   return entries;
 }
 
-/** The toolbar's buttons for a message; the tile keeps room for as many as there are. */
-export function toolsOf(message: MessageItem, moderation?: TileModeration): readonly Tool[] {
+/**
+ * The toolbar's buttons for a message; the tile keeps room for as many as there are. `threads`: the
+ * timeline opens threads (not inside a thread, where replies do not nest).
+ */
+export function toolsOf(message: MessageItem, moderation?: TileModeration, threads = false): readonly Tool[] {
   const tools: Tool[] = [
     { icon: 'react', label: msg('React'), keys: '+', action: 'react-menu' },
     { icon: 'reply', label: msg('Reply'), keys: 'R', action: 'reply' },
   ];
+  if (threads && message.threadRoot === undefined)
+    tools.push({ icon: 'thread', label: msg('Reply in thread'), keys: 'T', action: 'thread' });
   if (message.own) {
     tools.push({ icon: 'edit', label: msg('Edit'), keys: 'E', action: 'edit' });
     tools.push({ icon: 'delete', label: msg('Delete'), keys: 'Delete', action: 'confirm-delete' });
@@ -98,6 +115,7 @@ export function renderActions(
   act: Act,
   onAction: (action: MessageAction) => void,
   moderation?: TileModeration,
+  threads = false,
 ): TemplateResult {
   if (menu === 'more') {
     return html`<div
@@ -143,7 +161,7 @@ export function renderActions(
     </div>`;
   }
   return html`<div class="actions" part="actions" role="group" aria-label=${msg('Message actions')}>
-    ${toolsOf(message, moderation).map(
+    ${toolsOf(message, moderation, threads).map(
       (tool) =>
         html`<button
           type="button"

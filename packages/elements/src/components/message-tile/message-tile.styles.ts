@@ -4,6 +4,7 @@ import { messageBubbleStyles } from './message-bubble.styles.ts';
 import { messageLayoutStyles } from './message-layout.styles.ts';
 import { messageMediaStyles } from './message-media.styles.ts';
 import { messageMetaStyles } from './message-meta.styles.ts';
+import { threadSummaryStyles } from '../thread/thread-summary.styles.ts';
 
 /**
  * Styles of message tiles; included by whichever element renders a timeline. One style sheet made of the
@@ -15,4 +16,5 @@ export const messageTileStyles = css`
   ${messageMetaStyles}
   ${messageActionsStyles}
   ${messageMediaStyles}
+  ${threadSummaryStyles}
 `;

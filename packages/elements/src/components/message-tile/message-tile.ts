@@ -9,6 +9,7 @@ import { avatar, type LoadMedia } from './message-media.ts';
 import { renderReactions, renderReceipts } from './message-reactions.ts';
 import { renderDecryptRetry, renderSendFailure, renderSendStatus, renderSharedBy, renderTrustShield } from './message-state.ts';
 import { avatarColour, initials, isLongMessage } from './message-text.ts';
+import { renderThreadSummary } from '../thread/thread-summary.ts';
 
 export type { LoadMedia } from './message-media.ts';
 export { QUICK_REACTIONS, type MessageAction, type ModerationKind, type TileMenu, type TileModeration } from './message-actions.ts';
@@ -36,6 +37,8 @@ export interface MessageTileOptions {
   readonly loadMedia?: LoadMedia;
   /** What the member may do to someone else's message (delete, report, act on its sender); nothing more without it. */
   readonly moderation?: TileModeration;
+  /** The timeline opens threads: "Reply in thread" and the summary under a root. */
+  readonly threads?: boolean;
 }
 
 /** An opened summary at the bottom of the log grows below the fold: bring its changes into view. */
@@ -70,7 +73,17 @@ export function renderNotice(item: NoticeItem): TemplateResult {
  * shadow root, and take plain `MessageItem` data.
  */
 export function renderMessageTile(message: MessageItem, options: MessageTileOptions): TemplateResult {
-  const { active, menu, onAction, showActions = true, loadMedia, expanded = false, showReceipts = true, moderation } = options;
+  const {
+    active,
+    menu,
+    onAction,
+    showActions = true,
+    loadMedia,
+    expanded = false,
+    showReceipts = true,
+    moderation,
+    threads = false,
+  } = options;
   const tab = active ? 0 : -1;
   const act: Act = (type) => () => onAction({ type, message });
   const unreadable = message.undecryptable;
@@ -107,7 +120,7 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
       tabindex=${tab}
       aria-roledescription="message"
       aria-describedby=${`meta-${message.key}`}
-      style=${styleProperties(canAct ? { '--_tools': String(toolsOf(message, moderation).length) } : {})}
+      style=${styleProperties(canAct ? { '--_tools': String(toolsOf(message, moderation, threads).length) } : {})}
     >
       ${
         message.continuation
@@ -130,8 +143,9 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
         ${renderSendFailure(message, tab, act)}
       </div>
       ${message.reactions.length && !message.redacted ? renderReactions(message, tab, onAction) : nothing}
+      ${threads && message.thread ? renderThreadSummary(message, message.thread, tab, onAction, loadMedia) : nothing}
       ${showReceipts && message.readBy.length ? renderReceipts(message.readBy) : nothing}
-      ${canAct && (showActions || menu !== 'none') ? renderActions(message, tab, menu, act, onAction, moderation) : nothing}
+      ${canAct && (showActions || menu !== 'none') ? renderActions(message, tab, menu, act, onAction, moderation, threads) : nothing}
     </article>
   `;
 }

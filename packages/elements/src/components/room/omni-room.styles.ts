@@ -1,9 +1,11 @@
 import { css } from 'lit';
 import { errorStateStyles } from './error-state.styles.ts';
+import { threadLayoutStyles } from '../thread/thread-layout.styles.ts';
 
 /** The shell of every room-like view (`<omni-room>`, `<omni-dm>`, `<omni-chat>`), with their shared error state. */
 export const roomStyles = css`
   ${errorStateStyles}
+  ${threadLayoutStyles}
 
   :host {
     --_header-bg: var(--omni-header-background, var(--_color-surface));

@@ -102,8 +102,13 @@ export type { OmniRoom } from '../../loader/elements.ts';
  * @cssproperty --omni-header-background - The header.
  * @cssproperty --omni-timeline-background - The timeline.
  * @cssproperty --omni-composer-background - The composer.
+ * @csspart thread-summary - Under a thread's root: who replied, "4 replies · last 5 min ago" and the unread count; opens the thread.
+ * @csspart thread - The open thread (beside the timeline on a wide element, over it on a narrow one).
+ * @csspart thread-header - The open thread's header: its title and **Close thread**.
+ * @csspart thread-close - The open thread's **Close thread** button (Escape does the same).
  * @cssstate dark - The dark colour set is in use (also resolved from `theme="auto"`).
  * @cssstate light - The light colour set is in use.
+ * @cssstate thread-open - A thread is open in the element.
  * @fires omni-report - The member reported a message and the server accepted it; `roomId`, `eventId`, `reason`.
  * @fires omni-error - The room or homeserver cannot be shown; `event.error` says why.
  * @fires omni-session-change - The member signed in or out, their session expired, or moved to another tab.

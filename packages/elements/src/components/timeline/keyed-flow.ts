@@ -173,3 +173,16 @@ Object.defineProperty(KeyedFlowLayout.prototype, 'measureChildren', { get: () =>
 
 /** The layout specifier for `virtualize({ layout })`. */
 export const keyedFlow = (): { type: typeof KeyedFlowLayout } => ({ type: KeyedFlowLayout });
+
+/**
+ * The same layout rendering less beyond the view (300 px each side instead of the virtualizer’s
+ * 1000): for a narrow side panel, whose short tiles would otherwise keep hundreds of nodes alive.
+ */
+export class CompactKeyedFlowLayout extends KeyedFlowLayout {
+  constructor(...args: ConstructorParameters<typeof KeyedFlowLayout>) {
+    super(...args);
+    this._overhang = 300;
+  }
+}
+
+export const compactKeyedFlow = (): { type: typeof CompactKeyedFlowLayout } => ({ type: CompactKeyedFlowLayout });

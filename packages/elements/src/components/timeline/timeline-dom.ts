@@ -35,6 +35,8 @@ export interface TimelineActions {
   moderate?(message: MessageItem, kind: ModerationKind, done: () => void): void;
   /** Avatars and attachments through authenticated media (blob URLs); without it tiles show fallbacks. */
   loadMedia?: LoadMedia;
+  /** Opens the thread under a message ("Reply in thread", T, its summary); without it, no thread actions. */
+  openThread?(message: MessageItem): void;
 }
 
 export const frame = (): Promise<void> => new Promise((resolve) => requestAnimationFrame(() => resolve()));

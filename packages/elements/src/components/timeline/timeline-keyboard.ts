@@ -63,6 +63,8 @@ export class TimelineKeyboard {
     if (!message || message.redacted || message.undecryptable || !message.eventId) return;
     const key = event.key.toLowerCase();
     if (key === 'r') this.#parts.onAction({ type: 'reply', message });
+    else if (key === 't' && message.threadRoot === undefined && this.#dom.actions().openThread)
+      this.#parts.onAction({ type: 'thread', message });
     else if (key === 'e' && message.own) this.#parts.onAction({ type: 'edit', message });
     else if ((event.key === 'Delete' || event.key === 'Backspace') && message.own)
       this.#parts.onAction({ type: 'confirm-delete', message });

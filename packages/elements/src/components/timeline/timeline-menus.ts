@@ -100,6 +100,10 @@ export class TimelineMenus {
       case 'reply':
         actions.reply(message);
         return;
+      case 'thread':
+        this.#menu = undefined;
+        actions.openThread?.(message);
+        return;
       case 'edit':
         actions.edit(message);
         return;

@@ -5,7 +5,7 @@ import { formatCount, plural } from '../../i18n/plural.ts';
 import { html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import type { MemberInfo, MessageItem, RoomMember, TimelineItem } from '@omnisocial/core';
-import { keyedFlow } from './keyed-flow.ts';
+import { compactKeyedFlow, keyedFlow } from './keyed-flow.ts';
 import { listNames, renderMessageTile, renderNotice, type TileModeration } from '../message-tile/message-tile.ts';
 import { TimelineAnchor } from './timeline-anchor.ts';
 import { TimelineAnnouncer } from './timeline-announcer.ts';
@@ -76,7 +76,11 @@ export class TimelineController implements ReactiveController {
   readonly #onKeydownHandler = (event: KeyboardEvent): void => this.#keyboard.onKeydown(event);
   readonly #onFocusInHandler = (event: FocusEvent): void => this.#keyboard.onFocusIn(event);
 
-  constructor(host: LitElement, actions: () => TimelineActions) {
+  readonly #compact: boolean;
+
+  /** `compact`: renders less beyond the view (a thread's narrow panel). */
+  constructor(host: LitElement, actions: () => TimelineActions, options: { compact?: boolean } = {}) {
+    this.#compact = options.compact === true;
     this.#dom = new TimelineDom(host, actions);
     this.#readMarker = new TimelineReadMarker(this.#dom);
     this.#anchor = new TimelineAnchor(this.#dom, {
@@ -202,7 +206,7 @@ export class TimelineController implements ReactiveController {
             renderItem: (item: TimelineItem | undefined) => (item ? this.#renderItem(item) : html``),
             scroller: true,
             // Static, so the layout is not a lazy chunk of its own; keyed, so sizes follow items that move.
-            layout: keyedFlow(),
+            layout: this.#compact ? compactKeyedFlow() : keyedFlow(),
           })}
         </div>
         ${view.paginating ? html`<p class="loading" part="loading" role="status">${msg('Loading older messages…')}</p>` : nothing}
@@ -241,6 +245,7 @@ export class TimelineController implements ReactiveController {
           onAction: (action) => this.#menus.onAction(action),
           loadMedia: this.#dom.actions().loadMedia,
           moderation: this.#tileModeration(item),
+          threads: this.#dom.actions().openThread !== undefined,
         });
         this.#tiles.set(item, { state, tile });
         return tile;
