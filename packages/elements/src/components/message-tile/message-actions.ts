@@ -4,7 +4,6 @@ import { msg, str } from '@lit/localize';
  * confirmation, and "More": report, and a moderator's actions on the sender).
  */
 import { html, nothing, svg, type TemplateResult } from 'lit';
-import { msg } from '@lit/localize';
 import type { ActionsOnMember, MessageItem } from '@omnisocial/core';
 
 /** Reactions offered by the quick-reaction menu. */
