@@ -9,7 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
-import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
+import { startHomeserver, type Homeserver, type Peer } from '@omnisocial/testing';
 import { POST_BINDING_EVENT, postRoomAlias, postRoomCreateRequest } from '@omnisocial/core/internal';
 import { launchChromium, servePages } from '../support/chromium.ts';
 import { articles as article, send } from '../support/page.ts';
@@ -33,7 +33,8 @@ describe('a post discussion as a visitor and a member see it', () => {
   const tag = crypto.randomUUID().slice(0, 8);
 
   before(async () => {
-    [hs, browser, pages] = await Promise.all([startSynapse(), launchChromium(), servePages()]);
+    // Synapse, or Dendrite under OMNI_HOMESERVER=dendrite.
+    [hs, browser, pages] = await Promise.all([startHomeserver(), launchChromium(), servePages()]);
     bob = await hs.registerUser({ displayName: 'Bob' });
     alice = await hs.registerUser({ displayName: 'Alice' });
   });

@@ -6,3 +6,6 @@ export { ensureSynapse, SYNAPSE_VERSION } from './venv.ts';
 export { startSite, COMPANION_WELL_KNOWN } from './companion.ts';
 export type { Site, SiteOptions } from './companion.ts';
 export { withDirectoryLock, type DirectoryLockOptions } from './dir-lock.ts';
+export { startHomeserver, homeserverImplementation, type HomeserverImplementation } from './homeserver-select.ts';
+export { startDendrite, ensureDendrite, DENDRITE_VERSION, UnsupportedByDendrite, type StartDendriteOptions } from './dendrite.ts';
+export { DENDRITE_GAPS, dendriteSkip, type DendriteGap } from './dendrite-gaps.ts';

@@ -7,6 +7,7 @@
  * own homeserver, so a message can never make the page fetch from a third party.
  */
 import type { EncryptedFile } from '../timeline/timeline-types.ts';
+import { mediaApi } from './media-api.ts';
 import type { MediaRequest } from '../types.ts';
 
 export type MediaErrorCode = 'bad-mxc' | 'bad-encryption' | 'bad-hash' | 'not-found' | 'refused-type' | 'http' | 'network' | 'stopped';
@@ -170,6 +171,11 @@ export interface MediaLoaderOptions {
   readonly accessToken: () => string | null | undefined;
   /** Defaults to the global `fetch`; the engine passes its token-refreshing one. */
   readonly fetch?: typeof fetch;
+  /**
+   * The homeserver's `/versions` body (the engine passes js-sdk's cached one): where it advertises no
+   * authenticated media, media loads through the older `/_matrix/media/v3`. Without it, authenticated media.
+   */
+  readonly serverVersions?: () => Promise<unknown>;
   /** Blob URLs kept at most (least recently used first out, and revoked). */
   readonly maxEntries?: number;
   /** Bytes of blobs kept at most; the entry just loaded always stays. */
@@ -277,7 +283,8 @@ export class MediaLoader {
 
   async #fetchBlob(request: MediaRequest): Promise<Blob> {
     const { serverName, mediaId } = parseMxc(request.mxc);
-    const base = `${this.#options.baseUrl}/_matrix/client/v1/media`;
+    // Authenticated media where the homeserver advertises it, the older media API where it does not.
+    const { base } = await mediaApi(this.#options.baseUrl, this.#options.serverVersions);
     const path = `${encodeURIComponent(serverName)}/${encodeURIComponent(mediaId)}`;
     // A server cannot thumbnail what it cannot read: encrypted media is always downloaded whole.
     const thumbnail = request.encryption ? undefined : request.thumbnail;
