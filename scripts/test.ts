@@ -123,10 +123,16 @@ try {
     const nodeSummary = join(work, 'dendrite-node.json');
     await suite('dendrite node', process.execPath, nodeTests(nodeSummary, DENDRITE_NODE_SUITES, NODE_CONCURRENCY), nodeSummary, env);
     const browserSummary = join(work, 'dendrite-browser.json');
-    await suite('dendrite browser', bin('wtr'), ['--config', 'web-test-runner.config.mjs', '--files', ...DENDRITE_BROWSER_SUITES], browserSummary, {
-      ...env,
-      OMNI_WTR_SUMMARY: browserSummary,
-    });
+    await suite(
+      'dendrite browser',
+      bin('wtr'),
+      ['--config', 'web-test-runner.config.mjs', '--files', ...DENDRITE_BROWSER_SUITES],
+      browserSummary,
+      {
+        ...env,
+        OMNI_WTR_SUMMARY: browserSummary,
+      },
+    );
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

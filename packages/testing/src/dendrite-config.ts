@@ -45,7 +45,9 @@ export function dendriteRegistration(o: StartDendriteOptions): { registrationDis
   return { registrationDisabled: true, requiresToken: false };
 }
 
-export function dendriteConfig(o: StartDendriteOptions & { serverName: string; configDir: string; sharedSecret: string }): Record<string, unknown> {
+export function dendriteConfig(
+  o: StartDendriteOptions & { serverName: string; configDir: string; sharedSecret: string },
+): Record<string, unknown> {
   const database = (name: string): { connection_string: string } => ({ connection_string: `file:${path.join(o.configDir, `${name}.db`)}` });
   const components = Object.fromEntries(Object.entries(DATABASES).map(([section, file]) => [section, { database: database(file) }]));
   const { registrationDisabled, requiresToken } = dendriteRegistration(o);

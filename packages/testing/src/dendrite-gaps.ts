@@ -8,7 +8,10 @@ export const DENDRITE_GAPS = {
     'Dendrite has no admin puppet login (`/_synapse/admin/v1/users/{id}/login`) and no `POST /login/get_token` (MSC3882), so a site backend cannot mint a one-time login token',
   tokenExpiry: 'Dendrite’s access tokens never expire and it issues no refresh tokens, so expiry, refresh and soft logout cannot happen',
   terms: 'Dendrite has no consent tracking (`m.login.terms` at registration)',
-  roomCreationPolicy: 'Dendrite has no spam-checker modules and no room-creation rate limit, so it never refuses or throttles `/createRoom`',
+  roomCreationPolicy:
+    'Dendrite has no spam-checker modules and no room-creation rate limit, so it never refuses or throttles `/createRoom`',
+  eventsPeeking:
+    'Dendrite answers `GET /events?room_id=` (peeking into a world-readable room) at once with no events and no `end` token, so a reader from outside follows by paging `/messages` forwards instead of one long-poll',
 } as const;
 
 export type DendriteGap = keyof typeof DENDRITE_GAPS;

@@ -156,6 +156,8 @@ async function startOnce(dendrite: string, generateKeys: string, options: StartD
       return created.token;
     },
     saveSnapshot: () =>
-      Promise.reject(new UnsupportedByDendrite('save a snapshot', 'the seeded-database cache (`pnpm bench`) is built for Synapse’s single SQLite file')),
+      Promise.reject(
+        new UnsupportedByDendrite('save a snapshot', 'the seeded-database cache (`pnpm bench`) is built for Synapse’s single SQLite file'),
+      ),
   };
 }

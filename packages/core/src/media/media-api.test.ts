@@ -6,7 +6,10 @@ import { advertisesAuthenticatedMedia, mediaApi } from './media-api.ts';
 void describe('authenticated media detection', () => {
   void test('Matrix 1.11 or the stable MSC3916 flag means authenticated media; older versions alone do not', () => {
     assert.equal(advertisesAuthenticatedMedia({ versions: ['v1.10', 'v1.11'] }), true);
-    assert.equal(advertisesAuthenticatedMedia({ versions: ['v1.1', 'v1.2'], unstable_features: { 'org.matrix.msc3916.stable': true } }), true);
+    assert.equal(
+      advertisesAuthenticatedMedia({ versions: ['v1.1', 'v1.2'], unstable_features: { 'org.matrix.msc3916.stable': true } }),
+      true,
+    );
     assert.equal(advertisesAuthenticatedMedia({ versions: ['r0.6.1', 'v1.1', 'v1.2'] }), false);
     assert.equal(advertisesAuthenticatedMedia({ versions: ['v1.2'], unstable_features: { 'org.matrix.msc3916.stable': false } }), false);
     assert.equal(advertisesAuthenticatedMedia('not an object'), false);
