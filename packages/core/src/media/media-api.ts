@@ -35,6 +35,7 @@ export function advertisesAuthenticatedMedia(body: unknown): boolean {
  */
 export async function mediaApi(baseUrl: string, versions: (() => Promise<unknown>) | undefined): Promise<MediaApi> {
   const authenticated: MediaApi = { base: `${baseUrl}/_matrix/client/v1/media`, authenticated: true };
+  if (unreachable.has(baseUrl)) return { base: legacyMediaBase(baseUrl), authenticated: false };
   if (!versions) return authenticated;
   let body: unknown;
   try {
@@ -48,7 +49,25 @@ export async function mediaApi(baseUrl: string, versions: (() => Promise<unknown
     // Degraded, and said so once: such a server serves the bytes to anyone, without the member's token.
     console.info(`omni: ${baseUrl} does not advertise authenticated media (Matrix 1.11); media loads through /_matrix/media/v3.`);
   }
-  return { base: `${baseUrl}/_matrix/media/v3`, authenticated: false };
+  return { base: legacyMediaBase(baseUrl), authenticated: false };
 }
 
 const warned = new Set<string>();
+/** Homeservers whose authenticated media this page could not reach while their older media API answered. */
+const unreachable = new Set<string>();
+
+export function legacyMediaBase(baseUrl: string): string {
+  return `${baseUrl}/_matrix/media/v3`;
+}
+
+/**
+ * Notes that `baseUrl`'s authenticated media failed as a network error while its older media API served the
+ * same media: the page then uses the older API for that homeserver, and says so once.
+ */
+export function authenticatedMediaUnreachable(baseUrl: string): void {
+  if (unreachable.has(baseUrl)) return;
+  unreachable.add(baseUrl);
+  console.info(
+    `omni: ${baseUrl} advertises authenticated media but this page cannot reach it (its CORS preflight is refused); media loads through /_matrix/media/v3.`,
+  );
+}
