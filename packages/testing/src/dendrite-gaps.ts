@@ -12,6 +12,8 @@ export const DENDRITE_GAPS = {
     'Dendrite has no spam-checker modules and no room-creation rate limit, so it never refuses or throttles `/createRoom`',
   eventsPeeking:
     'Dendrite answers `GET /events?room_id=` (peeking into a world-readable room) at once with no events and no `end` token, so a reader from outside follows by paging `/messages` forwards instead of one long-poll',
+  createRoomAliasRace:
+    'Dendrite’s `/createRoom` with a `room_alias_name` is not atomic: when two members create the same alias at once, the one refused with M_ROOM_IN_USE is still left joined to the room it made (empty, never shown: the alias names the other)',
 } as const;
 
 export type DendriteGap = keyof typeof DENDRITE_GAPS;
