@@ -86,7 +86,7 @@ const wants = (step: string): boolean => only.length === 0 || only.includes(step
  * OMNI_DENDRITE=1, which `.ci/run` sets so that CI runs them once per change.
  */
 const wantsDendrite = only.includes('dendrite') || (only.length === 0 && process.env['OMNI_DENDRITE'] === '1');
-const DENDRITE_NODE_SUITES = ['test/node/sessions.test.ts', 'test/node/post-visitor.test.ts'];
+const DENDRITE_NODE_SUITES = ['test/dendrite/**/*.test.ts', 'test/node/sessions.test.ts', 'test/node/post-visitor.test.ts'];
 const DENDRITE_BROWSER_SUITES = ['test/browser/room-like-*.test.ts', 'test/browser/post-chat.test.ts'];
 
 try {
