@@ -67,8 +67,8 @@ export function dendriteConfig(
       presence: { enable_inbound: false, enable_outbound: false },
       report_stats: { enabled: false },
       server_notices: { enabled: false },
-      // Embedded NATS, in memory: one test server's queues need not survive it, and nothing listens.
-      jetstream: { addresses: [], storage_path: path.join(o.configDir, 'jetstream'), topic_prefix: 'Dendrite', in_memory: true },
+      // Embedded NATS (nothing listens), on disk: events queued between components survive a crash and restart.
+      jetstream: { addresses: [], storage_path: path.join(o.configDir, 'jetstream'), topic_prefix: 'Dendrite', in_memory: false },
       metrics: { enabled: false },
       dns_cache: { enabled: false },
     },

@@ -6,14 +6,14 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { open, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureDendrite, DENDRITE_VERSION } from './dendrite-build.ts';
 import { dendriteConfig, dendriteRegistration, type StartDendriteOptions } from './dendrite-config.ts';
-import { Peer, matrixFetch } from './peer.ts';
-import { registerUser } from './synapse-admin.ts';
-import { freePort, installCleanupHandlers, signal, terminate, track, waitUntilReady, type Running } from './synapse-process.ts';
+import { runServer } from './homeserver-base.ts';
+import { matrixFetch } from './peer.ts';
+import { freePort, installCleanupHandlers, launchServer, ServerStartError, type Running } from './synapse-process.ts';
 import type { Homeserver } from './synapse.ts';
 
 export { DENDRITE_VERSION, ensureDendrite } from './dendrite-build.ts';
@@ -36,21 +36,10 @@ export async function startDendrite(options: StartDendriteOptions = {}): Promise
     try {
       return await startOnce(dendrite, generateKeys, options);
     } catch (error) {
-      const portRace = error instanceof DendriteStartError && error.addressInUse && options.port === undefined;
+      const portRace = error instanceof ServerStartError && error.addressInUse && options.port === undefined;
       if (!portRace || attempt >= PORT_RETRIES) throw error;
       await rm(error.configDir, { recursive: true, force: true });
     }
-  }
-}
-
-class DendriteStartError extends Error {
-  readonly addressInUse: boolean;
-  readonly configDir: string;
-  constructor(message: string, addressInUse: boolean, configDir: string) {
-    super(message);
-    this.name = 'DendriteStartError';
-    this.addressInUse = addressInUse;
-    this.configDir = configDir;
   }
 }
 
@@ -90,56 +79,20 @@ async function startOnce(dendrite: string, generateKeys: string, options: StartD
   // Dendrite refuses any registration without a captcha unless told that this is intended.
   if (!dendriteRegistration(options).registrationDisabled) args.push('--really-enable-open-registration');
 
-  const launch = async (): Promise<Running> => {
-    const log = await open(logFile, 'a');
-    const child = spawn(dendrite, args, { cwd: configDir, stdio: ['ignore', log.fd, log.fd] });
-    await log.close();
-    const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
-    const pid = child.pid;
-    if (pid === undefined) {
-      const { message } = await spawnError;
-      throw new DendriteStartError(`omni: could not run ${dendrite} (${message}); delete .cache/dendrite and retry`, false, configDir);
-    }
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const launched: Running = { pid, configDir, exited };
-    track(launched);
-    try {
-      await waitUntilReady(baseUrl, () => child.exitCode !== null || child.signalCode !== null);
-    } catch (reason) {
-      await terminate(launched);
-      const { summary, addressInUse } = await diagnoseDendrite(logFile, port);
-      const why = reason instanceof Error ? reason.message : String(reason);
-      throw new DendriteStartError(`omni: Dendrite ${why}: ${summary} (log: ${logFile})`, addressInUse, configDir);
-    }
-    return launched;
-  };
-  let entry = await launch();
-
-  const admin = { baseUrl, serverName, sharedSecret };
-  let adminPeer: Promise<Peer> | undefined;
-  const adminToken = async (): Promise<string> => (await (adminPeer ??= registerUser(admin, { admin: true }))).accessToken;
-  let stopping: Promise<void> | undefined;
-  return {
-    baseUrl,
-    serverName,
-    get pid() {
-      return entry.pid;
-    },
-    configDir,
-    logFile,
-    stop: () => (stopping ??= terminate(entry).then(() => rm(configDir, { recursive: true, force: true }))),
-    kill: async () => {
-      signal(entry.pid, 'SIGKILL');
-      await entry.exited;
-    },
-    restart: async () => {
-      await terminate(entry);
-      entry = await launch();
-    },
-    // Dendrite implements Synapse's shared-secret registration (`/_synapse/admin/v1/register`, HMAC-SHA1).
-    registerUser: (registerOptions) => registerUser(admin, registerOptions),
-    login: (username, password) => Peer.login(baseUrl, username, password),
-    guest: () => Peer.guest(baseUrl),
+  const launch = (): Promise<Running> =>
+    launchServer({
+      name: 'Dendrite',
+      command: dendrite,
+      args,
+      configDir,
+      logFile,
+      baseUrl,
+      repair: 'delete .cache/dendrite and retry',
+      diagnose: () => diagnoseDendrite(logFile, port),
+    });
+  const server = await runServer({ baseUrl, serverName, configDir, logFile, sharedSecret, launch });
+  const adminToken = (): Promise<string> => server.adminToken();
+  const own: Pick<Homeserver, 'mintLoginToken' | 'createRegistrationToken' | 'saveSnapshot'> = {
     mintLoginToken: () =>
       Promise.reject(
         new UnsupportedByDendrite(
@@ -160,4 +113,5 @@ async function startOnce(dendrite: string, generateKeys: string, options: StartD
         new UnsupportedByDendrite('save a snapshot', 'the seeded-database cache (`pnpm bench`) is built for Synapse’s single SQLite file'),
       ),
   };
+  return Object.assign(server, own);
 }
