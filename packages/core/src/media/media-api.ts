@@ -47,7 +47,7 @@ export async function mediaApi(baseUrl: string, versions: (() => Promise<unknown
   if (!warned.has(baseUrl)) {
     warned.add(baseUrl);
     // Degraded, and said so once: such a server serves the bytes to anyone, without the member's token.
-    console.info(`omni: ${baseUrl} does not advertise authenticated media (Matrix 1.11); media loads through /_matrix/media/v3.`);
+    legacyNote(baseUrl, 'no authenticated media advertised');
   }
   return { base: legacyMediaBase(baseUrl), authenticated: false };
 }
@@ -67,7 +67,9 @@ export function legacyMediaBase(baseUrl: string): string {
 export function authenticatedMediaUnreachable(baseUrl: string): void {
   if (unreachable.has(baseUrl)) return;
   unreachable.add(baseUrl);
-  console.info(
-    `omni: ${baseUrl} advertises authenticated media but this page cannot reach it (its CORS preflight is refused); media loads through /_matrix/media/v3.`,
-  );
+  legacyNote(baseUrl, 'authenticated media unreachable (CORS preflight refused?)');
+}
+
+function legacyNote(baseUrl: string, why: string): void {
+  console.info(`omni: ${baseUrl}: ${why}, media through /_matrix/media/v3`);
 }

@@ -15,6 +15,7 @@ import { sessionStore } from '../session/session-store.ts';
 import { stripReplyFallback } from '../timeline/text-rules.ts';
 import { plainTimeline } from '../timeline/plain-timeline.ts';
 import { OmniError } from '../types.ts';
+import { stateFromWholeRoom } from '../rooms/outside-state.ts';
 import type { TimelineItem } from '../timeline/timeline-types.ts';
 
 /** How many of the latest events are read. */
@@ -176,8 +177,6 @@ async function bindingFromWholeState(
     if (!response.ok) throw new Error(`HTTP ${String(response.status)}`);
     return response.json();
   };
-  // Loaded only on a refusal: servers that answer the single read never fetch it.
-  const { stateFromWholeRoom } = await import('../rooms/outside-state.ts');
   const whole = await stateFromWholeRoom(readAll, POST_BINDING_EVENT);
   if (whole.status === 'found') return { status: 200, body: { ...whole.event } };
   return whole.status === 'absent' ? { status: 404, body: {} } : refusal;
