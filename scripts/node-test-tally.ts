@@ -9,6 +9,8 @@ interface TestEvent {
     name?: string;
     file?: string;
     details?: { type?: string; error?: unknown };
+    /** Set (to the reason, or true) on a test that was skipped: neither passed nor failed. */
+    skip?: string | boolean;
   };
 }
 
@@ -28,7 +30,7 @@ export default async function* tally(source: AsyncIterable<TestEvent>): AsyncGen
   let failed = 0;
   const failures: Array<{ name: string; file: string; error: string }> = [];
   for await (const event of source) {
-    if (event.data?.details?.type === 'suite') continue;
+    if (event.data?.details?.type === 'suite' || event.data?.skip) continue;
     if (event.type === 'test:pass') passed += 1;
     else if (event.type === 'test:fail') {
       failed += 1;

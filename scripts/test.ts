@@ -80,6 +80,14 @@ const NODE_CONCURRENCY = 2;
 
 const only = process.argv.slice(2);
 const wants = (step: string): boolean => only.length === 0 || only.includes(step);
+/**
+ * The suites that run on both homeserver implementations, run again on Dendrite (docs/homeservers.md):
+ * minutes more, and a Go build on a machine's first run, so only with `pnpm test dendrite` or
+ * OMNI_DENDRITE=1, which `.ci/run` sets so that CI runs them once per change.
+ */
+const wantsDendrite = only.includes('dendrite') || (only.length === 0 && process.env['OMNI_DENDRITE'] === '1');
+const DENDRITE_NODE_SUITES = ['test/dendrite/**/*.test.ts', 'test/node/sessions.test.ts', 'test/node/post-visitor.test.ts'];
+const DENDRITE_BROWSER_SUITES = ['test/browser/room-like-*.test.ts', 'test/browser/post-chat.test.ts'];
 
 try {
   if (wants('types')) await check('types', bin('tsc'), ['-b']);
@@ -109,6 +117,22 @@ try {
   if (wants('journeys')) {
     const summary = join(work, 'journeys.json');
     await suite('journeys', process.execPath, nodeTests(summary, ['test/journeys/**/*.test.ts'], 1), summary);
+  }
+  if (wantsDendrite) {
+    const env = { OMNI_HOMESERVER: 'dendrite' };
+    const nodeSummary = join(work, 'dendrite-node.json');
+    await suite('dendrite node', process.execPath, nodeTests(nodeSummary, DENDRITE_NODE_SUITES, NODE_CONCURRENCY), nodeSummary, env);
+    const browserSummary = join(work, 'dendrite-browser.json');
+    await suite(
+      'dendrite browser',
+      bin('wtr'),
+      ['--config', 'web-test-runner.config.mjs', '--files', ...DENDRITE_BROWSER_SUITES],
+      browserSummary,
+      {
+        ...env,
+        OMNI_WTR_SUMMARY: browserSummary,
+      },
+    );
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

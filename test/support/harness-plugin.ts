@@ -1,5 +1,5 @@
 import type { TestRunnerPlugin } from '@web/test-runner';
-import { Peer, startFederation, startSynapse, type Federation, type Homeserver } from '@omnisocial/testing';
+import { Peer, homeserverImplementation, startFederation, startHomeserver, type Federation, type Homeserver } from '@omnisocial/testing';
 import type { ExtraHomeserverOptions, PeerCall } from '@omnisocial/testing/browser';
 import { matches, type MessageMatch } from '@omnisocial/testing/match';
 import { NioPeer, type NioCommand, type NioCommands } from './nio.ts';
@@ -59,7 +59,8 @@ export function synapseHarness(): TestRunnerPlugin {
   return {
     name: 'omni-synapse-harness',
     async serverStart() {
-      homeserver = await startSynapse();
+      // Synapse, or Dendrite under OMNI_HOMESERVER=dendrite (`pnpm test dendrite`).
+      homeserver = await startHomeserver();
     },
     async serverStop() {
       await Promise.all([...nioPeers.values()].map((p) => p.close()));
@@ -76,13 +77,13 @@ export function synapseHarness(): TestRunnerPlugin {
       if (!homeserver) throw new Error('The Synapse harness is not running.');
       switch (command) {
         case 'omni:homeserver':
-          return { baseUrl: homeserver.baseUrl, serverName: homeserver.serverName };
+          return { baseUrl: homeserver.baseUrl, serverName: homeserver.serverName, implementation: homeserverImplementation() };
         case 'omni:register': {
           const { server, ...options } = (payload ?? {}) as { server?: string };
           return (await target(server).registerUser(options)).toJSON();
         }
         case 'omni:start-homeserver': {
-          const started = await startSynapse(payload as ExtraHomeserverOptions);
+          const started = await startHomeserver(payload as ExtraHomeserverOptions);
           extra.set(started.baseUrl, started);
           return { baseUrl: started.baseUrl, serverName: started.serverName };
         }

@@ -38,7 +38,10 @@ async function command<R>(name: string, payload?: unknown): Promise<R> {
   return executeServerCommand<R, unknown>(name, payload);
 }
 
-export function homeserver(): Promise<{ baseUrl: string; serverName: string }> {
+export { DENDRITE_GAPS, dendriteSkip, type DendriteGap } from './dendrite-gaps.ts';
+
+/** The run's homeserver; `implementation` is `synapse`, or `dendrite` under `OMNI_HOMESERVER=dendrite`. */
+export function homeserver(): Promise<{ baseUrl: string; serverName: string; implementation: 'synapse' | 'dendrite' }> {
   return command('omni:homeserver');
 }
 

@@ -10,3 +10,6 @@ export { startSynapseCluster } from './deployment/cluster.ts';
 export type { SynapseCluster, ClusterOptions, ClusterProcess } from './deployment/cluster.ts';
 export { startFederation, createCertificateAuthority, issueServerCertificate } from './federation.ts';
 export type { Federation, FederatedServerOptions, FederationOptions, CertificateAuthority, ServerCertificate } from './federation.ts';
+export { startHomeserver, homeserverImplementation, type HomeserverImplementation } from './homeserver-select.ts';
+export { startDendrite, ensureDendrite, DENDRITE_VERSION, UnsupportedByDendrite, type StartDendriteOptions } from './dendrite.ts';
+export { DENDRITE_GAPS, dendriteSkip, type DendriteGap } from './dendrite-gaps.ts';

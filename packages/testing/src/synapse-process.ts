@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 
 const READY_TIMEOUT_MS = 60_000;
@@ -15,6 +15,59 @@ export interface Running {
   pid: number;
   configDir: string;
   exited: Promise<void>;
+}
+
+/** A homeserver that did not start; `addressInUse` when its random port was taken meanwhile (worth a retry). */
+export class ServerStartError extends Error {
+  addressInUse: boolean;
+  configDir: string;
+  constructor(message: string, addressInUse: boolean, configDir: string) {
+    super(message);
+    this.name = 'ServerStartError';
+    this.addressInUse = addressInUse;
+    this.configDir = configDir;
+  }
+}
+
+export interface LaunchSpec {
+  /** The server's name in messages (`Synapse`, `Dendrite`). */
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly configDir: string;
+  /** Its stdout and stderr, appended: with its own logger's lines, one path explains any failure. */
+  readonly logFile: string;
+  readonly baseUrl: string;
+  /** What to do when the command cannot run at all. */
+  readonly repair: string;
+  /** The line of the log that explains a failed start. */
+  readonly diagnose: () => Promise<{ summary: string; addressInUse: boolean }>;
+}
+
+/** Runs a homeserver's process, tracked until it exits, and waits until it answers `/versions`. */
+export async function launchServer(spec: LaunchSpec): Promise<Running> {
+  const { configDir, command, baseUrl } = spec;
+  const log = await open(spec.logFile, 'a');
+  const child = spawn(command, spec.args, { cwd: configDir, stdio: ['ignore', log.fd, log.fd] });
+  await log.close();
+  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  const pid = child.pid;
+  if (pid === undefined) {
+    const { message } = await spawnError;
+    throw new ServerStartError(`omni: could not run ${command} (${message}); ${spec.repair}`, false, configDir);
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const launched: Running = { pid, configDir, exited };
+  track(launched);
+  try {
+    await waitUntilReady(baseUrl, () => child.exitCode !== null || child.signalCode !== null);
+  } catch (reason) {
+    await terminate(launched);
+    const { summary, addressInUse } = await spec.diagnose();
+    const why = reason instanceof Error ? reason.message : String(reason);
+    throw new ServerStartError(`omni: ${spec.name} ${why}: ${summary} (log: ${spec.logFile})`, addressInUse, configDir);
+  }
+  return launched;
 }
 
 /** Every Synapse this process started and has not yet reaped, keyed by PID. */

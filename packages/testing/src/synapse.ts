@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, cp, mkdir, mkdtemp, open, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Peer, matrixFetch } from './peer.ts';
-import { mintLoginToken, registerUser, type RegisterUserOptions } from './synapse-admin.ts';
+import { runServer, type RunningServer } from './homeserver-base.ts';
+import { matrixFetch } from './peer.ts';
+import { mintLoginToken } from './synapse-admin.ts';
 import {
   homeserverConfig,
   logConfig,
@@ -15,37 +15,15 @@ import {
   writeConsentTemplates,
   type StartSynapseOptions,
 } from './synapse-config.ts';
-import {
-  diagnose,
-  freePort,
-  installCleanupHandlers,
-  runPython,
-  signal,
-  terminate,
-  track,
-  waitUntilReady,
-  type Running,
-} from './synapse-process.ts';
+import { diagnose, freePort, installCleanupHandlers, launchServer, runPython, ServerStartError, type Running } from './synapse-process.ts';
 import { ensureSynapse } from './venv.ts';
 
 export { DEFAULT_PASSWORD, type RegisterUserOptions } from './synapse-admin.ts';
 export { synapseConfigFingerprint, type StartSynapseOptions } from './synapse-config.ts';
 export { stopAllSynapses } from './synapse-process.ts';
 
-export interface Homeserver {
-  baseUrl: string;
-  serverName: string;
-  pid: number;
-  configDir: string;
-  logFile: string;
-  stop(): Promise<void>;
-  /** Kills the server at once (SIGKILL, as a crash would), keeping its configuration and database. */
-  kill(): Promise<void>;
-  /** Starts it again on the same port and database (stopping it first if it still runs). */
-  restart(): Promise<void>;
-  registerUser(options?: RegisterUserOptions): Promise<Peer>;
-  login(username: string, password: string): Promise<Peer>;
-  guest(): Promise<Peer>;
+/** A homeserver the harness started (Synapse, or Dendrite through `startHomeserver`). */
+export interface Homeserver extends Omit<RunningServer, 'adminToken'> {
   /** A one-time `m.login.token` for `userId`, minted as a site backend would: admin puppet login, then get_token. */
   mintLoginToken(userId: string): Promise<string>;
   /** A registration token made through the admin API. */
@@ -67,22 +45,11 @@ export async function startSynapse(options: StartSynapseOptions = {}): Promise<H
       return await startOnce(python, options);
     } catch (error) {
       // A random port can be taken between probing it and Synapse binding it; an explicit port cannot be retried.
-      const portRace = error instanceof SynapseStartError && error.addressInUse && options.port === undefined;
+      const portRace = error instanceof ServerStartError && error.addressInUse && options.port === undefined;
       if (!portRace || attempt >= PORT_RETRIES) throw error;
       // Only the final failure's log is worth keeping for the developer.
       await rm(error.configDir, { recursive: true, force: true });
     }
-  }
-}
-
-class SynapseStartError extends Error {
-  addressInUse: boolean;
-  configDir: string;
-  constructor(message: string, addressInUse: boolean, configDir: string) {
-    super(message);
-    this.name = 'SynapseStartError';
-    this.addressInUse = addressInUse;
-    this.configDir = configDir;
   }
 }
 
@@ -115,60 +82,20 @@ async function startOnce(python: string, options: StartSynapseOptions): Promise<
   );
 
   /** Runs Synapse on this configuration (again, after `kill()`: same port, same database). */
-  const launch = async (): Promise<Running> => {
-    // Synapse's own logger and its stdout/stderr share one append-only file, so a single path explains any failure.
-    const log = await open(logFile, 'a');
-    const child = spawn(python, ['-m', 'synapse.app.homeserver', '-c', configFile], {
-      cwd: configDir,
-      stdio: ['ignore', log.fd, log.fd],
+  const launch = (): Promise<Running> =>
+    launchServer({
+      name: 'Synapse',
+      command: python,
+      args: ['-m', 'synapse.app.homeserver', '-c', configFile],
+      configDir,
+      logFile,
+      baseUrl,
+      repair: 'delete .cache/synapse and retry',
+      diagnose: () => diagnose(logFile, port),
     });
-    await log.close();
-    const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
-    const pid = child.pid;
-    if (pid === undefined) {
-      const { message } = await spawnError;
-      throw new SynapseStartError(`omni: could not run ${python} (${message}); delete .cache/synapse and retry`, false, configDir);
-    }
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const launched: Running = { pid, configDir, exited };
-    track(launched);
-
-    try {
-      await waitUntilReady(baseUrl, () => child.exitCode !== null || child.signalCode !== null);
-    } catch (reason) {
-      await terminate(launched);
-      const { summary, addressInUse } = await diagnose(logFile, port);
-      const why = reason instanceof Error ? reason.message : String(reason);
-      throw new SynapseStartError(`omni: Synapse ${why}: ${summary} (log: ${logFile})`, addressInUse, configDir);
-    }
-    return launched;
-  };
-  let entry = await launch();
-
-  const admin = { baseUrl, serverName, sharedSecret };
-  let adminPeer: Promise<Peer> | undefined;
-  const adminToken = async (): Promise<string> => (await (adminPeer ??= registerUser(admin, { admin: true }))).accessToken;
-  let stopping: Promise<void> | undefined;
-  return {
-    baseUrl,
-    serverName,
-    get pid() {
-      return entry.pid;
-    },
-    configDir,
-    logFile,
-    stop: () => (stopping ??= terminate(entry).then(() => rm(configDir, { recursive: true, force: true }))),
-    kill: async () => {
-      signal(entry.pid, 'SIGKILL');
-      await entry.exited;
-    },
-    restart: async () => {
-      await terminate(entry);
-      entry = await launch();
-    },
-    registerUser: (registerOptions) => registerUser(admin, registerOptions),
-    login: (username, password) => Peer.login(baseUrl, username, password),
-    guest: () => Peer.guest(baseUrl),
+  const server = await runServer({ baseUrl, serverName, configDir, logFile, sharedSecret, launch });
+  const adminToken = (): Promise<string> => server.adminToken();
+  const own: Pick<Homeserver, 'mintLoginToken' | 'createRegistrationToken' | 'saveSnapshot'> = {
     mintLoginToken: async (userId) => mintLoginToken(baseUrl, await adminToken(), userId),
     createRegistrationToken: async (tokenOptions) => {
       const created = await matrixFetch<{ token: string }>('POST', `${baseUrl}/_synapse/admin/v1/registration_tokens/new`, {
@@ -195,4 +122,5 @@ async function startOnce(python: string, options: StartSynapseOptions): Promise<
       await rename(partial, dir);
     },
   };
+  return Object.assign(server, own);
 }

@@ -7,6 +7,7 @@
  * own homeserver, so a message can never make the page fetch from a third party.
  */
 import type { EncryptedFile } from '../timeline/timeline-types.ts';
+import { authenticatedMediaUnreachable, legacyMediaBase, mediaApi } from './media-api.ts';
 import type { MediaRequest } from '../types.ts';
 
 export type MediaErrorCode = 'bad-mxc' | 'bad-encryption' | 'bad-hash' | 'not-found' | 'refused-type' | 'http' | 'network' | 'stopped';
@@ -170,6 +171,11 @@ export interface MediaLoaderOptions {
   readonly accessToken: () => string | null | undefined;
   /** Defaults to the global `fetch`; the engine passes its token-refreshing one. */
   readonly fetch?: typeof fetch;
+  /**
+   * The homeserver's `/versions` body (the engine passes js-sdk's cached one): where it advertises no
+   * authenticated media, media loads through the older `/_matrix/media/v3`. Without it, authenticated media.
+   */
+  readonly serverVersions?: () => Promise<unknown>;
   /** Blob URLs kept at most (least recently used first out, and revoked). */
   readonly maxEntries?: number;
   /** Bytes of blobs kept at most; the entry just loaded always stays. */
@@ -277,8 +283,24 @@ export class MediaLoader {
 
   async #fetchBlob(request: MediaRequest): Promise<Blob> {
     const { serverName, mediaId } = parseMxc(request.mxc);
-    const base = `${this.#options.baseUrl}/_matrix/client/v1/media`;
     const path = `${encodeURIComponent(serverName)}/${encodeURIComponent(mediaId)}`;
+    // Authenticated media where the homeserver advertises it, the older media API where it does not.
+    const api = await mediaApi(this.#options.baseUrl, this.#options.serverVersions);
+    try {
+      return await this.#fetchFrom(api.base, path, request);
+    } catch (error) {
+      // A server may advertise authenticated media yet refuse the browser's CORS preflight for it (Dendrite
+      // 0.13.8 answers it 401), which looks like a network failure: the older API tells the two apart.
+      if (!api.authenticated || !(error instanceof MediaError) || error.code !== 'network' || this.#abort.signal.aborted) throw error;
+      const blob = await this.#fetchFrom(legacyMediaBase(this.#options.baseUrl), path, request).catch(() => {
+        throw error;
+      });
+      authenticatedMediaUnreachable(this.#options.baseUrl);
+      return blob;
+    }
+  }
+
+  async #fetchFrom(base: string, path: string, request: MediaRequest): Promise<Blob> {
     // A server cannot thumbnail what it cannot read: encrypted media is always downloaded whole.
     const thumbnail = request.encryption ? undefined : request.thumbnail;
     if (thumbnail) {

@@ -6,6 +6,7 @@
 import { EventTimeline, Method } from 'matrix-js-sdk';
 import type { RoomSession } from '../rooms/room-session.ts';
 import { errorShape } from '../rooms/errors.ts';
+import { stateFromWholeRoom } from '../rooms/outside-state.ts';
 import { POST_BINDING_EVENT, verifyBinding, type BindingVerdict } from './posts.ts';
 import { companionRetryMs, type SiteCompanion } from './companion.ts';
 
@@ -96,7 +97,29 @@ export async function readBinding(client: Client, roomId: string): Promise<Bindi
   } catch (error) {
     const { errcode, httpStatus } = errorShape(error);
     if (errcode === 'M_NOT_FOUND') return undefined;
-    if (errcode === 'M_FORBIDDEN' || httpStatus === 403) return 'forbidden';
+    if (errcode === 'M_FORBIDDEN' || httpStatus === 403) {
+      // Some homeservers refuse one state event to a reader who never joined yet serve the whole state.
+      const whole = await stateFromWholeRoom(
+        () => client.http.authedRequest(Method.Get, `/rooms/${encodeURIComponent(roomId)}/state`),
+        POST_BINDING_EVENT,
+      );
+      if (whole.status === 'found')
+        return { content: whole.event.content, sender: typeof whole.event.sender === 'string' ? whole.event.sender : undefined };
+      return whole.status === 'absent' ? undefined : 'forbidden';
+    }
     throw error;
+  }
+}
+
+/** The room's `m.room.guest_access` content as a reader from outside sees it; undefined when unreadable or absent. */
+export async function guestAccessOf(client: Client, roomId: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return (await client.getStateEvent(roomId, 'm.room.guest_access', '')) as Record<string, unknown>;
+  } catch {
+    const whole = await stateFromWholeRoom(
+      () => client.http.authedRequest(Method.Get, `/rooms/${encodeURIComponent(roomId)}/state`),
+      'm.room.guest_access',
+    );
+    return whole.status === 'found' ? (whole.event.content as Record<string, unknown>) : undefined;
   }
 }

@@ -18,6 +18,7 @@ import {
   BINDING_POLL_MS,
   BINDING_WAIT_MS,
   bindingVerdict,
+  guestAccessOf,
   isRoomMember,
   readBinding,
   resolvePostAlias,
@@ -164,7 +165,7 @@ export class PostRoomModel extends LazyRoom {
           () => undefined,
           (error: unknown) => (error instanceof Error ? error : new Error('The discussion cannot be read.')),
         ),
-        guest ? this.#client.getStateEvent(roomId, 'm.room.guest_access', '').catch(() => undefined) : undefined,
+        guest ? guestAccessOf(this.#client, roomId) : undefined,
       ]);
       if (this.isDisposed()) return 'settled';
       if (member) {

@@ -117,6 +117,7 @@ export class EngineSession implements SessionHandle, RoomSession {
     this.media = new MediaLoader({
       baseUrl: info.homeserverUrl,
       accessToken: () => client.getAccessToken(),
+      serverVersions: () => client.getVersions(),
       ...(fetchFn ? { fetch: fetchFn } : {}),
     });
     // Changes are gathered per room and applied once in a microtask: a back-pagination or a sync

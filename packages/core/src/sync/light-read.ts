@@ -15,6 +15,7 @@ import { sessionStore } from '../session/session-store.ts';
 import { stripReplyFallback } from '../timeline/text-rules.ts';
 import { plainTimeline } from '../timeline/plain-timeline.ts';
 import { OmniError } from '../types.ts';
+import { stateFromWholeRoom } from '../rooms/outside-state.ts';
 import type { TimelineItem } from '../timeline/timeline-types.ts';
 
 /** How many of the latest events are read. */
@@ -141,10 +142,11 @@ async function readNow(homeserverUrl: string, post: PostRoomTarget, options: Lig
   const room = encodeURIComponent(roomId);
   const filter = encodeURIComponent(JSON.stringify({ lazy_load_members: true }));
   // The binding and the messages are read at once: the messages are dropped unless the binding names the post.
-  const [binding, messages] = await Promise.all([
+  const [asked, messages] = await Promise.all([
     call(`/_matrix/client/v3/rooms/${room}/state/${encodeURIComponent(POST_BINDING_EVENT)}/?format=event`),
     call(`/_matrix/client/v3/rooms/${room}/messages?dir=b&limit=${String(LIGHT_READ_LIMIT)}&filter=${filter}`),
   ]);
+  const binding = asked.status === 403 ? await bindingFromWholeState(asked, room, options, homeserverUrl) : asked;
   if (binding.status !== 200 && binding.status !== 404) throw refused(binding);
   // `format=event` gives the whole event; a homeserver that ignores it answers the content alone.
   const event = binding.status === 200 && 'content' in binding.body ? binding.body : undefined;
@@ -157,6 +159,27 @@ async function readNow(homeserverUrl: string, post: PostRoomTarget, options: Lig
   const chunk = Array.isArray(messages.body['chunk']) ? (messages.body['chunk'] as unknown[]) : [];
   const state = Array.isArray(messages.body['state']) ? (messages.body['state'] as unknown[]) : [];
   return { status: 'ready', roomId, alias, items: lightTimeline([...chunk].reverse(), state, userId) };
+}
+
+/** A refused binding read checked against the room's whole state (rooms/outside-state.ts), as a single read's answer. */
+async function bindingFromWholeState(
+  refusal: { status: number; body: Record<string, unknown> },
+  room: string,
+  options: LightReadOptions,
+  homeserverUrl: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const fetchImpl = options.fetch ?? fetch;
+  const readAll = async (): Promise<unknown> => {
+    const response = await fetchImpl(`${homeserverUrl}/_matrix/client/v3/rooms/${room}/state`, {
+      headers: { Authorization: `Bearer ${options.accessToken}` },
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (!response.ok) throw new Error(`HTTP ${String(response.status)}`);
+    return response.json();
+  };
+  const whole = await stateFromWholeRoom(readAll, POST_BINDING_EVENT);
+  if (whole.status === 'found') return { status: 200, body: { ...whole.event } };
+  return whole.status === 'absent' ? { status: 404, body: {} } : refusal;
 }
 
 function refused(response: { status: number; body: Record<string, unknown> }): OmniError {

@@ -56,6 +56,11 @@ function refused(response: { status: number; body: Json }): OmniError {
   return new OmniError(response.status === 403 ? 'forbidden' : 'unknown', `The discussion cannot be read: ${reason}.`);
 }
 
+function redactedBecause(event: Json): Json | undefined {
+  const because = (event['unsigned'] as Json | undefined)?.['redacted_because'];
+  return typeof because === 'object' && because !== null ? (because as Json) : undefined;
+}
+
 /** One room read from outside. `onChange` gets every new view; `onGone` when the room stops being readable. */
 export class RoomPeek {
   readonly roomId: string;
@@ -71,6 +76,12 @@ export class RoomPeek {
   #older: string | undefined;
   /** Where new events continue (`/events` `from`). */
   from = '';
+  /**
+   * Where paging forwards continues on a homeserver without `/events` peeking: from before the first
+   * read's oldest event (re-read once, without duplicates), since such a server's `start` of a backwards
+   * page may be no position at all (Dendrite 0.13.8 answers a sentinel past every event).
+   */
+  pagedFrom = '';
   #stopped = false;
 
   /** The member events read so far (state and timeline), to name the senders of what is read beside it (a thread). */
@@ -102,6 +113,8 @@ export class RoomPeek {
     const start = response.body['start'];
     if (typeof start !== 'string') throw refused(response);
     this.from = start;
+    const oldest = response.body['end'];
+    this.pagedFrom = typeof oldest === 'string' && asEvents(response.body['chunk']).length > 0 ? oldest : start;
     this.#addPage(response.body);
     return this.view();
   }
@@ -153,8 +166,8 @@ export class RoomPeek {
   /** New events from `/events`: their items are published when any of them is new. */
   receive(events: readonly Json[], next: string): void {
     this.from = next;
-    const fresh = events.filter((event) => event['room_id'] === this.roomId && this.#isNew(event));
-    if (fresh.length === 0 || this.#stopped) return;
+    const ours = events.filter((event) => event['room_id'] === this.roomId);
+    const fresh = ours.filter((event) => this.#isNew(event));
     // A redaction read live empties the message it removes, as a page read later would show it.
     const redacted = new Map<string, Json>();
     for (const event of fresh) {
@@ -162,6 +175,13 @@ export class RoomPeek {
         event['type'] === 'm.room.redaction' ? (event['redacts'] ?? (event['content'] as Json | undefined)?.['redacts']) : undefined;
       if (typeof target === 'string') redacted.set(target, event);
     }
+    // A page forwards may bring no redaction but the message again, already emptied (Dendrite 0.13.8 does).
+    for (const event of ours) {
+      const because = redactedBecause(event);
+      const stored = fresh.includes(event) ? undefined : this.#events.find((known) => known['event_id'] === event['event_id']);
+      if (because && stored && !redactedBecause(stored)) redacted.set(String(event['event_id']), because);
+    }
+    if ((fresh.length === 0 && redacted.size === 0) || this.#stopped) return;
     const kept =
       redacted.size === 0
         ? this.#events
@@ -257,18 +277,21 @@ const pagedOnly = new Set<string>();
  * One look for a room's new events: `/events` (long-polled for `timeout` ms), or where the homeserver does not
  * serve it, the next page of `/messages` forwards, which every homeserver serves for world-readable rooms.
  */
-async function pollOnce(peek: RoomPeek, timeout: number, signal: AbortSignal): Promise<{ status: number; body: Json }> {
+async function pollOnce(peek: RoomPeek, timeout: number, signal: AbortSignal): Promise<{ status: number; body: Json; paged: boolean }> {
   const { homeserverUrl } = peek.account;
   const from = encodeURIComponent(peek.from);
   if (!pagedOnly.has(homeserverUrl)) {
     const path = `/_matrix/client/v3/events?room_id=${encodeURIComponent(peek.roomId)}&timeout=${String(timeout)}&from=${from}`;
     const response = await call(peek.account, path, signal);
-    const unsupported = response.status === 404 || response.status === 405 || response.body['errcode'] === 'M_UNRECOGNIZED';
-    if (!unsupported) return response;
+    // A 200 without an `end` token is a stub, not peeking (Dendrite 0.13.8 answers every `/events` at once
+    // with an empty chunk and `end: ""`): following it would poll in a tight loop and never see anything.
+    const stub = response.status === 200 && (typeof response.body['end'] !== 'string' || response.body['end'] === '');
+    const unsupported = stub || response.status === 404 || response.status === 405 || response.body['errcode'] === 'M_UNRECOGNIZED';
+    if (!unsupported) return { ...response, paged: false };
     pagedOnly.add(homeserverUrl);
   }
-  const path = `/_matrix/client/v3/rooms/${encodeURIComponent(peek.roomId)}/messages?dir=f&limit=${String(PAGE)}&from=${from}`;
-  return call(peek.account, path, signal);
+  const path = `/_matrix/client/v3/rooms/${encodeURIComponent(peek.roomId)}/messages?dir=f&limit=${String(PAGE)}&from=${encodeURIComponent(peek.pagedFrom)}`;
+  return { ...(await call(peek.account, path, signal)), paged: true };
 }
 
 async function poll(key: string, follower: Follower): Promise<void> {
@@ -287,7 +310,11 @@ async function poll(key: string, follower: Follower): Promise<void> {
         }
         if (response.status !== 200) throw refused(response);
         const end = response.body['end'];
-        peek.receive(asEvents(response.body['chunk']), typeof end === 'string' ? end : peek.from);
+        if (response.paged) {
+          // A forward page without `end` reached the room's latest event: the next one starts where this did.
+          if (typeof end === 'string' && end !== '') peek.pagedFrom = end;
+          peek.receive(asEvents(response.body['chunk']), peek.from);
+        } else peek.receive(asEvents(response.body['chunk']), typeof end === 'string' ? end : peek.from);
       }
       failures = 0;
       if (!longPoll) await pause(ROUND_PAUSE_MS, signal);

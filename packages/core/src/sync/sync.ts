@@ -36,8 +36,10 @@ export const SLIDING_SYNC_FEATURE = 'org.matrix.simplified_msc3575';
 /** The classic `/sync` long-poll with lazy-loaded members. Its cost grows with the rooms joined. */
 export function classicSync(): SyncStrategy {
   let ready: Promise<void> = Promise.resolve();
+  let started: MatrixClient | undefined;
   return {
     start(client) {
+      started = client;
       ready = new Promise<void>((resolve) => {
         const onSync = (state: SyncState): void => {
           if (state === SyncState.Prepared || state === SyncState.Syncing) {
@@ -56,9 +58,28 @@ export function classicSync(): SyncStrategy {
     },
     subscribe: () => undefined,
     unsubscribe: () => undefined,
-    // The initial sync brought every joined room.
-    whenLoaded: () => ready,
+    // The initial sync brought every room joined then; one joined or created since comes with a later sync,
+    // and until it has, the store does not know (among the rest) that the room is encrypted.
+    whenLoaded: async (roomId) => {
+      await ready;
+      if (started) await joinedInStore(started, roomId);
+    },
   };
+}
+
+/** Resolves once the client's store holds `roomId` with the member joined (callers bound the wait). */
+function joinedInStore(client: MatrixClient, roomId: string): Promise<void> {
+  const joined = (): boolean => client.getRoom(roomId)?.getMyMembership() === 'join';
+  if (joined()) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const check = (state: SyncState): void => {
+      // A stopped client brings nothing more: nobody is left waiting.
+      if (!joined() && state !== SyncState.Stopped) return;
+      client.off(ClientEvent.Sync, check);
+      resolve();
+    };
+    client.on(ClientEvent.Sync, check);
+  });
 }
 
 /**

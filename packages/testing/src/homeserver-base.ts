@@ -1,0 +1,69 @@
+/**
+ * What every homeserver the harness runs does the same way, whatever its implementation: its process
+ * (stop, crash, restart on the same database), and accounts through shared-secret registration, which
+ * Synapse and Dendrite both implement (`/_synapse/admin/v1/register`).
+ */
+import { rm } from 'node:fs/promises';
+import { Peer } from './peer.ts';
+import { registerUser, type RegisterUserOptions } from './synapse-admin.ts';
+import { signal, terminate, type Running } from './synapse-process.ts';
+
+export interface RunningServer {
+  readonly baseUrl: string;
+  readonly serverName: string;
+  readonly pid: number;
+  readonly configDir: string;
+  readonly logFile: string;
+  /** Stops the server and removes its directory. */
+  stop(): Promise<void>;
+  /** Kills the server at once (SIGKILL, as a crash would), keeping its configuration and database. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and database (stopping it first if it still runs). */
+  restart(): Promise<void>;
+  registerUser(options?: RegisterUserOptions): Promise<Peer>;
+  login(username: string, password: string): Promise<Peer>;
+  guest(): Promise<Peer>;
+  /** The access token of an admin account, registered on first use. */
+  adminToken(): Promise<string>;
+}
+
+export interface ServerSetup {
+  readonly baseUrl: string;
+  readonly serverName: string;
+  readonly configDir: string;
+  readonly logFile: string;
+  readonly sharedSecret: string;
+  /** Runs the server on its configuration; called again by `restart()`. */
+  readonly launch: () => Promise<Running>;
+}
+
+/** Launches the server and returns its common handle. */
+export async function runServer(setup: ServerSetup): Promise<RunningServer> {
+  const { baseUrl, serverName, configDir, launch } = setup;
+  let entry = await launch();
+  const admin = { baseUrl, serverName, sharedSecret: setup.sharedSecret };
+  let adminPeer: Promise<Peer> | undefined;
+  let stopping: Promise<void> | undefined;
+  return {
+    baseUrl,
+    serverName,
+    get pid() {
+      return entry.pid;
+    },
+    configDir,
+    logFile: setup.logFile,
+    stop: () => (stopping ??= terminate(entry).then(() => rm(configDir, { recursive: true, force: true }))),
+    kill: async () => {
+      signal(entry.pid, 'SIGKILL');
+      await entry.exited;
+    },
+    restart: async () => {
+      await terminate(entry);
+      entry = await launch();
+    },
+    registerUser: (registerOptions) => registerUser(admin, registerOptions),
+    login: (username, password) => Peer.login(baseUrl, username, password),
+    guest: () => Peer.guest(baseUrl),
+    adminToken: async () => (await (adminPeer ??= registerUser(admin, { admin: true }))).accessToken,
+  };
+}
