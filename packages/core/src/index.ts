@@ -22,6 +22,7 @@ export {
   type PostRoomTarget,
 } from './posts/posts.ts';
 export { MediaError, type MediaErrorCode } from './media/media.ts';
+export { acceptTokens, checkFileRules, parseSize, type FileRules } from './media/file-rules.ts';
 export type {
   AccessTokenSignIn,
   ActionsOnMember,
