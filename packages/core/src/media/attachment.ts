@@ -58,7 +58,8 @@ export async function uploadAttachment(upload: AttachmentUpload): Promise<Conten
   }
   Object.assign(info, await describe(upload, content, filename));
   upload.signal?.throwIfAborted();
-  const where = await put(upload, upload.file, String(info['mimetype'] ?? mimetype), filename, upload.onProgress);
+  const sentType = typeof info['mimetype'] === 'string' ? info['mimetype'] : mimetype;
+  const where = await put(upload, upload.file, sentType, filename, upload.onProgress);
   return { ...content, info, ...where };
 }
 

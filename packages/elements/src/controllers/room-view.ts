@@ -10,6 +10,7 @@ import { TimelineController } from '../components/timeline/timeline.ts';
 import '../components/verification/define.ts';
 import { OmniErrorEvent, OmniSessionChangeEvent, OmniUnreadChangeEvent } from '../events.ts';
 import { ThemeController, type ThemeName } from '../theme/tokens.ts';
+import { checkWithRules, fileRulesFor, type FileRuleProperties } from './file-rules.ts';
 import { RoomController, type RoomTarget, type RoomViewState } from './room-controller.ts';
 
 const LOCK = svg`<path d="M8 1a4 4 0 0 0-4 4v2H3a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1V8a1 1 0 0 0-1-1h-1V5a4 4 0 0 0-4-4Zm-2 6V5a2 2 0 1 1 4 0v2H6Z"/>`;
@@ -31,6 +32,8 @@ export interface RoomViewOptions {
   created?: (roomId: string, snapshot: RoomSnapshot) => Event;
   /** What the member calls what the view shows, in its error states: `room` (default), `conversation`, `discussion`. */
   noun?: ErrorStateNoun;
+  /** The site's file rules (`accept-files`, `guest-accept-files`, `max-file-size`). */
+  files?: () => FileRuleProperties;
 }
 
 /** The words of the states before a room is shown, which differ per view. */
@@ -111,7 +114,11 @@ export class RoomViewController implements ReactiveController {
       edit: (eventId, body) => this.room.edit(eventId, body),
       setTyping: (typing) => this.room.setTyping(typing),
       searchMembers: (query) => this.room.searchMembers(query, 8),
-      checkAttachment: (file) => this.room.checkAttachment(file),
+      checkAttachment: (file) =>
+        options.files
+          ? checkWithRules(file, options.files(), this.room.guest, (checked) => this.room.checkAttachment(checked))
+          : this.room.checkAttachment(file),
+      acceptFiles: () => (options.files ? fileRulesFor(options.files(), this.room.guest).accept : undefined),
       sendAttachment: (file, caption, replyTo) =>
         this.room.sendAttachment(file, { ...(caption ? { caption } : {}), ...(replyTo ? { replyTo } : {}) }),
       sent: () => void this.timeline.scrollToLatest(),

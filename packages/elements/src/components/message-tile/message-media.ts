@@ -1,31 +1,23 @@
+import { msg } from '@lit/localize';
 import { html, nothing, type TemplateResult } from 'lit';
 import { AsyncDirective, directive } from 'lit/async-directive.js';
 import { ref } from 'lit/directives/ref.js';
 import type { MediaInfo, MediaRequest, MemberInfo, MessageItem } from '@omnisocial/core';
 import { styleProperties } from '../../base/style-properties.ts';
-import { humanSize } from './media-size.ts';
+import { humanSize, MEDIA_BOX, mediaBox } from './media-size.ts';
+import { renderPlayButton } from './media-play.ts';
+import { showsStill, stillFrame } from './media-still.ts';
 import { renderSending } from './message-sending.ts';
 
-export { humanSize } from './media-size.ts';
+export { humanSize, MEDIA_BOX, mediaBox } from './media-size.ts';
 
 /** Fetches media through the session's authenticated media loader; resolves to a blob URL. */
 export type LoadMedia = (request: MediaRequest) => Promise<string>;
 
-/** The largest box an image or video takes in the timeline, in CSS pixels. */
-export const MEDIA_BOX = { width: 320, height: 240 } as const;
-/** Thumbnails are asked for at twice the box, for high-density screens (one size, so they are shared). */
 const THUMBNAIL_SIZE = { width: MEDIA_BOX.width * 2, height: MEDIA_BOX.height * 2 } as const;
 const AVATAR_SIZE = { width: 96, height: 96 } as const;
 
 const MEDIA_UNAVAILABLE = 'Media unavailable';
-
-/** The box an image or video is drawn in: its own aspect ratio, scaled down to fit `MEDIA_BOX`, known before it loads. */
-export function mediaBox(media: Pick<MediaInfo, 'width' | 'height'>): { width: number; height: number } {
-  const { width, height } = media;
-  if (!width || !height || width <= 0 || height <= 0) return { ...MEDIA_BOX };
-  const scale = Math.min(1, MEDIA_BOX.width / width, MEDIA_BOX.height / height);
-  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
-}
 
 function requestKey(request: MediaRequest): string {
   const size = request.thumbnail ? `${request.thumbnail.width}x${request.thumbnail.height}` : '';
@@ -164,6 +156,7 @@ class ImageDirective extends MediaDirective {
   #loader: LoadMedia | undefined;
   #viewerOpen = false;
   #trigger: HTMLElement | undefined;
+  #still: { readonly of: string; readonly url?: string } | undefined;
 
   render(media: MediaInfo, alt: string, loader: LoadMedia | undefined, tab: number): unknown {
     if (media !== this.#media) this.#full.reset();
@@ -202,19 +195,22 @@ class ImageDirective extends MediaDirective {
     const box = mediaBox(media.width && media.height ? media : (media.thumbnail ?? media));
     // The box has its final size before anything loads, so the timeline does not shift.
     const frame = styleProperties({ 'inline-size': `${box.width}px`, 'aspect-ratio': `${box.width} / ${box.height}` });
+    const still = showsStill(media.mimetype);
+    const picture = preview.url && still ? this.#stillOf(preview.url) : preview.url;
     return html`<div class="media image" part="media-image" style=${frame}>
         ${
-          preview.status === 'ready' && preview.url
+          preview.status === 'ready' && picture
             ? html`<button
                 type="button"
                 class="image-open"
                 tabindex=${this.#tab}
-                title="Open full size"
+                title=${still ? msg('Open to play the animation') : 'Open full size'}
                 @click=${(e: Event) => this.#open(e)}
               >
+                ${still ? html`<span class="still-badge" aria-hidden="true">${msg('Paused')}</span>` : nothing}
                 <img
                   alt=${this.#alt}
-                  src=${preview.url}
+                  src=${picture}
                   width=${box.width}
                   height=${box.height}
                   decoding="async"
@@ -225,6 +221,22 @@ class ImageDirective extends MediaDirective {
         }
       </div>
       ${this.#viewerOpen ? this.#viewer() : nothing}`;
+  }
+
+  /** The first frame of a picture that may move, for members who asked for less motion; undefined until drawn. */
+  #stillOf(url: string): string | undefined {
+    if (this.#still?.of !== url) {
+      const of = url;
+      this.#still = { of };
+      const settle = (still: string): void => {
+        if (this.#still?.of !== of) return;
+        this.#still = { of, url: still };
+        this.refresh();
+      };
+      // A picture the browser decoded but cannot draw is shown as it is rather than not at all.
+      stillFrame(url).then(settle, () => settle(url));
+    }
+    return this.#still.url;
   }
 
   #viewer(): TemplateResult {
@@ -254,6 +266,7 @@ export const image = directive(ImageDirective);
 
 class AttachmentDirective extends MediaDirective {
   readonly #slot = new MediaSlot(this.refresh);
+  readonly #poster = new MediaSlot(this.refresh);
   #media: MediaInfo | undefined;
   #kind: 'file' | 'audio' | 'video' = 'file';
   #tab = -1;
@@ -263,7 +276,10 @@ class AttachmentDirective extends MediaDirective {
   #link: HTMLAnchorElement | undefined;
 
   render(media: MediaInfo, kind: 'file' | 'audio' | 'video', loader: LoadMedia | undefined, tab: number): unknown {
-    if (media !== this.#media || kind !== this.#kind) this.#slot.reset();
+    if (media !== this.#media || kind !== this.#kind) {
+      this.#slot.reset();
+      this.#poster.reset();
+    }
     this.#media = media;
     this.#kind = kind;
     this.#tab = tab;
@@ -340,18 +356,29 @@ class AttachmentDirective extends MediaDirective {
       ></video>`;
     }
     if (slot.status === 'failed') return html`<p class="media-unavailable" part="media-unavailable">${MEDIA_UNAVAILABLE}</p>`;
-    const what = this.#kind === 'audio' ? 'audio' : 'video';
-    return html`<button
-      type="button"
-      class="media-play"
-      part="media-play"
-      tabindex=${this.#tab}
-      ?disabled=${slot.status === 'loading'}
-      @click=${() => this.#play()}
-    >
-      ${slot.status === 'loading' ? `Loading ${what}…` : `Play ${what}`}:
-      <span class="file-name">${media.name}</span>${size ? ` (${size})` : ''}
-    </button>`;
+    const poster = this.#kind === 'video' ? this.#posterUrl(media) : undefined;
+    return renderPlayButton({
+      media,
+      kind: this.#kind,
+      size,
+      loading: slot.status === 'loading',
+      tab: this.#tab,
+      poster,
+      play: () => this.#play(),
+    });
+  }
+
+  /** A video's poster: the sender's thumbnail (a small image, not the video's bytes), when there is one. */
+  #posterUrl(media: MediaInfo): string | undefined {
+    const thumbnail = media.thumbnail;
+    if (!thumbnail) return undefined;
+    this.#poster.load(this.#loader, {
+      mxc: thumbnail.mxc,
+      kind: 'image',
+      ...(thumbnail.encryption ? { encryption: thumbnail.encryption } : {}),
+      ...(thumbnail.mimetype ? { mimetype: thumbnail.mimetype } : {}),
+    });
+    return this.#poster.status === 'ready' ? this.#poster.url : undefined;
   }
 }
 
