@@ -52,6 +52,24 @@ async function poster(video: HTMLVideoElement): Promise<ImageDescription | undef
   }
 }
 
+/**
+ * The length of a file whose header does not state it (a browser's own MediaRecorder writes WebM without
+ * one): seeking past the end makes the browser find it. The element is put back at the start.
+ */
+async function measuredDuration(element: HTMLMediaElement): Promise<number> {
+  try {
+    const seeked = once(element, 'seeked');
+    element.currentTime = Number.MAX_SAFE_INTEGER;
+    await seeked;
+    const back = once(element, 'seeked');
+    element.currentTime = 0;
+    await back;
+    return element.duration;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Decodes the start of a video or audio file in a detached, muted element; undefined outside a page or when it does not decode. */
 export async function describePlayable(file: Blob, kind: 'video' | 'audio'): Promise<PlayableDescription | undefined> {
   if (typeof document === 'undefined' || typeof URL.createObjectURL !== 'function') return undefined;
@@ -63,7 +81,8 @@ export async function describePlayable(file: Blob, kind: 'video' | 'audio'): Pro
     const metadata = once(element, 'loadedmetadata');
     element.src = url;
     await metadata;
-    const duration = Number.isFinite(element.duration) && element.duration > 0 ? Math.round(element.duration * 1000) : undefined;
+    const seconds = Number.isFinite(element.duration) ? element.duration : await measuredDuration(element);
+    const duration = seconds > 0 && Number.isFinite(seconds) ? Math.round(seconds * 1000) : undefined;
     const picture = element instanceof HTMLVideoElement ? await poster(element).catch(() => undefined) : undefined;
     return { ...(duration !== undefined ? { duration } : {}), ...(picture ? { picture } : {}) };
   } catch {
