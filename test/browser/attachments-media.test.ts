@@ -35,7 +35,7 @@ function wav(name: string): File {
   const samples = 8000;
   const bytes = new Uint8Array(44 + samples);
   const view = new DataView(bytes.buffer);
-  const text = (at: number, value: string): void => [...value].forEach((c, i) => view.setUint8(at + i, c.charCodeAt(0)));
+  const text = (at: number, value: string): void => new TextEncoder().encode(value).forEach((byte, i) => view.setUint8(at + i, byte));
   text(0, 'RIFF');
   view.setUint32(4, 36 + samples, true);
   text(8, 'WAVEfmt ');
@@ -205,7 +205,9 @@ describe('attachments: the site’s rules and media (real Synapse)', function ()
     expect((audio?.content['info'] as Record<string, unknown>)['duration']).to.be.within(950, 1050);
 
     const play = await found(() => findDeep(el, 'button.video-poster'), 'no play button over a poster');
-    const poster = await decoded(await found(() => play.querySelector<HTMLImageElement>('img.poster') ?? undefined, 'the poster did not load'));
+    const poster = await decoded(
+      await found(() => play.querySelector<HTMLImageElement>('img.poster') ?? undefined, 'the poster did not load'),
+    );
     expect(poster.src).to.match(/^blob:/u);
     expect(play.textContent.replace(/\s+/gu, ' ')).to.match(/Play video: clip\.webm \(.+, 0:0[12]\)/u);
     expect(play.getBoundingClientRect().width).to.be.closeTo(320, 1);

@@ -74,6 +74,28 @@ export const messageMediaStyles = css`
     background: var(--_color-surface-2);
   }
 
+  .media-loading .blur,
+  .media.unavailable .blur {
+    display: block;
+    inline-size: 100%;
+    block-size: 100%;
+  }
+
+  .media.unavailable {
+    position: relative;
+    background: var(--_color-surface-2);
+  }
+
+  .media.unavailable .media-unavailable {
+    position: absolute;
+    inset-inline: 0;
+    inset-block-end: 0;
+    margin: 0;
+    padding: var(--_space-xs) var(--_space-s);
+    background: var(--_color-surface);
+    color: var(--_color-text);
+  }
+
   .media.audio {
     inline-size: min(20rem, 100%);
   }

@@ -2,7 +2,7 @@ import { msg } from '@lit/localize';
 import { html, nothing, type TemplateResult } from 'lit';
 import { AsyncDirective, directive } from 'lit/async-directive.js';
 import { ref } from 'lit/directives/ref.js';
-import type { MediaInfo, MediaRequest, MemberInfo, MessageItem } from '@omnisocial/core';
+import { blurhashPicture, type MediaInfo, type MediaRequest, type MemberInfo, type MessageItem } from '@omnisocial/core';
 import { styleProperties } from '../../base/style-properties.ts';
 import { humanSize, MEDIA_BOX, mediaBox } from './media-size.ts';
 import { renderPlayButton } from './media-play.ts';
@@ -157,6 +157,7 @@ class ImageDirective extends MediaDirective {
   #viewerOpen = false;
   #trigger: HTMLElement | undefined;
   #still: { readonly of: string; readonly url?: string } | undefined;
+  #blur: { readonly hash: string; readonly url?: string } | undefined;
 
   render(media: MediaInfo, alt: string, loader: LoadMedia | undefined, tab: number): unknown {
     if (media !== this.#media) this.#full.reset();
@@ -188,13 +189,23 @@ class ImageDirective extends MediaDirective {
     const media = this.#media;
     if (!media) return nothing;
     const preview = this.#preview;
-    if (preview.status === 'failed') {
-      return html`<div class="body plain" dir="auto">${this.#alt}</div>
-        <p class="media-unavailable" part="media-unavailable">${MEDIA_UNAVAILABLE}</p>`;
-    }
     const box = mediaBox(media.width && media.height ? media : (media.thumbnail ?? media));
     // The box has its final size before anything loads, so the timeline does not shift.
     const frame = styleProperties({ 'inline-size': `${box.width}px`, 'aspect-ratio': `${box.width} / ${box.height}` });
+    const blur = this.#blurOf(media);
+    const blurred = blur ? html`<img class="blur" alt="" src=${blur} />` : nothing;
+    if (preview.status === 'failed') {
+      // Where the picture's size is known its box stays, blurred when a blurhash came with it, with the reason in it.
+      if (!media.width || !media.height) {
+        return html`<div class="body plain" dir="auto">${this.#alt}</div>
+          <p class="media-unavailable" part="media-unavailable">${MEDIA_UNAVAILABLE}</p>`;
+      }
+      return html`<div class="body plain" dir="auto">${this.#alt}</div>
+        <div class="media image unavailable" part="media-image" style=${frame}>
+          ${blurred}
+          <p class="media-unavailable" part="media-unavailable">${MEDIA_UNAVAILABLE}</p>
+        </div>`;
+    }
     const still = showsStill(media.mimetype);
     const picture = preview.url && still ? this.#stillOf(preview.url) : preview.url;
     return html`<div class="media image" part="media-image" style=${frame}>
@@ -217,10 +228,25 @@ class ImageDirective extends MediaDirective {
                   @error=${() => preview.fail()}
                 />
               </button>`
-            : html`<span class="media-loading" role="img" aria-label=${this.#alt}></span>`
+            : html`<span class="media-loading" role="img" aria-label=${this.#alt}>${blurred}</span>`
         }
       </div>
       ${this.#viewerOpen ? this.#viewer() : nothing}`;
+  }
+
+  /** The picture's blurhash as a picture of its own, once drawn (undefined without one). */
+  #blurOf(media: MediaInfo): string | undefined {
+    const hash = media.blurhash;
+    if (!hash) return undefined;
+    if (this.#blur?.hash !== hash) {
+      this.#blur = { hash };
+      void blurhashPicture(hash, media.width, media.height).then((url) => {
+        if (this.#blur?.hash !== hash || !url) return;
+        this.#blur = { hash, url };
+        this.refresh();
+      });
+    }
+    return this.#blur.url;
   }
 
   /** The first frame of a picture that may move, for members who asked for less motion; undefined until drawn. */
