@@ -5,7 +5,7 @@
  * and ours / peer (hydrogen-view-sdk), and the sizes of `pnpm build`. Each scenario also prints its own
  * table and writes bench-results/<name>.json; the summary goes to bench-results/summary.json.
  *
- * Scenarios: sizes (pnpm build), sync (run.ts), peers, churn, feed, crypto, companion and moderation (each its own
+ * Scenarios: sizes (pnpm build), sync (run.ts), peers, churn, feed, crypto, upload (upload-browser.ts), companion and moderation (each its own
  * Synapse with the site's companion beside it), sending (the 10,000-message history is seeded last, so the other
  * scenarios run on a small database). Each file runs alone too:
  * `node test/bench/<file>.ts`.
@@ -48,6 +48,7 @@ const LIMIT_S: Record<string, number> = {
   companion: 600,
   sending: 600,
   moderation: 600,
+  upload: 400,
 };
 /** How long the timed scenarios wait for a first seeding of the long history (`OMNI_BENCH_SEED_LIMIT_S`). */
 const SEED_LIMIT_S = Number(process.env['OMNI_BENCH_SEED_LIMIT_S'] ?? 1800);
@@ -76,6 +77,7 @@ const scenarios: Record<string, Scenario> = {
   companion: async () => (await import('./companion.ts')).runCompanionBench(),
   sending: async (hs) => (await import('./sending.ts')).runSendingBench(hs, history),
   // Its own site (Synapse with the companion registered): the shared Synapse has no application service.
+  upload: async (hs) => (await import('./upload-browser.ts')).runUploadBench(hs),
   moderation: async () => {
     await (await import('./moderation.ts')).runModerationBench();
   },
@@ -501,6 +503,53 @@ async function summarise(since: number, ran: readonly string[]): Promise<{ rows:
       unit: 'ms',
       target: '—',
       ok: undefined,
+    });
+  }
+
+  const upload = ran.includes('upload') ? await writtenSince('upload-browser', since) : undefined;
+  if (upload) {
+    const encrypted = obj(upload['encrypted']);
+    const echo = num(obj(upload['paste'])['enterToLocalEchoMs']);
+    const longTasks = num(encrypted['longTasks']);
+    add({
+      scenario: 'upload',
+      figure: 'pasted image: Enter → local echo with its picture',
+      value: echo,
+      unit: 'ms',
+      target: '≤ 16.7 ms',
+      ok: check(echo, (v) => v <= 16.7),
+    });
+    add({
+      scenario: 'upload',
+      figure: '20 MB plain upload',
+      value: num(obj(upload['plain'])['mbPerS']),
+      unit: 'MB/s',
+      target: '—',
+      ok: undefined,
+    });
+    add({
+      scenario: 'upload',
+      figure: '20 MB encrypted upload',
+      value: num(encrypted['mbPerS']),
+      unit: 'MB/s',
+      target: '—',
+      ok: undefined,
+    });
+    add({
+      scenario: 'upload',
+      figure: 'encrypted / plain throughput',
+      value: num(upload['ratioEncryptedToPlain']),
+      unit: '',
+      target: '—',
+      ok: undefined,
+    });
+    add({
+      scenario: 'upload',
+      figure: 'long tasks (> 50 ms) during the encrypted upload',
+      value: longTasks,
+      unit: '',
+      target: '0',
+      ok: check(longTasks, (v) => v === 0),
     });
   }
 
