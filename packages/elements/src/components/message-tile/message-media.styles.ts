@@ -164,9 +164,7 @@ export const messageMediaStyles = css`
     color: #fff;
     font-size: 0.875em;
     text-align: start;
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
+    overflow-wrap: anywhere;
   }
 
   .still-badge {
