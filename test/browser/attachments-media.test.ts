@@ -12,19 +12,10 @@ import { homeserver, peer, registerUser, type MatrixEvent, type TestUser } from 
 import { sessionFor, type MessageItem, type RoomHandle } from '@omnisocial/core';
 import { signIn, signOut } from '@omnisocial/chat';
 import type { OmniRoom } from '../../packages/elements/src/components/room/omni-room.ts';
-import { button, decoded, findDeep, pngBytes, shadow, textbox } from './dom.ts';
+import { button, decoded, findDeep, pickFiles, pngBytes, shadow, textbox } from './dom.ts';
 
 const tray = (el: Element): HTMLElement | null => shadow(el).querySelector<HTMLElement>('[aria-label="Files to send"]');
 const picker = (el: Element): HTMLInputElement | null => shadow(el).querySelector<HTMLInputElement>('input.file-picker');
-
-function pick(el: Element, files: File[]): void {
-  const input = picker(el);
-  if (!input) throw new Error('no file picker next to "Attach files"');
-  const transfer = new DataTransfer();
-  for (const file of files) transfer.items.add(file);
-  input.files = transfer.files;
-  input.dispatchEvent(new Event('change', { bubbles: true }));
-}
 
 async function png(name: string, width: number, height: number): Promise<File> {
   return new File([new Uint8Array(await pngBytes(width, height, '#2a7a4a'))], name, { type: 'image/png' });
@@ -149,7 +140,7 @@ describe('attachments: the site’s rules and media (real Synapse)', function ()
     const fake = new File(['<!doctype html><script>alert(1)</script>'], 'fake.png', { type: 'image/png' });
     const notes = new File(['remember the milk'], 'notes.txt', { type: 'text/plain' });
     const large = new File([new Uint8Array(300_000)], 'large.png', { type: 'image/png' });
-    pick(el, [real, fake, notes, large]);
+    pickFiles(el, [real, fake, notes, large]);
     await waitUntil(() => tray(el)?.querySelectorAll('[role="alert"]').length === 3, 'the refusals are not shown', { timeout: 20_000 });
     const text = (tray(el)?.textContent ?? '').replace(/\s+/gu, ' ');
     expect(text).to.include('“fake.png” cannot be sent here: only images can, and its contents are not what its name says.');
@@ -172,7 +163,7 @@ describe('attachments: the site’s rules and media (real Synapse)', function ()
   it('without rules, HTML named .png is sent as a plain file of its real type and never drawn', async () => {
     const roomId = await room('No rules');
     const { el, handle } = await open(roomId);
-    pick(el, [new File(['<html><body><img src=x onerror=alert(1)></body></html>'], 'trick.png', { type: 'image/png' })]);
+    pickFiles(el, [new File(['<html><body><img src=x onerror=alert(1)></body></html>'], 'trick.png', { type: 'image/png' })]);
     await waitUntil(() => tray(el)?.textContent.includes('trick.png'), 'the file is not in the tray');
     button(shadow(el), 'Send')?.click();
     await waitUntil(() => own(handle).some((m) => m.status === 'sent' && m.media?.mxc), 'not sent', { timeout: 30_000 });
@@ -189,7 +180,7 @@ describe('attachments: the site’s rules and media (real Synapse)', function ()
   it('a video carries its size, length and poster; the timeline shows the poster and fetches the video only on Play', async () => {
     const roomId = await room('Videos');
     const { el, handle } = await open(roomId);
-    pick(el, [await webm('clip.webm'), wav('beep.wav')]);
+    pickFiles(el, [await webm('clip.webm'), wav('beep.wav')]);
     await waitUntil(() => tray(el)?.textContent.includes('beep.wav'), 'the files are not in the tray');
     button(shadow(el), 'Send')?.click();
     await waitUntil(() => own(handle).filter((m) => m.status === 'sent' && m.media?.mxc).length === 2, 'not sent', { timeout: 60_000 });
@@ -228,7 +219,7 @@ describe('attachments: the site’s rules and media (real Synapse)', function ()
     await emulateMedia({ reducedMotion: 'reduce' });
     const roomId = await room('Motion');
     const { el, handle } = await open(roomId);
-    pick(el, [new File([GIF], 'dance.gif', { type: 'image/gif' })]);
+    pickFiles(el, [new File([GIF], 'dance.gif', { type: 'image/gif' })]);
     await waitUntil(() => tray(el)?.textContent.includes('dance.gif'), 'the file is not in the tray');
     button(shadow(el), 'Send')?.click();
     const opener = await found(() => findDeep(el, 'button.image-open'), 'the picture is not shown');
@@ -248,7 +239,7 @@ describe('attachments: the site’s rules and media (real Synapse)', function ()
     await signIn({ homeserver: baseUrl, guest: true });
     try {
       const { el, handle } = await open(roomId, { guestAccept: 'image/*' });
-      pick(el, [new File(['minutes'], 'minutes.txt', { type: 'text/plain' }), await png('ok.png', 20, 20)]);
+      pickFiles(el, [new File(['minutes'], 'minutes.txt', { type: 'text/plain' }), await png('ok.png', 20, 20)]);
       await waitUntil(() => tray(el)?.querySelectorAll('[role="alert"]').length === 1, 'the refusal is not shown', { timeout: 20_000 });
       expect((tray(el)?.textContent ?? '').replace(/\s+/gu, ' ')).to.include(
         '“minutes.txt” cannot be sent here: only images can. Sign in with an account to send it.',

@@ -8,7 +8,7 @@ import { homeserver, peer, registerUser, startNioPeer, type RemoteNioPeer, type 
 import { sessionFor, type RoomHandle } from '@omnisocial/core';
 import { signIn, signOut } from '@omnisocial/chat';
 import type { OmniRoom } from '../../packages/elements/src/components/room/omni-room.ts';
-import { button, decoded, deepText, pngBytes, shadow, textbox, tileOf } from './dom.ts';
+import { button, decoded, deepText, pickFiles, pngBytes, shadow, textbox, tileOf } from './dom.ts';
 
 const TIMEOUT = 60_000;
 
@@ -58,12 +58,7 @@ describe('encrypted attachments with matrix-nio (real Synapse)', function () {
     const bytes = new Uint8Array(300_000);
     for (let at = 0; at < bytes.length; at += 65_536) crypto.getRandomValues(bytes.subarray(at, at + 65_536));
     const file = new File([bytes], `report-${tag}.bin`, { type: 'application/octet-stream' });
-    const input = shadow(el).querySelector<HTMLInputElement>('input.file-picker');
-    if (!input) throw new Error('no file picker');
-    const transfer = new DataTransfer();
-    transfer.items.add(file);
-    input.files = transfer.files;
-    input.dispatchEvent(new Event('change', { bubbles: true }));
+    pickFiles(el, [file]);
     await waitUntil(() => shadow(el).querySelector('[aria-label="Files to send"]')?.textContent.includes(file.name), 'not in the tray');
     button(shadow(el), 'Send')?.click();
     const read = await nio.readAttachment({ room: roomId, filename: file.name, timeout: 90 });
