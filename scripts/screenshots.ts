@@ -134,6 +134,102 @@ const attachmentShots: Shot[] = [PHONE, DESKTOP].flatMap((viewport) =>
   }),
 );
 
+/** Uploads fail (a refusal the outbox does not retry by itself), so the shot shows Retry. */
+const refusedUploads = async (_world: World, person: Person): Promise<void> => {
+  await person.context.route('**/_matrix/media/v3/upload**', (route) =>
+    route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ errcode: 'M_UNKNOWN', error: 'Bad upload' }) }),
+  );
+};
+
+/** Files sent, refused by the homeserver: the echoes with Retry. */
+const showsFailedUpload = async (person: Person, element: Locator): Promise<Locator> => {
+  await showsTray(person, element);
+  await element.getByRole('button', { name: 'Send' }).click();
+  await visible(person, element.getByRole('button', { name: 'Retry' }).first(), 'Retry on a failed upload');
+  return element;
+};
+
+let fieldNotes: { roomId: string; alias: string } | undefined;
+
+/** A room where Bob sent a document and a video (with its poster): what a member receives. */
+async function fieldNotesRoom(world: World): Promise<string> {
+  if (fieldNotes) return fieldNotes.alias;
+  fieldNotes = await createMembersRoom(world, 'Field notes', [world.alice, world.bob]);
+  const { roomId } = fieldNotes;
+  const bob = world.bob.peer;
+  const pdf = Buffer.alloc(2_400_000, 1);
+  const pdfUrl = await bob.upload(pdf, 'application/pdf', 'Survey results 2026.pdf');
+  await bob.sendEvent(roomId, 'm.room.message', {
+    msgtype: 'm.file',
+    body: 'Survey results 2026.pdf',
+    filename: 'Survey results 2026.pdf',
+    url: pdfUrl,
+    info: { mimetype: 'application/pdf', size: pdf.length },
+  });
+  const poster = await readFile(path.join(root, 'docs/screenshots/room-member-1280.png'));
+  const posterUrl = await bob.upload(poster, 'image/png', 'poster.png');
+  // The video's bytes are never fetched before Play: any bytes stand for them in a picture.
+  const videoUrl = await bob.upload(Buffer.alloc(3_100_000, 2), 'video/webm', 'walkthrough.webm');
+  await bob.sendEvent(roomId, 'm.room.message', {
+    msgtype: 'm.video',
+    body: 'walkthrough.webm',
+    filename: 'walkthrough.webm',
+    url: videoUrl,
+    info: {
+      mimetype: 'video/webm',
+      size: 3_100_000,
+      w: 1280,
+      h: 720,
+      duration: 83_000,
+      thumbnail_url: posterUrl,
+      thumbnail_info: { w: 1280, h: 720, mimetype: 'image/png', size: poster.length },
+    },
+  });
+  return fieldNotes.alias;
+}
+
+/** Bob's document and video, the video before it is played (its poster and Play button). */
+const showsReceivedMedia = async (person: Person, element: Locator): Promise<Locator> => {
+  await showsMessages(person, element);
+  await visible(person, element.locator('button.video-poster img.poster'), 'the video’s poster');
+  await visible(person, element.locator('a.file'), 'the received file');
+  return element;
+};
+
+const receivedShots: Shot[] = [PHONE, DESKTOP].flatMap((viewport) =>
+  [false, true].flatMap((dark): Shot[] => {
+    const theme = dark ? '-dark' : '';
+    const suffix = `${dark ? ', dark' : ''}, ${viewport.width} px`;
+    return [
+      {
+        file: `room-attach-failed${theme}-${viewport.width}.png`,
+        caption: `Uploads the homeserver refused: each echo keeps its file with Retry and Cancel${suffix}`,
+        viewport,
+        ...(dark ? { dark } : {}),
+        member: (world) => world.alice,
+        spec: () => (dark ? { theme: 'dark', elements: [] } : { elements: [] }),
+        prepare: refusedUploads,
+        reach: (_world, person, element) => showsFailedUpload(person, element),
+      },
+      {
+        file: `room-attach-received${theme}-${viewport.width}.png`,
+        caption: `A file and a video received: name, size and download; the video's poster, length and Play, nothing fetched before Play${suffix}`,
+        viewport,
+        ...(dark ? { dark } : {}),
+        member: (world) => world.alice,
+        spec: (world) => ({
+          ...(dark ? { theme: 'dark' as const } : {}),
+          elements: [roomElement(world, fieldNotes?.alias ?? '', dark ? { theme: 'dark' } : {})],
+        }),
+        prepare: async (world) => {
+          await fieldNotesRoom(world);
+        },
+        reach: (_world, person, element) => showsReceivedMedia(person, element),
+      },
+    ];
+  }),
+);
+
 let garden: { roomId: string; alias: string } | undefined;
 
 /**
@@ -608,7 +704,7 @@ ${rows.join('\n')}
 `;
 }
 
-shots.push(...attachmentShots, ...moderationShots);
+shots.push(...attachmentShots, ...receivedShots, ...moderationShots);
 const only = process.argv.slice(2);
 const chosen = shots.filter((shot) => only.length === 0 || only.some((prefix) => shot.file.startsWith(prefix)));
 await mkdir(folder, { recursive: true });

@@ -6,9 +6,10 @@
  * table and writes bench-results/<name>.json; the summary goes to bench-results/summary.json.
  *
  * Scenarios: sizes (pnpm build), sync (run.ts), peers, churn, threads (a thread of 500 replies), feed, crypto,
- * notifications, companion, counts, moderation (each its own Synapse with the site's companion beside it), scale (its
- * own PostgreSQL + workers deployment), sending (the 10,000-message history is seeded last, so the other scenarios run
- * on a small database). Each file runs alone too: `node test/bench/<file>.ts`.
+ * notifications, upload (upload-browser.ts), companion, counts, moderation (each its own Synapse with the site's
+ * companion beside it), scale (its own PostgreSQL + workers deployment), sending (the 10,000-message history is
+ * seeded last, so the other scenarios run on a small database). Each file runs alone too:
+ * `node test/bench/<file>.ts`.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -54,6 +55,7 @@ const LIMIT_S: Record<string, number> = {
   moderation: 600,
   scale: 1800,
   threads: 600,
+  upload: 400,
 };
 /** How long the timed scenarios wait for a first seeding of the long history (`OMNI_BENCH_SEED_LIMIT_S`). */
 const SEED_LIMIT_S = Number(process.env['OMNI_BENCH_SEED_LIMIT_S'] ?? 1800);
@@ -86,6 +88,7 @@ const scenarios: Record<string, Scenario> = {
   notifications: async (hs) => (await import('./notifications.ts')).runNotificationsBench(hs),
   sending: async (hs) => (await import('./sending.ts')).runSendingBench(hs, history),
   // Its own site (Synapse with the companion registered): the shared Synapse has no application service.
+  upload: async (hs) => (await import('./upload-browser.ts')).runUploadBench(hs),
   moderation: async () => {
     await (await import('./moderation.ts')).runModerationBench();
   },
@@ -614,6 +617,53 @@ async function summarise(since: number, ran: readonly string[]): Promise<{ rows:
   if (scale) {
     const { scaleFigures } = await import('./scale.ts');
     for (const figure of scaleFigures(scale)) add({ scenario: 'scale', ...figure });
+  }
+
+  const upload = ran.includes('upload') ? await writtenSince('upload-browser', since) : undefined;
+  if (upload) {
+    const encrypted = obj(upload['encrypted']);
+    const echo = num(obj(upload['paste'])['enterToLocalEchoMs']);
+    const longTasks = num(encrypted['longTasks']);
+    add({
+      scenario: 'upload',
+      figure: 'pasted image: Enter → local echo with its picture',
+      value: echo,
+      unit: 'ms',
+      target: '≤ 16.7 ms',
+      ok: check(echo, (v) => v <= 16.7),
+    });
+    add({
+      scenario: 'upload',
+      figure: '20 MB plain upload',
+      value: num(obj(upload['plain'])['mbPerS']),
+      unit: 'MB/s',
+      target: '—',
+      ok: undefined,
+    });
+    add({
+      scenario: 'upload',
+      figure: '20 MB encrypted upload',
+      value: num(encrypted['mbPerS']),
+      unit: 'MB/s',
+      target: '—',
+      ok: undefined,
+    });
+    add({
+      scenario: 'upload',
+      figure: 'encrypted / plain throughput',
+      value: num(upload['ratioEncryptedToPlain']),
+      unit: '',
+      target: '—',
+      ok: undefined,
+    });
+    add({
+      scenario: 'upload',
+      figure: 'long tasks (> 50 ms) during the encrypted upload',
+      value: longTasks,
+      unit: '',
+      target: '0',
+      ok: check(longTasks, (v) => v === 0),
+    });
   }
 
   const ratios: Row[] = [];

@@ -60,7 +60,12 @@ async function cpuSeconds(pid: number): Promise<number> {
   }
 }
 
-async function openRoom(browser: Browser, url: string, member: Peer, homeserver: string): Promise<{ page: Page; close(): Promise<void> }> {
+export async function openRoom(
+  browser: Browser,
+  url: string,
+  member: Peer,
+  homeserver: string,
+): Promise<{ page: Page; close(): Promise<void> }> {
   const context = await browser.newContext({ viewport: { width: 900, height: 900 } });
   const page = await context.newPage();
   await page.goto(url);

@@ -8,7 +8,7 @@
  *    target: under 50 ms, the browser's long-task threshold — and during the whole encrypted upload (which
  *    includes Node's own fetch sending a 20 MB body; in a browser XMLHttpRequest sends it off the main thread).
  *
- * The browser figures (long tasks in Chromium, paste → local echo) are not measured here yet. Prints a table
+ * The browser figures (long tasks in Chromium, paste → local echo) are upload-browser.ts's (`pnpm bench upload`). Prints a table
  * and writes bench-results/upload.json. A command that prints figures, not a test.
  */
 import { mkdir, writeFile } from 'node:fs/promises';

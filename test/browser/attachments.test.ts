@@ -20,7 +20,7 @@ import {
 import { sessionFor, type MessageItem, type RoomHandle } from '@omnisocial/core';
 import { signIn, signOut } from '@omnisocial/chat';
 import type { OmniRoom } from '../../packages/elements/src/components/room/omni-room.ts';
-import { button, pngBytes, quietWindow, shadow, textbox, typeAndSend } from './dom.ts';
+import { button, pickFiles, pngBytes, quietWindow, shadow, textbox, typeAndSend } from './dom.ts';
 
 interface H5scVector {
   readonly payload: string;
@@ -28,15 +28,7 @@ interface H5scVector {
 
 const tray = (el: Element): HTMLElement | null => shadow(el).querySelector<HTMLElement>('[aria-label="Files to send"]');
 
-/** Gives files to the composer's picker as the browser does after the member chose them. */
-function pick(el: Element, files: File[]): void {
-  const input = shadow(el).querySelector<HTMLInputElement>('input.file-picker');
-  if (!input) throw new Error('no file picker next to "Attach files"');
-  const transfer = new DataTransfer();
-  for (const file of files) transfer.items.add(file);
-  input.files = transfer.files;
-  input.dispatchEvent(new Event('change', { bubbles: true }));
-}
+const pick = pickFiles;
 
 async function png(name: string, width = 1200, height = 900): Promise<File> {
   return new File([new Uint8Array(await pngBytes(width, height, '#3366cc'))], name, { type: 'image/png' });

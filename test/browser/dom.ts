@@ -113,3 +113,13 @@ export { ignoreResizeObserverLoop } from '@omnisocial/testing/browser';
  * tests' twin is in test/support/wait.ts, outside this project's root.)
  */
 export const quietWindow = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Gives files to the composer's picker (next to "Attach files") as the browser does after the member chose them. */
+export function pickFiles(el: Element, files: readonly File[]): void {
+  const input = shadow(el).querySelector<HTMLInputElement>('input.file-picker');
+  if (!input) throw new Error('no file picker next to "Attach files"');
+  const transfer = new DataTransfer();
+  for (const file of files) transfer.items.add(file);
+  input.files = transfer.files;
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+}

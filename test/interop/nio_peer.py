@@ -25,12 +25,14 @@ Run with Debian's /usr/bin/python3 (python3-matrix-nio, python3-olm). The store 
 """
 
 import asyncio
+import base64
 import json
 import logging
 import shutil
 import sys
 import tempfile
 
+from nio.crypto.attachments import decrypt_attachment
 from nio import (
     AsyncClient,
     AsyncClientConfig,
@@ -43,7 +45,10 @@ from nio import (
     ToDeviceResponse,
 )
 
-COMMANDS = {"login", "join", "wait_member", "trust", "send", "wait_message", "send_event", "redact", "wait_event", "forward_key"}
+COMMANDS = {
+    "login", "join", "wait_member", "trust", "send", "wait_message", "send_event", "redact", "wait_event", "forward_key",
+    "read_attachment", "send_image",
+}
 
 
 class Peer:
@@ -206,6 +211,51 @@ class Peer:
         if not isinstance(response, ToDeviceResponse):
             raise RuntimeError(f"sendToDevice failed: {response}")
         return {"content": content, "first_index": group_session.first_known_index}
+
+    async def read_attachment(self, room, filename, timeout=30):
+        """Reads back an encrypted attachment as another client does: waits for the decrypted event whose
+        `filename` (or `body`) is `filename`, downloads its ciphertext through authenticated media with this
+        session's token (nio 0.20 only knows the unauthenticated media API), checks and decrypts it with
+        nio's `decrypt_attachment`. Returns the content and the plaintext (base64)."""
+        def found():
+            for room_id, source, decrypted in self.events:
+                content = source.get("content", {})
+                if room_id == room and decrypted and filename in (content.get("filename"), content.get("body")):
+                    return content
+            return None
+
+        content = await self.until(found, timeout, f"an attachment {filename!r} in {room}")
+        file = content.get("file")
+        if not isinstance(file, dict):
+            raise RuntimeError(f"{filename} has no encrypted file: {content}")
+        server, media_id = file["url"][len("mxc://"):].split("/", 1)
+        url = f"{self.client.homeserver}/_matrix/client/v1/media/download/{server}/{media_id}"
+        headers = {"Authorization": f"Bearer {self.client.access_token}"}
+        async with self.client.client_session.get(url, headers=headers) as response:
+            if response.status != 200:
+                raise RuntimeError(f"download failed: HTTP {response.status}")
+            ciphertext = await response.read()
+        plain = decrypt_attachment(ciphertext, file["key"]["k"], file["hashes"]["sha256"], file["iv"])
+        return {"content": content, "data": base64.b64encode(plain).decode()}
+
+    async def send_image(self, room, name, data, mimetype, width, height):
+        """Sends an encrypted `m.image` as nio does: the bytes encrypted and uploaded by `upload(encrypt=True)`,
+        the keys in `content.file`, inside a Megolm-encrypted event."""
+        await self.until(lambda: room in self.client.rooms and self.client.rooms[room].encrypted, 30, f"{room} to be encrypted")
+        plain = base64.b64decode(data)
+        uploaded, keys = await self.client.upload(lambda *_: plain, "application/octet-stream", encrypt=True, filesize=len(plain))
+        if not hasattr(uploaded, "content_uri"):
+            raise RuntimeError(f"upload failed: {uploaded}")
+        content = {
+            "msgtype": "m.image",
+            "body": name,
+            "info": {"mimetype": mimetype, "size": len(plain), "w": width, "h": height},
+            "file": {**keys, "url": uploaded.content_uri, "mimetype": mimetype},
+        }
+        response = await self.client.room_send(room, "m.room.message", content, ignore_unverified_devices=True)
+        if not hasattr(response, "event_id"):
+            raise RuntimeError(f"send failed: {response}")
+        return response.event_id
 
     async def close(self):
         if self.sync_task:

@@ -6,9 +6,9 @@
 import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { NioEvent, NioForwardedKey, NioMessage } from '@omnisocial/testing/browser';
+import type { NioAttachment, NioEvent, NioForwardedKey, NioMessage } from '@omnisocial/testing/browser';
 
-export type { NioEvent, NioForwardedKey, NioMessage };
+export type { NioAttachment, NioEvent, NioForwardedKey, NioMessage };
 
 const SCRIPT = fileURLToPath(new URL('../interop/nio_peer.py', import.meta.url));
 const PYTHON = process.env['OMNI_NIO_PYTHON'] ?? '/usr/bin/python3';
@@ -24,6 +24,8 @@ export interface NioCommands {
   send_event: { args: { room: string; type: string; content: Record<string, unknown> }; result: string };
   redact: { args: { room: string; event_id: string; reason?: string }; result: string };
   wait_event: { args: { room: string; where: Record<string, unknown>; timeout?: number }; result: NioEvent };
+  read_attachment: { args: { room: string; filename: string; timeout?: number }; result: NioAttachment };
+  send_image: { args: { room: string; name: string; data: string; mimetype: string; width: number; height: number }; result: string };
   forward_key: {
     args: { room: string; event_id: string; user: string; device: string; timeout?: number };
     result: NioForwardedKey;

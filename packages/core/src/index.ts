@@ -22,6 +22,8 @@ export {
   type PostRoomTarget,
 } from './posts/posts.ts';
 export { MediaError, type MediaErrorCode } from './media/media.ts';
+export { acceptTokens, checkFileRules, parseSize, type FileRules } from './media/file-rules.ts';
+export { blurhashPicture } from './media/blurhash-picture.ts';
 export type {
   AccessTokenSignIn,
   ActionsOnMember,

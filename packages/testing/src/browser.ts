@@ -201,6 +201,12 @@ export interface NioForwardedKey {
   first_index: number;
 }
 
+/** An encrypted attachment nio read back: the event's content and the plaintext nio decrypted (base64). */
+export interface NioAttachment {
+  content: Record<string, unknown>;
+  data: string;
+}
+
 export interface RemoteNioPeer {
   /** Logs in with a password as `device`, uploads its keys and starts syncing. */
   login(args: { homeserver: string; user: string; password: string; device: string }): Promise<{ user_id: string; device_id: string }>;
@@ -221,6 +227,10 @@ export interface RemoteNioPeer {
    * an Olm-encrypted `m.forwarded_room_key`, whether or not either device trusts the other.
    */
   forwardKey(args: { room: string; event_id: string; user: string; device: string; timeout?: number }): Promise<NioForwardedKey>;
+  /** Downloads (authenticated media) and decrypts, with nio's own code, the attachment named `filename`. */
+  readAttachment(args: { room: string; filename: string; timeout?: number }): Promise<NioAttachment>;
+  /** Sends an encrypted `m.image` of these bytes (base64) as nio does. */
+  sendImage(args: { room: string; name: string; data: string; mimetype: string; width: number; height: number }): Promise<string>;
   close(): Promise<boolean>;
 }
 
@@ -242,6 +252,8 @@ export async function startNioPeer(): Promise<RemoteNioPeer> {
     redact: call('redact'),
     waitEvent: call('wait_event'),
     forwardKey: call('forward_key'),
+    readAttachment: call('read_attachment'),
+    sendImage: call('send_image'),
     close: () => command<boolean>('omni:nio-stop', { peer: id }),
   };
 }

@@ -4,8 +4,10 @@
  */
 import { fileType, type Content } from './attachment-content.ts';
 import { encryptAttachment, encryptedFile } from './encrypt.ts';
+import { judgedType, sniffType } from './file-type.ts';
 import { describeImage, type ImageDescription } from './image-info.ts';
-import { uploadMedia } from './upload.ts';
+import { describePlayable } from './playable-info.ts';
+import { attachmentKind, uploadMedia } from './upload.ts';
 
 export interface AttachmentUpload {
   readonly baseUrl: string;
@@ -48,14 +50,34 @@ export async function uploadAttachment(upload: AttachmentUpload): Promise<Conten
   const info: Content = { ...(content['info'] as Content | undefined) };
   const mimetype = typeof info['mimetype'] === 'string' ? info['mimetype'] : fileType(upload.file);
   const filename = typeof content['filename'] === 'string' ? content['filename'] : 'file';
+  const judged = judgedType(mimetype, await sniffType(upload.file));
+  if (content['msgtype'] !== 'm.file' && attachmentKind(judged) !== KIND_OF[String(content['msgtype'])]) {
+    // The name or the browser claimed a picture or a recording the bytes are not: receivers must not play it.
+    content['msgtype'] = 'm.file';
+    info['mimetype'] = judged;
+  }
+  Object.assign(info, await describe(upload, content, filename));
+  upload.signal?.throwIfAborted();
+  const sentType = typeof info['mimetype'] === 'string' ? info['mimetype'] : mimetype;
+  const where = await put(upload, upload.file, sentType, filename, upload.onProgress);
+  return { ...content, info, ...where };
+}
+
+const KIND_OF: Readonly<Record<string, string>> = { 'm.image': 'image', 'm.video': 'video', 'm.audio': 'audio' };
+
+/** The `info` an image, a video or a recording adds; an image that does not decode becomes `m.file`. */
+async function describe(upload: AttachmentUpload, content: Content, filename: string): Promise<Content> {
   if (content['msgtype'] === 'm.image') {
     const image = await describeImage(upload.file);
-    if (image) Object.assign(info, await imageInfo(upload, image, filename));
-    else content['msgtype'] = 'm.file';
+    if (image) return imageInfo(upload, image, filename);
+    content['msgtype'] = 'm.file';
+    return {};
   }
-  upload.signal?.throwIfAborted();
-  const where = await put(upload, upload.file, mimetype, filename, upload.onProgress);
-  return { ...content, info, ...where };
+  if (content['msgtype'] !== 'm.video' && content['msgtype'] !== 'm.audio') return {};
+  const playable = await describePlayable(upload.file, content['msgtype'] === 'm.video' ? 'video' : 'audio');
+  if (!playable) return {};
+  const picture = playable.picture ? await imageInfo(upload, playable.picture, filename) : {};
+  return { ...picture, ...(playable.duration !== undefined ? { duration: playable.duration } : {}) };
 }
 
 async function imageInfo(upload: AttachmentUpload, image: ImageDescription, filename: string): Promise<Content> {

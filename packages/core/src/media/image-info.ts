@@ -62,14 +62,23 @@ export async function describeImage(file: Blob): Promise<ImageDescription | unde
     return undefined;
   }
   try {
-    const { width, height } = bitmap;
-    if (width === 0 || height === 0) return undefined;
-    const blurhash = blurhashOf(bitmap);
-    const thumbnail = width > THUMBNAIL_BOX.width || height > THUMBNAIL_BOX.height ? await thumbnailOf(bitmap) : undefined;
-    return { width, height, ...(blurhash ? { blurhash } : {}), ...(thumbnail ? { thumbnail } : {}) };
+    return await describeBitmap(bitmap, false);
   } finally {
     bitmap.close();
   }
+}
+
+/**
+ * Describes a decoded picture (an image, or a video's frame); `alwaysThumbnail` draws one even when the
+ * picture is small (a video's poster: the video itself is not shown until it is played).
+ */
+export async function describeBitmap(bitmap: ImageBitmap, alwaysThumbnail: boolean): Promise<ImageDescription | undefined> {
+  const { width, height } = bitmap;
+  if (width === 0 || height === 0) return undefined;
+  const blurhash = blurhashOf(bitmap);
+  const large = width > THUMBNAIL_BOX.width || height > THUMBNAIL_BOX.height;
+  const thumbnail = alwaysThumbnail || large ? await thumbnailOf(bitmap) : undefined;
+  return { width, height, ...(blurhash ? { blurhash } : {}), ...(thumbnail ? { thumbnail } : {}) };
 }
 
 function blurhashOf(bitmap: ImageBitmap): string | undefined {

@@ -5,7 +5,7 @@
  */
 import { SAFE_IMAGE_TYPES } from './media.ts';
 
-export type UploadErrorCode = 'empty' | 'unreadable' | 'too-large' | 'rate-limited' | 'network' | 'http' | 'aborted';
+export type UploadErrorCode = 'empty' | 'unreadable' | 'too-large' | 'not-accepted' | 'rate-limited' | 'network' | 'http' | 'aborted';
 
 /** Why a file was refused or its upload failed, in words a member can act on. */
 export class UploadError extends Error {

@@ -196,7 +196,8 @@ export class RoomPeek {
   }
 
   view(): PeekView {
-    return { items: lightTimeline(this.#events, this.#state, this.#account.userId), hasMoreBefore: this.#older !== undefined };
+    // The session reading from outside loads media with its own token (a guest's too), so attachments show as pictures and files.
+    return { items: lightTimeline(this.#events, this.#state, this.#account.userId, 'media'), hasMoreBefore: this.#older !== undefined };
   }
 
   gone(error: OmniError): void {

@@ -55,6 +55,7 @@ function parseMedia(content: Json, body: string): MediaInfo | undefined {
   const height = asNumber(info?.['h']);
   const duration = asNumber(info?.['duration']);
   const thumbnail = parseThumbnail(info);
+  const blurhash = asString(info?.['xyz.amorgan.blurhash']);
   return {
     mxc: url,
     name: asString(content['filename']) ?? body,
@@ -65,6 +66,8 @@ function parseMedia(content: Json, body: string): MediaInfo | undefined {
     ...(encryption ? { encryption } : {}),
     ...(thumbnail ? { thumbnail } : {}),
     ...(duration !== undefined ? { duration } : {}),
+    // A blurhash is short; anything long is not one and is not decoded.
+    ...(blurhash !== undefined && blurhash.length >= 6 && blurhash.length <= 100 ? { blurhash } : {}),
   };
 }
 

@@ -23,11 +23,22 @@ function objects(values: readonly unknown[]): Json[] {
  * Timeline items for events in timeline order (oldest first) and the member state that came with them,
  * named from that state and the timeline's own member events (which are newer).
  */
-export function plainTimeline(events: readonly unknown[], state: readonly unknown[], ownUserId: string): TimelineItem[] {
+export function plainTimeline(
+  events: readonly unknown[],
+  state: readonly unknown[],
+  ownUserId: string,
+  /** `media` where the reader can load media (the engine's session, peeking): attachments are shown as such. */
+  attachments: 'text' | 'media' = 'text',
+): TimelineItem[] {
   const timeline = objects(events).filter((event) => event['type'] !== 'm.room.encrypted');
   const members = membersOf([...objects(state), ...timeline]);
   return timelineItems(
     timeline.map((json) => ({ json })),
-    { ownUserId, members, attachmentText: ATTACHMENT_TEXT, held: heldMessages([...objects(state), ...timeline]) },
+    {
+      ownUserId,
+      members,
+      ...(attachments === 'text' ? { attachmentText: ATTACHMENT_TEXT } : {}),
+      held: heldMessages([...objects(state), ...timeline]),
+    },
   ).items;
 }

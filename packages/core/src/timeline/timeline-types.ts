@@ -70,6 +70,8 @@ export interface MediaInfo {
   readonly thumbnail?: MediaThumbnail;
   /** Audio or video length in milliseconds. */
   readonly duration?: number;
+  /** A blurhash of the picture (`xyz.amorgan.blurhash`), drawn in its box until it loads. */
+  readonly blurhash?: string;
   /** The local echo of an image being sent: a blob URL of the member's own file, shown until the server has it. */
   readonly localUrl?: string;
 }

@@ -14,6 +14,7 @@ import { OmniErrorEvent, OmniMessagesChangeEvent, OmniSessionChangeEvent, OmniUn
 import { ThemeController, type ThemeName } from '../theme/tokens.ts';
 import { MentionJump } from './mention-jump.ts';
 import { NotificationsController } from './notifications.ts';
+import { checkWithRules, fileRulesFor, type FileRuleProperties } from './file-rules.ts';
 import { RoomController, type RoomTarget, type RoomViewState } from './room-controller.ts';
 import { ThreadPanelController } from './thread-panel.ts';
 import { commentItems, type CommentSort } from '../components/thread/comments.ts';
@@ -39,6 +40,8 @@ export interface RoomViewOptions {
   noun?: ErrorStateNoun;
   /** `layout="comments"`: how the comments are sorted (undefined: a chat). Replying to a comment replies in its thread. */
   comments?: () => CommentSort | undefined;
+  /** The site's file rules (`accept-files`, `guest-accept-files`, `max-file-size`). */
+  files?: () => FileRuleProperties;
 }
 
 /** The words of the states before a room is shown, which differ per view. */
@@ -129,7 +132,11 @@ export class RoomViewController implements ReactiveController {
       edit: (eventId, body) => this.room.edit(eventId, body),
       setTyping: (typing) => this.room.setTyping(typing),
       searchMembers: (query) => this.room.searchMembers(query, 8),
-      checkAttachment: (file) => this.room.checkAttachment(file),
+      checkAttachment: (file) =>
+        options.files
+          ? checkWithRules(file, options.files(), this.room.guest, (checked) => this.room.checkAttachment(checked))
+          : this.room.checkAttachment(file),
+      acceptFiles: () => (options.files ? fileRulesFor(options.files(), this.room.guest).accept : undefined),
       sendAttachment: (file, caption, replyTo) =>
         this.room.sendAttachment(file, { ...(caption ? { caption } : {}), ...(replyTo ? { replyTo } : {}) }),
       sent: () => void this.timeline.scrollToLatest(),

@@ -16,12 +16,19 @@ export type AttributeTable = Readonly<Record<string, AttributeDeclaration>>;
 
 const homeserver = { attribute: 'homeserver', fallback: '' } as const;
 const theme = { attribute: 'theme', fallback: 'light' } as const;
+/** The site's rules for the files members send (docs/attachments.md). */
+const acceptFiles = { attribute: 'accept-files', fallback: '' } as const;
+const guestAcceptFiles = { attribute: 'guest-accept-files', fallback: '' } as const;
+const maxFileSize = { attribute: 'max-file-size', fallback: '' } as const;
 
 /** `<omni-room>`'s attributes that reach its view. */
 export const roomAttributes = {
   homeserver,
   room: { attribute: 'room', fallback: '' },
   theme,
+  acceptFiles,
+  guestAcceptFiles,
+  maxFileSize,
 } as const satisfies AttributeTable;
 
 /** `<omni-chat>`'s attributes that reach its view. */
@@ -36,6 +43,9 @@ export const chatAttributes = {
   companionBot: { attribute: 'companion-bot', fallback: '' },
   layout: { attribute: 'layout', fallback: 'chat' },
   theme,
+  acceptFiles,
+  guestAcceptFiles,
+  maxFileSize,
 } as const satisfies AttributeTable;
 
 /** `<omni-dm>`'s attributes that reach its view. */
@@ -43,6 +53,8 @@ export const dmAttributes = {
   user: { attribute: 'user', fallback: '' },
   homeserver,
   theme,
+  acceptFiles,
+  maxFileSize,
 } as const satisfies AttributeTable;
 
 /**

@@ -75,6 +75,12 @@ export class OmniRoom extends OmniShell {
   declare room: string;
   /** `light` (default), `dark`, or `auto` (the page's `color-scheme`, then `prefers-color-scheme`). */
   declare theme: ThemeName;
+  /** Which files members may send, as the HTML `accept` attribute lists them (`image/*`, `.pdf`), judged from the bytes; `none` for none. Default: any. */
+  declare acceptFiles: string;
+  /** The same for guests, in place of `accept-files` (e.g. `image/*`: guests send images only). */
+  declare guestAcceptFiles: string;
+  /** The largest file members may send (`5 MB`, `500 kB`, bytes), below the homeserver's own limit. */
+  declare maxFileSize: string;
 
   static override readonly shell: ShellConfig = {
     kind: 'room',
@@ -146,6 +152,12 @@ export class OmniChat extends OmniShell {
   declare layout: string;
   /** `light` (default), `dark`, or `auto`. */
   declare theme: ThemeName;
+  /** Which files members may send, as the HTML `accept` attribute lists them (`image/*`, `.pdf`), judged from the bytes; `none` for none. Default: any. */
+  declare acceptFiles: string;
+  /** The same for guests, in place of `accept-files` (e.g. `image/*`: guests send images only). */
+  declare guestAcceptFiles: string;
+  /** The largest file members may send (`5 MB`, `500 kB`, bytes), below the homeserver's own limit. */
+  declare maxFileSize: string;
 
   static override readonly shell: ShellConfig = {
     kind: 'chat',
@@ -203,6 +215,10 @@ export class OmniDm extends OmniShell {
   declare homeserver: string;
   /** `light` (default), `dark`, or `auto`. */
   declare theme: ThemeName;
+  /** Which files members may send, as the HTML `accept` attribute lists them (`image/*`, `.pdf`), judged from the bytes; `none` for none. Default: any. */
+  declare acceptFiles: string;
+  /** The largest file members may send (`5 MB`, `500 kB`, bytes), below the homeserver's own limit. */
+  declare maxFileSize: string;
 
   static override readonly shell: ShellConfig = {
     kind: 'dm',

@@ -102,8 +102,15 @@ export class OmniChatView extends OmniView {
   /** `light` (default), `dark`, or `auto` (the page's `color-scheme`, then `prefers-color-scheme`). */
   declare theme: ThemeName;
   #sort: CommentSort = 'oldest';
+  /** Which files members may send (`image/*`, `.pdf`; `none`); default any. */
+  declare acceptFiles: string;
+  /** Which files guests may send, in place of `accept-files`. */
+  declare guestAcceptFiles: string;
+  /** The largest file members may send (`5 MB`), below the homeserver's limit. */
+  declare maxFileSize: string;
 
   readonly #view = new RoomViewController(this, {
+    files: () => this,
     target: () => {
       const target = this.#target();
       return {

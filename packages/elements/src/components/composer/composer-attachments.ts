@@ -8,6 +8,8 @@ export interface AttachmentActions {
   /** Rejects with a message naming the file when it cannot be sent (empty, unreadable, too large). */
   checkAttachment(file: File): Promise<void>;
   sendAttachment(file: File, caption?: string, replyTo?: string): Promise<void>;
+  /** The types the site accepts, offered first by the file picker (the check judges the bytes anyway). */
+  accept?(): string | undefined;
 }
 
 interface TrayFile {
@@ -190,8 +192,21 @@ export class ComposerAttachments {
   };
 
   renderButton(disabled: boolean): TemplateResult | typeof nothing {
-    if (!this.#actions()) return nothing;
-    return html`<input class="file-picker" type="file" multiple hidden tabindex="-1" aria-hidden="true" @change=${this.#onPick} /><button
+    const actions = this.#actions();
+    if (!actions) return nothing;
+    const accept = actions.accept?.();
+    // `none` is not a type a picker knows; the check refuses such a file anyway.
+    const pickerAccept = accept && accept.toLowerCase() !== 'none' ? accept : undefined;
+    return html`<input
+        class="file-picker"
+        type="file"
+        multiple
+        hidden
+        tabindex="-1"
+        aria-hidden="true"
+        accept=${pickerAccept ?? nothing}
+        @change=${this.#onPick}
+      /><button
         type="button"
         class="icon attach"
         part="attach-button"

@@ -22,6 +22,8 @@ export interface ComposerActions {
   searchMembers(query: string): Promise<readonly MemberInfo[]>;
   /** Checks a file when it is added (rejects with a message naming it); without it, no files can be attached. */
   checkAttachment?(file: File): Promise<void>;
+  /** The file types the site accepts (the picker's `accept`); undefined for any. */
+  acceptFiles?(): string | undefined;
   /** Queues a file, with the composer's text as its caption. */
   sendAttachment?(file: File, caption?: string, replyTo?: string): Promise<void>;
   /** Called after a message went out, e.g. to scroll the timeline to it. */

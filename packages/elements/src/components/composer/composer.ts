@@ -83,6 +83,7 @@ export class ComposerController implements ReactiveController {
       return {
         checkAttachment: (file) => actions.checkAttachment?.(file) ?? Promise.resolve(),
         sendAttachment: (file, caption, replyTo) => actions.sendAttachment?.(file, caption, replyTo) ?? Promise.resolve(),
+        accept: () => actions.acceptFiles?.(),
       };
     });
     this.#size = new ComposerSize(

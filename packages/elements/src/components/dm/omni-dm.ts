@@ -72,8 +72,13 @@ export class OmniDmView extends OmniView {
   declare user: string;
   /** `light` (default), `dark`, or `auto` (the page's `color-scheme`, then `prefers-color-scheme`). */
   declare theme: ThemeName;
+  /** Which files members may send (`image/*`, `.pdf`; `none`); default any. */
+  declare acceptFiles: string;
+  /** The largest file members may send (`5 MB`), below the homeserver's limit. */
+  declare maxFileSize: string;
 
   readonly #view = new RoomViewController(this, {
+    files: () => this,
     target: () => {
       const user = this.user.trim();
       return { homeserver: this.homeserver, room: user ? `dm\n${user}` : '', open: (session) => session.openDirectRoom(user) };

@@ -50,6 +50,7 @@ export const messageMediaStyles = css`
   }
 
   .image-open {
+    position: relative;
     display: block;
     inline-size: 100%;
     block-size: 100%;
@@ -71,6 +72,28 @@ export const messageMediaStyles = css`
     inline-size: 100%;
     block-size: 100%;
     background: var(--_color-surface-2);
+  }
+
+  .media-loading .blur,
+  .media.unavailable .blur {
+    display: block;
+    inline-size: 100%;
+    block-size: 100%;
+  }
+
+  .media.unavailable {
+    position: relative;
+    background: var(--_color-surface-2);
+  }
+
+  .media.unavailable .media-unavailable {
+    position: absolute;
+    inset-inline: 0;
+    inset-block-end: 0;
+    margin: 0;
+    padding: var(--_space-xs) var(--_space-s);
+    background: var(--_color-surface);
+    color: var(--_color-text);
   }
 
   .media.audio {
@@ -106,6 +129,54 @@ export const messageMediaStyles = css`
     background: var(--_color-surface);
     color: var(--_color-text);
     cursor: pointer;
+  }
+
+  .media-play.video-poster {
+    position: relative;
+    display: grid;
+    place-items: center;
+    max-inline-size: 100%;
+    padding: 0;
+    overflow: hidden;
+    background: var(--_color-surface-2);
+  }
+
+  .video-poster .poster {
+    position: absolute;
+    inset: 0;
+    inline-size: 100%;
+    block-size: 100%;
+    object-fit: cover;
+  }
+
+  .video-poster .play-icon {
+    position: relative;
+    inline-size: 3rem;
+    block-size: 3rem;
+  }
+
+  .video-poster .play-label {
+    position: absolute;
+    inset-inline: 0;
+    inset-block-end: 0;
+    padding: var(--_space-xs) var(--_space-s);
+    background: rgb(0 0 0 / 60%);
+    color: #fff;
+    font-size: 0.875em;
+    text-align: start;
+    overflow-wrap: anywhere;
+  }
+
+  .still-badge {
+    position: absolute;
+    inset-block-start: var(--_space-xs);
+    inset-inline-start: var(--_space-xs);
+    padding: 0 var(--_space-xs);
+    border-radius: var(--_radius-s);
+    background: rgb(0 0 0 / 65%);
+    color: #fff;
+    font-size: 0.75em;
+    font-weight: 600;
   }
 
   .caption {

@@ -2,29 +2,21 @@ import { msg } from '@lit/localize';
 import { html, nothing, type TemplateResult } from 'lit';
 import { AsyncDirective, directive } from 'lit/async-directive.js';
 import { ref } from 'lit/directives/ref.js';
-import type { MediaInfo, MediaRequest, MemberInfo, MessageItem } from '@omnisocial/core';
+import { blurhashPicture, type MediaInfo, type MediaRequest, type MemberInfo, type MessageItem } from '@omnisocial/core';
 import { styleProperties } from '../../base/style-properties.ts';
-import { humanSize } from './media-size.ts';
+import { humanSize, MEDIA_BOX, mediaBox } from './media-size.ts';
+import { renderPlayButton } from './media-play.ts';
+import { showsStill, stillFrame } from './media-still.ts';
 import { renderSending } from './message-sending.ts';
 
-export { humanSize } from './media-size.ts';
+export { humanSize, MEDIA_BOX, mediaBox } from './media-size.ts';
 
 /** Fetches media through the session's authenticated media loader; resolves to a blob URL. */
 export type LoadMedia = (request: MediaRequest) => Promise<string>;
 
-/** The largest box an image or video takes in the timeline, in CSS pixels. */
-export const MEDIA_BOX = { width: 320, height: 240 } as const;
-/** Thumbnails are asked for at twice the box, for high-density screens (one size, so they are shared). */
 const THUMBNAIL_SIZE = { width: MEDIA_BOX.width * 2, height: MEDIA_BOX.height * 2 } as const;
 const AVATAR_SIZE = { width: 96, height: 96 } as const;
 
-/** The box an image or video is drawn in: its own aspect ratio, scaled down to fit `MEDIA_BOX`, known before it loads. */
-export function mediaBox(media: Pick<MediaInfo, 'width' | 'height'>): { width: number; height: number } {
-  const { width, height } = media;
-  if (!width || !height || width <= 0 || height <= 0) return { ...MEDIA_BOX };
-  const scale = Math.min(1, MEDIA_BOX.width / width, MEDIA_BOX.height / height);
-  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
-}
 
 function requestKey(request: MediaRequest): string {
   const size = request.thumbnail ? `${request.thumbnail.width}x${request.thumbnail.height}` : '';
@@ -163,6 +155,8 @@ class ImageDirective extends MediaDirective {
   #loader: LoadMedia | undefined;
   #viewerOpen = false;
   #trigger: HTMLElement | undefined;
+  #still: { readonly of: string; readonly url?: string } | undefined;
+  #blur: { readonly hash: string; readonly url?: string } | undefined;
 
   render(media: MediaInfo, alt: string, loader: LoadMedia | undefined, tab: number): unknown {
     if (media !== this.#media) this.#full.reset();
@@ -194,36 +188,80 @@ class ImageDirective extends MediaDirective {
     const media = this.#media;
     if (!media) return nothing;
     const preview = this.#preview;
-    if (preview.status === 'failed') {
-      return html`<div class="body plain" dir="auto">${this.#alt}</div>
-        <p class="media-unavailable" part="media-unavailable">${msg('Media unavailable')}</p>`;
-    }
     const box = mediaBox(media.width && media.height ? media : (media.thumbnail ?? media));
     // The box has its final size before anything loads, so the timeline does not shift.
     const frame = styleProperties({ 'inline-size': `${box.width}px`, 'aspect-ratio': `${box.width} / ${box.height}` });
+    const blur = this.#blurOf(media);
+    const blurred = blur ? html`<img class="blur" alt="" src=${blur} />` : nothing;
+    if (preview.status === 'failed') {
+      // Where the picture's size is known its box stays, blurred when a blurhash came with it, with the reason in it.
+      if (!media.width || !media.height) {
+        return html`<div class="body plain" dir="auto">${this.#alt}</div>
+          <p class="media-unavailable" part="media-unavailable">${msg('Media unavailable')}</p>`;
+      }
+      return html`<div class="body plain" dir="auto">${this.#alt}</div>
+        <div class="media image unavailable" part="media-image" style=${frame}>
+          ${blurred}
+          <p class="media-unavailable" part="media-unavailable">${msg('Media unavailable')}</p>
+        </div>`;
+    }
+    const still = showsStill(media.mimetype);
+    const picture = preview.url && still ? this.#stillOf(preview.url) : preview.url;
     return html`<div class="media image" part="media-image" style=${frame}>
         ${
-          preview.status === 'ready' && preview.url
+          preview.status === 'ready' && picture
             ? html`<button
                 type="button"
                 class="image-open"
                 tabindex=${this.#tab}
-                title=${msg('Open full size')}
+                title=${still ? msg('Open to play the animation') : msg('Open full size')}
                 @click=${(e: Event) => this.#open(e)}
               >
+                ${still ? html`<span class="still-badge" aria-hidden="true">${msg('Paused')}</span>` : nothing}
                 <img
                   alt=${this.#alt}
-                  src=${preview.url}
+                  src=${picture}
                   width=${box.width}
                   height=${box.height}
                   decoding="async"
                   @error=${() => preview.fail()}
                 />
               </button>`
-            : html`<span class="media-loading" role="img" aria-label=${this.#alt}></span>`
+            : html`<span class="media-loading" role="img" aria-label=${this.#alt}>${blurred}</span>`
         }
       </div>
       ${this.#viewerOpen ? this.#viewer() : nothing}`;
+  }
+
+  /** The picture's blurhash as a picture of its own, once drawn (undefined without one). */
+  #blurOf(media: MediaInfo): string | undefined {
+    const hash = media.blurhash;
+    if (!hash) return undefined;
+    if (this.#blur?.hash !== hash) {
+      this.#blur = { hash };
+      void blurhashPicture(hash, media.width, media.height).then((url) => {
+        if (this.#blur?.hash !== hash || !url) return;
+        this.#blur = { hash, url };
+        this.refresh();
+      });
+    }
+    return this.#blur.url;
+  }
+
+  /** The first frame of a picture that may move, for members who asked for less motion; undefined until drawn. */
+  #stillOf(url: string): string | undefined {
+    if (this.#still?.of !== url) {
+      const of = url;
+      this.#still = { of };
+      const settle = (still: string): void => {
+        if (this.#still?.of !== of) return;
+        this.#still = { of, url: still };
+        this.refresh();
+      };
+      // A picture the browser decoded but cannot draw is shown as it is rather than not at all.
+      stillFrame(url).then(settle, () => settle(url));
+    }
+    return this.#still.url;
   }
 
   #viewer(): TemplateResult {
@@ -253,6 +291,7 @@ export const image = directive(ImageDirective);
 
 class AttachmentDirective extends MediaDirective {
   readonly #slot = new MediaSlot(this.refresh);
+  readonly #poster = new MediaSlot(this.refresh);
   #media: MediaInfo | undefined;
   #kind: 'file' | 'audio' | 'video' = 'file';
   #tab = -1;
@@ -262,7 +301,10 @@ class AttachmentDirective extends MediaDirective {
   #link: HTMLAnchorElement | undefined;
 
   render(media: MediaInfo, kind: 'file' | 'audio' | 'video', loader: LoadMedia | undefined, tab: number): unknown {
-    if (media !== this.#media || kind !== this.#kind) this.#slot.reset();
+    if (media !== this.#media || kind !== this.#kind) {
+      this.#slot.reset();
+      this.#poster.reset();
+    }
     this.#media = media;
     this.#kind = kind;
     this.#tab = tab;
@@ -339,17 +381,29 @@ class AttachmentDirective extends MediaDirective {
       ></video>`;
     }
     if (slot.status === 'failed') return html`<p class="media-unavailable" part="media-unavailable">${msg('Media unavailable')}</p>`;
-    return html`<button
-      type="button"
-      class="media-play"
-      part="media-play"
-      tabindex=${this.#tab}
-      ?disabled=${slot.status === 'loading'}
-      @click=${() => this.#play()}
-    >
-      ${playLabel(this.#kind === 'audio', slot.status === 'loading')}:
-      <span class="file-name">${media.name}</span>${size ? ` (${size})` : ''}
-    </button>`;
+    const poster = this.#kind === 'video' ? this.#posterUrl(media) : undefined;
+    return renderPlayButton({
+      media,
+      kind: this.#kind,
+      size,
+      loading: slot.status === 'loading',
+      tab: this.#tab,
+      poster,
+      play: () => this.#play(),
+    });
+  }
+
+  /** A video's poster: the sender's thumbnail (a small image, not the video's bytes), when there is one. */
+  #posterUrl(media: MediaInfo): string | undefined {
+    const thumbnail = media.thumbnail;
+    if (!thumbnail) return undefined;
+    this.#poster.load(this.#loader, {
+      mxc: thumbnail.mxc,
+      kind: 'image',
+      ...(thumbnail.encryption ? { encryption: thumbnail.encryption } : {}),
+      ...(thumbnail.mimetype ? { mimetype: thumbnail.mimetype } : {}),
+    });
+    return this.#poster.status === 'ready' ? this.#poster.url : undefined;
   }
 }
 

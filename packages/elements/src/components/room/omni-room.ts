@@ -126,8 +126,15 @@ export class OmniRoomView extends OmniView {
   declare room: string;
   /** `light` (default), `dark`, or `auto` (the page's `color-scheme`, then `prefers-color-scheme`). */
   declare theme: ThemeName;
+  /** Which files members may send (`image/*`, `.pdf`; `none`); default any. */
+  declare acceptFiles: string;
+  /** Which files guests may send, in place of `accept-files`. */
+  declare guestAcceptFiles: string;
+  /** The largest file members may send (`5 MB`), below the homeserver's limit. */
+  declare maxFileSize: string;
 
   readonly #view = new RoomViewController(this, {
+    files: () => this,
     target: () => ({ homeserver: this.homeserver, room: this.room }),
     theme: () => this.theme,
   });
