@@ -1,3 +1,4 @@
+import { msg } from '@lit/localize';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { MediaInfo } from '@omnisocial/core';
 import { styleProperties } from '../../base/style-properties.ts';
@@ -10,6 +11,12 @@ export function durationText(milliseconds: number): string {
   const minutes = Math.floor(total / 60) % 60;
   const hours = Math.floor(total / 3600);
   return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+}
+
+/** The play button's words: audio and video, loading or ready. */
+function playLabel(audio: boolean, loading: boolean): string {
+  if (audio) return loading ? msg('Loading audio…') : msg('Play audio');
+  return loading ? msg('Loading video…') : msg('Play video');
 }
 
 export interface PlayButton {
@@ -36,9 +43,8 @@ const PLAY_ICON = html`<svg class="play-icon" viewBox="0 0 24 24" aria-hidden="t
  */
 export function renderPlayButton(button: PlayButton): TemplateResult {
   const { media, kind, size } = button;
-  const what = kind === 'audio' ? 'audio' : 'video';
   const details = [size, media.duration ? durationText(media.duration) : undefined].filter(Boolean).join(', ');
-  const label = html`${button.loading ? `Loading ${what}…` : `Play ${what}`}:
+  const label = html`${playLabel(kind === 'audio', button.loading)}:
     <span class="file-name">${media.name}</span>${details ? ` (${details})` : ''}`;
   const boxed = kind === 'video' && ((media.width && media.height) || media.thumbnail);
   if (!boxed) {

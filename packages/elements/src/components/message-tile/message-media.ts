@@ -17,7 +17,6 @@ export type LoadMedia = (request: MediaRequest) => Promise<string>;
 const THUMBNAIL_SIZE = { width: MEDIA_BOX.width * 2, height: MEDIA_BOX.height * 2 } as const;
 const AVATAR_SIZE = { width: 96, height: 96 } as const;
 
-
 function requestKey(request: MediaRequest): string {
   const size = request.thumbnail ? `${request.thumbnail.width}x${request.thumbnail.height}` : '';
   return `${request.kind}|${request.mxc}|${size}|${request.encryption?.hashes.sha256 ?? ''}`;
@@ -413,12 +412,6 @@ export const attachment = directive(AttachmentDirective);
 /** The caption of a media message: its body when a separate `filename` names the file (Matrix 1.10 captions). */
 function caption(message: MessageItem, media: MediaInfo): string | undefined {
   return message.body !== '' && message.body !== media.name ? message.body : undefined;
-}
-
-/** The play button's words: audio and video, loading or ready. */
-function playLabel(audio: boolean, loading: boolean): string {
-  if (audio) return loading ? msg('Loading audio…') : msg('Play audio');
-  return loading ? msg('Loading video…') : msg('Play video');
 }
 
 /** The content of an `m.image`/`m.file`/`m.audio`/`m.video` message. */
