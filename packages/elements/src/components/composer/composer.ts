@@ -95,7 +95,10 @@ export class ComposerController implements ReactiveController {
         const bytes = (): number | undefined => {
           const compose = drafting.now();
           if (!compose) {
-            void drafting.load().then(() => this.#size.soon(), () => undefined);
+            void drafting.load().then(
+              () => this.#size.soon(),
+              () => undefined,
+            );
             return undefined;
           }
           const draft = compose.composeDraft(text, this.#mentions);
