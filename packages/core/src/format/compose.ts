@@ -5,20 +5,10 @@
  */
 import type { MemberInfo } from '../timeline/timeline-types.ts';
 import type { OutgoingMessage } from './content.ts';
+import { COMPOSER_COMMANDS } from './commands.ts';
 import { composeMessage, parseCommand } from './markdown.ts';
 
-/** A command the composer understands, for its suggestions and its help. */
-export interface ComposerCommand {
-  readonly name: string;
-  readonly usage: string;
-  readonly description: string;
-}
-
-export const COMPOSER_COMMANDS: readonly ComposerCommand[] = [
-  { name: 'me', usage: '/me <action>', description: 'Says what you do, as “* Name waves”' },
-  { name: 'shrug', usage: '/shrug [message]', description: 'Puts ¯\\_(ツ)_/¯ before the message' },
-  { name: 'plain', usage: '/plain <message>', description: 'Sends the message as typed, without Markdown' },
-];
+export { COMPOSER_COMMANDS, type ComposerCommand } from './commands.ts';
 
 const SHRUG = '¯\\_(ツ)_/¯';
 

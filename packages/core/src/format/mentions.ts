@@ -5,7 +5,7 @@
  * `m.mentions` in `composeDraft()`.
  */
 import type { MemberInfo } from '../timeline/timeline-types.ts';
-import { COMPOSER_COMMANDS, type ComposerCommand } from './compose.ts';
+import { COMPOSER_COMMANDS, type ComposerCommand } from './commands.ts';
 
 /** An `@name` being typed: where its `@` is, and what follows it. */
 export interface MentionQuery {

@@ -5,7 +5,7 @@
  * elements, and every later copy says so on the console and sends its sign-in calls to the owner's core, so there is
  * one session registry and one engine per page whichever copy the page calls.
  */
-type CoreModule = typeof import('@omnisocial/core');
+type CoreModule = typeof import('@omnisocial/core/internal/page-api');
 
 interface PageOwner {
   /** Where that copy was loaded from, for the message. */
@@ -14,7 +14,7 @@ interface PageOwner {
 }
 
 const OWNER = Symbol.for('@omnisocial/chat page owner');
-const own: PageOwner = { source: import.meta.url, core: () => import('@omnisocial/core') };
+const own: PageOwner = { source: import.meta.url, core: () => import('@omnisocial/core/internal/page-api') };
 
 const registry = (): Record<symbol, PageOwner | undefined> => globalThis;
 

@@ -30,7 +30,7 @@ export function readAhead(element: Element): void {
   if (viewsArrived || !homeserver || !post || !element.hasAttribute('open')) return;
   const aliasTemplate = element.getAttribute('alias-template');
   const companionBot = element.getAttribute('companion-bot');
-  import('@omnisocial/core')
+  import('@omnisocial/core/internal/page-api')
     .then((core) =>
       core.readAhead(homeserver, {
         id: post,

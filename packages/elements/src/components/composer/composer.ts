@@ -1,8 +1,8 @@
 import { msg, str } from '@lit/localize';
 import { memberMessage } from '../../i18n/member-error.ts';
 import { html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
+import { msg } from '@lit/localize';
 import {
-  composeDraft,
   contentBytes,
   editContent,
   maxContentBytes,
@@ -14,6 +14,7 @@ import {
   type MessageItem,
   type OutgoingMessage,
 } from '@omnisocial/core';
+import { drafting } from '../../base/lazy-module.ts';
 import { ComposerAttachments } from './composer-attachments.ts';
 import type { ComposerActions, ComposerView } from './composer-types.ts';
 import { readDraft, writeDraft } from './composer-drafts.ts';
@@ -56,6 +57,9 @@ export class ComposerController implements ReactiveController {
     this.#onKeydown(event);
   };
 
+  readonly #preloadDrafting = (event: Event): void => {
+    if (event.composedPath()[0] === this.textarea) drafting.load().catch(() => undefined);
+  };
   readonly #onInputHandler = (event: Event): void => {
     this.#onInput(event);
   };
@@ -92,7 +96,15 @@ export class ComposerController implements ReactiveController {
         const text = this.textarea?.value;
         if (text === undefined) return undefined;
         const bytes = (): number | undefined => {
-          const draft = composeDraft(text, this.#mentions);
+          const compose = drafting.now();
+          if (!compose) {
+            void drafting.load().then(
+              () => this.#size.soon(),
+              () => undefined,
+            );
+            return undefined;
+          }
+          const draft = compose.composeDraft(text, this.#mentions);
           return draft.kind === 'message' ? contentBytes(this.#contentOf(draft.message)) : undefined;
         };
         return { text, max: maxContentBytes(this.#view?.encrypted ?? false), bytes };
@@ -111,9 +123,14 @@ export class ComposerController implements ReactiveController {
 
   hostConnected(): void {
     this.#attachments.connect();
+    // Markdown's parser loads when the member starts to write, not with the conversation.
+    this.#host.addEventListener('focusin', this.#preloadDrafting);
+    this.#host.addEventListener('input', this.#preloadDrafting);
   }
 
   hostDisconnected(): void {
+    this.#host.removeEventListener('focusin', this.#preloadDrafting);
+    this.#host.removeEventListener('input', this.#preloadDrafting);
     this.#attachments.disconnect();
     this.#size.dispose();
     this.#flushDraft();
@@ -348,6 +365,16 @@ export class ComposerController implements ReactiveController {
     this.#actions().sent?.();
   }
 
+  async #loadDrafting(): Promise<typeof import('@omnisocial/core/internal/compose') | undefined> {
+    try {
+      return await drafting.load();
+    } catch {
+      this.#error = msg('The message could not be prepared: check your connection and press Send again.');
+      this.#host.requestUpdate();
+      return undefined;
+    }
+  }
+
   async #onSubmit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const textarea = this.textarea;
@@ -358,7 +385,10 @@ export class ComposerController implements ReactiveController {
       await this.#sendFiles(textarea);
       return;
     }
-    const draft = composeDraft(text, this.#mentions);
+    const compose = drafting.now() ?? (await this.#loadDrafting());
+    // While it loaded, the same text may have gone out with an earlier Enter.
+    if (!compose || textarea.value !== text) return;
+    const draft = compose.composeDraft(text, this.#mentions);
     if (draft.kind === 'empty') return;
     // Nothing that cannot go out leaves the composer: the text stays for the member to fix.
     const refusal = draft.kind === 'invalid' ? draft.reason : sizeRefusal(this.#contentOf(draft.message), view.encrypted ?? false)?.message;

@@ -1,7 +1,9 @@
 import { msg, str } from '@lit/localize';
 import { html, noChange, nothing, type TemplateResult } from 'lit';
-import { Directive, directive, PartType, type ChildPart, type PartInfo } from 'lit/directive.js';
-import { isEmojiOnly, linkifyText, sanitizeFormattedBody, type BodyToken, type MediaRequest, type MessageItem } from '@omnisocial/core';
+import { AsyncDirective } from 'lit/async-directive.js';
+import { directive, PartType, type ChildPart, type PartInfo } from 'lit/directive.js';
+import { isEmojiOnly, linkifyText, type BodyToken, type MediaRequest, type MessageItem } from '@omnisocial/core';
+import { sanitizer } from '../../base/lazy-module.ts';
 
 /** Resolves an `mxc://` image to a blob URL through authenticated media (the room's loader). */
 export type LoadInlineImage = (request: MediaRequest) => Promise<string>;
@@ -15,8 +17,9 @@ const RICH_TYPES: ReadonlySet<MessageItem['msgtype']> = new Set(['text', 'emote'
 /**
  * Inserts a sanitised `formatted_body` as DOM nodes: no `unsafeHTML`, no `innerHTML`, so nothing is
  * re-parsed after sanitising and Trusted Types have no sink to guard. Re-sanitises only when the HTML changes.
+ * The sanitiser loads with the first formatted message; until it has, the plain `body` stands in (never the HTML).
  */
-class FormattedBodyDirective extends Directive {
+class FormattedBodyDirective extends AsyncDirective {
   #html: string | undefined;
 
   constructor(info: PartInfo) {
@@ -24,18 +27,42 @@ class FormattedBodyDirective extends Directive {
     if (info.type !== PartType.CHILD) throw new Error('formattedBody() only renders as element content');
   }
 
-  render(_html: string, _loader?: LoadInlineImage): typeof nothing {
+  render(_html: string, _loader?: LoadInlineImage, _body?: string): typeof nothing {
     // Server rendering has no DOM to sanitise into; the client render fills it in.
     return nothing;
   }
 
-  override update(part: ChildPart, [formatted, loader]: [string, LoadInlineImage | undefined]): DocumentFragment | typeof noChange {
+  override update(
+    part: ChildPart,
+    [formatted, loader, body]: [string, LoadInlineImage | undefined, string | undefined],
+  ): DocumentFragment | TemplateResult | typeof noChange {
     if (formatted === this.#html) return noChange;
     this.#html = formatted;
-    const fragment = sanitizeFormattedBody(formatted, part.parentNode.ownerDocument ?? document);
-    prepareForDisplay(fragment, loader);
-    return fragment;
+    const doc = part.parentNode.ownerDocument ?? document;
+    const loaded = sanitizer.now();
+    if (loaded) return sanitized(loaded.sanitizeFormattedBody, formatted, doc, loader);
+    sanitizer
+      .load()
+      .then(({ sanitizeFormattedBody }) => {
+        if (this.#html === formatted) this.setValue(sanitized(sanitizeFormattedBody, formatted, doc, loader));
+      })
+      // Offline or a failed fetch: the plain body stays, and the next render tries again.
+      .catch(() => {
+        if (this.#html === formatted) this.#html = undefined;
+      });
+    return renderPlain(body ?? '');
   }
+}
+
+function sanitized(
+  sanitize: (html: string, doc: Document) => DocumentFragment,
+  formatted: string,
+  doc: Document,
+  loader: LoadInlineImage | undefined,
+): DocumentFragment {
+  const fragment = sanitize(formatted, doc);
+  prepareForDisplay(fragment, loader);
+  return fragment;
 }
 
 const formattedBody = directive(FormattedBodyDirective);
@@ -149,7 +176,7 @@ export function renderMessageBody(message: MessageItem, loadImage?: LoadInlineIm
     .filter(Boolean)
     .join(' ');
   const content = rich
-    ? formattedBody(message.formattedBody ?? '', loadImage)
+    ? formattedBody(message.formattedBody ?? '', loadImage, message.body)
     : RICH_TYPES.has(message.msgtype)
       ? renderPlain(message.body)
       : message.body;
