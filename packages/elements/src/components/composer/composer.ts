@@ -1,7 +1,6 @@
 import { msg, str } from '@lit/localize';
 import { memberMessage } from '../../i18n/member-error.ts';
 import { html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
-import { msg } from '@lit/localize';
 import {
   contentBytes,
   editContent,
