@@ -61,7 +61,7 @@ function buildOptions(mode: string): BuildEnvironmentOptions {
             // registry and its storage load with the first sign-in or view.
             {
               name: 'page',
-              test: /packages[\\/]core[\\/]src[\\/](page|types|homeserver|sso)\.ts$/,
+              test: /packages[\\/]core[\\/]src[\\/](page|types|session[\\/](homeserver|sso))\.ts$/,
             },
             // What the loader shares with the views (`msg()`, `str`, plurals, events, attribute tables) as one chunk, not
             // several tiny ones; the localization runtime and translations load only for a language other than English.
