@@ -58,10 +58,10 @@ function buildOptions(mode: string): BuildEnvironmentOptions {
           groups: [
             // What the loader needs from core at once (`@omnisocial/core/page`: OmniError and the SSO URL
             // helpers), kept apart from the rest of core so it costs the loader little. The session
-            // registry and its storage load with the first sign-in or view.
+            // registry, homeserver discovery and storage load with the first sign-in or view.
             {
               name: 'page',
-              test: /packages[\\/]core[\\/]src[\\/](page|types|homeserver|sso)\.ts$/,
+              test: /packages[\\/]core[\\/]src[\\/](page|types|session[\\/](base-url|sso))\.ts$/,
             },
             // What the loader shares with the views (`msg()`, `str`, plurals, events, attribute tables) as one chunk, not
             // several tiny ones; the localization runtime and translations load only for a language other than English.

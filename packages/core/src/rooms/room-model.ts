@@ -36,7 +36,27 @@ import type { RoomSession } from './room-session.ts';
 import { hasMoreBefore, topicOf, viaServers, whyCannotSend } from './room-state.ts';
 import { LOADING, SharedModel, type HeldModel } from './shared-model.ts';
 import { notificationCounts } from './notification-counts.ts';
-import { ThreadModel } from '../threads/thread-model.ts';
+import { DeferredThread } from '../threads/deferred-thread.ts';
+import type { ThreadContext, ThreadModel } from '../threads/thread-model.ts';
+
+type ThreadModule = typeof import('../threads/thread-model.ts');
+
+/** The thread model, once loaded: a room's first snapshot needs none of it, the first open thread loads it. */
+let threadModule: ThreadModule | undefined;
+let threadModuleLoad: Promise<void> | undefined;
+
+/** Loads threads/thread-model.ts once; a failed load is tried again by the next thread, or the next room change. */
+function loadThreadModule(): Promise<void> {
+  threadModuleLoad ??= import('../threads/thread-model.ts').then(
+    (loaded) => {
+      threadModule = loaded;
+    },
+    () => {
+      threadModuleLoad = undefined;
+    },
+  );
+  return threadModuleLoad;
+}
 
 /** Retry delays for opening a room while the homeserver cannot be reached. */
 const START_RETRY_MS = 1000;
@@ -203,11 +223,37 @@ export class RoomModel extends SharedModel implements HeldModel {
   /** Opens the thread under `rootId` (threads/thread-model.ts); the room must be ready. */
   openThread(rootId: string): ThreadHandle {
     const { session, outbox } = this.#sending();
-    const thread: ThreadModel = new ThreadModel(
-      { session, outbox, room: () => this.#room(), reads: this.#threadReads, readChanged: () => this.refresh() },
-      rootId,
-      () => this.#threads.delete(thread),
+    const context: ThreadContext = {
+      session,
+      outbox,
+      room: () => this.#room(),
+      reads: this.#threadReads,
+      readChanged: () => this.refresh(),
+    };
+    const open = (): ThreadHandle | undefined => {
+      if (threadModule) return this.isDisposed() ? undefined : this.#newThread(threadModule, context, rootId);
+      void loadThreadModule();
+      return undefined;
+    };
+    // Loading until the thread model has loaded (threads/deferred-thread.ts, as for a room not ready yet).
+    return (
+      open() ??
+      new DeferredThread(rootId, open, (listener) => {
+        let watching = true;
+        const stop = this.subscribe(listener);
+        void loadThreadModule().then(() => {
+          if (watching) listener(this.snapshot);
+        });
+        return () => {
+          watching = false;
+          stop();
+        };
+      })
     );
+  }
+
+  #newThread({ ThreadModel: Model }: ThreadModule, context: ThreadContext, rootId: string): ThreadModel {
+    const thread: ThreadModel = new Model(context, rootId, () => this.#threads.delete(thread));
     this.#threads.add(thread);
     return thread;
   }

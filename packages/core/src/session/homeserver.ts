@@ -1,9 +1,9 @@
 import { OmniError } from '../types.ts';
 
-/** A base URL as the client-server API expects it: origin plus path, no trailing slash. */
-export function normaliseBaseUrl(url: string): string {
-  return url.replace(/\/+$/, '');
-}
+// In a module of its own: the page's loader needs it (the SSO redirect URL, sso.ts) and none of the discovery below.
+import { normaliseBaseUrl } from './base-url.ts';
+
+export { normaliseBaseUrl };
 
 /**
  * Tells whether `input` is a base URL (`https://matrix.example.org`) or a server name

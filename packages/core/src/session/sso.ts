@@ -2,7 +2,7 @@
  * Single sign-on by redirect: the page goes to the homeserver, which sends the member back with
  * `?loginToken=…`. No matrix-js-sdk here; the sign-in itself goes through `signIn({ loginToken })`.
  */
-import { normaliseBaseUrl } from './homeserver.ts';
+import { normaliseBaseUrl } from './base-url.ts';
 import type { SessionInfo } from '../types.ts';
 
 const STATE_KEY = 'omni:sso';

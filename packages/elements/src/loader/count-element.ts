@@ -1,36 +1,22 @@
-import { msg, str } from '@lit/localize';
 import { OmniErrorEvent } from '../events.ts';
 import { ElementBase } from './element-base.ts';
-import { companionBase, requestCount } from './counts.ts';
+import type { Counter } from './counter.ts';
 
-/** After a discussion changed, how long to wait for more changes before recounting it once. */
-const RECOUNT_DELAY_MS = 600;
+type CounterModule = typeof import('./counter.ts');
 
-const counters = new Set<OmniCount>();
-const recounts = new Map<string, ReturnType<typeof setTimeout>>();
 let sheet: CSSStyleSheet | undefined;
+let counterModule: Promise<CounterModule> | undefined;
 
-/** "12 comments", in the language of the element (its closest `lang`, else the page's). */
-export function commentCount(count: number, lang: string | undefined): string {
-  const locale = lang || undefined;
-  const number = count.toLocaleString(locale);
-  return new Intl.PluralRules(locale).select(count) === 'one'
-    ? msg(str`${number} comment`, { id: 'count.comments.one' })
-    : msg(str`${number} comments`, { id: 'count.comments.other' });
-}
-
-/** A discussion on the page changed (its view opened on it, someone posted): its counts are asked again. */
-function onMessagesChange(event: Event): void {
-  const post = event.target instanceof Element && event.target.localName === 'omni-chat' ? event.target.getAttribute('post') : null;
-  if (!post) return;
-  clearTimeout(recounts.get(post));
-  recounts.set(
-    post,
-    setTimeout(() => {
-      recounts.delete(post);
-      for (const counter of counters) if (counter.getAttribute('post') === post) counter.refresh(true);
-    }, RECOUNT_DELAY_MS),
-  );
+/**
+ * The counting code (counter.ts, counts.ts), loaded once by the page's first connected `<omni-count>`. Every
+ * element connected in the same task waits for the same load and so still asks in the same batch.
+ */
+function loadCounter(): Promise<CounterModule> {
+  counterModule ??= import('./counter.ts').catch((error: unknown) => {
+    counterModule = undefined;
+    throw error;
+  });
+  return counterModule;
 }
 
 /**
@@ -49,9 +35,8 @@ function onMessagesChange(event: Event): void {
 export class OmniCount extends ElementBase {
   static readonly observedAttributes = ['post', 'companion', 'lang'];
   readonly #text: HTMLSpanElement;
-  #count: number | undefined;
-  /** The ask whose answer is shown: a later ask (another post) wins over an earlier one still on its way. */
-  #ask = 0;
+  /** Created when the counting code has loaded (the first connection). */
+  #counter: Counter | undefined;
 
   constructor() {
     super();
@@ -66,55 +51,48 @@ export class OmniCount extends ElementBase {
 
   /** The count last read, undefined until known. */
   get count(): number | undefined {
-    return this.#count;
+    return this.#counter?.count;
   }
 
   connectedCallback(): void {
-    if (counters.size === 0) document.addEventListener('omni-messages-change', onMessagesChange);
-    counters.add(this);
-    this.refresh();
+    this.#withCounter((counter) => {
+      if (this.isConnected) counter.connect();
+    });
   }
 
   disconnectedCallback(): void {
-    counters.delete(this);
-    if (counters.size === 0) document.removeEventListener('omni-messages-change', onMessagesChange);
+    this.#counter?.disconnect();
   }
 
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     if (old === value || !this.isConnected) return;
-    if (name === 'lang') this.#render();
-    else this.refresh();
+    // Before the counting code has loaded, the pending connection reads the attributes as they are by then.
+    this.#counter?.attributeChanged(name);
   }
 
   /** Asks the companion for the count again; `fresh` has it recount the discussion rather than answer from memory. */
   refresh(fresh = false): void {
-    const post = this.getAttribute('post')?.trim();
-    const companion = companionBase(this.getAttribute('companion'));
-    const ask = ++this.#ask;
-    if (!post || !companion) {
-      this.#count = undefined;
-      this.#render();
+    this.#withCounter((counter) => {
+      counter.refresh(fresh);
+    });
+  }
+
+  /** Runs `use` with this element's counter: at once once loaded, else when the counting code has loaded. */
+  #withCounter(use: (counter: Counter) => void): void {
+    if (this.#counter) {
+      use(this.#counter);
       return;
     }
-    requestCount(companion, post, fresh).then(
-      (count) => {
-        if (ask !== this.#ask) return;
-        this.#count = count;
-        this.#render();
+    loadCounter().then(
+      ({ Counter }) => {
+        this.#counter ??= new Counter(this, this.#text);
+        use(this.#counter);
       },
       (error: unknown) => {
-        if (ask !== this.#ask) return;
-        this.#count = undefined;
-        this.#render();
         const reason = error instanceof Error ? error.message : String(error);
         this.dispatchEvent(new OmniErrorEvent({ code: 'network', message: `The count could not be read: ${reason}` }));
       },
     );
-  }
-
-  #render(): void {
-    const lang = this.closest('[lang]')?.getAttribute('lang') ?? undefined;
-    this.#text.textContent = this.#count === undefined ? '' : commentCount(this.#count, lang);
   }
 }
 
