@@ -66,7 +66,7 @@ function facadeMarkup(config: ShellConfig, values: ReadonlyMap<string, string>):
     return (
       `<button type="button" class="launcher" part="launcher" aria-haspopup="dialog" aria-label="${escapeAttribute(msg(str`Open chat: ${label}`))}">` +
       `<svg viewBox="0 0 24 24" aria-hidden="true" part="launcher-icon"><path d="${LAUNCHER_ICON}"></path></svg>` +
-      `<span class="name" title="${escapeAttribute(label)}">${escapeText(label)}</span> <span part="launcher-badge"></span></button>`
+      `<span class="name" title="${escapeAttribute(label)}">${escapeText(label)}</span> <span part="launcher-badge"></span><span part="launcher-mentions"></span></button>`
     );
   }
   const meta = text.meta(element, undefined);
