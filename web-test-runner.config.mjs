@@ -35,6 +35,10 @@ export default {
       },
     }),
   ],
+  // Tests read resource timing (what was fetched, and when): a file's modules alone outgrow the default 250 entries.
+  testRunnerHtml: (framework) =>
+    `<!doctype html><html><head><script>performance.setResourceTimingBufferSize(100000)</script></head>` +
+    `<body><script type="module" src="${framework}"></script></body></html>`,
   testFramework: { config: { timeout: 30_000 } },
   reporters: [defaultReporter(), ...(process.env.OMNI_WTR_SUMMARY ? [countReporter(process.env.OMNI_WTR_SUMMARY)] : [])],
 };

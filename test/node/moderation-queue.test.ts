@@ -9,14 +9,14 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { startSite, type Peer, type Site } from '@omnisocial/testing';
 import { MODERATION_PREFIX, postRoomAlias, signSiteRequest } from '@omnisocial/server';
-import { launchChromium } from '../support/chromium.ts';
+import { launchChromium, viteCacheDir } from '../support/chromium.ts';
 import { demoModeration } from '../../scripts/demo-moderation.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -57,15 +57,19 @@ async function moderationSite(moderation?: Record<string, unknown>): Promise<Mod
   });
   const members = ['alice', 'bob', 'carol', 'dana', 'erin', 'frank'].map((username) => ({ username, displayName: username }));
   // The companion's moderation API on the pages' origin, as the site's reverse proxy exposes it.
+  const cacheDir = await viteCacheDir();
   const vite = await createServer({
     root,
     configFile: `${root}vite.config.ts`,
     logLevel: 'warn',
+    cacheDir,
     server: { host: '127.0.0.1', port: 0, hmr: false, proxy: { [MODERATION_PREFIX]: site.companion.siteApiUrl } },
     optimizeDeps: { entries: ['test/pages/post.html', 'demo/moderation.html'] },
     plugins: [demoModeration({ siteSecret: site.siteSecret, members, moderators: ['alice'] })],
   });
   await vite.listen();
+  // Its own pre-bundle cache goes with it.
+  vite.httpServer?.once('close', () => void rm(cacheDir, { recursive: true, force: true }));
   return { site, vite, base: vite.resolvedUrls?.local[0] ?? '' };
 }
 

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer as createHttpServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,20 +35,35 @@ export function launchChromium(options: { args?: readonly string[] } = {}): Prom
 export async function servePages(
   options: { production?: boolean } = {},
 ): Promise<{ url: (page: string) => string; close: () => Promise<void> }> {
+  const cacheDir = await viteCacheDir();
   const vite: ViteDevServer = await createServer({
     root,
     configFile: `${root}vite.config.ts`,
     logLevel: 'warn',
+    cacheDir,
     server: { host: '127.0.0.1', port: 0, hmr: false },
     optimizeDeps: { entries: ['test/pages/*.html', 'test/bench/*.html'] },
-    ...(options.production
-      ? { resolve: { conditions: ['module', 'browser', 'production'] }, cacheDir: `${root}node_modules/.vite-production` }
-      : {}),
+    ...(options.production ? { resolve: { conditions: ['module', 'browser', 'production'] } } : {}),
   });
   await vite.listen();
   const base = vite.resolvedUrls?.local[0];
   if (!base) throw new Error('Vite did not report its URL');
-  return { url: (page) => new URL(page, base).href, close: () => vite.close() };
+  return {
+    url: (page) => new URL(page, base).href,
+    close: async () => {
+      await vite.close();
+      await rm(cacheDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A pre-bundle cache of a dev server's own. Test files run two at a time, each with its own Vite: sharing
+ * `node_modules/.vite` lets one server re-bundle the dependencies another is serving, whose page then fails to
+ * load its modules (a file that passes alone fails beside another). Pass it as `cacheDir` and remove it on close.
+ */
+export function viteCacheDir(): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), 'omni-vite-'));
 }
 
 const staticTypes: Readonly<Record<string, string>> = {

@@ -7,6 +7,7 @@ export {
   type ComposeOptions,
   type ParsedCommand,
 } from './markdown.ts';
+export { plainDraft } from './plain-draft.ts';
 export { COMPOSER_COMMANDS, composeDraft, markdownMessage, type ComposerCommand, type DraftResult } from './compose.ts';
 export {
   contentBytes,

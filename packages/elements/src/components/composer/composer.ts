@@ -13,8 +13,9 @@ import {
   type MessageItem,
   type OutgoingMessage,
 } from '@omnisocial/core';
-import { drafting } from '../../base/lazy-module.ts';
+import { drafting, sanitizer } from '../../base/lazy-module.ts';
 import { ComposerAttachments } from './composer-attachments.ts';
+import { ComposerDrafting } from './composer-drafting.ts';
 import type { ComposerActions, ComposerView } from './composer-types.ts';
 import { readDraft, writeDraft } from './composer-drafts.ts';
 import { ComposerEmoji } from './composer-emoji.ts';
@@ -48,6 +49,10 @@ export class ComposerController implements ReactiveController {
   readonly #typing: TypingNotifier;
   #error: string | undefined;
   #loadedDraftKey: string | undefined;
+  readonly #drafting = new ComposerDrafting(() => {
+    this.#error = msg('The message could not be prepared: check your connection and press Send again.');
+    this.#host.requestUpdate();
+  });
   #draftTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly #onSubmitHandler = (event: SubmitEvent): void => void this.#onSubmit(event);
@@ -56,8 +61,11 @@ export class ComposerController implements ReactiveController {
     this.#onKeydown(event);
   };
 
+  /** A member about to write: Markdown's parser for the draft, and the sanitiser that shows their formatted echo. */
   readonly #preloadDrafting = (event: Event): void => {
-    if (event.composedPath()[0] === this.textarea) drafting.load().catch(() => undefined);
+    if (event.composedPath()[0] !== this.textarea) return;
+    drafting.load().catch(() => undefined);
+    sanitizer.load().catch(() => undefined);
   };
   readonly #onInputHandler = (event: Event): void => {
     this.#onInput(event);
@@ -364,16 +372,6 @@ export class ComposerController implements ReactiveController {
     this.#actions().sent?.();
   }
 
-  async #loadDrafting(): Promise<typeof import('@omnisocial/core/internal/compose') | undefined> {
-    try {
-      return await drafting.load();
-    } catch {
-      this.#error = msg('The message could not be prepared: check your connection and press Send again.');
-      this.#host.requestUpdate();
-      return undefined;
-    }
-  }
-
   async #onSubmit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const textarea = this.textarea;
@@ -384,35 +382,37 @@ export class ComposerController implements ReactiveController {
       await this.#sendFiles(textarea);
       return;
     }
-    const compose = drafting.now() ?? (await this.#loadDrafting());
-    // While it loaded, the same text may have gone out with an earlier Enter.
-    if (!compose || textarea.value !== text) return;
-    const draft = compose.composeDraft(text, this.#mentions);
-    if (draft.kind === 'empty') return;
+    const mentions = this.#mentions;
+    const editing = this.#editing;
+    const replyTo = this.#replyTo;
+    // No await for a draft had at once: the local echo shows in the same task as the member's Enter.
+    const drafted = this.#drafting.draft(text, mentions);
+    const draft = drafted instanceof Promise ? await drafted : drafted;
+    if (!draft || draft.kind === 'empty') return;
+    // What the member typed while Markdown's parser loaded stays in the composer, after this text.
+    const typedSince = textarea.value !== text;
     // Nothing that cannot go out leaves the composer: the text stays for the member to fix.
     const refusal = draft.kind === 'invalid' ? draft.reason : sizeRefusal(this.#contentOf(draft.message), view.encrypted ?? false)?.message;
     if (draft.kind === 'invalid' || refusal !== undefined) {
+      if (typedSince) textarea.value = `${text}\n${textarea.value}`;
       this.#error = refusal;
       this.#suggestions.close();
       this.#host.requestUpdate();
       return;
     }
     const message = draft.message;
-    const editing = this.#editing;
-    const replyTo = this.#replyTo;
-    const mentions = this.#mentions;
     this.#typing.stop();
     this.#suggestions.close();
     this.#mentions = [];
     this.#size.clear();
     this.#error = undefined;
     if (editing?.eventId) {
-      this.#editing = undefined;
-      textarea.value = this.#draftBeforeEdit;
+      if (this.#editing === editing) this.#editing = undefined;
+      if (!typedSince) textarea.value = this.#draftBeforeEdit;
       this.#draftBeforeEdit = '';
     } else {
-      this.#replyTo = undefined;
-      textarea.value = '';
+      if (this.#replyTo === replyTo) this.#replyTo = undefined;
+      if (!typedSince) textarea.value = '';
       this.#flushDraft();
     }
     const left = textarea.value;
@@ -431,7 +431,7 @@ export class ComposerController implements ReactiveController {
         (m) => m.kind === 'message' && m.own && m.status !== 'sent' && m.body === message.body,
       );
       if (!echoed && textarea.value === left) {
-        textarea.value = text;
+        textarea.value = typedSince ? `${text}\n${left}` : text;
         this.#mentions = mentions;
         if (editing) {
           this.#editing = editing;
