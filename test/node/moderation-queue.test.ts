@@ -9,17 +9,15 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
 import { startSite, type Peer, type Site } from '@omnisocial/testing';
 import { MODERATION_PREFIX, postRoomAlias, signSiteRequest } from '@omnisocial/server';
-import { launchChromium, viteCacheDir } from '../support/chromium.ts';
+import { launchChromium, servePages } from '../support/chromium.ts';
 import { demoModeration } from '../../scripts/demo-moderation.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const shots = fileURLToPath(new URL('../../.cache/shots/', import.meta.url));
 const SEEN = { timeout: 60_000 };
 const enc = encodeURIComponent;
@@ -39,7 +37,7 @@ async function axeViolations(page: Page, selector?: string): Promise<string[]> {
 
 interface ModerationSite {
   readonly site: Site;
-  readonly vite: ViteDevServer;
+  readonly pages: { close(): Promise<void> };
   /** The page server's base URL: the demo's moderators' page and the test pages, the moderation API proxied. */
   readonly base: string;
 }
@@ -57,20 +55,12 @@ async function moderationSite(moderation?: Record<string, unknown>): Promise<Mod
   });
   const members = ['alice', 'bob', 'carol', 'dana', 'erin', 'frank'].map((username) => ({ username, displayName: username }));
   // The companion's moderation API on the pages' origin, as the site's reverse proxy exposes it.
-  const cacheDir = await viteCacheDir();
-  const vite = await createServer({
-    root,
-    configFile: `${root}vite.config.ts`,
-    logLevel: 'warn',
-    cacheDir,
-    server: { host: '127.0.0.1', port: 0, hmr: false, proxy: { [MODERATION_PREFIX]: site.companion.siteApiUrl } },
-    optimizeDeps: { entries: ['test/pages/post.html', 'demo/moderation.html'] },
+  const pages = await servePages({
+    entries: ['test/pages/post.html', 'demo/moderation.html'],
+    proxy: { [MODERATION_PREFIX]: site.companion.siteApiUrl },
     plugins: [demoModeration({ siteSecret: site.siteSecret, members, moderators: ['alice'] })],
   });
-  await vite.listen();
-  // Its own pre-bundle cache goes with it.
-  vite.httpServer?.once('close', () => void rm(cacheDir, { recursive: true, force: true }));
-  return { site, vite, base: vite.resolvedUrls?.local[0] ?? '' };
+  return { site, pages, base: pages.base };
 }
 
 /** Pages in their own browser contexts, closed together. */
@@ -123,7 +113,7 @@ function pagesOf(
 describe('the embedded moderation queue (Chromium, real Synapse, the companion)', () => {
   let site: Site;
   let browser: Browser;
-  let vite: ViteDevServer;
+  let served: ModerationSite['pages'];
   let base: string;
   let alice: Peer;
   let bob: Peer;
@@ -136,7 +126,7 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
   );
 
   before(async () => {
-    [{ site, vite, base }, browser] = await Promise.all([moderationSite(), launchChromium()]);
+    [{ site, pages: served, base }, browser] = await Promise.all([moderationSite(), launchChromium()]);
     [alice, bob, carol, dave] = (await Promise.all(
       ['alice', 'bob', 'carol', 'dave'].map((username) => site.homeserver.registerUser({ username, password: 'pw-' + username })),
     )) as [Peer, Peer, Peer, Peer];
@@ -147,7 +137,7 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
   after(async () => {
     await pages.close();
     await browser.close();
-    await vite.close();
+    await served.close();
     await site.stop();
   });
 
@@ -312,7 +302,7 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
 describe('a first message held for approval (Chromium, real Synapse, the companion)', () => {
   let site: Site;
   let browser: Browser;
-  let vite: ViteDevServer;
+  let served: ModerationSite['pages'];
   let base: string;
   const pages = pagesOf(
     () => browser,
@@ -321,7 +311,7 @@ describe('a first message held for approval (Chromium, real Synapse, the compani
 
   before(async () => {
     // Every account here is new, so every member's first message waits for a moderator.
-    [{ site, vite, base }, browser] = await Promise.all([
+    [{ site, pages: served, base }, browser] = await Promise.all([
       moderationSite({ abuse: { firstMessageApproval: true, newAccountHours: 24 } }),
       launchChromium(),
     ]);
@@ -334,7 +324,7 @@ describe('a first message held for approval (Chromium, real Synapse, the compani
   after(async () => {
     await pages.close();
     await browser.close();
-    await vite.close();
+    await served.close();
     await site.stop();
   });
 

@@ -4,7 +4,7 @@ import { createServer as createHttpServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import { createServer, type PluginOption, type ServerOptions, type ViteDevServer } from 'vite';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -28,42 +28,43 @@ export function launchChromium(options: { args?: readonly string[] } = {}): Prom
 }
 
 /**
- * Serves the repository through Vite on a free loopback port, for pages under `test/pages/`.
+ * Serves the repository through Vite on a free loopback port, for pages under `test/pages/` (or `entries`).
  * `production: true` resolves dependencies' `production` exports (Lit without its dev-mode checks and
- * warnings, as sites ship it), with its own pre-bundle cache so it never replaces the tests' one.
+ * warnings, as sites ship it); `proxy` and `plugins` go to Vite as they are. Each server pre-bundles into a
+ * cache of its own, removed on close: test files run two at a time, each with its own Vite, and sharing
+ * `node_modules/.vite` let one server re-bundle the dependencies another was serving, whose page then failed
+ * to load its modules (a file that passed alone failed beside another).
  */
 export async function servePages(
-  options: { production?: boolean } = {},
-): Promise<{ url: (page: string) => string; close: () => Promise<void> }> {
-  const cacheDir = await viteCacheDir();
+  options: {
+    production?: boolean;
+    entries?: string[];
+    proxy?: NonNullable<ServerOptions['proxy']>;
+    plugins?: PluginOption[];
+  } = {},
+): Promise<{ base: string; url: (page: string) => string; close: () => Promise<void> }> {
+  const cacheDir = await mkdtemp(path.join(tmpdir(), 'omni-vite-'));
   const vite: ViteDevServer = await createServer({
     root,
     configFile: `${root}vite.config.ts`,
     logLevel: 'warn',
     cacheDir,
-    server: { host: '127.0.0.1', port: 0, hmr: false },
-    optimizeDeps: { entries: ['test/pages/*.html', 'test/bench/*.html'] },
+    server: { host: '127.0.0.1', port: 0, hmr: false, ...(options.proxy ? { proxy: options.proxy } : {}) },
+    optimizeDeps: { entries: options.entries ?? ['test/pages/*.html', 'test/bench/*.html'] },
+    ...(options.plugins ? { plugins: options.plugins } : {}),
     ...(options.production ? { resolve: { conditions: ['module', 'browser', 'production'] } } : {}),
   });
   await vite.listen();
   const base = vite.resolvedUrls?.local[0];
   if (!base) throw new Error('Vite did not report its URL');
   return {
+    base,
     url: (page) => new URL(page, base).href,
     close: async () => {
       await vite.close();
       await rm(cacheDir, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * A pre-bundle cache of a dev server's own. Test files run two at a time, each with its own Vite: sharing
- * `node_modules/.vite` lets one server re-bundle the dependencies another is serving, whose page then fails to
- * load its modules (a file that passes alone fails beside another). Pass it as `cacheDir` and remove it on close.
- */
-export function viteCacheDir(): Promise<string> {
-  return mkdtemp(path.join(tmpdir(), 'omni-vite-'));
 }
 
 const staticTypes: Readonly<Record<string, string>> = {
