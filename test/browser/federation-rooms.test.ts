@@ -96,6 +96,29 @@ describe('rooms across federation (two Synapses over loopback TLS)', function ()
     await expect(el).to.be.accessible();
   });
 
+  it("a member of B who joined A's discussion sees what was written before the join (backfilled from A)", async () => {
+    const { roomId, alias } = await postRoomOnA(alice, a, true);
+    const before = ['written on A before B came 1', 'written on A before B came 2'];
+    for (const body of before) await peer(alice).sendMessage(roomId, body);
+    // B's server has the room from the join on; the history lives on A.
+    await peer(bob).joinRoom(alias);
+    await peer(bob).sendMessage(roomId, 'B has joined');
+    await signIn({ homeserver: b.baseUrl, username: bob.username, password: bob.password });
+    const el = await mount(b.baseUrl, alias);
+    await waitUntil(() => articleWith(el, 'B has joined'), "B's own message never showed", { timeout: TIMEOUT });
+    await waitUntil(() => before.every((body) => articleWith(el, body)), 'the history from before the join never showed', {
+      timeout: TIMEOUT,
+    }).catch((error: unknown) => {
+      throw new Error(`${String(error)}; the view shows: ${deepText(el)}`);
+    });
+    // In the order written, before the member's own message, and each once.
+    const order = articles(el)
+      .map((x) => x.textContent)
+      .filter((text) => text.includes('before B came') || text.includes('B has joined'));
+    expect(order.map((text) => (text.includes('came 1') ? 1 : text.includes('came 2') ? 2 : 3))).to.deep.equal([1, 2, 3]);
+    expect(articleWith(el, before[0] ?? '')?.textContent).to.include('Alice of A');
+  });
+
   it("a member of B reads and writes in A's encrypted post discussion; a member of A in nio decrypts and answers", async () => {
     const dave = await registerUser({ server: a.baseUrl, displayName: 'Dave of A' });
     const nio: RemoteNioPeer = await startNioPeer();

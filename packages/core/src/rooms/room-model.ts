@@ -34,6 +34,7 @@ import {
 } from './room-commands.ts';
 import type { RoomSession } from './room-session.ts';
 import { hasMoreBefore, topicOf, viaServers, whyCannotSend } from './room-state.ts';
+import { fillGapToken, historyGapBefore } from './history-gap.ts';
 import { LOADING, SharedModel, type HeldModel } from './shared-model.ts';
 import { notificationCounts } from './notification-counts.ts';
 import { DeferredThread } from '../threads/deferred-thread.ts';
@@ -357,7 +358,7 @@ export class RoomModel extends SharedModel implements HeldModel {
     if (!hasMoreBefore(room)) return Promise.resolve(false);
     const run = async (): Promise<boolean> => {
       try {
-        await this.#session.client.scrollback(room, limit);
+        if (!historyGapBefore(room) || (await fillGapToken(this.#session.client, room))) await this.#session.client.scrollback(room, limit);
       } finally {
         this.#paginating = undefined;
         this.refresh();

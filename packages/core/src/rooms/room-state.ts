@@ -1,5 +1,6 @@
 /** What a room's state says, read from the SDK's room: pagination, order of events, who may write, the topic. */
 import { Direction, EventTimeline, EventType, type Room, type RoomState } from 'matrix-js-sdk';
+import { historyGapBefore } from './history-gap.ts';
 import { messageLevel, userLevel, type PowerLevels } from './power-levels.ts';
 
 /** The room's current state (the live timeline's end). */
@@ -13,10 +14,13 @@ export function topicOf(room: Room): string | undefined {
   return typeof topic === 'string' ? topic : undefined;
 }
 
-/** Older history exists: the server gave a token back, and the room's creation is not loaded. */
+/**
+ * Older history exists: the server gave a token back, or the history stops short of the room's creation with
+ * no token yet (history-gap.ts: joined over federation), and the room's creation is not loaded.
+ */
 export function hasMoreBefore(room: Room): boolean {
   const timeline = room.getLiveTimeline();
-  if (timeline.getPaginationToken(Direction.Backward) === null) return false;
+  if (timeline.getPaginationToken(Direction.Backward) === null && !historyGapBefore(room)) return false;
   return timeline.getEvents()[0]?.getType() !== EventType.RoomCreate;
 }
 
