@@ -26,7 +26,8 @@ interface Tally {
   failures?: Failure[];
 }
 
-const results: Array<{ step: string } & Tally> = [];
+const results: Array<{ step: string; seconds: number } & Tally> = [];
+const began = performance.now();
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
   return new Promise((resolve) => {
@@ -43,14 +44,17 @@ function readTally(file: string): Tally | undefined {
 
 async function check(step: string, command: string, args: string[]): Promise<void> {
   console.log(`\n▶ ${step}`);
+  const start = performance.now();
   const code = await run(command, args);
   const failures = code === 0 ? [] : [{ name: `${step} exited with code ${code}`, file: '', error: 'see its output above' }];
-  results.push({ step, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, failures });
+  results.push({ step, seconds: (performance.now() - start) / 1000, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, failures });
 }
 
 async function suite(step: string, command: string, args: string[], summary: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
   console.log(`\n▶ ${step}`);
+  const start = performance.now();
   const code = await run(command, args, env);
+  const seconds = (performance.now() - start) / 1000;
   const tally = readTally(summary) ?? { passed: 0, failed: 0 };
   // A runner that crashed before reporting, or failed without a failing test, still counts as a failure.
   if (code !== 0 && tally.failed === 0) {
@@ -59,7 +63,7 @@ async function suite(step: string, command: string, args: string[], summary: str
       { name: `${step} exited with code ${code} before reporting a failing test`, file: '', error: 'see its output above' },
     ];
   }
-  results.push({ step, ...tally });
+  results.push({ step, seconds, ...tally });
 }
 
 /** Node's test runner on `files`, `concurrency` files at a time, printing its spec report and tallying into `summary`. */
@@ -149,7 +153,8 @@ if (failures.length > 0) {
 }
 
 console.log('');
-for (const r of results) console.log(`  ${r.step.padEnd(8)} ${r.passed} passed, ${r.failed} failed`);
+for (const r of results) console.log(`  ${r.step.padEnd(8)} ${r.passed} passed, ${r.failed} failed  (${r.seconds.toFixed(0)} s)`);
+console.log(`  all      ${((performance.now() - began) / 1000).toFixed(0)} s`);
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 console.log(`${passed} passed, ${failed} failed`);
