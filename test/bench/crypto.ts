@@ -24,6 +24,7 @@ import { NioPeer } from '../support/nio.ts';
 import type { OmniBench } from './page.ts';
 import { bounded } from './bounded.ts';
 import { median } from './stats.ts';
+import { num, obj, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env['OMNI_BENCH_CRYPTO_RUNS'] ?? process.env['OMNI_BENCH_RUNS'] ?? 5);
@@ -366,6 +367,46 @@ export async function runCryptoBench(shared?: Homeserver): Promise<void> {
     await pages?.close();
     await own?.stop();
   }
+}
+
+/** The summary's rows (all.ts) from bench-results/crypto.json. */
+export function cryptoFigures(crypto: Json): Figure[] {
+  const figures: Figure[] = [];
+  for (const [suffix, throttle] of [
+    ['', '1×'],
+    ['4x', '4×'],
+  ] as const) {
+    figures.push({
+      figure: `encrypted room cold → decrypted message painted (crypto not loaded, cache warm), ${throttle} CPU`,
+      value: num(obj(crypto[`roomCold${suffix}`])['medianMs']),
+      unit: 'ms',
+      target: '—',
+      ok: undefined,
+    });
+    figures.push({
+      figure: `DM cold: <omni-dm> → decrypted message painted (crypto not loaded, cache warm), ${throttle} CPU`,
+      value: num(obj(crypto[`dmCold${suffix}`])['medianMs']),
+      unit: 'ms',
+      target: '—',
+      ok: undefined,
+    });
+  }
+  const decrypt = obj(crypto['decrypt']);
+  figures.push({
+    figure: `${String(decrypt['messages'])} encrypted messages: open → oldest shown decrypted`,
+    value: num(decrypt['oldestMs']),
+    unit: 'ms',
+    target: '—',
+    ok: undefined,
+  });
+  figures.push({
+    figure: 'decrypt throughput (messages decrypted and shown per second)',
+    value: num(decrypt['perSecond']),
+    unit: '/s',
+    target: '—',
+    ok: undefined,
+  });
+  return figures;
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) await runCryptoBench();

@@ -23,6 +23,7 @@ import { bounded } from './bounded.ts';
 import type { FeedBench } from './feed-page.ts';
 import { buildBenchPages, serveStatic } from './static.ts';
 import { median } from './stats.ts';
+import { num, obj, arr, check, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outDir = path.join(root, '.cache/bench/feed');
@@ -216,6 +217,61 @@ export async function runFeedBench(shared?: Homeserver): Promise<void> {
     await proxy?.close();
     await own?.stop();
   }
+}
+
+/** The summary's rows (all.ts) from bench-results/feed.json. */
+export function feedFigures(feed: Json): Figure[] {
+  const figures: Figure[] = [];
+  for (const s of arr(feed['startup'])) {
+    const throttle = num(s['throttle']) ?? 1;
+    const before = Math.max(...arr(s['requestsBeforeView']).map(Number));
+    if (throttle === 1)
+      figures.push({
+        figure: 'homeserver requests before any element in view (50 posts)',
+        value: before,
+        unit: '',
+        target: '0',
+        ok: before === 0,
+      });
+    const cold = num(median(arr(s['coldMs']).map(Number)));
+    const warm = num(median(arr(s['warmMs']).map(Number)));
+    figures.push({
+      figure: `public post chat, enter → first messages painted, cold, ${String(throttle)}× CPU`,
+      value: cold,
+      unit: 'ms',
+      target: throttle === 1 ? '≤ 400 ms' : '—',
+      ok: throttle === 1 ? check(cold, (v) => v <= 400) : undefined,
+    });
+    figures.push({
+      figure: `public post chat, enter → painted, warm, ${String(throttle)}× CPU`,
+      value: warm,
+      unit: 'ms',
+      target: '—',
+      ok: undefined,
+    });
+  }
+  const scroll = obj(feed['scroll']);
+  const sync = num(scroll['syncConnections']);
+  figures.push({ figure: 'feed of 50: sync connections', value: sync, unit: '', target: '1', ok: check(sync, (v) => v === 1) });
+  figures.push({
+    figure: 'feed of 50: homeserver requests per element',
+    value: num(scroll['perElementRequests']),
+    unit: '',
+    target: '—',
+    ok: undefined,
+  });
+  figures.push({ figure: 'feed of 50: JS heap after GC, total', value: num(scroll['heapAfter']), unit: 'B', target: '—', ok: undefined });
+  figures.push({ figure: 'feed of 50: JS heap per element', value: num(scroll['heapPerElement']), unit: 'B', target: '—', ok: undefined });
+  figures.push({
+    figure: 'feed of 50: DOM nodes per collapsed element',
+    value: num(scroll['collapsedNodes']),
+    unit: '',
+    target: '—',
+    ok: undefined,
+  });
+  const cls = num(scroll['cls']);
+  figures.push({ figure: 'feed of 50: cumulative layout shift', value: cls, unit: '', target: '0', ok: check(cls, (v) => v === 0) });
+  return figures;
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) await runFeedBench();

@@ -20,6 +20,7 @@ import { launchChromium } from '../support/chromium.ts';
 import { bounded } from './bounded.ts';
 import { percentile } from './stats.ts';
 import { buildBenchPages, serveStatic } from './static.ts';
+import type { Figure, Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outDir = path.join(root, 'node_modules', '.bench-scale');
@@ -267,9 +268,7 @@ async function report(steps: readonly ScaleStep[]): Promise<void> {
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) await runScaleBench();
 
 /** The summary table's rows: each figure at the first and last step, and its growth. */
-export function scaleFigures(
-  json: Record<string, unknown>,
-): { figure: string; value: number | undefined; unit: string; target: string; ok: undefined }[] {
+export function scaleFigures(json: Json): Figure[] {
   const steps = (Array.isArray(json['steps']) ? json['steps'] : []) as ScaleStep[];
   const first = steps[0];
   const last = steps.at(-1);
