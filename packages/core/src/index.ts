@@ -29,14 +29,8 @@ export type {
   ActionsOnMember,
   MemberRole,
   MemberStanding,
-  MintedToken,
   ModerationCommand,
   ModerationProgress,
-  ModerationRefusalBody,
-  QueueAction,
-  QueueItem,
-  QueuePage,
-  ReportedMessage,
   RoomMember,
   RoomPermissions,
   GuestSignIn,
@@ -72,6 +66,7 @@ export type {
   VerificationSnapshot,
   VerificationState,
 } from './types.ts';
+export type { MintedToken, ModerationRefusalBody, QueueAction, QueueItem, QueuePage, ReportedMessage } from './moderation/queue.ts';
 export type {
   DaySeparatorItem,
   EncryptedFile,

@@ -10,7 +10,7 @@
  * lifetime only and cannot be turned into a signed site request (a different key).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { MintedToken } from '@omnisocial/core';
+import type { MintedToken } from '@omnisocial/core/moderation';
 
 const PREFIX = 'omod1';
 export const MODERATOR_TOKEN_TTL_MS = 15 * 60_000;

@@ -14,7 +14,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { MintedToken, ModerationRefusalBody } from '@omnisocial/core';
+import type { MintedToken, ModerationRefusalBody } from '@omnisocial/core/moderation';
 import { HomeserverError } from '../homeserver.ts';
 import type { SiteVerifier } from '../site-auth.ts';
 import { PolicyError, type SitePolicy } from './policy.ts';

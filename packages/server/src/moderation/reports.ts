@@ -12,10 +12,10 @@ import type { SitePolicy } from './policy.ts';
 import { eachLimited, roomPath, type SiteRooms } from './site-rooms.ts';
 import { HeldMessages, type HeldMessage } from './held.ts';
 import { splitReportReason } from './report-quote.ts';
-import type { QueueAction, QueueItem, QueuePage, ReportedMessage } from '@omnisocial/core';
+import type { QueueAction, QueueItem, QueuePage, ReportedMessage } from '@omnisocial/core/moderation';
 
 export type { HeldMessage } from './held.ts';
-export type { QueueAction, QueueItem, QueuePage } from '@omnisocial/core';
+export type { QueueAction, QueueItem, QueuePage } from '@omnisocial/core/moderation';
 
 /** The most reports read from the homeserver per listing (the newest first). */
 const REPORTS_READ_MAX = 5_000;
