@@ -19,7 +19,7 @@ import { launchChromium } from '../support/chromium.ts';
 import { bounded } from './bounded.ts';
 import type { ChurnBench, LongTaskFigures } from './churn-page.ts';
 import { buildBenchPages, serveStatic } from './static.ts';
-import { num, obj, check, type Figure, type Json } from './figures.ts';
+import { check, info, num, obj, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outDir = path.join(root, '.cache/bench/churn');
@@ -199,21 +199,9 @@ export function churnFigures(churn: Json): Figure[] {
     target: '≤ 50 ms',
     ok: check(burst, (v) => v <= 50),
   });
-  figures.push({ figure: 'long tasks (> 50 ms) during that burst', value: num(burstTasks['count']), unit: '', target: '—', ok: undefined });
-  figures.push({
-    figure: 'long tasks (> 50 ms) during mount/unmount',
-    value: num(obj(tasks['churn'])['count']),
-    unit: '',
-    target: '—',
-    ok: undefined,
-  });
-  figures.push({
-    figure: 'longest task during mount/unmount',
-    value: num(obj(tasks['churn'])['maxMs']),
-    unit: 'ms',
-    target: '—',
-    ok: undefined,
-  });
+  figures.push(info('long tasks (> 50 ms) during that burst', num(burstTasks['count']), ''));
+  figures.push(info('long tasks (> 50 ms) during mount/unmount', num(obj(tasks['churn'])['count']), ''));
+  figures.push(info('longest task during mount/unmount', num(obj(tasks['churn'])['maxMs']), 'ms'));
   return figures;
 }
 

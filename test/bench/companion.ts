@@ -24,7 +24,7 @@ import { launchChromium, servePages } from '../support/chromium.ts';
 import { bounded } from './bounded.ts';
 import type { OmniBench } from './page.ts';
 import { percentile } from './stats.ts';
-import { numAt, type Figure, type Json } from './figures.ts';
+import { info as infoFigure, numAt, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const POSTS = Number(process.env['OMNI_BENCH_COMPANION_POSTS'] ?? 20);
@@ -254,13 +254,7 @@ export async function runCompanionBench(): Promise<void> {
 /** The summary's figures from bench-results/companion.json. */
 export function companionFigures(json: Json): Figure[] {
   const at = (...path: string[]): number | undefined => numAt(json, ...path);
-  const info = (figure: string, value: number | undefined, unit = 'ms'): Figure => ({
-    figure,
-    value,
-    unit,
-    target: '—',
-    ok: undefined,
-  });
+  const info = (figure: string, value: number | undefined): Figure => infoFigure(figure, value, 'ms');
   const rooms = at('unknownIds', 'roomsCreated');
   const perId = at('unknownIds', 'perIdMs');
   const ids = String(at('unknownIds', 'ids') ?? UNKNOWN);

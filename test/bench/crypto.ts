@@ -24,7 +24,7 @@ import { NioPeer } from '../support/nio.ts';
 import type { OmniBench } from './page.ts';
 import { bounded } from './bounded.ts';
 import { median } from './stats.ts';
-import { num, obj, type Figure, type Json } from './figures.ts';
+import { info, num, obj, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env['OMNI_BENCH_CRYPTO_RUNS'] ?? process.env['OMNI_BENCH_RUNS'] ?? 5);
@@ -376,36 +376,24 @@ export function cryptoFigures(crypto: Json): Figure[] {
     ['', '1×'],
     ['4x', '4×'],
   ] as const) {
-    figures.push({
-      figure: `encrypted room cold → decrypted message painted (crypto not loaded, cache warm), ${throttle} CPU`,
-      value: num(obj(crypto[`roomCold${suffix}`])['medianMs']),
-      unit: 'ms',
-      target: '—',
-      ok: undefined,
-    });
-    figures.push({
-      figure: `DM cold: <omni-dm> → decrypted message painted (crypto not loaded, cache warm), ${throttle} CPU`,
-      value: num(obj(crypto[`dmCold${suffix}`])['medianMs']),
-      unit: 'ms',
-      target: '—',
-      ok: undefined,
-    });
+    figures.push(
+      info(
+        `encrypted room cold → decrypted message painted (crypto not loaded, cache warm), ${throttle} CPU`,
+        num(obj(crypto[`roomCold${suffix}`])['medianMs']),
+        'ms',
+      ),
+    );
+    figures.push(
+      info(
+        `DM cold: <omni-dm> → decrypted message painted (crypto not loaded, cache warm), ${throttle} CPU`,
+        num(obj(crypto[`dmCold${suffix}`])['medianMs']),
+        'ms',
+      ),
+    );
   }
   const decrypt = obj(crypto['decrypt']);
-  figures.push({
-    figure: `${String(decrypt['messages'])} encrypted messages: open → oldest shown decrypted`,
-    value: num(decrypt['oldestMs']),
-    unit: 'ms',
-    target: '—',
-    ok: undefined,
-  });
-  figures.push({
-    figure: 'decrypt throughput (messages decrypted and shown per second)',
-    value: num(decrypt['perSecond']),
-    unit: '/s',
-    target: '—',
-    ok: undefined,
-  });
+  figures.push(info(`${String(decrypt['messages'])} encrypted messages: open → oldest shown decrypted`, num(decrypt['oldestMs']), 'ms'));
+  figures.push(info('decrypt throughput (messages decrypted and shown per second)', num(decrypt['perSecond']), '/s'));
   return figures;
 }
 

@@ -23,7 +23,7 @@ import { bounded } from './bounded.ts';
 import type { FeedBench } from './feed-page.ts';
 import { buildBenchPages, serveStatic } from './static.ts';
 import { median } from './stats.ts';
-import { num, obj, arr, check, type Figure, type Json } from './figures.ts';
+import { arr, check, info, num, obj, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outDir = path.join(root, '.cache/bench/feed');
@@ -242,33 +242,15 @@ export function feedFigures(feed: Json): Figure[] {
       target: throttle === 1 ? '≤ 400 ms' : '—',
       ok: throttle === 1 ? check(cold, (v) => v <= 400) : undefined,
     });
-    figures.push({
-      figure: `public post chat, enter → painted, warm, ${String(throttle)}× CPU`,
-      value: warm,
-      unit: 'ms',
-      target: '—',
-      ok: undefined,
-    });
+    figures.push(info(`public post chat, enter → painted, warm, ${String(throttle)}× CPU`, warm, 'ms'));
   }
   const scroll = obj(feed['scroll']);
   const sync = num(scroll['syncConnections']);
   figures.push({ figure: 'feed of 50: sync connections', value: sync, unit: '', target: '1', ok: check(sync, (v) => v === 1) });
-  figures.push({
-    figure: 'feed of 50: homeserver requests per element',
-    value: num(scroll['perElementRequests']),
-    unit: '',
-    target: '—',
-    ok: undefined,
-  });
-  figures.push({ figure: 'feed of 50: JS heap after GC, total', value: num(scroll['heapAfter']), unit: 'B', target: '—', ok: undefined });
-  figures.push({ figure: 'feed of 50: JS heap per element', value: num(scroll['heapPerElement']), unit: 'B', target: '—', ok: undefined });
-  figures.push({
-    figure: 'feed of 50: DOM nodes per collapsed element',
-    value: num(scroll['collapsedNodes']),
-    unit: '',
-    target: '—',
-    ok: undefined,
-  });
+  figures.push(info('feed of 50: homeserver requests per element', num(scroll['perElementRequests']), ''));
+  figures.push(info('feed of 50: JS heap after GC, total', num(scroll['heapAfter']), 'B'));
+  figures.push(info('feed of 50: JS heap per element', num(scroll['heapPerElement']), 'B'));
+  figures.push(info('feed of 50: DOM nodes per collapsed element', num(scroll['collapsedNodes']), ''));
   const cls = num(scroll['cls']);
   figures.push({ figure: 'feed of 50: cumulative layout shift', value: cls, unit: '', target: '0', ok: check(cls, (v) => v === 0) });
   return figures;

@@ -26,3 +26,11 @@ export const numAt = (json: Json, ...path: string[]): number | undefined => {
   for (const key of path) value = value && typeof value === 'object' ? (value as Json)[key] : undefined;
   return num(value);
 };
+/** A figure without a target: shown for information, never `over`. */
+export const info = (figure: string, value: number | undefined, unit: string): Figure => ({
+  figure,
+  value,
+  unit,
+  target: '—',
+  ok: undefined,
+});

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { startSite, type Site } from '@omnisocial/testing';
 import { postRoomAlias, signSiteRequest } from '@omnisocial/server';
 import { median } from './stats.ts';
-import { num, type Figure, type Json } from './figures.ts';
+import { info, num, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ROOMS = Number(process.env['OMNI_BENCH_MODERATION_ROOMS'] ?? 200);
@@ -119,27 +119,9 @@ export async function runModerationBench(): Promise<ModerationFigures> {
 export function moderationFigures(moderation: Json): Figure[] {
   const figures: Figure[] = [];
   const rooms = String(moderation['rooms']);
-  figures.push({
-    figure: `site-wide ban → applied in ${rooms} post rooms`,
-    value: num(moderation['banS']),
-    unit: 's',
-    target: '—',
-    ok: undefined,
-  });
-  figures.push({
-    figure: `site-wide ban lifted in ${rooms} post rooms`,
-    value: num(moderation['liftS']),
-    unit: 's',
-    target: '—',
-    ok: undefined,
-  });
-  figures.push({
-    figure: 'report → in the moderation queue (median)',
-    value: num(moderation['reportToQueueMedianMs']),
-    unit: 'ms',
-    target: '—',
-    ok: undefined,
-  });
+  figures.push(info(`site-wide ban → applied in ${rooms} post rooms`, num(moderation['banS']), 's'));
+  figures.push(info(`site-wide ban lifted in ${rooms} post rooms`, num(moderation['liftS']), 's'));
+  figures.push(info('report → in the moderation queue (median)', num(moderation['reportToQueueMedianMs']), 'ms'));
   return figures;
 }
 

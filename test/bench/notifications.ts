@@ -13,7 +13,7 @@ import { launchChromium, servePages } from '../support/chromium.ts';
 import { openNotifyPage } from '../support/notify-page.ts';
 import { bounded } from './bounded.ts';
 import { median } from './stats.ts';
-import { num, type Figure, type Json } from './figures.ts';
+import { info, num, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env['OMNI_BENCH_RUNS'] ?? 5);
@@ -70,7 +70,7 @@ export function notificationsFigures(notified: Json): Figure[] {
     ['mention → notification shown, median', 'medianMs'],
     ['mention → notification shown, worst', 'maxMs'],
   ] as const) {
-    figures.push({ figure, value: num(notified[key]), unit: 'ms', target: '—', ok: undefined });
+    figures.push(info(figure, num(notified[key]), 'ms'));
   }
   return figures;
 }

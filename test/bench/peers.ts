@@ -29,7 +29,7 @@ import type { PeerResult } from './peers/measure.ts';
 import { homeserverImplausible, ratioOf } from './peers/plausible.ts';
 import { buildBenchPages, serveStatic } from './static.ts';
 import { median } from './stats.ts';
-import { arr, check, num, obj, type Figure, type Json } from './figures.ts';
+import { arr, check, info, num, obj, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outDir = path.join(root, '.cache/bench/peers');
@@ -298,13 +298,9 @@ export function peersFigures(peers: Json): { figures: Figure[]; ratios: Figure[]
     const ours = find('omni', throttle);
     if (!ours) continue;
     const oursMedian = obj(ours['median']);
-    figures.push({
-      figure: `<omni-room> cold, password login → latest message, ${String(throttle)}× CPU`,
-      value: num(oursMedian['firstMessageMs']),
-      unit: 'ms',
-      target: '—',
-      ok: undefined,
-    });
+    figures.push(
+      info(`<omni-room> cold, password login → latest message, ${String(throttle)}× CPU`, num(oursMedian['firstMessageMs']), 'ms'),
+    );
     for (const [other, label] of [
       ['baseline', 'baseline (naive matrix-js-sdk)'],
       ['hydrogen', 'peer (hydrogen-view-sdk)'],

@@ -17,7 +17,7 @@ import { launchChromium, servePages } from '../support/chromium.ts';
 import { bounded } from './bounded.ts';
 import type { OmniBench } from './page.ts';
 import { median } from './stats.ts';
-import { num, obj, arr, check, type Figure, type Json } from './figures.ts';
+import { arr, check, info, num, obj, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env['OMNI_BENCH_RUNS'] ?? 7);
@@ -376,13 +376,13 @@ export function syncFigures(sync: Json): Figure[] {
   const figures: Figure[] = [];
   const paint = obj(sync['firstPaint']);
   for (const s of arr(paint['scenarios'])) {
-    figures.push({
-      figure: `<omni-room> → first message painted, ${String(s['rooms'])} rooms joined, ${String(num(s['throttle']) ?? 1)}× CPU`,
-      value: num(s['medianMs']),
-      unit: 'ms',
-      target: '—',
-      ok: undefined,
-    });
+    figures.push(
+      info(
+        `<omni-room> → first message painted, ${String(s['rooms'])} rooms joined, ${String(num(s['throttle']) ?? 1)}× CPU`,
+        num(s['medianMs']),
+        'ms',
+      ),
+    );
   }
   for (const [key, throttle] of [
     ['ratio500to1', '1×'],

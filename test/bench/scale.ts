@@ -20,7 +20,7 @@ import { launchChromium } from '../support/chromium.ts';
 import { bounded } from './bounded.ts';
 import { percentile } from './stats.ts';
 import { buildBenchPages, serveStatic } from './static.ts';
-import type { Figure, Json } from './figures.ts';
+import { info, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outDir = path.join(root, 'node_modules', '.bench-scale');
@@ -273,7 +273,6 @@ export function scaleFigures(json: Json): Figure[] {
   const first = steps[0];
   const last = steps.at(-1);
   if (!first || !last) return [];
-  const info = (figure: string, value: number | undefined, unit: string) => ({ figure, value, unit, target: '—', ok: undefined });
   const growth = `${String(first.members)} → ${String(last.members)} members`;
   return [
     info(`sender → element p50 at ${String(last.members)} members`, last.latencyMs.p50, 'ms'),

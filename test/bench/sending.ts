@@ -24,7 +24,7 @@ import { launchChromium, servePages } from '../support/chromium.ts';
 import { WAIT_MS, bounded } from './bounded.ts';
 import { SYNC_SEED_KEY, type SyncSeed } from './run.ts';
 import { percentile } from './stats.ts';
-import { num, obj, check, type Figure, type Json } from './figures.ts';
+import { check, info, num, obj, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ECHO_SENDS = Number(process.env['OMNI_BENCH_ECHO_SENDS'] ?? 60);
@@ -707,13 +707,13 @@ export function sendingFigures(sending: Json): Figure[] {
   const h = obj(sending['history']);
   if (Object.keys(h).length > 0) {
     const cachedFrom = typeof h['seedCachedFrom'] === 'string' ? h['seedCachedFrom'] : undefined;
-    figures.push({
-      figure: `${String(h['messages'])}-message history seeded in${cachedFrom ? ` (by the run of ${cachedFrom.slice(0, 16)}; this one used its snapshot)` : ''}`,
-      value: num(h['seedS']),
-      unit: 's',
-      target: '—',
-      ok: undefined,
-    });
+    figures.push(
+      info(
+        `${String(h['messages'])}-message history seeded in${cachedFrom ? ` (by the run of ${cachedFrom.slice(0, 16)}; this one used its snapshot)` : ''}`,
+        num(h['seedS']),
+        's',
+      ),
+    );
     const nodes = num(h['maxTimelineNodes']);
     figures.push({
       figure: 'timeline DOM nodes (max while scrolling back)',
@@ -729,7 +729,7 @@ export function sendingFigures(sending: Json): Figure[] {
       target: '≤ 16.7 ms',
       ok: typeof h['frameOk'] === 'boolean' ? h['frameOk'] : undefined,
     });
-    figures.push({ figure: 'scroll frame max', value: num(h['scrollFrameMaxMs']), unit: 'ms', target: '—', ok: undefined });
+    figures.push(info('scroll frame max', num(h['scrollFrameMaxMs']), 'ms'));
     const drift = num(h['maxAnchorDriftPx']);
     figures.push({
       figure: 'anchor drift per back-pagination (max)',
@@ -738,7 +738,7 @@ export function sendingFigures(sending: Json): Figure[] {
       target: '0 px',
       ok: typeof h['driftOk'] === 'boolean' ? h['driftOk'] : undefined,
     });
-    figures.push({ figure: 'JS heap growth while scrolling back', value: num(h['heapGrowthMb']), unit: 'MB', target: '—', ok: undefined });
+    figures.push(info('JS heap growth while scrolling back', num(h['heapGrowthMb']), 'MB'));
   }
   return figures;
 }

@@ -14,7 +14,7 @@ import { launchChromium } from '../support/chromium.ts';
 import { bounded } from './bounded.ts';
 import { buildBenchPages, serveStatic } from './static.ts';
 import type { ThreadFigures, ThreadsBench } from './threads-page.ts';
-import { num, check, type Figure, type Json } from './figures.ts';
+import { check, info, num, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outDir = path.join(root, '.cache/bench/threads');
@@ -97,14 +97,8 @@ export async function runThreadsBench(shared?: Homeserver): Promise<void> {
 export function threadsFigures(threads: Json): Figure[] {
   const figures: Figure[] = [];
   const replies = String(num(threads['replies']) ?? '');
-  figures.push({
-    figure: `thread of ${replies}: first reply shown`,
-    value: num(threads['firstMs']),
-    unit: 'ms',
-    target: '—',
-    ok: undefined,
-  });
-  figures.push({ figure: `thread of ${replies}: last reply shown`, value: num(threads['lastMs']), unit: 'ms', target: '—', ok: undefined });
+  figures.push(info(`thread of ${replies}: first reply shown`, num(threads['firstMs']), 'ms'));
+  figures.push(info(`thread of ${replies}: last reply shown`, num(threads['lastMs']), 'ms'));
   const nodes = num(threads['maxNodes']);
   figures.push({
     figure: `thread of ${replies}: thread log DOM nodes (max)`,

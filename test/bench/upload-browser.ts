@@ -21,7 +21,7 @@ import { launchChromium, servePages } from '../support/chromium.ts';
 import { bounded } from './bounded.ts';
 import { openRoom } from './sending.ts';
 import { median } from './stats.ts';
-import { num, obj, check, type Figure, type Json } from './figures.ts';
+import { check, info, num, obj, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const PASTES = Number(process.env['OMNI_BENCH_PASTES'] ?? 5);
@@ -234,15 +234,9 @@ export function uploadFigures(upload: Json): Figure[] {
     target: '≤ 16.7 ms',
     ok: check(echo, (v) => v <= 16.7),
   });
-  figures.push({ figure: '20 MB plain upload', value: num(obj(upload['plain'])['mbPerS']), unit: 'MB/s', target: '—', ok: undefined });
-  figures.push({ figure: '20 MB encrypted upload', value: num(encrypted['mbPerS']), unit: 'MB/s', target: '—', ok: undefined });
-  figures.push({
-    figure: 'encrypted / plain throughput',
-    value: num(upload['ratioEncryptedToPlain']),
-    unit: '',
-    target: '—',
-    ok: undefined,
-  });
+  figures.push(info('20 MB plain upload', num(obj(upload['plain'])['mbPerS']), 'MB/s'));
+  figures.push(info('20 MB encrypted upload', num(encrypted['mbPerS']), 'MB/s'));
+  figures.push(info('encrypted / plain throughput', num(upload['ratioEncryptedToPlain']), ''));
   figures.push({
     figure: 'long tasks (> 50 ms) during the encrypted upload',
     value: longTasks,
