@@ -21,8 +21,7 @@ import { StalledError, bounded } from './bounded.ts';
 import { ENGINE_BUDGET, LOADER_BUDGET, LOCALE_BUDGET, measureBuild, runBuild, type BuildSizes } from '../support/build.ts';
 import { measureEntries, type EntrySizes } from '../support/entry-sizes.ts';
 import { FRAMEWORK_TYPINGS_JS_BUDGET, REACT_WRAPPER_BUDGET } from '../node/budgets.ts';
-import { ratioOf } from './peers/plausible.ts';
-import { median } from './stats.ts';
+import { check, num, obj, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -100,22 +99,12 @@ const scenarios: Record<string, Scenario> = {
 
 // ---- the summary ----------------------------------------------------------------------------------------
 
-type Json = Record<string, unknown>;
-interface Row {
+interface Row extends Figure {
   scenario: string;
-  figure: string;
-  value: number | undefined;
-  unit: string;
-  target: string;
-  /** undefined: informative figure without a target. */
-  ok: boolean | undefined;
 }
 
-const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
-const obj = (value: unknown): Json => (value && typeof value === 'object' ? (value as Json) : {});
-const arr = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
-const check = (value: number | undefined, pass: (v: number) => boolean): boolean | undefined =>
-  value === undefined ? undefined : pass(value);
+/** A scenario whose results file is named otherwise (bench-results/<file>.json). */
+const RESULTS_FILE: Readonly<Record<string, string>> = { upload: 'upload-browser' };
 
 /** A scenario's JSON, only when this run wrote it (a stale file from an earlier run is not reported). */
 async function writtenSince(name: string, since: number): Promise<Json | undefined> {
@@ -161,7 +150,7 @@ function entryRows(entries: Partial<EntrySizes>): Row[] {
 async function summarise(since: number, ran: readonly string[]): Promise<{ rows: Row[]; ratios: Row[] }> {
   // Only the scenarios of this run: another run may have written the others since (bench-results is shared).
   const resultOf = async (name: string, after: number): Promise<Json | undefined> =>
-    ran.includes(name) ? writtenSince(name, after) : undefined;
+    ran.includes(name) ? writtenSince(RESULTS_FILE[name] ?? name, after) : undefined;
   sizes ??= (await resultOf('sizes', since)) as (BuildSizes & Partial<EntrySizes> & { buildS: number }) | undefined;
   const rows: Row[] = [];
   const add = (row: Row): void => {
@@ -243,478 +232,32 @@ async function summarise(since: number, ran: readonly string[]): Promise<{ rows:
       ok: encrypted === undefined || !sizes ? undefined : encrypted === sizes.wasmBytes,
     });
   }
-  if (feed) {
-    for (const s of arr(feed['startup'])) {
-      const throttle = num(s['throttle']) ?? 1;
-      const before = Math.max(...arr(s['requestsBeforeView']).map(Number));
-      if (throttle === 1)
-        add({
-          scenario: 'feed',
-          figure: 'homeserver requests before any element in view (50 posts)',
-          value: before,
-          unit: '',
-          target: '0',
-          ok: before === 0,
-        });
-      const cold = num(median(arr(s['coldMs']).map(Number)));
-      const warm = num(median(arr(s['warmMs']).map(Number)));
-      add({
-        scenario: 'feed',
-        figure: `public post chat, enter → first messages painted, cold, ${String(throttle)}× CPU`,
-        value: cold,
-        unit: 'ms',
-        target: throttle === 1 ? '≤ 400 ms' : '—',
-        ok: throttle === 1 ? check(cold, (v) => v <= 400) : undefined,
-      });
-      add({
-        scenario: 'feed',
-        figure: `public post chat, enter → painted, warm, ${String(throttle)}× CPU`,
-        value: warm,
-        unit: 'ms',
-        target: '—',
-        ok: undefined,
-      });
-    }
-    const scroll = obj(feed['scroll']);
-    const sync = num(scroll['syncConnections']);
-    add({ scenario: 'feed', figure: 'feed of 50: sync connections', value: sync, unit: '', target: '1', ok: check(sync, (v) => v === 1) });
-    add({
-      scenario: 'feed',
-      figure: 'feed of 50: homeserver requests per element',
-      value: num(scroll['perElementRequests']),
-      unit: '',
-      target: '—',
-      ok: undefined,
-    });
-    add({
-      scenario: 'feed',
-      figure: 'feed of 50: JS heap after GC, total',
-      value: num(scroll['heapAfter']),
-      unit: 'B',
-      target: '—',
-      ok: undefined,
-    });
-    add({
-      scenario: 'feed',
-      figure: 'feed of 50: JS heap per element',
-      value: num(scroll['heapPerElement']),
-      unit: 'B',
-      target: '—',
-      ok: undefined,
-    });
-    add({
-      scenario: 'feed',
-      figure: 'feed of 50: DOM nodes per collapsed element',
-      value: num(scroll['collapsedNodes']),
-      unit: '',
-      target: '—',
-      ok: undefined,
-    });
-    const cls = num(scroll['cls']);
-    add({
-      scenario: 'feed',
-      figure: 'feed of 50: cumulative layout shift',
-      value: cls,
-      unit: '',
-      target: '0',
-      ok: check(cls, (v) => v === 0),
-    });
-  }
-  const sync = await resultOf('sync', since);
-  if (sync) {
-    const paint = obj(sync['firstPaint']);
-    for (const s of arr(paint['scenarios'])) {
-      add({
-        scenario: 'sync',
-        figure: `<omni-room> → first message painted, ${String(s['rooms'])} rooms joined, ${String(num(s['throttle']) ?? 1)}× CPU`,
-        value: num(s['medianMs']),
-        unit: 'ms',
-        target: '—',
-        ok: undefined,
-      });
-    }
-    for (const [key, throttle] of [
-      ['ratio500to1', '1×'],
-      ['ratio500to1At4x', '4×'],
-    ] as const) {
-      const ratio = num(paint[key]);
-      add({
-        scenario: 'sync',
-        figure: `time to first message, 500 rooms / 1 room, ${throttle} CPU`,
-        value: ratio,
-        unit: '×',
-        target: '≤ 1.2',
-        ok: check(ratio, (v) => v <= 1.2),
-      });
-    }
-    const serverRatio = num(paint['synapseCpuRatio500to1']);
-    add({
-      scenario: 'sync',
-      figure: 'Synapse CPU per first sync carrying the room, 500 rooms / 1 room (load-proof)',
-      value: serverRatio,
-      unit: '×',
-      target: '≤ 1.2',
-      ok: check(serverRatio, (v) => v <= 1.2),
-    });
-    for (const r of arr(obj(sync['requests'])['scenarios'])) {
-      const connections = num(r['syncConnections']);
-      add({
-        scenario: 'sync',
-        figure: `sync connections, ${String(r['elements'])} <omni-room> on one page`,
-        value: connections,
-        unit: '',
-        target: '1',
-        ok: check(connections, (v) => v === 1),
-      });
-    }
-  }
-  if (crypto) {
-    for (const [suffix, throttle] of [
-      ['', '1×'],
-      ['4x', '4×'],
-    ] as const) {
-      add({
-        scenario: 'crypto',
-        figure: `encrypted room cold → decrypted message painted (crypto not loaded, cache warm), ${throttle} CPU`,
-        value: num(obj(crypto[`roomCold${suffix}`])['medianMs']),
-        unit: 'ms',
-        target: '—',
-        ok: undefined,
-      });
-      add({
-        scenario: 'crypto',
-        figure: `DM cold: <omni-dm> → decrypted message painted (crypto not loaded, cache warm), ${throttle} CPU`,
-        value: num(obj(crypto[`dmCold${suffix}`])['medianMs']),
-        unit: 'ms',
-        target: '—',
-        ok: undefined,
-      });
-    }
-    const decrypt = obj(crypto['decrypt']);
-    add({
-      scenario: 'crypto',
-      figure: `${String(decrypt['messages'])} encrypted messages: open → oldest shown decrypted`,
-      value: num(decrypt['oldestMs']),
-      unit: 'ms',
-      target: '—',
-      ok: undefined,
-    });
-    add({
-      scenario: 'crypto',
-      figure: 'decrypt throughput (messages decrypted and shown per second)',
-      value: num(decrypt['perSecond']),
-      unit: '/s',
-      target: '—',
-      ok: undefined,
-    });
-  }
-  const sending = await resultOf('sending', since);
-  if (sending) {
-    const echo = obj(sending['localEcho']);
-    const p95 = num(echo['p95Ms']);
-    add({
-      scenario: 'sending',
-      figure: 'local echo p95 (Enter → frame showing it)',
-      value: p95,
-      unit: 'ms',
-      target: '≤ 16.7 ms',
-      ok: check(p95, (v) => v <= 16.7),
-    });
-    const latency = num(obj(sending['senderToReceiver'])['p50Ms']);
-    add({
-      scenario: 'sending',
-      figure: 'sender → receiver p50, loopback',
-      value: latency,
-      unit: 'ms',
-      target: '≤ 250 ms',
-      ok: check(latency, (v) => v <= 250),
-    });
-    const h = obj(sending['history']);
-    if (Object.keys(h).length > 0) {
-      const cachedFrom = typeof h['seedCachedFrom'] === 'string' ? h['seedCachedFrom'] : undefined;
-      add({
-        scenario: 'sending',
-        figure: `${String(h['messages'])}-message history seeded in${cachedFrom ? ` (by the run of ${cachedFrom.slice(0, 16)}; this one used its snapshot)` : ''}`,
-        value: num(h['seedS']),
-        unit: 's',
-        target: '—',
-        ok: undefined,
-      });
-      const nodes = num(h['maxTimelineNodes']);
-      add({
-        scenario: 'sending',
-        figure: 'timeline DOM nodes (max while scrolling back)',
-        value: nodes,
-        unit: '',
-        target: '≤ 300',
-        ok: check(nodes, (v) => v <= 300),
-      });
-      add({
-        scenario: 'sending',
-        figure: 'scroll frame p95 (≤ 1.5 frames = one vsync)',
-        value: num(h['scrollFrameP95Ms']),
-        unit: 'ms',
-        target: '≤ 16.7 ms',
-        ok: typeof h['frameOk'] === 'boolean' ? h['frameOk'] : undefined,
-      });
-      add({ scenario: 'sending', figure: 'scroll frame max', value: num(h['scrollFrameMaxMs']), unit: 'ms', target: '—', ok: undefined });
-      const drift = num(h['maxAnchorDriftPx']);
-      add({
-        scenario: 'sending',
-        figure: 'anchor drift per back-pagination (max)',
-        value: drift,
-        unit: 'px',
-        target: '0 px',
-        ok: typeof h['driftOk'] === 'boolean' ? h['driftOk'] : undefined,
-      });
-      add({
-        scenario: 'sending',
-        figure: 'JS heap growth while scrolling back',
-        value: num(h['heapGrowthMb']),
-        unit: 'MB',
-        target: '—',
-        ok: undefined,
-      });
-    }
-  }
-  const threads = await resultOf('threads', since);
-  if (threads) {
-    const replies = String(num(threads['replies']) ?? '');
-    add({
-      scenario: 'threads',
-      figure: `thread of ${replies}: first reply shown`,
-      value: num(threads['firstMs']),
-      unit: 'ms',
-      target: '—',
-      ok: undefined,
-    });
-    add({
-      scenario: 'threads',
-      figure: `thread of ${replies}: last reply shown`,
-      value: num(threads['lastMs']),
-      unit: 'ms',
-      target: '—',
-      ok: undefined,
-    });
-    const nodes = num(threads['maxNodes']);
-    add({
-      scenario: 'threads',
-      figure: `thread of ${replies}: thread log DOM nodes (max)`,
-      value: nodes,
-      unit: '',
-      target: '≤ 300',
-      ok: check(nodes, (v) => v <= 300),
-    });
-  }
-  const churn = await resultOf('churn', since);
-  if (churn) {
-    const growth = num(obj(churn['heap'])['growthBytes']);
-    add({
-      scenario: 'churn',
-      figure: `mount/unmount ${String(churn['mounts'])}: JS heap after GC vs baseline`,
-      value: growth,
-      unit: 'B',
-      target: '≤ 1 MB noise',
-      ok: check(growth, (v) => v <= 1024 * 1024),
-    });
-    const nodes = obj(churn['domNodes']);
-    const nodeGrowth = (num(nodes['after']) ?? Number.NaN) - (num(nodes['baseline']) ?? Number.NaN);
-    add({
-      scenario: 'churn',
-      figure: 'mount/unmount: DOM nodes vs baseline',
-      value: num(nodeGrowth),
-      unit: '',
-      target: '≤ 0',
-      ok: check(num(nodeGrowth), (v) => v <= 0),
-    });
-    const tasks = obj(churn['longTasks']);
-    const burstTasks = obj(tasks['burst']);
-    const burst = num(burstTasks['maxMs']);
-    add({
-      scenario: 'churn',
-      figure: `longest task during a burst of ${String(num(churn['burst']) ?? '')} sends (outbox writes to IndexedDB)`,
-      value: burst,
-      unit: 'ms',
-      target: '≤ 50 ms',
-      ok: check(burst, (v) => v <= 50),
-    });
-    add({
-      scenario: 'churn',
-      figure: 'long tasks (> 50 ms) during that burst',
-      value: num(burstTasks['count']),
-      unit: '',
-      target: '—',
-      ok: undefined,
-    });
-    add({
-      scenario: 'churn',
-      figure: 'long tasks (> 50 ms) during mount/unmount',
-      value: num(obj(tasks['churn'])['count']),
-      unit: '',
-      target: '—',
-      ok: undefined,
-    });
-    add({
-      scenario: 'churn',
-      figure: 'longest task during mount/unmount',
-      value: num(obj(tasks['churn'])['maxMs']),
-      unit: 'ms',
-      target: '—',
-      ok: undefined,
-    });
-  }
-
-  const companion = await resultOf('companion', since);
-  if (companion) {
-    const { companionFigures } = await import('./companion.ts');
-    for (const figure of companionFigures(companion)) add({ scenario: 'companion', ...figure });
-  }
-  const notified = await resultOf('notifications', since);
-  if (notified) {
-    for (const [figure, key] of [
-      ['mention → notification shown, median', 'medianMs'],
-      ['mention → notification shown, worst', 'maxMs'],
-    ] as const) {
-      add({ scenario: 'notifications', figure, value: num(notified[key]), unit: 'ms', target: '—', ok: undefined });
-    }
-  }
-  const counts = await resultOf('counts', since);
-  if (counts) {
-    const { countsFigures } = await import('./counts.ts');
-    for (const figure of countsFigures(counts)) add({ scenario: 'counts', ...figure });
-  }
-
-  const moderation = await resultOf('moderation', since);
-  if (moderation) {
-    const rooms = String(moderation['rooms']);
-    add({
-      scenario: 'moderation',
-      figure: `site-wide ban → applied in ${rooms} post rooms`,
-      value: num(moderation['banS']),
-      unit: 's',
-      target: '—',
-      ok: undefined,
-    });
-    add({
-      scenario: 'moderation',
-      figure: `site-wide ban lifted in ${rooms} post rooms`,
-      value: num(moderation['liftS']),
-      unit: 's',
-      target: '—',
-      ok: undefined,
-    });
-    add({
-      scenario: 'moderation',
-      figure: 'report → in the moderation queue (median)',
-      value: num(moderation['reportToQueueMedianMs']),
-      unit: 'ms',
-      target: '—',
-      ok: undefined,
-    });
-  }
-
-  const scale = await resultOf('scale', since);
-  if (scale) {
-    const { scaleFigures } = await import('./scale.ts');
-    for (const figure of scaleFigures(scale)) add({ scenario: 'scale', ...figure });
-  }
-
-  const upload = ran.includes('upload') ? await writtenSince('upload-browser', since) : undefined;
-  if (upload) {
-    const encrypted = obj(upload['encrypted']);
-    const echo = num(obj(upload['paste'])['enterToLocalEchoMs']);
-    const longTasks = num(encrypted['longTasks']);
-    add({
-      scenario: 'upload',
-      figure: 'pasted image: Enter → local echo with its picture',
-      value: echo,
-      unit: 'ms',
-      target: '≤ 16.7 ms',
-      ok: check(echo, (v) => v <= 16.7),
-    });
-    add({
-      scenario: 'upload',
-      figure: '20 MB plain upload',
-      value: num(obj(upload['plain'])['mbPerS']),
-      unit: 'MB/s',
-      target: '—',
-      ok: undefined,
-    });
-    add({
-      scenario: 'upload',
-      figure: '20 MB encrypted upload',
-      value: num(encrypted['mbPerS']),
-      unit: 'MB/s',
-      target: '—',
-      ok: undefined,
-    });
-    add({
-      scenario: 'upload',
-      figure: 'encrypted / plain throughput',
-      value: num(upload['ratioEncryptedToPlain']),
-      unit: '',
-      target: '—',
-      ok: undefined,
-    });
-    add({
-      scenario: 'upload',
-      figure: 'long tasks (> 50 ms) during the encrypted upload',
-      value: longTasks,
-      unit: '',
-      target: '0',
-      ok: check(longTasks, (v) => v === 0),
-    });
+  // Each scenario's rows from its own module, in the table's order.
+  const figuresOf: readonly [scenario: string, figures: (json: Json) => Promise<Figure[]>][] = [
+    ['feed', async (json) => (await import('./feed.ts')).feedFigures(json)],
+    ['sync', async (json) => (await import('./run.ts')).syncFigures(json)],
+    ['crypto', async (json) => (await import('./crypto.ts')).cryptoFigures(json)],
+    ['sending', async (json) => (await import('./sending.ts')).sendingFigures(json)],
+    ['threads', async (json) => (await import('./threads.ts')).threadsFigures(json)],
+    ['churn', async (json) => (await import('./churn.ts')).churnFigures(json)],
+    ['companion', async (json) => (await import('./companion.ts')).companionFigures(json)],
+    ['notifications', async (json) => (await import('./notifications.ts')).notificationsFigures(json)],
+    ['counts', async (json) => (await import('./counts.ts')).countsFigures(json)],
+    ['moderation', async (json) => (await import('./moderation.ts')).moderationFigures(json)],
+    ['scale', async (json) => (await import('./scale.ts')).scaleFigures(json)],
+    ['upload', async (json) => (await import('./upload-browser.ts')).uploadFigures(json)],
+  ];
+  for (const [scenario, figures] of figuresOf) {
+    const json = await resultOf(scenario, since);
+    if (json) for (const figure of await figures(json)) add({ scenario, ...figure });
   }
 
   const ratios: Row[] = [];
   const peers = await resultOf('peers', since);
   if (peers) {
-    const results = arr(peers['results']);
-    const find = (client: string, throttle: number): Json | undefined =>
-      results.find((r) => r['client'] === client && r['throttle'] === throttle);
-    for (const throttle of [1, 4]) {
-      const ours = find('omni', throttle);
-      if (!ours) continue;
-      const oursMedian = obj(ours['median']);
-      add({
-        scenario: 'peers',
-        figure: `<omni-room> cold, password login → latest message, ${String(throttle)}× CPU`,
-        value: num(oursMedian['firstMessageMs']),
-        unit: 'ms',
-        target: '—',
-        ok: undefined,
-      });
-      for (const [other, label] of [
-        ['baseline', 'baseline (naive matrix-js-sdk)'],
-        ['hydrogen', 'peer (hydrogen-view-sdk)'],
-      ] as const) {
-        const theirs = find(other, throttle);
-        if (!theirs) continue;
-        const theirMedian = obj(theirs['median']);
-        for (const [key, what] of [
-          ['firstMessageMs', 'time to first message'],
-          ['appBytes', 'app bytes'],
-          ['homeserverBytes', 'homeserver bytes'],
-          ['heapBytes', 'JS heap'],
-        ] as const) {
-          // Homeserver bytes the bench could not count (traffic past its proxy) are not a figure to divide by.
-          const why = (figures: Json): string | undefined =>
-            key === 'homeserverBytes' && typeof figures['homeserverNotMeasured'] === 'string'
-              ? figures['homeserverNotMeasured']
-              : undefined;
-          const result = ratioOf(num(oursMedian[key]), num(theirMedian[key]), { ours: why(ours), theirs: why(theirs) });
-          const value = 'value' in result ? result.value : undefined;
-          ratios.push({
-            scenario: 'peers',
-            figure: `ours / ${label}: ${what}, ${String(throttle)}× CPU${'notMeasured' in result ? ` — not measured: ${result.notMeasured}` : ''}${typeof theirs['error'] === 'string' ? ` (their error: ${theirs['error']})` : ''}`,
-            value,
-            unit: '×',
-            target: '< 1',
-            ok: check(value, (v) => v < 1),
-          });
-        }
-      }
-    }
+    const figures = (await import('./peers.ts')).peersFigures(peers);
+    for (const figure of figures.figures) add({ scenario: 'peers', ...figure });
+    for (const figure of figures.ratios) ratios.push({ scenario: 'peers', ...figure });
   }
   for (const name of ran) {
     if (name === 'sizes' ? !sizes : !(await resultOf(name, since))) {

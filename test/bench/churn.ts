@@ -19,6 +19,7 @@ import { launchChromium } from '../support/chromium.ts';
 import { bounded } from './bounded.ts';
 import type { ChurnBench, LongTaskFigures } from './churn-page.ts';
 import { buildBenchPages, serveStatic } from './static.ts';
+import { check, info, num, obj, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outDir = path.join(root, '.cache/bench/churn');
@@ -166,6 +167,42 @@ export async function runChurnBench(shared?: Homeserver): Promise<void> {
     await server?.close();
     await own?.stop();
   }
+}
+
+/** The summary's rows (all.ts) from bench-results/churn.json. */
+export function churnFigures(churn: Json): Figure[] {
+  const figures: Figure[] = [];
+  const growth = num(obj(churn['heap'])['growthBytes']);
+  figures.push({
+    figure: `mount/unmount ${String(churn['mounts'])}: JS heap after GC vs baseline`,
+    value: growth,
+    unit: 'B',
+    target: '≤ 1 MB noise',
+    ok: check(growth, (v) => v <= 1024 * 1024),
+  });
+  const nodes = obj(churn['domNodes']);
+  const nodeGrowth = (num(nodes['after']) ?? Number.NaN) - (num(nodes['baseline']) ?? Number.NaN);
+  figures.push({
+    figure: 'mount/unmount: DOM nodes vs baseline',
+    value: num(nodeGrowth),
+    unit: '',
+    target: '≤ 0',
+    ok: check(num(nodeGrowth), (v) => v <= 0),
+  });
+  const tasks = obj(churn['longTasks']);
+  const burstTasks = obj(tasks['burst']);
+  const burst = num(burstTasks['maxMs']);
+  figures.push({
+    figure: `longest task during a burst of ${String(num(churn['burst']) ?? '')} sends (outbox writes to IndexedDB)`,
+    value: burst,
+    unit: 'ms',
+    target: '≤ 50 ms',
+    ok: check(burst, (v) => v <= 50),
+  });
+  figures.push(info('long tasks (> 50 ms) during that burst', num(burstTasks['count']), ''));
+  figures.push(info('long tasks (> 50 ms) during mount/unmount', num(obj(tasks['churn'])['count']), ''));
+  figures.push(info('longest task during mount/unmount', num(obj(tasks['churn'])['maxMs']), 'ms'));
+  return figures;
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) await runChurnBench();

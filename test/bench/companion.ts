@@ -24,6 +24,7 @@ import { launchChromium, servePages } from '../support/chromium.ts';
 import { bounded } from './bounded.ts';
 import type { OmniBench } from './page.ts';
 import { percentile } from './stats.ts';
+import { info as infoFigure, numAt, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const POSTS = Number(process.env['OMNI_BENCH_COMPANION_POSTS'] ?? 20);
@@ -250,29 +251,10 @@ export async function runCompanionBench(): Promise<void> {
   }
 }
 
-/** A figure of the summary table (all.ts). */
-export interface CompanionFigure {
-  figure: string;
-  value: number | undefined;
-  unit: string;
-  target: string;
-  ok: boolean | undefined;
-}
-
 /** The summary's figures from bench-results/companion.json. */
-export function companionFigures(json: Record<string, unknown>): CompanionFigure[] {
-  const at = (...path: string[]): number | undefined => {
-    let value: unknown = json;
-    for (const key of path) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-  };
-  const info = (figure: string, value: number | undefined, unit = 'ms'): CompanionFigure => ({
-    figure,
-    value,
-    unit,
-    target: '—',
-    ok: undefined,
-  });
+export function companionFigures(json: Json): Figure[] {
+  const at = (...path: string[]): number | undefined => numAt(json, ...path);
+  const info = (figure: string, value: number | undefined): Figure => infoFigure(figure, value, 'ms');
   const rooms = at('unknownIds', 'roomsCreated');
   const perId = at('unknownIds', 'perIdMs');
   const ids = String(at('unknownIds', 'ids') ?? UNKNOWN);

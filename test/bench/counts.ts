@@ -17,6 +17,7 @@ import { launchChromium, servePages } from '../support/chromium.ts';
 import { startCountsSite, type CountsSite } from '../support/counts-site.ts';
 import { bounded } from './bounded.ts';
 import { median } from './stats.ts';
+import { numAt, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const POSTS = 50;
@@ -91,14 +92,8 @@ export async function runCountsBench(): Promise<void> {
 }
 
 /** The summary rows of `pnpm bench` for bench-results/counts.json. */
-export function countsFigures(
-  json: Record<string, unknown>,
-): { figure: string; value: number | undefined; unit: string; target: string; ok: boolean | undefined }[] {
-  const at = (...path: string[]): number | undefined => {
-    let value: unknown = json;
-    for (const key of path) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-  };
+export function countsFigures(json: Json): Figure[] {
+  const at = (...path: string[]): number | undefined => numAt(json, ...path);
   const requests = at('cold', 'companionRequests');
   const homeserver = at('cold', 'homeserverRequests');
   return [

@@ -24,6 +24,7 @@ import { NioPeer } from '../support/nio.ts';
 import type { OmniBench } from './page.ts';
 import { bounded } from './bounded.ts';
 import { median } from './stats.ts';
+import { info, num, obj, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env['OMNI_BENCH_CRYPTO_RUNS'] ?? process.env['OMNI_BENCH_RUNS'] ?? 5);
@@ -366,6 +367,34 @@ export async function runCryptoBench(shared?: Homeserver): Promise<void> {
     await pages?.close();
     await own?.stop();
   }
+}
+
+/** The summary's rows (all.ts) from bench-results/crypto.json. */
+export function cryptoFigures(crypto: Json): Figure[] {
+  const figures: Figure[] = [];
+  for (const [suffix, throttle] of [
+    ['', '1×'],
+    ['4x', '4×'],
+  ] as const) {
+    figures.push(
+      info(
+        `encrypted room cold → decrypted message painted (crypto not loaded, cache warm), ${throttle} CPU`,
+        num(obj(crypto[`roomCold${suffix}`])['medianMs']),
+        'ms',
+      ),
+    );
+    figures.push(
+      info(
+        `DM cold: <omni-dm> → decrypted message painted (crypto not loaded, cache warm), ${throttle} CPU`,
+        num(obj(crypto[`dmCold${suffix}`])['medianMs']),
+        'ms',
+      ),
+    );
+  }
+  const decrypt = obj(crypto['decrypt']);
+  figures.push(info(`${String(decrypt['messages'])} encrypted messages: open → oldest shown decrypted`, num(decrypt['oldestMs']), 'ms'));
+  figures.push(info('decrypt throughput (messages decrypted and shown per second)', num(decrypt['perSecond']), '/s'));
+  return figures;
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) await runCryptoBench();

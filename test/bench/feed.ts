@@ -23,6 +23,7 @@ import { bounded } from './bounded.ts';
 import type { FeedBench } from './feed-page.ts';
 import { buildBenchPages, serveStatic } from './static.ts';
 import { median } from './stats.ts';
+import { arr, check, info, num, obj, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outDir = path.join(root, '.cache/bench/feed');
@@ -216,6 +217,43 @@ export async function runFeedBench(shared?: Homeserver): Promise<void> {
     await proxy?.close();
     await own?.stop();
   }
+}
+
+/** The summary's rows (all.ts) from bench-results/feed.json. */
+export function feedFigures(feed: Json): Figure[] {
+  const figures: Figure[] = [];
+  for (const s of arr(feed['startup'])) {
+    const throttle = num(s['throttle']) ?? 1;
+    const before = Math.max(...arr(s['requestsBeforeView']).map(Number));
+    if (throttle === 1)
+      figures.push({
+        figure: 'homeserver requests before any element in view (50 posts)',
+        value: before,
+        unit: '',
+        target: '0',
+        ok: before === 0,
+      });
+    const cold = num(median(arr(s['coldMs']).map(Number)));
+    const warm = num(median(arr(s['warmMs']).map(Number)));
+    figures.push({
+      figure: `public post chat, enter → first messages painted, cold, ${String(throttle)}× CPU`,
+      value: cold,
+      unit: 'ms',
+      target: throttle === 1 ? '≤ 400 ms' : '—',
+      ok: throttle === 1 ? check(cold, (v) => v <= 400) : undefined,
+    });
+    figures.push(info(`public post chat, enter → painted, warm, ${String(throttle)}× CPU`, warm, 'ms'));
+  }
+  const scroll = obj(feed['scroll']);
+  const sync = num(scroll['syncConnections']);
+  figures.push({ figure: 'feed of 50: sync connections', value: sync, unit: '', target: '1', ok: check(sync, (v) => v === 1) });
+  figures.push(info('feed of 50: homeserver requests per element', num(scroll['perElementRequests']), ''));
+  figures.push(info('feed of 50: JS heap after GC, total', num(scroll['heapAfter']), 'B'));
+  figures.push(info('feed of 50: JS heap per element', num(scroll['heapPerElement']), 'B'));
+  figures.push(info('feed of 50: DOM nodes per collapsed element', num(scroll['collapsedNodes']), ''));
+  const cls = num(scroll['cls']);
+  figures.push({ figure: 'feed of 50: cumulative layout shift', value: cls, unit: '', target: '0', ok: check(cls, (v) => v === 0) });
+  return figures;
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) await runFeedBench();

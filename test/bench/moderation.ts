@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { startSite, type Site } from '@omnisocial/testing';
 import { postRoomAlias, signSiteRequest } from '@omnisocial/server';
 import { median } from './stats.ts';
+import { info, num, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ROOMS = Number(process.env['OMNI_BENCH_MODERATION_ROOMS'] ?? 200);
@@ -112,6 +113,16 @@ export async function runModerationBench(): Promise<ModerationFigures> {
   } finally {
     await site.stop();
   }
+}
+
+/** The summary's rows (all.ts) from bench-results/moderation.json. */
+export function moderationFigures(moderation: Json): Figure[] {
+  const figures: Figure[] = [];
+  const rooms = String(moderation['rooms']);
+  figures.push(info(`site-wide ban → applied in ${rooms} post rooms`, num(moderation['banS']), 's'));
+  figures.push(info(`site-wide ban lifted in ${rooms} post rooms`, num(moderation['liftS']), 's'));
+  figures.push(info('report → in the moderation queue (median)', num(moderation['reportToQueueMedianMs']), 'ms'));
+  return figures;
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) await runModerationBench();

@@ -13,6 +13,7 @@ import { launchChromium, servePages } from '../support/chromium.ts';
 import { openNotifyPage } from '../support/notify-page.ts';
 import { bounded } from './bounded.ts';
 import { median } from './stats.ts';
+import { info, num, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env['OMNI_BENCH_RUNS'] ?? 5);
@@ -60,4 +61,16 @@ export async function runNotificationsBench(homeserver: Homeserver): Promise<voi
     await browser.close();
     await pages.close();
   }
+}
+
+/** The summary's rows (all.ts) from bench-results/notifications.json. */
+export function notificationsFigures(notified: Json): Figure[] {
+  const figures: Figure[] = [];
+  for (const [figure, key] of [
+    ['mention → notification shown, median', 'medianMs'],
+    ['mention → notification shown, worst', 'maxMs'],
+  ] as const) {
+    figures.push(info(figure, num(notified[key]), 'ms'));
+  }
+  return figures;
 }

@@ -29,6 +29,7 @@ import type { PeerResult } from './peers/measure.ts';
 import { homeserverImplausible, ratioOf } from './peers/plausible.ts';
 import { buildBenchPages, serveStatic } from './static.ts';
 import { median } from './stats.ts';
+import { arr, check, info, num, obj, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outDir = path.join(root, '.cache/bench/peers');
@@ -284,6 +285,51 @@ export async function runPeersBench(shared?: Homeserver): Promise<void> {
     await proxy?.close();
     await own?.stop();
   }
+}
+
+/** The summary's rows (all.ts) from bench-results/peers.json: ours alone, and ours / theirs. */
+export function peersFigures(peers: Json): { figures: Figure[]; ratios: Figure[] } {
+  const figures: Figure[] = [];
+  const ratios: Figure[] = [];
+  const results = arr(peers['results']);
+  const find = (client: string, throttle: number): Json | undefined =>
+    results.find((r) => r['client'] === client && r['throttle'] === throttle);
+  for (const throttle of [1, 4]) {
+    const ours = find('omni', throttle);
+    if (!ours) continue;
+    const oursMedian = obj(ours['median']);
+    figures.push(
+      info(`<omni-room> cold, password login → latest message, ${String(throttle)}× CPU`, num(oursMedian['firstMessageMs']), 'ms'),
+    );
+    for (const [other, label] of [
+      ['baseline', 'baseline (naive matrix-js-sdk)'],
+      ['hydrogen', 'peer (hydrogen-view-sdk)'],
+    ] as const) {
+      const theirs = find(other, throttle);
+      if (!theirs) continue;
+      const theirMedian = obj(theirs['median']);
+      for (const [key, what] of [
+        ['firstMessageMs', 'time to first message'],
+        ['appBytes', 'app bytes'],
+        ['homeserverBytes', 'homeserver bytes'],
+        ['heapBytes', 'JS heap'],
+      ] as const) {
+        // Homeserver bytes the bench could not count (traffic past its proxy) are not a figure to divide by.
+        const why = (figures: Json): string | undefined =>
+          key === 'homeserverBytes' && typeof figures['homeserverNotMeasured'] === 'string' ? figures['homeserverNotMeasured'] : undefined;
+        const result = ratioOf(num(oursMedian[key]), num(theirMedian[key]), { ours: why(ours), theirs: why(theirs) });
+        const value = 'value' in result ? result.value : undefined;
+        ratios.push({
+          figure: `ours / ${label}: ${what}, ${String(throttle)}× CPU${'notMeasured' in result ? ` — not measured: ${result.notMeasured}` : ''}${typeof theirs['error'] === 'string' ? ` (their error: ${theirs['error']})` : ''}`,
+          value,
+          unit: '×',
+          target: '< 1',
+          ok: check(value, (v) => v < 1),
+        });
+      }
+    }
+  }
+  return { figures, ratios };
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) await runPeersBench();

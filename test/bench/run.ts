@@ -17,6 +17,7 @@ import { launchChromium, servePages } from '../support/chromium.ts';
 import { bounded } from './bounded.ts';
 import type { OmniBench } from './page.ts';
 import { median } from './stats.ts';
+import { arr, check, info, num, obj, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env['OMNI_BENCH_RUNS'] ?? 7);
@@ -368,6 +369,53 @@ export async function runSyncBench(shared?: Homeserver, seeded?: Promise<SyncSee
     await pages?.close();
     await own?.stop();
   }
+}
+
+/** The summary's rows (all.ts) from bench-results/sync.json. */
+export function syncFigures(sync: Json): Figure[] {
+  const figures: Figure[] = [];
+  const paint = obj(sync['firstPaint']);
+  for (const s of arr(paint['scenarios'])) {
+    figures.push(
+      info(
+        `<omni-room> → first message painted, ${String(s['rooms'])} rooms joined, ${String(num(s['throttle']) ?? 1)}× CPU`,
+        num(s['medianMs']),
+        'ms',
+      ),
+    );
+  }
+  for (const [key, throttle] of [
+    ['ratio500to1', '1×'],
+    ['ratio500to1At4x', '4×'],
+  ] as const) {
+    const ratio = num(paint[key]);
+    figures.push({
+      figure: `time to first message, 500 rooms / 1 room, ${throttle} CPU`,
+      value: ratio,
+      unit: '×',
+      target: '≤ 1.2',
+      ok: check(ratio, (v) => v <= 1.2),
+    });
+  }
+  const serverRatio = num(paint['synapseCpuRatio500to1']);
+  figures.push({
+    figure: 'Synapse CPU per first sync carrying the room, 500 rooms / 1 room (load-proof)',
+    value: serverRatio,
+    unit: '×',
+    target: '≤ 1.2',
+    ok: check(serverRatio, (v) => v <= 1.2),
+  });
+  for (const r of arr(obj(sync['requests'])['scenarios'])) {
+    const connections = num(r['syncConnections']);
+    figures.push({
+      figure: `sync connections, ${String(r['elements'])} <omni-room> on one page`,
+      value: connections,
+      unit: '',
+      target: '1',
+      ok: check(connections, (v) => v === 1),
+    });
+  }
+  return figures;
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) await runSyncBench();

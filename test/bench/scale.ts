@@ -20,6 +20,7 @@ import { launchChromium } from '../support/chromium.ts';
 import { bounded } from './bounded.ts';
 import { percentile } from './stats.ts';
 import { buildBenchPages, serveStatic } from './static.ts';
+import { info, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outDir = path.join(root, 'node_modules', '.bench-scale');
@@ -267,14 +268,11 @@ async function report(steps: readonly ScaleStep[]): Promise<void> {
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) await runScaleBench();
 
 /** The summary table's rows: each figure at the first and last step, and its growth. */
-export function scaleFigures(
-  json: Record<string, unknown>,
-): { figure: string; value: number | undefined; unit: string; target: string; ok: undefined }[] {
+export function scaleFigures(json: Json): Figure[] {
   const steps = (Array.isArray(json['steps']) ? json['steps'] : []) as ScaleStep[];
   const first = steps[0];
   const last = steps.at(-1);
   if (!first || !last) return [];
-  const info = (figure: string, value: number | undefined, unit: string) => ({ figure, value, unit, target: '—', ok: undefined });
   const growth = `${String(first.members)} → ${String(last.members)} members`;
   return [
     info(`sender → element p50 at ${String(last.members)} members`, last.latencyMs.p50, 'ms'),

@@ -24,6 +24,7 @@ import { launchChromium, servePages } from '../support/chromium.ts';
 import { WAIT_MS, bounded } from './bounded.ts';
 import { SYNC_SEED_KEY, type SyncSeed } from './run.ts';
 import { percentile } from './stats.ts';
+import { check, info, num, obj, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ECHO_SENDS = Number(process.env['OMNI_BENCH_ECHO_SENDS'] ?? 60);
@@ -681,6 +682,65 @@ export async function runSendingBench(shared?: Homeserver, seeding?: Promise<See
     await pages?.close();
     await own?.stop();
   }
+}
+
+/** The summary's rows (all.ts) from bench-results/sending.json. */
+export function sendingFigures(sending: Json): Figure[] {
+  const figures: Figure[] = [];
+  const echo = obj(sending['localEcho']);
+  const p95 = num(echo['p95Ms']);
+  figures.push({
+    figure: 'local echo p95 (Enter → frame showing it)',
+    value: p95,
+    unit: 'ms',
+    target: '≤ 16.7 ms',
+    ok: check(p95, (v) => v <= 16.7),
+  });
+  const latency = num(obj(sending['senderToReceiver'])['p50Ms']);
+  figures.push({
+    figure: 'sender → receiver p50, loopback',
+    value: latency,
+    unit: 'ms',
+    target: '≤ 250 ms',
+    ok: check(latency, (v) => v <= 250),
+  });
+  const h = obj(sending['history']);
+  if (Object.keys(h).length > 0) {
+    const cachedFrom = typeof h['seedCachedFrom'] === 'string' ? h['seedCachedFrom'] : undefined;
+    figures.push(
+      info(
+        `${String(h['messages'])}-message history seeded in${cachedFrom ? ` (by the run of ${cachedFrom.slice(0, 16)}; this one used its snapshot)` : ''}`,
+        num(h['seedS']),
+        's',
+      ),
+    );
+    const nodes = num(h['maxTimelineNodes']);
+    figures.push({
+      figure: 'timeline DOM nodes (max while scrolling back)',
+      value: nodes,
+      unit: '',
+      target: '≤ 300',
+      ok: check(nodes, (v) => v <= 300),
+    });
+    figures.push({
+      figure: 'scroll frame p95 (≤ 1.5 frames = one vsync)',
+      value: num(h['scrollFrameP95Ms']),
+      unit: 'ms',
+      target: '≤ 16.7 ms',
+      ok: typeof h['frameOk'] === 'boolean' ? h['frameOk'] : undefined,
+    });
+    figures.push(info('scroll frame max', num(h['scrollFrameMaxMs']), 'ms'));
+    const drift = num(h['maxAnchorDriftPx']);
+    figures.push({
+      figure: 'anchor drift per back-pagination (max)',
+      value: drift,
+      unit: 'px',
+      target: '0 px',
+      ok: typeof h['driftOk'] === 'boolean' ? h['driftOk'] : undefined,
+    });
+    figures.push(info('JS heap growth while scrolling back', num(h['heapGrowthMb']), 'MB'));
+  }
+  return figures;
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) await runSendingBench();

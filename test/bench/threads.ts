@@ -14,6 +14,7 @@ import { launchChromium } from '../support/chromium.ts';
 import { bounded } from './bounded.ts';
 import { buildBenchPages, serveStatic } from './static.ts';
 import type { ThreadFigures, ThreadsBench } from './threads-page.ts';
+import { check, info, num, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outDir = path.join(root, '.cache/bench/threads');
@@ -90,6 +91,23 @@ export async function runThreadsBench(shared?: Homeserver): Promise<void> {
     await server?.close();
     await own?.stop();
   }
+}
+
+/** The summary's rows (all.ts) from bench-results/threads.json. */
+export function threadsFigures(threads: Json): Figure[] {
+  const figures: Figure[] = [];
+  const replies = String(num(threads['replies']) ?? '');
+  figures.push(info(`thread of ${replies}: first reply shown`, num(threads['firstMs']), 'ms'));
+  figures.push(info(`thread of ${replies}: last reply shown`, num(threads['lastMs']), 'ms'));
+  const nodes = num(threads['maxNodes']);
+  figures.push({
+    figure: `thread of ${replies}: thread log DOM nodes (max)`,
+    value: nodes,
+    unit: '',
+    target: '≤ 300',
+    ok: check(nodes, (v) => v <= 300),
+  });
+  return figures;
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) await runThreadsBench();

@@ -21,6 +21,7 @@ import { launchChromium, servePages } from '../support/chromium.ts';
 import { bounded } from './bounded.ts';
 import { openRoom } from './sending.ts';
 import { median } from './stats.ts';
+import { check, info, num, obj, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const PASTES = Number(process.env['OMNI_BENCH_PASTES'] ?? 5);
@@ -218,6 +219,32 @@ export async function runUploadBench(shared?: Homeserver): Promise<void> {
     await pages?.close();
     await own?.stop();
   }
+}
+
+/** The summary's rows (all.ts) from bench-results/upload-browser.json. */
+export function uploadFigures(upload: Json): Figure[] {
+  const figures: Figure[] = [];
+  const encrypted = obj(upload['encrypted']);
+  const echo = num(obj(upload['paste'])['enterToLocalEchoMs']);
+  const longTasks = num(encrypted['longTasks']);
+  figures.push({
+    figure: 'pasted image: Enter → local echo with its picture',
+    value: echo,
+    unit: 'ms',
+    target: '≤ 16.7 ms',
+    ok: check(echo, (v) => v <= 16.7),
+  });
+  figures.push(info('20 MB plain upload', num(obj(upload['plain'])['mbPerS']), 'MB/s'));
+  figures.push(info('20 MB encrypted upload', num(encrypted['mbPerS']), 'MB/s'));
+  figures.push(info('encrypted / plain throughput', num(upload['ratioEncryptedToPlain']), ''));
+  figures.push({
+    figure: 'long tasks (> 50 ms) during the encrypted upload',
+    value: longTasks,
+    unit: '',
+    target: '0',
+    ok: check(longTasks, (v) => v === 0),
+  });
+  return figures;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await runUploadBench();

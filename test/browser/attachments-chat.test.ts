@@ -25,7 +25,7 @@ import '../../packages/elements/src/components/dm/define.ts';
 import type { OmniChatView } from '../../packages/elements/src/components/chat/omni-chat.ts';
 import type { OmniDmView } from '../../packages/elements/src/components/dm/omni-dm.ts';
 import type { OmniDmCreatedEvent, OmniRoomCreatedEvent } from '../../packages/elements/src/events.ts';
-import { articleWith, pngBytes, quietWindow, shadow, textbox, typeAndSend } from './dom.ts';
+import { articleWith, pickFiles, pngBytes, quietWindow, shadow, textbox, typeAndSend } from './dom.ts';
 
 const TIMEOUT = 60_000;
 /** How long a stray second copy of the file's message is given to show up before counting. */
@@ -37,27 +37,18 @@ const hooks = { onTokens: () => undefined, onLoggedOut: () => undefined };
 
 const tray = (el: Element): HTMLElement | null => shadow(el).querySelector<HTMLElement>('[aria-label="Files to send"]');
 
-/** Gives a file to the composer's picker as the browser does after the member chose it. */
-function pick(el: Element, file: File): void {
-  const input = shadow(el).querySelector<HTMLInputElement>('input.file-picker');
-  if (!input) throw new Error('no file picker next to "Attach files"');
-  const transfer = new DataTransfer();
-  transfer.items.add(file);
-  input.files = transfer.files;
-  input.dispatchEvent(new Event('change', { bubbles: true }));
-}
-
 async function png(name: string): Promise<File> {
   return new File([new Uint8Array(await pngBytes(WIDTH, HEIGHT, '#cc6633'))], name, { type: 'image/png' });
 }
 
-/** Picks `file` in the composer of `el` and sends it with `caption`, as the member does. */
+/** Picks `file` in the composer of `el` and sends it with `caption`, as the member does; resolves once it is sent. */
 async function attachAndSend(el: Element, file: File, caption: string): Promise<void> {
   await waitUntil(() => textbox(el) && !textbox(el)?.disabled, 'the composer is not enabled', { timeout: TIMEOUT });
-  pick(el, file);
+  pickFiles(el, [file]);
   await waitUntil(() => tray(el)?.textContent.includes(file.name), 'the file is not in the tray', { timeout: TIMEOUT });
   await typeAndSend(el, caption, TIMEOUT);
   await waitUntil(() => tray(el) === null, 'the tray did not empty', { timeout: TIMEOUT });
+  await waitUntil(() => articleWith(el, caption)?.dataset['eventId'], 'the file was not sent', { timeout: TIMEOUT });
 }
 
 /** The image message `caption` as the other member's session shows it, once it is there. */
@@ -88,6 +79,18 @@ async function seen(handle: RoomHandle, item: MessageItem): Promise<{ width: num
   await image.decode();
   const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
   return { width: image.naturalWidth, height: image.naturalHeight, bytes };
+}
+
+/**
+ * Checks that the other member's session shows the image `caption` as the member sent it: `file`'s bytes
+ * (decrypted, and encrypted on the wire when `encrypted`), drawn at its size.
+ */
+async function expectImageSeen(handle: RoomHandle, caption: string, file: File, { encrypted = false } = {}): Promise<void> {
+  const item = await imageIn(handle, caption);
+  if (encrypted) expect(item.media?.encryption, 'the file is encrypted').to.not.equal(undefined);
+  const image = await seen(handle, item);
+  expect([image.width, image.height]).to.deep.equal([WIDTH, HEIGHT]);
+  expect(image.bytes).to.deep.equal(new Uint8Array(await file.arrayBuffer()));
 }
 
 describe('attachments as the first message of a post discussion or a DM (real Synapse)', function () {
@@ -139,7 +142,6 @@ describe('attachments as the first message of a post discussion or a DM (real Sy
     await attachAndSend(el, file, 'the harbour at dawn');
     const { roomId } = await created;
     expect(await peer(bob).resolveAlias(alias)).to.equal(roomId);
-    await waitUntil(() => articleWith(el, 'the harbour at dawn')?.dataset['eventId'], 'the file was not sent', { timeout: TIMEOUT });
     expect(articleWith(el, 'the harbour at dawn')?.querySelector('[role="alert"]')).to.equal(null);
     await expect(el).to.be.accessible();
 
@@ -148,10 +150,7 @@ describe('attachments as the first message of a post discussion or a DM (real Sy
     await peer(bob).joinRoom(roomId);
     const handle = bobSession.openPostRoom({ id: post, open: true });
     try {
-      const item = await imageIn(handle, 'the harbour at dawn');
-      const image = await seen(handle, item);
-      expect([image.width, image.height]).to.deep.equal([WIDTH, HEIGHT]);
-      expect(image.bytes).to.deep.equal(new Uint8Array(await file.arrayBuffer()));
+      await expectImageSeen(handle, 'the harbour at dawn', file);
     } finally {
       handle.release();
     }
@@ -175,7 +174,6 @@ describe('attachments as the first message of a post discussion or a DM (real Sy
     const file = await png('secret-map.png');
     await attachAndSend(el, file, 'only for you');
     const { roomId } = await created;
-    await waitUntil(() => articleWith(el, 'only for you')?.dataset['eventId'], 'the file was not sent', { timeout: TIMEOUT });
 
     // The server has ciphertext only: the message is encrypted and the upload is not the image.
     const events = await eventsOf(alice, alice, roomId);
@@ -185,11 +183,7 @@ describe('attachments as the first message of a post discussion or a DM (real Sy
     await peer(bob).joinRoom(roomId);
     const handle = bobSession.openRoom(roomId);
     try {
-      const item = await imageIn(handle, 'only for you');
-      expect(item.media?.encryption, 'the file is encrypted').to.not.equal(undefined);
-      const image = await seen(handle, item);
-      expect([image.width, image.height]).to.deep.equal([WIDTH, HEIGHT]);
-      expect(image.bytes).to.deep.equal(new Uint8Array(await file.arrayBuffer()));
+      await expectImageSeen(handle, 'only for you', file, { encrypted: true });
     } finally {
       handle.release();
     }
@@ -223,11 +217,8 @@ describe('attachments as the first message of a post discussion or a DM (real Sy
       });
       const file = await png('bridge.png');
       await attachAndSend(el, file, 'here it is');
-      await waitUntil(() => articleWith(el, 'here it is')?.dataset['eventId'], 'the file was not sent', { timeout: TIMEOUT });
 
-      const item = await imageIn(started, 'here it is');
-      const image = await seen(started, item);
-      expect([image.width, image.height]).to.deep.equal([WIDTH, HEIGHT]);
+      await expectImageSeen(started, 'here it is', file);
       await quietWindow(NO_DUPLICATE_WINDOW_MS);
       expect((await eventsOf(alice, bob, roomId)).length, 'the file is stored once').to.equal(1);
       el.remove();
@@ -285,9 +276,7 @@ describe('attachments as the first message of a post discussion or a DM (real Sy
       await peer(bob).joinRoom(roomId);
       const bobs = bobSession.openRoom(roomId);
       try {
-        const item = await imageIn(bobs, 'kept across a reload');
-        expect(item.media?.encryption, 'the file is encrypted').to.not.equal(undefined);
-        expect((await seen(bobs, item)).bytes).to.deep.equal(new Uint8Array(await file.arrayBuffer()));
+        await expectImageSeen(bobs, 'kept across a reload', file, { encrypted: true });
       } finally {
         bobs.release();
       }

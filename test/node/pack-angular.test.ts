@@ -11,7 +11,6 @@
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveStatic } from '../support/chromium.ts';
 import { checkFrameworkApp, frameworkSite, type FrameworkSite } from '../support/framework-app.ts';
 import { run } from '../support/packed-project.ts';
 import {
@@ -33,7 +32,6 @@ const env = { ...process.env, NG_CLI_ANALYTICS: 'false', CI: '1' };
 
 describe('an Angular site built from the packed packages', () => {
   let fixture: FrameworkSite;
-  let site: Awaited<ReturnType<typeof serveStatic>> | undefined;
 
   before(async () => {
     fixture = await frameworkSite({
@@ -61,7 +59,6 @@ describe('an Angular site built from the packed packages', () => {
   });
 
   after(async () => {
-    await site?.close();
     await fixture.stop();
   });
 
@@ -74,14 +71,9 @@ describe('an Angular site built from the packed packages', () => {
 
   test('the Angular app in Chromium: <omni-room> shows the room, (omni-unread-change) reaches Angular', async () => {
     await run(path.join(fixture.project, 'node_modules/.bin/ng'), ['build'], fixture.project, env);
-    site = await serveStatic(path.join(fixture.project, 'dist/browser'));
-    await checkFrameworkApp({
-      browser: fixture.browser,
-      url: site.url(`/index.html?homeserver=${encodeURIComponent(fixture.hs.baseUrl)}&room=${encodeURIComponent(fixture.roomId)}`),
-      hs: fixture.hs,
-      member: fixture.alice,
-      roomId: fixture.roomId,
-      message: MESSAGE,
+    const url = await fixture.serve(path.join(fixture.project, 'dist/browser'));
+    await checkFrameworkApp(fixture, {
+      url: fixture.appUrl(url('/index.html')),
       framework: 'Angular',
       // Angular's runtime errors (NG0…), e.g. a template it could not bind.
       warning: 'NG0',

@@ -94,7 +94,7 @@ describe('a Next.js App Router site built from the packed packages', () => {
     // Type-checks the app against the shipped declarations and builds it; the server imports the packages here.
     await run(path.join(fixture.project, 'node_modules/.bin/next'), ['build'], fixture.project, env);
     served = await nextStart(fixture.project);
-    pageUrl = `${served.origin}/?homeserver=${encodeURIComponent(fixture.hs.baseUrl)}&room=${encodeURIComponent(fixture.roomId)}`;
+    pageUrl = fixture.appUrl(`${served.origin}/`);
   });
 
   after(async () => {
@@ -132,13 +132,8 @@ describe('a Next.js App Router site built from the packed packages', () => {
   });
 
   test('in Chromium, a member sees the messages and the app receives omni-unread-change', async () => {
-    await checkFrameworkApp({
-      browser: fixture.browser,
+    await checkFrameworkApp(fixture, {
       url: pageUrl,
-      hs: fixture.hs,
-      member: fixture.alice,
-      roomId: fixture.roomId,
-      message: MESSAGE,
       framework: 'Next.js',
       // React's hydration errors (a server's HTML the client did not expect), minified in a production build.
       warning: 'Minified React error',

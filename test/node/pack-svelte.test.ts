@@ -6,14 +6,10 @@
  * - Vite builds the app, and Chromium loads it against a real Synapse: `<omni-room>`, given its attributes by
  *   Svelte, shows the room's message, and Svelte's `onomni-unread-change` handler receives the unread counts.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import type { Homeserver, Peer } from '@omnisocial/testing';
-import { serveStatic } from '../support/chromium.ts';
-import { checkFrameworkApp, frameworkSite, type FrameworkSite } from '../support/framework-app.ts';
+import { assertDeclarationsOnly, checkFrameworkApp, frameworkSite, viteApp, type FrameworkSite } from '../support/framework-app.ts';
 import { run } from '../support/packed-project.ts';
 import {
   APP_SVELTE,
@@ -33,11 +29,6 @@ const SVELTE_CHECK_VERSION = '4.7.9';
 describe('a Svelte 5 site built from the packed packages', () => {
   let fixture: FrameworkSite;
   let project: string;
-  let hs: Homeserver;
-  let alice: Peer;
-  let roomId: string;
-  let browser: Browser;
-  let site: Awaited<ReturnType<typeof serveStatic>> | undefined;
 
   before(async () => {
     fixture = await frameworkSite({
@@ -60,20 +51,15 @@ describe('a Svelte 5 site built from the packed packages', () => {
       roomName: 'Svelte lobby',
       message: MESSAGE,
     });
-    ({ project, hs, alice, roomId, browser } = fixture);
+    ({ project } = fixture);
   });
 
   after(async () => {
-    await site?.close();
     await fixture.stop();
   });
 
   test('the Svelte entry is declarations only: nothing is added to the bundle', async () => {
-    const manifest = JSON.parse(await readFile(path.join(project, 'node_modules/@omnisocial/chat/package.json'), 'utf8')) as {
-      exports: Record<string, unknown>;
-    };
-    assert.deepEqual(manifest.exports['./svelte'], { types: './dist/types/svelte.d.ts' });
-    await readFile(path.join(project, 'node_modules/@omnisocial/chat/dist/types/svelte.d.ts'), 'utf8');
+    await assertDeclarationsOnly(fixture, 'svelte');
   });
 
   test("svelte-check checks the markup: the tags' attributes and events are typed", async () => {
@@ -93,18 +79,8 @@ describe('a Svelte 5 site built from the packed packages', () => {
   });
 
   test('the Svelte app in Chromium: <omni-room> shows the room, its attributes reach the element, onomni-unread-change reaches Svelte', async () => {
-    await run(path.join(project, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], project);
-    site = await serveStatic(project, {
-      '/svelte.html':
-        '<!doctype html><html lang="en"><link rel="icon" href="data:,"><div id="app"></div><script type="module" src="/dist/svelte-app.js"></script>',
-    });
-    await checkFrameworkApp({
-      browser,
-      url: site.url(`/svelte.html?homeserver=${encodeURIComponent(hs.baseUrl)}&room=${encodeURIComponent(roomId)}`),
-      hs,
-      member: alice,
-      roomId,
-      message: MESSAGE,
+    await checkFrameworkApp(fixture, {
+      url: await viteApp(fixture, 'svelte'),
       framework: 'Svelte',
       // Its compiler's and runtime's warnings (an attribute it could not set, a handler it did not attach).
       warning: 'svelte',

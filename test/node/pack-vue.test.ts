@@ -5,14 +5,9 @@
  * - Vite builds the app, and Chromium loads it against a real Synapse: `<omni-room>`, bound by Vue, shows the
  *   room's message, and Vue's `@omni-unread-change` handler receives the unread counts and shows them.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import type { Homeserver, Peer } from '@omnisocial/testing';
-import { serveStatic } from '../support/chromium.ts';
-import { checkFrameworkApp, frameworkSite, type FrameworkSite } from '../support/framework-app.ts';
+import { assertDeclarationsOnly, checkFrameworkApp, frameworkSite, viteApp, type FrameworkSite } from '../support/framework-app.ts';
 import { run } from '../support/packed-project.ts';
 import { APP_VUE, TYPED_VUE, VUE_MAIN_TS, VUE_TSCONFIG, VUE_VITE_CONFIG } from '../support/packed-vue-site.ts';
 
@@ -24,11 +19,6 @@ const VUE_TSC_VERSION = '3.3.14';
 describe('a Vue 3 site built from the packed packages', () => {
   let fixture: FrameworkSite;
   let project: string;
-  let hs: Homeserver;
-  let alice: Peer;
-  let roomId: string;
-  let browser: Browser;
-  let site: Awaited<ReturnType<typeof serveStatic>> | undefined;
 
   before(async () => {
     fixture = await frameworkSite({
@@ -45,20 +35,15 @@ describe('a Vue 3 site built from the packed packages', () => {
       roomName: 'Vue lobby',
       message: MESSAGE,
     });
-    ({ project, hs, alice, roomId, browser } = fixture);
+    ({ project } = fixture);
   });
 
   after(async () => {
-    await site?.close();
     await fixture.stop();
   });
 
   test('the Vue entry is declarations only: nothing is added to the bundle', async () => {
-    const manifest = JSON.parse(await readFile(path.join(project, 'node_modules/@omnisocial/chat/package.json'), 'utf8')) as {
-      exports: Record<string, unknown>;
-    };
-    assert.deepEqual(manifest.exports['./vue'], { types: './dist/types/vue.d.ts' });
-    await readFile(path.join(project, 'node_modules/@omnisocial/chat/dist/types/vue.d.ts'), 'utf8');
+    await assertDeclarationsOnly(fixture, 'vue');
   });
 
   test("vue-tsc checks the templates: the tags' props and events are typed", async () => {
@@ -66,18 +51,8 @@ describe('a Vue 3 site built from the packed packages', () => {
   });
 
   test('the Vue app in Chromium: <omni-room> shows the room, its props reach the element, @omni-unread-change reaches Vue', async () => {
-    await run(path.join(project, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], project);
-    site = await serveStatic(project, {
-      '/vue.html':
-        '<!doctype html><html lang="en"><link rel="icon" href="data:,"><div id="app"></div><script type="module" src="/dist/vue-app.js"></script>',
-    });
-    await checkFrameworkApp({
-      browser,
-      url: site.url(`/vue.html?homeserver=${encodeURIComponent(hs.baseUrl)}&room=${encodeURIComponent(roomId)}`),
-      hs,
-      member: alice,
-      roomId,
-      message: MESSAGE,
+    await checkFrameworkApp(fixture, {
+      url: await viteApp(fixture, 'vue'),
       framework: 'Vue',
       // "Failed to resolve component": isCustomElement did not apply.
       warning: '[Vue warn]',

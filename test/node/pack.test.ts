@@ -10,16 +10,16 @@
  *   second copy's sign-in reaches the first copy's elements (one engine, not two).
  */
 import { spawnSync } from 'node:child_process';
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
-import { launchChromium, serveStatic } from '../support/chromium.ts';
-import { ensureBuild } from '../support/build.ts';
-import { packProject, run, toolVersion } from '../support/packed-project.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Homeserver, Peer } from '@omnisocial/testing';
+import { serveStatic } from '../support/chromium.ts';
+import { frameworkSite, type FrameworkSite } from '../support/framework-app.ts';
+import { run } from '../support/packed-project.ts';
 import { MAIN_TS, REACT_APP_TS, RENDER_MJS, TSCONFIG, TYPED_REACT_TS, TYPED_TS, VITE_CONFIG } from '../support/packed-site.ts';
 
 const MESSAGE = 'hello from the packed tarballs';
@@ -42,6 +42,7 @@ const articleShows = (page: Page, text: string): Promise<unknown> =>
   );
 
 describe('the packed packages in a project of their own', () => {
+  let fixture: FrameworkSite;
   let project: string;
   let hs: Homeserver;
   let alice: Peer;
@@ -51,52 +52,49 @@ describe('the packed packages in a project of their own', () => {
   let render: (scripts: readonly string[]) => Promise<string>;
 
   before(async () => {
-    const synapse = startSynapse();
-    await ensureBuild();
-    const packed = await packProject('omni-pack-');
-    project = packed.project;
-    const { tarballs } = packed;
-    await writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'a-site', private: true, type: 'module' }));
-    await writeFile(path.join(project, 'main.ts'), MAIN_TS);
-    await writeFile(path.join(project, 'typed.ts'), TYPED_TS);
-    await writeFile(path.join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG));
-    await writeFile(path.join(project, 'vite.config.mjs'), VITE_CONFIG);
-    await writeFile(path.join(project, 'render.mjs'), RENDER_MJS);
-    await writeFile(path.join(project, 'react-app.ts'), REACT_APP_TS);
-    await writeFile(path.join(project, 'typed-react.ts'), TYPED_REACT_TS);
-    await run(
-      'npm',
-      [
-        'install',
-        '--no-audit',
-        '--no-fund',
-        ...tarballs,
-        `vite@${toolVersion('vite')}`,
-        `typescript@${toolVersion('typescript')}`,
+    fixture = await frameworkSite({
+      prefix: 'omni-pack-',
+      files: {
+        'package.json': JSON.stringify({ name: 'a-site', private: true, type: 'module' }),
+        'main.ts': MAIN_TS,
+        'typed.ts': TYPED_TS,
+        'tsconfig.json': JSON.stringify(TSCONFIG),
+        'vite.config.mjs': VITE_CONFIG,
+        'render.mjs': RENDER_MJS,
+        'react-app.ts': REACT_APP_TS,
+        'typed-react.ts': TYPED_REACT_TS,
+      },
+      packages: [
         `react@${REACT_VERSION}`,
         `react-dom@${REACT_VERSION}`,
         `@types/react@${REACT_TYPES_VERSION}`,
         `@types/react-dom@${REACT_TYPES_VERSION}`,
       ],
-      project,
-    );
-
-    hs = await synapse;
-    const bob = await hs.registerUser({ displayName: 'Bob' });
-    alice = await hs.registerUser({ displayName: 'Alice' });
-    ({ roomId } = await bob.createRoom({ name: 'Packed lobby', preset: 'public_chat' }));
-    await alice.joinRoom(roomId);
-    await bob.sendMessage(roomId, MESSAGE);
+      roomName: 'Packed lobby',
+      message: MESSAGE,
+    });
+    ({ project, hs, alice, roomId, browser } = fixture);
     render = async (scripts) => (await run('node', ['render.mjs', hs.baseUrl, roomId, scripts.join(',')], project)).stdout;
-    browser = await launchChromium();
   });
 
   after(async () => {
-    await browser.close();
     await site.close();
-    await hs.stop();
-    await rm(project, { recursive: true, force: true });
+    await fixture.stop();
   });
+
+  /** Alice signs in on the site's sign-in page; the other pages of `context` share her session. */
+  async function signInAlice(context: BrowserContext): Promise<void> {
+    const signInPage = await context.newPage();
+    await signInPage.goto(site.url('/sign-in.html'));
+    await signInPage.waitForFunction(() => 'omniChat' in window);
+    await signInPage.evaluate(
+      async ([homeserver, username, password]) => {
+        await (window as unknown as SiteWindow).omniChat.signIn({ homeserver, username, password });
+      },
+      [hs.baseUrl, alice.username, alice.password] as const,
+    );
+    await signInPage.close();
+  }
 
   test('installed without the workspace: no workspace or TypeScript source in what npm installed', async () => {
     const installed = JSON.parse(await readFile(path.join(project, 'node_modules/@omnisocial/chat/package.json'), 'utf8')) as {
@@ -161,16 +159,7 @@ describe('the packed packages in a project of their own', () => {
     site = await serveStatic(project, pages);
     const context = await browser.newContext();
     try {
-      const signInPage = await context.newPage();
-      await signInPage.goto(site.url('/sign-in.html'));
-      await signInPage.waitForFunction(() => 'omniChat' in window);
-      await signInPage.evaluate(
-        async ([homeserver, username, password]) => {
-          await (window as unknown as SiteWindow).omniChat.signIn({ homeserver, username, password });
-        },
-        [hs.baseUrl, alice.username, alice.password] as const,
-      );
-      await signInPage.close();
+      await signInAlice(context);
 
       const page = await context.newPage();
       const errors: string[] = [];
@@ -233,16 +222,7 @@ describe('the packed packages in a project of their own', () => {
     assert.ok(gzipSync(wrapper, { level: 9 }).length <= 1024, 'the React wrapper weighs more than 1 KB gzip');
     const context = await browser.newContext();
     try {
-      const signInPage = await context.newPage();
-      await signInPage.goto(site.url('/sign-in.html'));
-      await signInPage.waitForFunction(() => 'omniChat' in window);
-      await signInPage.evaluate(
-        async ([homeserver, username, password]) => {
-          await (window as unknown as SiteWindow).omniChat.signIn({ homeserver, username, password });
-        },
-        [hs.baseUrl, alice.username, alice.password] as const,
-      );
-      await signInPage.close();
+      await signInAlice(context);
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));

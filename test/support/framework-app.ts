@@ -1,15 +1,16 @@
 /**
- * What test/node/pack-vue.test.ts and test/node/pack-svelte.test.ts check of a framework's app in Chromium: signed
- * in, its `<omni-room>` shows the room's message with the props the app gave it, and the app's own handler
- * receives `omni-unread-change` and shows the counts on the page.
+ * The set-up and checks the packed-package tests (test/node/pack.test.ts, pack-{vue,svelte,next,angular}.test.ts)
+ * share: a site made from the packed tarballs beside a real Synapse, and what they check of a framework's app in
+ * Chromium: signed in, its `<omni-room>` shows the room's message with the props the app gave it, and the app's own
+ * handler receives `omni-unread-change` and shows the counts on the page.
  */
 import assert from 'node:assert/strict';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { ensureBuild } from './build.ts';
-import { launchChromium } from './chromium.ts';
+import { launchChromium, serveStatic } from './chromium.ts';
 import { packProject, run, toolVersion } from './packed-project.ts';
 
 /** A framework's site made from the packed tarballs, a real Synapse with a room Bob wrote in, and Chromium. */
@@ -19,7 +20,13 @@ export interface FrameworkSite {
   /** A member of the room, who signs in to the app. */
   readonly alice: Peer;
   readonly roomId: string;
+  /** Bob's message in the room. */
+  readonly message: string;
   readonly browser: Browser;
+  /** `page` with the query the app reads: `?homeserver=…&room=…`. */
+  appUrl(page: string): string;
+  /** Serves `directory` (and `pages` at their paths) until `stop()`; resolves to the URL of a path there. */
+  serve(directory: string, pages?: Readonly<Record<string, string>>): Promise<(path: string) => string>;
   stop(): Promise<void>;
 }
 
@@ -62,13 +69,22 @@ export async function frameworkSite(options: {
   await alice.joinRoom(roomId);
   await bob.sendMessage(roomId, options.message);
   const browser = await launchChromium();
+  const served: Awaited<ReturnType<typeof serveStatic>>[] = [];
   return {
     project,
     hs,
     alice,
     roomId,
+    message: options.message,
     browser,
+    appUrl: (page) => `${page}?homeserver=${encodeURIComponent(hs.baseUrl)}&room=${encodeURIComponent(roomId)}`,
+    async serve(directory, pages) {
+      const site = await serveStatic(directory, pages);
+      served.push(site);
+      return site.url;
+    },
     async stop() {
+      for (const site of served) await site.close();
       await browser.close();
       await hs.stop();
       await rm(project, { recursive: true, force: true });
@@ -76,15 +92,29 @@ export async function frameworkSite(options: {
   };
 }
 
+/**
+ * Builds the site's app with its own Vite and serves the project with a page `/<name>.html` that loads
+ * `dist/<name>-app.js`; resolves to that page's URL with the app's query.
+ */
+export async function viteApp(site: FrameworkSite, name: string): Promise<string> {
+  await run(path.join(site.project, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], site.project);
+  const url = await site.serve(site.project, {
+    [`/${name}.html`]: `<!doctype html><html lang="en"><link rel="icon" href="data:,"><div id="app"></div><script type="module" src="/dist/${name}-app.js"></script>`,
+  });
+  return site.appUrl(url(`/${name}.html`));
+}
+
+/** The framework's entry of `@omnisocial/chat` (`./vue`, `./svelte`) as npm installed it: declarations only. */
+export async function assertDeclarationsOnly(site: FrameworkSite, entry: string): Promise<void> {
+  const installed = path.join(site.project, 'node_modules/@omnisocial/chat');
+  const manifest = JSON.parse(await readFile(path.join(installed, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+  assert.deepEqual(manifest.exports[`./${entry}`], { types: `./dist/types/${entry}.d.ts` });
+  await readFile(path.join(installed, `dist/types/${entry}.d.ts`), 'utf8');
+}
+
 export interface FrameworkApp {
-  readonly browser: Browser;
-  /** The app's page, with `?homeserver=…&room=…` for it to read. */
+  /** The app's page, with `?homeserver=…&room=…` for it to read (`FrameworkSite.appUrl`). */
   readonly url: string;
-  readonly hs: Homeserver;
-  readonly member: Peer;
-  readonly roomId: string;
-  /** A message already in the room. */
-  readonly message: string;
   /** The framework's name, as the app prints it: `Unread counts received by <framework>: …`. */
   readonly framework: string;
   /** The prefix of the framework's own console warnings (an element it failed to treat as one). */
@@ -96,9 +126,9 @@ interface AppWindow {
   omniChat: { signIn(options: object): Promise<unknown> };
 }
 
-export async function checkFrameworkApp(app: FrameworkApp): Promise<void> {
-  const { hs, member, roomId } = app;
-  const context = await app.browser.newContext();
+export async function checkFrameworkApp(site: FrameworkSite, app: FrameworkApp): Promise<void> {
+  const { hs, alice: member, roomId } = site;
+  const context = await site.browser.newContext();
   try {
     const page = await context.newPage();
     const errors: string[] = [];
@@ -118,7 +148,7 @@ export async function checkFrameworkApp(app: FrameworkApp): Promise<void> {
       [hs.baseUrl, member.username, member.password] as const,
     );
     await page.getByText(`Unread counts received by ${app.framework}: none`).waitFor();
-    await page.locator('omni-room').getByRole('log').getByText(app.message).waitFor({ timeout: 60_000 });
+    await page.locator('omni-room').getByRole('log').getByText(site.message).waitFor({ timeout: 60_000 });
     assert.equal(await page.locator('omni-room').getAttribute('theme'), 'dark', 'the theme reached the element');
     assert.equal(await page.locator('omni-room').evaluate((room) => (room as HTMLElement & { room: string }).room), roomId);
     await member.sendMessage(roomId, 'one more from Alice');

@@ -79,16 +79,19 @@ export const wrongProp = createElement(OmniRoom, { room: 1 });
 export const wrongEvent = createElement(OmniRoom, { onOmniUnreadChange: (event) => void event.count.toUpperCase() });
 `;
 
+/** A site's strict type-check of its sources against the packages' declarations (the packed-framework sites' too). */
+export const SITE_COMPILER_OPTIONS = {
+  target: 'ES2023',
+  lib: ['ES2024', 'DOM', 'DOM.Iterable'],
+  module: 'ESNext',
+  moduleResolution: 'Bundler',
+  strict: true,
+  noEmit: true,
+  types: [],
+};
+
 export const TSCONFIG = {
-  compilerOptions: {
-    target: 'ES2023',
-    lib: ['ES2024', 'DOM', 'DOM.Iterable'],
-    module: 'ESNext',
-    moduleResolution: 'Bundler',
-    strict: true,
-    noEmit: true,
-    types: [],
-  },
+  compilerOptions: SITE_COMPILER_OPTIONS,
   include: ['main.ts', 'typed.ts', 'react-app.ts', 'typed-react.ts'],
 };
 

@@ -3,6 +3,7 @@
  * with bound attributes and an `onomni-unread-change` handler, one with every tag used rightly and one with five
  * wrong uses (`svelte-check` must report exactly those five lines), and the Vite configuration.
  */
+import { SITE_COMPILER_OPTIONS } from './packed-site.ts';
 
 /** The app's entry: defines the elements, brings in their Svelte typings, gives the page `signIn`, mounts the app. */
 export const SVELTE_MAIN_TS = `import { signIn } from '@omnisocial/chat';
@@ -60,16 +61,7 @@ export const WRONG_SVELTE = `<script lang="ts"></script>
 <omni-room onomni-unread-change={(event) => void event.count.toUpperCase()}></omni-room>
 `;
 
-const compilerOptions = {
-  target: 'ES2023',
-  lib: ['ES2024', 'DOM', 'DOM.Iterable'],
-  module: 'ESNext',
-  moduleResolution: 'Bundler',
-  strict: true,
-  noEmit: true,
-  verbatimModuleSyntax: true,
-  types: [],
-};
+const compilerOptions = { ...SITE_COMPILER_OPTIONS, verbatimModuleSyntax: true };
 
 export const SVELTE_TSCONFIG = { compilerOptions, include: ['svelte-main.ts', 'App.svelte', 'Typed.svelte'] };
 /** The wrong uses, checked on their own with the typings brought in by \`svelte-main.ts\`. */

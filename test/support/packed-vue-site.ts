@@ -4,6 +4,7 @@
  * `@vue-expect-error` must meet an error), and the Vite configuration telling Vue's compiler the tags are custom
  * elements.
  */
+import { SITE_COMPILER_OPTIONS } from './packed-site.ts';
 
 /** The app's entry: defines the elements, brings in their Vue typings, gives the page `signIn`, mounts the app. */
 export const VUE_MAIN_TS = `import { signIn } from '@omnisocial/chat';
@@ -65,15 +66,7 @@ function created(event: OmniRoomCreatedEvent): void {
 `;
 
 export const VUE_TSCONFIG = {
-  compilerOptions: {
-    target: 'ES2023',
-    lib: ['ES2024', 'DOM', 'DOM.Iterable'],
-    module: 'ESNext',
-    moduleResolution: 'Bundler',
-    strict: true,
-    noEmit: true,
-    types: [],
-  },
+  compilerOptions: SITE_COMPILER_OPTIONS,
   include: ['vue-main.ts', 'App.vue', 'Typed.vue'],
 };
 

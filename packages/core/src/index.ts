@@ -66,6 +66,7 @@ export type {
   VerificationSnapshot,
   VerificationState,
 } from './types.ts';
+export type { MintedToken, ModerationRefusalBody, QueueAction, QueueItem, QueuePage, ReportedMessage } from './moderation/queue.ts';
 export type {
   DaySeparatorItem,
   EncryptedFile,

@@ -11,8 +11,9 @@
  * homeserver that runs application services.
  */
 import { createHash } from 'node:crypto';
-import type { Homeserver, Json } from '../homeserver.ts';
+import type { Homeserver } from '../homeserver.ts';
 import { signSiteRequest } from '../site-auth.ts';
+import type { PushedEvent as RoomEvent } from './index.ts';
 import type { ModerationQueue } from './reports.ts';
 import { roomPath, type SiteRooms } from './site-rooms.ts';
 
@@ -39,15 +40,6 @@ export interface AbuseOptions {
   readonly siteSecret: string;
   readonly adminToken?: string;
   readonly log?: (message: string) => void;
-}
-
-interface RoomEvent {
-  readonly type: string;
-  readonly event_id: string;
-  readonly room_id: string;
-  readonly sender: string;
-  readonly content: Json;
-  readonly state_key?: string;
 }
 
 const LINK = /\bhttps?:\/\/[^\s<>"]+|\bwww\.[^\s<>"]+/giu;

@@ -10,15 +10,13 @@
  * lifetime only and cannot be turned into a signed site request (a different key).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { MintedToken } from '@omnisocial/core/moderation';
 
 const PREFIX = 'omod1';
 export const MODERATOR_TOKEN_TTL_MS = 15 * 60_000;
 export const MODERATOR_TOKEN_TTL_MAX_MS = 12 * 3_600_000;
 
-export interface ModeratorToken {
-  readonly token: string;
-  /** Milliseconds since the epoch. */
-  readonly expiresAt: number;
+export interface ModeratorToken extends MintedToken {
   readonly moderator: string;
 }
 

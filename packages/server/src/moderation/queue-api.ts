@@ -14,7 +14,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HomeserverError, type Json } from '../homeserver.ts';
+import type { MintedToken, ModerationRefusalBody } from '@omnisocial/core/moderation';
+import { HomeserverError } from '../homeserver.ts';
 import type { SiteVerifier } from '../site-auth.ts';
 import { PolicyError, type SitePolicy } from './policy.ts';
 import { QueueError, type ModerationQueue, type QueueAction } from './reports.ts';
@@ -41,7 +42,10 @@ export interface ModerationApi {
   readBody(request: IncomingMessage): Promise<string>;
 }
 
-const refuse = (status: number, errcode: string, error: string): Reply => ({ status, body: { errcode, error } });
+const refuse = (status: number, errcode: string, error: string): Reply => {
+  const body: ModerationRefusalBody = { errcode, error };
+  return { status, body };
+};
 
 function parseJson(body: string): Record<string, unknown> {
   if (body === '') return {};
@@ -92,7 +96,7 @@ async function dispatch(api: ModerationApi, method: string, url: URL, body: Reco
   return refuse(404, 'M_NOT_FOUND', 'No such moderation endpoint.');
 }
 
-function mintToken(siteSecret: string, body: Record<string, unknown>): Json {
+function mintToken(siteSecret: string, body: Record<string, unknown>): MintedToken {
   const { moderator, ttlMs } = body;
   if (typeof moderator !== 'string') throw new QueueError('"moderator" must name the moderator (the site\'s id for them).');
   if (ttlMs !== undefined && typeof ttlMs !== 'number') throw new QueueError('"ttlMs" must be a number of milliseconds.');

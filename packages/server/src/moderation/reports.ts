@@ -12,8 +12,10 @@ import type { SitePolicy } from './policy.ts';
 import { eachLimited, roomPath, type SiteRooms } from './site-rooms.ts';
 import { HeldMessages, type HeldMessage } from './held.ts';
 import { splitReportReason } from './report-quote.ts';
+import type { QueueAction, QueueItem, QueuePage, ReportedMessage } from '@omnisocial/core/moderation';
 
 export type { HeldMessage } from './held.ts';
+export type { QueueAction, QueueItem, QueuePage } from '@omnisocial/core/moderation';
 
 /** The most reports read from the homeserver per listing (the newest first). */
 const REPORTS_READ_MAX = 5_000;
@@ -30,42 +32,6 @@ export interface AdminReport {
   readonly name?: string | null;
   readonly canonical_alias?: string | null;
 }
-
-export type QueueItem =
-  | {
-      readonly id: string;
-      readonly kind: 'report';
-      readonly roomId: string;
-      readonly roomName: string | null;
-      readonly eventId: string;
-      readonly reporter: string;
-      readonly reason: string | null;
-      readonly receivedAt: number;
-      readonly sender: string | null;
-      /** The reported message: its text for plain rooms, or why it is not shown. */
-      readonly message: {
-        readonly body?: string;
-        readonly encrypted?: true;
-        /** An encrypted message's text as its reporter read it and agreed to send (report-quote.ts): unverified. */
-        readonly quoted?: string;
-        readonly deleted?: true;
-        readonly unavailable?: true;
-      };
-    }
-  | {
-      readonly id: string;
-      readonly kind: 'held';
-      readonly roomId: string;
-      readonly roomName: string | null;
-      readonly eventId: string;
-      readonly sender: string;
-      /** The text in an open room; '' with `encrypted` in an encrypted one. */
-      readonly body: string;
-      readonly encrypted?: true;
-      readonly receivedAt: number;
-    };
-
-export type QueueAction = 'delete' | 'ban' | 'dismiss' | 'release' | 'reject';
 
 export class QueueError extends Error {
   readonly status: number;
@@ -101,7 +67,7 @@ export class ModerationQueue {
   }
 
   /** The queue, newest first: `limit` items from `from`, with the total. */
-  async list(from = 0, limit = 50): Promise<{ items: QueueItem[]; total: number }> {
+  async list(from = 0, limit = 50): Promise<QueuePage> {
     const reports = (await this.#reports()).filter((report) => this.#options.rooms.has(report.room_id));
     const held = this.held.all().map(([id, m]) => ({ id, m }));
     const all = [
@@ -208,7 +174,7 @@ export class ModerationQueue {
   }
 
   async #describe(report: AdminReport): Promise<QueueItem> {
-    let message: Extract<QueueItem, { kind: 'report' }>['message'] = { unavailable: true };
+    let message: ReportedMessage = { unavailable: true };
     let sender = report.sender ?? null;
     const { reason, quoted } = splitReportReason(report.reason);
     try {

@@ -5,46 +5,9 @@
  * fetched again once before the refusal is shown.
  */
 
-export type QueueAction = 'delete' | 'ban' | 'dismiss' | 'release' | 'reject';
+import type { MintedToken, ModerationRefusalBody, QueueAction, QueuePage } from '@omnisocial/core';
 
-export interface ReportedMessage {
-  readonly body?: string;
-  readonly encrypted?: true;
-  /** In an encrypted room: the text as the reporter read it, sent with their consent (unverified). */
-  readonly quoted?: string;
-  readonly deleted?: true;
-  readonly unavailable?: true;
-}
-
-export type QueueItem =
-  | {
-      readonly id: string;
-      readonly kind: 'report';
-      readonly roomId: string;
-      readonly roomName: string | null;
-      readonly eventId: string;
-      readonly reporter: string;
-      readonly reason: string | null;
-      readonly receivedAt: number;
-      readonly sender: string | null;
-      readonly message: ReportedMessage;
-    }
-  | {
-      readonly id: string;
-      readonly kind: 'held';
-      readonly roomId: string;
-      readonly roomName?: string | null;
-      readonly eventId: string;
-      readonly sender: string;
-      readonly body: string;
-      readonly encrypted?: true;
-      readonly receivedAt: number;
-    };
-
-export interface QueuePage {
-  readonly items: readonly QueueItem[];
-  readonly total: number;
-}
+export type { MintedToken, QueueAction, QueueItem, QueuePage, ReportedMessage } from '@omnisocial/core';
 
 /** Why a request failed, in kinds the element words for a moderator. */
 export type RefusalKind = 'gone' | 'unauthorized' | 'network' | 'refused';
@@ -56,12 +19,6 @@ export class QueueRefusal extends Error {
     this.name = 'QueueRefusal';
     this.kind = kind;
   }
-}
-
-/** A moderator token and when it expires (milliseconds since the epoch), as the site's backend hands it out. */
-export interface MintedToken {
-  readonly token: string;
-  readonly expiresAt: number;
 }
 
 export type TokenProvider = () => Promise<MintedToken>;
@@ -111,7 +68,7 @@ export class ModerationClient {
     } catch {
       throw new QueueRefusal('network', 'network');
     }
-    const json = (await answer.json().catch(() => ({}))) as { error?: unknown };
+    const json = (await answer.json().catch(() => ({}))) as Partial<Record<keyof ModerationRefusalBody, unknown>>;
     const error = typeof json.error === 'string' ? json.error : `HTTP ${String(answer.status)}`;
     if (answer.status === 401 && !retried) {
       this.#token = undefined;
