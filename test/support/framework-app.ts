@@ -43,26 +43,36 @@ export async function frameworkSite(options: {
   readonly message: string;
 }): Promise<FrameworkSite> {
   const synapse = startSynapse();
-  await ensureBuild();
-  const { project, tarballs } = await packProject(options.prefix);
-  for (const [name, text] of Object.entries(options.files)) {
-    await mkdir(path.dirname(path.join(project, name)), { recursive: true });
-    await writeFile(path.join(project, name), text);
+  // A failed set-up stops the Synapse it started, so the test fails instead of hanging on it.
+  const prepared = (async () => {
+    await ensureBuild();
+    const { project, tarballs } = await packProject(options.prefix);
+    for (const [name, text] of Object.entries(options.files)) {
+      await mkdir(path.dirname(path.join(project, name)), { recursive: true });
+      await writeFile(path.join(project, name), text);
+    }
+    await run(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        ...tarballs,
+        `vite@${toolVersion('vite')}`,
+        `typescript@${toolVersion('typescript')}`,
+        ...options.packages,
+      ],
+      project,
+    );
+    return project;
+  })();
+  const [started, built] = await Promise.allSettled([synapse, prepared]);
+  if (started.status === 'rejected' || built.status === 'rejected') {
+    if (started.status === 'fulfilled') await started.value.stop();
+    throw started.status === 'rejected' ? started.reason : (built as PromiseRejectedResult).reason;
   }
-  await run(
-    'npm',
-    [
-      'install',
-      '--no-audit',
-      '--no-fund',
-      ...tarballs,
-      `vite@${toolVersion('vite')}`,
-      `typescript@${toolVersion('typescript')}`,
-      ...options.packages,
-    ],
-    project,
-  );
-  const hs = await synapse;
+  const hs = started.value;
+  const project = built.value;
   const bob = await hs.registerUser({ displayName: 'Bob' });
   const alice = await hs.registerUser({ displayName: 'Alice' });
   const { roomId } = await bob.createRoom({ name: options.roomName, preset: 'public_chat' });
