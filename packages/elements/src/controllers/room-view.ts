@@ -321,6 +321,7 @@ export class RoomViewController implements ReactiveController {
         draftKey,
         items: snapshot.items,
         encrypted: snapshot.encrypted,
+        mentionRoom: snapshot.permissions?.notifyRoom === true,
       }),
     )}`;
   }

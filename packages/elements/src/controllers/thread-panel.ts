@@ -108,6 +108,7 @@ export class ThreadPanelController implements ReactiveController {
       .canSend=${snapshot.canSend}
       .cannotSendReason=${snapshot.cannotSendReason}
       .encrypted=${snapshot.encrypted}
+      .mentionRoom=${snapshot.permissions?.notifyRoom === true}
       .draftKey=${`${draftKey}|thread|${rootId}`}
       .actions=${{
         toggleReaction: (eventId: string, key: string) => void room.toggleReaction(eventId, key).catch(() => undefined),

@@ -45,6 +45,7 @@ export class OmniThread extends OmniElement {
     cannotSendReason: { attribute: false },
     encrypted: { attribute: false },
     draftKey: { attribute: false },
+    mentionRoom: { attribute: false },
   };
 
   declare handle: ThreadHandle | undefined;
@@ -53,6 +54,8 @@ export class OmniThread extends OmniElement {
   declare cannotSendReason: string | undefined;
   declare encrypted: boolean;
   declare draftKey: string | undefined;
+  /** The member may notify the whole room (`@room`). */
+  declare mentionRoom: boolean;
 
   #snapshot: ThreadSnapshot | undefined;
   #unsubscribe: (() => void) | undefined;
@@ -92,6 +95,7 @@ export class OmniThread extends OmniElement {
     super();
     this.canSend = false;
     this.encrypted = false;
+    this.mentionRoom = false;
     this.addEventListener('keydown', this.#onKeydown);
   }
 
@@ -183,6 +187,7 @@ export class OmniThread extends OmniElement {
         ...(this.draftKey ? { draftKey: this.draftKey } : {}),
         items: snapshot.items,
         encrypted: this.encrypted,
+        mentionRoom: this.mentionRoom,
         label: msg('Reply in the thread'),
       })}
     `;
