@@ -14,7 +14,15 @@ import type {
 } from './timeline-types.ts';
 import { asNumber, asObject, asString, type Json } from './json.ts';
 import { continuesGroup } from './grouping.ts';
-import { editFromBundle, isLater, mentionsRoom, mentionsUser, parseMessageContent, type Edit, type MessageContent } from './message-content.ts';
+import {
+  editFromBundle,
+  isLater,
+  mentionsRoom,
+  mentionsUser,
+  parseMessageContent,
+  type Edit,
+  type MessageContent,
+} from './message-content.ts';
 import { factsOf, parsedContent, unsignedOf, type ParsedEntry } from './event-facts.ts';
 import { sameMembers, sameReactions, sameReply } from './item-equality.ts';
 import { UNDECRYPTABLE_CONTENT } from './undecryptable-items.ts';
