@@ -27,10 +27,14 @@ export class ThreadPanelController implements ReactiveController {
   #roomId: string | undefined;
   #returnFocus: HTMLElement | null = null;
 
-  constructor(host: OmniView, room: SessionView, timeline: () => TimelineController) {
+  /** Shows the view's sign-in, for a reader of a thread from outside who wants to reply. */
+  readonly #signIn: (() => void) | undefined;
+
+  constructor(host: OmniView, room: SessionView, timeline: () => TimelineController, signIn?: () => void) {
     this.#host = host;
     this.#room = room;
     this.#timeline = timeline;
+    this.#signIn = signIn;
     host.addController(this);
   }
 
@@ -83,6 +87,11 @@ export class ThreadPanelController implements ReactiveController {
 
   readonly #onClose = (): void => this.close();
 
+  readonly #onSignIn = (): void => {
+    this.close();
+    this.#signIn?.();
+  };
+
   /** The panel of the open thread (nothing when none is open, or the room changed). */
   render(snapshot: RoomSnapshot, draftKey: string): TemplateResult | typeof nothing {
     // Another room closes the thread (a room id appearing, at the hand-over from the light read, does not).
@@ -123,6 +132,7 @@ export class ThreadPanelController implements ReactiveController {
         loadMedia: room.loadMedia.bind(room),
       }}
       @omni-thread-close=${this.#onClose}
+      @omni-thread-sign-in=${this.#onSignIn}
     ></omni-thread>`;
   }
 }
