@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSynapse } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../test/support/chromium.ts';
+import { signInThroughPage } from '../test/support/page.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const homeserver = await startSynapse();
@@ -29,15 +30,7 @@ try {
         document.body.style.cssText = 'margin:0;padding:1rem;background:Canvas';
       });
       await page.locator('omni-room').evaluate((room, value) => room.setAttribute('theme', value), theme);
-      await page.evaluate(
-        async ({ hs, username, password }) =>
-          (window as unknown as { omni: { signIn(options: object): Promise<unknown> } }).omni.signIn({
-            homeserver: hs,
-            username,
-            password,
-          }),
-        { hs: homeserver.baseUrl, username: alice.username, password: alice.password },
-      );
+      await signInThroughPage(page, homeserver.baseUrl, alice);
       const room = page.locator('omni-room');
       await room.getByRole('article').filter({ hasText: 'one request' }).waitFor({ timeout: 60_000 });
       const box = room.getByRole('textbox', { name: 'Message' });
