@@ -116,6 +116,20 @@ async function joined(member: Peer): Promise<string[]> {
   return (await member.request<{ joined_rooms: string[] }>('GET', '/_matrix/client/v3/joined_rooms')).joined_rooms;
 }
 
+/**
+ * Carol and Dave, each with the conversation open in their own browser, Dave's first: his keys are published
+ * before Carol writes.
+ */
+async function carolAndDave(): Promise<{ carol: Peer; dave: Peer; carolPage: Page; davePage: Page }> {
+  const [carol, dave] = await Promise.all([hs.registerUser({ displayName: 'Carol' }), hs.registerUser({ displayName: 'Dave' })]);
+  const davePage = await openDm(dave, carol);
+  await davePage.getByText('Say hello to Carol').waitFor(SEEN);
+  await waitFor(() => hasDeviceKeys(carol, dave), "Dave's browser published its keys");
+  const carolPage = await openDm(carol, dave);
+  await carolPage.getByText('Say hello to Dave').waitFor(SEEN);
+  return { carol, dave, carolPage, davePage };
+}
+
 describe('<omni-dm> between two members, each in their own browser (real Synapse)', () => {
   test('the receiver reopening the conversation after the first message reads it at once; the sender sees no unexplained shield', async () => {
     const [alice, bob] = await Promise.all([hs.registerUser({ displayName: 'Alice' }), hs.registerUser({ displayName: 'Bob' })]);
@@ -158,13 +172,8 @@ describe('<omni-dm> between two members, each in their own browser (real Synapse
   });
 
   test('the receiver with the conversation open sees the first message without a reload', async () => {
-    const [carol, dave] = await Promise.all([hs.registerUser({ displayName: 'Carol' }), hs.registerUser({ displayName: 'Dave' })]);
-    const davePage = await openDm(dave, carol);
-    await davePage.getByText('Say hello to Carol').waitFor(SEEN);
-    await waitFor(() => hasDeviceKeys(carol, dave), "Dave's browser published its keys");
+    const { dave, carolPage, davePage } = await carolAndDave();
 
-    const carolPage = await openDm(carol, dave);
-    await carolPage.getByText('Say hello to Dave').waitFor(SEEN);
     const first = 'Dave, are you there?';
     await send(carolPage, first);
     await expectMessage(davePage, first, 'Dave, who had the conversation open,');
@@ -221,12 +230,7 @@ describe('<omni-dm> between two members, each in their own browser (real Synapse
   });
 
   test('each reads the other’s encrypted thread reply decrypted in the thread panel, never in the main timeline', async () => {
-    const [carol, dave] = await Promise.all([hs.registerUser({ displayName: 'Carol' }), hs.registerUser({ displayName: 'Dave' })]);
-    const davePage = await openDm(dave, carol);
-    await davePage.getByText('Say hello to Carol').waitFor(SEEN);
-    await waitFor(() => hasDeviceKeys(carol, dave), "Dave's browser published its keys");
-    const carolPage = await openDm(carol, dave);
-    await carolPage.getByText('Say hello to Dave').waitFor(SEEN);
+    const { carol, carolPage, davePage } = await carolAndDave();
 
     const root = 'Where shall we meet on Friday?';
     await send(carolPage, root);
