@@ -1,3 +1,4 @@
+import { msg } from '@lit/localize';
 import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
 import type { MessageItem, RoomSnapshot, SessionView, ThreadHandle } from '@omnisocial/core';
 import type { OmniView } from '../base/omni-view.ts';
@@ -112,7 +113,7 @@ export class ThreadPanelController implements ReactiveController {
       part="thread"
       exportparts="thread-header, thread-close, log, timeline, message, bubble, reply-quote, reactions, actions, composer, textbox, send-button"
       role="region"
-      aria-label="Thread"
+      aria-label=${msg('Thread')}
       .handle=${handle}
       .canSend=${snapshot.canSend}
       .cannotSendReason=${snapshot.cannotSendReason}
