@@ -153,6 +153,25 @@ describe('threads in <omni-room>', function () {
     await waitUntil(() => el.matches(':focus-within'), 'focus did not come back to the room');
   });
 
+  it('counts a peer’s replies unread under the root until the member reads them in the thread', async () => {
+    await setViewport({ width: 1280, height: 800 });
+    const { roomId, target, root } = await roomWithRoot('Unread', 'Who brings the tent?', 'I can bring mine');
+    await peer(bob).sendEvent(roomId, 'm.room.message', threadReply(root, 'Mine is bigger though'));
+    const el = await fixture<OmniRoom>(html`<omni-room homeserver=${baseUrl} room=${target} style="width: 1000px"></omni-room>`);
+    const said = (): string => summary(el, 'Who brings the tent')?.textContent.replace(/\s+/gu, ' ').trim() ?? '';
+    await waitUntil(() => said().includes('2 replies') && said().includes('2 unread'), `the summary says “${said()}”`, { timeout: 20_000 });
+    summary(el, 'Who brings the tent')?.click();
+    await waitUntil(
+      () => panelArticles(el).some((a) => a.textContent.includes('Mine is bigger though')),
+      'the replies are not in the thread',
+    );
+    await waitUntil(() => !said().includes('unread'), `read in the open thread, the summary still says “${said()}”`, { timeout: 10_000 });
+    const close = button(shadow(panel(el) as HTMLElement), 'Close thread');
+    close?.click();
+    await waitUntil(() => panel(el) === null, 'Close did not close the thread');
+    expect(said()).to.not.include('unread');
+  });
+
   it('opens the thread over the room on a phone, with a Close button', async () => {
     await setViewport({ width: 390, height: 800 });
     const { target } = await roomWithRoot('Phone', 'Lunch at noon?', 'I will bring bread');

@@ -32,7 +32,7 @@ import {
   write,
   type Person,
 } from './person.ts';
-import { createMembersRoom, openWorld, type World } from './world.ts';
+import { createMembersRoom, createOpenPost, openWorld, type World } from './world.ts';
 
 const JOURNEY = { timeout: 180_000 };
 const WIDTHS = [SMALL_PHONE.width, PHONE.width, DESKTOP.width] as const;
@@ -352,6 +352,201 @@ describe('two members, one on a phone and one on a desktop', () => {
       await assertFitsAt(seen, alice, 'a too-large message refused', WIDTHS);
       await box.fill('');
     }),
+  );
+});
+
+describe('a thread on an open post', () => {
+  test(
+    'a member replies in a thread on a desktop; another reads and answers on a phone; a visitor reads it and is offered sign-in',
+    JOURNEY,
+    () =>
+      journey(async (seen) => {
+        const post = await createOpenPost(world, 'trail-day', 'Trail day on Saturday', [world.bob, world.carol]);
+        const question = `Which trail should we take on Saturday? ${world.tag}`;
+        const later = `Count me in for the picnic ${world.tag}`;
+        await world.carol.peer.sendMessage(post.roomId, question);
+        await world.carol.peer.sendMessage(post.roomId, later);
+        const answer = `The river trail, it has shade ${world.tag}`;
+        const followUp = `River trail it is, I will bring water ${world.tag}`;
+        // Role queries scoped to a node inside a shadow root find nothing in it: scopes here are the elements' hosts,
+        // and the roles and names are checked where they are found.
+        const threadOf = (chat: Locator): Locator => chat.locator('omni-thread');
+        const summaryUnder = (chat: Locator): Locator => messages(chat, question).first().locator('[part="thread-summary"]');
+        /** The summary's name, as a screen reader says it ("Thread: 1 reply · last just now, from …"), and its role. */
+        const summaryName = (chat: Locator): Promise<string> =>
+          summaryUnder(chat).evaluate((button) => {
+            const heard = (node: Node): string =>
+              node instanceof Element && node.getAttribute('aria-hidden') === 'true'
+                ? ''
+                : node.nodeType === Node.TEXT_NODE
+                  ? (node.textContent ?? '')
+                  : [...node.childNodes].map(heard).join('');
+            const role = button instanceof HTMLButtonElement ? 'button' : (button.getAttribute('role') ?? button.localName);
+            return `${role}: ${heard(button).replace(/\s+/gu, ' ').trim()}`;
+          });
+        /** How many messages of the main discussion (the thread closed) contain `text`. */
+        const inMainLog = (chat: Locator, text: string): Promise<number> => messages(chat, text).count();
+
+        // Alice, on a desktop, answers Carol's question in a thread: "Reply in thread" in the message's toolbar.
+        const alice = await openPerson(world, 'Alice on a desktop', DESKTOP);
+        await visit(world, alice, { elements: [openPostElement(world, post)] });
+        await signInThroughSite(world, alice, world.alice);
+        const aliceChat = alice.page.locator('omni-chat');
+        await composer(alice, aliceChat);
+        const rootOnAlice = await waitForMessage(alice, aliceChat, question, "Carol's question");
+        await act(rootOnAlice, /^reply in thread$/iu);
+        const aliceThread = threadOf(aliceChat);
+        const aliceThreadBox = aliceThread.getByRole('textbox', { name: 'Message' });
+        await until(
+          alice,
+          () => aliceThreadBox.isVisible(),
+          async () => `"Reply in thread" opened no thread to write in; saw: "${(await seenText(aliceChat)).slice(0, 500)}"`,
+        );
+        if (!(await aliceChat.getByRole('region', { name: 'Thread' }).isVisible())) {
+          await seen.note(alice, 'the open thread is not a region named "Thread" for her screen reader');
+        }
+        // Opening the thread puts her in its composer: she types at once.
+        await seen.expect(
+          alice,
+          () => aliceThreadBox.evaluate((box) => box.matches(':focus')),
+          () => 'the thread opened without putting her in its composer',
+          5_000,
+        );
+        await aliceThreadBox.click();
+        await alice.page.keyboard.type(answer);
+        await alice.page.keyboard.press('Enter');
+        await waitForMessage(alice, aliceThread, answer, 'her own reply in the thread');
+        await alice.page.keyboard.press('Escape');
+        await until(
+          alice,
+          async () => !(await aliceThread.isVisible()),
+          () => 'Escape left the thread open',
+          5_000,
+        );
+        await assertFits(seen, alice, 'after replying in a thread');
+
+        // Bob, on a phone, sees the summary under the question, not the reply in the discussion.
+        const bob = await openPerson(world, 'Bob on a 390 px phone', PHONE);
+        await visit(world, bob, { elements: [openPostElement(world, post)] });
+        await signInThroughSite(world, bob, world.bob);
+        const bobChat = bob.page.locator('omni-chat');
+        await composer(bob, bobChat);
+        await waitForMessage(bob, bobChat, later, "Carol's later message");
+        await until(
+          bob,
+          async () => /\b1 reply\b/u.test(await seenText(summaryUnder(bobChat))),
+          async () => `no "1 reply" under Carol's question; it reads: "${await seenText(messages(bobChat, question).first())}"`,
+        );
+        const avatars = await summaryUnder(bobChat)
+          .locator('.thread-avatar')
+          .evaluateAll((shown) => shown.filter((a) => a.getBoundingClientRect().width > 0).map((a) => a.textContent.trim()));
+        if (avatars.join(',') !== 'A') await seen.note(bob, `the summary shows the avatars ${JSON.stringify(avatars)}, not Alice's alone`);
+        if (!/^button: Thread: 1 reply\b.*, from Alice Martin(, 1 unread)?$/u.test(await summaryName(bobChat))) {
+          await seen.note(bob, `the summary does not name Alice as who replied: "${await summaryName(bobChat)}"`);
+        }
+        if (await inMainLog(bobChat, answer)) await seen.note(bob, "Alice's thread reply also shows in the main discussion");
+
+        // He opens the thread with a tap: it covers the discussion on his phone; he reads and answers.
+        await summaryUnder(bobChat).tap();
+        const bobThread = threadOf(bobChat);
+        await waitForMessage(bob, bobThread, answer, "Alice's reply in the thread");
+        if (!(await seenText(bobThread)).includes(question)) await seen.note(bob, 'the thread does not show the question it answers');
+        if (await bobChat.locator('[role="log"][aria-label^="Discussion of"]').isVisible())
+          await seen.note(bob, 'on his phone the thread opened with the discussion still showing beside it');
+        await assertFits(seen, bob, 'the thread open on a phone');
+        const bobThreadBox = await composer(bob, bobThread);
+        await bobThreadBox.tap();
+        await bob.page.keyboard.type(followUp);
+        await bobThread.getByRole('button', { name: 'Send' }).tap();
+        await waitForMessage(bob, bobThread, followUp, 'his own answer in the thread');
+        await bobThread.getByRole('button', { name: 'Close thread' }).tap();
+        await until(
+          bob,
+          async () => /\b2 replies\b/u.test(await seenText(summaryUnder(bobChat))),
+          async () => `after answering, the summary reads: "${await seenText(summaryUnder(bobChat))}"`,
+        );
+        if (await inMainLog(bobChat, followUp)) await seen.note(bob, 'his thread reply also shows in the main discussion');
+
+        // Alice comes back to her window: two replies, one of them unread, and she reads it.
+        await alice.page.bringToFront();
+        await until(
+          alice,
+          async () => /\b2 replies\b/u.test(await seenText(summaryUnder(aliceChat))),
+          async () => `Bob's answer did not reach the summary; it reads: "${await seenText(summaryUnder(aliceChat))}"`,
+        );
+        await seen.expect(
+          alice,
+          async () =>
+            /^button: Thread: 2 replies\b.*, 1 unread$/u.test(await summaryName(aliceChat)) &&
+            /\b1$/u.test(await seenText(summaryUnder(aliceChat))),
+          async () =>
+            `Bob's answer is not marked unread: the summary shows "${await seenText(summaryUnder(aliceChat))}" (said "${await summaryName(aliceChat)}")`,
+        );
+        if (await inMainLog(aliceChat, followUp)) await seen.note(alice, "Bob's thread reply also shows in the main discussion");
+        await summaryUnder(aliceChat).click();
+        await waitForMessage(alice, aliceThread, followUp, "Bob's answer in the thread");
+        // Read once it is on her screen: the thread's header stops counting it unread.
+        await seen.expect(
+          alice,
+          async () => !/\bunread\b/u.test(await seenText(aliceThread)),
+          async () => `with Bob's answer on her screen the thread still says: "${await seenText(aliceThread)}"`,
+          10_000,
+        );
+        await aliceThread.getByRole('button', { name: 'Close thread' }).click();
+        await seen.expect(
+          alice,
+          async () => !/unread/u.test(await summaryName(aliceChat)),
+          async () => `after reading the thread its summary still says "${await summaryName(aliceChat)}"`,
+          10_000,
+        );
+        await close(alice);
+        await close(bob);
+
+        // A visitor reads the same thread without an account, and is offered to sign in rather than a composer.
+        const visitor = await openPerson(world, 'a visitor on a desktop', DESKTOP);
+        await visit(world, visitor, { elements: [openPostElement(world, post)] });
+        const chat = visitor.page.locator('omni-chat');
+        await waitForMessage(visitor, chat, later, "Carol's later message");
+        await until(
+          visitor,
+          async () => /\b2 replies\b/u.test(await seenText(summaryUnder(chat))),
+          async () => `the visitor sees no "2 replies" under the question: "${await seenText(messages(chat, question).first())}"`,
+        );
+        for (const text of [answer, followUp]) {
+          if (await inMainLog(chat, text)) await seen.note(visitor, `a thread reply shows in the main discussion: "${text}"`);
+        }
+        await summaryUnder(chat).click();
+        const thread = threadOf(chat);
+        await waitForMessage(visitor, thread, answer, "Alice's reply in the thread");
+        await waitForMessage(visitor, thread, followUp, "Bob's answer in the thread");
+        const threadBox = thread.getByRole('textbox', { name: 'Message' });
+        if ((await threadBox.isVisible()) && (await threadBox.isEditable())) {
+          await seen.note(visitor, `the thread offers a visitor its composer: "${await seenText(thread)}"`);
+        }
+        if (/\bunread\b/iu.test(await seenText(thread))) {
+          await seen.note(visitor, `the thread counts replies "unread" for a visitor who never read it: "${await seenText(thread)}"`);
+        }
+        const signIn = thread.getByRole('button', { name: 'Sign in' });
+        const offered = await seen.expect(
+          visitor,
+          () => signIn.isVisible(),
+          async () => `the thread offers the visitor no way to sign in to answer: "${await seenText(thread)}"`,
+          5_000,
+        );
+        if (INTERNALS.test(await seenText(chat))) await seen.note(visitor, `the post shows internals: "${await seenText(chat)}"`);
+        await assertFitsAt(seen, visitor, 'a thread open for a visitor', WIDTHS);
+        if (offered) {
+          // Signing in to answer: the thread gives way to the discussion's sign-in form.
+          await signIn.click();
+          await seen.expect(
+            visitor,
+            () => chat.getByRole('textbox', { name: 'Username' }).isVisible(),
+            async () => `pressing "Sign in" in the thread showed no sign-in form: "${await seenText(chat)}"`,
+            10_000,
+          );
+        }
+        await close(visitor);
+      }),
   );
 });
 

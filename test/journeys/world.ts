@@ -134,6 +134,24 @@ export async function openWorld(): Promise<World> {
   };
 }
 
+/**
+ * Another open post with its own room for one journey, created as the world's post is (its set-up state, Alice its
+ * moderator); `joined` members join it, so they can write there from their peers too.
+ */
+export async function createOpenPost(world: World, slug: string, title: string, joined: readonly Member[]): Promise<OpenPost> {
+  const id = `posts/${slug}-${world.tag}`;
+  const url = `${world.url('/')}#${encodeURIComponent(id)}`;
+  const alias = postRoomAlias(id, { serverName: world.hs.serverName });
+  const target = { id, title, url, open: true, moderators: [world.alice.peer.userId] };
+  const { room_id: roomId } = await world.alice.peer.request<{ room_id: string }>(
+    'POST',
+    '/_matrix/client/v3/createRoom',
+    postRoomCreateRequest(target, alias, world.alice.peer.userId),
+  );
+  for (const member of joined) if (member !== world.alice) await member.peer.joinRoom(roomId);
+  return { id, title, url, roomId, discussion: [] };
+}
+
 /** A member's own room for one journey, so journeys never read each other's messages. */
 export async function createMembersRoom(
   world: World,

@@ -6,10 +6,12 @@
  * - The receiver has the conversation open when the sender starts it: the message shows without a reload.
  * - Both start the conversation at once: both settle on one room, and each sees both messages, after a
  *   reload too.
+ * - Threads: in their encrypted conversation each reads the other's thread reply decrypted in the thread panel,
+ *   never in the main timeline; on the server the replies are encrypted, their relation to the root in the clear.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../support/chromium.ts';
 import { messagesIn, send, signInThroughPage } from '../support/page.ts';
@@ -74,6 +76,25 @@ async function expectMessage(page: Page, body: string, who: string): Promise<voi
   }
 }
 
+async function expectIn(scope: Locator, body: string, who: string): Promise<Locator> {
+  const article = messagesIn(scope, body).first();
+  try {
+    await article.waitFor(SEEN);
+  } catch {
+    assert.fail(`${who} does not see "${body}"; it shows: ${await scope.ariaSnapshot({ timeout: 5_000 }).catch(() => 'nothing readable')}`);
+  }
+  return article;
+}
+
+/** The open thread (`<omni-thread>`, a region named "Thread"). */
+const threadOf = (page: Page): Locator => page.locator('omni-thread');
+const summaryUnder = (page: Page, root: string): Locator => messagesIn(page, root).first().locator('[part="thread-summary"]');
+
+/** Messages containing `text` in the main timeline, the open thread's aside. */
+async function inMainTimeline(page: Page, text: string): Promise<number> {
+  return (await messagesIn(page, text).count()) - (await messagesIn(threadOf(page), text).count());
+}
+
 /** Whether the member's device has published its encryption keys (others can then encrypt for it). */
 async function hasDeviceKeys(asker: Peer, member: Peer): Promise<boolean> {
   const answer = await asker.request<{ device_keys: Record<string, Record<string, unknown>> }>('POST', '/_matrix/client/v3/keys/query', {
@@ -93,6 +114,20 @@ async function hasIdentity(asker: Peer, member: Peer): Promise<boolean> {
 /** The rooms a member has joined, as the server holds them. */
 async function joined(member: Peer): Promise<string[]> {
   return (await member.request<{ joined_rooms: string[] }>('GET', '/_matrix/client/v3/joined_rooms')).joined_rooms;
+}
+
+/**
+ * Carol and Dave, each with the conversation open in their own browser, Dave's first: his keys are published
+ * before Carol writes.
+ */
+async function carolAndDave(): Promise<{ carol: Peer; dave: Peer; carolPage: Page; davePage: Page }> {
+  const [carol, dave] = await Promise.all([hs.registerUser({ displayName: 'Carol' }), hs.registerUser({ displayName: 'Dave' })]);
+  const davePage = await openDm(dave, carol);
+  await davePage.getByText('Say hello to Carol').waitFor(SEEN);
+  await waitFor(() => hasDeviceKeys(carol, dave), "Dave's browser published its keys");
+  const carolPage = await openDm(carol, dave);
+  await carolPage.getByText('Say hello to Dave').waitFor(SEEN);
+  return { carol, dave, carolPage, davePage };
 }
 
 describe('<omni-dm> between two members, each in their own browser (real Synapse)', () => {
@@ -137,13 +172,8 @@ describe('<omni-dm> between two members, each in their own browser (real Synapse
   });
 
   test('the receiver with the conversation open sees the first message without a reload', async () => {
-    const [carol, dave] = await Promise.all([hs.registerUser({ displayName: 'Carol' }), hs.registerUser({ displayName: 'Dave' })]);
-    const davePage = await openDm(dave, carol);
-    await davePage.getByText('Say hello to Carol').waitFor(SEEN);
-    await waitFor(() => hasDeviceKeys(carol, dave), "Dave's browser published its keys");
+    const { dave, carolPage, davePage } = await carolAndDave();
 
-    const carolPage = await openDm(carol, dave);
-    await carolPage.getByText('Say hello to Dave').waitFor(SEEN);
     const first = 'Dave, are you there?';
     await send(carolPage, first);
     await expectMessage(davePage, first, 'Dave, who had the conversation open,');
@@ -197,5 +227,61 @@ describe('<omni-dm> between two members, each in their own browser (real Synapse
       assert.equal(await messagesIn(page, fromFrank).count(), 1, `${who} sees Frank's message once`);
     }
     await Promise.all([erinPage.context().close(), frankPage.context().close()]);
+  });
+
+  test('each reads the other’s encrypted thread reply decrypted in the thread panel, never in the main timeline', async () => {
+    const { carol, carolPage, davePage } = await carolAndDave();
+
+    const root = 'Where shall we meet on Friday?';
+    await send(carolPage, root);
+    await expectIn(davePage.locator('body'), root, 'Dave');
+
+    // Carol answers herself in a thread: "Reply in thread" in her message's toolbar, then its own composer.
+    const carolReply = 'How about the station café at six?';
+    const rootOnCarol = await expectIn(carolPage.locator('body'), root, 'Carol');
+    await rootOnCarol.hover();
+    await rootOnCarol.getByRole('button', { name: 'Reply in thread' }).click();
+    await carolPage.getByRole('region', { name: 'Thread' }).waitFor(SEEN);
+    await send(threadOf(carolPage), carolReply);
+    await expectIn(threadOf(carolPage), carolReply, 'Carol, in her thread,');
+
+    // Dave sees the summary under the root, not the reply in the conversation; he opens the thread and reads it.
+    await waitFor(
+      async () => /\b1 reply\b/u.test((await summaryUnder(davePage, root).textContent()) ?? ''),
+      'Dave sees "1 reply" under the root',
+    );
+    assert.equal(await messagesIn(davePage, carolReply).count(), 0, "Carol's thread reply shows in Dave's main timeline");
+    await summaryUnder(davePage, root).click();
+    await davePage.getByRole('region', { name: 'Thread' }).waitFor(SEEN);
+    await expectIn(threadOf(davePage), carolReply, 'Dave, in the thread,');
+    assert.equal(await threadOf(davePage).getByText('Waiting for the keys').count(), 0);
+    assert.equal(await inMainTimeline(davePage, carolReply), 0, "Carol's thread reply also shows in Dave's main timeline");
+
+    // He answers in the thread; Carol, with the thread open, reads it there decrypted.
+    const daveReply = 'Six works, see you at the café';
+    await send(threadOf(davePage), daveReply);
+    await expectIn(threadOf(davePage), daveReply, 'Dave, in his thread,');
+    await expectIn(threadOf(carolPage), daveReply, 'Carol, in the thread,');
+    assert.equal(await threadOf(carolPage).getByText('Waiting for the keys').count(), 0);
+    assert.equal(await inMainTimeline(carolPage, daveReply), 0, "Dave's thread reply shows in Carol's main timeline");
+    await threadOf(carolPage).getByRole('button', { name: 'Close thread' }).click();
+    await waitFor(
+      async () => /\b2 replies\b/u.test((await summaryUnder(carolPage, root).textContent()) ?? ''),
+      'Carol sees "2 replies" under the root',
+    );
+    assert.equal(await messagesIn(carolPage, daveReply).count(), 0, "Dave's thread reply shows in Carol's main timeline");
+
+    // On the wire: both replies encrypted, each related to the root in the clear.
+    const [roomId] = await joined(carol);
+    const events = await carol.roomMessages(roomId ?? '', { limit: 30 });
+    const threaded = events.filter(
+      (event) => (event.content['m.relates_to'] as { rel_type?: string } | undefined)?.rel_type === 'm.thread',
+    );
+    assert.equal(threaded.length, 2, `two thread replies on the server, got ${threaded.length}`);
+    for (const event of threaded) {
+      assert.equal(event.type, 'm.room.encrypted');
+      assert.equal(event.content['body'], undefined, 'no plain body on the server');
+    }
+    await Promise.all([carolPage.context().close(), davePage.context().close()]);
   });
 });

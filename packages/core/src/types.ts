@@ -351,6 +351,11 @@ export interface ThreadSnapshot {
   readonly unreadCount: number;
   /** Why the thread or its older replies could not be loaded, in words. */
   readonly error?: OmniErrorInfo;
+  /**
+   * Read from outside the discussion (a visitor of an open post who has not taken part): nobody can reply from
+   * here, and there is no read point, so nothing counts as unread.
+   */
+  readonly readOnly?: true;
 }
 
 /** One open thread of a room: its snapshot and its commands. */

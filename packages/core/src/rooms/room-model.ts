@@ -192,6 +192,7 @@ export class RoomModel extends SharedModel implements HeldModel {
       threadReads: this.#threadReads,
       historyComplete: !hasMoreBefore(room),
       showHeld: moderates,
+      mayNotifyRoom: (senderId) => permissionsOf(levels, senderId).notifyRoom,
     });
     const guest = this.#session.info.guest === true;
     const items = guest ? built.map((item) => (item.kind === 'message' ? guestItem(item) : item)) : this.#decryption.mark(built);

@@ -84,7 +84,7 @@ export class OutsideThread extends ThreadPublisher implements ThreadHandle {
       .filter((event) => event['type'] !== 'm.room.encrypted')
       .sort((a, b) => Number(a['origin_server_ts']) - Number(b['origin_server_ts']));
     const members = membersOf([...this.#memberEvents(), ...events]);
-    const { items, unreadCount } = timelineItems(
+    const { items } = timelineItems(
       events.map((json) => ({ json })),
       { ownUserId: this.#account.userId, members, thread: this.#rootId, attachmentText: ATTACHMENT_TEXT },
     );
@@ -97,7 +97,8 @@ export class OutsideThread extends ThreadPublisher implements ThreadHandle {
       items,
       hasMoreBefore: this.#next !== null,
       paginating: false,
-      unreadCount,
+      unreadCount: 0,
+      readOnly: true,
       ...(error ? { error: { code: error.code, message: error.message } } : {}),
     });
   }

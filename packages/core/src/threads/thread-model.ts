@@ -11,6 +11,9 @@ import type { Outbox } from '../outbox/outbox.ts';
 import type { RoomSession } from '../rooms/room-session.ts';
 import { roomError } from '../rooms/errors.ts';
 import { ownSender } from '../rooms/room-commands.ts';
+import { roomPowerLevels } from '../rooms/moderation-state.ts';
+import { withRoomMention } from '../rooms/room-mention.ts';
+import { permissionsOf } from '../rooms/power-levels.ts';
 import { timelineEvent } from '../timeline/sdk-events.ts';
 import { timelineItems } from '../timeline/pipeline.ts';
 import { guestItem, MemberDirectory, TimelineCache } from '../timeline/timeline.ts';
@@ -69,12 +72,14 @@ export class ThreadModel extends ThreadPublisher implements ThreadHandle {
     const own = session.info.userId;
     const members = new MemberDirectory(room, this.#cache.members);
     const events = threadEvents(room, this.#rootId, this.#fetched).map(timelineEvent);
+    const levels = roomPowerLevels(room);
     const { items: built, unreadCount } = timelineItems(events, {
       ownUserId: own,
       members,
       thread: this.#rootId,
       threadReads: reads,
       cache: this.#cache,
+      mayNotifyRoom: (senderId) => permissionsOf(levels, senderId).notifyRoom,
     });
     this.#cache.members = members.current;
     const guest = session.info.guest === true;
@@ -146,7 +151,7 @@ export class ThreadModel extends ThreadPublisher implements ThreadHandle {
     const outgoing = typeof message === 'string' ? plainMessage(message) : message;
     const latest = latestReplyId(this.snapshot, this.#rootId);
     const content = {
-      ...messageContent(outgoing),
+      ...withRoomMention(messageContent(outgoing), roomPowerLevels(room), this.#context.session.info.userId),
       'm.relates_to': {
         rel_type: 'm.thread',
         event_id: this.#rootId,

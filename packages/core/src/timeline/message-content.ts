@@ -7,6 +7,7 @@ import type { MediaInfo, MediaThumbnail, MessageKind } from './timeline-types.ts
 import { stripReplyFallback } from './text-rules.ts';
 import { asNumber, asObject, asString, type Json } from './json.ts';
 import { bodyNamesUser } from './name-mentions.ts';
+import { saysRoom } from '../rooms/room-mention.ts';
 
 /** The message types shown as such; the spec asks clients to show the body of others as text. */
 const MSGTYPES: ReadonlyMap<string, MessageKind> = new Map([
@@ -37,6 +38,8 @@ export interface MessageContent {
   readonly media?: MediaInfo;
   /** `m.mentions.user_ids` (an empty `m.mentions` is []); undefined when the sender's client sent none. */
   readonly mentions?: readonly string[];
+  /** `m.mentions.room`: the message notifies the whole room (if its sender's level allows). */
+  readonly mentionsRoom?: true;
 }
 
 /**
@@ -106,6 +109,7 @@ export function parseMessageContent(content: Json, stripFallback: boolean): Mess
     ...(formatted !== undefined ? { formattedBody: formatted } : {}),
     ...(media ? { media } : {}),
     ...(mentions ? { mentions: Array.isArray(userIds) ? userIds.filter((id): id is string => typeof id === 'string') : [] } : {}),
+    ...(mentions?.['room'] === true ? { mentionsRoom: true as const } : {}),
   };
 }
 
@@ -121,6 +125,15 @@ export function mentionsUser(content: MessageContent, userId: string, displayNam
     return true;
   }
   return bodyNamesUser(content.body, userId, displayName);
+}
+
+/**
+ * Whether a message says it notifies the whole room: `m.mentions.room`, or, from a client that sends no
+ * `m.mentions`, `@room` in its text (the legacy `.m.rule.roomnotif`). Both highlight only when the sender's
+ * level reaches the room's `notifications.room`, which the caller knows.
+ */
+export function mentionsRoom(content: MessageContent): boolean {
+  return content.mentionsRoom === true || (content.mentions === undefined && saysRoom(content.body));
 }
 
 /** An edit candidate: the replacing event, loaded in the timeline or bundled by the server. */

@@ -14,7 +14,15 @@ import type {
 } from './timeline-types.ts';
 import { asNumber, asObject, asString, type Json } from './json.ts';
 import { continuesGroup } from './grouping.ts';
-import { editFromBundle, isLater, mentionsUser, parseMessageContent, type Edit, type MessageContent } from './message-content.ts';
+import {
+  editFromBundle,
+  isLater,
+  mentionsRoom,
+  mentionsUser,
+  parseMessageContent,
+  type Edit,
+  type MessageContent,
+} from './message-content.ts';
 import { factsOf, parsedContent, unsignedOf, type ParsedEntry } from './event-facts.ts';
 import { sameMembers, sameReactions, sameReply } from './item-equality.ts';
 import { UNDECRYPTABLE_CONTENT } from './undecryptable-items.ts';
@@ -131,7 +139,12 @@ export class MessageBuilder {
       reactions: redacted || id === undefined ? EMPTY : this.#reactionGroups(id),
       readBy: this.#readBy.get(index) ?? EMPTY,
       mentionsMe:
-        senderId !== own && !redacted && mentionsUser(content, own, this.#options.members.get(own).displayName) ? true : undefined,
+        senderId !== own &&
+        !redacted &&
+        (mentionsUser(content, own, this.#options.members.get(own).displayName) ||
+          (mentionsRoom(content) && this.#options.mayNotifyRoom?.(senderId) === true))
+          ? true
+          : undefined,
       held: id === undefined ? undefined : this.#options.held?.get(id),
       thread: id === undefined || this.#options.thread !== undefined ? undefined : this.#thread(id, json),
       threadRoot,

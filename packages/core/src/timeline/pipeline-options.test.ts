@@ -135,4 +135,21 @@ describe('timelineItems with the engine inputs', () => {
     assert.equal(changed[1], first[1], 'the first message is unchanged');
     assert.notEqual(changed[2], first[2], 'the failed one is a new item');
   });
+  test('@room mentions the reader when its sender may notify the room: by m.mentions.room, or by its text without m.mentions', () => {
+    const mayNotifyRoom = (sender: string): boolean => sender === ANN;
+    const events = [
+      text('$ann', ANN, '@room meeting now', T0, { 'm.mentions': { room: true } }),
+      text('$bob', BOB, '@room meeting now', T0 + 1, { 'm.mentions': { room: true } }),
+      text('$legacy', ANN, 'hey @room, cake', T0 + 2),
+      text('$said', ANN, 'hey @room, cake', T0 + 3, { 'm.mentions': {} }),
+      text('$roomba', ANN, 'my @roomba broke', T0 + 4),
+      text('$mine', ME, '@room hello', T0 + 5, { 'm.mentions': { room: true } }),
+    ];
+    const mentioned = (opts: TimelineOptions): string[] =>
+      messages(timelineItems(events, opts).items)
+        .filter((m) => m.mentionsMe === true)
+        .map((m) => m.eventId ?? '');
+    assert.deepEqual(mentioned(options({ mayNotifyRoom })), ['$ann', '$legacy']);
+    assert.deepEqual(mentioned(options()), [], 'without the levels, nobody may notify the room');
+  });
 });

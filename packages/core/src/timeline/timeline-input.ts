@@ -69,6 +69,8 @@ export interface TimelineOptions {
   readonly historyComplete?: boolean;
   /** Per thread root, the time of the latest reply the member read in that thread. */
   readonly threadReads?: ReadonlyMap<string, number>;
+  /** Whether a sender's level reaches the room's `notifications.room`, so their `@room` mentions the reader; none without it. */
+  readonly mayNotifyRoom?: ((senderId: string) => boolean) | undefined;
 }
 
 /** What a build gives: the items, and the messages from others after the read marker. */

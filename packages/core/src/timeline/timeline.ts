@@ -56,7 +56,7 @@ export function computeTimeline(
   room: Room,
   ownUserId: string,
   cache: TimelineCache = new TimelineCache(),
-  options: Pick<TimelineOptions, 'threadReads' | 'historyComplete'> & { showHeld?: boolean } = {},
+  options: Pick<TimelineOptions, 'threadReads' | 'historyComplete' | 'mayNotifyRoom'> & { showHeld?: boolean } = {},
 ): TimelineResult {
   const members = new MemberDirectory(room, cache.members);
   const { items, unreadCount } = timelineItems(roomEvents(room), {
@@ -70,6 +70,7 @@ export function computeTimeline(
     cache,
     threadReads: options.threadReads,
     historyComplete: options.historyComplete,
+    mayNotifyRoom: options.mayNotifyRoom,
   });
   const typing = typingOf(room, ownUserId, members);
   cache.members = members.current;

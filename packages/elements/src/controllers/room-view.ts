@@ -42,6 +42,8 @@ export interface RoomViewOptions {
   comments?: () => CommentSort | undefined;
   /** The site's file rules (`accept-files`, `guest-accept-files`, `max-file-size`). */
   files?: () => FileRuleProperties;
+  /** Shows the view's sign-in form (a reader of a thread from outside asked to reply). */
+  signIn?: () => void;
 }
 
 /** The words of the states before a room is shown, which differ per view. */
@@ -126,7 +128,7 @@ export class RoomViewController implements ReactiveController {
       loadMedia: (request) => this.room.loadMedia(request),
       openThread: (message) => this.threads.open(message),
     }));
-    this.threads = new ThreadPanelController(host, this.room, () => this.timeline);
+    this.threads = new ThreadPanelController(host, this.room, () => this.timeline, options.signIn);
     this.composer = new ComposerController(host, () => ({
       send: (body, replyTo) => this.room.send(body, replyTo ? { replyTo } : undefined),
       edit: (eventId, body) => this.room.edit(eventId, body),
@@ -321,6 +323,7 @@ export class RoomViewController implements ReactiveController {
         draftKey,
         items: snapshot.items,
         encrypted: snapshot.encrypted,
+        mentionRoom: snapshot.permissions?.notifyRoom === true,
       }),
     )}`;
   }

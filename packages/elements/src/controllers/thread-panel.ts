@@ -1,3 +1,4 @@
+import { msg } from '@lit/localize';
 import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
 import type { MessageItem, RoomSnapshot, SessionView, ThreadHandle } from '@omnisocial/core';
 import type { OmniView } from '../base/omni-view.ts';
@@ -27,10 +28,14 @@ export class ThreadPanelController implements ReactiveController {
   #roomId: string | undefined;
   #returnFocus: HTMLElement | null = null;
 
-  constructor(host: OmniView, room: SessionView, timeline: () => TimelineController) {
+  /** Shows the view's sign-in, for a reader of a thread from outside who wants to reply. */
+  readonly #signIn: (() => void) | undefined;
+
+  constructor(host: OmniView, room: SessionView, timeline: () => TimelineController, signIn?: () => void) {
     this.#host = host;
     this.#room = room;
     this.#timeline = timeline;
+    this.#signIn = signIn;
     host.addController(this);
   }
 
@@ -83,6 +88,11 @@ export class ThreadPanelController implements ReactiveController {
 
   readonly #onClose = (): void => this.close();
 
+  readonly #onSignIn = (): void => {
+    this.close();
+    this.#signIn?.();
+  };
+
   /** The panel of the open thread (nothing when none is open, or the room changed). */
   render(snapshot: RoomSnapshot, draftKey: string): TemplateResult | typeof nothing {
     // Another room closes the thread (a room id appearing, at the hand-over from the light read, does not).
@@ -103,11 +113,12 @@ export class ThreadPanelController implements ReactiveController {
       part="thread"
       exportparts="thread-header, thread-close, log, timeline, message, bubble, reply-quote, reactions, actions, composer, textbox, send-button"
       role="region"
-      aria-label="Thread"
+      aria-label=${msg('Thread')}
       .handle=${handle}
       .canSend=${snapshot.canSend}
       .cannotSendReason=${snapshot.cannotSendReason}
       .encrypted=${snapshot.encrypted}
+      .mentionRoom=${snapshot.permissions?.notifyRoom === true}
       .draftKey=${`${draftKey}|thread|${rootId}`}
       .actions=${{
         toggleReaction: (eventId: string, key: string) => void room.toggleReaction(eventId, key).catch(() => undefined),
@@ -122,6 +133,7 @@ export class ThreadPanelController implements ReactiveController {
         loadMedia: room.loadMedia.bind(room),
       }}
       @omni-thread-close=${this.#onClose}
+      @omni-thread-sign-in=${this.#onSignIn}
     ></omni-thread>`;
   }
 }

@@ -122,6 +122,7 @@ export class OmniChatView extends OmniView {
     theme: () => this.theme,
     created: (roomId, snapshot) => new OmniRoomCreatedEvent({ roomId, alias: snapshot.alias ?? '', postId: this.post }),
     noun: 'discussion',
+    signIn: () => this.#post.showSignIn(),
     comments: () => this.#comments(),
   });
   /** What the view shows (light read, hand-over, guest sign-in, members only), worked out in core. */

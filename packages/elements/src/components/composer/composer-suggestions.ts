@@ -11,17 +11,25 @@ export interface SuggestionsHost {
   mentioned(member: MemberInfo): void;
   /** The text changed by a pick (for the draft). */
   changed(): void;
+  /** The member's power level reaches the room's `notifications.room`: `@room` is offered among the members. */
+  mayMentionRoom(): boolean;
 }
 
+/** The whole room, as the list offers it after the members; its text is what core reads as `m.mentions.room`. */
+const ROOM_MENTION = 'room';
+
 /**
- * The composer's suggestion list: members for an `@name` being typed, commands for a lone `/word`
- * (the rules are core's, in format/mentions.ts); a listbox the textbox drives through
+ * The composer's suggestion list: members for an `@name` being typed (and `@room` after them, for a member
+ * allowed to notify the whole room), commands for a lone `/word` (the rules are core's, in format/mentions.ts
+ * and rooms/room-mention.ts); a listbox the textbox drives through
  * `aria-activedescendant`, with Up/Down, Enter or Tab to pick, and Escape to close.
  */
 export class ComposerSuggestions {
   readonly #host: SuggestionsHost;
   #query: MentionQuery | undefined;
   #members: readonly MemberInfo[] = [];
+  /** `@room` is offered, as the list's last option. */
+  #room = false;
   /** The commands a lone `/word` at the start could be: offered in the same list as mentions. */
   #commands: readonly ComposerCommand[] = [];
   #active = 0;
@@ -32,7 +40,7 @@ export class ComposerSuggestions {
   }
 
   get open(): boolean {
-    return this.#commands.length > 0 || (this.#query !== undefined && this.#members.length > 0);
+    return this.#commands.length > 0 || (this.#query !== undefined && (this.#members.length > 0 || this.#room));
   }
 
   get activeIndex(): number {
@@ -57,11 +65,13 @@ export class ComposerSuggestions {
     }
     this.#query = query;
     const generation = ++this.#generation;
+    const room = ROOM_MENTION.startsWith(query.query.toLowerCase()) && this.#host.mayMentionRoom();
     void this.#host
       .searchMembers(query.query)
       .then((members) => {
         if (generation !== this.#generation) return;
         this.#members = members;
+        this.#room = room;
         this.#active = 0;
         this.#host.requestUpdate();
       })
@@ -74,16 +84,17 @@ export class ComposerSuggestions {
       this.#commands = [];
       this.#host.requestUpdate();
     }
-    if (this.#query === undefined && this.#members.length === 0) return;
+    if (this.#query === undefined && this.#members.length === 0 && !this.#room) return;
     this.#query = undefined;
     this.#members = [];
+    this.#room = false;
     this.#host.requestUpdate();
   }
 
   /** The list's keys while it is open; returns whether the key was the list's. */
   keydown(event: KeyboardEvent): boolean {
     if (!this.open) return false;
-    const count = this.#commands.length > 0 ? this.#commands.length : this.#members.length;
+    const count = this.#commands.length > 0 ? this.#commands.length : this.#members.length + (this.#room ? 1 : 0);
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
       this.#active = (this.#active + (event.key === 'ArrowDown' ? 1 : count - 1)) % count;
@@ -101,6 +112,11 @@ export class ComposerSuggestions {
       if (member) {
         event.preventDefault();
         this.#pickMember(member);
+        return true;
+      }
+      if (this.#room && this.#active === this.#members.length) {
+        event.preventDefault();
+        this.#pickRoom();
         return true;
       }
     }
@@ -133,6 +149,15 @@ export class ComposerSuggestions {
           html`<span class="name">${member.displayName}</span> <span class="id">${member.userId}</span>`,
         ),
       )}
+      ${
+        this.#room
+          ? this.#option(
+              this.#members.length,
+              () => this.#pickRoom(),
+              html`<span class="name">@${ROOM_MENTION}</span> <span class="id">${msg('Notify everyone in this room')}</span>`,
+            )
+          : nothing
+      }
     </ul>`;
   }
 
@@ -158,6 +183,21 @@ export class ComposerSuggestions {
     textarea.value = text;
     textarea.setSelectionRange(caret, caret);
     this.#host.mentioned(member);
+    this.close();
+    this.#host.changed();
+    textarea.focus();
+  }
+
+  /** `@room` in place of the `@ro…` typed; sending it notifies everyone (core adds `m.mentions.room`). */
+  #pickRoom(): void {
+    const textarea = this.#host.textarea();
+    const query = this.#query;
+    if (!textarea || !query) return;
+    const token = `@${ROOM_MENTION} `;
+    const end = query.start + 1 + query.query.length;
+    textarea.value = textarea.value.slice(0, query.start) + token + textarea.value.slice(end);
+    const caret = query.start + token.length;
+    textarea.setSelectionRange(caret, caret);
     this.close();
     this.#host.changed();
     textarea.focus();

@@ -10,6 +10,8 @@ export interface ComposerView {
   readonly items: readonly TimelineItem[];
   /** Messages here are encrypted: less text fits in an event (see `maxContentBytes`). */
   readonly encrypted?: boolean;
+  /** The member may notify the whole room (`@room`): their level reaches the room's `notifications.room`. */
+  readonly mentionRoom?: boolean;
   /** The form's accessible name, when the view shows more than one composer (a thread's). */
   readonly label?: string;
 }

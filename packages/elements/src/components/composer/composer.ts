@@ -86,6 +86,7 @@ export class ComposerController implements ReactiveController {
       searchMembers: (query) => this.#actions().searchMembers(query),
       mentioned: (member) => this.#mentions.push(member),
       changed: () => this.#scheduleDraft(),
+      mayMentionRoom: () => this.#view?.mentionRoom === true,
     });
     this.#emoji = new ComposerEmoji(host, (unicode) => this.#insertEmoji(unicode));
     this.#attachments = new ComposerAttachments(host, () => {

@@ -33,6 +33,24 @@ export const threadStyles = css`
     font-weight: 600;
   }
 
+  .invite {
+    margin: 0;
+    padding: var(--_space-s) var(--_space-m);
+    border-block-start: 1px solid var(--_color-border-subtle);
+    font-size: var(--_font-size-s);
+    color: var(--_color-text-muted);
+  }
+
+  .invite button {
+    font: inherit;
+    border: none;
+    background: none;
+    padding: 0;
+    color: var(--_color-accent);
+    text-decoration: underline;
+    cursor: pointer;
+  }
+
   .thread-count {
     margin-inline-start: auto;
     font-size: var(--_font-size-s);

@@ -10,6 +10,13 @@ import { TimelineController } from '../timeline/timeline.ts';
 import { timelineStyles } from '../timeline/timeline.styles.ts';
 import { threadStyles } from './omni-thread.styles.ts';
 
+/** The element focus is in, looking through shadow roots. */
+function deepActiveElement(): Element | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
+
 /** What the thread panel asks of its room, besides the thread itself. */
 export interface ThreadRoomActions {
   toggleReaction(eventId: string, key: string): void;
@@ -30,6 +37,16 @@ export class OmniThreadCloseEvent extends Event {
 }
 
 /**
+ * A reader of the thread from outside the discussion asks to sign in to reply (the room view shows its sign-in).
+ * Does not bubble.
+ */
+export class OmniThreadSignInEvent extends Event {
+  constructor() {
+    super('omni-thread-sign-in');
+  }
+}
+
+/**
  * One thread of a room (`m.thread`), in a side panel beside the room's timeline on a wide element
  * and over it on a narrow one: the root and its replies in a virtualised log of their own, their own
  * read state and a composer that replies in the thread. Close (or Escape) hands focus back to the
@@ -45,6 +62,7 @@ export class OmniThread extends OmniElement {
     cannotSendReason: { attribute: false },
     encrypted: { attribute: false },
     draftKey: { attribute: false },
+    mentionRoom: { attribute: false },
   };
 
   declare handle: ThreadHandle | undefined;
@@ -53,6 +71,8 @@ export class OmniThread extends OmniElement {
   declare cannotSendReason: string | undefined;
   declare encrypted: boolean;
   declare draftKey: string | undefined;
+  /** The member may notify the whole room (`@room`). */
+  declare mentionRoom: boolean;
 
   #snapshot: ThreadSnapshot | undefined;
   #unsubscribe: (() => void) | undefined;
@@ -92,6 +112,7 @@ export class OmniThread extends OmniElement {
     super();
     this.canSend = false;
     this.encrypted = false;
+    this.mentionRoom = false;
     this.addEventListener('keydown', this.#onKeydown);
   }
 
@@ -120,11 +141,35 @@ export class OmniThread extends OmniElement {
     }
   }
 
-  /** Focuses the composer (or, where the member cannot write, the thread's log). */
+  /**
+   * Focuses the composer (or, where the member cannot write, the thread's log). A thread still loading has
+   * neither yet: focus goes there once it shows, unless the member has put it somewhere else meanwhile.
+   */
   async focusStart(): Promise<void> {
     await this.updateComplete;
-    const target = this.#composer.textarea && this.canSend ? this.#composer.textarea : this.renderRoot.querySelector<HTMLElement>('.log');
+    if (this.#focusStart()) return;
+    this.#pendingFocus = deepActiveElement();
+  }
+
+  #focusStart(): boolean {
+    const textarea = this.#composer.textarea;
+    const target = textarea && this.canSend && !textarea.disabled ? textarea : this.renderRoot.querySelector<HTMLElement>('.log');
     target?.focus();
+    return target !== null;
+  }
+
+  /** Where focus was when the thread asked for it before it could take it. */
+  #pendingFocus: Element | null | undefined;
+
+  protected override updated(): void {
+    const pending = this.#pendingFocus;
+    if (pending === undefined) return;
+    const now = deepActiveElement();
+    if (now !== pending && now !== null && now !== document.body) {
+      this.#pendingFocus = undefined;
+      return;
+    }
+    if (this.#focusStart()) this.#pendingFocus = undefined;
   }
 
   /** Starts a quoted reply to a message of the thread in its composer. */
@@ -177,14 +222,26 @@ export class OmniThread extends OmniElement {
         unreadCount: snapshot.unreadCount,
       })}
       ${snapshot.error ? html`<p class="notice" role="alert">${snapshot.error.message}</p>` : nothing}
-      ${this.#composer.render({
-        canSend: this.canSend,
-        ...(this.cannotSendReason ? { cannotSendReason: this.cannotSendReason } : {}),
-        ...(this.draftKey ? { draftKey: this.draftKey } : {}),
-        items: snapshot.items,
-        encrypted: this.encrypted,
-        label: msg('Reply in the thread'),
-      })}
+      ${
+        snapshot.readOnly
+          ? html`<p class="invite" part="sign-in-prompt">
+              ${msg('Sign in to reply in this thread.')}
+              <button type="button" @click=${() => this.dispatchEvent(new OmniThreadSignInEvent())}>${msg('Sign in')}</button>
+            </p>`
+          : this.#renderComposer(snapshot)
+      }
     `;
+  }
+
+  #renderComposer(snapshot: ThreadSnapshot): TemplateResult {
+    return this.#composer.render({
+      canSend: this.canSend,
+      ...(this.cannotSendReason ? { cannotSendReason: this.cannotSendReason } : {}),
+      ...(this.draftKey ? { draftKey: this.draftKey } : {}),
+      items: snapshot.items,
+      encrypted: this.encrypted,
+      mentionRoom: this.mentionRoom,
+      label: msg('Reply in the thread'),
+    });
   }
 }

@@ -7,6 +7,8 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
 import type { MessageItem, ThreadSummary } from '@omnisocial/core';
 import { styleProperties } from '../../base/style-properties.ts';
+import { activeLocale } from '../../i18n/active-locale.ts';
+import { formatCount, plural } from '../../i18n/plural.ts';
 import type { MessageAction } from '../message-tile/message-actions.ts';
 import { avatar, type LoadMedia } from '../message-tile/message-media.ts';
 import { avatarColour, initials, listNames } from '../message-tile/message-text.ts';
@@ -14,16 +16,22 @@ import { avatarColour, initials, listNames } from '../message-tile/message-text.
 /** How many participants' avatars the summary shows. */
 const SHOWN_PARTICIPANTS = 3;
 
-const plural = new Intl.PluralRules(undefined);
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
-
-/** "1 reply", "4 replies". */
+/** "1 reply", "4 replies": one form per plural category of the page's language. */
 export function repliesText(count: number): string {
-  return plural.select(count) === 'one' ? msg(str`${count} reply`) : msg(str`${count} replies`);
+  const n = formatCount(count);
+  return plural(count, {
+    zero: () => msg(str`${n} replies`, { id: 'thread-replies-zero' }),
+    one: () => msg(str`${n} reply`, { id: 'thread-replies-one' }),
+    two: () => msg(str`${n} replies`, { id: 'thread-replies-two' }),
+    few: () => msg(str`${n} replies`, { id: 'thread-replies-few' }),
+    many: () => msg(str`${n} replies`, { id: 'thread-replies-many' }),
+    other: () => msg(str`${n} replies`, { id: 'thread-replies-other' }),
+  });
 }
 
 /** How long ago `timestamp` was: "5 min ago", "3 hr ago", "yesterday", "4 days ago"; undefined within the last minute. */
 export function agoText(timestamp: number, now = Date.now()): string | undefined {
+  const relative = new Intl.RelativeTimeFormat(activeLocale(), { numeric: 'auto', style: 'short' });
   const seconds = Math.round((timestamp - now) / 1000);
   if (seconds > -45) return undefined;
   const minutes = Math.round(seconds / 60);
