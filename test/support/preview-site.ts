@@ -51,17 +51,17 @@ function png(width: number, height: number, row?: (y: number) => Buffer): Buffer
   ]);
 }
 
-/** A warm landscape: sky to sea gradient with a sun, 320 × 180. */
+/** A warm landscape: sky to sea gradient with a sun, 640 × 360. */
 function picture(): Buffer {
-  const width = 320;
-  const height = 180;
+  const width = 640;
+  const height = 360;
   return png(width, height, (y) => {
     const line = Buffer.alloc(width * 3);
     for (let x = 0; x < width; x++) {
-      const sun = (x - 230) ** 2 + (y - 70) ** 2 < 28 ** 2;
-      const sea = y > 120;
+      const sun = (x - 460) ** 2 + (y - 140) ** 2 < 56 ** 2;
+      const sea = y > 240;
       const t = y / height;
-      const [r, g, b] = sun ? [255, 214, 102] : sea ? [30, 90 + (y - 120), 150 + (y - 120)] : [240 - 60 * t, 140 + 40 * t, 90 + 120 * t];
+      const [r, g, b] = sun ? [255, 214, 102] : sea ? [30, 90 + (y - 240) / 2, 150 + (y - 240) / 2] : [240 - 60 * t, 140 + 40 * t, 90 + 120 * t];
       line[x * 3] = Math.round(r);
       line[x * 3 + 1] = Math.round(g);
       line[x * 3 + 2] = Math.round(b);
@@ -98,8 +98,9 @@ export async function startPreviewSite(): Promise<PreviewSite> {
       response.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': String(bytes.length) });
       response.end(bytes);
     };
-    const hostile = /^\/hostile\/(\d+)$/u.exec(path);
-    if (path.startsWith('/article')) {
+    const { pathname } = new URL(path, 'http://site.invalid');
+    const hostile = /^\/hostile\/(\d+)$/u.exec(pathname);
+    if (pathname === '/article') {
       html(
         page({
           'og:title': 'Tide tables for the summer',
@@ -109,23 +110,23 @@ export async function startPreviewSite(): Promise<PreviewSite> {
           'og:image': `${origin}/sunset.png`,
         }),
       );
-    } else if (path === '/sunset.png') {
+    } else if (pathname === '/sunset.png') {
       image(sunset);
     } else if (hostile) {
       const entry = corpus.find((item) => item.id === Number(hostile[1]));
       html(page({ 'og:title': entry?.payload ?? '', 'og:description': `${entry?.payload ?? ''} <img src=x onerror="window.omniPwned=1">` }));
-    } else if (path === '/slow') {
+    } else if (pathname === '/slow') {
       // Never answered: the response stays open until the site closes.
       held.add(response);
-    } else if (path === '/huge') {
+    } else if (pathname === '/huge') {
       html(page({ 'og:title': 'A very large picture', 'og:description': 'Twenty thousand pixels a side.', 'og:image': `${origin}/huge.png` }));
-    } else if (path === '/huge.png') {
+    } else if (pathname === '/huge.png') {
       image(huge);
-    } else if (path === '/heavy') {
+    } else if (pathname === '/heavy') {
       html(page({ 'og:title': 'A very heavy picture', 'og:description': 'Twelve megabytes.', 'og:image': `${origin}/heavy.png` }));
-    } else if (path === '/heavy.png') {
+    } else if (pathname === '/heavy.png') {
       image(heavy);
-    } else if (path === '/plain') {
+    } else if (pathname === '/plain') {
       html('<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>');
     } else {
       response.writeHead(404).end();
