@@ -32,7 +32,9 @@ function previewRequests(url: string): PerformanceResourceTiming[] {
     .getEntriesByType('resource')
     .filter(
       (entry): entry is PerformanceResourceTiming =>
-        entry instanceof PerformanceResourceTiming && entry.name.includes('/preview_url?') && new URL(entry.name).searchParams.get('url') === url,
+        entry instanceof PerformanceResourceTiming &&
+        entry.name.includes('/preview_url?') &&
+        new URL(entry.name).searchParams.get('url') === url,
     );
 }
 
@@ -138,7 +140,9 @@ describe('link previews in <omni-room>', function () {
       expect(description?.textContent).to.include('<img src=x onerror="window.omniPwned=1">');
       expect(description?.children.length).to.equal(0);
       // The only elements of a card are its own: no image, script, style or frame from the page.
-      expect(card.querySelectorAll('script, style, iframe, object, embed, svg image, img:not([part="link-preview-thumbnail"] img)')).to.have.length(0);
+      expect(
+        card.querySelectorAll('script, style, iframe, object, embed, svg image, img:not([part="link-preview-thumbnail"] img)'),
+      ).to.have.length(0);
     }
     await quietWindow(NOTHING_MORE_WINDOW_MS);
     expect((window as unknown as { omniPwned?: unknown }).omniPwned).to.equal(undefined);
@@ -205,7 +209,9 @@ describe('link previews in <omni-room>', function () {
 
   it('asks nothing in an encrypted room until the member turns previews on', async () => {
     const secret = await peer(bob).createRoom({ name: 'Secret', preset: 'public_chat', encrypted: true });
-    const room = await fixture<OmniRoom>(html`<omni-room homeserver=${baseUrl} room=${secret.roomId} style="block-size: 700px"></omni-room>`);
+    const room = await fixture<OmniRoom>(
+      html`<omni-room homeserver=${baseUrl} room=${secret.roomId} style="block-size: 700px"></omni-room>`,
+    );
     const url = `${origin}/article?secret-${tag}`;
     await typeAndSend(room, `Private plans: ${url}`, 60_000);
     const tile = await waitForText(room, 'Private plans');

@@ -61,7 +61,11 @@ function picture(): Buffer {
       const sun = (x - 460) ** 2 + (y - 140) ** 2 < 56 ** 2;
       const sea = y > 240;
       const t = y / height;
-      const [r, g, b] = sun ? [255, 214, 102] : sea ? [30, 90 + (y - 240) / 2, 150 + (y - 240) / 2] : [240 - 60 * t, 140 + 40 * t, 90 + 120 * t];
+      const [r, g, b] = sun
+        ? [255, 214, 102]
+        : sea
+          ? [30, 90 + (y - 240) / 2, 150 + (y - 240) / 2]
+          : [240 - 60 * t, 140 + 40 * t, 90 + 120 * t];
       line[x * 3] = Math.round(r);
       line[x * 3 + 1] = Math.round(g);
       line[x * 3 + 2] = Math.round(b);
@@ -70,8 +74,7 @@ function picture(): Buffer {
   });
 }
 
-const escape = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function page(og: Record<string, string>, body = '<p>Hello.</p>'): string {
   const metas = Object.entries(og)
@@ -114,12 +117,16 @@ export async function startPreviewSite(): Promise<PreviewSite> {
       image(sunset);
     } else if (hostile) {
       const entry = corpus.find((item) => item.id === Number(hostile[1]));
-      html(page({ 'og:title': entry?.payload ?? '', 'og:description': `${entry?.payload ?? ''} <img src=x onerror="window.omniPwned=1">` }));
+      html(
+        page({ 'og:title': entry?.payload ?? '', 'og:description': `${entry?.payload ?? ''} <img src=x onerror="window.omniPwned=1">` }),
+      );
     } else if (pathname === '/slow') {
       // Never answered: the response stays open until the site closes.
       held.add(response);
     } else if (pathname === '/huge') {
-      html(page({ 'og:title': 'A very large picture', 'og:description': 'Twenty thousand pixels a side.', 'og:image': `${origin}/huge.png` }));
+      html(
+        page({ 'og:title': 'A very large picture', 'og:description': 'Twenty thousand pixels a side.', 'og:image': `${origin}/huge.png` }),
+      );
     } else if (pathname === '/huge.png') {
       image(huge);
     } else if (pathname === '/heavy') {

@@ -175,7 +175,8 @@ export class LinkPreviewLoader {
     const timer = setTimeout(() => abort.abort(), this.#options.timeoutMs ?? PREVIEW_TIMEOUT_MS);
     try {
       const api = await mediaApi(this.#options.baseUrl, this.#options.serverVersions);
-      const bases = this.#legacy || !api.authenticated ? [legacyMediaBase(this.#options.baseUrl)] : [api.base, legacyMediaBase(this.#options.baseUrl)];
+      const bases =
+        this.#legacy || !api.authenticated ? [legacyMediaBase(this.#options.baseUrl)] : [api.base, legacyMediaBase(this.#options.baseUrl)];
       for (const [index, base] of bases.entries()) {
         const response = await this.#get(`${base}/preview_url?${new URLSearchParams({ url })}`, abort.signal);
         if (response.ok) {
