@@ -6,7 +6,7 @@ import { css } from 'lit';
  */
 export const linkPreviewStyles = css`
   .link-preview {
-    --_preview-thumbnail: var(--omni-link-preview-thumbnail-size, 4rem);
+    --_preview-thumbnail: 4rem;
     box-sizing: border-box;
     display: flex;
     align-items: flex-start;
@@ -16,9 +16,9 @@ export const linkPreviewStyles = css`
     margin-block: var(--_space-xs);
     padding: var(--_space-s);
     border: 1px solid var(--_color-border-subtle);
-    border-inline-start: 3px solid var(--omni-link-preview-accent, var(--_color-accent));
+    border-inline-start: 3px solid var(--_color-accent);
     border-radius: var(--_radius-m);
-    background: var(--omni-link-preview-background, var(--_color-surface-2));
+    background: var(--_color-surface-2);
     color: var(--_color-text);
     font-size: var(--_font-size-s);
     line-height: 1.35;
