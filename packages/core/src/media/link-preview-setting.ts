@@ -19,15 +19,3 @@ export function linkPreviewsOn(encrypted: boolean, accountData: RoomAccountData)
   if (encrypted) return accountData(ROOM_SETTINGS_TYPE)?.[ENCRYPTED_PREVIEWS_KEY] === true;
   return accountData(PLAIN_PREVIEWS_TYPE)?.['disable'] !== true;
 }
-
-/** The room account data that records `enabled`, keeping what else the member's settings event holds. */
-export function linkPreviewsAccountData(
-  enabled: boolean,
-  encrypted: boolean,
-  accountData: RoomAccountData,
-): { readonly type: string; readonly content: Record<string, unknown> } {
-  if (encrypted) {
-    return { type: ROOM_SETTINGS_TYPE, content: { ...accountData(ROOM_SETTINGS_TYPE), [ENCRYPTED_PREVIEWS_KEY]: enabled } };
-  }
-  return { type: PLAIN_PREVIEWS_TYPE, content: { ...accountData(PLAIN_PREVIEWS_TYPE), disable: !enabled } };
-}

@@ -1,8 +1,15 @@
 /** What a link preview keeps of the homeserver's answer: bounded plain text and only the homeserver's own image. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MAX_DESCRIPTION_LENGTH, MAX_IMAGE_PIXELS, MAX_TITLE_LENGTH, parseLinkPreview, previewText } from './link-preview.ts';
-import { linkPreviewsAccountData, linkPreviewsOn } from './link-preview-setting.ts';
+import {
+  linkPreviewsAccountData,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_IMAGE_PIXELS,
+  MAX_TITLE_LENGTH,
+  parseLinkPreview,
+  previewText,
+} from './link-preview.ts';
+import { linkPreviewsOn } from './link-preview-setting.ts';
 import { previewableLink } from '../format/preview-link.ts';
 
 const URL_ = 'https://news.example.org/a/story?x=1';

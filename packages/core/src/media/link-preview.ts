@@ -7,6 +7,7 @@
 import { legacyMediaBase, mediaApi } from './media-api.ts';
 import { parseMxc, SAFE_IMAGE_TYPES } from './media.ts';
 import type { LinkPreview } from '../types.ts';
+import { ENCRYPTED_PREVIEWS_KEY, PLAIN_PREVIEWS_TYPE, ROOM_SETTINGS_TYPE, type RoomAccountData } from './link-preview-setting.ts';
 
 /** A preview slower than this is given up: the card never shows and no spinner waits for it. */
 export const PREVIEW_TIMEOUT_MS = 8_000;
@@ -213,4 +214,16 @@ export function linkPreviewLoader(session: object, options: () => LinkPreviewLoa
     loaders.set(session, loader);
   }
   return loader;
+}
+
+/** The room account data that records `enabled` (media/link-preview-setting.ts), keeping what else the member's settings event holds. */
+export function linkPreviewsAccountData(
+  enabled: boolean,
+  encrypted: boolean,
+  accountData: RoomAccountData,
+): { readonly type: string; readonly content: Record<string, unknown> } {
+  if (encrypted) {
+    return { type: ROOM_SETTINGS_TYPE, content: { ...accountData(ROOM_SETTINGS_TYPE), [ENCRYPTED_PREVIEWS_KEY]: enabled } };
+  }
+  return { type: PLAIN_PREVIEWS_TYPE, content: { ...accountData(PLAIN_PREVIEWS_TYPE), disable: !enabled } };
 }

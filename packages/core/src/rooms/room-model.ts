@@ -8,7 +8,7 @@ import type { Outbox } from '../outbox/outbox.ts';
 import { roomOutbox } from '../outbox/sdk-transport.ts';
 import type { MemberInfo } from '../timeline/timeline-types.ts';
 import { computeTimeline, guestItem, sanitiseName, TimelineCache, undecryptableOf } from '../timeline/timeline.ts';
-import { linkPreviewsAccountData, linkPreviewsOn, type RoomAccountData } from '../media/link-preview-setting.ts';
+import { linkPreviewsOn, type RoomAccountData } from '../media/link-preview-setting.ts';
 import {
   OmniError,
   type LinkPreview,
@@ -417,6 +417,7 @@ export class RoomModel extends SharedModel implements HeldModel {
   /** Records the choice in room account data; a session whose homeserver refuses that (a guest) keeps it for itself. */
   async setLinkPreviews(enabled: boolean): Promise<void> {
     const room = this.#readyRoom();
+    const { linkPreviewsAccountData } = await import('../media/link-preview.ts');
     const { type, content } = linkPreviewsAccountData(enabled, room.hasEncryptionStateEvent(), accountDataOf(room));
     // Shown at once, and kept until the account data's echo agrees (it comes with a later sync).
     this.#linkPreviews = enabled;
