@@ -107,4 +107,32 @@ export const linkPreviewStyles = css`
     inline-size: 0.875rem;
     block-size: 0.875rem;
   }
+
+  .link-previews-button {
+    display: inline-flex;
+    align-items: center;
+    gap: var(--_space-xs);
+  }
+
+  .link-previews-button svg {
+    inline-size: 1em;
+    block-size: 1em;
+    flex: none;
+  }
+
+  .link-previews-button[aria-pressed='true'] {
+    border-color: var(--_color-accent);
+    background: var(--_color-accent-subtle);
+  }
+
+  /* On a phone the icon alone shows; the words stay the button's accessible name. */
+  @container (max-width: 30rem) {
+    .link-previews-button {
+      gap: 0;
+    }
+
+    .link-previews-label {
+      font-size: 0;
+    }
+  }
 `;
