@@ -179,13 +179,22 @@ export class LinkPreviewLoader {
       const bases =
         this.#legacy || !api.authenticated ? [legacyMediaBase(this.#options.baseUrl)] : [api.base, legacyMediaBase(this.#options.baseUrl)];
       for (const [index, base] of bases.entries()) {
-        const response = await this.#get(`${base}/preview_url?${new URLSearchParams({ url })}`, abort.signal);
+        const last = index === bases.length - 1;
+        let response: Response;
+        try {
+          response = await this.#get(`${base}/preview_url?${new URLSearchParams({ url })}`, abort.signal);
+        } catch (error) {
+          // A refused CORS preflight (Dendrite answers one for authenticated media 401) looks like a network error:
+          // the older path tells the two apart, as media.ts does for downloads.
+          if (last || abort.signal.aborted) throw error;
+          continue;
+        }
         if (response.ok) {
           const text = await boundedText(response, MAX_PREVIEW_BYTES);
           return text === undefined ? undefined : parseLinkPreview(url, JSON.parse(text));
         }
         if (!(await unknownEndpoint(response))) return undefined;
-        if (index === bases.length - 1) this.#unsupported = true;
+        if (last) this.#unsupported = true;
         else this.#legacy = true;
       }
       return undefined;
