@@ -24,6 +24,10 @@ after(async () => {
   await homeserver.stop();
 });
 
+/** The URL a fetch was called with (the loader passes strings). */
+const urlOf = (input: string | URL | Request): string =>
+  typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+
 const requestsFor = (path: string): number => site.log().filter((entry) => entry.path === path).length;
 
 test('authenticated media: the preview as bounded text and the homeserver’s image; one request per URL', async () => {
@@ -46,7 +50,7 @@ test('a homeserver advertising no authenticated media is asked through /_matrix/
     accessToken: () => member.accessToken,
     serverVersions: () => Promise.resolve({ versions: ['v1.2'] }),
     fetch: (input, init) => {
-      asked.push(String(input));
+      asked.push(urlOf(input));
       return fetch(input, init);
     },
   });
@@ -71,7 +75,7 @@ test('a server without the preview API is asked once, then no more', async () =>
     baseUrl: site.origin,
     accessToken: () => 'token',
     fetch: (input, init) => {
-      asked.push(new URL(String(input)).pathname);
+      asked.push(new URL(urlOf(input)).pathname);
       return fetch(input, init);
     },
   });
