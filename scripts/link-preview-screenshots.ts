@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSynapse } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../test/support/chromium.ts';
+import { signInThroughPage } from '../test/support/page.ts';
 import { startPreviewSite } from '../test/support/preview-site.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -29,15 +30,7 @@ try {
         document.body.style.cssText = 'margin:0;padding:1rem;background:Canvas';
       });
       await page.locator('omni-room').evaluate((room, value) => room.setAttribute('theme', value), theme);
-      await page.evaluate(
-        async ({ hs, username, password }) =>
-          (window as unknown as { omni: { signIn(options: object): Promise<unknown> } }).omni.signIn({
-            homeserver: hs,
-            username,
-            password,
-          }),
-        { hs: homeserver.baseUrl, username: alice.username, password: alice.password },
-      );
+      await signInThroughPage(page, homeserver.baseUrl, alice);
       // The card with its thumbnail decoded: what a member sees once the preview has arrived.
       await page.locator('omni-room [part="link-preview-thumbnail"] img').waitFor({ timeout: 60_000 });
       await page.locator('omni-room [part="link-preview-thumbnail"] img').evaluate((image: HTMLImageElement) => image.decode());
