@@ -51,7 +51,7 @@ export function renderLinkPreviewCard(preview: LinkPreview, options: LinkPreview
           ? html`<span class="link-preview-description" part="link-preview-description">${preview.description}</span>`
           : nothing
       }
-      <span class="link-preview-host" part="link-preview-host">${site}</span>
+      <span class="link-preview-host" part="link-preview-host" title=${site}>${site}</span>
     </div>
     <button
       type="button"
