@@ -22,6 +22,8 @@ export const LATE_KEYS = [
   'packages/core/src/format/compose.ts',
   'packages/core/src/format/sanitize.ts',
   'packages/core/src/index.ts',
+  'packages/core/src/media/link-preview.ts',
+  'packages/elements/src/components/message-tile/link-preview-card.ts',
 ] as const;
 
 export interface FirstMessageFile {

@@ -5,6 +5,7 @@ import { matches, type MessageMatch } from '@omnisocial/testing/match';
 import { NioPeer, type NioCommand, type NioCommands } from './nio.ts';
 import { databaseContains, storedRoomEvents } from './synapse-db.ts';
 import { startFaultProxy, type FaultProxy, type FaultSettings, type RequestMatch } from './fault-proxy.ts';
+import { startPreviewSite, type PreviewSite } from './preview-site.ts';
 
 const peerMethods = new Set<string>([
   'createRoom',
@@ -49,6 +50,8 @@ export function synapseHarness(): TestRunnerPlugin {
     if (!found) throw new Error(`No nio peer ${String(id)} is running.`);
     return found;
   };
+  /** The pages link preview tests have the homeserver preview (`omni:preview-site`), started on first use. */
+  let previewSite: Promise<PreviewSite> | undefined;
   /** The two federating homeservers (`omni:start-federation`), started once for the run on first use. */
   let federation: Promise<Federation> | undefined;
   const target = (server: unknown): Homeserver => {
@@ -65,6 +68,7 @@ export function synapseHarness(): TestRunnerPlugin {
     async serverStop() {
       await Promise.all([...nioPeers.values()].map((p) => p.close()));
       await Promise.all([...proxies.values()].map((p) => p.close()));
+      await previewSite?.then((site) => site.close());
       await Promise.all([...extra.values()].map((server) => server.stop()));
       await federation?.then(
         (f) => f.stop(),
@@ -146,6 +150,11 @@ export function synapseHarness(): TestRunnerPlugin {
           await proxy(url).close();
           proxies.delete(url);
           return true;
+        }
+        case 'omni:preview-site': {
+          previewSite ??= startPreviewSite();
+          const site = await previewSite;
+          return { origin: site.origin, log: site.log() };
         }
         case 'omni:nio-start': {
           const id = `nio-${++nioCount}`;

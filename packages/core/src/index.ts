@@ -24,6 +24,7 @@ export {
 export { MediaError, type MediaErrorCode } from './media/media.ts';
 export { acceptTokens, checkFileRules, parseSize, type FileRules } from './media/file-rules.ts';
 export { blurhashPicture } from './media/blurhash-picture.ts';
+export { previewableLink } from './format/preview-link.ts';
 export type {
   AccessTokenSignIn,
   ActionsOnMember,
@@ -37,6 +38,7 @@ export type {
   IdentityProvider,
   LoginFlows,
   LoginTokenSignIn,
+  LinkPreview,
   MediaRequest,
   OmniErrorCode,
   OmniErrorInfo,

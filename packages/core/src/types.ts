@@ -219,6 +219,27 @@ export interface RoomSnapshot {
   readonly members?: readonly RoomMember[];
   /** The member was removed, banned or muted: what to show in place of the composer. */
   readonly standing?: MemberStanding;
+  /**
+   * Link previews are on for this member in this room (media/link-preview-setting.ts): on by default in
+   * plain rooms, off by default in encrypted ones; absent until the room is ready.
+   */
+  readonly linkPreviews?: boolean;
+}
+
+/**
+ * What the homeserver's preview API says of a link, bounded and as plain text (media/link-preview.ts):
+ * never HTML, and an image only as an `mxc://` URI of the homeserver's own copy.
+ */
+export interface LinkPreview {
+  /** The link previewed (an absolute http or https URL). */
+  readonly url: string;
+  /** The site's host, from the URL itself (not from the page). */
+  readonly host: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly siteName?: string;
+  /** The homeserver's copy of `og:image`, when it is a raster image of bounded size. */
+  readonly image?: { readonly mxc: string; readonly width?: number; readonly height?: number };
 }
 
 /**
@@ -280,6 +301,8 @@ export interface MediaRequest {
   readonly encryption?: EncryptedFile;
   /** The sender's declared type, which an encrypted blob gets (the server only sees ciphertext). */
   readonly mimetype?: string;
+  /** Only the server's thumbnail: no fallback to the original when there is none (link preview images). */
+  readonly thumbnailOnly?: boolean;
 }
 
 /** What elements hold of a room: snapshots out, commands in. */
@@ -328,6 +351,13 @@ export interface RoomHandle {
   searchMembers(query: string, limit?: number): Promise<readonly MemberInfo[]>;
   /** A blob URL for the media (shared and cached per session); rejects when it cannot be shown. */
   loadMedia(request: MediaRequest): Promise<string>;
+  /**
+   * The homeserver's preview of an http(s) link in this room's messages, cached per URL for the session;
+   * undefined when previews are off here, the server has none, fails, or is slower than the bound.
+   */
+  previewLink(url: string): Promise<LinkPreview | undefined>;
+  /** Turns link previews on or off for the member in this room (room account data, as Element keeps it). */
+  setLinkPreviews(enabled: boolean): Promise<void>;
   /** Opens the thread under this root (`m.thread`): its replies, read state and composer. Release it when closed. */
   openThread(rootId: string): ThreadHandle;
   /** Releases this holder's interest; the shared model stops when nobody holds it. */

@@ -14,6 +14,8 @@ export const DENDRITE_GAPS = {
     'Dendrite answers `GET /events?room_id=` (peeking into a world-readable room) at once with no events and no `end` token, so a reader from outside follows by paging `/messages` forwards instead of one long-poll',
   createRoomAliasRace:
     'Dendrite’s `/createRoom` with a `room_alias_name` is not atomic: when two members create the same alias at once, the one refused with M_ROOM_IN_USE is still left joined to the room it made (empty, never shown: the alias names the other)',
+  linkPreviews:
+    'Dendrite has no URL preview API (`/_matrix/client/v1/media/preview_url` and `/_matrix/media/v3/preview_url` are unknown to it), so links get no preview card',
 } as const;
 
 export type DendriteGap = keyof typeof DENDRITE_GAPS;

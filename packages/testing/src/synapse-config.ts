@@ -212,7 +212,10 @@ export function homeserverConfig(o: {
     enable_metrics: false,
     trusted_key_servers: [],
     suppress_key_server_warning: true,
-    url_preview_enabled: false,
+    // Link previews (the client's preview card) of pages the tests serve on loopback; every other private range stays refused.
+    url_preview_enabled: true,
+    url_preview_ip_range_blacklist: [...FEDERATION_BLOCKED_RANGES, '127.0.0.0/8', '::1/128', '0.0.0.0/8'],
+    url_preview_ip_range_whitelist: ['127.0.0.1'],
     // Synapse refuses outbound requests to private addresses by default; federation between local test servers needs loopback.
     ip_range_whitelist: ['127.0.0.1', '::1'],
     ...(o.rateLimited ? {} : relaxedRateLimits()),

@@ -18,6 +18,10 @@ const LOCK_DIR = `${VENV_DIR}.lock`;
 const INSTALL_LOG = path.join(CACHE_DIR, `pip-${SYNAPSE_VERSION}.log`);
 /** Written last, so its presence proves the venv finished installing. */
 const MARKER = path.join(VENV_DIR, '.omni-installed');
+/** Synapse's optional dependencies the harness configures: `url-preview` (link previews need an HTML parser). */
+const EXTRAS = 'url-preview';
+/** Written once the extras are in: a venv installed before they were asked for gets them added, not rebuilt. */
+const EXTRAS_MARKER = path.join(VENV_DIR, `.omni-extras-${EXTRAS}`);
 
 function progress(message: string): void {
   process.stderr.write(`omni: ${message}\n`);
@@ -40,7 +44,7 @@ export function ensureSynapse(): Promise<{ python: string }> {
 
 async function ensureInstalled(): Promise<{ python: string }> {
   const python = path.join(VENV_DIR, 'bin', 'python');
-  if (existsSync(MARKER)) return { python };
+  if (existsSync(MARKER) && existsSync(EXTRAS_MARKER)) return { python };
 
   await mkdir(CACHE_DIR, { recursive: true });
   await withDirectoryLock(
@@ -49,6 +53,7 @@ async function ensureInstalled(): Promise<{ python: string }> {
     async () => {
       // Another process may have finished the install while we waited for the lock.
       if (!existsSync(MARKER)) await install(python);
+      else if (!existsSync(EXTRAS_MARKER)) await installExtras(python);
     },
   );
   return { python };
@@ -64,12 +69,24 @@ async function install(venvPython: string): Promise<void> {
   await run(systemPython, ['-m', 'venv', VENV_DIR], 'creating the virtualenv');
   await run(
     venvPython,
-    ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', `matrix-synapse==${SYNAPSE_VERSION}`],
-    `pip install matrix-synapse==${SYNAPSE_VERSION} (needs PyPI access)`,
+    ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', `matrix-synapse[${EXTRAS}]==${SYNAPSE_VERSION}`],
+    `pip install matrix-synapse[${EXTRAS}]==${SYNAPSE_VERSION} (needs PyPI access)`,
   );
   await run(venvPython, ['-c', 'import synapse.app.homeserver'], 'importing the installed Synapse');
+  await writeFile(EXTRAS_MARKER, `${EXTRAS}\n`);
   await writeFile(MARKER, `${SYNAPSE_VERSION}\n`);
   progress(`Synapse ${SYNAPSE_VERSION} installed in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+/** Adds the extras to a venv installed without them. */
+async function installExtras(venvPython: string): Promise<void> {
+  progress(`adding Synapse's ${EXTRAS} dependencies to .cache/synapse …`);
+  await run(
+    venvPython,
+    ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', `matrix-synapse[${EXTRAS}]==${SYNAPSE_VERSION}`],
+    `pip install matrix-synapse[${EXTRAS}]==${SYNAPSE_VERSION} (needs PyPI access)`,
+  );
+  await writeFile(EXTRAS_MARKER, `${EXTRAS}\n`);
 }
 
 function findSystemPython(): string {

@@ -193,7 +193,7 @@ interface Entry {
 
 /** A stable key for one request: same media, same use, same size → same blob URL. */
 export function mediaRequestKey(request: MediaRequest): string {
-  const size = request.thumbnail ? `${request.thumbnail.width}x${request.thumbnail.height}` : 'full';
+  const size = request.thumbnail ? `${request.thumbnail.width}x${request.thumbnail.height}${request.thumbnailOnly ? '!' : ''}` : 'full';
   return [request.kind, request.mxc, size, request.encryption?.hashes.sha256 ?? '', request.mimetype ?? ''].join('|');
 }
 
@@ -313,7 +313,11 @@ export class MediaLoader {
         return await this.#get(`${base}/thumbnail/${path}?${query}`, request);
       } catch (error) {
         // Some images have no thumbnail (too small, a format the server does not thumbnail): use the original.
-        if (!(error instanceof MediaError) || (error.code !== 'not-found' && error.code !== 'http' && error.code !== 'refused-type')) {
+        if (
+          request.thumbnailOnly === true ||
+          !(error instanceof MediaError) ||
+          (error.code !== 'not-found' && error.code !== 'http' && error.code !== 'refused-type')
+        ) {
           throw error;
         }
       }

@@ -17,6 +17,7 @@ import { roomOutbox } from '../outbox/sdk-transport.ts';
 import type { MemberInfo, MessageItem, TimelineItem } from '../timeline/timeline-types.ts';
 import {
   OmniError,
+  type LinkPreview,
   type MediaRequest,
   type ModerationCommand,
   type ModerationProgress,
@@ -406,6 +407,14 @@ export abstract class LazyRoom extends SharedModel implements HeldModel {
 
   loadMedia(request: MediaRequest): Promise<string> {
     return this.session.loadMedia(request);
+  }
+
+  previewLink(url: string): Promise<LinkPreview | undefined> {
+    return this.#inner?.previewLink(url) ?? Promise.resolve(undefined);
+  }
+
+  setLinkPreviews(enabled: boolean): Promise<void> {
+    return this.#inner?.setLinkPreviews(enabled) ?? Promise.resolve();
   }
 
   openThread(rootId: string): ThreadHandle {

@@ -8,8 +8,10 @@ import type { Outbox } from '../outbox/outbox.ts';
 import { roomOutbox } from '../outbox/sdk-transport.ts';
 import type { MemberInfo } from '../timeline/timeline-types.ts';
 import { computeTimeline, guestItem, sanitiseName, TimelineCache, undecryptableOf } from '../timeline/timeline.ts';
+import { linkPreviewsOn, type RoomAccountData } from '../media/link-preview-setting.ts';
 import {
   OmniError,
+  type LinkPreview,
   type MediaRequest,
   type ModerationCommand,
   type ModerationProgress,
@@ -94,6 +96,10 @@ export class RoomModel extends SharedModel implements HeldModel {
   readonly #threads = new Set<ThreadModel>();
   /** The member's read point per thread root (the time of the latest reply read), for every summary. */
   readonly #threadReads = new Map<string, number>();
+  /** The member's link preview choice where the homeserver would not keep it (a guest's account data). */
+  #linkPreviews: boolean | undefined;
+  /** The homeserver has stored `#linkPreviews`: the account data wins again once its echo agrees. */
+  #linkPreviewsSaved = false;
 
   constructor(session: RoomSession, target: string, onDispose: () => void) {
     super(onDispose);
@@ -218,6 +224,7 @@ export class RoomModel extends SharedModel implements HeldModel {
       permissions,
       ...(members ? { members } : {}),
       ...(standing ? { standing } : {}),
+      linkPreviews: this.#linkPreviewsChoice(room),
     });
     for (const thread of this.#threads) thread.refresh();
   }
@@ -390,4 +397,43 @@ export class RoomModel extends SharedModel implements HeldModel {
   loadMedia(request: MediaRequest): Promise<string> {
     return this.#session.media.load(request);
   }
+
+  /** The homeserver's preview of a link (media/link-preview.ts, loaded at the first link); none while previews are off. */
+  async previewLink(url: string): Promise<LinkPreview | undefined> {
+    if (this.snapshot.linkPreviews !== true) return undefined;
+    const { linkPreviewLoader } = await import('../media/link-preview.ts');
+    const client = this.#session.client;
+    return linkPreviewLoader(client, () => ({
+      baseUrl: this.#session.info.homeserverUrl,
+      accessToken: () => client.getAccessToken(),
+      serverVersions: () => client.getVersions(),
+    })).preview(url);
+  }
+
+  #linkPreviewsChoice(room: Room): boolean {
+    const stored = linkPreviewsOn(room.hasEncryptionStateEvent(), accountDataOf(room));
+    if (this.#linkPreviewsSaved && stored === this.#linkPreviews) this.#linkPreviews = undefined;
+    return this.#linkPreviews ?? stored;
+  }
+
+  /** Records the choice in room account data; a session whose homeserver refuses that (a guest) keeps it for itself. */
+  async setLinkPreviews(enabled: boolean): Promise<void> {
+    const room = this.#readyRoom();
+    const { linkPreviewsAccountData } = await import('../media/link-preview.ts');
+    const { type, content } = linkPreviewsAccountData(enabled, room.hasEncryptionStateEvent(), accountDataOf(room));
+    // Shown at once, and kept until the account data's echo agrees (it comes with a later sync).
+    this.#linkPreviews = enabled;
+    this.#linkPreviewsSaved = false;
+    if (!this.isDisposed()) this.publish({ ...this.snapshot, linkPreviews: enabled });
+    // js-sdk types only the account data it knows; these two are Element's.
+    this.#linkPreviewsSaved = await this.#session.client.setRoomAccountData(room.roomId, type as never, content as never).then(
+      () => true,
+      () => false,
+    );
+    this.refresh();
+  }
+}
+
+function accountDataOf(room: Room): RoomAccountData {
+  return (type) => room.getAccountData(type)?.getContent();
 }

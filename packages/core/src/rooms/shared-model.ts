@@ -5,6 +5,7 @@
  */
 import {
   OmniError,
+  type LinkPreview,
   type MediaRequest,
   type ModerationCommand,
   type ModerationProgress,
@@ -139,6 +140,8 @@ export class RoomHolder implements RoomHandle {
   markRead = (eventId: string): void => this.#call('markRead', eventId);
   searchMembers = (query: string, limit?: number): Promise<readonly MemberInfo[]> => this.#call('searchMembers', query, limit);
   loadMedia = (request: MediaRequest): Promise<string> => this.#call('loadMedia', request);
+  previewLink = (url: string): Promise<LinkPreview | undefined> => this.#call('previewLink', url);
+  setLinkPreviews = (enabled: boolean): Promise<void> => this.#call('setLinkPreviews', enabled);
   openThread = (rootId: string): ThreadHandle => this.#call('openThread', rootId);
 
   release(): void {

@@ -9,6 +9,7 @@ import { onSessionsChange, restoreSession, sessionFor, sessionStatus, useHere } 
 import type { MemberInfo } from '../timeline/timeline-types.ts';
 import type { OutgoingMessage } from '../format/content.ts';
 import type {
+  LinkPreview,
   MediaRequest,
   ModerationCommand,
   ModerationProgress,
@@ -204,6 +205,16 @@ export class SessionView {
   /** A blob URL for an avatar or attachment of the open room; rejects when there is none to show. */
   loadMedia(request: MediaRequest): Promise<string> {
     return this.#room ? this.#room.loadMedia(request) : Promise.reject(new Error('The room is not open.'));
+  }
+
+  /** The homeserver's preview of a link in the open room; undefined when there is none to show. */
+  previewLink(url: string): Promise<LinkPreview | undefined> {
+    return this.#room ? this.#room.previewLink(url) : Promise.resolve(undefined);
+  }
+
+  /** Turns link previews on or off for the member in the open room. */
+  setLinkPreviews(enabled: boolean): Promise<void> {
+    return this.#room ? this.#room.setLinkPreviews(enabled) : Promise.resolve();
   }
 
   /** Moves the chat to this tab when another tab of the site drives it. */

@@ -17,6 +17,7 @@ import { NotificationsController } from './notifications.ts';
 import { checkWithRules, fileRulesFor, type FileRuleProperties } from './file-rules.ts';
 import { RoomController, type RoomTarget, type RoomViewState } from './room-controller.ts';
 import { ThreadPanelController } from './thread-panel.ts';
+import { renderLinkPreviewsSwitch } from './link-previews.ts';
 import { commentItems, type CommentSort } from '../components/thread/comments.ts';
 
 const LOCK = svg`<path d="M8 1a4 4 0 0 0-4 4v2H3a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1V8a1 1 0 0 0-1-1h-1V5a4 4 0 0 0-4-4Zm-2 6V5a2 2 0 1 1 4 0v2H6Z"/>`;
@@ -126,6 +127,7 @@ export class RoomViewController implements ReactiveController {
         if (state.kind === 'room') this.moderation.askAboutMessage(state.snapshot, message, kind, done);
       },
       loadMedia: (request) => this.room.loadMedia(request),
+      previewLink: (url) => this.room.previewLink(url),
       openThread: (message) => this.threads.open(message),
     }));
     this.threads = new ThreadPanelController(host, this.room, () => this.timeline, options.signIn);
@@ -270,6 +272,7 @@ export class RoomViewController implements ReactiveController {
         ${header.encrypted ? renderEncrypted(header.encryptionNote) : nothing}
         ${this.room.state.kind === 'room' ? this.#mentionJump.render(this.room.state.snapshot) : nothing}
         ${this.room.state.kind === 'room' ? this.notifications.renderControls(this.room.state.snapshot, this.room.guest) : nothing}
+        ${this.room.state.kind === 'room' ? renderLinkPreviewsSwitch(this.room.state.snapshot, this.room) : nothing}
         ${this.room.state.kind === 'room' ? this.moderation.renderMembersButton(this.room.state.snapshot) : nothing}
         <omni-verification
           homeserver=${url}
@@ -299,6 +302,7 @@ export class RoomViewController implements ReactiveController {
               unreadCount: snapshot.unreadCount,
               ...(snapshot.permissions ? { permissions: snapshot.permissions } : {}),
               ...(snapshot.members ? { members: snapshot.members } : {}),
+              linkPreviews: snapshot.linkPreviews === true,
               canReport:
                 !this.room.guest &&
                 snapshot.status === 'ready' &&

@@ -33,6 +33,13 @@ import { dmStyles } from './omni-dm.styles.ts';
  * @csspart mention-jump - The header's **Next mention (n)** button, while messages after the read marker mention the member.
  * @csspart notify-button - The header's **Notify me** toggle (browser notifications of DMs and mentions), for a signed-in member.
  * @csspart notify-text-button - With notifications on in an encrypted room: the **Show text** toggle.
+ * @csspart link-previews-button - The header's **Link previews** toggle (on by default in plain rooms, off in encrypted ones).
+ * @csspart link-preview - The preview card under a message's first link: `link-preview-thumbnail`, `link-preview-title`, `link-preview-description`, `link-preview-host`, `link-preview-close`.
+ * @csspart link-preview-thumbnail - The card's picture, the homeserver's thumbnail.
+ * @csspart link-preview-title - The card's title, a link to the page.
+ * @csspart link-preview-description - The card's description (up to three lines).
+ * @csspart link-preview-host - The site's name and host.
+ * @csspart link-preview-close - The card's **Hide link preview** button.
  * @csspart members - The member list dialog: roles (Admin, Moderator, Muted, Banned) and the actions allowed on each member.
  * @csspart dialog - A moderation confirmation (delete, report, remove messages, mute, remove, ban) with its optional reason.
  * @csspart moderation-notice - What an action did, with **Undo** after a ban or a mute, or why the server refused it.

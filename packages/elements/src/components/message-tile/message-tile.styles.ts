@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { linkPreviewStyles } from './link-preview.styles.ts';
 import { messageActionsStyles } from './message-actions.styles.ts';
 import { messageBubbleStyles } from './message-bubble.styles.ts';
 import { messageLayoutStyles } from './message-layout.styles.ts';
@@ -16,5 +17,6 @@ export const messageTileStyles = css`
   ${messageMetaStyles}
   ${messageActionsStyles}
   ${messageMediaStyles}
+  ${linkPreviewStyles}
   ${threadSummaryStyles}
 `;

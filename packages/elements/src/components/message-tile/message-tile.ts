@@ -5,13 +5,15 @@ import type { MessageItem, NoticeItem } from '@omnisocial/core';
 import { styleProperties } from '../../base/style-properties.ts';
 import { renderActions, toolsOf, type Act, type MessageAction, type TileMenu, type TileModeration } from './message-actions.ts';
 import { renderContent, renderReplyQuote, renderShowMore } from './message-content.ts';
+import { linkPreview, type LinkPreviewSource } from './link-preview.ts';
 import { avatar, type LoadMedia } from './message-media.ts';
 import { renderReactions, renderReceipts } from './message-reactions.ts';
 import { renderDecryptRetry, renderSendFailure, renderSendStatus, renderSharedBy, renderTrustShield } from './message-state.ts';
-import { avatarColour, initials, isLongMessage } from './message-text.ts';
+import { avatarColour, initials, isLongMessage, MEDIA_TYPES } from './message-text.ts';
 import { renderThreadSummary } from '../thread/thread-summary.ts';
 
 export type { LoadMedia } from './message-media.ts';
+export type { LinkPreviewSource } from './link-preview.ts';
 export { QUICK_REACTIONS, type MessageAction, type ModerationKind, type TileMenu, type TileModeration } from './message-actions.ts';
 export { trustWarning, undecryptableReason } from './message-state.ts';
 export { avatarColour, initials, isLongMessage, listNames } from './message-text.ts';
@@ -39,6 +41,8 @@ export interface MessageTileOptions {
   readonly moderation?: TileModeration;
   /** The timeline opens threads: "Reply in thread" and the summary under a root. */
   readonly threads?: boolean;
+  /** Link previews are on in the room: the first http(s) link of the message gets a card under the bubble. */
+  readonly linkPreviews?: LinkPreviewSource;
 }
 
 /** An opened summary at the bottom of the log grows below the fold: bring its changes into view. */
@@ -83,6 +87,7 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
     showReceipts = true,
     moderation,
     threads = false,
+    linkPreviews,
   } = options;
   const tab = active ? 0 : -1;
   const act: Act = (type) => () => onAction({ type, message });
@@ -137,7 +142,8 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
         ${renderReplyQuote(message, tab, onAction)} ${renderContent(message, { long, expanded, tab, loadMedia })}
         ${message.edited && !message.redacted ? html`<span class="edited">${msg('(edited)')}</span>` : nothing}
       </div>
-      ${long ? renderShowMore(message, expanded, tab, act) : nothing} ${message.continuation ? time : nothing}
+      ${long ? renderShowMore(message, expanded, tab, act) : nothing}
+      ${MEDIA_TYPES.has(message.msgtype) ? nothing : linkPreview(message, linkPreviews, tab)} ${message.continuation ? time : nothing}
       <div class="meta" id=${`meta-${message.key}`}>
         ${renderTrustShield(message)} ${renderSharedBy(message)} ${renderSendStatus(message)} ${renderDecryptRetry(message, tab, act)}
         ${renderSendFailure(message, tab, act)}

@@ -80,6 +80,12 @@ export const roomStyles = css`
 
   /* On a phone the lock alone says it; the words stay the indicator's accessible text. */
   @container (max-width: 30rem) {
+    /* A name that does not fit beside the header's buttons gets the first line, the buttons the next. */
+    .header {
+      flex-wrap: wrap;
+      row-gap: var(--_space-xs);
+    }
+
     .header .encrypted {
       font-size: 0;
     }

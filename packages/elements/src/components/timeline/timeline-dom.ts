@@ -1,6 +1,6 @@
 import type { LitElement } from 'lit';
 import { virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
-import type { MemberInfo, MessageItem, RoomMember, RoomPermissions, TimelineItem } from '@omnisocial/core';
+import type { LinkPreview, MemberInfo, MessageItem, RoomMember, RoomPermissions, TimelineItem } from '@omnisocial/core';
 import type { LoadMedia, ModerationKind } from '../message-tile/message-tile.ts';
 
 /** What the timeline shows: a plain slice of `RoomSnapshot`, so it renders without a homeserver. */
@@ -19,6 +19,8 @@ export interface TimelineView {
   readonly members?: readonly RoomMember[];
   /** Reporting is offered (signed-in members; guests cannot report on Synapse). */
   readonly canReport?: boolean;
+  /** Link previews are on in the room (`RoomSnapshot.linkPreviews`) and `previewLink` is given. */
+  readonly linkPreviews?: boolean;
 }
 
 /** Commands the timeline gives; the host forwards them to the room (or a test records them). */
@@ -35,6 +37,8 @@ export interface TimelineActions {
   moderate?(message: MessageItem, kind: ModerationKind, done: () => void): void;
   /** Avatars and attachments through authenticated media (blob URLs); without it tiles show fallbacks. */
   loadMedia?: LoadMedia;
+  /** The homeserver's preview of a link; without it, no preview cards. */
+  previewLink?(url: string): Promise<LinkPreview | undefined>;
   /** Opens the thread under a message ("Reply in thread", T, its summary); without it, no thread actions. */
   openThread?(message: MessageItem): void;
 }

@@ -6,7 +6,7 @@ import { html, nothing, type LitElement, type ReactiveController, type TemplateR
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import type { MemberInfo, MessageItem, RoomMember, TimelineItem } from '@omnisocial/core';
 import { compactKeyedFlow, keyedFlow } from './keyed-flow.ts';
-import { listNames, renderMessageTile, renderNotice, type TileModeration } from '../message-tile/message-tile.ts';
+import { listNames, renderMessageTile, renderNotice, type LinkPreviewSource, type TileModeration } from '../message-tile/message-tile.ts';
 import { TimelineAnchor } from './timeline-anchor.ts';
 import { TimelineAnnouncer } from './timeline-announcer.ts';
 import { TimelineDom, type TimelineActions, type TimelineView } from './timeline-dom.ts';
@@ -233,7 +233,8 @@ export class TimelineController implements ReactiveController {
         const { showActions, menu, expanded } = this.#menus.tileState(item.key, active);
         const receipts = item.key === this.#receiptsKey;
         // The locale too: a tile cached in one language must not survive a change of language.
-        const state = `${String(active)} ${String(showActions)} ${menu} ${String(expanded)} ${String(receipts)} ${this.#moderationKey} ${activeLocale()}`;
+        const previews = this.#linkPreviews();
+        const state = `${String(active)} ${String(showActions)} ${menu} ${String(expanded)} ${String(receipts)} ${this.#moderationKey} ${activeLocale()} ${String(previews !== undefined)}`;
         const cached = this.#tiles.get(item);
         if (cached?.state === state) return cached.tile;
         const tile = renderMessageTile(item, {
@@ -246,6 +247,7 @@ export class TimelineController implements ReactiveController {
           loadMedia: this.#dom.actions().loadMedia,
           moderation: this.#tileModeration(item),
           threads: this.#dom.actions().openThread !== undefined,
+          ...(previews ? { linkPreviews: previews } : {}),
         });
         this.#tiles.set(item, { state, tile });
         return tile;
@@ -261,6 +263,18 @@ export class TimelineController implements ReactiveController {
       case 'placeholder':
         return html`<p class="line placeholder" part="placeholder" data-key=${item.key}>${item.text}</p>`;
     }
+  }
+
+  /** One source for every tile while previews are on, so their cached templates stay valid. */
+  #previewSource: LinkPreviewSource | undefined;
+
+  #linkPreviews(): LinkPreviewSource | undefined {
+    if (this.#dom.view?.linkPreviews !== true || !this.#dom.actions().previewLink) return undefined;
+    this.#previewSource ??= {
+      load: (url) => this.#dom.actions().previewLink?.(url) ?? Promise.resolve(undefined),
+      loadMedia: (request) => this.#dom.actions().loadMedia?.(request) ?? Promise.reject(new Error('No media loader.')),
+    };
+    return this.#previewSource;
   }
 
   #noteModeration(view: TimelineView): void {
