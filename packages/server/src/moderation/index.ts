@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Homeserver, Json } from '../homeserver.ts';
 import type { SiteVerifier } from '../site-auth.ts';
+import type { StateStore } from '../state-store.ts';
 import { AbuseControls, type AbuseConfig } from './abuse.ts';
 import { SitePolicy } from './policy.ts';
 import { moderationRoute, MODERATION_PREFIX, serveModerationPage, type Reply } from './queue-api.ts';
@@ -35,6 +36,8 @@ export interface ModerationOptions {
   readonly siteSecret: string;
   readonly verifier: SiteVerifier;
   readonly config: ModerationConfig;
+  /** Held messages and abuse counters, shared by replicas with the PostgreSQL store (state-store.ts). */
+  readonly store?: StateStore;
   readBody(request: IncomingMessage): Promise<string>;
 }
 
@@ -74,6 +77,7 @@ export class Moderation {
   constructor(options: ModerationOptions) {
     this.#options = options;
     const { homeserver, botUserId, serverName, config } = options;
+    const store = options.store ? { store: options.store } : {};
     const adminToken = config.adminToken ? { adminToken: config.adminToken } : {};
     this.rooms = new SiteRooms(homeserver, botUserId);
     this.policy = new SitePolicy({
@@ -89,6 +93,7 @@ export class Moderation {
       rooms: this.rooms,
       policy: this.policy,
       ...adminToken,
+      ...store,
       onRelease: (user) => this.abuse.trust(user),
     });
     this.abuse = new AbuseControls({
@@ -99,6 +104,7 @@ export class Moderation {
       config: config.abuse,
       siteSecret: options.siteSecret,
       ...adminToken,
+      ...store,
     });
   }
 
