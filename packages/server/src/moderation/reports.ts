@@ -105,6 +105,7 @@ export class ModerationQueue {
 
   /** The queue, newest first: `limit` items from `from`, with the total. */
   async list(from = 0, limit = 50): Promise<{ items: QueueItem[]; total: number }> {
+    await this.#options.rooms.refresh();
     const reports = (await this.#reports()).filter((report) => this.#options.rooms.has(report.room_id));
     const held = (await this.held.all()).map(([id, m]) => ({ id, m }));
     const all = [
@@ -135,7 +136,8 @@ export class ModerationQueue {
         throw new QueueError(`The report ${id} is no longer in the queue.`, 404);
       throw error;
     });
-    if (!this.#options.rooms.has(report.room_id)) throw new QueueError(`The report ${id} is not about a post room of this site.`, 404);
+    if (!(await this.#options.rooms.learn(report.room_id)))
+      throw new QueueError(`The report ${id} is not about a post room of this site.`, 404);
     const { homeserver, policy } = this.#options;
     if (action === 'delete') {
       await homeserver
