@@ -89,10 +89,19 @@ export class HeldMessages {
     return found;
   }
 
-  /** Holds a message: marked in its room (so its author's element shows it as waiting), and queued. */
+  /**
+   * Holds a message: queued, then marked in its room (so its author's element shows it as waiting). Queued first,
+   * so a marker anyone can see always has its item in the queue, on every replica.
+   */
   async hold(message: HeldMessage): Promise<void> {
-    await this.#mark(message, 'pending');
-    await this.#store.put(HELD, HeldMessages.id(message.eventId), stored(message));
+    const id = HeldMessages.id(message.eventId);
+    await this.#store.put(HELD, id, stored(message));
+    try {
+      await this.#mark(message, 'pending');
+    } catch (error) {
+      await this.#store.delete(HELD, id).catch(() => undefined);
+      throw error;
+    }
   }
 
   async release(id: string, message: HeldMessage): Promise<void> {
