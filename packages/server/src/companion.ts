@@ -15,7 +15,8 @@ import { PostRooms } from './post-rooms.ts';
 import { loadOrCreateRegistration, type Registration } from './registration.ts';
 import { Moderation } from './moderation/index.ts';
 import { SiteVerifier } from './site-auth.ts';
-import { openStateStore, type StateStore } from './state-store.ts';
+import type { StateStore } from './state-store.ts';
+import { openStateStore } from './state-store-open.ts';
 import { answerCounts, COUNTS_PATH, PostCounts } from './counts.ts';
 import { PUSH_GATEWAY_PATH, SitePusher } from './pusher.ts';
 

@@ -1,14 +1,14 @@
 /**
  * Where the companion keeps what must hold across its replicas: the messages held for approval, the nonces of
- * the site's signed requests (a replay to another replica is refused), the abuse controls' counters and the
- * senders they trust. Two implementations: in memory (one companion, the default) and PostgreSQL
- * (state-store-postgres.ts; any number of replicas sharing one database), chosen by the `database` setting.
+ * the site's signed requests (a replay to another replica is refused), the abuse controls' counters, the senders
+ * they trust and the messages they judged, and the post rooms (so a replica learns of those another created). Two implementations: in memory (one companion, the default) and PostgreSQL
+ * (state-store-postgres.ts; any number of replicas sharing one database), chosen by the `database` setting
+ * (state-store-open.ts).
  *
  * Every value lives under a namespace and a key. Times are the caller's clock in milliseconds, so tests can
  * move them; replicas' clocks need only agree to within the windows they guard (a minute, five minutes).
  */
 import type { Json } from './homeserver.ts';
-import { PostgresStateStore } from './state-store-postgres.ts';
 
 export interface StateStore {
   /**
@@ -108,10 +108,4 @@ export class MemoryStateStore implements StateStore {
     this.#entries.clear();
     return Promise.resolve();
   }
-}
-
-/** The store the `database` setting names: PostgreSQL for a `postgres(ql)://` URL, memory when unset. */
-export async function openStateStore(database: string | undefined): Promise<StateStore> {
-  if (!database) return new MemoryStateStore();
-  return PostgresStateStore.open(database);
 }
