@@ -5,7 +5,16 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MemoryStateStore, PostgresStateStore, signSiteRequest, SiteVerifier, type StateStore } from '@omnisocial/server';
+import {
+  ConfigError,
+  MemoryStateStore,
+  openStateStore,
+  PostgresStateStore,
+  resolveConfig,
+  signSiteRequest,
+  SiteVerifier,
+  type StateStore,
+} from '@omnisocial/server';
 import { startPostgres, type Postgres } from '../../packages/testing/src/deployment/services.ts';
 
 const SECRET = 'a-site-secret-of-at-least-32-characters!';
@@ -135,4 +144,15 @@ storeCases('the PostgreSQL store, two replicas on one database', async () => {
   // Opened together, as replicas starting at once: the table is created once.
   const [one, two] = await Promise.all([PostgresStateStore.open(url), PostgresStateStore.open(url)]);
   return { one, two };
+});
+
+test('the `database` setting chooses the store: a postgresql:// URL, from the file or OMNI_DATABASE_URL; memory when unset', async () => {
+  const base = { homeserverUrl: 'http://127.0.0.1:8008', serverName: 'localhost', siteSecret: SECRET, posts: { list: [] } };
+  assert.equal(resolveConfig(base).database, undefined);
+  assert.equal(resolveConfig({ ...base, database: 'postgresql://omni@db/omni' }).database, 'postgresql://omni@db/omni');
+  assert.equal(resolveConfig(base, { OMNI_DATABASE_URL: 'postgres://omni@db/other' }).database, 'postgres://omni@db/other');
+  assert.throws(() => resolveConfig({ ...base, database: 'mysql://omni@db/omni' }), ConfigError);
+  const memory = await openStateStore(undefined);
+  assert.ok(memory instanceof MemoryStateStore);
+  await memory.close();
 });
