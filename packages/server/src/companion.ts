@@ -15,6 +15,8 @@ import { PostRooms } from './post-rooms.ts';
 import { loadOrCreateRegistration, type Registration } from './registration.ts';
 import { Moderation } from './moderation/index.ts';
 import { SiteVerifier } from './site-auth.ts';
+import type { StateStore } from './state-store.ts';
+import { openStateStore } from './state-store-open.ts';
 import { answerCounts, COUNTS_PATH, PostCounts } from './counts.ts';
 import { PUSH_GATEWAY_PATH, SitePusher } from './pusher.ts';
 
@@ -37,6 +39,8 @@ export interface Companion {
   readonly counts: PostCounts;
   /** The site's notification hook, when configured (pusher.ts). */
   readonly pusher: SitePusher | undefined;
+  /** Held messages, request nonces and abuse counters: memory, or PostgreSQL shared by replicas (`database`). */
+  readonly store: StateStore;
   stop(): Promise<void>;
 }
 
@@ -95,7 +99,7 @@ async function route(
   }
   if (request.method !== 'POST') return { status: 405, body: { errcode: 'M_UNRECOGNIZED', error: 'Use POST.' } };
   const body = await readBody(request);
-  const verdict = verifier.verify('POST', url.pathname + url.search, request.headers, body);
+  const verdict = await verifier.verifyOnce('POST', url.pathname + url.search, request.headers, body);
   if (!verdict.ok) return { status: 401, body: { errcode: 'M_FORBIDDEN', error: verdict.reason } };
   let parsed: unknown;
   try {
@@ -163,8 +167,10 @@ export async function startCompanion(config: CompanionConfig): Promise<Companion
   });
   const homeserver = new Homeserver({ url: config.homeserverUrl, asToken: registration.as_token });
   const botUserId = `@${registration.sender_localpart}:${config.serverName}`;
-  const verifier = new SiteVerifier(config.siteSecret);
+  const store = await openStateStore(config.database);
+  const verifier = new SiteVerifier(config.siteSecret, store);
   const moderation = new Moderation({
+    store,
     homeserver,
     botUserId,
     serverName: config.serverName,
@@ -232,10 +238,12 @@ export async function startCompanion(config: CompanionConfig): Promise<Companion
     get pusher() {
       return pusher.current;
     },
+    store,
     async stop() {
       await appService.close().catch(() => undefined);
       await new Promise<void>((resolve) => site.close(() => resolve()));
       site.closeAllConnections();
+      await store.close();
     },
   };
 }

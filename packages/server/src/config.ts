@@ -33,6 +33,11 @@ export interface CompanionConfig {
   readonly moderation: ModerationConfig;
   /** The site's notification hook (pusher.ts, docs/notifications.md); off without a URL. */
   readonly push?: PushConfig;
+  /**
+   * A PostgreSQL URL (`postgresql://user:password@host:5432/db`) where replicas share held messages, request
+   * nonces and abuse counters (state-store.ts); unset: this process's memory, for one companion.
+   */
+  readonly database?: string;
 }
 
 export class ConfigError extends Error {
@@ -121,7 +126,15 @@ export function resolveConfig(source: Source, env: NodeJS.ProcessEnv = {}): Comp
     memberPrefix: text(pick(source, env, 'memberPrefix', 'OMNI_MEMBER_PREFIX'), 'memberPrefix', ''),
     moderation: resolveModerationConfig((source['moderation'] ?? {}) as Source, env, ConfigError),
     ...pushConfig((source['push'] ?? {}) as Source, env),
+    ...databaseConfig(pick(source, env, 'database', 'OMNI_DATABASE_URL')),
   };
+}
+
+function databaseConfig(database: unknown): { database?: string } {
+  if (database === undefined || database === '') return {};
+  if (typeof database !== 'string' || !/^postgres(?:ql)?:\/\//u.test(database))
+    throw new ConfigError('database must be a postgresql:// URL.');
+  return { database };
 }
 
 function pushConfig(push: Source, env: NodeJS.ProcessEnv): { push?: PushConfig } {

@@ -7,6 +7,9 @@ export { PUSH_GATEWAY_PATH, PUSHER_APP_ID, type SiteNotification, type SitePushe
 export { loadConfig, resolveConfig, ConfigError, type CompanionConfig } from './config.ts';
 export { createRegistration, loadOrCreateRegistration, type Registration } from './registration.ts';
 export { signSiteRequest, SiteVerifier, MAX_SKEW_MS } from './site-auth.ts';
+export { MemoryStateStore, type StateStore } from './state-store.ts';
+export { openStateStore } from './state-store-open.ts';
+export { PostgresStateStore } from './state-store-postgres.ts';
 export { callbackPosts, staticPosts, postIdOf, SiteError, type SitePost, type PostDirectory } from './posts.ts';
 export { parseProfile, MemberError, type MemberProfile, type MemberLogin } from './members.ts';
 export { postRoomAlias, encodePostId, decodePostId } from '@omnisocial/core/posts';

@@ -9,10 +9,15 @@
  * for the moment between the push and the redaction (typically well under a second). A Synapse spam-checker
  * module could refuse it before it is stored, but that is Python inside the homeserver; this works with any
  * homeserver that runs application services.
+ *
+ * The counters, and the senders whose first message passed, are kept in the companion's state store
+ * (state-store.ts), so they hold across replicas; each message is counted once even when the homeserver sends
+ * its transaction again, to another replica.
  */
 import { createHash } from 'node:crypto';
 import type { Homeserver } from '../homeserver.ts';
 import { signSiteRequest } from '../site-auth.ts';
+import { MemoryStateStore, type StateStore } from '../state-store.ts';
 import type { PushedEvent as RoomEvent } from './index.ts';
 import type { ModerationQueue } from './reports.ts';
 import { roomPath, type SiteRooms } from './site-rooms.ts';
@@ -40,11 +45,15 @@ export interface AbuseOptions {
   readonly siteSecret: string;
   readonly adminToken?: string;
   readonly log?: (message: string) => void;
+  /** Where the counters and the trusted senders are kept; this process's memory by default. */
+  readonly store?: StateStore;
 }
 
 const LINK = /\bhttps?:\/\/[^\s<>"]+|\bwww\.[^\s<>"]+/giu;
 const WINDOW_MS = 60_000;
 const SENDERS_MAX = 50_000;
+/** How long a checked message is remembered, so the homeserver's retry of its transaction does not count it again. */
+const SEEN_MS = 24 * 60 * 60_000;
 
 export function countLinks(text: string): number {
   return text.match(LINK)?.length ?? 0;
@@ -58,14 +67,14 @@ export interface AbuseStats {
 export class AbuseControls {
   readonly #options: AbuseOptions;
   readonly #restricted = new Map<string, Promise<boolean>>();
-  readonly #recent = new Map<string, number[]>();
-  /** Restricted senders whose first message passed (checked by the site, or released by a moderator). */
-  readonly #trusted = new Set<string>();
+  /** Keeps the per-minute counts, the checked messages, and the restricted senders whose first message passed. */
+  readonly #store: StateStore;
   readonly #log: (message: string) => void;
   readonly stats: AbuseStats = { redacted: 0, held: 0 };
 
   constructor(options: AbuseOptions) {
     this.#options = options;
+    this.#store = options.store ?? new MemoryStateStore();
     this.#log = options.log ?? ((message) => console.error(`[omni-companion] ${message}`));
   }
 
@@ -80,8 +89,8 @@ export class AbuseControls {
   }
 
   /** A released message's author is trusted from then on. */
-  trust(userId: string): void {
-    this.#trusted.add(userId);
+  async trust(userId: string): Promise<void> {
+    await this.#store.put('abuse-trusted', userId, {});
   }
 
   async onEvent(event: RoomEvent): Promise<void> {
@@ -90,11 +99,9 @@ export class AbuseControls {
     if (!this.#options.rooms.has(event.room_id) || !(await this.#isRestricted(event.sender))) return;
     const { config } = this.#options;
     const now = Date.now();
-    const times = (this.#recent.get(event.sender) ?? []).filter((at) => now - at < WINDOW_MS);
-    times.push(now);
-    if (this.#recent.size >= SENDERS_MAX) this.#recent.clear();
-    this.#recent.set(event.sender, times);
-    if (config.messagesPerMinute !== undefined && times.length > config.messagesPerMinute) {
+    if (!(await this.#store.claim('abuse-seen', event.event_id, SEEN_MS, now))) return;
+    const sent = await this.#store.hit('abuse-rate', event.sender, WINDOW_MS, now);
+    if (config.messagesPerMinute !== undefined && sent > config.messagesPerMinute) {
       return this.#redact(event, `Too many messages: at most ${String(config.messagesPerMinute)} a minute until your account is older.`);
     }
     const body = typeof event.content['body'] === 'string' ? event.content['body'] : '';
@@ -103,12 +110,12 @@ export class AbuseControls {
     if (config.maxLinks !== undefined && links > config.maxLinks) {
       return this.#redact(event, `Too many links: at most ${String(config.maxLinks)} in one message until your account is older.`);
     }
-    if (this.#trusted.has(event.sender)) return;
+    if (await this.#store.get('abuse-trusted', event.sender)) return;
     if (config.firstMessageApproval) return this.#hold(event, body, now);
     if (config.firstMessageCallback) {
       const verdict = await this.#askSite(config.firstMessageCallback, event, body);
       if (!verdict.allow) return this.#redact(event, verdict.reason);
-      this.#trusted.add(event.sender);
+      await this.trust(event.sender);
     }
   }
 

@@ -7,10 +7,13 @@
  * `rejected` and redacts the message, so no client shows it any more; its author's element says it was not
  * approved.
  *
- * The markers live in the rooms, so the queue of held messages survives a restart of the companion: it is read
- * back from the post rooms' state when the companion starts.
+ * The queue is kept in the companion's state store (state-store.ts): with the PostgreSQL store, a message one
+ * replica held is listed, released or rejected through any other. The markers live in the rooms too, so with the
+ * memory store the queue survives a restart of the companion: it is read back from the post rooms' state when
+ * the companion starts.
  */
 import { HomeserverError, type Homeserver, type Json } from '../homeserver.ts';
+import { MemoryStateStore, type StateStore } from '../state-store.ts';
 import { roomPath } from './site-rooms.ts';
 
 export const HELD_EVENT = 'org.omnisocial.held';
@@ -40,35 +43,70 @@ function transactionId(): string {
   return `omni-held-${String(Date.now())}-${String(counter)}`;
 }
 
+const HELD = 'held';
+
+function stored(message: HeldMessage): Json {
+  return { ...message };
+}
+
+function asHeld(value: Json | undefined): HeldMessage | undefined {
+  if (!value) return undefined;
+  const { roomId, eventId, sender, body, encrypted, heldAt } = value;
+  if (typeof roomId !== 'string' || typeof eventId !== 'string' || typeof sender !== 'string') return undefined;
+  return {
+    roomId,
+    eventId,
+    sender,
+    body: typeof body === 'string' ? body : '',
+    encrypted: encrypted === true,
+    heldAt: typeof heldAt === 'number' ? heldAt : 0,
+  };
+}
+
 export class HeldMessages {
   readonly #homeserver: Homeserver;
-  readonly #held = new Map<string, HeldMessage>();
+  readonly #store: StateStore;
 
-  constructor(homeserver: Homeserver) {
+  constructor(homeserver: Homeserver, store: StateStore = new MemoryStateStore()) {
     this.#homeserver = homeserver;
+    this.#store = store;
   }
 
   static id(eventId: string): string {
     return `held:${eventId}`;
   }
 
-  get(id: string): HeldMessage | undefined {
-    return this.#held.get(id);
+  async get(id: string): Promise<HeldMessage | undefined> {
+    return asHeld(await this.#store.get(HELD, id));
   }
 
-  all(): [string, HeldMessage][] {
-    return [...this.#held.entries()];
+  async all(): Promise<[string, HeldMessage][]> {
+    const found: [string, HeldMessage][] = [];
+    for (const [id, value] of await this.#store.list(HELD)) {
+      const message = asHeld(value);
+      if (message) found.push([id, message]);
+    }
+    return found;
   }
 
-  /** Holds a message: marked in its room (so its author's element shows it as waiting), and queued. */
+  /**
+   * Holds a message: queued, then marked in its room (so its author's element shows it as waiting). Queued first,
+   * so a marker anyone can see always has its item in the queue, on every replica.
+   */
   async hold(message: HeldMessage): Promise<void> {
-    await this.#mark(message, 'pending');
-    this.#held.set(HeldMessages.id(message.eventId), message);
+    const id = HeldMessages.id(message.eventId);
+    await this.#store.put(HELD, id, stored(message));
+    try {
+      await this.#mark(message, 'pending');
+    } catch (error) {
+      await this.#store.delete(HELD, id).catch(() => undefined);
+      throw error;
+    }
   }
 
   async release(id: string, message: HeldMessage): Promise<void> {
     await this.#mark(message, 'released');
-    this.#held.delete(id);
+    await this.#store.delete(HELD, id);
   }
 
   async reject(id: string, message: HeldMessage): Promise<void> {
@@ -81,7 +119,7 @@ export class HeldMessages {
       .catch((error: unknown) => {
         if (!(error instanceof HomeserverError && error.status === 404)) throw error;
       });
-    this.#held.delete(id);
+    await this.#store.delete(HELD, id);
   }
 
   /** Reads back, from a post room's state, the messages still waiting there (after a restart). */
@@ -91,7 +129,7 @@ export class HeldMessages {
       const sender = event.content?.['sender'];
       if (event.type !== HELD_EVENT || !eventId || event.content?.['status'] !== 'pending' || typeof sender !== 'string') continue;
       const id = HeldMessages.id(eventId);
-      if (this.#held.has(id)) continue;
+      if (await this.#store.get(HELD, id)) continue;
       const original = await this.#homeserver
         .request<{ type: string; content: Json; origin_server_ts: number }>(
           'GET',
@@ -100,14 +138,19 @@ export class HeldMessages {
         .catch(() => undefined);
       if (!original || Object.keys(original.content).length === 0) continue;
       const body = original.content['body'];
-      this.#held.set(id, {
-        roomId,
-        eventId,
-        sender,
-        body: typeof body === 'string' ? body : '',
-        encrypted: original.type === 'm.room.encrypted',
-        heldAt: original.origin_server_ts,
-      });
+      // Another replica may have queued it meanwhile, or released it: the queue's own entry is never overwritten.
+      await this.#store.putIfAbsent(
+        HELD,
+        id,
+        stored({
+          roomId,
+          eventId,
+          sender,
+          body: typeof body === 'string' ? body : '',
+          encrypted: original.type === 'm.room.encrypted',
+          heldAt: original.origin_server_ts,
+        }),
+      );
     }
   }
 

@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Homeserver, Json } from '../homeserver.ts';
 import type { SiteVerifier } from '../site-auth.ts';
+import type { StateStore } from '../state-store.ts';
 import { AbuseControls, type AbuseConfig } from './abuse.ts';
 import { SitePolicy } from './policy.ts';
 import { moderationRoute, MODERATION_PREFIX, serveModerationPage, type Reply } from './queue-api.ts';
@@ -35,6 +36,8 @@ export interface ModerationOptions {
   readonly siteSecret: string;
   readonly verifier: SiteVerifier;
   readonly config: ModerationConfig;
+  /** Held messages and abuse counters, shared by replicas with the PostgreSQL store (state-store.ts). */
+  readonly store?: StateStore;
   readBody(request: IncomingMessage): Promise<string>;
 }
 
@@ -70,12 +73,14 @@ export class Moderation {
   readonly queue: ModerationQueue;
   readonly abuse: AbuseControls;
   readonly #options: ModerationOptions;
+  #unknownRooms: Promise<unknown> = Promise.resolve();
 
   constructor(options: ModerationOptions) {
     this.#options = options;
     const { homeserver, botUserId, serverName, config } = options;
+    const store = options.store ? { store: options.store } : {};
     const adminToken = config.adminToken ? { adminToken: config.adminToken } : {};
-    this.rooms = new SiteRooms(homeserver, botUserId);
+    this.rooms = new SiteRooms(homeserver, botUserId, options.store);
     this.policy = new SitePolicy({
       homeserver,
       rooms: this.rooms,
@@ -89,6 +94,7 @@ export class Moderation {
       rooms: this.rooms,
       policy: this.policy,
       ...adminToken,
+      ...store,
       onRelease: (user) => this.abuse.trust(user),
     });
     this.abuse = new AbuseControls({
@@ -99,6 +105,7 @@ export class Moderation {
       config: config.abuse,
       siteSecret: options.siteSecret,
       ...adminToken,
+      ...store,
     });
   }
 
@@ -111,7 +118,7 @@ export class Moderation {
 
   /** A post room the companion just created: it joins the list and follows the site-wide bans at once. */
   async onRoomCreated(roomId: string): Promise<void> {
-    this.rooms.add(roomId);
+    await this.rooms.add(roomId);
     await this.policy.applyToRoom(roomId);
   }
 
@@ -119,7 +126,17 @@ export class Moderation {
   onEvent(raw: Record<string, unknown>): void {
     const event = asPushedEvent(raw);
     if (!event) return;
-    Promise.all([this.policy.onEvent(event), this.abuse.onEvent(event)]).catch((error: unknown) => {
+    const judge = (): Promise<unknown> => Promise.all([this.policy.onEvent(event), this.abuse.onEvent(event)]);
+    // A room another replica created is known from the state store before its event is judged; such events wait
+    // their turn, so they are judged in the order the homeserver sent them, as the others are.
+    let judged: Promise<unknown>;
+    if (this.rooms.has(event.room_id)) judged = judge();
+    else {
+      const learned = this.#unknownRooms.then(() => this.rooms.learn(event.room_id));
+      this.#unknownRooms = learned.catch(() => undefined);
+      judged = learned.then(judge);
+    }
+    judged.catch((error: unknown) => {
       console.error(`[omni-companion] moderating ${event.event_id} failed:`, error instanceof Error ? error.message : error);
     });
   }

@@ -183,6 +183,7 @@ export class SitePolicy {
 
   async #updateNow(event: StateEvent): Promise<ApplyResult> {
     const { before, after, changed } = this.#take(event);
+    await this.#options.rooms.refresh();
     const rooms = this.#options.rooms.list();
     if (!changed) return { rooms: rooms.length, failed: 0 };
     let failed = 0;

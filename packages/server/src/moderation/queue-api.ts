@@ -111,7 +111,7 @@ function mintToken(siteSecret: string, body: Record<string, unknown>): MintedTok
 type Caller = { ok: true; by: 'site' | 'key' | 'token'; moderator?: string } | { ok: false; reason: string };
 
 /** Who is asking: the site (signed), a moderator with the page's key, or one with a token the site minted. */
-function authorize(api: ModerationApi, method: string, url: URL, request: IncomingMessage, text: string): Caller {
+async function authorize(api: ModerationApi, method: string, url: URL, request: IncomingMessage, text: string): Promise<Caller> {
   const header = request.headers.authorization;
   const minting = url.pathname === `${MODERATION_PREFIX}token`;
   if (!minting && header?.startsWith('Bearer omod1.')) {
@@ -119,7 +119,7 @@ function authorize(api: ModerationApi, method: string, url: URL, request: Incomi
     return verdict.ok ? { ok: true, by: 'token', moderator: verdict.moderator } : verdict;
   }
   if (!minting && moderatorKeyMatches(api.moderatorKey, header)) return { ok: true, by: 'key' };
-  const verdict = api.verifier.verify(method, url.pathname + url.search, request.headers, text);
+  const verdict = await api.verifier.verifyOnce(method, url.pathname + url.search, request.headers, text);
   return verdict.ok ? { ok: true, by: 'site' } : verdict;
 }
 
@@ -151,7 +151,7 @@ export async function moderationRoute(api: ModerationApi, request: IncomingMessa
   if (method !== 'GET' && method !== 'POST') return refuse(405, 'M_UNRECOGNIZED', 'Use GET or POST.');
   try {
     const text = method === 'POST' ? await api.readBody(request) : '';
-    const caller = authorize(api, method, url, request, text);
+    const caller = await authorize(api, method, url, request, text);
     if (!caller.ok) return refuse(401, 'M_FORBIDDEN', caller.reason);
     if (method === 'POST' && caller.moderator !== undefined) {
       console.error(`[omni-companion] moderator ${caller.moderator}: ${decodeURIComponent(url.pathname.slice(MODERATION_PREFIX.length))}`);

@@ -13,6 +13,7 @@ import { eachLimited, roomPath, type SiteRooms } from './site-rooms.ts';
 import { HeldMessages, type HeldMessage } from './held.ts';
 import { splitReportReason } from './report-quote.ts';
 import type { QueueAction, QueueItem, QueuePage, ReportedMessage } from '@omnisocial/core/moderation';
+import type { StateStore } from '../state-store.ts';
 
 export type { HeldMessage } from './held.ts';
 export type { QueueAction, QueueItem, QueuePage } from '@omnisocial/core/moderation';
@@ -49,7 +50,9 @@ export interface QueueOptions {
   /** An admin's access token; without it the bot must be a server admin. */
   readonly adminToken?: string;
   /** Called when a held message is released: its author is trusted from then on. */
-  readonly onRelease?: (userId: string) => void;
+  readonly onRelease?: (userId: string) => Promise<void>;
+  /** Where held messages are queued (state-store.ts); this process's memory by default. */
+  readonly store?: StateStore;
 }
 
 export class ModerationQueue {
@@ -58,7 +61,7 @@ export class ModerationQueue {
 
   constructor(options: QueueOptions) {
     this.#options = options;
-    this.held = new HeldMessages(options.homeserver);
+    this.held = new HeldMessages(options.homeserver, options.store);
   }
 
   /** Holds a first message for approval (held.ts); throws when the room would not take the marker. */
@@ -68,8 +71,9 @@ export class ModerationQueue {
 
   /** The queue, newest first: `limit` items from `from`, with the total. */
   async list(from = 0, limit = 50): Promise<QueuePage> {
+    await this.#options.rooms.refresh();
     const reports = (await this.#reports()).filter((report) => this.#options.rooms.has(report.room_id));
-    const held = this.held.all().map(([id, m]) => ({ id, m }));
+    const held = (await this.held.all()).map(([id, m]) => ({ id, m }));
     const all = [
       ...held.map((item) => ({ at: item.m.heldAt, item })),
       ...reports.map((report) => ({ at: report.received_ts, report })),
@@ -98,7 +102,8 @@ export class ModerationQueue {
         throw new QueueError(`The report ${id} is no longer in the queue.`, 404);
       throw error;
     });
-    if (!this.#options.rooms.has(report.room_id)) throw new QueueError(`The report ${id} is not about a post room of this site.`, 404);
+    if (!(await this.#options.rooms.learn(report.room_id)))
+      throw new QueueError(`The report ${id} is not about a post room of this site.`, 404);
     const { homeserver, policy } = this.#options;
     if (action === 'delete') {
       await homeserver
@@ -123,7 +128,7 @@ export class ModerationQueue {
   }
 
   async #actOnHeld(id: string, action: QueueAction): Promise<Json> {
-    const held = this.held.get(id);
+    const held = await this.held.get(id);
     if (!held) throw new QueueError(`The held message ${id} is no longer in the queue.`, 404);
     if (action === 'reject') {
       await this.held.reject(id, held);
@@ -131,7 +136,7 @@ export class ModerationQueue {
     }
     if (action !== 'release') throw new QueueError(`A held message can be released or rejected, not "${action}".`);
     await this.held.release(id, held);
-    this.#options.onRelease?.(held.sender);
+    await this.#options.onRelease?.(held.sender);
     return { released: held.eventId };
   }
 

@@ -1,9 +1,12 @@
 /**
  * The site's post rooms as the companion knows them: every room its bot is in whose post binding
  * (`org.omnisocial.post`) the bot itself sent. Read once at start from the bot's joined rooms, then kept
- * up to date as the companion creates rooms. Shared helpers for acting in many rooms at once.
+ * up to date as the companion creates rooms. The rooms are also written to the state store (state-store.ts),
+ * so a replica learns of the rooms another replica created since it started. Shared helpers for acting in many
+ * rooms at once.
  */
 import type { Homeserver, Json } from '../homeserver.ts';
+import { MemoryStateStore, type StateStore } from '../state-store.ts';
 
 export interface RoomStateEvent {
   readonly type: string;
@@ -13,6 +16,7 @@ export interface RoomStateEvent {
 }
 
 const BINDING = 'org.omnisocial.post';
+const POST_ROOMS = 'post-room';
 /** Requests in flight at once when the companion acts in every post room (Synapse's CPU is the limit). */
 export const CONCURRENCY = 8;
 
@@ -37,10 +41,12 @@ export class SiteRooms {
   readonly #homeserver: Homeserver;
   readonly #botUserId: string;
   readonly #rooms = new Set<string>();
+  readonly #store: StateStore;
 
-  constructor(homeserver: Homeserver, botUserId: string) {
+  constructor(homeserver: Homeserver, botUserId: string, store: StateStore = new MemoryStateStore()) {
     this.#homeserver = homeserver;
     this.#botUserId = botUserId;
+    this.#store = store;
   }
 
   /** Finds the post rooms the bot is already in; `onState` is given each one's state, read for it anyway. */
@@ -54,12 +60,26 @@ export class SiteRooms {
     });
   }
 
-  add(roomId: string): void {
+  async add(roomId: string): Promise<void> {
     this.#rooms.add(roomId);
+    await this.#store.put(POST_ROOMS, roomId, {});
   }
 
   has(roomId: string): boolean {
     return this.#rooms.has(roomId);
+  }
+
+  /** Whether `roomId` is a post room, asking the state store when this replica has not seen it created. */
+  async learn(roomId: string): Promise<boolean> {
+    if (this.#rooms.has(roomId)) return true;
+    if (!(await this.#store.get(POST_ROOMS, roomId))) return false;
+    this.#rooms.add(roomId);
+    return true;
+  }
+
+  /** Adds the rooms other replicas created since this one started (before acting on every post room). */
+  async refresh(): Promise<void> {
+    for (const [roomId] of await this.#store.list(POST_ROOMS)) this.#rooms.add(roomId);
   }
 
   list(): string[] {

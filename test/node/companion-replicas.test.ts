@@ -1,0 +1,257 @@
+/**
+ * Two companion replicas sharing one PostgreSQL (the `database` setting) beside a real Synapse. Synapse sends
+ * its application-service transactions to one URL; here a small proxy on that URL hands each to replica one,
+ * replica two, or both (as a load balancer's retry to another replica would), so the test decides which replica
+ * sees which message. A first message held by one replica is listed and released through the other; a signed
+ * request accepted by one is refused when replayed to the other; a guest's per-minute limit counts the messages
+ * both replicas saw, and a transaction both replicas take counts its message once.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startSite, type Peer, type Site } from '@omnisocial/testing';
+import {
+  postRoomAlias,
+  resolveConfig,
+  signSiteRequest,
+  SIGN_IN_PATH,
+  startCompanion,
+  type Companion,
+  type CompanionConfig,
+} from '@omnisocial/server';
+import { startPostgres, type Postgres } from '../../packages/testing/src/deployment/services.ts';
+import { quietWindow, until } from '../support/wait.ts';
+
+const enc = encodeURIComponent;
+const QUEUE = '/_omni/v1/moderation/queue';
+const ABUSE = { firstMessageApproval: true, messagesPerMinute: 2 };
+
+type Route = 'one' | 'two' | 'both';
+
+/** Where Synapse's application-service requests go: to one replica or the other, or to both. */
+async function startProxy(port: number, targets: () => { one: string; two: string }): Promise<{ route: Route; server: Server }> {
+  const proxy: { route: Route; server: Server } = { route: 'one', server: createServer() };
+  proxy.server.on('request', (request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const { one, two } = targets();
+      const to = proxy.route === 'one' ? [one] : proxy.route === 'two' ? [two] : [one, two];
+      const forward = (base: string): Promise<Response> =>
+        fetch(base + (request.url ?? '/'), {
+          method: request.method ?? 'GET',
+          headers: {
+            ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
+            'content-type': request.headers['content-type'] ?? 'application/json',
+          },
+          ...(body.length > 0 ? { body } : {}),
+        });
+      Promise.all(to.map(forward))
+        .then(async ([first]) => {
+          const text = first ? await first.text() : '';
+          response.writeHead(first?.status ?? 502, { 'content-type': 'application/json' });
+          response.end(text);
+        })
+        .catch(() => {
+          response.writeHead(502);
+          response.end('{}');
+        });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    proxy.server.once('error', reject);
+    proxy.server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return proxy;
+}
+
+/** A signed call of the site's backend to one replica. */
+async function siteCall(
+  secret: string,
+  replica: Companion,
+  method: 'GET' | 'POST',
+  url: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  const response = await fetch(replica.siteApiUrl + url, {
+    method,
+    headers: { ...signSiteRequest(secret, method, url, text), ...(text ? { 'content-type': 'application/json' } : {}) },
+    ...(text ? { body: text } : {}),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+interface Item {
+  readonly id: string;
+  readonly kind: string;
+  readonly eventId: string;
+  readonly body?: string;
+}
+
+describe('two companion replicas share one PostgreSQL (real Synapse, application service)', () => {
+  let site: Site;
+  let postgres: Postgres;
+  let dir: string;
+  let one: Companion;
+  let two: Companion;
+  let proxy: { route: Route; server: Server };
+  let alice: Peer;
+  let room: string;
+
+  const marker = (eventId: string, status: string): Promise<Record<string, unknown>> =>
+    until(async () => {
+      const content = await alice
+        .request('GET', `/_matrix/client/v3/rooms/${enc(room)}/state/org.omnisocial.held/${enc(eventId)}`)
+        .catch(() => undefined);
+      return content?.['status'] === status ? content : undefined;
+    }, `the marker ${status}`);
+
+  const event = (eventId: string): Promise<{ content: Record<string, unknown> }> =>
+    alice.request<{ content: Record<string, unknown> }>('GET', `/_matrix/client/v3/rooms/${enc(room)}/event/${enc(eventId)}`);
+
+  const removed = (eventId: string): Promise<boolean> =>
+    until(async () => Object.keys((await event(eventId)).content).length === 0, `${eventId} removed`);
+
+  /** What both replicas' abuse controls did, together. */
+  const total = (what: 'held' | 'redacted'): number => one.moderation.abuse.stats[what] + two.moderation.abuse.stats[what];
+
+  const joinedGuest = async (): Promise<Peer> => {
+    const guest = await site.homeserver.guest();
+    await guest.joinRoom(room);
+    return guest;
+  };
+
+  before(async () => {
+    [site, postgres] = await Promise.all([
+      startSite({ posts: [{ id: 'replicated', open: true }], moderation: { abuse: ABUSE } }),
+      startPostgres(),
+    ]);
+    dir = await mkdtemp(path.join(tmpdir(), 'omni-replicas-'));
+    // Every replica runs with the same registration (its tokens) and the same site secret.
+    const registrationFile = path.join(dir, 'registration.yaml');
+    await writeFile(registrationFile, JSON.stringify(site.companion.registration));
+    const config = (): CompanionConfig =>
+      resolveConfig({
+        homeserverUrl: site.homeserver.baseUrl,
+        serverName: 'localhost',
+        registrationFile,
+        siteSecret: site.siteSecret,
+        aliasTemplate: 'post.{id}',
+        database: `postgresql://${postgres.user}@127.0.0.1:${String(postgres.port)}/${postgres.database}`,
+        moderation: { abuse: ABUSE },
+        appService: { host: '127.0.0.1', port: 0 },
+        siteApi: { host: '127.0.0.1', port: 0 },
+        posts: { list: [{ id: 'replicated', open: true }] },
+      });
+    [one, two] = await Promise.all([startCompanion(config()), startCompanion(config())]);
+    // The single companion startSite began with leaves; the proxy takes its URL, where Synapse sends.
+    await site.stopCompanion();
+    proxy = await startProxy(Number(new URL(site.companion.registration.url).port), () => ({
+      one: one.appServiceUrl,
+      two: two.appServiceUrl,
+    }));
+    alice = await site.homeserver.registerUser({ username: 'alice', displayName: 'Alice' });
+    room = await alice.resolveAlias(postRoomAlias('replicated', { serverName: 'localhost' }));
+    await alice.joinRoom(room);
+  });
+
+  after(async () => {
+    await Promise.all([one.stop(), two.stop()]);
+    await new Promise<void>((resolve) => proxy.server.close(() => resolve()));
+    proxy.server.closeAllConnections();
+    await Promise.all([site.stop(), postgres.stop()]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('a first message held by replica one is listed and released through replica two', async () => {
+    proxy.route = 'one';
+    const guest = await joinedGuest();
+    const first = await guest.sendMessage(room, 'hi from a guest');
+    assert.equal((await marker(first, 'pending'))['sender'], guest.userId);
+    await until(() => Promise.resolve(one.moderation.abuse.stats.held === 1), 'replica one queued it');
+    assert.equal(two.moderation.abuse.stats.held, 0, 'replica two never saw it');
+
+    const listed = await siteCall(site.siteSecret, two, 'GET', QUEUE);
+    assert.equal(listed.status, 200, JSON.stringify(listed.json));
+    const held = (listed.json['items'] as Item[]).find((item) => item.eventId === first);
+    assert.equal(held?.kind, 'held');
+    assert.equal(held.body, 'hi from a guest');
+
+    const released = await siteCall(site.siteSecret, two, 'POST', `${QUEUE}/${enc(held.id)}/release`);
+    assert.equal(released.status, 200, JSON.stringify(released.json));
+    await marker(first, 'released');
+    assert.equal((await event(first)).content['body'], 'hi from a guest', 'the message shows in the room as it was sent');
+    const afterwards = await siteCall(site.siteSecret, one, 'GET', QUEUE);
+    assert.equal(
+      (afterwards.json['items'] as Item[]).some((item) => item.eventId === first),
+      false,
+      'gone from the queue read through replica one too',
+    );
+
+    // Replica two released the guest; replica one, which sees the next message, trusts it: not held again.
+    const second = await guest.sendMessage(room, 'thanks for letting me in');
+    const next = await guest.sendMessage(room, 'a third, over the limit of two');
+    await removed(next);
+    assert.equal((await event(second)).content['body'], 'thanks for letting me in');
+    assert.equal(
+      await alice.request('GET', `/_matrix/client/v3/rooms/${enc(room)}/state/org.omnisocial.held/${enc(second)}`).catch(() => 'none'),
+      'none',
+    );
+  });
+
+  test('a signed request accepted by replica one is refused when replayed to replica two', async () => {
+    const body = JSON.stringify({ user: 'replayed', displayName: 'Replayed' });
+    const headers = { ...signSiteRequest(site.siteSecret, 'POST', SIGN_IN_PATH, body), 'content-type': 'application/json' };
+    const send = (replica: Companion): Promise<Response> => fetch(replica.siteApiUrl + SIGN_IN_PATH, { method: 'POST', headers, body });
+    const accepted = await send(one);
+    assert.equal(accepted.status, 200, await accepted.clone().text());
+    assert.match(((await accepted.json()) as { userId: string }).userId, /^@replayed:localhost$/u);
+    const replayed = await send(two);
+    assert.equal(replayed.status, 401);
+    assert.equal(((await replayed.json()) as { error: string }).error, 'The request was already used.');
+
+    const queueHeaders = signSiteRequest(site.siteSecret, 'GET', QUEUE, '');
+    assert.equal((await fetch(two.siteApiUrl + QUEUE, { headers: { ...queueHeaders } })).status, 200);
+    const again = await fetch(one.siteApiUrl + QUEUE, { headers: { ...queueHeaders } });
+    assert.equal(again.status, 401, 'the moderation API refuses the replay on the other replica as well');
+  });
+
+  test("a guest's per-minute limit counts the messages every replica saw", async () => {
+    const guest = await joinedGuest();
+    const redactedBefore = total('redacted');
+    proxy.route = 'one';
+    const first = await guest.sendMessage(room, 'one');
+    await marker(first, 'pending');
+    proxy.route = 'two';
+    const second = await guest.sendMessage(room, 'two');
+    await marker(second, 'pending');
+    proxy.route = 'one';
+    const third = await guest.sendMessage(room, 'three');
+    // Replica one saw two of the guest's messages, replica two one: only together do they pass the limit.
+    await removed(third);
+    assert.equal(total('redacted'), redactedBefore + 1);
+    assert.equal((await event(second)).content['body'], 'two', 'within the limit: held, not removed');
+  });
+
+  test('a transaction both replicas take counts and holds its message once', async () => {
+    const guest = await joinedGuest();
+    const heldBefore = total('held');
+    proxy.route = 'both';
+    const first = await guest.sendMessage(room, 'sent to both');
+    await marker(first, 'pending');
+    const second = await guest.sendMessage(room, 'also sent to both');
+    await marker(second, 'pending');
+    await until(() => Promise.resolve(total('held') >= heldBefore + 2), 'both messages queued');
+    // The other replica's copy of each transaction is judged at the same time: a second hold would land within this window.
+    await quietWindow(1_000);
+    assert.equal(total('held'), heldBefore + 2, 'each message held once');
+    assert.equal((await event(second)).content['body'], 'also sent to both', 'counted once each: the second is within the limit');
+    const { json } = await siteCall(site.siteSecret, two, 'GET', QUEUE);
+    assert.equal((json['items'] as Item[]).filter((item) => item.eventId === first || item.eventId === second).length, 2);
+  });
+});
