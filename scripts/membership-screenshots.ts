@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSynapse } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../test/support/chromium.ts';
+import { signInThroughPage } from '../test/support/page.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const homeserver = await startSynapse();
@@ -43,15 +44,7 @@ try {
           },
           [theme, lang],
         );
-        await page.evaluate(
-          async ({ hs, username, password }) =>
-            (window as unknown as { omni: { signIn(options: object): Promise<unknown> } }).omni.signIn({
-              homeserver: hs,
-              username,
-              password,
-            }),
-          { hs: homeserver.baseUrl, username: alice.username, password: alice.password },
-        );
+        await signInThroughPage(page, homeserver.baseUrl, alice);
         const summary = page.locator('details.notice-summary summary');
         await summary.waitFor({ timeout: 60_000 });
         await page.getByText('Welcome, everyone!').waitFor({ timeout: 60_000 });
