@@ -62,13 +62,16 @@ const descriptionColumn: [string, (row: Named) => string] = ['Description', (row
 const properties = (element: ElementDeclaration): Named[] =>
   (element.members ?? []).filter((member) => member.kind === 'field' && !member.static && !member.privacy && !member.name.startsWith('#'));
 
+/** The import that defines an element: the loader's entry, except for what only some pages load. */
+const ENTRIES: Readonly<Record<string, string>> = { 'omni-moderation-queue': '@omnisocial/chat/moderation' };
+
 function elementSection(element: ElementDeclaration): string {
   return [
     `<section class="api-element" id="${element.tagName}">`,
     `<h2><a class="anchor" href="#${element.tagName}" aria-hidden="true">#</a><code>&lt;${element.tagName}&gt;</code></h2>`,
     `<p class="summary">${inline(element.summary)}</p>`,
     `<p>${inline(element.description)}</p>`,
-    `<p>Class: <code>${element.name}</code>, exported by <code>@omnisocial/chat</code>.</p>`,
+    `<p>Class: <code>${element.name}</code>, exported by <code>${ENTRIES[element.tagName] ?? '@omnisocial/chat'}</code>.</p>`,
     table('Attributes', element.attributes, [
       nameColumn,
       ['Property', (row) => code(properties(element).find((p) => p.attribute === row.name)?.name)],

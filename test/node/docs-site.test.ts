@@ -1,8 +1,9 @@
 /**
  * The documentation site (`pnpm docs`, scripts/docs.ts): its build fails on a broken link or anchor, a live example
- * using an undocumented tag or attribute, or a theme under WCAG AA; its API reference holds every element and
- * attribute of custom-elements.json; served beside its homeserver (a real Synapse with the companion), the live
- * examples upgrade and a visitor reads the lobby's messages, and each theme reaches its elements.
+ * using an undocumented tag or attribute, or a theme under WCAG AA; its API reference has a section for each of the
+ * five public elements of custom-elements.json with every attribute, event, part and CSS property; served beside its
+ * homeserver (a real Synapse with the companion), the live examples upgrade and a visitor reads the lobby's messages,
+ * and each theme reaches its elements.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -18,6 +19,9 @@ import { run } from '../support/packed-project.ts';
 interface ManifestElement {
   readonly tagName?: string;
   readonly attributes?: readonly { readonly name: string }[];
+  readonly events?: readonly { readonly name: string }[];
+  readonly cssParts?: readonly { readonly name: string }[];
+  readonly cssProperties?: readonly { readonly name: string }[];
 }
 
 /** `node scripts/docs.ts --out <directory>`, until it prints the site's address. */
@@ -70,13 +74,29 @@ describe('the documentation site', () => {
       modules: { declarations?: ManifestElement[] }[];
     };
     const elements = manifest.modules.flatMap((module) => module.declarations ?? []).filter((element) => element.tagName);
-    assert.equal(elements.length, 3);
+    assert.deepEqual(elements.map((element) => element.tagName).sort(), [
+      'omni-chat',
+      'omni-count',
+      'omni-dm',
+      'omni-moderation-queue',
+      'omni-room',
+    ]);
     const api = await readFile(path.join(out, 'api.html'), 'utf8');
     for (const element of elements) {
-      assert.ok(api.includes(`id="${element.tagName ?? ''}"`), `the API reference has no <${element.tagName ?? ''}>`);
-      for (const attribute of element.attributes ?? [])
-        assert.ok(api.includes(`<code>${attribute.name}</code>`), `the API reference misses ${element.tagName ?? ''}'s ${attribute.name}`);
+      const tag = element.tagName ?? '';
+      const start = api.indexOf(`<section class="api-element" id="${tag}">`);
+      assert.ok(start >= 0, `the API reference has no <${tag}>`);
+      assert.ok(api.includes(`<a href="#${tag}">`), `the API reference's contents do not link <${tag}>`);
+      const own = api.slice(start, api.indexOf('</section>', start));
+      const expected = [
+        ...(element.attributes ?? []).map((attribute) => `<code>${attribute.name}</code>`),
+        ...(element.events ?? []).map((event) => `<code>${event.name}</code>`),
+        ...(element.cssParts ?? []).map((part) => `<code>::part(${part.name})</code>`),
+        ...(element.cssProperties ?? []).map((property) => `<code>${property.name}</code>`),
+      ];
+      for (const text of expected) assert.ok(own.includes(text), `the API reference's <${tag}> misses ${text}`);
     }
+    assert.match(api, /<code>OmniModerationQueue<\/code>, exported by <code>@omnisocial\/chat\/moderation<\/code>/u);
     for (const page of ['index.html', 'examples.html', 'embedding.html', 'themes.html', 'screenshots/README.html', 'omni/omni-chat.js'])
       await readFile(path.join(out, page));
   });

@@ -4,7 +4,9 @@
  * custom state a page can use is in the manifest, and every one in the manifest is documented.
  * Where each element is documented: `<omni-room>` in docs/embedding.md, `<omni-chat>` in docs/posts.md, `<omni-dm>` in
  * docs/dm.md; what the three share (the room view's parts and tokens, states, the common events) in docs/theming.md
- * and docs/embedding.md.
+ * and docs/embedding.md. The two standalone elements each in one section: `<omni-count>` in docs/posts.md ("Counts for
+ * a feed"), `<omni-moderation-queue>` in docs/moderation.md, each with an attribute table and `Parts:`, `Events:`
+ * and `CSS properties:` lists.
  */
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -67,6 +69,13 @@ const backticked = (markdown: string): Set<string> => new Set([...markdown.match
 const names = (list: Named[] | undefined): string[] => (list ?? []).map((item) => item.name).sort();
 const missing = (expected: Iterable<string>, present: Set<string>): string[] => [...expected].filter((name) => !present.has(name)).sort();
 
+/** The backticked names of the sentence or paragraph that starts with `label:` ("Parts: `heading`, `item`."). */
+function listed(markdown: string, label: string): Set<string> {
+  const match = new RegExp(`(?:^|\\n|\\. )${label}:([^]*?)(?:\\.(?: [A-Z]|\\n)|\\n\\n|$)`, 'u').exec(markdown);
+  assert.ok(match, `no "${label}:" list`);
+  return backticked(match[1] ?? '');
+}
+
 let manifest: Map<string, Declaration>;
 const element = (tag: string): Declaration => {
   const declaration = manifest.get(tag);
@@ -83,6 +92,16 @@ const pages = {
   'omni-dm': { file: 'dm.md', own: '', events: '', attributes: dmAttributes, shell: shellAttributes.dm },
 } satisfies Record<string, { file: string; own: string; events: string; attributes: AttributeTable; shell: readonly string[] }>;
 const tags = Object.keys(pages) as Array<keyof typeof pages>;
+/** The standalone elements' sections. */
+const standalone = {
+  'omni-count': { file: 'posts.md', heading: 'Counts for a feed: `<omni-count>`', own: '' },
+  'omni-moderation-queue': {
+    file: 'moderation.md',
+    heading: "The moderation queue on the site's own page: `<omni-moderation-queue>`",
+    own: '',
+  },
+};
+const standaloneTags = Object.keys(standalone) as Array<keyof typeof standalone>;
 
 before(async () => {
   const analyse = spawnSync('cem', ['analyze', '--quiet', '--config', 'custom-elements-manifest.config.mjs'], {
@@ -100,7 +119,9 @@ before(async () => {
   pages['omni-room'].own = section(embedding, '`<omni-room>`');
   pages['omni-room'].events = section(embedding, 'Events');
   const posts = await doc('posts.md');
-  pages['omni-chat'].own = posts;
+  for (const tag of standaloneTags) standalone[tag].own = section(await doc(standalone[tag].file), standalone[tag].heading);
+  // What posts.md says of `<omni-count>` is not `<omni-chat>`'s.
+  pages['omni-chat'].own = posts.replace(standalone['omni-count'].own, '');
   pages['omni-chat'].events = section(posts, 'Events');
   const dm = await doc('dm.md');
   pages['omni-dm'].own = dm;
@@ -108,8 +129,8 @@ before(async () => {
 });
 
 describe('the custom-elements manifest', () => {
-  test('has exactly the three public elements, and package.json points at it', async () => {
-    assert.deepEqual([...manifest.keys()].sort(), ['omni-chat', 'omni-dm', 'omni-room']);
+  test('has exactly the five public elements, and package.json points at it', async () => {
+    assert.deepEqual([...manifest.keys()].sort(), ['omni-chat', 'omni-count', 'omni-dm', 'omni-moderation-queue', 'omni-room']);
     const packageJson = JSON.parse(await readFile(path.join(elementsDir, 'package.json'), 'utf8')) as { customElements?: string };
     assert.equal(packageJson.customElements, 'custom-elements.json');
   });
@@ -174,6 +195,39 @@ describe('the custom-elements manifest', () => {
         const documented = new Set([...theming.matchAll(/:state\(([a-z-]+)\)/g)].map((m) => m[1] ?? ''));
         const inManifest = new Set(names(element(tag).cssStates));
         assert.deepEqual([...inManifest].sort(), [...documented].sort());
+      });
+    });
+  }
+
+  for (const tag of standaloneTags) {
+    describe(`<${tag}>`, () => {
+      const documented = (): string => standalone[tag].own;
+      const where = `docs/${standalone[tag].file}`;
+
+      test('attributes: each in the manifest, described and paired with its property, is in the docs table, and back', () => {
+        const inManifest = element(tag).attributes ?? [];
+        assert.ok(inManifest.length > 0, 'no attributes in the manifest');
+        for (const attribute of inManifest) assert.ok(attribute.description, `${attribute.name} has no description in the manifest`);
+        assert.deepEqual(names(inManifest), [...tableColumn(documented(), 'Attribute')].sort(), `${where}'s attribute table`);
+        const properties = tableColumn(documented(), 'Property');
+        for (const attribute of inManifest)
+          if (attribute.fieldName)
+            assert.ok(properties.size === 0 || properties.has(attribute.fieldName), `${attribute.fieldName} not in ${where}`);
+      });
+
+      for (const [label, key] of [
+        ['Events', 'events'],
+        ['Parts', 'cssParts'],
+        ['CSS properties', 'cssProperties'],
+      ] as const)
+        test(`${label.toLowerCase()}: each in the manifest is documented, each documented is in the manifest`, () => {
+          const listedNames = [...listed(documented(), label)].filter((name) => key !== 'cssProperties' || name.startsWith('--'));
+          assert.deepEqual(names(element(tag)[key]), listedNames.sort(), `${label} of <${tag}>: manifest ≠ ${where}`);
+        });
+
+      test('no slots and no custom states, as documented', () => {
+        assert.deepEqual(names(element(tag).slots), []);
+        assert.deepEqual(names(element(tag).cssStates), []);
       });
     });
   }

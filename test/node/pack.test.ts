@@ -115,7 +115,7 @@ describe('the packed packages in a project of their own', () => {
     };
     assert.deepEqual(
       manifest.modules.flatMap((m) => m.declarations ?? []).map((d) => d.tagName),
-      ['omni-room', 'omni-chat', 'omni-dm'],
+      ['omni-room', 'omni-chat', 'omni-dm', 'omni-count', 'omni-moderation-queue'],
     );
     for (const file of ['dist/types/index.d.ts', 'dist/lib/index.js', 'dist/omni-chat.js', 'LICENSE', 'CHANGELOG.md']) {
       await stat(path.join(project, 'node_modules/@omnisocial/chat', file));

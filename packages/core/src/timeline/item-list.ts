@@ -4,7 +4,7 @@
  * ends a group). Items equal to the previous build's are reused. Pure.
  */
 import type { MembershipSummary, MessageItem, NoticeItem, PlaceholderItem, ReadMarkerItem, TimelineItem } from './timeline-types.ts';
-import { membershipSummary, type MembershipChange } from './timeline-rules.ts';
+import { membershipGroups, type MembershipChange } from './timeline-rules.ts';
 import { dayOf } from './grouping.ts';
 import { sameItem } from './item-equality.ts';
 
@@ -87,11 +87,12 @@ export class ItemList {
     if (only) this.#keep({ kind: 'notice', key, eventId, timestamp, text: only.text });
     else {
       const summary: MembershipSummary = {
+        groups: membershipGroups(changes),
         lines: changes.map((c) => c.text),
         names: [...new Set(changes.filter((c) => !c.anonymous).map((c) => c.name))],
         eventIds,
       };
-      this.#keep({ kind: 'notice', key, eventId, timestamp, text: membershipSummary(changes), summary });
+      this.#keep({ kind: 'notice', key, eventId, timestamp, text: '', summary });
     }
   }
 

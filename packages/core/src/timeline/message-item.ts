@@ -110,7 +110,7 @@ export class MessageBuilder {
     const { json } = event;
     const problem = this.#classified.kinds[index] === Kind.Undecryptable ? event.undecryptable : undefined;
     const entry = problem ? undefined : this.#parsed(json);
-    const content = problem ? UNDECRYPTABLE_CONTENT[problem.state] : entry?.content;
+    const content = problem ? UNDECRYPTABLE_CONTENT : entry?.content;
     if (!content) return undefined;
     const senderId = asString(json['sender']) ?? '';
     const ts = asNumber(json['origin_server_ts']) ?? 0;

@@ -60,7 +60,7 @@ describe('timelineItems with the engine inputs', () => {
     const [unreadable, reply] = messages(items);
     assert.equal(messages(items).length, 2);
     assert.equal(unreadable?.undecryptable, waiting);
-    assert.equal(unreadable.body, 'Waiting for the keys to this message');
+    assert.equal(unreadable.body, '', 'its state, not words: the elements word it');
     assert.deepEqual(reply?.replyTo, { eventId: '$x', sender: unreadable.sender });
   });
 

@@ -142,10 +142,11 @@ describe('plainTimeline', () => {
     const items = plainTimeline(events, [], ME);
     assert.deepEqual(
       items.map((i) => (i.kind === 'message' ? i.body : i.kind === 'notice' || i.kind === 'placeholder' ? `[${i.text}]` : i.key)),
-      ['day-2026-03-14', '[Bob and Me joined]', 'question?', 'anyone?', 'answer!', `[${ATTACHMENT_TEXT}]`, `[${MALFORMED_TEXT}]`, 'thanks'],
+      ['day-2026-03-14', '[]', 'question?', 'anyone?', 'answer!', `[${ATTACHMENT_TEXT}]`, `[${MALFORMED_TEXT}]`, 'thanks'],
     );
     const summary = items.find((i): i is NoticeItem => i.kind === 'notice')?.summary;
     assert.deepEqual(summary?.eventIds, ['$bobjoin', '$mejoin']);
+    assert.deepEqual(summary.groups, [{ steps: [{ kind: 'joined', times: 1 }], names: ['Bob', 'Me'], guests: 0 }], 'Bob and Me joined');
     const [question, anyone, answer, thanks] = messages(items);
     assert.equal(question?.continuation, false);
     assert.equal(anyone?.continuation, true);

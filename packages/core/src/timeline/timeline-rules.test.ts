@@ -10,7 +10,7 @@ import { createClient, EventTimeline, MatrixEvent, PendingEventOrdering, Room } 
 import { lightTimeline } from '../sync/light-read.ts';
 import { computeTimeline, TimelineCache } from './timeline.ts';
 import { isGuestId } from './timeline-rules.ts';
-import type { MessageItem, NoticeItem, TimelineItem } from './timeline-types.ts';
+import type { MembershipGroup, MessageItem, NoticeItem, TimelineItem } from './timeline-types.ts';
 
 type Json = Record<string, unknown>;
 const ROOM = '!post:example.org';
@@ -84,9 +84,27 @@ function postRoomSetUp(creator: string, name: string): Json[] {
 }
 
 /** What a person reads, in order: day separators aside, "name: body" for messages and the text of lines. */
+/**
+ * A membership summary's groups in a compact notation (the elements word them: membership-summary.test.ts):
+ * "Bob+Carol: joined | Erin: joined-and-left", "Zoe+1 guest: joined", "Bob: joined-and-left×2".
+ */
+function groupsOf(groups: readonly MembershipGroup[]): string {
+  return groups
+    .map(({ names, guests, steps }) => {
+      const who = [...names, ...(guests > 0 ? [`${String(guests)} guest${guests > 1 ? 's' : ''}`] : [])].join('+');
+      const did = steps.map(({ kind, times }) => (times > 1 ? `${kind}×${String(times)}` : kind)).join(', then ');
+      return `${who}: ${did}`;
+    })
+    .join(' | ');
+}
+
 function visible(items: readonly TimelineItem[]): string[] {
   return items.flatMap((item) => {
     if (item.kind === 'message') return [`${item.sender.displayName}: ${item.body}`];
+    if (item.kind === 'notice' && item.summary) {
+      assert.equal(item.text, '', 'a summary is data, worded by the elements');
+      return [groupsOf(item.summary.groups)];
+    }
     if (item.kind === 'notice' || item.kind === 'placeholder') return [item.text];
     return item.kind === 'read-marker' ? ['--- new messages ---'] : [];
   });
@@ -185,7 +203,7 @@ describe('room set-up is not shown', () => {
       join('@bob:example.org', 'Bob', { membership: 'invite', displayname: 'Bob' }),
     ];
     const items = await bothPaths(events);
-    assert.deepEqual(visible(items), ['Bob was invited and joined']);
+    assert.deepEqual(visible(items), ['Bob: invited-and-joined']);
     const [line] = notices(items);
     assert.deepEqual(line?.summary?.lines, ['Alice invited Bob', 'Bob joined']);
   });
@@ -216,7 +234,7 @@ describe('membership churn is one line', () => {
       text(ALICE, 'welcome all'),
     ];
     const items = await bothPaths(events);
-    assert.deepEqual(visible(items), ['Alice: first', 'Bob, Carol and 2 others joined, Erin joined and left', 'Alice: welcome all']);
+    assert.deepEqual(visible(items), ['Alice: first', 'Bob+Carol+Dave+Frank: joined | Erin: joined-and-left', 'Alice: welcome all']);
     const [summary] = notices(items);
     assert.deepEqual(summary?.summary?.names, ['Bob', 'Carol', 'Dave', 'Erin', 'Frank']);
     assert.deepEqual(summary.summary.lines, ['Bob joined', 'Carol joined', 'Dave joined', 'Erin joined', 'Frank joined', 'Erin left']);
@@ -228,29 +246,29 @@ describe('membership churn is one line', () => {
     const guests = Array.from({ length: 11 }, (_, i) => join(`@${String(100 + i)}:example.org`));
     assert.ok(isGuestId('@100:example.org') && !isGuestId('@bob:example.org') && !isGuestId('@1bob:example.org'));
     let items = await bothPaths([text(ALICE, 'hello'), ...guests]);
-    assert.deepEqual(visible(items), ['Alice: hello', '11 guests joined']);
+    assert.deepEqual(visible(items), ['Alice: hello', '11 guests: joined']);
     items = await bothPaths([text(ALICE, 'hello'), join('@bob:example.org', 'Bob'), ...guests.slice(0, 11)]);
-    assert.deepEqual(visible(items).slice(1), ['Bob and 11 others joined']);
+    assert.deepEqual(visible(items).slice(1), ['Bob+11 guests: joined']);
     items = await bothPaths([text(ALICE, 'hello'), join('@7:example.org'), leave('@7:example.org')]);
-    assert.deepEqual(visible(items).slice(1), ['A guest joined and left']);
+    assert.deepEqual(visible(items).slice(1), ['1 guest: joined-and-left']);
     // Synapse names a guest after its number; one who chose a name is named.
     items = await bothPaths([text(ALICE, 'hello'), join('@5:example.org', '5')]);
-    assert.deepEqual(visible(items).slice(1), ['A guest joined']);
+    assert.deepEqual(visible(items).slice(1), ['A guest joined'], 'a single change stays its own line');
     items = await bothPaths([text(ALICE, 'hello'), join('@5:example.org', '5'), join('@6:example.org', 'Zoe')]);
-    assert.deepEqual(visible(items).slice(1), ['Zoe and 1 other joined']);
+    assert.deepEqual(visible(items).slice(1), ['Zoe+1 guest: joined']);
     const [line] = notices(items);
     assert.deepEqual(line?.summary?.lines, ['A guest joined', 'Zoe joined']);
     assert.deepEqual(line.summary.names, ['Zoe'], 'a guest without a name is not listed as one');
   });
 
-  test('wording: names listed up to three, rejoining, name changes while joining, repeated churn, removals', async () => {
+  test('grouping: members who did the same together, rejoining, name changes while joining, repeated churn, removals', async () => {
     const [bob, carol, dave] = people as [{ id: string; name: string }, { id: string; name: string }, { id: string; name: string }];
     const cases: [Json[], string][] = [
-      [[join(bob.id, 'Bob'), join(carol.id, 'Carol'), join(dave.id, 'Dave')], 'Bob, Carol and Dave joined'],
-      [[join(bob.id, 'Bob'), join(carol.id, 'Carol')], 'Bob and Carol joined'],
-      [[leave(bob.id, 'Bob'), join(bob.id, 'Bob')], 'Bob left and rejoined'],
-      [[join(bob.id), join(bob.id, 'Bob', { membership: 'join' })], 'Bob joined'],
-      [[join(bob.id, 'Bob'), leave(bob.id, 'Bob'), join(bob.id, 'Bob'), leave(bob.id, 'Bob')], 'Bob joined and left 2 times'],
+      [[join(bob.id, 'Bob'), join(carol.id, 'Carol'), join(dave.id, 'Dave')], 'Bob+Carol+Dave: joined'],
+      [[join(bob.id, 'Bob'), join(carol.id, 'Carol')], 'Bob+Carol: joined'],
+      [[leave(bob.id, 'Bob'), join(bob.id, 'Bob')], 'Bob: left-and-rejoined'],
+      [[join(bob.id), join(bob.id, 'Bob', { membership: 'join' })], 'Bob: joined'],
+      [[join(bob.id, 'Bob'), leave(bob.id, 'Bob'), join(bob.id, 'Bob'), leave(bob.id, 'Bob')], 'Bob: joined-and-left×2'],
       [
         [
           join(bob.id, 'Bob', { membership: 'join', displayname: 'Bobby' }),
@@ -262,7 +280,7 @@ describe('membership churn is one line', () => {
             { stateKey: dave.id, prev: { membership: 'join', displayname: 'Dave' } },
           ),
         ],
-        'Bob changed their name, Carol joined, Dave was removed',
+        'Bob: renamed | Carol: joined | Dave: removed',
       ],
     ];
     for (const [changes, expected] of cases) {

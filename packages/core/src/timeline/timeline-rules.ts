@@ -10,10 +10,12 @@
  * - Some state is never shown: the creation itself, history visibility, guest access, aliases, server
  *   ACLs, the post binding, and power level changes that move nobody's level.
  * - Consecutive membership changes become one line ("Alice and 3 others joined", "Bob joined and left"),
- *   with each change kept as its own line for an expanded or accessible view.
+ *   as groups of members and what they did (the elements word it), with each change kept as its own line
+ *   for an expanded or accessible view.
  */
 import { POST_BINDING_EVENT } from '../posts/posts.ts';
 import { asNumber, asObject, asString, type Json } from './json.ts';
+import type { MembershipGroup, MembershipStep, MembershipStepKind, MembershipTransition } from './timeline-types.ts';
 
 /** A state event as the rules read it, whichever path parsed it. */
 export interface StateChange {
@@ -170,9 +172,6 @@ export function stateText(change: StateChange, names: MemberNames): string | nul
 // ---------------------------------------------------------------------------------------------
 // Membership changes
 
-type Transition =
-  'joined' | 'left' | 'renamed' | 'avatar' | 'invited' | 'removed' | 'banned' | 'unbanned' | 'rejected' | 'withdrawn' | 'knocked';
-
 /** One membership change: its own line, and what the summary of a run of them needs. */
 export interface MembershipChange {
   readonly userId: string;
@@ -181,7 +180,7 @@ export interface MembershipChange {
   /** A guest who chose no name: counted in summaries, never named. */
   readonly anonymous: boolean;
   readonly text: string;
-  readonly transition: Transition;
+  readonly transition: MembershipTransition;
 }
 
 /**
@@ -207,7 +206,7 @@ export function membershipChange(change: StateChange, names: MemberNames): Membe
   const name = nameOf(asString(content['displayname']) ?? asString(prev?.['displayname']));
   const actor = names.name(sender);
   const self = sender === target;
-  const made = (transition: Transition, text: string): MembershipChange => ({
+  const made = (transition: MembershipTransition, text: string): MembershipChange => ({
     userId: target,
     name,
     anonymous: name === GUEST,
@@ -247,76 +246,45 @@ export function membershipChange(change: StateChange, names: MemberNames): Membe
   }
 }
 
-const VERBS: Readonly<Record<Transition, readonly [one: string, many: string]>> = {
-  joined: ['joined', 'joined'],
-  left: ['left', 'left'],
-  renamed: ['changed their name', 'changed their names'],
-  avatar: ['changed their avatar', 'changed their avatars'],
-  invited: ['was invited', 'were invited'],
-  removed: ['was removed', 'were removed'],
-  banned: ['was banned', 'were banned'],
-  unbanned: ['was unbanned', 'were unbanned'],
-  rejected: ['rejected the invitation', 'rejected the invitation'],
-  withdrawn: ['had the invitation withdrawn', 'had the invitation withdrawn'],
-  knocked: ['asked to join', 'asked to join'],
-};
-
-/** What one member did during a run, as a phrase: "joined", "joined and left", "left and rejoined 2 times". */
-function phrase(transitions: readonly Transition[], many: boolean): string {
-  const kept: Transition[] = [];
+/** What one member did during a run, as steps: joined; joined and left; left and rejoined, 2 times. */
+function steps(transitions: readonly MembershipTransition[]): MembershipStep[] {
+  const kept: MembershipTransition[] = [];
   for (const t of transitions) {
     const last = kept[kept.length - 1];
     // Setting a name or avatar while joining is part of joining; several changes of a name are one.
     if ((t === 'renamed' || t === 'avatar') && (last === 'joined' || last === t)) continue;
     kept.push(t);
   }
-  const segments: string[] = [];
+  const kinds: MembershipStepKind[] = [];
   for (let i = 0; i < kept.length; i++) {
-    const t = kept[i] as Transition;
-    const next = kept[i + 1];
-    if (t === 'joined' && next === 'left') {
-      segments.push('joined and left');
-      i += 1;
-    } else if (t === 'left' && next === 'joined') {
-      segments.push('left and rejoined');
-      i += 1;
-    } else if (t === 'invited' && next === 'joined') {
-      segments.push(many ? 'were invited and joined' : 'was invited and joined');
-      i += 1;
-    } else segments.push(VERBS[t][many ? 1 : 0]);
+    const pair = PAIRS[`${kept[i] ?? ''} ${kept[i + 1] ?? ''}`];
+    if (pair) i += 1;
+    kinds.push(pair ?? (kept[i] as MembershipTransition));
   }
-  const counted: string[] = [];
-  for (let i = 0; i < segments.length;) {
-    let count = 1;
-    while (segments[i + count] === segments[i]) count += 1;
-    counted.push(count > 1 ? `${segments[i] ?? ''} ${String(count)} times` : (segments[i] ?? ''));
-    i += count;
+  const counted: MembershipStep[] = [];
+  for (let i = 0; i < kinds.length;) {
+    let times = 1;
+    while (kinds[i + times] === kinds[i]) times += 1;
+    counted.push({ kind: kinds[i] as MembershipStepKind, times });
+    i += times;
   }
-  return counted.join(', then ');
+  return counted;
 }
 
-function list(names: readonly string[]): string {
-  if (names.length <= 1) return names[0] ?? '';
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
-}
-
-/** "Alice", "Alice and Bob", "Alice, Bob and Carol", "Alice, Bob and 3 others", "3 guests", "a guest". */
-function who(people: readonly { name: string; guest: boolean }[]): string {
-  const named = people.filter((p) => !p.guest).map((p) => p.name);
-  const total = people.length;
-  if (named.length === total && total <= 3) return list(named);
-  const shown = named.slice(0, 2);
-  const others = total - shown.length;
-  if (shown.length === 0) return others === 1 ? 'a guest' : `${String(others)} guests`;
-  return `${shown.join(', ')} and ${String(others)} ${others === 1 ? 'other' : 'others'}`;
-}
+/** Two changes in a row that read as one step. */
+const PAIRS: Readonly<Record<string, MembershipStepKind>> = {
+  'joined left': 'joined-and-left',
+  'left joined': 'left-and-rejoined',
+  'invited joined': 'invited-and-joined',
+};
 
 /**
- * One line for consecutive membership changes: members who did the same are named together, the first
- * two by name and the rest counted ("Alice, Bob and 9 others joined, Carol left"); guests are counted.
+ * One line for consecutive membership changes, as data the elements word in the reader's language: members who
+ * did the same are one group, groups in order of first appearance ("Alice, Bob and 9 others joined, Carol left");
+ * guests who chose no name are counted, never named.
  */
-export function membershipSummary(changes: readonly MembershipChange[]): string {
-  const people = new Map<string, { name: string; guest: boolean; transitions: Transition[] }>();
+export function membershipGroups(changes: readonly MembershipChange[]): MembershipGroup[] {
+  const people = new Map<string, { name: string; guest: boolean; transitions: MembershipTransition[] }>();
   for (const change of changes) {
     const person = people.get(change.userId);
     if (person) {
@@ -324,15 +292,14 @@ export function membershipSummary(changes: readonly MembershipChange[]): string 
       person.transitions.push(change.transition);
     } else people.set(change.userId, { name: change.name, guest: change.anonymous, transitions: [change.transition] });
   }
-  const groups = new Map<string, { transitions: Transition[]; people: { name: string; guest: boolean }[] }>();
+  const groups = new Map<string, { steps: MembershipStep[]; names: string[]; guests: number }>();
   for (const person of people.values()) {
-    const key = phrase(person.transitions, false);
-    const group = groups.get(key);
-    if (group) group.people.push(person);
-    else groups.set(key, { transitions: person.transitions, people: [person] });
+    const did = steps(person.transitions);
+    const key = did.map((step) => `${step.kind} ${String(step.times)}`).join(',');
+    const group = groups.get(key) ?? { steps: did, names: [], guests: 0 };
+    groups.set(key, group);
+    if (person.guest) group.guests += 1;
+    else group.names.push(person.name);
   }
-  const parts: string[] = [];
-  for (const group of groups.values()) parts.push(`${who(group.people)} ${phrase(group.transitions, group.people.length > 1)}`);
-  const line = parts.join(', ');
-  return line.charAt(0).toUpperCase() + line.slice(1);
+  return [...groups.values()];
 }

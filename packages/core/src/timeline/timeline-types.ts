@@ -125,9 +125,9 @@ export interface MessageItem {
    */
   readonly sharedBy?: string;
   /**
-   * An encrypted message this device cannot read (yet): `body` is then only a headline in words
-   * ("Waiting for the keys to this message", "Unable to decrypt this message", "Decrypting…"), never
-   * content. The item keeps its key when the keys arrive, so the tile fills in where it is.
+   * An encrypted message this device cannot read (yet): `body` is then empty, never content (the elements say
+   * "Waiting for the keys to this message" and the like from its state). The item keeps its key when the keys
+   * arrive, so the tile fills in where it is.
    */
   readonly undecryptable?: Undecryptable;
   /** A thread's root: what its thread holds so far (shown collapsed under it in the main timeline). */
@@ -205,8 +205,8 @@ export type UndecryptableReason =
 export type MessageTrust = 'verified' | 'unverified' | 'unverified-device' | 'identity-changed' | 'unknown';
 
 /**
- * Membership and room changes, as one compact line of plain text. Consecutive membership changes are one
- * notice ("Alice and 3 others joined") whose `summary` keeps each change; the room's set-up is not shown.
+ * Membership and room changes, as one compact line. Consecutive membership changes are one notice ("Alice and 3
+ * others joined") whose `summary` holds it as groups (no `text`) and keeps each change; the room's set-up is not shown.
  */
 export interface NoticeItem {
   readonly kind: 'notice';
@@ -214,13 +214,39 @@ export interface NoticeItem {
   readonly key: string;
   readonly eventId: string;
   readonly timestamp: number;
+  /** The line of one change ("Alice joined"); empty for a summary, which its `summary.groups` describe. */
   readonly text: string;
   /** Present when the line sums up more than one membership change. */
   readonly summary?: MembershipSummary;
 }
 
+/** One membership change, as a summary reads it. */
+export type MembershipTransition =
+  'joined' | 'left' | 'renamed' | 'avatar' | 'invited' | 'removed' | 'banned' | 'unbanned' | 'rejected' | 'withdrawn' | 'knocked';
+
+/** What a member did in a summary: one change, or two in a row that read as one ("joined and left"). */
+export type MembershipStepKind = MembershipTransition | 'joined-and-left' | 'left-and-rejoined' | 'invited-and-joined';
+
+/** A step and how many times in a row it happened ("left and rejoined 3 times"). */
+export interface MembershipStep {
+  readonly kind: MembershipStepKind;
+  readonly times: number;
+}
+
+/** Members who did the same during a run of membership changes: "Alice, Bob and 9 others joined". */
+export interface MembershipGroup {
+  /** What each of them did, in order ("joined, then left"). */
+  readonly steps: readonly MembershipStep[];
+  /** The members with a name, in order of first appearance. */
+  readonly names: readonly string[];
+  /** How many guests who chose no name are among them: counted, never named. */
+  readonly guests: number;
+}
+
 /** The changes a membership summary stands for, for an expanded view or an accessible description. */
 export interface MembershipSummary {
+  /** The summary line as data, worded by the elements in the reader's language: its groups, in order. */
+  readonly groups: readonly MembershipGroup[];
   /** Each change as its own line ("Alice joined", "Bob left: moving on"), oldest first. */
   readonly lines: readonly string[];
   /** Who the changes are about, each once, in order of first appearance; guests who chose no name are not listed. */

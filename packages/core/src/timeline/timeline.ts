@@ -14,7 +14,7 @@ import { readersOf, readMarkerOf, roomEvents, serverUnread } from './sdk-events.
 
 export { GROUPING_WINDOW_MS } from './grouping.ts';
 export { MemberDirectory } from './room-members.ts';
-export { guestItem, retryingItem, UNDECRYPTABLE_TEXT, undecryptableOf } from './undecryptable.ts';
+export { guestItem, retryingItem, undecryptableOf } from './undecryptable.ts';
 export { sanitiseName, stripReplyFallback } from './text-rules.ts';
 export { READ_MARKER_KEY } from './pipeline.ts';
 

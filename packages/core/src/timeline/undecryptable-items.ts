@@ -1,7 +1,7 @@
 /**
  * What an unreadable encrypted message shows, whichever way the reason was found: one frozen object per
- * reason (so an unchanged state keeps the item, and its tile, as it was), the words its tile says
- * instead of its content, and the items shown while a Retry runs or to a guest. Pure: js-sdk's failure
+ * reason (so an unchanged state keeps the item, and its tile, as it was), no content in its place (the
+ * elements word the state), and the items shown while a Retry runs or to a guest. Pure: js-sdk's failure
  * codes are turned into these reasons in undecryptable.ts.
  */
 import type { MessageItem, Undecryptable, UndecryptableReason } from './timeline-types.ts';
@@ -19,25 +19,15 @@ export function undecryptable(state: Undecryptable['state'], reason: Undecryptab
 export const DECRYPTING = undecryptable('decrypting', 'decrypting');
 const SIGN_IN_REQUIRED = undecryptable('failed', 'sign-in-required');
 
-/** What the body of an unreadable message says instead of its content. */
-export const UNDECRYPTABLE_TEXT: Readonly<Record<Undecryptable['state'], string>> = {
-  decrypting: 'Decrypting…',
-  waiting: 'Waiting for the keys to this message',
-  failed: 'Unable to decrypt this message',
-};
+/**
+ * The content an unreadable message shows: none, never what a decryptor put there. Its `undecryptable` state says
+ * what the elements write instead ("Waiting for the keys to this message"), in the reader's language.
+ */
+export const UNDECRYPTABLE_CONTENT: MessageContent = Object.freeze({ msgtype: 'text', body: '' });
 
-/** The content an unreadable message shows: the words for its state, never what a decryptor put there. */
-export const UNDECRYPTABLE_CONTENT: Readonly<Record<Undecryptable['state'], MessageContent>> = {
-  decrypting: { msgtype: 'text', body: UNDECRYPTABLE_TEXT.decrypting },
-  waiting: { msgtype: 'text', body: UNDECRYPTABLE_TEXT.waiting },
-  failed: { msgtype: 'text', body: UNDECRYPTABLE_TEXT.failed },
-};
-
-/** The item of an unreadable message while the member's Retry runs: "Decrypting…", whatever the event's state in between. */
+/** The item of an unreadable message while the member's Retry runs: decrypting, whatever the event's state in between. */
 export function retryingItem(item: MessageItem): MessageItem {
-  return item.undecryptable === undefined || item.undecryptable === DECRYPTING
-    ? item
-    : { ...item, body: UNDECRYPTABLE_TEXT.decrypting, undecryptable: DECRYPTING };
+  return item.undecryptable === undefined || item.undecryptable === DECRYPTING ? item : { ...item, body: '', undecryptable: DECRYPTING };
 }
 
 /**
@@ -48,7 +38,7 @@ export function guestItem(item: MessageItem): MessageItem {
   if (item.undecryptable === undefined || item.undecryptable.reason === 'sign-in-required') return item;
   // Kept per item, so an unchanged message keeps its identity (and its tile) across rebuilds.
   let shown = GUEST_ITEMS.get(item);
-  if (!shown) GUEST_ITEMS.set(item, (shown = { ...item, body: UNDECRYPTABLE_TEXT.failed, undecryptable: SIGN_IN_REQUIRED }));
+  if (!shown) GUEST_ITEMS.set(item, (shown = { ...item, body: '', undecryptable: SIGN_IN_REQUIRED }));
   return shown;
 }
 const GUEST_ITEMS = new WeakMap<MessageItem, MessageItem>();

@@ -7,7 +7,7 @@ import { DecryptionFailureCode } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import type { Undecryptable } from './timeline-types.ts';
 import { DECRYPTING, undecryptable } from './undecryptable-items.ts';
 
-export { guestItem, retryingItem, UNDECRYPTABLE_CONTENT, UNDECRYPTABLE_TEXT } from './undecryptable-items.ts';
+export { guestItem, retryingItem, UNDECRYPTABLE_CONTENT } from './undecryptable-items.ts';
 
 /** js-sdk's failure codes: whether the keys may still arrive (a late to-device message, the backup), and why. */
 const FAILURES: ReadonlyMap<string, Undecryptable> = new Map([

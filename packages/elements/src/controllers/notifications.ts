@@ -1,6 +1,7 @@
 import { msg } from '@lit/localize';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { MessageItem, RoomSnapshot } from '@omnisocial/core';
+import { undecryptableHeadline } from '../components/message-tile/message-state.ts';
 
 /** The member's choices, kept for the page's origin: notify at all, and show the text of encrypted messages. */
 const NOTIFY_KEY = 'omni-notify';
@@ -34,7 +35,8 @@ export function notificationFor(snapshot: RoomSnapshot, item: MessageItem, showT
   const sender = item.sender.displayName;
   const room = snapshot.name ?? '';
   const title = snapshot.directWith ? sender : `${sender} · ${room}`;
-  const text = item.body.length > BODY_MAX ? `${item.body.slice(0, BODY_MAX)}…` : item.body;
+  const shown = item.undecryptable ? undecryptableHeadline(item) : item.body;
+  const text = shown.length > BODY_MAX ? `${shown.slice(0, BODY_MAX)}…` : shown;
   const body =
     snapshot.encrypted && !showText
       ? item.mentionsMe

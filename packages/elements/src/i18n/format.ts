@@ -4,9 +4,9 @@
  */
 import { activeLocale } from './active-locale.ts';
 
-const formats = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+const formats = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat | Intl.ListFormat>();
 
-function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, make: (locale: string) => T): T {
+function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.ListFormat>(key: string, make: (locale: string) => T): T {
   const locale = activeLocale();
   const id = `${locale} ${key}`;
   let format = formats.get(id);
@@ -60,4 +60,9 @@ export function humanSize(bytes: number): string {
 export function formatList(items: readonly string[]): string {
   const locale = activeLocale();
   return new Intl.ListFormat(locale === 'en' ? 'en-GB' : locale, { type: 'conjunction' }).format(items);
+}
+
+/** "Alice joined, Bob left": clauses of one sentence, listed the active locale's way (no "and" in English). */
+export function formatClauses(items: readonly string[]): string {
+  return cached('clauses', (locale) => new Intl.ListFormat(locale, { type: 'unit', style: 'short' })).format(items);
 }

@@ -30,6 +30,7 @@ function loadCounter(): Promise<CounterModule> {
  * @csspart count - The text ("12 comments"); empty until the count is known, or when it cannot be.
  * @attr post - The site's id of the post (as on `<omni-chat>`).
  * @attr companion - The base URL of the site's companion, whose public count endpoint answers (`https://chat.example.org`).
+ * @attr lang - The language of the count (`de`, `ar`…); without it, that of the closest `lang` around it.
  * @fires omni-error - The count could not be read; `event.error` says why (the text stays empty).
  */
 export class OmniCount extends ElementBase {

@@ -48,9 +48,23 @@ export function renderSendFailure(message: MessageItem, tab: number, act: Act): 
 }
 
 /**
- * Why an encrypted message cannot be read, in a short sentence that names the sender (the headline,
- * "Waiting for the keys to this message" or "Unable to decrypt this message", is the item's body).
+ * What an encrypted message this browser cannot read says instead of its content (core leaves its body empty):
+ * "Waiting for the keys to this message", "Unable to decrypt this message", "Decrypting…" while a Retry runs.
  */
+export function undecryptableHeadline(message: MessageItem): string {
+  switch (message.undecryptable?.state) {
+    case undefined:
+      return '';
+    case 'decrypting':
+      return msg('Decrypting…');
+    case 'waiting':
+      return msg('Waiting for the keys to this message');
+    case 'failed':
+      return msg('Unable to decrypt this message');
+  }
+}
+
+/** Why an encrypted message cannot be read, in a short sentence that names the sender (after its headline). */
 export function undecryptableReason(message: MessageItem): string {
   const name = message.sender.displayName;
   switch (message.undecryptable?.reason) {
@@ -95,13 +109,13 @@ export function undecryptableReason(message: MessageItem): string {
 }
 
 /**
- * An encrypted message this browser cannot read (yet), as a muted placeholder: the headline (the
- * item's body, never content) and why. The article around it is the same as a readable message's,
+ * An encrypted message this browser cannot read (yet), as a muted placeholder: the headline (never
+ * content) and why. The article around it is the same as a readable message's,
  * so when the keys arrive the same element fills in, keeping its place and focus.
  */
 export function renderUnreadable(message: MessageItem): TemplateResult {
   const reason = undecryptableReason(message);
-  return html`<span class="body undecryptable-text">${message.body}</span>${
+  return html`<span class="body undecryptable-text">${undecryptableHeadline(message)}</span>${
       reason ? html`<span class="undecryptable-reason">${reason}</span>` : nothing
     }`;
 }

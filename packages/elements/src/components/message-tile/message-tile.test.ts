@@ -182,23 +182,24 @@ describe('message tile', () => {
   });
 
   it('shows an encrypted message it cannot read as a muted placeholder from its sender, with Retry from the keyboard', async () => {
+    // Core sends no words for them (an empty body): the tile says what each state means.
     const waiting = message({
       key: 'waiting',
       eventId: '$w',
-      body: 'Waiting for the keys to this message',
+      body: '',
       undecryptable: { state: 'waiting', reason: 'keys-not-received' },
     });
     const withheld = message({
       key: 'withheld',
       eventId: '$h',
-      body: 'Unable to decrypt this message',
+      body: '',
       undecryptable: { state: 'failed', reason: 'withheld-unverified' },
       readBy: [alice],
     });
     const decrypting = message({
       key: 'decrypting',
       eventId: '$d',
-      body: 'Decrypting…',
+      body: '',
       undecryptable: { state: 'decrypting', reason: 'decrypting' },
     });
     const el = await mount([waiting, withheld, decrypting]);
@@ -273,11 +274,9 @@ describe('message tile', () => {
   });
 
   it('offers a guest no Retry: the keys cannot come until they sign in, and the tile says so', async () => {
-    const el = await mount([
-      message({ key: 'guest', body: 'Unable to decrypt this message', undecryptable: { state: 'failed', reason: 'sign-in-required' } }),
-    ]);
+    const el = await mount([message({ key: 'guest', body: '', undecryptable: { state: 'failed', reason: 'sign-in-required' } })]);
     const article = el.shadowRoot?.querySelector('article[data-key="guest"]');
-    expect(article?.textContent).to.include('Sign in to read encrypted messages.');
+    expect(article?.textContent).to.include('Unable to decrypt this message').and.include('Sign in to read encrypted messages.');
     expect(buttonsOf(el, 'guest')).to.deep.equal([]);
     await expect(el).to.be.accessible();
   });

@@ -10,6 +10,7 @@ import { avatar, type LoadMedia } from './message-media.ts';
 import { renderReactions, renderReceipts } from './message-reactions.ts';
 import { renderDecryptRetry, renderSendFailure, renderSendStatus, renderSharedBy, renderTrustShield } from './message-state.ts';
 import { avatarColour, initials, isLongMessage, MEDIA_TYPES } from './message-text.ts';
+import { membershipSummaryText } from './membership-summary.ts';
 import { renderThreadSummary } from '../thread/thread-summary.ts';
 
 export type { LoadMedia } from './message-media.ts';
@@ -58,7 +59,7 @@ function revealOpened(event: Event): void {
 export function renderNotice(item: NoticeItem): TemplateResult {
   if (!item.summary) return html`<p class="line" part="notice" data-key=${item.key}>${item.text}</p>`;
   return html`<details class="line notice-summary" part="notice" data-key=${item.key} @toggle=${revealOpened}>
-    <summary>${item.text}</summary>
+    <summary>${membershipSummaryText(item.summary.groups)}</summary>
     <ul class="notice-changes">
       ${item.summary.lines.map((line) => html`<li>${line}</li>`)}
     </ul>

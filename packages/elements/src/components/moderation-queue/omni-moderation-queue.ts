@@ -23,14 +23,38 @@ interface ItemState {
  * backend mints for its signed-in moderator (`token-url`, or the `tokenProvider` property): the site secret
  * never reaches the browser.
  *
+ * @tagname omni-moderation-queue
  * @summary A moderation queue of reports and held messages, acted on in place.
+ * @attr api - Where the companion's moderation API is reached (default `/_omni/v1/moderation/`, the page's own origin).
+ * @attr token-url - The site's backend endpoint that answers `POST` with `{"token", "expiresAt"}` for its signed-in moderator.
+ * @attr theme - `light`, `dark` or `auto` (default), as the other elements.
+ * @attr heading - The heading above the queue (default "Moderation queue").
  * @csspart heading - The queue's heading.
  * @csspart item - One report or held message.
  * @csspart message - The reported or held message's text.
  * @csspart actions - An item's buttons.
  * @csspart notice - What the last action did.
+ * @cssproperty --omni-color-surface - The queue's background, fields and secondary buttons.
+ * @cssproperty --omni-color-surface-2 - Items.
+ * @cssproperty --omni-color-text - Text.
+ * @cssproperty --omni-color-text-muted - The count, notes and times.
+ * @cssproperty --omni-color-border - Fields' and secondary buttons' borders, the quoted message's bar.
+ * @cssproperty --omni-color-border-subtle - Items' borders.
  * @cssproperty --omni-color-accent - Buttons.
+ * @cssproperty --omni-color-accent-subtle - A report's label, the line that says what the last action did.
+ * @cssproperty --omni-color-on-accent - Text on the accent colour.
+ * @cssproperty --omni-color-mention-subtle - A held message's label.
  * @cssproperty --omni-color-danger - Delete and Ban, and refusals.
+ * @cssproperty --omni-color-focus - Focus rings.
+ * @cssproperty --omni-font-family - The font.
+ * @cssproperty --omni-font-size - The text size.
+ * @cssproperty --omni-font-size-s - Times.
+ * @cssproperty --omni-line-height - The line height.
+ * @cssproperty --omni-radius-s - Labels' and fields' corners.
+ * @cssproperty --omni-radius-m - Items', buttons' and the notice's corners.
+ * @cssproperty --omni-space-xs - The smallest spacing.
+ * @cssproperty --omni-space-s - Small spacing.
+ * @cssproperty --omni-space-m - Spacing.
  */
 export class OmniModerationQueue extends OmniElement {
   static override styles = [tokens, queueStyles];
@@ -52,6 +76,7 @@ export class OmniModerationQueue extends OmniElement {
   declare api: string;
   /** The site's backend endpoint that answers `POST` with `{"token", "expiresAt"}` for its signed-in moderator. */
   declare tokenUrl: string;
+  /** `light`, `dark` or `auto` (default): follows the page's colour scheme. */
   declare theme: ThemeName;
   /** The heading shown above the queue. */
   declare heading: string;

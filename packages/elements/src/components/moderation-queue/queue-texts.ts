@@ -3,6 +3,7 @@
  * and each refusal in words (never an HTTP status alone).
  */
 import { msg, str } from '@lit/localize';
+import { formatCount, plural } from '../../i18n/plural.ts';
 import type { QueueAction, QueueItem, QueueRefusal } from './queue-client.ts';
 
 export interface ActionText {
@@ -83,7 +84,16 @@ export function loadRefusalText(refusal: QueueRefusal): string {
   }
 }
 
+/** "The queue is empty.", "1 item waits for a moderator.", "12 items wait for a moderator.": the plural forms of the language. */
 export function countText(total: number): string {
   if (total === 0) return msg('The queue is empty.');
-  return total === 1 ? msg('1 item waits for a moderator.') : msg(str`${String(total)} items wait for a moderator.`);
+  const n = formatCount(total);
+  return plural(total, {
+    zero: () => msg(str`${n} items wait for a moderator.`, { id: 'queue-count-zero' }),
+    one: () => msg(str`${n} item waits for a moderator.`, { id: 'queue-count-one' }),
+    two: () => msg(str`${n} items wait for a moderator.`, { id: 'queue-count-two' }),
+    few: () => msg(str`${n} items wait for a moderator.`, { id: 'queue-count-few' }),
+    many: () => msg(str`${n} items wait for a moderator.`, { id: 'queue-count-many' }),
+    other: () => msg(str`${n} items wait for a moderator.`, { id: 'queue-count-other' }),
+  });
 }

@@ -1,6 +1,7 @@
 import { html, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { MessageItem, TimelineItem } from '@omnisocial/core';
+import { undecryptableHeadline } from '../message-tile/message-state.ts';
 
 /** Announcements kept in the live region; older ones are removed (removals are not announced). */
 const ANNOUNCEMENTS_KEPT = 3;
@@ -45,7 +46,8 @@ export class TimelineAnnouncer {
     const incoming = messages.filter((message) => !message.own && !message.redacted);
     if (incoming.length === 0) return;
     for (const message of incoming) {
-      const text = `${message.sender.displayName}: ${message.body.replace(/\s+/g, ' ').trim()}`;
+      const body = message.undecryptable ? undecryptableHeadline(message) : message.body;
+      const text = `${message.sender.displayName}: ${body.replace(/\s+/g, ' ').trim()}`;
       this.#announcements.push({
         id: ++this.#announced,
         text: text.length > ANNOUNCEMENT_LENGTH ? `${text.slice(0, ANNOUNCEMENT_LENGTH - 1)}…` : text,
