@@ -39,7 +39,8 @@ export const FRAMEWORK_TYPINGS_JS_BUDGET = 0;
 
 /**
  * Each locale module (packages/elements/src/locales/<locale>.ts, its translated strings), gzip level 9: loaded on
- * demand by a page in that language, never by the loader. Measured at 8,971–9,827 B on 2026-12-06 (Arabic the
- * largest: six plural forms), plus room for the strings the elements will gain.
+ * demand by a page in that language, never by the loader. Measured at 8,971–9,827 B on 2026-12-06 with 481 strings,
+ * then about 12,000–12,900 B with 607 (membership summaries worded by the elements, each verb in every plural form
+ * of the language; Arabic the largest, with six forms), plus room for the strings the elements will gain.
  */
-export const LOCALE_BUDGET = 12 * 1024;
+export const LOCALE_BUDGET = 16 * 1024;
