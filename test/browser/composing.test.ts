@@ -8,9 +8,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import { contentBytes, maxContentBytes, MAX_EVENT_BYTES } from '@omnisocial/core';
 import { homeserver, peer, registerUser, type MatrixEvent, type TestUser } from '@omnisocial/testing/browser';
 import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
-import { articles, ignoreResizeObserverLoop, shadow, textbox, waitForText } from './dom.ts';
-
-ignoreResizeObserverLoop();
+import { articles, shadow, textbox, waitForText } from './dom.ts';
 
 let baseUrl: string;
 let alice: TestUser;

@@ -105,7 +105,6 @@ export const tileOf = (el: Element, eventId: string): HTMLElement | undefined =>
 export const textOf = (tile: Element | undefined): string => (tile?.textContent ?? '').replace(/\s+/gu, ' ').trim();
 
 // Shared with the elements' own tests, which cannot import this file (outside their package).
-export { ignoreResizeObserverLoop } from '@omnisocial/testing/browser';
 
 /**
  * Lets `ms` pass while something must not happen (a second request, a duplicate, a late change): the absence

@@ -10,18 +10,6 @@ import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
 
 const PER_EVENT_BUDGET_MS = 200;
 
-// Chromium reports the virtualizer's benign "ResizeObserver loop" as an error; it is not one.
-window.addEventListener(
-  'error',
-  (event) => {
-    if (typeof event.message === 'string' && event.message.includes('ResizeObserver loop')) {
-      event.stopImmediatePropagation();
-      event.preventDefault();
-    }
-  },
-  true,
-);
-
 const logText = (el: OmniRoom): string => el.shadowRoot?.querySelector('[role="log"]')?.textContent ?? '';
 
 describe('malformed and spoofing events (real Synapse)', function () {
@@ -31,7 +19,6 @@ describe('malformed and spoofing events (real Synapse)', function () {
   let mallory: TestUser;
   const errors: string[] = [];
   const onError = (event: ErrorEvent): void => {
-    if (typeof event.message === 'string' && event.message.includes('ResizeObserver loop')) return;
     errors.push(event.message);
   };
   const onRejection = (event: PromiseRejectionEvent): void => void errors.push(String(event.reason));

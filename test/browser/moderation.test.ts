@@ -12,11 +12,9 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { homeserver, peer, registerUser, type MatrixEvent, type TestUser } from '@omnisocial/testing/browser';
 import { signIn, signOut, type OmniReportEvent, type OmniRoom } from '@omnisocial/chat';
-import { articleWith, button, ignoreResizeObserverLoop, shadow, textbox, waitForText } from './dom.ts';
+import { articleWith, button, shadow, textbox, waitForText } from './dom.ts';
 
 const TIMEOUT = 60_000;
-
-ignoreResizeObserverLoop();
 
 /**
  * An element as its markup, or null when there is none, for assertions: a failed assertion whose value is a DOM

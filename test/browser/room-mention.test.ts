@@ -8,9 +8,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import { homeserver, peer, registerUser, type MatrixEvent, type TestUser } from '@omnisocial/testing/browser';
 import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
-import { articles, articleWith, ignoreResizeObserverLoop, shadow, textbox } from './dom.ts';
-
-ignoreResizeObserverLoop();
+import { articles, articleWith, shadow, textbox } from './dom.ts';
 
 const options = (el: Element): HTMLElement[] => [...shadow(el).querySelectorAll<HTMLElement>('[role="listbox"] [role="option"]')];
 const optionNamed = (el: Element, text: string): HTMLElement | undefined => options(el).find((o) => o.textContent.includes(text));

@@ -7,13 +7,11 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
 import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
-import { articles, articleWith, button, ignoreResizeObserverLoop, log, quietWindow, shadow, waitForText } from './dom.ts';
+import { articles, articleWith, button, log, quietWindow, shadow, waitForText } from './dom.ts';
 
 const TIMEOUT = 30_000;
 /** How long a still view is watched for a late jump (the first room's scroll position, a late layout) that must not move it. */
 const HOLDS_WINDOW_MS = 1_000;
-
-ignoreResizeObserverLoop();
 
 let baseUrl: string;
 let alice: TestUser;

@@ -38,18 +38,6 @@ declare global {
   }
 }
 
-// Chromium reports the virtualizer's benign "ResizeObserver loop" as an error while the log scrolls; it is not one.
-window.addEventListener(
-  'error',
-  (event) => {
-    if (typeof event.message === 'string' && event.message.includes('ResizeObserver loop')) {
-      event.stopImmediatePropagation();
-      event.preventDefault();
-    }
-  },
-  true,
-);
-
 /** Everything a vector could do to prove it ran. */
 const executions: string[] = [];
 const trapped = ['alert', 'confirm', 'prompt', 'print'] as const;

@@ -275,20 +275,3 @@ export function storedRoomEvents(roomId: string, server?: string): Promise<Array
 export function databaseContains(text: string, server?: string): Promise<boolean> {
   return command('omni:database-contains', { text, server });
 }
-
-/**
- * Chromium reports the virtualizer's benign "ResizeObserver loop" as an error; it is not one. Call once per test
- * file, at the top, before any element renders.
- */
-export function ignoreResizeObserverLoop(): void {
-  window.addEventListener(
-    'error',
-    (event) => {
-      if (event.message.includes('ResizeObserver loop')) {
-        event.stopImmediatePropagation();
-        event.preventDefault();
-      }
-    },
-    true,
-  );
-}

@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import type { Homeserver } from '../homeserver.ts';
 import { signSiteRequest } from '../site-auth.ts';
 import { MemoryStateStore, type StateStore } from '../state-store.ts';
-import type { PushedEvent as RoomEvent } from './index.ts';
+import type { PushedEvent as RoomEvent } from './pushed-event.ts';
 import type { ModerationQueue } from './reports.ts';
 import { roomPath, type SiteRooms } from './site-rooms.ts';
 

@@ -4,10 +4,11 @@
  * (queue-api.ts). Fed by the events the homeserver pushes to the application service.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Homeserver, Json } from '../homeserver.ts';
+import type { Homeserver } from '../homeserver.ts';
 import type { SiteVerifier } from '../site-auth.ts';
 import type { StateStore } from '../state-store.ts';
 import { AbuseControls, type AbuseConfig } from './abuse.ts';
+import { asPushedEvent } from './pushed-event.ts';
 import { SitePolicy } from './policy.ts';
 import { moderationRoute, MODERATION_PREFIX, serveModerationPage, type Reply } from './queue-api.ts';
 import { ModerationQueue } from './reports.ts';
@@ -39,32 +40,6 @@ export interface ModerationOptions {
   /** Held messages and abuse counters, shared by replicas with the PostgreSQL store (state-store.ts). */
   readonly store?: StateStore;
   readBody(request: IncomingMessage): Promise<string>;
-}
-
-export interface PushedEvent {
-  readonly type: string;
-  readonly event_id: string;
-  readonly room_id: string;
-  readonly sender: string;
-  readonly content: Json;
-  readonly state_key?: string;
-  readonly redacts?: string;
-}
-
-function asPushedEvent(raw: Record<string, unknown>): PushedEvent | undefined {
-  const { type, event_id: eventId, room_id: roomId, sender, content, state_key: stateKey } = raw;
-  // Room versions 11 and later carry `redacts` in the content.
-  const redacts = raw['redacts'] ?? (content as Json | undefined)?.['redacts'];
-  if (typeof type !== 'string' || typeof eventId !== 'string' || typeof roomId !== 'string' || typeof sender !== 'string') return undefined;
-  return {
-    type,
-    event_id: eventId,
-    room_id: roomId,
-    sender,
-    content: typeof content === 'object' && content !== null ? (content as Json) : {},
-    ...(typeof stateKey === 'string' ? { state_key: stateKey } : {}),
-    ...(typeof redacts === 'string' ? { redacts } : {}),
-  };
 }
 
 export class Moderation {

@@ -8,9 +8,6 @@ import { messageTileStyles } from '../message-tile/message-tile.styles.ts';
 import { TimelineController, typingText, type TimelineActions, type TimelineView } from './timeline.ts';
 import { timelineStyles } from './timeline.styles.ts';
 import { messageItem } from '../../test-fixtures.ts';
-import { ignoreResizeObserverLoop } from '@omnisocial/testing/browser';
-
-ignoreResizeObserverLoop();
 
 const alice: MemberInfo = { userId: '@alice:example.org', displayName: 'Alice' };
 const bob: MemberInfo = { userId: '@bob:example.org', displayName: 'Bob' };
