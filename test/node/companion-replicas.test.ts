@@ -24,6 +24,7 @@ import {
 } from '@omnisocial/server';
 import { startPostgres, type Postgres } from '../../packages/testing/src/deployment/services.ts';
 import { quietWindow, until } from '../support/wait.ts';
+import { siteCall as signedCall } from '../support/site-call.ts';
 
 const enc = encodeURIComponent;
 const QUEUE = '/_omni/v1/moderation/queue';
@@ -70,21 +71,13 @@ async function startProxy(port: number, targets: () => { one: string; two: strin
 }
 
 /** A signed call of the site's backend to one replica. */
-async function siteCall(
+const siteCall = (
   secret: string,
   replica: Companion,
   method: 'GET' | 'POST',
-  url: string,
+  path: string,
   body?: unknown,
-): Promise<{ status: number; json: Record<string, unknown> }> {
-  const text = body === undefined ? '' : JSON.stringify(body);
-  const response = await fetch(replica.siteApiUrl + url, {
-    method,
-    headers: { ...signSiteRequest(secret, method, url, text), ...(text ? { 'content-type': 'application/json' } : {}) },
-    ...(text ? { body: text } : {}),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
+): ReturnType<typeof signedCall> => signedCall(replica.siteApiUrl, secret, method, path, body);
 
 interface Item {
   readonly id: string;

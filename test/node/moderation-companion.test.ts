@@ -14,26 +14,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSite, type Peer, type Site } from '@omnisocial/testing';
 import { postRoomAlias, resolveConfig, signSiteRequest, SiteVerifier, startCompanion } from '@omnisocial/server';
+import { siteCall as signedCall } from '../support/site-call.ts';
 
 const POSTS = ['open-1', 'open-2', 'later', 'flood'].map((id) => ({ id, title: id, open: true }));
 const enc = encodeURIComponent;
 
 /** A signed call of the site's backend to the companion's moderation API. */
-async function siteCall(
-  site: Site,
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: Record<string, unknown> }> {
-  const text = body === undefined ? '' : JSON.stringify(body);
-  const headers = signSiteRequest(site.siteSecret, method, path, text);
-  const response = await fetch(site.companion.siteApiUrl + path, {
-    method,
-    headers: { ...headers, ...(text ? { 'content-type': 'application/json' } : {}) },
-    ...(text ? { body: text } : {}),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
+const siteCall = (site: Site, method: 'GET' | 'POST', path: string, body?: unknown): ReturnType<typeof signedCall> =>
+  signedCall(site.companion.siteApiUrl, site.siteSecret, method, path, body);
 
 interface Item {
   id: string;
