@@ -884,7 +884,7 @@ describe('timeline from a real homeserver', () => {
     await bob.sendState(roomId, 'm.room.power_levels', '', { ...levels, events_default: 50 });
     const handle = open(aliasOf('readonly'));
     const s = await until(handle, (x) => x.status === 'ready' && !x.canSend, 'read-only');
-    assert.equal(s.cannotSendReason, 'Only moderators can write in this room.');
+    assert.equal(s.cannotSendReason, 'moderators-only');
   });
 
   test('own messages keep their key from local echo to remote echo', async () => {
