@@ -1,7 +1,8 @@
 /**
  * What the timeline shows of state changes, the same for every path that builds one (the engine's
  * `computeTimeline` and the light read's `plainTimeline`), so a post's discussion keeps its look when
- * the light read hands over to the engine. Pure: plain event facts in, lines as data out (the elements word them); no SDK.
+ * the light read hands over to the engine. Pure: plain event facts in, lines as data out (the elements word
+ * them in the reader's language); no SDK.
  *
  * - A room's set-up is not shown: the creator's first run of state events (creation, their own join,
  *   power levels, join rules, history visibility, guest access, encryption, name, topic, avatar, aliases,
