@@ -120,7 +120,7 @@ describe('notice lines', () => {
     expect(cannotSendText('post-mismatch')).to.not.equal("This discussion's address points to another room.");
   });
 
-  it('Arabic: levels and counts in Arabic numerals', async () => {
+  it('Arabic: roles, the list of changes and the numbers the Arabic way', async () => {
     await requestLocale('ar');
     expect(activeLocale()).to.equal('ar');
     const custom = noticeLineText({
@@ -130,6 +130,7 @@ describe('notice lines', () => {
     });
     expect(custom).to.include(new Intl.NumberFormat('ar').format(25));
     expect(custom).to.include(new Intl.NumberFormat('ar').format(3));
-    expect(custom).to.not.include('25');
+    expect(custom).to.include('مشرف').and.include('، و');
+    expect(custom).to.not.include('Moderator');
   });
 });
