@@ -49,6 +49,7 @@ export type {
   RegistrationSignIn,
   RoomHandle,
   RoomSnapshot,
+  CannotSendReason,
   RestoreResult,
   RoomStatus,
   SecurityHandle,
@@ -84,8 +85,13 @@ export type {
   MessageKind,
   MessageDeletion,
   MessageTrust,
+  MemberLine,
   NoticeItem,
+  NoticeLine,
   PlaceholderItem,
+  PowerLevelChange,
+  PowerRole,
+  RoomLine,
   ReactionGroup,
   ReadMarkerItem,
   ReplyPreview,
@@ -101,12 +107,4 @@ export {
   type SessionViewState,
   type SessionViewTarget,
 } from './session/session-view.ts';
-export {
-  POST_CONNECTING_TEXT,
-  POST_GUEST_START_TEXT,
-  POST_MEMBERS_ONLY_TEXT,
-  PostView,
-  type PostViewInput,
-  type PostViewOptions,
-  type PostViewSnapshot,
-} from './posts/post-view.ts';
+export { PostView, type PostViewInput, type PostViewOptions, type PostViewSnapshot } from './posts/post-view.ts';

@@ -178,6 +178,27 @@ export type SessionStatus =
  */
 export type RoomStatus = 'loading' | 'ready' | 'error' | 'absent' | 'creating' | 'mismatch';
 
+/**
+ * Why the member cannot write in a room: `room-replaced` (a newer room replaced it), `banned`, `invited` (the
+ * invitation is not accepted yet), `guest-read-only` (guests may read, not write), `not-joined`, `admins-only`,
+ * `moderators-only`, `no-permission` (a level the member lacks), `sign-in-to-take-part` / `sign-in-to-start` (a
+ * guest on a post's discussion that exists / does not exist yet), `connecting` (the light read, before the
+ * engine takes over), `post-mismatch` (the post's address points to another room).
+ */
+export type CannotSendReason =
+  | 'room-replaced'
+  | 'banned'
+  | 'invited'
+  | 'guest-read-only'
+  | 'not-joined'
+  | 'admins-only'
+  | 'moderators-only'
+  | 'no-permission'
+  | 'sign-in-to-take-part'
+  | 'sign-in-to-start'
+  | 'connecting'
+  | 'post-mismatch';
+
 export interface RoomSnapshot {
   readonly status: RoomStatus;
   readonly roomId?: string;
@@ -193,8 +214,8 @@ export interface RoomSnapshot {
   readonly error?: OmniErrorInfo;
   /** Whether the signed-in member may send messages here. */
   readonly canSend: boolean;
-  /** Why not, in words, when `canSend` is false and the room is ready. */
-  readonly cannotSendReason?: string;
+  /** Why not, when `canSend` is false and the room is ready (the elements word it). */
+  readonly cannotSendReason?: CannotSendReason;
   /** Older history exists on the server. */
   readonly hasMoreBefore: boolean;
   readonly paginating: boolean;

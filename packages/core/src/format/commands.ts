@@ -3,15 +3,9 @@
  * without pulling in Markdown's parser, which loads only when the member first writes.
  */
 
-/** A command the composer understands, for its suggestions and its help. */
+/** A command the composer understands, for its suggestions and its help (the elements word its usage and what it does). */
 export interface ComposerCommand {
-  readonly name: string;
-  readonly usage: string;
-  readonly description: string;
+  readonly name: 'me' | 'shrug' | 'plain';
 }
 
-export const COMPOSER_COMMANDS: readonly ComposerCommand[] = [
-  { name: 'me', usage: '/me <action>', description: 'Says what you do, as “* Name waves”' },
-  { name: 'shrug', usage: '/shrug [message]', description: 'Puts ¯\\_(ツ)_/¯ before the message' },
-  { name: 'plain', usage: '/plain <message>', description: 'Sends the message as typed, without Markdown' },
-];
+export const COMPOSER_COMMANDS: readonly ComposerCommand[] = [{ name: 'me' }, { name: 'shrug' }, { name: 'plain' }];

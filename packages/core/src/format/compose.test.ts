@@ -68,7 +68,7 @@ test('/me is an emote, composed like any message; without an action it is explai
   assert.equal(message(composeDraft('/me *dances*')).formattedBody, '<p><em>dances</em></p>');
   const empty = composeDraft('/me   ');
   assert.equal(empty.kind, 'invalid');
-  assert.match((empty as { reason: string }).reason, /after \/me/);
+  assert.deepEqual(empty, { kind: 'invalid', reason: 'empty-emote' });
 });
 
 test('/shrug puts ¯\\_(ツ)_/¯ before the message, as it is, Markdown of the rest still applies', () => {
@@ -92,7 +92,7 @@ test('/plain sends the text as typed: no Markdown, picked mentions still pills',
 test('an unknown command is explained and never sent; // or a leading space sends the slash', () => {
   const unknown = composeDraft('/shout hello');
   assert.equal(unknown.kind, 'invalid');
-  assert.match((unknown as { reason: string }).reason, /\/shout is not a command.*\/me, \/shrug, \/plain.*\/\//);
+  assert.deepEqual(unknown, { kind: 'invalid', reason: 'unknown-command', command: 'shout' });
   assert.equal(message(composeDraft('//shout hello')).body, '/shout hello');
   assert.equal(message(composeDraft(' /shout hello')).body, '/shout hello');
   assert.equal(message(composeDraft('a/b and /c')).body, 'a/b and /c');

@@ -5,7 +5,6 @@
  */
 import type { MemberInfo } from '../timeline/timeline-types.ts';
 import type { OutgoingMessage } from './content.ts';
-import { COMPOSER_COMMANDS } from './commands.ts';
 import { composeMessage, parseCommand } from './markdown.ts';
 
 export { COMPOSER_COMMANDS, type ComposerCommand } from './commands.ts';
@@ -15,8 +14,10 @@ const SHRUG = '¯\\_(ツ)_/¯';
 export type DraftResult =
   | { readonly kind: 'message'; readonly message: OutgoingMessage }
   | { readonly kind: 'empty' }
-  /** Not sendable as it is: `reason` tells the member why, in words. */
-  | { readonly kind: 'invalid'; readonly reason: string };
+  /** Not sendable as it is: `command` is not a command here (`COMPOSER_COMMANDS` are), and `//` sends a slash. */
+  | { readonly kind: 'invalid'; readonly reason: 'unknown-command'; readonly command: string }
+  /** Not sendable as it is: `/me` with nothing to do. */
+  | { readonly kind: 'invalid'; readonly reason: 'empty-emote' };
 
 /**
  * Reads the composer's text as a person means it. A leading `/word` is a command (`/me`, `/shrug`,
@@ -26,16 +27,12 @@ export type DraftResult =
 export function composeDraft(text: string, mentions: readonly MemberInfo[] = []): DraftResult {
   // A leading space is the member's way to say "this slash is text".
   const command = /^\s/.test(text) ? { type: 'message' as const, text } : parseCommand(text);
-  const known = COMPOSER_COMMANDS.map((c) => `/${c.name}`).join(', ');
   switch (command.type) {
     case 'unknown':
-      return {
-        kind: 'invalid',
-        reason: `/${command.command} is not a command here. Commands: ${known}. To send text that starts with /, begin with //.`,
-      };
+      return { kind: 'invalid', reason: 'unknown-command', command: command.command };
     case 'emote': {
       const action = command.text.trim();
-      if (!action) return { kind: 'invalid', reason: 'Write what you do after /me, as in “/me waves”.' };
+      if (!action) return { kind: 'invalid', reason: 'empty-emote' };
       return { kind: 'message', message: outgoing('m.emote', composeMessage(action, mentions)) };
     }
     case 'shrug': {

@@ -85,13 +85,13 @@ export class PostRoomModel extends LazyRoom {
     };
     if (this.#peek) {
       const canSend = !guest || this.#guestMayJoin;
-      return { ...named, encrypted: false, canSend, ...(canSend ? {} : { cannotSendReason: 'Sign in to take part in the discussion.' }) };
+      return { ...named, encrypted: false, canSend, ...(canSend ? {} : { cannotSendReason: 'sign-in-to-take-part' as const }) };
     }
     return {
       ...named,
       encrypted: this.#post.open !== true,
       canSend: !guest,
-      ...(guest ? { cannotSendReason: 'Sign in to start the discussion.' } : {}),
+      ...(guest ? { cannotSendReason: 'sign-in-to-start' as const } : {}),
     };
   }
 
@@ -254,7 +254,7 @@ export class PostRoomModel extends LazyRoom {
       ...LOADING,
       status: 'mismatch',
       roomId,
-      cannotSendReason: MISMATCH_MESSAGE,
+      cannotSendReason: 'post-mismatch',
       error: { code: 'binding-mismatch', message: MISMATCH_MESSAGE },
     });
   }

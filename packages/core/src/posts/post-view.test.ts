@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { sessionFor, signIn, signOut } from '../session/registry.ts';
 import { SessionView } from '../session/session-view.ts';
-import { POST_MEMBERS_ONLY_TEXT, PostView, type PostViewSnapshot } from './post-view.ts';
+import { PostView, type PostViewSnapshot } from './post-view.ts';
 import type { PostRoomTarget } from './posts.ts';
 
 /** Resolves with the first snapshot that satisfies `predicate`; fails with the last one seen. */
@@ -90,7 +90,7 @@ describe('PostView', () => {
   test('a visitor of a members-only post is asked to sign in', async () => {
     const { session, post } = mount(hs, { id: 'closed-post' });
     const shown = await until(post, session, (s) => s.kind === 'members-only', 'the members-only sign-in');
-    assert.deepEqual(shown, { kind: 'members-only', reason: POST_MEMBERS_ONLY_TEXT, revoked: false });
+    assert.deepEqual(shown, { kind: 'members-only', roomRefused: false, revoked: false });
     session.stop();
   });
 

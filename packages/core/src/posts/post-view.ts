@@ -12,17 +12,16 @@ import { lightRead, lightReadCredentials } from '../sync/light-read.ts';
 import type { OmniErrorInfo, RoomSnapshot, Unsubscribe } from '../types.ts';
 import type { PostRoomTarget } from './posts.ts';
 
-export const POST_CONNECTING_TEXT = 'Connecting to the discussion…';
-export const POST_MEMBERS_ONLY_TEXT = 'Sign in to read and join the discussion.';
-export const POST_GUEST_START_TEXT = 'Sign in to start the discussion.';
-
 export type PostViewSnapshot =
   /** No post id set. */
   | { readonly kind: 'no-post' }
   /** The session or the room is still loading. */
   | { readonly kind: 'loading' }
-  /** A visitor cannot read this discussion: `reason`, with a sign-in form that offers no guest access. */
-  | { readonly kind: 'members-only'; readonly reason: string; readonly revoked: boolean }
+  /**
+   * A visitor cannot read this discussion, only its members: a sign-in form that offers no guest access.
+   * `roomRefused`: the room itself turned the guest away (an open post whose room was made members-only).
+   */
+  | { readonly kind: 'members-only'; readonly roomRefused: boolean; readonly revoked: boolean }
   /** Before a room: an error, signed out, expired, open in another tab. */
   | { readonly kind: 'session'; readonly state: Exclude<SessionViewState, { kind: 'room' }> }
   /** The room cannot be shown. */
@@ -139,7 +138,7 @@ export class PostView {
     if (state.kind === 'signed-out' && open && !this.#guestFailed) return { kind: 'loading' };
     // Guests cannot read a members-only discussion: "Continue as guest" would change nothing, so it is not offered.
     if (!open && (state.kind === 'signed-out' || (state.kind === 'room' && this.#session.guest))) {
-      return this.#membersOnly(POST_MEMBERS_ONLY_TEXT);
+      return this.#membersOnly(false);
     }
     if (state.kind !== 'room') return { kind: 'session', state };
     return this.#room(state.snapshot, false);
@@ -152,7 +151,7 @@ export class PostView {
         return { kind: 'loading' };
       case 'error':
         // A guest on a post whose room only members may read is asked to sign in, not shown a failure.
-        if (guest && snapshot.error?.code === 'forbidden') return this.#membersOnly(snapshot.error.message);
+        if (guest && snapshot.error?.code === 'forbidden') return this.#membersOnly(true);
         return { kind: 'error', error: snapshot.error ?? { code: 'unknown', message: 'No reason given.' } };
       case 'mismatch':
         return { kind: 'mismatch', message: snapshot.error?.message };
@@ -165,9 +164,9 @@ export class PostView {
     return { kind: 'room', snapshot, guest, light, showSignIn, startPrompt };
   }
 
-  #membersOnly(reason: string): PostViewSnapshot {
+  #membersOnly(roomRefused: boolean): PostViewSnapshot {
     const state = this.#session.state;
-    return { kind: 'members-only', reason, revoked: state.kind === 'signed-out' && state.revoked };
+    return { kind: 'members-only', roomRefused, revoked: state.kind === 'signed-out' && state.revoked };
   }
 
   /** The light read's snapshot while the engine has not shown the room yet. */
@@ -242,8 +241,8 @@ export class PostView {
       const base = { encrypted: false, hasMoreBefore: false, paginating: false, typing: [], unreadCount: 0, alias: result.alias } as const;
       this.#light =
         result.status === 'ready'
-          ? { ...base, status: 'ready', roomId: result.roomId, items: result.items, canSend: false, cannotSendReason: POST_CONNECTING_TEXT }
-          : { ...base, status: 'absent', items: [], canSend: false, cannotSendReason: POST_GUEST_START_TEXT };
+          ? { ...base, status: 'ready', roomId: result.roomId, items: result.items, canSend: false, cannotSendReason: 'connecting' }
+          : { ...base, status: 'absent', items: [], canSend: false, cannotSendReason: 'sign-in-to-start' };
       this.#changed();
       await this.#painted();
     } catch {

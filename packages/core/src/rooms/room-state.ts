@@ -2,6 +2,7 @@
 import { Direction, EventTimeline, EventType, type Room, type RoomState } from 'matrix-js-sdk';
 import { historyGapBefore } from './history-gap.ts';
 import { messageLevel, userLevel, type PowerLevels } from './power-levels.ts';
+import type { CannotSendReason } from '../types.ts';
 
 /** The room's current state (the live timeline's end). */
 export function liveState(room: Room): RoomState | undefined {
@@ -37,20 +38,18 @@ export function isBefore(room: Room, a: string, b: string): boolean {
   return ia !== -1 && ib !== -1 && ia < ib;
 }
 
-/** Why the member cannot post here, in words, or undefined when they can; `levels`: the room's power levels (power-levels.ts). */
-export function whyCannotSend(room: Room, own: string, guest: boolean, levels: PowerLevels): string | undefined {
-  if (liveState(room)?.getStateEvents(EventType.RoomTombstone, '')) return 'This room has been replaced by a new one.';
+/** Why the member cannot post here, or undefined when they can; `levels`: the room's power levels (power-levels.ts). */
+export function whyCannotSend(room: Room, own: string, guest: boolean, levels: PowerLevels): CannotSendReason | undefined {
+  if (liveState(room)?.getStateEvents(EventType.RoomTombstone, '')) return 'room-replaced';
   const membership = room.getMyMembership();
-  if (membership === 'ban') return 'You were banned from this room.';
-  if (membership === 'invite') return 'Accept the invitation to write here.';
-  if (membership !== 'join') {
-    return guest ? 'Guests can read this room but not write in it. Sign in to take part.' : 'Join the room to write here.';
-  }
+  if (membership === 'ban') return 'banned';
+  if (membership === 'invite') return 'invited';
+  if (membership !== 'join') return guest ? 'guest-read-only' : 'not-joined';
   const required = messageLevel(levels);
   if (userLevel(levels, own) >= required) return undefined;
-  if (required >= 100) return 'Only admins can write in this room.';
-  if (required >= 50) return 'Only moderators can write in this room.';
-  return 'You do not have permission to write in this room.';
+  if (required >= 100) return 'admins-only';
+  if (required >= 50) return 'moderators-only';
+  return 'no-permission';
 }
 
 /** The server of a room address, to join through. */

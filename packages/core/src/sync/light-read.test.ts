@@ -118,11 +118,11 @@ describe('lightTimeline', () => {
     const junk = [null, 7, 'str', { type: 'm.room.message' }];
     const items = lightTimeline([broken, noContent, image, topic, ...junk], [], GUEST);
     assert.deepEqual(
-      items.filter((item) => item.kind === 'placeholder').map((item) => [item.key, item.text]),
+      items.filter((item) => item.kind === 'placeholder').map((item) => [item.key, item.reason]),
       [
-        [broken['event_id'], 'This message could not be displayed.'],
-        ['$nc', 'This message could not be displayed.'],
-        [image['event_id'], 'Loading the attachment…'],
+        [broken['event_id'], 'malformed'],
+        ['$nc', 'malformed'],
+        [image['event_id'], 'attachment-loading'],
       ],
     );
     assert.equal(messages(items).length, 0);

@@ -8,7 +8,6 @@ import { callHomeserver } from '../session/client-api.ts';
 import type { PeekAccount } from '../sync/peek.ts';
 import { membersOf } from '../timeline/members.ts';
 import { timelineItems } from '../timeline/pipeline.ts';
-import { ATTACHMENT_TEXT } from '../timeline/plain-timeline.ts';
 import type { MessageItem } from '../timeline/timeline-types.ts';
 import { OmniError, type ThreadHandle } from '../types.ts';
 import { ThreadPublisher } from './thread-publisher.ts';
@@ -86,7 +85,7 @@ export class OutsideThread extends ThreadPublisher implements ThreadHandle {
     const members = membersOf([...this.#memberEvents(), ...events]);
     const { items } = timelineItems(
       events.map((json) => ({ json })),
-      { ownUserId: this.#account.userId, members, thread: this.#rootId, attachmentText: ATTACHMENT_TEXT },
+      { ownUserId: this.#account.userId, members, thread: this.#rootId, attachmentPlaceholders: true },
     );
     const root = items.find((item): item is MessageItem => item.kind === 'message' && item.eventId === this.#rootId);
     const error = this.#error ?? (root ? undefined : new OmniError('unknown', 'This thread’s first message could not be found.'));

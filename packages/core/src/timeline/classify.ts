@@ -93,7 +93,7 @@ export class Classification {
       if (!redacted && (!wellFormed || sender === '')) return Kind.Placeholder;
       if (redacted) return Kind.Message;
       this.#countMessage(sender, true);
-      return this.#options.attachmentText !== undefined && isAttachmentType(asString(facts.content['msgtype']))
+      return this.#options.attachmentPlaceholders === true && isAttachmentType(asString(facts.content['msgtype']))
         ? Kind.Attachment
         : Kind.Message;
     }

@@ -2,7 +2,20 @@
  * Whether an item built now equals the previous build's: equal items are reused, so an unchanged tile
  * receives the very same object and does not re-render. Pure.
  */
-import type { MemberInfo, MembershipSummary, MessageItem, ReactionGroup, ReplyPreview, TimelineItem } from './timeline-types.ts';
+import type {
+  MemberInfo,
+  MembershipSummary,
+  MessageItem,
+  NoticeLine,
+  ReactionGroup,
+  ReplyPreview,
+  TimelineItem,
+} from './timeline-types.ts';
+
+/** Lines are small plain data built in one order: equal lines serialise the same. */
+function sameLine(a: NoticeLine | undefined, b: NoticeLine | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b));
+}
 
 export function sameMembers(a: readonly MemberInfo[], b: readonly MemberInfo[]): boolean {
   return a.length === b.length && a.every((m, i) => m === b[i]);
@@ -60,7 +73,7 @@ function sameSummary(a: MembershipSummary | undefined, b: MembershipSummary | un
       b !== undefined &&
       a.eventIds.length === b.eventIds.length &&
       a.eventIds.every((id, i) => id === b.eventIds[i]) &&
-      a.lines.every((line, i) => line === b.lines[i]))
+      a.lines.every((line, i) => sameLine(line, b.lines[i])))
   );
 }
 
@@ -70,11 +83,11 @@ export function sameItem(a: TimelineItem, b: TimelineItem): boolean {
     return (
       b.kind === 'notice' &&
       a.eventId === b.eventId &&
-      a.text === b.text &&
+      sameLine(a.line, b.line) &&
       a.timestamp === b.timestamp &&
       sameSummary(a.summary, b.summary)
     );
-  if (a.kind === 'placeholder') return b.kind === a.kind && a.eventId === b.eventId && a.text === b.text && a.timestamp === b.timestamp;
+  if (a.kind === 'placeholder') return b.kind === a.kind && a.eventId === b.eventId && a.reason === b.reason && a.timestamp === b.timestamp;
   if (a.kind === 'day') return b.kind === 'day' && a.timestamp === b.timestamp;
   return b.kind === a.kind;
 }

@@ -84,15 +84,15 @@ export class ItemList {
     this.#run = undefined;
     const { key, eventId, timestamp, changes, eventIds } = run;
     const only = changes.length === 1 ? changes[0] : undefined;
-    if (only) this.#keep({ kind: 'notice', key, eventId, timestamp, text: only.text });
+    if (only) this.#keep({ kind: 'notice', key, eventId, timestamp, line: only.line });
     else {
       const summary: MembershipSummary = {
         groups: membershipGroups(changes),
-        lines: changes.map((c) => c.text),
-        names: [...new Set(changes.filter((c) => !c.anonymous).map((c) => c.name))],
+        lines: changes.map((c) => c.line),
+        names: [...new Set(changes.flatMap((c) => (c.name === null ? [] : [c.name])))],
         eventIds,
       };
-      this.#keep({ kind: 'notice', key, eventId, timestamp, text: '', summary });
+      this.#keep({ kind: 'notice', key, eventId, timestamp, summary });
     }
   }
 

@@ -21,9 +21,6 @@ const MSGTYPES: ReadonlyMap<string, MessageKind> = new Map([
 ]);
 const MEDIA_KINDS: ReadonlySet<MessageKind> = new Set(['image', 'file', 'audio', 'video']);
 
-/** What a malformed event (a message without a string body or msgtype, a broken state event) shows. */
-export const MALFORMED_TEXT = 'This message could not be displayed.';
-
 /** Whether a wire `msgtype` is an attachment (image, file, audio, video). */
 export function isAttachmentType(msgtype: string | undefined): boolean {
   const kind = msgtype === undefined ? undefined : MSGTYPES.get(msgtype);

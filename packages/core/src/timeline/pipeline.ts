@@ -13,8 +13,7 @@
  */
 import type { PlaceholderItem, TimelineItem } from './timeline-types.ts';
 import { asNumber, asString } from './json.ts';
-import { MALFORMED_TEXT } from './message-content.ts';
-import { membershipChange, stateText } from './timeline-rules.ts';
+import { membershipChange, stateLine } from './timeline-rules.ts';
 import { factsOf, stateChange, unsignedOf } from './event-facts.ts';
 import { classify, Kind, type Classification } from './classify.ts';
 import { readersByMessage } from './receipts.ts';
@@ -58,9 +57,9 @@ class ItemsPass {
     const key = itemKey(event, eventId);
     const shown = kind === Kind.Notice ? this.#notice(event, key, eventId, ts) : this.#message(index, kind, key, ts);
     if (shown) return;
-    const text = kind === Kind.Attachment ? (this.#options.attachmentText ?? MALFORMED_TEXT) : MALFORMED_TEXT;
+    const reason = kind === Kind.Attachment && this.#options.attachmentPlaceholders === true ? 'attachment-loading' : 'malformed';
     this.list.dayBreak(ts);
-    this.list.other({ kind: 'placeholder', key, eventId, timestamp: ts, text } satisfies PlaceholderItem);
+    this.list.other({ kind: 'placeholder', key, eventId, timestamp: ts, reason } satisfies PlaceholderItem);
   }
 
   /** A state change's line (or its place in a run of membership changes); false when malformed. */
@@ -75,11 +74,11 @@ class ItemsPass {
       this.list.membership(key, eventId, ts, joined);
       return true;
     }
-    const text = stateText(change, members);
-    if (text === null) return true;
-    if (text === undefined) return false;
+    const line = stateLine(change, members);
+    if (line === null) return true;
+    if (line === undefined) return false;
     this.list.dayBreak(ts);
-    this.list.other({ kind: 'notice', key, eventId, timestamp: ts, text });
+    this.list.other({ kind: 'notice', key, eventId, timestamp: ts, line });
     return true;
   }
 

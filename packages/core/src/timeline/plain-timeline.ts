@@ -12,9 +12,6 @@ import { membersOf } from './members.ts';
 import { timelineItems } from './pipeline.ts';
 import { heldMessages } from './held.ts';
 
-/** What an attachment shows until the engine, which fetches its media, takes over. */
-export const ATTACHMENT_TEXT = 'Loading the attachment…';
-
 function objects(values: readonly unknown[]): Json[] {
   return values.map(asObject).filter((event): event is Json => event !== undefined);
 }
@@ -37,7 +34,7 @@ export function plainTimeline(
     {
       ownUserId,
       members,
-      ...(attachments === 'text' ? { attachmentText: ATTACHMENT_TEXT } : {}),
+      ...(attachments === 'text' ? { attachmentPlaceholders: true } : {}),
       held: heldMessages([...objects(state), ...timeline]),
     },
   ).items;

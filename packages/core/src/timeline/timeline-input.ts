@@ -56,8 +56,8 @@ export interface TimelineOptions {
   readonly readers?: readonly Reader[];
   /** The server's unread count: what is unread when the marker is not among the events. */
   readonly serverUnread?: number;
-  /** Shown instead of an attachment, when the path cannot fetch media (the light read). */
-  readonly attachmentText?: string;
+  /** Attachments show as placeholders (`attachment-loading`): the path cannot fetch media (the light read). */
+  readonly attachmentPlaceholders?: boolean;
   /** Messages held for a moderator (held.ts): shown to their author only, as waiting or not approved. */
   readonly held?: ReadonlyMap<string, HeldStatus>;
   /** The reader moderates (may delete others' messages): held messages are shown to them too, marked. */

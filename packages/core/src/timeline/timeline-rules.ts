@@ -1,7 +1,8 @@
 /**
  * What the timeline shows of state changes, the same for every path that builds one (the engine's
  * `computeTimeline` and the light read's `plainTimeline`), so a post's discussion keeps its look when
- * the light read hands over to the engine. Pure: plain event facts in, text out; no SDK.
+ * the light read hands over to the engine. Pure: plain event facts in, lines as data out (the elements word
+ * them in the reader's language); no SDK.
  *
  * - A room's set-up is not shown: the creator's first run of state events (creation, their own join,
  *   power levels, join rules, history visibility, guest access, encryption, name, topic, avatar, aliases,
@@ -15,7 +16,16 @@
  */
 import { POST_BINDING_EVENT } from '../posts/posts.ts';
 import { asNumber, asObject, asString, type Json } from './json.ts';
-import type { MembershipGroup, MembershipStep, MembershipStepKind, MembershipTransition } from './timeline-types.ts';
+import type {
+  MemberLine,
+  MembershipGroup,
+  MembershipStep,
+  MembershipStepKind,
+  MembershipTransition,
+  PowerLevelChange,
+  PowerRole,
+  RoomLine,
+} from './timeline-types.ts';
 
 /** A state event as the rules read it, whichever path parsed it. */
 export interface StateChange {
@@ -90,14 +100,9 @@ const NEVER_SHOWN: ReadonlySet<string> = new Set([
 // ---------------------------------------------------------------------------------------------
 // Lines for state changes
 
-const POWER_NAMES: ReadonlyMap<number, string> = new Map([
-  [100, 'Admin'],
-  [50, 'Moderator'],
-]);
-
-function powerName(level: number, usersDefault: number): string {
-  if (level === usersDefault) return 'Default';
-  return POWER_NAMES.get(level) ?? `Custom (${String(level)})`;
+function powerRole(level: number, usersDefault: number): PowerRole {
+  if (level === usersDefault) return { role: 'default', level };
+  return { role: level === 100 ? 'admin' : level === 50 ? 'moderator' : 'custom', level };
 }
 
 function powerMap(content: Json | undefined): Map<string, number> {
@@ -112,30 +117,23 @@ function powerMap(content: Json | undefined): Map<string, number> {
   return users;
 }
 
-function powerLevelsText(actor: string, content: Json, prev: Json | undefined, names: MemberNames): string | null {
+function powerLevelsLine(actor: string, content: Json, prev: Json | undefined, names: MemberNames): RoomLine | null {
   const usersDefault = asNumber(content['users_default']) ?? 0;
   const prevDefault = asNumber(prev?.['users_default']) ?? 0;
   const before = powerMap(prev);
   const after = powerMap(content);
-  const changes: string[] = [];
+  const changes: PowerLevelChange[] = [];
   for (const userId of new Set([...before.keys(), ...after.keys()])) {
     const from = before.get(userId) ?? prevDefault;
     const to = after.get(userId) ?? usersDefault;
-    if (from !== to) changes.push(`${names.name(userId)} from ${powerName(from, prevDefault)} to ${powerName(to, usersDefault)}`);
+    if (from !== to) changes.push({ member: names.name(userId), from: powerRole(from, prevDefault), to: powerRole(to, usersDefault) });
   }
   // Permissions of actions (who may redact, change the topic…) mean nothing to the people reading.
-  if (changes.length === 0) return null;
-  const shown = changes.slice(0, 3).join(', ');
-  return `${actor} changed the power level of ${shown}${changes.length > 3 ? ` and ${String(changes.length - 3)} more` : ''}`;
+  return changes.length === 0 ? null : { kind: 'power-levels-changed', actor, changes };
 }
 
-function withReason(text: string, content: Json): string {
-  const reason = asString(content['reason']);
-  return reason ? `${text}: ${reason}` : text;
-}
-
-/** Readable text for a room change (not a membership: see `membershipChange`); `null` to skip; `undefined` for malformed. */
-export function stateText(change: StateChange, names: MemberNames): string | null | undefined {
+/** The line of a room change (not a membership: see `membershipChange`); `null` to skip; `undefined` for malformed. */
+export function stateLine(change: StateChange, names: MemberNames): RoomLine | null | undefined {
   const { content, prevContent: prev } = change;
   if (NEVER_SHOWN.has(change.type)) return null;
   const actor = names.name(change.sender);
@@ -143,27 +141,26 @@ export function stateText(change: StateChange, names: MemberNames): string | nul
     case 'm.room.name': {
       const name = content['name'];
       if (name !== undefined && typeof name !== 'string') return undefined;
-      return name ? `${actor} changed the room name to ${name}` : `${actor} removed the room name`;
+      return name ? { kind: 'room-renamed', actor, name } : { kind: 'room-name-removed', actor };
     }
     case 'm.room.topic': {
       const topic = content['topic'];
       if (topic !== undefined && typeof topic !== 'string') return undefined;
-      return topic ? `${actor} changed the topic to ${topic}` : `${actor} removed the topic`;
+      return topic ? { kind: 'topic-changed', actor, topic } : { kind: 'topic-removed', actor };
     }
     case 'm.room.avatar':
-      return asString(content['url']) ? `${actor} changed the room avatar` : `${actor} removed the room avatar`;
+      return { kind: asString(content['url']) ? 'room-avatar-changed' : 'room-avatar-removed', actor };
     case 'm.room.encryption':
-      return `${actor} enabled end-to-end encryption`;
+      return { kind: 'encryption-enabled', actor };
     case 'm.room.power_levels':
-      return powerLevelsText(actor, content, prev, names);
+      return powerLevelsLine(actor, content, prev, names);
     case 'm.room.join_rules': {
       const rule = asString(content['join_rule']);
-      if (rule === 'public') return `${actor} made the room public`;
-      if (rule === 'invite') return `${actor} made the room invite only`;
-      return rule === undefined ? undefined : `${actor} changed who can join`;
+      if (rule === undefined) return undefined;
+      return { kind: rule === 'public' ? 'room-made-public' : rule === 'invite' ? 'room-made-invite-only' : 'join-rule-changed', actor };
     }
     case 'm.room.tombstone':
-      return `${actor} replaced this room with a new one`;
+      return { kind: 'room-replaced', actor };
     default:
       return null;
   }
@@ -175,11 +172,9 @@ export function stateText(change: StateChange, names: MemberNames): string | nul
 /** One membership change: its own line, and what the summary of a run of them needs. */
 export interface MembershipChange {
   readonly userId: string;
-  /** The member's name after this change ("a guest" for a guest who chose none). */
-  readonly name: string;
-  /** A guest who chose no name: counted in summaries, never named. */
-  readonly anonymous: boolean;
-  readonly text: string;
+  /** The member's name after this change; `null` for a guest who chose none (counted in summaries, never named). */
+  readonly name: string | null;
+  readonly line: MemberLine;
   readonly transition: MembershipTransition;
 }
 
@@ -190,7 +185,6 @@ export interface MembershipChange {
 export function isGuestId(userId: string): boolean {
   return /^@\d+:/u.test(userId);
 }
-const GUEST = 'a guest';
 
 /** A membership change as a line and a transition; `null` when nothing visible changed; `undefined` for malformed. */
 export function membershipChange(change: StateChange, names: MemberNames): MembershipChange | null | undefined {
@@ -201,46 +195,43 @@ export function membershipChange(change: StateChange, names: MemberNames): Membe
   // Synapse names a guest after its number: "a guest" says more than "1 joined".
   const guest = isGuestId(target);
   const localpart = target.slice(1, target.indexOf(':'));
-  const nameOf = (raw: string | undefined): string =>
-    guest && (raw === undefined || raw.trim() === '' || raw === localpart) ? GUEST : names.nameFrom(target, raw);
+  const nameOf = (raw: string | undefined): string | null =>
+    guest && (raw === undefined || raw.trim() === '' || raw === localpart) ? null : names.nameFrom(target, raw);
   const name = nameOf(asString(content['displayname']) ?? asString(prev?.['displayname']));
   const actor = names.name(sender);
   const self = sender === target;
-  const made = (transition: MembershipTransition, text: string): MembershipChange => ({
+  // A reason is shown for what someone decided (left, invited, removed…), not for joining or renaming.
+  const reason = membership === 'join' ? undefined : asString(content['reason']) || undefined;
+  const made = (transition: MembershipTransition, kind: MemberLine['kind'], member = name, newName?: string | null): MembershipChange => ({
     userId: target,
     name,
-    anonymous: name === GUEST,
-    text: text.charAt(0).toUpperCase() + text.slice(1),
+    line: { kind, member, actor, ...(newName ? { newName } : {}), ...(reason ? { reason } : {}) },
     transition,
   });
   switch (membership) {
     case 'join': {
-      if (prevMembership !== 'join') return made('joined', `${name} joined`);
+      if (prevMembership !== 'join') return made('joined', 'joined');
       const oldName = asString(prev?.['displayname']);
       const newName = asString(content['displayname']);
       if (oldName !== newName) {
-        if (newName === undefined) return made('renamed', `${nameOf(oldName)} removed their display name`);
-        if (oldName === undefined) return made('renamed', `${nameOf(undefined)} set their display name to ${name}`);
-        return made('renamed', `${nameOf(oldName)} changed their name to ${name}`);
+        if (newName === undefined) return made('renamed', 'display-name-removed', nameOf(oldName));
+        if (oldName === undefined) return made('renamed', 'display-name-set', nameOf(undefined), name);
+        return made('renamed', 'display-name-changed', nameOf(oldName), name);
       }
-      if (prev?.['avatar_url'] !== content['avatar_url']) return made('avatar', `${name} changed their avatar`);
+      if (prev?.['avatar_url'] !== content['avatar_url']) return made('avatar', 'avatar-changed');
       return null;
     }
     case 'invite':
-      return made('invited', withReason(`${actor} invited ${name}`, content));
+      return made('invited', 'invited');
     case 'ban':
-      return made('banned', withReason(`${actor} banned ${name}`, content));
+      return made('banned', 'banned');
     case 'knock':
-      return made('knocked', withReason(`${name} asked to join`, content));
+      return made('knocked', 'knocked');
     case 'leave':
-      if (self) {
-        return prevMembership === 'invite'
-          ? made('rejected', withReason(`${name} rejected the invitation`, content))
-          : made('left', withReason(`${name} left`, content));
-      }
-      if (prevMembership === 'ban') return made('unbanned', withReason(`${actor} unbanned ${name}`, content));
-      if (prevMembership === 'invite') return made('withdrawn', withReason(`${actor} withdrew ${name}'s invitation`, content));
-      return made('removed', withReason(`${actor} removed ${name}`, content));
+      if (self) return prevMembership === 'invite' ? made('rejected', 'rejected-invitation') : made('left', 'left');
+      if (prevMembership === 'ban') return made('unbanned', 'unbanned');
+      if (prevMembership === 'invite') return made('withdrawn', 'invitation-withdrawn');
+      return made('removed', 'removed');
     default:
       return undefined;
   }
@@ -284,13 +275,13 @@ const PAIRS: Readonly<Record<string, MembershipStepKind>> = {
  * guests who chose no name are counted, never named.
  */
 export function membershipGroups(changes: readonly MembershipChange[]): MembershipGroup[] {
-  const people = new Map<string, { name: string; guest: boolean; transitions: MembershipTransition[] }>();
+  const people = new Map<string, { name: string | null; guest: boolean; transitions: MembershipTransition[] }>();
   for (const change of changes) {
     const person = people.get(change.userId);
     if (person) {
       person.name = change.name;
       person.transitions.push(change.transition);
-    } else people.set(change.userId, { name: change.name, guest: change.anonymous, transitions: [change.transition] });
+    } else people.set(change.userId, { name: change.name, guest: change.name === null, transitions: [change.transition] });
   }
   const groups = new Map<string, { steps: MembershipStep[]; names: string[]; guests: number }>();
   for (const person of people.values()) {
@@ -298,7 +289,7 @@ export function membershipGroups(changes: readonly MembershipChange[]): Membersh
     const key = did.map((step) => `${step.kind} ${String(step.times)}`).join(',');
     const group = groups.get(key) ?? { steps: did, names: [], guests: 0 };
     groups.set(key, group);
-    if (person.guest) group.guests += 1;
+    if (person.guest || person.name === null) group.guests += 1;
     else group.names.push(person.name);
   }
   return [...groups.values()];

@@ -206,7 +206,8 @@ export type MessageTrust = 'verified' | 'unverified' | 'unverified-device' | 'id
 
 /**
  * Membership and room changes, as one compact line. Consecutive membership changes are one notice ("Alice and 3
- * others joined") whose `summary` holds it as groups (no `text`) and keeps each change; the room's set-up is not shown.
+ * others joined") whose `summary` holds it as groups (no `line`) and keeps each change; the room's set-up is not
+ * shown. Lines are data (who, what, old and new values): the elements word them in the reader's language.
  */
 export interface NoticeItem {
   readonly kind: 'notice';
@@ -214,10 +215,74 @@ export interface NoticeItem {
   readonly key: string;
   readonly eventId: string;
   readonly timestamp: number;
-  /** The line of one change ("Alice joined"); empty for a summary, which its `summary.groups` describe. */
-  readonly text: string;
+  /** The one change it shows ("Alice joined", "Bob changed the topic to …"); absent for a summary. */
+  readonly line?: NoticeLine;
   /** Present when the line sums up more than one membership change. */
   readonly summary?: MembershipSummary;
+}
+
+/** A notice's one change: of a member, or of the room. */
+export type NoticeLine = MemberLine | RoomLine;
+
+/**
+ * What one membership change says, with `member` (the member it is about, as named before the change; `null`
+ * for a guest who chose no name) and `actor` (who made it, for invitations, bans and removals):
+ * `joined`, `left`, `knocked` (asked to join), `rejected-invitation`, `avatar-changed`, `display-name-set`,
+ * `display-name-changed` (to `newName`), `display-name-removed`, `invited`, `banned`, `unbanned`,
+ * `invitation-withdrawn`, `removed`; `reason` when one was given.
+ */
+export interface MemberLine {
+  readonly kind:
+    | 'joined'
+    | 'left'
+    | 'knocked'
+    | 'rejected-invitation'
+    | 'avatar-changed'
+    | 'display-name-set'
+    | 'display-name-changed'
+    | 'display-name-removed'
+    | 'invited'
+    | 'banned'
+    | 'unbanned'
+    | 'invitation-withdrawn'
+    | 'removed';
+  readonly member: string | null;
+  readonly actor: string;
+  /** The name the member chose (`display-name-set`, `display-name-changed`). */
+  readonly newName?: string;
+  readonly reason?: string;
+}
+
+/** A change of the room by `actor`: its name, topic, avatar, encryption, who may join, power levels, its replacement. */
+export type RoomLine =
+  | { readonly kind: 'room-renamed'; readonly actor: string; readonly name: string }
+  | { readonly kind: 'topic-changed'; readonly actor: string; readonly topic: string }
+  | { readonly kind: 'power-levels-changed'; readonly actor: string; readonly changes: readonly PowerLevelChange[] }
+  | {
+      readonly kind:
+        | 'room-name-removed'
+        | 'topic-removed'
+        | 'room-avatar-changed'
+        | 'room-avatar-removed'
+        | 'encryption-enabled'
+        | 'room-made-public'
+        | 'room-made-invite-only'
+        | 'join-rule-changed'
+        | 'room-replaced';
+      readonly actor: string;
+    };
+
+/** A member's power level moved: from one role to another. */
+export interface PowerLevelChange {
+  readonly member: string;
+  readonly from: PowerRole;
+  readonly to: PowerRole;
+}
+
+/** A power level as a role: `admin` (100), `moderator` (50), `default` (the room's default), else `custom` with its level. */
+export interface PowerRole {
+  readonly role: 'admin' | 'moderator' | 'default' | 'custom';
+  readonly level: number;
 }
 
 /** One membership change, as a summary reads it. */
@@ -248,20 +313,23 @@ export interface MembershipSummary {
   /** The summary line as data, worded by the elements in the reader's language: its groups, in order. */
   readonly groups: readonly MembershipGroup[];
   /** Each change as its own line ("Alice joined", "Bob left: moving on"), oldest first. */
-  readonly lines: readonly string[];
+  readonly lines: readonly MemberLine[];
   /** Who the changes are about, each once, in order of first appearance; guests who chose no name are not listed. */
   readonly names: readonly string[];
   /** The events summed up, oldest first. */
   readonly eventIds: readonly string[];
 }
 
-/** An event the client cannot render (malformed content): a placeholder, never a crash. */
+/**
+ * An event the client cannot render: a placeholder, never a crash. `reason`: `malformed` (broken content), or
+ * `attachment-loading` (an attachment on a path that cannot fetch media, until the engine takes over).
+ */
 export interface PlaceholderItem {
   readonly kind: 'placeholder';
   readonly key: string;
   readonly eventId: string;
   readonly timestamp: number;
-  readonly text: string;
+  readonly reason: 'malformed' | 'attachment-loading';
 }
 
 export interface DaySeparatorItem {

@@ -3,6 +3,7 @@ import { memberMessage } from '../i18n/member-error.ts';
 import { html, nothing, svg, type ReactiveController, type TemplateResult } from 'lit';
 import type { MessageItem, OmniErrorInfo, RoomSnapshot, SessionView } from '@omnisocial/core';
 import type { OmniView } from '../base/omni-view.ts';
+import { cannotSendText } from '../components/composer/cannot-send.ts';
 import { ComposerController } from '../components/composer/composer.ts';
 import { ModerationController } from '../components/moderation/moderation.ts';
 import { describeErrorState, renderErrorState, type ErrorStateNoun } from '../components/room/error-state.ts';
@@ -323,7 +324,7 @@ export class RoomViewController implements ReactiveController {
     ${this.moderation.renderStandingOr(snapshot, () =>
       this.composer.render({
         canSend: snapshot.canSend,
-        ...(snapshot.cannotSendReason ? { cannotSendReason: snapshot.cannotSendReason } : {}),
+        ...(snapshot.cannotSendReason ? { cannotSendReason: cannotSendText(snapshot.cannotSendReason) } : {}),
         draftKey,
         items: snapshot.items,
         encrypted: snapshot.encrypted,

@@ -2,6 +2,7 @@ import { msg } from '@lit/localize';
 import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
 import type { MessageItem, RoomSnapshot, SessionView, ThreadHandle } from '@omnisocial/core';
 import type { OmniView } from '../base/omni-view.ts';
+import { cannotSendText } from '../components/composer/cannot-send.ts';
 import '../components/thread/define.ts';
 import type { OmniThread } from '../components/thread/omni-thread.ts';
 import type { TimelineController } from '../components/timeline/timeline.ts';
@@ -116,7 +117,7 @@ export class ThreadPanelController implements ReactiveController {
       aria-label=${msg('Thread')}
       .handle=${handle}
       .canSend=${snapshot.canSend}
-      .cannotSendReason=${snapshot.cannotSendReason}
+      .cannotSendReason=${cannotSendText(snapshot.cannotSendReason)}
       .encrypted=${snapshot.encrypted}
       .mentionRoom=${snapshot.permissions?.notifyRoom === true}
       .draftKey=${`${draftKey}|thread|${rootId}`}

@@ -1,14 +1,7 @@
 import { msg, str } from '@lit/localize';
 import { memberMessage } from '../../i18n/member-error.ts';
 import { html, nothing, type TemplateResult } from 'lit';
-import {
-  displayUrl,
-  POST_MEMBERS_ONLY_TEXT,
-  PostView,
-  type PostRoomTarget,
-  type PostViewSnapshot,
-  type RoomSnapshot,
-} from '@omnisocial/core';
+import { displayUrl, PostView, type PostRoomTarget, type PostViewSnapshot, type RoomSnapshot } from '@omnisocial/core';
 import { OmniView } from '../../base/omni-view.ts';
 import { applyFallbacks, litProperties } from '../../base/view-properties.ts';
 import { chatAttributes } from '../../loader/attributes.ts';
@@ -23,6 +16,8 @@ import { moderationStyles } from '../moderation/moderation.styles.ts';
 import { timelineStyles } from '../timeline/timeline.styles.ts';
 import { chatStyles } from './omni-chat.styles.ts';
 import { renderCommentSort, type CommentSort } from '../thread/comments.ts';
+
+const membersOnlyText = (): string => msg('Sign in to read and join the discussion.');
 
 /**
  * The discussion of one post of the site, in a room of the site's homeserver found through the post's
@@ -176,11 +171,11 @@ export class OmniChatView extends OmniView {
       case 'loading':
         return html`<p class="notice" role="status">${msg('Loading the discussion…')}</p>`;
       case 'members-only':
-        return this.#renderMembersOnly(view.reason, view.revoked);
+        return this.#renderMembersOnly(view.roomRefused, view.revoked);
       case 'session':
         return this.#view.renderStatus(view.state, this.homeserver, {
           loading: msg('Loading the discussion…'),
-          signInPrompt: POST_MEMBERS_ONLY_TEXT,
+          signInPrompt: membersOnlyText(),
         });
       case 'error':
         return this.#view.renderError(view.error, this.homeserver);
@@ -192,11 +187,13 @@ export class OmniChatView extends OmniView {
   }
 
   /** The post's title and what keeps the visitor out, with a sign-in form that offers no guest access. */
-  #renderMembersOnly(reason: string, revoked: boolean): TemplateResult {
+  #renderMembersOnly(roomRefused: boolean, revoked: boolean): TemplateResult {
     return html`
       ${this.#view.renderHeader(this.homeserver, { name: this.#name(), detail: this.postUrl, encrypted: !this.open })}
       ${revoked ? html`<p class="notice" role="status">${msg('You were signed out.')}</p>` : nothing}
-      <p class="notice">${reason}</p>
+      <p class="notice">
+        ${roomRefused ? msg('Only members can read this discussion. Sign in to read it and take part.') : membersOnlyText()}
+      </p>
       <div class="sign-in">
         <slot name="sign-in">
           <omni-sign-in homeserver=${this.#view.homeserverFor(this.homeserver)} theme=${this.#view.theme.resolved} no-guest></omni-sign-in>

@@ -1,5 +1,6 @@
 import { msg } from '@lit/localize';
 import { html, nothing, type TemplateResult } from 'lit';
+import { commandDescription, commandUsage } from './command-texts.ts';
 import { commandsAt, insertMention, mentionQueryAt, type ComposerCommand, type MemberInfo, type MentionQuery } from '@omnisocial/core';
 
 /** What the suggestion list needs of its composer. */
@@ -135,7 +136,7 @@ export class ComposerSuggestions {
           this.#option(
             index,
             () => this.#pickCommand(command),
-            html`<span class="name">${command.usage}</span> <span class="id">${command.description}</span>`,
+            html`<span class="name">${commandUsage(command)}</span> <span class="id">${commandDescription(command)}</span>`,
           ),
         )}
       </ul>`;

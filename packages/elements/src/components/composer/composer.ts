@@ -14,6 +14,7 @@ import {
   type OutgoingMessage,
 } from '@omnisocial/core';
 import { drafting, sanitizer } from '../../base/lazy-module.ts';
+import { draftRefusal } from './command-texts.ts';
 import { ComposerAttachments } from './composer-attachments.ts';
 import { ComposerDrafting } from './composer-drafting.ts';
 import type { ComposerActions, ComposerView } from './composer-types.ts';
@@ -393,7 +394,8 @@ export class ComposerController implements ReactiveController {
     // What the member typed while Markdown's parser loaded stays in the composer, after this text.
     const typedSince = textarea.value !== text;
     // Nothing that cannot go out leaves the composer: the text stays for the member to fix.
-    const refusal = draft.kind === 'invalid' ? draft.reason : sizeRefusal(this.#contentOf(draft.message), view.encrypted ?? false)?.message;
+    const tooLarge = draft.kind === 'invalid' ? undefined : sizeRefusal(this.#contentOf(draft.message), view.encrypted ?? false);
+    const refusal = draft.kind === 'invalid' ? draftRefusal(draft) : tooLarge && memberMessage(tooLarge, tooLarge.message);
     if (draft.kind === 'invalid' || refusal !== undefined) {
       if (typedSince) textarea.value = `${text}\n${textarea.value}`;
       this.#error = refusal;

@@ -10,6 +10,7 @@ import { avatar, type LoadMedia } from './message-media.ts';
 import { renderReactions, renderReceipts } from './message-reactions.ts';
 import { renderDecryptRetry, renderSendFailure, renderSendStatus, renderSharedBy, renderTrustShield } from './message-state.ts';
 import { avatarColour, initials, isLongMessage, MEDIA_TYPES } from './message-text.ts';
+import { noticeLineText } from './notice-line.ts';
 import { membershipSummaryText } from './membership-summary.ts';
 import { renderThreadSummary } from '../thread/thread-summary.ts';
 
@@ -57,11 +58,11 @@ function revealOpened(event: Event): void {
  * demand, into the changes it stands for: a native disclosure, which keyboards and screen readers know.
  */
 export function renderNotice(item: NoticeItem): TemplateResult {
-  if (!item.summary) return html`<p class="line" part="notice" data-key=${item.key}>${item.text}</p>`;
+  if (!item.summary) return html`<p class="line" part="notice" data-key=${item.key}>${item.line ? noticeLineText(item.line) : ''}</p>`;
   return html`<details class="line notice-summary" part="notice" data-key=${item.key} @toggle=${revealOpened}>
     <summary>${membershipSummaryText(item.summary.groups)}</summary>
     <ul class="notice-changes">
-      ${item.summary.lines.map((line) => html`<li>${line}</li>`)}
+      ${item.summary.lines.map((line) => html`<li>${noticeLineText(line)}</li>`)}
     </ul>
   </details>`;
 }

@@ -246,10 +246,10 @@ describe('timeline (plain snapshot data)', () => {
   it('renders day separators, the read marker, notices, placeholders, typing and receipts; accessible in light and dark', async () => {
     const items: TimelineItem[] = [
       { kind: 'day', key: 'd1', timestamp: start },
-      { kind: 'notice', key: 'n1', eventId: '$n1', timestamp: start, text: 'Bob joined the room' },
+      { kind: 'notice', key: 'n1', eventId: '$n1', timestamp: start, line: { kind: 'joined', member: 'Bob', actor: 'Bob' } },
       message(1, { readBy: [alice, bob, { userId: '@c:x', displayName: 'Carol' }, { userId: '@d:x', displayName: 'Dan' }] }),
       { kind: 'read-marker', key: 'rm' },
-      { kind: 'placeholder', key: 'p1', eventId: '$p1', timestamp: start, text: 'This message cannot be shown' },
+      { kind: 'placeholder', key: 'p1', eventId: '$p1', timestamp: start, reason: 'malformed' },
       message(2, { reactions: [{ key: '👍', count: 2, senders: ['Alice', 'Bob'], ownEventId: '$r' }], edited: true }),
       message(3, { redacted: true }),
       message(4, { status: 'failed', own: true, sender: alice, eventId: undefined }),
@@ -258,8 +258,8 @@ describe('timeline (plain snapshot data)', () => {
     const root = el.shadowRoot!;
     expect(root.querySelector('.day')?.textContent).to.match(/2024/);
     expect(root.querySelector('.read-marker')?.textContent).to.include('New messages');
-    expect(root.querySelector('.line')?.textContent).to.include('Bob joined the room');
-    expect(root.querySelector('.placeholder')?.textContent).to.include('cannot be shown');
+    expect(root.querySelector('.line')?.textContent).to.include('Bob joined');
+    expect(root.querySelector('.placeholder')?.textContent).to.include('This message could not be displayed.');
     expect(root.querySelector('.typing')?.textContent).to.equal('Bob is typing…');
     expect(root.querySelector('.typing')?.getAttribute('aria-live')).to.equal('polite');
     expect(root.querySelector('.receipts')?.textContent).to.include('Seen by Alice, Bob, Carol and Dan');

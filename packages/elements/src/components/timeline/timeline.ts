@@ -7,6 +7,7 @@ import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import type { MemberInfo, MessageItem, RoomMember, TimelineItem } from '@omnisocial/core';
 import { compactKeyedFlow, keyedFlow } from './keyed-flow.ts';
 import { listNames, renderMessageTile, renderNotice, type LinkPreviewSource, type TileModeration } from '../message-tile/message-tile.ts';
+import { placeholderText } from '../message-tile/notice-line.ts';
 import { TimelineAnchor } from './timeline-anchor.ts';
 import { TimelineAnnouncer } from './timeline-announcer.ts';
 import { TimelineDom, type TimelineActions, type TimelineView } from './timeline-dom.ts';
@@ -261,7 +262,7 @@ export class TimelineController implements ReactiveController {
       case 'notice':
         return renderNotice(item);
       case 'placeholder':
-        return html`<p class="line placeholder" part="placeholder" data-key=${item.key}>${item.text}</p>`;
+        return html`<p class="line placeholder" part="placeholder" data-key=${item.key}>${placeholderText(item.reason)}</p>`;
     }
   }
 
