@@ -46,9 +46,12 @@ function asEvents(value: unknown): Json[] {
 
 async function call(account: PeekAccount, path: string, signal?: AbortSignal): Promise<{ status: number; body: Json }> {
   signal?.throwIfAborted();
-  return callHomeserver(account.homeserverUrl, 'GET', path, undefined, (input, init) =>
+  const response = await callHomeserver(account.homeserverUrl, 'GET', path, undefined, (input, init) =>
     fetch(input, { ...init, headers: { Authorization: `Bearer ${account.accessToken}` }, ...(signal ? { signal } : {}) }),
   );
+  // Aborted while the body was read: the answer is cut, not empty, and must not be taken for one.
+  signal?.throwIfAborted();
+  return response;
 }
 
 function refused(response: { status: number; body: Json }): OmniError {
@@ -284,9 +287,12 @@ async function pollOnce(peek: RoomPeek, timeout: number, signal: AbortSignal): P
   if (!pagedOnly.has(homeserverUrl)) {
     const path = `/_matrix/client/v3/events?room_id=${encodeURIComponent(peek.roomId)}&timeout=${String(timeout)}&from=${from}`;
     const response = await call(peek.account, path, signal);
-    // A 200 without an `end` token is a stub, not peeking (Dendrite 0.13.8 answers every `/events` at once
-    // with an empty chunk and `end: ""`): following it would poll in a tight loop and never see anything.
-    const stub = response.status === 200 && (typeof response.body['end'] !== 'string' || response.body['end'] === '');
+    // A 200 with a chunk but without an `end` token is a stub, not peeking (Dendrite 0.13.8 answers every
+    // `/events` at once with an empty chunk and `end: ""`): following it would poll in a tight loop and never
+    // see anything. A body that is not an answer at all (cut short, not JSON) is a failed poll, tried again.
+    const answered = response.status === 200 && Array.isArray(response.body['chunk']);
+    if (response.status === 200 && !answered) throw refused(response);
+    const stub = answered && (typeof response.body['end'] !== 'string' || response.body['end'] === '');
     const unsupported = stub || response.status === 404 || response.status === 405 || response.body['errcode'] === 'M_UNRECOGNIZED';
     if (!unsupported) return { ...response, paged: false };
     pagedOnly.add(homeserverUrl);
