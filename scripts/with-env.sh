@@ -12,6 +12,8 @@ if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.mod
     echo "omni: pnpm install failed; check network access to the npm registry and rerun." >&2
     exit 1
   }
+  # An install that changed nothing leaves the marker as it was: mark it current, or every command installs again.
+  touch node_modules/.modules.yaml
 fi
 
 PATH="$root/node_modules/.bin:$PATH"

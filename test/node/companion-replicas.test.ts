@@ -95,6 +95,7 @@ describe('two companion replicas share one PostgreSQL (real Synapse, application
   let proxy: { route: Route; server: Server };
   let alice: Peer;
   let room: string;
+  const stoppers: Array<() => Promise<unknown>> = [];
 
   const marker = (eventId: string, status: string): Promise<Record<string, unknown>> =>
     until(async () => {
@@ -120,11 +121,20 @@ describe('two companion replicas share one PostgreSQL (real Synapse, application
   };
 
   before(async () => {
-    [site, postgres] = await Promise.all([
-      startSite({ posts: [{ id: 'replicated', open: true }], moderation: { abuse: ABUSE } }),
-      startPostgres(),
+    const started = await Promise.allSettled([
+      startSite({ posts: [{ id: 'replicated', open: true }], moderation: { abuse: ABUSE } }).then((value) => {
+        site = value;
+        stoppers.push(() => value.stop());
+      }),
+      startPostgres().then((value) => {
+        postgres = value;
+        stoppers.push(() => value.stop());
+      }),
     ]);
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
     dir = await mkdtemp(path.join(tmpdir(), 'omni-replicas-'));
+    const made = dir;
+    stoppers.push(() => rm(made, { recursive: true, force: true }));
     // Every replica runs with the same registration (its tokens) and the same site secret.
     const registrationFile = path.join(dir, 'registration.yaml');
     await writeFile(registrationFile, JSON.stringify(site.companion.registration));
@@ -142,23 +152,29 @@ describe('two companion replicas share one PostgreSQL (real Synapse, application
         posts: { list: [{ id: 'replicated', open: true }] },
       });
     [one, two] = await Promise.all([startCompanion(config()), startCompanion(config())]);
+    const replicas = [one, two];
+    stoppers.push(() => Promise.all(replicas.map((replica) => replica.stop())));
     // The single companion startSite began with leaves; the proxy takes its URL, where Synapse sends.
     await site.stopCompanion();
     proxy = await startProxy(Number(new URL(site.companion.registration.url).port), () => ({
       one: one.appServiceUrl,
       two: two.appServiceUrl,
     }));
+    const server = proxy.server;
+    stoppers.push(async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    });
     alice = await site.homeserver.registerUser({ username: 'alice', displayName: 'Alice' });
     room = await alice.resolveAlias(postRoomAlias('replicated', { serverName: 'localhost' }));
     await alice.joinRoom(room);
   });
 
+  // Stops what the set-up started, last first, also when it failed half-way: a PostgreSQL left running would keep
+  // this file's process, and the whole run, waiting.
   after(async () => {
-    await Promise.all([one.stop(), two.stop()]);
-    await new Promise<void>((resolve) => proxy.server.close(() => resolve()));
-    proxy.server.closeAllConnections();
-    await Promise.all([site.stop(), postgres.stop()]);
-    await rm(dir, { recursive: true, force: true });
+    for (const stop of stoppers.reverse()) await stop();
   });
 
   test('a first message held by replica one is listed and released through replica two', async () => {

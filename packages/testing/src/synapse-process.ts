@@ -7,7 +7,11 @@ import { rmSync } from 'node:fs';
 import { open, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 
-const READY_TIMEOUT_MS = 60_000;
+/**
+ * Synapse answers in 3-6 s on a quiet machine; at a load average of 20 on two cores its Python imports alone took over
+ * 60 s (an empty log at the deadline), so the bound is generous. It only matters when a start is stuck.
+ */
+const READY_TIMEOUT_MS = 180_000;
 const READY_POLL_MS = 100;
 const STOP_GRACE_MS = 10_000;
 

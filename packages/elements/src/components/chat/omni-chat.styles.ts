@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { linkButton } from '../../theme/link-button.styles.ts';
 
 /** What the post chat adds to the room's styles: its height and the guest invitation. */
 export const chatStyles = css`
@@ -23,13 +24,7 @@ export const chatStyles = css`
 
   .invite button,
   .empty button {
-    font: inherit;
-    border: none;
-    background: none;
-    padding: 0;
-    color: var(--_color-accent);
-    text-decoration: underline;
-    cursor: pointer;
+    ${linkButton}
   }
 
   .comment-sort {

@@ -26,6 +26,29 @@ const card = lazyModule(() => import('./link-preview-card.ts'));
 const known = new Map<string, LinkPreview | null>();
 /** Thumbnails that could not be shown, so a re-created card does not keep a box for them. */
 const thumbnails = new Map<string, string | null>();
+
+/** One observer for every tile of the page: what each watched tile does once it comes on screen. */
+const watched = new WeakMap<Element, () => void>();
+let viewport: IntersectionObserver | undefined;
+
+function whenOnScreen(target: Element, then: () => void): void {
+  viewport ??= new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      const callback = watched.get(entry.target);
+      stopWatching(entry.target);
+      callback?.();
+    }
+  });
+  watched.set(target, then);
+  viewport.observe(target);
+}
+
+function stopWatching(target: Element): void {
+  watched.delete(target);
+  viewport?.unobserve(target);
+}
+
 /** Cards the member closed this page, by message and URL. */
 const dismissed = new Set<string>();
 
@@ -40,7 +63,6 @@ class LinkPreviewDirective extends AsyncDirective {
   #source: LinkPreviewSource | undefined;
   #tab = -1;
   #state: State = 'waiting';
-  #observer: IntersectionObserver | undefined;
   #target: Element | undefined;
   #parent: Node | undefined;
 
@@ -81,20 +103,17 @@ class LinkPreviewDirective extends AsyncDirective {
   /** Asks for the preview once the tile is on screen: the timeline renders some tiles the reader never sees. */
   #observe(parent: Node): void {
     const target = parent instanceof Element ? parent : undefined;
-    if (!target || (this.#observer && this.#target === target)) return;
+    if (!target || this.#target === target) return;
     this.#stopObserving();
     this.#target = target;
-    this.#observer = new IntersectionObserver((entries) => {
-      if (!entries.some((entry) => entry.isIntersecting)) return;
-      this.#stopObserving();
+    whenOnScreen(target, () => {
+      this.#target = undefined;
       void this.#load();
     });
-    this.#observer.observe(target);
   }
 
   #stopObserving(): void {
-    this.#observer?.disconnect();
-    this.#observer = undefined;
+    if (this.#target) stopWatching(this.#target);
     this.#target = undefined;
   }
 

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { linkButton } from '../../theme/link-button.styles.ts';
 
 /**
  * The thread panel's own frame: a column (header, log, composer) on the room's surface. Its colours and
@@ -42,13 +43,7 @@ export const threadStyles = css`
   }
 
   .invite button {
-    font: inherit;
-    border: none;
-    background: none;
-    padding: 0;
-    color: var(--_color-accent);
-    text-decoration: underline;
-    cursor: pointer;
+    ${linkButton}
   }
 
   .thread-count {
