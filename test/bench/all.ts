@@ -43,7 +43,7 @@ let sizes: (BuildSizes & Partial<EntrySizes> & { buildS: number }) | undefined;
 const LIMIT_S: Record<string, number> = {
   sizes: 300,
   sync: 600,
-  peers: 600,
+  peers: 900,
   churn: 400,
   feed: 600,
   crypto: 600,
