@@ -30,7 +30,7 @@ import { homeserverImplausible, ratioOf } from './peers/plausible.ts';
 import { buildBenchPages } from './static.ts';
 import { serveApp, type AppServer } from './peers/app-server.ts';
 import { contextHeap } from './peers/heap.ts';
-import { ratioSpread, spreadOf, type Spread } from './peers/spread.ts';
+import { ratioSpread, spreadOf, type Spread } from '../support/peers-spread.ts';
 import { arr, check, info, num, obj, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -278,11 +278,11 @@ export async function runPeersBench(shared?: Homeserver): Promise<void> {
       '',
       `Side by side — one room (${String(HISTORY)} messages), member in ${String(OTHER_ROOMS + 1)} rooms, cold context, password login; median (min–max) of ${String(RUNS)} runs`,
       '',
-      '  client     cpu   first message ms   app bytes KB    settled KB   homeserver KB   hs requests   JS heap KB (page + workers)',
+      '  client     cpu     first message ms       app bytes KB         settled KB      homeserver KB   hs requests   JS heap KB (page + workers)',
       ...results.map((r) => {
         const s = r.spread;
         const workers = Number.isFinite(s.workers.max) && s.workers.max > 0 ? ` incl. ${String(s.workers.max)} worker(s)` : '';
-        return `  ${r.client.padEnd(9)}  ${`${String(r.throttle)}×`.padStart(3)}   ${withSpread(s.firstMessageMs, msOnly).padStart(16)}   ${withSpread(s.appBytes, kbOnly).padStart(12)}   ${withSpread(s.appBytesSettled, kbOnly).padStart(11)}   ${(r.homeserverNotMeasured ? 'not measured' : withSpread(s.homeserverBytes, kbOnly)).padStart(13)}   ${withSpread(s.homeserverRequests, String).padStart(11)}   ${withSpread(s.heapBytes, kbOnly)}${workers}${r.error ? `  error: ${r.error}` : ''}`;
+        return `  ${r.client.padEnd(9)}  ${`${String(r.throttle)}×`.padStart(3)}   ${withSpread(s.firstMessageMs, msOnly).padStart(20)}   ${withSpread(s.appBytes, kbOnly).padStart(18)}   ${withSpread(s.appBytesSettled, kbOnly).padStart(18)}   ${(r.homeserverNotMeasured ? 'not measured' : withSpread(s.homeserverBytes, kbOnly)).padStart(18)}   ${withSpread(s.homeserverRequests, String).padStart(11)}   ${withSpread(s.heapBytes, kbOnly)}${workers}${r.error ? `  error: ${r.error}` : ''}`;
       }),
       '',
       '  app bytes: sent by the static server for requests that arrived before the first message was painted; settled: all it',
@@ -354,8 +354,20 @@ export function peersFigures(peers: Json): { figures: Figure[]; ratios: Figure[]
           key === 'homeserverBytes' && typeof figures['homeserverNotMeasured'] === 'string' ? figures['homeserverNotMeasured'] : undefined;
         const result = ratioOf(num(oursMedian[key]), num(theirMedian[key]), { ours: why(ours), theirs: why(theirs) });
         const value = 'value' in result ? result.value : undefined;
+        // The lowest and highest ratio any of our runs and any of theirs give, beside the ratio of the medians.
+        const spreadOfKey = (figures: Json): Json => obj(obj(figures['spread'])[key]);
+        const [oursMin, oursMax, theirMin, theirMax] = [
+          num(spreadOfKey(ours)['min']),
+          num(spreadOfKey(ours)['max']),
+          num(spreadOfKey(theirs)['min']),
+          num(spreadOfKey(theirs)['max']),
+        ];
+        const range =
+          value !== undefined && oursMin && oursMax && theirMin && theirMax
+            ? ` [${(oursMin / theirMax).toFixed(2)}–${(oursMax / theirMin).toFixed(2)}]`
+            : '';
         ratios.push({
-          figure: `ours / ${label}: ${what}, ${String(throttle)}× CPU${'notMeasured' in result ? ` — not measured: ${result.notMeasured}` : ''}${typeof theirs['error'] === 'string' ? ` (their error: ${theirs['error']})` : ''}`,
+          figure: `ours / ${label}: ${what}, ${String(throttle)}× CPU${range}${'notMeasured' in result ? ` — not measured: ${result.notMeasured}` : ''}${typeof theirs['error'] === 'string' ? ` (their error: ${theirs['error']})` : ''}`,
           value,
           unit: '×',
           target: '< 1',

@@ -1,7 +1,7 @@
 /** The side-by-side benchmark's spread of a figure over its runs, and the range of a ratio of two such figures. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ratioSpread, spreadOf } from '../bench/peers/spread.ts';
+import { ratioSpread, spreadOf } from '../support/peers-spread.ts';
 
 test('median, min–max and quartiles of the finite runs; a run without the figure is left out', () => {
   assert.deepEqual(spreadOf([30, 10, Number.NaN, 50, 20, 40]), { n: 5, median: 30, min: 10, max: 50, q1: 20, q3: 40 });

@@ -2,7 +2,7 @@
  * A figure over several runs: its median and its spread (min–max and the interquartile range), and the ratio of two
  * such figures with the range it can take given both spreads.
  */
-import { median, percentile } from '../stats.ts';
+import { median, percentile } from './stats.ts';
 
 export interface Spread {
   n: number;
