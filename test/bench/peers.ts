@@ -7,10 +7,14 @@
  *  - peer: hydrogen-view-sdk, set up as its README shows (Platform with olm, Client, RoomViewModel, TimelineView).
  *
  * Each run is a fresh browser context (cold: empty caches and storage) that logs in with a password and
- * stops at the first frame showing the room's latest message. Figures per client: time to that frame,
- * bytes fetched (application files, uncompressed as a static server without compression sends them / homeserver response bodies), homeserver requests (not counting CORS preflights), JS heap after GC. The member has
- * joined OTHER_ROOMS other rooms with some history, as a real account has. Prints medians and the ratios
- * ours / baseline and ours / peer, and writes bench-results/peers.json.
+ * stops at the first frame showing the room's latest message. Figures per client: time to that frame;
+ * application bytes as the static server sent them (uncompressed, every worker's fetches included) for requests
+ * that arrived before that frame, and all it sent by the time the heap is read ("settled"); homeserver response
+ * bodies and requests (not counting CORS preflights); JS heap after GC of the page and of every dedicated, shared
+ * and service worker of its context (peers/heap.ts). The member has joined OTHER_ROOMS other rooms with some
+ * history, as a real account has. Prints each figure's median (min–max) over the runs and the ratios ours /
+ * baseline and ours / peer with the range the runs give, and writes bench-results/peers.json (every run, and each
+ * figure's median, min, max and quartiles).
  *
  * Homeserver bytes are counted at a loopback proxy that stands for the homeserver's public address: it names
  * itself where Synapse names its base URL (well-known, login), or Hydrogen, which follows well-known, would
