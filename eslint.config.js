@@ -33,6 +33,7 @@ export default tseslint.config(
     ignores: [
       '**/*.test.ts',
       'packages/core/src/session/{engine,auth,sdk-logger}.ts',
+      'packages/core/src/sdk.ts',
       'packages/core/src/sync/sync.ts',
       'packages/core/src/rooms/**',
       'packages/core/src/threads/thread-{model,events}.ts',

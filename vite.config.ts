@@ -97,9 +97,28 @@ const plainDynamicImports: Plugin = {
   renderChunk: (code) => (code.includes('__vitePreload') ? code.replaceAll('__vitePreload', '__omniLoad') : null),
 };
 
+/**
+ * Core's `import … from 'matrix-js-sdk'` resolves to packages/core/src/sdk.ts, which imports the SDK's own modules
+ * instead of its index: the index carries the widget client (matrix-widget-api) and the legacy crypto store, which no
+ * page of ours runs but every page would download before its first message. Builds only: the dev server pre-bundles
+ * the SDK as one dependency, and deep imports beside it would be second copies of its classes.
+ */
+const coreSdk = fileURLToPath(new URL('./packages/core/src/sdk.ts', import.meta.url));
+const coreSource = fileURLToPath(new URL('./packages/core/src/', import.meta.url));
+const narrowSdk: Plugin = {
+  name: 'omni:core-sdk-modules',
+  apply: 'build',
+  enforce: 'pre',
+  resolveId: {
+    filter: { id: /^matrix-js-sdk$/ },
+    handler: (source, importer) =>
+      source === 'matrix-js-sdk' && importer?.startsWith(coreSource) && importer !== coreSdk ? coreSdk : null,
+  },
+};
+
 export default defineConfig(({ command, mode }) => ({
   base: './',
-  plugins: [plainDynamicImports],
+  plugins: [plainDynamicImports, narrowSdk],
   ...(command === 'build' ? { build: buildOptions(mode) } : {}),
   define: {
     // matrix-js-sdk and its dependencies read process.env.NODE_ENV, which browsers do not have.

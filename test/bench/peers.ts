@@ -7,10 +7,14 @@
  *  - peer: hydrogen-view-sdk, set up as its README shows (Platform with olm, Client, RoomViewModel, TimelineView).
  *
  * Each run is a fresh browser context (cold: empty caches and storage) that logs in with a password and
- * stops at the first frame showing the room's latest message. Figures per client: time to that frame,
- * bytes fetched (application files, uncompressed as a static server without compression sends them / homeserver response bodies), homeserver requests (not counting CORS preflights), JS heap after GC. The member has
- * joined OTHER_ROOMS other rooms with some history, as a real account has. Prints medians and the ratios
- * ours / baseline and ours / peer, and writes bench-results/peers.json.
+ * stops at the first frame showing the room's latest message. Figures per client: time to that frame;
+ * application bytes as the static server sent them (uncompressed, every worker's fetches included) for requests
+ * that arrived before that frame, and all it sent by the time the heap is read ("settled"); homeserver response
+ * bodies and requests (not counting CORS preflights); JS heap after GC of the page and of every dedicated, shared
+ * and service worker of its context (peers/heap.ts). The member has joined OTHER_ROOMS other rooms with some
+ * history, as a real account has. Prints each figure's median (min–max) over the runs and the ratios ours /
+ * baseline and ours / peer with the range the runs give, and writes bench-results/peers.json (every run, and each
+ * figure's median, min, max and quartiles).
  *
  * Homeserver bytes are counted at a loopback proxy that stands for the homeserver's public address: it names
  * itself where Synapse names its base URL (well-known, login), or Hydrogen, which follows well-known, would
@@ -27,8 +31,10 @@ import { launchChromium } from '../support/chromium.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import type { PeerResult } from './peers/measure.ts';
 import { homeserverImplausible, ratioOf } from './peers/plausible.ts';
-import { buildBenchPages, serveStatic } from './static.ts';
-import { median } from './stats.ts';
+import { buildBenchPages } from './static.ts';
+import { serveApp, type AppServer } from './peers/app-server.ts';
+import { contextHeap } from './peers/heap.ts';
+import { ratioSpread, spreadOf, type Spread } from '../support/peers-spread.ts';
 import { arr, check, info, num, obj, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -49,17 +55,38 @@ const TRACE = process.env['OMNI_BENCH_PEER_TRACE'] === '1';
 
 interface RunFigures {
   firstMessageMs: number;
+  /** Application files the static server sent for requests that arrived before the first message was painted. */
   appBytes: number;
+  /** All application files sent by the time the heap is read (what loads after the first message included). */
+  appBytesSettled: number;
   homeserverBytes: number;
   homeserverRequests: number;
+  /** The page's heap and every worker's of its browser context, after garbage collection. */
   heapBytes: number;
+  /** The page's own heap alone. */
+  pageHeapBytes: number;
+  /** How many workers (dedicated, shared, service) the heap figure includes. */
+  workers: number;
 }
+
+const FIGURES = [
+  'firstMessageMs',
+  'appBytes',
+  'appBytesSettled',
+  'homeserverBytes',
+  'homeserverRequests',
+  'heapBytes',
+  'pageHeapBytes',
+  'workers',
+] as const;
 
 interface ClientFigures {
   client: Client;
   throttle: number;
   runs: RunFigures[];
   median: RunFigures;
+  /** Median, min–max and interquartile range of each figure over the runs. */
+  spread: Record<keyof RunFigures, Spread>;
   error?: string;
   /** Why the homeserver figures are not this client's real traffic; they are then left out (NaN, null in JSON). */
   homeserverNotMeasured?: string;
@@ -81,6 +108,7 @@ async function addHydrogenServiceWorker(): Promise<void> {
 async function runOnce(
   browser: Browser,
   pageUrl: string,
+  app: AppServer,
   proxy: FaultProxy,
   origins: Origins,
   marker: string,
@@ -88,9 +116,8 @@ async function runOnce(
 ): Promise<RunFigures & { error?: string; homeserverNotMeasured?: string }> {
   const context = await browser.newContext({ viewport: { width: 900, height: 900 } });
   // Context events include the service worker's requests (Hydrogen's worker fetches for its page);
-  // page events alone would miss them.
-  let appBytes = 0;
-  const sizes: Promise<void>[] = [];
+  // page events alone would miss them. Application bytes are counted at the static server instead, which
+  // sees the requests of every worker too.
   const direct: string[] = [];
   const trace: string[] = [];
   context.on('request', (request) => {
@@ -99,27 +126,21 @@ async function runOnce(
     if (TRACE) trace.push(`    ${from.padEnd(14)} ${request.method().padEnd(7)} ${url.split('?')[0] ?? url}`);
     if (url.startsWith(origins.direct)) direct.push(`${request.method()} ${new URL(url).pathname} from the ${from}`);
   });
-  // Application files: each transfer from the static server once. A page request a service worker
-  // answered is not a transfer; the worker's own fetch behind it is.
-  context.on('requestfinished', (request) => {
-    if (!request.url().startsWith(origins.app)) return;
-    sizes.push(
-      request.response().then(async (response) => {
-        if (response?.fromServiceWorker()) return;
-        const size = await request.sizes();
-        // Chromium reports no body size for a service worker's own script (Hydrogen's sw.js); the static
-        // server's content-length is the body it sent.
-        const body = size.responseBodySize > 0 ? size.responseBodySize : Number((await response?.allHeaders())?.['content-length'] ?? 0);
-        appBytes += body + size.responseHeadersSize;
-        if (TRACE)
-          trace.push(`    app bytes      ${String(body + size.responseHeadersSize).padStart(7)} ${request.url().split('?')[0] ?? ''}`);
-      }),
-    );
-  });
   const page: Page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   if (throttle > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
   proxy.clearLog();
+  app.clearLog();
+  const none = {
+    firstMessageMs: Number.NaN,
+    appBytes: Number.NaN,
+    appBytesSettled: Number.NaN,
+    homeserverBytes: Number.NaN,
+    homeserverRequests: Number.NaN,
+    heapBytes: Number.NaN,
+    pageHeapBytes: Number.NaN,
+    workers: Number.NaN,
+  };
   try {
     await page.goto(pageUrl);
     const settled = await page
@@ -128,20 +149,22 @@ async function runOnce(
         () => true,
         () => false,
       );
-    if (!settled) {
-      const none = { firstMessageMs: Number.NaN, appBytes: Number.NaN, homeserverBytes: Number.NaN, homeserverRequests: Number.NaN };
-      return { ...none, heapBytes: Number.NaN, error: 'nothing painted within 60 s' };
-    }
+    if (!settled) return { ...none, error: 'nothing painted within 60 s' };
     const homeserverBytes = proxy.forwardedBytes();
     const proxied = proxy.log().filter((entry) => entry.method !== 'OPTIONS');
     const result = await page.evaluate(() => window.peerResult as PeerResult);
-    await cdp.send('HeapProfiler.collectGarbage');
-    const heap = await cdp.send('Runtime.getHeapUsage');
-    await Promise.allSettled(sizes);
+    const heap = await contextHeap(browser, cdp);
+    const paintedAt = result.timeOrigin + result.firstMessageMs;
+    const sent = app.log();
+    const before = sent.filter((entry) => entry.at <= paintedAt);
     if (TRACE) {
       const atProxy = proxied.map((entry) => `    proxy          ${entry.method.padEnd(7)} ${entry.path.split('?')[0] ?? entry.path}`);
+      const served = sent.map(
+        (entry) => `    app ${entry.at <= paintedAt ? 'before' : 'after '}     ${String(entry.bytes).padStart(8)} ${entry.path}`,
+      );
+      const workers = heap.workers.map((w) => `    ${w.type.padEnd(14)} ${kb(w.usedBytes).padStart(8)} ${w.url.split('?')[0] ?? w.url}`);
       process.stdout.write(
-        `  ${pageUrl.split('?')[0] ?? ''}: requests seen in the browser\n${trace.join('\n')}\n  at the proxy (${String(homeserverBytes)} bytes)\n${atProxy.join('\n')}\n`,
+        `  ${pageUrl.split('?')[0] ?? ''}: requests seen in the browser\n${trace.join('\n')}\n  served (before/after the first message)\n${served.join('\n')}\n  at the proxy (${String(homeserverBytes)} bytes)\n${atProxy.join('\n')}\n  heap: page ${kb(heap.pageBytes)}\n${workers.join('\n')}\n`,
       );
     }
     const notMeasured = homeserverImplausible({
@@ -152,10 +175,13 @@ async function runOnce(
     });
     return {
       firstMessageMs: result.firstMessageMs,
-      appBytes,
+      appBytes: before.reduce((sum, entry) => sum + entry.bytes, 0),
+      appBytesSettled: sent.reduce((sum, entry) => sum + entry.bytes, 0),
       homeserverBytes: notMeasured ? Number.NaN : homeserverBytes,
       homeserverRequests: notMeasured ? Number.NaN : proxied.length,
-      heapBytes: heap.usedSize,
+      heapBytes: heap.totalBytes,
+      pageHeapBytes: heap.pageBytes,
+      workers: heap.workers.length,
       ...(result.error ? { error: result.error } : {}),
       ...(notMeasured ? { homeserverNotMeasured: notMeasured } : {}),
     };
@@ -166,9 +192,17 @@ async function runOnce(
 
 const kb = (bytes: number): string => (Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(0)} KB` : '—');
 const ms = (value: number): string => (Number.isFinite(value) ? `${Math.round(value)} ms` : '—');
-const ratio = (ours: number, theirs: number, why?: { ours?: string; theirs?: string }): string => {
-  const r = ratioOf(ours, theirs, why);
-  return 'value' in r ? r.value.toFixed(2) : 'not measured';
+/** "median (min–max)" of a figure, each value shown by `show`. */
+const withSpread = (s: Spread, show: (value: number) => string): string =>
+  Number.isFinite(s.median) ? `${show(s.median)} (${show(s.min)}–${show(s.max)})` : '—';
+const kbOnly = (bytes: number): string => (bytes / 1024).toFixed(0);
+const msOnly = (value: number): string => String(Math.round(value));
+/** "median (low–high)" of ours / theirs, or why there is none. */
+const ratioWithSpread = (ours: Spread, theirs: Spread, why?: { ours?: string; theirs?: string }): string => {
+  const r = ratioOf(ours.median, theirs.median, why);
+  if (!('value' in r)) return 'not measured';
+  const range = ratioSpread(ours, theirs);
+  return `${range.median.toFixed(2)} (${range.low.toFixed(2)}–${range.high.toFixed(2)})`;
 };
 
 /** Runs the scenario against `shared` (left running) or a Synapse of its own. */
@@ -176,7 +210,7 @@ export async function runPeersBench(shared?: Homeserver): Promise<void> {
   let own: Homeserver | undefined;
   const started = Date.now();
   let browser: Browser | undefined;
-  let server: Awaited<ReturnType<typeof serveStatic>> | undefined;
+  let server: AppServer | undefined;
   let proxy: FaultProxy | undefined;
   try {
     process.stdout.write('omni bench peers: building the three pages for production…\n');
@@ -185,7 +219,7 @@ export async function runPeersBench(shared?: Homeserver): Promise<void> {
       CLIENTS.map((client) => `test/bench/peers/${client}.html`),
     );
     await addHydrogenServiceWorker();
-    server = await serveStatic(outDir);
+    server = await serveApp(outDir);
     process.stdout.write('omni bench peers: starting Synapse and seeding…\n');
     const homeserver = shared ?? (own = await startSynapse({ bench: true }));
     // The proxy stands for the homeserver's public address, so a client that follows well-known stays behind it.
@@ -211,29 +245,29 @@ export async function runPeersBench(shared?: Homeserver): Promise<void> {
         const query = new URLSearchParams({ hs: proxy.baseUrl, user: member.username, password: member.password, room: roomId, marker });
         const pageUrl = `${server.origin}/test/bench/peers/${client}.html?${query.toString()}`;
         // One unmeasured visit so the OS file cache and Chromium's compiled-code cache do not favour whoever runs first.
-        await runOnce(browser, pageUrl, proxy, origins, marker, 1);
+        await runOnce(browser, pageUrl, server, proxy, origins, marker, 1);
         const runs: RunFigures[] = [];
         let error: string | undefined;
         let homeserverNotMeasured: string | undefined;
         for (let run = 0; run < RUNS; run += 1) {
-          const figures = await runOnce(browser, pageUrl, proxy, origins, marker, throttle);
+          const figures = await runOnce(browser, pageUrl, server, proxy, origins, marker, throttle);
           if (figures.error) error = figures.error;
           else runs.push(figures);
           if (figures.homeserverNotMeasured) homeserverNotMeasured ??= figures.homeserverNotMeasured;
         }
-        const pick = (key: keyof RunFigures): number => median(runs.map((r) => r[key]));
+        // One run with traffic past the proxy makes the others' homeserver figures suspect too.
+        const suspect = (key: keyof RunFigures): boolean =>
+          homeserverNotMeasured !== undefined && (key === 'homeserverBytes' || key === 'homeserverRequests');
+        const spread = Object.fromEntries(FIGURES.map((key) => [key, spreadOf(suspect(key) ? [] : runs.map((r) => r[key]))])) as Record<
+          keyof RunFigures,
+          Spread
+        >;
         const entry: ClientFigures = {
           client,
           throttle,
           runs,
-          median: {
-            firstMessageMs: pick('firstMessageMs'),
-            appBytes: pick('appBytes'),
-            // One run with traffic past the proxy makes the others' figures suspect too.
-            homeserverBytes: homeserverNotMeasured ? Number.NaN : pick('homeserverBytes'),
-            homeserverRequests: homeserverNotMeasured ? Number.NaN : pick('homeserverRequests'),
-            heapBytes: pick('heapBytes'),
-          },
+          median: Object.fromEntries(FIGURES.map((key) => [key, spread[key].median])) as unknown as RunFigures,
+          spread,
           ...(error ? { error } : {}),
           ...(homeserverNotMeasured ? { homeserverNotMeasured } : {}),
         };
@@ -246,24 +280,29 @@ export async function runPeersBench(shared?: Homeserver): Promise<void> {
 
     const lines = [
       '',
-      `Side by side — one room (${String(HISTORY)} messages), member in ${String(OTHER_ROOMS + 1)} rooms, cold context, password login, median of ${String(RUNS)}`,
+      `Side by side — one room (${String(HISTORY)} messages), member in ${String(OTHER_ROOMS + 1)} rooms, cold context, password login; median (min–max) of ${String(RUNS)} runs`,
       '',
-      '  client     cpu   first message   app bytes   homeserver bytes   hs requests   JS heap',
-      ...results.map(
-        (r) =>
-          `  ${r.client.padEnd(9)}  ${`${String(r.throttle)}×`.padStart(3)}   ${ms(r.median.firstMessageMs).padStart(13)}   ${kb(r.median.appBytes).padStart(9)}   ${(r.homeserverNotMeasured ? 'not measured' : kb(r.median.homeserverBytes)).padStart(16)}   ${(Number.isFinite(r.median.homeserverRequests) ? String(r.median.homeserverRequests) : '—').padStart(11)}   ${kb(r.median.heapBytes).padStart(7)}${r.error ? `  error: ${r.error}` : ''}`,
-      ),
+      '  client     cpu     first message ms       app bytes KB         settled KB      homeserver KB   hs requests   JS heap KB (page + workers)',
+      ...results.map((r) => {
+        const s = r.spread;
+        const workers = Number.isFinite(s.workers.max) && s.workers.max > 0 ? ` incl. ${String(s.workers.max)} worker(s)` : '';
+        return `  ${r.client.padEnd(9)}  ${`${String(r.throttle)}×`.padStart(3)}   ${withSpread(s.firstMessageMs, msOnly).padStart(20)}   ${withSpread(s.appBytes, kbOnly).padStart(18)}   ${withSpread(s.appBytesSettled, kbOnly).padStart(18)}   ${(r.homeserverNotMeasured ? 'not measured' : withSpread(s.homeserverBytes, kbOnly)).padStart(18)}   ${withSpread(s.homeserverRequests, String).padStart(11)}   ${withSpread(s.heapBytes, kbOnly)}${workers}${r.error ? `  error: ${r.error}` : ''}`;
+      }),
       '',
-      '  ratios (ours / theirs; below 1 means ours is smaller or faster)',
-      '  vs         cpu   first message   app bytes   homeserver bytes   JS heap',
+      '  app bytes: sent by the static server for requests that arrived before the first message was painted; settled: all it',
+      '  sent by the time the heap was read. JS heap: the page and every dedicated, shared and service worker of its context.',
+      '',
+      '  ratios ours / theirs: median (lowest–highest over the runs); below 1 means ours is smaller or faster',
+      '  vs         cpu   first message        app bytes            homeserver bytes     JS heap',
     ];
     for (const throttle of THROTTLES) {
       const ours = results.find((r) => r.client === 'omni' && r.throttle === throttle);
       for (const other of ['baseline', 'hydrogen'] as const) {
         const theirs = results.find((r) => r.client === other && r.throttle === throttle);
         if (!ours || !theirs) continue;
+        const why = { ours: ours.homeserverNotMeasured, theirs: theirs.homeserverNotMeasured };
         lines.push(
-          `  ${other.padEnd(9)}  ${`${String(throttle)}×`.padStart(3)}   ${ratio(ours.median.firstMessageMs, theirs.median.firstMessageMs).padStart(13)}   ${ratio(ours.median.appBytes, theirs.median.appBytes).padStart(9)}   ${ratio(ours.median.homeserverBytes, theirs.median.homeserverBytes, { ours: ours.homeserverNotMeasured, theirs: theirs.homeserverNotMeasured }).padStart(16)}   ${ratio(ours.median.heapBytes, theirs.median.heapBytes).padStart(7)}`,
+          `  ${other.padEnd(9)}  ${`${String(throttle)}×`.padStart(3)}   ${ratioWithSpread(ours.spread.firstMessageMs, theirs.spread.firstMessageMs).padEnd(19)}  ${ratioWithSpread(ours.spread.appBytes, theirs.spread.appBytes).padEnd(19)}  ${ratioWithSpread(ours.spread.homeserverBytes, theirs.spread.homeserverBytes, why).padEnd(19)}  ${ratioWithSpread(ours.spread.heapBytes, theirs.spread.heapBytes)}`,
         );
       }
     }
@@ -319,8 +358,20 @@ export function peersFigures(peers: Json): { figures: Figure[]; ratios: Figure[]
           key === 'homeserverBytes' && typeof figures['homeserverNotMeasured'] === 'string' ? figures['homeserverNotMeasured'] : undefined;
         const result = ratioOf(num(oursMedian[key]), num(theirMedian[key]), { ours: why(ours), theirs: why(theirs) });
         const value = 'value' in result ? result.value : undefined;
+        // The lowest and highest ratio any of our runs and any of theirs give, beside the ratio of the medians.
+        const spreadOfKey = (figures: Json): Json => obj(obj(figures['spread'])[key]);
+        const [oursMin, oursMax, theirMin, theirMax] = [
+          num(spreadOfKey(ours)['min']),
+          num(spreadOfKey(ours)['max']),
+          num(spreadOfKey(theirs)['min']),
+          num(spreadOfKey(theirs)['max']),
+        ];
+        const range =
+          value !== undefined && oursMin && oursMax && theirMin && theirMax
+            ? ` [${(oursMin / theirMax).toFixed(2)}–${(oursMax / theirMin).toFixed(2)}]`
+            : '';
         ratios.push({
-          figure: `ours / ${label}: ${what}, ${String(throttle)}× CPU${'notMeasured' in result ? ` — not measured: ${result.notMeasured}` : ''}${typeof theirs['error'] === 'string' ? ` (their error: ${theirs['error']})` : ''}`,
+          figure: `ours / ${label}: ${what}, ${String(throttle)}× CPU${range}${'notMeasured' in result ? ` — not measured: ${result.notMeasured}` : ''}${typeof theirs['error'] === 'string' ? ` (their error: ${theirs['error']})` : ''}`,
           value,
           unit: '×',
           target: '< 1',

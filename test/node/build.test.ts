@@ -23,7 +23,8 @@ import {
   staticClosure as closureOf,
   type Manifest,
 } from '../support/build.ts';
-import { ENGINE_BUDGET, LOADER_BUDGET, LOCALE_BUDGET } from './budgets.ts';
+import { firstMessageFiles } from '../support/first-message.ts';
+import { ENGINE_BUDGET, FIRST_MESSAGE_BUDGET, LOADER_BUDGET, LOCALE_BUDGET } from './budgets.ts';
 
 /** How long the page is watched for requests it must not make (a window with no event to wait for). */
 const NOTHING_MORE_WINDOW_MS = 1_500;
@@ -95,6 +96,16 @@ describe('the build', () => {
     assert.ok(
       size <= ENGINE_BUDGET,
       `the engine chunk (${files(engineKeys()).join(', ')}) weighs ${String(size)} B gzip, over its ${String(ENGINE_BUDGET)} B budget`,
+    );
+  });
+
+  test(`what loads before an <omni-room>'s first message stays within ${String(FIRST_MESSAGE_BUDGET)} B uncompressed`, async (t) => {
+    const files = await firstMessageFiles(manifest);
+    const total = files.reduce((sum, f) => sum + f.bytes, 0);
+    t.diagnostic(`before the first message: ${String(total)} B (${String(files.reduce((sum, f) => sum + f.gzipBytes, 0))} B gzip)`);
+    assert.ok(
+      total <= FIRST_MESSAGE_BUDGET,
+      `${String(total)} B before the first message, over the ${String(FIRST_MESSAGE_BUDGET)} B budget: ${files.map((f) => `${f.file} ${String(f.bytes)}`).join(', ')}`,
     );
   });
 

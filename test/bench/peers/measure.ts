@@ -15,6 +15,8 @@ export interface PeerParams {
 export interface PeerResult {
   /** ms from navigation start to the first frame showing the marker. */
   firstMessageMs: number;
+  /** `performance.timeOrigin`: the first message's wall-clock time is timeOrigin + firstMessageMs. */
+  timeOrigin: number;
   error?: string;
 }
 
@@ -54,10 +56,14 @@ export function whenPainted(marker: string, visibleText: () => string): Promise<
 export function report(run: () => Promise<number>): void {
   run().then(
     (firstMessageMs) => {
-      window.peerResult = { firstMessageMs };
+      window.peerResult = { firstMessageMs, timeOrigin: performance.timeOrigin };
     },
     (error: unknown) => {
-      window.peerResult = { firstMessageMs: Number.NaN, error: error instanceof Error ? error.message : String(error) };
+      window.peerResult = {
+        firstMessageMs: Number.NaN,
+        timeOrigin: performance.timeOrigin,
+        error: error instanceof Error ? error.message : String(error),
+      };
     },
   );
 }
