@@ -169,15 +169,22 @@ describe('expiring tokens', { skip: dendriteSkip('tokenExpiry', homeserverImplem
     const fresh = await w.hs.login(w.alice.username, w.alice.password);
     await signInWithPassword(page, fresh);
     await timeline(page).getByText('hello from bob').waitFor(TIMEOUT);
-    const refreshes: string[] = [];
+    const refreshes: number[] = [];
     page.on('request', (request) => {
-      if (request.url().endsWith('/_matrix/client/v3/refresh')) refreshes.push(request.url());
+      if (request.url().endsWith('/_matrix/client/v3/refresh')) refreshes.push(Date.now());
     });
     await page.waitForTimeout(REFRESHABLE_S * 1_000 + PAST_EXPIRY_MS);
     for (const body of ['after expiry 1', 'after expiry 2', 'after expiry 3']) await send(page, body);
     const bob = await w.hs.login(w.bob.username, w.bob.password);
     await bob.waitForMessage(w.roomId, (e) => e.content['body'] === 'after expiry 3', 20_000);
-    assert.equal(refreshes.length, 1, `expected one refresh, saw ${refreshes.length}`);
+    assert.ok(refreshes.length >= 1, 'the token was never refreshed');
+    // One refresh for all the requests that failed together. On a slow machine the three sends can outlast the new
+    // token's 4 s too, and its expiry is refreshed again: each refresh comes only after the token before it expired.
+    const gaps = refreshes.slice(1).map((at, index) => at - (refreshes[index] ?? at));
+    assert.ok(
+      gaps.every((gap) => gap >= REFRESHABLE_S * 1_000),
+      `refreshed ${String(refreshes.length)} times, ${gaps.map(String).join(', ')} ms apart: more than once for one expiry`,
+    );
     await context.close();
   });
 
