@@ -15,6 +15,7 @@ import { TimelineKeyboard } from './timeline-keyboard.ts';
 import { TimelineMenus } from './timeline-menus.ts';
 import { TimelinePagination } from './timeline-pagination.ts';
 import { TimelineReadMarker } from './timeline-read-marker.ts';
+import { placeChildrenInOneWalk } from './virtualizer-children.ts';
 
 export type { TimelineActions, TimelineView } from './timeline-dom.ts';
 
@@ -160,7 +161,10 @@ export class TimelineController implements ReactiveController {
     const log = this.log;
     const newLog = log !== this.#renderedLog;
     this.#renderedLog = log;
-    if (newLog) this.#observeSize(log);
+    if (newLog) {
+      this.#observeSize(log);
+      placeChildrenInOneWalk(this.#dom.virtualizer);
+    }
     if (items.length > 0 && (previous.length === 0 || newLog || !sharesItems(previous, items))) {
       // Another room (the host's `room` changed) or a log shown anew: it opens at its latest message,
       // whatever the member was doing in the one before.
