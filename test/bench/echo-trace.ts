@@ -101,6 +101,28 @@ async function readStream(cdp: CDPSession, handle: string): Promise<string> {
 
 /** Runs `send` `sends` times (each a real Enter and its echo shown) while tracing and profiling the page. */
 export async function traceEchoes(page: Page, sends: number, send: (i: number) => Promise<void>): Promise<EchoTrace> {
+  const { events, profile } = await traced(page, async () => {
+    for (let i = 0; i < sends; i += 1) await send(i);
+  });
+  return analyse(events, profile, 'keydown');
+}
+
+/** Traces and profiles the page while `during` runs; the windows are the main thread's tasks over 50 ms. */
+export async function traceLongTasks<T>(page: Page, during: () => Promise<T>): Promise<{ result: T; trace: EchoTrace | undefined }> {
+  let result: T | undefined;
+  const { events, profile } = await traced(page, async () => {
+    result = await during();
+  });
+  let trace: EchoTrace | undefined;
+  try {
+    trace = analyse(events, profile, 'long');
+  } catch {
+    trace = undefined;
+  }
+  return { result: result as T, trace };
+}
+
+async function traced(page: Page, during: () => Promise<void>): Promise<{ events: TraceEvent[]; profile: Profile }> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
@@ -117,26 +139,60 @@ export async function traceEchoes(page: Page, sends: number, send: (i: number) =
     },
   });
   await cdp.send('Profiler.start');
-  for (let i = 0; i < sends; i += 1) await send(i);
-  const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
-  await cdp.send('Tracing.end');
-  const raw = JSON.parse(await done) as TraceEvent[] | { traceEvents: TraceEvent[] };
-  await cdp.detach();
-  const events = Array.isArray(raw) ? raw : raw.traceEvents;
-  return analyse(events, profile);
+  try {
+    await during();
+  } finally {
+    const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
+    await cdp.send('Tracing.end');
+    const raw = JSON.parse(await done) as TraceEvent[] | { traceEvents: TraceEvent[] };
+    await cdp.detach();
+    traces.set(page, { events: Array.isArray(raw) ? raw : raw.traceEvents, profile });
+  }
+  const taken = traces.get(page);
+  traces.delete(page);
+  if (!taken) throw new Error('no trace');
+  return taken;
 }
 
-function analyse(all: readonly TraceEvent[], profile: Profile): EchoTrace {
+const traces = new Map<Page, { events: TraceEvent[]; profile: Profile }>();
+
+/** The page's main thread: the renderer thread named CrRendererMain that ran the most script. */
+function mainThread(all: readonly TraceEvent[]): { pid: number; tid: number } | undefined {
+  const names = all.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  let best: { pid: number; tid: number } | undefined;
+  let most = -1;
+  for (const thread of names) {
+    const busy = all
+      .filter((e) => e.pid === thread.pid && e.tid === thread.tid && e.name === 'FunctionCall')
+      .reduce((sum, e) => sum + (e.dur ?? 0), 0);
+    if (busy > most) {
+      most = busy;
+      best = { pid: thread.pid, tid: thread.tid };
+    }
+  }
+  return best;
+}
+
+function analyse(all: readonly TraceEvent[], profile: Profile, mode: 'keydown' | 'long'): EchoTrace {
   const keydowns = all.filter((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'keydown' && e.ph === 'X');
-  const first = keydowns[0];
+  const first = mode === 'keydown' ? keydowns[0] : mainThread(all);
   if (!first) throw new Error('echo trace: no keydown in the trace');
   const main = all.filter((e) => e.pid === first.pid && e.tid === first.tid && e.ph === 'X' && typeof e.dur === 'number');
   main.sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
   const commits = main.filter((e) => e.name === 'Commit' || e.name === 'Paint');
   const windows: Array<[number, number]> = [];
-  for (const key of keydowns) {
-    const frameEnd = commits.find((c) => c.ts > key.ts + (key.dur ?? 0));
-    if (frameEnd) windows.push([key.ts, frameEnd.ts + (frameEnd.dur ?? 0)]);
+  if (mode === 'keydown') {
+    for (const key of keydowns) {
+      const frameEnd = commits.find((c) => c.ts > key.ts + (key.dur ?? 0));
+      if (frameEnd) windows.push([key.ts, frameEnd.ts + (frameEnd.dur ?? 0)]);
+    }
+  } else {
+    for (const task of main) {
+      if ((task.name === 'ThreadControllerImpl::RunTask' || task.name === 'RunTask') && (task.dur ?? 0) > 50_000) {
+        const last = windows[windows.length - 1];
+        if (!last || task.ts >= last[1]) windows.push([task.ts, task.ts + (task.dur ?? 0)]);
+      }
+    }
   }
   const perKind: Record<string, number[]> = {};
   const perEvent = new Map<string, number[]>();
@@ -242,13 +298,16 @@ function analyse(all: readonly TraceEvent[], profile: Profile): EchoTrace {
 }
 
 /** The breakdown as lines for the bench's output. */
-export function describeEchoTrace(trace: EchoTrace): string[] {
+export function describeEchoTrace(
+  trace: EchoTrace,
+  what = 'echo trace ({sends} sends, medians; keydown dispatch → first frame committed)',
+): string[] {
   const kinds = Object.entries(trace.kinds)
     .sort((a, b) => b[1] - a[1])
     .map(([kind, value]) => `${kind} ${String(value)}`)
     .join(', ');
   return [
-    `  echo trace (${String(trace.sends)} sends, medians; keydown dispatch → first frame committed): window ${String(trace.windowMs)} ms — ${kinds} ms`,
+    `  ${what.replace('{sends}', String(trace.sends))}: window ${String(trace.windowMs)} ms — ${kinds} ms`,
     `    forced layouts/style recalcs from script per send: ${String(trace.forcedLayouts)} (${String(trace.forcedLayoutMs)} ms)`,
     `    trace events (self ms): ${trace.events.map(([name, value]) => `${name} ${String(value)}`).join(', ')}`,
     `    JS time with callees per send (ms): ${trace.inclusive.map(([name, value]) => `${name} ${String(value)}`).join('; ')}`,

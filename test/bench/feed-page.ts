@@ -101,6 +101,26 @@ function describe(node: Node | null): string {
 const rect = (r: DOMRectReadOnly): string =>
   `${String(Math.round(r.x))},${String(Math.round(r.y))} ${String(Math.round(r.width))}×${String(Math.round(r.height))}`;
 
+/** Elements (through shadow roots) whose box is `r` now: the browser exposes no node inside a shadow tree. */
+function at(r: DOMRectReadOnly): string {
+  const found: string[] = [];
+  const walk = (root: ParentNode): void => {
+    for (const el of root.querySelectorAll('*')) {
+      const box = el.getBoundingClientRect();
+      if (
+        Math.abs(box.x - r.x) < 1 &&
+        Math.abs(box.y - r.y) < 1 &&
+        Math.abs(box.width - r.width) < 1 &&
+        Math.abs(box.height - r.height) < 1
+      )
+        found.push(describe(el));
+      if (el.shadowRoot) walk(el.shadowRoot);
+    }
+  };
+  walk(document);
+  return found.join(' | ') || 'nothing';
+}
+
 let shift = 0;
 const shifts: ShiftRecord[] = [];
 interface LayoutShiftEntry extends PerformanceEntry {
@@ -115,7 +135,11 @@ new PerformanceObserver((list) => {
     shifts.push({
       value: entry.value,
       at: Math.round(entry.startTime),
-      sources: entry.sources.map((s) => ({ node: describe(s.node), from: rect(s.previousRect), to: rect(s.currentRect) })),
+      sources: entry.sources.map((s) => ({
+        node: s.node ? describe(s.node) : `(not exposed; now there: ${at(s.currentRect)})`,
+        from: rect(s.previousRect),
+        to: rect(s.currentRect),
+      })),
     });
   }
 }).observe({ type: 'layout-shift', buffered: true });
