@@ -413,6 +413,14 @@ const shots: Shot[] = [
     reach: (_world, person, element) => showsMessages(person, element),
   },
   {
+    file: 'chat-visitor-dark-390.png',
+    caption: 'The same with `theme="dark"` on a dark page, 390 px',
+    viewport: PHONE,
+    dark: true,
+    spec: (world) => ({ theme: 'dark', elements: openPost(world, { theme: 'dark' }).elements }),
+    reach: (_world, person, element) => showsMessages(person, element),
+  },
+  {
     file: 'chat-visitor-rtl-390.png',
     caption: 'The same on a right-to-left page (`dir="rtl"`), 390 px',
     viewport: PHONE,

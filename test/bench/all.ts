@@ -6,7 +6,7 @@
  * table and writes bench-results/<name>.json; the summary goes to bench-results/summary.json.
  *
  * Scenarios: sizes (pnpm build), sync (run.ts), peers, churn, threads (a thread of 500 replies), feed, crypto,
- * notifications, upload (upload-browser.ts), companion, counts, moderation (each its own Synapse with the site's
+ * notifications, upload (upload-browser.ts), busy (busy-room.ts: one room while 20 peers write), companion, counts, moderation (each its own Synapse with the site's
  * companion beside it), scale (its own PostgreSQL + workers deployment), sending (the 10,000-message history is
  * seeded last, so the other scenarios run on a small database). Each file runs alone too:
  * `node test/bench/<file>.ts`.
@@ -55,6 +55,7 @@ const LIMIT_S: Record<string, number> = {
   scale: 1800,
   threads: 600,
   upload: 400,
+  busy: 300,
 };
 /** How long the timed scenarios wait for a first seeding of the long history (`OMNI_BENCH_SEED_LIMIT_S`). */
 const SEED_LIMIT_S = Number(process.env['OMNI_BENCH_SEED_LIMIT_S'] ?? 1800);
@@ -86,6 +87,8 @@ const scenarios: Record<string, Scenario> = {
   counts: async () => (await import('./counts.ts')).runCountsBench(),
   notifications: async (hs) => (await import('./notifications.ts')).runNotificationsBench(hs),
   sending: async (hs) => (await import('./sending.ts')).runSendingBench(hs, history),
+  // One room open while 20 peers write in it (busy-room.ts).
+  busy: async (hs) => (await import('./busy-room.ts')).runBusyBench(hs),
   // Its own site (Synapse with the companion registered): the shared Synapse has no application service.
   upload: async (hs) => (await import('./upload-browser.ts')).runUploadBench(hs),
   moderation: async () => {
@@ -238,6 +241,7 @@ async function summarise(since: number, ran: readonly string[]): Promise<{ rows:
     ['sync', async (json) => (await import('./run.ts')).syncFigures(json)],
     ['crypto', async (json) => (await import('./crypto.ts')).cryptoFigures(json)],
     ['sending', async (json) => (await import('./sending.ts')).sendingFigures(json)],
+    ['busy', async (json) => (await import('./busy-room.ts')).busyFigures(json)],
     ['threads', async (json) => (await import('./threads.ts')).threadsFigures(json)],
     ['churn', async (json) => (await import('./churn.ts')).churnFigures(json)],
     ['companion', async (json) => (await import('./companion.ts')).companionFigures(json)],

@@ -16,10 +16,18 @@ export interface FeedBench {
   syncConnections(): number;
   /** Sum of layout-shift scores not caused by input (CLS as a page-lifetime sum). */
   layoutShift(): number;
+  /** Each layout shift counted: its score, when, and what moved (node, rectangles before and after). */
+  layoutShifts(): ShiftRecord[];
   /** Nodes of one element and its shadow tree. */
   nodesOf(index: number): number;
   /** Whether the views chunk (Lit, the views) or the engine chunk (matrix-js-sdk) was fetched. */
   engineLoaded(): boolean;
+}
+
+export interface ShiftRecord {
+  value: number;
+  at: number;
+  sources: Array<{ node: string; from: string; to: string }>;
 }
 
 declare global {
@@ -73,10 +81,66 @@ window.fetch = async (input, init) => {
   }
 };
 
+/** A node as a path through shadow roots: `omni-chat[post=…] > … > div.log`. */
+function describe(node: Node | null): string {
+  const parts: string[] = [];
+  for (let current: Node | null = node; current;) {
+    if (current instanceof Element) {
+      const post = current.getAttribute('post');
+      const key = current.getAttribute('data-key');
+      const part = current.getAttribute('part');
+      parts.unshift(
+        `${current.localName}${current.className && typeof current.className === 'string' ? `.${current.className.trim().replace(/\s+/g, '.')}` : ''}${post ? `[post=${post}]` : ''}${key ? `[key=${key.slice(0, 12)}]` : ''}${part ? `[part=${part}]` : ''}`,
+      );
+    } else if (current.nodeType === Node.TEXT_NODE) parts.unshift(`"${(current.textContent ?? '').slice(0, 24)}"`);
+    current = current.parentNode instanceof ShadowRoot ? current.parentNode.host : current.parentNode;
+    if (parts.length > 8) break;
+  }
+  return parts.join(' > ');
+}
+const rect = (r: DOMRectReadOnly): string =>
+  `${String(Math.round(r.x))},${String(Math.round(r.y))} ${String(Math.round(r.width))}×${String(Math.round(r.height))}`;
+
+/** Elements (through shadow roots) whose box is `r` now: the browser exposes no node inside a shadow tree. */
+function at(r: DOMRectReadOnly): string {
+  const found: string[] = [];
+  const walk = (root: ParentNode): void => {
+    for (const el of root.querySelectorAll('*')) {
+      const box = el.getBoundingClientRect();
+      if (
+        Math.abs(box.x - r.x) < 1 &&
+        Math.abs(box.y - r.y) < 1 &&
+        Math.abs(box.width - r.width) < 1 &&
+        Math.abs(box.height - r.height) < 1
+      )
+        found.push(describe(el));
+      if (el.shadowRoot) walk(el.shadowRoot);
+    }
+  };
+  walk(document);
+  return found.join(' | ') || 'nothing';
+}
+
 let shift = 0;
+const shifts: ShiftRecord[] = [];
+interface LayoutShiftEntry extends PerformanceEntry {
+  value: number;
+  hadRecentInput: boolean;
+  sources: ReadonlyArray<{ node: Node | null; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }>;
+}
 new PerformanceObserver((list) => {
-  for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
-    if (!entry.hadRecentInput) shift += entry.value;
+  for (const entry of list.getEntries() as LayoutShiftEntry[]) {
+    if (entry.hadRecentInput) continue;
+    shift += entry.value;
+    shifts.push({
+      value: entry.value,
+      at: Math.round(entry.startTime),
+      sources: entry.sources.map((s) => ({
+        node: s.node ? describe(s.node) : `(not exposed; now there: ${at(s.currentRect)})`,
+        from: rect(s.previousRect),
+        to: rect(s.currentRect),
+      })),
+    });
   }
 }).observe({ type: 'layout-shift', buffered: true });
 
@@ -104,6 +168,7 @@ window.feed = {
   },
   syncConnections: () => connections,
   layoutShift: () => shift,
+  layoutShifts: () => shifts,
   nodesOf: (index) => (chats[index] ? countNodes(chats[index]) : 0),
   engineLoaded: () => performance.getEntriesByType('resource').some((entry) => /\/(?:views|engine)-[^/]*\.js$/.test(entry.name)),
 };

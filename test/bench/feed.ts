@@ -154,6 +154,7 @@ export async function runFeedBench(shared?: Homeserver): Promise<void> {
     const heapAfter = await heapAfterGc(visit.cdp);
     const syncConnections = await visit.page.evaluate(() => (window as unknown as Window_).feed.syncConnections());
     const cls = await visit.page.evaluate(() => (window as unknown as Window_).feed.layoutShift());
+    const shifts = await visit.page.evaluate(() => (window as unknown as Window_).feed.layoutShifts());
     // A page of public posts never needs the crypto wasm.
     const wasmRequests = visit.wasmRequests();
     await visit.close();
@@ -180,6 +181,10 @@ export async function runFeedBench(shared?: Homeserver): Promise<void> {
       `    DOM nodes of a collapsed element ${String(collapsedNodes)}`,
       `    cumulative layout shift          ${cls.toFixed(4)} (target 0) ${ok(cls === 0)}`,
       `    crypto wasm requests             ${String(wasmRequests)} (target 0) ${ok(wasmRequests === 0)}`,
+      ...shifts.flatMap((s) => [
+        `    layout shift ${s.value.toFixed(5)} at ${String(s.at)} ms:`,
+        ...s.sources.map((source) => `      ${source.node}: ${source.from} → ${source.to}`),
+      ]),
       '',
     ];
     process.stdout.write(lines.join('\n'));
@@ -202,6 +207,7 @@ export async function runFeedBench(shared?: Homeserver): Promise<void> {
             heapPerElement,
             collapsedNodes,
             cls,
+            layoutShifts: shifts,
             wasmRequests,
           },
           durationS,

@@ -320,7 +320,22 @@ describe('<omni-chat-view> (the view of <omni-chat post>) against a real Synapse
     const prompt = root(el).querySelector('[part="sign-in-prompt"]');
     expect(prompt?.textContent).to.include('guest');
     const signInButton = [...(prompt?.querySelectorAll('button') ?? [])].find((b) => b.textContent.trim() === 'Sign in');
-    signInButton?.click();
+    // "reading" until the guest's session can send, then "writing": both lines share one cell, the other hidden, so
+    // the line is as wide as the wider of them and Sign in stays where it is when one replaces the other.
+    const line = prompt?.querySelector<HTMLElement>('.guest-line');
+    const [shown, reserved] = [...(line?.children ?? [])] as HTMLElement[];
+    if (!line || !shown || !reserved || !signInButton) throw new Error('no guest line with Sign in');
+    const lines = ['You are reading as a guest.', 'You are writing as a guest.'];
+    expect([shown.textContent, reserved.textContent].sort()).to.deep.equal(lines);
+    expect(reserved.getAttribute('aria-hidden')).to.equal('true');
+    expect(getComputedStyle(reserved).visibility).to.equal('hidden');
+    expect(line.getBoundingClientRect().width).to.be.at.least(
+      Math.max(shown.getBoundingClientRect().width, reserved.getBoundingClientRect().width) - 0.5,
+    );
+    const left = signInButton.getBoundingClientRect().left;
+    await waitUntil(() => shown.textContent === 'You are writing as a guest.', 'the guest cannot write', { timeout: TIMEOUT });
+    expect(signInButton.getBoundingClientRect().left).to.equal(left);
+    signInButton.click();
     await waitUntil(() => root(el).querySelector('omni-sign-in'), 'no sign-in form on demand');
     await expect(el).to.be.accessible();
 

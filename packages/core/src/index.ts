@@ -100,6 +100,7 @@ export type {
   TimelineItem,
 } from './timeline/timeline-types.ts';
 export * from './format/index.ts';
+export { afterPaint } from './outbox/outbox-wait.ts';
 export {
   inactiveSessionState,
   SessionView,

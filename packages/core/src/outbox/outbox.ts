@@ -36,7 +36,7 @@ import {
   type Entry,
 } from './outbox-entries.ts';
 import type { OutboxRequest, OutboxStorage, OutboxTransport, SendFailure, StoredOutboxEntry } from './outbox-types.ts';
-import { sleep } from './outbox-wait.ts';
+import { afterPaint, sleep } from './outbox-wait.ts';
 import { FileKeeper, uploadEntry } from './outbox-upload.ts';
 
 export type {
@@ -253,6 +253,8 @@ export class Outbox {
     // Files of entries sent, cancelled or handed over are let go after the entries that named them.
     const forget = this.#files.release(unsent);
     this.#saving = this.#saving
+      // The local echo's frame first: IndexedDB's write is milliseconds of the main thread.
+      .then(afterPaint)
       .then(() => this.#files.written())
       .then(() => this.#storage.save(snapshot))
       .then(forget)

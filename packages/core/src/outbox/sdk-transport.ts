@@ -10,6 +10,7 @@ import { classifySendFailure } from '../rooms/errors.ts';
 import type { RoomSession } from '../rooms/room-session.ts';
 import { Outbox, outboxStorage, type OutboxRequest, type OutboxTransport } from './outbox.ts';
 import { classifyUploadFailure } from './outbox-upload.ts';
+import { afterPaint } from './outbox-wait.ts';
 
 /** One outbox per client per room, shared by the room's models and outliving them (sending goes on). */
 const outboxes = new WeakMap<MatrixClient, Map<string, Outbox>>();
@@ -44,6 +45,8 @@ export function roomOutbox(session: Pick<RoomSession, 'client' | 'info'>, roomId
 export function sdkTransport(client: MatrixClient, roomId: string): OutboxTransport {
   return {
     async send(txnId: string, request: OutboxRequest): Promise<string> {
+      // The member's Enter shows the local echo in the next frame; the request and the SDK's echo come after it.
+      await afterPaint();
       const room = client.getRoom(roomId);
       // Unsent echoes of entries that are gone would make the SDK refuse this one ("blocked by other events").
       if (room) dropSdkEcho(client, room, (id) => id !== txnId);

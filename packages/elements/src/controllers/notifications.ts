@@ -29,6 +29,27 @@ function store(key: string, on: boolean): void {
 
 const supported = (): boolean => typeof Notification === 'function';
 
+let knownPermission: NotificationPermission | undefined;
+let watchingPermission = false;
+
+/**
+ * `Notification.permission`, which asks the browser process on each read (a synchronous round trip that
+ * took milliseconds of every render, the local echo's frame included): read once, and again after the
+ * member may have changed it (back to the page, or the Notify me button).
+ */
+function permission(): NotificationPermission {
+  if (!watchingPermission) {
+    watchingPermission = true;
+    const forget = (): void => {
+      knownPermission = undefined;
+    };
+    window.addEventListener('focus', forget);
+    document.addEventListener('visibilitychange', forget);
+  }
+  knownPermission ??= Notification.permission;
+  return knownPermission;
+}
+
 /** What a notification says, or undefined when the message does not call for one (not a DM, not a mention). */
 export function notificationFor(snapshot: RoomSnapshot, item: MessageItem, showText: boolean): { title: string; body: string } | undefined {
   if (item.own || item.redacted || (!snapshot.directWith && !item.mentionsMe)) return undefined;
@@ -83,7 +104,7 @@ export class NotificationsController {
   }
 
   #allowed(): boolean {
-    return supported() && Notification.permission === 'granted' && stored(NOTIFY_KEY);
+    return supported() && permission() === 'granted' && stored(NOTIFY_KEY);
   }
 
   #show(snapshot: RoomSnapshot, item: MessageItem): void {
@@ -105,8 +126,8 @@ export class NotificationsController {
   /** The header's controls for a signed-in member, where the browser has notifications. */
   renderControls(snapshot: RoomSnapshot, guest: boolean): TemplateResult | typeof nothing {
     if (!supported() || guest || snapshot.status !== 'ready') return nothing;
-    const denied = Notification.permission === 'denied';
-    const on = !denied && Notification.permission === 'granted' && stored(NOTIFY_KEY);
+    const denied = permission() === 'denied';
+    const on = !denied && permission() === 'granted' && stored(NOTIFY_KEY);
     const blocked = msg("Notifications are blocked for this site: allow them in the browser's settings.");
     return html`<button
         type="button"
@@ -137,13 +158,14 @@ export class NotificationsController {
   }
 
   readonly #toggle = async (): Promise<void> => {
-    if (!supported() || Notification.permission === 'denied') return;
-    if (stored(NOTIFY_KEY) && Notification.permission === 'granted') {
+    if (!supported() || permission() === 'denied') return;
+    if (stored(NOTIFY_KEY) && permission() === 'granted') {
       store(NOTIFY_KEY, false);
     } else {
       // Asked here, after the member pressed the button: browsers refuse (or quietly block) a prompt without a gesture.
-      const permission = Notification.permission === 'granted' ? 'granted' : await Notification.requestPermission();
-      store(NOTIFY_KEY, permission === 'granted');
+      const answer = permission() === 'granted' ? 'granted' : await Notification.requestPermission();
+      knownPermission = answer;
+      store(NOTIFY_KEY, answer === 'granted');
     }
     this.#host.requestUpdate();
   };

@@ -1,7 +1,7 @@
 import { msg, str } from '@lit/localize';
 import { memberMessage } from '../i18n/member-error.ts';
 import { html, nothing, svg, type ReactiveController, type TemplateResult } from 'lit';
-import type { MessageItem, OmniErrorInfo, RoomSnapshot, SessionView } from '@omnisocial/core';
+import { afterPaint, type MessageItem, type OmniErrorInfo, type RoomSnapshot, type SessionView } from '@omnisocial/core';
 import type { OmniView } from '../base/omni-view.ts';
 import { cannotSendText } from '../components/composer/cannot-send.ts';
 import { ComposerController } from '../components/composer/composer.ts';
@@ -98,6 +98,8 @@ export class RoomViewController implements ReactiveController {
   readonly #created: RoomViewOptions['created'];
   readonly #noun: ErrorStateNoun;
   #reportedError: OmniErrorInfo | undefined;
+  /** The typing notices told so far (see `setTyping` below). */
+  #typingTold: Promise<void> = Promise.resolve();
   #reportedSession = '';
   #reportedCreated: string | undefined;
   #reportedUnread = 0;
@@ -135,7 +137,11 @@ export class RoomViewController implements ReactiveController {
     this.composer = new ComposerController(host, () => ({
       send: (body, replyTo) => this.room.send(body, replyTo ? { replyTo } : undefined),
       edit: (eventId, body) => this.room.edit(eventId, body),
-      setTyping: (typing) => this.room.setTyping(typing),
+      // After the frame that shows the keystroke or the sent message (a request is milliseconds of the main
+      // thread), in the order the composer told them.
+      setTyping: (typing) => {
+        this.#typingTold = this.#typingTold.then(afterPaint).then(() => this.room.setTyping(typing));
+      },
       searchMembers: (query) => this.room.searchMembers(query, 8),
       checkAttachment: (file) =>
         options.files

@@ -18,6 +18,18 @@ export const chatStyles = css`
     color: var(--_color-text-muted);
   }
 
+  .guest-line {
+    display: inline-grid;
+  }
+
+  .guest-line > span {
+    grid-area: 1 / 1;
+  }
+
+  .guest-line > .reserved {
+    visibility: hidden;
+  }
+
   .empty p {
     margin: 0 0 var(--_space-s);
   }

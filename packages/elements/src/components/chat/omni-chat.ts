@@ -253,7 +253,7 @@ export class OmniChatView extends OmniView {
       ${
         guest && !showSignIn
           ? html`<p class="invite" part="sign-in-prompt">
-              ${snapshot.canSend ? msg('You are writing as a guest.') : msg('You are reading as a guest.')}
+              ${guestLine(snapshot.canSend)}
               <button type="button" @click=${this.#onShowSignIn}>${msg('Sign in')}</button>
             </p>`
           : nothing
@@ -264,4 +264,17 @@ export class OmniChatView extends OmniView {
   readonly #onShowSignIn = (): void => {
     this.#post.showSignIn();
   };
+}
+
+/**
+ * "You are reading as a guest." until the guest's session can send, then "You are writing as a guest.": both
+ * lines take the same cell, the other one hidden, so the line is as wide as the wider of them and the button
+ * after it does not move when one replaces the other (a layout shift).
+ */
+function guestLine(canSend: boolean): TemplateResult {
+  const writing = msg('You are writing as a guest.');
+  const reading = msg('You are reading as a guest.');
+  return html`<span class="guest-line"
+    ><span>${canSend ? writing : reading}</span><span class="reserved" aria-hidden="true">${canSend ? reading : writing}</span></span
+  >`;
 }

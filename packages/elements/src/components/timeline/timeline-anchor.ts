@@ -105,9 +105,12 @@ export class TimelineAnchor {
   /** Scrolls to the latest message and keeps the view there while the virtualizer measures. */
   async scrollToLatest(focusLog = false): Promise<void> {
     const token = ++this.#scrollToken;
+    // Rendered again only for what changes here ("Jump to latest" goes): a local echo at the latest
+    // message costs no second render of the whole view in its frame.
+    const changed = !this.#atBottom || this.#newWhileAway !== 0;
     this.#atBottom = true;
     this.#newWhileAway = 0;
-    this.#dom.host.requestUpdate();
+    if (changed) this.#dom.host.requestUpdate();
     await this.#dom.host.updateComplete;
     this.#beginAdjusting();
     try {
@@ -222,12 +225,16 @@ export class TimelineAnchor {
   #beginAdjusting(): void {
     this.#adjusting += 1;
     this.#adjustStartedAt = performance.now();
-    if (this.#adjusting === 1) this.#dom.host.requestUpdate();
+    // Set on the log itself rather than by rendering the whole view again in the frame of a local echo;
+    // the template's binding reads `adjusting` too, so the next render agrees with it.
+    if (this.#adjusting === 1) this.#dom.log?.setAttribute('aria-busy', 'true');
   }
 
   #endAdjusting(): void {
     this.#adjusting -= 1;
-    if (this.#adjusting === 0) this.#dom.host.requestUpdate();
+    if (this.#adjusting > 0) return;
+    if (this.#dom.view?.paginating !== true) this.#dom.log?.setAttribute('aria-busy', 'false');
+    this.#dom.host.requestUpdate();
   }
 
   /** Scrolls until the anchor item sits where it was before the update; stops once still for 3 frames. */

@@ -3,10 +3,18 @@ import { activeLocale } from '../../i18n/active-locale.ts';
 import { formatDay } from '../../i18n/format.ts';
 import { formatCount, plural } from '../../i18n/plural.ts';
 import { html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
+import { guard } from 'lit/directives/guard.js';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import type { MemberInfo, MessageItem, RoomMember, TimelineItem } from '@omnisocial/core';
 import { compactKeyedFlow, keyedFlow } from './keyed-flow.ts';
-import { listNames, renderMessageTile, renderNotice, type LinkPreviewSource, type TileModeration } from '../message-tile/message-tile.ts';
+import {
+  listNames,
+  renderMessageTile,
+  renderNotice,
+  type LinkPreviewSource,
+  type TileMenu,
+  type TileModeration,
+} from '../message-tile/message-tile.ts';
 import { placeholderText } from '../message-tile/notice-line.ts';
 import { TimelineAnchor } from './timeline-anchor.ts';
 import { TimelineAnnouncer } from './timeline-announcer.ts';
@@ -15,6 +23,7 @@ import { TimelineKeyboard } from './timeline-keyboard.ts';
 import { TimelineMenus } from './timeline-menus.ts';
 import { TimelinePagination } from './timeline-pagination.ts';
 import { TimelineReadMarker } from './timeline-read-marker.ts';
+import { placeChildrenInOneWalk } from './virtualizer-children.ts';
 
 export type { TimelineActions, TimelineView } from './timeline-dom.ts';
 
@@ -160,7 +169,10 @@ export class TimelineController implements ReactiveController {
     const log = this.log;
     const newLog = log !== this.#renderedLog;
     this.#renderedLog = log;
-    if (newLog) this.#observeSize(log);
+    if (newLog) {
+      this.#observeSize(log);
+      placeChildrenInOneWalk(this.#dom.virtualizer);
+    }
     if (items.length > 0 && (previous.length === 0 || newLog || !sharesItems(previous, items))) {
       // Another room (the host's `room` changed) or a log shown anew: it opens at its latest message,
       // whatever the member was doing in the one before.
@@ -227,31 +239,18 @@ export class TimelineController implements ReactiveController {
   #renderItem(item: TimelineItem): TemplateResult {
     switch (item.kind) {
       case 'message': {
-        // The virtualizer re-renders every tile in its range on each update (a send, an echo, a scroll
-        // step). Items are immutable and keep their identity while unchanged, so a tile's template is
-        // reused until the item or its focus/hover/menu state changes.
+        // The virtualizer re-renders every tile in its range on each update (a send, an echo, a new
+        // message, a scroll step). Items are immutable and keep their identity while unchanged, so a tile
+        // is rendered again only when the item or its focus/hover/menu state changes: `guard` leaves the
+        // others' DOM alone without walking their templates, and the template is kept for a tile that
+        // scrolls back into the range.
         const active = item.key === this.#keyboard.activeKey;
         const { showActions, menu, expanded } = this.#menus.tileState(item.key, active);
         const receipts = item.key === this.#receiptsKey;
         // The locale too: a tile cached in one language must not survive a change of language.
         const previews = this.#linkPreviews();
         const state = `${String(active)} ${String(showActions)} ${menu} ${String(expanded)} ${String(receipts)} ${this.#moderationKey} ${activeLocale()} ${String(previews !== undefined)}`;
-        const cached = this.#tiles.get(item);
-        if (cached?.state === state) return cached.tile;
-        const tile = renderMessageTile(item, {
-          active,
-          showActions,
-          menu,
-          expanded,
-          showReceipts: receipts,
-          onAction: (action) => this.#menus.onAction(action),
-          loadMedia: this.#dom.actions().loadMedia,
-          moderation: this.#tileModeration(item),
-          threads: this.#dom.actions().openThread !== undefined,
-          ...(previews ? { linkPreviews: previews } : {}),
-        });
-        this.#tiles.set(item, { state, tile });
-        return tile;
+        return html`${guard([item, state], () => this.#messageTile(item, state, active, showActions, menu, expanded, receipts, previews))}`;
       }
       case 'day':
         return html`<div class="day" part="day-separator" data-key=${item.key}>
@@ -264,6 +263,34 @@ export class TimelineController implements ReactiveController {
       case 'placeholder':
         return html`<p class="line placeholder" part="placeholder" data-key=${item.key}>${placeholderText(item.reason)}</p>`;
     }
+  }
+
+  #messageTile(
+    item: MessageItem,
+    state: string,
+    active: boolean,
+    showActions: boolean,
+    menu: TileMenu,
+    expanded: boolean,
+    receipts: boolean,
+    previews: LinkPreviewSource | undefined,
+  ): TemplateResult {
+    const cached = this.#tiles.get(item);
+    if (cached?.state === state) return cached.tile;
+    const tile = renderMessageTile(item, {
+      active,
+      showActions,
+      menu,
+      expanded,
+      showReceipts: receipts,
+      onAction: (action) => this.#menus.onAction(action),
+      loadMedia: this.#dom.actions().loadMedia,
+      moderation: this.#tileModeration(item),
+      threads: this.#dom.actions().openThread !== undefined,
+      ...(previews ? { linkPreviews: previews } : {}),
+    });
+    this.#tiles.set(item, { state, tile });
+    return tile;
   }
 
   /** One source for every tile while previews are on, so their cached templates stay valid. */
