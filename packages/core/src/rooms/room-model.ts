@@ -19,7 +19,7 @@ import {
   type ThreadHandle,
   type Unsubscribe,
 } from '../types.ts';
-import { decryptShown, DecryptionRetries, undecryptableEvent } from './decryption.ts';
+import { decryptShown, DecryptionRetries, ENCRYPTED_PAGE_SIZE, scrollbackDecrypted, undecryptableEvent } from './decryption.ts';
 import { roomError } from './errors.ts';
 import { ModerationReader, powerLevelsEvent, roomPowerLevels } from './moderation-state.ts';
 import { permissionsOf } from './power-levels.ts';
@@ -359,14 +359,19 @@ export class RoomModel extends SharedModel implements HeldModel {
     return cancelMessage(this.#sending(), key);
   }
 
-  /** Loads older history through `/messages`; concurrent calls share one request. */
-  paginateBackwards(limit = 30): Promise<boolean> {
+  /**
+   * Loads older history through `/messages`; concurrent calls share one request. An encrypted room loads
+   * larger pages, each shown once decrypted (decryption.ts).
+   */
+  paginateBackwards(limit?: number): Promise<boolean> {
     if (this.#paginating) return this.#paginating;
     const room = this.#readyRoom();
     if (!hasMoreBefore(room)) return Promise.resolve(false);
+    const client = this.#session.client;
+    const size = limit ?? (room.hasEncryptionStateEvent() && client.getCrypto() ? ENCRYPTED_PAGE_SIZE : 30);
     const run = async (): Promise<boolean> => {
       try {
-        if (!historyGapBefore(room) || (await fillGapToken(this.#session.client, room))) await this.#session.client.scrollback(room, limit);
+        if (!historyGapBefore(room) || (await fillGapToken(client, room))) await scrollbackDecrypted(client, room, size);
       } finally {
         this.#paginating = undefined;
         this.refresh();

@@ -35,6 +35,18 @@ import { OmniError } from '../types.ts';
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Runs `run` once, before the next frame is painted, or after 50 ms where no frame comes (a hidden page). */
+function nextFrame(run: () => void): void {
+  let ran = false;
+  const once = (): void => {
+    if (ran) return;
+    ran = true;
+    run();
+  };
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(once);
+  setTimeout(once, 50);
+}
+
 /** Signs in and returns what must be stored to resume the session later. */
 export async function login(options: SignInOptions, deviceId?: string): Promise<StoredSession> {
   const homeserverUrl = await resolveHomeserver(options.homeserver);
@@ -151,7 +163,18 @@ export class EngineSession implements SessionHandle, RoomSession {
     client.on(RoomEvent.TimelineReset, (room) => dispatch(undefined, room));
     client.on(RoomMemberEvent.Typing, (_event, member) => dispatchRoom(member.roomId));
     client.on(RoomStateEvent.Members, (_event, _state, member) => dispatchRoom(member.roomId));
-    client.on(MatrixEventEvent.Decrypted, (event) => dispatchRoom(event.getRoomId()));
+    // Decryptions end one by one (a page of history: a hundred within a few frames): one rebuild per frame.
+    const decrypted = new Set<string>();
+    const flushDecrypted = (): void => {
+      for (const roomId of decrypted) dispatchRoom(roomId);
+      decrypted.clear();
+    };
+    client.on(MatrixEventEvent.Decrypted, (event) => {
+      const roomId = event.getRoomId();
+      if (roomId === undefined || !this.#byRoomId.has(roomId)) return;
+      if (decrypted.size === 0) nextFrame(flushDecrypted);
+      decrypted.add(roomId);
+    });
     // The server's unread count (a room with no read marker yet) arrives on the room, not the client.
     this.#onCounts = dispatchRoom;
     for (const room of client.getRooms()) this.#followCounts(room);
