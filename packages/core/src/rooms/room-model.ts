@@ -19,6 +19,7 @@ import {
   type ThreadHandle,
   type Unsubscribe,
 } from '../types.ts';
+import { noteEncrypted, seenEncrypted } from '../crypto/encrypted-rooms.ts';
 import { decryptShown, DecryptionRetries, ENCRYPTED_PAGE_SIZE, scrollbackDecrypted, undecryptableEvent } from './decryption.ts';
 import { roomError } from './errors.ts';
 import { ModerationReader, powerLevelsEvent, roomPowerLevels } from './moderation-state.ts';
@@ -121,6 +122,9 @@ export class RoomModel extends SharedModel implements HeldModel {
 
   async #start(): Promise<void> {
     try {
+      const own = this.#session.info.userId;
+      // A room this browser has seen encrypted starts crypto now, alongside the first sync (encrypted-rooms.ts).
+      if (this.#session.info.guest !== true && seenEncrypted(own, this.#target)) this.#session.ensureCrypto().catch(() => undefined);
       await this.#session.whenSynced();
       const roomId = await this.#resolveRoomId();
       if (this.isDisposed()) return;
@@ -133,7 +137,10 @@ export class RoomModel extends SharedModel implements HeldModel {
       await Promise.race([loaded, new Promise((resolve) => setTimeout(resolve, LOAD_TIMEOUT_MS))]);
       if (this.isDisposed()) return;
       // An encrypted room starts the session's crypto (loaded on first need) before it is shown.
-      if (this.#session.client.getRoom(roomId)?.hasEncryptionStateEvent()) await this.#session.ensureCrypto();
+      if (this.#session.client.getRoom(roomId)?.hasEncryptionStateEvent()) {
+        noteEncrypted(own, this.#target, roomId);
+        await this.#session.ensureCrypto();
+      }
       if (this.isDisposed()) return;
       this.#roomId = roomId;
       this.refresh();

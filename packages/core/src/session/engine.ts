@@ -29,6 +29,8 @@ import type { StoredSession } from './session-store.ts';
 import { autoSync, type SyncStrategy } from '../sync/sync.ts';
 import { refreshingFetch, type Tokens } from './token-refresh.ts';
 import { MessageTrustCache } from '../crypto/message-trust.ts';
+import { forgetEncrypted } from '../crypto/encrypted-rooms.ts';
+import { prepareCrypto } from '../crypto/prepare.ts';
 import { Verifications } from '../crypto/verification.ts';
 import type { MediaRequest, RoomHandle, SecurityHandle, SessionHandle, SessionInfo, SignInOptions, Unsubscribe } from '../types.ts';
 import { OmniError } from '../types.ts';
@@ -267,9 +269,9 @@ export class EngineSession implements SessionHandle, RoomSession {
     // Crypto stops and restarts the sync loop: a loop stopped before its first response never
     // resolves `whenSynced()`, and the restarted one would wait on it (the Security panel opened
     // right after a reload did exactly that).
-    this.#crypto ??= this.#firstSync
-      .then(() => import('../crypto/crypto.ts'))
-      .then((crypto) =>
+    // The wasm is fetched and compiled, and crypto.ts loaded, while the first sync is under way.
+    this.#crypto ??= Promise.all([this.#firstSync, import('../crypto/crypto.ts'), prepareCrypto()])
+      .then(([, crypto]) =>
         crypto.ensureCrypto(this.client, {
           pause: () => this.client.stopClient(),
           // A session stopped or signed out while crypto was starting stays stopped.
@@ -357,6 +359,7 @@ export class EngineSession implements SessionHandle, RoomSession {
   async signOut(): Promise<void> {
     this.#stopped = true;
     this.#forgetSignInPassword();
+    forgetEncrypted(this.info.userId);
     this.media.clear();
     this.#disposeModels();
     // The first cross-signing identity being uploaded holds the crypto store open and would fail
