@@ -33,15 +33,18 @@ export function decryptShown(session: RoomSession, room: Room, refresh: () => vo
 /** Messages per page of older history in an encrypted room; `/messages` costs about the same for 30 or 100. */
 export const ENCRYPTED_PAGE_SIZE = 100;
 
-/** How long a page of older history waits for its events' decryption before it is shown anyway. */
-const PAGE_DECRYPTION_WAIT_MS = 5_000;
+/**
+ * How long a page of older history waits for its events' decryption before it is shown anyway (the room's
+ * other changes wait with it, room-model.ts).
+ */
+const PAGE_DECRYPTION_WAIT_MS = 2_000;
 
 /**
  * Loads a page of older history (`client.scrollback`) and, in an encrypted room, waits until its events
  * are decrypted: js-sdk starts decrypting each as it maps the response, all at once, and the page is then
  * shown in one snapshot, decrypted, instead of a tile of "Decrypting…" turning into a message one by one,
- * each turn a rebuild of the timeline. A decryption that outlasts `PAGE_DECRYPTION_WAIT_MS` (keys still
- * on their way) is shown as such, and fills in later like any other.
+ * each turn a rebuild of the timeline. A decryption that outlasts `PAGE_DECRYPTION_WAIT_MS` is shown as such,
+ * and fills in later like any other.
  */
 export async function scrollbackDecrypted(client: MatrixClient, room: Room, limit: number): Promise<void> {
   const timeline = room.getLiveTimeline();

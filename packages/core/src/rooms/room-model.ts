@@ -90,6 +90,8 @@ export class RoomModel extends SharedModel implements HeldModel {
   /** Parsed content and previous items, so each rebuild reuses what did not change. */
   readonly #timeline = new TimelineCache();
   #paginating: Promise<boolean> | undefined;
+  /** A page of encrypted history is being loaded and decrypted: rebuilds wait, and happen once it is done. */
+  #pageDecrypting = false;
   readonly #typing: TypingNotices;
   readonly #decryption: DecryptionRetries;
   readonly #moderation = new ModerationReader(() => this.refresh());
@@ -193,6 +195,7 @@ export class RoomModel extends SharedModel implements HeldModel {
   refresh(): void {
     const room = this.#room();
     if (!room || this.isDisposed()) return;
+    if (this.#pageDecrypting) return;
     decryptShown(this.#session, room, () => this.refresh());
     const own = this.#session.info.userId;
     const levels = roomPowerLevels(room);
@@ -375,11 +378,13 @@ export class RoomModel extends SharedModel implements HeldModel {
     const room = this.#readyRoom();
     if (!hasMoreBefore(room)) return Promise.resolve(false);
     const client = this.#session.client;
-    const size = limit ?? (room.hasEncryptionStateEvent() && client.getCrypto() ? ENCRYPTED_PAGE_SIZE : 30);
+    const encrypted = room.hasEncryptionStateEvent() && client.getCrypto() !== undefined;
+    const size = limit ?? (encrypted ? ENCRYPTED_PAGE_SIZE : 30);
     const run = async (): Promise<boolean> => {
       try {
         if (!historyGapBefore(room) || (await fillGapToken(client, room))) await scrollbackDecrypted(client, room, size);
       } finally {
+        this.#pageDecrypting = false;
         this.#paginating = undefined;
         this.refresh();
       }
@@ -387,6 +392,9 @@ export class RoomModel extends SharedModel implements HeldModel {
     };
     this.#paginating = run();
     this.refresh();
+    // An encrypted page is shown once decrypted: the rebuilds its events (and anything else) ask for meanwhile
+    // wait for the one at its end (scrollbackDecrypted bounds the wait). After the rebuild saying `paginating`.
+    this.#pageDecrypting = encrypted;
     return this.#paginating;
   }
 
