@@ -41,7 +41,8 @@ export async function ensureCrypto(client: MatrixClient, sync: SyncControl): Pro
   const deviceId = client.getDeviceId();
   if (!deviceId) throw new Error('Encryption needs a device id.');
   // The wasm is fetched and compiled (usually already, see prepare.ts) while the sync loop still runs:
-  // the loop is stopped only for what needs it stopped.
+  // the loop is stopped only for what needs it stopped. (Not later than this: stopping the client once
+  // crypto runs would close its OlmMachine, js-sdk's `stopClient` stops both.)
   await prepareCrypto();
   sync.pause();
   try {
