@@ -110,5 +110,12 @@ describe('encrypted history (real Synapse, matrix-nio)', function () {
     const events = pages.reduce((sum, e) => sum + ((e as PerformanceMeasure).detail as { events: number }).events, 0);
     expect(events, 'events decrypted in the pages').to.be.at.least(MESSAGES - 30);
     expect(performance.getEntriesByName('omni:paginate', 'measure').filter((e) => e.startTime >= opened).length).to.equal(requests.length);
+    // The browser remembers the room as encrypted (the next visit starts crypto as the room opens).
+    expect(JSON.parse(localStorage.getItem(`omni-encrypted-rooms:${alice.userId}`) ?? '[]')).to.include(roomId);
+  });
+
+  it('signing out forgets which rooms were encrypted', async () => {
+    await signOut();
+    expect(localStorage.getItem(`omni-encrypted-rooms:${alice.userId}`)).to.equal(null);
   });
 });
