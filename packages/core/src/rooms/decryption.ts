@@ -32,11 +32,11 @@ export function decryptShown(session: RoomSession, room: Room, refresh: () => vo
 
 /**
  * Messages per page of older history in an encrypted room, against 30 elsewhere: each page is a `/messages`
- * round trip, a wait for its decryption and a re-anchoring of the scrolled log, and a page of 200 costs the
- * homeserver and the crypto little more than one of 30 (the crypto bench: 5 pages of 100 for 470 messages
- * took 1.4 s of requests and 2.7 s of decryption, the rest of the 12.7 s going to re-anchoring between pages).
+ * round trip, a wait for its decryption and a re-anchoring of the scrolled log. The crypto bench (2026-12-07,
+ * load average about 20): 470 messages in 5 pages of 100 took 1.4 s of requests against 5.6 s in 16 pages of 30.
+ * Pages of 200 gained nothing measurable there, and one of their five reads stalled.
  */
-export const ENCRYPTED_PAGE_SIZE = 200;
+export const ENCRYPTED_PAGE_SIZE = 100;
 
 /**
  * How long a page of older history waits for its events' decryption before it is shown anyway (the room's
