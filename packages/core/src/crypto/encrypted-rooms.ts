@@ -11,18 +11,10 @@ const MAX_ROOMS = 200;
 
 const keyOf = (userId: string): string => `omni-encrypted-rooms:${userId}`;
 
-function storage(): Storage | undefined {
-  try {
-    return globalThis.localStorage;
-  } catch {
-    // A sandboxed frame or blocked storage throws on access.
-    return undefined;
-  }
-}
-
+// `localStorage` may be missing (a worker) or throw (blocked storage, a full quota): the hint is only an optimisation.
 function read(userId: string): string[] {
   try {
-    const parsed: unknown = JSON.parse(storage()?.getItem(keyOf(userId)) ?? '[]');
+    const parsed: unknown = JSON.parse(localStorage.getItem(keyOf(userId)) ?? '[]');
     return Array.isArray(parsed) ? parsed.filter((entry): entry is string => typeof entry === 'string') : [];
   } catch {
     return [];
@@ -37,20 +29,19 @@ export function seenEncrypted(userId: string, target: string): boolean {
 /** Remembers that the rooms named by `targets` are encrypted. */
 export function noteEncrypted(userId: string, ...targets: string[]): void {
   const known = read(userId);
-  const fresh = targets.filter((target) => !known.includes(target));
-  if (fresh.length === 0) return;
+  if (targets.every((target) => known.includes(target))) return;
   try {
-    storage()?.setItem(keyOf(userId), JSON.stringify([...known, ...fresh].slice(-MAX_ROOMS)));
+    localStorage.setItem(keyOf(userId), JSON.stringify([...new Set([...known, ...targets])].slice(-MAX_ROOMS)));
   } catch {
-    // Storage full or blocked: the hint is only an optimisation.
+    // See `read`.
   }
 }
 
 /** Forgets the member's encrypted rooms (signing out). */
 export function forgetEncrypted(userId: string): void {
   try {
-    storage()?.removeItem(keyOf(userId));
+    localStorage.removeItem(keyOf(userId));
   } catch {
-    // Nothing was stored.
+    // See `read`.
   }
 }
