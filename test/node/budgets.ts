@@ -25,7 +25,8 @@ export const LOADER_BUDGET = 8 * 1024;
  * discovery, which left the loader for the session registry's chunk (loaded before the engine all the same).
  * Raised to 297 KiB on 2026-12-06 (303,445 B) once attachments' site rules and visitors' media and the
  * Dendrite fallbacks joined the same merge.
- * Lowered to 264 KiB on 2026-12-07 (262,918 B): core imports matrix-js-sdk's own modules instead of its index
+ * Lowered to 264 KiB on 2026-12-07 (262,918 B, before the 877 B of opening encrypted rooms faster: the crypto wasm
+ * prepared while the first sync runs, rooms seen encrypted remembered, encrypted history shown once decrypted): core imports matrix-js-sdk's own modules instead of its index
  * (packages/core/src/sdk.ts), leaving out the widget client (matrix-widget-api) and the legacy crypto store; the
  * margin is about 3 %, so code that grows the engine is noticed and its commit says why.
  */

@@ -8,7 +8,9 @@
  */
 import type { MatrixClient, MatrixEvent } from 'matrix-js-sdk';
 import { undecryptableOf } from '../timeline/timeline.ts';
+import { prepareCrypto } from './prepare.ts';
 import { startSharedHistory } from './shared-history.ts';
+import { markStage } from './stages.ts';
 
 /**
  * The IndexedDB prefix of a device's crypto store (js-sdk appends `::matrix-sdk-crypto` and
@@ -38,15 +40,22 @@ export async function ensureCrypto(client: MatrixClient, sync: SyncControl): Pro
   const userId = client.getSafeUserId();
   const deviceId = client.getDeviceId();
   if (!deviceId) throw new Error('Encryption needs a device id.');
+  // The wasm is fetched and compiled (usually already, see prepare.ts) while the sync loop still runs:
+  // the loop is stopped only for what needs it stopped. (Not later than this: stopping the client once
+  // crypto runs would close its OlmMachine, js-sdk's `stopClient` stops both.)
+  await prepareCrypto();
   sync.pause();
   try {
     await client.initRustCrypto({ useIndexedDB: true, cryptoDatabasePrefix: cryptoStorePrefix(userId, deviceId) });
+    markStage('crypto-olm');
   } finally {
     await sync.resume();
   }
+  markStage('crypto-sync');
   // Newcomers to encrypted rooms with shared history get its keys from the members online (MSC4268).
   startSharedHistory(client);
   await decryptLoadedEvents(client);
+  markStage('crypto-ready');
 }
 
 /** Events that reached the store before crypto ran were never decrypted: decrypt them now. */

@@ -109,10 +109,10 @@ export class DirectRoomModel extends LazyRoom {
       this.fail({ code: 'guest-forbidden', message: 'Sign in with an account to send direct messages.' });
       return 'settled';
     }
-    await this.session.whenSynced();
-    // DMs are always encrypted: crypto starts while the room is looked up (after the first sync,
-    // since starting it restarts the sync loop).
+    // DMs are always encrypted: crypto starts while the first sync runs and the room is looked up (the
+    // session restarts the sync loop for it only once the first sync has ended).
     this.session.ensureCrypto().catch(() => undefined);
+    await this.session.whenSynced();
     // Listening first: an invitation sent while the rooms are looked up is not missed.
     this.#listen();
     const [profile, roomId] = await Promise.all([this.#profile(), this.#findRoom()]);

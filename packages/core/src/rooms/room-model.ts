@@ -19,7 +19,8 @@ import {
   type ThreadHandle,
   type Unsubscribe,
 } from '../types.ts';
-import { decryptShown, DecryptionRetries, undecryptableEvent } from './decryption.ts';
+import { noteEncrypted, seenEncrypted } from '../crypto/encrypted-rooms.ts';
+import { decryptShown, DecryptionRetries, ENCRYPTED_PAGE_SIZE, scrollbackDecrypted, undecryptableEvent } from './decryption.ts';
 import { roomError } from './errors.ts';
 import { ModerationReader, powerLevelsEvent, roomPowerLevels } from './moderation-state.ts';
 import { permissionsOf } from './power-levels.ts';
@@ -89,6 +90,8 @@ export class RoomModel extends SharedModel implements HeldModel {
   /** Parsed content and previous items, so each rebuild reuses what did not change. */
   readonly #timeline = new TimelineCache();
   #paginating: Promise<boolean> | undefined;
+  /** A page of encrypted history is being loaded and decrypted: rebuilds wait, and happen once it is done. */
+  #pageDecrypting = false;
   readonly #typing: TypingNotices;
   readonly #decryption: DecryptionRetries;
   readonly #moderation = new ModerationReader(() => this.refresh());
@@ -121,6 +124,9 @@ export class RoomModel extends SharedModel implements HeldModel {
 
   async #start(): Promise<void> {
     try {
+      const own = this.#session.info.userId;
+      // A room this browser has seen encrypted starts crypto now, alongside the first sync (encrypted-rooms.ts).
+      if (this.#session.info.guest !== true && seenEncrypted(own, this.#target)) this.#session.ensureCrypto().catch(() => undefined);
       await this.#session.whenSynced();
       const roomId = await this.#resolveRoomId();
       if (this.isDisposed()) return;
@@ -133,7 +139,10 @@ export class RoomModel extends SharedModel implements HeldModel {
       await Promise.race([loaded, new Promise((resolve) => setTimeout(resolve, LOAD_TIMEOUT_MS))]);
       if (this.isDisposed()) return;
       // An encrypted room starts the session's crypto (loaded on first need) before it is shown.
-      if (this.#session.client.getRoom(roomId)?.hasEncryptionStateEvent()) await this.#session.ensureCrypto();
+      if (this.#session.client.getRoom(roomId)?.hasEncryptionStateEvent()) {
+        noteEncrypted(own, this.#target, roomId);
+        await this.#session.ensureCrypto();
+      }
       if (this.isDisposed()) return;
       this.#roomId = roomId;
       this.refresh();
@@ -186,6 +195,7 @@ export class RoomModel extends SharedModel implements HeldModel {
   refresh(): void {
     const room = this.#room();
     if (!room || this.isDisposed()) return;
+    if (this.#pageDecrypting) return;
     decryptShown(this.#session, room, () => this.refresh());
     const own = this.#session.info.userId;
     const levels = roomPowerLevels(room);
@@ -359,15 +369,22 @@ export class RoomModel extends SharedModel implements HeldModel {
     return cancelMessage(this.#sending(), key);
   }
 
-  /** Loads older history through `/messages`; concurrent calls share one request. */
-  paginateBackwards(limit = 30): Promise<boolean> {
+  /**
+   * Loads older history through `/messages`; concurrent calls share one request. An encrypted room loads
+   * larger pages, each shown once decrypted (decryption.ts).
+   */
+  paginateBackwards(limit?: number): Promise<boolean> {
     if (this.#paginating) return this.#paginating;
     const room = this.#readyRoom();
     if (!hasMoreBefore(room)) return Promise.resolve(false);
+    const client = this.#session.client;
+    const encrypted = room.hasEncryptionStateEvent() && client.getCrypto() !== undefined;
+    const size = limit ?? (encrypted ? ENCRYPTED_PAGE_SIZE : 30);
     const run = async (): Promise<boolean> => {
       try {
-        if (!historyGapBefore(room) || (await fillGapToken(this.#session.client, room))) await this.#session.client.scrollback(room, limit);
+        if (!historyGapBefore(room) || (await fillGapToken(client, room))) await scrollbackDecrypted(client, room, size);
       } finally {
+        this.#pageDecrypting = false;
         this.#paginating = undefined;
         this.refresh();
       }
@@ -375,6 +392,9 @@ export class RoomModel extends SharedModel implements HeldModel {
     };
     this.#paginating = run();
     this.refresh();
+    // An encrypted page is shown once decrypted: the rebuilds its events (and anything else) ask for meanwhile
+    // wait for the one at its end (scrollbackDecrypted bounds the wait). After the rebuild saying `paginating`.
+    this.#pageDecrypting = encrypted;
     return this.#paginating;
   }
 

@@ -29,11 +29,25 @@ import type { StoredSession } from './session-store.ts';
 import { autoSync, type SyncStrategy } from '../sync/sync.ts';
 import { refreshingFetch, type Tokens } from './token-refresh.ts';
 import { MessageTrustCache } from '../crypto/message-trust.ts';
+import { forgetEncrypted } from '../crypto/encrypted-rooms.ts';
+import { prepareCrypto } from '../crypto/prepare.ts';
 import { Verifications } from '../crypto/verification.ts';
 import type { MediaRequest, RoomHandle, SecurityHandle, SessionHandle, SessionInfo, SignInOptions, Unsubscribe } from '../types.ts';
 import { OmniError } from '../types.ts';
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `run` once, before the next frame is painted, or after 50 ms where no frame comes (a hidden page). */
+function nextFrame(run: () => void): void {
+  let ran = false;
+  const once = (): void => {
+    if (ran) return;
+    ran = true;
+    run();
+  };
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(once);
+  setTimeout(once, 50);
+}
 
 /** Signs in and returns what must be stored to resume the session later. */
 export async function login(options: SignInOptions, deviceId?: string): Promise<StoredSession> {
@@ -151,7 +165,18 @@ export class EngineSession implements SessionHandle, RoomSession {
     client.on(RoomEvent.TimelineReset, (room) => dispatch(undefined, room));
     client.on(RoomMemberEvent.Typing, (_event, member) => dispatchRoom(member.roomId));
     client.on(RoomStateEvent.Members, (_event, _state, member) => dispatchRoom(member.roomId));
-    client.on(MatrixEventEvent.Decrypted, (event) => dispatchRoom(event.getRoomId()));
+    // Decryptions end one by one (a page of history: a hundred within a few frames): one rebuild per frame.
+    const decrypted = new Set<string>();
+    const flushDecrypted = (): void => {
+      for (const roomId of decrypted) dispatchRoom(roomId);
+      decrypted.clear();
+    };
+    client.on(MatrixEventEvent.Decrypted, (event) => {
+      const roomId = event.getRoomId();
+      if (roomId === undefined || !this.#byRoomId.has(roomId)) return;
+      if (decrypted.size === 0) nextFrame(flushDecrypted);
+      decrypted.add(roomId);
+    });
     // The server's unread count (a room with no read marker yet) arrives on the room, not the client.
     this.#onCounts = dispatchRoom;
     for (const room of client.getRooms()) this.#followCounts(room);
@@ -244,9 +269,9 @@ export class EngineSession implements SessionHandle, RoomSession {
     // Crypto stops and restarts the sync loop: a loop stopped before its first response never
     // resolves `whenSynced()`, and the restarted one would wait on it (the Security panel opened
     // right after a reload did exactly that).
-    this.#crypto ??= this.#firstSync
-      .then(() => import('../crypto/crypto.ts'))
-      .then((crypto) =>
+    // The wasm is fetched and compiled, and crypto.ts loaded, while the first sync is under way.
+    this.#crypto ??= Promise.all([this.#firstSync, import('../crypto/crypto.ts'), prepareCrypto()])
+      .then(([, crypto]) =>
         crypto.ensureCrypto(this.client, {
           pause: () => this.client.stopClient(),
           // A session stopped or signed out while crypto was starting stays stopped.
@@ -334,6 +359,7 @@ export class EngineSession implements SessionHandle, RoomSession {
   async signOut(): Promise<void> {
     this.#stopped = true;
     this.#forgetSignInPassword();
+    forgetEncrypted(this.info.userId);
     this.media.clear();
     this.#disposeModels();
     // The first cross-signing identity being uploaded holds the crypto store open and would fail
