@@ -37,6 +37,13 @@ async function rewriteDeclarations(directory: string): Promise<void> {
   );
 }
 
+async function rewriteWorkerUrl(file: string): Promise<void> {
+  const source = await readFile(path.join(root, file), 'utf8');
+  const rewritten = rewriteSpecifiers(source);
+  if (!rewritten.includes("new URL('./entry.js', import.meta.url)")) throw new Error(`${file}: the worker's URL was not found`);
+  await writeFile(path.join(root, file), rewritten);
+}
+
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   // The referenced projects' declarations (.cache/types, shared with `tsc -b`), then each package's emit in full:
   // `tsc -p`, since Vite has just emptied packages/elements/dist and a build-mode check would call it up to date.
@@ -44,6 +51,8 @@ if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   for (const directory of ['packages/core', 'packages/server', 'packages/elements', 'packages/react'])
     run('tsc', ['-p', `${directory}/tsconfig.build.json`]);
   for (const directory of typeRoots) await rewriteDeclarations(directory);
+  // The engine's worker is started from `new URL('./entry.ts', import.meta.url)`, a string tsc does not rewrite.
+  await rewriteWorkerUrl('packages/core/dist/worker/proxy.js');
   // packages/elements/custom-elements.json, from the shells' and views' JSDoc (custom-elements-manifest.config.mjs).
   run('cem', ['analyze', '--quiet', '--config', 'custom-elements-manifest.config.mjs'], path.join(root, 'packages/elements'));
 }

@@ -8,6 +8,7 @@ import { takeProbedGuest } from './login-flows.ts';
 import { registerGuest } from './registration.ts';
 import { sessionStore, type StoredSession } from './session-store.ts';
 import { EngineLock, type EngineLease } from './tab-lock.ts';
+import { engineStarter } from '../worker/choice.ts';
 import type { SessionHandle, SessionInfo, SessionStatus, SignInOptions, Unsubscribe } from '../types.ts';
 
 interface Entry {
@@ -234,9 +235,12 @@ async function start(
   options: { takeOver?: boolean; lease?: EngineLease; signInPassword?: string } = {},
 ): Promise<void> {
   const url = stored.homeserverUrl;
+  // Main thread or worker (worker/choice.ts). A shared worker serves every tab and holds the account's lock itself.
+  const engine = await engineStarter();
   entry.lock ??= new EngineLock(`${url}|${stored.userId}`);
   const lock = entry.lock;
-  const lease = options.lease ?? (options.takeOver ? await lock.takeOver() : await lock.tryAcquire());
+  const lease =
+    engine.mode === 'shared' ? sharedEngineLease() : (options.lease ?? (options.takeOver ? await lock.takeOver() : await lock.tryAcquire()));
   if (!lease) {
     setStatus(url, entry, { kind: 'elsewhere', info: infoOf(stored) });
     waitForTurn(entry, stored);
@@ -245,8 +249,7 @@ async function start(
   const store = await sessionStore();
   // The newest tokens may have been written by the tab that drove the engine until now.
   const current = (await store.load(url)) ?? stored;
-  const engine = await import('./engine.ts');
-  const handle = engine.startSession(
+  const handle = await engine.start(
     current,
     {
       onTokens: (tokens) => void store.save({ ...current, ...tokens }),
@@ -270,6 +273,11 @@ async function start(
     waitForTurn(entry, current);
   });
   setStatus(url, entry, { kind: 'active', info: infoOf(current), persistent: store.persistent });
+}
+
+/** The shared worker's engine serves every tab: none waits for another, and the worker takes the account's lock. */
+function sharedEngineLease(): EngineLease {
+  return { revoked: new Promise(() => undefined), release: () => undefined };
 }
 
 /** While another tab drives the engine, wait for it to close or hand over, then take over. */
