@@ -304,6 +304,8 @@ class Connection {
       case 'room': {
         const open = this.#open.get(target.handle);
         if (open?.kind !== 'room') throw new Error('This room is closed.');
+        // A command the page sent while a restarted worker was opening the room again waits for the room.
+        await loaded(open.handle);
         if (method === 'loadMedia') return blobOf(await open.handle.loadMedia(args[0] as Parameters<RoomHandle['loadMedia']>[0]));
         if (method === 'moderate') {
           const onProgress = (progress: ModerationProgress): void => this.post({ t: 'progress', id, progress });
@@ -318,6 +320,24 @@ class Connection {
       }
     }
   }
+}
+
+/** How long a command waits for its room to load (after a restart) before it is tried anyway. */
+const LOAD_WAIT_MS = 30_000;
+
+function loaded(handle: RoomHandle): Promise<void> {
+  if (handle.snapshot.status !== 'loading') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    };
+    const timer = setTimeout(done, LOAD_WAIT_MS);
+    const unsubscribe = handle.subscribe((snapshot) => {
+      if (snapshot.status !== 'loading') done();
+    });
+  });
 }
 
 function stopRunning(key: string, running: Running, options: { signedOut?: boolean } = {}): void {

@@ -268,6 +268,7 @@ export class WorkerLink {
         const pending = this.#pending.get(message.id);
         if (!pending) return;
         this.#pending.delete(message.id);
+        if (pending.message.t === 'call') console.warn('DEBUG reply', pending.message.method, JSON.stringify(message).slice(0, 300));
         if (message.error) pending.reject(fromWireError(message.error));
         else pending.resolve(message.value);
         return;
@@ -333,12 +334,19 @@ class ProxyRoom implements RoomHandle, Reopenable {
 
   reset(): void {
     this.#decoder = new SnapshotDecoder();
+    this.#reopening = true;
   }
+
+  /** Opened again in a restarted worker: what was shown stays until the room has loaded there. */
+  #reopening = false;
 
   receive(message: WorkerMessage): void {
     if (message.t !== 'room' || this.#released) return;
-    this.#snapshot = this.#decoder.decode(message.snapshot);
-    for (const listener of this.#listeners) listener(this.#snapshot);
+    const snapshot = this.#decoder.decode(message.snapshot);
+    if (this.#reopening && snapshot.status === 'loading') return;
+    this.#reopening = false;
+    this.#snapshot = snapshot;
+    for (const listener of this.#listeners) listener(snapshot);
   }
 
   subscribe(listener: (snapshot: RoomSnapshot) => void): Unsubscribe {
