@@ -362,7 +362,7 @@ async function blobOf(url: string): Promise<Blob> {
 
 function hostStats(): HostStats {
   const syncRequests =
-    typeof performance === 'undefined' ? 0 : performance.getEntriesByType('resource').filter((entry) => /\/_matrix\/client\/v3\/sync\b/.test(entry.name)).length;
+    typeof performance === 'undefined' ? 0 : performance.getEntriesByType('resource').filter((entry) => /\/sync$/.test(new URL(entry.name).pathname)).length;
   return { engines: sessions.size, pages: pages.size, syncRequests };
 }
 

@@ -268,7 +268,6 @@ export class WorkerLink {
         const pending = this.#pending.get(message.id);
         if (!pending) return;
         this.#pending.delete(message.id);
-        if (pending.message.t === 'call') console.warn('DEBUG reply', pending.message.method, JSON.stringify(message).slice(0, 300));
         if (message.error) pending.reject(fromWireError(message.error));
         else pending.resolve(message.value);
         return;
