@@ -240,7 +240,9 @@ async function start(
   entry.lock ??= new EngineLock(`${url}|${stored.userId}`);
   const lock = entry.lock;
   const lease =
-    engine.mode === 'shared' ? sharedEngineLease() : (options.lease ?? (options.takeOver ? await lock.takeOver() : await lock.tryAcquire()));
+    engine.mode === 'shared'
+      ? sharedEngineLease()
+      : (options.lease ?? (options.takeOver ? await lock.takeOver() : await lock.tryAcquire()));
   if (!lease) {
     setStatus(url, entry, { kind: 'elsewhere', info: infoOf(stored) });
     waitForTurn(entry, stored);

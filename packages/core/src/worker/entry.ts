@@ -32,7 +32,9 @@ function accept(port: Port, shared: boolean): void {
   };
   port.addEventListener('message', (event: MessageEvent<PageMessage>) => {
     if (event.data.t === 'hello') {
-      void held.then(() => port.postMessage({ t: 'hello', protocol: PROTOCOL_VERSION, version: ENGINE_VERSION, alive } satisfies WorkerMessage));
+      void held.then(() =>
+        port.postMessage({ t: 'hello', protocol: PROTOCOL_VERSION, version: ENGINE_VERSION, alive } satisfies WorkerMessage),
+      );
     }
     if (deliver) deliver(event);
     else waiting.push(event);

@@ -20,7 +20,6 @@ import type {
 import { type HandleId, type HostStats, type OpenHow, type PageMessage, type Port, type Target, type WorkerMessage } from './protocol.ts';
 import { SnapshotEncoder, toWireError } from './wire.ts';
 
-
 /** Commands a page may call, per target: nothing else of the engine's objects is reachable from a message. */
 const ALLOWED: Readonly<Record<Target['kind'], ReadonlySet<string>>> = {
   session: new Set(['loadMedia', 'signOut']),
@@ -260,7 +259,11 @@ class Connection {
     const session = sessions.get(how.session)?.handle;
     if (!session) return;
     const handle =
-      how.kind === 'room' ? session.openRoom(how.room) : how.kind === 'post' ? session.openPostRoom(how.post) : session.openDirectRoom(how.userId);
+      how.kind === 'room'
+        ? session.openRoom(how.room)
+        : how.kind === 'post'
+          ? session.openPostRoom(how.post)
+          : session.openDirectRoom(how.userId);
     const encoder = new SnapshotEncoder<RoomSnapshot>();
     const push = (snapshot: RoomSnapshot): void => this.post({ t: 'room', handle: id, snapshot: encoder.encode(snapshot) });
     const unsubscribe = handle.subscribe(push);
@@ -352,7 +355,8 @@ function stopRunning(key: string, running: Running, options: { signedOut?: boole
 async function invoke(target: object, method: string, args: readonly unknown[]): Promise<unknown> {
   const fn: unknown = Reflect.get(target, method);
   if (typeof fn !== 'function') throw new Error(`${method} is not a command`);
-  return (await (fn as (...a: readonly unknown[]) => unknown).apply(target, [...args])) as unknown;
+  const command = fn as (...a: readonly unknown[]) => unknown;
+  return await Promise.resolve(command.apply(target, [...args]));
 }
 
 /** The bytes behind one of the engine's blob URLs: the page makes its own URL of them, which outlives this worker. */
@@ -362,7 +366,9 @@ async function blobOf(url: string): Promise<Blob> {
 
 function hostStats(): HostStats {
   const syncRequests =
-    typeof performance === 'undefined' ? 0 : performance.getEntriesByType('resource').filter((entry) => /\/sync$/.test(new URL(entry.name).pathname)).length;
+    typeof performance === 'undefined'
+      ? 0
+      : performance.getEntriesByType('resource').filter((entry) => /\/sync$/.test(new URL(entry.name).pathname)).length;
   return { engines: sessions.size, pages: pages.size, syncRequests };
 }
 

@@ -6,7 +6,7 @@
 import type { StartOptions } from '../session/engine.ts';
 import type { StoredSession } from '../session/session-store.ts';
 import type { Tokens } from '../session/token-refresh.ts';
-import type { MediaRequest, OmniErrorCode, RoomSnapshot, ThreadSnapshot, VerificationSnapshot } from '../types.ts';
+import type { MediaRequest, RoomSnapshot, ThreadSnapshot, VerificationSnapshot } from '../types.ts';
 import type { PostRoomTarget } from '../posts/posts.ts';
 import type { PlayableDescription } from '../media/playable-info.ts';
 
@@ -50,7 +50,8 @@ export type PageMessage =
 export interface WireError {
   readonly name: string;
   readonly message: string;
-  readonly code?: OmniErrorCode | string;
+  /** An `OmniErrorCode`, a `MediaErrorCode`, or another library's code. */
+  readonly code?: string;
 }
 
 /**

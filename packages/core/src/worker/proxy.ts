@@ -26,7 +26,16 @@ import {
   type VerificationHandle,
   type VerificationSnapshot,
 } from '../types.ts';
-import { PROTOCOL_VERSION, type HandleId, type HostStats, type OpenHow, type PageMessage, type Port, type Target, type WorkerMessage } from './protocol.ts';
+import {
+  PROTOCOL_VERSION,
+  type HandleId,
+  type HostStats,
+  type OpenHow,
+  type PageMessage,
+  type Port,
+  type Target,
+  type WorkerMessage,
+} from './protocol.ts';
 import { ENGINE_VERSION, SHARED_WORKER_NAME } from './version.ts';
 import { SnapshotDecoder, fromWireError } from './wire.ts';
 
@@ -125,7 +134,10 @@ export class WorkerLink {
   async #connect(): Promise<void> {
     const connected = construct(this.kind);
     const hello = await new Promise<WorkerMessage & { t: 'hello' }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the engine's worker did not answer within ${String(START_TIMEOUT_MS)} ms`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`the engine's worker did not answer within ${String(START_TIMEOUT_MS)} ms`)),
+        START_TIMEOUT_MS,
+      );
       const onError = (event: Event): void => {
         clearTimeout(timer);
         reject(new Error(`the engine's worker failed to start${event instanceof ErrorEvent && event.message ? `: ${event.message}` : ''}`));
@@ -204,7 +216,9 @@ export class WorkerLink {
       this.#pending.delete(id);
       pending.resolve(undefined);
     }
-    const restarting = [...this.sessions.values()].map((session) => this.#request({ t: 'start', id: ++this.#nextId, ...session.startMessage() }));
+    const restarting = [...this.sessions.values()].map((session) =>
+      this.#request({ t: 'start', id: ++this.#nextId, ...session.startMessage() }),
+    );
     for (const [id, handle] of this.#handles) {
       handle.reset();
       this.#post({ t: 'open', handle: id, how: handle.how });
@@ -233,7 +247,12 @@ export class WorkerLink {
   }
 
   /** A command; it waits while a worker is being started again. */
-  async call(target: Target, method: string, args: readonly unknown[], onProgress?: (progress: ModerationProgress) => void): Promise<unknown> {
+  async call(
+    target: Target,
+    method: string,
+    args: readonly unknown[],
+    onProgress?: (progress: ModerationProgress) => void,
+  ): Promise<unknown> {
     await this.#ready;
     return this.#request({ t: 'call', id: ++this.#nextId, target, method, args }, onProgress);
   }
@@ -421,7 +440,14 @@ class ProxyRoom implements RoomHandle, Reopenable {
   }
 }
 
-const LOADING_THREAD = (rootId: string): ThreadSnapshot => ({ rootId, status: 'loading', items: [], hasMoreBefore: false, paginating: false, unreadCount: 0 });
+const LOADING_THREAD = (rootId: string): ThreadSnapshot => ({
+  rootId,
+  status: 'loading',
+  items: [],
+  hasMoreBefore: false,
+  paginating: false,
+  unreadCount: 0,
+});
 
 /** A thread held through the worker. */
 class ProxyThread implements ThreadHandle, Reopenable {

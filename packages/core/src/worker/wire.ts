@@ -32,7 +32,9 @@ export class SnapshotEncoder<S extends WithItems> {
     const items = snapshot.items.map(ref);
     const root = snapshot.root === undefined ? undefined : ref(snapshot.root);
     this.#ids = kept;
-    const { items: _items, root: _root, ...rest } = snapshot;
+    const rest = { ...snapshot } as Record<string, unknown>;
+    delete rest['items'];
+    delete rest['root'];
     return { rest: rest as Omit<S, 'items' | 'root'>, items, added, ...(root !== undefined ? { root } : {}) };
   }
 }
