@@ -111,7 +111,7 @@ describe('the engine in a worker', function () {
     // The sync loop ran in the worker: the page itself made no /sync request.
     expect(syncRequests(window)).to.equal(syncsBefore);
     const stats = link?.stats;
-    console.info(
+    console.warn(
       `[worker-engine] snapshots ${String(stats?.snapshots)}, items referred to ${String(stats?.items)}, items sent ${String(stats?.itemsSent)}`,
     );
   });

@@ -8,7 +8,6 @@ import { takeProbedGuest } from './login-flows.ts';
 import { registerGuest } from './registration.ts';
 import { sessionStore, type StoredSession } from './session-store.ts';
 import { EngineLock, type EngineLease } from './tab-lock.ts';
-import { engineStarter } from '../worker/choice.ts';
 import type { SessionHandle, SessionInfo, SessionStatus, SignInOptions, Unsubscribe } from '../types.ts';
 
 interface Entry {
@@ -235,14 +234,15 @@ async function start(
   options: { takeOver?: boolean; lease?: EngineLease; signInPassword?: string } = {},
 ): Promise<void> {
   const url = stored.homeserverUrl;
-  // Main thread or worker (worker/choice.ts). A shared worker serves every tab and holds the account's lock itself.
-  const engine = await engineStarter();
+  // The engine in a worker when the page asks for one (worker/choice.ts, docs/engine.md); a shared worker serves every
+  // tab and holds the account's lock itself. A worker that cannot start leaves the engine here.
+  const worker =
+    typeof document !== 'undefined' && document.querySelector('meta[name="omni-chat-engine"]:not([content="main"])')
+      ? await (await import('../worker/proxy.ts')).workerStarter()
+      : undefined;
   entry.lock ??= new EngineLock(`${url}|${stored.userId}`);
   const lock = entry.lock;
-  const lease =
-    engine.mode === 'shared'
-      ? sharedEngineLease()
-      : (options.lease ?? (options.takeOver ? await lock.takeOver() : await lock.tryAcquire()));
+  const lease = worker?.lease ?? options.lease ?? (options.takeOver ? await lock.takeOver() : await lock.tryAcquire());
   if (!lease) {
     setStatus(url, entry, { kind: 'elsewhere', info: infoOf(stored) });
     waitForTurn(entry, stored);
@@ -251,7 +251,7 @@ async function start(
   const store = await sessionStore();
   // The newest tokens may have been written by the tab that drove the engine until now.
   const current = (await store.load(url)) ?? stored;
-  const handle = await engine.start(
+  const handle = await (worker?.start ?? (await import('./engine.ts')).startSession)(
     current,
     {
       onTokens: (tokens) => void store.save({ ...current, ...tokens }),
@@ -275,11 +275,6 @@ async function start(
     waitForTurn(entry, current);
   });
   setStatus(url, entry, { kind: 'active', info: infoOf(current), persistent: store.persistent });
-}
-
-/** The shared worker's engine serves every tab: none waits for another, and the worker takes the account's lock. */
-function sharedEngineLease(): EngineLease {
-  return { revoked: new Promise(() => undefined), release: () => undefined };
 }
 
 /** While another tab drives the engine, wait for it to close or hand over, then take over. */

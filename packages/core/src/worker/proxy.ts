@@ -6,6 +6,7 @@
  */
 import type { SessionHooks, StartOptions } from '../session/engine.ts';
 import type { StoredSession } from '../session/session-store.ts';
+import type { EngineLease } from '../session/tab-lock.ts';
 import { describePlayable } from '../media/playable-info.ts';
 import { LOADING } from '../rooms/shared-model.ts';
 import type { PostRoomTarget } from '../posts/posts.ts';
@@ -38,6 +39,7 @@ import {
 } from './protocol.ts';
 import { ENGINE_VERSION, SHARED_WORKER_NAME } from './version.ts';
 import { SnapshotDecoder, fromWireError } from './wire.ts';
+import { requestedEngine, type EngineStarter } from './choice.ts';
 
 /** `worker`: a dedicated worker per tab (with the tab lock); `shared`: one shared worker for every tab of the site. */
 export type WorkerKind = 'worker' | 'shared';
@@ -720,6 +722,58 @@ export function workerLink(kind: WorkerKind): Promise<WorkerLink> {
 /** The worker engine of this page, if one runs: for tests (crash it, count restarts) and the bench. */
 export async function runningWorker(): Promise<WorkerLink | undefined> {
   return link?.catch(() => undefined);
+}
+
+/** The engine on the page's main thread. */
+function mainThread(): EngineStarter {
+  return {
+    mode: 'main',
+    start: async (stored, hooks, options) => (await import('../session/engine.ts')).startSession(stored, hooks, options),
+  };
+}
+
+let noted = false;
+
+function fallBack(error: unknown): EngineStarter {
+  if (!noted) {
+    noted = true;
+    console.info('[omni] the chat engine runs on the main thread: its worker could not start', error);
+  }
+  return mainThread();
+}
+
+/** `worker`, `shared` or `auto` as the page asked (`<meta name="omni-chat-engine">`), against what the browser offers. */
+export function workerKind(mode: string): WorkerKind | undefined {
+  if (mode !== 'worker' && mode !== 'shared' && mode !== 'auto') return undefined;
+  return mode !== 'worker' && typeof SharedWorker !== 'undefined' ? 'shared' : 'worker';
+}
+
+const sharedLease: EngineLease = { revoked: new Promise(() => undefined), release: () => undefined };
+
+/** The worker engine, or the main thread's when the worker cannot start (one console note says why). */
+export async function workerStarter(): Promise<EngineStarter> {
+  const kind = workerKind(requestedEngine());
+  if (!kind) return mainThread();
+  if (typeof Worker === 'undefined') return fallBack(new Error('this browser has no Worker'));
+  let connection: WorkerLink;
+  try {
+    connection = await workerLink(kind);
+  } catch (error) {
+    return fallBack(error);
+  }
+  return {
+    mode: kind,
+    ...(kind === 'shared' ? { lease: sharedLease } : {}),
+    start: async (stored, hooks, options) => {
+      try {
+        return await startWorkerSession(connection, stored, hooks, options ?? {});
+      } catch (error) {
+        // The worker runs but cannot start the engine (e.g. its chunk was refused): the page runs it instead.
+        connection.stopSession(`${stored.homeserverUrl}|${stored.userId}`);
+        return fallBack(error).start(stored, hooks, options);
+      }
+    },
+  };
 }
 
 /** Starts a session in the worker; resolves once the worker has it, rejects when it cannot be started there. */
