@@ -49,11 +49,10 @@ try {
         await tab.goto(site.url(`/${mode}-light.html`));
         const first = await tab.waitForFunction(
           () => {
-            const log = document.querySelector('omni-room')?.shadowRoot;
-            const found = log
-              ? [...log.querySelectorAll('*')].some((node) => node.shadowRoot?.querySelector('[role="log"] article'))
-              : false;
-            return found ? performance.now() : false;
+            const deep = (scope: ParentNode): boolean =>
+              scope.querySelector('[role="log"] article') !== null ||
+              [...scope.querySelectorAll('*')].some((node) => node.shadowRoot !== null && deep(node.shadowRoot));
+            return deep(document) ? performance.now() : false;
           },
           undefined,
           { polling: 'raf', timeout: 60_000 },
