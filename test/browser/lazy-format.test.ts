@@ -1,9 +1,7 @@
 /**
  * The HTML sanitiser loads at the first formatted message (test/node/first-message-chunks.test.ts checks that the
- * build keeps it off the first-message path). The room and post views wait for it before they show formatted
- * messages (test/browser/formatted-first-paint.test.ts); a body rendered before it all the same (another element
- * re-rendering meanwhile) shows its plain `body` — never its HTML, as markup or as text — and then upgrades to the
- * sanitised rich text in place.
+ * build keeps it off the first-message path). Until it has arrived, that message shows its plain `body` — never its
+ * HTML, as markup or as text — and then upgrades to the sanitised rich text in place.
  */
 import { expect, fixtureSync, waitUntil } from '@open-wc/testing';
 import { renderMessageBody } from '../../packages/elements/src/components/message-body/message-body.ts';

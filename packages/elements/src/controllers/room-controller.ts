@@ -1,6 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SessionView, type SessionViewState, type SessionViewTarget } from '@omnisocial/core';
-import { renderWhenFormattable } from '../base/lazy-module.ts';
 
 export type RoomViewState = SessionViewState;
 export type RoomTarget = SessionViewTarget;
@@ -22,10 +21,7 @@ export class RoomController implements ReactiveController {
   }
 
   hostConnected(): void {
-    this.#unsubscribe = this.view.subscribe(() => {
-      const state = this.view.state;
-      renderWhenFormattable(state.kind === 'room' ? state.snapshot.items : undefined, () => this.#host.requestUpdate());
-    });
+    this.#unsubscribe = this.view.subscribe(() => this.#host.requestUpdate());
     this.view.start();
     window.addEventListener('online', this.#onOnline);
   }

@@ -3,7 +3,6 @@ import { memberMessage } from '../../i18n/member-error.ts';
 import { html, nothing, type TemplateResult } from 'lit';
 import { displayUrl, PostView, type PostRoomTarget, type PostViewSnapshot, type RoomSnapshot } from '@omnisocial/core';
 import { OmniView } from '../../base/omni-view.ts';
-import { renderWhenFormattable } from '../../base/lazy-module.ts';
 import { applyFallbacks, litProperties } from '../../base/view-properties.ts';
 import { chatAttributes } from '../../loader/attributes.ts';
 import { RoomViewController } from '../../controllers/room-view.ts';
@@ -134,10 +133,7 @@ export class OmniChatView extends OmniView {
   constructor() {
     super();
     applyFallbacks(this, chatAttributes);
-    this.#post.subscribe(() => {
-      const post = this.#post.snapshot;
-      renderWhenFormattable(post.kind === 'room' ? post.snapshot.items : undefined, () => this.requestUpdate());
-    });
+    this.#post.subscribe(() => this.requestUpdate());
   }
 
   protected override willUpdate(): void {
