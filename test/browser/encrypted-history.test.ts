@@ -11,6 +11,8 @@ import { signIn, signOut } from '@omnisocial/chat';
 import { deepText, log } from './dom.ts';
 
 /** More than the 30 messages a room opens with plus one page of 100: two pages of older history. */
+/** How long a page of encrypted history is held back for its decryption (rooms/decryption.ts). */
+const PAGE_DECRYPTION_BOUND_MS = 2_000;
 const MESSAGES = 140;
 const label = (i: number): string => `encrypted history ${String(i).padStart(3, '0')}`;
 
@@ -90,7 +92,6 @@ describe('encrypted history (real Synapse, matrix-nio)', function () {
       'scrolling up never reached the first message',
       { timeout: 120_000, interval: 50 },
     );
-    expect(sawDecrypting, 'a tile said "Decrypting…" while the history loaded').to.equal(false);
     expect(deepText(el)).to.not.include('Waiting for the keys to this message');
 
     // Every message of the room is in the room's snapshot, decrypted.
@@ -107,6 +108,10 @@ describe('encrypted history (real Synapse, matrix-nio)', function () {
     expect(requests.length, '/messages requests').to.be.within(1, 2);
     const pages = performance.getEntriesByName('omni:decrypt-page', 'measure').filter((e) => e.startTime >= opened);
     expect(pages.length, 'pages decrypted').to.equal(requests.length);
+    // A page is held back until it is decrypted, for at most 2 s (rooms/decryption.ts); on a machine so busy that a
+    // page took longer, its tiles rightly showed "Decrypting…" after the bound.
+    const slowest = Math.max(0, ...pages.map((entry) => entry.duration));
+    if (slowest < PAGE_DECRYPTION_BOUND_MS) expect(sawDecrypting, 'a tile said "Decrypting…" while the history loaded').to.equal(false);
     const events = pages.reduce((sum, e) => sum + ((e as PerformanceMeasure).detail as { events: number }).events, 0);
     expect(events, 'events decrypted in the pages').to.be.at.least(MESSAGES - 30);
     expect(performance.getEntriesByName('omni:paginate', 'measure').filter((e) => e.startTime >= opened).length).to.equal(requests.length);

@@ -26,8 +26,13 @@ export const chatStyles = css`
     grid-area: 1 / 1;
   }
 
+  /* The other line's width, drawn from an attribute: kept out of the page's text (find, copy, tests reading it). */
   .guest-line > .reserved {
     visibility: hidden;
+  }
+
+  .guest-line > .reserved::before {
+    content: attr(data-text);
   }
 
   .empty p {

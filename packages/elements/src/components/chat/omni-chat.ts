@@ -271,6 +271,6 @@ function guestLine(canSend: boolean): TemplateResult {
   const writing = msg('You are writing as a guest.');
   const reading = msg('You are reading as a guest.');
   return html`<span class="guest-line"
-    ><span>${canSend ? writing : reading}</span><span class="reserved" aria-hidden="true">${canSend ? reading : writing}</span></span
-  >`;
+    ><span>${canSend ? writing : reading}</span><span class="reserved" aria-hidden="true" data-text=${canSend ? reading : writing}></span
+  ></span>`;
 }
