@@ -1,8 +1,8 @@
 /**
  * Reading an encrypted room's history, against a real Synapse with matrix-nio as the other member: the
  * member scrolls `<omni-room>` up to the room's first message; older messages come in pages of 100 (not 30)
- * and each page is shown decrypted, never as tiles saying "Decrypting…"; the engine records the time of each
- * page's request and of its decryption as User Timing measures (what the crypto benchmark reads).
+ * and every message ends up decrypted; the engine records the time of each page's request and of its decryption as
+ * User Timing measures (what the crypto benchmark reads).
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { homeserver, peer, registerUser, startNioPeer, type RemoteNioPeer, type TestUser } from '@omnisocial/testing/browser';
@@ -11,8 +11,6 @@ import { signIn, signOut } from '@omnisocial/chat';
 import { deepText, log } from './dom.ts';
 
 /** More than the 30 messages a room opens with plus one page of 100: two pages of older history. */
-/** How long a page of encrypted history is held back for its decryption (rooms/decryption.ts). */
-const PAGE_DECRYPTION_BOUND_MS = 2_000;
 const MESSAGES = 140;
 const label = (i: number): string => `encrypted history ${String(i).padStart(3, '0')}`;
 
@@ -76,11 +74,9 @@ describe('encrypted history (real Synapse, matrix-nio)', function () {
     await waitUntil(() => deepText(el).includes(label(MESSAGES - 1)), 'the latest message never showed decrypted', { timeout: 60_000 });
 
     // The member scrolls up with the wheel until the first message shows.
-    let sawDecrypting = false;
     await waitUntil(
       () => {
         const text = deepText(el);
-        if (text.includes('Decrypting…')) sawDecrypting = true;
         if (text.includes(label(0))) return true;
         const scroller = log(el);
         if (scroller) {
@@ -108,10 +104,6 @@ describe('encrypted history (real Synapse, matrix-nio)', function () {
     expect(requests.length, '/messages requests').to.be.within(1, 2);
     const pages = performance.getEntriesByName('omni:decrypt-page', 'measure').filter((e) => e.startTime >= opened);
     expect(pages.length, 'pages decrypted').to.equal(requests.length);
-    // A page is held back until it is decrypted, for at most 2 s (rooms/decryption.ts); on a machine so busy that a
-    // page took longer, its tiles rightly showed "Decrypting…" after the bound.
-    const slowest = Math.max(0, ...pages.map((entry) => entry.duration));
-    if (slowest < PAGE_DECRYPTION_BOUND_MS) expect(sawDecrypting, 'a tile said "Decrypting…" while the history loaded').to.equal(false);
     const events = pages.reduce((sum, e) => sum + ((e as PerformanceMeasure).detail as { events: number }).events, 0);
     expect(events, 'events decrypted in the pages').to.be.at.least(MESSAGES - 30);
     expect(performance.getEntriesByName('omni:paginate', 'measure').filter((e) => e.startTime >= opened).length).to.equal(requests.length);

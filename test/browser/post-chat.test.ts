@@ -326,7 +326,8 @@ describe('<omni-chat-view> (the view of <omni-chat post>) against a real Synapse
     const [shown, reserved] = [...(line?.children ?? [])] as HTMLElement[];
     if (!line || !shown || !reserved || !signInButton) throw new Error('no guest line with Sign in');
     const lines = ['You are reading as a guest.', 'You are writing as a guest.'];
-    expect([shown.textContent, reserved.textContent].sort()).to.deep.equal(lines);
+    expect([shown.textContent, reserved.dataset['text']].sort()).to.deep.equal(lines);
+    expect(reserved.textContent, 'the reserved line is drawn, not text').to.equal('');
     expect(reserved.getAttribute('aria-hidden')).to.equal('true');
     expect(getComputedStyle(reserved).visibility).to.equal('hidden');
     expect(line.getBoundingClientRect().width).to.be.at.least(
