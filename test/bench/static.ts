@@ -11,7 +11,8 @@ import { build } from 'vite';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-const TYPES: Record<string, string> = {
+/** Content types by file extension, for the bench's static servers. */
+export const TYPES: Record<string, string> = {
   '.html': 'text/html',
   '.js': 'text/javascript',
   '.mjs': 'text/javascript',
