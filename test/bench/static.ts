@@ -41,9 +41,22 @@ export async function buildBenchPages(outDir: string, pages: readonly string[]):
   });
 }
 
-/** Serves the production build (correct MIME types, so the wasm streams as application/wasm). */
-export async function serveStatic(dir: string): Promise<{ origin: string; close(): Promise<void> }> {
+/** A response the static server sent: when its request arrived, what it was for, body and header bytes. */
+export interface SentFile {
+  /** When the request arrived (ms since the epoch, this machine's clock: the browser runs on it too). */
+  at: number;
+  path: string;
+  /** Body and header bytes, uncompressed (the server compresses nothing). */
+  bytes: number;
+}
+
+/**
+ * Serves the production build (correct MIME types, so the wasm streams as application/wasm); `onSent` hears of every
+ * file sent, once its response has finished.
+ */
+export async function serveStatic(dir: string, onSent?: (sent: SentFile) => void): Promise<{ origin: string; close(): Promise<void> }> {
   const server: Server = createServer((request, response) => {
+    const at = Date.now();
     const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
     const file = path.join(dir, path.normalize(pathname));
     if (!file.startsWith(dir)) {
@@ -53,7 +66,10 @@ export async function serveStatic(dir: string): Promise<{ origin: string; close(
     stat(file).then(
       (info) => {
         if (!info.isFile()) throw new Error('not a file');
-        response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': info.size });
+        const headers = { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': String(info.size) };
+        response.writeHead(200, headers);
+        const headerBytes = Object.entries(headers).reduce((sum, [name, value]) => sum + name.length + value.length + 4, 17);
+        if (onSent) response.on('finish', () => onSent({ at, path: pathname, bytes: info.size + headerBytes }));
         createReadStream(file).pipe(response);
       },
       () => response.writeHead(404).end(),
@@ -64,6 +80,10 @@ export async function serveStatic(dir: string): Promise<{ origin: string; close(
   if (!address || typeof address === 'string') throw new Error('no server address');
   return {
     origin: `http://127.0.0.1:${String(address.port)}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
