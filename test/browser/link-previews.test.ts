@@ -3,10 +3,11 @@
  * (test/support/preview-site.ts): the card shows title, description, host and the homeserver's thumbnail as
  * text; markup from hostile pages shows as characters and never runs; a page that never answers ends with no
  * card within the bound; a huge or heavy picture gets no thumbnail; the browser never fetches from the site;
- * in an encrypted room nothing is asked of the homeserver until the member turns previews on.
+ * in an encrypted room nothing is asked of the homeserver until the member turns previews on; a reply in a thread
+ * gets the same card in the thread panel, which the room's switch turns off there too.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { executeServerCommand } from '@web/test-runner-commands';
+import { executeServerCommand, setViewport } from '@web/test-runner-commands';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
 import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
 import { articleWith, button, decoded, quietWindow, shadow, typeAndSend, waitForText } from './dom.ts';
@@ -58,6 +59,16 @@ async function settledPreview(el: OmniRoom, text: string, timeout = 30_000): Pro
   return articleWith(el, text)?.querySelector<HTMLElement>('.link-preview, [data-link-preview="none"]') as HTMLElement;
 }
 
+/** The open thread panel of `el`. */
+const threadPanel = (el: Element): HTMLElement | null => shadow(el).querySelector<HTMLElement>('omni-thread');
+/** The thread panel's message with `text`. */
+const threadArticle = (el: Element, text: string): HTMLElement | undefined => {
+  const panel = threadPanel(el);
+  return panel
+    ? [...shadow(panel).querySelectorAll<HTMLElement>('[role="log"] article')].find((a) => a.textContent.includes(text))
+    : undefined;
+};
+
 describe('link previews in <omni-room>', function () {
   this.timeout(180_000);
   let baseUrl: string;
@@ -69,6 +80,7 @@ describe('link previews in <omni-room>', function () {
   let el: OmniRoom;
   const tag = crypto.randomUUID().slice(0, 8);
   const article = (): string => `${origin}/article?${tag}`;
+  const inThread = (): string => `${origin}/article?thread-${tag}`;
 
   before(async function () {
     await skipOnDendrite(this, 'linkPreviews');
@@ -80,6 +92,12 @@ describe('link previews in <omni-room>', function () {
     const created = await peer(bob).createRoom({ alias: `previews-${tag}`, name: 'Previews', preset: 'public_chat' });
     roomId = created.roomId;
     alias = created.alias ?? '';
+    const root = await peer(bob).sendMessage(roomId, 'Where do we swim on Sunday?');
+    await peer(bob).sendEvent(roomId, 'm.room.message', {
+      msgtype: 'm.text',
+      body: `In the thread, the tides: ${inThread()}`,
+      'm.relates_to': { rel_type: 'm.thread', event_id: root, is_falling_back: true, 'm.in_reply_to': { event_id: root } },
+    });
     await peer(bob).sendMessage(roomId, `Tides this week: ${article()} — worth a read`);
     await peer(bob).sendMessage(roomId, `Again, the same page ${article()}`);
     for (const id of HOSTILE_IDS) await peer(bob).sendMessage(roomId, `hostile ${String(id)}: ${origin}/hostile/${String(id)}?${tag}`);
@@ -91,6 +109,7 @@ describe('link previews in <omni-room>', function () {
     // machine's slow first fetch does not run into the client's bound, which the slow page tests on its own.
     const pagesToWarm = [
       article(),
+      inThread(),
       `${origin}/article?secret-${tag}`,
       `${origin}/huge?${tag}`,
       `${origin}/heavy?${tag}`,
@@ -229,6 +248,75 @@ describe('link previews in <omni-room>', function () {
     await waitUntil(() => toggle()?.getAttribute('aria-pressed') === 'true', 'the switch did not turn on');
     const card = await settledPreview(el, 'Again, the same page');
     expect(card.matches('.link-preview')).to.equal(true);
+    await waitUntil(
+      async () =>
+        (
+          (await peer(alice)
+            .request('GET', path)
+            .catch(() => ({}))) as { disable?: boolean }
+        ).disable === false,
+      'not stored',
+    );
+  });
+
+  it('shows the card under a reply in the thread panel, hides it there with Hide, and turns it off there with the switch', async () => {
+    await setViewport({ width: 1280, height: 900 });
+    const rootTile = await waitForText(el, 'Where do we swim on Sunday?');
+    rootTile.scrollIntoView({ block: 'center' });
+    const summary = (): HTMLButtonElement | null | undefined =>
+      articleWith(el, 'Where do we swim')?.querySelector<HTMLButtonElement>('.thread-summary');
+    await waitUntil(() => summary()?.textContent.includes('1 reply'), 'no summary under the root', { timeout: 20_000 });
+    expect(articleWith(el, 'In the thread, the tides'), 'the reply shows in the main log').to.equal(undefined);
+    summary()?.click();
+    await waitUntil(() => threadArticle(el, 'In the thread, the tides'), 'the thread panel never showed the reply', { timeout: 30_000 });
+    await waitUntil(() => threadArticle(el, 'In the thread, the tides')?.querySelector('.link-preview'), 'no card in the thread panel', {
+      timeout: 30_000,
+    });
+    const card = threadArticle(el, 'In the thread, the tides')?.querySelector<HTMLElement>('.link-preview') as HTMLElement;
+    const title = card.querySelector<HTMLAnchorElement>('[part="link-preview-title"]');
+    expect(title?.textContent.trim()).to.equal('Tide tables for the summer');
+    expect(title?.href).to.equal(inThread());
+    expect(card.querySelector('[part="link-preview-host"]')?.textContent.trim()).to.equal('Coastal Weekly · 127.0.0.1');
+    expect(previewRequests(inThread()), 'the thread panel asked more than once').to.have.length(1);
+    expect(requestsTo(origin), 'the browser fetched from the previewed site').to.deep.equal([]);
+    await expect(el).to.be.accessible();
+
+    // Hide, in the thread as in the timeline: the card goes and focus stays on the reply.
+    card.querySelector<HTMLButtonElement>('[part="link-preview-close"]')?.click();
+    const reply = threadArticle(el, 'In the thread, the tides');
+    await waitUntil(() => !reply?.querySelector('.link-preview'), 'the card stayed in the thread after Hide');
+    expect(reply && threadPanel(el) ? shadow(threadPanel(el) as HTMLElement).activeElement : null).to.equal(reply);
+
+    // The room's switch turns previews off in the open thread too: a card that was not hidden goes with it.
+    const other = await peer(bob).sendMessage(roomId, 'Another question');
+    await peer(bob).sendEvent(roomId, 'm.room.message', {
+      msgtype: 'm.text',
+      body: `Same tides again: ${inThread()}`,
+      'm.relates_to': { rel_type: 'm.thread', event_id: other, is_falling_back: true, 'm.in_reply_to': { event_id: other } },
+    });
+    const otherSummary = (): HTMLButtonElement | null | undefined =>
+      articleWith(el, 'Another question')?.querySelector<HTMLButtonElement>('.thread-summary');
+    await waitUntil(() => otherSummary(), 'no summary under the second root', { timeout: 20_000 });
+    otherSummary()?.click();
+    await waitUntil(() => threadArticle(el, 'Same tides again')?.querySelector('.link-preview'), 'no card in the second thread', {
+      timeout: 30_000,
+    });
+    const toggle = (): HTMLButtonElement | undefined => button(shadow(el), 'Link previews');
+    expect(toggle()?.getAttribute('aria-pressed')).to.equal('true');
+    toggle()?.click();
+    await waitUntil(() => toggle()?.getAttribute('aria-pressed') === 'false', 'the switch did not turn off');
+    await waitUntil(
+      () => !threadArticle(el, 'Same tides again')?.querySelector('.link-preview'),
+      'the card stayed in the thread with previews off',
+    );
+    expect(threadArticle(el, 'Same tides again'), 'the reply itself went').to.not.equal(undefined);
+    toggle()?.click();
+    await waitUntil(() => toggle()?.getAttribute('aria-pressed') === 'true', 'the switch did not turn on again');
+    await waitUntil(
+      () => threadArticle(el, 'Same tides again')?.querySelector('.link-preview'),
+      'the card did not come back in the thread',
+    );
+    const path = `/_matrix/client/v3/user/${encodeURIComponent(alice.userId)}/rooms/${encodeURIComponent(roomId)}/account_data/org.matrix.room.preview_urls`;
     await waitUntil(
       async () =>
         (

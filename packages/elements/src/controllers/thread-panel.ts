@@ -112,7 +112,7 @@ export class ThreadPanelController implements ReactiveController {
     return html`<omni-thread
       class="thread-panel"
       part="thread"
-      exportparts="thread-header, thread-close, log, timeline, message, bubble, reply-quote, reactions, actions, composer, textbox, send-button"
+      exportparts="thread-header, thread-close, log, timeline, message, bubble, reply-quote, reactions, actions, composer, textbox, send-button, link-preview, link-preview-thumbnail, link-preview-title, link-preview-description, link-preview-host, link-preview-close"
       role="region"
       aria-label=${msg('Thread')}
       .handle=${handle}
@@ -120,6 +120,7 @@ export class ThreadPanelController implements ReactiveController {
       .cannotSendReason=${cannotSendText(snapshot.cannotSendReason)}
       .encrypted=${snapshot.encrypted}
       .mentionRoom=${snapshot.permissions?.notifyRoom === true}
+      .linkPreviews=${snapshot.linkPreviews === true}
       .draftKey=${`${draftKey}|thread|${rootId}`}
       .actions=${{
         toggleReaction: (eventId: string, key: string) => void room.toggleReaction(eventId, key).catch(() => undefined),
@@ -132,6 +133,7 @@ export class ThreadPanelController implements ReactiveController {
         setTyping: (typing: boolean) => room.setTyping(typing),
         searchMembers: (query: string) => room.searchMembers(query, 8),
         loadMedia: room.loadMedia.bind(room),
+        previewLink: (url: string) => room.previewLink(url),
       }}
       @omni-thread-close=${this.#onClose}
       @omni-thread-sign-in=${this.#onSignIn}

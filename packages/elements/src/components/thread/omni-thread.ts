@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
-import type { MediaRequest, MemberInfo, MessageItem, OutgoingMessage, ThreadHandle, ThreadSnapshot } from '@omnisocial/core';
+import type { LinkPreview, MediaRequest, MemberInfo, MessageItem, OutgoingMessage, ThreadHandle, ThreadSnapshot } from '@omnisocial/core';
 import { OmniElement } from '../../base/omni-element.ts';
 import { composerStyles } from '../composer/composer.styles.ts';
 import { ComposerController } from '../composer/composer.ts';
@@ -27,6 +27,8 @@ export interface ThreadRoomActions {
   setTyping(typing: boolean): void;
   searchMembers(query: string): Promise<readonly MemberInfo[]>;
   loadMedia(request: MediaRequest): Promise<string>;
+  /** The homeserver's preview of a link (cards show where `linkPreviews` is on). */
+  previewLink(url: string): Promise<LinkPreview | undefined>;
 }
 
 /** The panel asks to be closed (its close button, or Escape); the room view closes it. Does not bubble. */
@@ -63,6 +65,7 @@ export class OmniThread extends OmniElement {
     encrypted: { attribute: false },
     draftKey: { attribute: false },
     mentionRoom: { attribute: false },
+    linkPreviews: { attribute: false },
   };
 
   declare handle: ThreadHandle | undefined;
@@ -73,6 +76,8 @@ export class OmniThread extends OmniElement {
   declare draftKey: string | undefined;
   /** The member may notify the whole room (`@room`). */
   declare mentionRoom: boolean;
+  /** Link previews are on in the room (its header's switch): replies' first links get cards, as in the timeline. */
+  declare linkPreviews: boolean;
 
   #snapshot: ThreadSnapshot | undefined;
   #unsubscribe: (() => void) | undefined;
@@ -92,6 +97,7 @@ export class OmniThread extends OmniElement {
         cancel: (key) => room.cancel(key),
         markRead: (eventId) => this.handle?.markRead(eventId),
         loadMedia: (request) => room.loadMedia(request),
+        previewLink: (url) => room.previewLink(url),
       };
     },
     { compact: true },
@@ -113,6 +119,7 @@ export class OmniThread extends OmniElement {
     this.canSend = false;
     this.encrypted = false;
     this.mentionRoom = false;
+    this.linkPreviews = false;
     this.addEventListener('keydown', this.#onKeydown);
   }
 
@@ -220,6 +227,7 @@ export class OmniThread extends OmniElement {
         paginating: snapshot.paginating,
         typing: [],
         unreadCount: snapshot.unreadCount,
+        linkPreviews: this.linkPreviews,
       })}
       ${snapshot.error ? html`<p class="notice" role="alert">${snapshot.error.message}</p>` : nothing}
       ${
