@@ -28,6 +28,7 @@ import { companionFor, type SiteCompanion } from './companion.ts';
 import { noteJoined } from '../rooms/room-model.ts';
 import { OmniError, type OmniErrorInfo, type RoomSnapshot, type ThreadHandle } from '../types.ts';
 import { OutsideThread } from '../threads/outside-thread.ts';
+import { noteVisitorThreadRead } from '../threads/visitor-reads.ts';
 
 export const MISMATCH_MESSAGE = "This discussion's address points to another room.";
 /** A guest on a post whose room only its members may read (e.g. an `open` post whose room was made members-only). */
@@ -107,7 +108,13 @@ export class PostRoomModel extends LazyRoom {
 
   protected override openOutsideThread(rootId: string): ThreadHandle | undefined {
     const peek = this.#peek;
-    return peek ? new OutsideThread(this.#peekAccount(), peek.roomId, rootId, () => peek.memberEvents) : undefined;
+    if (!peek) return undefined;
+    // The summaries under the roots count what came after the read point the reader just moved.
+    const onRead = (root: string, readTs: number): void => {
+      if (noteVisitorThreadRead(peek.roomId, root, readTs) && this.#peek === peek)
+        this.showOutside({ roomId: peek.roomId, ...peek.view() });
+    };
+    return new OutsideThread(this.#peekAccount(), peek.roomId, rootId, () => peek.memberEvents, onRead);
   }
 
   protected refuseSend(snapshot: RoomSnapshot): string | undefined {

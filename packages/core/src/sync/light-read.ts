@@ -14,6 +14,7 @@ import { guestAccount, memberSignInsSettled, sessionStatus } from '../session/re
 import { sessionStore } from '../session/session-store.ts';
 import { stripReplyFallback } from '../timeline/text-rules.ts';
 import { plainTimeline } from '../timeline/plain-timeline.ts';
+import { visitorThreadReads } from '../threads/visitor-reads.ts';
 import { OmniError } from '../types.ts';
 import { stateFromWholeRoom } from '../rooms/outside-state.ts';
 import type { TimelineItem } from '../timeline/timeline-types.ts';
@@ -158,7 +159,7 @@ async function readNow(homeserverUrl: string, post: PostRoomTarget, options: Lig
   if (messages.status !== 200) throw refused(messages);
   const chunk = Array.isArray(messages.body['chunk']) ? (messages.body['chunk'] as unknown[]) : [];
   const state = Array.isArray(messages.body['state']) ? (messages.body['state'] as unknown[]) : [];
-  return { status: 'ready', roomId, alias, items: lightTimeline([...chunk].reverse(), state, userId) };
+  return { status: 'ready', roomId, alias, items: lightTimeline([...chunk].reverse(), state, userId, 'text', visitorThreadReads(roomId)) };
 }
 
 /** A refused binding read checked against the room's whole state (rooms/outside-state.ts), as a single read's answer. */

@@ -12,6 +12,7 @@
  */
 import { callHomeserver } from '../session/client-api.ts';
 import { lightTimeline } from './light-read.ts';
+import { visitorThreadReads } from '../threads/visitor-reads.ts';
 import type { TimelineItem } from '../timeline/timeline-types.ts';
 import { OmniError } from '../types.ts';
 
@@ -200,7 +201,12 @@ export class RoomPeek {
 
   view(): PeekView {
     // The session reading from outside loads media with its own token (a guest's too), so attachments show as pictures and files.
-    return { items: lightTimeline(this.#events, this.#state, this.#account.userId, 'media'), hasMoreBefore: this.#older !== undefined };
+    // A reader from outside has no read receipts: their thread read points are kept in this browser.
+    const reads = visitorThreadReads(this.roomId);
+    return {
+      items: lightTimeline(this.#events, this.#state, this.#account.userId, 'media', reads),
+      hasMoreBefore: this.#older !== undefined,
+    };
   }
 
   gone(error: OmniError): void {

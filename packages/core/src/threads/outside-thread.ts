@@ -3,6 +3,8 @@
  * writes, sync/peek.ts): the root from `/event` and its replies from `/relations/{root}/m.thread`, plain
  * `fetch`, through the same pipeline as every timeline. Read-only: replying takes part, which a
  * reader does by writing in the discussion first. It does not follow new replies; reopening it does.
+ * Reading it moves the reader's read point in the thread, kept in this browser (visitor-reads.ts), since a
+ * reader from outside sends no receipts.
  */
 import { callHomeserver } from '../session/client-api.ts';
 import type { PeekAccount } from '../sync/peek.ts';
@@ -25,17 +27,27 @@ export class OutsideThread extends ThreadPublisher implements ThreadHandle {
   readonly #roomId: string;
   readonly #rootId: string;
   readonly #memberEvents: () => readonly Json[];
+  readonly #onRead: ((rootId: string, readTs: number) => void) | undefined;
   readonly #events = new Map<string, Json>();
   #next: string | null | undefined;
   #paginating: Promise<boolean> | undefined;
   #error: OmniError | undefined;
+  #released = false;
 
-  constructor(account: PeekAccount, roomId: string, rootId: string, memberEvents: () => readonly Json[]) {
+  /** `onRead`: the reader read the thread up to a reply of that time (its `origin_server_ts`). */
+  constructor(
+    account: PeekAccount,
+    roomId: string,
+    rootId: string,
+    memberEvents: () => readonly Json[],
+    onRead?: (rootId: string, readTs: number) => void,
+  ) {
     super(rootId, true);
     this.#account = account;
     this.#roomId = roomId;
     this.#rootId = rootId;
     this.#memberEvents = memberEvents;
+    this.#onRead = onRead;
     void this.paginateBackwards();
   }
 
@@ -106,11 +118,15 @@ export class OutsideThread extends ThreadPublisher implements ThreadHandle {
     return Promise.reject(new OmniError('forbidden', 'Write in the discussion first to reply in its threads.'));
   }
 
-  markRead(): void {
-    // Read from outside: nothing is told to the room's members.
+  /** Read from outside: nothing is told to the room's members; the read point is the reader's own (see above). */
+  markRead(eventId: string): void {
+    const ts = this.#events.get(eventId)?.['origin_server_ts'];
+    if (this.#released || typeof ts !== 'number') return;
+    this.#onRead?.(this.#rootId, ts);
   }
 
   release(): void {
+    this.#released = true;
     this.silence();
   }
 }

@@ -26,6 +26,8 @@ export function plainTimeline(
   ownUserId: string,
   /** `media` where the reader can load media (the engine's session, peeking): attachments are shown as such. */
   attachments: 'text' | 'media' = 'text',
+  /** The reader's read point in each thread (a visitor's, kept in the browser: threads/visitor-reads.ts). */
+  threadReads?: ReadonlyMap<string, number>,
 ): TimelineItem[] {
   const timeline = objects(events).filter((event) => event['type'] !== 'm.room.encrypted');
   const members = membersOf([...objects(state), ...timeline]);
@@ -36,6 +38,7 @@ export function plainTimeline(
       members,
       ...(attachments === 'text' ? { attachmentPlaceholders: true } : {}),
       held: heldMessages([...objects(state), ...timeline]),
+      ...(threadReads ? { threadReads } : {}),
     },
   ).items;
 }
