@@ -41,6 +41,8 @@ try {
       const thread = chat.locator('omni-thread');
       await waitForMessage(visitor, thread, 'bring water', "Bob's reply in the thread");
       await thread.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 30_000 });
+      // Shown is read: the summary's count of the visitor's unread replies (kept in their browser) goes.
+      await summary.locator('.thread-unread').waitFor({ state: 'detached', timeout: 30_000 });
       await visitor.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
       const file = path.join(root, `docs/threads/visitor-${name}-${theme}.png`);
       await chat.screenshot({ path: file });
