@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shareEnvironment, startSynapse, type Homeserver } from '@omnisocial/testing';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
@@ -71,6 +72,10 @@ function nodeTests(summary: string, files: readonly string[], concurrency: numbe
   return [
     '--test',
     `--test-concurrency=${String(concurrency)}`,
+    // A file ends when its tests have: matrix-js-sdk arms an abort timer for each request (up to its local timeout,
+    // minutes for a long poll) and never clears it, which kept each file's process waiting up to 110 s after its
+    // last test.
+    '--test-force-exit',
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     `--test-reporter=${join(root, 'scripts', 'node-test-tally.ts')}`,
@@ -93,6 +98,23 @@ const wantsDendrite = only.includes('dendrite') || (only.length === 0 && process
 const DENDRITE_NODE_SUITES = ['test/dendrite/**/*.test.ts', 'test/node/sessions.test.ts', 'test/node/post-visitor.test.ts'];
 const DENDRITE_BROWSER_SUITES = ['test/browser/room-like-*.test.ts', 'test/browser/post-chat.test.ts'];
 
+/**
+ * One Synapse for the node step and the journeys: the files that ask `startSynapse()` for its configuration
+ * share it (packages/testing/src/shared-synapse.ts) instead of each starting one, which cost a Synapse start
+ * (seconds of both cores) per file. Started beside the checks, which need no homeserver.
+ */
+const shared: Promise<Homeserver> | undefined = wants('node') || wants('journeys') ? startSynapse({ own: true }) : undefined;
+shared?.catch(() => undefined);
+async function sharedEnvironment(): Promise<NodeJS.ProcessEnv> {
+  if (!shared) return {};
+  try {
+    return shareEnvironment(await shared);
+  } catch (error) {
+    console.log(`No shared Synapse (${String(error)}): each file starts its own.`);
+    return {};
+  }
+}
+
 try {
   if (wants('types')) await check('types', bin('tsc'), ['-b']);
   if (wants('lint')) await check('lint', bin('eslint'), ['--max-warnings', '0', '.']);
@@ -110,6 +132,7 @@ try {
         NODE_CONCURRENCY,
       ),
       summary,
+      await sharedEnvironment(),
     );
   }
   if (wants('browser')) {
@@ -120,7 +143,7 @@ try {
   // browser file must finish within 300 s on two shared cores, and running both at once is not measured safe.
   if (wants('journeys')) {
     const summary = join(work, 'journeys.json');
-    await suite('journeys', process.execPath, nodeTests(summary, ['test/journeys/**/*.test.ts'], 1), summary);
+    await suite('journeys', process.execPath, nodeTests(summary, ['test/journeys/**/*.test.ts'], 1), summary, await sharedEnvironment());
   }
   if (wantsDendrite) {
     const env = { OMNI_HOMESERVER: 'dendrite' };
@@ -140,6 +163,7 @@ try {
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
+  await (await shared?.catch(() => undefined))?.stop();
 }
 
 // What failed, repeated where the end of a long log shows it.

@@ -24,7 +24,7 @@ let roomId: string;
 let alias: string;
 
 before(async () => {
-  [browser, pages, hs] = await Promise.all([launchChromium(), servePages(), startSynapse()]);
+  [browser, pages, hs] = await Promise.all([launchChromium(), servePages(), startSynapse({ own: true })]);
   [alice, bob] = await Promise.all([hs.registerUser({ displayName: 'Alice' }), hs.registerUser({ displayName: 'Bob' })]);
   const created = await bob.createRoom({ alias: 'crash', name: 'Crash', preset: 'public_chat' });
   roomId = created.roomId;

@@ -1,4 +1,5 @@
-export { startSynapse, stopAllSynapses, synapseConfigFingerprint, DEFAULT_PASSWORD } from './synapse.ts';
+export { startSynapse, shareEnvironment, stopAllSynapses, synapseConfigFingerprint, DEFAULT_PASSWORD } from './synapse.ts';
+export { SHARED_SYNAPSE_ENV, type SharedSynapse } from './shared-synapse.ts';
 export type { Homeserver, StartSynapseOptions, RegisterUserOptions } from './synapse.ts';
 export { Peer, MatrixError } from './peer.ts';
 export type { MatrixEvent, TestUser, CreateRoomOptions } from './peer.ts';

@@ -56,3 +56,16 @@ export async function mintLoginToken(baseUrl: string, adminToken: string, userId
     await matrixFetch('POST', `${baseUrl}/_matrix/client/v3/logout`, { accessToken: puppet.access_token, body: {} }).catch(() => undefined);
   }
 }
+
+/** A registration token made through the admin API (`registration_requires_token`). */
+export async function createRegistrationToken(
+  baseUrl: string,
+  adminToken: string,
+  options: { usesAllowed?: number } = {},
+): Promise<string> {
+  const created = await matrixFetch<{ token: string }>('POST', `${baseUrl}/_synapse/admin/v1/registration_tokens/new`, {
+    accessToken: adminToken,
+    body: { uses_allowed: options.usesAllowed ?? null },
+  });
+  return created.token;
+}

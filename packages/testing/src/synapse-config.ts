@@ -54,6 +54,11 @@ export interface StartSynapseOptions {
   wellKnown?: Record<string, unknown>;
   /** A TLS federation listener and the CA it trusts for outbound federation (see federation.ts). */
   federationTls?: FederationTls;
+  /**
+   * A server of its own even where a step shares one Synapse among its test files (shared-synapse.ts): for a
+   * file that kills, restarts or snapshots it. Does not change the configuration.
+   */
+  own?: boolean;
 }
 
 /** Files and port of a server's federation over TLS, made by `startFederation()`. */

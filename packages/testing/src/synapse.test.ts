@@ -4,7 +4,8 @@ import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { MatrixError, Peer, startSynapse } from './index.ts';
+import { MatrixError, Peer, SHARED_SYNAPSE_ENV, shareEnvironment, startSynapse } from './index.ts';
+import { sharedSynapse } from './shared-synapse.ts';
 import type { Homeserver, TestUser } from './index.ts';
 
 function assertGone(pid: number): void {
@@ -88,6 +89,29 @@ void describe('one homeserver', () => {
   void test('HTTP errors carry errcode and status', async () => {
     const erin = await hs.registerUser();
     await assert.rejects(erin.resolveAlias('#missing:localhost'), { errcode: 'M_NOT_FOUND', status: 404 });
+  });
+
+  void test('shared by a step: startSynapse() with its configuration answers with it, and refuses to kill or restart it', async () => {
+    // Under `pnpm test` this file already runs on the step's shared server; alone, it shares its own.
+    const before = process.env[SHARED_SYNAPSE_ENV];
+    if (before === undefined) Object.assign(process.env, shareEnvironment(hs));
+    try {
+      const again = await startSynapse();
+      assert.equal(again.baseUrl, hs.baseUrl);
+      const member = await again.registerUser();
+      assert.equal((await member.whoami()).user_id, member.userId);
+      assert.ok((await again.mintLoginToken(member.userId)).length > 0);
+      await assert.rejects(again.kill(), /shared Synapse/);
+      await assert.rejects(again.restart(), /shared Synapse/);
+      await assert.rejects(again.saveSnapshot('/nonexistent'), /shared Synapse/);
+      await again.stop();
+      assert.equal((await fetch(`${hs.baseUrl}/_matrix/client/versions`)).status, 200, 'stop() left the shared server running');
+      assert.equal(sharedSynapse({})?.baseUrl, hs.baseUrl, 'its configuration gets a handle on it');
+      assert.equal(sharedSynapse({ rateLimited: true }), undefined, 'another configuration gets a server of its own');
+      assert.equal(sharedSynapse({ own: true }), undefined, 'own: true gets a server of its own');
+    } finally {
+      if (before === undefined) Reflect.deleteProperty(process.env, SHARED_SYNAPSE_ENV);
+    }
   });
 
   void test('rapid sends are not rate-limited by default', async () => {

@@ -4,8 +4,7 @@ import { copyFile, cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runServer, type RunningServer } from './homeserver-base.ts';
-import { matrixFetch } from './peer.ts';
-import { mintLoginToken } from './synapse-admin.ts';
+import { createRegistrationToken, mintLoginToken } from './synapse-admin.ts';
 import {
   homeserverConfig,
   logConfig,
@@ -17,6 +16,7 @@ import {
 } from './synapse-config.ts';
 import { diagnose, freePort, installCleanupHandlers, launchServer, runPython, ServerStartError, type Running } from './synapse-process.ts';
 import { ensureSynapse } from './venv.ts';
+import { describeShared, sharedSynapse } from './shared-synapse.ts';
 
 export { DEFAULT_PASSWORD, type RegisterUserOptions } from './synapse-admin.ts';
 export { synapseConfigFingerprint, type StartSynapseOptions } from './synapse-config.ts';
@@ -38,6 +38,8 @@ export interface Homeserver extends Omit<RunningServer, 'adminToken'> {
 const PORT_RETRIES = 3;
 
 export async function startSynapse(options: StartSynapseOptions = {}): Promise<Homeserver> {
+  const shared = sharedSynapse(options);
+  if (shared) return shared;
   const { python } = await ensureSynapse();
   installCleanupHandlers();
   for (let attempt = 1; ; attempt++) {
@@ -97,13 +99,7 @@ async function startOnce(python: string, options: StartSynapseOptions): Promise<
   const adminToken = (): Promise<string> => server.adminToken();
   const own: Pick<Homeserver, 'mintLoginToken' | 'createRegistrationToken' | 'saveSnapshot'> = {
     mintLoginToken: async (userId) => mintLoginToken(baseUrl, await adminToken(), userId),
-    createRegistrationToken: async (tokenOptions) => {
-      const created = await matrixFetch<{ token: string }>('POST', `${baseUrl}/_synapse/admin/v1/registration_tokens/new`, {
-        accessToken: await adminToken(),
-        body: { uses_allowed: tokenOptions?.usesAllowed ?? null },
-      });
-      return created.token;
-    },
+    createRegistrationToken: async (tokenOptions) => createRegistrationToken(baseUrl, await adminToken(), tokenOptions),
     saveSnapshot: async (dir) => {
       // Written beside `dir` and renamed into place, so an interrupted save leaves no half snapshot.
       const partial = `${dir}.partial-${String(process.pid)}`;
@@ -122,5 +118,19 @@ async function startOnce(python: string, options: StartSynapseOptions): Promise<
       await rename(partial, dir);
     },
   };
-  return Object.assign(server, own);
+  const homeserver = Object.assign(server, own);
+  shareable.set(homeserver, () => describeShared({ baseUrl, serverName, sharedSecret, configDir, logFile, pid: server.pid }, options));
+  return homeserver;
+}
+
+const shareable = new WeakMap<Homeserver, () => Record<string, string>>();
+
+/**
+ * The environment under which test files' `startSynapse()` with the options `server` was started with gets a
+ * handle on it instead of starting one (shared-synapse.ts). Only for a server this process started.
+ */
+export function shareEnvironment(server: Homeserver): Record<string, string> {
+  const describe = shareable.get(server);
+  if (!describe) throw new Error(`${server.baseUrl} was not started by this process's startSynapse()`);
+  return describe();
 }
