@@ -4,7 +4,8 @@
  * replica two, or both (as a load balancer's retry to another replica would), so the test decides which replica
  * sees which message. A first message held by one replica is listed and released through the other; a signed
  * request accepted by one is refused when replayed to the other; a guest's per-minute limit counts the messages
- * both replicas saw, and a transaction both replicas take counts its message once.
+ * both replicas saw, and a transaction both replicas take counts its message once. A policy rule added or lifted
+ * through one replica holds on the other at its next decision, without a restart.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,6 +29,7 @@ import { siteCall as signedCall } from '../support/site-call.ts';
 
 const enc = encodeURIComponent;
 const QUEUE = '/_omni/v1/moderation/queue';
+const RULES = '/_omni/v1/moderation/rules';
 const ABUSE = { firstMessageApproval: true, messagesPerMinute: 2 };
 
 type Route = 'one' | 'two' | 'both';
@@ -78,6 +80,11 @@ const siteCall = (
   path: string,
   body?: unknown,
 ): ReturnType<typeof signedCall> => signedCall(replica.siteApiUrl, secret, method, path, body);
+
+interface Rule {
+  readonly kind: string;
+  readonly entity: string;
+}
 
 interface Item {
   readonly id: string;
@@ -262,5 +269,69 @@ describe('two companion replicas share one PostgreSQL (real Synapse, application
     assert.equal((await event(second)).content['body'], 'also sent to both', 'counted once each: the second is within the limit');
     const { json } = await siteCall(site.siteSecret, two, 'GET', QUEUE);
     assert.equal((json['items'] as Item[]).filter((item) => item.eventId === first || item.eventId === second).length, 2);
+  });
+
+  test('a policy rule changed through replica one holds on replica two at its next decision, without a restart', async () => {
+    // Replica two takes no transactions: it never sees the rule events, only the state store and the policy room.
+    proxy.route = 'one';
+    const membership = async (userId: string): Promise<unknown> =>
+      (
+        await alice
+          .request('GET', `/_matrix/client/v3/rooms/${enc(room)}/state/m.room.member/${enc(userId)}`)
+          .catch((): Record<string, unknown> => ({}))
+      )['membership'];
+    const deny = async (): Promise<unknown> =>
+      (
+        await alice
+          .request('GET', `/_matrix/client/v3/rooms/${enc(room)}/state/m.room.server_acl/`)
+          .catch((): Record<string, unknown> => ({}))
+      )['deny'];
+    const mallory = await site.homeserver.registerUser({ username: 'mallory' });
+    await mallory.joinRoom(room);
+
+    const added = await siteCall(site.siteSecret, one, 'POST', RULES, { kind: 'user', entity: mallory.userId, reason: 'spam' });
+    assert.equal(added.status, 200, JSON.stringify(added.json));
+    assert.equal(await membership(mallory.userId), 'ban', 'replica one applied its rule');
+    const listed = await siteCall(site.siteSecret, two, 'GET', RULES);
+    assert.deepEqual(
+      (listed.json['rules'] as Rule[]).map((rule) => rule.entity),
+      [mallory.userId],
+      'replica two lists the rule replica one added',
+    );
+    const lifted = await siteCall(site.siteSecret, two, 'POST', `${RULES}/remove`, { kind: 'user', entity: mallory.userId });
+    assert.equal(lifted.status, 200, `replica two lifts the rule replica one added: ${JSON.stringify(lifted.json)}`);
+    assert.equal(await membership(mallory.userId), 'leave', "the lift undid replica one's ban");
+    assert.deepEqual((await siteCall(site.siteSecret, one, 'GET', RULES)).json['rules'], [], 'and replica one knows it is lifted');
+
+    // The server ACL is made of every server rule: replica two's rule keeps the one replica one added.
+    assert.equal(
+      (await siteCall(site.siteSecret, one, 'POST', RULES, { kind: 'server', entity: 'one.spam.example', reason: 'x' })).status,
+      200,
+    );
+    assert.equal(
+      (await siteCall(site.siteSecret, two, 'POST', RULES, { kind: 'server', entity: 'two.spam.example', reason: 'x' })).status,
+      200,
+    );
+    assert.deepEqual(await deny(), ['one.spam.example', 'two.spam.example']);
+    assert.equal(
+      (await siteCall(site.siteSecret, two, 'POST', `${RULES}/remove`, { kind: 'server', entity: 'one.spam.example' })).status,
+      200,
+    );
+    assert.equal(
+      (await siteCall(site.siteSecret, one, 'POST', `${RULES}/remove`, { kind: 'server', entity: 'two.spam.example' })).status,
+      200,
+    );
+    assert.deepEqual(await deny(), []);
+
+    // A glob rule added through replica one; replica two judges the next join, as a replica behind a balancer would.
+    const glob = '@sneaky*:localhost';
+    assert.equal((await siteCall(site.siteSecret, one, 'POST', RULES, { kind: 'user', entity: glob, reason: 'ban evasion' })).status, 200);
+    proxy.route = 'two';
+    const sneaky = await site.homeserver.registerUser({ username: 'sneaky' });
+    await sneaky.joinRoom(room);
+    await until(async () => (await membership(sneaky.userId)) === 'ban', 'replica two banned the member the glob matches');
+    proxy.route = 'one';
+    assert.equal((await siteCall(site.siteSecret, two, 'POST', `${RULES}/remove`, { kind: 'user', entity: glob })).status, 200);
+    assert.equal(await membership(sneaky.userId), 'leave');
   });
 });
