@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSite, type Peer, type Site } from '@omnisocial/testing';
+import { roomCount } from '../support/room-count.ts';
 import { COUNTS_PATH, postRoomAlias } from '@omnisocial/server';
 
 const POSTS = [
@@ -18,11 +19,6 @@ const POSTS = [
 async function counts(site: Site, query: string): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const response = await fetch(`${site.companion.siteApiUrl}${COUNTS_PATH}?${query}`);
   return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
-}
-
-async function roomCount(site: Site): Promise<number> {
-  const admin = await site.homeserver.registerUser({ admin: true });
-  return (await admin.request<{ total_rooms: number }>('GET', '/_synapse/admin/v1/rooms?limit=1')).total_rooms;
 }
 
 describe('comment counts for a feed (real Synapse, companion)', () => {

@@ -21,6 +21,8 @@ import { demoModeration } from '../../scripts/demo-moderation.ts';
 const shots = fileURLToPath(new URL('../../.cache/shots/', import.meta.url));
 const SEEN = { timeout: 60_000 };
 const enc = encodeURIComponent;
+/** A member's password: eight characters at least, which Dendrite requires. */
+const passwordOf = (user: string): string => `pw-${user}-secret`;
 
 /** axe's findings on the page, or on `selector` only (a test page that is not a whole site). */
 async function axeViolations(page: Page, selector?: string): Promise<string[]> {
@@ -97,7 +99,7 @@ function pagesOf(
         post,
         title,
         user,
-        password: `pw-${user}`,
+        password: passwordOf(user),
         theme,
         ...(post === 'queue-post' ? { open: '' } : {}),
       });
@@ -128,7 +130,7 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
   before(async () => {
     [{ site, pages: served, base }, browser] = await Promise.all([moderationSite(), launchChromium()]);
     [alice, bob, carol, dave] = (await Promise.all(
-      ['alice', 'bob', 'carol', 'dave'].map((username) => site.homeserver.registerUser({ username, password: 'pw-' + username })),
+      ['alice', 'bob', 'carol', 'dave'].map((username) => site.homeserver.registerUser({ username, password: passwordOf(username) })),
     )) as [Peer, Peer, Peer, Peer];
     room = await alice.resolveAlias(postRoomAlias('queue-post', { serverName: site.homeserver.serverName }));
     for (const peer of [alice, bob, carol]) await peer.joinRoom(room);
@@ -316,7 +318,7 @@ describe('a first message held for approval (Chromium, real Synapse, the compani
       launchChromium(),
     ]);
     for (const username of ['alice', 'dana', 'erin', 'frank']) {
-      const member = await site.homeserver.registerUser({ username, password: `pw-${username}` });
+      const member = await site.homeserver.registerUser({ username, password: passwordOf(username) });
       await member.joinRoom(await member.resolveAlias(postRoomAlias('queue-post', { serverName: site.homeserver.serverName })));
     }
   });
