@@ -115,14 +115,18 @@ describe('a site with its companion (real Synapse, application service, Chromium
     assert.equal(await visitor.chat.getByRole('article').filter({ hasText: 'not the site speaking' }).count(), 0);
   });
 
-  test('with the companion down the discussion says it is unavailable, and no client creates the room', async () => {
-    await site.stopCompanion();
-    const login = await loginTokenFor('erin', 'Erin').catch(() => undefined);
-    assert.equal(login, undefined, 'the companion is down');
-    const member = await open({ post: 'while-away', title: 'Written while the companion was away' });
-    await member.chat.getByText('This discussion is not available right now').waitFor(SEEN);
-    const probe = await site.homeserver.registerUser();
-    const lookup = await probe.resolveAlias(alias('while-away')).catch((error: unknown) => error);
-    assert.ok(lookup instanceof MatrixError && lookup.status === 404, 'no room was created');
-  });
+  test(
+    'with the companion down the discussion says it is unavailable, and no client creates the room',
+    { skip: dendriteSkip('aliasQueryUnreachable', homeserverImplementation()) },
+    async () => {
+      await site.stopCompanion();
+      const login = await loginTokenFor('erin', 'Erin').catch(() => undefined);
+      assert.equal(login, undefined, 'the companion is down');
+      const member = await open({ post: 'while-away', title: 'Written while the companion was away' });
+      await member.chat.getByText('This discussion is not available right now').waitFor(SEEN);
+      const probe = await site.homeserver.registerUser();
+      const lookup = await probe.resolveAlias(alias('while-away')).catch((error: unknown) => error);
+      assert.ok(lookup instanceof MatrixError && lookup.status === 404, 'no room was created');
+    },
+  );
 });

@@ -24,6 +24,8 @@ export const DENDRITE_GAPS = {
     'Dendrite’s event-report admin API answers HTTP 500 where Synapse answers 404 for a report that is gone (`sql: no rows in result set`), and answered 500 to the list of reports after a flood of 300 (measured; the cause in Dendrite is not traced), so acting twice on a report, or a queue of hundreds of reports, fails with 502 instead of a clear answer',
   redactionPush:
     'Dendrite did not push a redaction in the policy room to the application service (measured: none reached the companion within 30 s), so a rule lifted by redacting its event is not applied; lifting with an empty rule (what the site API, Mjolnir and Draupnir do) works',
+  aliasQueryUnreachable:
+    'Dendrite answers an alias look-up with HTTP 500 (not 404) when the application service that owns the alias cannot be reached, so with the companion down the element fails on that answer instead of saying the discussion is not available right now and asking again',
 } as const;
 
 export type DendriteGap = keyof typeof DENDRITE_GAPS;
