@@ -11,6 +11,7 @@
  * room. A rule changed through any replica thus holds on every replica for the next decision after the change
  * was answered, at the cost of one store read per decision.
  */
+import { randomUUID } from 'node:crypto';
 import { HomeserverError, type Homeserver, type Json } from '../homeserver.ts';
 import { kindOfType, parseRule, protectedError, entityError, ruleId, matches, serverAcl, type PolicyRule, type RuleKind } from './rules.ts';
 import { eachLimited, roomPath, type SiteRooms } from './site-rooms.ts';
@@ -289,7 +290,7 @@ export class SitePolicy {
     const done = record ? (record.eventId === event.event_id ? !record.seeded : same) : after === undefined;
     if (done) return { rooms: rooms.length, failed: 0 };
     await this.#store.put(APPLIED, id, { eventId: event.event_id, rule: after ? { ...after } : null, seeded: false });
-    await this.#store.put(POLICY, VERSION, { changed: event.event_id, at: Date.now() });
+    await this.#store.put(POLICY, VERSION, { token: randomUUID() });
     let failed = 0;
     if (before?.kind === 'user' && before.entity !== after?.entity) failed += await this.#lift(before, rooms);
     if (after?.kind === 'user') failed += await this.#apply(after, rooms);
