@@ -95,7 +95,21 @@ const wants = (step: string): boolean => only.length === 0 || only.includes(step
  * OMNI_DENDRITE=1, which `.ci/run` sets so that CI runs them once per change.
  */
 const wantsDendrite = only.includes('dendrite') || (only.length === 0 && process.env['OMNI_DENDRITE'] === '1');
-const DENDRITE_NODE_SUITES = ['test/dendrite/**/*.test.ts', 'test/node/sessions.test.ts', 'test/node/post-visitor.test.ts'];
+const DENDRITE_NODE_SUITES = [
+  'test/dendrite/**/*.test.ts',
+  'test/node/sessions.test.ts',
+  'test/node/post-visitor.test.ts',
+  'test/node/companion.test.ts',
+  'test/node/companion-callback.test.ts',
+  'test/node/companion-counts.test.ts',
+  'test/node/companion-journey.test.ts',
+  'test/node/companion-push.test.ts',
+  'test/node/companion-replicas.test.ts',
+  'test/node/moderation-companion.test.ts',
+  'test/node/moderation-page.test.ts',
+  'test/node/moderation-queue.test.ts',
+  'test/node/counts-journey.test.ts',
+];
 const DENDRITE_BROWSER_SUITES = ['test/browser/room-like-*.test.ts', 'test/browser/post-chat.test.ts'];
 
 /**

@@ -7,7 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MatrixError, startSite, type Peer, type Site } from '@omnisocial/testing';
+import { dendriteSkip, homeserverImplementation, MatrixError, startSite, type Peer, type Site } from '@omnisocial/testing';
+import { roomCount } from '../support/room-count.ts';
 import { postRoomAlias, signSiteRequest, PROFILE_PATH, SIGN_IN_PATH, type MemberLogin } from '@omnisocial/server';
 
 const POSTS = [
@@ -23,13 +24,6 @@ async function refusal(promise: Promise<unknown>): Promise<MatrixError> {
     throw error;
   }
   throw new Error('expected the homeserver to refuse');
-}
-
-/** Every room on the server, as its admin lists them. */
-async function roomCount(site: Site): Promise<number> {
-  const admin = await site.homeserver.registerUser({ admin: true });
-  const answer = await admin.request<{ total_rooms: number }>('GET', '/_synapse/admin/v1/rooms?limit=1');
-  return answer.total_rooms;
 }
 
 async function signIn(
@@ -96,13 +90,20 @@ describe('the companion owns post rooms (real Synapse, application service)', ()
     assert.equal(encryption.algorithm, 'm.megolm.v1.aes-sha2');
   });
 
-  test('a member with a modified client can neither create nor re-point a post alias, and the discussion is untouched', async () => {
+  test(
+    'a member with a modified client cannot create a room with a post alias',
+    { skip: dendriteSkip('createRoomExclusiveAlias', homeserverImplementation()) },
+    async () => {
+      // The namespace is the companion's alone.
+      const created = await refusal(
+        alice.request('POST', '/_matrix/client/v3/createRoom', { room_alias_name: 'post.not-yet-a-post', preset: 'public_chat' }),
+      );
+      assert.equal(created.errcode, 'M_EXCLUSIVE');
+    },
+  );
+
+  test('a member with a modified client cannot re-point a post alias, and the discussion is untouched', async () => {
     const roomId = await alice.resolveAlias(aliasOf('hello-world'));
-    // Creating a room with a post alias: the namespace is the companion's alone.
-    const created = await refusal(
-      alice.request('POST', '/_matrix/client/v3/createRoom', { room_alias_name: 'post.not-yet-a-post', preset: 'public_chat' }),
-    );
-    assert.equal(created.errcode, 'M_EXCLUSIVE');
     // Re-pointing an existing post alias to a room of their own.
     const { roomId: own } = await alice.createRoom({ name: 'Squatter' });
     const repoint = await refusal(
@@ -151,98 +152,103 @@ describe('the companion owns post rooms (real Synapse, application service)', ()
   });
 });
 
-describe('the site signs its members in through the companion (real Synapse)', () => {
-  let site: Site;
-  let images: Server;
-  let imageUrl: string;
+// The companion signs members in with one-time login tokens (`POST /login/get_token`), which Dendrite lacks.
+describe(
+  'the site signs its members in through the companion (real Synapse)',
+  { skip: dendriteSkip('loginToken', homeserverImplementation()) },
+  () => {
+    let site: Site;
+    let images: Server;
+    let imageUrl: string;
 
-  before(async () => {
-    site = await startSite({ posts: [] });
-    // The site's own avatar images.
-    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
-    images = createServer((request, response) => {
-      if (request.url?.startsWith('/avatar')) {
-        response.writeHead(200, { 'content-type': 'image/png' });
-        response.end(png);
-      } else {
-        response.writeHead(404).end();
-      }
+    before(async () => {
+      site = await startSite({ posts: [] });
+      // The site's own avatar images.
+      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+      images = createServer((request, response) => {
+        if (request.url?.startsWith('/avatar')) {
+          response.writeHead(200, { 'content-type': 'image/png' });
+          response.end(png);
+        } else {
+          response.writeHead(404).end();
+        }
+      });
+      await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
+      imageUrl = `http://127.0.0.1:${String((images.address() as AddressInfo).port)}/avatar`;
     });
-    await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
-    imageUrl = `http://127.0.0.1:${String((images.address() as AddressInfo).port)}/avatar`;
-  });
 
-  after(async () => {
-    images.close();
-    await site.stop();
-  });
-
-  test('one signed call provisions the member and returns a one-time login token; renames and avatars follow', async () => {
-    const first = await signIn(site, { user: 'dana', displayName: 'Dana', avatarUrl: `${imageUrl}?v=1` });
-    assert.equal(first.status, 200, JSON.stringify(first.json));
-    const login = first.json as unknown as MemberLogin;
-    assert.equal(login.userId, '@dana:localhost');
-    const session = await fetch(`${site.homeserver.baseUrl}/_matrix/client/v3/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'm.login.token', token: login.loginToken }),
+    after(async () => {
+      images.close();
+      await site.stop();
     });
-    assert.equal(session.status, 200);
-    assert.equal(((await session.json()) as { user_id: string }).user_id, '@dana:localhost');
-    // One time only.
-    const again = await fetch(`${site.homeserver.baseUrl}/_matrix/client/v3/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'm.login.token', token: login.loginToken }),
+
+    test('one signed call provisions the member and returns a one-time login token; renames and avatars follow', async () => {
+      const first = await signIn(site, { user: 'dana', displayName: 'Dana', avatarUrl: `${imageUrl}?v=1` });
+      assert.equal(first.status, 200, JSON.stringify(first.json));
+      const login = first.json as unknown as MemberLogin;
+      assert.equal(login.userId, '@dana:localhost');
+      const session = await fetch(`${site.homeserver.baseUrl}/_matrix/client/v3/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'm.login.token', token: login.loginToken }),
+      });
+      assert.equal(session.status, 200);
+      assert.equal(((await session.json()) as { user_id: string }).user_id, '@dana:localhost');
+      // One time only.
+      const again = await fetch(`${site.homeserver.baseUrl}/_matrix/client/v3/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'm.login.token', token: login.loginToken }),
+      });
+      assert.equal(again.status, 403);
+
+      const profile = async (): Promise<Record<string, unknown>> =>
+        (await (await fetch(`${site.homeserver.baseUrl}/_matrix/client/v3/profile/${encodeURIComponent(login.userId)}`)).json()) as Record<
+          string,
+          unknown
+        >;
+      const before = await profile();
+      assert.equal(before['displayname'], 'Dana');
+      assert.match(String(before['avatar_url']), /^mxc:\/\//u);
+
+      // The site tells the companion when the member changes their profile.
+      const renamed = await signIn(
+        site,
+        { user: 'dana', displayName: 'Dana K.', avatarUrl: `${imageUrl}?v=2` },
+        signSiteRequest,
+        PROFILE_PATH,
+      );
+      assert.equal(renamed.status, 200);
+      const after = await profile();
+      assert.equal(after['displayname'], 'Dana K.');
+      assert.notEqual(after['avatar_url'], before['avatar_url'], 'the new avatar was copied');
     });
-    assert.equal(again.status, 403);
 
-    const profile = async (): Promise<Record<string, unknown>> =>
-      (await (await fetch(`${site.homeserver.baseUrl}/_matrix/client/v3/profile/${encodeURIComponent(login.userId)}`)).json()) as Record<
-        string,
-        unknown
-      >;
-    const before = await profile();
-    assert.equal(before['displayname'], 'Dana');
-    assert.match(String(before['avatar_url']), /^mxc:\/\//u);
+    test('forged, replayed, stale and malformed requests are refused and provision nobody', async () => {
+      const forged = await signIn(site, { user: 'mallory' }, (_secret, method, path, body) =>
+        signSiteRequest('f'.repeat(64), method, path, body),
+      );
+      assert.equal(forged.status, 401);
+      const stale = await signIn(site, { user: 'mallory' }, (secret, method, path, body) =>
+        signSiteRequest(secret, method, path, body, Date.now() - 10 * 60_000),
+      );
+      assert.equal(stale.status, 401);
+      assert.match(String(stale.json['error']), /too old/u);
 
-    // The site tells the companion when the member changes their profile.
-    const renamed = await signIn(
-      site,
-      { user: 'dana', displayName: 'Dana K.', avatarUrl: `${imageUrl}?v=2` },
-      signSiteRequest,
-      PROFILE_PATH,
-    );
-    assert.equal(renamed.status, 200);
-    const after = await profile();
-    assert.equal(after['displayname'], 'Dana K.');
-    assert.notEqual(after['avatar_url'], before['avatar_url'], 'the new avatar was copied');
-  });
+      // A captured request sent again.
+      const text = JSON.stringify({ user: 'erin' });
+      const headers = { ...signSiteRequest(site.siteSecret, 'POST', SIGN_IN_PATH, text), 'content-type': 'application/json' };
+      const send = () => fetch(site.companion.siteApiUrl + SIGN_IN_PATH, { method: 'POST', headers, body: text });
+      assert.equal((await send()).status, 200);
+      const replay = await send();
+      assert.equal(replay.status, 401);
+      assert.match(((await replay.json()) as { error: string }).error, /already used/u);
 
-  test('forged, replayed, stale and malformed requests are refused and provision nobody', async () => {
-    const forged = await signIn(site, { user: 'mallory' }, (_secret, method, path, body) =>
-      signSiteRequest('f'.repeat(64), method, path, body),
-    );
-    assert.equal(forged.status, 401);
-    const stale = await signIn(site, { user: 'mallory' }, (secret, method, path, body) =>
-      signSiteRequest(secret, method, path, body, Date.now() - 10 * 60_000),
-    );
-    assert.equal(stale.status, 401);
-    assert.match(String(stale.json['error']), /too old/u);
+      const bad = await signIn(site, { user: 'Not A Localpart!' });
+      assert.equal(bad.status, 400);
 
-    // A captured request sent again.
-    const text = JSON.stringify({ user: 'erin' });
-    const headers = { ...signSiteRequest(site.siteSecret, 'POST', SIGN_IN_PATH, text), 'content-type': 'application/json' };
-    const send = () => fetch(site.companion.siteApiUrl + SIGN_IN_PATH, { method: 'POST', headers, body: text });
-    assert.equal((await send()).status, 200);
-    const replay = await send();
-    assert.equal(replay.status, 401);
-    assert.match(((await replay.json()) as { error: string }).error, /already used/u);
-
-    const bad = await signIn(site, { user: 'Not A Localpart!' });
-    assert.equal(bad.status, 400);
-
-    const mallory = await fetch(`${site.homeserver.baseUrl}/_matrix/client/v3/profile/${encodeURIComponent('@mallory:localhost')}`);
-    assert.equal(mallory.status, 404, 'nobody was provisioned');
-  });
-});
+      const mallory = await fetch(`${site.homeserver.baseUrl}/_matrix/client/v3/profile/${encodeURIComponent('@mallory:localhost')}`);
+      assert.equal(mallory.status, 404, 'nobody was provisioned');
+    });
+  },
+);

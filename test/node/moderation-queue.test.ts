@@ -13,7 +13,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { startSite, type Peer, type Site } from '@omnisocial/testing';
+import { dendriteSkip, homeserverImplementation, startSite, type Peer, type Site } from '@omnisocial/testing';
 import { MODERATION_PREFIX, postRoomAlias, signSiteRequest } from '@omnisocial/server';
 import { launchChromium, servePages } from '../support/chromium.ts';
 import { demoModeration } from '../../scripts/demo-moderation.ts';
@@ -21,6 +21,12 @@ import { demoModeration } from '../../scripts/demo-moderation.ts';
 const shots = fileURLToPath(new URL('../../.cache/shots/', import.meta.url));
 const SEEN = { timeout: 60_000 };
 const enc = encodeURIComponent;
+/** "Already handled" is the report admin API's 404 for a report that is gone; Dendrite answers 500. */
+const GONE_REPORTS = { skip: dendriteSkip('eventReportAdmin', homeserverImplementation()) };
+/** New accounts are told by the admin user look-up, which Dendrite lacks. */
+const NEW_ACCOUNTS = { skip: dendriteSkip('adminUserLookup', homeserverImplementation()) };
+/** A member's password: eight characters at least, which Dendrite requires. */
+const passwordOf = (user: string): string => `pw-${user}-secret`;
 
 /** axe's findings on the page, or on `selector` only (a test page that is not a whole site). */
 async function axeViolations(page: Page, selector?: string): Promise<string[]> {
@@ -97,7 +103,7 @@ function pagesOf(
         post,
         title,
         user,
-        password: `pw-${user}`,
+        password: passwordOf(user),
         theme,
         ...(post === 'queue-post' ? { open: '' } : {}),
       });
@@ -128,7 +134,7 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
   before(async () => {
     [{ site, pages: served, base }, browser] = await Promise.all([moderationSite(), launchChromium()]);
     [alice, bob, carol, dave] = (await Promise.all(
-      ['alice', 'bob', 'carol', 'dave'].map((username) => site.homeserver.registerUser({ username, password: 'pw-' + username })),
+      ['alice', 'bob', 'carol', 'dave'].map((username) => site.homeserver.registerUser({ username, password: passwordOf(username) })),
     )) as [Peer, Peer, Peer, Peer];
     room = await alice.resolveAlias(postRoomAlias('queue-post', { serverName: site.homeserver.serverName }));
     for (const peer of [alice, bob, carol]) await peer.joinRoom(room);
@@ -205,7 +211,7 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
     assert.deepEqual(event.content, {});
   });
 
-  test('a refusal is said in words and loses nothing: network down, then already handled by another moderator', async () => {
+  test('a refusal is said in words and loses nothing: network down, then already handled by another moderator', GONE_REPORTS, async () => {
     const spam = await bob.sendMessage(room, 'buy cheap watches');
     await report(carol, spam, 'spam');
     const { page, queue } = await pages.moderatorsPage('Sign in as Alice (moderator)');
@@ -299,7 +305,7 @@ describe('the embedded moderation queue (Chromium, real Synapse, the companion)'
   });
 });
 
-describe('a first message held for approval (Chromium, real Synapse, the companion)', () => {
+describe('a first message held for approval (Chromium, real Synapse, the companion)', NEW_ACCOUNTS, () => {
   let site: Site;
   let browser: Browser;
   let served: ModerationSite['pages'];
@@ -316,7 +322,7 @@ describe('a first message held for approval (Chromium, real Synapse, the compani
       launchChromium(),
     ]);
     for (const username of ['alice', 'dana', 'erin', 'frank']) {
-      const member = await site.homeserver.registerUser({ username, password: `pw-${username}` });
+      const member = await site.homeserver.registerUser({ username, password: passwordOf(username) });
       await member.joinRoom(await member.resolveAlias(postRoomAlias('queue-post', { serverName: site.homeserver.serverName })));
     }
   });

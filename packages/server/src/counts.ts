@@ -8,7 +8,7 @@
  * holds, and the count tells nothing more. Replies (`m.in_reply_to`) count, as they show in the discussion.
  *
  * The bot reads each room (it created every post room and stays in it). A room is counted once by paging
- * back through its history, then kept up to date from where that paging started (only new events are
+ * back through its history, then kept up to date from its newest event at that time (only new events are
  * read); answers are served from memory for `ttlMs`. A post without a room counts 0 and never creates one.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -178,7 +178,7 @@ export class PostCounts {
     const ids = new Set<string>();
     const redacted = new Set<string>();
     let page = await this.#messages(roomId, { dir: 'b' });
-    const token = page.start;
+    const token = await this.#after(roomId, page);
     for (;;) {
       for (const event of page.chunk ?? []) {
         if (event.type === 'm.room.redaction') redacted.add(String(redactsOf(event)));
@@ -191,6 +191,23 @@ export class PostCounts {
     if (this.#rooms.size >= MAX_ROOMS) this.#rooms.delete(this.#rooms.keys().next().value ?? '');
     this.#rooms.set(roomId, { ids, token, checkedAt: Date.now(), refreshing: undefined });
     return ids.size;
+  }
+
+  /**
+   * Where a forward read continues after a backwards page read from the present: just before its newest event, from
+   * that event's context (the event is read again, and counted once). Not the page's `start`: Dendrite answers a
+   * sentinel there that reads nothing forwards, ever, and its context of the newest event has no `end`.
+   */
+  async #after(roomId: string, page: Messages): Promise<string | undefined> {
+    const newest = page.chunk?.[0]?.event_id;
+    if (typeof newest !== 'string') return page.start;
+    this.stats.homeserverRequests += 1;
+    const context = await this.#options.homeserver.request<{ start?: string }>(
+      'GET',
+      `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/context/${encodeURIComponent(newest)}`,
+      { query: { limit: '0' } },
+    );
+    return context.start || page.start;
   }
 
   /** Reads what happened since the last read: new messages count, redactions uncount. */

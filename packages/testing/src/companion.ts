@@ -1,14 +1,17 @@
 /**
  * A site as it runs with its companion: a real Synapse that loads the companion's application-service
  * registration and advertises the companion's bot in `/.well-known/matrix/client`, and the companion
- * itself (packages/server) running in this process. Stopped together.
+ * itself (packages/server) running in this process. Stopped together. With `OMNI_HOMESERVER=dendrite`, a
+ * Dendrite instead: it serves no such well-known (pages name the bot with `companion-bot`), and the companion
+ * gets an admin's token for the report admin API, since Dendrite cannot make its bot an admin.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadOrCreateRegistration, resolveConfig, startCompanion, type Companion, type SitePost } from '@omnisocial/server';
-import { startSynapse, type Homeserver, type StartSynapseOptions } from './synapse.ts';
+import { homeserverImplementation, startHomeserver, type HomeserverImplementation } from './homeserver-select.ts';
+import type { Homeserver, StartSynapseOptions } from './synapse.ts';
 import { freePort } from './synapse-process.ts';
 
 /** The key of `/.well-known/matrix/client` naming the site's companion. */
@@ -26,10 +29,12 @@ export interface SiteOptions extends StartSynapseOptions {
   moderation?: Record<string, unknown>;
   /** The companion's `push` configuration (the site's notification hook). */
   push?: Record<string, unknown>;
+  /** The homeserver to run: `OMNI_HOMESERVER`'s choice (Synapse unless it says Dendrite) when not given. */
+  implementation?: HomeserverImplementation;
 }
 
 export interface Site {
-  readonly homeserver: Homeserver;
+  readonly homeserver: Homeserver & { readonly implementation: HomeserverImplementation };
   readonly companion: Companion;
   /** Shared by the site's backend and the companion. */
   readonly siteSecret: string;
@@ -39,7 +44,7 @@ export interface Site {
 }
 
 export async function startSite(options: SiteOptions = {}): Promise<Site> {
-  const { posts, postsCallback, memberPrefix, postsTimeoutMs, moderation, push, ...synapseOptions } = options;
+  const { posts, postsCallback, memberPrefix, postsTimeoutMs, moderation, push, implementation, ...synapseOptions } = options;
   const serverName = options.serverName ?? 'localhost';
   const dir = await mkdtemp(path.join(tmpdir(), 'omni-companion-'));
   const registrationFile = path.join(dir, 'registration.yaml');
@@ -54,12 +59,18 @@ export async function startSite(options: SiteOptions = {}): Promise<Site> {
     memberPrefix: memberPrefix ?? '',
   });
   const bot = `@${registration.sender_localpart}:${serverName}`;
-  const homeserver = await startSynapse({
-    ...synapseOptions,
-    serverName,
-    appServices: [registrationFile],
-    wellKnown: { [COMPANION_WELL_KNOWN]: { bot } },
-  });
+  const chosen = implementation ?? homeserverImplementation();
+  const onDendrite = chosen === 'dendrite';
+  const homeserver = await startHomeserver(
+    {
+      ...synapseOptions,
+      serverName,
+      appServices: [registrationFile],
+      // Dendrite serves no extra content in `/.well-known/matrix/client` (docs/homeservers.md).
+      ...(onDendrite ? {} : { wellKnown: { [COMPANION_WELL_KNOWN]: { bot } } }),
+    },
+    chosen,
+  );
   let companion: Companion;
   try {
     // The companion reads members' reports through the admin API: its bot is a server admin (docs/server.md, "Moderation").
@@ -69,8 +80,15 @@ export async function startSite(options: SiteOptions = {}): Promise<Site> {
       headers: { authorization: `Bearer ${registration.as_token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'm.login.application_service', username: registration.sender_localpart, inhibit_login: true }),
     });
+    // Dendrite has no admin API to promote an account (`/_synapse/admin/v2/users`): there the companion is given an
+    // admin's token instead (`moderation.adminToken`, the setting for a bot that is not a server admin).
     const admin = await homeserver.registerUser({ admin: true });
-    await admin.request('PUT', `/_synapse/admin/v2/users/${encodeURIComponent(bot)}`, { admin: true });
+    let adminToken: string | undefined;
+    if (onDendrite) adminToken = admin.accessToken;
+    else {
+      await admin.request('PUT', `/_synapse/admin/v2/users/${encodeURIComponent(bot)}`, { admin: true });
+    }
+    const moderationConfig = adminToken ? { adminToken, ...moderation } : moderation;
     companion = await startCompanion(
       resolveConfig({
         homeserverUrl: homeserver.baseUrl,
@@ -79,7 +97,7 @@ export async function startSite(options: SiteOptions = {}): Promise<Site> {
         siteSecret,
         aliasTemplate,
         memberPrefix: memberPrefix ?? '',
-        ...(moderation ? { moderation } : {}),
+        ...(moderationConfig ? { moderation: moderationConfig } : {}),
         ...(push ? { push } : {}),
         appService: { host: '127.0.0.1', port: appServicePort },
         siteApi: { host: '127.0.0.1', port: 0 },

@@ -67,7 +67,8 @@ export async function startFederation(options: FederatedServerOptions & Federati
         federationTls: { port, certificate, privateKey, caFile: ca.certificate },
       };
       if (site) {
-        const started = await startSite({ ...serverOptions, ...site, ...own });
+        // Federating servers are Synapses (their certificates and federation settings are Synapse's).
+        const started = await startSite({ ...serverOptions, ...site, ...own, implementation: 'synapse' });
         return { homeserver: started.homeserver, site: started, stop: () => started.stop() };
       }
       const homeserver = await startSynapse({ ...serverOptions, ...own });

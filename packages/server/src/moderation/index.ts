@@ -37,7 +37,7 @@ export interface ModerationOptions {
   readonly siteSecret: string;
   readonly verifier: SiteVerifier;
   readonly config: ModerationConfig;
-  /** Held messages and abuse counters, shared by replicas with the PostgreSQL store (state-store.ts). */
+  /** Held messages, abuse counters and the policy rules' version, shared by replicas with the PostgreSQL store (state-store.ts). */
   readonly store?: StateStore;
   readBody(request: IncomingMessage): Promise<string>;
 }
@@ -63,6 +63,7 @@ export class Moderation {
       serverName,
       aliasLocalpart: config.policyAlias,
       editors: config.policyEditors,
+      ...store,
     });
     this.queue = new ModerationQueue({
       homeserver,

@@ -4,14 +4,27 @@
  * including rooms created later, and each `m.policy.rule.server` rule denies the server through the post
  * rooms' `m.room.server_acl`. A ban made for a rule carries the rule's id in its membership event, so lifting
  * the rule (an empty or redacted rule event) unbans exactly the bans it made, and nothing a moderator made by hand.
+ *
+ * Replicas sharing a state store (state-store.ts) follow each other's rule changes: the replica that applies a
+ * change records it in the store (what each rule was when last applied, and a new version token), and every
+ * decision that uses the rules first reads the token; when it changed, the rules are read again from the policy
+ * room. A rule changed through any replica thus holds on every replica for the next decision after the change
+ * was answered, at the cost of one store read per decision.
  */
+import { randomUUID } from 'node:crypto';
 import { HomeserverError, type Homeserver, type Json } from '../homeserver.ts';
 import { kindOfType, parseRule, protectedError, entityError, ruleId, matches, serverAcl, type PolicyRule, type RuleKind } from './rules.ts';
 import { eachLimited, roomPath, type SiteRooms } from './site-rooms.ts';
+import { MemoryStateStore, type StateStore } from '../state-store.ts';
 
 /** The key in a ban's membership content naming the rule that made it. */
 export const BAN_MARK = 'org.omnisocial.policy_rule';
 const POLICY_ROOM_DATA = 'org.omnisocial.policy_room';
+/** The state store's record of the rules: `version` changes with every applied change. */
+const POLICY = 'policy';
+const VERSION = 'version';
+/** Each rule id's last applied rule event: `{ eventId, rule, seeded }` (`rule` null once lifted). */
+const APPLIED = 'policy-applied';
 
 export class PolicyError extends Error {
   readonly status: number;
@@ -31,7 +44,17 @@ export interface PolicyOptions {
   readonly aliasLocalpart: string;
   /** Users given power 50 in the policy room, so they can edit it from any Matrix client. */
   readonly editors?: readonly string[];
+  /** Shared by the replicas (state-store.ts); in memory for one companion. */
+  readonly store?: StateStore;
   readonly log?: (message: string) => void;
+}
+
+/** What the store says was last applied for a rule id. */
+interface AppliedRule {
+  readonly eventId: string;
+  readonly rule: PolicyRule | undefined;
+  /** Read from the policy room at a replica's start, not known to have been applied. */
+  readonly seeded: boolean;
 }
 
 export interface ApplyResult {
@@ -60,12 +83,18 @@ export class SitePolicy {
    */
   readonly #applied = new Set<string>();
   #roomId = '';
-  #appliedAcl = '';
   #updates: Promise<unknown> = Promise.resolve();
   readonly #log: (message: string) => void;
+  readonly #store: StateStore;
+  /** The store's version token when the rules were last read from the policy room. */
+  #seenVersion: string | undefined;
+  /** Re-reads of the rules start in this order; an older one finishing later must not undo a newer one. */
+  #readsStarted = 0;
+  #readApplied = 0;
 
   constructor(options: PolicyOptions) {
     this.#options = options;
+    this.#store = options.store ?? new MemoryStateStore();
     this.#log = options.log ?? ((message) => console.error(`[omni-companion] ${message}`));
   }
 
@@ -73,16 +102,28 @@ export class SitePolicy {
     return this.#roomId;
   }
 
+  /** The rules as this replica last read them; `current()` first catches up with the other replicas. */
   rules(): PolicyRule[] {
     return [...this.#rules.values()];
+  }
+
+  /** The rules, after catching up with changes other replicas made. */
+  async current(): Promise<PolicyRule[]> {
+    await this.#catchUp();
+    return this.rules();
   }
 
   /** Finds or creates the policy room and reads its rules. */
   async start(): Promise<void> {
     this.#roomId = await this.#ensureRoom();
+    this.#seenVersion = await this.#version();
     const state = await this.#options.homeserver.request<StateEvent[]>('GET', `${roomPath(this.#roomId)}/state`);
     for (const event of state) this.#take(event);
-    this.#appliedAcl = JSON.stringify(serverAcl(this.#rules.values()));
+    // What a lift or a replaced rule must undo, for a change pushed later: kept when another replica recorded it.
+    for (const [id, rule] of this.#rules) {
+      const record = { eventId: this.#eventOf.get(id) ?? '', rule: { ...rule }, seeded: true };
+      await this.#store.putIfAbsent(APPLIED, id, record);
+    }
   }
 
   /** Adds (or replaces) a ban rule and applies it in every post room. */
@@ -105,6 +146,7 @@ export class SitePolicy {
   async removeRule(kind: RuleKind, entity: string): Promise<ApplyResult> {
     const type = `m.policy.rule.${kind}`;
     const stateKey = `rule:${entity}`;
+    await this.#catchUp();
     if (!this.#rules.has(ruleId(type, stateKey))) throw new PolicyError(`There is no ${kind} rule for "${entity}".`, 404);
     const { event_id: eventId } = await this.#options.homeserver.request<{ event_id: string }>(
       'PUT',
@@ -126,7 +168,7 @@ export class SitePolicy {
     if (event.room_id === this.#roomId) {
       if (this.#applied.delete(event.event_id)) return;
       if (event.type === 'm.room.redaction' && event.redacts) {
-        const id = [...this.#eventOf].find(([, eventId]) => eventId === event.redacts)?.[0];
+        const id = await this.#ruleOfEvent(event.redacts);
         const [type = '', stateKey = ''] = id ? id.split('|') : [];
         if (id) await this.#update({ ...event, type, state_key: stateKey, content: {} });
       } else if (event.state_key !== undefined && kindOfType(event.type)) {
@@ -137,6 +179,7 @@ export class SitePolicy {
     if (event.type === 'm.room.member' && event.state_key && this.#options.rooms.has(event.room_id)) {
       const membership = event.content['membership'];
       if (membership !== 'join' && membership !== 'invite' && membership !== 'knock') return;
+      await this.#catchUp();
       const rule = this.rules().find((r) => r.kind === 'user' && matches(r, event.state_key ?? ''));
       if (rule) await this.#ban(event.room_id, event.state_key, rule).catch((error: unknown) => this.#failed(rule, event.room_id, error));
     }
@@ -144,9 +187,60 @@ export class SitePolicy {
 
   /** Brings a post room just created in line with the list: literal bans and the server ACL. */
   async applyToRoom(roomId: string): Promise<void> {
+    await this.#catchUp();
     const bans = this.rules().filter((rule) => rule.kind === 'user' && rule.literal);
     await eachLimited(bans, (rule) => this.#ban(roomId, rule.entity, rule));
     if (this.rules().some((rule) => rule.kind === 'server')) await this.#setAcl(roomId, serverAcl(this.#rules.values()));
+  }
+
+  async #version(): Promise<string> {
+    return JSON.stringify((await this.#store.get(POLICY, VERSION)) ?? null);
+  }
+
+  /**
+   * Reads the rules again from the policy room when another replica (or this one) changed them since they were
+   * last read. A failure leaves the rules as they were, logged: a decision is not refused for it.
+   */
+  async #catchUp(): Promise<void> {
+    try {
+      const version = await this.#version();
+      if (version === this.#seenVersion) return;
+      this.#readsStarted += 1;
+      const read = this.#readsStarted;
+      const state = await this.#options.homeserver.request<StateEvent[]>('GET', `${roomPath(this.#roomId)}/state`);
+      if (read < this.#readApplied) return;
+      this.#readApplied = read;
+      this.#rules.clear();
+      this.#eventOf.clear();
+      for (const event of state) {
+        const parsed = kindOfType(event.type) ? parseRule(event.type, event.state_key ?? '', event.content, this.#guard) : undefined;
+        if (!parsed?.ok) continue;
+        this.#rules.set(parsed.rule.id, parsed.rule);
+        this.#eventOf.set(parsed.rule.id, event.event_id);
+      }
+      // The version was read before the room: a change recorded meanwhile shows as a new version next time.
+      this.#seenVersion = version;
+    } catch (error) {
+      this.#log(`reading the policy rules again failed (the rules read before stay in use): ${String(error)}`);
+    }
+  }
+
+  async #appliedRule(id: string): Promise<AppliedRule | undefined> {
+    const record = await this.#store.get(APPLIED, id);
+    if (!record || typeof record['eventId'] !== 'string') return undefined;
+    const rule = record['rule'];
+    return {
+      eventId: record['eventId'],
+      rule: rule && typeof rule === 'object' ? (rule as PolicyRule) : undefined,
+      seeded: record['seeded'] === true,
+    };
+  }
+
+  /** The rule id whose event `eventId` is, from this replica's rules or what any replica applied. */
+  async #ruleOfEvent(eventId: string): Promise<string | undefined> {
+    const own = [...this.#eventOf].find(([, id]) => id === eventId)?.[0];
+    if (own) return own;
+    return (await this.#store.list(APPLIED)).find(([, record]) => record['eventId'] === eventId)?.[0];
   }
 
   get #guard(): { botUserId: string; serverName: string } {
@@ -182,10 +276,21 @@ export class SitePolicy {
   }
 
   async #updateNow(event: StateEvent): Promise<ApplyResult> {
-    const { before, after, changed } = this.#take(event);
+    // The server ACL is made of every server rule: those other replicas added first.
+    await this.#catchUp();
+    const { after } = this.#take(event);
+    const id = ruleId(event.type, event.state_key ?? '');
+    // What was applied before comes from the store, not from this replica's rules: another replica may have
+    // changed the rule since, and a re-read of the policy room may already show this very event.
+    const record = await this.#appliedRule(id);
+    const before = record?.rule;
     await this.#options.rooms.refresh();
     const rooms = this.#options.rooms.list();
-    if (!changed) return { rooms: rooms.length, failed: 0 };
+    const same = before?.entity === after?.entity && before?.reason === after?.reason;
+    const done = record ? (record.eventId === event.event_id ? !record.seeded : same) : after === undefined;
+    if (done) return { rooms: rooms.length, failed: 0 };
+    await this.#store.put(APPLIED, id, { eventId: event.event_id, rule: after ? { ...after } : null, seeded: false });
+    await this.#store.put(POLICY, VERSION, { token: randomUUID() });
     let failed = 0;
     if (before?.kind === 'user' && before.entity !== after?.entity) failed += await this.#lift(before, rooms);
     if (after?.kind === 'user') failed += await this.#apply(after, rooms);
@@ -233,11 +338,8 @@ export class SitePolicy {
 
   async #applyAcl(rooms: readonly string[]): Promise<number> {
     const acl = serverAcl(this.#rules.values());
-    const text = JSON.stringify(acl);
-    if (text === this.#appliedAcl) return 0;
     const errors = await eachLimited(rooms, (roomId) => this.#setAcl(roomId, acl));
     for (const error of errors) this.#log(`setting the server ACL of a post room failed: ${String(error)}`);
-    this.#appliedAcl = text;
     return errors.length;
   }
 

@@ -84,7 +84,7 @@ async function dispatch(api: ModerationApi, method: string, url: URL, body: Reco
     return { status: 200, body: await api.queue.act(decodeURIComponent(act[1] ?? ''), action, reason) };
   }
   if (method === 'POST' && rest === 'token') return { status: 200, body: mintToken(api.siteSecret, body) };
-  if (method === 'GET' && rest === 'rules') return { status: 200, body: { roomId: api.policy.roomId, rules: api.policy.rules() } };
+  if (method === 'GET' && rest === 'rules') return { status: 200, body: { roomId: api.policy.roomId, rules: await api.policy.current() } };
   if (method === 'POST' && rest === 'rules') {
     const { kind, entity, reason } = ruleBody(body);
     return { status: 200, body: await api.policy.addRule(kind, entity, reason) };

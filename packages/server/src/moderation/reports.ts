@@ -167,13 +167,15 @@ export class ModerationQueue {
   async #reports(): Promise<AdminReport[]> {
     const reports: AdminReport[] = [];
     for (let from = 0; from < REPORTS_READ_MAX; from += ADMIN_PAGE) {
-      const page = await this.#admin<{ event_reports: AdminReport[]; total: number }>('GET', '/_synapse/admin/v1/event_reports', {
+      const page = await this.#admin<{ event_reports: AdminReport[] | null; total: number }>('GET', '/_synapse/admin/v1/event_reports', {
         from: String(from),
         limit: String(ADMIN_PAGE),
         dir: 'b',
       });
-      reports.push(...page.event_reports);
-      if (page.event_reports.length < ADMIN_PAGE || reports.length >= page.total) break;
+      // Dendrite answers `null` for no reports.
+      const read = page.event_reports ?? [];
+      reports.push(...read);
+      if (read.length < ADMIN_PAGE || reports.length >= page.total) break;
     }
     return reports;
   }
