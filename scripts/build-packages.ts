@@ -37,6 +37,21 @@ async function rewriteDeclarations(directory: string): Promise<void> {
   );
 }
 
+/**
+ * The engine's worker ships as modules in @omnisocial/core's `dist/worker/`, but a site's bundler is not asked to
+ * build it: Vite's default worker format (IIFE) cannot bundle its lazy chunks and fails the site's whole build. The
+ * URL is therefore not the literal `new Worker(new URL('…', import.meta.url))` bundlers look for, and a page that asks
+ * for the worker engine through a bundler falls back to the main thread (docs/engine.md); the script-tag build
+ * (`omni-chat.js`) emits and starts the worker.
+ */
+async function hideWorkerUrl(file: string): Promise<void> {
+  const source = await readFile(path.join(root, file), 'utf8');
+  const literal = "new URL('./entry.ts', import.meta.url)";
+  if (!source.includes(literal)) throw new Error(`${file}: the worker's URL was not found`);
+  const rewritten = `${source.replaceAll(literal, 'new URL(workerEntry, import.meta.url)')}\nconst workerEntry = './entry.js';\n`;
+  await writeFile(path.join(root, file), rewritten);
+}
+
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   // The referenced projects' declarations (.cache/types, shared with `tsc -b`), then each package's emit in full:
   // `tsc -p`, since Vite has just emptied packages/elements/dist and a build-mode check would call it up to date.
@@ -44,6 +59,7 @@ if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   for (const directory of ['packages/core', 'packages/server', 'packages/elements', 'packages/react'])
     run('tsc', ['-p', `${directory}/tsconfig.build.json`]);
   for (const directory of typeRoots) await rewriteDeclarations(directory);
+  await hideWorkerUrl('packages/core/dist/worker/proxy.js');
   // packages/elements/custom-elements.json, from the shells' and views' JSDoc (custom-elements-manifest.config.mjs).
   run('cem', ['analyze', '--quiet', '--config', 'custom-elements-manifest.config.mjs'], path.join(root, 'packages/elements'));
 }
