@@ -38,18 +38,16 @@ async function rewriteDeclarations(directory: string): Promise<void> {
 }
 
 /**
- * The engine's worker ships as modules in @omnisocial/core's `dist/worker/`, but a site's bundler is not asked to
- * build it: Vite's default worker format (IIFE) cannot bundle its lazy chunks and fails the site's whole build. The
- * URL is therefore not the literal `new Worker(new URL('…', import.meta.url))` bundlers look for, and a page that asks
- * for the worker engine through a bundler falls back to the main thread (docs/engine.md); the script-tag build
- * (`omni-chat.js`) emits and starts the worker.
+ * The engine's worker ships as modules in @omnisocial/core's `dist/worker/`, started by the literal
+ * `new Worker(new URL('./entry.js', import.meta.url), { type: 'module' })` that bundlers recognise: a site's bundler
+ * (Vite, Turbopack, webpack) builds the worker and its engine as a worker of its own (docs/engine.md). The source
+ * names `./entry.ts`, which `tsc` leaves as it is in a string: it becomes `./entry.js` here.
  */
-async function hideWorkerUrl(file: string): Promise<void> {
+async function pointWorkerAtJs(file: string): Promise<void> {
   const source = await readFile(path.join(root, file), 'utf8');
   const literal = "new URL('./entry.ts', import.meta.url)";
   if (!source.includes(literal)) throw new Error(`${file}: the worker's URL was not found`);
-  const rewritten = `${source.replaceAll(literal, 'new URL(workerEntry, import.meta.url)')}\nconst workerEntry = './entry.js';\n`;
-  await writeFile(path.join(root, file), rewritten);
+  await writeFile(path.join(root, file), source.replaceAll(literal, "new URL('./entry.js', import.meta.url)"));
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
@@ -59,7 +57,7 @@ if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   for (const directory of ['packages/core', 'packages/server', 'packages/elements', 'packages/react'])
     run('tsc', ['-p', `${directory}/tsconfig.build.json`]);
   for (const directory of typeRoots) await rewriteDeclarations(directory);
-  await hideWorkerUrl('packages/core/dist/worker/proxy.js');
+  await pointWorkerAtJs('packages/core/dist/worker/proxy.js');
   // packages/elements/custom-elements.json, from the shells' and views' JSDoc (custom-elements-manifest.config.mjs).
   run('cem', ['analyze', '--quiet', '--config', 'custom-elements-manifest.config.mjs'], path.join(root, 'packages/elements'));
 }
