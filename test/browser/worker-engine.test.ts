@@ -9,6 +9,7 @@ import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testi
 import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
 import { runningWorker } from '@omnisocial/core/internal/worker';
 import { articles, typeAndSend, waitForText } from './dom.ts';
+import { engineResources, watchEngineFetch } from './engine-network.ts';
 
 let baseUrl: string;
 let bob: TestUser;
@@ -114,6 +115,31 @@ describe('the engine in a worker', function () {
     console.warn(
       `[worker-engine] snapshots ${String(stats?.snapshots)}, items referred to ${String(stats?.items)}, items sent ${String(stats?.itemsSent)}`,
     );
+  });
+
+  it("lets a test see the worker's network: the requests it starts and ends, and its resource timing", async () => {
+    const alice = await registerUser({ displayName: 'Alice' });
+    const { roomId, alias } = await publicRoom('network');
+    await peer(alice).joinRoom(roomId);
+    await peer(bob).sendMessage(roomId, 'seen through the worker');
+    chooseEngine('worker');
+    const heard: string[] = [];
+    const stopWatching = await watchEngineFetch((phase, url) => heard.push(`${phase} ${new URL(url).pathname}`));
+    try {
+      const syncsBefore = syncRequests(window);
+      await signIn({ homeserver: baseUrl, accessToken: alice.accessToken, userId: alice.userId, deviceId: alice.deviceId });
+      const el = await fixture<OmniRoom>(html`<omni-room homeserver=${baseUrl} room=${alias}></omni-room>`);
+      await waitForText(el, 'seen through the worker');
+      // The page made no /sync request, yet the watcher heard the worker's: one that started and ended (the first
+      // sync answers at once), and the one in its long-poll.
+      expect(syncRequests(window)).to.equal(syncsBefore);
+      const syncs = (phase: string): number => heard.filter((each) => each.startsWith(phase) && /\/sync$/.test(each)).length;
+      await waitUntil(() => syncs('end ') >= 1 && syncs('start ') > syncs('end '), `heard ${heard.join(', ')}`, { timeout: 20_000 });
+      const resources = await engineResources();
+      expect(resources.filter((entry) => /\/sync$/.test(new URL(entry.name).pathname)).length).to.be.greaterThan(0);
+    } finally {
+      stopWatching();
+    }
   });
 
   it('starts a crashed worker again, and a message typed meanwhile arrives once', async () => {

@@ -17,7 +17,16 @@ import type {
   Unsubscribe,
   VerificationHandle,
 } from '../types.ts';
-import { type HandleId, type HostStats, type OpenHow, type PageMessage, type Port, type Target, type WorkerMessage } from './protocol.ts';
+import {
+  type HandleId,
+  type HostStats,
+  type NetworkResource,
+  type OpenHow,
+  type PageMessage,
+  type Port,
+  type Target,
+  type WorkerMessage,
+} from './protocol.ts';
 import { SnapshotEncoder, toWireError } from './wire.ts';
 
 /** Commands a page may call, per target: nothing else of the engine's objects is reachable from a message. */
@@ -152,6 +161,13 @@ class Connection {
         return;
       case 'stats':
         this.post({ t: 'reply', id: message.id, value: hostStats() });
+        return;
+      case 'watch-network':
+        watchNetwork(this);
+        this.post({ t: 'reply', id: message.id });
+        return;
+      case 'resources':
+        this.post({ t: 'reply', id: message.id, value: resources() });
         return;
       case 'crash':
         // A test's stand-in for a worker that dies: nothing is cleaned up, the page must notice on its own.
@@ -370,6 +386,39 @@ function hostStats(): HostStats {
       ? 0
       : performance.getEntriesByType('resource').filter((entry) => /\/sync$/.test(new URL(entry.name).pathname)).length;
   return { engines: sessions.size, pages: pages.size, syncRequests };
+}
+
+/** The pages that asked to see the worker's requests (a test hook); `fetch` is wrapped once the first asks. */
+const networkWatchers = new Set<{ post(message: WorkerMessage): void }>();
+
+function watchNetwork(watcher: { post(message: WorkerMessage): void }): void {
+  if (networkWatchers.size === 0) {
+    const original = globalThis.fetch.bind(globalThis);
+    const tell = (phase: 'start' | 'end', url: string): void => {
+      for (const each of networkWatchers) each.post({ t: 'network', phase, url });
+    };
+    globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+      const url = input instanceof Request ? input.url : String(input);
+      tell('start', url);
+      try {
+        return await original(input, init);
+      } finally {
+        tell('end', url);
+      }
+    };
+  }
+  networkWatchers.add(watcher);
+}
+
+function resources(): NetworkResource[] {
+  if (typeof performance === 'undefined') return [];
+  return performance
+    .getEntriesByType('resource')
+    .flatMap((entry) =>
+      entry instanceof PerformanceResourceTiming
+        ? [{ name: entry.name, initiatorType: entry.initiatorType, decodedBodySize: entry.decodedBodySize }]
+        : [],
+    );
 }
 
 /** Serves one page on `port`; `shared` for a shared worker's connections. */

@@ -44,7 +44,18 @@ export type PageMessage =
   /** A test hook: the worker dies as if it had crashed. */
   | { readonly t: 'crash' }
   /** What the worker runs: engines and pages (tests count sync connections with it). */
-  | { readonly t: 'stats'; readonly id: number };
+  | { readonly t: 'stats'; readonly id: number }
+  /** A test hook: from now on the worker tells this page each request it starts and ends (`network`). */
+  | { readonly t: 'watch-network'; readonly id: number }
+  /** A test hook: the worker's resource timing entries (`NetworkResource[]`). */
+  | { readonly t: 'resources'; readonly id: number };
+
+/** A resource the worker fetched, as its resource timing entry says. */
+export interface NetworkResource {
+  readonly name: string;
+  readonly initiatorType: string;
+  readonly decodedBodySize: number;
+}
 
 /** An error as it crosses: `OmniError` and `MediaError` keep their class and code. */
 export interface WireError {
@@ -91,7 +102,9 @@ export type WorkerMessage =
   | { readonly t: 'verifications'; readonly session: string; readonly requests: readonly VerificationSnapshot[] }
   | { readonly t: 'tokens'; readonly session: string; readonly tokens: Tokens }
   | { readonly t: 'logged-out'; readonly session: string; readonly soft: boolean }
-  | { readonly t: 'describe-playable'; readonly id: number; readonly file: Blob; readonly kind: 'video' | 'audio' };
+  | { readonly t: 'describe-playable'; readonly id: number; readonly file: Blob; readonly kind: 'video' | 'audio' }
+  /** A request the worker's `fetch` started or ended, for a page that asked with `watch-network`. */
+  | { readonly t: 'network'; readonly phase: 'start' | 'end'; readonly url: string };
 
 /** What a worker's port offers: a dedicated worker's global scope, a shared worker's port, or a `Worker`. */
 export interface Port {

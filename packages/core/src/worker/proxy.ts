@@ -31,6 +31,7 @@ import {
   PROTOCOL_VERSION,
   type HandleId,
   type HostStats,
+  type NetworkResource,
   type OpenHow,
   type PageMessage,
   type Port,
@@ -40,6 +41,9 @@ import {
 import { ENGINE_VERSION, SHARED_WORKER_NAME } from './version.ts';
 import { SnapshotDecoder, fromWireError } from './wire.ts';
 import { requestedEngine, type EngineStarter } from './choice.ts';
+
+/** Hears a request the worker starts (`start`) and ends (`end`). */
+export type NetworkListener = (phase: 'start' | 'end', url: string) => void;
 
 /** `worker`: a dedicated worker per tab (with the tab lock); `shared`: one shared worker for every tab of the site. */
 export type WorkerKind = 'worker' | 'shared';
@@ -59,7 +63,7 @@ const REPEATABLE: ReadonlySet<string> = new Set([
 ]);
 
 interface Pending {
-  readonly message: PageMessage & { readonly t: 'call' | 'start' | 'stats' };
+  readonly message: PageMessage & { readonly t: 'call' | 'start' | 'stats' | 'watch-network' | 'resources' };
   /** The worker said it has it. */
   received?: boolean;
   readonly resolve: (value: unknown) => void;
@@ -110,6 +114,7 @@ export class WorkerLink {
   readonly #pending = new Map<number, Pending>();
   readonly #handles = new Map<HandleId, Reopenable & { receive(message: WorkerMessage): void }>();
   readonly sessions = new Map<string, ProxySession>();
+  readonly #networkListeners = new Set<NetworkListener>();
   #restarts = 0;
   #snapshots = 0;
   #items = 0;
@@ -177,6 +182,25 @@ export class WorkerLink {
     return (await this.#request({ t: 'stats', id: ++this.#nextId })) as HostStats;
   }
 
+  /**
+   * A test hook: `listener` hears each request the worker's `fetch` starts and ends (the engine's network, which a
+   * page with the engine on its main thread sees by wrapping its own `fetch`). Resolves once the worker listens.
+   */
+  async watchNetworkForTest(listener: NetworkListener): Promise<Unsubscribe> {
+    this.#networkListeners.add(listener);
+    if (this.#networkListeners.size === 1) {
+      await this.#ready;
+      await this.#request({ t: 'watch-network', id: ++this.#nextId });
+    }
+    return () => this.#networkListeners.delete(listener);
+  }
+
+  /** A test hook: the worker's resource timing entries (what the engine fetched: the crypto wasm, requests). */
+  async resourcesForTest(): Promise<NetworkResource[]> {
+    await this.#ready;
+    return (await this.#request({ t: 'resources', id: ++this.#nextId })) as NetworkResource[];
+  }
+
   /** A test hook: the worker ends itself as if it had crashed; the page notices through its lock. */
   crashForTest(): void {
     this.#connected?.port.postMessage({ t: 'crash' } satisfies PageMessage);
@@ -191,7 +215,7 @@ export class WorkerLink {
     for (const [id, pending] of this.#pending) {
       const method = pending.message.t === 'call' ? pending.message.method : pending.message.t;
       // Never received: the dead worker did nothing with it, the next one is asked.
-      if (method === 'start' || method === 'stats' || !pending.received || REPEATABLE.has(method)) continue;
+      if (method === 'start' || pending.message.t !== 'call' || !pending.received || REPEATABLE.has(method)) continue;
       // It may or may not have reached the engine: the member is told, rather than risking a second copy.
       this.#pending.delete(id);
       pending.reject(new OmniError('network', 'The chat engine restarted before this was confirmed; try again.'));
@@ -230,6 +254,8 @@ export class WorkerLink {
       pending.received = false;
       this.#post(pending.message);
     }
+    if (this.#networkListeners.size > 0 && ![...this.#pending.values()].some((pending) => pending.message.t === 'watch-network'))
+      this.#post({ t: 'watch-network', id: ++this.#nextId });
     await Promise.all(restarting);
   }
 
@@ -317,6 +343,9 @@ export class WorkerLink {
         void describePlayable(message.file, message.kind)
           .catch(() => undefined)
           .then((description) => this.#post({ t: 'described', id: message.id, description }));
+        return;
+      case 'network':
+        for (const listener of this.#networkListeners) listener(message.phase, message.url);
         return;
       case 'hello':
         return;
