@@ -120,6 +120,17 @@ export default defineConfig(({ command, mode }) => ({
   base: './',
   plugins: [plainDynamicImports, narrowSdk],
   ...(command === 'build' ? { build: buildOptions(mode) } : {}),
+  // The engine's worker (core/src/worker) loads the engine as a chunk of its own, which needs ES modules.
+  worker: {
+    format: 'es' as const,
+    rolldownOptions: {
+      output: {
+        entryFileNames: 'chunks/[name]-[hash].js',
+        chunkFileNames: 'chunks/[name]-[hash].js',
+        assetFileNames: 'assets/[name]-[hash][extname]',
+      },
+    },
+  },
   define: {
     // matrix-js-sdk and its dependencies read process.env.NODE_ENV, which browsers do not have.
     'process.env.NODE_ENV': JSON.stringify(mode === 'production' || command === 'build' ? 'production' : 'development'),

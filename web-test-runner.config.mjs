@@ -7,6 +7,9 @@ import { viteBridge } from './test/support/vite-bridge.ts';
 
 const vite = viteBridge();
 const chromium = process.env.OMNI_CHROMIUM ?? '/usr/bin/chromium';
+// OMNI_ENGINE=worker|shared runs the suites with the engine in a worker (docs/engine.md); the page's meta says so.
+const engine = /^(main|worker|shared|auto)$/.test(process.env.OMNI_ENGINE ?? '') ? process.env.OMNI_ENGINE : undefined;
+const engineMeta = engine ? `<meta name="omni-chat-engine" content="${engine}">` : '';
 
 export default {
   files: ['packages/elements/src/**/*.test.ts', 'test/browser/**/*.test.ts'],
@@ -43,7 +46,7 @@ export default {
   // notifications come in the next frame, nothing is lost. It is counted in `window.omniResizeObserverLoops` (a
   // file may print it) and kept from the test framework, which would fail whichever test was running.
   testRunnerHtml: (framework) =>
-    `<!doctype html><html><head><script>performance.setResourceTimingBufferSize(100000);` +
+    `<!doctype html><html><head>${engineMeta}<script>performance.setResourceTimingBufferSize(100000);` +
     `window.omniResizeObserverLoops=0;addEventListener('error',(e)=>{if(String(e.message).includes('ResizeObserver loop')){` +
     `window.omniResizeObserverLoops++;e.stopImmediatePropagation();e.preventDefault();}},true);</script></head>` +
     `<body><script type="module" src="${framework}"></script></body></html>`,

@@ -37,6 +37,19 @@ async function rewriteDeclarations(directory: string): Promise<void> {
   );
 }
 
+/**
+ * The engine's worker ships as modules in @omnisocial/core's `dist/worker/`, started by the literal
+ * `new Worker(new URL('./entry.js', import.meta.url), { type: 'module' })` that bundlers recognise: a site's bundler
+ * (Vite, Turbopack, webpack) builds the worker and its engine as a worker of its own (docs/engine.md). The source
+ * names `./entry.ts`, which `tsc` leaves as it is in a string: it becomes `./entry.js` here.
+ */
+async function pointWorkerAtJs(file: string): Promise<void> {
+  const source = await readFile(path.join(root, file), 'utf8');
+  const literal = "new URL('./entry.ts', import.meta.url)";
+  if (!source.includes(literal)) throw new Error(`${file}: the worker's URL was not found`);
+  await writeFile(path.join(root, file), source.replaceAll(literal, "new URL('./entry.js', import.meta.url)"));
+}
+
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   // The referenced projects' declarations (.cache/types, shared with `tsc -b`), then each package's emit in full:
   // `tsc -p`, since Vite has just emptied packages/elements/dist and a build-mode check would call it up to date.
@@ -44,6 +57,7 @@ if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   for (const directory of ['packages/core', 'packages/server', 'packages/elements', 'packages/react'])
     run('tsc', ['-p', `${directory}/tsconfig.build.json`]);
   for (const directory of typeRoots) await rewriteDeclarations(directory);
+  await pointWorkerAtJs('packages/core/dist/worker/proxy.js');
   // packages/elements/custom-elements.json, from the shells' and views' JSDoc (custom-elements-manifest.config.mjs).
   run('cem', ['analyze', '--quiet', '--config', 'custom-elements-manifest.config.mjs'], path.join(root, 'packages/elements'));
 }

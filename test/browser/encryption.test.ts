@@ -17,14 +17,14 @@ import {
 import { sessionFor } from '@omnisocial/core';
 import { signIn, signOut } from '@omnisocial/chat';
 import { deepText, quietWindow } from './dom.ts';
+import { engineResources, type EngineResource } from './engine-network.ts';
 
 /** How long a lazily started crypto (wasm, identity) is given to show up when it must not. */
 const NO_CRYPTO_WINDOW_MS = 1_000;
 
-function wasmEntries(): PerformanceResourceTiming[] {
-  return performance
-    .getEntriesByType('resource')
-    .filter((e): e is PerformanceResourceTiming => e instanceof PerformanceResourceTiming && new URL(e.name).pathname.endsWith('.wasm'));
+/** The crypto wasm as the engine fetched it, on the page or in its worker (engine-network.ts). */
+async function wasmEntries(): Promise<EngineResource[]> {
+  return (await engineResources()).filter((e) => new URL(e.name).pathname.endsWith('.wasm'));
 }
 
 async function mountRoom(baseUrl: string, room: string): Promise<HTMLElement> {
@@ -74,14 +74,16 @@ describe('end-to-end encryption (real Synapse, matrix-nio interop)', function ()
     // Give a lazily started crypto every chance to show up before asserting that it did not.
     await quietWindow(NO_CRYPTO_WINDOW_MS);
     expect(
-      wasmEntries().map((e) => e.name),
+      (await wasmEntries()).map((e) => e.name),
       'wasm fetched on a page with only a public room',
     ).to.deep.equal([]);
 
     ({ roomId: encryptedRoom } = await peer(bob).createRoom({ name: 'Secret', preset: 'public_chat', encrypted: true }));
     await mountRoom(baseUrl, encryptedRoom);
-    await waitUntil(() => wasmEntries().length > 0, 'opening an encrypted room did not fetch the crypto wasm', { timeout: 60_000 });
-    const [entry] = wasmEntries();
+    await waitUntil(async () => (await wasmEntries()).length > 0, 'opening an encrypted room did not fetch the crypto wasm', {
+      timeout: 60_000,
+    });
+    const [entry] = await wasmEntries();
     if (!entry) throw new Error('no wasm entry');
     const head = await fetch(entry.name, { method: 'HEAD' });
     expect(head.headers.get('content-type')).to.match(/^application\/wasm/);

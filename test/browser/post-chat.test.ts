@@ -24,6 +24,7 @@ import '../../packages/elements/src/components/chat/define.ts';
 import type { OmniChatView as OmniChat } from '../../packages/elements/src/components/chat/omni-chat.ts';
 import type { OmniRoomCreatedEvent, OmniErrorEvent } from '../../packages/elements/src/events.ts';
 import { articleWith, quietWindow, shadow as root, textbox, typeAndSend as sendMessage } from './dom.ts';
+import { watchEngineFetch } from './engine-network.ts';
 import { skipOnDendrite } from './homeserver.ts';
 
 const TIMEOUT = 30_000;
@@ -418,19 +419,12 @@ describe('<omni-chat-view> (the view of <omni-chat post>) against a real Synapse
 
     const polls: string[] = [];
     let syncing = 0;
-    const original = window.fetch.bind(window);
-    window.fetch = async (input, init) => {
-      const url = input instanceof Request ? input.url : String(input);
-      if (url.includes('/_matrix/client/v3/events')) polls.push(url);
+    // The engine's requests, on the page or in its worker (engine-network.ts).
+    const stopWatching = await watchEngineFetch((phase, url) => {
+      if (phase === 'start' && url.includes('/_matrix/client/v3/events')) polls.push(url);
       // Sliding sync, or classic `/sync` on a homeserver without it (Dendrite).
-      if (!/simplified_msc3575\/sync|\/v3\/sync\?/u.test(url)) return original(input, init);
-      syncing += 1;
-      try {
-        return await original(input, init);
-      } finally {
-        syncing -= 1;
-      }
-    };
+      if (/simplified_msc3575\/sync|\/v3\/sync\?/u.test(url)) syncing += phase === 'start' ? 1 : -1;
+    });
     await signIn({ homeserver: baseUrl, username: carol.username, password: carol.password });
     const session = sessionFor(baseUrl);
     if (!session) throw new Error('no session');
@@ -447,7 +441,7 @@ describe('<omni-chat-view> (the view of <omni-chat post>) against a real Synapse
       await waitUntil(shows(community, 'in the community'), 'the message waited for the long-poll to end', { timeout: 10_000 });
       expect(polls, 'a member long-polled /events').to.deep.equal([]);
     } finally {
-      window.fetch = original;
+      stopWatching();
       postHandle.release();
       community.release();
     }

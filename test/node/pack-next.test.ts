@@ -21,6 +21,7 @@ import {
   NEXT_LAYOUT_TSX,
   NEXT_PAGE_TSX,
   NEXT_TSCONFIG,
+  NEXT_WORKER_PAGE_TSX,
 } from '../support/packed-next-site.ts';
 
 const MESSAGE = 'hello from a Next.js site';
@@ -79,6 +80,7 @@ describe('a Next.js App Router site built from the packed packages', () => {
         'app/layout.tsx': NEXT_LAYOUT_TSX,
         'app/page.tsx': NEXT_PAGE_TSX,
         'app/chat.tsx': NEXT_CHAT_TSX,
+        'app/worker/page.tsx': NEXT_WORKER_PAGE_TSX,
       },
       packages: [
         `next@${NEXT_VERSION}`,
@@ -138,5 +140,44 @@ describe('a Next.js App Router site built from the packed packages', () => {
       // React's hydration errors (a server's HTML the client did not expect), minified in a production build.
       warning: 'Minified React error',
     });
+  });
+
+  test("with the engine in a worker: Turbopack built the worker, and the member's room shows through it", async () => {
+    const { hs, alice } = fixture;
+    const context = await fixture.browser.newContext();
+    try {
+      const page = await context.newPage();
+      const notes: string[] = [];
+      page.on('pageerror', (error) => notes.push(error.message));
+      page.on('console', (message) => {
+        // The engine's fallback to the main thread says so; the package's own errors name it.
+        if (message.text().includes('[omni] the chat engine') || message.text().includes('OmniSocial')) notes.push(message.text());
+      });
+      const started = page.waitForEvent('worker', { timeout: 60_000 });
+      await page.goto(fixture.appUrl(`${served?.origin ?? ''}/worker`));
+      assert.equal(await page.locator('head meta[name="omni-chat-engine"]').getAttribute('content'), 'worker');
+      await page.waitForFunction(() => 'omniChat' in window);
+      await page.evaluate(
+        async ([homeserver, username, password]) => {
+          await (window as unknown as { omniChat: { signIn(options: object): Promise<unknown> } }).omniChat.signIn({
+            homeserver,
+            username,
+            password,
+          });
+        },
+        [hs.baseUrl, alice.username, alice.password] as const,
+      );
+      const worker = await started;
+      assert.match(new URL(worker.url()).pathname, /^\/_next\/static\//u);
+      await page.locator('omni-room').getByRole('log').getByText(MESSAGE).waitFor({ timeout: 60_000 });
+      assert.deepEqual(
+        page.workers().map((each) => each.url()),
+        [worker.url()],
+      );
+      // No fallback to the main thread (its console note), no uncaught error.
+      assert.deepEqual(notes, []);
+    } finally {
+      await context.close();
+    }
   });
 });

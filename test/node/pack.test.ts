@@ -10,7 +10,7 @@
  *   second copy's sign-in reaches the first copy's elements (one engine, not two).
  */
 import { spawnSync } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -155,6 +155,10 @@ describe('the packed packages in a project of their own', () => {
       '/react.html':
         '<!doctype html><link rel="icon" href="data:,"><div id="app"></div><script type="module" src="/dist/react-app.js"></script>',
       '/two-copies.html': await render(['/dist/main.js', '/node_modules/@omnisocial/chat/dist/omni-chat.js']),
+      '/ssr-worker.html': (await render(['/dist/main.js'])).replace(
+        '<meta name="viewport"',
+        '<meta name="omni-chat-engine" content="worker">\n<meta name="viewport"',
+      ),
     };
     site = await serveStatic(project, pages);
     const context = await browser.newContext();
@@ -173,6 +177,37 @@ describe('the packed packages in a project of their own', () => {
       await articleShows(page, MESSAGE);
       assert.ok(await page.evaluate(() => customElements.get('omni-room') === (window as unknown as SiteWindow).omniChat.OmniRoom));
       assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the engine in a worker with the site's Vite bundle: Vite built the worker, and the room shows through it", async () => {
+    // Vite's default worker format (IIFE, the site's config sets none) holds the worker and its engine in one file.
+    const built = await readdir(path.join(project, 'dist/assets'));
+    const workerFile = built.find((name) => /^entry-.+\.js$/.test(name));
+    assert.ok(workerFile, `no worker among ${built.join(', ')}`);
+    const context = await browser.newContext();
+    try {
+      await signInAlice(context);
+      const page = await context.newPage();
+      const notes: string[] = [];
+      page.on('pageerror', (error) => notes.push(error.message));
+      page.on('console', (message) => {
+        // The engine's fallback to the main thread says so; the package's own errors name it.
+        if (message.text().includes('[omni] the chat engine') || message.text().includes('OmniSocial')) notes.push(message.text());
+      });
+      const started = page.waitForEvent('worker', { timeout: 60_000 });
+      await page.goto(site.url('/ssr-worker.html'));
+      const worker = await started;
+      assert.equal(new URL(worker.url()).pathname, `/dist/assets/${workerFile}`);
+      await articleShows(page, MESSAGE);
+      assert.deepEqual(
+        page.workers().map((each) => each.url()),
+        [worker.url()],
+      );
+      // No fallback to the main thread (its console note), no uncaught error.
+      assert.deepEqual(notes, []);
     } finally {
       await context.close();
     }

@@ -31,6 +31,24 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
 }
 `;
 
+/**
+ * The same page with the engine in a worker (docs/engine.md): React puts the \`<meta>\` in the document's head, where
+ * the session registry reads it when the first session starts.
+ */
+export const NEXT_WORKER_PAGE_TSX = `import { Chat } from '../chat';
+
+export default async function WorkerPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const { homeserver = '', room = '' } = await searchParams;
+  return (
+    <main>
+      <meta name="omni-chat-engine" content="worker" />
+      <h1>A Next.js site, its chat engine in a worker</h1>
+      <Chat homeserver={homeserver} room={room} />
+    </main>
+  );
+}
+`;
+
 /** The client component: the room, the unread counts its handler received, and the page's \`signIn\` for the test. */
 export const NEXT_CHAT_TSX = `'use client';
 import { useEffect, useState } from 'react';

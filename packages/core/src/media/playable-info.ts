@@ -70,9 +70,18 @@ async function measuredDuration(element: HTMLMediaElement): Promise<number> {
   }
 }
 
+type Describer = (file: Blob, kind: 'video' | 'audio') => Promise<PlayableDescription | undefined>;
+let elsewhere: Describer | undefined;
+
+/** Where there is no document (the engine in a worker), `describe` asks the page, which has media elements. */
+export function describePlayableElsewhere(describe: Describer): void {
+  elsewhere = describe;
+}
+
 /** Decodes the start of a video or audio file in a detached, muted element; undefined outside a page or when it does not decode. */
 export async function describePlayable(file: Blob, kind: 'video' | 'audio'): Promise<PlayableDescription | undefined> {
-  if (typeof document === 'undefined' || typeof URL.createObjectURL !== 'function') return undefined;
+  if (typeof document === 'undefined') return elsewhere?.(file, kind);
+  if (typeof URL.createObjectURL !== 'function') return undefined;
   const element = document.createElement(kind);
   element.muted = true;
   element.preload = kind === 'video' ? 'auto' : 'metadata';

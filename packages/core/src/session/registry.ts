@@ -234,9 +234,15 @@ async function start(
   options: { takeOver?: boolean; lease?: EngineLease; signInPassword?: string } = {},
 ): Promise<void> {
   const url = stored.homeserverUrl;
+  // The engine in a worker when the page asks for one (worker/choice.ts, docs/engine.md); a shared worker serves every
+  // tab and holds the account's lock itself. A worker that cannot start leaves the engine here.
+  const worker =
+    typeof document !== 'undefined' && document.querySelector('meta[name="omni-chat-engine"]:not([content="main"])')
+      ? await (await import('../worker/proxy.ts')).workerStarter()
+      : undefined;
   entry.lock ??= new EngineLock(`${url}|${stored.userId}`);
   const lock = entry.lock;
-  const lease = options.lease ?? (options.takeOver ? await lock.takeOver() : await lock.tryAcquire());
+  const lease = worker?.lease ?? options.lease ?? (options.takeOver ? await lock.takeOver() : await lock.tryAcquire());
   if (!lease) {
     setStatus(url, entry, { kind: 'elsewhere', info: infoOf(stored) });
     waitForTurn(entry, stored);
@@ -245,8 +251,7 @@ async function start(
   const store = await sessionStore();
   // The newest tokens may have been written by the tab that drove the engine until now.
   const current = (await store.load(url)) ?? stored;
-  const engine = await import('./engine.ts');
-  const handle = engine.startSession(
+  const handle = await (worker?.start ?? (await import('./engine.ts')).startSession)(
     current,
     {
       onTokens: (tokens) => void store.save({ ...current, ...tokens }),

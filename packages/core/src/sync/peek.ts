@@ -8,10 +8,10 @@
  * One loop per account polls every room read this way, so a feed of open posts costs one connection
  * whatever the number of posts: a single room is long-polled, several are polled in turn. A homeserver
  * without `/events` peeking has its rooms paged forwards with `/messages` instead.
- * Plain `fetch`, no matrix-js-sdk: events become items through the light read's mapper.
+ * Plain `fetch`, no matrix-js-sdk: events become items through the timeline's shared rules (timeline/plain-timeline.ts).
  */
 import { callHomeserver } from '../session/client-api.ts';
-import { lightTimeline } from './light-read.ts';
+import { plainTimeline } from '../timeline/plain-timeline.ts';
 import { visitorThreadReads } from '../threads/visitor-reads.ts';
 import type { TimelineItem } from '../timeline/timeline-types.ts';
 import { OmniError } from '../types.ts';
@@ -204,7 +204,7 @@ export class RoomPeek {
     // A reader from outside has no read receipts: their thread read points are kept in this browser.
     const reads = visitorThreadReads(this.roomId);
     return {
-      items: lightTimeline(this.#events, this.#state, this.#account.userId, 'media', reads),
+      items: plainTimeline(this.#events, this.#state, this.#account.userId, 'media', reads),
       hasMoreBefore: this.#older !== undefined,
     };
   }

@@ -1,0 +1,57 @@
+/**
+ * What the engine fetches, wherever it runs (docs/engine.md): on the page's main thread the engine's requests are
+ * the page's own (its `fetch`, its resource timing); with the page's `<meta name="omni-chat-engine">` asking for a
+ * worker they happen in the worker, which reports them to the page through its test hooks
+ * (`WorkerLink.watchNetworkForTest`, `resourcesForTest`). Tests that watch the engine's network use these, so they
+ * pass with `OMNI_ENGINE=worker` or `shared` as with the default.
+ */
+import { workerKind, workerLink, type NetworkListener, type WorkerLink } from '@omnisocial/core/internal/worker';
+
+/** A resource the engine fetched: the page's resource timing entry, or the worker's. */
+export interface EngineResource {
+  readonly name: string;
+  readonly initiatorType: string;
+  readonly decodedBodySize: number;
+}
+
+/** The engine's worker of this page when the page asks for one, started now if it is not yet (the registry takes the same). */
+function engineWorker(): Promise<WorkerLink> | undefined {
+  const mode = document.querySelector<HTMLMetaElement>('meta[name="omni-chat-engine"]')?.content.trim().toLowerCase() ?? 'main';
+  const kind = workerKind(mode);
+  return kind ? workerLink(kind) : undefined;
+}
+
+/**
+ * Calls `listener` as each of the engine's requests starts and ends, from now until the returned function is called:
+ * the page's `fetch` is wrapped, and the worker's requests are heard when the engine runs in one.
+ */
+export async function watchEngineFetch(listener: NetworkListener): Promise<() => void> {
+  const original = window.fetch.bind(window);
+  window.fetch = async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    listener('start', url);
+    try {
+      return await original(input, init);
+    } finally {
+      listener('end', url);
+    }
+  };
+  const stopWorker = await (await engineWorker())?.watchNetworkForTest(listener);
+  return () => {
+    window.fetch = original;
+    stopWorker?.();
+  };
+}
+
+/** The resources the engine fetched so far: the page's resource timing entries, and the worker's when it runs in one. */
+export async function engineResources(): Promise<EngineResource[]> {
+  const own = performance
+    .getEntriesByType('resource')
+    .flatMap((entry) =>
+      entry instanceof PerformanceResourceTiming
+        ? [{ name: entry.name, initiatorType: entry.initiatorType, decodedBodySize: entry.decodedBodySize }]
+        : [],
+    );
+  const worker = engineWorker();
+  return worker ? [...own, ...(await (await worker).resourcesForTest())] : own;
+}
