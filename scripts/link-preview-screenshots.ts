@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSynapse } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../test/support/chromium.ts';
-import { signInThroughPage } from '../test/support/page.ts';
+import { openRoomForScreenshot } from '../test/support/page.ts';
 import { startPreviewSite } from '../test/support/preview-site.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -25,12 +25,7 @@ try {
       await alice.sendMessage(roomId, 'Yes! When is low tide?');
       await bob.sendMessage(roomId, `The tide tables are out: ${site.origin}/article?${theme}-${String(width)}`);
       const page = await browser.newPage({ viewport: { width, height: 640 }, colorScheme: theme === 'dark' ? 'dark' : 'light' });
-      await page.goto(pages.url(`/test/pages/session.html?${new URLSearchParams({ hs: homeserver.baseUrl, room: roomId }).toString()}`));
-      await page.evaluate(() => {
-        document.body.style.cssText = 'margin:0;padding:1rem;background:Canvas';
-      });
-      await page.locator('omni-room').evaluate((room, value) => room.setAttribute('theme', value), theme);
-      await signInThroughPage(page, homeserver.baseUrl, alice);
+      await openRoomForScreenshot(page, pages.url, homeserver.baseUrl, roomId, theme, alice);
       // The card with its thumbnail decoded: what a member sees once the preview has arrived.
       await page.locator('omni-room [part="link-preview-thumbnail"] img').waitFor({ timeout: 60_000 });
       await page.locator('omni-room [part="link-preview-thumbnail"] img').evaluate((image: HTMLImageElement) => image.decode());

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSynapse } from '@omnisocial/testing';
 import { launchChromium, servePages } from '../test/support/chromium.ts';
-import { signInThroughPage } from '../test/support/page.ts';
+import { openRoomForScreenshot } from '../test/support/page.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const homeserver = await startSynapse();
@@ -25,12 +25,7 @@ try {
       await bob.sendMessage(roomId, 'The new feed is on staging.');
       await rosa.sendMessage(roomId, 'Counts load in one request now.');
       const page = await browser.newPage({ viewport: { width, height: 700 }, colorScheme: theme === 'dark' ? 'dark' : 'light' });
-      await page.goto(pages.url(`/test/pages/session.html?${new URLSearchParams({ hs: homeserver.baseUrl, room: roomId }).toString()}`));
-      await page.evaluate(() => {
-        document.body.style.cssText = 'margin:0;padding:1rem;background:Canvas';
-      });
-      await page.locator('omni-room').evaluate((room, value) => room.setAttribute('theme', value), theme);
-      await signInThroughPage(page, homeserver.baseUrl, alice);
+      await openRoomForScreenshot(page, pages.url, homeserver.baseUrl, roomId, theme, alice);
       const room = page.locator('omni-room');
       await room.getByRole('article').filter({ hasText: 'one request' }).waitFor({ timeout: 60_000 });
       const box = room.getByRole('textbox', { name: 'Message' });

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startSynapse } from '@omnisocial/testing';
 import { postRoomAlias, postRoomCreateRequest } from '@omnisocial/core/internal';
 import { launchChromium, servePages } from '../test/support/chromium.ts';
-import { signInThroughPage } from '../test/support/page.ts';
+import { openRoomForScreenshot } from '../test/support/page.ts';
 import { startPreviewSite } from '../test/support/preview-site.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -50,12 +50,7 @@ try {
       );
       await alice.sendMessage(roomId, 'I will bring the umbrella.');
       const page = await browser.newPage({ viewport, colorScheme: theme });
-      await page.goto(pages.url(`/test/pages/session.html?${new URLSearchParams({ hs: homeserver.baseUrl, room: roomId }).toString()}`));
-      await page.evaluate(() => {
-        document.body.style.cssText = 'margin:0;padding:1rem;background:Canvas';
-      });
-      await page.locator('omni-room').evaluate((room, value) => room.setAttribute('theme', value), theme);
-      await signInThroughPage(page, homeserver.baseUrl, alice);
+      await openRoomForScreenshot(page, pages.url, homeserver.baseUrl, roomId, theme, alice);
       const room = page.locator('omni-room');
       await room.locator('[part="thread-summary"]').first().click({ timeout: 60_000 });
       const image = room.locator('omni-thread [part="link-preview-thumbnail"] img');

@@ -69,6 +69,17 @@ const threadArticle = (el: Element, text: string): HTMLElement | undefined => {
     : undefined;
 };
 
+/** Waits until the member's choice for the room (Element's `org.matrix.room.preview_urls`) is stored on the server. */
+async function previewsStored(member: TestUser, roomId: string, enabled: boolean): Promise<void> {
+  const path = `/_matrix/client/v3/user/${encodeURIComponent(member.userId)}/rooms/${encodeURIComponent(roomId)}/account_data/org.matrix.room.preview_urls`;
+  // Not stored yet is a 404: not an error here, only not yet.
+  const stored = async (): Promise<{ disable?: boolean }> =>
+    (await peer(member)
+      .request('GET', path)
+      .catch(() => ({}))) as { disable?: boolean };
+  await waitUntil(async () => (await stored()).disable === !enabled, `the choice to show previews: ${String(enabled)} was not stored`);
+}
+
 describe('link previews in <omni-room>', function () {
   this.timeout(180_000);
   let baseUrl: string;
@@ -234,29 +245,12 @@ describe('link previews in <omni-room>', function () {
     toggle()?.click();
     await waitUntil(() => toggle()?.getAttribute('aria-pressed') === 'false', 'the switch did not turn off');
     await waitUntil(() => !shadow(el).querySelector('.link-preview'), 'cards stayed with previews off');
-    const path = `/_matrix/client/v3/user/${encodeURIComponent(alice.userId)}/rooms/${encodeURIComponent(roomId)}/account_data/org.matrix.room.preview_urls`;
-    await waitUntil(
-      async () =>
-        (
-          (await peer(alice)
-            .request('GET', path)
-            .catch(() => ({}))) as { disable?: boolean }
-        ).disable === true,
-      'not stored',
-    );
+    await previewsStored(alice, roomId, false);
     toggle()?.click();
     await waitUntil(() => toggle()?.getAttribute('aria-pressed') === 'true', 'the switch did not turn on');
     const card = await settledPreview(el, 'Again, the same page');
     expect(card.matches('.link-preview')).to.equal(true);
-    await waitUntil(
-      async () =>
-        (
-          (await peer(alice)
-            .request('GET', path)
-            .catch(() => ({}))) as { disable?: boolean }
-        ).disable === false,
-      'not stored',
-    );
+    await previewsStored(alice, roomId, true);
   });
 
   it('shows the card under a reply in the thread panel, hides it there with Hide, and turns it off there with the switch', async () => {
@@ -316,16 +310,7 @@ describe('link previews in <omni-room>', function () {
       () => threadArticle(el, 'Same tides again')?.querySelector('.link-preview'),
       'the card did not come back in the thread',
     );
-    const path = `/_matrix/client/v3/user/${encodeURIComponent(alice.userId)}/rooms/${encodeURIComponent(roomId)}/account_data/org.matrix.room.preview_urls`;
-    await waitUntil(
-      async () =>
-        (
-          (await peer(alice)
-            .request('GET', path)
-            .catch(() => ({}))) as { disable?: boolean }
-        ).disable === false,
-      'not stored',
-    );
+    await previewsStored(alice, roomId, true);
   });
 
   it('asks nothing in an encrypted room until the member turns previews on', async () => {

@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkFrameworkApp, frameworkSite, type FrameworkSite } from '../support/framework-app.ts';
+import { checkFrameworkApp, engineNotes, frameworkSite, type FrameworkSite } from '../support/framework-app.ts';
 import { run } from '../support/packed-project.ts';
 import {
   LAYOUT_SHIFT_OBSERVER,
@@ -147,12 +147,7 @@ describe('a Next.js App Router site built from the packed packages', () => {
     const context = await fixture.browser.newContext();
     try {
       const page = await context.newPage();
-      const notes: string[] = [];
-      page.on('pageerror', (error) => notes.push(error.message));
-      page.on('console', (message) => {
-        // The engine's fallback to the main thread says so; the package's own errors name it.
-        if (message.text().includes('[omni] the chat engine') || message.text().includes('OmniSocial')) notes.push(message.text());
-      });
+      const notes = engineNotes(page);
       const started = page.waitForEvent('worker', { timeout: 60_000 });
       await page.goto(fixture.appUrl(`${served?.origin ?? ''}/worker`));
       assert.equal(await page.locator('head meta[name="omni-chat-engine"]').getAttribute('content'), 'worker');

@@ -18,7 +18,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Homeserver, Peer } from '@omnisocial/testing';
 import { serveStatic } from '../support/chromium.ts';
-import { frameworkSite, type FrameworkSite } from '../support/framework-app.ts';
+import { engineNotes, frameworkSite, type FrameworkSite } from '../support/framework-app.ts';
 import { run } from '../support/packed-project.ts';
 import { MAIN_TS, REACT_APP_TS, RENDER_MJS, TSCONFIG, TYPED_REACT_TS, TYPED_TS, VITE_CONFIG } from '../support/packed-site.ts';
 
@@ -191,12 +191,7 @@ describe('the packed packages in a project of their own', () => {
     try {
       await signInAlice(context);
       const page = await context.newPage();
-      const notes: string[] = [];
-      page.on('pageerror', (error) => notes.push(error.message));
-      page.on('console', (message) => {
-        // The engine's fallback to the main thread says so; the package's own errors name it.
-        if (message.text().includes('[omni] the chat engine') || message.text().includes('OmniSocial')) notes.push(message.text());
-      });
+      const notes = engineNotes(page);
       const started = page.waitForEvent('worker', { timeout: 60_000 });
       await page.goto(site.url('/ssr-worker.html'));
       const worker = await started;

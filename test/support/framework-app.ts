@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startSynapse, type Homeserver, type Peer } from '@omnisocial/testing';
 import { ensureBuild } from './build.ts';
 import { launchChromium, serveStatic } from './chromium.ts';
@@ -134,6 +134,19 @@ export interface FrameworkApp {
 /** The app's window: its bundle gives the page the package's `signIn`. */
 interface AppWindow {
   omniChat: { signIn(options: object): Promise<unknown> };
+}
+
+/**
+ * What tells that the engine did not run in its worker on `page`, collected from now on: the main thread's
+ * fallback note, the package's own errors (they name it) and uncaught errors.
+ */
+export function engineNotes(page: Page): string[] {
+  const notes: string[] = [];
+  page.on('pageerror', (error) => notes.push(error.message));
+  page.on('console', (message) => {
+    if (message.text().includes('[omni] the chat engine') || message.text().includes('OmniSocial')) notes.push(message.text());
+  });
+  return notes;
 }
 
 export async function checkFrameworkApp(site: FrameworkSite, app: FrameworkApp): Promise<void> {

@@ -36,3 +36,23 @@ export function signInThroughPage(page: Page, homeserver: string, member: { user
     [homeserver, member.username, member.password] as const,
   );
 }
+
+/**
+ * Opens the session test page (test/pages/session.html) on `roomId` for a screenshot: the page's margin and
+ * background set, the `<omni-room>` in `theme`, and `member` signed in through the page.
+ */
+export async function openRoomForScreenshot(
+  page: Page,
+  url: (path: string) => string,
+  homeserver: string,
+  roomId: string,
+  theme: string,
+  member: { username: string; password: string },
+): Promise<void> {
+  await page.goto(url(`/test/pages/session.html?${new URLSearchParams({ hs: homeserver, room: roomId }).toString()}`));
+  await page.evaluate(() => {
+    document.body.style.cssText = 'margin:0;padding:1rem;background:Canvas';
+  });
+  await page.locator('omni-room').evaluate((room, value) => room.setAttribute('theme', value), theme);
+  await signInThroughPage(page, homeserver, member);
+}
