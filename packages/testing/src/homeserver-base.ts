@@ -27,6 +27,19 @@ export interface RunningServer {
   adminToken(): Promise<string>;
 }
 
+/** A homeserver the harness started (Synapse, or Dendrite through `startHomeserver`). */
+export interface Homeserver extends Omit<RunningServer, 'adminToken'> {
+  /** A one-time `m.login.token` for `userId`, minted as a site backend would: admin puppet login, then get_token. */
+  mintLoginToken(userId: string): Promise<string>;
+  /** A registration token made through the admin API. */
+  createRegistrationToken(options?: { usesAllowed?: number }): Promise<string>;
+  /**
+   * Writes a consistent copy of the running server's database (SQLite's online backup), signing key and
+   * media store to `dir` (replaced), for `startSynapse({ snapshot: dir })`.
+   */
+  saveSnapshot(dir: string): Promise<void>;
+}
+
 export interface ServerSetup {
   readonly baseUrl: string;
   readonly serverName: string;

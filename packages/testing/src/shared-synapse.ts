@@ -9,7 +9,7 @@
 import { createRegistrationToken, mintLoginToken, registerUser } from './synapse-admin.ts';
 import { Peer } from './peer.ts';
 import { synapseConfigFingerprint, type StartSynapseOptions } from './synapse-config.ts';
-import type { Homeserver } from './synapse.ts';
+import type { Homeserver } from './homeserver-base.ts';
 
 /** The environment variable carrying the shared server to the test files' processes. */
 export const SHARED_SYNAPSE_ENV = 'OMNI_SHARED_SYNAPSE';

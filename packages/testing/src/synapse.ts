@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runServer, type RunningServer } from './homeserver-base.ts';
+import { runServer, type Homeserver } from './homeserver-base.ts';
 import { createRegistrationToken, mintLoginToken } from './synapse-admin.ts';
 import {
   homeserverConfig,
@@ -21,19 +21,7 @@ import { describeShared, sharedSynapse } from './shared-synapse.ts';
 export { DEFAULT_PASSWORD, type RegisterUserOptions } from './synapse-admin.ts';
 export { synapseConfigFingerprint, type StartSynapseOptions } from './synapse-config.ts';
 export { stopAllSynapses } from './synapse-process.ts';
-
-/** A homeserver the harness started (Synapse, or Dendrite through `startHomeserver`). */
-export interface Homeserver extends Omit<RunningServer, 'adminToken'> {
-  /** A one-time `m.login.token` for `userId`, minted as a site backend would: admin puppet login, then get_token. */
-  mintLoginToken(userId: string): Promise<string>;
-  /** A registration token made through the admin API. */
-  createRegistrationToken(options?: { usesAllowed?: number }): Promise<string>;
-  /**
-   * Writes a consistent copy of the running server's database (SQLite's online backup), signing key and
-   * media store to `dir` (replaced), for `startSynapse({ snapshot: dir })`.
-   */
-  saveSnapshot(dir: string): Promise<void>;
-}
+export type { Homeserver } from './homeserver-base.ts';
 
 const PORT_RETRIES = 3;
 
