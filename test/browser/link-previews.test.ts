@@ -334,6 +334,8 @@ describe('link previews in <omni-room>', function () {
     toggle()?.click();
     const card = await settledPreview(room, 'Private plans');
     expect(card.matches('.link-preview')).to.equal(true);
+    // The browser adds a request's timing entry in a task of its own, which on a loaded machine can come after the card.
+    await waitUntil(() => previewRequests(url).length > 0, 'no preview request once previews were turned on');
     expect(previewRequests(url)).to.have.length(1);
     const path = `/_matrix/client/v3/user/${encodeURIComponent(alice.userId)}/rooms/${encodeURIComponent(secret.roomId)}/account_data/im.vector.web.settings`;
     await waitUntil(
