@@ -5,7 +5,7 @@
  * `N passed, N failed`, counting every check and test.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, globSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,14 +110,28 @@ const DENDRITE_NODE_SUITES = [
   'test/node/moderation-queue.test.ts',
   'test/node/counts-journey.test.ts',
 ];
+/**
+ * The sites built with a framework from the packed packages (Angular, Next.js, Svelte, Vue: an npm install and a
+ * framework's production build each, about six minutes of the node step on two cores), run with `pnpm test
+ * packaging` or OMNI_PACKAGING=1, which `.ci/run` sets so that CI runs them once per change. The packed packages'
+ * own project with Vite (test/node/pack.test.ts) stays in the node step.
+ */
+const wantsPackaging = only.includes('packaging') || (only.length === 0 && process.env['OMNI_PACKAGING'] === '1');
+const PACKAGING_SUITES = ['test/node/pack-*.test.ts'];
+const packaging = new Set(PACKAGING_SUITES.flatMap((pattern) => globSync(pattern, { cwd: root })));
+const NODE_SUITES = ['packages/core/src/**/*.test.ts', 'packages/testing/src/**/*.test.ts', 'test/node/**/*.test.ts']
+  .flatMap((pattern) => globSync(pattern, { cwd: root }))
+  .filter((file) => !packaging.has(file))
+  .sort();
 const DENDRITE_BROWSER_SUITES = ['test/browser/room-like-*.test.ts', 'test/browser/post-chat.test.ts'];
 
 /**
- * One Synapse for the node step and the journeys: the files that ask `startSynapse()` for its configuration
+ * One Synapse for the node step, the journeys and the packaging step: the files that ask `startSynapse()` for its configuration
  * share it (packages/testing/src/shared-synapse.ts) instead of each starting one, which cost a Synapse start
  * (seconds of both cores) per file. Started beside the checks, which need no homeserver.
  */
-const shared: Promise<Homeserver> | undefined = wants('node') || wants('journeys') ? startSynapse({ own: true }) : undefined;
+const shared: Promise<Homeserver> | undefined =
+  wants('node') || wants('journeys') || wantsPackaging ? startSynapse({ own: true }) : undefined;
 shared?.catch(() => undefined);
 async function sharedEnvironment(): Promise<NodeJS.ProcessEnv> {
   if (!shared) return {};
@@ -137,17 +151,7 @@ try {
     const summary = join(work, 'node.json');
     // Two files at a time: each starts a Synapse of its own (own port, own data directory) and the files that
     // read the built package wait for one build under a lock (test/support/build.ts), so files do not meet.
-    await suite(
-      'node',
-      process.execPath,
-      nodeTests(
-        summary,
-        ['packages/core/src/**/*.test.ts', 'packages/testing/src/**/*.test.ts', 'test/node/**/*.test.ts'],
-        NODE_CONCURRENCY,
-      ),
-      summary,
-      await sharedEnvironment(),
-    );
+    await suite('node', process.execPath, nodeTests(summary, NODE_SUITES, NODE_CONCURRENCY), summary, await sharedEnvironment());
   }
   if (wants('browser')) {
     const summary = join(work, 'browser.json');
@@ -158,6 +162,16 @@ try {
   if (wants('journeys')) {
     const summary = join(work, 'journeys.json');
     await suite('journeys', process.execPath, nodeTests(summary, ['test/journeys/**/*.test.ts'], 1), summary, await sharedEnvironment());
+  }
+  if (wantsPackaging) {
+    const summary = join(work, 'packaging.json');
+    await suite(
+      'packaging',
+      process.execPath,
+      nodeTests(summary, [...packaging].sort(), NODE_CONCURRENCY),
+      summary,
+      await sharedEnvironment(),
+    );
   }
   if (wantsDendrite) {
     const env = { OMNI_HOMESERVER: 'dendrite' };
