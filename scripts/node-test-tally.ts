@@ -1,14 +1,16 @@
 /**
- * A node:test reporter that yields `{ passed, failed, failures }` over the leaf tests of a run, so the
- * test command can add Node tests to one total and repeat at its end what failed and why. Suites are not
- * counted; their tests are.
+ * A node:test reporter that yields `{ passed, failed, failures, seconds }` over the leaf tests of a run, so the
+ * test command can add Node tests to one total, repeat at its end what failed and why, and start the longest
+ * files first next time (`seconds`: each file's top-level tests and suites, summed). Suites are not counted;
+ * their tests are.
  */
 interface TestEvent {
   type: string;
   data?: {
     name?: string;
     file?: string;
-    details?: { type?: string; error?: unknown };
+    nesting?: number;
+    details?: { type?: string; error?: unknown; duration_ms?: number };
     /** Set (to the reason, or true) on a test that was skipped: neither passed nor failed. */
     skip?: string | boolean;
   };
@@ -29,7 +31,12 @@ export default async function* tally(source: AsyncIterable<TestEvent>): AsyncGen
   let passed = 0;
   let failed = 0;
   const failures: Array<{ name: string; file: string; error: string }> = [];
+  const seconds: Record<string, number> = {};
   for await (const event of source) {
+    const { file, nesting, details } = event.data ?? {};
+    if ((event.type === 'test:pass' || event.type === 'test:fail') && nesting === 0 && file && details?.duration_ms !== undefined) {
+      seconds[file] = (seconds[file] ?? 0) + details.duration_ms / 1000;
+    }
     if (event.data?.details?.type === 'suite' || event.data?.skip) continue;
     if (event.type === 'test:pass') passed += 1;
     else if (event.type === 'test:fail') {
@@ -37,5 +44,5 @@ export default async function* tally(source: AsyncIterable<TestEvent>): AsyncGen
       failures.push({ name: event.data?.name ?? '', file: event.data?.file ?? '', error: describe(event.data?.details?.error) });
     }
   }
-  yield JSON.stringify({ passed, failed, failures });
+  yield JSON.stringify({ passed, failed, failures, seconds });
 }

@@ -5,7 +5,7 @@
  * `N passed, N failed`, counting every check and test.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, globSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, globSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,8 @@ interface Tally {
   passed: number;
   failed: number;
   failures?: Failure[];
+  /** Node steps: each file's time (scripts/node-test-tally.ts). */
+  seconds?: Record<string, number>;
 }
 
 const results: Array<{ step: string; seconds: number } & Tally> = [];
@@ -43,12 +45,26 @@ function readTally(file: string): Tally | undefined {
   return JSON.parse(readFileSync(file, 'utf8')) as Tally;
 }
 
-async function check(step: string, command: string, args: string[]): Promise<void> {
-  console.log(`\n▶ ${step}`);
+/** A check whose output is held until it ends, so that checks running at once print one after the other. */
+function check(step: string, command: string, args: string[]): Promise<(typeof results)[number]> {
   const start = performance.now();
-  const code = await run(command, args);
-  const failures = code === 0 ? [] : [{ name: `${step} exited with code ${code}`, file: '', error: 'see its output above' }];
-  results.push({ step, seconds: (performance.now() - start) / 1000, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, failures });
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const output: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
+    let ended = false;
+    const done = (code: number): void => {
+      if (ended) return;
+      ended = true;
+      console.log(`\n▶ ${step}`);
+      process.stdout.write(Buffer.concat(output));
+      const failures = code === 0 ? [] : [{ name: `${step} exited with code ${code}`, file: '', error: 'see its output above' }];
+      resolve({ step, seconds: (performance.now() - start) / 1000, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, failures });
+    };
+    child.on('close', (code, signal) => done(code ?? (signal ? 1 : 0)));
+    child.on('error', () => done(127));
+  });
 }
 
 async function suite(step: string, command: string, args: string[], summary: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
@@ -57,6 +73,8 @@ async function suite(step: string, command: string, args: string[], summary: str
   const code = await run(command, args, env);
   const seconds = (performance.now() - start) / 1000;
   const tally = readTally(summary) ?? { passed: 0, failed: 0 };
+  noteTimes(step, tally);
+  delete tally.seconds;
   // A runner that crashed before reporting, or failed without a failing test, still counts as a failure.
   if (code !== 0 && tally.failed === 0) {
     tally.failed = 1;
@@ -119,10 +137,33 @@ const DENDRITE_NODE_SUITES = [
 const wantsPackaging = only.includes('packaging') || (only.length === 0 && process.env['OMNI_PACKAGING'] === '1');
 const PACKAGING_SUITES = ['test/node/pack-*.test.ts'];
 const packaging = new Set(PACKAGING_SUITES.flatMap((pattern) => globSync(pattern, { cwd: root })));
-const NODE_SUITES = ['packages/core/src/**/*.test.ts', 'packages/testing/src/**/*.test.ts', 'test/node/**/*.test.ts']
-  .flatMap((pattern) => globSync(pattern, { cwd: root }))
-  .filter((file) => !packaging.has(file))
-  .sort();
+/**
+ * Each Node test file's time in the last run on this machine (else as measured in the repository's
+ * test/node-times.json). Files start longest first, so that the two at a time end together instead of one long
+ * file running alone at the end.
+ */
+const TIMES = join(root, '.cache', 'test-times.json');
+const BASELINE_TIMES = join(root, 'test', 'node-times.json');
+const timesFile = [TIMES, BASELINE_TIMES].find((file) => existsSync(file));
+const lastTimes: Record<string, number> = timesFile ? (JSON.parse(readFileSync(timesFile, 'utf8')) as Record<string, number>) : {};
+const timeKey = (step: string, file: string): string => `${step} ${file}`;
+const longestFirst = (step: string, files: string[]): string[] =>
+  files.sort((a, b) => (lastTimes[timeKey(step, b)] ?? 0) - (lastTimes[timeKey(step, a)] ?? 0) || a.localeCompare(b));
+function noteTimes(step: string, tally: Tally | undefined): void {
+  const seconds = Object.entries(tally?.seconds ?? {}).map(([file, s]) => [relative(root, file), s] as const);
+  if (seconds.length === 0) return;
+  for (const [file, s] of seconds) lastTimes[timeKey(step, file)] = Math.round(s);
+  mkdirSync(join(root, '.cache'), { recursive: true });
+  writeFileSync(TIMES, `${JSON.stringify(lastTimes, null, 1)}\n`);
+  const slowest = seconds.sort((a, b) => b[1] - a[1]).slice(0, 8);
+  console.log(`Slowest files: ${slowest.map(([file, s]) => `${file} ${s.toFixed(0)} s`).join(', ')}`);
+}
+const NODE_SUITES = longestFirst(
+  'node',
+  ['packages/core/src/**/*.test.ts', 'packages/testing/src/**/*.test.ts', 'test/node/**/*.test.ts']
+    .flatMap((pattern) => globSync(pattern, { cwd: root }))
+    .filter((file) => !packaging.has(file)),
+);
 const DENDRITE_BROWSER_SUITES = ['test/browser/room-like-*.test.ts', 'test/browser/post-chat.test.ts'];
 
 /**
@@ -144,9 +185,12 @@ async function sharedEnvironment(): Promise<NodeJS.ProcessEnv> {
 }
 
 try {
-  if (wants('types')) await check('types', bin('tsc'), ['-b']);
-  if (wants('lint')) await check('lint', bin('eslint'), ['--max-warnings', '0', '.']);
-  if (wants('format')) await check('format', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
+  // The three checks at once: ESLint spends most of its time in one core, type-checking and Prettier fill the other.
+  const checks: Array<Promise<(typeof results)[number]>> = [];
+  if (wants('types')) checks.push(check('types', bin('tsc'), ['-b']));
+  if (wants('lint')) checks.push(check('lint', bin('eslint'), ['--max-warnings', '0', '.']));
+  if (wants('format')) checks.push(check('format', bin('prettier'), ['--check', '--log-level', 'warn', '.']));
+  results.push(...(await Promise.all(checks)));
   if (wants('node')) {
     const summary = join(work, 'node.json');
     // Two files at a time: each starts a Synapse of its own (own port, own data directory) and the files that
@@ -168,7 +212,7 @@ try {
     await suite(
       'packaging',
       process.execPath,
-      nodeTests(summary, [...packaging].sort(), NODE_CONCURRENCY),
+      nodeTests(summary, longestFirst('packaging', [...packaging]), NODE_CONCURRENCY),
       summary,
       await sharedEnvironment(),
     );
@@ -176,7 +220,13 @@ try {
   if (wantsDendrite) {
     const env = { OMNI_HOMESERVER: 'dendrite' };
     const nodeSummary = join(work, 'dendrite-node.json');
-    await suite('dendrite node', process.execPath, nodeTests(nodeSummary, DENDRITE_NODE_SUITES, NODE_CONCURRENCY), nodeSummary, env);
+    await suite(
+      'dendrite node',
+      process.execPath,
+      nodeTests(nodeSummary, longestFirst('dendrite node', globSync(DENDRITE_NODE_SUITES, { cwd: root })), NODE_CONCURRENCY),
+      nodeSummary,
+      env,
+    );
     const browserSummary = join(work, 'dendrite-browser.json');
     await suite(
       'dendrite browser',

@@ -247,7 +247,10 @@ export function runRoomLikeTests(setup: RoomLikeSetup): void {
         const deleted = (): HTMLElement | undefined => articles(el).find((a) => a.dataset['eventId'] === mineId);
         await waitUntil(() => deleted()?.textContent.includes('Message deleted'), 'the deletion never showed', { timeout: TIMEOUT }).catch(
           (error: unknown) => {
-            throw new Error(`${String(error)}; the message shows: ${deleted()?.textContent.replace(/\s+/gu, ' ') ?? '(no article)'}`);
+            const shown = articles(el).map((a) => `[${a.dataset['eventId'] ?? '?'}] ${a.textContent.replace(/\s+/gu, ' ').slice(0, 80)}`);
+            throw new Error(
+              `${String(error)}; the message shows: ${deleted()?.textContent.replace(/\s+/gu, ' ') ?? '(no article)'}; ${mineId ?? ''} in the log: ${shown.join(' | ')}`,
+            );
           },
         );
         expect(articleWith(el, edited)).to.equal(undefined);
