@@ -3,7 +3,7 @@
  * their timelines) and answers the pages connected to it — one page for a dedicated worker, every tab of the
  * site for a shared one, which then drive one engine (one sync connection) per account.
  */
-import { startSession, type StartOptions } from '../session/engine.ts';
+import { startSession, type EngineSession, type StartOptions } from '../session/engine.ts';
 import type { StoredSession } from '../session/session-store.ts';
 import { describePlayableElsewhere, type PlayableDescription } from '../media/playable-info.ts';
 import { EngineLock, type EngineLease } from '../session/tab-lock.ts';
@@ -58,7 +58,7 @@ const ALLOWED: Readonly<Record<Target['kind'], ReadonlySet<string>>> = {
 };
 
 interface Running {
-  readonly handle: SessionHandle;
+  readonly handle: EngineSession;
   readonly pages: Set<Connection>;
   readonly lease: EngineLease | undefined;
   readonly lock: EngineLock | undefined;
@@ -385,7 +385,8 @@ function hostStats(): HostStats {
     typeof performance === 'undefined'
       ? 0
       : performance.getEntriesByType('resource').filter((entry) => /\/sync$/.test(new URL(entry.name).pathname)).length;
-  return { engines: sessions.size, pages: pages.size, syncRequests };
+  const signInPasswordHeld = [...sessions].flatMap(([key, running]) => (running.handle.holdsSignInPassword ? [key] : []));
+  return { engines: sessions.size, pages: pages.size, syncRequests, signInPasswordHeld };
 }
 
 /** The pages that asked to see the worker's requests (a test hook); `fetch` is wrapped once the first asks. */

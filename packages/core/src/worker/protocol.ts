@@ -11,7 +11,7 @@ import type { PostRoomTarget } from '../posts/posts.ts';
 import type { PlayableDescription } from '../media/playable-info.ts';
 
 /** Bumped when a message changes shape; a page and a worker of different protocols never talk. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export type HandleId = number;
 
@@ -88,6 +88,8 @@ export interface HostStats {
   readonly pages: number;
   /** `/sync` requests this worker made so far. */
   readonly syncRequests: number;
+  /** The sessions (`homeserverUrl|userId`) whose engine still holds the password typed at sign-in (see `StartOptions`). */
+  readonly signInPasswordHeld: readonly string[];
 }
 
 export type WorkerMessage =

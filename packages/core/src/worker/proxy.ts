@@ -637,7 +637,8 @@ export class ProxySession implements SessionHandle {
   readonly #link: WorkerLink;
   readonly #key: string;
   readonly #hooks: SessionHooks;
-  readonly #options: StartOptions;
+  /** What the first start is given; the sign-in password in it is let go once the worker has it. */
+  #options: StartOptions;
   #stored: StoredSession;
   /** Blob URLs made on the page (they outlive a worker that dies), by request. */
   readonly #media = new Map<string, Promise<string>>();
@@ -668,7 +669,14 @@ export class ProxySession implements SessionHandle {
   }
 
   start(): Promise<unknown> {
-    return this.#link.startSession(this.#key, this.#stored, this.#options);
+    const started = this.#link.startSession(this.#key, this.#stored, this.#options);
+    this.#options = {};
+    return started;
+  }
+
+  /** Whether the page still holds the sign-in password (for tests of its lifetime; the worker's engine may hold it). */
+  get holdsSignInPassword(): boolean {
+    return this.#options.signInPassword !== undefined;
   }
 
   receive(message: WorkerMessage): void {
