@@ -298,6 +298,13 @@ export class WorkerLink {
     return handle;
   }
 
+  /** A handle the page holds that was opened the same way (the same room, shown by another element). */
+  openedAs(how: OpenHow): Reopenable | undefined {
+    const wanted = JSON.stringify(how);
+    for (const handle of this.#handles.values()) if (JSON.stringify(handle.how) === wanted) return handle;
+    return undefined;
+  }
+
   release(id: HandleId): void {
     if (!this.#handles.delete(id)) return;
     this.#post({ t: 'release', handle: id });
@@ -365,12 +372,20 @@ class ProxyRoom implements RoomHandle, Reopenable {
   #snapshot: RoomSnapshot = LOADING;
   #released = false;
 
-  constructor(link: WorkerLink, session: ProxySession, id: HandleId, how: OpenHow) {
+  /**
+   * `shown`: the snapshot of a handle the page already holds for this room. The engine's handles of one room share
+   * its model, so a second handle starts where the first is (as on the main thread) rather than at `loading`.
+   */
+  constructor(link: WorkerLink, session: ProxySession, id: HandleId, how: OpenHow, shown?: RoomSnapshot) {
     this.#link = link;
     this.#session = session;
     this.#id = id;
     this.how = how;
     this.#target = { kind: 'room', handle: id };
+    if (shown && shown.status !== 'loading') {
+      this.#snapshot = shown;
+      this.#reopening = true;
+    }
   }
 
   get id(): HandleId {
@@ -386,7 +401,10 @@ class ProxyRoom implements RoomHandle, Reopenable {
     this.#reopening = true;
   }
 
-  /** Opened again in a restarted worker: what was shown stays until the room has loaded there. */
+  /**
+   * What the page shows stays until the worker's handle has loaded the room: opened again in a restarted worker, or
+   * started from another handle's snapshot.
+   */
   #reopening = false;
 
   receive(message: WorkerMessage): void {
@@ -689,7 +707,8 @@ export class ProxySession implements SessionHandle {
   }
 
   #room(how: OpenHow): RoomHandle {
-    return this.#link.open((id) => new ProxyRoom(this.#link, this, id, how));
+    const shown = this.#link.openedAs(how);
+    return this.#link.open((id) => new ProxyRoom(this.#link, this, id, how, shown instanceof ProxyRoom ? shown.snapshot : undefined));
   }
 
   openRoom(roomIdOrAlias: string): RoomHandle {
