@@ -22,18 +22,26 @@ function engineWorker(): Promise<WorkerLink> | undefined {
 }
 
 /**
- * Calls `listener` as each of the engine's requests starts and ends, from now until the returned function is called:
- * the page's `fetch` is wrapped, and the worker's requests are heard when the engine runs in one.
+ * Calls `listener` as each of the engine's requests starts (with its body when it is text) and ends (with the
+ * response's body when it is JSON), from now until the returned function is called: the page's `fetch` is wrapped,
+ * and the worker's requests are heard when the engine runs in one.
  */
 export async function watchEngineFetch(listener: NetworkListener): Promise<() => void> {
   const original = window.fetch.bind(window);
   window.fetch = async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
-    listener('start', url);
+    listener('start', url, typeof init?.body === 'string' ? init.body : undefined);
+    let answer: string | undefined;
     try {
-      return await original(input, init);
+      const response = await original(input, init);
+      if (response.headers.get('content-type')?.includes('json'))
+        answer = await response
+          .clone()
+          .text()
+          .catch(() => undefined);
+      return response;
     } finally {
-      listener('end', url);
+      listener('end', url, answer);
     }
   };
   const stopWorker = await (await engineWorker())?.watchNetworkForTest(listener);

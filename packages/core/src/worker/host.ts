@@ -395,16 +395,23 @@ const networkWatchers = new Set<{ post(message: WorkerMessage): void }>();
 function watchNetwork(watcher: { post(message: WorkerMessage): void }): void {
   if (networkWatchers.size === 0) {
     const original = globalThis.fetch.bind(globalThis);
-    const tell = (phase: 'start' | 'end', url: string): void => {
-      for (const each of networkWatchers) each.post({ t: 'network', phase, url });
+    const tell = (phase: 'start' | 'end', url: string, body: string | undefined): void => {
+      for (const each of networkWatchers) each.post({ t: 'network', phase, url, ...(body !== undefined ? { body } : {}) });
     };
     globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
       const url = input instanceof Request ? input.url : String(input);
-      tell('start', url);
+      tell('start', url, typeof init?.body === 'string' ? init.body : undefined);
+      let answer: string | undefined;
       try {
-        return await original(input, init);
+        const response = await original(input, init);
+        if (response.headers.get('content-type')?.includes('json'))
+          answer = await response
+            .clone()
+            .text()
+            .catch(() => undefined);
+        return response;
       } finally {
-        tell('end', url);
+        tell('end', url, answer);
       }
     };
   }

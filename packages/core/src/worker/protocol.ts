@@ -105,8 +105,11 @@ export type WorkerMessage =
   | { readonly t: 'tokens'; readonly session: string; readonly tokens: Tokens }
   | { readonly t: 'logged-out'; readonly session: string; readonly soft: boolean }
   | { readonly t: 'describe-playable'; readonly id: number; readonly file: Blob; readonly kind: 'video' | 'audio' }
-  /** A request the worker's `fetch` started or ended, for a page that asked with `watch-network`. */
-  | { readonly t: 'network'; readonly phase: 'start' | 'end'; readonly url: string };
+  /**
+   * A request the worker's `fetch` started or ended, for a page that asked with `watch-network`. `body`: the
+   * request's body when it is text (`start`), the response's when it is JSON (`end`).
+   */
+  | { readonly t: 'network'; readonly phase: 'start' | 'end'; readonly url: string; readonly body?: string };
 
 /** What a worker's port offers: a dedicated worker's global scope, a shared worker's port, or a `Worker`. */
 export interface Port {

@@ -42,8 +42,11 @@ import { ENGINE_VERSION, SHARED_WORKER_NAME } from './version.ts';
 import { SnapshotDecoder, fromWireError } from './wire.ts';
 import { requestedEngine, type EngineStarter } from './choice.ts';
 
-/** Hears a request the worker starts (`start`) and ends (`end`). */
-export type NetworkListener = (phase: 'start' | 'end', url: string) => void;
+/**
+ * Hears a request the worker starts (`start`, with the request's body when it is text) and ends (`end`, with the
+ * response's body when it is JSON).
+ */
+export type NetworkListener = (phase: 'start' | 'end', url: string, body?: string) => void;
 
 /** `worker`: a dedicated worker per tab (with the tab lock); `shared`: one shared worker for every tab of the site. */
 export type WorkerKind = 'worker' | 'shared';
@@ -352,7 +355,7 @@ export class WorkerLink {
           .then((description) => this.#post({ t: 'described', id: message.id, description }));
         return;
       case 'network':
-        for (const listener of this.#networkListeners) listener(message.phase, message.url);
+        for (const listener of this.#networkListeners) listener(message.phase, message.url, message.body);
         return;
       case 'hello':
         return;
