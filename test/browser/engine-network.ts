@@ -12,6 +12,17 @@ export interface EngineResource {
   readonly name: string;
   readonly initiatorType: string;
   readonly decodedBodySize: number;
+  /** When it started, in milliseconds since the epoch (the page's and a worker's clocks start at different times). */
+  readonly startedAt: number;
+}
+
+/** One of the engine's User Timing measures (`omni:paginate`, `omni:decrypt-page`…), on the page or in the worker. */
+export interface EngineMeasure {
+  readonly name: string;
+  /** Milliseconds since the epoch. */
+  readonly startedAt: number;
+  readonly duration: number;
+  readonly detail?: unknown;
 }
 
 /** The engine's worker of this page when the page asks for one, started now if it is not yet (the registry takes the same). */
@@ -53,13 +64,30 @@ export async function watchEngineFetch(listener: NetworkListener): Promise<() =>
 
 /** The resources the engine fetched so far: the page's resource timing entries, and the worker's when it runs in one. */
 export async function engineResources(): Promise<EngineResource[]> {
-  const own = performance
-    .getEntriesByType('resource')
-    .flatMap((entry) =>
-      entry instanceof PerformanceResourceTiming
-        ? [{ name: entry.name, initiatorType: entry.initiatorType, decodedBodySize: entry.decodedBodySize }]
-        : [],
-    );
+  const own = performance.getEntriesByType('resource').flatMap((entry) =>
+    entry instanceof PerformanceResourceTiming
+      ? [
+          {
+            name: entry.name,
+            initiatorType: entry.initiatorType,
+            decodedBodySize: entry.decodedBodySize,
+            startedAt: performance.timeOrigin + entry.startTime,
+          },
+        ]
+      : [],
+  );
   const worker = engineWorker();
   return worker ? [...own, ...(await (await worker).resourcesForTest())] : own;
+}
+
+/** The engine's User Timing measures named `name`: the page's, and the worker's when it runs in one. */
+export async function engineMeasures(name: string): Promise<EngineMeasure[]> {
+  const own = performance.getEntriesByName(name, 'measure').map((entry) => ({
+    name: entry.name,
+    startedAt: performance.timeOrigin + entry.startTime,
+    duration: entry.duration,
+    ...(entry instanceof PerformanceMeasure ? { detail: entry.detail as unknown } : {}),
+  }));
+  const worker = engineWorker();
+  return worker ? [...own, ...(await (await worker).measuresForTest()).filter((entry) => entry.name === name)] : own;
 }

@@ -31,6 +31,7 @@ import {
   PROTOCOL_VERSION,
   type HandleId,
   type HostStats,
+  type NetworkMeasure,
   type NetworkResource,
   type OpenHow,
   type PageMessage,
@@ -40,6 +41,7 @@ import {
 } from './protocol.ts';
 import { ENGINE_VERSION, SHARED_WORKER_NAME } from './version.ts';
 import { SnapshotDecoder, fromWireError } from './wire.ts';
+import { encryptedHintsKey } from '../crypto/encrypted-rooms.ts';
 import { requestedEngine, type EngineStarter } from './choice.ts';
 
 /**
@@ -66,7 +68,7 @@ const REPEATABLE: ReadonlySet<string> = new Set([
 ]);
 
 interface Pending {
-  readonly message: PageMessage & { readonly t: 'call' | 'start' | 'stats' | 'watch-network' | 'resources' };
+  readonly message: PageMessage & { readonly t: 'call' | 'start' | 'stats' | 'watch-network' | 'resources' | 'measures' };
   /** The worker said it has it. */
   received?: boolean;
   readonly resolve: (value: unknown) => void;
@@ -204,6 +206,12 @@ export class WorkerLink {
     return (await this.#request({ t: 'resources', id: ++this.#nextId })) as NetworkResource[];
   }
 
+  /** A test hook: the engine's User Timing measures in the worker (`omni:paginate`, `omni:decrypt-page`…). */
+  async measuresForTest(): Promise<NetworkMeasure[]> {
+    await this.#ready;
+    return (await this.#request({ t: 'measures', id: ++this.#nextId })) as NetworkMeasure[];
+  }
+
   /** A test hook: the worker ends itself as if it had crashed; the page notices through its lock. */
   crashForTest(): void {
     this.#connected?.port.postMessage({ t: 'crash' } satisfies PageMessage);
@@ -274,7 +282,7 @@ export class WorkerLink {
   }
 
   startSession(key: string, stored: StoredSession, options: StartOptions): Promise<unknown> {
-    return this.#request({ t: 'start', id: ++this.#nextId, session: key, stored, options });
+    return this.#request({ t: 'start', id: ++this.#nextId, session: key, stored, options, hints: hintsOf(stored.userId) });
   }
 
   /** A command; it waits while a worker is being started again. */
@@ -354,12 +362,38 @@ export class WorkerLink {
           .catch(() => undefined)
           .then((description) => this.#post({ t: 'described', id: message.id, description }));
         return;
+      case 'hint':
+        keepHint(message.key, message.value);
+        return;
       case 'network':
         for (const listener of this.#networkListeners) listener(message.phase, message.url, message.body);
         return;
       case 'hello':
         return;
     }
+  }
+}
+
+/** The engine's hints for `userId` the page keeps (crypto/encrypted-rooms.ts), for a worker starting its session. */
+function hintsOf(userId: string): Record<string, string> {
+  const key = encryptedHintsKey(userId);
+  try {
+    const value = localStorage.getItem(key);
+    return value === null ? {} : { [key]: value };
+  } catch {
+    // Storage blocked: the hints are only an optimisation.
+    return {};
+  }
+}
+
+/** Keeps a hint the worker's engine changed; only the engine's own hints' keys are written. */
+function keepHint(key: string, value: string | undefined): void {
+  if (!key.startsWith(encryptedHintsKey(''))) return;
+  try {
+    if (value === undefined) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // See `hintsOf`.
   }
 }
 
@@ -685,8 +719,8 @@ export class ProxySession implements SessionHandle {
   }
 
   /** What a restarted worker is told to start this session again: the newest tokens, and no sign-in password. */
-  startMessage(): { session: string; stored: StoredSession; options: StartOptions } {
-    return { session: this.#key, stored: this.#stored, options: {} };
+  startMessage(): { session: string; stored: StoredSession; options: StartOptions; hints: Record<string, string> } {
+    return { session: this.#key, stored: this.#stored, options: {}, hints: hintsOf(this.#stored.userId) };
   }
 
   start(): Promise<unknown> {
