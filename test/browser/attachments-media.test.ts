@@ -13,6 +13,7 @@ import { sessionFor, type MessageItem, type RoomHandle } from '@omnisocial/core'
 import { signIn, signOut } from '@omnisocial/chat';
 import type { OmniRoom } from '../../packages/elements/src/components/room/omni-room.ts';
 import { button, decoded, findDeep, pickFiles, pngBytes, shadow, textbox } from './dom.ts';
+import { engineResources } from './engine-network.ts';
 
 const tray = (el: Element): HTMLElement | null => shadow(el).querySelector<HTMLElement>('[aria-label="Files to send"]');
 const picker = (el: Element): HTMLInputElement | null => shadow(el).querySelector<HTMLInputElement>('input.file-picker');
@@ -204,13 +205,14 @@ describe('attachments: the site’s rules and media (real Synapse)', function ()
     expect(play.getBoundingClientRect().width).to.be.closeTo(320, 1);
     expect(findDeep(el, 'video'), 'no player (and so no download) before Play').to.equal(undefined);
     const videoId = String(video?.content['url']).split('/').at(-1) ?? '';
-    const fetched = (): boolean => performance.getEntriesByType('resource').some((entry) => entry.name.includes(videoId));
-    expect(fetched(), 'the video’s bytes are not fetched before Play').to.equal(false);
+    // The engine fetches media: the page's requests, and its worker's when it runs in one.
+    const fetched = async (): Promise<boolean> => (await engineResources()).some((entry) => entry.name.includes(videoId));
+    expect(await fetched(), 'the video’s bytes are not fetched before Play').to.equal(false);
     await expect(el).to.be.accessible();
     play.click();
     const player = await found(() => findDeep(el, 'video') as HTMLVideoElement | undefined, 'Play did not load the video');
     expect(player.src).to.match(/^blob:/u);
-    expect(fetched()).to.equal(true);
+    expect(await fetched()).to.equal(true);
     el.remove();
     handle.release();
   });

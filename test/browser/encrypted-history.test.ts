@@ -9,18 +9,15 @@ import { homeserver, peer, registerUser, startNioPeer, type RemoteNioPeer, type 
 import { sessionFor } from '@omnisocial/core';
 import { signIn, signOut } from '@omnisocial/chat';
 import { deepText, log } from './dom.ts';
+import { engineMeasures, engineResources, type EngineResource } from './engine-network.ts';
 
 /** More than the 30 messages a room opens with plus one page of 100: two pages of older history. */
 const MESSAGES = 140;
 const label = (i: number): string => `encrypted history ${String(i).padStart(3, '0')}`;
 
-function messagesRequests(since: number): PerformanceResourceTiming[] {
-  return performance
-    .getEntriesByType('resource')
-    .filter(
-      (e): e is PerformanceResourceTiming =>
-        e instanceof PerformanceResourceTiming && e.startTime >= since && new URL(e.name).pathname.endsWith('/messages'),
-    );
+/** The engine's `/messages` requests since `since` (ms since the epoch), on the page or in its worker. */
+async function messagesRequests(since: number): Promise<EngineResource[]> {
+  return (await engineResources()).filter((e) => e.startedAt >= since && new URL(e.name).pathname.endsWith('/messages'));
 }
 
 describe('encrypted history (real Synapse, matrix-nio)', function () {
@@ -64,7 +61,7 @@ describe('encrypted history (real Synapse, matrix-nio)', function () {
     );
     await nio.send({ room: roomId, body: label(MESSAGES - 1) });
 
-    const opened = performance.now();
+    const opened = performance.timeOrigin + performance.now();
     const container = await fixture<HTMLElement>(html`<div></div>`);
     const el = document.createElement('omni-room');
     el.setAttribute('homeserver', baseUrl);
@@ -100,13 +97,13 @@ describe('encrypted history (real Synapse, matrix-nio)', function () {
     }
 
     // 110 older messages: two requests of 100 at most (pages of 30 took four).
-    const requests = messagesRequests(opened);
+    const requests = await messagesRequests(opened);
     expect(requests.length, '/messages requests').to.be.within(1, 2);
-    const pages = performance.getEntriesByName('omni:decrypt-page', 'measure').filter((e) => e.startTime >= opened);
+    const pages = (await engineMeasures('omni:decrypt-page')).filter((e) => e.startedAt >= opened);
     expect(pages.length, 'pages decrypted').to.equal(requests.length);
-    const events = pages.reduce((sum, e) => sum + ((e as PerformanceMeasure).detail as { events: number }).events, 0);
+    const events = pages.reduce((sum, e) => sum + (e.detail as { events: number }).events, 0);
     expect(events, 'events decrypted in the pages').to.be.at.least(MESSAGES - 30);
-    expect(performance.getEntriesByName('omni:paginate', 'measure').filter((e) => e.startTime >= opened).length).to.equal(requests.length);
+    expect((await engineMeasures('omni:paginate')).filter((e) => e.startedAt >= opened).length).to.equal(requests.length);
     // The browser remembers the room as encrypted (the next visit starts crypto as the room opens).
     expect(JSON.parse(localStorage.getItem(`omni-encrypted-rooms:${alice.userId}`) ?? '[]')).to.include(roomId);
   });

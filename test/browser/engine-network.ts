@@ -12,6 +12,17 @@ export interface EngineResource {
   readonly name: string;
   readonly initiatorType: string;
   readonly decodedBodySize: number;
+  /** When it started, in milliseconds since the epoch (the page's and a worker's clocks start at different times). */
+  readonly startedAt: number;
+}
+
+/** One of the engine's User Timing measures (`omni:paginate`, `omni:decrypt-page`…), on the page or in the worker. */
+export interface EngineMeasure {
+  readonly name: string;
+  /** Milliseconds since the epoch. */
+  readonly startedAt: number;
+  readonly duration: number;
+  readonly detail?: unknown;
 }
 
 /** The engine's worker of this page when the page asks for one, started now if it is not yet (the registry takes the same). */
@@ -22,18 +33,26 @@ function engineWorker(): Promise<WorkerLink> | undefined {
 }
 
 /**
- * Calls `listener` as each of the engine's requests starts and ends, from now until the returned function is called:
- * the page's `fetch` is wrapped, and the worker's requests are heard when the engine runs in one.
+ * Calls `listener` as each of the engine's requests starts (with its body when it is text) and ends (with the
+ * response's body when it is JSON), from now until the returned function is called: the page's `fetch` is wrapped,
+ * and the worker's requests are heard when the engine runs in one.
  */
 export async function watchEngineFetch(listener: NetworkListener): Promise<() => void> {
   const original = window.fetch.bind(window);
   window.fetch = async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
-    listener('start', url);
+    listener('start', url, typeof init?.body === 'string' ? init.body : undefined);
+    let answer: string | undefined;
     try {
-      return await original(input, init);
+      const response = await original(input, init);
+      if (response.headers.get('content-type')?.includes('json'))
+        answer = await response
+          .clone()
+          .text()
+          .catch(() => undefined);
+      return response;
     } finally {
-      listener('end', url);
+      listener('end', url, answer);
     }
   };
   const stopWorker = await (await engineWorker())?.watchNetworkForTest(listener);
@@ -45,13 +64,30 @@ export async function watchEngineFetch(listener: NetworkListener): Promise<() =>
 
 /** The resources the engine fetched so far: the page's resource timing entries, and the worker's when it runs in one. */
 export async function engineResources(): Promise<EngineResource[]> {
-  const own = performance
-    .getEntriesByType('resource')
-    .flatMap((entry) =>
-      entry instanceof PerformanceResourceTiming
-        ? [{ name: entry.name, initiatorType: entry.initiatorType, decodedBodySize: entry.decodedBodySize }]
-        : [],
-    );
+  const own = performance.getEntriesByType('resource').flatMap((entry) =>
+    entry instanceof PerformanceResourceTiming
+      ? [
+          {
+            name: entry.name,
+            initiatorType: entry.initiatorType,
+            decodedBodySize: entry.decodedBodySize,
+            startedAt: performance.timeOrigin + entry.startTime,
+          },
+        ]
+      : [],
+  );
   const worker = engineWorker();
   return worker ? [...own, ...(await (await worker).resourcesForTest())] : own;
+}
+
+/** The engine's User Timing measures named `name`: the page's, and the worker's when it runs in one. */
+export async function engineMeasures(name: string): Promise<EngineMeasure[]> {
+  const own = performance.getEntriesByName(name, 'measure').map((entry) => ({
+    name: entry.name,
+    startedAt: performance.timeOrigin + entry.startTime,
+    duration: entry.duration,
+    ...(entry instanceof PerformanceMeasure ? { detail: entry.detail as unknown } : {}),
+  }));
+  const worker = engineWorker();
+  return worker ? [...own, ...(await (await worker).measuresForTest()).filter((entry) => entry.name === name)] : own;
 }

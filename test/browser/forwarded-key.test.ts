@@ -61,7 +61,16 @@ describe('a room key forwarded by an untrusted device (real Synapse, matrix-nio)
     pageErrors.push(String(event.reason));
   };
 
+  /** The page's engine setting as the suite set it (`OMNI_ENGINE`), put back afterwards. */
+  let suiteEngine: string | undefined;
+
   before(async () => {
+    // The test listens to js-sdk's to-device messages and imports keys through its CryptoApi: the engine's client,
+    // which exists only on the thread the engine runs on. The engine runs on the page's main thread here, whatever
+    // the suite's setting (docs/engine.md).
+    const meta = document.head.querySelector<HTMLMetaElement>('meta[name="omni-chat-engine"]');
+    suiteEngine = meta?.content;
+    if (meta) meta.content = 'main';
     await homeserver();
     ({ baseUrl: proxy } = await startProxy());
     alice = await registerUser({ displayName: 'Alice' });
@@ -80,6 +89,8 @@ describe('a room key forwarded by an untrusted device (real Synapse, matrix-nio)
     await bobNio?.close();
     await signOut();
     await stopProxy(proxy);
+    const meta = document.head.querySelector<HTMLMetaElement>('meta[name="omni-chat-engine"]');
+    if (meta && suiteEngine !== undefined) meta.content = suiteEngine;
   });
 
   it('is received but not used: the tile keeps waiting for the keys, Retry does not read it, no plaintext, nothing crashes', async () => {

@@ -11,6 +11,7 @@ import { executeServerCommand, setViewport } from '@web/test-runner-commands';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
 import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
 import { articleWith, button, decoded, quietWindow, shadow, typeAndSend, waitForText } from './dom.ts';
+import { engineResources, type EngineResource } from './engine-network.ts';
 import { skipOnDendrite } from './homeserver.ts';
 
 /** The client's bound on one preview (PREVIEW_TIMEOUT_MS in packages/core/src/media/link-preview.ts). */
@@ -27,24 +28,16 @@ interface SiteInfo {
 
 const site = (): Promise<SiteInfo> => executeServerCommand<SiteInfo, undefined>('omni:preview-site');
 
-/** Requests this page made to the homeserver's preview API for `url`. */
-function previewRequests(url: string): PerformanceResourceTiming[] {
-  return performance
-    .getEntriesByType('resource')
-    .filter(
-      (entry): entry is PerformanceResourceTiming =>
-        entry instanceof PerformanceResourceTiming &&
-        entry.name.includes('/preview_url?') &&
-        new URL(entry.name).searchParams.get('url') === url,
-    );
+/** Requests this page and its engine (on the main thread or in a worker) made to the homeserver's preview API for `url`. */
+async function previewRequests(url: string): Promise<EngineResource[]> {
+  return (await engineResources()).filter(
+    (entry) => entry.name.includes('/preview_url?') && new URL(entry.name).searchParams.get('url') === url,
+  );
 }
 
-/** Every request this page made to `origin`. */
-function requestsTo(origin: string): string[] {
-  return performance
-    .getEntriesByType('resource')
-    .map((entry) => entry.name)
-    .filter((name) => name.startsWith(origin));
+/** Every request this page and its engine made to `origin`. */
+async function requestsTo(origin: string): Promise<string[]> {
+  return (await engineResources()).map((entry) => entry.name).filter((name) => name.startsWith(origin));
 }
 
 /** The message's card, or what its preview came to (`none`), once it is settled; the tile is brought on screen first. */
@@ -161,7 +154,7 @@ describe('link previews in <omni-room>', function () {
     // One of the homeserver's thumbnails (Synapse's nearest is 320 × 240, scaled), not the page's 640 × 360 picture.
     expect(image.naturalWidth).to.be.at.most(320);
     expect(card.textContent).to.not.include('undefined');
-    expect(requestsTo(origin), 'the browser fetched from the previewed site').to.deep.equal([]);
+    expect(await requestsTo(origin), 'the browser fetched from the previewed site').to.deep.equal([]);
     const { log } = await site();
     expect(log.filter((entry) => entry.path.startsWith('/article')).every((entry) => entry.userAgent.includes('Synapse'))).to.equal(true);
     await expect(el).to.be.accessible();
@@ -171,7 +164,7 @@ describe('link previews in <omni-room>', function () {
     await settledPreview(el, 'Tides this week');
     const again = await settledPreview(el, 'Again, the same page');
     expect(again.matches('.link-preview')).to.equal(true);
-    expect(previewRequests(article())).to.have.length(1);
+    expect(await previewRequests(article())).to.have.length(1);
   });
 
   it('shows markup from a hostile page as text, and nothing in it runs', async () => {
@@ -211,10 +204,7 @@ describe('link previews in <omni-room>', function () {
     const heavy = await settledPreview(el, 'heavy picture');
     expect(heavy.querySelector('[part="link-preview-title"]')?.textContent.trim()).to.equal('A very heavy picture');
     expect(heavy.querySelector('[part="link-preview-thumbnail"]'), 'a 12 MB picture was kept').to.equal(null);
-    const downloads = performance
-      .getEntriesByType('resource')
-      .filter((entry) => entry.name.includes('/media/download/'))
-      .map((entry) => entry.name);
+    const downloads = (await engineResources()).filter((entry) => entry.name.includes('/media/download/')).map((entry) => entry.name);
     expect(downloads, 'an original picture was downloaded for a preview').to.deep.equal([]);
   });
 
@@ -271,8 +261,8 @@ describe('link previews in <omni-room>', function () {
     expect(title?.textContent.trim()).to.equal('Tide tables for the summer');
     expect(title?.href).to.equal(inThread());
     expect(card.querySelector('[part="link-preview-host"]')?.textContent.trim()).to.equal('Coastal Weekly · 127.0.0.1');
-    expect(previewRequests(inThread()), 'the thread panel asked more than once').to.have.length(1);
-    expect(requestsTo(origin), 'the browser fetched from the previewed site').to.deep.equal([]);
+    expect(await previewRequests(inThread()), 'the thread panel asked more than once').to.have.length(1);
+    expect(await requestsTo(origin), 'the browser fetched from the previewed site').to.deep.equal([]);
     await expect(el).to.be.accessible();
 
     // Hide, in the thread as in the timeline: the card goes and focus stays on the reply.
@@ -326,7 +316,7 @@ describe('link previews in <omni-room>', function () {
     });
     tile.scrollIntoView({ block: 'center' });
     await quietWindow(NOTHING_MORE_WINDOW_MS);
-    expect(previewRequests(url), 'a preview asked in an encrypted room with previews off').to.have.length(0);
+    expect(await previewRequests(url), 'a preview asked in an encrypted room with previews off').to.have.length(0);
     expect(articleWith(room, 'Private plans')?.querySelector('.link-preview')).to.equal(null);
     const toggle = (): HTMLButtonElement | undefined => button(shadow(room), 'Link previews');
     expect(toggle()?.getAttribute('aria-pressed')).to.equal('false');
@@ -335,8 +325,8 @@ describe('link previews in <omni-room>', function () {
     const card = await settledPreview(room, 'Private plans');
     expect(card.matches('.link-preview')).to.equal(true);
     // The browser adds a request's timing entry in a task of its own, which on a loaded machine can come after the card.
-    await waitUntil(() => previewRequests(url).length > 0, 'no preview request once previews were turned on');
-    expect(previewRequests(url)).to.have.length(1);
+    await waitUntil(async () => (await previewRequests(url)).length > 0, 'no preview request once previews were turned on');
+    expect(await previewRequests(url)).to.have.length(1);
     const path = `/_matrix/client/v3/user/${encodeURIComponent(alice.userId)}/rooms/${encodeURIComponent(secret.roomId)}/account_data/im.vector.web.settings`;
     await waitUntil(
       async () =>

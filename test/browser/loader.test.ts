@@ -9,6 +9,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
 import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
 import { shadow } from './dom.ts';
+import { engineResources, watchEngineFetch, type EngineResource } from './engine-network.ts';
 
 let baseUrl: string;
 let alice: TestUser;
@@ -16,10 +17,9 @@ let bob: TestUser;
 
 const mounted = (el: Element): boolean => shadow(el).querySelector('omni-room-view') !== null;
 const facadeButton = (el: Element): HTMLButtonElement | null => shadow(el).querySelector('[part="facade-button"]');
-const homeserverRequests = (since: number): PerformanceResourceTiming[] =>
-  performance
-    .getEntriesByType('resource')
-    .filter((entry): entry is PerformanceResourceTiming => entry.name.startsWith(baseUrl) && entry.startTime >= since);
+/** Requests to the homeserver since `since` (the page's `performance.now()`): the page's and its engine's, wherever it runs. */
+const homeserverRequests = async (since: number): Promise<EngineResource[]> =>
+  (await engineResources()).filter((entry) => entry.name.startsWith(baseUrl) && entry.startedAt >= performance.timeOrigin + since);
 
 /** A page taller than three viewports with `el` at the bottom: outside the loader's one-viewport margin. */
 async function farBelow<T extends HTMLElement>(el: T): Promise<{ el: T; container: HTMLElement }> {
@@ -71,7 +71,7 @@ describe('the loader’s shells', function () {
     const facade = shadow(el).querySelector('[part="facade"]');
     expect(facade?.textContent).to.include('#far-away:example.org').and.include('12 messages');
     expect(facadeButton(el)?.textContent).to.equal('Join the discussion');
-    expect(homeserverRequests(since)).to.deep.equal([]);
+    expect(await homeserverRequests(since)).to.deep.equal([]);
     await expect(el).to.be.accessible();
   });
 
@@ -208,7 +208,7 @@ describe('the loader’s shells', function () {
     expect(shadow(dm).querySelector('[part="facade-title"]')?.textContent).to.equal(bob.userId);
     expect(facadeButton(dm)?.textContent).to.equal('Open the conversation');
     expect(shadow(chat).querySelector('omni-chat-view') ?? shadow(dm).querySelector('omni-dm-view')).to.equal(null);
-    expect(homeserverRequests(since)).to.deep.equal([]);
+    expect(await homeserverRequests(since)).to.deep.equal([]);
     await expect(chat).to.be.accessible();
     await expect(dm).to.be.accessible();
 
@@ -223,24 +223,24 @@ describe('the loader’s shells', function () {
 
 const SLIDING_SYNC = '/_matrix/client/unstable/org.matrix.simplified_msc3575/sync';
 
-/** The room subscriptions of every sliding sync request the page sends (js-sdk's transport is `window.fetch`). */
+/**
+ * The room subscriptions of every sliding sync request the engine sends: through the page's `fetch` (js-sdk's
+ * transport), or the worker's when the engine runs in one (engine-network.ts).
+ */
 class SubscriptionRecorder {
   readonly requests: string[][] = [];
-  readonly #original = window.fetch.bind(window);
+  #stop: (() => void) | undefined;
 
-  install(): void {
-    window.fetch = (input, init) => {
-      const url = input instanceof Request ? input.url : String(input);
-      if (url.includes(SLIDING_SYNC)) {
-        const body = JSON.parse(typeof init?.body === 'string' ? init.body : '{}') as { room_subscriptions?: Record<string, unknown> };
-        this.requests.push(Object.keys(body.room_subscriptions ?? {}).sort());
-      }
-      return this.#original(input, init);
-    };
+  async install(): Promise<void> {
+    this.#stop = await watchEngineFetch((phase, url, text) => {
+      if (phase !== 'start' || !url.includes(SLIDING_SYNC)) return;
+      const body = JSON.parse(text ?? '{}') as { room_subscriptions?: Record<string, unknown> };
+      this.requests.push(Object.keys(body.room_subscriptions ?? {}).sort());
+    });
   }
 
   uninstall(): void {
-    window.fetch = this.#original;
+    this.#stop?.();
   }
 
   /** The rooms the latest request subscribes to. */
@@ -286,7 +286,7 @@ describe('a feed of many: views far from the viewport collapse', function () {
       await peer(bob).sendMessage(roomId, `feed message ${i}`);
       return roomId;
     });
-    recorder.install();
+    await recorder.install();
   });
 
   after(() => recorder.uninstall());

@@ -7,6 +7,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
 import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
 import { articles, articleWith, decoded, pngBytes, quietWindow, shadow as root } from './dom.ts';
+import { engineResources } from './engine-network.ts';
 
 /** How long the page is given to make a request, or swap in an image, that it must not. */
 const NOTHING_MORE_WINDOW_MS = 500;
@@ -124,7 +125,7 @@ describe('media in <omni-room>', () => {
     // The visible name stays beside it.
     expect(first?.querySelector('.sender')?.textContent).to.equal('Bob');
     // The avatar came from authenticated media, never from the legacy endpoint.
-    const requests = performance.getEntriesByType('resource').map((entry) => entry.name);
+    const requests = (await engineResources()).map((entry) => entry.name);
     expect(requests.some((url) => url.includes('/_matrix/client/v1/media/thumbnail/'))).to.equal(true);
     expect(requests.some((url) => url.includes('/_matrix/media/v3/'))).to.equal(false);
   });
@@ -197,7 +198,7 @@ describe('media in <omni-room>', () => {
 
     const carolsMessage = articleWith(el, 'Carol without a working avatar');
     await waitUntil(
-      () => performance.getEntriesByType('resource').some((entry) => entry.name.includes('/media/thumbnail/nowhere/missing')),
+      async () => (await engineResources()).some((entry) => entry.name.includes('/media/thumbnail/nowhere/missing')),
       'Carol’s avatar was never requested',
       { timeout: 20_000 },
     );
@@ -221,7 +222,7 @@ describe('media in <omni-room>', () => {
       );
     }
     await quietWindow(NOTHING_MORE_WINDOW_MS);
-    const media = performance.getEntriesByType('resource').filter((entry) => entry.name.includes('/media/'));
+    const media = (await engineResources()).filter((entry) => entry.name.includes('/media/'));
     const abusive = media.filter((entry) => /\.\.|%2e|etc|passwd|extra/i.test(entry.name));
     expect(abusive.map((entry) => entry.name)).to.deep.equal([]);
   });
@@ -231,9 +232,9 @@ describe('media in <omni-room>', () => {
     if (!evil) throw new Error('no message for the foreign URL');
     expect(evil.querySelector('.media-unavailable')?.textContent).to.equal('Media unavailable');
     expect(evil.querySelector('img')).to.equal(null);
-    // Let everything else in the room settle, then look at every request the page made.
+    // Let everything else in the room settle, then look at every request the page and its engine made.
     await quietWindow(NOTHING_MORE_WINDOW_MS);
-    const requested = performance.getEntriesByType('resource').map((entry) => entry.name);
+    const requested = (await engineResources()).map((entry) => entry.name);
     expect(requested.filter((url) => url.includes('evil.example'))).to.deep.equal([]);
     await expect(el).to.be.accessible();
   });

@@ -7,6 +7,7 @@ import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testi
 import { signIn, signOut } from '@omnisocial/chat';
 import type { OmniRoom } from '../../packages/elements/src/components/room/omni-room.ts';
 import { shadow } from './dom.ts';
+import { watchEngineFetch } from './engine-network.ts';
 
 const SLIDING_SYNC = '/_matrix/client/unstable/org.matrix.simplified_msc3575/sync';
 
@@ -16,36 +17,40 @@ interface SyncExchange {
   rooms?: string[];
 }
 
-/** Every sync request the page makes, seen through `window.fetch` (js-sdk's transport). */
+/**
+ * Every sync request the engine makes, with its body and the rooms in its response: the page's `fetch` (js-sdk's
+ * transport), and the worker's when the engine runs in one (engine-network.ts).
+ */
 class SyncRecorder {
   readonly exchanges: SyncExchange[] = [];
   classicSyncs = 0;
   inFlight = 0;
   maxInFlight = 0;
-  readonly #original = window.fetch.bind(window);
+  /** Sliding sync requests started and not yet ended, oldest first. */
+  readonly #open: SyncExchange[] = [];
+  #stop: (() => void) | undefined;
 
-  install(): void {
-    window.fetch = async (input, init) => {
-      const url = input instanceof Request ? input.url : String(input);
-      if (url.includes('/_matrix/client/v3/sync') || url.includes('/_matrix/client/r0/sync')) this.classicSyncs += 1;
-      if (!url.includes(SLIDING_SYNC)) return this.#original(input, init);
-      const exchange: SyncExchange = { body: JSON.parse(typeof init?.body === 'string' ? init.body : '{}') as SyncExchange['body'] };
-      this.exchanges.push(exchange);
-      this.inFlight += 1;
-      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-      try {
-        const response = await this.#original(input, init);
-        const data = (await response.clone().json()) as { rooms?: Record<string, unknown> };
-        exchange.rooms = Object.keys(data.rooms ?? {});
-        return response;
-      } finally {
-        this.inFlight -= 1;
+  async install(): Promise<void> {
+    this.#stop = await watchEngineFetch((phase, url, body) => {
+      if (phase === 'start' && (url.includes('/_matrix/client/v3/sync') || url.includes('/_matrix/client/r0/sync'))) this.classicSyncs += 1;
+      if (!url.includes(SLIDING_SYNC)) return;
+      if (phase === 'start') {
+        const exchange: SyncExchange = { body: JSON.parse(body ?? '{}') as SyncExchange['body'] };
+        this.exchanges.push(exchange);
+        this.#open.push(exchange);
+        this.inFlight += 1;
+        this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+        return;
       }
-    };
+      const exchange = this.#open.shift();
+      this.inFlight -= 1;
+      if (exchange && body !== undefined)
+        exchange.rooms = Object.keys((JSON.parse(body) as { rooms?: Record<string, unknown> }).rooms ?? {});
+    });
   }
 
   uninstall(): void {
-    window.fetch = this.#original;
+    this.#stop?.();
   }
 
   reset(): void {
@@ -110,7 +115,7 @@ describe('sync scoped to the rooms on screen (real Synapse, simplified sliding s
       await peer(alice).joinRoom(roomId);
       return roomId;
     });
-    recorder.install();
+    await recorder.install();
   });
 
   after(() => recorder.uninstall());

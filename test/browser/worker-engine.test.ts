@@ -6,6 +6,7 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { homeserver, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
+import { sessionFor } from '@omnisocial/core';
 import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
 import { runningWorker } from '@omnisocial/core/internal/worker';
 import { articles, typeAndSend, waitForText } from './dom.ts';
@@ -101,6 +102,14 @@ describe('the engine in a worker', function () {
 
     await peer(bob).sendMessage(roomId, 'a peer writes live');
     await waitForText(el, 'a peer writes live');
+    // A second handle of the room the element shows starts where the element is (one model per room, as on the main thread).
+    const second = sessionFor(baseUrl)?.openRoom(alias);
+    try {
+      expect(second?.snapshot.status, 'a second handle of a shown room').to.equal('ready');
+      expect(second?.snapshot.items.some((item) => item.kind === 'message' && item.body === 'a peer writes live')).to.equal(true);
+    } finally {
+      second?.release();
+    }
 
     await typeAndSend(el, 'alice types and presses Enter');
     await waitForText(el, 'alice types and presses Enter');

@@ -3,10 +3,11 @@
  * their timelines) and answers the pages connected to it — one page for a dedicated worker, every tab of the
  * site for a shared one, which then drive one engine (one sync connection) per account.
  */
-import { startSession, type StartOptions } from '../session/engine.ts';
+import { startSession, type EngineSession, type StartOptions } from '../session/engine.ts';
 import type { StoredSession } from '../session/session-store.ts';
 import { describePlayableElsewhere, type PlayableDescription } from '../media/playable-info.ts';
 import { EngineLock, type EngineLease } from '../session/tab-lock.ts';
+import { keepEncryptedHintsIn } from '../crypto/encrypted-rooms.ts';
 import type {
   ModerationProgress,
   RoomHandle,
@@ -20,6 +21,7 @@ import type {
 import {
   type HandleId,
   type HostStats,
+  type NetworkMeasure,
   type NetworkResource,
   type OpenHow,
   type PageMessage,
@@ -58,7 +60,7 @@ const ALLOWED: Readonly<Record<Target['kind'], ReadonlySet<string>>> = {
 };
 
 interface Running {
-  readonly handle: SessionHandle;
+  readonly handle: EngineSession;
   readonly pages: Set<Connection>;
   readonly lease: EngineLease | undefined;
   readonly lock: EngineLock | undefined;
@@ -73,6 +75,20 @@ const starting = new Map<string, Promise<void>>();
 
 /** Pages, for requests only a page can answer (a video's poster frame). */
 const pages = new Set<Connection>();
+
+/** The engine's hints (crypto/encrypted-rooms.ts): a worker has no `localStorage`, so its pages keep them. */
+const hints = new Map<string, string>();
+keepEncryptedHintsIn({
+  getItem: (key) => hints.get(key) ?? null,
+  setItem: (key, value) => {
+    hints.set(key, value);
+    for (const page of pages) page.post({ t: 'hint', key, value });
+  },
+  removeItem: (key) => {
+    hints.delete(key);
+    for (const page of pages) page.post({ t: 'hint', key });
+  },
+});
 
 let described = 0;
 describePlayableElsewhere((file, kind) => {
@@ -128,6 +144,8 @@ class Connection {
         if (message.page !== undefined) this.#watchPage(message.page);
         return;
       case 'start':
+        // What the worker learnt itself is newer than what a page kept.
+        for (const [key, value] of Object.entries(message.hints ?? {})) if (!hints.has(key)) hints.set(key, value);
         await this.#answer(message.id, () => this.#start(message.session, message.stored, message.options));
         return;
       case 'open': {
@@ -168,6 +186,9 @@ class Connection {
         return;
       case 'resources':
         this.post({ t: 'reply', id: message.id, value: resources() });
+        return;
+      case 'measures':
+        this.post({ t: 'reply', id: message.id, value: measures() });
         return;
       case 'crash':
         // A test's stand-in for a worker that dies: nothing is cleaned up, the page must notice on its own.
@@ -385,7 +406,8 @@ function hostStats(): HostStats {
     typeof performance === 'undefined'
       ? 0
       : performance.getEntriesByType('resource').filter((entry) => /\/sync$/.test(new URL(entry.name).pathname)).length;
-  return { engines: sessions.size, pages: pages.size, syncRequests };
+  const signInPasswordHeld = [...sessions].flatMap(([key, running]) => (running.handle.holdsSignInPassword ? [key] : []));
+  return { engines: sessions.size, pages: pages.size, syncRequests, signInPasswordHeld };
 }
 
 /** The pages that asked to see the worker's requests (a test hook); `fetch` is wrapped once the first asks. */
@@ -394,16 +416,23 @@ const networkWatchers = new Set<{ post(message: WorkerMessage): void }>();
 function watchNetwork(watcher: { post(message: WorkerMessage): void }): void {
   if (networkWatchers.size === 0) {
     const original = globalThis.fetch.bind(globalThis);
-    const tell = (phase: 'start' | 'end', url: string): void => {
-      for (const each of networkWatchers) each.post({ t: 'network', phase, url });
+    const tell = (phase: 'start' | 'end', url: string, body: string | undefined): void => {
+      for (const each of networkWatchers) each.post({ t: 'network', phase, url, ...(body !== undefined ? { body } : {}) });
     };
     globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
       const url = input instanceof Request ? input.url : String(input);
-      tell('start', url);
+      tell('start', url, typeof init?.body === 'string' ? init.body : undefined);
+      let answer: string | undefined;
       try {
-        return await original(input, init);
+        const response = await original(input, init);
+        if (response.headers.get('content-type')?.includes('json'))
+          answer = await response
+            .clone()
+            .text()
+            .catch(() => undefined);
+        return response;
       } finally {
-        tell('end', url);
+        tell('end', url, answer);
       }
     };
   }
@@ -412,13 +441,33 @@ function watchNetwork(watcher: { post(message: WorkerMessage): void }): void {
 
 function resources(): NetworkResource[] {
   if (typeof performance === 'undefined') return [];
+  return performance.getEntriesByType('resource').flatMap((entry) =>
+    entry instanceof PerformanceResourceTiming
+      ? [
+          {
+            name: entry.name,
+            initiatorType: entry.initiatorType,
+            decodedBodySize: entry.decodedBodySize,
+            startedAt: performance.timeOrigin + entry.startTime,
+          },
+        ]
+      : [],
+  );
+}
+
+function measures(): NetworkMeasure[] {
+  if (typeof performance === 'undefined') return [];
   return performance
-    .getEntriesByType('resource')
-    .flatMap((entry) =>
-      entry instanceof PerformanceResourceTiming
-        ? [{ name: entry.name, initiatorType: entry.initiatorType, decodedBodySize: entry.decodedBodySize }]
-        : [],
-    );
+    .getEntriesByType('measure')
+    .filter((entry) => entry.name.startsWith('omni:'))
+    .map((entry) => ({
+      name: entry.name,
+      startedAt: performance.timeOrigin + entry.startTime,
+      duration: entry.duration,
+      ...(entry instanceof PerformanceMeasure && entry.detail !== null && entry.detail !== undefined
+        ? { detail: entry.detail as unknown }
+        : {}),
+    }));
 }
 
 /** Serves one page on `port`; `shared` for a shared worker's connections. */

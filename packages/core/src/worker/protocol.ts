@@ -11,7 +11,7 @@ import type { PostRoomTarget } from '../posts/posts.ts';
 import type { PlayableDescription } from '../media/playable-info.ts';
 
 /** Bumped when a message changes shape; a page and a worker of different protocols never talk. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export type HandleId = number;
 
@@ -34,7 +34,15 @@ export type OpenHow =
 export type PageMessage =
   /** `page`: the name of a Web Lock the page holds for its lifetime (a shared worker learns when the tab closes). */
   | { readonly t: 'hello'; readonly protocol: number; readonly page?: string }
-  | { readonly t: 'start'; readonly id: number; readonly session: string; readonly stored: StoredSession; readonly options: StartOptions }
+  /** `hints`: the page's `localStorage` entries of the engine's hints (crypto/encrypted-rooms.ts), by key. */
+  | {
+      readonly t: 'start';
+      readonly id: number;
+      readonly session: string;
+      readonly stored: StoredSession;
+      readonly options: StartOptions;
+      readonly hints?: Readonly<Record<string, string>>;
+    }
   | { readonly t: 'open'; readonly handle: HandleId; readonly how: OpenHow }
   | { readonly t: 'release'; readonly handle: HandleId }
   | { readonly t: 'call'; readonly id: number; readonly target: Target; readonly method: string; readonly args: readonly unknown[] }
@@ -48,13 +56,26 @@ export type PageMessage =
   /** A test hook: from now on the worker tells this page each request it starts and ends (`network`). */
   | { readonly t: 'watch-network'; readonly id: number }
   /** A test hook: the worker's resource timing entries (`NetworkResource[]`). */
-  | { readonly t: 'resources'; readonly id: number };
+  | { readonly t: 'resources'; readonly id: number }
+  /** A test hook: the engine's User Timing measures in the worker (`omni:*`, `NetworkMeasure[]`). */
+  | { readonly t: 'measures'; readonly id: number };
 
 /** A resource the worker fetched, as its resource timing entry says. */
 export interface NetworkResource {
   readonly name: string;
   readonly initiatorType: string;
   readonly decodedBodySize: number;
+  /** When the request started, in milliseconds since the epoch (a worker's clock starts at another time than the page's). */
+  readonly startedAt: number;
+}
+
+/** One of the engine's User Timing measures (`omni:paginate`, `omni:decrypt-page`…), as its entry says. */
+export interface NetworkMeasure {
+  readonly name: string;
+  /** Milliseconds since the epoch. */
+  readonly startedAt: number;
+  readonly duration: number;
+  readonly detail?: unknown;
 }
 
 /** An error as it crosses: `OmniError` and `MediaError` keep their class and code. */
@@ -88,6 +109,8 @@ export interface HostStats {
   readonly pages: number;
   /** `/sync` requests this worker made so far. */
   readonly syncRequests: number;
+  /** The sessions (`homeserverUrl|userId`) whose engine still holds the password typed at sign-in (see `StartOptions`). */
+  readonly signInPasswordHeld: readonly string[];
 }
 
 export type WorkerMessage =
@@ -103,8 +126,13 @@ export type WorkerMessage =
   | { readonly t: 'tokens'; readonly session: string; readonly tokens: Tokens }
   | { readonly t: 'logged-out'; readonly session: string; readonly soft: boolean }
   | { readonly t: 'describe-playable'; readonly id: number; readonly file: Blob; readonly kind: 'video' | 'audio' }
-  /** A request the worker's `fetch` started or ended, for a page that asked with `watch-network`. */
-  | { readonly t: 'network'; readonly phase: 'start' | 'end'; readonly url: string };
+  /**
+   * A request the worker's `fetch` started or ended, for a page that asked with `watch-network`. `body`: the
+   * request's body when it is text (`start`), the response's when it is JSON (`end`).
+   */
+  | { readonly t: 'network'; readonly phase: 'start' | 'end'; readonly url: string; readonly body?: string }
+  /** The engine changed one of its hints (crypto/encrypted-rooms.ts): the page keeps it in `localStorage`; no `value` removes it. */
+  | { readonly t: 'hint'; readonly key: string; readonly value?: string };
 
 /** What a worker's port offers: a dedicated worker's global scope, a shared worker's port, or a `Worker`. */
 export interface Port {

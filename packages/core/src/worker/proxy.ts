@@ -31,6 +31,7 @@ import {
   PROTOCOL_VERSION,
   type HandleId,
   type HostStats,
+  type NetworkMeasure,
   type NetworkResource,
   type OpenHow,
   type PageMessage,
@@ -40,10 +41,14 @@ import {
 } from './protocol.ts';
 import { ENGINE_VERSION, SHARED_WORKER_NAME } from './version.ts';
 import { SnapshotDecoder, fromWireError } from './wire.ts';
+import { encryptedHintsKey } from '../crypto/encrypted-rooms.ts';
 import { requestedEngine, type EngineStarter } from './choice.ts';
 
-/** Hears a request the worker starts (`start`) and ends (`end`). */
-export type NetworkListener = (phase: 'start' | 'end', url: string) => void;
+/**
+ * Hears a request the worker starts (`start`, with the request's body when it is text) and ends (`end`, with the
+ * response's body when it is JSON).
+ */
+export type NetworkListener = (phase: 'start' | 'end', url: string, body?: string) => void;
 
 /** `worker`: a dedicated worker per tab (with the tab lock); `shared`: one shared worker for every tab of the site. */
 export type WorkerKind = 'worker' | 'shared';
@@ -63,7 +68,7 @@ const REPEATABLE: ReadonlySet<string> = new Set([
 ]);
 
 interface Pending {
-  readonly message: PageMessage & { readonly t: 'call' | 'start' | 'stats' | 'watch-network' | 'resources' };
+  readonly message: PageMessage & { readonly t: 'call' | 'start' | 'stats' | 'watch-network' | 'resources' | 'measures' };
   /** The worker said it has it. */
   received?: boolean;
   readonly resolve: (value: unknown) => void;
@@ -201,6 +206,12 @@ export class WorkerLink {
     return (await this.#request({ t: 'resources', id: ++this.#nextId })) as NetworkResource[];
   }
 
+  /** A test hook: the engine's User Timing measures in the worker (`omni:paginate`, `omni:decrypt-page`…). */
+  async measuresForTest(): Promise<NetworkMeasure[]> {
+    await this.#ready;
+    return (await this.#request({ t: 'measures', id: ++this.#nextId })) as NetworkMeasure[];
+  }
+
   /** A test hook: the worker ends itself as if it had crashed; the page notices through its lock. */
   crashForTest(): void {
     this.#connected?.port.postMessage({ t: 'crash' } satisfies PageMessage);
@@ -271,7 +282,7 @@ export class WorkerLink {
   }
 
   startSession(key: string, stored: StoredSession, options: StartOptions): Promise<unknown> {
-    return this.#request({ t: 'start', id: ++this.#nextId, session: key, stored, options });
+    return this.#request({ t: 'start', id: ++this.#nextId, session: key, stored, options, hints: hintsOf(stored.userId) });
   }
 
   /** A command; it waits while a worker is being started again. */
@@ -296,6 +307,13 @@ export class WorkerLink {
     this.#handles.set(id, handle);
     this.#post({ t: 'open', handle: id, how: handle.how });
     return handle;
+  }
+
+  /** A handle the page holds that was opened the same way (the same room, shown by another element). */
+  openedAs(how: OpenHow): Reopenable | undefined {
+    const wanted = JSON.stringify(how);
+    for (const handle of this.#handles.values()) if (JSON.stringify(handle.how) === wanted) return handle;
+    return undefined;
   }
 
   release(id: HandleId): void {
@@ -344,12 +362,38 @@ export class WorkerLink {
           .catch(() => undefined)
           .then((description) => this.#post({ t: 'described', id: message.id, description }));
         return;
+      case 'hint':
+        keepHint(message.key, message.value);
+        return;
       case 'network':
-        for (const listener of this.#networkListeners) listener(message.phase, message.url);
+        for (const listener of this.#networkListeners) listener(message.phase, message.url, message.body);
         return;
       case 'hello':
         return;
     }
+  }
+}
+
+/** The engine's hints for `userId` the page keeps (crypto/encrypted-rooms.ts), for a worker starting its session. */
+function hintsOf(userId: string): Record<string, string> {
+  const key = encryptedHintsKey(userId);
+  try {
+    const value = localStorage.getItem(key);
+    return value === null ? {} : { [key]: value };
+  } catch {
+    // Storage blocked: the hints are only an optimisation.
+    return {};
+  }
+}
+
+/** Keeps a hint the worker's engine changed; only the engine's own hints' keys are written. */
+function keepHint(key: string, value: string | undefined): void {
+  if (!key.startsWith(encryptedHintsKey(''))) return;
+  try {
+    if (value === undefined) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // See `hintsOf`.
   }
 }
 
@@ -365,12 +409,20 @@ class ProxyRoom implements RoomHandle, Reopenable {
   #snapshot: RoomSnapshot = LOADING;
   #released = false;
 
-  constructor(link: WorkerLink, session: ProxySession, id: HandleId, how: OpenHow) {
+  /**
+   * `shown`: the snapshot of a handle the page already holds for this room. The engine's handles of one room share
+   * its model, so a second handle starts where the first is (as on the main thread) rather than at `loading`.
+   */
+  constructor(link: WorkerLink, session: ProxySession, id: HandleId, how: OpenHow, shown?: RoomSnapshot) {
     this.#link = link;
     this.#session = session;
     this.#id = id;
     this.how = how;
     this.#target = { kind: 'room', handle: id };
+    if (shown && shown.status !== 'loading') {
+      this.#snapshot = shown;
+      this.#reopening = true;
+    }
   }
 
   get id(): HandleId {
@@ -386,7 +438,10 @@ class ProxyRoom implements RoomHandle, Reopenable {
     this.#reopening = true;
   }
 
-  /** Opened again in a restarted worker: what was shown stays until the room has loaded there. */
+  /**
+   * What the page shows stays until the worker's handle has loaded the room: opened again in a restarted worker, or
+   * started from another handle's snapshot.
+   */
   #reopening = false;
 
   receive(message: WorkerMessage): void {
@@ -637,7 +692,8 @@ export class ProxySession implements SessionHandle {
   readonly #link: WorkerLink;
   readonly #key: string;
   readonly #hooks: SessionHooks;
-  readonly #options: StartOptions;
+  /** What the first start is given; the sign-in password in it is let go once the worker has it. */
+  #options: StartOptions;
   #stored: StoredSession;
   /** Blob URLs made on the page (they outlive a worker that dies), by request. */
   readonly #media = new Map<string, Promise<string>>();
@@ -663,12 +719,19 @@ export class ProxySession implements SessionHandle {
   }
 
   /** What a restarted worker is told to start this session again: the newest tokens, and no sign-in password. */
-  startMessage(): { session: string; stored: StoredSession; options: StartOptions } {
-    return { session: this.#key, stored: this.#stored, options: {} };
+  startMessage(): { session: string; stored: StoredSession; options: StartOptions; hints: Record<string, string> } {
+    return { session: this.#key, stored: this.#stored, options: {}, hints: hintsOf(this.#stored.userId) };
   }
 
   start(): Promise<unknown> {
-    return this.#link.startSession(this.#key, this.#stored, this.#options);
+    const started = this.#link.startSession(this.#key, this.#stored, this.#options);
+    this.#options = {};
+    return started;
+  }
+
+  /** Whether the page still holds the sign-in password (for tests of its lifetime; the worker's engine may hold it). */
+  get holdsSignInPassword(): boolean {
+    return this.#options.signInPassword !== undefined;
   }
 
   receive(message: WorkerMessage): void {
@@ -681,7 +744,8 @@ export class ProxySession implements SessionHandle {
   }
 
   #room(how: OpenHow): RoomHandle {
-    return this.#link.open((id) => new ProxyRoom(this.#link, this, id, how));
+    const shown = this.#link.openedAs(how);
+    return this.#link.open((id) => new ProxyRoom(this.#link, this, id, how, shown instanceof ProxyRoom ? shown.snapshot : undefined));
   }
 
   openRoom(roomIdOrAlias: string): RoomHandle {

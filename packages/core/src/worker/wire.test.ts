@@ -95,6 +95,16 @@ describe('snapshots across the worker boundary', () => {
     assert.equal(other.message, 'bad');
   });
 
+  test("a snapshot's error keeps its code (the elements word the error by it)", () => {
+    const encoder = new SnapshotEncoder<Snap & { readonly error?: OmniError }>();
+    const decoder = new SnapshotDecoder<Snap & { readonly error?: OmniError }>();
+    const error = new OmniError('unknown-room', 'No such room.');
+    const page = decoder.decode(cross(encoder.encode({ status: 'error', items: [], error })));
+    assert.ok(page.error instanceof OmniError);
+    assert.equal(page.error.code, 'unknown-room');
+    assert.equal(page.error.message, 'No such room.');
+  });
+
   test("the worker's name carries the package's version", async () => {
     const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     assert.equal(ENGINE_VERSION, pkg.version);

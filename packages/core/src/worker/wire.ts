@@ -4,12 +4,21 @@
  * same objects again, so an unchanged tile gets the very object it rendered last time.
  */
 import type { WireError, WireSnapshot } from './protocol.ts';
-import { OmniError, type OmniErrorCode } from '../types.ts';
+import { OmniError, type OmniErrorCode, type OmniErrorInfo } from '../types.ts';
 import { MediaError, type MediaErrorCode } from '../media/media.ts';
 
 interface WithItems {
   readonly items: readonly unknown[];
   readonly root?: unknown;
+  readonly error?: OmniErrorInfo;
+}
+
+/**
+ * A snapshot's `error` as it crosses: the engine's models put an `OmniError` there, and a structured clone of an
+ * `Error` keeps its message but not its `code`, the field the elements word the error by.
+ */
+function plainError(error: OmniErrorInfo): OmniErrorInfo {
+  return { code: error.code, message: error.message };
 }
 
 /** The worker's side: remembers which items of the last snapshot the page holds. */
@@ -35,6 +44,7 @@ export class SnapshotEncoder<S extends WithItems> {
     const rest = { ...snapshot } as Record<string, unknown>;
     delete rest['items'];
     delete rest['root'];
+    if (snapshot.error !== undefined) rest['error'] = plainError(snapshot.error);
     return { rest: rest as Omit<S, 'items' | 'root'>, items, added, ...(root !== undefined ? { root } : {}) };
   }
 }
@@ -54,7 +64,9 @@ export class SnapshotDecoder<S extends WithItems> {
     const items = wire.items.map(get);
     const root = wire.root === undefined ? undefined : get(wire.root);
     this.#items = known;
-    return { ...wire.rest, items, ...(root !== undefined ? { root } : {}) } as unknown as S;
+    const rest = wire.rest as { readonly error?: OmniErrorInfo };
+    const error = rest.error === undefined ? {} : { error: new OmniError(rest.error.code, rest.error.message) };
+    return { ...wire.rest, items, ...(root !== undefined ? { root } : {}), ...error } as unknown as S;
   }
 }
 
