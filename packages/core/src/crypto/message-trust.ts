@@ -98,6 +98,21 @@ export class MessageTrustCache {
     return result;
   }
 
+  /**
+   * Looks up the trust of `events` (a page of history, decrypted) and resolves once the answers are cached,
+   * without asking for a rebuild: the room's next rebuild shows them with their trust.
+   */
+  prefetch(roomId: string, events: readonly MatrixEvent[]): Promise<void> {
+    const lookups: Array<Promise<void>> = [];
+    for (const event of events) {
+      const eventId = event.getId();
+      if (eventId === undefined || this.#trust.has(eventId) || this.#pending.has(eventId)) continue;
+      const lookup = this.#lookUp(roomId, event);
+      if (lookup) lookups.push(lookup);
+    }
+    return Promise.allSettled(lookups).then(() => undefined);
+  }
+
   /** Looks up one event's trust and caches it; undefined when the event has none to look up. */
   #lookUp(roomId: string, event: MatrixEvent): Promise<void> | undefined {
     const crypto = this.#client.getCrypto();
