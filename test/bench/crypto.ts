@@ -340,7 +340,7 @@ function scrollToOldest(page: Page, homeserver: string, room: string, latest: st
 /** Where a read that never reached the oldest message stopped: the log's scroll, its state and its first tiles. */
 function stalledState(page: Page): Promise<string> {
   return page
-    .evaluate(() => {
+    .evaluate(async () => {
       const findLog = (node: Document | ShadowRoot): HTMLElement | undefined => {
         const direct = node.querySelector<HTMLElement>('[role="log"]');
         if (direct) return direct;
@@ -354,7 +354,25 @@ function stalledState(page: Page): Promise<string> {
       if (!log) return 'no log';
       const tiles = [...log.children].filter((child) => child instanceof HTMLElement && child.dataset['key']);
       const root = log.getRootNode() as ShadowRoot;
+      // The homeserver requests other than sync, by path and status: whether a page was asked for, and how it ended.
+      const requests = performance
+        .getEntriesByType('resource')
+        .filter((e): e is PerformanceResourceTiming => e instanceof PerformanceResourceTiming)
+        .map((e) => ({ path: new URL(e.name).pathname, status: e.responseStatus }))
+        .filter(({ path }) => path.startsWith('/_matrix/client/') && !path.endsWith('/sync'))
+        .map(({ path, status }) => `${path.split('/').slice(-1)[0] ?? ''} ${String(status)}`);
+      // A scroll event now (down a little, then back to the top): whether the log asks for older messages
+      // when told, or has none to ask for.
+      const messages = (): number =>
+        performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname.endsWith('/messages')).length;
+      const before = messages();
+      log.scrollTop = 50;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      log.scrollTop = 0;
+      await new Promise((resolve) => setTimeout(resolve, 5000));
       return JSON.stringify({
+        messagesAfterAScroll: messages() - before,
+        requests: requests.join(', '),
         scrollTop: Math.round(log.scrollTop),
         scrollHeight: log.scrollHeight,
         busy: log.getAttribute('aria-busy'),
