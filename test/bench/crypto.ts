@@ -25,12 +25,19 @@ import type { OmniBench } from './page.ts';
 import { bounded } from './bounded.ts';
 import { median } from './stats.ts';
 import { check, info, num, obj, type Figure, type Json } from './figures.ts';
+import { traced } from './echo-trace.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env['OMNI_BENCH_CRYPTO_RUNS'] ?? process.env['OMNI_BENCH_RUNS'] ?? 5);
 const DECRYPT_MESSAGES = Number(process.env['OMNI_BENCH_DECRYPT_MESSAGES'] ?? 500);
 /** Reads of the encrypted history (each a fresh page), `OMNI_BENCH_HISTORY_RUNS`; as many as the cold runs by default. */
 const HISTORY_RUNS = Number(process.env['OMNI_BENCH_HISTORY_RUNS'] ?? RUNS);
+/**
+ * `OMNI_BENCH_HISTORY_TRACE=1`: the first history read runs under a Chromium performance trace and a sampled JS
+ * profile (echo-trace.ts), written to bench-results/crypto-history.trace.json and .cpuprofile (DevTools opens
+ * both). With `OMNI_BENCH_CRYPTO_RUNS=0` the bench runs (a) and (d) only.
+ */
+const HISTORY_TRACE = process.env['OMNI_BENCH_HISTORY_TRACE'] === '1';
 
 /** Issue 20's targets: cold encrypted room → first decrypted message at 1× CPU, and open → oldest of 500. */
 const COLD_TARGET_MS = 700;
@@ -205,6 +212,8 @@ const hasWasm = (page: Page): Promise<unknown> =>
  * with how many events), summed over the pages.
  */
 interface HistoryRead {
+  /** From the element's creation to its first homeserver request: the engine's modules loading, unbundled from the Vite dev server here. */
+  firstRequestMs: number;
   latestMs: number;
   oldestMs: number;
   requests: number;
@@ -212,9 +221,17 @@ interface HistoryRead {
   paginateMs: number;
   decryptMs: number;
   decryptedEvents: number;
+  /**
+   * Latest → oldest apart from the pages' own work: from the latest shown to the first page's request, between
+   * one page's end (decrypted) and the next one's request, and from the last page's end to the oldest shown.
+   */
+  beforeFirstMs: number;
+  betweenMs: number;
+  afterLastMs: number;
 }
 
 const NO_READ: HistoryRead = {
+  firstRequestMs: Number.NaN,
   latestMs: Number.NaN,
   oldestMs: Number.NaN,
   requests: Number.NaN,
@@ -222,6 +239,9 @@ const NO_READ: HistoryRead = {
   paginateMs: Number.NaN,
   decryptMs: Number.NaN,
   decryptedEvents: Number.NaN,
+  beforeFirstMs: Number.NaN,
+  betweenMs: Number.NaN,
+  afterLastMs: Number.NaN,
 };
 
 /**
@@ -264,7 +284,19 @@ function scrollToOldest(page: Page, homeserver: string, room: string, latest: st
           performance.getEntriesByName(name, 'measure').filter((e): e is PerformanceMeasure => e.startTime >= start);
         const total = (entries: readonly PerformanceEntry[]): number => entries.reduce((sum, e) => sum + e.duration, 0);
         const decrypted = measures('omni:decrypt-page');
+        // A page: its `omni:paginate` measure, and its `omni:decrypt-page` one when it had events to decrypt.
+        const pages = measures('omni:paginate').map((paginate) => {
+          const end = paginate.startTime + paginate.duration;
+          const decrypting = decrypted.find((d) => d.startTime >= end - 1 && d.startTime < end + 50);
+          return { start: paginate.startTime - start, end: (decrypting ? decrypting.startTime + decrypting.duration : end) - start };
+        });
+        const firstPage = pages[0];
+        const lastPage = pages.at(-1);
+        const homeserverRequest = performance
+          .getEntriesByType('resource')
+          .find((e) => e.startTime >= start && new URL(e.name).pathname.startsWith('/_matrix/'));
         return {
+          firstRequestMs: homeserverRequest ? homeserverRequest.startTime - start : Number.NaN,
           latestMs,
           oldestMs,
           requests: requests.length,
@@ -272,6 +304,9 @@ function scrollToOldest(page: Page, homeserver: string, room: string, latest: st
           paginateMs: total(measures('omni:paginate')),
           decryptMs: total(decrypted),
           decryptedEvents: decrypted.reduce((sum, e) => sum + ((e.detail as { events?: number } | null)?.events ?? 0), 0),
+          beforeFirstMs: firstPage ? firstPage.start - latestMs : Number.NaN,
+          betweenMs: pages.slice(1).reduce((sum, page, i) => sum + page.start - (pages[i]?.end ?? page.start), 0),
+          afterLastMs: lastPage ? oldestMs - lastPage.end : Number.NaN,
         };
       };
       let latestMs = Number.NaN;
@@ -300,6 +335,53 @@ function scrollToOldest(page: Page, homeserver: string, room: string, latest: st
     },
     [homeserver, room, latest, oldest] as const,
   );
+}
+
+/** Where a read that never reached the oldest message stopped: the log's scroll, its state and its first tiles. */
+function stalledState(page: Page): Promise<string> {
+  return page
+    .evaluate(async () => {
+      const findLog = (node: Document | ShadowRoot): HTMLElement | undefined => {
+        const direct = node.querySelector<HTMLElement>('[role="log"]');
+        if (direct) return direct;
+        for (const el of node.querySelectorAll('*')) {
+          const found = el.shadowRoot ? findLog(el.shadowRoot) : undefined;
+          if (found) return found;
+        }
+        return undefined;
+      };
+      const log = findLog(document);
+      if (!log) return 'no log';
+      const tiles = [...log.children].filter((child) => child instanceof HTMLElement && child.dataset['key']);
+      const root = log.getRootNode() as ShadowRoot;
+      // The homeserver requests other than sync, by path and status: whether a page was asked for, and how it ended.
+      const requests = performance
+        .getEntriesByType('resource')
+        .filter((e): e is PerformanceResourceTiming => e instanceof PerformanceResourceTiming)
+        .map((e) => ({ path: new URL(e.name).pathname, status: e.responseStatus }))
+        .filter(({ path }) => path.startsWith('/_matrix/client/') && !path.endsWith('/sync'))
+        .map(({ path, status }) => `${path.split('/').slice(-1)[0] ?? ''} ${String(status)}`);
+      // A scroll event now (down a little, then back to the top): whether the log asks for older messages
+      // when told, or has none to ask for.
+      const messages = (): number =>
+        performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname.endsWith('/messages')).length;
+      const before = messages();
+      log.scrollTop = 50;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      log.scrollTop = 0;
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      return JSON.stringify({
+        messagesAfterAScroll: messages() - before,
+        requests: requests.join(', '),
+        scrollTop: Math.round(log.scrollTop),
+        scrollHeight: log.scrollHeight,
+        busy: log.getAttribute('aria-busy'),
+        loading: root.querySelector('[part="loading"]') !== null,
+        tiles: tiles.length,
+        first: tiles[0]?.textContent.replace(/\s+/g, ' ').slice(0, 120),
+      });
+    })
+    .catch((error: unknown) => String(error));
 }
 
 /** Runs the scenario against `shared` (left running) or a Synapse of its own. */
@@ -434,15 +516,25 @@ export async function runCryptoBench(shared?: Homeserver): Promise<void> {
       for (let run = 0; run < HISTORY_RUNS; run += 1) {
         const reader = await freshPage(profile);
         let timer: ReturnType<typeof setTimeout> | undefined;
-        const read = await Promise.race([
-          scrollToOldest(reader, homeserver.baseUrl, historyRoom, label(DECRYPT_MESSAGES - 1), label(0)),
-          new Promise<HistoryRead>((resolve) => (timer = setTimeout(() => resolve(NO_READ), 180_000))),
-        ]);
+        const once = (): Promise<HistoryRead> =>
+          Promise.race([
+            scrollToOldest(reader, homeserver.baseUrl, historyRoom, label(DECRYPT_MESSAGES - 1), label(0)),
+            new Promise<HistoryRead>((resolve) => (timer = setTimeout(() => resolve(NO_READ), 180_000))),
+          ]);
+        let read: HistoryRead;
+        if (HISTORY_TRACE && run === 0) {
+          const { result, events, profile: jsProfile } = await traced(reader, once);
+          read = result;
+          await mkdir(`${root}bench-results`, { recursive: true });
+          await writeFile(`${root}bench-results/crypto-history.trace.json`, JSON.stringify({ traceEvents: events }));
+          await writeFile(`${root}bench-results/crypto-history.cpuprofile`, JSON.stringify(jsProfile));
+        } else read = await once();
         clearTimeout(timer);
+        if (!Number.isFinite(read.oldestMs)) process.stdout.write(`omni crypto bench: the read stalled: ${await stalledState(reader)}\n`);
         await reader.close();
         reads.push(read);
         process.stdout.write(
-          `omni crypto bench: history read ${String(run + 1)}/${String(HISTORY_RUNS)}: oldest in ${String(Math.round(read.oldestMs))} ms (${String(read.requests)} /messages, ${String(Math.round(read.requestMs))} ms; ${String(read.decryptedEvents)} events decrypted in ${String(Math.round(read.decryptMs))} ms)\n`,
+          `omni crypto bench: history read ${String(run + 1)}/${String(HISTORY_RUNS)}: oldest in ${String(Math.round(read.oldestMs))} ms (first homeserver request at ${String(Math.round(read.firstRequestMs))} ms; ${String(read.requests)} /messages, ${String(Math.round(read.requestMs))} ms; ${String(read.decryptedEvents)} events decrypted in ${String(Math.round(read.decryptMs))} ms; latest at ${String(Math.round(read.latestMs))} ms, first page ${String(Math.round(read.beforeFirstMs))} ms after it, ${String(Math.round(read.betweenMs))} ms between pages, oldest ${String(Math.round(read.afterLastMs))} ms after the last)\n`,
         );
       }
       await profile.close();
@@ -454,6 +546,7 @@ export async function runCryptoBench(shared?: Homeserver): Promise<void> {
       runs: ofReads((r) => r.oldestMs).length,
       // Reads that did not reach the oldest within 180 s (left out of the figures).
       timedOut: reads.filter((r) => !Number.isFinite(r.oldestMs)).length,
+      firstRequest: spreadOf(ofReads((r) => r.firstRequestMs)),
       latest: spreadOf(ofReads((r) => r.latestMs)),
       oldest: spreadOf(ofReads((r) => r.oldestMs)),
       // Pagination: the `/messages` requests of a read, and their summed time.
@@ -467,6 +560,10 @@ export async function runCryptoBench(shared?: Homeserver): Promise<void> {
       shownPerSecond: spreadOf(ofReads((r) => DECRYPT_MESSAGES / (r.oldestMs / 1000))),
       // What scrolling back took besides its requests and decryption: rendering, re-anchoring the log, frames.
       restMs: spreadOf(ofReads((r) => r.oldestMs - r.latestMs - r.requestMs - r.decryptMs)),
+      // That rest by when it happened: latest shown → first page asked for, between pages, last page → oldest shown.
+      beforeFirstMs: spreadOf(ofReads((r) => r.beforeFirstMs)),
+      betweenMs: spreadOf(ofReads((r) => r.betweenMs)),
+      afterLastMs: spreadOf(ofReads((r) => r.afterLastMs)),
     };
 
     const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
@@ -509,10 +606,12 @@ export async function runCryptoBench(shared?: Homeserver): Promise<void> {
       `  the same at 4× CPU: room ${String(results.roomCold4x.medianMs)} ms [${results.roomCold4x.runsMs.join(', ')}], DM ${String(results.dmCold4x.medianMs)} ms [${results.dmCold4x.runsMs.join(', ')}]`,
       `    stages at 4×: ${stagesLine(results.roomCold4x.stages)}`,
       `  ${String(DECRYPT_MESSAGES)} encrypted messages (nio sent them in ${String(decrypt.sendS)} s), ${String(decrypt.runs)} reads (${String(decrypt.timedOut)} more timed out), median [min–max]:`,
+      `    open → first homeserver request (the engine's modules, unbundled from the dev server) ${spreadText(decrypt.firstRequest, 'ms')}`,
       `    open → latest shown ${spreadText(decrypt.latest, 'ms')}, → oldest shown (scrolled back) ${spreadText(decrypt.oldest, 'ms')} (target ≤ ${String(OLDEST_TARGET_MS)} ms)`,
       `    pagination: ${spreadText(decrypt.requests, '/messages requests')}, ${spreadText(decrypt.requestMs, 'ms')} request to response`,
       `    decryption: ${spreadText(decrypt.decryptedEvents, 'events')} in ${spreadText(decrypt.decryptMs, 'ms')} → ${spreadText(decrypt.decryptPerSecond, 'events/s')}`,
       `    shown: ${spreadText(decrypt.shownPerSecond, 'messages/s')} from open to oldest; latest → oldest besides requests and decryption (render, re-anchoring, frames): ${spreadText(decrypt.restMs, 'ms')}`,
+      `      of which latest → first page ${spreadText(decrypt.beforeFirstMs, 'ms')}, between pages ${spreadText(decrypt.betweenMs, 'ms')}, last page → oldest shown ${spreadText(decrypt.afterLastMs, 'ms')}`,
       '',
     ];
     process.stdout.write(lines.join('\n'));

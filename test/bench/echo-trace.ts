@@ -8,7 +8,7 @@
  */
 import type { CDPSession, Page } from 'playwright-core';
 
-interface TraceEvent {
+export interface TraceEvent {
   name: string;
   cat: string;
   ph: string;
@@ -19,13 +19,13 @@ interface TraceEvent {
   args?: { data?: { type?: string; functionName?: string; url?: string }; name?: string };
 }
 
-interface ProfileNode {
+export interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   children?: number[];
 }
 
-interface Profile {
+export interface Profile {
   nodes: ProfileNode[];
   startTime: number;
   samples?: number[];
@@ -122,7 +122,9 @@ export async function traceLongTasks<T>(page: Page, during: () => Promise<T>): P
   return { result: result as T, trace };
 }
 
-async function traced(page: Page, during: () => Promise<void>): Promise<{ events: TraceEvent[]; profile: Profile }> {
+/** The raw trace events and JS profile of the page while `during` runs. */
+export async function traced<T>(page: Page, during: () => Promise<T>): Promise<{ result: T; events: TraceEvent[]; profile: Profile }> {
+  let result: T;
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
@@ -140,7 +142,7 @@ async function traced(page: Page, during: () => Promise<void>): Promise<{ events
   });
   await cdp.send('Profiler.start');
   try {
-    await during();
+    result = await during();
   } finally {
     const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
     await cdp.send('Tracing.end');
@@ -151,7 +153,7 @@ async function traced(page: Page, during: () => Promise<void>): Promise<{ events
   const taken = traces.get(page);
   traces.delete(page);
   if (!taken) throw new Error('no trace');
-  return taken;
+  return { result, ...taken };
 }
 
 const traces = new Map<Page, { events: TraceEvent[]; profile: Profile }>();

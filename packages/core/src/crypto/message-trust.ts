@@ -18,8 +18,10 @@ interface TrustEntry {
 
 /**
  * The trust of each encrypted message, from `getEncryptionInfoForEvent` (asynchronous), cached per
- * event id. A room model asks once per rebuild; an answer that arrives later, or a change of someone's
- * devices or identity, marks the room for another rebuild through `changed(roomId)`.
+ * event id. A room model asks once per rebuild; the answers to the lookups one rebuild started mark the
+ * room for one more rebuild through `changed(roomId)` once they are all in (a page of history: one
+ * rebuild for its hundred answers, not one per answer), and a change of someone's devices or identity
+ * marks the rooms of their messages.
  */
 export class MessageTrustCache {
   readonly #client: MatrixClient;
@@ -27,6 +29,13 @@ export class MessageTrustCache {
   readonly #trust = new Map<string, TrustEntry>();
   readonly #pending = new Set<string>();
   readonly #users = new Map<string, Promise<UserTrust>>();
+  /**
+   * Lookups in flight per Megolm session and sender: the crypto derives a message's encryption info from its
+   * session (who shared it, from which device) and its sender alone, so messages of one session from one
+   * sender looked up together share one lookup (each is several crypto store reads, and a page of history
+   * holds a hundred messages of one session). A later message asks again, as fresh as before.
+   */
+  readonly #sessions = new Map<string, { readonly sender: string; readonly trust: Promise<MessageTrust> }>();
   /** Items with their trust, reused while nothing changes (tiles re-render only when their item changes). */
   readonly #annotated = new WeakMap<MessageItem, MessageItem>();
   #generation = 0;
@@ -44,6 +53,7 @@ export class MessageTrustCache {
       }
       if (userIds) for (const userId of userIds) this.#users.delete(userId);
       else this.#users.clear();
+      for (const [key, session] of this.#sessions) if (!userIds || userIds.includes(session.sender)) this.#sessions.delete(key);
       for (const roomId of rooms) changed(roomId);
     };
     client.on(CryptoEvent.UserTrustStatusChanged, (userId) => forget([userId]));
@@ -56,6 +66,7 @@ export class MessageTrustCache {
     const crypto = this.#client.getCrypto();
     if (!crypto) return items;
     let events: Map<string, MatrixEvent> | undefined;
+    const lookups: Array<Promise<void>> = [];
     const result = items.map((item) => {
       if (item.kind !== 'message' || item.eventId === undefined) return item;
       const known = this.#trust.get(item.eventId);
@@ -75,22 +86,68 @@ export class MessageTrustCache {
             .map((e) => [e.getId() ?? '', e]),
         );
         const event = events.get(item.eventId);
-        if (event) this.#lookUp(room.roomId, event);
+        const lookup = event ? this.#lookUp(room.roomId, event) : undefined;
+        if (lookup) lookups.push(lookup);
       }
       return item;
     });
+    if (lookups.length > 0) {
+      const roomId = room.roomId;
+      void Promise.allSettled(lookups).then(() => this.#changed(roomId));
+    }
     return result;
   }
 
-  #lookUp(roomId: string, event: MatrixEvent): void {
+  /**
+   * Looks up the trust of `events` (a page of history, decrypted) and resolves once the answers are cached,
+   * without asking for a rebuild: the room's next rebuild shows them with their trust.
+   */
+  prefetch(roomId: string, events: readonly MatrixEvent[]): Promise<void> {
+    const lookups: Array<Promise<void>> = [];
+    for (const event of events) {
+      const eventId = event.getId();
+      if (eventId === undefined || this.#trust.has(eventId) || this.#pending.has(eventId)) continue;
+      const lookup = this.#lookUp(roomId, event);
+      if (lookup) lookups.push(lookup);
+    }
+    return Promise.allSettled(lookups).then(() => undefined);
+  }
+
+  /** Looks up one event's trust and caches it; undefined when the event has none to look up. */
+  #lookUp(roomId: string, event: MatrixEvent): Promise<void> | undefined {
     const crypto = this.#client.getCrypto();
     const eventId = event.getId();
     const sender = event.getSender();
     // Plain events have no trust; encrypted ones are looked up once decrypted (the room rebuilds then).
-    if (!crypto || !eventId || !sender || !event.isEncrypted() || event.isDecryptionFailure() || event.getClearContent() === null) return;
+    if (!crypto || !eventId || !sender || !event.isEncrypted() || event.isDecryptionFailure() || event.getClearContent() === null) {
+      return undefined;
+    }
     this.#pending.add(eventId);
     const generation = this.#generation;
-    void (async (): Promise<MessageTrust> => {
+    const key = sessionKey(roomId, sender, event);
+    let session = key === undefined ? undefined : this.#sessions.get(key);
+    if (!session) {
+      const lookup = { sender, trust: this.#trustOf(sender, event) };
+      if (key !== undefined) {
+        this.#sessions.set(key, lookup);
+        void lookup.trust.then(() => {
+          if (this.#sessions.get(key) === lookup) this.#sessions.delete(key);
+        });
+      }
+      session = lookup;
+    }
+    return session.trust.then((trust) => {
+      this.#pending.delete(eventId);
+      // Someone's devices changed meanwhile: the answer may be stale, ask again on the next rebuild.
+      if (generation === this.#generation) this.#trust.set(eventId, { sender, roomId, trust, sharedBy: this.#sharer(roomId, event) });
+    });
+  }
+
+  /** What the crypto says of a decrypted message from `sender`. */
+  #trustOf(sender: string, event: MatrixEvent): Promise<MessageTrust> {
+    const crypto = this.#client.getCrypto();
+    if (!crypto) return Promise.resolve('unknown');
+    return (async (): Promise<MessageTrust> => {
       // This browser's own device is the one the member is using: what it sent needs no warning, even
       // while its cross-signing is still being set up (or could not be), which is when it would get one.
       if (sender === this.#client.getUserId() && event.getSenderKey() === (await crypto.getOwnDeviceKeys()).curve25519) {
@@ -112,14 +169,7 @@ export class MessageTrustCache {
       }
       const user = await this.#userTrust(sender);
       return user === 'verified' ? 'verified' : user === 'identity-changed' ? 'identity-changed' : 'unverified';
-    })()
-      .catch((): MessageTrust => 'unknown')
-      .then((trust) => {
-        this.#pending.delete(eventId);
-        // Someone's devices changed meanwhile: the answer may be stale, ask again on the next rebuild.
-        if (generation === this.#generation) this.#trust.set(eventId, { sender, roomId, trust, sharedBy: this.#sharer(roomId, event) });
-        this.#changed(roomId);
-      });
+    })().catch((): MessageTrust => 'unknown');
   }
 
   /** The member who shared this message's keys in a history bundle, by name (js-sdk keeps them on the event). */
@@ -144,4 +194,15 @@ export class MessageTrustCache {
     }
     return trust;
   }
+}
+
+/**
+ * The Megolm session a received message was encrypted with, with its sender: undefined for a local echo
+ * (js-sdk answers for those without asking the crypto) and for a message without a session id.
+ */
+function sessionKey(roomId: string, sender: string, event: MatrixEvent): string | undefined {
+  if (event.status !== null) return undefined;
+  const content = event.getWireContent() as { session_id?: unknown };
+  if (typeof content.session_id !== 'string') return undefined;
+  return JSON.stringify([roomId, sender, event.getSenderKey() ?? '', content.session_id]);
 }

@@ -1,6 +1,7 @@
 /** Decrypting what a room shows: events never tried, and the member's Retry on one this device could not read. */
 import type { MatrixClient, MatrixEvent, Room } from 'matrix-js-sdk';
 import type { CryptoBackend } from 'matrix-js-sdk/lib/common-crypto/CryptoBackend.js';
+import type { MessageTrustCache } from '../crypto/message-trust.ts';
 import { measureStage, stageStart } from '../crypto/stages.ts';
 import { retryingItem, undecryptableOf } from '../timeline/timeline.ts';
 import type { TimelineItem } from '../timeline/timeline-types.ts';
@@ -46,12 +47,18 @@ const PAGE_DECRYPTION_WAIT_MS = 2_000;
 
 /**
  * Loads a page of older history (`client.scrollback`) and, in an encrypted room, waits until its events
- * are decrypted: js-sdk starts decrypting each as it maps the response, all at once, and the page is then
- * shown in one snapshot, decrypted, instead of a tile of "Decrypting…" turning into a message one by one,
- * each turn a rebuild of the timeline. A decryption that outlasts `PAGE_DECRYPTION_WAIT_MS` is shown as such,
- * and fills in later like any other.
+ * are decrypted and their trust is known (`trust`, the session's cache): js-sdk starts decrypting each as it
+ * maps the response, all at once, and the page is then shown in one snapshot, decrypted and with its trust,
+ * instead of a tile of "Decrypting…" turning into a message one by one, each turn a rebuild of the timeline,
+ * and a second rebuild (and re-anchoring of the log) for the trust. A decryption that outlasts
+ * `PAGE_DECRYPTION_WAIT_MS` is shown as such, and fills in later like any other.
  */
-export async function scrollbackDecrypted(client: MatrixClient, room: Room, limit: number): Promise<void> {
+export async function scrollbackDecrypted(
+  client: MatrixClient,
+  room: Room,
+  limit: number,
+  trust: Pick<MessageTrustCache, 'prefetch'>,
+): Promise<void> {
   const timeline = room.getLiveTimeline();
   const before = timeline.getEvents().length;
   const started = stageStart();
@@ -64,12 +71,14 @@ export async function scrollbackDecrypted(client: MatrixClient, room: Room, limi
   if (decrypting.length === 0) return;
   const decryptStarted = stageStart();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const decrypted = Promise.all(decrypting.map((event) => client.decryptEventIfNeeded(event).catch(() => undefined))).then(() =>
+    measureStage('decrypt-page', decryptStarted, { events: decrypting.length }),
+  );
   await Promise.race([
-    Promise.all(decrypting.map((event) => client.decryptEventIfNeeded(event).catch(() => undefined))),
+    decrypted.then(() => trust.prefetch(room.roomId, added)),
     new Promise((resolve) => (timer = setTimeout(resolve, PAGE_DECRYPTION_WAIT_MS))),
   ]);
   clearTimeout(timer);
-  measureStage('decrypt-page', decryptStarted, { events: decrypting.length });
 }
 
 /** The loaded event `key` names (event or transaction id) when this device could not decrypt it. */

@@ -382,7 +382,9 @@ export class RoomModel extends SharedModel implements HeldModel {
     const size = limit ?? (encrypted ? ENCRYPTED_PAGE_SIZE : 30);
     const run = async (): Promise<boolean> => {
       try {
-        if (!historyGapBefore(room) || (await fillGapToken(client, room))) await scrollbackDecrypted(client, room, size);
+        if (!historyGapBefore(room) || (await fillGapToken(client, room))) {
+          await scrollbackDecrypted(client, room, size, this.#session.trust);
+        }
       } finally {
         this.#pageDecrypting = false;
         this.#paginating = undefined;

@@ -129,6 +129,9 @@ export class TimelineAnchor {
       }
     } finally {
       this.#endAdjusting();
+      // Interrupted by the member's scroll, which asked for older messages while this ran and was refused:
+      // at the top of the log no later scroll event comes to ask again, so it is asked here.
+      if (token !== this.#scrollToken) requestAnimationFrame(() => this.#events.maybePaginate());
     }
     if (focusLog) this.#dom.log?.focus();
     this.#events.atLatest();
