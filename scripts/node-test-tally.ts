@@ -1,7 +1,7 @@
 /**
- * A node:test reporter that yields `{ passed, failed, failures, seconds }` over the leaf tests of a run, so the
+ * A node:test reporter that yields `{ passed, failed, failures, fileSeconds }` over the leaf tests of a run, so the
  * test command can add Node tests to one total, repeat at its end what failed and why, and start the longest
- * files first next time (`seconds`: each file's top-level tests and suites, summed). Suites are not counted;
+ * files first next time (`fileSeconds`: each file's top-level tests and suites, summed). Suites are not counted;
  * their tests are.
  */
 interface TestEvent {
@@ -31,11 +31,11 @@ export default async function* tally(source: AsyncIterable<TestEvent>): AsyncGen
   let passed = 0;
   let failed = 0;
   const failures: Array<{ name: string; file: string; error: string }> = [];
-  const seconds: Record<string, number> = {};
+  const fileSeconds: Record<string, number> = {};
   for await (const event of source) {
     const { file, nesting, details } = event.data ?? {};
     if ((event.type === 'test:pass' || event.type === 'test:fail') && nesting === 0 && file && details?.duration_ms !== undefined) {
-      seconds[file] = (seconds[file] ?? 0) + details.duration_ms / 1000;
+      fileSeconds[file] = (fileSeconds[file] ?? 0) + details.duration_ms / 1000;
     }
     if (event.data?.details?.type === 'suite' || event.data?.skip) continue;
     if (event.type === 'test:pass') passed += 1;
@@ -44,5 +44,5 @@ export default async function* tally(source: AsyncIterable<TestEvent>): AsyncGen
       failures.push({ name: event.data?.name ?? '', file: event.data?.file ?? '', error: describe(event.data?.details?.error) });
     }
   }
-  yield JSON.stringify({ passed, failed, failures, seconds });
+  yield JSON.stringify({ passed, failed, failures, fileSeconds });
 }

@@ -26,7 +26,7 @@ interface Tally {
   failed: number;
   failures?: Failure[];
   /** Node steps: each file's time (scripts/node-test-tally.ts). */
-  seconds?: Record<string, number>;
+  fileSeconds?: Record<string, number>;
 }
 
 const results: Array<{ step: string; seconds: number } & Tally> = [];
@@ -74,7 +74,7 @@ async function suite(step: string, command: string, args: string[], summary: str
   const seconds = (performance.now() - start) / 1000;
   const tally = readTally(summary) ?? { passed: 0, failed: 0 };
   noteTimes(step, tally);
-  delete tally.seconds;
+  delete tally.fileSeconds;
   // A runner that crashed before reporting, or failed without a failing test, still counts as a failure.
   if (code !== 0 && tally.failed === 0) {
     tally.failed = 1;
@@ -150,7 +150,7 @@ const timeKey = (step: string, file: string): string => `${step} ${file}`;
 const longestFirst = (step: string, files: string[]): string[] =>
   files.sort((a, b) => (lastTimes[timeKey(step, b)] ?? 0) - (lastTimes[timeKey(step, a)] ?? 0) || a.localeCompare(b));
 function noteTimes(step: string, tally: Tally | undefined): void {
-  const seconds = Object.entries(tally?.seconds ?? {}).map(([file, s]) => [relative(root, file), s] as const);
+  const seconds = Object.entries(tally?.fileSeconds ?? {}).map(([file, s]) => [relative(root, file), s] as const);
   if (seconds.length === 0) return;
   for (const [file, s] of seconds) lastTimes[timeKey(step, file)] = Math.round(s);
   mkdirSync(join(root, '.cache'), { recursive: true });
