@@ -5,7 +5,7 @@
  * (`WorkerLink.watchNetworkForTest`, `resourcesForTest`). Tests that watch the engine's network use these, so they
  * pass with `OMNI_ENGINE=worker` or `shared` as with the default.
  */
-import { workerKind, workerLink, type NetworkListener, type WorkerLink } from '@omnisocial/core/internal/worker';
+import { watchedFetch, workerKind, workerLink, type NetworkListener, type WorkerLink } from '@omnisocial/core/internal/worker';
 
 /** A resource the engine fetched: the page's resource timing entry, or the worker's. */
 export interface EngineResource {
@@ -39,22 +39,7 @@ function engineWorker(): Promise<WorkerLink> | undefined {
  */
 export async function watchEngineFetch(listener: NetworkListener): Promise<() => void> {
   const original = window.fetch.bind(window);
-  window.fetch = async (input, init) => {
-    const url = input instanceof Request ? input.url : String(input);
-    listener('start', url, typeof init?.body === 'string' ? init.body : undefined);
-    let answer: string | undefined;
-    try {
-      const response = await original(input, init);
-      if (response.headers.get('content-type')?.includes('json'))
-        answer = await response
-          .clone()
-          .text()
-          .catch(() => undefined);
-      return response;
-    } finally {
-      listener('end', url, answer);
-    }
-  };
+  window.fetch = watchedFetch(original, listener);
   const stopWorker = await (await engineWorker())?.watchNetworkForTest(listener);
   return () => {
     window.fetch = original;

@@ -30,6 +30,7 @@ import {
   type WorkerMessage,
 } from './protocol.ts';
 import { SnapshotEncoder, toWireError } from './wire.ts';
+import { watchedFetch } from './watched-fetch.ts';
 
 /** Commands a page may call, per target: nothing else of the engine's objects is reachable from a message. */
 const ALLOWED: Readonly<Record<Target['kind'], ReadonlySet<string>>> = {
@@ -419,22 +420,7 @@ function watchNetwork(watcher: { post(message: WorkerMessage): void }): void {
     const tell = (phase: 'start' | 'end', url: string, body: string | undefined): void => {
       for (const each of networkWatchers) each.post({ t: 'network', phase, url, ...(body !== undefined ? { body } : {}) });
     };
-    globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-      const url = input instanceof Request ? input.url : String(input);
-      tell('start', url, typeof init?.body === 'string' ? init.body : undefined);
-      let answer: string | undefined;
-      try {
-        const response = await original(input, init);
-        if (response.headers.get('content-type')?.includes('json'))
-          answer = await response
-            .clone()
-            .text()
-            .catch(() => undefined);
-        return response;
-      } finally {
-        tell('end', url, answer);
-      }
-    };
+    globalThis.fetch = watchedFetch(original, tell);
   }
   networkWatchers.add(watcher);
 }

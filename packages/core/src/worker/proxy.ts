@@ -43,12 +43,14 @@ import { ENGINE_VERSION, SHARED_WORKER_NAME } from './version.ts';
 import { SnapshotDecoder, fromWireError } from './wire.ts';
 import { encryptedHintsKey } from '../crypto/encrypted-rooms.ts';
 import { requestedEngine, type EngineStarter } from './choice.ts';
+import { watchedFetch, type FetchListener } from './watched-fetch.ts';
 
 /**
  * Hears a request the worker starts (`start`, with the request's body when it is text) and ends (`end`, with the
  * response's body when it is JSON).
  */
-export type NetworkListener = (phase: 'start' | 'end', url: string, body?: string) => void;
+export type NetworkListener = FetchListener;
+export { watchedFetch };
 
 /** `worker`: a dedicated worker per tab (with the tab lock); `shared`: one shared worker for every tab of the site. */
 export type WorkerKind = 'worker' | 'shared';
