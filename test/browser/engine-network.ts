@@ -5,25 +5,23 @@
  * (`WorkerLink.watchNetworkForTest`, `resourcesForTest`). Tests that watch the engine's network use these, so they
  * pass with `OMNI_ENGINE=worker` or `shared` as with the default.
  */
-import { watchedFetch, workerKind, workerLink, type NetworkListener, type WorkerLink } from '@omnisocial/core/internal/worker';
+import {
+  engineMeasureEntries,
+  resourceEntries,
+  watchedFetch,
+  workerKind,
+  workerLink,
+  type NetworkListener,
+  type NetworkMeasure,
+  type NetworkResource,
+  type WorkerLink,
+} from '@omnisocial/core/internal/worker';
 
 /** A resource the engine fetched: the page's resource timing entry, or the worker's. */
-export interface EngineResource {
-  readonly name: string;
-  readonly initiatorType: string;
-  readonly decodedBodySize: number;
-  /** When it started, in milliseconds since the epoch (the page's and a worker's clocks start at different times). */
-  readonly startedAt: number;
-}
+export type EngineResource = NetworkResource;
 
 /** One of the engine's User Timing measures (`omni:paginate`, `omni:decrypt-page`…), on the page or in the worker. */
-export interface EngineMeasure {
-  readonly name: string;
-  /** Milliseconds since the epoch. */
-  readonly startedAt: number;
-  readonly duration: number;
-  readonly detail?: unknown;
-}
+export type EngineMeasure = NetworkMeasure;
 
 /** The engine's worker of this page when the page asks for one, started now if it is not yet (the registry takes the same). */
 function engineWorker(): Promise<WorkerLink> | undefined {
@@ -49,30 +47,14 @@ export async function watchEngineFetch(listener: NetworkListener): Promise<() =>
 
 /** The resources the engine fetched so far: the page's resource timing entries, and the worker's when it runs in one. */
 export async function engineResources(): Promise<EngineResource[]> {
-  const own = performance.getEntriesByType('resource').flatMap((entry) =>
-    entry instanceof PerformanceResourceTiming
-      ? [
-          {
-            name: entry.name,
-            initiatorType: entry.initiatorType,
-            decodedBodySize: entry.decodedBodySize,
-            startedAt: performance.timeOrigin + entry.startTime,
-          },
-        ]
-      : [],
-  );
+  const own = resourceEntries();
   const worker = engineWorker();
   return worker ? [...own, ...(await (await worker).resourcesForTest())] : own;
 }
 
 /** The engine's User Timing measures named `name`: the page's, and the worker's when it runs in one. */
 export async function engineMeasures(name: string): Promise<EngineMeasure[]> {
-  const own = performance.getEntriesByName(name, 'measure').map((entry) => ({
-    name: entry.name,
-    startedAt: performance.timeOrigin + entry.startTime,
-    duration: entry.duration,
-    ...(entry instanceof PerformanceMeasure ? { detail: entry.detail as unknown } : {}),
-  }));
+  const own = engineMeasureEntries().filter((entry) => entry.name === name);
   const worker = engineWorker();
   return worker ? [...own, ...(await (await worker).measuresForTest()).filter((entry) => entry.name === name)] : own;
 }

@@ -18,19 +18,9 @@ import type {
   Unsubscribe,
   VerificationHandle,
 } from '../types.ts';
-import {
-  type HandleId,
-  type HostStats,
-  type NetworkMeasure,
-  type NetworkResource,
-  type OpenHow,
-  type PageMessage,
-  type Port,
-  type Target,
-  type WorkerMessage,
-} from './protocol.ts';
+import { type HandleId, type HostStats, type OpenHow, type PageMessage, type Port, type Target, type WorkerMessage } from './protocol.ts';
 import { SnapshotEncoder, toWireError } from './wire.ts';
-import { watchedFetch } from './watched-fetch.ts';
+import { engineMeasureEntries, resourceEntries, watchedFetch } from './watched-network.ts';
 
 /** Commands a page may call, per target: nothing else of the engine's objects is reachable from a message. */
 const ALLOWED: Readonly<Record<Target['kind'], ReadonlySet<string>>> = {
@@ -186,10 +176,10 @@ class Connection {
         this.post({ t: 'reply', id: message.id });
         return;
       case 'resources':
-        this.post({ t: 'reply', id: message.id, value: resources() });
+        this.post({ t: 'reply', id: message.id, value: resourceEntries() });
         return;
       case 'measures':
-        this.post({ t: 'reply', id: message.id, value: measures() });
+        this.post({ t: 'reply', id: message.id, value: engineMeasureEntries() });
         return;
       case 'crash':
         // A test's stand-in for a worker that dies: nothing is cleaned up, the page must notice on its own.
@@ -423,37 +413,6 @@ function watchNetwork(watcher: { post(message: WorkerMessage): void }): void {
     globalThis.fetch = watchedFetch(original, tell);
   }
   networkWatchers.add(watcher);
-}
-
-function resources(): NetworkResource[] {
-  if (typeof performance === 'undefined') return [];
-  return performance.getEntriesByType('resource').flatMap((entry) =>
-    entry instanceof PerformanceResourceTiming
-      ? [
-          {
-            name: entry.name,
-            initiatorType: entry.initiatorType,
-            decodedBodySize: entry.decodedBodySize,
-            startedAt: performance.timeOrigin + entry.startTime,
-          },
-        ]
-      : [],
-  );
-}
-
-function measures(): NetworkMeasure[] {
-  if (typeof performance === 'undefined') return [];
-  return performance
-    .getEntriesByType('measure')
-    .filter((entry) => entry.name.startsWith('omni:'))
-    .map((entry) => ({
-      name: entry.name,
-      startedAt: performance.timeOrigin + entry.startTime,
-      duration: entry.duration,
-      ...(entry instanceof PerformanceMeasure && entry.detail !== null && entry.detail !== undefined
-        ? { detail: entry.detail as unknown }
-        : {}),
-    }));
 }
 
 /** Serves one page on `port`; `shared` for a shared worker's connections. */

@@ -43,14 +43,15 @@ import { ENGINE_VERSION, SHARED_WORKER_NAME } from './version.ts';
 import { SnapshotDecoder, fromWireError } from './wire.ts';
 import { encryptedHintsKey } from '../crypto/encrypted-rooms.ts';
 import { requestedEngine, type EngineStarter } from './choice.ts';
-import { watchedFetch, type FetchListener } from './watched-fetch.ts';
+import { engineMeasureEntries, resourceEntries, watchedFetch, type FetchListener } from './watched-network.ts';
 
 /**
  * Hears a request the worker starts (`start`, with the request's body when it is text) and ends (`end`, with the
  * response's body when it is JSON).
  */
 export type NetworkListener = FetchListener;
-export { watchedFetch };
+export type { NetworkMeasure, NetworkResource };
+export { engineMeasureEntries, resourceEntries, watchedFetch };
 
 /** `worker`: a dedicated worker per tab (with the tab lock); `shared`: one shared worker for every tab of the site. */
 export type WorkerKind = 'worker' | 'shared';
