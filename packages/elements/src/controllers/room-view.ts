@@ -331,6 +331,7 @@ export class RoomViewController implements ReactiveController {
       this.composer.render({
         canSend: snapshot.canSend,
         ...(snapshot.cannotSendReason ? { cannotSendReason: cannotSendText(snapshot.cannotSendReason) } : {}),
+        waiting: snapshot.cannotSendReason === 'connecting',
         draftKey,
         items: snapshot.items,
         encrypted: snapshot.encrypted,

@@ -4,6 +4,11 @@ import type { MemberInfo, OutgoingMessage, TimelineItem } from '@omnisocial/core
 export interface ComposerView {
   readonly canSend: boolean;
   readonly cannotSendReason?: string;
+  /**
+   * Writing is held only until the discussion is connected: the reason shows in the empty text box, so the
+   * composer keeps the height it has once writing opens (no layout shift).
+   */
+  readonly waiting?: boolean;
   /** Where the draft is kept (`homeserver + room`); undefined keeps no draft. */
   readonly draftKey?: string;
   /** The timeline, to find the member's last message for Up-to-edit. */

@@ -266,4 +266,19 @@ describe('composer', () => {
     await el.updateComplete;
     await expect(el).to.be.accessible();
   });
+
+  it('while the discussion connects, says so in the text box and keeps the height it has once writing opens', async () => {
+    const el = await mount({ canSend: false, cannotSendReason: 'Connecting to the discussion…', waiting: true });
+    const form = el.shadowRoot?.querySelector('form');
+    const waitingHeight = form?.getBoundingClientRect().height;
+    expect(textbox(el).disabled).to.equal(true);
+    expect(textbox(el).placeholder).to.equal('Connecting to the discussion…');
+    expect(el.shadowRoot?.querySelector('.reason'), 'no line of its own').to.equal(null);
+    await expect(el).to.be.accessible();
+    el.view = { ...el.view, canSend: true, waiting: false };
+    await el.updateComplete;
+    expect(textbox(el).disabled).to.equal(false);
+    expect(textbox(el).placeholder).to.equal('Write a message…');
+    expect(form?.getBoundingClientRect().height, 'the composer keeps its height').to.equal(waitingHeight);
+  });
 });

@@ -196,6 +196,8 @@ export class ComposerController implements ReactiveController {
   render(view: ComposerView): TemplateResult {
     this.#view = view;
     const disabled = !view.canSend;
+    const reasonLine = disabled && view.waiting !== true;
+    const placeholder = reasonLine ? msg('You cannot send messages here') : (disabled && view.cannotSendReason) || msg('Write a message…');
     // Once sending was refused for its size, the alert gives the figures: the counter would only repeat them.
     const size = this.#size.shown(this.#error !== undefined);
     const listOpen = this.#suggestions.open;
@@ -219,7 +221,7 @@ export class ComposerController implements ReactiveController {
               </div>`
             : nothing
         }
-        ${disabled ? html`<p class="reason" id="composer-reason">${view.cannotSendReason ?? msg('You cannot send messages here.')}</p>` : nothing}
+        ${reasonLine ? html`<p class="reason" id="composer-reason">${view.cannotSendReason ?? msg('You cannot send messages here.')}</p>` : nothing}
         ${this.#suggestions.render()} ${this.#emoji.render()} ${disabled ? nothing : this.#attachments.renderTray()}
         ${disabled ? nothing : this.#attachments.renderDropTarget()}
         <div class="row">
@@ -227,11 +229,11 @@ export class ComposerController implements ReactiveController {
             class="composer-input"
             part="textbox"
             aria-label=${msg('Message', { id: 'composer-message-label' })}
-            aria-describedby=${disabled ? 'composer-reason' : size ? 'composer-counter' : nothing}
+            aria-describedby=${reasonLine ? 'composer-reason' : size ? 'composer-counter' : nothing}
             aria-autocomplete="list"
             aria-controls=${listOpen ? 'composer-mentions' : nothing}
             aria-activedescendant=${listOpen ? `composer-mention-${this.#suggestions.activeIndex}` : nothing}
-            placeholder=${disabled ? msg('You cannot send messages here') : msg('Write a message…')}
+            placeholder=${placeholder}
             rows="1"
             ?disabled=${disabled}
             @keydown=${this.#onKeydownHandler}
