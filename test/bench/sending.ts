@@ -276,6 +276,8 @@ interface HistoryFigures {
   drifts: Array<{ key: string; before: number; after: number }>;
   lostAnchors: number;
   maxNodes: number;
+  /** At the most nodes: how many tiles the log held, and its elements by tag (most first). */
+  atMaxNodes: { tiles: number; tags: Record<string, number> };
   nodesAfterLoad: number;
   nodesAtEnd: number;
   heapAfterLoad: number;
@@ -301,6 +303,19 @@ function scrollInPage(page: Page, paginations: number): Promise<HistoryFigures> 
         return (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? Number.NaN;
       };
       const nodes = (): number => p.all(log, '*').length;
+      let atMaxNodes = { tiles: 0, tags: {} as Record<string, number> };
+      const noteNodes = (): void => {
+        const all = p.all(log, '*');
+        if (all.length <= maxNodes) return;
+        maxNodes = all.length;
+        const counts = new Map<string, number>();
+        for (const node of all) {
+          const tag = `${node.localName}${node.classList.length ? `.${[...node.classList].join('.')}` : ''}`;
+          counts.set(tag, (counts.get(tag) ?? 0) + 1);
+        }
+        const tags = Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]).slice(0, 12));
+        atMaxNodes = { tiles: tiles().length, tags };
+      };
       const busy = (): boolean => log.getAttribute('aria-busy') === 'true';
       const tiles = (): HTMLElement[] => [...log.querySelectorAll<HTMLElement>('[data-key]')];
       /** The first tile whose bottom is below the log's top edge. */
@@ -336,7 +351,8 @@ function scrollInPage(page: Page, paginations: number): Promise<HistoryFigures> 
       frames.length = 0;
       const heapAfterLoad = heap();
       const nodesAfterLoad = nodes();
-      let maxNodes = nodesAfterLoad;
+      let maxNodes = 0;
+      noteNodes();
       const drifts: Array<{ key: string; before: number; after: number }> = [];
       let lostAnchors = 0;
       let paginated = 0;
@@ -349,13 +365,13 @@ function scrollInPage(page: Page, paginations: number): Promise<HistoryFigures> 
         const now = await frame();
         frames.push(now - last);
         last = now;
-        maxNodes = Math.max(maxNodes, nodes());
+        noteNodes();
         still = log.scrollTop === scrollBefore && !busy() ? still + 1 : 0;
         if (!busy()) continue;
         // The scroll asked for older messages; nothing has arrived yet (the request left in this frame).
         const anchor = topVisible();
         await settle();
-        maxNodes = Math.max(maxNodes, nodes());
+        noteNodes();
         paginated += 1;
         if (!anchor) continue;
         const after = offsetOf(anchor.key);
@@ -369,6 +385,7 @@ function scrollInPage(page: Page, paginations: number): Promise<HistoryFigures> 
         drifts,
         lostAnchors,
         maxNodes,
+        atMaxNodes,
         nodesAfterLoad,
         nodesAtEnd: nodes(),
         heapAfterLoad,
@@ -667,6 +684,7 @@ export async function runSendingBench(shared?: Homeserver, seeding?: Promise<See
         oldestShown: history.oldestShown,
         timelineNodesAfterLoad: history.nodesAfterLoad,
         maxTimelineNodes: history.maxNodes,
+        atMaxTimelineNodes: history.atMaxNodes,
         timelineNodesAtEnd: history.nodesAtEnd,
         nodesTarget: NODE_TARGET,
         nodesOk: history.maxNodes <= NODE_TARGET,
