@@ -7,11 +7,10 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureDendrite, DENDRITE_VERSION } from './dendrite-build.ts';
 import { dendriteConfig, dendriteRegistration, type StartDendriteOptions } from './dendrite-config.ts';
-import { runServer } from './homeserver-base.ts';
+import { runServer, serverFilesParent } from './homeserver-base.ts';
 import { matrixFetch } from './peer.ts';
 import { freePort, installCleanupHandlers, launchServer, ServerStartError, type Running } from './synapse-process.ts';
 import type { Homeserver } from './synapse.ts';
@@ -68,7 +67,7 @@ async function startOnce(dendrite: string, generateKeys: string, options: StartD
   const serverName = options.serverName ?? 'localhost';
   const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
-  const configDir = await mkdtemp(path.join(tmpdir(), 'omni-dendrite-'));
+  const configDir = await mkdtemp(path.join(serverFilesParent(), 'omni-dendrite-'));
   const logFile = path.join(configDir, 'dendrite.log');
   const configFile = path.join(configDir, 'dendrite.yaml');
   const sharedSecret = randomBytes(32).toString('hex');

@@ -3,7 +3,9 @@
  * (stop, crash, restart on the same database), and accounts through shared-secret registration, which
  * Synapse and Dendrite both implement (`/_synapse/admin/v1/register`).
  */
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { Peer } from './peer.ts';
 import { registerUser, type RegisterUserOptions } from './synapse-admin.ts';
 import { signal, terminate, type Running } from './synapse-process.ts';
@@ -28,6 +30,15 @@ export interface RunningServer {
 }
 
 /** A homeserver the harness started (Synapse, or Dendrite through `startHomeserver`). */
+/**
+ * Where a homeserver started here keeps its files: in memory (`/dev/shm`) where the system has it. SQLite fsyncs
+ * every commit, 5 ms each on this project's machines' disks and 0.01 ms in memory: sending 50 messages took Synapse
+ * 3.4-4.2 s on disk and 1.4-1.5 s in memory.
+ */
+export function serverFilesParent(): string {
+  return existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+}
+
 export interface Homeserver extends Omit<RunningServer, 'adminToken'> {
   /** A one-time `m.login.token` for `userId`, minted as a site backend would: admin puppet login, then get_token. */
   mintLoginToken(userId: string): Promise<string>;

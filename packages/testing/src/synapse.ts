@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runServer, type Homeserver } from './homeserver-base.ts';
+import { runServer, serverFilesParent, type Homeserver } from './homeserver-base.ts';
 import { createRegistrationToken, mintLoginToken } from './synapse-admin.ts';
 import {
   homeserverConfig,
@@ -47,9 +46,7 @@ async function startOnce(python: string, options: StartSynapseOptions): Promise<
   const serverName = options.serverName ?? 'localhost';
   const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
-  // SQLite fsyncs every commit; a benchmark's database in memory spares it the disk's latency.
-  const parent = options.bench && existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
-  const configDir = await mkdtemp(path.join(parent, 'omni-synapse-'));
+  const configDir = await mkdtemp(path.join(serverFilesParent(), 'omni-synapse-'));
   const logFile = path.join(configDir, 'homeserver.log');
   const configFile = path.join(configDir, 'homeserver.yaml');
   const sharedSecret = randomBytes(32).toString('hex');
