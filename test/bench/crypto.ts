@@ -12,17 +12,19 @@
  *      encrypted by nio, then scrolled to the top until the oldest one shows decrypted: time to the latest,
  *      time to the oldest, and messages decrypted and shown per second.
  *
- * Prints figures and writes bench-results/crypto.json; not a test.
+ * The page is the production build (as a site ships it: the engine in a few chunks, Lit's production build), served
+ * statically. Prints figures and writes bench-results/crypto.json; not a test.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { startSynapse, type Homeserver } from '@omnisocial/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, servePages } from '../support/chromium.ts';
+import { launchChromium } from '../support/chromium.ts';
 import { NioPeer } from '../support/nio.ts';
 import type { OmniBench } from './page.ts';
 import { bounded } from './bounded.ts';
+import { buildBenchPages, serveStatic } from './static.ts';
 import { median } from './stats.ts';
 import { check, info, num, obj, type Figure, type Json } from './figures.ts';
 import { traced } from './echo-trace.ts';
@@ -86,9 +88,9 @@ interface WasmFigures {
 }
 
 /**
- * A browser profile whose pages keep every resource timing entry: the dev server serves core and its
- * dependencies as hundreds of modules, past the default buffer of 250 entries, after which the wasm's and
- * the homeserver's entries were dropped and the figures that read them waited for nothing.
+ * A browser profile whose pages keep every resource timing entry: a long read of the history makes hundreds of
+ * requests, past the default buffer of 250 entries, after which the wasm's and the homeserver's entries were
+ * dropped and the figures that read them waited for nothing.
  */
 async function benchContext(browser: Browser): Promise<BrowserContext> {
   const context = await browser.newContext();
@@ -212,7 +214,7 @@ const hasWasm = (page: Page): Promise<unknown> =>
  * with how many events), summed over the pages.
  */
 interface HistoryRead {
-  /** From the element's creation to its first homeserver request: the engine's modules loading, unbundled from the Vite dev server here. */
+  /** From the element's creation to its first homeserver request: the engine's chunks loading. */
   firstRequestMs: number;
   latestMs: number;
   oldestMs: number;
@@ -387,7 +389,7 @@ function stalledState(page: Page): Promise<string> {
 /** Runs the scenario against `shared` (left running) or a Synapse of its own. */
 export async function runCryptoBench(shared?: Homeserver): Promise<void> {
   const started = Date.now();
-  let pages: Awaited<ReturnType<typeof servePages>> | undefined;
+  let pages: Awaited<ReturnType<typeof serveStatic>> | undefined;
   let browser: Browser | undefined;
   let own: Homeserver | undefined;
   const nio = new NioPeer();
@@ -417,8 +419,10 @@ export async function runCryptoBench(shared?: Homeserver): Promise<void> {
     await nio.call('join', { room: historyRoom });
     await nio.call('join', { room: dmRoom });
 
-    pages = await servePages();
-    const url = pages.url('/test/bench/index.html');
+    const outDir = `${root}.cache/bench/crypto`;
+    await buildBenchPages(outDir, ['test/bench/index.html']);
+    pages = await serveStatic(outDir);
+    const url = `${pages.origin}/test/bench/index.html`;
     const chromium = await launchChromium();
     browser = chromium;
 
@@ -596,7 +600,7 @@ export async function runCryptoBench(shared?: Homeserver): Promise<void> {
     };
     const lines = [
       '',
-      `End-to-end encryption — Synapse ${homeserver.serverName}, Chromium (Vite dev server: uncompressed)`,
+      `End-to-end encryption — Synapse ${homeserver.serverName}, Chromium (production build, served uncompressed)`,
       `  wasm fetched, page with only a public room:  ${String(publicOnly.count)} files, ${String(publicOnly.decodedBytes)} bytes (target 0)`,
       `  wasm fetched, page opening an encrypted room: ${String(withEncrypted.count)} file(s), ${kb(withEncrypted.decodedBytes)} decoded, ${kb(withEncrypted.transferBytes)} transferred`,
       ...(wasmFile ? [`  the wasm file gzipped (what a compressing server sends): ${kb(results.wasm.fileGzipBytes)}`] : []),
@@ -606,7 +610,7 @@ export async function runCryptoBench(shared?: Homeserver): Promise<void> {
       `  the same at 4× CPU: room ${String(results.roomCold4x.medianMs)} ms [${results.roomCold4x.runsMs.join(', ')}], DM ${String(results.dmCold4x.medianMs)} ms [${results.dmCold4x.runsMs.join(', ')}]`,
       `    stages at 4×: ${stagesLine(results.roomCold4x.stages)}`,
       `  ${String(DECRYPT_MESSAGES)} encrypted messages (nio sent them in ${String(decrypt.sendS)} s), ${String(decrypt.runs)} reads (${String(decrypt.timedOut)} more timed out), median [min–max]:`,
-      `    open → first homeserver request (the engine's modules, unbundled from the dev server) ${spreadText(decrypt.firstRequest, 'ms')}`,
+      `    open → first homeserver request (the engine's chunks loading) ${spreadText(decrypt.firstRequest, 'ms')}`,
       `    open → latest shown ${spreadText(decrypt.latest, 'ms')}, → oldest shown (scrolled back) ${spreadText(decrypt.oldest, 'ms')} (target ≤ ${String(OLDEST_TARGET_MS)} ms)`,
       `    pagination: ${spreadText(decrypt.requests, '/messages requests')}, ${spreadText(decrypt.requestMs, 'ms')} request to response`,
       `    decryption: ${spreadText(decrypt.decryptedEvents, 'events')} in ${spreadText(decrypt.decryptMs, 'ms')} → ${spreadText(decrypt.decryptPerSecond, 'events/s')}`,
