@@ -5,7 +5,8 @@
  * with them) and the password typed at sign-in is gone from memory and never reached storage.
  * Recovery set up afterwards keeps that identity; a reset followed by a new set-up completes. A
  * second browser of the same member finds the identity and leaves it alone. A member signed in with
- * a one-time login token (no password) gets an identity too.
+ * a one-time login token (no password) gets an identity too. Signing out right after the identity is
+ * made, or after the security status is read, ends with the crypto store deleted.
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { homeserver, mintLoginToken, peer, registerUser, type TestUser } from '@omnisocial/testing/browser';
@@ -123,6 +124,11 @@ function webStorageText(): string {
       return `${key}\n${storage.getItem(key) ?? ''}`;
     }).join('\n');
   return `${read(localStorage)}\n${read(sessionStorage)}`;
+}
+
+/** The member's crypto store databases (js-sdk's `::matrix-sdk-crypto` and `::matrix-sdk-crypto-meta`) still on the page. */
+async function cryptoStores(user: TestUser): Promise<string[]> {
+  return (await indexedDB.databases()).flatMap((d) => (d.name?.startsWith(`omni-crypto:${user.userId}:`) ? [d.name] : []));
 }
 
 async function openEncrypted(session: SessionHandle, roomId: string): Promise<RoomHandle> {
@@ -265,12 +271,22 @@ describe('cross-signing set up at first sign-in (real Synapse)', function () {
     } finally {
       room.release();
     }
-    // Signing out right after the bootstrap ends and deletes the crypto store.
+    // Signing out right after the bootstrap ends once the crypto store is deleted.
     await signOut();
-    await waitUntil(
-      async () => !(await indexedDB.databases()).some((d) => d.name?.startsWith(`omni-crypto:${bob.userId}:`)),
-      'the crypto store survived sign-out',
-      { timeout: 30_000 },
-    );
+    expect(await cryptoStores(bob), 'the crypto store survived sign-out').to.deep.equal([]);
+  });
+
+  it('the security status read just before signing out leaves nothing holding the crypto store: it is gone when sign-out ends', async () => {
+    const carol = await registerUser({ displayName: 'Carol' });
+    const { roomId } = await peer(carol).createRoom({ name: 'Carol’s', preset: 'private_chat', encrypted: true });
+    await signIn({ homeserver: baseUrl, loginToken: await mintLoginToken(carol.userId) });
+    const session = engine(baseUrl);
+    const room = await openEncrypted(session, roomId);
+    room.release();
+    // Each read asks whether cross-signing is ready, which reads the member's own identity from the crypto store.
+    for (let i = 0; i < 3; i++) expect((await session.security.status()).crossSigning).to.equal(true);
+    expect(await cryptoStores(carol), 'the crypto store while signed in').to.have.length.greaterThan(0);
+    await signOut();
+    expect(await cryptoStores(carol), 'the crypto store survived sign-out').to.deep.equal([]);
   });
 });

@@ -112,6 +112,22 @@ function uploadAuth(client: MatrixClient, password: string | undefined) {
   };
 }
 
+/**
+ * What `CryptoApi.isCrossSigningReady` answers: the member's own identity is trusted and its private keys are on
+ * this device or in secret storage. js-sdk's own version never frees the Rust `OwnUserIdentity` it reads, and that
+ * object holds the crypto store: its IndexedDB connection then outlives `stopClient()` (which closes the
+ * `OlmMachine`) until the garbage collector finalizes the object, and sign-out cannot delete the store meanwhile.
+ * The two calls used here free what they read.
+ */
+async function crossSigningReady(crypto: CryptoApi, userId: string): Promise<boolean> {
+  const [identity, { privateKeysInSecretStorage, privateKeysCachedLocally: cached }] = await Promise.all([
+    crypto.getUserVerificationStatus(userId),
+    crypto.getCrossSigningStatus(),
+  ]);
+  const keysOnDevice = cached.masterKey && cached.selfSigningKey && cached.userSigningKey;
+  return identity.isCrossSigningVerified() && (keysOnDevice || privateKeysInSecretStorage);
+}
+
 /** The security state of the session: plain data, for the security panel. */
 export class Recovery {
   readonly #client: MatrixClient;
@@ -131,7 +147,7 @@ export class Recovery {
     const userId = this.#client.getSafeUserId();
     const deviceId = this.#client.getDeviceId() ?? '';
     const [crossSigning, recoveryKeyStored, backupVersion, device] = await Promise.all([
-      crypto.isCrossSigningReady(),
+      crossSigningReady(crypto, userId),
       crypto.isSecretStorageReady(),
       crypto.getActiveSessionBackupVersion(),
       crypto.getDeviceVerificationStatus(userId, deviceId),

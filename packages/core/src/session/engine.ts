@@ -379,9 +379,10 @@ export class EngineSession implements SessionHandle, RoomSession {
       // The crypto store has a per-device prefix, which js-sdk must be told to delete it.
       const { cryptoStorePrefix } = await import('../crypto/crypto.ts');
       const cleared = this.client.clearStores({ cryptoDatabasePrefix: cryptoStorePrefix(this.info.userId, this.info.deviceId) });
-      // A crypto request still running when the client stopped keeps the store's connection open, and
-      // IndexedDB holds the deletion until it closes (at the latest when the page goes). The deletion
-      // stays queued; signing out must not wait for it forever.
+      // The store's connection closes when the last Rust object holding the store is freed; one that js-sdk
+      // read and never freed keeps it open until the garbage collector finalizes it (recovery.ts does without
+      // one such call; docs/encryption.md lists the others), and IndexedDB holds the deletion until then (at the
+      // latest until the page goes). The deletion stays queued; signing out must not wait for it forever.
       const done = await Promise.race([cleared.then(() => true), delay(15_000).then(() => false)]);
       if (!done) console.warn('[omni] the crypto store is still in use; it will be deleted once it is closed');
     }
