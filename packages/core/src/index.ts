@@ -34,6 +34,7 @@ export type {
   ModerationProgress,
   RoomMember,
   RoomPermissions,
+  SendOptions,
   GuestSignIn,
   IdentityProvider,
   LoginFlows,

@@ -326,6 +326,17 @@ export interface MediaRequest {
   readonly thumbnailOnly?: boolean;
 }
 
+/** How a message is sent: as a reply to `replyTo`, under the transaction id `txnId`. */
+export interface SendOptions {
+  /** The event id of the message this one replies to (quoted above it). */
+  readonly replyTo?: string;
+  /**
+   * The transaction id to send it under, which is also its local echo's key (made when absent). A message whose
+   * id is already queued is not queued again, and the homeserver stores one event per id.
+   */
+  readonly txnId?: string;
+}
+
 /** What elements hold of a room: snapshots out, commands in. */
 export interface RoomHandle {
   readonly snapshot: RoomSnapshot;
@@ -334,7 +345,7 @@ export interface RoomHandle {
    * Sends text as typed, or a message composed by `composeDraft()` (Markdown, commands, mentions) or
    * `markdownMessage()`, optionally as a reply. Resolves once queued locally; rejects with code `too-large` when it cannot fit in an event.
    */
-  send(message: string | OutgoingMessage, options?: { replyTo?: string }): Promise<void>;
+  send(message: string | OutgoingMessage, options?: SendOptions): Promise<void>;
   /**
    * Checks a file before it is offered for sending; rejects with an `OmniError` whose message names the
    * file: `too-large` (over the homeserver's `m.upload.size`) or `bad-file` (empty, unreadable).
@@ -418,7 +429,7 @@ export interface ThreadHandle {
    * message); `replyTo` quotes a message of the thread, otherwise the reply's `m.in_reply_to` is the
    * fallback (`is_falling_back`) for clients without threads.
    */
-  send(message: string | OutgoingMessage, options?: { replyTo?: string }): Promise<void>;
+  send(message: string | OutgoingMessage, options?: SendOptions): Promise<void>;
   /** Loads older replies; resolves to whether more remain. */
   paginateBackwards(limit?: number): Promise<boolean>;
   /** The member read the thread up to this reply: its unread count drops and a threaded receipt is sent. */

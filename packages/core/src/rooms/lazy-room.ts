@@ -23,6 +23,7 @@ import {
   type ModerationProgress,
   type OmniErrorInfo,
   type OutgoingMessage,
+  type SendOptions,
   type RoomHandle,
   type RoomSnapshot,
   type ThreadHandle,
@@ -252,7 +253,7 @@ export abstract class LazyRoom extends SharedModel implements HeldModel {
     return Promise.resolve();
   }
 
-  send(message: string | OutgoingMessage, options: { replyTo?: string } = {}): Promise<void> {
+  send(message: string | OutgoingMessage, options: SendOptions = {}): Promise<void> {
     if (this.#inner && this.snapshot.status === 'ready') return this.#inner.send(message, options);
     const refusal = this.refuseSend(this.snapshot);
     if (refusal !== undefined) return Promise.reject(new Error(refusal));
@@ -260,7 +261,7 @@ export abstract class LazyRoom extends SharedModel implements HeldModel {
     const content = messageContent(outgoing, options);
     const tooLarge = sizeRefusal(content, this.snapshot.encrypted);
     if (tooLarge) return Promise.reject(tooLarge);
-    const txnId = newTxnId();
+    const txnId = options.txnId ?? newTxnId();
     this.#keep({ txnId, content }, echoOf(outgoing, txnId, this.#ownSender()), options.replyTo);
     return Promise.resolve();
   }

@@ -4,13 +4,13 @@
  * outbox's items before a command returns.
  */
 import { EventType, RelationType, type Room } from 'matrix-js-sdk';
-import { echoOf, editContent, messageContent, plainMessage, sizeRefusal } from '../format/content.ts';
+import { editContent, messageContent, messageEcho, plainMessage, sizeRefusal } from '../format/content.ts';
 import { attachmentContent, attachmentEcho } from '../media/attachment-content.ts';
 import { checkFile, maxUploadBytes, UploadError, type NamedBlob } from '../media/upload.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import { dropSdkEcho } from '../outbox/sdk-transport.ts';
 import type { MemberInfo, MessageItem } from '../timeline/timeline-types.ts';
-import { OmniError, type OutgoingMessage } from '../types.ts';
+import { OmniError, type OutgoingMessage, type SendOptions } from '../types.ts';
 import type { RoomSession } from './room-session.ts';
 import { roomPowerLevels } from './moderation-state.ts';
 import { withRoomMention } from './room-mention.ts';
@@ -24,23 +24,20 @@ export interface Sending {
 
 /**
  * Queues the message (plain text, or a message composed by `composeDraft()`) with its local echo,
- * formatted as it will be shown. Refuses, before anything is queued, a message larger than the
- * homeserver accepts.
+ * formatted as it will be shown, under `options.txnId` when given. Refuses, before anything is queued, a
+ * message larger than the homeserver accepts.
  */
-export function sendMessage(
-  { session, room, outbox }: Sending,
-  message: string | OutgoingMessage,
-  options: { replyTo?: string },
-): Promise<void> {
+export function sendMessage({ session, room, outbox }: Sending, message: string | OutgoingMessage, options: SendOptions): Promise<void> {
   const outgoing = typeof message === 'string' ? plainMessage(message) : message;
   const content = withRoomMention(messageContent(outgoing, options), roomPowerLevels(room), session.info.userId);
   const tooLarge = sizeRefusal(content, room.hasEncryptionStateEvent());
   if (tooLarge) return Promise.reject(tooLarge);
   const sender = ownSender(session, room);
-  outbox.enqueue({ op: 'event', type: EventType.RoomMessage, content }, (txnId): MessageItem => ({
-    ...echoOf(outgoing, txnId, sender),
-    ...(options.replyTo ? { replyTo: { eventId: options.replyTo } } : {}),
-  }));
+  outbox.enqueue(
+    { op: 'event', type: EventType.RoomMessage, content },
+    (txnId): MessageItem => messageEcho(outgoing, txnId, sender, { replyTo: options.replyTo }),
+    options.txnId !== undefined ? { txnId: options.txnId } : {},
+  );
   return Promise.resolve();
 }
 
@@ -93,7 +90,7 @@ export function sendAttachment(
       ...attachmentEcho(content, txnId, sender),
       ...(options.replyTo ? { replyTo: { eventId: options.replyTo } } : {}),
     }),
-    file,
+    { file },
   );
   return Promise.resolve();
 }

@@ -16,6 +16,7 @@ import {
   type ModerationCommand,
   type ModerationProgress,
   type OutgoingMessage,
+  type SendOptions,
   type ThreadHandle,
   type Unsubscribe,
 } from '../types.ts';
@@ -307,7 +308,7 @@ export class RoomModel extends SharedModel implements HeldModel {
   }
 
   /** Queues the message; its local echo is in the published snapshot before this returns (room-commands.ts). */
-  send(message: string | OutgoingMessage, options: { replyTo?: string } = {}): Promise<void> {
+  send(message: string | OutgoingMessage, options: SendOptions = {}): Promise<void> {
     return sendMessage(this.#sending(), message, options);
   }
 

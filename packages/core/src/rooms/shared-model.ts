@@ -10,6 +10,7 @@ import {
   type ModerationCommand,
   type ModerationProgress,
   type OutgoingMessage,
+  type SendOptions,
   type RoomHandle,
   type RoomSnapshot,
   type ThreadHandle,
@@ -123,7 +124,7 @@ export class RoomHolder implements RoomHandle {
     return (model[command] as (...a: Parameters<Commands[K]>) => ReturnType<Commands[K]>).apply(model, args);
   }
 
-  send = (message: string | OutgoingMessage, options?: { replyTo?: string }): Promise<void> => this.#call('send', message, options);
+  send = (message: string | OutgoingMessage, options?: SendOptions): Promise<void> => this.#call('send', message, options);
   checkAttachment = (file: Blob & { readonly name: string }): Promise<void> => this.#call('checkAttachment', file);
   sendAttachment = (file: Blob & { readonly name: string }, options?: { caption?: string; replyTo?: string }): Promise<void> =>
     this.#call('sendAttachment', file, options);

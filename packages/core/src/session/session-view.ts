@@ -16,6 +16,7 @@ import type {
   OmniErrorInfo,
   RoomHandle,
   RoomSnapshot,
+  SendOptions,
   SessionHandle,
   ThreadHandle,
   Unsubscribe,
@@ -144,7 +145,7 @@ export class SessionView {
     if (this.#state.kind === 'error' && this.#state.error.code === 'unreachable') this.reconnect();
   }
 
-  send(message: string | OutgoingMessage, options?: { replyTo?: string }): Promise<void> {
+  send(message: string | OutgoingMessage, options?: SendOptions): Promise<void> {
     return this.#withRoom((room) => room.send(message, options));
   }
 
