@@ -51,8 +51,10 @@ describe("the page's local echoes of a worker engine", () => {
     const stop = echoes.watch('room', () => heard.push(keys(echoes.of('room'))));
     const first = deferred();
     const second = deferred();
-    echoes.add('room', message('txn.1', { status: 'sending' }), first.promise);
-    echoes.add('room', message('txn.2', { status: 'queued' }), second.promise);
+    const dropFirst = echoes.add('room', message('txn.1', { status: 'sending' }));
+    const dropSecond = echoes.add('room', message('txn.2', { status: 'queued' }));
+    first.promise.then(dropFirst, dropFirst);
+    second.promise.then(dropSecond, dropSecond);
     assert.deepEqual(keys(echoes.of('room')), ['txn.1', 'txn.2']);
     assert.deepEqual(keys(echoes.of('other room')), []);
     second.reject(new Error('too large'));
@@ -64,8 +66,11 @@ describe("the page's local echoes of a worker engine", () => {
     await Promise.resolve();
     assert.deepEqual(keys(echoes.of('room')), []);
     assert.deepEqual(heard, [['txn.1'], ['txn.1', 'txn.2'], ['txn.1'], []]);
+    // Dropped twice: the second does nothing.
+    dropFirst();
+    assert.equal(heard.length, 4);
     stop();
-    echoes.add('room', message('txn.3'), new Promise(() => undefined));
+    echoes.add('room', message('txn.3'));
     assert.equal(heard.length, 4);
   });
 

@@ -103,13 +103,12 @@ export class PageEchoes {
     };
   }
 
-  /** Shows `echo` in `scope` until `settled` settles (the worker answered the send, either way). */
-  add(scope: string, echo: MessageItem, settled: Promise<unknown>): void {
+  /** Shows `echo` in `scope`; the function returned drops it (once the worker has answered the send, either way). */
+  add(scope: string, echo: MessageItem): () => void {
     const echoes = this.#echoes.get(scope) ?? [];
     this.#echoes.set(scope, [...echoes, echo]);
     this.#changed(scope);
-    const drop = (): void => this.#remove(scope, echo.key);
-    settled.then(drop, drop);
+    return () => this.#remove(scope, echo.key);
   }
 
   #remove(scope: string, key: string): void {

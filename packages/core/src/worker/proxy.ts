@@ -504,13 +504,13 @@ class ProxyRoom implements RoomHandle, Reopenable {
   send(message: Parameters<RoomHandle['send']>[0], options: SendOptions = {}): Promise<void> {
     if (this.#released) return Promise.reject(new OmniError('unknown', 'This room was closed.'));
     const txnId = options.txnId ?? newTxnId();
-    const sent = this.#call<undefined>('send', message, { ...options, txnId });
     const shown = this.#snapshot;
-    if (shown.canSend) {
-      const context = { items: shown.items, userId: this.#session.info.userId, members: shown.members, encrypted: shown.encrypted };
-      const echo = pageEcho(message, txnId, options, context);
-      if (echo) this.#link.echoes.add(this.#scope, echo, sent);
-    }
+    const context = { items: shown.items, userId: this.#session.info.userId, members: shown.members, encrypted: shown.encrypted };
+    const echo = shown.canSend ? pageEcho(message, txnId, options, context) : undefined;
+    // Drawn first: the elements render it in a microtask queued before the one that posts the command.
+    const drop = echo ? this.#link.echoes.add(this.#scope, echo) : undefined;
+    const sent = this.#call<undefined>('send', message, { ...options, txnId });
+    if (drop) sent.then(drop, drop);
     return sent;
   }
   checkAttachment(file: Blob & { readonly name: string }): Promise<void> {
@@ -657,13 +657,12 @@ class ProxyThread implements ThreadHandle, Reopenable {
   send(message: Parameters<ThreadHandle['send']>[0], options: SendOptions = {}): Promise<void> {
     if (this.#released) return Promise.resolve();
     const txnId = options.txnId ?? newTxnId();
-    const sent = this.#link.call(this.#target, 'send', [message, { ...options, txnId }]) as Promise<void>;
     const shown = this.#snapshot;
-    if (shown.status === 'ready' && !shown.readOnly) {
-      const context = { items: shown.items, userId: this.#room.userId, encrypted: this.#room.encrypted(), threadRoot: shown.rootId };
-      const echo = pageEcho(message, txnId, options, context);
-      if (echo) this.#link.echoes.add(this.#scope, echo, sent);
-    }
+    const context = { items: shown.items, userId: this.#room.userId, encrypted: this.#room.encrypted(), threadRoot: shown.rootId };
+    const echo = shown.status === 'ready' && !shown.readOnly ? pageEcho(message, txnId, options, context) : undefined;
+    const drop = echo ? this.#link.echoes.add(this.#scope, echo) : undefined;
+    const sent = this.#link.call(this.#target, 'send', [message, { ...options, txnId }]) as Promise<void>;
+    if (drop) sent.then(drop, drop);
     return sent;
   }
   paginateBackwards(limit?: number): Promise<boolean> {
