@@ -183,6 +183,17 @@ describe('sending never loses a message (real Synapse behind a fault proxy)', fu
     }
   });
 
+  it('shows a file at once, uploading, then sent once under the same key', async () => {
+    void handle.sendAttachment(new File(['a few bytes'], 'file echo.txt', { type: 'text/plain' }));
+    const [echo] = ownMessages(handle, 'file echo');
+    expect(echo?.status, 'status right after the send').to.equal('sending');
+    expect(echo?.media?.name).to.equal('file echo.txt');
+    expect(echo?.upload?.total).to.equal(11);
+    await sentAll('file echo', 1);
+    expect(ownMessages(handle, 'file echo')[0]?.key, 'key kept from local to remote echo').to.equal(echo?.key);
+    expect(await onServer('file echo')).to.deep.equal(['file echo.txt']);
+  });
+
   it('queues messages typed while the server is unreachable and sends them in order, once, when it is back', async () => {
     await setProxy(proxyUrl, { offline: true });
     await handle.send('offline 1');

@@ -28,6 +28,7 @@ export { previewableLink } from './format/preview-link.ts';
 export type {
   AccessTokenSignIn,
   ActionsOnMember,
+  AttachmentOptions,
   MemberRole,
   MemberStanding,
   ModerationCommand,

@@ -337,6 +337,12 @@ export interface SendOptions {
   readonly txnId?: string;
 }
 
+/** How a file is sent: with a caption, as a reply, under a transaction id (see `SendOptions`). */
+export interface AttachmentOptions extends SendOptions {
+  /** Shown under the file (the spec's media captions); the file's name when absent. */
+  readonly caption?: string;
+}
+
 /** What elements hold of a room: snapshots out, commands in. */
 export interface RoomHandle {
   readonly snapshot: RoomSnapshot;
@@ -356,7 +362,7 @@ export interface RoomHandle {
    * it is uploaded when its turn comes, encrypted where the room is, with progress in its local echo
    * (`MessageItem.upload`). Rejects with `bad-file` for an empty file, before anything is queued.
    */
-  sendAttachment(file: Blob & { readonly name: string }, options?: { caption?: string; replyTo?: string }): Promise<void>;
+  sendAttachment(file: Blob & { readonly name: string }, options?: AttachmentOptions): Promise<void>;
   /** Replaces the text of one of the member's messages (`m.replace`); rejects like `send` when too large. */
   edit(eventId: string, message: string | OutgoingMessage): Promise<void>;
   /** Deletes a message (redaction), the member's own or, for a moderator, anyone's; `reason` is shown to members. */

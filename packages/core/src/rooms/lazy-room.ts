@@ -22,6 +22,7 @@ import {
   type ModerationCommand,
   type ModerationProgress,
   type OmniErrorInfo,
+  type AttachmentOptions,
   type OutgoingMessage,
   type SendOptions,
   type RoomHandle,
@@ -239,7 +240,7 @@ export abstract class LazyRoom extends SharedModel implements HeldModel {
    * A file sent before the room exists is kept like a text message (its file with it) and starts the
    * room the same way; the room's outbox uploads it once the room exists.
    */
-  sendAttachment(file: Blob & { readonly name: string }, options: { caption?: string; replyTo?: string } = {}): Promise<void> {
+  sendAttachment(file: Blob & { readonly name: string }, options: AttachmentOptions = {}): Promise<void> {
     if (this.#inner && this.snapshot.status === 'ready') return this.#inner.sendAttachment(file, options);
     const refusal = this.refuseSend(this.snapshot);
     if (refusal !== undefined) return Promise.reject(new Error(refusal));
@@ -248,7 +249,7 @@ export abstract class LazyRoom extends SharedModel implements HeldModel {
       ...attachmentContent(file, options.caption),
       ...(options.replyTo ? { 'm.relates_to': { 'm.in_reply_to': { event_id: options.replyTo } } } : {}),
     };
-    const txnId = newTxnId();
+    const txnId = options.txnId ?? newTxnId();
     this.#keep({ txnId, content, attachment: { file } }, attachmentEcho(content, txnId, this.#ownSender()), options.replyTo);
     return Promise.resolve();
   }

@@ -15,6 +15,7 @@ import {
   type MediaRequest,
   type ModerationCommand,
   type ModerationProgress,
+  type AttachmentOptions,
   type OutgoingMessage,
   type SendOptions,
   type ThreadHandle,
@@ -317,7 +318,7 @@ export class RoomModel extends SharedModel implements HeldModel {
   }
 
   /** Queues a file behind what is queued; its local echo is published before this returns. */
-  sendAttachment(file: Blob & { readonly name: string }, options: { caption?: string; replyTo?: string } = {}): Promise<void> {
+  sendAttachment(file: Blob & { readonly name: string }, options: AttachmentOptions = {}): Promise<void> {
     return sendAttachment(this.#sending(), file, options);
   }
 

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PageEchoes, newMessageStatus, ownSender, pageEcho, withEchoes } from './page-echoes.ts';
+import { PageEchoes, newMessageStatus, ownSender, pageEcho, pageFileEcho, withEchoes } from './page-echoes.ts';
+import { fileEcho } from '../media/attachment-content.ts';
 import { messageEcho } from '../format/content.ts';
 import type { MessageItem, TimelineItem } from '../timeline/timeline-types.ts';
 
@@ -90,6 +91,21 @@ describe("the page's local echoes of a worker engine", () => {
     assert.equal(threaded.status, 'queued');
     assert.equal(newMessageStatus([message('txn.f', { status: 'failed' })]), 'queued');
     assert.equal(newMessageStatus([message('txn.f', { status: 'failed', retryable: false })]), 'sending');
+  });
+
+  test("a file's echo: the engine's, with its upload at 0 bytes; none for an empty file", () => {
+    const file = Object.assign(new Blob(['12345'], { type: 'image/png' }), { name: 'dot.png' });
+    const echo = pageFileEcho(file, 'txn.f', { caption: 'a dot', replyTo: '$1' }, { items: [message('$1')], userId: alice.userId });
+    assert.deepEqual(echo, {
+      ...fileEcho(file, 'txn.f', alice, { caption: 'a dot', replyTo: '$1' }),
+      timestamp: echo?.timestamp,
+      upload: { sent: 0, total: 5 },
+      status: 'sending',
+    });
+    assert.equal(echo.msgtype, 'image');
+    assert.equal(echo.body, 'a dot');
+    const empty = Object.assign(new Blob([]), { name: 'empty.txt' });
+    assert.equal(pageFileEcho(empty, 'txn.e', {}, { items: [], userId: alice.userId }), undefined);
   });
 
   test('the sender: from their latest message, else the member list, else their user id', () => {

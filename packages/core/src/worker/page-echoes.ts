@@ -11,6 +11,8 @@
  * Light on purpose: the page's side of the worker imports no engine module (no matrix-js-sdk).
  */
 import { messageContent, messageEcho, plainMessage, sizeRefusal } from '../format/content.ts';
+import { fileEcho } from '../media/attachment-content.ts';
+import type { NamedBlob } from '../media/upload.ts';
 import type { MemberInfo, MessageItem, SendStatus, TimelineItem } from '../timeline/timeline-types.ts';
 import type { OutgoingMessage, RoomMember, Unsubscribe } from '../types.ts';
 
@@ -71,6 +73,22 @@ export function pageEcho(
   if (sizeRefusal(messageContent(outgoing, options), context.encrypted)) return undefined;
   const echo = messageEcho(outgoing, txnId, ownSender(context), { replyTo: options.replyTo, threadRoot: context.threadRoot });
   return { ...echo, status: newMessageStatus(context.items) };
+}
+
+/**
+ * The echo the engine will make of `file` sent under `txnId`: its name, type and size, its upload at 0 bytes (the
+ * engine's next snapshot brings the picture of an image, which it draws in the worker); undefined for an empty file,
+ * which the engine refuses.
+ */
+export function pageFileEcho(
+  file: NamedBlob,
+  txnId: string,
+  options: { readonly caption?: string | undefined; readonly replyTo?: string | undefined },
+  context: Pick<EchoContext, 'items' | 'userId' | 'members'>,
+): MessageItem | undefined {
+  if (file.size === 0) return undefined;
+  const echo = fileEcho(file, txnId, ownSender(context), options);
+  return { ...echo, upload: { sent: 0, total: file.size }, status: newMessageStatus(context.items) };
 }
 
 /** `items` with the echoes it does not hold yet after them, in the order they were sent; `items` itself when none. */

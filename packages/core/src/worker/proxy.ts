@@ -17,6 +17,7 @@ import {
   type RoomHandle,
   type RoomSnapshot,
   type SecurityHandle,
+  type AttachmentOptions,
   type SendOptions,
   type SessionHandle,
   type SessionInfo,
@@ -45,7 +46,7 @@ import { SnapshotDecoder, fromWireError } from './wire.ts';
 import { encryptedHintsKey } from '../crypto/encrypted-rooms.ts';
 import { requestedEngine, type EngineStarter } from './choice.ts';
 import { engineMeasureEntries, resourceEntries, watchedFetch, type FetchListener } from './watched-network.ts';
-import { PageEchoes, pageEcho, withEchoes } from './page-echoes.ts';
+import { PageEchoes, pageEcho, pageFileEcho, withEchoes } from './page-echoes.ts';
 import { newTxnId } from '../outbox/txn-id.ts';
 
 /**
@@ -516,8 +517,17 @@ class ProxyRoom implements RoomHandle, Reopenable {
   checkAttachment(file: Blob & { readonly name: string }): Promise<void> {
     return this.#call('checkAttachment', file);
   }
-  sendAttachment(...args: Parameters<RoomHandle['sendAttachment']>): Promise<void> {
-    return this.#call('sendAttachment', ...args);
+  /** Draws the file's local echo on the page at once and has the worker send it under the same id, as `send` does. */
+  sendAttachment(file: Parameters<RoomHandle['sendAttachment']>[0], options: AttachmentOptions = {}): Promise<void> {
+    if (this.#released) return Promise.reject(new OmniError('unknown', 'This room was closed.'));
+    const txnId = options.txnId ?? newTxnId();
+    const shown = this.#snapshot;
+    const context = { items: shown.items, userId: this.#session.info.userId, members: shown.members };
+    const echo = shown.canSend ? pageFileEcho(file, txnId, options, context) : undefined;
+    const drop = echo ? this.#link.echoes.add(this.#scope, echo) : undefined;
+    const sent = this.#call<undefined>('sendAttachment', file, { ...options, txnId });
+    if (drop) sent.then(drop, drop);
+    return sent;
   }
   edit(eventId: string, message: Parameters<RoomHandle['edit']>[1]): Promise<void> {
     return this.#call('edit', eventId, message);
