@@ -274,6 +274,8 @@ export abstract class LazyRoom extends SharedModel implements HeldModel {
 
   /** Keeps a message until its room exists, and starts creating the room when nothing is under way. */
   #keep(message: Pick<PendingMessage, 'txnId' | 'content' | 'attachment'>, echo: MessageItem, replyTo: string | undefined): void {
+    // Sent again under an id already kept (the caller gave the id): kept once.
+    if (this.#kept.has(message.txnId)) return;
     const pending: PendingMessage = {
       ...message,
       createdAt: echo.timestamp,
