@@ -43,6 +43,8 @@ const PAGINATIONS = Number(process.env['OMNI_BENCH_PAGINATIONS'] ?? 30);
 const SEED_PEERS = Number(process.env['OMNI_BENCH_SEED_PEERS'] ?? 1);
 /** `/send` requests in flight per seeding member. */
 const SEED_IN_FLIGHT = Number(process.env['OMNI_BENCH_SEED_IN_FLIGHT'] ?? 16);
+/** `OMNI_ENGINE=worker|shared|auto`: the pages ask for the engine there (`<meta name="omni-chat-engine">`), as the browser tests do. */
+const ENGINE = /^(?:main|worker|shared|auto)$/.test(process.env['OMNI_ENGINE'] ?? '') ? process.env['OMNI_ENGINE'] : undefined;
 const FRAME_MS = 1000 / 60;
 /** A frame interval longer than this skipped at least one vsync. */
 const DROPPED_FRAME_MS = FRAME_MS * 1.5;
@@ -75,6 +77,15 @@ export async function openRoom(
   await page.goto(url);
   await page.addStyleTag({ content: 'omni-room { display: block; height: 800px; }' });
   await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 60_000 });
+  // Read when the first session starts (worker/choice.ts): before the sign-in.
+  if (ENGINE) {
+    await page.evaluate((engine) => {
+      const meta = document.createElement('meta');
+      meta.name = 'omni-chat-engine';
+      meta.content = engine;
+      document.head.append(meta);
+    }, ENGINE);
+  }
   await bounded(
     page.evaluate(
       ([hs, username, password]) =>
@@ -86,6 +97,8 @@ export async function openRoom(
   await page.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: 60_000 });
   await page.getByRole('log').waitFor({ timeout: 60_000 });
   await installProbe(page);
+  if (ENGINE)
+    process.stdout.write(`omni bench sending: engine ${ENGINE}, the page's dedicated workers: ${String(page.workers().length)}\n`);
   return { page, close: () => context.close() };
 }
 

@@ -144,6 +144,56 @@ describe('sending never loses a message (real Synapse behind a fault proxy)', fu
     expect(await onServer('echo 1')).to.deep.equal(['echo 1']);
   });
 
+  it('shows quick sends and a reply at once, in order, each under the key it keeps once sent, and each once', async () => {
+    const [root] = ownMessages(handle, 'echo 1');
+    const rootId = root?.eventId;
+    if (!rootId) throw new Error('no sent message to reply to');
+    void handle.send('quick 1');
+    void handle.send('quick 2', { replyTo: rootId });
+    void handle.send('quick 3');
+    // Synchronously after the sends, wherever the engine runs.
+    const echoes = ownMessages(handle, 'quick');
+    expect(echoes.map((m) => m.body)).to.deep.equal(['quick 1', 'quick 2', 'quick 3']);
+    expect(echoes.map((m) => m.status)).to.deep.equal(['sending', 'queued', 'queued']);
+    expect(echoes[1]?.replyTo?.eventId, 'the reply quotes its message at once').to.equal(rootId);
+    await sentAll('quick', 3);
+    expect(ownMessages(handle, 'quick').map((m) => m.key)).to.deep.equal(echoes.map((m) => m.key));
+    expect(await onServer('quick')).to.deep.equal(['quick 1', 'quick 2', 'quick 3']);
+  });
+
+  it('shows a thread reply at once in its thread, not in the room, under the key it keeps once sent', async () => {
+    const root = await peer(bob).sendMessage(roomId, 'thread root');
+    await waitUntil(() => handle.snapshot.items.some((i) => i.kind === 'message' && i.eventId === root), 'the root never arrived', {
+      timeout: 20_000,
+    });
+    const thread = handle.openThread(root);
+    try {
+      await waitUntil(() => thread.snapshot.status === 'ready', 'the thread never opened', { timeout: 20_000 });
+      void thread.send('in the thread');
+      const mine = (): MessageItem[] =>
+        thread.snapshot.items.filter((i): i is MessageItem => i.kind === 'message' && i.own && i.body === 'in the thread');
+      const [echo] = mine();
+      expect(echo?.status, 'status right after the send').to.equal('sending');
+      expect(echo?.threadRoot).to.equal(root);
+      expect(ownMessages(handle, 'in the thread'), 'not in the main timeline').to.deep.equal([]);
+      await waitUntil(() => mine()[0]?.status === 'sent', 'the thread reply was not sent', { timeout: 30_000 });
+      expect(mine().map((m) => m.key)).to.deep.equal([echo?.key]);
+    } finally {
+      thread.release();
+    }
+  });
+
+  it('shows a file at once, uploading, then sent once under the same key', async () => {
+    void handle.sendAttachment(new File(['a few bytes'], 'file echo.txt', { type: 'text/plain' }));
+    const [echo] = ownMessages(handle, 'file echo');
+    expect(echo?.status, 'status right after the send').to.equal('sending');
+    expect(echo?.media?.name).to.equal('file echo.txt');
+    expect(echo?.upload?.total).to.equal(11);
+    await sentAll('file echo', 1);
+    expect(ownMessages(handle, 'file echo')[0]?.key, 'key kept from local to remote echo').to.equal(echo?.key);
+    expect(await onServer('file echo')).to.deep.equal(['file echo.txt']);
+  });
+
   it('queues messages typed while the server is unreachable and sends them in order, once, when it is back', async () => {
     await setProxy(proxyUrl, { offline: true });
     await handle.send('offline 1');

@@ -326,6 +326,23 @@ export interface MediaRequest {
   readonly thumbnailOnly?: boolean;
 }
 
+/** How a message is sent: as a reply to `replyTo`, under the transaction id `txnId`. */
+export interface SendOptions {
+  /** The event id of the message this one replies to (quoted above it). */
+  readonly replyTo?: string;
+  /**
+   * The transaction id to send it under, which is also its local echo's key (made when absent). A message whose
+   * id is already queued is not queued again, and the homeserver stores one event per id.
+   */
+  readonly txnId?: string;
+}
+
+/** How a file is sent: with a caption, as a reply, under a transaction id (see `SendOptions`). */
+export interface AttachmentOptions extends SendOptions {
+  /** Shown under the file (the spec's media captions); the file's name when absent. */
+  readonly caption?: string;
+}
+
 /** What elements hold of a room: snapshots out, commands in. */
 export interface RoomHandle {
   readonly snapshot: RoomSnapshot;
@@ -334,7 +351,7 @@ export interface RoomHandle {
    * Sends text as typed, or a message composed by `composeDraft()` (Markdown, commands, mentions) or
    * `markdownMessage()`, optionally as a reply. Resolves once queued locally; rejects with code `too-large` when it cannot fit in an event.
    */
-  send(message: string | OutgoingMessage, options?: { replyTo?: string }): Promise<void>;
+  send(message: string | OutgoingMessage, options?: SendOptions): Promise<void>;
   /**
    * Checks a file before it is offered for sending; rejects with an `OmniError` whose message names the
    * file: `too-large` (over the homeserver's `m.upload.size`) or `bad-file` (empty, unreadable).
@@ -345,7 +362,7 @@ export interface RoomHandle {
    * it is uploaded when its turn comes, encrypted where the room is, with progress in its local echo
    * (`MessageItem.upload`). Rejects with `bad-file` for an empty file, before anything is queued.
    */
-  sendAttachment(file: Blob & { readonly name: string }, options?: { caption?: string; replyTo?: string }): Promise<void>;
+  sendAttachment(file: Blob & { readonly name: string }, options?: AttachmentOptions): Promise<void>;
   /** Replaces the text of one of the member's messages (`m.replace`); rejects like `send` when too large. */
   edit(eventId: string, message: string | OutgoingMessage): Promise<void>;
   /** Deletes a message (redaction), the member's own or, for a moderator, anyone's; `reason` is shown to members. */
@@ -418,7 +435,7 @@ export interface ThreadHandle {
    * message); `replyTo` quotes a message of the thread, otherwise the reply's `m.in_reply_to` is the
    * fallback (`is_falling_back`) for clients without threads.
    */
-  send(message: string | OutgoingMessage, options?: { replyTo?: string }): Promise<void>;
+  send(message: string | OutgoingMessage, options?: SendOptions): Promise<void>;
   /** Loads older replies; resolves to whether more remain. */
   paginateBackwards(limit?: number): Promise<boolean>;
   /** The member read the thread up to this reply: its unread count drops and a threaded receipt is sent. */

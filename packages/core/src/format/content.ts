@@ -110,3 +110,21 @@ export function echoOf(message: OutgoingMessage, key: string, sender: MemberInfo
     readBy: [],
   };
 }
+
+/**
+ * The local echo of a message as sent: `echoOf`, a reply's quote (`replyTo`) and a thread reply's root
+ * (`threadRoot`, which shows it in its thread rather than the main timeline). The engine's outbox and the page of
+ * a worker engine (worker/proxy.ts) both draw it with this.
+ */
+export function messageEcho(
+  message: OutgoingMessage,
+  key: string,
+  sender: MemberInfo,
+  where: { readonly replyTo?: string | undefined; readonly threadRoot?: string | undefined } = {},
+): MessageItem {
+  return {
+    ...echoOf(message, key, sender),
+    ...(where.threadRoot !== undefined ? { threadRoot: where.threadRoot } : {}),
+    ...(where.replyTo ? { replyTo: { eventId: where.replyTo } } : {}),
+  };
+}

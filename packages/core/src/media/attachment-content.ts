@@ -33,6 +33,22 @@ export function attachmentContent(file: NamedBlob, caption?: string): Content {
 
 const KINDS: Readonly<Record<string, MessageKind>> = { 'm.image': 'image', 'm.video': 'video', 'm.audio': 'audio', 'm.file': 'file' };
 
+/**
+ * The local echo of a file sent with `options` (a caption, a reply): what the outbox shows, and what the page of a
+ * worker engine draws before the worker has the file (worker/page-echoes.ts).
+ */
+export function fileEcho(
+  file: NamedBlob,
+  key: string,
+  sender: MemberInfo,
+  options: { readonly caption?: string | undefined; readonly replyTo?: string | undefined },
+): MessageItem {
+  return {
+    ...attachmentEcho(attachmentContent(file, options.caption), key, sender),
+    ...(options.replyTo ? { replyTo: { eventId: options.replyTo } } : {}),
+  };
+}
+
 /** The local echo of an attachment being sent: its name, type and size, and (outbox.ts) its progress. */
 export function attachmentEcho(content: Readonly<Content>, key: string, sender: MemberInfo): MessageItem {
   const info = (content['info'] ?? {}) as { mimetype?: string; size?: number };

@@ -127,7 +127,7 @@ void describe('outbox attachments', () => {
     const { log, transport } = scripted({ uploads: ['hang'], lostSends: 0 });
     const outbox = new Outbox(transport, memory());
     outbox.merge([]);
-    const key = outbox.enqueue(attachment('a.pdf'), echo('a.pdf', 'file'), file('a.pdf'));
+    const key = outbox.enqueue(attachment('a.pdf'), echo('a.pdf', 'file'), { file: file('a.pdf') });
     outbox.enqueue(text('after'), echo('after'));
     await until(() => log.length === 1);
     const [uploading, waiting] = outbox.remerge() as [MessageItem, MessageItem];
@@ -144,8 +144,8 @@ void describe('outbox attachments', () => {
     const { log, transport } = scripted({ uploads: [], lostSends: 0 });
     const outbox = new Outbox(transport, memory());
     outbox.enqueue(text('before'));
-    outbox.enqueue(attachment('one'), undefined, file('one'));
-    outbox.enqueue(attachment('two'), undefined, file('two'));
+    outbox.enqueue(attachment('one'), undefined, { file: file('one') });
+    outbox.enqueue(attachment('two'), undefined, { file: file('two') });
     outbox.enqueue(text('after'));
     await until(() => outbox.pending().length === 0);
     assert.deepEqual(log, ['send before', 'upload one', 'send mxc://x/one-1-one', 'upload two', 'send mxc://x/two-2-two', 'send after']);
@@ -155,7 +155,7 @@ void describe('outbox attachments', () => {
     const storage = memory();
     const { log, stored, transport } = scripted({ uploads: [], lostSends: 2 });
     const outbox = new Outbox(transport, storage, { backoffMs: 5 });
-    outbox.enqueue(attachment('doc'), undefined, file('doc'));
+    outbox.enqueue(attachment('doc'), undefined, { file: file('doc') });
     await until(() => outbox.pending().length === 0);
     assert.deepEqual(log, ['upload doc', 'send mxc://x/doc-1-doc', 'send mxc://x/doc-1-doc', 'send mxc://x/doc-1-doc']);
     assert.equal(stored.size, 1, 'the server stored one event');
@@ -168,7 +168,7 @@ void describe('outbox attachments', () => {
     const storage = memory();
     const first = scripted({ uploads: [], lostSends: 99 });
     const before = new Outbox(first.transport, storage, { backoffMs: 60_000 });
-    before.enqueue(attachment('kept'), undefined, file('kept'));
+    before.enqueue(attachment('kept'), undefined, { file: file('kept') });
     await until(() => first.log.length === 2);
     await before.flushed();
     const [entry] = storage.entries as [StoredOutboxEntry];
@@ -191,7 +191,7 @@ void describe('outbox attachments', () => {
     const first = scripted({ uploads: ['hang'], lostSends: 0 });
     const before = new Outbox(first.transport, storage);
     before.merge([]);
-    before.enqueue(attachment('photo'), echo('photo', 'file'), file('photo'));
+    before.enqueue(attachment('photo'), echo('photo', 'file'), { file: file('photo') });
     await until(() => first.log.length === 1);
     await before.flushed();
     assert.equal(storage.files.size, 1, 'the file is kept while unsent');
@@ -211,8 +211,8 @@ void describe('outbox attachments', () => {
     const { log, transport } = scripted({ uploads: ['network', 'ok', 'too-large'], lostSends: 0 });
     const outbox = new Outbox(transport, memory(), { backoffMs: 5 });
     outbox.merge([]);
-    outbox.enqueue(attachment('flaky'), echo('flaky', 'file'), file('flaky'));
-    outbox.enqueue(attachment('huge'), echo('huge', 'file'), file('huge'));
+    outbox.enqueue(attachment('flaky'), echo('flaky', 'file'), { file: file('flaky') });
+    outbox.enqueue(attachment('huge'), echo('huge', 'file'), { file: file('huge') });
     outbox.enqueue(text('after'), echo('after'));
     await until(() => log.includes('send after'));
     const items = outbox.remerge() as MessageItem[];

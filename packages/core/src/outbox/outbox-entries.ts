@@ -3,7 +3,7 @@
  * Pure: the queue (outbox.ts) decides when.
  */
 import type { MessageItem, SendStatus, TimelineItem } from '../timeline/timeline-types.ts';
-import { newTxnId } from './outbox-storage.ts';
+import { newTxnId } from './txn-id.ts';
 import type { OutboxRequest, StoredOutboxEntry } from './outbox-types.ts';
 
 export interface Entry {
@@ -31,9 +31,12 @@ export interface Entry {
   abort?: AbortController;
 }
 
-/** A new entry with a transaction id of its own; the local echo, when given, is built with that id. */
-export function newEntry(request: OutboxRequest, echo?: (txnId: string) => MessageItem, file?: Blob): Entry {
-  const txnId = newTxnId();
+/**
+ * A new entry with a transaction id of its own (`txnId` when given, as the page that drew its local echo made it);
+ * the local echo, when given, is built with that id.
+ */
+export function newEntry(request: OutboxRequest, echo?: (txnId: string) => MessageItem, file?: Blob, given?: string): Entry {
+  const txnId = given ?? newTxnId();
   return {
     txnId,
     request,

@@ -2,10 +2,7 @@
 import { createStore, del, delMany, get, keys, set, type UseStore } from 'idb-keyval';
 import type { OutboxStorage, StoredOutboxEntry } from './outbox-types.ts';
 
-/** A transaction id for a new entry, kept for every attempt to send it. */
-export function newTxnId(): string {
-  return `omni.${Date.now().toString(36)}.${crypto.randomUUID()}`;
-}
+export { newTxnId } from './txn-id.ts';
 
 /** Outboxes live in IndexedDB database `omni-chat-outbox`, one record per user + room. */
 export function outboxStorage(userId: string, roomId: string): OutboxStorage {

@@ -86,6 +86,23 @@ describe('outbox', () => {
     assert.deepEqual(outbox.pending(), []);
   });
 
+  test("a given transaction id is the entry's and its echo's key; the same id given again is queued once", async () => {
+    const { attempts, transport } = scripted([]);
+    const outbox = new Outbox(transport, memory());
+    outbox.merge([]);
+    assert.equal(outbox.enqueue(message('drawn'), echo('drawn'), { txnId: 'page.1' }), 'page.1');
+    assert.equal(outbox.enqueue(message('drawn'), echo('drawn'), { txnId: 'page.1' }), 'page.1');
+    assert.deepEqual(
+      outbox.remerge().map((item) => (item.kind === 'message' ? `${item.key}:${item.body}` : item.kind)),
+      ['page.1:drawn'],
+    );
+    await until(() => outbox.pending().length === 0);
+    assert.deepEqual(
+      attempts.map((a) => `${a.txnId}:${a.body}`),
+      ['page.1:drawn'],
+    );
+  });
+
   test('sends one at a time in order, retrying network failures and 5xx with the same txn id', async () => {
     const { attempts, transport } = scripted([{ fail: { kind: 'network' } }, { fail: { kind: 'server' } }]);
     const outbox = new Outbox(transport, memory(), { backoffMs: 5 });

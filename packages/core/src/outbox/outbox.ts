@@ -95,10 +95,16 @@ export class Outbox {
 
   /**
    * Adds an entry and starts sending it; the local echo is in `merge()` before this returns. An
-   * attachment comes with its `file`, kept until its message is sent.
+   * attachment comes with its `file`, kept until its message is sent. `txnId`, when given, is the entry's
+   * transaction id (the page drew the local echo under it): an entry already queued with it is not queued again.
    */
-  enqueue(request: OutboxRequest, echo?: (txnId: string) => MessageItem, file?: Blob): string {
-    const entry = newEntry(request, echo, file);
+  enqueue(
+    request: OutboxRequest,
+    echo?: (txnId: string) => MessageItem,
+    given: { readonly file?: Blob; readonly txnId?: string } = {},
+  ): string {
+    if (given.txnId !== undefined && this.#entries.some((e) => e.txnId === given.txnId)) return given.txnId;
+    const entry = newEntry(request, echo, given.file, given.txnId);
     this.#files.keep(entry);
     this.#entries.push(entry);
     if (this.#isHead(entry)) entry.status = 'sending';

@@ -22,7 +22,9 @@ import {
   type ModerationCommand,
   type ModerationProgress,
   type OmniErrorInfo,
+  type AttachmentOptions,
   type OutgoingMessage,
+  type SendOptions,
   type RoomHandle,
   type RoomSnapshot,
   type ThreadHandle,
@@ -238,7 +240,7 @@ export abstract class LazyRoom extends SharedModel implements HeldModel {
    * A file sent before the room exists is kept like a text message (its file with it) and starts the
    * room the same way; the room's outbox uploads it once the room exists.
    */
-  sendAttachment(file: Blob & { readonly name: string }, options: { caption?: string; replyTo?: string } = {}): Promise<void> {
+  sendAttachment(file: Blob & { readonly name: string }, options: AttachmentOptions = {}): Promise<void> {
     if (this.#inner && this.snapshot.status === 'ready') return this.#inner.sendAttachment(file, options);
     const refusal = this.refuseSend(this.snapshot);
     if (refusal !== undefined) return Promise.reject(new Error(refusal));
@@ -247,12 +249,12 @@ export abstract class LazyRoom extends SharedModel implements HeldModel {
       ...attachmentContent(file, options.caption),
       ...(options.replyTo ? { 'm.relates_to': { 'm.in_reply_to': { event_id: options.replyTo } } } : {}),
     };
-    const txnId = newTxnId();
+    const txnId = options.txnId ?? newTxnId();
     this.#keep({ txnId, content, attachment: { file } }, attachmentEcho(content, txnId, this.#ownSender()), options.replyTo);
     return Promise.resolve();
   }
 
-  send(message: string | OutgoingMessage, options: { replyTo?: string } = {}): Promise<void> {
+  send(message: string | OutgoingMessage, options: SendOptions = {}): Promise<void> {
     if (this.#inner && this.snapshot.status === 'ready') return this.#inner.send(message, options);
     const refusal = this.refuseSend(this.snapshot);
     if (refusal !== undefined) return Promise.reject(new Error(refusal));
@@ -260,7 +262,7 @@ export abstract class LazyRoom extends SharedModel implements HeldModel {
     const content = messageContent(outgoing, options);
     const tooLarge = sizeRefusal(content, this.snapshot.encrypted);
     if (tooLarge) return Promise.reject(tooLarge);
-    const txnId = newTxnId();
+    const txnId = options.txnId ?? newTxnId();
     this.#keep({ txnId, content }, echoOf(outgoing, txnId, this.#ownSender()), options.replyTo);
     return Promise.resolve();
   }
@@ -272,6 +274,8 @@ export abstract class LazyRoom extends SharedModel implements HeldModel {
 
   /** Keeps a message until its room exists, and starts creating the room when nothing is under way. */
   #keep(message: Pick<PendingMessage, 'txnId' | 'content' | 'attachment'>, echo: MessageItem, replyTo: string | undefined): void {
+    // Sent again under an id already kept (the caller gave the id): kept once.
+    if (this.#kept.has(message.txnId)) return;
     const pending: PendingMessage = {
       ...message,
       createdAt: echo.timestamp,

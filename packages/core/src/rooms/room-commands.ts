@@ -4,13 +4,13 @@
  * outbox's items before a command returns.
  */
 import { EventType, RelationType, type Room } from 'matrix-js-sdk';
-import { echoOf, editContent, messageContent, plainMessage, sizeRefusal } from '../format/content.ts';
-import { attachmentContent, attachmentEcho } from '../media/attachment-content.ts';
+import { editContent, messageContent, messageEcho, plainMessage, sizeRefusal } from '../format/content.ts';
+import { attachmentContent, fileEcho } from '../media/attachment-content.ts';
 import { checkFile, maxUploadBytes, UploadError, type NamedBlob } from '../media/upload.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import { dropSdkEcho } from '../outbox/sdk-transport.ts';
 import type { MemberInfo, MessageItem } from '../timeline/timeline-types.ts';
-import { OmniError, type OutgoingMessage } from '../types.ts';
+import { OmniError, type AttachmentOptions, type OutgoingMessage, type SendOptions } from '../types.ts';
 import type { RoomSession } from './room-session.ts';
 import { roomPowerLevels } from './moderation-state.ts';
 import { withRoomMention } from './room-mention.ts';
@@ -24,23 +24,20 @@ export interface Sending {
 
 /**
  * Queues the message (plain text, or a message composed by `composeDraft()`) with its local echo,
- * formatted as it will be shown. Refuses, before anything is queued, a message larger than the
- * homeserver accepts.
+ * formatted as it will be shown, under `options.txnId` when given. Refuses, before anything is queued, a
+ * message larger than the homeserver accepts.
  */
-export function sendMessage(
-  { session, room, outbox }: Sending,
-  message: string | OutgoingMessage,
-  options: { replyTo?: string },
-): Promise<void> {
+export function sendMessage({ session, room, outbox }: Sending, message: string | OutgoingMessage, options: SendOptions): Promise<void> {
   const outgoing = typeof message === 'string' ? plainMessage(message) : message;
   const content = withRoomMention(messageContent(outgoing, options), roomPowerLevels(room), session.info.userId);
   const tooLarge = sizeRefusal(content, room.hasEncryptionStateEvent());
   if (tooLarge) return Promise.reject(tooLarge);
   const sender = ownSender(session, room);
-  outbox.enqueue({ op: 'event', type: EventType.RoomMessage, content }, (txnId): MessageItem => ({
-    ...echoOf(outgoing, txnId, sender),
-    ...(options.replyTo ? { replyTo: { eventId: options.replyTo } } : {}),
-  }));
+  outbox.enqueue(
+    { op: 'event', type: EventType.RoomMessage, content },
+    (txnId): MessageItem => messageEcho(outgoing, txnId, sender, { replyTo: options.replyTo }),
+    options.txnId !== undefined ? { txnId: options.txnId } : {},
+  );
   return Promise.resolve();
 }
 
@@ -75,11 +72,7 @@ export async function checkAttachment(session: RoomSession, file: NamedBlob): Pr
  * Queues a file with its local echo at once (so text sent after it waits behind it); the outbox uploads
  * it, encrypted where the room is, when its turn comes. An empty file is refused before it is queued.
  */
-export function sendAttachment(
-  { session, room, outbox }: Sending,
-  file: NamedBlob,
-  options: { caption?: string; replyTo?: string },
-): Promise<void> {
+export function sendAttachment({ session, room, outbox }: Sending, file: NamedBlob, options: AttachmentOptions): Promise<void> {
   if (file.size === 0)
     return Promise.reject(fileRefusal(new UploadError('empty', `“${file.name}” is empty (0 bytes): there is nothing to send.`)));
   const content = {
@@ -89,11 +82,8 @@ export function sendAttachment(
   const sender = ownSender(session, room);
   outbox.enqueue(
     { op: 'attachment', content, encrypt: room.hasEncryptionStateEvent(), uploaded: false },
-    (txnId): MessageItem => ({
-      ...attachmentEcho(content, txnId, sender),
-      ...(options.replyTo ? { replyTo: { eventId: options.replyTo } } : {}),
-    }),
-    file,
+    (txnId): MessageItem => fileEcho(file, txnId, sender, options),
+    { file, ...(options.txnId !== undefined ? { txnId: options.txnId } : {}) },
   );
   return Promise.resolve();
 }

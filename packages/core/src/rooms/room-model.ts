@@ -15,7 +15,9 @@ import {
   type MediaRequest,
   type ModerationCommand,
   type ModerationProgress,
+  type AttachmentOptions,
   type OutgoingMessage,
+  type SendOptions,
   type ThreadHandle,
   type Unsubscribe,
 } from '../types.ts';
@@ -307,7 +309,7 @@ export class RoomModel extends SharedModel implements HeldModel {
   }
 
   /** Queues the message; its local echo is in the published snapshot before this returns (room-commands.ts). */
-  send(message: string | OutgoingMessage, options: { replyTo?: string } = {}): Promise<void> {
+  send(message: string | OutgoingMessage, options: SendOptions = {}): Promise<void> {
     return sendMessage(this.#sending(), message, options);
   }
 
@@ -316,7 +318,7 @@ export class RoomModel extends SharedModel implements HeldModel {
   }
 
   /** Queues a file behind what is queued; its local echo is published before this returns. */
-  sendAttachment(file: Blob & { readonly name: string }, options: { caption?: string; replyTo?: string } = {}): Promise<void> {
+  sendAttachment(file: Blob & { readonly name: string }, options: AttachmentOptions = {}): Promise<void> {
     return sendAttachment(this.#sending(), file, options);
   }
 

@@ -9,7 +9,9 @@ import {
   type MediaRequest,
   type ModerationCommand,
   type ModerationProgress,
+  type AttachmentOptions,
   type OutgoingMessage,
+  type SendOptions,
   type RoomHandle,
   type RoomSnapshot,
   type ThreadHandle,
@@ -123,9 +125,9 @@ export class RoomHolder implements RoomHandle {
     return (model[command] as (...a: Parameters<Commands[K]>) => ReturnType<Commands[K]>).apply(model, args);
   }
 
-  send = (message: string | OutgoingMessage, options?: { replyTo?: string }): Promise<void> => this.#call('send', message, options);
+  send = (message: string | OutgoingMessage, options?: SendOptions): Promise<void> => this.#call('send', message, options);
   checkAttachment = (file: Blob & { readonly name: string }): Promise<void> => this.#call('checkAttachment', file);
-  sendAttachment = (file: Blob & { readonly name: string }, options?: { caption?: string; replyTo?: string }): Promise<void> =>
+  sendAttachment = (file: Blob & { readonly name: string }, options?: AttachmentOptions): Promise<void> =>
     this.#call('sendAttachment', file, options);
   edit = (eventId: string, message: string | OutgoingMessage): Promise<void> => this.#call('edit', eventId, message);
   redact = (eventId: string, reason?: string): Promise<void> => this.#call('redact', eventId, reason);

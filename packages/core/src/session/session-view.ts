@@ -9,6 +9,7 @@ import { onSessionsChange, restoreSession, sessionFor, sessionStatus, useHere } 
 import type { MemberInfo } from '../timeline/timeline-types.ts';
 import type { OutgoingMessage } from '../format/content.ts';
 import type {
+  AttachmentOptions,
   LinkPreview,
   MediaRequest,
   ModerationCommand,
@@ -16,6 +17,7 @@ import type {
   OmniErrorInfo,
   RoomHandle,
   RoomSnapshot,
+  SendOptions,
   SessionHandle,
   ThreadHandle,
   Unsubscribe,
@@ -144,7 +146,7 @@ export class SessionView {
     if (this.#state.kind === 'error' && this.#state.error.code === 'unreachable') this.reconnect();
   }
 
-  send(message: string | OutgoingMessage, options?: { replyTo?: string }): Promise<void> {
+  send(message: string | OutgoingMessage, options?: SendOptions): Promise<void> {
     return this.#withRoom((room) => room.send(message, options));
   }
 
@@ -152,7 +154,7 @@ export class SessionView {
     return this.#withRoom((room) => room.checkAttachment(file));
   }
 
-  sendAttachment(file: Blob & { readonly name: string }, options?: { caption?: string; replyTo?: string }): Promise<void> {
+  sendAttachment(file: Blob & { readonly name: string }, options?: AttachmentOptions): Promise<void> {
     return this.#withRoom((room) => room.sendAttachment(file, options));
   }
 

@@ -6,7 +6,7 @@
  * Rebuilt by its room model on each change of the room. Part of the engine chunk.
  */
 import { Direction, EventType, ReceiptType, type MatrixEvent, type Room } from 'matrix-js-sdk';
-import { echoOf, messageContent, plainMessage, sizeRefusal } from '../format/content.ts';
+import { messageContent, messageEcho, plainMessage, sizeRefusal } from '../format/content.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import type { RoomSession } from '../rooms/room-session.ts';
 import { roomError } from '../rooms/errors.ts';
@@ -18,7 +18,7 @@ import { timelineEvent } from '../timeline/sdk-events.ts';
 import { timelineItems } from '../timeline/pipeline.ts';
 import { guestItem, MemberDirectory, TimelineCache } from '../timeline/timeline.ts';
 import type { MessageItem } from '../timeline/timeline-types.ts';
-import { OmniError, type OutgoingMessage, type ThreadHandle, type ThreadSnapshot } from '../types.ts';
+import { OmniError, type OutgoingMessage, type SendOptions, type ThreadHandle, type ThreadSnapshot } from '../types.ts';
 import { threadEvents, threadRootOf } from './thread-events.ts';
 import { ThreadPublisher } from './thread-publisher.ts';
 
@@ -145,7 +145,7 @@ export class ThreadModel extends ThreadPublisher implements ThreadHandle {
     this.#next = page.nextBatch ?? null;
   }
 
-  send(message: string | OutgoingMessage, options: { replyTo?: string } = {}): Promise<void> {
+  send(message: string | OutgoingMessage, options: SendOptions = {}): Promise<void> {
     const room = this.#context.room();
     if (!room || this.#released) return Promise.reject(new OmniError('network', 'The thread is not open.'));
     const outgoing = typeof message === 'string' ? plainMessage(message) : message;
@@ -163,11 +163,11 @@ export class ThreadModel extends ThreadPublisher implements ThreadHandle {
     const tooLarge = sizeRefusal(content, room.hasEncryptionStateEvent());
     if (tooLarge) return Promise.reject(tooLarge);
     const sender = ownSender(this.#context.session, room);
-    this.#context.outbox.enqueue({ op: 'event', type: EventType.RoomMessage, content }, (txnId): MessageItem => ({
-      ...echoOf(outgoing, txnId, sender),
-      threadRoot: this.#rootId,
-      ...(options.replyTo ? { replyTo: { eventId: options.replyTo } } : {}),
-    }));
+    this.#context.outbox.enqueue(
+      { op: 'event', type: EventType.RoomMessage, content },
+      (txnId): MessageItem => messageEcho(outgoing, txnId, sender, { replyTo: options.replyTo, threadRoot: this.#rootId }),
+      options.txnId !== undefined ? { txnId: options.txnId } : {},
+    );
     return Promise.resolve();
   }
 

@@ -17,6 +17,8 @@ import {
   type RoomHandle,
   type RoomSnapshot,
   type SecurityHandle,
+  type AttachmentOptions,
+  type SendOptions,
   type SessionHandle,
   type SessionInfo,
   type ThreadHandle,
@@ -44,6 +46,8 @@ import { SnapshotDecoder, fromWireError } from './wire.ts';
 import { encryptedHintsKey } from '../crypto/encrypted-rooms.ts';
 import { requestedEngine, type EngineStarter } from './choice.ts';
 import { engineMeasureEntries, resourceEntries, watchedFetch, type FetchListener } from './watched-network.ts';
+import { PageEchoes, pageEcho, pageFileEcho, withEchoes } from './page-echoes.ts';
+import { newTxnId } from '../outbox/txn-id.ts';
 
 /**
  * Hears a request the worker starts (`start`, with the request's body when it is text) and ends (`end`, with the
@@ -122,6 +126,8 @@ export class WorkerLink {
   readonly #pending = new Map<number, Pending>();
   readonly #handles = new Map<HandleId, Reopenable & { receive(message: WorkerMessage): void }>();
   readonly sessions = new Map<string, ProxySession>();
+  /** The local echoes the page draws of messages sent through the worker, by room and thread. */
+  readonly echoes = new PageEchoes();
   readonly #networkListeners = new Set<NetworkListener>();
   #restarts = 0;
   #snapshots = 0;
@@ -409,12 +415,19 @@ class ProxyRoom implements RoomHandle, Reopenable {
   readonly #target: Target;
   readonly #listeners = new Set<(snapshot: RoomSnapshot) => void>();
   #decoder = new SnapshotDecoder<RoomSnapshot>();
+  /** The worker's last snapshot (or the one this handle started from). */
+  #worker: RoomSnapshot = LOADING;
+  /** The worker's, with the echoes the page drew that it does not hold yet. */
   #snapshot: RoomSnapshot = LOADING;
   #released = false;
+  /** The room's scope in the page's echoes: every handle of the room shares it. */
+  readonly #scope: string;
+  readonly #unwatch: Unsubscribe;
 
   /**
-   * `shown`: the snapshot of a handle the page already holds for this room. The engine's handles of one room share
-   * its model, so a second handle starts where the first is (as on the main thread) rather than at `loading`.
+   * `shown`: the worker's snapshot of a handle the page already holds for this room. The engine's handles of one
+   * room share its model, so a second handle starts where the first is (as on the main thread) rather than at
+   * `loading`.
    */
   constructor(link: WorkerLink, session: ProxySession, id: HandleId, how: OpenHow, shown?: RoomSnapshot) {
     this.#link = link;
@@ -422,10 +435,13 @@ class ProxyRoom implements RoomHandle, Reopenable {
     this.#id = id;
     this.how = how;
     this.#target = { kind: 'room', handle: id };
+    this.#scope = JSON.stringify(how);
     if (shown && shown.status !== 'loading') {
-      this.#snapshot = shown;
+      this.#worker = shown;
       this.#reopening = true;
     }
+    this.#snapshot = this.#shown();
+    this.#unwatch = link.echoes.watch(this.#scope, () => this.#show(this.#shown()));
   }
 
   get id(): HandleId {
@@ -436,9 +452,25 @@ class ProxyRoom implements RoomHandle, Reopenable {
     return this.#snapshot;
   }
 
+  /** The worker's last snapshot, without the page's echoes. */
+  get workerSnapshot(): RoomSnapshot {
+    return this.#worker;
+  }
+
   reset(): void {
     this.#decoder = new SnapshotDecoder();
     this.#reopening = true;
+  }
+
+  #shown(): RoomSnapshot {
+    const items = withEchoes(this.#worker.items, this.#link.echoes.of(this.#scope));
+    return items === this.#worker.items ? this.#worker : { ...this.#worker, items };
+  }
+
+  #show(snapshot: RoomSnapshot): void {
+    if (this.#released || snapshot === this.#snapshot) return;
+    this.#snapshot = snapshot;
+    for (const listener of this.#listeners) listener(snapshot);
   }
 
   /**
@@ -452,8 +484,8 @@ class ProxyRoom implements RoomHandle, Reopenable {
     const snapshot = this.#decoder.decode(message.snapshot);
     if (this.#reopening && snapshot.status === 'loading') return;
     this.#reopening = false;
-    this.#snapshot = snapshot;
-    for (const listener of this.#listeners) listener(snapshot);
+    this.#worker = snapshot;
+    this.#show(this.#shown());
   }
 
   subscribe(listener: (snapshot: RoomSnapshot) => void): Unsubscribe {
@@ -466,14 +498,36 @@ class ProxyRoom implements RoomHandle, Reopenable {
     return this.#link.call(this.#target, method, args) as Promise<T>;
   }
 
-  send(...args: Parameters<RoomHandle['send']>): Promise<void> {
-    return this.#call('send', ...args);
+  /**
+   * Draws the message's local echo on the page at once, under a transaction id made here, and has the worker send it
+   * under that id: the engine's own item then has the echo's key.
+   */
+  send(message: Parameters<RoomHandle['send']>[0], options: SendOptions = {}): Promise<void> {
+    if (this.#released) return Promise.reject(new OmniError('unknown', 'This room was closed.'));
+    const txnId = options.txnId ?? newTxnId();
+    const shown = this.#snapshot;
+    const context = { items: shown.items, userId: this.#session.info.userId, members: shown.members, encrypted: shown.encrypted };
+    const echo = shown.canSend ? pageEcho(message, txnId, options, context) : undefined;
+    // Drawn first: the elements render it in a microtask queued before the one that posts the command.
+    const drop = echo ? this.#link.echoes.add(this.#scope, echo) : undefined;
+    const sent = this.#call<undefined>('send', message, { ...options, txnId });
+    if (drop) sent.then(drop, drop);
+    return sent;
   }
   checkAttachment(file: Blob & { readonly name: string }): Promise<void> {
     return this.#call('checkAttachment', file);
   }
-  sendAttachment(...args: Parameters<RoomHandle['sendAttachment']>): Promise<void> {
-    return this.#call('sendAttachment', ...args);
+  /** Draws the file's local echo on the page at once and has the worker send it under the same id, as `send` does. */
+  sendAttachment(file: Parameters<RoomHandle['sendAttachment']>[0], options: AttachmentOptions = {}): Promise<void> {
+    if (this.#released) return Promise.reject(new OmniError('unknown', 'This room was closed.'));
+    const txnId = options.txnId ?? newTxnId();
+    const shown = this.#snapshot;
+    const context = { items: shown.items, userId: this.#session.info.userId, members: shown.members };
+    const echo = shown.canSend ? pageFileEcho(file, txnId, options, context) : undefined;
+    const drop = echo ? this.#link.echoes.add(this.#scope, echo) : undefined;
+    const sent = this.#call<undefined>('sendAttachment', file, { ...options, txnId });
+    if (drop) sent.then(drop, drop);
+    return sent;
   }
   edit(eventId: string, message: Parameters<RoomHandle['edit']>[1]): Promise<void> {
     return this.#call('edit', eventId, message);
@@ -519,11 +573,14 @@ class ProxyRoom implements RoomHandle, Reopenable {
     return this.#call('setLinkPreviews', enabled);
   }
   openThread(rootId: string): ThreadHandle {
-    return this.#link.open((id) => new ProxyThread(this.#link, id, { kind: 'thread', parent: this.#id, rootId }));
+    const userId = this.#session.info.userId;
+    const room = { scope: this.#scope, userId, encrypted: () => this.#snapshot.encrypted };
+    return this.#link.open((id) => new ProxyThread(this.#link, id, { kind: 'thread', parent: this.#id, rootId }, room));
   }
   release(): void {
     if (this.#released) return;
     this.#released = true;
+    this.#unwatch();
     this.#listeners.clear();
     this.#link.release(this.#id);
   }
@@ -538,6 +595,14 @@ const LOADING_THREAD = (rootId: string): ThreadSnapshot => ({
   unreadCount: 0,
 });
 
+/** What a thread's handle knows of its room's. */
+interface ThreadRoom {
+  /** The room's scope in the page's echoes. */
+  readonly scope: string;
+  readonly userId: string;
+  readonly encrypted: () => boolean;
+}
+
 /** A thread held through the worker. */
 class ProxyThread implements ThreadHandle, Reopenable {
   readonly how: OpenHow;
@@ -546,19 +611,41 @@ class ProxyThread implements ThreadHandle, Reopenable {
   readonly #target: Target;
   readonly #listeners = new Set<(snapshot: ThreadSnapshot) => void>();
   #decoder = new SnapshotDecoder<ThreadSnapshot>();
+  /** The worker's last snapshot. */
+  #worker: ThreadSnapshot;
+  /** The worker's, with the echoes the page drew that it does not hold yet. */
   #snapshot: ThreadSnapshot;
   #released = false;
+  readonly #room: ThreadRoom;
+  /** The thread's scope in the page's echoes: its room's and its root. */
+  readonly #scope: string;
+  readonly #unwatch: Unsubscribe;
 
-  constructor(link: WorkerLink, id: HandleId, how: OpenHow & { kind: 'thread' }) {
+  constructor(link: WorkerLink, id: HandleId, how: OpenHow & { kind: 'thread' }, room: ThreadRoom) {
     this.#link = link;
     this.#id = id;
     this.how = how;
+    this.#room = room;
     this.#target = { kind: 'thread', handle: id };
-    this.#snapshot = LOADING_THREAD(how.rootId);
+    this.#scope = `${room.scope}\n${how.rootId}`;
+    this.#worker = LOADING_THREAD(how.rootId);
+    this.#snapshot = this.#shown();
+    this.#unwatch = link.echoes.watch(this.#scope, () => this.#show(this.#shown()));
   }
 
   get snapshot(): ThreadSnapshot {
     return this.#snapshot;
+  }
+
+  #shown(): ThreadSnapshot {
+    const items = withEchoes(this.#worker.items, this.#link.echoes.of(this.#scope));
+    return items === this.#worker.items ? this.#worker : { ...this.#worker, items };
+  }
+
+  #show(snapshot: ThreadSnapshot): void {
+    if (this.#released || snapshot === this.#snapshot) return;
+    this.#snapshot = snapshot;
+    for (const listener of this.#listeners) listener(snapshot);
   }
 
   reset(): void {
@@ -567,8 +654,8 @@ class ProxyThread implements ThreadHandle, Reopenable {
 
   receive(message: WorkerMessage): void {
     if (message.t !== 'thread' || this.#released) return;
-    this.#snapshot = this.#decoder.decode(message.snapshot);
-    for (const listener of this.#listeners) listener(this.#snapshot);
+    this.#worker = this.#decoder.decode(message.snapshot);
+    this.#show(this.#shown());
   }
 
   subscribe(listener: (snapshot: ThreadSnapshot) => void): Unsubscribe {
@@ -576,9 +663,17 @@ class ProxyThread implements ThreadHandle, Reopenable {
     return () => this.#listeners.delete(listener);
   }
 
-  send(...args: Parameters<ThreadHandle['send']>): Promise<void> {
+  /** Draws the reply's local echo on the page at once, as `ProxyRoom.send` does, and has the worker send it. */
+  send(message: Parameters<ThreadHandle['send']>[0], options: SendOptions = {}): Promise<void> {
     if (this.#released) return Promise.resolve();
-    return this.#link.call(this.#target, 'send', args) as Promise<void>;
+    const txnId = options.txnId ?? newTxnId();
+    const shown = this.#snapshot;
+    const context = { items: shown.items, userId: this.#room.userId, encrypted: this.#room.encrypted(), threadRoot: shown.rootId };
+    const echo = shown.status === 'ready' && !shown.readOnly ? pageEcho(message, txnId, options, context) : undefined;
+    const drop = echo ? this.#link.echoes.add(this.#scope, echo) : undefined;
+    const sent = this.#link.call(this.#target, 'send', [message, { ...options, txnId }]) as Promise<void>;
+    if (drop) sent.then(drop, drop);
+    return sent;
   }
   paginateBackwards(limit?: number): Promise<boolean> {
     if (this.#released) return Promise.resolve(false);
@@ -590,6 +685,7 @@ class ProxyThread implements ThreadHandle, Reopenable {
   release(): void {
     if (this.#released) return;
     this.#released = true;
+    this.#unwatch();
     this.#listeners.clear();
     this.#link.release(this.#id);
   }
@@ -748,7 +844,7 @@ export class ProxySession implements SessionHandle {
 
   #room(how: OpenHow): RoomHandle {
     const shown = this.#link.openedAs(how);
-    return this.#link.open((id) => new ProxyRoom(this.#link, this, id, how, shown instanceof ProxyRoom ? shown.snapshot : undefined));
+    return this.#link.open((id) => new ProxyRoom(this.#link, this, id, how, shown instanceof ProxyRoom ? shown.workerSnapshot : undefined));
   }
 
   openRoom(roomIdOrAlias: string): RoomHandle {
