@@ -100,6 +100,12 @@ export function withEchoes(items: readonly TimelineItem[], echoes: readonly Mess
   return missing.length === 0 ? items : [...items, ...missing];
 }
 
+/** `snapshot` with `echoes` it does not hold yet after its items; the same object when there are none. */
+export function snapshotWithEchoes<S extends { readonly items: readonly TimelineItem[] }>(snapshot: S, echoes: readonly MessageItem[]): S {
+  const items = withEchoes(snapshot.items, echoes);
+  return items === snapshot.items ? snapshot : { ...snapshot, items };
+}
+
 /** The page's echoes by room or thread (a scope: the same string for every handle of one room or thread). */
 export class PageEchoes {
   readonly #echoes = new Map<string, MessageItem[]>();

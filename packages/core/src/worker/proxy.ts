@@ -46,7 +46,7 @@ import { SnapshotDecoder, fromWireError } from './wire.ts';
 import { encryptedHintsKey } from '../crypto/encrypted-rooms.ts';
 import { requestedEngine, type EngineStarter } from './choice.ts';
 import { engineMeasureEntries, resourceEntries, watchedFetch, type FetchListener } from './watched-network.ts';
-import { PageEchoes, pageEcho, pageFileEcho, withEchoes } from './page-echoes.ts';
+import { PageEchoes, pageEcho, pageFileEcho, snapshotWithEchoes } from './page-echoes.ts';
 import { newTxnId } from '../outbox/txn-id.ts';
 
 /**
@@ -463,8 +463,7 @@ class ProxyRoom implements RoomHandle, Reopenable {
   }
 
   #shown(): RoomSnapshot {
-    const items = withEchoes(this.#worker.items, this.#link.echoes.of(this.#scope));
-    return items === this.#worker.items ? this.#worker : { ...this.#worker, items };
+    return snapshotWithEchoes(this.#worker, this.#link.echoes.of(this.#scope));
   }
 
   #show(snapshot: RoomSnapshot): void {
@@ -638,8 +637,7 @@ class ProxyThread implements ThreadHandle, Reopenable {
   }
 
   #shown(): ThreadSnapshot {
-    const items = withEchoes(this.#worker.items, this.#link.echoes.of(this.#scope));
-    return items === this.#worker.items ? this.#worker : { ...this.#worker, items };
+    return snapshotWithEchoes(this.#worker, this.#link.echoes.of(this.#scope));
   }
 
   #show(snapshot: ThreadSnapshot): void {
