@@ -112,6 +112,32 @@ describe('message tile', () => {
     expect(el.actions.map((a) => a.type)).to.deep.equal(['retry', 'cancel']);
   });
 
+  it('is described by its meta line only while that says something, and renders no empty one', async () => {
+    const el = await mount([
+      message({ key: 'sent', continuation: true }),
+      message({ key: 'sending', own: true, sender: alice, status: 'sending', eventId: undefined, continuation: true }),
+      message({ key: 'failed', own: true, sender: alice, status: 'failed', eventId: undefined }),
+    ]);
+    const article = (key: string): HTMLElement => el.shadowRoot!.querySelector<HTMLElement>(`article[data-key="${key}"]`)!;
+    const description = (key: string): string | undefined => {
+      const id = article(key).getAttribute('aria-describedby');
+      return id === null ? undefined : (el.shadowRoot!.getElementById(id)?.textContent.replace(/\s+/gu, ' ').trim() ?? `missing #${id}`);
+    };
+    expect(article('sent').querySelectorAll('.meta'), 'a sent message has no meta line').to.have.length(0);
+    expect(description('sent')).to.equal(undefined);
+    expect(description('sending')).to.equal('Sending…');
+    expect(description('failed')).to.equal('Not sent RetryCancel');
+
+    // Once sent, the line goes, and the description with it; the tile itself stays.
+    const sending = article('sending');
+    el.messages = [el.messages[0]!, { ...el.messages[1]!, status: 'sent', eventId: '$sent' }, el.messages[2]!];
+    await el.updateComplete;
+    expect(article('sending') === sending, 'the same tile').to.equal(true);
+    expect(description('sending')).to.equal(undefined);
+    expect(sending.querySelectorAll('.meta')).to.have.length(0);
+    await expect(el).to.be.accessible();
+  });
+
   it('offers no Retry for a message refused for its size: it says why and offers Remove', async () => {
     const reason = 'This message is too large to send. Shorten it, or split it into several messages.';
     const el = await mount([

@@ -107,6 +107,15 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
   ]
     .filter(Boolean)
     .join(' ');
+  // The meta line (send state, trust shield, "Shared by", Retry) is rendered only when it says something,
+  // and the article is described by it only then: most messages have none, and a long history keeps
+  // fewer nodes without an empty element in each tile.
+  const trustShield = renderTrustShield(message);
+  const sharedBy = renderSharedBy(message);
+  const sendStatus = renderSendStatus(message);
+  const decryptRetry = renderDecryptRetry(message, tab, act);
+  const sendFailure = renderSendFailure(message, tab, act);
+  const hasMeta = [trustShield, sharedBy, sendStatus, decryptRetry, sendFailure].some((part) => part !== nothing);
   // The time carries the delivery state too (`time.status.sent` once the homeserver has it).
   const time = html`<time
     class="time status ${message.status}"
@@ -126,7 +135,7 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
       data-reason=${unreadable?.reason ?? nothing}
       tabindex=${tab}
       aria-roledescription="message"
-      aria-describedby=${`meta-${message.key}`}
+      aria-describedby=${hasMeta ? `meta-${message.key}` : nothing}
       style=${styleProperties(canAct ? { '--_tools': String(toolsOf(message, moderation, threads).length) } : {})}
     >
       ${
@@ -146,10 +155,13 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
       </div>
       ${long ? renderShowMore(message, expanded, tab, act) : nothing}
       ${MEDIA_TYPES.has(message.msgtype) ? nothing : linkPreview(message, linkPreviews, tab)} ${message.continuation ? time : nothing}
-      <div class="meta" id=${`meta-${message.key}`}>
-        ${renderTrustShield(message)} ${renderSharedBy(message)} ${renderSendStatus(message)} ${renderDecryptRetry(message, tab, act)}
-        ${renderSendFailure(message, tab, act)}
-      </div>
+      ${
+        hasMeta
+          ? html`<div class="meta" id=${`meta-${message.key}`}>
+              ${trustShield} ${sharedBy} ${sendStatus} ${decryptRetry} ${sendFailure}
+            </div>`
+          : nothing
+      }
       ${message.reactions.length && !message.redacted ? renderReactions(message, tab, onAction) : nothing}
       ${threads && message.thread ? renderThreadSummary(message, message.thread, tab, onAction, loadMedia) : nothing}
       ${showReceipts && message.readBy.length ? renderReceipts(message.readBy) : nothing}

@@ -28,6 +28,9 @@ interface FlowState {
   _anchorIdx: number | null;
   _anchorPos: number | null;
   _scrollPosition: number;
+  _scrollError: number;
+  /** The average size of an item with its margin: what an item not measured yet is taken to take up. */
+  readonly _delta: number;
   direction: string;
 }
 
@@ -75,6 +78,13 @@ function measureKeyed(element: Element): KeyedBox {
 }
 
 /**
+ * How far beyond the view, on each side, the main timeline renders tiles (the virtualizer's default is
+ * 1000 px). Dense continuation tiles are about 28 px high, so each 100 px here is some 18 more elements
+ * in the log; a scroll step (a wheel notch, 100–120 px a frame) stays well inside it.
+ */
+const TIMELINE_OVERHANG = 400;
+
+/**
  * The virtualizer's flow layout, with its sizes and positions following the items by key.
  *
  * The flow layout remembers each child's measured size and position by index. A timeline's items
@@ -90,6 +100,11 @@ function measureKeyed(element: Element): KeyedBox {
  * Items must have a string `key`, and each rendered child must carry it as `data-key`.
  */
 export class KeyedFlowLayout extends FlowLayout {
+  constructor(...args: ConstructorParameters<typeof FlowLayout>) {
+    super(...args);
+    this._overhang = TIMELINE_OVERHANG;
+  }
+
   override updateItemSizes(sizes: ChildMeasurements): void {
     const items = this.#state._items;
     const keyed: ChildMeasurements = {};
@@ -141,9 +156,13 @@ export class KeyedFlowLayout extends FlowLayout {
     // Positions move with their items. The layout walks them by consecutive index, so only one
     // unbroken run is kept: the one holding the first item that was in view, else the longest.
     const moves: Array<[number, ItemBounds]> = [];
+    /** How many places the kept items moved: items inserted above them, less items removed above them. */
+    const shifts = new Map<number, number>();
     for (const [at, bounds] of state._physicalItems) {
       const now = to(at);
-      if (now !== undefined) moves.push([now, bounds]);
+      if (now === undefined) continue;
+      moves.push([now, bounds]);
+      shifts.set(now, now - at);
     }
     moves.sort((a, b) => a[0] - b[0]);
     const runs: Array<Array<[number, ItemBounds]>> = [];
@@ -157,6 +176,18 @@ export class KeyedFlowLayout extends FlowLayout {
     const run =
       runs.find((candidate) => candidate.some(([at]) => at === seen)) ??
       runs.reduce<Array<[number, ItemBounds]>>((longest, candidate) => (candidate.length > longest.length ? candidate : longest), []);
+    // Items inserted above the run (older history) take their estimated size above it: the run moves
+    // down by as much, and the scroll position with it, so what is on screen stays put. Left where they
+    // were, the kept positions would leave no room for them; the stock layout corrects that only once its
+    // range reaches the top of the list, which a range smaller than the distance to the top never does:
+    // the log stayed scrolled near the top, asking for page after page of history.
+    const places = run[0] === undefined ? 0 : (shifts.get(run[0][0]) ?? 0);
+    const shift = places * state._delta;
+    if (shift !== 0) {
+      for (const [, bounds] of run) bounds.pos += shift;
+      state._scrollPosition += shift;
+      state._scrollError -= shift;
+    }
     state._physicalItems = new Map(run);
     state._newPhysicalItems = new Map();
     // The next reflow picks its anchor from these positions and the scroll position it is given then.
@@ -175,8 +206,8 @@ Object.defineProperty(KeyedFlowLayout.prototype, 'measureChildren', { get: () =>
 export const keyedFlow = (): { type: typeof KeyedFlowLayout } => ({ type: KeyedFlowLayout });
 
 /**
- * The same layout rendering less beyond the view (300 px each side instead of the virtualizer’s
- * 1000): for a narrow side panel, whose short tiles would otherwise keep hundreds of nodes alive.
+ * The same layout rendering less beyond the view (300 px each side instead of the main timeline's
+ * 400): for a narrow side panel, whose short tiles would otherwise keep hundreds of nodes alive.
  */
 export class CompactKeyedFlowLayout extends KeyedFlowLayout {
   constructor(...args: ConstructorParameters<typeof KeyedFlowLayout>) {

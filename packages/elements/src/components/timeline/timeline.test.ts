@@ -39,25 +39,31 @@ function history(from: number, to: number): TimelineItem[] {
 
 /** A bare host for the timeline: plain snapshot data in, recorded commands out. */
 class TimelineHost extends LitElement {
+  /** Renders less beyond the view, as a thread's panel does. */
+  static compact = false;
   static override styles = [tokens, timelineStyles, messageBodyStyles, messageTileStyles];
   static override properties = { view: { attribute: false }, theme: { reflect: true } };
   declare view: TimelineView;
   declare theme: string;
   calls: string[] = [];
   onPaginate: () => Promise<unknown> = () => Promise.resolve(false);
-  readonly timeline = new TimelineController(this, (): TimelineActions => ({
-    paginateBackwards: () => {
-      this.calls.push('paginate');
-      return this.onPaginate();
-    },
-    toggleReaction: (eventId, key) => this.calls.push(`react ${eventId} ${key}`),
-    reply: (m) => this.calls.push(`reply ${m.key}`),
-    edit: (m) => this.calls.push(`edit ${m.key}`),
-    redact: (m) => this.calls.push(`redact ${m.key}`),
-    retry: (key) => this.calls.push(`retry ${key}`),
-    cancel: (key) => this.calls.push(`cancel ${key}`),
-    markRead: (eventId) => this.calls.push(`read ${eventId}`),
-  }));
+  readonly timeline = new TimelineController(
+    this,
+    (): TimelineActions => ({
+      paginateBackwards: () => {
+        this.calls.push('paginate');
+        return this.onPaginate();
+      },
+      toggleReaction: (eventId, key) => this.calls.push(`react ${eventId} ${key}`),
+      reply: (m) => this.calls.push(`reply ${m.key}`),
+      edit: (m) => this.calls.push(`edit ${m.key}`),
+      redact: (m) => this.calls.push(`redact ${m.key}`),
+      retry: (key) => this.calls.push(`retry ${key}`),
+      cancel: (key) => this.calls.push(`cancel ${key}`),
+      markRead: (eventId) => this.calls.push(`read ${eventId}`),
+    }),
+    { compact: (this.constructor as typeof TimelineHost).compact },
+  );
 
   constructor() {
     super();
@@ -72,6 +78,11 @@ class TimelineHost extends LitElement {
   }
 }
 customElements.define('test-timeline-host', TimelineHost);
+
+class CompactTimelineHost extends TimelineHost {
+  static override compact = true;
+}
+customElements.define('test-compact-timeline-host', CompactTimelineHost);
 
 function log(el: TimelineHost): HTMLElement {
   const found = el.shadowRoot?.querySelector<HTMLElement>('[role="log"]');
@@ -116,8 +127,10 @@ function visibleArticles(el: TimelineHost): HTMLElement[] {
   });
 }
 
-async function mount(items: TimelineItem[], extra: Partial<TimelineView> = {}): Promise<TimelineHost> {
-  const el = await fixture<TimelineHost>(html`<test-timeline-host></test-timeline-host>`);
+async function mount(items: TimelineItem[], extra: Partial<TimelineView> = {}, compact = false): Promise<TimelineHost> {
+  const el = compact
+    ? await fixture<TimelineHost>(html`<test-compact-timeline-host></test-compact-timeline-host>`)
+    : await fixture<TimelineHost>(html`<test-timeline-host></test-timeline-host>`);
   el.view = { ...el.view, items, ...extra };
   await el.updateComplete;
   await waitUntil(() => log(el).querySelector('article'), 'nothing rendered');
@@ -171,6 +184,39 @@ describe('timeline (plain snapshot data)', () => {
     console.log(`anchor drift per back-pagination (px): ${drifts.map((d) => d.toFixed(1)).join(', ')}`);
     expect(drifts.length).to.be.at.least(3);
     for (const drift of drifts) expect(Math.abs(drift)).to.be.below(1);
+  });
+
+  it('makes room above for a page of older messages, so one scroll to the top asks for one page (compact log)', async () => {
+    // The thread's compact log renders 300 px beyond its view, less than the distance from the top at which
+    // older history is asked for (400 px): a range that does not reach the top must still leave room above
+    // for the inserted messages, or the log stays near the top and asks for page after page on its own.
+    let loaded = 9_000;
+    const el = await mount(history(loaded, 10_000), { hasMoreBefore: true }, true);
+    el.onPaginate = async () => {
+      await settle(5);
+      loaded -= 100;
+      el.view = { ...el.view, items: history(loaded, 10_000) };
+      await el.updateComplete;
+      return true;
+    };
+    userScroll(el, 3000);
+    await idle(el);
+    expect(el.calls.filter((call) => call === 'paginate')).to.have.length(0);
+    userScroll(el, 380);
+    await waitUntil(() => el.calls.includes('paginate'), 'no back-pagination', { timeout: 10_000 });
+    await idle(el);
+    await settle(30);
+    await idle(el);
+    const l = log(el);
+    console.log(
+      `compact log: ${String(el.calls.filter((call) => call === 'paginate').length)} pages asked, scrollTop ${String(l.scrollTop)}`,
+    );
+    expect(
+      el.calls.filter((call) => call === 'paginate'),
+      'pages asked for one scroll to the top',
+    ).to.have.length(1);
+    expect(l.scrollTop, 'the log moved down by the inserted messages').to.be.above(1000);
+    expect(visibleArticles(el).length).to.be.above(0);
   });
 
   it('follows new messages at the bottom, and offers "Jump to latest" instead of yanking the reader', async () => {
