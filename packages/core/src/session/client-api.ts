@@ -1,5 +1,5 @@
 /**
- * A few plain client-server API calls made before a session exists (login flows, registration, guests).
+ * A few plain client-server API calls made before a session exists (sign-in, login flows, registration, guests).
  * Plain `fetch`, no matrix-js-sdk, so the loader can use them without pulling in the engine chunk.
  */
 import { OmniError } from '../types.ts';
@@ -9,19 +9,26 @@ export interface ApiResponse {
   readonly body: Record<string, unknown>;
 }
 
-/** Calls the homeserver and returns status and JSON body; a network failure becomes `unreachable`. */
+/**
+ * Calls the homeserver (as `accessToken`'s account when given) and returns status and JSON body; a network failure
+ * becomes `unreachable`.
+ */
 export async function callHomeserver(
   baseUrl: string,
   method: 'GET' | 'POST',
   path: string,
   body?: unknown,
   fetchImpl: typeof fetch = fetch,
+  accessToken?: string,
 ): Promise<ApiResponse> {
   let response: Response;
   try {
     response = await fetchImpl(`${baseUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      headers: {
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(accessToken === undefined ? {} : { Authorization: `Bearer ${accessToken}` }),
+      },
       body: body === undefined ? null : JSON.stringify(body),
     });
   } catch (cause) {

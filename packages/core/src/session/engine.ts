@@ -14,8 +14,6 @@ import {
   type MatrixEvent,
   type Room,
 } from 'matrix-js-sdk';
-import { acquireCredentials } from './auth.ts';
-import { resolveHomeserver } from './homeserver.ts';
 import { MediaLoader } from '../media/media.ts';
 import { RoomModel } from '../rooms/room-model.ts';
 import type { RoomSession, RoomWatcher } from '../rooms/room-session.ts';
@@ -32,7 +30,7 @@ import { MessageTrustCache } from '../crypto/message-trust.ts';
 import { forgetEncrypted } from '../crypto/encrypted-rooms.ts';
 import { prepareCrypto } from '../crypto/prepare.ts';
 import { Verifications } from '../crypto/verification.ts';
-import type { MediaRequest, RoomHandle, SecurityHandle, SessionHandle, SessionInfo, SignInOptions, Unsubscribe } from '../types.ts';
+import type { MediaRequest, RoomHandle, SecurityHandle, SessionHandle, SessionInfo, Unsubscribe } from '../types.ts';
 import { OmniError } from '../types.ts';
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -49,12 +47,8 @@ function nextFrame(run: () => void): void {
   setTimeout(once, 50);
 }
 
-/** Signs in and returns what must be stored to resume the session later. */
-export async function login(options: SignInOptions, deviceId?: string): Promise<StoredSession> {
-  const homeserverUrl = await resolveHomeserver(options.homeserver);
-  const credentials = await acquireCredentials(homeserverUrl, options, deviceId);
-  return { homeserverUrl, ...credentials };
-}
+/** Signing in needs no engine (auth.ts); tests that drive the engine directly sign in through it here. */
+export { login } from './auth.ts';
 
 /** What the session reports back to the registry, which owns persistence and the tab lock. */
 export interface SessionHooks {

@@ -8,6 +8,7 @@ import { takeProbedGuest } from './login-flows.ts';
 import { registerGuest } from './registration.ts';
 import { sessionStore, type StoredSession } from './session-store.ts';
 import { EngineLock, type EngineLease } from './tab-lock.ts';
+import { requestedEngine } from '../worker/choice.ts';
 import type { SessionHandle, SessionInfo, SessionStatus, SignInOptions, Unsubscribe } from '../types.ts';
 
 interface Entry {
@@ -161,14 +162,15 @@ async function signInNow(options: SignInOptions): Promise<SessionInfo> {
   const homeserverUrl = await resolveHomeserver(options.homeserver);
   const store = await sessionStore();
   const previous = await store.load(homeserverUrl);
-  const engine = await import('./engine.ts');
+  // The engine chunk loads while the homeserver checks the credentials, unless the engine runs in a worker.
+  if (requestedEngine() === 'main') import('./engine.ts').catch(() => undefined);
   let stored: StoredSession;
   if ('guest' in options) {
     stored = await guestAccount(homeserverUrl);
     // Signing in as a guest again (after signing out) makes a new account.
     guestAccounts.delete(homeserverUrl);
   } else {
-    stored = await engine.login(options, previous?.expired ? previous.deviceId : undefined);
+    stored = await (await import('./auth.ts')).login(options, previous?.expired ? previous.deviceId : undefined);
   }
   await store.save(stored);
   const existing = entries.get(homeserverUrl);

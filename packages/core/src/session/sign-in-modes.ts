@@ -1,6 +1,6 @@
 /**
  * The sign-in modes beyond password and access token: one-time login token (site backend or SSO), guest,
- * and registration. Plain `fetch`; called from `acquireCredentials()` in the engine chunk.
+ * and registration. Plain `fetch`; called from `acquireCredentials()` (auth.ts).
  */
 import { callHomeserver, stringField } from './client-api.ts';
 import { takeProbedGuest } from './login-flows.ts';
