@@ -208,9 +208,6 @@ describe('timeline (plain snapshot data)', () => {
     await settle(30);
     await idle(el);
     const l = log(el);
-    console.log(
-      `compact log: ${String(el.calls.filter((call) => call === 'paginate').length)} pages asked, scrollTop ${String(l.scrollTop)}`,
-    );
     expect(
       el.calls.filter((call) => call === 'paginate'),
       'pages asked for one scroll to the top',
