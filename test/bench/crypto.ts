@@ -19,8 +19,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { startSynapse, type Homeserver } from '@omnisocial/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromiumProfile } from '../support/chromium.ts';
 import { NioPeer } from '../support/nio.ts';
 import type { OmniBench } from './page.ts';
 import { bounded } from './bounded.ts';
@@ -88,12 +88,13 @@ interface WasmFigures {
 }
 
 /**
- * A browser profile whose pages keep every resource timing entry: a long read of the history makes hundreds of
- * requests, past the default buffer of 250 entries, after which the wasm's and the homeserver's entries were
- * dropped and the figures that read them waited for nothing.
+ * A browser profile on disk, so that "HTTP cache warm" holds for the 7.6 MB wasm too (a context's in-memory cache
+ * did not keep it: every cold open downloaded it again), whose pages keep every resource timing entry: a long read
+ * of the history makes hundreds of requests, past the default buffer of 250 entries, after which the wasm's and the
+ * homeserver's entries were dropped and the figures that read them waited for nothing.
  */
-async function benchContext(browser: Browser): Promise<BrowserContext> {
-  const context = await browser.newContext();
+async function benchContext(): Promise<BrowserContext> {
+  const context = await launchChromiumProfile();
   await context.addInitScript(() => performance.setResourceTimingBufferSize(100_000));
   return context;
 }
@@ -390,7 +391,6 @@ function stalledState(page: Page): Promise<string> {
 export async function runCryptoBench(shared?: Homeserver): Promise<void> {
   const started = Date.now();
   let pages: Awaited<ReturnType<typeof serveStatic>> | undefined;
-  let browser: Browser | undefined;
   let own: Homeserver | undefined;
   const nio = new NioPeer();
   try {
@@ -421,13 +421,13 @@ export async function runCryptoBench(shared?: Homeserver): Promise<void> {
 
     const outDir = `${root}.cache/bench/crypto`;
     await buildBenchPages(outDir, ['test/bench/index.html']);
-    pages = await serveStatic(outDir);
+    // Served as a site serves a build: content-hashed files cacheable for good, so later pages of a profile take them
+    // from its HTTP cache, as (b) and (c) assume.
+    pages = await serveStatic(outDir, undefined, { cacheHashed: true });
     const url = `${pages.origin}/test/bench/index.html`;
-    const chromium = await launchChromium();
-    browser = chromium;
 
     // (a) wasm bytes: a page with only a public room, then the same page opening the encrypted room.
-    const context = await benchContext(chromium);
+    const context = await benchContext();
     const page = await signedInPage(context, url, homeserver.baseUrl, alice.username, alice.password);
     await timeToText(page, homeserver.baseUrl, publicRoom, 'a public message');
     await page.waitForTimeout(1000);
@@ -459,7 +459,7 @@ export async function runCryptoBench(shared?: Homeserver): Promise<void> {
       await page.close();
     };
     const newDevice = async (targets: readonly string[]): Promise<BrowserContext> => {
-      const profile = await benchContext(chromium);
+      const profile = await benchContext();
       let deviceId = '';
       profile.on('response', (response) => {
         if (!response.url().endsWith('/_matrix/client/v3/login') || response.request().method() !== 'POST') return;
@@ -624,7 +624,6 @@ export async function runCryptoBench(shared?: Homeserver): Promise<void> {
     process.stdout.write(`Written bench-results/crypto.json (${String(results.durationS)} s)\n`);
   } finally {
     await nio.close();
-    await browser?.close();
     await pages?.close();
     await own?.stop();
   }

@@ -50,11 +50,25 @@ export interface SentFile {
   bytes: number;
 }
 
+export interface StaticOptions {
+  /**
+   * Lets the browser keep the build's content-hashed files (`chunks/`, `assets/`) as a site serves them
+   * (`Cache-Control: public, max-age=31536000, immutable`), so a later page of the same profile takes them from its
+   * HTTP cache, and the crypto wasm's compiled code from its code cache. Without it nothing is cacheable and every
+   * page fetches every file again.
+   */
+  cacheHashed?: boolean;
+}
+
 /**
  * Serves the production build (correct MIME types, so the wasm streams as application/wasm); `onSent` hears of every
  * file sent, once its response has finished.
  */
-export async function serveStatic(dir: string, onSent?: (sent: SentFile) => void): Promise<{ origin: string; close(): Promise<void> }> {
+export async function serveStatic(
+  dir: string,
+  onSent?: (sent: SentFile) => void,
+  options: StaticOptions = {},
+): Promise<{ origin: string; close(): Promise<void> }> {
   const server: Server = createServer((request, response) => {
     const at = Date.now();
     const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
@@ -66,7 +80,12 @@ export async function serveStatic(dir: string, onSent?: (sent: SentFile) => void
     stat(file).then(
       (info) => {
         if (!info.isFile()) throw new Error('not a file');
-        const headers = { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': String(info.size) };
+        const hashed = options.cacheHashed === true && /^\/(chunks|assets)\//.test(pathname);
+        const headers: Record<string, string> = {
+          'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+          'content-length': String(info.size),
+          ...(hashed ? { 'cache-control': 'public, max-age=31536000, immutable' } : {}),
+        };
         response.writeHead(200, headers);
         const headerBytes = Object.entries(headers).reduce((sum, [name, value]) => sum + name.length + value.length + 4, 17);
         if (onSent) response.on('finish', () => onSent({ at, path: pathname, bytes: info.size + headerBytes }));

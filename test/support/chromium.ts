@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { createServer as createHttpServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { createServer, type PluginOption, type ServerOptions, type ViteDevServer } from 'vite';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -14,17 +14,27 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
  * `performance.memory` (Chromium otherwise rounds it into coarse buckets).
  */
 export function launchChromium(options: { args?: readonly string[] } = {}): Promise<Browser> {
-  return chromium.launch({
+  return chromium.launch(chromiumOptions(options.args));
+}
+
+function chromiumOptions(args: readonly string[] = []): { executablePath: string; args: string[] } {
+  return {
     executablePath: process.env['OMNI_CHROMIUM'] ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      ...(options.args ?? []),
-    ],
-  });
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', ...args],
+  };
+}
+
+/**
+ * The same Chromium with a profile on disk, as a member's browser keeps one: its HTTP cache (a 7.6 MB wasm included,
+ * which a context's in-memory cache does not keep) and compiled-code cache last from page to page. The profile's
+ * directory is removed when the context closes.
+ */
+export async function launchChromiumProfile(options: { args?: readonly string[] } = {}): Promise<BrowserContext> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'omni-profile-'));
+  const context = await chromium.launchPersistentContext(dir, chromiumOptions(options.args));
+  // Chromium may still be writing to the profile as it exits: retried, and never an error of the caller's.
+  context.on('close', () => void rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }).catch(() => undefined));
+  return context;
 }
 
 /**
