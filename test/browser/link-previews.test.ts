@@ -261,7 +261,8 @@ describe('link previews in <omni-room>', function () {
     expect(title?.textContent.trim()).to.equal('Tide tables for the summer');
     expect(title?.href).to.equal(inThread());
     expect(card.querySelector('[part="link-preview-host"]')?.textContent.trim()).to.equal('Coastal Weekly · 127.0.0.1');
-    expect(await previewRequests(inThread()), 'the thread panel asked more than once').to.have.length(1);
+    // Once at most: in one full run the card showed with no request of its own on record (answered from an earlier one).
+    expect((await previewRequests(inThread())).length, 'the thread panel asked more than once').to.be.at.most(1);
     expect(await requestsTo(origin), 'the browser fetched from the previewed site').to.deep.equal([]);
     await expect(el).to.be.accessible();
 
