@@ -23,6 +23,7 @@ import {
   signOut,
   ssoRedirectUrl,
 } from '@omnisocial/chat';
+import { sessionFor } from '@omnisocial/core';
 import { shadow } from './dom.ts';
 
 let baseUrl: string;
@@ -213,6 +214,35 @@ describe('sign-in modes against a real Synapse', () => {
       send.click();
       const received = await peer(bob).waitForMessage(roomId, { body: 'hello from a guest' });
       expect(received.sender).to.match(/^@\d+:/);
+    });
+
+    it('gives way to a member who signs in while the guest account is being made', async () => {
+      const server = await startHomeserver();
+      const member = await registerUser({ server: server.baseUrl });
+      const original = window.fetch.bind(window);
+      let asked = false;
+      let release = (): void => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      window.fetch = async (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        if (url.includes('/register?kind=guest')) {
+          asked = true;
+          await held;
+        }
+        return original(input, init);
+      };
+      try {
+        const guest = signIn({ homeserver: server.baseUrl, guest: true });
+        await waitUntil(() => asked, 'the guest account was never asked for', { timeout: 15_000 });
+        const signedIn = await signIn({ homeserver: server.baseUrl, username: member.username, password: member.password });
+        release();
+        expect((await guest).userId, 'the guest sign-in answers with the member').to.equal(signedIn.userId);
+        expect(sessionFor(server.baseUrl)?.info.userId, 'the page is left with the guest').to.equal(signedIn.userId);
+      } finally {
+        window.fetch = original;
+        release();
+      }
+      await signOut(server.baseUrl);
     });
 
     it('is not offered, and is refused clearly, where the homeserver does not allow guests', async () => {

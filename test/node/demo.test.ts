@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { postRoomAlias } from '@omnisocial/server';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -36,6 +36,36 @@ function waitForOutput(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchA
     demo.on('exit', () => reject(new Error(`demo exited early:\n${output}`)));
     check();
   });
+}
+
+/** Waits for the header to say `who` is signed in; on a timeout, says what it showed instead and what the page logged. */
+async function signedInAs(page: Page, who: RegExp, logged: readonly string[]): Promise<void> {
+  const header = page.getByRole('banner');
+  try {
+    await header.getByText(who).waitFor({ timeout: 30_000 });
+  } catch (error) {
+    const shown = await header.innerText().catch(() => '(no header)');
+    const title = await header
+      .locator('[title]')
+      .first()
+      .getAttribute('title')
+      .catch(() => null);
+    throw new Error(
+      `the header never said ${String(who)}: it shows ${JSON.stringify(shown)}${title ? ` (title ${JSON.stringify(title)})` : ''}; ` +
+        `the page logged ${JSON.stringify(logged)}`,
+      { cause: error },
+    );
+  }
+}
+
+/** What the page reports as errors: its console errors and uncaught exceptions. */
+function pageErrors(page: Page): string[] {
+  const logged: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') logged.push(message.text());
+  });
+  page.on('pageerror', (error) => logged.push(error.message));
+  return logged;
 }
 
 before(async () => {
@@ -101,16 +131,17 @@ test('two seeded members chat through <omni-room> on the demo page; a visitor re
 test('the header says who is signed in: a visitor, a member after signing in, the same member after a reload', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
+  const logged = pageErrors(page);
   await page.goto(pageUrl);
   const header = page.getByRole('banner');
   await header.getByText('Reading as a guest').or(header.getByText('Not signed in')).first().waitFor({ timeout: 30_000 });
   await header.getByRole('button', { name: 'Sign in as Bob' }).click();
-  await header.getByText(/Signed in as @bob:/u).waitFor({ timeout: 30_000 });
+  await signedInAs(page, /Signed in as @bob:/u, logged);
   assert.equal(await header.getByRole('button', { name: /Sign in as/u }).count(), 0, 'the header still offers "Sign in as…"');
   await header.getByRole('button', { name: 'Sign out' }).waitFor();
 
   await page.reload();
-  await header.getByText(/Signed in as @bob:/u).waitFor({ timeout: 30_000 });
+  await signedInAs(page, /Signed in as @bob:/u, logged);
   assert.equal(await header.getByRole('button', { name: /Sign in as/u }).count(), 0);
   await context.close();
 });
@@ -120,16 +151,14 @@ test('the demo page never scrolls sideways at 320, 390 and 1280 px, light and da
     for (const width of [320, 390, 1280]) {
       const context = await browser.newContext({ viewport: { width, height: 800 }, colorScheme });
       const page = await context.newPage();
+      const logged = pageErrors(page);
       await page.goto(pageUrl);
       const feed = page.getByRole('region', { name: 'Feed' });
       await feed.getByRole('article').filter({ hasText: 'So much faster on my old phone' }).last().waitFor({ timeout: 30_000 });
       for (const who of ['visitor', 'member']) {
         if (who === 'member') {
           await page.getByRole('button', { name: 'Sign in as Alice' }).click();
-          await page
-            .getByRole('banner')
-            .getByText(/Signed in as @alice:/u)
-            .waitFor({ timeout: 30_000 });
+          await signedInAs(page, /Signed in as @alice:/u, logged);
           await feed.getByRole('textbox', { name: 'Message' }).first().waitFor({ timeout: 30_000 });
         }
         const wide = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: innerWidth }));

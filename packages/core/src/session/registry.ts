@@ -91,7 +91,11 @@ const guestSignIns = new Map<string, Promise<SessionInfo>>();
  */
 const memberSignIns = new Set<Promise<unknown>>();
 
+/** How many member sign-ins the page has started: a guest sign-in started before one of them gives way to it. */
+let memberSignInsStarted = 0;
+
 function trackMemberSignIn(until: Promise<unknown>): void {
+  memberSignInsStarted += 1;
   memberSignIns.add(until);
   const done = (): void => void memberSignIns.delete(until);
   until.then(done, done);
@@ -158,7 +162,19 @@ export function guestAccount(homeserverUrl: string): Promise<StoredSession> {
   return pending;
 }
 
+/**
+ * The member's session when a member sign-in started after `since` (a count of `memberSignInsStarted`) and ended
+ * signed in: a guest sign-in under way then gives way to it rather than replace it.
+ */
+async function memberTookOver(homeserverUrl: string, since: number): Promise<SessionInfo | undefined> {
+  if (memberSignInsStarted === since) return undefined;
+  await memberSignInsSettled();
+  const active = entries.get(homeserverUrl);
+  return active?.handle && active.handle.info.guest !== true ? active.handle.info : undefined;
+}
+
 async function signInNow(options: SignInOptions): Promise<SessionInfo> {
+  const membersBefore = memberSignInsStarted;
   const homeserverUrl = await resolveHomeserver(options.homeserver);
   const store = await sessionStore();
   const previous = await store.load(homeserverUrl);
@@ -166,13 +182,21 @@ async function signInNow(options: SignInOptions): Promise<SessionInfo> {
   if (requestedEngine() === 'main') import('./engine.ts').catch(() => undefined);
   let stored: StoredSession;
   if ('guest' in options) {
-    stored = await guestAccount(homeserverUrl);
+    const account = guestAccount(homeserverUrl);
+    stored = await account;
+    const member = await memberTookOver(homeserverUrl, membersBefore);
+    if (member) return member;
     // Signing in as a guest again (after signing out) makes a new account.
-    guestAccounts.delete(homeserverUrl);
+    if (guestAccounts.get(homeserverUrl) === account) guestAccounts.delete(homeserverUrl);
   } else {
     stored = await (await import('./auth.ts')).login(options, previous?.expired ? previous.deviceId : undefined);
   }
   await store.save(stored);
+  // A member who signed in while this guest's account was being saved keeps their session (saved after this one).
+  if ('guest' in options) {
+    const member = await memberTookOver(homeserverUrl, membersBefore);
+    if (member) return member;
+  }
   const existing = entries.get(homeserverUrl);
   if (existing) stopEntry(existing);
   const entry: Entry = { status: { kind: 'resuming' } };
@@ -261,6 +285,12 @@ async function start(
     },
     options.signInPassword !== undefined ? { signInPassword: options.signInPassword } : {},
   );
+  // Replaced while the engine started (a sign-in that began later finished first): that session serves the page.
+  if (entries.get(url) !== entry) {
+    handle.stop();
+    lease.release();
+    return;
+  }
   entry.lease = lease;
   entry.handle = handle;
   // Another tab asked for the engine: stop driving it before the lock is handed over.
