@@ -49,6 +49,8 @@ export class Moderation {
   readonly abuse: AbuseControls;
   readonly #options: ModerationOptions;
   #unknownRooms: Promise<unknown> = Promise.resolve();
+  /** Each sender's last event still being judged: the next waits for it, so counts follow the homeserver's order. */
+  readonly #judging = new Map<string, Promise<void>>();
 
   constructor(options: ModerationOptions) {
     this.#options = options;
@@ -103,17 +105,26 @@ export class Moderation {
     const event = asPushedEvent(raw);
     if (!event) return;
     const judge = (): Promise<unknown> => Promise.all([this.policy.onEvent(event), this.abuse.onEvent(event)]);
-    // A room another replica created is known from the state store before its event is judged; such events wait
-    // their turn, so they are judged in the order the homeserver sent them, as the others are.
-    let judged: Promise<unknown>;
-    if (this.rooms.has(event.room_id)) judged = judge();
-    else {
+    // A sender's events are judged one after the other, in the order the homeserver sent them: judged at once, a later
+    // message could take an earlier place in the per-minute count and the wrong one be removed. A room another replica
+    // created is known from the state store before its event is judged; such events wait their turn too.
+    const previous = this.#judging.get(event.sender);
+    let ready: Promise<unknown> | undefined = previous;
+    if (!this.rooms.has(event.room_id)) {
       const learned = this.#unknownRooms.then(() => this.rooms.learn(event.room_id));
       this.#unknownRooms = learned.catch(() => undefined);
-      judged = learned.then(judge);
+      ready = previous ? Promise.all([previous, learned]) : learned;
     }
-    judged.catch((error: unknown) => {
-      console.error(`[omni-companion] moderating ${event.event_id} failed:`, error instanceof Error ? error.message : error);
+    const judged = ready ? ready.then(judge) : judge();
+    const settled = judged.then(
+      () => undefined,
+      (error: unknown) => {
+        console.error(`[omni-companion] moderating ${event.event_id} failed:`, error instanceof Error ? error.message : error);
+      },
+    );
+    this.#judging.set(event.sender, settled);
+    void settled.then(() => {
+      if (this.#judging.get(event.sender) === settled) this.#judging.delete(event.sender);
     });
   }
 
