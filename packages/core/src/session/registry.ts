@@ -285,10 +285,13 @@ async function start(
     },
     options.signInPassword !== undefined ? { signInPassword: options.signInPassword } : {},
   );
-  // Replaced while the engine started (a sign-in that began later finished first): that session serves the page.
+  // Replaced while the engine started (a sign-in that began later finished first): that session serves the page. A
+  // worker's handle is the page's link to the account's one engine there, which the replacing session may share.
   if (entries.get(url) !== entry) {
-    handle.stop();
-    lease.release();
+    if (!worker) {
+      handle.stop();
+      lease.release();
+    }
     return;
   }
   entry.lease = lease;
