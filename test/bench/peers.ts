@@ -25,7 +25,7 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 import { startSynapse, type Homeserver } from '@omnisocial/testing';
 import { launchChromium } from '../support/chromium.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
@@ -52,6 +52,23 @@ const CLIENTS: readonly Client[] = (() => {
 const THROTTLES: readonly number[] = process.env['OMNI_BENCH_PEER_THROTTLES']?.split(',').map(Number) ?? [1, 4];
 /** OMNI_BENCH_PEER_TRACE=1 prints every request each run made (page or service worker) and what the proxy saw. */
 const TRACE = process.env['OMNI_BENCH_PEER_TRACE'] === '1';
+/** A folder to write each run's page heap snapshot to (`<client>-<cpu>x-<n>.heapsnapshot`), for DevTools' Memory panel. */
+const HEAP_SNAPSHOTS = process.env['OMNI_BENCH_PEER_HEAP_SNAPSHOTS'];
+let snapshotsTaken = 0;
+
+/** Writes the page's heap snapshot into HEAP_SNAPSHOTS; its path. */
+async function writeHeapSnapshot(cdp: CDPSession, name: string): Promise<string> {
+  const chunks: string[] = [];
+  const collect = (event: { chunk: string }): void => void chunks.push(event.chunk);
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', collect);
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', collect);
+  await mkdir(HEAP_SNAPSHOTS ?? '.', { recursive: true });
+  snapshotsTaken += 1;
+  const file = path.join(HEAP_SNAPSHOTS ?? '.', `${name}-${String(snapshotsTaken)}.heapsnapshot`);
+  await writeFile(file, chunks.join(''));
+  return file;
+}
 
 interface RunFigures {
   firstMessageMs: number;
@@ -154,6 +171,10 @@ async function runOnce(
     const proxied = proxy.log().filter((entry) => entry.method !== 'OPTIONS');
     const result = await page.evaluate(() => window.peerResult as PeerResult);
     const heap = await contextHeap(browser, cdp);
+    if (HEAP_SNAPSHOTS) {
+      const client = path.basename(pageUrl.split('?')[0] ?? pageUrl, '.html');
+      process.stdout.write(`  heap snapshot: ${await writeHeapSnapshot(cdp, `${client}-${String(throttle)}x`)}\n`);
+    }
     const paintedAt = result.timeOrigin + result.firstMessageMs;
     const sent = app.log();
     const before = sent.filter((entry) => entry.at <= paintedAt);

@@ -11,9 +11,20 @@ export type BodyToken =
 /** Bodies longer than this are shown as text only: scanning a 1 MB body for links is not worth the frame. */
 export const MAX_LINKIFY_LENGTH = 100_000;
 
+/**
+ * Whether a body may hold a link linkifyjs would find: a domain (a dot, then two letters of a top-level domain), a
+ * scheme (`name:` and more), or `localhost`. Text without any is never scanned: linkifyjs builds its scanner, a state
+ * machine of every top-level domain (about 4,000 states, half a megabyte of heap), the first time it scans.
+ */
+const MAY_HOLD_LINK = /[^\s.]\.\p{L}{2}|[a-z][\w+.-]*:\S|localhost/iu;
+
+export function mayHoldLink(text: string): boolean {
+  return MAY_HOLD_LINK.test(text);
+}
+
 export function linkifyText(text: string): BodyToken[] {
   if (text.length === 0) return [];
-  if (text.length > MAX_LINKIFY_LENGTH) return [{ type: 'text', text }];
+  if (text.length > MAX_LINKIFY_LENGTH || !mayHoldLink(text)) return [{ type: 'text', text }];
   const tokens: BodyToken[] = [];
   let at = 0;
   for (const match of find(text)) {
