@@ -34,7 +34,7 @@ export default tseslint.config(
       '**/*.test.ts',
       'packages/core/src/session/{engine,auth,sdk-logger}.ts',
       'packages/core/src/sdk.ts',
-      'packages/core/src/sync/sync.ts',
+      'packages/core/src/sync/{sync,sync-gap}.ts',
       'packages/core/src/rooms/**',
       'packages/core/src/threads/thread-{model,events}.ts',
       'packages/core/src/posts/post-room*.ts',

@@ -13,6 +13,7 @@ import {
 } from 'matrix-js-sdk/lib/sliding-sync.js';
 import { POST_BINDING_EVENT } from '../posts/posts.ts';
 import { HELD_EVENT } from '../timeline/held.ts';
+import { fillSyncGap, syncGaps, type SyncGap } from './sync-gap.ts';
 
 export interface SyncStrategy {
   /** Starts syncing; resolves once rooms can be looked up and joined. */
@@ -156,6 +157,8 @@ export function slidingSync(options: SlidingSyncOptions = {}): SyncStrategy {
   let requested: ReadonlySet<string> = new Set();
   /** A restart to leave out rooms no element shows any more; any request made before it does that too. */
   let dropTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Rooms of the response being processed whose new messages do not follow on from their timeline (sync-gap.ts). */
+  let gaps: SyncGap[] = [];
 
   const flush = (): void => {
     flushTimer = undefined;
@@ -199,6 +202,7 @@ export function slidingSync(options: SlidingSyncOptions = {}): SyncStrategy {
         if (rooms.size > 0) scoped.room_subscriptions = Object.fromEntries([...rooms].map((id) => [id, ROOM_SUBSCRIPTION]));
         const response = await client.slidingSync(scoped, proxyBaseUrl, abortSignal);
         carried = rooms;
+        gaps = syncGaps(client, response);
         return response;
       };
       const transport = new Proxy(client, {
@@ -211,6 +215,10 @@ export function slidingSync(options: SlidingSyncOptions = {}): SyncStrategy {
           if (state !== SlidingSyncState.Complete || !response) return;
           // Room data of this response is in the store now: the rooms it carried are loaded.
           settle(carried);
+          for (const gap of gaps) {
+            fillSyncGap(client, gap).catch((error: unknown) => console.warn('[omni] a gap in sync could not be filled', error));
+          }
+          gaps = [];
           resolve();
         });
       });
