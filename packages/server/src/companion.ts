@@ -243,6 +243,10 @@ export async function startCompanion(config: CompanionConfig): Promise<Companion
       await appService.close().catch(() => undefined);
       await new Promise<void>((resolve) => site.close(() => resolve()));
       site.closeAllConnections();
+      // Events being judged finish first (their store writes), for at most ten seconds.
+      let waited: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([moderation.settled(), new Promise<void>((resolve) => (waited = setTimeout(resolve, 10_000)))]);
+      clearTimeout(waited);
       await store.close();
     },
   };

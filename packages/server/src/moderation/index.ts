@@ -128,6 +128,11 @@ export class Moderation {
     });
   }
 
+  /** Resolves once every event received so far has been judged: the companion stops its store only then. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#judging.values(), this.#unknownRooms]);
+  }
+
   handles(url: URL): boolean {
     return url.pathname.startsWith(MODERATION_PREFIX);
   }
