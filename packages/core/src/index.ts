@@ -24,6 +24,7 @@ export {
 export { MediaError, type MediaErrorCode } from './media/media.ts';
 export { acceptTokens, checkFileRules, parseSize, type FileRules } from './media/file-rules.ts';
 export { blurhashPicture } from './media/blurhash-picture.ts';
+export { holdBlobUrl, releaseBlobUrl } from './media/blob-urls.ts';
 export { previewableLink } from './format/preview-link.ts';
 export type {
   AccessTokenSignIn,

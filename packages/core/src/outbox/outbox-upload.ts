@@ -2,6 +2,7 @@
  * The outbox's attachments: their files kept (storage) until their message is sent, their upload with
  * progress and cancel, and what an upload failure means for the queue.
  */
+import { holdBlobUrl, releaseBlobUrl } from '../media/blob-urls.ts';
 import { UploadError } from '../media/upload.ts';
 import { needsUpload, type Entry } from './outbox-entries.ts';
 import type { AttachmentRequest, OutboxStorage, OutboxTransport, SendFailure } from './outbox-types.ts';
@@ -14,16 +15,17 @@ function isAttachment(entry: Entry): boolean {
 }
 
 /** Images get a blob URL for their local echo (raster types only, see media.ts: an SVG is sent as a file). */
-function localUrlOf(entry: Entry): string | undefined {
+function shownFile(entry: Entry): Blob | undefined {
   if (!entry.file || entry.echo?.msgtype !== 'image' || typeof URL.createObjectURL !== 'function') return undefined;
-  return URL.createObjectURL(entry.file);
+  return entry.file;
 }
 
 /** Keeps attachments' files in storage while their entries are unsent, and their local blob URLs while shown. */
 export class FileKeeper {
   readonly #storage: OutboxStorage;
   readonly #stored = new Set<string>();
-  readonly #urls = new Map<string, string>();
+  /** The files shown by their local echo, by transaction id, with the URL held for each (blob-urls.ts). */
+  readonly #urls = new Map<string, { readonly url: string; readonly file: Blob }>();
   #writes: Promise<void> = Promise.resolve();
 
   constructor(storage: OutboxStorage) {
@@ -68,11 +70,11 @@ export class FileKeeper {
    */
   release(unsent: readonly Entry[]): () => Promise<void> {
     const needed = new Set(unsent.filter(isAttachment).map((e) => e.txnId));
-    for (const [txnId, url] of this.#urls) {
+    for (const [txnId, { file }] of this.#urls) {
       if (needed.has(txnId)) continue;
       this.#urls.delete(txnId);
-      // The sent message's echo may still show it for a moment: revoke after it has been replaced.
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      // The sent message's echo may still show it for a moment: let go after it has been replaced.
+      setTimeout(() => releaseBlobUrl(file), 60_000);
     }
     const gone = [...this.#stored].filter((txnId) => !needed.has(txnId));
     for (const txnId of gone) this.#stored.delete(txnId);
@@ -83,9 +85,14 @@ export class FileKeeper {
 
   #show(entry: Entry): void {
     const known = this.#urls.get(entry.txnId);
-    const url = known ?? localUrlOf(entry);
-    if (url === undefined) return;
-    this.#urls.set(entry.txnId, url);
+    if (known) {
+      entry.localUrl = known.url;
+      return;
+    }
+    const file = shownFile(entry);
+    if (file === undefined) return;
+    const url = holdBlobUrl(file);
+    this.#urls.set(entry.txnId, { url, file });
     entry.localUrl = url;
   }
 }

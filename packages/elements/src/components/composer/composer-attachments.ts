@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import { holdBlobUrl, releaseBlobUrl } from '@omnisocial/core';
 import { memberMessage } from '../../i18n/member-error.ts';
 import { humanSize } from '../../i18n/format.ts';
 import { html, nothing, type LitElement, type TemplateResult } from 'lit';
@@ -80,7 +81,8 @@ export class ComposerAttachments {
       const entry: TrayFile = {
         id: this.#nextId++,
         file,
-        ...(PREVIEW_TYPES.has(file.type) ? { preview: URL.createObjectURL(file) } : {}),
+        // The message's local echo shows the same URL, so the picture decoded for the tray is drawn again at once.
+        ...(PREVIEW_TYPES.has(file.type) ? { preview: holdBlobUrl(file) } : {}),
         checked: Promise.resolve(),
       };
       entry.checked = actions.checkAttachment(file).catch((error: unknown) => {
@@ -115,7 +117,6 @@ export class ComposerAttachments {
     this.#host.requestUpdate();
     let first = true;
     for (const entry of ready) {
-      this.#release(entry);
       try {
         await actions.sendAttachment(entry.file, first && caption.trim() ? caption : undefined, replyTo);
       } catch (error) {
@@ -124,6 +125,8 @@ export class ComposerAttachments {
         this.#host.requestUpdate();
         continue;
       }
+      // Queued: its local echo holds the picture's URL now.
+      this.#release(entry);
       first = false;
     }
     return !first;
@@ -144,7 +147,7 @@ export class ComposerAttachments {
   }
 
   #release(entry: TrayFile): void {
-    if (entry.preview) URL.revokeObjectURL(entry.preview);
+    if (entry.preview) releaseBlobUrl(entry.file);
   }
 
   readonly #onPick = (event: Event): void => {
