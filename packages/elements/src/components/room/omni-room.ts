@@ -1,6 +1,6 @@
 import { msg, str } from '@lit/localize';
 import { html, type TemplateResult } from 'lit';
-import type { OmniErrorInfo, RoomSnapshot } from '@omnisocial/core';
+import { RoomLightView, type OmniErrorInfo, type RoomSnapshot } from '@omnisocial/core';
 import { OmniView } from '../../base/omni-view.ts';
 import { applyFallbacks, litProperties } from '../../base/view-properties.ts';
 import { roomAttributes } from '../../loader/attributes.ts';
@@ -145,10 +145,17 @@ export class OmniRoomView extends OmniView {
     target: () => ({ homeserver: this.homeserver, room: this.room }),
     theme: () => this.theme,
   });
+  /** The session view's state, or the light read's room (read-only) until the engine shows it, worked out in core. */
+  readonly #light = new RoomLightView(this.#view.room, { painted: () => this.updateComplete });
 
   constructor() {
     super();
     applyFallbacks(this, roomAttributes);
+    this.#light.subscribe(() => this.requestUpdate());
+  }
+
+  protected override willUpdate(): void {
+    this.#light.setInput({ homeserver: this.homeserver, room: this.room });
   }
 
   /** Also in use while messages of the member are still sending or failed (the loader's shell keeps the view). */
@@ -161,7 +168,7 @@ export class OmniRoomView extends OmniView {
   }
 
   protected override render(): TemplateResult {
-    const state = this.#view.room.state;
+    const state = this.#light.state;
     if (state.kind !== 'room')
       return this.#view.renderStatus(state, this.homeserver, { loading: msg('Connecting…'), persistenceNote: true });
     return this.#renderRoom(state.snapshot);
