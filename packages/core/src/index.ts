@@ -7,6 +7,7 @@ export {
   lightReadCredentials,
   lightReadRoom,
   readAhead,
+  readRoomAhead,
   storedReadCredentials,
   type LightReadOptions,
   type LightReadResult,

@@ -97,7 +97,44 @@ export type RoomLightReadResult =
  * is not joined (never was, left, banned: 403 or another membership), the homeserver cannot be reached or
  * answers anything unexpected.
  */
-export async function lightReadRoom(homeserverUrl: string, target: string, options: LightReadOptions): Promise<RoomLightReadResult> {
+export function lightReadRoom(homeserverUrl: string, target: string, options: LightReadOptions): Promise<RoomLightReadResult> {
+  if (options.fetch) return readRoomNow(homeserverUrl, target, options);
+  const key = `${homeserverUrl}\n${target}\n${options.accessToken}`;
+  const ahead = roomReads.get(key);
+  if (ahead) {
+    roomReads.delete(key);
+    return ahead;
+  }
+  return readRoomNow(homeserverUrl, target, options);
+}
+
+/** Room reads started ahead of their view (`readRoomAhead`), by homeserver, room and token: the first view takes one. */
+const roomReads = new Map<string, Promise<RoomLightReadResult>>();
+
+/**
+ * Starts a room's light read ahead of its view: the loader calls this as an `<omni-room>` nears the viewport
+ * while the views chunk is still on its way, so the messages are fetched during the chunk's download instead
+ * of after it; the view's `lightReadRoom` then takes the read under way. Nothing is read without a stored
+ * session. Never rejects.
+ */
+export function readRoomAhead(homeserver: string, target: string): void {
+  void (async () => {
+    const input = parseHomeserverInput(homeserver);
+    const url = input.kind === 'url' ? input.url : await resolveHomeserver(homeserver);
+    const credentials = await storedReadCredentials(url);
+    if (!credentials) return;
+    const key = `${url}\n${target}\n${credentials.accessToken}`;
+    if (roomReads.has(key)) return;
+    const read = readRoomNow(url, target, credentials);
+    read.catch(() => undefined);
+    roomReads.set(key, read);
+    setTimeout(() => {
+      if (roomReads.get(key) === read) roomReads.delete(key);
+    }, AHEAD_TTL_MS);
+  })().catch(() => undefined);
+}
+
+async function readRoomNow(homeserverUrl: string, target: string, options: LightReadOptions): Promise<RoomLightReadResult> {
   const { userId } = options;
   if (seenEncrypted(userId, target)) return { status: 'encrypted' };
   const call = reader(homeserverUrl, options);

@@ -41,3 +41,14 @@ export function readAhead(element: Element): void {
     )
     .catch(() => undefined);
 }
+
+/**
+ * A member's room, read while the views chunk downloads (core's `readRoomAhead`, which the view's own light read
+ * then takes). Nothing is read without a stored session; once the views have arrived, nothing is gained.
+ */
+export function readRoomAhead(element: Element): void {
+  const homeserver = element.getAttribute('homeserver');
+  const room = element.getAttribute('room');
+  if (viewsArrived || !homeserver || !room) return;
+  import('@omnisocial/core/internal/page-api').then((core) => core.readRoomAhead(homeserver, room)).catch(() => undefined);
+}
