@@ -7,6 +7,7 @@
  * expect shows nothing from it: the view is the engine's, as without a light read. No DOM, no engine.
  */
 import { parseHomeserverInput, resolveHomeserver } from '../session/homeserver.ts';
+import { engineStarted } from '../session/registry.ts';
 import type { SessionView, SessionViewState } from '../session/session-view.ts';
 import { lightReadRoom, storedReadCredentials } from '../sync/light-read.ts';
 import { engineShows, lightReadSettled, lightReadStarted, lightRoomSnapshot, sessionDropsLight } from '../sync/light-view.ts';
@@ -95,8 +96,10 @@ export class RoomLightView {
       // A base URL is used as it is (the session view verifies it in parallel); a server name is discovered.
       const input = parseHomeserverInput(homeserver);
       const url = input.kind === 'url' ? input.url : await resolveHomeserver(homeserver);
+      // The page's engine is loading or running: it shows the room, a light read would only add requests.
+      if (engineStarted(url)) return;
       const credentials = await storedReadCredentials(url);
-      if (!credentials || !this.#wanted(key)) return;
+      if (!credentials || !this.#wanted(key) || engineStarted(url)) return;
       const result = await lightReadRoom(url, room, credentials);
       if (!this.#wanted(key) || result.status !== 'ready' || result.items.length === 0) return;
       this.#light = lightRoomSnapshot(result);

@@ -11,11 +11,14 @@ import { callHomeserver } from '../session/client-api.ts';
 import { parseHomeserverInput, resolveHomeserver } from '../session/homeserver.ts';
 import { companionFor } from '../posts/companion.ts';
 import { POST_BINDING_EVENT, postRoomAlias, verifyBinding, type PostRoomTarget } from '../posts/posts.ts';
-import { guestAccount, memberSignInsSettled, sessionStatus } from '../session/registry.ts';
+import { engineStarted, guestAccount, memberSignInsSettled, sessionStatus } from '../session/registry.ts';
+import { lightReadSettled, lightReadStarted } from './light-reads.ts';
 import { sessionStore } from '../session/session-store.ts';
 import { sanitiseName, stripReplyFallback } from '../timeline/text-rules.ts';
 import { seenEncrypted } from '../crypto/encrypted-rooms.ts';
 import { plainTimeline } from '../timeline/plain-timeline.ts';
+import { creatorsPrivileged, parsePowerLevels, permissionsOf, type RoomPermissions } from '../rooms/power-levels.ts';
+import { linkPreviewsOn, PLAIN_PREVIEWS_TYPE } from '../media/link-preview-setting.ts';
 import { visitorThreadReads } from '../threads/visitor-reads.ts';
 import { OmniError } from '../types.ts';
 import { stateFromWholeRoom } from '../rooms/outside-state.ts';
@@ -87,6 +90,10 @@ export type RoomLightReadResult =
       readonly items: readonly TimelineItem[];
       readonly name?: string;
       readonly topic?: string;
+      /** What the member may do, from the room's power levels, as the engine's snapshot has it. */
+      readonly permissions: RoomPermissions;
+      /** Whether the member sees link previews in the room (their room account data), as the engine's snapshot has it. */
+      readonly linkPreviews: boolean;
     }
   | { readonly status: 'encrypted' };
 
@@ -103,35 +110,62 @@ export function lightReadRoom(homeserverUrl: string, target: string, options: Li
   const ahead = roomReads.get(key);
   if (ahead) {
     roomReads.delete(key);
-    return ahead;
+    ahead.done();
+    return ahead.read;
   }
   return readRoomNow(homeserverUrl, target, options);
 }
 
-/** Room reads started ahead of their view (`readRoomAhead`), by homeserver, room and token: the first view takes one. */
-const roomReads = new Map<string, Promise<RoomLightReadResult>>();
+/**
+ * Room reads started ahead of their view (`readRoomAhead`), by homeserver, room and token: the first view takes
+ * one. Each counts as a light read of the page (sync/light-view.ts) until a view takes it, it finds nothing to
+ * show, or it expires: a member's engine waits for it (session/registry.ts).
+ */
+const roomReads = new Map<string, { readonly read: Promise<RoomLightReadResult>; readonly done: () => void }>();
+
+/** How long a read ahead that found messages holds the engine back for a view that has not taken it. */
+const AHEAD_HOLD_MS = 10_000;
 
 /**
  * Starts a room's light read ahead of its view: the loader calls this as an `<omni-room>` nears the viewport
  * while the views chunk is still on its way, so the messages are fetched during the chunk's download instead
  * of after it; the view's `lightReadRoom` then takes the read under way. Nothing is read without a stored
- * session. Never rejects.
+ * session, or once the page's engine is loading or running. Counted as one of the page's light reads from the
+ * call (a member's engine waits for them, session/registry.ts) until a view takes it, it finds nothing to
+ * show, or `AHEAD_HOLD_MS` after it found messages no view took. Never rejects.
  */
 export function readRoomAhead(homeserver: string, target: string): void {
-  void (async () => {
+  // Counted from now, before anything is awaited: an engine about to start waits for it.
+  lightReadStarted();
+  let held = true;
+  const done = (): void => {
+    if (!held) return;
+    held = false;
+    lightReadSettled(undefined);
+  };
+  void (async (): Promise<void> => {
     const input = parseHomeserverInput(homeserver);
     const url = input.kind === 'url' ? input.url : await resolveHomeserver(homeserver);
-    const credentials = await storedReadCredentials(url);
-    if (!credentials) return;
-    const key = `${url}\n${target}\n${credentials.accessToken}`;
-    if (roomReads.has(key)) return;
+    // The page's engine is loading or running: it shows the room.
+    const credentials = engineStarted(url) ? undefined : await storedReadCredentials(url);
+    const key = credentials ? `${url}\n${target}\n${credentials.accessToken}` : '';
+    if (!credentials || engineStarted(url) || roomReads.has(key)) {
+      done();
+      return;
+    }
     const read = readRoomNow(url, target, credentials);
-    read.catch(() => undefined);
-    roomReads.set(key, read);
+    const entry = { read, done };
+    roomReads.set(key, entry);
+    read.then((result) => {
+      // Messages to show: held until the view takes them. Nothing to show (encrypted, not a member,
+      // failed): the engine need not wait for a view to take it.
+      if (result.status === 'ready' && result.items.length > 0) setTimeout(done, AHEAD_HOLD_MS);
+      else done();
+    }, done);
     setTimeout(() => {
-      if (roomReads.get(key) === read) roomReads.delete(key);
+      if (roomReads.get(key) === entry) roomReads.delete(key);
     }, AHEAD_TTL_MS);
-  })().catch(() => undefined);
+  })().catch(done);
 }
 
 async function readRoomNow(homeserverUrl: string, target: string, options: LightReadOptions): Promise<RoomLightReadResult> {
@@ -152,12 +186,17 @@ async function readRoomNow(homeserverUrl: string, target: string, options: Light
   const filter = encodeURIComponent(JSON.stringify({ lazy_load_members: true }));
   const state = (type: string): Promise<{ status: number; body: Record<string, unknown> }> =>
     call(`/_matrix/client/v3/rooms/${room}/state/${encodeURIComponent(type)}/`);
-  const [messages, membership, encryption, name, topic] = await Promise.all([
+  const [messages, membership, encryption, name, topic, powerLevels, create, previews] = await Promise.all([
     call(`/_matrix/client/v3/rooms/${room}/messages?dir=b&limit=${String(LIGHT_READ_LIMIT)}&filter=${filter}`),
     call(`/_matrix/client/v3/rooms/${room}/state/m.room.member/${encodeURIComponent(userId)}`),
     state('m.room.encryption'),
     state('m.room.name'),
     state('m.room.topic'),
+    // The tiles' actions and the header's switches depend on these: shown as the engine will show them.
+    state('m.room.power_levels'),
+    // As an event: its sender is the creator, whom room versions 12 and later give every power.
+    call(`/_matrix/client/v3/rooms/${room}/state/m.room.create/?format=event`),
+    call(`/_matrix/client/v3/user/${encodeURIComponent(userId)}/rooms/${room}/account_data/${PLAIN_PREVIEWS_TYPE}`),
   ]);
   if (messages.status !== 200) throw refused(messages);
   // A member who left still reads the history up to their leave, and a world-readable room anyone's: only a
@@ -166,7 +205,22 @@ async function readRoomNow(homeserverUrl: string, target: string, options: Light
     throw new OmniError('forbidden', 'The member is not in the room.');
   }
   if (encryption.status === 200) return { status: 'encrypted' };
-  for (const answer of [encryption, name, topic]) if (answer.status !== 200 && answer.status !== 404) throw refused(answer);
+  for (const answer of [encryption, name, topic, powerLevels, previews])
+    if (answer.status !== 200 && answer.status !== 404) throw refused(answer);
+  if (create.status !== 200) throw refused(create);
+  // A homeserver that ignores `format=event` answers with the content alone.
+  const createEvent = typeof create.body['content'] === 'object' && create.body['content'] !== null;
+  const createContent = (createEvent ? create.body['content'] : create.body) as Record<string, unknown>;
+  const version = typeof createContent['room_version'] === 'string' ? createContent['room_version'] : '1';
+  const creator = createEvent ? create.body['sender'] : createContent['creator'];
+  // Where creators hold every power the creator must be known, as the engine knows it: otherwise the engine shows the room.
+  if (typeof creator !== 'string' && creatorsPrivileged(version)) throw new OmniError('unknown', "The room's creator is not known.");
+  const additional = createContent['additional_creators'];
+  const levels = parsePowerLevels(powerLevels.status === 200 ? powerLevels.body : undefined, {
+    creator: typeof creator === 'string' ? creator : undefined,
+    roomVersion: version,
+    additionalCreators: Array.isArray(additional) ? additional : [],
+  });
   const chunk = Array.isArray(messages.body['chunk']) ? (messages.body['chunk'] as unknown[]) : [];
   const members = Array.isArray(messages.body['state']) ? (messages.body['state'] as unknown[]) : [];
   const encrypted = chunk.some((event) => {
@@ -186,6 +240,8 @@ async function readRoomNow(homeserverUrl: string, target: string, options: Light
     items: lightTimeline([...chunk].reverse(), members, userId),
     ...(roomName ? { name: sanitiseName(roomName) } : {}),
     ...(roomTopic ? { topic: roomTopic } : {}),
+    permissions: permissionsOf(levels, userId),
+    linkPreviews: linkPreviewsOn(false, (type) => (type === PLAIN_PREVIEWS_TYPE && previews.status === 200 ? previews.body : undefined)),
   };
 }
 

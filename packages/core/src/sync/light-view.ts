@@ -1,45 +1,15 @@
 /**
  * What the views showing a light read have in common (`PostView` for `<omni-chat open>`, `RoomLightView`
  * for `<omni-room>`): the read-only snapshot the light read's items make, when the engine's snapshot
- * replaces it, which session states drop it, and the page-wide count of light reads that have not painted
- * yet, which what waits for them (a post's guest engine) follows. Nothing here imports the engine.
+ * replaces it, which session states drop it, and (from sync/light-reads.ts) the page-wide count of light
+ * reads that have not painted yet. Nothing here imports the engine.
  */
 import type { SessionViewState } from '../session/session-view.ts';
 import type { TimelineItem } from '../timeline/timeline-types.ts';
+import type { RoomPermissions } from '../rooms/power-levels.ts';
 import type { RoomSnapshot } from '../types.ts';
 
-/** Light reads of the page still under way, and what waits for all of them to paint. */
-let lightReads = 0;
-const afterLightReads: (() => void)[] = [];
-
-const nextFrame = (run: () => void): void => {
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run);
-  else setTimeout(run, 0);
-};
-
-/** A light read of the page has started: it counts until `lightReadSettled`. */
-export function lightReadStarted(): void {
-  lightReads += 1;
-}
-
-/**
- * Ends one light read; `next` runs once every light read of the page has painted (or given up) and the
- * browser is idle after the next paint: the engine chunk is large to parse, and would delay the other
- * views' first paint.
- */
-export function lightReadSettled(next: (() => void) | undefined): void {
-  lightReads -= 1;
-  if (next) afterLightReads.push(next);
-  if (lightReads > 0 || afterLightReads.length === 0) return;
-  nextFrame(() => {
-    const run = (): void => {
-      if (lightReads > 0) return;
-      for (const waiting of afterLightReads.splice(0)) waiting();
-    };
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 500 });
-    else setTimeout(run, 0);
-  });
-}
+export { lightReadSettled, lightReadStarted } from './light-reads.ts';
 
 /** What a light read shows of a room: its latest items, read-only until the engine has the room. */
 export interface LightRoom {
@@ -48,6 +18,8 @@ export interface LightRoom {
   readonly name?: string | undefined;
   readonly topic?: string | undefined;
   readonly alias?: string | undefined;
+  readonly permissions?: RoomPermissions | undefined;
+  readonly linkPreviews?: boolean | undefined;
 }
 
 const LIGHT_BASE = { encrypted: false, hasMoreBefore: false, paginating: false, typing: [], unreadCount: 0 } as const;
@@ -62,6 +34,8 @@ export function lightRoomSnapshot(room: LightRoom): RoomSnapshot {
     ...(room.name !== undefined ? { name: room.name } : {}),
     ...(room.topic !== undefined ? { topic: room.topic } : {}),
     ...(room.alias !== undefined ? { alias: room.alias } : {}),
+    ...(room.permissions !== undefined ? { permissions: room.permissions } : {}),
+    ...(room.linkPreviews !== undefined ? { linkPreviews: room.linkPreviews } : {}),
     canSend: false,
     cannotSendReason: 'connecting',
   };
