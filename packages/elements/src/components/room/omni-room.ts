@@ -146,7 +146,7 @@ export class OmniRoomView extends OmniView {
     theme: () => this.theme,
   });
   /** The session view's state, or the light read's room (read-only) until the engine shows it, worked out in core. */
-  readonly #light = new RoomLightView(this.#view.room, { painted: () => this.updateComplete });
+  readonly #light = new RoomLightView(this.#view.room, { painted: () => this.#latestShown() });
 
   constructor() {
     super();
@@ -156,6 +156,21 @@ export class OmniRoomView extends OmniView {
 
   protected override willUpdate(): void {
     this.#light.setInput({ homeserver: this.homeserver, room: this.room });
+  }
+
+  /**
+   * Resolves once the latest tile of the light read is in the log (the virtualizer lays tiles out over the frames
+   * after a render), or after two seconds: what waits for the light read (a member's engine) starts then.
+   */
+  async #latestShown(): Promise<void> {
+    await this.updateComplete;
+    const state = this.#light.state;
+    const latest = state.kind === 'room' ? state.snapshot.items.at(-1)?.key : undefined;
+    if (latest === undefined) return;
+    const shown = (): boolean => this.renderRoot.querySelector(`[data-key="${CSS.escape(latest)}"]`) !== null;
+    for (const until = performance.now() + 2000; !shown() && performance.now() < until;) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
   }
 
   /** Also in use while messages of the member are still sending or failed (the loader's shell keeps the view). */
