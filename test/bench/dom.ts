@@ -11,6 +11,17 @@ export function deepText(node: Node): string {
   return text;
 }
 
+/** The first element matching `selector`, open shadow roots included. */
+export function findDeep(node: Node, selector: string): Element | undefined {
+  if (node instanceof Element && node.matches(selector)) return node;
+  const children = node instanceof Element && node.shadowRoot ? [node.shadowRoot, ...node.childNodes] : [...node.childNodes];
+  for (const child of children) {
+    const found = findDeep(child, selector);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 export function countNodes(node: Node): number {
   let count = 1;
   if (node instanceof Element && node.shadowRoot) count += countNodes(node.shadowRoot);

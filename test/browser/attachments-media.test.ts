@@ -9,11 +9,12 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import { homeserver, peer, registerUser, type MatrixEvent, type TestUser } from '@omnisocial/testing/browser';
-import { sessionFor, type MessageItem, type RoomHandle } from '@omnisocial/core';
+import { type MessageItem, type RoomHandle } from '@omnisocial/core';
 import { signIn, signOut } from '@omnisocial/chat';
 import type { OmniRoom } from '../../packages/elements/src/components/room/omni-room.ts';
 import { button, decoded, findDeep, pickFiles, pngBytes, shadow, textbox } from './dom.ts';
 import { engineResources } from './engine-network.ts';
+import { engineSession } from './engine-session.ts';
 
 const tray = (el: Element): HTMLElement | null => shadow(el).querySelector<HTMLElement>('[aria-label="Files to send"]');
 const picker = (el: Element): HTMLInputElement | null => shadow(el).querySelector<HTMLInputElement>('input.file-picker');
@@ -104,7 +105,7 @@ describe('attachments: the site’s rules and media (real Synapse)', function ()
         max-file-size=${attributes.maxSize ?? ''}
       ></omni-room>`,
     );
-    const handle = sessionFor(baseUrl)?.openRoom(roomId);
+    const handle = (await engineSession(baseUrl))?.openRoom(roomId);
     if (!handle) throw new Error('no session');
     await waitUntil(() => handle.snapshot.status === 'ready' && textbox(el) && !textbox(el)?.disabled, 'the room never opened', {
       timeout: 60_000,

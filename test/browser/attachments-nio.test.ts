@@ -5,10 +5,11 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { homeserver, peer, registerUser, startNioPeer, type RemoteNioPeer, type TestUser } from '@omnisocial/testing/browser';
-import { sessionFor, type RoomHandle } from '@omnisocial/core';
+import { type RoomHandle } from '@omnisocial/core';
 import { signIn, signOut } from '@omnisocial/chat';
 import type { OmniRoom } from '../../packages/elements/src/components/room/omni-room.ts';
 import { button, decoded, deepText, pickFiles, pngBytes, shadow, textbox, tileOf } from './dom.ts';
+import { engineSession } from './engine-session.ts';
 
 const TIMEOUT = 60_000;
 
@@ -34,7 +35,7 @@ describe('encrypted attachments with matrix-nio (real Synapse)', function () {
     await nio.login({ homeserver: baseUrl, user: bob.userId, password: bob.password, device: `NIOFILE${tag}` });
     await nio.join({ room: roomId });
     await signIn({ homeserver: baseUrl, username: alice.username, password: alice.password });
-    const opened = sessionFor(baseUrl)?.openRoom(roomId);
+    const opened = (await engineSession(baseUrl))?.openRoom(roomId);
     if (!opened) throw new Error('no session');
     handle = opened;
   });

@@ -17,10 +17,11 @@ import {
   type MatrixEvent,
   type TestUser,
 } from '@omnisocial/testing/browser';
-import { sessionFor, type MessageItem, type RoomHandle } from '@omnisocial/core';
+import { type MessageItem, type RoomHandle } from '@omnisocial/core';
 import { signIn, signOut } from '@omnisocial/chat';
 import type { OmniRoom } from '../../packages/elements/src/components/room/omni-room.ts';
 import { button, pickFiles, pngBytes, quietWindow, shadow, textbox, typeAndSend } from './dom.ts';
+import { engineSession } from './engine-session.ts';
 
 interface H5scVector {
   readonly payload: string;
@@ -64,7 +65,7 @@ describe('attachments (real Synapse)', function () {
     const el = await fixture<OmniRoom>(
       html`<omni-room style="display: block; height: 800px" homeserver=${proxyUrl} room=${roomId}></omni-room>`,
     );
-    const handle = sessionFor(proxyUrl)?.openRoom(roomId);
+    const handle = (await engineSession(proxyUrl))?.openRoom(roomId);
     if (!handle) throw new Error('no session');
     await waitUntil(() => handle.snapshot.status === 'ready' && textbox(el) && !textbox(el)?.disabled, 'the room never opened', {
       timeout: 60_000,

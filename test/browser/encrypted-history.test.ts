@@ -6,10 +6,10 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { homeserver, peer, registerUser, startNioPeer, type RemoteNioPeer, type TestUser } from '@omnisocial/testing/browser';
-import { sessionFor } from '@omnisocial/core';
 import { signIn, signOut } from '@omnisocial/chat';
 import { deepText, log } from './dom.ts';
 import { engineMeasures, engineResources, type EngineResource } from './engine-network.ts';
+import { engineSession } from './engine-session.ts';
 
 /** More than the 30 messages a room opens with plus one page of 100: two pages of older history. */
 const MESSAGES = 140;
@@ -44,7 +44,7 @@ describe('encrypted history (real Synapse, matrix-nio)', function () {
     const { roomId } = await peer(bob).createRoom({ name: 'Encrypted history', preset: 'public_chat', encrypted: true });
     await peer(alice).joinRoom(roomId);
     await signIn({ homeserver: baseUrl, username: alice.username, password: alice.password });
-    const session = sessionFor(baseUrl);
+    const session = await engineSession(baseUrl);
     if (!session) throw new Error('no session');
     // Alice's device and its keys exist before nio encrypts (the Security status starts crypto), and no element
     // shows the room yet: the history reaches her as room keys only, and the room opens on its latest 30.

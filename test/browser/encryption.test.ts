@@ -14,10 +14,10 @@ import {
   type RemoteNioPeer,
   type TestUser,
 } from '@omnisocial/testing/browser';
-import { sessionFor } from '@omnisocial/core';
 import { signIn, signOut } from '@omnisocial/chat';
 import { deepText, quietWindow } from './dom.ts';
 import { engineResources, type EngineResource } from './engine-network.ts';
+import { engineSession } from './engine-session.ts';
 
 /** How long a lazily started crypto (wasm, identity) is given to show up when it must not. */
 const NO_CRYPTO_WINDOW_MS = 1_000;
@@ -92,7 +92,7 @@ describe('end-to-end encryption (real Synapse, matrix-nio interop)', function ()
   });
 
   it('nio reads what the element sends, and the element shows what nio sends (both encrypted)', async () => {
-    const session = sessionFor(baseUrl);
+    const session = await engineSession(baseUrl);
     if (!session) throw new Error('no session');
     const el = await mountRoom(baseUrl, encryptedRoom);
     const room = session.openRoom(encryptedRoom);

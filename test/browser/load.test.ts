@@ -6,8 +6,9 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { homeserver, peer, registerUser, type MatrixEvent, type TestUser } from '@omnisocial/testing/browser';
-import { sessionFor, type MessageItem, type RoomHandle, type TimelineItem } from '@omnisocial/core';
+import { type MessageItem, type RoomHandle, type TimelineItem } from '@omnisocial/core';
 import { signIn, signOut } from '@omnisocial/chat';
+import { engineSession } from './engine-session.ts';
 
 const PEERS = 20;
 const MESSAGES_EACH = 50;
@@ -90,7 +91,7 @@ describe('a room under load', function () {
 
   it(`shows ${TOTAL} messages from ${PEERS} peers sent at once, each once, in server order, without long tasks`, async () => {
     const el = await fixture<HTMLElement>(html`<omni-room homeserver=${baseUrl} room=${roomId} loading="eager"></omni-room>`);
-    const session = sessionFor(baseUrl);
+    const session = await engineSession(baseUrl);
     if (!session) throw new Error('no session');
     const room: RoomHandle = session.openRoom(roomId);
     try {

@@ -365,7 +365,8 @@ describe('a feed of many: views far from the viewport collapse', function () {
     const spacer = document.createElement('div');
     spacer.style.blockSize = '600vh';
     idle.after(spacer);
-    await waitUntil(() => views.every((el) => textbox(el)), 'no composers', { timeout: 30_000 });
+    // Usable composers: a light read shows each room read-only (its composer disabled) until the engine has it.
+    await waitUntil(() => views.every((el) => textbox(el)?.disabled === false), 'no composers', { timeout: 30_000 });
 
     textbox(drafted)?.focus();
     await sendKeys({ type: 'half a thought' });

@@ -15,10 +15,11 @@ import {
   type ProxyLogEntry,
   type TestUser,
 } from '@omnisocial/testing/browser';
-import { sessionFor, type MessageItem, type RoomHandle } from '@omnisocial/core';
+import { type MessageItem, type RoomHandle } from '@omnisocial/core';
 import { signIn, signOut } from '@omnisocial/chat';
 import type { OmniRoom } from '../../packages/elements/src/components/room/omni-room.ts';
 import { quietWindow } from './dom.ts';
+import { engineSession } from './engine-session.ts';
 
 const SEND = { method: 'PUT', path: '/send/m.room.message/' };
 /** How long a send that must not happen (a stray copy from a retry, a cancelled message) is given to reach the server. */
@@ -94,7 +95,7 @@ describe('sending never loses a message (real Synapse behind a fault proxy)', fu
     await peer(alice).joinRoom(roomId);
     await signIn({ homeserver: proxyUrl, username: alice.username, password: alice.password });
     el = await fixture<OmniRoom>(html`<omni-room style="display: block; height: 900px" homeserver=${proxyUrl} room=${roomId}></omni-room>`);
-    const session = sessionFor(proxyUrl);
+    const session = await engineSession(proxyUrl);
     if (!session) throw new Error('no session for the proxy');
     // The same target as the element: the same shared room model.
     handle = session.openRoom(roomId);

@@ -23,7 +23,7 @@ import {
   signOut,
   ssoRedirectUrl,
 } from '@omnisocial/chat';
-import { sessionFor } from '@omnisocial/core';
+import { engineSession } from './engine-session.ts';
 import { shadow } from './dom.ts';
 
 let baseUrl: string;
@@ -237,7 +237,7 @@ describe('sign-in modes against a real Synapse', () => {
         const signedIn = await signIn({ homeserver: server.baseUrl, username: member.username, password: member.password });
         release();
         expect((await guest).userId, 'the guest sign-in answers with the member').to.equal(signedIn.userId);
-        expect(sessionFor(server.baseUrl)?.info.userId, 'the page is left with the guest').to.equal(signedIn.userId);
+        expect((await engineSession(server.baseUrl))?.info.userId, 'the page is left with the guest').to.equal(signedIn.userId);
       } finally {
         window.fetch = original;
         release();

@@ -12,7 +12,6 @@ import {
   ALLOWED_TAGS,
   MAX_NESTING_DEPTH,
   sanitizeFormattedBody,
-  sessionFor,
   type MessageItem,
   type MessageKind,
 } from '@omnisocial/core';
@@ -20,6 +19,7 @@ import { signIn, signOut } from '@omnisocial/chat';
 import { renderMessageBody } from '../../packages/elements/src/components/message-body/message-body.ts';
 import type { OmniRoom } from '../../packages/elements/src/components/room/omni-room.ts';
 import { quietWindow } from './dom.ts';
+import { engineSession } from './engine-session.ts';
 
 interface H5scVector {
   readonly id: number;
@@ -550,7 +550,7 @@ describe('XSS: hostile HTML renders inert', function () {
         );
       }
       await signIn({ homeserver: baseUrl, username: alice.username, password: alice.password });
-      const session = sessionFor(baseUrl);
+      const session = await engineSession(baseUrl);
       if (!session) throw new Error('no session');
       const room = session.openRoom(roomId);
       try {

@@ -219,10 +219,10 @@ describe('omni-chat.js from a plain <script type="module"> against a real Synaps
       undefined,
       { timeout: 30_000 },
     );
-    assert.ok(
-      requested.some((url) => url.endsWith(`/dist/${engineFile}`)),
-      'the engine chunk came from dist/, relative to omni-chat.js',
-    );
+    // A member's plain room is painted by its light read first; the engine chunk is requested once it has painted.
+    const engineRequested = (): boolean => requested.some((url) => url.endsWith(`/dist/${engineFile}`));
+    for (const until = Date.now() + 30_000; !engineRequested() && Date.now() < until;) await page.waitForTimeout(100);
+    assert.ok(engineRequested(), 'the engine chunk came from dist/, relative to omni-chat.js');
     assert.ok(
       requested.some((url) => url.startsWith(hs.baseUrl)),
       'the room came from the homeserver',

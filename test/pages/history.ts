@@ -26,7 +26,10 @@ if (post) {
 const bundles: { sender: string; roomId: unknown }[] = [];
 
 async function engine(): Promise<EngineSession> {
-  const found = sessionFor(await resolveHomeserver(homeserver));
+  const url = await resolveHomeserver(homeserver);
+  // The elements' signIn may resolve before the engine has started (core's session/registry.ts, signInForElements).
+  for (const until = Date.now() + 60_000; !sessionFor(url) && Date.now() < until;) await new Promise((resolve) => setTimeout(resolve, 20));
+  const found = sessionFor(url);
   if (!(found instanceof EngineSession)) throw new Error('not signed in');
   return found;
 }

@@ -19,7 +19,10 @@ function mount(): void {
 }
 
 async function session(): Promise<NonNullable<ReturnType<typeof sessionFor>>> {
-  const found = sessionFor(await resolveHomeserver(homeserver));
+  const url = await resolveHomeserver(homeserver);
+  // The elements' signIn may resolve before the engine has started (core's session/registry.ts, signInForElements).
+  for (const until = Date.now() + 60_000; !sessionFor(url) && Date.now() < until;) await new Promise((resolve) => setTimeout(resolve, 20));
+  const found = sessionFor(url);
   if (!found) throw new Error('not signed in');
   return found;
 }

@@ -5,9 +5,13 @@ export {
   LIGHT_READ_LIMIT,
   lightRead,
   lightReadCredentials,
+  lightReadRoom,
   readAhead,
+  readRoomAhead,
+  storedReadCredentials,
   type LightReadOptions,
   type LightReadResult,
+  type RoomLightReadResult,
 } from './sync/light-read.ts';
 export { completeSsoSignIn, hasSsoReturn, ssoRedirectUrl, startSsoSignIn } from './session/sso.ts';
 export { OmniError } from './types.ts';
@@ -112,3 +116,4 @@ export {
   type SessionViewTarget,
 } from './session/session-view.ts';
 export { PostView, type PostViewInput, type PostViewOptions, type PostViewSnapshot } from './posts/post-view.ts';
+export { RoomLightView, type RoomLightViewInput, type RoomLightViewOptions } from './rooms/room-light-view.ts';

@@ -17,6 +17,8 @@ export interface PeerResult {
   firstMessageMs: number;
   /** `performance.timeOrigin`: the first message's wall-clock time is timeOrigin + firstMessageMs. */
   timeOrigin: number;
+  /** ms from navigation start to the first frame in which the member can type and send (ours only). */
+  composerUsableMs?: number;
   error?: string;
 }
 
@@ -53,19 +55,36 @@ export function whenPainted(marker: string, visibleText: () => string): Promise<
   });
 }
 
-export function report(run: () => Promise<number>): void {
-  run().then(
-    (firstMessageMs) => {
-      window.peerResult = { firstMessageMs, timeOrigin: performance.timeOrigin };
-    },
-    (error: unknown) => {
-      window.peerResult = {
-        firstMessageMs: Number.NaN,
-        timeOrigin: performance.timeOrigin,
-        error: error instanceof Error ? error.message : String(error),
-      };
-    },
-  );
+/** Resolves at the first animation frame in which `ready()` holds. */
+export function whenReady(ready: () => boolean): Promise<number> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (ready()) resolve(performance.now());
+      else requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  });
 }
 
-export { deepText } from '../dom.ts';
+/**
+ * Reports the first message's time once `run` resolves; with `usable`, once that resolves too (the page is
+ * then measured, heap included, with what it loads to let the member write).
+ */
+export function report(run: () => Promise<number>, usable?: () => Promise<number>): void {
+  run()
+    .then(async (firstMessageMs) => (usable ? { firstMessageMs, composerUsableMs: await usable() } : { firstMessageMs }))
+    .then(
+      (figures) => {
+        window.peerResult = { ...figures, timeOrigin: performance.timeOrigin };
+      },
+      (error: unknown) => {
+        window.peerResult = {
+          firstMessageMs: Number.NaN,
+          timeOrigin: performance.timeOrigin,
+          error: error instanceof Error ? error.message : String(error),
+        };
+      },
+    );
+}
+
+export { deepText, findDeep } from '../dom.ts';

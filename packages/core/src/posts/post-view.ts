@@ -9,6 +9,14 @@ import { parseHomeserverInput, resolveHomeserver } from '../session/homeserver.t
 import { signIn } from '../session/registry.ts';
 import type { SessionView, SessionViewState } from '../session/session-view.ts';
 import { lightRead, lightReadCredentials } from '../sync/light-read.ts';
+import {
+  absentLightSnapshot,
+  engineShows,
+  lightReadSettled,
+  lightReadStarted,
+  lightRoomSnapshot,
+  sessionDropsLight,
+} from '../sync/light-view.ts';
 import type { OmniErrorInfo, RoomSnapshot, Unsubscribe } from '../types.ts';
 import type { PostRoomTarget } from './posts.ts';
 
@@ -51,34 +59,6 @@ export interface PostViewInput {
 export interface PostViewOptions {
   /** Resolves once the view has rendered the light read's messages, so the engine loads only after they paint. */
   readonly painted?: () => Promise<unknown>;
-}
-
-/** Light reads of the page still under way, and what waits for all of them to paint. */
-let lightReads = 0;
-const afterLightReads: (() => void)[] = [];
-
-const nextFrame = (run: () => void): void => {
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run);
-  else setTimeout(run, 0);
-};
-
-/**
- * Ends one light read; `next` runs once every light read of the page has painted (or given up) and the
- * browser is idle after the next paint: the engine chunk is large to parse, and would delay the other
- * posts' first paint.
- */
-function lightReadSettled(next: (() => void) | undefined): void {
-  lightReads -= 1;
-  if (next) afterLightReads.push(next);
-  if (lightReads > 0 || afterLightReads.length === 0) return;
-  nextFrame(() => {
-    const run = (): void => {
-      if (lightReads > 0) return;
-      for (const waiting of afterLightReads.splice(0)) waiting();
-    };
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 500 });
-    else setTimeout(run, 0);
-  });
 }
 
 /** The view model of one post's chat, over the session view of its room. */
@@ -172,17 +152,10 @@ export class PostView {
   /** The light read's snapshot while the engine has not shown the room yet. */
   #lightSnapshot(state: SessionViewState): RoomSnapshot | undefined {
     if (!this.#light || this.#handedOver) return undefined;
-    if (state.kind === 'error' || state.kind === 'expired' || state.kind === 'elsewhere') return undefined;
+    if (sessionDropsLight(state)) return undefined;
     if (state.kind === 'signed-out' && this.#guestFailed) return undefined;
-    if (state.kind === 'room' && this.#engineShows(state.snapshot)) return undefined;
+    if (state.kind === 'room' && engineShows(state.snapshot, this.#light)) return undefined;
     return this.#light;
-  }
-
-  /** Whether the engine's snapshot replaces the light read's (without tiles disappearing while it fills). */
-  #engineShows(snapshot: RoomSnapshot): boolean {
-    if (snapshot.status === 'loading') return false;
-    if (snapshot.status !== 'ready') return true;
-    return snapshot.items.length > 0 || this.#light?.items.length === 0;
   }
 
   /** Follows the session and the input: sign-outs, the light read to run, the hand-over, the guest sign-in. */
@@ -198,7 +171,7 @@ export class PostView {
       this.#showSignIn = false;
     }
     this.#startLightRead();
-    if (state.kind === 'room' && this.#light && this.#engineShows(state.snapshot)) this.#handedOver = true;
+    if (state.kind === 'room' && this.#light && engineShows(state.snapshot, this.#light)) this.#handedOver = true;
     this.#signInGuest(state);
   }
 
@@ -229,7 +202,7 @@ export class PostView {
    * messages from one `/messages` request, before the engine chunk has arrived.
    */
   async #readLight(key: string, homeserver: string, target: PostRoomTarget): Promise<void> {
-    lightReads += 1;
+    lightReadStarted();
     try {
       // A base URL is used as it is (the session view verifies it in parallel); a server name is discovered.
       const input = parseHomeserverInput(homeserver);
@@ -238,11 +211,7 @@ export class PostView {
       if (!credentials || key !== this.#lightKey) return;
       const result = await lightRead(url, target, credentials);
       if (key !== this.#lightKey || this.#handedOver || result.status === 'mismatch') return;
-      const base = { encrypted: false, hasMoreBefore: false, paginating: false, typing: [], unreadCount: 0, alias: result.alias } as const;
-      this.#light =
-        result.status === 'ready'
-          ? { ...base, status: 'ready', roomId: result.roomId, items: result.items, canSend: false, cannotSendReason: 'connecting' }
-          : { ...base, status: 'absent', items: [], canSend: false, cannotSendReason: 'sign-in-to-start' };
+      this.#light = result.status === 'ready' ? lightRoomSnapshot(result) : absentLightSnapshot(result.alias);
       this.#changed();
       await this.#painted();
     } catch {

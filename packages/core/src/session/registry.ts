@@ -9,6 +9,7 @@ import { registerGuest } from './registration.ts';
 import { sessionStore, type StoredSession } from './session-store.ts';
 import { EngineLock, type EngineLease } from './tab-lock.ts';
 import { requestedEngine } from '../worker/choice.ts';
+import { afterNextPaint, lightReadsPainted } from '../sync/light-reads.ts';
 import type { SessionHandle, SessionInfo, SessionStatus, SignInOptions, Unsubscribe } from '../types.ts';
 
 interface Entry {
@@ -18,6 +19,8 @@ interface Entry {
   lease?: EngineLease;
   /** Cancels waiting for the engine while another tab owns it. */
   waiting?: AbortController;
+  /** The engine (its chunk, or its worker) was asked for: a view's light read would only add requests. */
+  engineRequested?: boolean;
 }
 
 const entries = new Map<string, Entry>();
@@ -41,6 +44,14 @@ function infoOf(stored: StoredSession): SessionInfo {
 /** The active session on this homeserver (a resolved base URL), if this tab drives one. */
 export function sessionFor(homeserverUrl: string): SessionHandle | undefined {
   return entries.get(homeserverUrl)?.handle;
+}
+
+/**
+ * Whether this tab has asked for the engine of its session on this homeserver (loading, or running): a
+ * room view's light read is then not made (sync/light-read.ts), the engine shows the room.
+ */
+export function engineStarted(homeserverUrl: string): boolean {
+  return entries.get(homeserverUrl)?.engineRequested === true;
 }
 
 /** Where the member stands on this homeserver; undefined until `restoreSession()` has looked. */
@@ -75,7 +86,8 @@ export function restoreSession(homeserverUrl: string): Promise<void> {
         return;
       }
       setStatus(homeserverUrl, entry, { kind: 'resuming' });
-      await start(entry, stored);
+      // A member's room views read their latest messages while the engine waits for them to have painted.
+      await start(entry, stored, { afterLightReads: stored.guest !== true });
     })().finally(() => restoring.delete(homeserverUrl));
     restoring.set(homeserverUrl, pending);
   }
@@ -169,17 +181,37 @@ export function guestAccount(homeserverUrl: string): Promise<StoredSession> {
 async function memberTookOver(homeserverUrl: string, since: number): Promise<SessionInfo | undefined> {
   if (memberSignInsStarted === since) return undefined;
   await memberSignInsSettled();
-  const active = entries.get(homeserverUrl);
-  return active?.handle && active.handle.info.guest !== true ? active.handle.info : undefined;
+  const member = memberEntries.get(homeserverUrl);
+  return member && entries.get(homeserverUrl) === member.entry ? member.info : undefined;
 }
 
-async function signInNow(options: SignInOptions): Promise<SessionInfo> {
+/** The entry each member sign-in made (its engine may start later, see `signInForElements`), per homeserver. */
+const memberEntries = new Map<string, { readonly entry: Entry; readonly info: SessionInfo }>();
+
+/**
+ * `signIn` as the elements' page API gives it (`@omnisocial/chat`, session/page-api.ts). A member whose engine
+ * runs on the main thread, signed in while no view of the page follows a session, is signed in and stored
+ * without the engine: the promise resolves then, and the views the page mounts next read their rooms'
+ * latest messages (rooms/room-light-view.ts) before the engine chunk (matrix-js-sdk) is requested, once
+ * they have painted, or at once when none reads. Otherwise, as `signIn`: the page's views wait for the
+ * engine, which loads while the homeserver checks the credentials. The page API gives no session handle,
+ * so nothing the page holds waits for the engine.
+ */
+export function signInForElements(options: SignInOptions): Promise<SessionInfo> {
+  if ('guest' in options || requestedEngine() !== 'main' || listeners.size > 0) return signIn(options);
+  const member = signInNow(options, { engineAfterViews: true });
+  trackMemberSignIn(member);
+  return member;
+}
+
+async function signInNow(options: SignInOptions, how: { engineAfterViews?: boolean } = {}): Promise<SessionInfo> {
   const membersBefore = memberSignInsStarted;
   const homeserverUrl = await resolveHomeserver(options.homeserver);
   const store = await sessionStore();
   const previous = await store.load(homeserverUrl);
-  // The engine chunk loads while the homeserver checks the credentials, unless the engine runs in a worker.
-  if (requestedEngine() === 'main') import('./engine.ts').catch(() => undefined);
+  // The engine chunk loads while the homeserver checks the credentials, unless the engine runs in a worker
+  // or waits for the views the page mounts next.
+  if (requestedEngine() === 'main' && how.engineAfterViews !== true) import('./engine.ts').catch(() => undefined);
   let stored: StoredSession;
   if ('guest' in options) {
     const account = guestAccount(homeserverUrl);
@@ -201,10 +233,34 @@ async function signInNow(options: SignInOptions): Promise<SessionInfo> {
   if (existing) stopEntry(existing);
   const entry: Entry = { status: { kind: 'resuming' } };
   setStatus(homeserverUrl, entry, entry.status);
+  if (!('guest' in options)) memberEntries.set(homeserverUrl, { entry, info: infoOf(stored) });
   // The password just typed may confirm the member's first cross-signing identity (engine.ts).
   const signInPassword = 'password' in options ? options.password : 'register' in options ? options.register.password : undefined;
-  await start(entry, stored, { takeOver: true, ...(signInPassword !== undefined ? { signInPassword } : {}) });
+  const starting = { takeOver: true, ...(signInPassword !== undefined ? { signInPassword } : {}) };
+  if (how.engineAfterViews === true) {
+    // The page mounts its views once this resolves: after the next paint, a room view's light read has started.
+    afterNextPaint(() => afterNextPaint(() => void startOrForget(homeserverUrl, entry, stored, { ...starting, afterLightReads: true })));
+    return infoOf(stored);
+  }
+  await start(entry, stored, starting);
   return infoOf(stored);
+}
+
+/**
+ * Starts an engine no caller waits for. Should it fail (its chunk not loading), the entry is forgotten, so
+ * that a view's next connection restores the stored session and tries again.
+ */
+async function startOrForget(url: string, entry: Entry, stored: StoredSession, options: StartOptions): Promise<void> {
+  // Signed out, or signed in again, meanwhile: that call decides what runs.
+  if (entries.get(url) !== entry || entry.status.kind !== 'resuming') return;
+  try {
+    await start(entry, stored, options);
+  } catch {
+    if (entries.get(url) !== entry) return;
+    stopEntry(entry);
+    entries.delete(url);
+    changed();
+  }
 }
 
 /** Signs out on a homeserver (or everywhere): the token is revoked and local data wiped. */
@@ -254,11 +310,15 @@ function stopEntry(entry: Entry, options: { keepHandle?: boolean } = {}): void {
   entry.handle = undefined;
 }
 
-async function start(
-  entry: Entry,
-  stored: StoredSession,
-  options: { takeOver?: boolean; lease?: EngineLease; signInPassword?: string } = {},
-): Promise<void> {
+interface StartOptions {
+  readonly takeOver?: boolean;
+  readonly lease?: EngineLease;
+  readonly signInPassword?: string;
+  /** On the main thread, the engine chunk is requested once the page's light reads have painted. */
+  readonly afterLightReads?: boolean;
+}
+
+async function start(entry: Entry, stored: StoredSession, options: StartOptions = {}): Promise<void> {
   const url = stored.homeserverUrl;
   // The engine in a worker when the page asks for one (worker/choice.ts, docs/engine.md); a shared worker serves every
   // tab and holds the account's lock itself. A worker that cannot start leaves the engine here.
@@ -266,6 +326,13 @@ async function start(
     typeof document !== 'undefined' && document.querySelector('meta[name="omni-chat-engine"]:not([content="main"])')
       ? await (await import('../worker/proxy.ts')).workerStarter()
       : undefined;
+  if (!worker && options.afterLightReads === true) {
+    const status = entry.status;
+    await lightReadsPainted();
+    // Signed out, or signed in again, meanwhile: that call decides what runs.
+    if (entries.get(url) !== entry || entry.status !== status) return;
+  }
+  entry.engineRequested = true;
   entry.lock ??= new EngineLock(`${url}|${stored.userId}`);
   const lock = entry.lock;
   const lease = worker?.lease ?? options.lease ?? (options.takeOver ? await lock.takeOver() : await lock.tryAcquire());

@@ -1,7 +1,8 @@
 /**
- * The light read path (DESIGN.md "Loading"): the latest messages of an open, world-readable post,
- * read with a guest token and plain `fetch` before the engine chunk (matrix-js-sdk) has arrived:
- * `GET /directory/room/{alias}`, the post binding, and one `GET /messages`. Nothing here imports the
+ * The light read path (DESIGN.md "Loading"): the latest messages of an open, world-readable post, read
+ * with a guest token, or of a plain room a member opens, read with their stored token, with plain `fetch`
+ * before the engine chunk (matrix-js-sdk) has arrived: `GET /directory/room/{alias}` where an alias names
+ * the room, the post binding (posts), and one `GET /messages`. Nothing here imports the
  * engine. Only the network I/O lives here: the items come from the timeline's shared rules
  * (timeline/plain-timeline.ts), with the keys the engine's timeline gives the same events (their event
  * ids, and `day-YYYY-MM-DD` separators), so the view hands over to the engine without re-mounting tiles.
@@ -10,10 +11,14 @@ import { callHomeserver } from '../session/client-api.ts';
 import { parseHomeserverInput, resolveHomeserver } from '../session/homeserver.ts';
 import { companionFor } from '../posts/companion.ts';
 import { POST_BINDING_EVENT, postRoomAlias, verifyBinding, type PostRoomTarget } from '../posts/posts.ts';
-import { guestAccount, memberSignInsSettled, sessionStatus } from '../session/registry.ts';
+import { engineStarted, guestAccount, memberSignInsSettled, sessionStatus } from '../session/registry.ts';
+import { lightReadSettled, lightReadStarted } from './light-reads.ts';
 import { sessionStore } from '../session/session-store.ts';
-import { stripReplyFallback } from '../timeline/text-rules.ts';
+import { sanitiseName, stripReplyFallback } from '../timeline/text-rules.ts';
+import { seenEncrypted } from '../crypto/encrypted-rooms.ts';
 import { plainTimeline } from '../timeline/plain-timeline.ts';
+import { creatorsPrivileged, parsePowerLevels, permissionsOf, type RoomPermissions } from '../rooms/power-levels.ts';
+import { linkPreviewsOn, PLAIN_PREVIEWS_TYPE } from '../media/link-preview-setting.ts';
 import { visitorThreadReads } from '../threads/visitor-reads.ts';
 import { OmniError } from '../types.ts';
 import { stateFromWholeRoom } from '../rooms/outside-state.ts';
@@ -58,6 +63,204 @@ export async function lightReadCredentials(homeserverUrl: string): Promise<{ acc
   if (stored) return stored.guest && !stored.expired ? { accessToken: stored.accessToken, userId: stored.userId } : undefined;
   const { accessToken, userId } = await guestAccount(homeserverUrl);
   return { accessToken, userId };
+}
+
+/**
+ * The stored session's token for a room view's light read (rooms/room-light-view.ts): a member's (or a
+ * guest's) session this browser keeps for the homeserver, the one the engine is about to resume. Undefined
+ * when there is none, it has expired, or it is being signed out. Never makes an account.
+ */
+export async function storedReadCredentials(homeserverUrl: string): Promise<{ accessToken: string; userId: string } | undefined> {
+  // A sign-in of the page under way replaces the stored session: read with the one it stores.
+  await memberSignInsSettled();
+  const stored = await (await sessionStore()).load(homeserverUrl);
+  if (!stored || stored.expired || sessionStatus(homeserverUrl)?.kind === 'signed-out') return undefined;
+  return { accessToken: stored.accessToken, userId: stored.userId };
+}
+
+/**
+ * What a room view's light read found: `ready` with the latest items (oldest first), the room's name and
+ * topic; `encrypted` when the room is (or this browser has seen it) end-to-end encrypted: only the engine
+ * can read it, nothing is shown.
+ */
+export type RoomLightReadResult =
+  | {
+      readonly status: 'ready';
+      readonly roomId: string;
+      readonly items: readonly TimelineItem[];
+      readonly name?: string;
+      readonly topic?: string;
+      /** What the member may do, from the room's power levels, as the engine's snapshot has it. */
+      readonly permissions: RoomPermissions;
+      /** Whether the member sees link previews in the room (their room account data), as the engine's snapshot has it. */
+      readonly linkPreviews: boolean;
+    }
+  | { readonly status: 'encrypted' };
+
+/**
+ * Reads the latest messages of the room `target` (`#alias:server` or `!roomid:server`) as the member the
+ * token belongs to: the alias resolved, then at once `/messages`, the member's own membership, the room's
+ * `m.room.encryption` (an encrypted room is left to the engine), its name and topic. Rejects when the member
+ * is not joined (never was, left, banned: 403 or another membership), the homeserver cannot be reached or
+ * answers anything unexpected.
+ */
+export function lightReadRoom(homeserverUrl: string, target: string, options: LightReadOptions): Promise<RoomLightReadResult> {
+  if (options.fetch) return readRoomNow(homeserverUrl, target, options);
+  const key = `${homeserverUrl}\n${target}\n${options.accessToken}`;
+  const ahead = roomReads.get(key);
+  if (ahead) {
+    roomReads.delete(key);
+    ahead.done();
+    return ahead.read;
+  }
+  return readRoomNow(homeserverUrl, target, options);
+}
+
+/**
+ * Room reads started ahead of their view (`readRoomAhead`), by homeserver, room and token: the first view takes
+ * one. Each counts as a light read of the page (sync/light-view.ts) until a view takes it, it finds nothing to
+ * show, or it expires: a member's engine waits for it (session/registry.ts).
+ */
+const roomReads = new Map<string, { readonly read: Promise<RoomLightReadResult>; readonly done: () => void }>();
+
+/** How long a read ahead that found messages holds the engine back for a view that has not taken it. */
+const AHEAD_HOLD_MS = 10_000;
+
+/**
+ * Starts a room's light read ahead of its view: the loader calls this as an `<omni-room>` nears the viewport
+ * while the views chunk is still on its way, so the messages are fetched during the chunk's download instead
+ * of after it; the view's `lightReadRoom` then takes the read under way. Nothing is read without a stored
+ * session, or once the page's engine is loading or running. Counted as one of the page's light reads from the
+ * call (a member's engine waits for them, session/registry.ts) until a view takes it, it finds nothing to
+ * show, or `AHEAD_HOLD_MS` after it found messages no view took. Never rejects.
+ */
+export function readRoomAhead(homeserver: string, target: string): void {
+  // Counted from now, before anything is awaited: an engine about to start waits for it.
+  lightReadStarted();
+  let held = true;
+  const done = (): void => {
+    if (!held) return;
+    held = false;
+    lightReadSettled(undefined);
+  };
+  void (async (): Promise<void> => {
+    const input = parseHomeserverInput(homeserver);
+    const url = input.kind === 'url' ? input.url : await resolveHomeserver(homeserver);
+    // The page's engine is loading or running: it shows the room.
+    const credentials = engineStarted(url) ? undefined : await storedReadCredentials(url);
+    const key = credentials ? `${url}\n${target}\n${credentials.accessToken}` : '';
+    if (!credentials || engineStarted(url) || roomReads.has(key)) {
+      done();
+      return;
+    }
+    const read = readRoomNow(url, target, credentials);
+    const entry = { read, done };
+    roomReads.set(key, entry);
+    read.then((result) => {
+      // Messages to show: held until the view takes them. Nothing to show (encrypted, not a member,
+      // failed): the engine need not wait for a view to take it.
+      if (result.status === 'ready' && result.items.length > 0) setTimeout(done, AHEAD_HOLD_MS);
+      else done();
+    }, done);
+    setTimeout(() => {
+      if (roomReads.get(key) === entry) roomReads.delete(key);
+    }, AHEAD_TTL_MS);
+  })().catch(done);
+}
+
+async function readRoomNow(homeserverUrl: string, target: string, options: LightReadOptions): Promise<RoomLightReadResult> {
+  const { userId } = options;
+  if (seenEncrypted(userId, target)) return { status: 'encrypted' };
+  const call = reader(homeserverUrl, options);
+  let roomId = target;
+  if (target.startsWith('#')) {
+    const directory = await call(`/_matrix/client/v3/directory/room/${encodeURIComponent(target)}`);
+    const found = directory.body['room_id'];
+    if (directory.status !== 200 || typeof found !== 'string') throw refused(directory);
+    roomId = found;
+  } else if (!target.startsWith('!')) {
+    throw new OmniError('bad-room', `"${target}" is not a room address; use #alias:server or !roomid:server.`);
+  }
+  if (seenEncrypted(userId, roomId)) return { status: 'encrypted' };
+  const room = encodeURIComponent(roomId);
+  const filter = encodeURIComponent(JSON.stringify({ lazy_load_members: true }));
+  const state = (type: string): Promise<{ status: number; body: Record<string, unknown> }> =>
+    call(`/_matrix/client/v3/rooms/${room}/state/${encodeURIComponent(type)}/`);
+  const [messages, membership, encryption, name, topic, powerLevels, create, previews] = await Promise.all([
+    call(`/_matrix/client/v3/rooms/${room}/messages?dir=b&limit=${String(LIGHT_READ_LIMIT)}&filter=${filter}`),
+    call(`/_matrix/client/v3/rooms/${room}/state/m.room.member/${encodeURIComponent(userId)}`),
+    state('m.room.encryption'),
+    state('m.room.name'),
+    state('m.room.topic'),
+    // The tiles' actions and the header's switches depend on these: shown as the engine will show them.
+    state('m.room.power_levels'),
+    // As an event: its sender is the creator, whom room versions 12 and later give every power.
+    call(`/_matrix/client/v3/rooms/${room}/state/m.room.create/?format=event`),
+    call(`/_matrix/client/v3/user/${encodeURIComponent(userId)}/rooms/${room}/account_data/${PLAIN_PREVIEWS_TYPE}`),
+  ]);
+  if (messages.status !== 200) throw refused(messages);
+  // A member who left still reads the history up to their leave, and a world-readable room anyone's: only a
+  // member's view is shown (the engine joins, or says why it cannot).
+  if (membership.status !== 200 || membership.body['membership'] !== 'join') {
+    throw new OmniError('forbidden', 'The member is not in the room.');
+  }
+  if (encryption.status === 200) return { status: 'encrypted' };
+  for (const answer of [encryption, name, topic, powerLevels, previews])
+    if (answer.status !== 200 && answer.status !== 404) throw refused(answer);
+  if (create.status !== 200) throw refused(create);
+  // A homeserver that ignores `format=event` answers with the content alone.
+  const createEvent = typeof create.body['content'] === 'object' && create.body['content'] !== null;
+  const createContent = (createEvent ? create.body['content'] : create.body) as Record<string, unknown>;
+  const version = typeof createContent['room_version'] === 'string' ? createContent['room_version'] : '1';
+  const creator = createEvent ? create.body['sender'] : createContent['creator'];
+  // Where creators hold every power the creator must be known, as the engine knows it: otherwise the engine shows the room.
+  if (typeof creator !== 'string' && creatorsPrivileged(version)) throw new OmniError('unknown', "The room's creator is not known.");
+  const additional = createContent['additional_creators'];
+  const levels = parsePowerLevels(powerLevels.status === 200 ? powerLevels.body : undefined, {
+    creator: typeof creator === 'string' ? creator : undefined,
+    roomVersion: version,
+    additionalCreators: Array.isArray(additional) ? additional : [],
+  });
+  const chunk = Array.isArray(messages.body['chunk']) ? (messages.body['chunk'] as unknown[]) : [];
+  const members = Array.isArray(messages.body['state']) ? (messages.body['state'] as unknown[]) : [];
+  const encrypted = chunk.some((event) => {
+    const type = typeof event === 'object' && event !== null ? (event as Record<string, unknown>)['type'] : undefined;
+    return type === 'm.room.encrypted' || type === 'm.room.encryption';
+  });
+  if (encrypted) return { status: 'encrypted' };
+  const text = (answer: { status: number; body: Record<string, unknown> }, key: string): string | undefined => {
+    const value = answer.status === 200 ? answer.body[key] : undefined;
+    return typeof value === 'string' ? value : undefined;
+  };
+  const roomName = text(name, 'name');
+  const roomTopic = text(topic, 'topic');
+  return {
+    status: 'ready',
+    roomId,
+    items: lightTimeline([...chunk].reverse(), members, userId),
+    ...(roomName ? { name: sanitiseName(roomName) } : {}),
+    ...(roomTopic ? { topic: roomTopic } : {}),
+    permissions: permissionsOf(levels, userId),
+    linkPreviews: linkPreviewsOn(false, (type) => (type === PLAIN_PREVIEWS_TYPE && previews.status === 200 ? previews.body : undefined)),
+  };
+}
+
+/** GET requests to the homeserver with the light read's token (and signal, and `fetch`). */
+function reader(
+  homeserverUrl: string,
+  options: LightReadOptions,
+): (path: string) => Promise<{ status: number; body: Record<string, unknown> }> {
+  return async (path) => {
+    options.signal?.throwIfAborted();
+    const fetchImpl = options.fetch ?? fetch;
+    return callHomeserver(homeserverUrl, 'GET', path, undefined, (input, init) =>
+      fetchImpl(input, {
+        ...init,
+        headers: { Authorization: `Bearer ${options.accessToken}` },
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
+    );
+  };
 }
 
 /** How long a read started ahead of its view is kept for it. */
@@ -123,17 +326,7 @@ export function lightRead(homeserverUrl: string, post: PostRoomTarget, options: 
 async function readNow(homeserverUrl: string, post: PostRoomTarget, options: LightReadOptions): Promise<LightReadResult> {
   const { userId } = options;
   const alias = aliasOf(post, userId);
-  const call = async (path: string): Promise<{ status: number; body: Record<string, unknown> }> => {
-    options.signal?.throwIfAborted();
-    const fetchImpl = options.fetch ?? fetch;
-    return callHomeserver(homeserverUrl, 'GET', path, undefined, (input, init) =>
-      fetchImpl(input, {
-        ...init,
-        headers: { Authorization: `Bearer ${options.accessToken}` },
-        ...(options.signal ? { signal: options.signal } : {}),
-      }),
-    );
-  };
+  const call = reader(homeserverUrl, options);
   // The companion, if any, is asked beside the alias: with one, a binding counts only when its bot sent it.
   const companion = companionFor(homeserverUrl, post, options.fetch ?? fetch).catch(() => undefined);
   const directory = await call(`/_matrix/client/v3/directory/room/${encodeURIComponent(alias)}`);

@@ -67,6 +67,11 @@ export interface RoomHeader {
   encryptionNote?: string;
   /** A direct conversation: the member to verify from the header. */
   verify?: { user: string; name: string };
+  /**
+   * The snapshot the view shows, when it is not the session view's own (a light read's, until the engine
+   * takes over): the header's buttons follow it, so they are there from the first paint.
+   */
+  snapshot?: RoomSnapshot;
 }
 
 export interface RoomConversation {
@@ -272,15 +277,14 @@ export class RoomViewController implements ReactiveController {
    */
   renderHeader(homeserver: string, header: RoomHeader): TemplateResult {
     const url = this.homeserverFor(homeserver);
+    const shown = header.snapshot ?? (this.room.state.kind === 'room' ? this.room.state.snapshot : undefined);
     return html`
       <div class="header" part="header">
         <span class="name" title=${header.name}>${header.name}</span>
         ${header.detail ? html`<span class="detail" title=${header.detail}>${header.detail}</span>` : nothing}
-        ${header.encrypted ? renderEncrypted(header.encryptionNote) : nothing}
-        ${this.room.state.kind === 'room' ? this.#mentionJump.render(this.room.state.snapshot) : nothing}
-        ${this.room.state.kind === 'room' ? this.notifications.renderControls(this.room.state.snapshot, this.room.guest) : nothing}
-        ${this.room.state.kind === 'room' ? renderLinkPreviewsSwitch(this.room.state.snapshot, this.room) : nothing}
-        ${this.room.state.kind === 'room' ? this.moderation.renderMembersButton(this.room.state.snapshot) : nothing}
+        ${header.encrypted ? renderEncrypted(header.encryptionNote) : nothing} ${shown ? this.#mentionJump.render(shown) : nothing}
+        ${shown ? this.notifications.renderControls(shown, this.room.guest) : nothing}
+        ${shown ? renderLinkPreviewsSwitch(shown, this.room) : nothing} ${shown ? this.moderation.renderMembersButton(shown) : nothing}
         <omni-verification
           homeserver=${url}
           user=${header.verify?.user ?? nothing}

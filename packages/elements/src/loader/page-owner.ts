@@ -37,7 +37,18 @@ export function claimPage(): boolean {
   return false;
 }
 
+/** Core once `pageCore()` has resolved (the page has signed in, or a view has read ahead). */
+let loadedCore: CoreModule | undefined;
+
 /** Core as the page's owner loaded it (this copy's own when it owns the page, or where there is no page). */
 export function pageCore(): Promise<CoreModule> {
-  return (registry()[OWNER] ?? own).core();
+  return (registry()[OWNER] ?? own).core().then((core) => (loadedCore = core));
+}
+
+/**
+ * Core if `pageCore()` has resolved before, for a call that must reach it in the same task (a room's read ahead,
+ * which a member's engine just signed in waits for only if it has started by the next frames).
+ */
+export function loadedPageCore(): CoreModule | undefined {
+  return loadedCore;
 }

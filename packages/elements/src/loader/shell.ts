@@ -6,7 +6,7 @@ import { buildFacade, buildLauncher, launcherTitle, renderFacade, renderLauncher
 import { copyAttributes, forwardOtherAttributes } from './forwarding.ts';
 import { speak } from './shell-locale.ts';
 import { mountedSheet, reservedHeight, shellSheet, type ShellKind } from './styles.ts';
-import { loadViews, readAhead, type ViewsChunk } from './views-chunk.ts';
+import { loadViews, readAhead, readRoomAhead, type ViewsChunk } from './views-chunk.ts';
 
 /** How long a view stays mounted once far from the viewport (or its launcher's panel closed) before it collapses. */
 const COLLAPSE_DELAY_MS = 2000;
@@ -168,6 +168,7 @@ export class OmniShell extends ElementBase {
   async #mount(viewKind: ViewKind): Promise<void> {
     unwatch(this);
     if (viewKind === 'chat') readAhead(this);
+    if (viewKind === 'room') readRoomAhead(this);
     const chunk = await loadViews();
     const factory = chunk.views[viewKind];
     if (!factory) throw new Error(`no "${viewKind}" view in this build`);

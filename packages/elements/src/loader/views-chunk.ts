@@ -1,4 +1,5 @@
 /** The views chunk, fetched once for the whole page, and what the loader does while it downloads. */
+import { loadedPageCore, pageCore } from './page-owner.ts';
 
 export type ViewsChunk = typeof import('../views.ts');
 let viewsChunk: Promise<ViewsChunk> | undefined;
@@ -40,4 +41,22 @@ export function readAhead(element: Element): void {
       }),
     )
     .catch(() => undefined);
+}
+
+/**
+ * A member's room, read while the views chunk downloads (core's `readRoomAhead`, which the view's own light read
+ * then takes). Nothing is read without a stored session; once the views have arrived, nothing is gained. With core
+ * loaded already (the page signed its member in), the read starts in this very task: a member's engine just
+ * signed in starts unless a light read has by then.
+ */
+export function readRoomAhead(element: Element): void {
+  const homeserver = element.getAttribute('homeserver');
+  const room = element.getAttribute('room');
+  if (viewsArrived || !homeserver || !room) return;
+  const core = loadedPageCore();
+  if (core) core.readRoomAhead(homeserver, room);
+  else
+    pageCore()
+      .then((loaded) => loaded.readRoomAhead(homeserver, room))
+      .catch(() => undefined);
 }

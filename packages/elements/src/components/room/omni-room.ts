@@ -1,6 +1,6 @@
 import { msg, str } from '@lit/localize';
 import { html, type TemplateResult } from 'lit';
-import type { OmniErrorInfo, RoomSnapshot } from '@omnisocial/core';
+import { RoomLightView, type OmniErrorInfo, type RoomSnapshot } from '@omnisocial/core';
 import { OmniView } from '../../base/omni-view.ts';
 import { applyFallbacks, litProperties } from '../../base/view-properties.ts';
 import { roomAttributes } from '../../loader/attributes.ts';
@@ -145,10 +145,32 @@ export class OmniRoomView extends OmniView {
     target: () => ({ homeserver: this.homeserver, room: this.room }),
     theme: () => this.theme,
   });
+  /** The session view's state, or the light read's room (read-only) until the engine shows it, worked out in core. */
+  readonly #light = new RoomLightView(this.#view.room, { painted: () => this.#latestShown() });
 
   constructor() {
     super();
     applyFallbacks(this, roomAttributes);
+    this.#light.subscribe(() => this.requestUpdate());
+  }
+
+  protected override willUpdate(): void {
+    this.#light.setInput({ homeserver: this.homeserver, room: this.room });
+  }
+
+  /**
+   * Resolves once the latest tile of the light read is in the log (the virtualizer lays tiles out over the frames
+   * after a render), or after two seconds: what waits for the light read (a member's engine) starts then.
+   */
+  async #latestShown(): Promise<void> {
+    await this.updateComplete;
+    const state = this.#light.state;
+    const latest = state.kind === 'room' ? state.snapshot.items.at(-1)?.key : undefined;
+    if (latest === undefined) return;
+    const shown = (): boolean => this.renderRoot.querySelector(`[data-key="${CSS.escape(latest)}"]`) !== null;
+    for (const until = performance.now() + 2000; !shown() && performance.now() < until;) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
   }
 
   /** Also in use while messages of the member are still sending or failed (the loader's shell keeps the view). */
@@ -161,7 +183,7 @@ export class OmniRoomView extends OmniView {
   }
 
   protected override render(): TemplateResult {
-    const state = this.#view.room.state;
+    const state = this.#light.state;
     if (state.kind !== 'room')
       return this.#view.renderStatus(state, this.homeserver, { loading: msg('Connecting…'), persistenceNote: true });
     return this.#renderRoom(state.snapshot);
@@ -171,9 +193,12 @@ export class OmniRoomView extends OmniView {
     if (snapshot.status === 'error') return this.#view.renderError(snapshot.error ?? UNEXPLAINED, this.homeserver);
     if (snapshot.status === 'loading') return html`<p class="notice" role="status">${msg('Loading the room…')}</p>`;
     const name = snapshot.name ?? this.room;
+    // A light read's snapshot: the header shows its switches as the engine will; its tiles ask for no link
+    // preview, which only the engine can fetch.
+    const conversation = this.#light.light ? { ...snapshot, linkPreviews: false } : snapshot;
     return html`
-      ${this.#view.renderHeader(this.homeserver, { name, detail: snapshot.topic, encrypted: snapshot.encrypted })}
-      ${this.#view.renderConversation(snapshot, { label: msg(str`Messages in ${name}`) })}
+      ${this.#view.renderHeader(this.homeserver, { name, detail: snapshot.topic, encrypted: snapshot.encrypted, snapshot })}
+      ${this.#view.renderConversation(conversation, { label: msg(str`Messages in ${name}`) })}
       ${this.#view.renderComposer(snapshot, `${this.#view.homeserverFor(this.homeserver)}|${snapshot.roomId ?? this.room}`)}
     `;
   }
