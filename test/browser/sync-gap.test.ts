@@ -7,8 +7,9 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { homeserver, peer, registerUser, resetProxy, setProxy, startProxy, stopProxy, type TestUser } from '@omnisocial/testing/browser';
 import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
-import { sessionFor, type MessageItem, type RoomHandle, type TimelineItem } from '@omnisocial/core';
+import type { MessageItem, RoomHandle, TimelineItem } from '@omnisocial/core';
 import { shadow } from './dom.ts';
+import { engineSession } from './engine-session.ts';
 
 /** More than a room subscription's timeline limit (30, sync/sync.ts): the sync after the drop is `limited`. */
 const MISSED = 45;
@@ -45,6 +46,15 @@ describe('a dropped connection while the room went on', function () {
         timeout: 30_000,
       });
 
+      // The engine has the room (not only the light read before it): what follows reaches it through its sync.
+      handle = (await engineSession(proxy))?.openRoom(roomId);
+      await waitUntil(
+        () => handle?.snapshot.items.some((item) => isMessage(item) && item.body === 'before the drop'),
+        'the engine never had the room',
+        {
+          timeout: 30_000,
+        },
+      );
       await setProxy(proxy, { offline: true });
       const missed: string[] = [];
       for (let n = 1; n <= MISSED; n += 1) missed.push(await peer(bob).sendMessage(roomId, `while away ${String(n)}`));
@@ -55,7 +65,6 @@ describe('a dropped connection while the room went on', function () {
       await waitUntil(() => articles(room).some((text) => text.includes('the newest message')), 'the newest message never came', {
         timeout: 30_000,
       });
-      handle = sessionFor(proxy)?.openRoom(roomId);
       const shown = (): MessageItem[] => handle?.snapshot.items.filter(isMessage) ?? [];
       const ids = (): string[] => shown().map((item) => item.eventId ?? '');
       await waitUntil(() => missed.every((id) => ids().includes(id)), 'messages sent while away are missing', { timeout: 30_000 });
