@@ -81,6 +81,8 @@ export interface RoomConversation {
   label: string;
   /** The inviting text shown (and replaceable through the `empty` slot) before a room exists. */
   emptyText?: string;
+  /** A light read's snapshot, before the engine has the room: its tiles offer no action yet. */
+  readOnly?: boolean;
 }
 
 /**
@@ -314,6 +316,7 @@ export class RoomViewController implements ReactiveController {
               ...(snapshot.permissions ? { permissions: snapshot.permissions } : {}),
               ...(snapshot.members ? { members: snapshot.members } : {}),
               linkPreviews: snapshot.linkPreviews === true,
+              ...(conversation.readOnly ? { readOnly: true } : {}),
               canReport:
                 !this.room.guest &&
                 snapshot.status === 'ready' &&

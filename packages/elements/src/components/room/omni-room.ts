@@ -194,11 +194,11 @@ export class OmniRoomView extends OmniView {
     if (snapshot.status === 'loading') return html`<p class="notice" role="status">${msg('Loading the room…')}</p>`;
     const name = snapshot.name ?? this.room;
     // A light read's snapshot: the header shows its switches as the engine will; its tiles ask for no link
-    // preview, which only the engine can fetch.
+    // preview, which only the engine can fetch, and offer no action, which only the engine can carry out.
     const conversation = this.#light.light ? { ...snapshot, linkPreviews: false } : snapshot;
     return html`
       ${this.#view.renderHeader(this.homeserver, { name, detail: snapshot.topic, encrypted: snapshot.encrypted, snapshot })}
-      ${this.#view.renderConversation(conversation, { label: msg(str`Messages in ${name}`) })}
+      ${this.#view.renderConversation(conversation, { label: msg(str`Messages in ${name}`), readOnly: this.#light.light })}
       ${this.#view.renderComposer(snapshot, `${this.#view.homeserverFor(this.homeserver)}|${snapshot.roomId ?? this.room}`)}
     `;
   }

@@ -21,6 +21,11 @@ export interface TimelineView {
   readonly canReport?: boolean;
   /** Link previews are on in the room (`RoomSnapshot.linkPreviews`) and `previewLink` is given. */
   readonly linkPreviews?: boolean;
+  /**
+   * The messages were read before the engine has the room (a light read): tiles keep their layout but offer no
+   * action (no toolbar, no menu) until then, as none could be carried out yet.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** Commands the timeline gives; the host forwards them to the room (or a test records them). */

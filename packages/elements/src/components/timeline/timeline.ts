@@ -245,7 +245,11 @@ export class TimelineController implements ReactiveController {
         // others' DOM alone without walking their templates, and the template is kept for a tile that
         // scrolls back into the range.
         const active = item.key === this.#keyboard.activeKey;
-        const { showActions, menu, expanded } = this.#menus.tileState(item.key, active);
+        const tile = this.#menus.tileState(item.key, active);
+        const readOnly = this.#dom.view?.readOnly === true;
+        const showActions = tile.showActions && !readOnly;
+        const menu = readOnly ? 'none' : tile.menu;
+        const { expanded } = tile;
         const receipts = item.key === this.#receiptsKey;
         // The locale too: a tile cached in one language must not survive a change of language.
         const previews = this.#linkPreviews();
