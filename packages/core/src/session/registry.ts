@@ -14,6 +14,8 @@ import type { SessionHandle, SessionInfo, SessionStatus, SignInOptions, Unsubscr
 
 interface Entry {
   status: SessionStatus;
+  /** The member a member sign-in made this entry for (its engine may start later, see `signInForElements`). */
+  member?: SessionInfo;
   handle?: SessionHandle;
   lock?: EngineLock;
   lease?: EngineLease;
@@ -181,12 +183,9 @@ export function guestAccount(homeserverUrl: string): Promise<StoredSession> {
 async function memberTookOver(homeserverUrl: string, since: number): Promise<SessionInfo | undefined> {
   if (memberSignInsStarted === since) return undefined;
   await memberSignInsSettled();
-  const member = memberEntries.get(homeserverUrl);
-  return member && entries.get(homeserverUrl) === member.entry ? member.info : undefined;
+  const entry = entries.get(homeserverUrl);
+  return entry?.status.kind === 'signed-out' ? undefined : entry?.member;
 }
-
-/** The entry each member sign-in made (its engine may start later, see `signInForElements`), per homeserver. */
-const memberEntries = new Map<string, { readonly entry: Entry; readonly info: SessionInfo }>();
 
 /**
  * `signIn` as the elements' page API gives it (`@omnisocial/chat`, session/page-api.ts). A member whose engine
@@ -231,9 +230,8 @@ async function signInNow(options: SignInOptions, how: { engineAfterViews?: boole
   }
   const existing = entries.get(homeserverUrl);
   if (existing) stopEntry(existing);
-  const entry: Entry = { status: { kind: 'resuming' } };
+  const entry: Entry = { status: { kind: 'resuming' }, ...('guest' in options ? {} : { member: infoOf(stored) }) };
   setStatus(homeserverUrl, entry, entry.status);
-  if (!('guest' in options)) memberEntries.set(homeserverUrl, { entry, info: infoOf(stored) });
   // The password just typed may confirm the member's first cross-signing identity (engine.ts).
   const signInPassword = 'password' in options ? options.password : 'register' in options ? options.register.password : undefined;
   const starting = { takeOver: true, ...(signInPassword !== undefined ? { signInPassword } : {}) };
