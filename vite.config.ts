@@ -34,8 +34,16 @@ function buildOptions(mode: string): BuildEnvironmentOptions {
     outDir: forBundlers ? `${elements}dist/lib` : `${elements}dist`,
     emptyOutDir: true,
     target: 'es2023',
-    // No preload helper in the loader: chunks import their own dependencies.
-    modulePreload: false,
+    // The script-tag build lists each dynamic import's chunks for the loader's own small preload helper (below), which
+    // fetches them at once instead of one level of static imports after another. A site's bundler renames chunks, so the
+    // package build leaves that to it.
+    modulePreload: forBundlers
+      ? false
+      : {
+          polyfill: false,
+          // The loader's own chunks (`page` and `shared`, below) are on the page before any dynamic import runs.
+          resolveDependencies: (_file, deps) => deps.filter((dep) => !/(^|\/)(page|shared)-[\w-]{8}\.js$/.test(dep)),
+        },
     assetsInlineLimit: (file) => !file.endsWith('.wasm') && undefined,
     reportCompressedSize: false,
     // dist/.vite/manifest.json: which chunk imports which, for the size budget test.
@@ -81,17 +89,29 @@ function buildOptions(mode: string): BuildEnvironmentOptions {
 
 // One Vite configuration for the browser tests (served through @web/test-runner), the demo and builds.
 /**
- * Vite wraps every dynamic import in a helper that preloads the chunk's CSS and JS dependencies. This build has
- * no CSS and `modulePreload` is off, so the helper (~0.9 KB gzip, in the loader) would only ever call the import:
- * replace it by exactly that. Failed imports then reject as they are, for the element to show and retry.
+ * Vite wraps every dynamic import in a helper that preloads the chunk's CSS and JS dependencies (~0.9 KB gzip, in the
+ * loader). This build has no CSS, so a smaller one does: it adds a `modulepreload` link for each chunk the import will
+ * need that this page has not asked for yet (the script-tag build lists them, relative to the importing chunk), so the
+ * browser fetches them together rather than one level of static imports after another, then imports. Where there is
+ * no document (the engine's worker) it only imports. Failed imports reject as they are, for the element to show and retry.
  */
+const PRELOAD_HELPER = `const asked = {};
+export const __vitePreload = (load, deps, importerUrl) => {
+  if (deps && typeof document < 'u')
+    for (const dep of deps) {
+      const href = new URL(dep, importerUrl).href;
+      if (!asked[href]) document.head.append(Object.assign(document.createElement('link'), { rel: 'modulepreload', href }));
+      asked[href] = 1;
+    }
+  return load();
+};`;
 const plainDynamicImports: Plugin = {
   name: 'omni:plain-dynamic-imports',
   apply: 'build',
   enforce: 'pre',
   load: {
     filter: { id: /^\0vite\/preload-helper\.js$/ },
-    handler: () => 'export const __vitePreload = (load) => load();',
+    handler: () => PRELOAD_HELPER,
   }, // The package build is bundled again by the site's own Vite, which adds its `__vitePreload` import to every
   // module with a dynamic import: a binding of that name already there would be declared twice.
   renderChunk: (code) => (code.includes('__vitePreload') ? code.replaceAll('__vitePreload', '__omniLoad') : null),

@@ -56,6 +56,9 @@ const TRACE = process.env['OMNI_BENCH_PEER_TRACE'] === '1';
 /** A folder to write each run's page heap snapshot to (`<client>-<cpu>x-<n>.heapsnapshot`), for DevTools' Memory panel. */
 const HEAP_SNAPSHOTS = process.env['OMNI_BENCH_PEER_HEAP_SNAPSHOTS'];
 let snapshotsTaken = 0;
+/** A folder to write each run's page CPU profile to (`<client>-<cpu>x-<n>.cpuprofile`, from navigation to the figures), for DevTools' Performance panel. */
+const PROFILES = process.env['OMNI_BENCH_PEER_PROFILES'];
+let profilesTaken = 0;
 
 /** Writes the page's heap snapshot into HEAP_SNAPSHOTS; its path. */
 async function writeHeapSnapshot(cdp: CDPSession, name: string): Promise<string> {
@@ -150,6 +153,11 @@ async function runOnce(
   const page: Page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   if (throttle > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+  if (PROFILES) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   proxy.clearLog();
   app.clearLog();
   const none = {
@@ -172,6 +180,15 @@ async function runOnce(
         () => false,
       );
     if (!settled) return { ...none, error: 'nothing painted within 60 s' };
+    if (PROFILES) {
+      const { profile } = await cdp.send('Profiler.stop');
+      const client = path.basename(pageUrl.split('?')[0] ?? pageUrl, '.html');
+      await mkdir(PROFILES, { recursive: true });
+      profilesTaken += 1;
+      const file = path.join(PROFILES, `${client}-${String(throttle)}x-${String(profilesTaken)}.cpuprofile`);
+      await writeFile(file, JSON.stringify(profile));
+      process.stdout.write(`  CPU profile: ${file}\n`);
+    }
     const homeserverBytes = proxy.forwardedBytes();
     const proxied = proxy.log().filter((entry) => entry.method !== 'OPTIONS');
     const result = await page.evaluate(() => window.peerResult as PeerResult);
@@ -189,6 +206,22 @@ async function runOnce(
         (entry) => `    app ${entry.at <= paintedAt ? 'before' : 'after '}     ${String(entry.bytes).padStart(8)} ${entry.path}`,
       );
       const workers = heap.workers.map((w) => `    ${w.type.padEnd(14)} ${kb(w.usedBytes).padStart(8)} ${w.url.split('?')[0] ?? w.url}`);
+      // The page's waterfall: when each request started and its response ended, ms from navigation, first message last.
+      const timings = await page.evaluate(() =>
+        (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((entry) => ({
+          name: entry.name,
+          start: entry.startTime,
+          end: entry.responseEnd,
+        })),
+      );
+      const waterfall = [
+        ...timings.map(
+          (entry) =>
+            `    ${entry.start.toFixed(0).padStart(6)} → ${entry.end.toFixed(0).padStart(6)} ms  ${new URL(entry.name).pathname.replace(/^\/_matrix\/client\//, '')}`,
+        ),
+        `    ${result.firstMessageMs.toFixed(0).padStart(6)}           first message painted`,
+      ];
+      trace.push(`  timeline (page)\n${waterfall.join('\n')}`);
       process.stdout.write(
         `  ${pageUrl.split('?')[0] ?? ''}: requests seen in the browser\n${trace.join('\n')}\n  served (before/after the first message)\n${served.join('\n')}\n  at the proxy (${String(homeserverBytes)} bytes)\n${atProxy.join('\n')}\n  heap: page ${kb(heap.pageBytes)}\n${workers.join('\n')}\n`,
       );

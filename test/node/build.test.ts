@@ -231,6 +231,45 @@ describe('omni-chat.js from a plain <script type="module"> against a real Synaps
     await context.close();
   });
 
+  test("the views chunk's own imports are requested while it still downloads, not one level after another", async () => {
+    const viewsKey = 'packages/elements/src/views.ts';
+    const views = manifest[viewsKey]?.file ?? '';
+    assert.ok(views, 'no views chunk');
+    const loader = staticClosure(entryKey());
+    const needed = files([...staticClosure(viewsKey)].filter((key) => key !== viewsKey && !loader.has(key)));
+    assert.ok(needed.length > 0, 'the views chunk imports nothing of its own');
+    const near = await serveStatic(packageDir, {
+      '/near.html': `<!doctype html>
+        <omni-room homeserver="${hs.baseUrl}" room="${roomId}"></omni-room>
+        <script type="module" src="/dist/omni-chat.js"></script>`,
+    });
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const requested = new Set<string>();
+      page.on('request', (request) => requested.add(new URL(request.url()).pathname.replace(/^\/dist\//, '')));
+      const missing = (): string[] => needed.filter((file) => !requested.has(file));
+      // The views chunk is held until everything it imports has been asked for (or 10 s): without the preload, the
+      // browser learns of those imports only from the chunk itself.
+      await page.route(`**/dist/${views}`, async (route) => {
+        for (const until = Date.now() + 10_000; missing().length > 0 && Date.now() < until;)
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        await route.continue();
+      });
+      const missingWhileHeld = new Promise<string[]>((resolve) => {
+        page.on('requestfinished', (request) => {
+          if (request.url().endsWith(`/dist/${views}`)) resolve(missing());
+        });
+      });
+      await page.goto(near.url('/near.html'));
+      assert.deepEqual(await missingWhileHeld, [], 'imports of the views chunk requested only after it arrived');
+      await page.waitForFunction(() => document.querySelector('omni-room')?.shadowRoot?.querySelector('omni-room-view') !== null);
+    } finally {
+      await context.close();
+      await near.close();
+    }
+  });
+
   test('a site that fails to serve the views chunk: the facade says so, fires omni-error, does not retry in a loop, and Try again loads it', async () => {
     const copy = await mkdtemp(path.join(tmpdir(), 'omni-dist-'));
     await cp(dist, path.join(copy, 'dist'), { recursive: true });

@@ -12,7 +12,7 @@ import { OmniRoomView } from './components/room/omni-room.ts';
 import './components/room/define.ts';
 
 /** The launcher's panel (`presentation="launcher"`), needed only once a launcher is opened. */
-export { createPanel, panelSheet } from './loader/panel.ts';
+export { createPanel, panelSheet, toLatest } from './loader/panel.ts';
 
 export const views: ViewFactories = {
   room: OmniRoomView.factory(),

@@ -42,11 +42,13 @@ export function attachmentKind(mimetype: string): AttachmentKind {
   return 'file';
 }
 
-const megabytes = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
+/** Made on first use: the module loads before a room's first paint, and a formatter's first construction is not free. */
+let megabytes: Intl.NumberFormat | undefined;
 
 /** "4.2 MB", decimal as file managers show sizes. */
 export function sizeText(bytes: number): string {
   if (bytes < 1000) return `${bytes} bytes`;
+  megabytes ??= new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
   if (bytes < 1_000_000) return `${megabytes.format(bytes / 1000)} kB`;
   return `${megabytes.format(bytes / 1_000_000)} MB`;
 }

@@ -6,9 +6,15 @@
  */
 import type { LoginFlows, LoginFlowsOptions, SessionInfo, SignInOptions } from '@omnisocial/core';
 import { pageCore as core } from './page-owner.ts';
+import { loadViews } from './views-chunk.ts';
 
-/** Signs in to a homeserver with any sign-in mode (access token, login token, password, guest, registration). */
+/**
+ * Signs in to a homeserver with any sign-in mode (access token, login token, password, guest, registration). The
+ * views chunk downloads and starts meanwhile, while the homeserver checks the credentials: the views the page
+ * shows next paint without waiting for it.
+ */
 export async function signIn(options: SignInOptions): Promise<SessionInfo> {
+  loadViews().catch(() => undefined);
   return (await core()).signIn(options);
 }
 

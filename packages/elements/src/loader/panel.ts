@@ -63,3 +63,18 @@ export function createPanel(onClose: () => void): HTMLDialogElement {
   dialog.append(close);
   return dialog;
 }
+
+/**
+ * The log was laid out in the closed panel (no size): once open, bring it to the latest message. A few
+ * frames, as the virtualised log measures what comes into view; the scroll also lets it mark them read.
+ */
+export async function toLatest(root: ParentNode): Promise<void> {
+  const log = root.querySelector<HTMLElement>('[role="log"]');
+  if (!log) return;
+  for (let frame = 0; frame < 20; frame++) {
+    const bottom = log.scrollHeight - log.clientHeight;
+    if (frame > 2 && Math.abs(log.scrollTop - bottom) < 1) return;
+    log.scrollTop = bottom;
+    await new Promise(requestAnimationFrame);
+  }
+}

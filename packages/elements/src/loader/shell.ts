@@ -278,22 +278,7 @@ export class OmniShell extends ElementBase {
     dialog.setAttribute('aria-label', this.#launcherTitle());
     dialog.showModal();
     this.#root.querySelector('textarea')?.focus();
-    await this.#toLatest();
-  }
-
-  /**
-   * The log was laid out in the closed panel (no size): once open, bring it to the latest message. A few
-   * frames, as the virtualised log measures what comes into view; the scroll also lets it mark them read.
-   */
-  async #toLatest(): Promise<void> {
-    const log = this.#root.querySelector<HTMLElement>('[role="log"]');
-    if (!log) return;
-    for (let frame = 0; frame < 20; frame++) {
-      const bottom = log.scrollHeight - log.clientHeight;
-      if (frame > 2 && Math.abs(log.scrollTop - bottom) < 1) return;
-      log.scrollTop = bottom;
-      await new Promise(requestAnimationFrame);
-    }
+    await (await loadViews()).toLatest(this.#root);
   }
 
   /** Follows the element's language (loader/shell-locale.ts). */
