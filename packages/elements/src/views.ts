@@ -1,7 +1,8 @@
 /**
  * The views chunk: the full Lit views the loader's shells mount, with everything they need (Lit, the
  * engine behind `@omnisocial/core`'s lazy boundary, the renderers). Loaded with a dynamic import when
- * the first element nears the viewport or is touched; never part of the loader.
+ * the first element nears the viewport or is touched, or while `signIn()` waits for the homeserver; never
+ * part of the loader.
  */
 import type { ViewFactories } from './loader/contract.ts';
 import { OmniChatView } from './components/chat/omni-chat.ts';
@@ -9,10 +10,15 @@ import './components/chat/define.ts';
 import { OmniDmView } from './components/dm/omni-dm.ts';
 import './components/dm/define.ts';
 import { OmniRoomView } from './components/room/omni-room.ts';
+import { prepareFormats } from './i18n/format.ts';
 import './components/room/define.ts';
 
 /** The launcher's panel (`presentation="launcher"`), needed only once a launcher is opened. */
 export { createPanel, panelSheet, toLatest } from './loader/panel.ts';
+
+// Idle time before the first render (the homeserver checking a password, a room's messages on their way).
+if ('requestIdleCallback' in globalThis) requestIdleCallback(prepareFormats);
+else setTimeout(prepareFormats);
 
 export const views: ViewFactories = {
   room: OmniRoomView.factory(),

@@ -196,15 +196,27 @@ async function memberTookOver(homeserverUrl: string, since: number): Promise<Ses
  * engine, which loads while the homeserver checks the credentials. The page API gives no session handle,
  * so nothing the page holds waits for the engine.
  */
-export function signInForElements(options: SignInOptions): Promise<SessionInfo> {
-  if ('guest' in options || requestedEngine() !== 'main' || listeners.size > 0) return signIn(options);
-  const member = signInNow(options, { engineAfterViews: true });
+export function signInForElements(options: SignInOptions, whileChecking?: () => void): Promise<SessionInfo> {
+  if ('guest' in options || requestedEngine() !== 'main' || listeners.size > 0) {
+    whileChecking?.();
+    return signIn(options);
+  }
+  const member = signInNow(options, { engineAfterViews: true, ...(whileChecking ? { whileChecking } : {}) });
   trackMemberSignIn(member);
   return member;
 }
 
-async function signInNow(options: SignInOptions, how: { engineAfterViews?: boolean } = {}): Promise<SessionInfo> {
+/**
+ * `how.whileChecking` is called once the credentials are on their way to the homeserver: what the page loads then
+ * (the views chunk) does not hold up the sign-in's own requests and chunks.
+ */
+async function signInNow(
+  options: SignInOptions,
+  how: { engineAfterViews?: boolean; whileChecking?: () => void } = {},
+): Promise<SessionInfo> {
   const membersBefore = memberSignInsStarted;
+  // The sign-in's chunk loads while the homeserver's address is checked.
+  const auth = 'guest' in options ? undefined : import('./auth.ts');
   const homeserverUrl = await resolveHomeserver(options.homeserver);
   const store = await sessionStore();
   const previous = await store.load(homeserverUrl);
@@ -220,7 +232,9 @@ async function signInNow(options: SignInOptions, how: { engineAfterViews?: boole
     // Signing in as a guest again (after signing out) makes a new account.
     if (guestAccounts.get(homeserverUrl) === account) guestAccounts.delete(homeserverUrl);
   } else {
-    stored = await (await import('./auth.ts')).login(options, previous?.expired ? previous.deviceId : undefined);
+    const checking = (await (auth ?? import('./auth.ts'))).login(options, previous?.expired ? previous.deviceId : undefined);
+    how.whileChecking?.();
+    stored = await checking;
   }
   await store.save(stored);
   // A member who signed in while this guest's account was being saved keeps their session (saved after this one).

@@ -10,12 +10,11 @@ import { loadViews } from './views-chunk.ts';
 
 /**
  * Signs in to a homeserver with any sign-in mode (access token, login token, password, guest, registration). The
- * views chunk downloads and starts meanwhile, while the homeserver checks the credentials: the views the page
- * shows next paint without waiting for it.
+ * views chunk downloads and starts while the homeserver checks the credentials: the views the page shows next
+ * paint without waiting for it.
  */
 export async function signIn(options: SignInOptions): Promise<SessionInfo> {
-  loadViews().catch(() => undefined);
-  return (await core()).signIn(options);
+  return (await core()).signIn(options, () => void loadViews().catch(() => undefined));
 }
 
 /**
