@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type BuildEnvironmentOptions, type Plugin } from 'vite';
+import { minifyCssLiterals } from './scripts/css-literals.ts';
 
 // The crypto wasm's browser entry. pnpm keeps the package inside matrix-js-sdk's own node_modules, so the
 // pre-bundled js-sdk (in node_modules/.vite) cannot resolve it by name: point at it explicitly. Its
@@ -117,6 +118,16 @@ const plainDynamicImports: Plugin = {
   renderChunk: (code) => (code.includes('__vitePreload') ? code.replaceAll('__vitePreload', '__omniLoad') : null),
 };
 
+/** The views' `css` templates without their comments and indentation (scripts/css-literals.ts), in both builds. */
+const cssLiterals: Plugin = {
+  name: 'omni:css-literals',
+  apply: 'build',
+  transform: {
+    filter: { id: /packages[\\/]elements[\\/]src[\\/].*\.ts$/, code: 'css`' },
+    handler: (code) => ({ code: minifyCssLiterals(code), map: null }),
+  },
+};
+
 /**
  * Core's `import … from 'matrix-js-sdk'` resolves to packages/core/src/sdk.ts, which imports the SDK's own modules
  * instead of its index: the index carries the widget client (matrix-widget-api) and the legacy crypto store, which no
@@ -138,7 +149,7 @@ const narrowSdk: Plugin = {
 
 export default defineConfig(({ command, mode }) => ({
   base: './',
-  plugins: [plainDynamicImports, narrowSdk],
+  plugins: [plainDynamicImports, narrowSdk, cssLiterals],
   ...(command === 'build' ? { build: buildOptions(mode) } : {}),
   // The engine's worker (core/src/worker) loads the engine as a chunk of its own, which needs ES modules.
   worker: {
