@@ -141,6 +141,12 @@ describe('omni-chat.js from a plain <script type="module"> against a real Synaps
   let roomId: string;
   let browser: Browser;
   let site: Awaited<ReturnType<typeof serveStatic>>;
+  /** A page whose room is in view at once. */
+  const nearPage = (): Record<string, string> => ({
+    '/near.html': `<!doctype html>
+      <omni-room homeserver="${hs.baseUrl}" room="${roomId}"></omni-room>
+      <script type="module" src="/dist/omni-chat.js"></script>`,
+  });
 
   before(async () => {
     hs = await startSynapse();
@@ -238,11 +244,7 @@ describe('omni-chat.js from a plain <script type="module"> against a real Synaps
     const loader = staticClosure(entryKey());
     const needed = files([...staticClosure(viewsKey)].filter((key) => key !== viewsKey && !loader.has(key)));
     assert.ok(needed.length > 0, 'the views chunk imports nothing of its own');
-    const near = await serveStatic(packageDir, {
-      '/near.html': `<!doctype html>
-        <omni-room homeserver="${hs.baseUrl}" room="${roomId}"></omni-room>
-        <script type="module" src="/dist/omni-chat.js"></script>`,
-    });
+    const near = await serveStatic(packageDir, nearPage());
     const context = await browser.newContext();
     try {
       const page = await context.newPage();
@@ -276,11 +278,7 @@ describe('omni-chat.js from a plain <script type="module"> against a real Synaps
     const views = manifest['packages/elements/src/views.ts']?.file ?? '';
     assert.ok(views, 'no views chunk');
     await rm(path.join(copy, 'dist', views));
-    const broken = await serveStatic(copy, {
-      '/near.html': `<!doctype html>
-        <omni-room homeserver="${hs.baseUrl}" room="${roomId}"></omni-room>
-        <script type="module" src="/dist/omni-chat.js"></script>`,
-    });
+    const broken = await serveStatic(copy, nearPage());
     const context = await browser.newContext();
     try {
       const page = await context.newPage();
