@@ -1,11 +1,12 @@
 /**
  * The crypto wasm fetched and compiled as a member's encrypted room nears the viewport, before the engine opens
- * the room (docs/encryption.md, "Loading"). A room view (rooms/room-light-view.ts) makes its light read only once
- * its element nears the viewport; when that read finds the room encrypted, or the engine is already loading and
- * this browser has seen the room encrypted for the member (encrypted-rooms.ts), `prepareCrypto()` (prepare.ts)
- * starts where the engine runs: on the page, or in the engine's worker, whose module it must be. Nothing for a
- * guest, for a plain room, for a room whose element is far from the viewport (it has no view), and nothing else
- * starts: no engine, no crypto store, no request to the homeserver. Part of the page's side only.
+ * the room (docs/encryption.md, "How crypto loads"). A room view (rooms/room-light-view.ts) is mounted, and makes its
+ * light read, once its element nears the viewport (at once for `loading="eager"`, which asks for the view wherever the
+ * element is); when that read finds the room encrypted, or the engine is already loading and this browser has seen
+ * the room encrypted for the member (encrypted-rooms.ts), `prepareCrypto()` (prepare.ts) starts where the engine
+ * runs: on the page, or in the engine's worker, whose module it must be. Nothing for a guest, for a plain room, for
+ * a lazily loaded element far from the viewport (it has no view yet), and nothing else starts: no engine, no crypto
+ * store, no request to the homeserver. Part of the page's side only, `import()`ed by a room view when needed.
  */
 import { sessionStore } from '../session/session-store.ts';
 import { sessionStatus } from '../session/registry.ts';
