@@ -6,6 +6,7 @@
  * An encrypted room, a room the member may not read, a failed request, or anything the light read does not
  * expect shows nothing from it: the view is the engine's, as without a light read. No DOM, no engine.
  */
+import type { RoomEncryption } from '../crypto/prepare-ahead.ts';
 import { parseHomeserverInput, resolveHomeserver } from '../session/homeserver.ts';
 import { engineStarted } from '../session/registry.ts';
 import type { SessionView, SessionViewState } from '../session/session-view.ts';
@@ -96,11 +97,16 @@ export class RoomLightView {
       // A base URL is used as it is (the session view verifies it in parallel); a server name is discovered.
       const input = parseHomeserverInput(homeserver);
       const url = input.kind === 'url' ? input.url : await resolveHomeserver(homeserver);
-      // The page's engine is loading or running: it shows the room, a light read would only add requests.
-      if (engineStarted(url)) return;
+      // The page's engine is loading or running: it shows the room, a light read would only add requests. The crypto
+      // wasm of a room seen encrypted is prepared meanwhile (the view exists: its element is near the viewport).
+      if (engineStarted(url)) {
+        prepareCryptoAhead(url, room, 'unknown');
+        return;
+      }
       const credentials = await storedReadCredentials(url);
       if (!credentials || !this.#wanted(key) || engineStarted(url)) return;
       const result = await lightReadRoom(url, room, credentials);
+      if (result.status === 'encrypted' && this.#wanted(key)) prepareCryptoAhead(url, room, 'encrypted');
       if (!this.#wanted(key) || result.status !== 'ready' || result.items.length === 0) return;
       this.#light = lightRoomSnapshot(result);
       this.#changed();
@@ -120,4 +126,9 @@ export class RoomLightView {
   #changed(): void {
     for (const listener of [...this.#listeners]) listener();
   }
+}
+
+/** The crypto wasm of a member's encrypted room near the viewport (crypto/prepare-ahead.ts, loaded only then). */
+function prepareCryptoAhead(homeserverUrl: string, room: string, encryption: RoomEncryption): void {
+  import('../crypto/prepare-ahead.ts').then((ahead) => ahead.prepareCryptoForRoom(homeserverUrl, room, encryption)).catch(() => undefined);
 }

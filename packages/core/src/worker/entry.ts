@@ -1,8 +1,8 @@
 /**
  * The engine worker's entry, for a dedicated and a shared worker alike. It answers the page's `hello` at once,
  * before the engine (matrix-js-sdk) has loaded, so a page learns quickly that its worker runs; messages that come
- * meanwhile wait for the engine. The worker holds a Web Lock for its whole life: the browser lets it go when the
- * worker dies, which is how the pages notice a crash.
+ * meanwhile wait for the engine, except `prepare-crypto`, which starts the crypto wasm at once. The worker holds a
+ * Web Lock for its whole life: the browser lets it go when the worker dies, which is how the pages notice a crash.
  */
 import { PROTOCOL_VERSION, type PageMessage, type Port, type WorkerMessage } from './protocol.ts';
 import { ENGINE_VERSION } from './version.ts';
@@ -35,6 +35,11 @@ function accept(port: Port, shared: boolean): void {
       void held.then(() =>
         port.postMessage({ t: 'hello', protocol: PROTOCOL_VERSION, version: ENGINE_VERSION, alive } satisfies WorkerMessage),
       );
+    }
+    // Not left to the host: the crypto wasm streams in while the engine chunk (which the host imports) loads.
+    if (event.data.t === 'prepare-crypto') {
+      void import('../crypto/prepare.ts').then(({ prepareCrypto }) => prepareCrypto()).catch(() => undefined);
+      return;
     }
     if (deliver) deliver(event);
     else waiting.push(event);

@@ -49,6 +49,8 @@ export type PageMessage =
   | { readonly t: 'stop'; readonly session: string }
   /** The page's answer to a `describe-playable` request (it has the DOM). */
   | { readonly t: 'described'; readonly id: number; readonly description: PlayableDescription | undefined }
+  /** An encrypted room nears the viewport: the worker fetches and compiles the crypto wasm (crypto/prepare.ts). */
+  | { readonly t: 'prepare-crypto' }
   /** A test hook: the worker dies as if it had crashed. */
   | { readonly t: 'crash' }
   /** What the worker runs: engines and pages (tests count sync connections with it). */

@@ -221,6 +221,17 @@ export class WorkerLink {
     return (await this.#request({ t: 'measures', id: ++this.#nextId })) as NetworkMeasure[];
   }
 
+  /**
+   * Has the worker fetch and compile the crypto wasm now (crypto/prepare-ahead.ts): the engine there finds it ready
+   * when it opens an encrypted room. A worker started again prepares it when its engine needs it.
+   */
+  prepareCrypto(): void {
+    this.#ready.then(
+      () => this.#post({ t: 'prepare-crypto' }),
+      () => undefined,
+    );
+  }
+
   /** A test hook: the worker ends itself as if it had crashed; the page notices through its lock. */
   crashForTest(): void {
     this.#connected?.port.postMessage({ t: 'crash' } satisfies PageMessage);
