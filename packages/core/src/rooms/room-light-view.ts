@@ -9,7 +9,7 @@
 import { parseHomeserverInput, resolveHomeserver } from '../session/homeserver.ts';
 import { engineStarted } from '../session/registry.ts';
 import type { SessionView, SessionViewState } from '../session/session-view.ts';
-import { lightReadRoom, storedReadCredentials } from '../sync/light-read.ts';
+import { lightReadRoom, placedRoomRead, storedReadCredentials } from '../sync/light-read.ts';
 import { engineShows, lightReadSettled, lightReadStarted, lightRoomSnapshot, sessionDropsLight } from '../sync/light-view.ts';
 import type { RoomSnapshot, Unsubscribe } from '../types.ts';
 
@@ -99,9 +99,11 @@ export class RoomLightView {
       // The page's engine is loading or running: it shows the room, a light read would only add requests.
       if (engineStarted(url)) return;
       const credentials = await storedReadCredentials(url);
+      // The read the loader started as it mounted this view: none for a room below the fold, which the engine shows.
+      const placed = placedRoomRead(homeserver, room);
       if (!credentials || !this.#wanted(key) || engineStarted(url)) return;
-      const result = await lightReadRoom(url, room, credentials);
-      if (!this.#wanted(key) || result.status !== 'ready' || result.items.length === 0) return;
+      const result = await (placed ?? lightReadRoom(url, room, credentials));
+      if (!result || !this.#wanted(key) || result.status !== 'ready' || result.items.length === 0) return;
       this.#light = lightRoomSnapshot(result);
       this.#changed();
       await this.#painted();

@@ -1,7 +1,8 @@
 /**
- * Where shells stand relative to the viewport, through two IntersectionObservers shared by every
- * element on the page: a near one (within about one viewport) that loads a shell's view, and a far one
- * (within about two viewports) whose "no longer intersecting" lets a mounted view collapse.
+ * Where shells stand relative to the viewport, through IntersectionObservers shared by every element on
+ * the page: a near one (within about one viewport) that loads a shell's view, a far one (within about two
+ * viewports) whose "no longer intersecting" lets a mounted view collapse, and one without margin that says
+ * whether a room is on screen as its view mounts (only then is it read before the engine).
  */
 
 type Listener = (intersecting: boolean) => void;
@@ -9,6 +10,8 @@ type Listener = (intersecting: boolean) => void;
 /** Percentages of the viewport, above and below it. */
 const NEAR = '100% 0px';
 const FAR = '200% 0px';
+/** The viewport itself: a room below the fold waits for the engine rather than hold it back (core's `readRoomAhead`). */
+const SCREEN = '0px';
 
 const observers = new Map<string, { observer: IntersectionObserver; listeners: Map<Element, Listener> }>();
 
@@ -54,4 +57,17 @@ export function watchFar(element: Element, listener: Listener): void {
 
 export function unwatchFar(element: Element): void {
   untrack(FAR, element);
+}
+
+/**
+ * Whether `element` is on screen, from the browser's first observation of it (made after the next layout, so an
+ * element the page has just appended is seen where it ends up). Resolves false for an element no longer in the page.
+ */
+export function onScreen(element: Element): Promise<boolean> {
+  return new Promise((resolve) => {
+    track(SCREEN, element, (intersecting) => {
+      untrack(SCREEN, element);
+      resolve(intersecting);
+    });
+  });
 }
