@@ -1,9 +1,9 @@
 /**
  * A page of eager `<omni-room>` elements, some far below the fold, for a member who signs in through the elements'
- * page API, against a real Synapse behind the harness's fault proxy: only the rooms on screen are read before the
- * engine (their light read's requests are counted at the proxy), the engine's first sync request is not held back by
- * the rooms below the fold (their `/messages` is held at the proxy, so a light read of theirs would hold the engine
- * with it), and a room scrolled into view shows its messages from the engine.
+ * page API, against a real Synapse behind the harness's fault proxy: only the rooms on or near the viewport are read
+ * before the engine (their light read's requests are counted at the proxy), the engine's first sync request is not
+ * held back by the rooms far below the fold (the `/messages` of one is held at the proxy, so a light read of it would
+ * hold the engine as long), and a room scrolled into view shows its messages.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { peer, proxyLog, registerUser, resetProxy, setProxy, startProxy, stopProxy, type TestUser } from '@omnisocial/testing/browser';
@@ -52,9 +52,10 @@ describe('eager <omni-room> elements below the fold', function () {
       .map((entry) => entry.path);
   }
 
-  it('reads only the rooms on screen, starts the engine without waiting for the others, and shows those once scrolled to', async () => {
+  it('reads only the rooms on or near the viewport, starts the engine without waiting for the others, and shows those once scrolled to', async () => {
     const top = await roomWith('On screen', 'shown at the top');
     const second = await roomWith('Also on screen', 'shown second');
+    const next = await roomWith('Just below', 'just below the fold');
     const below = await roomWith('Far below', 'waiting far below');
     const bottom = await roomWith('At the bottom', 'at the very bottom');
     // A light read of a room below the fold would wait for this, and the engine would wait for that light read.
@@ -65,15 +66,20 @@ describe('eager <omni-room> elements below the fold', function () {
       <div style="--omni-room-height: 16rem">
         <omni-room loading="eager" homeserver=${proxy} room=${top}></omni-room>
         <omni-room loading="eager" homeserver=${proxy} room=${second}></omni-room>
+        <div style="block-size: 100vh"></div>
+        <omni-room loading="eager" homeserver=${proxy} room=${next}></omni-room>
         <div style="block-size: 400vh"></div>
         <omni-room loading="eager" homeserver=${proxy} room=${below}></omni-room>
         <div style="block-size: 400vh"></div>
         <omni-room loading="eager" homeserver=${proxy} room=${bottom}></omni-room>
       </div>
     `);
-    const [topEl, secondEl, belowEl, bottomEl] = [...page.querySelectorAll<OmniRoom>('omni-room')];
-    if (!topEl || !secondEl || !belowEl || !bottomEl) throw new Error('the page has not its four rooms');
-    expect(belowEl.getBoundingClientRect().top > innerHeight, 'the third room is on screen').to.equal(true);
+    const [topEl, secondEl, nextEl, belowEl, bottomEl] = [...page.querySelectorAll<OmniRoom>('omni-room')];
+    if (!topEl || !secondEl || !nextEl || !belowEl || !bottomEl) throw new Error('the page has not its five rooms');
+    expect(secondEl.getBoundingClientRect().bottom <= innerHeight, 'the second room is not on screen').to.equal(true);
+    const nextTop = nextEl.getBoundingClientRect().top;
+    expect(nextTop > innerHeight && nextTop < 2 * innerHeight, 'the third room is not just below the fold').to.equal(true);
+    expect(belowEl.getBoundingClientRect().top > 3 * innerHeight, 'the fourth room is near the viewport').to.equal(true);
     await waitUntil(() => deepText(topEl).includes('shown at the top'), 'the first room showed nothing', { timeout: TIMEOUT });
     await waitUntil(() => deepText(secondEl).includes('shown second'), 'the second room showed nothing', { timeout: TIMEOUT });
 
@@ -84,10 +90,13 @@ describe('eager <omni-room> elements below the fold', function () {
     });
 
     expect((await lightReadRequests(top)).length, 'the room on screen was not read before the engine').to.be.greaterThan(0);
+    expect((await lightReadRequests(next)).length, 'the room near the viewport was not read before the engine').to.be.greaterThan(0);
     expect(await lightReadRequests(below), 'a room below the fold was read before the engine').to.deep.equal([]);
     expect(await lightReadRequests(bottom), 'a room below the fold was read before the engine').to.deep.equal([]);
 
     await resetProxy(proxy);
+    nextEl.scrollIntoView();
+    await waitUntil(() => deepText(nextEl).includes('just below the fold'), 'the room scrolled to showed nothing', { timeout: TIMEOUT });
     belowEl.scrollIntoView();
     await waitUntil(() => deepText(belowEl).includes('waiting far below'), 'the room scrolled to showed nothing', { timeout: TIMEOUT });
     bottomEl.scrollIntoView();

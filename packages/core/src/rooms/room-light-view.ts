@@ -99,14 +99,15 @@ export class RoomLightView {
       // The page's engine is loading or running: it shows the room, a light read would only add requests.
       if (engineStarted(url)) return;
       const credentials = await storedReadCredentials(url);
-      // The read the loader started as it mounted this view: none for a room below the fold, which the engine shows.
+      // The read the loader started as it mounted this view: none for a room far from the viewport, which the engine shows.
       const placed = placedRoomRead(homeserver, room);
       if (!credentials || !this.#wanted(key) || engineStarted(url)) return;
-      const result = await (placed ?? lightReadRoom(url, room, credentials));
+      const result = await (placed?.read ?? lightReadRoom(url, room, credentials));
       if (!result || !this.#wanted(key) || result.status !== 'ready' || result.items.length === 0) return;
       this.#light = lightRoomSnapshot(result);
       this.#changed();
-      await this.#painted();
+      // A view below the fold lays out no tile: the engine does not wait for its paint.
+      if ((await placed?.onScreen) !== false) await this.#painted();
     } catch {
       // The engine shows the room, or says why it cannot.
     } finally {

@@ -108,28 +108,42 @@ export function lightReadRoom(homeserverUrl: string, target: string, options: Li
   return readRoomNow(homeserverUrl, target, options);
 }
 
+/** Where a room's element stands as its view mounts: on screen, near the viewport, or farther. */
+export type RoomPlace = 'screen' | 'near' | 'far';
+
+/** What the loader started for a room view it mounted (`readRoomAhead`), for the view to take (`placedRoomRead`). */
+export interface PlacedRoomRead {
+  /** The light read; resolves undefined when none was made (the room far from the viewport, no session, the engine runs). */
+  readonly read: Promise<RoomLightReadResult | undefined>;
+  /** Whether the element was on screen: a view below the fold lays out no tile, the engine need not wait for its paint. */
+  readonly onScreen: Promise<boolean>;
+}
+
 /**
- * The room views the loader mounts, in the order it mounts them, by their `homeserver` and `room` attributes: the read
- * it started for each (`readRoomAhead`), which the view takes instead of reading itself; undefined when none was
- * made. Each counts as a light read of the page (sync/light-reads.ts) until a view takes it, it finds nothing to
- * show, or `AHEAD_HOLD_MS` after it found messages no view took: a member's engine waits for it (session/registry.ts).
+ * The room views the loader mounts, in the order it mounts them, by their `homeserver` and `room` attributes: what it
+ * started for each, which the view takes instead of reading itself. Each counts as a light read of the page
+ * (sync/light-reads.ts) until a view takes it, it finds nothing to show, or `AHEAD_HOLD_MS` after it found messages
+ * no view took: a member's engine waits for it (session/registry.ts).
  */
-const placedReads = new Map<string, { readonly read: Promise<RoomLightReadResult | undefined>; readonly taken: () => void }[]>();
+const placedReads = new Map<string, (PlacedRoomRead & { readonly taken: () => void })[]>();
 
 /** How long a read ahead that found messages holds the engine back for a view that has not taken it. */
 const AHEAD_HOLD_MS = 10_000;
 
+/** How long the loader's answer of where the element stands is awaited (none comes while the page is not rendered). */
+const PLACE_WAIT_MS = 2_000;
+
 /**
  * Starts the light read of a room whose view the loader mounts (`homeserver` and `target` as its attributes give
  * them), while the views chunk is still on its way or, once it has arrived, for the view to take as it renders: the
- * view's `placedRoomRead` takes it, and makes no read of its own. Only a room `shown` on screen as its view mounts is
- * read: one below the fold waits for the engine (its first paint is the engine's snapshot), and the engine does not
- * wait for it beyond that first look. Nothing is read without a stored session, or once the page's engine is loading
- * or running. Counted as one of the page's light reads from the call (a member's engine waits for them,
- * session/registry.ts) until a view takes it, it finds nothing to show, or `AHEAD_HOLD_MS` after it found messages no
- * view took. Never rejects.
+ * view's `placedRoomRead` takes it, and makes no read of its own. Only a room on or near the viewport as its view
+ * mounts (`place`) is read: one farther waits for the engine (its first paint is the engine's snapshot), and the
+ * engine does not wait for it beyond the browser's first look at it. Nothing is read without a stored session, or
+ * once the page's engine is loading or running. Counted as one of the page's light reads from the call (a member's
+ * engine waits for them, session/registry.ts) until a view takes it, it finds nothing to show, or `AHEAD_HOLD_MS`
+ * after it found messages no view took. Never rejects.
  */
-export function readRoomAhead(homeserver: string, target: string, shown: Promise<boolean> = Promise.resolve(true)): void {
+export function readRoomAhead(homeserver: string, target: string, place: Promise<RoomPlace> = Promise.resolve('screen')): void {
   // Counted from now, before anything is awaited: an engine about to start waits for it.
   lightReadStarted();
   let held = true;
@@ -138,8 +152,9 @@ export function readRoomAhead(homeserver: string, target: string, shown: Promise
     held = false;
     lightReadSettled(undefined);
   };
+  const placed = Promise.race([place, new Promise<RoomPlace>((resolve) => setTimeout(() => resolve('far'), PLACE_WAIT_MS))]);
   const read = (async (): Promise<RoomLightReadResult | undefined> => {
-    if (!(await shown)) return undefined;
+    if ((await placed) === 'far') return undefined;
     const input = parseHomeserverInput(homeserver);
     const url = input.kind === 'url' ? input.url : await resolveHomeserver(homeserver);
     // The page's engine is loading or running: it shows the room.
@@ -148,33 +163,33 @@ export function readRoomAhead(homeserver: string, target: string, shown: Promise
     return readRoomNow(url, target, credentials);
   })();
   const key = `${homeserver}\n${target}`;
-  const placed = { read, taken: done };
-  placedReads.set(key, [...(placedReads.get(key) ?? []), placed]);
+  const entry = { read, onScreen: placed.then((where) => where === 'screen'), taken: done };
+  placedReads.set(key, [...(placedReads.get(key) ?? []), entry]);
   read.then((result) => {
-    // Messages to show: held until the view takes them. Nothing to show (off screen, encrypted, not a member,
-    // failed): the engine need not wait for a view to take it.
+    // Messages to show: held until the view takes them. Nothing to show (far from the viewport, encrypted, not a
+    // member, failed): the engine need not wait for a view to take it.
     if (result?.status === 'ready' && result.items.length > 0) setTimeout(done, AHEAD_HOLD_MS);
     else done();
   }, done);
   setTimeout(() => {
-    const left = (placedReads.get(key) ?? []).filter((entry) => entry !== placed);
+    const left = (placedReads.get(key) ?? []).filter((other) => other !== entry);
     if (left.length > 0) placedReads.set(key, left);
     else placedReads.delete(key);
   }, AHEAD_TTL_MS);
 }
 
 /**
- * The read the loader started for a room view it mounted (`readRoomAhead`, by the view's `homeserver` and `room`
- * attributes), the first one no view has taken: resolves undefined when it made none (the room was off screen, no
- * session, the engine runs). Undefined when the loader started none: a view it did not mount reads the room itself.
+ * What the loader started for a room view it mounted (`readRoomAhead`, by the view's `homeserver` and `room`
+ * attributes), the first one no view has taken. Undefined when the loader started none: a view it did not mount
+ * reads the room itself.
  */
-export function placedRoomRead(homeserver: string, target: string): Promise<RoomLightReadResult | undefined> | undefined {
+export function placedRoomRead(homeserver: string, target: string): PlacedRoomRead | undefined {
   const key = `${homeserver}\n${target}`;
   const [placed, ...rest] = placedReads.get(key) ?? [];
   if (rest.length > 0) placedReads.set(key, rest);
   else placedReads.delete(key);
   placed?.taken();
-  return placed?.read;
+  return placed;
 }
 
 async function readRoomNow(homeserverUrl: string, target: string, options: LightReadOptions): Promise<RoomLightReadResult> {

@@ -1,8 +1,9 @@
 /**
- * Where shells stand relative to the viewport, through IntersectionObservers shared by every element on
- * the page: a near one (within about one viewport) that loads a shell's view, a far one (within about two
- * viewports) whose "no longer intersecting" lets a mounted view collapse, and one without margin that says
- * whether a room is on screen as its view mounts (only then is it read before the engine).
+ * Where shells stand relative to the viewport, through two IntersectionObservers shared by every
+ * element on the page: a near one (within about one viewport) that loads a shell's view, and a far one
+ * (within about two viewports) whose "no longer intersecting" lets a mounted view collapse. A room's
+ * view also asks once where it stands as it mounts (`placeOf`): only a room on or near the viewport is read
+ * before the engine.
  */
 
 type Listener = (intersecting: boolean) => void;
@@ -10,8 +11,6 @@ type Listener = (intersecting: boolean) => void;
 /** Percentages of the viewport, above and below it. */
 const NEAR = '100% 0px';
 const FAR = '200% 0px';
-/** The viewport itself: a room below the fold waits for the engine rather than hold it back (core's `readRoomAhead`). */
-const SCREEN = '0px';
 
 const observers = new Map<string, { observer: IntersectionObserver; listeners: Map<Element, Listener> }>();
 
@@ -60,14 +59,21 @@ export function unwatchFar(element: Element): void {
 }
 
 /**
- * Whether `element` is on screen, from the browser's first observation of it (made after the next layout, so an
- * element the page has just appended is seen where it ends up). Resolves false for an element no longer in the page.
+ * Where `element` stands, from the browser's first observation of it (made after the next layout, so an element the
+ * page has just appended is seen where it ends up): on screen, near the viewport (as `watch` counts it), or far from
+ * it (an element no longer in the page too).
  */
-export function onScreen(element: Element): Promise<boolean> {
+export function placeOf(element: Element): Promise<'screen' | 'near' | 'far'> {
   return new Promise((resolve) => {
-    track(SCREEN, element, (intersecting) => {
-      untrack(SCREEN, element);
-      resolve(intersecting);
-    });
+    const observer = new IntersectionObserver(
+      ([record]) => {
+        observer.disconnect();
+        const box = record?.boundingClientRect;
+        const shown = box !== undefined && box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth;
+        resolve(!record?.isIntersecting ? 'far' : shown ? 'screen' : 'near');
+      },
+      { rootMargin: NEAR },
+    );
+    observer.observe(element);
   });
 }

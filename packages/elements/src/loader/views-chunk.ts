@@ -1,5 +1,5 @@
 /** The views chunk, fetched once for the whole page, and what the loader does while it downloads. */
-import { onScreen } from './activation.ts';
+import { placeOf } from './activation.ts';
 import { loadedPageCore, pageCore } from './page-owner.ts';
 
 export type ViewsChunk = typeof import('../views.ts');
@@ -46,8 +46,8 @@ export function readAhead(element: Element): void {
 
 /**
  * A member's room, read while the views chunk downloads (core's `readRoomAhead`, which the view's own light read
- * then takes), or once the views have arrived, for the view to take as it renders. Only a room on screen as its
- * view mounts is read: one below the fold waits for the engine, which does not wait for it, and its view makes no
+ * then takes), or once the views have arrived, for the view to take as it renders. Only a room on or near the viewport
+ * as its view mounts is read: one farther waits for the engine, which does not wait for it, and its view makes no
  * read of its own either. Nothing is read without a stored session. With core loaded already (the page signed its
  * member in), the read is counted in this very task: a member's engine just signed in starts unless a light read
  * has by then.
@@ -56,11 +56,11 @@ export function readRoomAhead(element: Element): void {
   const homeserver = element.getAttribute('homeserver');
   const room = element.getAttribute('room');
   if (!homeserver || !room) return;
-  const shown = onScreen(element);
+  const place = placeOf(element);
   const core = loadedPageCore();
-  if (core) core.readRoomAhead(homeserver, room, shown);
+  if (core) core.readRoomAhead(homeserver, room, place);
   else
     pageCore()
-      .then((loaded) => loaded.readRoomAhead(homeserver, room, shown))
+      .then((loaded) => loaded.readRoomAhead(homeserver, room, place))
       .catch(() => undefined);
 }
