@@ -49,8 +49,11 @@ export const ENGINE_BUDGET = 264 * 1024;
  * Raised to 1,177 KiB on 2026-12-07 (1,205,050 B): the engine's chunk fills the gap a limited sliding sync leaves
  * (sync/sync-gap.ts), the registry lets a guest sign-in give way to a member's, plain text is not scanned for links,
  * and a pasted image's tray and echo share one blob URL (2,381 B in all, measured before the light read's merge).
+ * Raised to 1,178 KiB on 2026-12-07 (1,205,517 B): the loader asks where a room's element stands as its view mounts
+ * (loader/activation.ts's `placeOf`), and core reads only the rooms on or near the viewport (`readRoomAhead`,
+ * `placedRoomRead`), so a page of many eager rooms does not hold its member's engine back (467 B).
  */
-export const FIRST_MESSAGE_BUDGET = 1_177 * 1024;
+export const FIRST_MESSAGE_BUDGET = 1_178 * 1024;
 
 /**
  * `@omnisocial/react` on top of `@omnisocial/chat` and React: its browser entry and `@lit/react`, minified, gzip

@@ -121,7 +121,8 @@ export interface PlacedRoomRead {
 
 /**
  * The room views the loader mounts, in the order it mounts them, by their `homeserver` and `room` attributes: what it
- * started for each, which the view takes instead of reading itself. Each counts as a light read of the page
+ * started for each, which the view takes instead of reading itself (one the view never took, its mount having failed
+ * or the engine having started first, goes to the room's next view: its answer is as good). Each counts as a light read of the page
  * (sync/light-reads.ts) until a view takes it, it finds nothing to show, or `AHEAD_HOLD_MS` after it found messages
  * no view took: a member's engine waits for it (session/registry.ts).
  */
@@ -171,11 +172,6 @@ export function readRoomAhead(homeserver: string, target: string, place: Promise
     if (result?.status === 'ready' && result.items.length > 0) setTimeout(done, AHEAD_HOLD_MS);
     else done();
   }, done);
-  setTimeout(() => {
-    const left = (placedReads.get(key) ?? []).filter((other) => other !== entry);
-    if (left.length > 0) placedReads.set(key, left);
-    else placedReads.delete(key);
-  }, AHEAD_TTL_MS);
 }
 
 /**

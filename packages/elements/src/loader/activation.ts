@@ -68,9 +68,9 @@ export function placeOf(element: Element): Promise<'screen' | 'near' | 'far'> {
     const observer = new IntersectionObserver(
       ([record]) => {
         observer.disconnect();
+        // Near the viewport, and vertically within it: on screen (the page scrolls vertically, as `NEAR` counts).
         const box = record?.boundingClientRect;
-        const shown = box !== undefined && box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth;
-        resolve(!record?.isIntersecting ? 'far' : shown ? 'screen' : 'near');
+        resolve(!record?.isIntersecting ? 'far' : box && box.bottom > 0 && box.top < innerHeight ? 'screen' : 'near');
       },
       { rootMargin: NEAR },
     );
