@@ -53,10 +53,11 @@ export const ENGINE_BUDGET = 264 * 1024;
  * it will need, for the loader's preload helper to fetch them at once instead of one level of imports after another
  * (the login started at 489-888 ms in the side-by-side bench before, 237 ms after).
  * Lowered to 1,170 KiB the same day (1,194,552 B): the build minifies the views' `css` templates
- * (scripts/css-literals.ts), 13.9 KB less in the views chunk. A member's room view then also starts the crypto wasm
- * when its light read finds the room encrypted (rooms/room-light-view.ts `import()`s crypto/prepare-ahead.ts then:
- * 345 B of call sites in the views chunk; the module itself loads only when the room is encrypted, or as a view
- * mounts while the engine is already loading).
+ * (scripts/css-literals.ts), 13.9 KB less in the views chunk. Two changes of the same day then come within it: a
+ * member's room view starts the crypto wasm when its light read finds the room encrypted (rooms/room-light-view.ts
+ * `import()`s crypto/prepare-ahead.ts then; 345 B of call sites), and the loader asks where a room's element stands
+ * as its view mounts (loader/activation.ts's `placeOf`), so core reads only the rooms on or near the viewport
+ * (`readRoomAhead`, `placedRoomRead`) and a page of many eager rooms does not hold its member's engine back (467 B).
  */
 export const FIRST_MESSAGE_BUDGET = 1_170 * 1024;
 

@@ -10,7 +10,7 @@ import type { RoomEncryption } from '../crypto/prepare-ahead.ts';
 import { parseHomeserverInput, resolveHomeserver } from '../session/homeserver.ts';
 import { engineStarted } from '../session/registry.ts';
 import type { SessionView, SessionViewState } from '../session/session-view.ts';
-import { lightReadRoom, storedReadCredentials } from '../sync/light-read.ts';
+import { lightReadRoom, placedRoomRead, storedReadCredentials } from '../sync/light-read.ts';
 import { engineShows, lightReadSettled, lightReadStarted, lightRoomSnapshot, sessionDropsLight } from '../sync/light-view.ts';
 import type { RoomSnapshot, Unsubscribe } from '../types.ts';
 
@@ -104,13 +104,16 @@ export class RoomLightView {
         return;
       }
       const credentials = await storedReadCredentials(url);
+      // The read the loader started as it mounted this view: none for a room far from the viewport, which the engine shows.
+      const placed = placedRoomRead(homeserver, room);
       if (!credentials || !this.#wanted(key) || engineStarted(url)) return;
-      const result = await lightReadRoom(url, room, credentials);
-      if (result.status === 'encrypted' && this.#wanted(key)) prepareCryptoAhead(url, room, 'encrypted');
-      if (!this.#wanted(key) || result.status !== 'ready' || result.items.length === 0) return;
+      const result = await (placed?.read ?? lightReadRoom(url, room, credentials));
+      if (result?.status === 'encrypted' && this.#wanted(key)) prepareCryptoAhead(url, room, 'encrypted');
+      if (!result || !this.#wanted(key) || result.status !== 'ready' || result.items.length === 0) return;
       this.#light = lightRoomSnapshot(result);
       this.#changed();
-      await this.#painted();
+      // A view below the fold lays out no tile: the engine does not wait for its paint.
+      if ((await placed?.onScreen) !== false) await this.#painted();
     } catch {
       // The engine shows the room, or says why it cannot.
     } finally {

@@ -105,36 +105,46 @@ export type RoomLightReadResult =
  * answers anything unexpected.
  */
 export function lightReadRoom(homeserverUrl: string, target: string, options: LightReadOptions): Promise<RoomLightReadResult> {
-  if (options.fetch) return readRoomNow(homeserverUrl, target, options);
-  const key = `${homeserverUrl}\n${target}\n${options.accessToken}`;
-  const ahead = roomReads.get(key);
-  if (ahead) {
-    roomReads.delete(key);
-    ahead.done();
-    return ahead.read;
-  }
   return readRoomNow(homeserverUrl, target, options);
 }
 
+/** Where a room's element stands as its view mounts: on screen, near the viewport, or farther. */
+export type RoomPlace = 'screen' | 'near' | 'far';
+
+/** What the loader started for a room view it mounted (`readRoomAhead`), for the view to take (`placedRoomRead`). */
+export interface PlacedRoomRead {
+  /** The light read; resolves undefined when none was made (the room far from the viewport, no session, the engine runs). */
+  readonly read: Promise<RoomLightReadResult | undefined>;
+  /** Whether the element was on screen: a view below the fold lays out no tile, the engine need not wait for its paint. */
+  readonly onScreen: Promise<boolean>;
+}
+
 /**
- * Room reads started ahead of their view (`readRoomAhead`), by homeserver, room and token: the first view takes
- * one. Each counts as a light read of the page (sync/light-view.ts) until a view takes it, it finds nothing to
- * show, or it expires: a member's engine waits for it (session/registry.ts).
+ * The room views the loader mounts, in the order it mounts them, by their `homeserver` and `room` attributes: what it
+ * started for each, which the view takes instead of reading itself (one the view never took, its mount having failed
+ * or the engine having started first, goes to the room's next view: its answer is as good). Each counts as a light read of the page
+ * (sync/light-reads.ts) until a view takes it, it finds nothing to show, or `AHEAD_HOLD_MS` after it found messages
+ * no view took: a member's engine waits for it (session/registry.ts).
  */
-const roomReads = new Map<string, { readonly read: Promise<RoomLightReadResult>; readonly done: () => void }>();
+const placedReads = new Map<string, (PlacedRoomRead & { readonly taken: () => void })[]>();
 
 /** How long a read ahead that found messages holds the engine back for a view that has not taken it. */
 const AHEAD_HOLD_MS = 10_000;
 
+/** How long the loader's answer of where the element stands is awaited (none comes while the page is not rendered). */
+const PLACE_WAIT_MS = 2_000;
+
 /**
- * Starts a room's light read ahead of its view: the loader calls this as an `<omni-room>` nears the viewport
- * while the views chunk is still on its way, so the messages are fetched during the chunk's download instead
- * of after it; the view's `lightReadRoom` then takes the read under way. Nothing is read without a stored
- * session, or once the page's engine is loading or running. Counted as one of the page's light reads from the
- * call (a member's engine waits for them, session/registry.ts) until a view takes it, it finds nothing to
- * show, or `AHEAD_HOLD_MS` after it found messages no view took. Never rejects.
+ * Starts the light read of a room whose view the loader mounts (`homeserver` and `target` as its attributes give
+ * them), while the views chunk is still on its way or, once it has arrived, for the view to take as it renders: the
+ * view's `placedRoomRead` takes it, and makes no read of its own. Only a room on or near the viewport as its view
+ * mounts (`place`) is read: one farther waits for the engine (its first paint is the engine's snapshot), and the
+ * engine does not wait for it beyond the browser's first look at it. Nothing is read without a stored session, or
+ * once the page's engine is loading or running. Counted as one of the page's light reads from the call (a member's
+ * engine waits for them, session/registry.ts) until a view takes it, it finds nothing to show, or `AHEAD_HOLD_MS`
+ * after it found messages no view took. Never rejects.
  */
-export function readRoomAhead(homeserver: string, target: string): void {
+export function readRoomAhead(homeserver: string, target: string, place: Promise<RoomPlace> = Promise.resolve('screen')): void {
   // Counted from now, before anything is awaited: an engine about to start waits for it.
   lightReadStarted();
   let held = true;
@@ -143,29 +153,39 @@ export function readRoomAhead(homeserver: string, target: string): void {
     held = false;
     lightReadSettled(undefined);
   };
-  void (async (): Promise<void> => {
+  const placed = Promise.race([place, new Promise<RoomPlace>((resolve) => setTimeout(() => resolve('far'), PLACE_WAIT_MS))]);
+  const read = (async (): Promise<RoomLightReadResult | undefined> => {
+    if ((await placed) === 'far') return undefined;
     const input = parseHomeserverInput(homeserver);
     const url = input.kind === 'url' ? input.url : await resolveHomeserver(homeserver);
     // The page's engine is loading or running: it shows the room.
     const credentials = engineStarted(url) ? undefined : await storedReadCredentials(url);
-    const key = credentials ? `${url}\n${target}\n${credentials.accessToken}` : '';
-    if (!credentials || engineStarted(url) || roomReads.has(key)) {
-      done();
-      return;
-    }
-    const read = readRoomNow(url, target, credentials);
-    const entry = { read, done };
-    roomReads.set(key, entry);
-    read.then((result) => {
-      // Messages to show: held until the view takes them. Nothing to show (encrypted, not a member,
-      // failed): the engine need not wait for a view to take it.
-      if (result.status === 'ready' && result.items.length > 0) setTimeout(done, AHEAD_HOLD_MS);
-      else done();
-    }, done);
-    setTimeout(() => {
-      if (roomReads.get(key) === entry) roomReads.delete(key);
-    }, AHEAD_TTL_MS);
-  })().catch(done);
+    if (!credentials || engineStarted(url)) return undefined;
+    return readRoomNow(url, target, credentials);
+  })();
+  const key = `${homeserver}\n${target}`;
+  const entry = { read, onScreen: placed.then((where) => where === 'screen'), taken: done };
+  placedReads.set(key, [...(placedReads.get(key) ?? []), entry]);
+  read.then((result) => {
+    // Messages to show: held until the view takes them. Nothing to show (far from the viewport, encrypted, not a
+    // member, failed): the engine need not wait for a view to take it.
+    if (result?.status === 'ready' && result.items.length > 0) setTimeout(done, AHEAD_HOLD_MS);
+    else done();
+  }, done);
+}
+
+/**
+ * What the loader started for a room view it mounted (`readRoomAhead`, by the view's `homeserver` and `room`
+ * attributes), the first one no view has taken. Undefined when the loader started none: a view it did not mount
+ * reads the room itself.
+ */
+export function placedRoomRead(homeserver: string, target: string): PlacedRoomRead | undefined {
+  const key = `${homeserver}\n${target}`;
+  const [placed, ...rest] = placedReads.get(key) ?? [];
+  if (rest.length > 0) placedReads.set(key, rest);
+  else placedReads.delete(key);
+  placed?.taken();
+  return placed;
 }
 
 async function readRoomNow(homeserverUrl: string, target: string, options: LightReadOptions): Promise<RoomLightReadResult> {

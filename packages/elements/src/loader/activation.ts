@@ -1,7 +1,9 @@
 /**
  * Where shells stand relative to the viewport, through two IntersectionObservers shared by every
  * element on the page: a near one (within about one viewport) that loads a shell's view, and a far one
- * (within about two viewports) whose "no longer intersecting" lets a mounted view collapse.
+ * (within about two viewports) whose "no longer intersecting" lets a mounted view collapse. A room's
+ * view also asks once where it stands as it mounts (`placeOf`): only a room on or near the viewport is read
+ * before the engine.
  */
 
 type Listener = (intersecting: boolean) => void;
@@ -54,4 +56,24 @@ export function watchFar(element: Element, listener: Listener): void {
 
 export function unwatchFar(element: Element): void {
   untrack(FAR, element);
+}
+
+/**
+ * Where `element` stands, from the browser's first observation of it (made after the next layout, so an element the
+ * page has just appended is seen where it ends up): on screen, near the viewport (as `watch` counts it), or far from
+ * it (an element no longer in the page too).
+ */
+export function placeOf(element: Element): Promise<'screen' | 'near' | 'far'> {
+  return new Promise((resolve) => {
+    const observer = new IntersectionObserver(
+      ([record]) => {
+        observer.disconnect();
+        // Near the viewport, and vertically within it: on screen (the page scrolls vertically, as `NEAR` counts).
+        const box = record?.boundingClientRect;
+        resolve(!record?.isIntersecting ? 'far' : box && box.bottom > 0 && box.top < innerHeight ? 'screen' : 'near');
+      },
+      { rootMargin: NEAR },
+    );
+    observer.observe(element);
+  });
 }

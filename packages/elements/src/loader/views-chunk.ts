@@ -1,4 +1,5 @@
 /** The views chunk, fetched once for the whole page, and what the loader does while it downloads. */
+import { placeOf } from './activation.ts';
 import { loadedPageCore, pageCore } from './page-owner.ts';
 
 export type ViewsChunk = typeof import('../views.ts');
@@ -45,18 +46,21 @@ export function readAhead(element: Element): void {
 
 /**
  * A member's room, read while the views chunk downloads (core's `readRoomAhead`, which the view's own light read
- * then takes). Nothing is read without a stored session; once the views have arrived, nothing is gained. With core
- * loaded already (the page signed its member in), the read starts in this very task: a member's engine just
- * signed in starts unless a light read has by then.
+ * then takes), or once the views have arrived, for the view to take as it renders. Only a room on or near the viewport
+ * as its view mounts is read: one farther waits for the engine, which does not wait for it, and its view makes no
+ * read of its own either. Nothing is read without a stored session. With core loaded already (the page signed its
+ * member in), the read is counted in this very task: a member's engine just signed in starts unless a light read
+ * has by then.
  */
 export function readRoomAhead(element: Element): void {
   const homeserver = element.getAttribute('homeserver');
   const room = element.getAttribute('room');
-  if (viewsArrived || !homeserver || !room) return;
+  if (!homeserver || !room) return;
+  const place = placeOf(element);
   const core = loadedPageCore();
-  if (core) core.readRoomAhead(homeserver, room);
+  if (core) core.readRoomAhead(homeserver, room, place);
   else
     pageCore()
-      .then((loaded) => loaded.readRoomAhead(homeserver, room))
+      .then((loaded) => loaded.readRoomAhead(homeserver, room, place))
       .catch(() => undefined);
 }
