@@ -42,8 +42,9 @@ function buildOptions(mode: string): BuildEnvironmentOptions {
       ? false
       : {
           polyfill: false,
-          // The loader's own chunks (`page` and `shared`, below) are on the page before any dynamic import runs.
-          resolveDependencies: (_file, deps) => deps.filter((dep) => !/(^|\/)(page|shared)-[\w-]{8}\.js$/.test(dep)),
+          // The import fetches its own chunk; the loader's own chunks (`page` and `shared`, below) are on the page
+          // before any dynamic import runs.
+          resolveDependencies: (file, deps) => deps.filter((dep) => dep !== file && !/(^|\/)(page|shared)-[\w-]{8}\.js$/.test(dep)),
         },
     assetsInlineLimit: (file) => !file.endsWith('.wasm') && undefined,
     reportCompressedSize: false,

@@ -31,8 +31,7 @@ export function claimPage(): boolean {
   }
   if (owner === own) return true;
   console.error(
-    `OmniSocial Chat is loaded twice on this page, from ${own.source} and before it from ${owner.source}. ` +
-      'The first copy runs the elements and sessions; this one passes its calls to it. Load @omnisocial/chat once.',
+    `OmniSocial Chat is loaded twice on this page: ${own.source} passes its calls to ${owner.source}, loaded first. Load @omnisocial/chat once.`,
   );
   return false;
 }
