@@ -97,17 +97,6 @@ export type RoomLightReadResult =
     }
   | { readonly status: 'encrypted' };
 
-/**
- * Reads the latest messages of the room `target` (`#alias:server` or `!roomid:server`) as the member the
- * token belongs to: the alias resolved, then at once `/messages`, the member's own membership, the room's
- * `m.room.encryption` (an encrypted room is left to the engine), its name and topic. Rejects when the member
- * is not joined (never was, left, banned: 403 or another membership), the homeserver cannot be reached or
- * answers anything unexpected.
- */
-export function lightReadRoom(homeserverUrl: string, target: string, options: LightReadOptions): Promise<RoomLightReadResult> {
-  return readRoomNow(homeserverUrl, target, options);
-}
-
 /** Where a room's element stands as its view mounts: on screen, near the viewport, or farther. */
 export type RoomPlace = 'screen' | 'near' | 'far';
 
@@ -122,7 +111,7 @@ export interface PlacedRoomRead {
 /**
  * The room views the loader mounts, in the order it mounts them, by their `homeserver` and `room` attributes: what it
  * started for each, which the view takes instead of reading itself (one the view never took, its mount having failed
- * or the engine having started first, goes to the room's next view: its answer is as good). Each counts as a light read of the page
+ * or the engine having started first, goes to the room's next view within `AHEAD_TTL_MS`: its answer is as good). Each counts as a light read of the page
  * (sync/light-reads.ts) until a view takes it, it finds nothing to show, or `AHEAD_HOLD_MS` after it found messages
  * no view took: a member's engine waits for it (session/registry.ts).
  */
@@ -161,11 +150,17 @@ export function readRoomAhead(homeserver: string, target: string, place: Promise
     // The page's engine is loading or running: it shows the room.
     const credentials = engineStarted(url) ? undefined : await storedReadCredentials(url);
     if (!credentials || engineStarted(url)) return undefined;
-    return readRoomNow(url, target, credentials);
+    return lightReadRoom(url, target, credentials);
   })();
   const key = `${homeserver}\n${target}`;
   const entry = { read, onScreen: placed.then((where) => where === 'screen'), taken: done };
   placedReads.set(key, [...(placedReads.get(key) ?? []), entry]);
+  // One no view took (its mount failed) is dropped in time: a later view of the room reads afresh.
+  setTimeout(() => {
+    const left = (placedReads.get(key) ?? []).filter((other) => other !== entry);
+    if (left.length > 0) placedReads.set(key, left);
+    else placedReads.delete(key);
+  }, AHEAD_TTL_MS);
   read.then((result) => {
     // Messages to show: held until the view takes them. Nothing to show (far from the viewport, encrypted, not a
     // member, failed): the engine need not wait for a view to take it.
@@ -188,7 +183,14 @@ export function placedRoomRead(homeserver: string, target: string): PlacedRoomRe
   return placed;
 }
 
-async function readRoomNow(homeserverUrl: string, target: string, options: LightReadOptions): Promise<RoomLightReadResult> {
+/**
+ * Reads the latest messages of the room `target` (`#alias:server` or `!roomid:server`) as the member the
+ * token belongs to: the alias resolved, then at once `/messages`, the member's own membership, the room's
+ * `m.room.encryption` (an encrypted room is left to the engine), its name and topic. Rejects when the member
+ * is not joined (never was, left, banned: 403 or another membership), the homeserver cannot be reached or
+ * answers anything unexpected.
+ */
+export async function lightReadRoom(homeserverUrl: string, target: string, options: LightReadOptions): Promise<RoomLightReadResult> {
   const { userId } = options;
   if (seenEncrypted(userId, target)) return { status: 'encrypted' };
   const call = reader(homeserverUrl, options);
