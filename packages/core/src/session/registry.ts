@@ -23,6 +23,8 @@ interface Entry {
   waiting?: AbortController;
   /** The engine (its chunk, or its worker) was asked for: a view's light read would only add requests. */
   engineRequested?: boolean;
+  /** What the member sign-in that made this entry saved, for the room views' light reads before the engine. */
+  signedIn?: { readonly accessToken: string; readonly userId: string };
 }
 
 const entries = new Map<string, Entry>();
@@ -122,6 +124,16 @@ function trackMemberSignIn(until: Promise<unknown>): void {
  */
 export function expectSignIn(until: Promise<unknown>): void {
   trackMemberSignIn(until);
+}
+
+/**
+ * The token and member the page's latest member sign-in on this homeserver saved, while no other sign-in is under way
+ * and the member has not signed out: a room view mounted as the sign-in resolves reads its room with them in that very
+ * task, without reading the store back (sync/light-read.ts).
+ */
+export function signedInHere(homeserverUrl: string): { readonly accessToken: string; readonly userId: string } | undefined {
+  const entry = entries.get(homeserverUrl);
+  return memberSignIns.size === 0 && entry?.status.kind !== 'signed-out' ? entry?.signedIn : undefined;
 }
 
 /** Resolves once no member sign-in of the page is under way. */
@@ -244,7 +256,10 @@ async function signInNow(
   }
   const existing = entries.get(homeserverUrl);
   if (existing) stopEntry(existing);
-  const entry: Entry = { status: { kind: 'resuming' }, ...('guest' in options ? {} : { member: infoOf(stored) }) };
+  const entry: Entry = {
+    status: { kind: 'resuming' },
+    ...('guest' in options ? {} : { member: infoOf(stored), signedIn: { accessToken: stored.accessToken, userId: stored.userId } }),
+  };
   setStatus(homeserverUrl, entry, entry.status);
   // The password just typed may confirm the member's first cross-signing identity (engine.ts).
   const signInPassword = 'password' in options ? options.password : 'register' in options ? options.register.password : undefined;

@@ -11,7 +11,7 @@ import { callHomeserver } from '../session/client-api.ts';
 import { parseHomeserverInput, resolveHomeserver } from '../session/homeserver.ts';
 import { companionFor } from '../posts/companion.ts';
 import { POST_BINDING_EVENT, postRoomAlias, verifyBinding, type PostRoomTarget } from '../posts/posts.ts';
-import { engineStarted, guestAccount, memberSignInsSettled, sessionStatus } from '../session/registry.ts';
+import { engineStarted, guestAccount, memberSignInsSettled, sessionStatus, signedInHere } from '../session/registry.ts';
 import { lightReadSettled, lightReadStarted } from './light-reads.ts';
 import { sessionStore } from '../session/session-store.ts';
 import { sanitiseName, stripReplyFallback } from '../timeline/text-rules.ts';
@@ -127,13 +127,13 @@ const PLACE_WAIT_MS = 2_000;
  * Starts the light read of a room whose view the loader mounts (`homeserver` and `target` as its attributes give
  * them), while the views chunk is still on its way or, once it has arrived, for the view to take as it renders: the
  * view's `placedRoomRead` takes it, and makes no read of its own. Only a room on or near the viewport as its view
- * mounts (`place`) is read: one farther waits for the engine (its first paint is the engine's snapshot), and the
+ * mounts (`place`: known from the browser's observation that mounted it, or still to come) is read: one farther waits for the engine (its first paint is the engine's snapshot), and the
  * engine does not wait for it beyond the browser's first look at it. Nothing is read without a stored session, or
  * once the page's engine is loading or running. Counted as one of the page's light reads from the call (a member's
  * engine waits for them, session/registry.ts) until a view takes it, it finds nothing to show, or `AHEAD_HOLD_MS`
  * after it found messages no view took. Never rejects.
  */
-export function readRoomAhead(homeserver: string, target: string, place: Promise<RoomPlace> = Promise.resolve('screen')): void {
+export function readRoomAhead(homeserver: string, target: string, place: RoomPlace | Promise<RoomPlace> = 'screen'): void {
   // Counted from now, before anything is awaited: an engine about to start waits for it.
   lightReadStarted();
   let held = true;
@@ -142,13 +142,18 @@ export function readRoomAhead(homeserver: string, target: string, place: Promise
     held = false;
     lightReadSettled(undefined);
   };
-  const placed = Promise.race([place, new Promise<RoomPlace>((resolve) => setTimeout(() => resolve('far'), PLACE_WAIT_MS))]);
+  const placed =
+    typeof place === 'string'
+      ? Promise.resolve(place)
+      : Promise.race([place, new Promise<RoomPlace>((resolve) => setTimeout(() => resolve('far'), PLACE_WAIT_MS))]);
+  // With the place known, the homeserver given as a URL and the member just signed in on this page, the request
+  // leaves in this very task, before the view's first render takes the main thread.
   const read = (async (): Promise<RoomLightReadResult | undefined> => {
-    if ((await placed) === 'far') return undefined;
+    if ((typeof place === 'string' ? place : await placed) === 'far') return undefined;
     const input = parseHomeserverInput(homeserver);
     const url = input.kind === 'url' ? input.url : await resolveHomeserver(homeserver);
     // The page's engine is loading or running: it shows the room.
-    const credentials = engineStarted(url) ? undefined : await storedReadCredentials(url);
+    const credentials = engineStarted(url) ? undefined : (signedInHere(url) ?? (await storedReadCredentials(url)));
     if (!credentials || engineStarted(url)) return undefined;
     return lightReadRoom(url, target, credentials);
   })();

@@ -6,7 +6,13 @@
  * before the engine.
  */
 
-type Listener = (intersecting: boolean) => void;
+type Listener = (intersecting: boolean, record: IntersectionObserverEntry) => void;
+
+/** Where an element stands: on screen, near the viewport (as `watch` counts it), or farther. */
+type Place = 'screen' | 'near' | 'far';
+
+/** The observation by which `watch` is activating its element, while it does. */
+let activating: IntersectionObserverEntry | undefined;
 
 /** Percentages of the viewport, above and below it. */
 const NEAR = '100% 0px';
@@ -20,7 +26,7 @@ function track(margin: string, element: Element, listener: Listener): void {
     const listeners = new Map<Element, Listener>();
     const observer = new IntersectionObserver(
       (records) => {
-        for (const record of records) listeners.get(record.target)?.(record.isIntersecting);
+        for (const record of records) listeners.get(record.target)?.(record.isIntersecting, record);
       },
       { rootMargin: margin },
     );
@@ -38,10 +44,12 @@ function untrack(margin: string, element: Element): void {
 
 /** Calls `activate` once `element` nears the viewport (unless {@link unwatch}ed first). */
 export function watch(element: Element, activate: () => void): void {
-  track(NEAR, element, (near) => {
+  track(NEAR, element, (near, record) => {
     if (!near) return;
     unwatch(element);
+    activating = record;
     activate();
+    activating = undefined;
   });
 }
 
@@ -61,19 +69,24 @@ export function unwatchFar(element: Element): void {
 /**
  * Where `element` stands, from the browser's first observation of it (made after the next layout, so an element the
  * page has just appended is seen where it ends up): on screen, near the viewport (as `watch` counts it), or far from
- * it (an element no longer in the page too).
+ * it (an element no longer in the page too). Known at once while `watch` activates it (the same observation).
  */
-export function placeOf(element: Element): Promise<'screen' | 'near' | 'far'> {
+export function placeOf(element: Element): Place | Promise<Place> {
+  if (activating?.target === element) return placeFrom(activating);
   return new Promise((resolve) => {
     const observer = new IntersectionObserver(
       ([record]) => {
         observer.disconnect();
-        // Near the viewport, and vertically within it: on screen (the page scrolls vertically, as `NEAR` counts).
-        const box = record?.boundingClientRect;
-        resolve(!record?.isIntersecting ? 'far' : box && box.bottom > 0 && box.top < innerHeight ? 'screen' : 'near');
+        resolve(placeFrom(record));
       },
       { rootMargin: NEAR },
     );
     observer.observe(element);
   });
+}
+
+/** Near the viewport, and vertically within it: on screen (the page scrolls vertically, as `NEAR` counts). */
+function placeFrom(record: IntersectionObserverEntry | undefined): Place {
+  const box = record?.boundingClientRect;
+  return !record?.isIntersecting ? 'far' : box && box.bottom > 0 && box.top < innerHeight ? 'screen' : 'near';
 }

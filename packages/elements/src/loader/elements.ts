@@ -24,18 +24,6 @@ function reflect(shell: ShellClass, properties: AttributeTable): void {
   }
 }
 
-/** A property set on the element before its tag was defined shadows the accessor: re-apply it through it. */
-function upgradeProperties(element: HTMLElement, properties: readonly string[]): void {
-  const record = element as unknown as Record<string, unknown>;
-  for (const property of properties) {
-    if (!Object.prototype.hasOwnProperty.call(element, property)) continue;
-    const value = record[property];
-    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
-    delete record[property];
-    record[property] = value;
-  }
-}
-
 /**
  * A Matrix room embedded in the page. Shows a facade with the room's name until it nears the viewport
  * or is touched, then the full room (timeline and composer) in the same box.
@@ -84,6 +72,7 @@ export class OmniRoom extends OmniShell {
 
   static override readonly shell: ShellConfig = {
     kind: 'room',
+    properties: roomAttributes,
     view: 'room',
     text: {
       title: (element) => element.getAttribute('room') ?? '',
@@ -91,11 +80,6 @@ export class OmniRoom extends OmniShell {
       action: () => msg('Join the discussion'),
     },
   };
-
-  override connectedCallback(): void {
-    upgradeProperties(this, Object.keys(roomAttributes));
-    super.connectedCallback();
-  }
 }
 reflect(OmniRoom, roomAttributes);
 
@@ -161,6 +145,7 @@ export class OmniChat extends OmniShell {
 
   static override readonly shell: ShellConfig = {
     kind: 'chat',
+    properties: chatAttributes,
     view: 'chat',
     text: {
       title: (element) => element.getAttribute('post-title') ?? msg('Discussion'),
@@ -168,11 +153,6 @@ export class OmniChat extends OmniShell {
       action: () => msg('Join the discussion'),
     },
   };
-
-  override connectedCallback(): void {
-    upgradeProperties(this, Object.keys(chatAttributes));
-    super.connectedCallback();
-  }
 }
 reflect(OmniChat, chatAttributes);
 
@@ -222,6 +202,7 @@ export class OmniDm extends OmniShell {
 
   static override readonly shell: ShellConfig = {
     kind: 'dm',
+    properties: dmAttributes,
     view: 'dm',
     text: {
       title: (element) => element.getAttribute('user') ?? msg('Direct messages'),
@@ -229,11 +210,6 @@ export class OmniDm extends OmniShell {
       action: () => msg('Open the conversation'),
     },
   };
-
-  override connectedCallback(): void {
-    upgradeProperties(this, Object.keys(dmAttributes));
-    super.connectedCallback();
-  }
 }
 reflect(OmniDm, dmAttributes);
 

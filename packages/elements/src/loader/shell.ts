@@ -4,6 +4,7 @@ import { ElementBase } from './element-base.ts';
 import type { MountedView, ViewKind } from './contract.ts';
 import { buildFacade, buildLauncher, launcherTitle, renderFacade, renderLauncher, type Facade, type FacadeText } from './facade.ts';
 import { copyAttributes, forwardOtherAttributes } from './forwarding.ts';
+import type { AttributeTable } from './attributes.ts';
 import { speak } from './shell-locale.ts';
 import { mountedSheet, reservedHeight, shellSheet, type ShellKind } from './styles.ts';
 import { loadViews, readAhead, readRoomAhead, type ViewsChunk } from './views-chunk.ts';
@@ -17,6 +18,8 @@ export interface ShellConfig {
   /** The full view it mounts; none: the facade is all there is. */
   readonly view: ViewKind | undefined;
   readonly text: FacadeText;
+  /** The properties that mirror its attributes: one the page set before the tag was defined is applied as it connects. */
+  readonly properties: AttributeTable;
 }
 
 /**
@@ -59,13 +62,11 @@ export class OmniShell extends ElementBase {
   #dialog: HTMLDialogElement | undefined;
 
   /** Set by each element class. */
-  static readonly shell: ShellConfig | undefined;
+  declare static readonly shell: ShellConfig;
 
   constructor() {
     super();
-    const config = (this.constructor as typeof OmniShell).shell;
-    if (!config) throw new TypeError('OmniShell is abstract: use <omni-room>, <omni-chat> or <omni-dm>');
-    const { kind, view: viewKind, text } = config;
+    const { kind, view: viewKind, text } = (this.constructor as typeof OmniShell).shell;
     this.#kind = kind;
     this.#viewKind = viewKind;
     this.#text = text;
@@ -88,6 +89,15 @@ export class OmniShell extends ElementBase {
   }
 
   connectedCallback(): void {
+    // A property set on the element before its tag was defined shadows the accessor: re-applied through it.
+    const record = this as unknown as Record<string, unknown>;
+    for (const property in (this.constructor as typeof OmniShell).shell.properties) {
+      if (!Object.hasOwn(this, property)) continue;
+      const value = record[property];
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
+      delete record[property];
+      record[property] = value;
+    }
     this.#speak();
     if (!this.#viewKind) return;
     if (this.#loading) {
