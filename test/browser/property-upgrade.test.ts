@@ -17,7 +17,8 @@ describe('properties set before the tag is defined', () => {
       const element = document.createElement(tag) as HTMLElement & Record<string, unknown>;
       element.setAttribute('loading', 'lazy');
       element[property] = 'set before the definition';
-      customElements.define(tag, class extends base {});
+      const Late: CustomElementConstructor = class extends (base as typeof OmniRoom) {};
+      customElements.define(tag, Late);
       document.body.append(element);
       try {
         expect(element.getAttribute(attribute)).to.equal('set before the definition');
