@@ -3,7 +3,7 @@
  * stored sessions, persists new ones, and makes sure only one tab drives an account's engine.
  * This module never imports matrix-js-sdk; the engine chunk is loaded only when a session starts.
  */
-import { resolveHomeserver } from './homeserver.ts';
+import { parseHomeserverInput, resolveHomeserver } from './homeserver.ts';
 import { takeProbedGuest } from './login-flows.ts';
 import { registerGuest } from './registration.ts';
 import { sessionStore, type StoredSession } from './session-store.ts';
@@ -229,7 +229,12 @@ async function signInNow(
   const membersBefore = memberSignInsStarted;
   // The sign-in's chunk loads while the homeserver's address is checked.
   const auth = 'guest' in options ? undefined : import('./auth.ts');
-  const homeserverUrl = await resolveHomeserver(options.homeserver);
+  // A homeserver given as a URL is checked (`/versions`) while the member's credentials are on their way; a server
+  // name is discovered first.
+  const verifying = resolveHomeserver(options.homeserver);
+  verifying.catch(() => undefined);
+  const input = parseHomeserverInput(options.homeserver);
+  const homeserverUrl = input.kind === 'url' && auth ? input.url : await verifying;
   const store = await sessionStore();
   const previous = await store.load(homeserverUrl);
   // The engine chunk loads while the homeserver checks the credentials, unless the engine runs in a worker
@@ -244,9 +249,13 @@ async function signInNow(
     // Signing in as a guest again (after signing out) makes a new account.
     if (guestAccounts.get(homeserverUrl) === account) guestAccounts.delete(homeserverUrl);
   } else {
-    const checking = (await (auth ?? import('./auth.ts'))).login(options, previous?.expired ? previous.deviceId : undefined);
+    const checking = (await (auth ?? import('./auth.ts'))).acquireCredentials(
+      homeserverUrl,
+      options,
+      previous?.expired ? previous.deviceId : undefined,
+    );
     how.whileChecking?.();
-    stored = await checking;
+    stored = { homeserverUrl, ...(await checkedWith(checking, verifying)) };
   }
   await store.save(stored);
   // A member who signed in while this guest's account was being saved keeps their session (saved after this one).
@@ -271,6 +280,22 @@ async function signInNow(
   }
   await start(entry, stored, starting);
   return infoOf(stored);
+}
+
+/**
+ * The sign-in's answer, once the homeserver's check has answered too: an address that is not a homeserver fails as
+ * one (`bad-homeserver`, `unreachable`), whatever its answer to the sign-in was.
+ */
+async function checkedWith<T>(signingIn: Promise<T>, verifying: Promise<unknown>): Promise<T> {
+  let answer: T;
+  try {
+    answer = await signingIn;
+  } catch (error) {
+    await verifying;
+    throw error;
+  }
+  await verifying;
+  return answer;
 }
 
 /**
