@@ -35,6 +35,7 @@ import { homeserverImplausible, ratioOf } from './peers/plausible.ts';
 import { buildBenchPages } from './static.ts';
 import { serveApp, type AppServer } from './peers/app-server.ts';
 import { contextHeap } from './peers/heap.ts';
+import { codeByScript, type ScriptCode } from './peers/heap-code.ts';
 import { ratioSpread, spreadOf, type Spread } from '../support/peers-spread.ts';
 import { arr, check, info, num, obj, type Figure, type Json } from './figures.ts';
 
@@ -60,8 +61,8 @@ let snapshotsTaken = 0;
 const PROFILES = process.env['OMNI_BENCH_PEER_PROFILES'];
 let profilesTaken = 0;
 
-/** Writes the page's heap snapshot into HEAP_SNAPSHOTS; its path. */
-async function writeHeapSnapshot(cdp: CDPSession, name: string): Promise<string> {
+/** Writes the page's heap snapshot into HEAP_SNAPSHOTS; its path and the code it holds by script (peers/heap-code.ts). */
+async function writeHeapSnapshot(cdp: CDPSession, name: string): Promise<{ file: string; code: ScriptCode[] }> {
   const chunks: string[] = [];
   const collect = (event: { chunk: string }): void => void chunks.push(event.chunk);
   cdp.on('HeapProfiler.addHeapSnapshotChunk', collect);
@@ -70,8 +71,9 @@ async function writeHeapSnapshot(cdp: CDPSession, name: string): Promise<string>
   await mkdir(HEAP_SNAPSHOTS ?? '.', { recursive: true });
   snapshotsTaken += 1;
   const file = path.join(HEAP_SNAPSHOTS ?? '.', `${name}-${String(snapshotsTaken)}.heapsnapshot`);
-  await writeFile(file, chunks.join(''));
-  return file;
+  const json = chunks.join('');
+  await writeFile(file, json);
+  return { file, code: codeByScript(json) };
 }
 
 interface RunFigures {
@@ -195,7 +197,12 @@ async function runOnce(
     const heap = await contextHeap(browser, cdp);
     if (HEAP_SNAPSHOTS) {
       const client = path.basename(pageUrl.split('?')[0] ?? pageUrl, '.html');
-      process.stdout.write(`  heap snapshot: ${await writeHeapSnapshot(cdp, `${client}-${String(throttle)}x`)}\n`);
+      const { file, code } = await writeHeapSnapshot(cdp, `${client}-${String(throttle)}x`);
+      const total = code.reduce((sum, entry) => sum + entry.bytes, 0);
+      const lines = code
+        .slice(0, 8)
+        .map((entry) => `    ${kb(entry.bytes).padStart(8)}  ${String(entry.functions).padStart(5)} functions  ${entry.script}`);
+      process.stdout.write(`  heap snapshot: ${file}\n  code in the page's heap by script (${kb(total)} in all)\n${lines.join('\n')}\n`);
     }
     const paintedAt = result.timeOrigin + result.firstMessageMs;
     const sent = app.log();
