@@ -138,6 +138,8 @@ export interface ProxyRequestMatch {
    * one (the engine's; the light read has its own). Requests of other kinds are not told apart by it.
    */
   connId?: string;
+  /** Of the sliding sync requests, only those subscribing to this room. Requests of other kinds are not told apart by it. */
+  room?: string;
 }
 
 /** Switches of the fault-injecting proxy; `setProxy` merges them into the current ones. */
@@ -161,6 +163,8 @@ export interface ProxyLogEntry {
   readonly path: string;
   /** A sliding sync request's connection: its body's `conn_id`, `''` when it has none. */
   readonly connId?: string;
+  /** The rooms a sliding sync request subscribes to (its `room_subscriptions`). */
+  readonly rooms?: readonly string[];
   readonly at: number;
   readonly outcome: 'forwarded' | 'dropped' | 'refused' | 'aborted' | number;
 }
