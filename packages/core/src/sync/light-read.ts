@@ -229,7 +229,7 @@ const withoutSlidingSync = new Set<string>();
 
 /** What a room's light read gathered, whichever way it was read, before it becomes a `RoomLightReadResult`. */
 interface RoomParts {
-  /** The member's own `m.room.member` content, if the room has one for them. */
+  /** The member's own membership (`join`, `leave`, `ban`…), if the room has an `m.room.member` of theirs. */
   readonly membership: unknown;
   /** Whether the room has `m.room.encryption` state. */
   readonly encryption: boolean;
