@@ -5,6 +5,7 @@
  */
 import '@omnisocial/chat';
 import { countNodes, deepText } from './dom.ts';
+import { isEngineSync } from './sync-connection.ts';
 
 const POSTS = 50;
 const SYNC_PATH = /\/_matrix\/client\/(?:unstable\/org\.matrix\.simplified_msc3575|v3|r0)\/sync\b/;
@@ -61,7 +62,8 @@ let connections = 0;
 const pageFetch = window.fetch.bind(window);
 window.fetch = async (input, init) => {
   const url = input instanceof Request ? input.url : String(input);
-  if (!SYNC_PATH.test(url)) return pageFetch(input, init);
+  // A light read posts to the sliding sync URL too, on a connection of its own: not a sync connection.
+  if (!SYNC_PATH.test(url) || !isEngineSync(typeof init?.body === 'string' ? init.body : undefined)) return pageFetch(input, init);
   // A request counts as a connection until it settles or is aborted (the browser closes an aborted
   // request's connection at once; its promise rejects a little later).
   inFlight += 1;

@@ -4,6 +4,7 @@
  * in with the login tokens the site's companion mints.
  */
 import { signIn } from '@omnisocial/chat';
+import { isEngineSync } from './sync-connection.ts';
 
 const SYNC_PATH = /\/_matrix\/client\/(?:unstable\/org\.matrix\.simplified_msc3575|v3|r0)\/sync\b/;
 
@@ -19,7 +20,8 @@ let inFlight = 0;
 const pageFetch = window.fetch.bind(window);
 window.fetch = async (input, init) => {
   const url = input instanceof Request ? input.url : String(input);
-  if (!SYNC_PATH.test(url)) return pageFetch(input, init);
+  // The member's room light read posts to the sliding sync URL too, on a connection of its own: not a sync connection.
+  if (!SYNC_PATH.test(url) || !isEngineSync(typeof init?.body === 'string' ? init.body : undefined)) return pageFetch(input, init);
   counts.requests += 1;
   inFlight += 1;
   counts.connections = Math.max(counts.connections, inFlight);

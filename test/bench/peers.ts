@@ -38,6 +38,7 @@ import { contextHeap } from './peers/heap.ts';
 import { codeByScript, type ScriptCode } from './peers/heap-code.ts';
 import { ratioSpread, spreadOf, type Spread } from '../support/peers-spread.ts';
 import { arr, check, info, num, obj, type Figure, type Json } from './figures.ts';
+import { connIdOf } from './sync-connection.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outDir = path.join(root, '.cache/bench/peers');
@@ -54,6 +55,8 @@ const CLIENTS: readonly Client[] = (() => {
 const THROTTLES: readonly number[] = process.env['OMNI_BENCH_PEER_THROTTLES']?.split(',').map(Number) ?? [1, 4];
 /** OMNI_BENCH_PEER_TRACE=1 prints every request each run made (page or service worker) and what the proxy saw. */
 const TRACE = process.env['OMNI_BENCH_PEER_TRACE'] === '1';
+/** Simplified sliding sync (MSC4186): ours' engine and its light read both post there, each on its own connection. */
+const SLIDING_SYNC = /\/_matrix\/client\/unstable\/org\.matrix\.simplified_msc3575\/sync\b/;
 /** A folder to write each run's page heap snapshot to (`<client>-<cpu>x-<n>.heapsnapshot`), for DevTools' Memory panel. */
 const HEAP_SNAPSHOTS = process.env['OMNI_BENCH_PEER_HEAP_SNAPSHOTS'];
 let snapshotsTaken = 0;
@@ -146,10 +149,16 @@ async function runOnce(
   // sees the requests of every worker too.
   const direct: string[] = [];
   const trace: string[] = [];
+  /** The page's sliding sync requests' connections, in the order they started: ours' light read has its own (conn_id). */
+  const slidingConnections: string[] = [];
   context.on('request', (request) => {
     const url = request.url();
     const from = request.serviceWorker() ? 'service worker' : 'page';
-    if (TRACE) trace.push(`    ${from.padEnd(14)} ${request.method().padEnd(7)} ${url.split('?')[0] ?? url}`);
+    const sliding = request.method() === 'POST' && SLIDING_SYNC.test(url);
+    const connId = sliding ? connIdOf(request.postData()) : '';
+    if (sliding && !request.serviceWorker()) slidingConnections.push(connId);
+    if (TRACE)
+      trace.push(`    ${from.padEnd(14)} ${request.method().padEnd(7)} ${url.split('?')[0] ?? url}${connId ? ` (${connId})` : ''}`);
     if (url.startsWith(origins.direct)) direct.push(`${request.method()} ${new URL(url).pathname} from the ${from}`);
   });
   const page: Page = await context.newPage();
@@ -208,7 +217,10 @@ async function runOnce(
     const sent = app.log();
     const before = sent.filter((entry) => entry.at <= paintedAt);
     if (TRACE) {
-      const atProxy = proxied.map((entry) => `    proxy          ${entry.method.padEnd(7)} ${entry.path.split('?')[0] ?? entry.path}`);
+      const atProxy = proxied.map(
+        (entry) =>
+          `    proxy          ${entry.method.padEnd(7)} ${entry.path.split('?')[0] ?? entry.path}${entry.connId ? ` (${entry.connId})` : ''}`,
+      );
       const served = sent.map(
         (entry) => `    app ${entry.at <= paintedAt ? 'before' : 'after '}     ${String(entry.bytes).padStart(8)} ${entry.path}`,
       );
@@ -221,14 +233,19 @@ async function runOnce(
           end: entry.responseEnd,
         })),
       );
+      // Resource timing has no bodies: its sliding sync entries (in start order) take the connections of the requests
+      // the browser saw, in the same order.
+      const connections = [...slidingConnections];
       const waterfall = [
-        ...timings.map(
-          (entry) =>
-            `    ${entry.start.toFixed(0).padStart(6)} → ${entry.end.toFixed(0).padStart(6)} ms  ${new URL(entry.name).pathname.replace(/^\/_matrix\/client\//, '')}`,
-        ),
+        ...timings.map((entry) => {
+          const connId = SLIDING_SYNC.test(entry.name) ? (connections.shift() ?? '') : '';
+          return `    ${entry.start.toFixed(0).padStart(6)} → ${entry.end.toFixed(0).padStart(6)} ms  ${new URL(entry.name).pathname.replace(/^\/_matrix\/client\//, '')}${connId ? ` (${connId})` : ''}`;
+        }),
         `    ${result.firstMessageMs.toFixed(0).padStart(6)}           first message painted`,
       ];
-      trace.push(`  timeline (page)\n${waterfall.join('\n')}`);
+      const homeserverOrigin = new URL(proxy.baseUrl).origin;
+      const beforeFirst = timings.filter((entry) => entry.name.startsWith(homeserverOrigin) && entry.start < result.firstMessageMs).length;
+      trace.push(`  timeline (page): ${String(beforeFirst)} homeserver requests started before the first message\n${waterfall.join('\n')}`);
       process.stdout.write(
         `  ${pageUrl.split('?')[0] ?? ''}: requests seen in the browser\n${trace.join('\n')}\n  served (before/after the first message)\n${served.join('\n')}\n  at the proxy (${String(homeserverBytes)} bytes)\n${atProxy.join('\n')}\n  heap: page ${kb(heap.pageBytes)}\n${workers.join('\n')}\n`,
       );

@@ -12,11 +12,13 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Peer, startSynapse, type Homeserver, type TestUser } from '@omnisocial/testing';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
+import { LIGHT_READ_CONN_ID } from '@omnisocial/core/internal';
 import { launchChromium, servePages } from '../support/chromium.ts';
 import { bounded } from './bounded.ts';
 import type { OmniBench } from './page.ts';
 import { median } from './stats.ts';
+import { connIdOf, isEngineSync } from './sync-connection.ts';
 import { arr, check, info, num, obj, type Figure, type Json } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -29,9 +31,13 @@ const SEED_CONCURRENCY = 4;
 const REPLAYS = 20;
 const SLIDING_PATH = /\/_matrix\/client\/unstable\/org\.matrix\.simplified_msc3575\/sync\b/;
 const SYNC_PATH = /\/_matrix\/client\/(?:unstable\/org\.matrix\.simplified_msc3575|v3|r0)\/sync\b/;
-/** What only a room's light read asks for (sync/light-read.ts): its state one type at a time, its messages, the member's preview setting. */
+/**
+ * What only a room's light read asks for (sync/light-read.ts) from a homeserver without sliding sync: its state one
+ * type at a time, its messages, the member's preview setting. With sliding sync it is one request on its own
+ * connection (`LIGHT_READ_CONN_ID`).
+ */
 const LIGHT_READ_PATH = /\/rooms\/[^/]+\/(?:state\/(?!m\.room\.member\/)|messages\b|account_data\/)/;
-/** One per light read: the room's create event. */
+/** One per light read without sliding sync: the room's create event. */
 const LIGHT_READ_ONE = /\/rooms\/[^/]+\/state\/m\.room\.create\//;
 
 interface PaintFigures {
@@ -85,21 +91,23 @@ function watchRequests(
     if (!request.url().startsWith(homeserver)) return;
     total += 1;
     const path = request.url().slice(homeserver.length);
+    const sync = SYNC_PATH.test(path);
+    const lightRead = sync && request.method() === 'POST' && connIdOf(request.postData()) === LIGHT_READ_CONN_ID;
     if (marked) {
       afterMark += 1;
-      log.push(`${Math.round(performance.now())} ${request.method()} ${path}`);
-      if (request.method() === 'GET' && LIGHT_READ_PATH.test(path)) lightReadRequests += 1;
-      if (request.method() === 'GET' && LIGHT_READ_ONE.test(path)) lightReads += 1;
-      if (firstSyncMs === null && SYNC_PATH.test(path)) firstSyncMs = Math.round(performance.now() - markedAt);
+      log.push(`${Math.round(performance.now())} ${request.method()} ${path}${lightRead ? ` (${LIGHT_READ_CONN_ID})` : ''}`);
+      if (lightRead || (request.method() === 'GET' && LIGHT_READ_PATH.test(path))) lightReadRequests += 1;
+      if (lightRead || (request.method() === 'GET' && LIGHT_READ_ONE.test(path))) lightReads += 1;
+      if (firstSyncMs === null && sync && !lightRead) firstSyncMs = Math.round(performance.now() - markedAt);
     }
-    if (SYNC_PATH.test(request.url())) {
+    if (sync && !lightRead) {
       syncRequests += 1;
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
     }
   });
-  const done = (request: { url(): string }): void => {
-    if (request.url().startsWith(homeserver) && SYNC_PATH.test(request.url())) inFlight -= 1;
+  const done = (request: Request): void => {
+    if (request.url().startsWith(homeserver) && SYNC_PATH.test(request.url()) && isEngineSync(request.postData())) inFlight -= 1;
   };
   page.on('requestfinished', done);
   page.on('requestfailed', done);
@@ -265,7 +273,8 @@ export async function runSyncBench(shared?: Homeserver, seeded?: Promise<SyncSee
         if (!roomSyncs.has(c.count)) {
           signedIn.page.on('request', (request) => {
             const body = request.postData() ?? '';
-            if (SLIDING_PATH.test(request.url()) && body.includes('room_subscriptions') && !roomSyncs.has(c.count)) {
+            // The engine's request (the light read's own connection carries the room too).
+            if (SLIDING_PATH.test(request.url()) && isEngineSync(body) && body.includes('room_subscriptions') && !roomSyncs.has(c.count)) {
               roomSyncs.set(c.count, { body, authorization: request.headers()['authorization'] ?? '' });
             }
           });

@@ -12,6 +12,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium, servePages } from '../support/chromium.ts';
 import type { OmniBench } from './page.ts';
 import { median } from './stats.ts';
+import { connIdOf } from './sync-connection.ts';
 
 const ROOMS = Number(process.env['OMNI_TRACE_ROOMS'] ?? 500);
 const RUNS = Number(process.env['OMNI_TRACE_RUNS'] ?? 3);
@@ -21,7 +22,7 @@ const SLIDING = /simplified_msc3575\/sync/;
 interface Traced {
   paintMs: number;
   requests: Array<{ at: number; ms: number; bytes: number; what: string }>;
-  /** The first sliding-sync request, and the first one carrying the room's subscription. */
+  /** The engine's first sliding-sync request, and its first one carrying the room's subscription. */
   firstSync?: Captured;
   roomSync?: Captured;
 }
@@ -59,13 +60,15 @@ async function trace(browser: Browser, url: string, hs: string, member: Peer, ro
         (async () => {
           const timing = request.timing();
           const body = await request.response().then((r) => r?.body().catch(() => Buffer.alloc(0)));
+          // The light read's sliding sync goes to the engine's URL on its own connection (conn_id).
+          const connId = request.method() === 'POST' && SLIDING.test(request.url()) ? connIdOf(request.postData()) : '';
           traced.requests.push({
             at: Math.round(timing.startTime - origin),
             ms: Math.round(timing.responseEnd),
             bytes: body?.length ?? 0,
-            what: `${request.method()} ${request.url().slice(hs.length).split('?')[0] ?? ''}`,
+            what: `${request.method()} ${request.url().slice(hs.length).split('?')[0] ?? ''}${connId ? ` (${connId})` : ''}`,
           });
-          if (SLIDING.test(request.url()) && request.method() === 'POST') {
+          if (SLIDING.test(request.url()) && request.method() === 'POST' && connId === '') {
             const captured = { body: request.postData() ?? '', headers: await request.allHeaders(), url: request.url() };
             if (!traced.firstSync) traced.firstSync = captured;
             if (!traced.roomSync && captured.body.includes('room_subscriptions')) traced.roomSync = captured;

@@ -11,6 +11,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { peer, proxyLog, registerUser, setProxy, startProxy, stopProxy, type TestUser } from '@omnisocial/testing/browser';
 import { signOut, type OmniRoom } from '@omnisocial/chat';
 import { resourceEntries } from '@omnisocial/core/internal/worker';
+import { LIGHT_READ_CONN_ID } from '@omnisocial/core/internal';
 import { sessionStore } from '../../packages/core/src/session/session-store.ts';
 import { deepText, quietWindow } from './dom.ts';
 import { engineResources } from './engine-network.ts';
@@ -18,8 +19,8 @@ import { engineResources } from './engine-network.ts';
 const TIMEOUT = 45_000;
 /** How long a wasm that must not be fetched is given to show up. */
 const NO_WASM_WINDOW_MS = 2_000;
-/** The engine's sync requests (sliding sync and `/v3/sync`). */
-const SYNC = { path: '/sync' } as const;
+/** The engine's sync requests (sliding sync without a `conn_id`, or `/v3/sync`); the light read's has its own connection. */
+const SYNC = { path: '/sync', connId: '' } as const;
 
 const isWasm = (name: string): boolean => new URL(name).pathname.endsWith('.wasm');
 
@@ -67,9 +68,10 @@ describe('the crypto wasm of an encrypted room, prepared as its <omni-room> near
     return (await proxyLog(proxy, SYNC)).filter((entry) => entry.method !== 'OPTIONS' && entry.outcome === 'forwarded').length;
   }
 
-  /** Requests about `roomId` that went through the proxy (a view's light read). */
+  /** Requests about `roomId` that went through the proxy (a view's light read: its sliding sync, or the separate reads). */
   async function readsOf(roomId: string): Promise<number> {
-    return (await proxyLog(proxy, { path: `/rooms/${encodeURIComponent(roomId)}/` })).length;
+    const lightRead = await proxyLog(proxy, { method: 'POST', path: '/sync', connId: LIGHT_READ_CONN_ID, room: roomId });
+    return lightRead.length + (await proxyLog(proxy, { path: `/rooms/${encodeURIComponent(roomId)}/` })).length;
   }
 
   it('fetches no wasm for a plain room scrolled into view', async () => {

@@ -3,7 +3,8 @@
  * the page's own (its `fetch`, its resource timing); with the page's `<meta name="omni-chat-engine">` asking for a
  * worker they happen in the worker, which reports them to the page through its test hooks
  * (`WorkerLink.watchNetworkForTest`, `resourcesForTest`). Tests that watch the engine's network use these, so they
- * pass with `OMNI_ENGINE=worker` or `shared` as with the default.
+ * pass with `OMNI_ENGINE=worker` or `shared` as with the default. The page's light read (sync/light-read.ts) is not
+ * the engine: its sliding sync request goes to the engine's URL, on a connection of its own (`conn_id`).
  */
 import {
   engineMeasureEntries,
@@ -16,6 +17,7 @@ import {
   type NetworkResource,
   type WorkerLink,
 } from '@omnisocial/core/internal/worker';
+import { LIGHT_READ_CONN_ID } from '@omnisocial/core/internal';
 
 /** A resource the engine fetched: the page's resource timing entry, or the worker's. */
 export type EngineResource = NetworkResource;
@@ -30,14 +32,21 @@ function engineWorker(): Promise<WorkerLink> | undefined {
   return kind ? workerLink(kind) : undefined;
 }
 
+/** Whether a request is the light read's sliding sync: a POST whose body names the light read's connection. */
+export function isLightRead(init: RequestInit | undefined): boolean {
+  if (init?.method !== 'POST' || typeof init.body !== 'string' || !init.body.includes(LIGHT_READ_CONN_ID)) return false;
+  return (JSON.parse(init.body) as { conn_id?: unknown }).conn_id === LIGHT_READ_CONN_ID;
+}
+
 /**
  * Calls `listener` as each of the engine's requests starts (with its body when it is text) and ends (with the
- * response's body when it is JSON), from now until the returned function is called: the page's `fetch` is wrapped,
- * and the worker's requests are heard when the engine runs in one.
+ * response's body when it is JSON), from now until the returned function is called: the page's `fetch` is wrapped
+ * (its light read's requests pass unheard), and the worker's requests are heard when the engine runs in one.
  */
 export async function watchEngineFetch(listener: NetworkListener): Promise<() => void> {
   const original = window.fetch.bind(window);
-  window.fetch = watchedFetch(original, listener);
+  const watched = watchedFetch(original, listener);
+  window.fetch = (input, init) => (isLightRead(init) ? original(input, init) : watched(input, init));
   const stopWorker = await (await engineWorker())?.watchNetworkForTest(listener);
   return () => {
     window.fetch = original;

@@ -2,12 +2,13 @@
  * A page of eager `<omni-room>` elements, some far below the fold, for a member who signs in through the elements'
  * page API, against a real Synapse behind the harness's fault proxy: only the rooms on or near the viewport are read
  * before the engine (their light read's requests are counted at the proxy), the engine's first sync request is not
- * held back by the rooms far below the fold (the `/messages` of one is held at the proxy, so a light read of it would
- * hold the engine as long), and a room scrolled into view shows its messages.
+ * held back by the rooms far below the fold (a light read of one is held at the proxy, so it would hold the engine as
+ * long), and a room scrolled into view shows its messages.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { peer, proxyLog, registerUser, resetProxy, setProxy, startProxy, stopProxy, type TestUser } from '@omnisocial/testing/browser';
 import { signIn, signOut, type OmniRoom } from '@omnisocial/chat';
+import { LIGHT_READ_CONN_ID } from '@omnisocial/core/internal';
 import { deepText, findDeep } from './dom.ts';
 
 const TIMEOUT = 45_000;
@@ -38,16 +39,21 @@ describe('eager <omni-room> elements below the fold', function () {
     return roomId;
   }
 
-  /** The requests only a light read makes of `roomId`: its messages, its state one type at a time (not the member's own membership), the member's preview setting. */
+  /**
+   * The requests only a light read makes of `roomId`: a sliding sync of its own connection subscribing to the room, or
+   * (from a homeserver without sliding sync) its messages, its state one type at a time (not the member's own
+   * membership), the member's preview setting.
+   */
   async function lightReadRequests(roomId: string): Promise<string[]> {
     const room = encodeURIComponent(roomId);
     return (await proxyLog(proxy))
       .filter(
         (entry) =>
-          entry.method === 'GET' &&
-          (entry.path.includes(`/rooms/${room}/messages`) ||
-            (entry.path.includes(`/rooms/${room}/state/`) && !entry.path.includes('/state/m.room.member/')) ||
-            entry.path.includes(`/rooms/${room}/account_data/`)),
+          (entry.method === 'POST' && entry.connId === LIGHT_READ_CONN_ID && entry.rooms?.includes(roomId) === true) ||
+          (entry.method === 'GET' &&
+            (entry.path.includes(`/rooms/${room}/messages`) ||
+              (entry.path.includes(`/rooms/${room}/state/`) && !entry.path.includes('/state/m.room.member/')) ||
+              entry.path.includes(`/rooms/${room}/account_data/`))),
       )
       .map((entry) => entry.path);
   }
@@ -59,7 +65,7 @@ describe('eager <omni-room> elements below the fold', function () {
     const below = await roomWith('Far below', 'waiting far below');
     const bottom = await roomWith('At the bottom', 'at the very bottom');
     // A light read of a room below the fold would wait for this, and the engine would wait for that light read.
-    await setProxy(proxy, { delay: { path: `/rooms/${encodeURIComponent(below)}/messages`, ms: 120_000 } });
+    await setProxy(proxy, { delay: { path: '/sync', connId: LIGHT_READ_CONN_ID, room: below, ms: 120_000 } });
     await signIn({ homeserver: proxy, username: alice.username, password: alice.password });
 
     const page = await fixture<HTMLElement>(html`
@@ -83,7 +89,8 @@ describe('eager <omni-room> elements below the fold', function () {
     await waitUntil(() => deepText(topEl).includes('shown at the top'), 'the first room showed nothing', { timeout: TIMEOUT });
     await waitUntil(() => deepText(secondEl).includes('shown second'), 'the second room showed nothing', { timeout: TIMEOUT });
 
-    const synced = async (): Promise<boolean> => (await proxyLog(proxy, { path: '/sync' })).some((entry) => entry.method !== 'OPTIONS');
+    const synced = async (): Promise<boolean> =>
+      (await proxyLog(proxy, { path: '/sync', connId: '' })).some((entry) => entry.method !== 'OPTIONS');
     await waitUntil(synced, 'the engine made no sync request: the rooms below the fold held it back', { timeout: 20_000, interval: 250 });
     await waitUntil(() => findDeep(topEl, 'textarea')?.matches(':enabled') === true, 'the engine did not open the first room', {
       timeout: TIMEOUT,

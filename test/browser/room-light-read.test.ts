@@ -2,7 +2,7 @@
  * A member's light read in `<omni-room>` against a real Synapse: the member signs in through the elements'
  * page API (the engine waits for the views the page mounts next) and the engine is held back (its sync
  * long-polls held at a loopback proxy, so it cannot show the room); the room's latest messages are painted
- * from the stored token and one `/messages`, read-only, with the header's switches and the tiles' actions
+ * from the stored token and one request (a sliding sync of the light read's own connection), read-only, with the header's switches and the tiles' actions
  * the engine will show; once the sync goes through, the engine takes over the same tiles (no re-mount, no
  * duplicate, no layout shift) and the composer opens. An encrypted room, and a room the member left, show
  * nothing from the light read. Once the page's engine runs, a view makes no light read at all.
@@ -11,13 +11,19 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { peer, proxyLog, registerUser, resetProxy, setProxy, startProxy, stopProxy, type TestUser } from '@omnisocial/testing/browser';
 import { signIn as engineSignIn, signOut } from '@omnisocial/core';
 import { signIn } from '@omnisocial/core/internal/page-api';
+import { LIGHT_READ_CONN_ID } from '@omnisocial/core/internal';
 import '../../packages/elements/src/components/room/define.ts';
 import type { OmniRoomView } from '../../packages/elements/src/components/room/omni-room.ts';
 import { articles, articleWith, quietWindow, shadow, textbox } from './dom.ts';
 
 const TIMEOUT = 45_000;
-/** The engine's sync requests (sliding sync and `/v3/sync`), held at the proxy while a test says so. */
-const SYNC = { path: '/sync' } as const;
+/**
+ * The engine's sync requests (sliding sync without a `conn_id`, or `/v3/sync`), held at the proxy while a test says
+ * so; the light read's sliding sync has a connection of its own.
+ */
+const SYNC = { path: '/sync', connId: '' } as const;
+/** The light read's request: a sliding sync on its own connection. */
+const LIGHT_READ = { method: 'POST', path: '/sync', connId: LIGHT_READ_CONN_ID } as const;
 
 describe('the light read of a member in <omni-room> against a real Synapse', function () {
   this.timeout(240_000);
@@ -71,10 +77,9 @@ describe('the light read of a member in <omni-room> against a real Synapse', fun
   /** Waits for two frames: what changed has been laid out and painted. */
   const painted = (): Promise<void> => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
 
-  /** Waits until the light read's requests for `roomId` went through the proxy, then a little longer. */
-  async function lightReadDone(roomId: string): Promise<void> {
-    const member = `/rooms/${encodeURIComponent(roomId)}/state/m.room.member/`;
-    await waitUntil(async () => (await proxyLog(proxy, { method: 'GET', path: member })).length > 0, 'the light read asked nothing', {
+  /** Waits until the light read's request went through the proxy, then a little longer. */
+  async function lightReadDone(): Promise<void> {
+    await waitUntil(async () => (await proxyLog(proxy, LIGHT_READ)).length > 0, 'the light read asked nothing', {
       timeout: TIMEOUT,
     });
     await quietWindow(1_000);
@@ -85,12 +90,22 @@ describe('the light read of a member in <omni-room> against a real Synapse', fun
     await peer(alice).joinRoom(roomId);
     for (const body of ['first light message', 'second light message', 'latest light message']) await peer(bob).sendMessage(roomId, body);
     await holdSyncAndSignIn();
+    const since = (await proxyLog(proxy)).length;
 
     const el = await fixture<OmniRoomView>(html`<omni-room-view homeserver=${proxy} room=${roomId}></omni-room-view>`);
     await waitUntil(() => articleWith(el, 'latest light message'), 'the light read painted nothing', { timeout: TIMEOUT });
     // Read-only while the engine is held: the sync never got through.
     const synced = (await proxyLog(proxy, SYNC)).filter((entry) => entry.method !== 'OPTIONS' && entry.outcome === 'forwarded');
     expect(synced, 'a sync answer reached the engine').to.have.length(0);
+    // The room was read in one request (and its preflight) before the engine: no separate reads of its messages,
+    // state or account data.
+    const forRoom = (await proxyLog(proxy))
+      .slice(since)
+      .filter((entry) => entry.path.includes(encodeURIComponent(roomId)) || (entry.connId !== undefined && entry.connId !== ''))
+      .map((entry) => `${entry.method} ${entry.path.split('?')[0] ?? ''} ${entry.connId ?? ''}`);
+    expect(forRoom, 'the requests for the room before the engine').to.deep.equal([
+      `POST /_matrix/client/unstable/org.matrix.simplified_msc3575/sync ${LIGHT_READ_CONN_ID}`,
+    ]);
     expect(textbox(el)?.disabled, 'the composer was usable before the engine').to.equal(true);
     expect(shadow(el).querySelector('.header .name')?.textContent).to.equal('Light room');
     expect(articleWith(el, 'first light message')?.textContent).to.include('Bob');
@@ -130,7 +145,7 @@ describe('the light read of a member in <omni-room> against a real Synapse', fun
     await holdSyncAndSignIn();
 
     const el = await fixture<OmniRoomView>(html`<omni-room-view homeserver=${proxy} room=${roomId}></omni-room-view>`);
-    await lightReadDone(roomId);
+    await lightReadDone();
     expect(articles(el), 'the light read showed an encrypted room').to.have.length(0);
     expect(shadow(el).textContent).not.to.include('plain text in an encrypted room');
   });
@@ -144,7 +159,7 @@ describe('the light read of a member in <omni-room> against a real Synapse', fun
     await holdSyncAndSignIn();
 
     const el = await fixture<OmniRoomView>(html`<omni-room-view homeserver=${proxy} room=${roomId}></omni-room-view>`);
-    await lightReadDone(roomId);
+    await lightReadDone();
     expect(articles(el), 'the light read showed a room the member left').to.have.length(0);
 
     await resetProxy(proxy);
@@ -167,15 +182,17 @@ describe('the light read of a member in <omni-room> against a real Synapse', fun
     await waitUntil(() => textbox(el)?.disabled === false, 'the composer did not open', { timeout: TIMEOUT });
     await quietWindow(1_000);
     const room = encodeURIComponent(roomId);
-    // What only a light read asks for: the room's state one type at a time (the engine asks for the member's own
-    // membership too), and the member's preview setting.
+    // What only a light read asks for: a sliding sync on its own connection, or (from a homeserver without sliding
+    // sync) the room's state one type at a time (the engine asks for the member's own membership too) and the
+    // member's preview setting.
     const light = (await proxyLog(proxy))
       .slice(since)
       .filter(
         (entry) =>
-          entry.method === 'GET' &&
-          ((entry.path.includes(`/rooms/${room}/state/`) && !entry.path.includes('/state/m.room.member/')) ||
-            entry.path.includes(`/rooms/${room}/account_data/`)),
+          (entry.method === 'POST' && entry.connId === LIGHT_READ_CONN_ID) ||
+          (entry.method === 'GET' &&
+            ((entry.path.includes(`/rooms/${room}/state/`) && !entry.path.includes('/state/m.room.member/')) ||
+              entry.path.includes(`/rooms/${room}/account_data/`))),
       );
     expect(
       light.map((entry) => entry.path),

@@ -13,6 +13,13 @@ export interface RequestMatch {
   method?: string;
   /** A substring of the path (with query), e.g. `/send/m.room.message/`. */
   path?: string;
+  /**
+   * Of the sliding sync requests, only those of this connection: the body's `conn_id`, `''` for a request without
+   * one (the engine's; the light read has its own). Requests of other kinds are not told apart by it.
+   */
+  connId?: string;
+  /** Of the sliding sync requests, only those subscribing to this room. Requests of other kinds are not told apart by it. */
+  room?: string;
 }
 
 /** Answer the next `count` matching requests with this status instead of forwarding them. */
@@ -53,6 +60,10 @@ export interface FaultSettings {
 export interface ProxyLogEntry {
   readonly method: string;
   readonly path: string;
+  /** A sliding sync request's connection: its body's `conn_id`, `''` when it has none. */
+  readonly connId?: string;
+  /** The rooms a sliding sync request subscribes to (its `room_subscriptions`). */
+  readonly rooms?: readonly string[];
   /** Milliseconds since the proxy started. */
   readonly at: number;
   /** What happened: forwarded, dropped (server handled it, client got nothing), or a status the proxy made up. */
@@ -87,8 +98,47 @@ export interface FaultProxyOptions {
 /** Paths whose answers carry the homeserver's public base URL (query string excluded). */
 const NAMES_BASE_URL = /^\/\.well-known\/matrix\/client$|^\/_matrix\/client\/[^/]+\/login$/;
 
-function matches(match: RequestMatch, method: string, path: string): boolean {
-  return (match.method === undefined || match.method.toUpperCase() === method) && (match.path === undefined || path.includes(match.path));
+/** What a sliding sync request's body says of it: its connection and the rooms it subscribes to. */
+interface SlidingSyncRequest {
+  readonly connId: string;
+  readonly rooms: readonly string[];
+}
+
+function matches(match: RequestMatch, method: string, path: string, sliding: SlidingSyncRequest | undefined): boolean {
+  return (
+    (match.method === undefined || match.method.toUpperCase() === method) &&
+    (match.path === undefined || path.includes(match.path)) &&
+    (match.connId === undefined || sliding === undefined || sliding.connId === match.connId) &&
+    (match.room === undefined || sliding === undefined || sliding.rooms.includes(match.room))
+  );
+}
+
+/** Simplified sliding sync (MSC4186): its requests name their connection in the body, which the proxy reads. */
+const SLIDING_SYNC = /^\/_matrix\/client\/unstable\/org\.matrix\.simplified_msc3575\/sync(?:\?|$)/;
+
+/** The whole body of a request. */
+function bodyOf(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** A sliding sync body's `conn_id` (`''` without one) and subscribed rooms; nothing of a body that is not JSON. */
+function slidingSyncOf(body: Buffer): SlidingSyncRequest {
+  let parsed: { conn_id?: unknown; room_subscriptions?: unknown } = {};
+  try {
+    parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
+  } catch {
+    // Not JSON: the server refuses it, the proxy records it as a request of no connection.
+  }
+  const subscriptions = parsed.room_subscriptions;
+  return {
+    connId: typeof parsed.conn_id === 'string' ? parsed.conn_id : '',
+    rooms: typeof subscriptions === 'object' && subscriptions !== null ? Object.keys(subscriptions) : [],
+  };
 }
 
 const ERRCODES: Record<number, string> = { 429: 'M_LIMIT_EXCEEDED', 403: 'M_FORBIDDEN', 404: 'M_NOT_FOUND', 413: 'M_TOO_LARGE' };
@@ -109,16 +159,17 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
     key: K,
     method: string,
     path: string,
+    sliding: SlidingSyncRequest | undefined,
   ): FaultSettings[K] | undefined => {
     const fault = settings[key];
-    if (!fault || fault.count <= 0 || !matches(fault, method, path)) return undefined;
+    if (!fault || fault.count <= 0 || !matches(fault, method, path, sliding)) return undefined;
     const remaining = fault.count - 1;
     settings = { ...settings, [key]: remaining > 0 ? { ...fault, count: remaining } : undefined };
     return fault;
   };
 
-  const record = (method: string, path: string, outcome: ProxyLogEntry['outcome']): void => {
-    entries.push({ method, path, at: Date.now() - started, outcome });
+  const record = (method: string, path: string, outcome: ProxyLogEntry['outcome'], sliding?: SlidingSyncRequest): void => {
+    entries.push({ method, path, ...(sliding ? { connId: sliding.connId, rooms: sliding.rooms } : {}), at: Date.now() - started, outcome });
   };
 
   const answer = (res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void => {
@@ -133,7 +184,13 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
     res.end(JSON.stringify(body));
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, method: string, path: string, drop: boolean): void => {
+  const forward = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: { method: string; path: string; sliding: SlidingSyncRequest | undefined; body: Buffer | undefined },
+    drop: boolean,
+  ): void => {
+    const { method, path, sliding } = request;
     const rewrite = options.publicBaseUrl === true && method !== 'OPTIONS' && NAMES_BASE_URL.test(path.split('?')[0] ?? '');
     const headers = { ...req.headers, host: upstream.host };
     // The answer is edited as text, so it must come uncompressed.
@@ -143,7 +200,7 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
         // The server has handled the request; the client never learns how.
         upstreamRes.resume();
         upstreamRes.on('end', () => req.socket.destroy());
-        record(method, path, 'dropped');
+        record(method, path, 'dropped', sliding);
         return;
       }
       if (rewrite) {
@@ -157,14 +214,14 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
           res.writeHead(upstreamRes.statusCode ?? 502, edited);
           bytesForwarded += body.length;
           res.end(body);
-          record(method, path, 'forwarded');
+          record(method, path, 'forwarded', sliding);
         });
         return;
       }
       res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
       upstreamRes.on('data', (chunk: Buffer) => (bytesForwarded += chunk.length));
       upstreamRes.pipe(res);
-      record(method, path, 'forwarded');
+      record(method, path, 'forwarded', sliding);
     });
     proxied.on('error', () => {
       if (!res.headersSent) answer(res, 502, { errcode: 'M_UNKNOWN', error: 'upstream unavailable' });
@@ -174,7 +231,8 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
     res.on('close', () => {
       if (!res.writableFinished) proxied.destroy();
     });
-    req.pipe(proxied);
+    if (request.body) proxied.end(request.body);
+    else req.pipe(proxied);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -185,23 +243,25 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
       req.socket.destroy();
       return;
     }
+    const body = method === 'POST' && SLIDING_SYNC.test(path) ? await bodyOf(req) : undefined;
+    const sliding = body ? slidingSyncOf(body) : undefined;
     // Preflights are never faulted: a browser would report them as a CORS failure, not the fault asked for.
     if (method !== 'OPTIONS') {
       const delay = settings.delay;
-      if (delay && matches(delay, method, path)) {
+      if (delay && matches(delay, method, path, sliding)) {
         // Held while the delay lasts and is still switched on; a client that gave up meanwhile is never forwarded.
         const client = { gone: false };
         res.on('close', () => (client.gone = true));
         const until = Date.now() + delay.ms;
         while (Date.now() < until && settings.delay === delay && !client.gone) await new Promise((resolve) => setTimeout(resolve, 20));
         if (client.gone) {
-          record(method, path, 'aborted');
+          record(method, path, 'aborted', sliding);
           return;
         }
       }
-      const limited = take('rateLimit', method, path);
+      const limited = take('rateLimit', method, path, sliding);
       if (limited) {
-        record(method, path, 429);
+        record(method, path, 429, sliding);
         answer(
           res,
           429,
@@ -210,16 +270,16 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
         );
         return;
       }
-      const failed = take('serverError', method, path);
+      const failed = take('serverError', method, path, sliding);
       if (failed) {
         const status = failed.status ?? 500;
-        record(method, path, status);
+        record(method, path, status, sliding);
         answer(res, status, { errcode: 'M_UNKNOWN', error: 'Internal server error (fault proxy)' });
         return;
       }
-      const canned = take('respond', method, path);
+      const canned = take('respond', method, path, sliding);
       if (canned) {
-        record(method, path, canned.status);
+        record(method, path, canned.status, sliding);
         answer(
           res,
           canned.status,
@@ -229,7 +289,7 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
         return;
       }
     }
-    forward(req, res, method, path, method !== 'OPTIONS' && take('dropResponse', method, path) !== undefined);
+    forward(req, res, { method, path, sliding, body }, method !== 'OPTIONS' && take('dropResponse', method, path, sliding) !== undefined);
   };
 
   const server: Server = createServer((req, res) => void handle(req, res));
@@ -263,7 +323,9 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
       settings = {};
     },
     log(match = {}) {
-      return entries.filter((e) => matches(match, e.method, e.path));
+      return entries.filter((e) =>
+        matches(match, e.method, e.path, e.connId === undefined ? undefined : { connId: e.connId, rooms: e.rooms ?? [] }),
+      );
     },
     forwardedBytes: () => bytesForwarded,
     clearLog() {

@@ -11,3 +11,4 @@ export { uploadAttachment } from './media/attachment.ts';
 export { encryptAttachment } from './media/encrypt.ts';
 export { attachmentContent } from './media/attachment-content.ts';
 export { uploadMedia } from './media/upload.ts';
+export { LIGHT_READ_CONN_ID } from './sync/light-read.ts';

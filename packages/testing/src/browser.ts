@@ -133,6 +133,13 @@ export interface ProxyRequestMatch {
   method?: string;
   /** A substring of the request path, e.g. `/send/m.room.message/`. */
   path?: string;
+  /**
+   * Of the sliding sync requests, only those of this connection: the body's `conn_id`, `''` for a request without
+   * one (the engine's; the light read has its own). Requests of other kinds are not told apart by it.
+   */
+  connId?: string;
+  /** Of the sliding sync requests, only those subscribing to this room. Requests of other kinds are not told apart by it. */
+  room?: string;
 }
 
 /** Switches of the fault-injecting proxy; `setProxy` merges them into the current ones. */
@@ -154,6 +161,10 @@ export interface ProxyFaults {
 export interface ProxyLogEntry {
   readonly method: string;
   readonly path: string;
+  /** A sliding sync request's connection: its body's `conn_id`, `''` when it has none. */
+  readonly connId?: string;
+  /** The rooms a sliding sync request subscribes to (its `room_subscriptions`). */
+  readonly rooms?: readonly string[];
   readonly at: number;
   readonly outcome: 'forwarded' | 'dropped' | 'refused' | 'aborted' | number;
 }

@@ -17,6 +17,7 @@ import { sessionStore } from '../session/session-store.ts';
 import { sanitiseName, stripReplyFallback } from '../timeline/text-rules.ts';
 import { seenEncrypted } from '../crypto/encrypted-rooms.ts';
 import { plainTimeline } from '../timeline/plain-timeline.ts';
+import { asObject, type Json } from '../timeline/json.ts';
 import { creatorsPrivileged, parsePowerLevels, permissionsOf, type RoomPermissions } from '../rooms/power-levels.ts';
 import { linkPreviewsOn, PLAIN_PREVIEWS_TYPE } from '../media/link-preview-setting.ts';
 import { visitorThreadReads } from '../threads/visitor-reads.ts';
@@ -190,10 +191,11 @@ export function placedRoomRead(homeserver: string, target: string): PlacedRoomRe
 
 /**
  * Reads the latest messages of the room `target` (`#alias:server` or `!roomid:server`) as the member the
- * token belongs to: the alias resolved, then at once `/messages`, the member's own membership, the room's
- * `m.room.encryption` (an encrypted room is left to the engine), its name and topic. Rejects when the member
- * is not joined (never was, left, banned: 403 or another membership), the homeserver cannot be reached or
- * answers anything unexpected.
+ * token belongs to: the alias resolved, then the room in one simplified sliding sync request
+ * (`readRoomBySlidingSync`) where the homeserver offers it, or else at once `/messages`, the member's own
+ * membership, the room's state and the member's room account data (`readRoomByRequests`). An encrypted room
+ * is left to the engine. Rejects when the member is not joined (never was, left, banned, invited:
+ * `forbidden`), the homeserver cannot be reached or answers anything unexpected.
  */
 export async function lightReadRoom(homeserverUrl: string, target: string, options: LightReadOptions): Promise<RoomLightReadResult> {
   const { userId } = options;
@@ -209,6 +211,120 @@ export async function lightReadRoom(homeserverUrl: string, target: string, optio
     throw new OmniError('bad-room', `"${target}" is not a room address; use #alias:server or !roomid:server.`);
   }
   if (seenEncrypted(userId, roomId)) return { status: 'encrypted' };
+  const sliding = withoutSlidingSync.has(homeserverUrl) ? undefined : await readRoomBySlidingSync(homeserverUrl, roomId, options);
+  if (sliding === undefined) withoutSlidingSync.add(homeserverUrl);
+  return roomResult(roomId, userId, sliding ?? (await readRoomByRequests(call, roomId, userId)));
+}
+
+/**
+ * The light read's own sliding sync connection. The engine's connection has no `conn_id` (js-sdk sends none), and
+ * Synapse keeps a connection per user, device and `conn_id`: a request without `pos` restarts only its own
+ * connection, so the light read's never resets the engine's long-poll.
+ */
+export const LIGHT_READ_CONN_ID = 'omni-light-read';
+
+/** Simplified sliding sync (MSC4186), the endpoint the engine syncs with too (sync.ts). */
+const SLIDING_SYNC_PATH = '/_matrix/client/unstable/org.matrix.simplified_msc3575/sync';
+
+/**
+ * Homeservers (by base URL) that answered the light read's sliding sync as an unknown endpoint (Dendrite, a Synapse
+ * with it switched off): their rooms are read with the separate requests for the rest of the page's life.
+ */
+const withoutSlidingSync = new Set<string>();
+
+/** What a room's light read gathered, whichever way it was read, before it becomes a `RoomLightReadResult`. */
+interface RoomParts {
+  /** The member's own membership (`join`, `leave`, `ban`…), if the room has an `m.room.member` of theirs. */
+  readonly membership: unknown;
+  /** Whether the room has `m.room.encryption` state. */
+  readonly encryption: boolean;
+  readonly name: Json | undefined;
+  readonly topic: Json | undefined;
+  readonly powerLevels: Json | undefined;
+  /** The `m.room.create` event (with `content` and `sender`), or its content alone where a homeserver gave only that. */
+  readonly create: Json | undefined;
+  /** The member's `PLAIN_PREVIEWS_TYPE` room account data, if any. */
+  readonly previews: Json | undefined;
+  /** The latest events, oldest first. */
+  readonly timeline: readonly unknown[];
+  /** The member events of the timeline's senders. */
+  readonly members: readonly unknown[];
+}
+
+/**
+ * The room in one sliding sync request on the light read's own connection (`LIGHT_READ_CONN_ID`), with no `pos` and
+ * no long-poll: a subscription to the room with the latest `LIGHT_READ_LIMIT` events and the state the separate
+ * requests read (the member's membership, the senders' members, encryption, name, topic, power levels, create), and
+ * the member's account data of that room. Undefined when the homeserver does not know the endpoint.
+ */
+async function readRoomBySlidingSync(homeserverUrl: string, roomId: string, options: LightReadOptions): Promise<RoomParts | undefined> {
+  options.signal?.throwIfAborted();
+  const fetchImpl = options.fetch ?? fetch;
+  const request = {
+    conn_id: LIGHT_READ_CONN_ID,
+    lists: {},
+    room_subscriptions: {
+      [roomId]: {
+        timeline_limit: LIGHT_READ_LIMIT,
+        required_state: [
+          ['m.room.member', '$ME'],
+          ['m.room.member', '$LAZY'],
+          ['m.room.encryption', ''],
+          ['m.room.name', ''],
+          ['m.room.topic', ''],
+          ['m.room.power_levels', ''],
+          ['m.room.create', ''],
+        ],
+      },
+    },
+    // Room account data of this room only (the extension sends the member's global account data as well).
+    extensions: { account_data: { enabled: true, lists: [], rooms: [roomId] } },
+  };
+  const answer = await callHomeserver(homeserverUrl, 'POST', `${SLIDING_SYNC_PATH}?timeout=0`, request, (input, init) =>
+    fetchImpl(input, {
+      ...init,
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${options.accessToken}` },
+      ...(options.signal ? { signal: options.signal } : {}),
+    }),
+  );
+  const unknownEndpoint =
+    answer.status === 404 || answer.status === 405 || (answer.status === 400 && answer.body['errcode'] === 'M_UNRECOGNIZED');
+  if (unknownEndpoint) return undefined;
+  if (answer.status !== 200) throw refused(answer);
+  const rooms = asObject(answer.body['rooms']);
+  // A room the member never joined is left out; one they were invited to comes with its invite state only.
+  const room = rooms ? asObject(rooms[roomId]) : undefined;
+  const state = (room && Array.isArray(room['required_state']) ? room['required_state'] : []).flatMap((event: unknown) => {
+    const found = asObject(event);
+    return found ? [found] : [];
+  });
+  const find = (type: string, stateKey = ''): Json | undefined =>
+    state.find((event) => event['type'] === type && event['state_key'] === stateKey);
+  const content = (type: string): Json | undefined => asObject(find(type)?.['content']);
+  const timeline = room && Array.isArray(room['timeline']) ? (room['timeline'] as unknown[]) : [];
+  const senders = new Set(timeline.map((event) => asObject(event)?.['sender']));
+  const accountData = asObject(asObject(asObject(answer.body['extensions'])?.['account_data'])?.['rooms'])?.[roomId];
+  const previews = (Array.isArray(accountData) ? accountData : []).map(asObject).find((event) => event?.['type'] === PLAIN_PREVIEWS_TYPE);
+  return {
+    membership: asObject(find('m.room.member', options.userId)?.['content'])?.['membership'],
+    encryption: find('m.room.encryption') !== undefined,
+    name: content('m.room.name'),
+    topic: content('m.room.topic'),
+    powerLevels: content('m.room.power_levels'),
+    create: find('m.room.create'),
+    previews: asObject(previews?.['content']),
+    timeline,
+    // As `/messages` sends them: the members of the timeline's senders (the member's own only if they are one).
+    members: state.filter((event) => event['type'] === 'm.room.member' && senders.has(event['state_key'])),
+  };
+}
+
+/** The room read with separate requests at once: for a homeserver without simplified sliding sync. */
+async function readRoomByRequests(
+  call: (path: string) => Promise<{ status: number; body: Record<string, unknown> }>,
+  roomId: string,
+  userId: string,
+): Promise<RoomParts> {
   const room = encodeURIComponent(roomId);
   const filter = encodeURIComponent(JSON.stringify({ lazy_load_members: true }));
   const state = (type: string): Promise<{ status: number; body: Record<string, unknown> }> =>
@@ -219,56 +335,86 @@ export async function lightReadRoom(homeserverUrl: string, target: string, optio
     state('m.room.encryption'),
     state('m.room.name'),
     state('m.room.topic'),
-    // The tiles' actions and the header's switches depend on these: shown as the engine will show them.
     state('m.room.power_levels'),
     // As an event: its sender is the creator, whom room versions 12 and later give every power.
     call(`/_matrix/client/v3/rooms/${room}/state/m.room.create/?format=event`),
     call(`/_matrix/client/v3/user/${encodeURIComponent(userId)}/rooms/${room}/account_data/${PLAIN_PREVIEWS_TYPE}`),
   ]);
   if (messages.status !== 200) throw refused(messages);
-  // A member who left still reads the history up to their leave, and a world-readable room anyone's: only a
-  // member's view is shown (the engine joins, or says why it cannot).
-  if (membership.status !== 200 || membership.body['membership'] !== 'join') {
-    throw new OmniError('forbidden', 'The member is not in the room.');
-  }
-  if (encryption.status === 200) return { status: 'encrypted' };
+  const joined = membership.status === 200 ? membership.body['membership'] : undefined;
+  // Not a member: nothing else counts (their errors neither).
+  if (joined !== 'join') return { ...NOT_JOINED, membership: joined };
+  if (encryption.status === 200) return { ...NOT_JOINED, membership: joined, encryption: true };
   for (const answer of [encryption, name, topic, powerLevels, previews])
     if (answer.status !== 200 && answer.status !== 404) throw refused(answer);
   if (create.status !== 200) throw refused(create);
+  const found = (answer: { status: number; body: Record<string, unknown> }): Json | undefined =>
+    answer.status === 200 ? answer.body : undefined;
+  const chunk = Array.isArray(messages.body['chunk']) ? (messages.body['chunk'] as unknown[]) : [];
+  return {
+    membership: joined,
+    encryption: false,
+    name: found(name),
+    topic: found(topic),
+    powerLevels: found(powerLevels),
+    create: create.body,
+    previews: found(previews),
+    timeline: [...chunk].reverse(),
+    members: Array.isArray(messages.body['state']) ? (messages.body['state'] as unknown[]) : [],
+  };
+}
+
+const NOT_JOINED: RoomParts = {
+  membership: undefined,
+  encryption: false,
+  name: undefined,
+  topic: undefined,
+  powerLevels: undefined,
+  create: undefined,
+  previews: undefined,
+  timeline: [],
+  members: [],
+};
+
+/** The room view's light read from what was gathered, however it was read. */
+function roomResult(roomId: string, userId: string, parts: RoomParts): RoomLightReadResult {
+  // A member who left still reads the history up to their leave, and a world-readable room anyone's: only a
+  // member's view is shown (the engine joins, or says why it cannot).
+  if (parts.membership !== 'join') throw new OmniError('forbidden', 'The member is not in the room.');
+  if (parts.encryption) return { status: 'encrypted' };
+  if (!parts.create) throw new OmniError('unknown', "The room's creation is not known.");
   // A homeserver that ignores `format=event` answers with the content alone.
-  const createEvent = typeof create.body['content'] === 'object' && create.body['content'] !== null;
-  const createContent = (createEvent ? create.body['content'] : create.body) as Record<string, unknown>;
+  const createEvent = asObject(parts.create['content']);
+  const createContent = createEvent ?? parts.create;
   const version = typeof createContent['room_version'] === 'string' ? createContent['room_version'] : '1';
-  const creator = createEvent ? create.body['sender'] : createContent['creator'];
+  const creator = createEvent ? parts.create['sender'] : createContent['creator'];
   // Where creators hold every power the creator must be known, as the engine knows it: otherwise the engine shows the room.
   if (typeof creator !== 'string' && creatorsPrivileged(version)) throw new OmniError('unknown', "The room's creator is not known.");
   const additional = createContent['additional_creators'];
-  const levels = parsePowerLevels(powerLevels.status === 200 ? powerLevels.body : undefined, {
+  const levels = parsePowerLevels(parts.powerLevels, {
     creator: typeof creator === 'string' ? creator : undefined,
     roomVersion: version,
     additionalCreators: Array.isArray(additional) ? additional : [],
   });
-  const chunk = Array.isArray(messages.body['chunk']) ? (messages.body['chunk'] as unknown[]) : [];
-  const members = Array.isArray(messages.body['state']) ? (messages.body['state'] as unknown[]) : [];
-  const encrypted = chunk.some((event) => {
-    const type = typeof event === 'object' && event !== null ? (event as Record<string, unknown>)['type'] : undefined;
+  const encrypted = parts.timeline.some((event) => {
+    const type = asObject(event)?.['type'];
     return type === 'm.room.encrypted' || type === 'm.room.encryption';
   });
   if (encrypted) return { status: 'encrypted' };
-  const text = (answer: { status: number; body: Record<string, unknown> }, key: string): string | undefined => {
-    const value = answer.status === 200 ? answer.body[key] : undefined;
+  const text = (content: Json | undefined, key: string): string | undefined => {
+    const value = content?.[key];
     return typeof value === 'string' ? value : undefined;
   };
-  const roomName = text(name, 'name');
-  const roomTopic = text(topic, 'topic');
+  const roomName = text(parts.name, 'name');
+  const roomTopic = text(parts.topic, 'topic');
   return {
     status: 'ready',
     roomId,
-    items: lightTimeline([...chunk].reverse(), members, userId),
+    items: lightTimeline(parts.timeline, parts.members, userId),
     ...(roomName ? { name: sanitiseName(roomName) } : {}),
     ...(roomTopic ? { topic: roomTopic } : {}),
     permissions: permissionsOf(levels, userId),
-    linkPreviews: linkPreviewsOn(false, (type) => (type === PLAIN_PREVIEWS_TYPE && previews.status === 200 ? previews.body : undefined)),
+    linkPreviews: linkPreviewsOn(false, (type) => (type === PLAIN_PREVIEWS_TYPE ? parts.previews : undefined)),
   };
 }
 
