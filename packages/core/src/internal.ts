@@ -12,3 +12,4 @@ export { encryptAttachment } from './media/encrypt.ts';
 export { attachmentContent } from './media/attachment-content.ts';
 export { uploadMedia } from './media/upload.ts';
 export { LIGHT_READ_CONN_ID } from './sync/light-read.ts';
+export { sessionsMayBeStored } from './session/session-store.ts';

@@ -6,7 +6,7 @@
 import { parseHomeserverInput, resolveHomeserver } from './homeserver.ts';
 import { takeProbedGuest } from './login-flows.ts';
 import { registerGuest } from './registration.ts';
-import { sessionStore, type StoredSession } from './session-store.ts';
+import { sessionsMayBeStored, sessionStore, type StoredSession } from './session-store.ts';
 import { EngineLock, type EngineLease } from './tab-lock.ts';
 import { requestedEngine } from '../worker/choice.ts';
 import { afterNextPaint, lightReadsPainted } from '../sync/light-reads.ts';
@@ -235,8 +235,10 @@ async function signInNow(
   verifying.catch(() => undefined);
   const input = parseHomeserverInput(options.homeserver);
   const homeserverUrl = input.kind === 'url' && auth ? input.url : await verifying;
-  const store = await sessionStore();
-  const previous = await store.load(homeserverUrl);
+  // On a first visit the store is being created: there is no previous session to wait for.
+  const firstLook = sessionsMayBeStored();
+  const storing = sessionStore();
+  const previous = (await firstLook) ? await (await storing).load(homeserverUrl) : undefined;
   // The engine chunk loads while the homeserver checks the credentials, unless the engine runs in a worker
   // or waits for the views the page mounts next.
   if (requestedEngine() === 'main' && how.engineAfterViews !== true) import('./engine.ts').catch(() => undefined);
@@ -257,6 +259,7 @@ async function signInNow(
     how.whileChecking?.();
     stored = { homeserverUrl, ...(await checkedWith(checking, verifying)) };
   }
+  const store = await storing;
   await store.save(stored);
   // A member who signed in while this guest's account was being saved keeps their session (saved after this one).
   if ('guest' in options) {

@@ -52,12 +52,30 @@ function indexedDbStore(idb: UseStore): SessionStore {
 
 let opened: Promise<SessionStore> | undefined;
 
+/** The IndexedDB database the sessions live in. */
+const DATABASE = 'omni-chat';
+
+/**
+ * False when this browser surely keeps no session for the page's origin: the store was not opened on this page and
+ * IndexedDB has no database of its name yet (a first visit). Opening the store then creates the database, which takes
+ * 10-50 ms, and several times that on a slow device; a sign-in need not wait for it to learn there is no previous
+ * session. True when that cannot be told (`indexedDB.databases()` missing or failing).
+ */
+export async function sessionsMayBeStored(): Promise<boolean> {
+  if (opened || typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return true;
+  try {
+    return (await indexedDB.databases()).some((database) => database.name === DATABASE);
+  } catch {
+    return true;
+  }
+}
+
 /** The page's session store, opened once. Falls back to memory when IndexedDB cannot be used. */
 export function sessionStore(): Promise<SessionStore> {
   opened ??= (async () => {
     if (typeof indexedDB === 'undefined') return memoryStore();
     try {
-      const idb = createStore('omni-chat', 'sessions');
+      const idb = createStore(DATABASE, 'sessions');
       // Opening succeeds in some private modes and fails on first use: probe once.
       await get('probe', idb);
       return indexedDbStore(idb);
