@@ -10,15 +10,23 @@ import './components/chat/define.ts';
 import { OmniDmView } from './components/dm/omni-dm.ts';
 import './components/dm/define.ts';
 import { OmniRoomView } from './components/room/omni-room.ts';
+import { prepareMessageTiles } from './components/message-tile/message-tile.ts';
+import { preparePermission } from './controllers/notifications.ts';
 import { prepareFormats } from './i18n/format.ts';
 import './components/room/define.ts';
 
 /** The launcher's panel (`presentation="launcher"`), needed only once a launcher is opened. */
 export { createPanel, panelSheet, toLatest } from './loader/panel.ts';
 
-// Idle time before the first render (the homeserver checking a password, a room's messages on their way).
-if ('requestIdleCallback' in globalThis) requestIdleCallback(prepareFormats);
-else setTimeout(prepareFormats);
+// Idle time before the first render (the homeserver checking a password, a room's messages on their way): what
+// every room's first render needs once per page is made then, not in that render.
+const prepare = (): void => {
+  prepareFormats();
+  prepareMessageTiles();
+  preparePermission();
+};
+if ('requestIdleCallback' in globalThis) requestIdleCallback(prepare);
+else setTimeout(prepare);
 
 export const views: ViewFactories = {
   room: OmniRoomView.factory(),

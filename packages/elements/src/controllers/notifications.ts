@@ -50,6 +50,14 @@ function permission(): NotificationPermission {
   return knownPermission;
 }
 
+/**
+ * Reads the permission ahead of a room's first render (whose header's **Notify me** shows it), in idle time: the
+ * round trip to the browser process and the listeners that forget the answer are then not part of that render.
+ */
+export function preparePermission(): void {
+  if (supported()) permission();
+}
+
 /** What a notification says, or undefined when the message does not call for one (not a DM, not a mention). */
 export function notificationFor(snapshot: RoomSnapshot, item: MessageItem, showText: boolean): { title: string; body: string } | undefined {
   if (item.own || item.redacted || (!snapshot.directWith && !item.mentionsMe)) return undefined;

@@ -1,6 +1,6 @@
 import { msg } from '@lit/localize';
 import { formatDateTime, formatTime } from '../../i18n/format.ts';
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, render, type TemplateResult } from 'lit';
 import type { MessageItem, NoticeItem } from '@omnisocial/core';
 import { styleProperties } from '../../base/style-properties.ts';
 import { renderActions, toolsOf, type Act, type MessageAction, type TileMenu, type TileModeration } from './message-actions.ts';
@@ -168,4 +168,31 @@ export function renderMessageTile(message: MessageItem, options: MessageTileOpti
       ${canAct && (showActions || menu !== 'none') ? renderActions(message, tab, menu, act, onAction, moderation, threads) : nothing}
     </article>
   `;
+}
+
+/**
+ * Prepares Lit's templates of the commonest tiles (a plain text message with its sender's avatar row, and one
+ * following it from the same sender) by rendering two into a detached fragment: each template is parsed once per
+ * page, and this moves that parsing out of a room's first render into idle time before it.
+ */
+export function prepareMessageTiles(): void {
+  const sample: MessageItem = {
+    kind: 'message',
+    key: 'prepare',
+    eventId: '$prepare',
+    sender: { userId: '@prepare:localhost', displayName: 'A' },
+    own: false,
+    timestamp: Date.now(),
+    msgtype: 'text',
+    body: 'a',
+    edited: false,
+    redacted: false,
+    reactions: [],
+    status: 'sent',
+    continuation: false,
+    readBy: [],
+  };
+  const options: MessageTileOptions = { active: false, menu: 'none', showActions: false, showReceipts: false, onAction: () => undefined };
+  const tiles = [renderMessageTile(sample, options), renderMessageTile({ ...sample, continuation: true }, options)];
+  render(tiles, document.createDocumentFragment());
 }

@@ -102,6 +102,15 @@ export class TimelineAnchor {
     if (this.#pinned) this.#unpin();
   }
 
+  /**
+   * A timeline shown anew opens at its latest message: the layout is pinned there before the virtualizer's first
+   * layout, so the tiles it renders and measures first are the latest ones. Unpinned, it would lay out the oldest
+   * tiles at the top of the log, measure them in the next frame, and reach the latest only after the scroll.
+   */
+  openAtLatest(items: readonly TimelineItem[]): void {
+    this.#showLatestNow(items);
+  }
+
   /** Scrolls to the latest message and keeps the view there while the virtualizer measures. */
   async scrollToLatest(focusLog = false): Promise<void> {
     const token = ++this.#scrollToken;

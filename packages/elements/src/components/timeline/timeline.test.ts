@@ -153,6 +153,32 @@ describe('timeline (plain snapshot data)', () => {
     expect(log(el).querySelectorAll('*').length).to.be.at.most(300);
   });
 
+  it('opens with the latest messages in its first frame, never rendering the oldest ones first', async () => {
+    // Shown with its items from the first render, as a room is once its messages arrive.
+    const place = await fixture<HTMLDivElement>(html`<div></div>`);
+    const el = new TimelineHost();
+    el.view = { ...el.view, items: history(0, 200) };
+    const rendered = new Set<string>();
+    const watch = new MutationObserver((records) => {
+      for (const record of records) {
+        for (const node of record.addedNodes) if (node instanceof HTMLElement && node.dataset['key']) rendered.add(node.dataset['key']);
+      }
+    });
+    const firstFrame = new Promise<string[]>((resolve) => {
+      requestAnimationFrame(() =>
+        resolve([...log(el).querySelectorAll<HTMLElement>('[data-key]')].map((tile) => tile.dataset['key'] ?? '')),
+      );
+    });
+    place.append(el);
+    if (el.shadowRoot) watch.observe(el.shadowRoot, { childList: true, subtree: true });
+    const inFirstFrame = await firstFrame;
+    watch.disconnect();
+    expect(inFirstFrame).to.include('m199');
+    expect([...rendered]).to.include('m199');
+    expect([...rendered]).to.not.include('m0');
+    await waitUntil(() => atBottom(el), 'did not settle at the latest message', { timeout: 5000 });
+  });
+
   it('keeps the top-visible message in place (0 px drift) when older messages are prepended', async () => {
     let loaded = 9_000;
     const el = await mount(history(loaded, 10_000), { hasMoreBefore: true });

@@ -177,6 +177,7 @@ export class TimelineController implements ReactiveController {
       // Another room (the host's `room` changed) or a log shown anew: it opens at its latest message,
       // whatever the member was doing in the one before.
       this.#startOver();
+      this.#anchor.openAtLatest(items);
       void this.scrollToLatest();
       return;
     }
