@@ -17,11 +17,19 @@ export interface SyncCounts {
 
 const counts: SyncCounts = { connections: 0, requests: 0 };
 let inFlight = 0;
+/** The member's room light reads the page made (sliding-sync requests on the light read's own connection). */
+let lightReads = 0;
+/** What had been asked when the last `firstPaint` resolved. */
+let atPaint: PaintedBy = { engineSyncs: 0, lightReads: 0 };
 const pageFetch = window.fetch.bind(window);
 window.fetch = async (input, init) => {
   const url = input instanceof Request ? input.url : String(input);
   // The member's room light read posts to the sliding sync URL too, on a connection of its own: not a sync connection.
-  if (!SYNC_PATH.test(url) || !isEngineSync(typeof init?.body === 'string' ? init.body : undefined)) return pageFetch(input, init);
+  if (!SYNC_PATH.test(url)) return pageFetch(input, init);
+  if (!isEngineSync(typeof init?.body === 'string' ? init.body : undefined)) {
+    lightReads += 1;
+    return pageFetch(input, init);
+  }
   counts.requests += 1;
   inFlight += 1;
   counts.connections = Math.max(counts.connections, inFlight);
@@ -32,8 +40,16 @@ window.fetch = async (input, init) => {
   }
 };
 
+/** Which path showed the first message: the light read, or the engine (its sync under way, no light read made). */
+export interface PaintedBy {
+  readonly engineSyncs: number;
+  readonly lightReads: number;
+}
+
 export interface OmniBench {
   syncCounts(): SyncCounts;
+  /** What had been asked when the last `firstPaint` resolved. */
+  paintedBy(): PaintedBy;
   signIn(homeserver: string, username: string, password: string): Promise<void>;
   /** Signs in with a one-time login token (as a site's page does with its companion's); resolves with the user id. */
   signInWithToken(homeserver: string, loginToken: string): Promise<string>;
@@ -49,6 +65,7 @@ declare global {
 
 window.omniBench = {
   syncCounts: () => ({ ...counts }),
+  paintedBy: () => atPaint,
   async signIn(homeserver, username, password) {
     await signIn({ homeserver, username, password });
   },
@@ -78,8 +95,10 @@ window.omniBench = {
     };
     return new Promise<number>((resolve) => {
       const frame = (now: number): void => {
-        if (elements.every(shown)) resolve(now - start);
-        else requestAnimationFrame(frame);
+        if (elements.every(shown)) {
+          atPaint = { engineSyncs: counts.requests, lightReads };
+          resolve(now - start);
+        } else requestAnimationFrame(frame);
       };
       requestAnimationFrame(frame);
     });
