@@ -82,6 +82,8 @@ export function startSession(stored: StoredSession, hooks: SessionHooks, options
     deviceId: stored.deviceId,
     fetchFn: tokens.fetch,
     timelineSupport: true,
+    // A chat with no calls: no call handlers, and no TURN servers fetched at start and every few minutes after.
+    disableVoip: true,
     logger: quietLogger(),
     // Secret storage asks these for its key; recovery.ts gives them the recovery key.
     cryptoCallbacks: new SecretStorageKeys(),
