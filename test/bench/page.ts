@@ -50,6 +50,8 @@ export interface OmniBench {
   syncCounts(): SyncCounts;
   /** What had been asked when the last `firstPaint` resolved. */
   paintedBy(): PaintedBy;
+  /** Resolves once the engine's first sync request has gone out (its chunk loaded, the session started). */
+  engineSyncing(): Promise<void>;
   signIn(homeserver: string, username: string, password: string): Promise<void>;
   /** Signs in with a one-time login token (as a site's page does with its companion's); resolves with the user id. */
   signInWithToken(homeserver: string, loginToken: string): Promise<string>;
@@ -66,6 +68,14 @@ declare global {
 window.omniBench = {
   syncCounts: () => ({ ...counts }),
   paintedBy: () => atPaint,
+  engineSyncing: () =>
+    new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (counts.requests > 0) resolve();
+        else setTimeout(check, 20);
+      };
+      check();
+    }),
   async signIn(homeserver, username, password) {
     await signIn({ homeserver, username, password });
   },
